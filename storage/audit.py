@@ -1,0 +1,190 @@
+"""The append-only, hash-chained audit log: who changed what, when, with personal numbers masked.
+
+Each line carries the hash of the line before it, so an edited line breaks the chain; the manifest
+keeps the log's head (line count and hash) so a truncated log is noticed too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from storage.fsutil import os_error, write_all
+
+GENESIS = "0" * 64
+# Personal numbers never appear in clear in the log (only their last four characters).
+MASKED = {"nik", "bank.account", "phone", "bpjs_tk", "account"}
+
+
+def mask(value: Any) -> Any:
+    if value is None or value == "":
+        return value
+    text = str(value)
+    return "*" * max(len(text) - 4, 0) + text[-4:]
+
+
+def _flatten(data: dict | None, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in (data or {}).items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+def _clean(name: str, value: Any) -> Any:
+    if name in MASKED or name.rsplit(".", 1)[-1] in MASKED:
+        return mask(value)
+    if isinstance(value, list):
+        return [_mask_nested(v) for v in value]
+    return value
+
+
+def _mask_nested(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: (mask(v) if k in MASKED else _mask_nested(v)) for k, v in value.items()}
+    return value
+
+
+def diff(old: dict | None, new: dict | None) -> dict[str, list]:
+    """Field-by-field changes ``{field: [old, new]}`` with personal numbers masked."""
+    before, after = _flatten(old), _flatten(new)
+    changes = {}
+    for name in sorted(set(before) | set(after)):
+        a, b = before.get(name), after.get(name)
+        if a != b:
+            changes[name] = [_clean(name, a), _clean(name, b)]
+    return changes
+
+
+def entry(action: str, kind: str, rid: str, old: dict | None, new: dict | None, operator: str,
+          office: str, note: str = "", changes: dict | None = None) -> dict:
+    """One audit entry (without its place in the chain, added when it is appended)."""
+    item = {"ts": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+            "operator": operator, "office": office, "action": action, "kind": kind, "id": rid,
+            "changes": changes if changes is not None else diff(old, new)}
+    if note:
+        item["note"] = note
+    return item
+
+
+def _hash(prev: str, line: dict) -> str:
+    body = orjson.dumps({k: v for k, v in line.items() if k != "h"}, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(prev.encode() + body).hexdigest()
+
+
+class AuditLog:
+    """The audit file of one data folder."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.n = 0
+        self.last_hash = GENESIS
+        self.last_seq = 0
+
+    def head(self) -> dict:
+        return {"n": self.n, "h": self.last_hash, "seq": self.last_seq}
+
+    def _tail_line(self) -> dict | None:
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return None
+        with open(self.path, "rb") as fh:
+            step = 65536
+            while True:
+                start = max(0, size - step)
+                fh.seek(start)
+                chunk = fh.read(size - start)
+                lines = [ln for ln in chunk.split(b"\n") if ln.strip()]
+                if len(lines) >= 2 or start == 0:
+                    break
+                step *= 4
+        for raw in reversed(lines):
+            try:
+                return orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                continue
+        return None
+
+    def load(self, expected_head: dict | None = None) -> None:
+        """Find the chain's head from the end of the file (the full check is ``verify``)."""
+        from storage.db import _damaged
+
+        last = self._tail_line()
+        if last is not None:
+            self.n, self.last_hash, self.last_seq = last["n"], last["h"], last.get("seq", 0)
+        if expected_head and self.n < expected_head.get("n", 0):
+            raise _damaged(self.path, "count", found=self.n, expected=expected_head.get("n"))
+
+    def catch_up(self, seq: int, entries: list[dict]) -> None:
+        """Append the entries of transaction ``seq`` unless the log already has them."""
+        if seq <= self.last_seq:
+            return
+        if not entries:
+            self.last_seq = seq
+            return
+        buf = bytearray()
+        n, prev = self.n, self.last_hash
+        for item in entries:
+            n += 1
+            line = dict(item, n=n, seq=seq, prev=prev)
+            line["h"] = prev = _hash(line["prev"], line)
+            buf += orjson.dumps(line, option=orjson.OPT_SORT_KEYS) + b"\n"
+        try:
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
+            try:
+                write_all(fd, bytes(buf))
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise os_error(exc, self.path) from exc
+        self.n, self.last_hash, self.last_seq = n, prev, seq
+
+    def sync(self) -> None:
+        if not self.path.exists():
+            return
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def lines(self) -> Iterator[dict]:
+        if not self.path.exists():
+            return
+        with open(self.path, "rb") as fh:
+            for raw in fh:
+                if raw.strip():
+                    yield orjson.loads(raw)
+
+    def verify(self, expected_head: dict | None = None) -> list[str]:
+        """Problems in the chain: an edited, removed or reordered line, or a truncated log."""
+        problems = []
+        prev, n = GENESIS, 0
+        try:
+            for line in self.lines():
+                n += 1
+                if line.get("n") != n or line.get("prev") != prev or _hash(prev, line) != line.get("h"):
+                    problems.append(f"line {n}")
+                    break
+                prev = line["h"]
+        except orjson.JSONDecodeError:
+            problems.append(f"line {n + 1}")
+        if expected_head and not problems and n < expected_head.get("n", 0):
+            problems.append(f"truncated at {n} < {expected_head.get('n')}")
+        return problems
+
+    def for_record(self, rid: str) -> list[dict]:
+        """History of one record, oldest first."""
+        return [line for line in self.lines() if line.get("id") == rid]
+
+

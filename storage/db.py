@@ -1,0 +1,720 @@
+"""The data folder: TinyDB collection files, the transaction journal, the lock, in-memory indexes.
+
+The only module that imports TinyDB. Layout of a data folder (see docs/data-model.md):
+
+- ``db/<collection>.json``: one TinyDB file per collection, written by :class:`PilarStorage`
+  (orjson, schema version and checksum in a header, atomic replace). Payouts: one file per year.
+- ``db/journal.jsonl``: every committed transaction, one checksummed line, fsynced. A single edit
+  costs one small append instead of rewriting a 60 MB file; the journal is folded into the
+  collection files (compaction) when it grows or when the folder is closed.
+- ``db/manifest.json``: which collection files exist, at which sequence, and the audit log's head,
+  so a missing or truncated file is noticed instead of being replaced by an empty one.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from storage import audit
+from storage.errors import DamagedError, LockedError, PilarError
+from storage.fsutil import append_durable, atomic_write, os_error
+from storage.versions import Hlc, doc_vv, in_conflict, winner
+
+SCHEMA_VERSION = 1
+OFFICE_FORMAT = 1
+PROVINCE_CODE = "JATIM"
+
+# Collections and the kind of record each holds. Payouts are split per year: payouts_2024, …
+KINDS = {
+    "offices": "office",
+    "members": "member",
+    "events": "event",
+    "invitations": "invitation",
+    "rates": "rate",
+    "runs": "run",
+    "settings": "setting",
+}
+SENSITIVE_FIELDS = ("nik", "bank.account", "phone", "bpjs_tk")
+
+# Compaction: fold the journal into the collection files once it passes this size.
+JOURNAL_COMPACT_BYTES = 8 * 1024 * 1024
+
+IndexFunc = Callable[[dict], Any]
+_INDEXES: dict[str, dict[str, IndexFunc]] = {
+    "members": {"nik": lambda v: v.get("nik") or None},
+}
+
+
+def register_index(collection: str, name: str, func: IndexFunc) -> None:
+    """Declare an in-memory index (key -> set of ids) maintained on every write of ``collection``."""
+    _INDEXES.setdefault(collection, {})[name] = func
+
+
+def kind_of(collection: str) -> str:
+    if collection.startswith("payouts_"):
+        return "payout"
+    kind = KINDS.get(collection)
+    if kind is None:
+        raise ValueError(f"unknown collection {collection!r}")
+    return kind
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def _dumps(obj: Any) -> bytes:
+    return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+
+
+def _damaged(file: Path | str, problem: str, **params: object) -> DamagedError:
+    from storage.i18n import t
+
+    return DamagedError("db.damaged", file=str(file), problem=t(f"db.problem.{problem}", **params))
+
+
+class StrTable(Table):
+    """A TinyDB table whose document ids are Pilar's record ids (uuid strings), never ints."""
+
+    document_id_class = str
+
+
+TinyDB.table_class = StrTable
+
+
+class PilarStorage(Storage):
+    """TinyDB storage for one collection file: orjson, checksummed header, atomic durable writes.
+
+    File layout (still plain JSON, one line of header first)::
+
+        {"_meta": {"schema": 1, "collection": "members", "office": "…", "seq": 12, "sha256": "…"},
+        "members": {"<id>": {…document…}, …}
+        }
+
+    Missing files are an error (TinyDB's JSONStorage would silently create an empty one).
+    """
+
+    def __init__(self, path: str | Path, collection: str | None = None, office: str | None = None,
+                 create: bool = False) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.collection = collection or self.path.stem
+        self.office = office
+        self.create = create
+        self.meta: dict[str, Any] = {}
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        if not self.path.exists():
+            if self.create:
+                return None
+            raise _damaged(self.path, "missing")
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            raise os_error(exc, self.path) from exc
+        return self.parse(raw)
+
+    def parse(self, raw: bytes) -> dict[str, dict[str, Any]]:
+        if not raw.strip():
+            raise _damaged(self.path, "empty")
+        head, sep, rest = raw.partition(b"\n")
+        body = rest.rstrip()
+        if not sep or not head.endswith(b",") or not body.endswith(b"}"):
+            raise _damaged(self.path, "parse")
+        try:
+            meta = orjson.loads(head[:-1] + b"}")["_meta"]
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            raise _damaged(self.path, "parse") from None
+        schema = meta.get("schema")
+        if schema != SCHEMA_VERSION:
+            if isinstance(schema, int) and schema > SCHEMA_VERSION:
+                raise _damaged(self.path, "schema_newer", found=schema, expected=SCHEMA_VERSION)
+            raise _damaged(self.path, "schema", found=schema, expected=SCHEMA_VERSION)
+        if meta.get("collection") != self.collection:
+            raise _damaged(self.path, "wrong_collection", found=meta.get("collection"), expected=self.collection)
+        if self.office and meta.get("office") != self.office:
+            raise _damaged(self.path, "other_office", found=meta.get("office"), expected=self.office)
+        key = b'"' + self.collection.encode() + b'":'
+        if not body.startswith(key):
+            raise _damaged(self.path, "parse")
+        payload = body[len(key):-1].rstrip()
+        if hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
+            raise _damaged(self.path, "checksum")
+        try:
+            docs = orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            raise _damaged(self.path, "parse") from None
+        if not isinstance(docs, dict) or len(docs) != meta.get("count", len(docs)):
+            raise _damaged(self.path, "count", found=len(docs) if isinstance(docs, dict) else "?",
+                           expected=meta.get("count"))
+        self.meta = meta
+        return {self.collection: docs}
+
+    def write(self, data: dict[str, dict[str, Any]], seq: int | None = None) -> None:
+        docs = data.get(self.collection, {})
+        payload = _dumps(docs)
+        meta = {
+            "schema": SCHEMA_VERSION,
+            "collection": self.collection,
+            "office": self.office,
+            "seq": self.meta.get("seq", 0) if seq is None else seq,
+            "count": len(docs),
+            "sha256": hashlib.sha256(payload).hexdigest(),
+            "written": now_iso(),
+        }
+        head = b'{"_meta":' + _dumps(meta) + b",\n"
+        atomic_write(self.path, head + b'"' + self.collection.encode() + b'":' + payload + b"\n}\n")
+        self.meta = meta
+
+
+def _journal_line(entry: dict) -> bytes:
+    body = _dumps(entry)
+    return hashlib.sha256(body).hexdigest()[:16].encode() + b" " + body + b"\n"
+
+
+def read_journal(path: Path, strict: bool = True) -> tuple[list[dict], int]:
+    """The committed transactions of a journal and the byte length of its intact part.
+
+    A torn last line (a crash during the append, never confirmed to the user) is ignored.
+    A damaged line followed by good ones is damage and raises (when ``strict``).
+    """
+    if not path.exists():
+        return [], 0
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise os_error(exc, path) from exc
+    entries: list[dict] = []
+    good = 0
+    pos = 0
+    lines = raw.split(b"\n")
+    for number, line in enumerate(lines, 1):
+        end = pos + len(line) + 1
+        if not line:
+            pos = end
+            continue
+        checksum, _, body = line.partition(b" ")
+        ok = end <= len(raw) and hashlib.sha256(body).hexdigest()[:16].encode() == checksum
+        if ok:
+            try:
+                entries.append(orjson.loads(body))
+                good = end
+            except orjson.JSONDecodeError:
+                ok = False
+        if not ok:
+            tail = b"".join(lines[number:]).strip()
+            if tail and strict:
+                raise _damaged(path, "journal_line", line=number)
+            break
+        pos = end
+    return entries, good
+
+
+class Database:
+    """One office's data folder, opened by one writer (or any number of read-only readers)."""
+
+    def __init__(self, path: Path, office: dict, operator: str | None, read_only: bool) -> None:
+        self.path = path
+        self.office = office
+        self.operator = operator or office.get("operator") or ""
+        self.read_only = read_only
+        self._lock: FileLock | None = None
+        self._docs: dict[str, dict[str, dict]] = {}
+        self._vals: dict[str, dict[str, dict]] = {}
+        self._idx: dict[str, dict[str, dict[Any, set[str]]]] = {}
+        self._file_seq: dict[str, int] = {}
+        self._dirty: set[str] = set()
+        self.seq = 0
+        self.counter = 0
+        self.hlc = Hlc()
+        self.manifest: dict[str, Any] = {}
+        self._journal_bytes = 0
+        self.audit = audit.AuditLog(path / "audit.jsonl")
+        self.listeners: list[Callable[[str, set[str]], None]] = []
+        self._pending_audit: list[dict] = []
+
+    # ------------------------------------------------------------------ opening
+
+    @property
+    def db_dir(self) -> Path:
+        return self.path / "db"
+
+    @property
+    def journal_path(self) -> Path:
+        return self.db_dir / "journal.jsonl"
+
+    @property
+    def code(self) -> str:
+        return self.office["code"]
+
+    @property
+    def replica_id(self) -> str:
+        return self.office["replica_id"]
+
+    @property
+    def is_province(self) -> bool:
+        return self.office.get("type") == "PROVINCE"
+
+    @staticmethod
+    def exists(path: str | Path) -> bool:
+        return (Path(path) / "office.json").exists()
+
+    @classmethod
+    def init(cls, path: str | Path, code: str, name: str, province: bool = False,
+             operator: str | None = None, extra: dict | None = None) -> Database:
+        """Create a new, empty data folder for an office and open it."""
+        path = Path(path).expanduser().resolve()
+        if cls.exists(path):
+            existing = read_office(path)
+            raise PilarError("db.already_initialised", path=str(path), office=existing.get("code", "?"))
+        try:
+            (path / "db").mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise os_error(exc, path) from exc
+        office = {
+            "format": OFFICE_FORMAT,
+            "code": code,
+            "name": name,
+            "type": "PROVINCE" if province else "UPT",
+            "replica_id": str(uuid.uuid4()),
+            "replica_home": _replica_home(path),
+            "created": now_iso(),
+            "operator": operator or "",
+            "lang": "id",
+        }
+        office.update(extra or {})
+        db = cls(path, office, operator, read_only=False)
+        db._acquire_lock()
+        try:
+            atomic_write(db.db_dir / "manifest.json", _dumps(db._manifest_data()))
+            write_office(path, office)
+        except BaseException:
+            db._release_lock()
+            raise
+        return db
+
+    @classmethod
+    def open(cls, path: str | Path, operator: str | None = None, read_only: bool = False) -> Database:
+        """Open a data folder: take the lock, verify and load every file, replay the journal."""
+        path = Path(path).expanduser().resolve()
+        if not cls.exists(path):
+            raise PilarError("db.not_initialised", path=str(path))
+        office = read_office(path)
+        db = cls(path, office, operator, read_only)
+        if not read_only:
+            db._acquire_lock()
+        try:
+            db._load()
+            if not read_only:
+                db._after_open()
+        except BaseException:
+            db._release_lock()
+            raise
+        return db
+
+    def _acquire_lock(self) -> None:
+        lock = FileLock(str(self.path / ".lock"), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            holder = read_lock_info(self.path)
+            raise LockedError("db.locked", path=str(self.path), operator=holder.get("operator") or "?",
+                              pid=holder.get("pid", "?"), host=holder.get("host", "?"),
+                              since=holder.get("since", "?")) from None
+        except OSError as exc:
+            raise os_error(exc, self.path / ".lock") from exc
+        self._lock = lock
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "operator": self.operator,
+                "since": now_iso()}
+        try:
+            atomic_write(self.path / "lock.json", _dumps(info))
+        except PilarError:
+            lock.release()
+            self._lock = None
+            raise
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            try:
+                (self.path / "lock.json").unlink(missing_ok=True)
+            except OSError:
+                pass
+            self._lock.release()
+            self._lock = None
+
+    def _manifest_data(self) -> dict:
+        return {
+            "schema": SCHEMA_VERSION,
+            "office": self.code,
+            "seq": self.seq,
+            "counter": self.counter,
+            "hlc": self.hlc.last,
+            "files": {c: {"seq": s} for c, s in sorted(self._file_seq.items())},
+            "audit": self.audit.head(),
+        }
+
+    def _load(self) -> None:
+        manifest_path = self.db_dir / "manifest.json"
+        if not manifest_path.exists():
+            raise _damaged(manifest_path, "missing")
+        try:
+            manifest = orjson.loads(manifest_path.read_bytes())
+        except orjson.JSONDecodeError:
+            raise _damaged(manifest_path, "parse") from None
+        except OSError as exc:
+            raise os_error(exc, manifest_path) from exc
+        if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA_VERSION:
+            raise _damaged(manifest_path, "schema", found=manifest.get("schema") if isinstance(manifest, dict) else "?",
+                           expected=SCHEMA_VERSION)
+        if manifest.get("office") != self.code:
+            raise _damaged(manifest_path, "other_office", found=manifest.get("office"), expected=self.code)
+        self.manifest = manifest
+        self.seq = manifest.get("seq", 0)
+        self.counter = manifest.get("counter", 0)
+        self.hlc.observe(manifest.get("hlc", 0))
+        present = {p.stem for p in self.db_dir.glob("*.json") if p.name != "manifest.json"}
+        expected = set(manifest.get("files", {}))
+        for name in sorted(expected | present):
+            storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code)
+            data = storage.read()
+            recorded = manifest.get("files", {}).get(name, {}).get("seq", 0)
+            if storage.meta.get("seq", 0) < recorded:
+                raise _damaged(storage.path, "stale", found=storage.meta.get("seq", 0), expected=recorded)
+            self._docs[name] = data[name] if data else {}
+            self._file_seq[name] = storage.meta.get("seq", 0)
+        entries, good = read_journal(self.journal_path, strict=True)
+        self._journal_bytes = good
+        for entry in entries:
+            self._replay(entry)
+        self.audit.load(expected_head=manifest.get("audit"))
+        for name in self._docs:
+            self._rebuild(name)
+
+    def _replay(self, entry: dict) -> None:
+        seq = entry["seq"]
+        for name, docs in entry["ops"].items():
+            if seq <= self._file_seq.get(name, 0):
+                continue
+            table = self._docs.setdefault(name, {})
+            for doc in docs:
+                table[doc["id"]] = doc
+            self._dirty.add(name)
+        self.seq = max(self.seq, seq)
+        self.counter = max(self.counter, entry.get("ctr", 0))
+        self.hlc.observe(entry.get("hlc", 0))
+        self._pending_audit.append(entry)
+
+    def _after_open(self) -> None:
+        # Bring the audit log up to the journal (a crash may have come between the two appends).
+        for entry in self._pending_audit:
+            self.audit.catch_up(entry["seq"], entry.get("audit", []))
+        self._pending_audit = []
+        home = _replica_home(self.path)
+        if self.office.get("replica_home") != home:
+            # A copied or moved folder must not reuse this replica's counters (sync.md).
+            self.rotate_replica(home)
+        if self._journal_bytes and self.journal_path.stat().st_size != self._journal_bytes:
+            os.truncate(self.journal_path, self._journal_bytes)
+
+    def rotate_replica(self, home: dict | None = None) -> None:
+        """Take a new replica id (after a restore or a copy) so sync never sees two writes with one dot."""
+        self.office = dict(self.office, replica_id=str(uuid.uuid4()), replica_home=home or _replica_home(self.path))
+        self.counter = 0
+        write_office(self.path, self.office)
+
+    # ------------------------------------------------------------------ reading
+
+    def collections(self) -> list[str]:
+        return sorted(self._docs)
+
+    def raw(self, collection: str) -> dict[str, dict]:
+        """The raw documents (with all versions) of a collection: for sync and checks only."""
+        return self._docs.get(collection, {})
+
+    def doc(self, collection: str, record_id: str) -> dict | None:
+        return self._docs.get(collection, {}).get(record_id)
+
+    def get(self, collection: str, record_id: str) -> dict | None:
+        """A copy of the live value of one record, or None (unknown or deleted)."""
+        value = self._vals.get(collection, {}).get(record_id)
+        return copy.deepcopy(value) if value is not None else None
+
+    def values(self, collection: str) -> Iterator[dict]:
+        """The live values of a collection. Read-only: copy (or ``get``) before changing one."""
+        return iter(self._vals.get(collection, {}).values())
+
+    def count(self, collection: str) -> int:
+        return len(self._vals.get(collection, {}))
+
+    def lookup(self, collection: str, index: str, key: Any) -> list[str]:
+        return sorted(self._idx.get(collection, {}).get(index, {}).get(key, ()))
+
+    def index(self, collection: str, index: str) -> dict[Any, set[str]]:
+        return self._idx.get(collection, {}).get(index, {})
+
+    def conflicts(self) -> Iterator[tuple[str, dict]]:
+        for name, docs in self._docs.items():
+            for doc in docs.values():
+                if in_conflict(doc):
+                    yield name, doc
+
+    def tinydb(self, collection: str) -> TinyDB:
+        """The collection file opened through TinyDB's own API (read access for tools and tests)."""
+        return TinyDB(self.db_dir / f"{collection}.json", storage=PilarStorage, collection=collection,
+                      office=self.code)
+
+    # ------------------------------------------------------------------ values and indexes
+
+    @staticmethod
+    def value_of(doc: dict) -> dict | None:
+        """The value a screen sees: the winning version's fields plus id, owner and conflict flag."""
+        top = winner(doc)
+        if top["deleted"]:
+            if len(doc["v"]) == 1:
+                return None
+        value = dict(top["data"])
+        value["id"] = doc["id"]
+        value["owner"] = doc["owner"]
+        if len(doc["v"]) > 1:
+            value["_conflict"] = True
+        return value
+
+    def _rebuild(self, collection: str) -> None:
+        vals = {}
+        for rid, doc in self._docs.get(collection, {}).items():
+            value = self.value_of(doc)
+            if value is not None:
+                vals[rid] = value
+            self.hlc.observe(max(v["hlc"] for v in doc["v"]))
+        self._vals[collection] = vals
+        indexes: dict[str, dict[Any, set[str]]] = {}
+        for name, func in _INDEXES.get(collection, {}).items():
+            idx: dict[Any, set[str]] = {}
+            for rid, value in vals.items():
+                key = func(value)
+                if key is not None:
+                    idx.setdefault(key, set()).add(rid)
+            indexes[name] = idx
+        self._idx[collection] = indexes
+
+    def _apply(self, collection: str, doc: dict) -> None:
+        """Install one document in memory and keep values and indexes in step."""
+        docs = self._docs.setdefault(collection, {})
+        vals = self._vals.setdefault(collection, {})
+        idx = self._idx.setdefault(collection, {n: {} for n in _INDEXES.get(collection, {})})
+        rid = doc["id"]
+        old = vals.get(rid)
+        docs[rid] = doc
+        new = self.value_of(doc)
+        for name, func in _INDEXES.get(collection, {}).items():
+            table = idx.setdefault(name, {})
+            if old is not None:
+                key = func(old)
+                if key is not None and key in table:
+                    table[key].discard(rid)
+                    if not table[key]:
+                        del table[key]
+            if new is not None:
+                key = func(new)
+                if key is not None:
+                    table.setdefault(key, set()).add(rid)
+        if new is None:
+            vals.pop(rid, None)
+        else:
+            vals[rid] = new
+
+    # ------------------------------------------------------------------ writing
+
+    def transaction(self, action: str) -> Transaction:
+        """One user action: every change inside is committed with one journal append, or none is."""
+        if self.read_only:
+            raise PilarError("db.read_only")
+        return Transaction(self, action)
+
+    def _commit(self, tx: Transaction) -> int:
+        if not tx.docs:
+            return 0
+        ops: dict[str, list[dict]] = {}
+        for (collection, _rid), doc in tx.docs.items():
+            ops.setdefault(collection, []).append(doc)
+        seq = self.seq + 1
+        entry = {"seq": seq, "action": tx.action, "ts": now_iso(), "operator": self.operator,
+                 "ctr": tx.counter, "hlc": self.hlc.last, "ops": ops, "audit": tx.audit_entries}
+        line = _journal_line(entry)
+        append_durable(self.journal_path, line)
+        # Durable from here on: install in memory, then the audit log (rebuilt from the journal on
+        # the next open should this append fail).
+        self.seq = seq
+        self.counter = tx.counter
+        self._journal_bytes += len(line)
+        for (collection, _rid), doc in tx.docs.items():
+            self._apply(collection, doc)
+            self._dirty.add(collection)
+        try:
+            self.audit.catch_up(seq, tx.audit_entries)
+        except PilarError:
+            pass
+        changed: dict[str, set[str]] = {}
+        for collection, rid in tx.docs:
+            changed.setdefault(collection, set()).add(rid)
+        for listener in list(self.listeners):
+            for collection, ids in changed.items():
+                listener(collection, ids)
+        if self._journal_bytes > JOURNAL_COMPACT_BYTES:
+            self.compact()
+        return len(tx.docs)
+
+    def compact(self) -> None:
+        """Fold the journal into the collection files (each written atomically), then empty it."""
+        if self.read_only or not self._dirty:
+            return
+        for collection in sorted(self._dirty):
+            storage = PilarStorage(self.db_dir / f"{collection}.json", collection, self.code, create=True)
+            storage.write({collection: self._docs.get(collection, {})}, seq=self.seq)
+            self._file_seq[collection] = self.seq
+        self.audit.sync()
+        atomic_write(self.db_dir / "manifest.json", _dumps(self._manifest_data()))
+        atomic_write(self.journal_path, b"")
+        self._journal_bytes = 0
+        self._dirty.clear()
+
+    def close(self) -> None:
+        try:
+            if not self.read_only and self._lock is not None:
+                self.compact()
+        finally:
+            self._release_lock()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Transaction:
+    """Changes staged for one user action; committed on leaving the ``with`` block without error."""
+
+    def __init__(self, db: Database, action: str) -> None:
+        self.db = db
+        self.action = action
+        self.docs: dict[tuple[str, str], dict] = {}
+        self.audit_entries: list[dict] = []
+        self.counter = db.counter
+        self.committed = 0
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.committed = self.db._commit(self)
+
+    def _current(self, collection: str, rid: str) -> dict | None:
+        return self.docs.get((collection, rid)) or self.db.doc(collection, rid)
+
+    def get(self, collection: str, rid: str) -> dict | None:
+        """The value as this transaction sees it (its own staged writes included)."""
+        doc = self._current(collection, rid)
+        return copy.deepcopy(self.db.value_of(doc)) if doc else None
+
+    def _new_version(self, doc: dict | None, data: dict, deleted: bool) -> dict:
+        self.counter += 1
+        replica = self.db.replica_id
+        seen = doc_vv(doc) if doc else {}
+        seen[replica] = self.counter
+        return {"dot": [replica, self.counter], "vv": seen, "hlc": self.db.hlc.tick(),
+                "office": self.db.code, "operator": self.db.operator, "deleted": deleted, "data": data}
+
+    def put(self, collection: str, value: dict, owner: str | None = None, audit_action: str | None = None) -> str:
+        """Save a record's value; a new version only when its content changed. Returns the id."""
+        data = {k: v for k, v in value.items() if k not in ("id", "owner") and not k.startswith("_")}
+        rid = value.get("id") or str(uuid.uuid4())
+        doc = self._current(collection, rid)
+        old_data = None
+        if doc is not None:
+            top = winner(doc)
+            old_data = None if top["deleted"] else top["data"]
+            if not in_conflict(doc) and not top["deleted"] and top["data"] == data:
+                return rid
+        version = self._new_version(doc, data, deleted=False)
+        new_doc = {"id": rid, "kind": kind_of(collection),
+                   "owner": doc["owner"] if doc else (owner or self.db.code), "v": [version]}
+        self.docs[(collection, rid)] = new_doc
+        self.audit_entries.append(audit.entry(
+            audit_action or self.action, kind_of(collection), rid, old_data, data, self.db.operator,
+            self.db.code))
+        return rid
+
+    def delete(self, collection: str, rid: str, reason: str = "") -> bool:
+        """Replace a record by a tombstone (kept for sync); False when it is unknown or already deleted."""
+        doc = self._current(collection, rid)
+        if doc is None or (winner(doc)["deleted"] and not in_conflict(doc)):
+            return False
+        old = winner(doc)["data"]
+        version = self._new_version(doc, {}, deleted=True)
+        self.docs[(collection, rid)] = {"id": rid, "kind": doc["kind"], "owner": doc["owner"], "v": [version]}
+        self.audit_entries.append(audit.entry(
+            "delete", doc["kind"], rid, old, None, self.db.operator, self.db.code, note=reason))
+        return True
+
+    def put_doc(self, collection: str, doc: dict) -> bool:
+        """Install a merged raw document (sync import); False when it equals what is stored."""
+        current = self._current(collection, doc["id"])
+        if current == doc:
+            return False
+        for v in doc["v"]:
+            self.db.hlc.observe(v["hlc"])
+        self.docs[(collection, doc["id"])] = doc
+        return True
+
+    def note(self, action: str, kind: str, rid: str, note: str = "", changes: dict | None = None) -> None:
+        """Add an audit entry that is not a field change (an import summary, an approval)."""
+        self.audit_entries.append(audit.entry(action, kind, rid, None, None, self.db.operator, self.db.code,
+                                              note=note, changes=changes))
+
+
+# ---------------------------------------------------------------------- office.json and lock.json
+
+def read_office(path: Path) -> dict:
+    file = Path(path) / "office.json"
+    try:
+        office = orjson.loads(file.read_bytes())
+    except orjson.JSONDecodeError:
+        raise _damaged(file, "parse") from None
+    except OSError as exc:
+        raise os_error(exc, file) from exc
+    if not isinstance(office, dict) or "code" not in office or "replica_id" not in office:
+        raise _damaged(file, "parse")
+    if office.get("format", 0) > OFFICE_FORMAT:
+        raise _damaged(file, "schema_newer", found=office.get("format"), expected=OFFICE_FORMAT)
+    return office
+
+
+def write_office(path: Path, office: dict) -> None:
+    atomic_write(Path(path) / "office.json", orjson.dumps(office, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+
+
+def read_lock_info(path: Path) -> dict:
+    try:
+        return orjson.loads((Path(path) / "lock.json").read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+
+
+def _replica_home(path: Path) -> dict:
+    return {"host": socket.gethostname(), "path": str(Path(path).resolve())}

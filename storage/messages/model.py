@@ -1,0 +1,26 @@
+"""Labels for pillars, positions, Tagana levels, statuses and sexes."""
+
+MESSAGES = {
+    "model.pillar.TAGANA": {"id": "Tagana", "en": "Tagana"},
+    "model.pillar.TKSK": {"id": "TKSK", "en": "TKSK"},
+    "model.pillar.PKH_PLUS": {"id": "PKH Plus", "en": "PKH Plus"},
+    "model.pillar.JSC": {"id": "JSC", "en": "JSC"},
+    "model.pillar.PSM": {"id": "PSM", "en": "PSM"},
+    "model.pillar.KARANG_TARUNA": {"id": "Karang Taruna", "en": "Karang Taruna"},
+    "model.pillar.PORDAM": {"id": "Pordam", "en": "Pordam"},
+    "model.pillar.SAKTI_PEKSOS": {"id": "Sakti Peksos", "en": "Sakti Peksos"},
+    "model.pillar.PENDAMPING_DISABILITAS": {"id": "Pendamping Disabilitas", "en": "Disability Companion"},
+    "model.position.ANGGOTA": {"id": "Anggota", "en": "Member"},
+    "model.position.PENDAMPING": {"id": "Pendamping", "en": "Companion"},
+    "model.position.KOORDINATOR_KEC": {"id": "Koordinator Kecamatan", "en": "Sub-district Coordinator"},
+    "model.position.KORKAB": {"id": "Korkab/Korkot", "en": "Korkab/Korkot (district coordinator)"},
+    "model.position.KORWIL": {"id": "Korwil", "en": "Korwil (area coordinator)"},
+    "model.position.KORREG": {"id": "Korreg", "en": "Korreg (regional coordinator)"},
+    "model.level.MUDA": {"id": "Tagana Muda", "en": "Tagana Muda (junior)"},
+    "model.level.MADYA": {"id": "Tagana Madya", "en": "Tagana Madya (intermediate)"},
+    "model.level.UTAMA": {"id": "Tagana Utama", "en": "Tagana Utama (senior)"},
+    "model.status.ACTIVE": {"id": "Aktif", "en": "Active"},
+    "model.status.INACTIVE": {"id": "Tidak aktif", "en": "Inactive"},
+    "model.sex.L": {"id": "Laki-laki", "en": "Male"},
+    "model.sex.P": {"id": "Perempuan", "en": "Female"},
+}
