@@ -57,3 +57,20 @@ MESSAGES = {
         "en": "No operator name given. Give your name (--operator or PILAR_OPERATOR) so every change is recorded.",
     },
 }
+
+MESSAGES.update({
+    "check.ok": {"id": "Folder data {path} sehat: {files} berkas, {records} rekaman, log audit utuh.",
+                 "en": "Data folder {path} is sound: {files} files, {records} records, audit log intact."},
+    "check.problems": {"id": "Ditemukan {count} masalah di {path}:", "en": "Found {count} problem(s) in {path}:"},
+    "check.audit_broken": {"id": "Log audit {file} telah diubah atau terpotong ({where}).",
+                           "en": "The audit log {file} was edited or truncated ({where})."},
+    "check.duplicate_nik": {"id": "Dua anggota dengan NIK sama: {a} dan {b}.", "en": "Two members share one NIK: {a} and {b}."},
+    "check.index_stale": {"id": "Indeks {index} tidak sesuai untuk kunci {key}.", "en": "Index {index} is wrong for key {key}."},
+    "check.unknown_office": {"id": "Anggota {member} ditugaskan ke kantor {office} yang tidak dikenal.",
+                             "en": "Member {member} is assigned to unknown office {office}."},
+    "init.done": {"id": "Folder data kantor {office} dibuat di {path}.", "en": "Data folder for office {office} created at {path}."},
+    "init.sample_done": {"id": "Data contoh dimuat: {members} anggota, {offices} kantor, {events} kegiatan.",
+                         "en": "Demo data loaded: {members} members, {offices} offices, {events} events."},
+    "init.need_office": {"id": "Sebutkan kode dan nama kantor: pilar init --office KODE --name NAMA.",
+                         "en": "Give the office code and name: pilar init --office CODE --name NAME."},
+})

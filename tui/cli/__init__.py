@@ -1,0 +1,67 @@
+"""The ``pilar`` command: every operation that does not need a screen, plus starting the app.
+
+Each area registers its subcommands from its own module (``register(subparsers)``); a handler
+takes the parsed arguments and returns the exit code. Errors the user can fix are one sentence on
+stderr with exit code 1; wrong usage exits 2 (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from storage import i18n
+from storage.errors import PilarError
+
+AREAS = ("core", "sample", "roster", "events", "payouts", "sync", "backup")
+
+
+def _global_options(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--data", metavar="DIR", default=default,
+                        help="data folder (default: PILAR_DATA or the user data folder)")
+    parser.add_argument("--lang", choices=i18n.LANGS, default=default, help="language: id (default) or en")
+    parser.add_argument("--operator", metavar="NAME", default=default,
+                        help="operator name recorded in the audit log")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # The global options work before or after the subcommand; SUPPRESS keeps a subcommand's
+    # absent option from overwriting one given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
+    parser = argparse.ArgumentParser(prog="pilar", description="Pilar: pilar sosial Dinsos Jawa Timur, offline.")
+    _global_options(parser, None)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for area in AREAS:
+        module = importlib.import_module(f"tui.cli.{area}")
+        module.register(sub, common)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = args.lang or os.environ.get("PILAR_LANG")
+    if lang in i18n.LANGS:
+        i18n.set_lang(lang)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from tui.cli.core import run_app
+
+            return run_app(args)
+        return int(handler(args) or 0)
+    except PilarError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

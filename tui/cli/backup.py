@@ -1,0 +1,7 @@
+"""Command line: backup."""
+
+from __future__ import annotations
+
+
+def register(sub, common) -> None:
+    """Add this area's subcommands (filled in by the backup work)."""

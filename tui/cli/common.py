@@ -1,0 +1,24 @@
+"""Opening the data folder for a command."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from storage.config import resolve_data_dir
+from storage.db import Database
+
+
+def operator_of(args) -> str | None:
+    return getattr(args, "operator", None) or os.environ.get("PILAR_OPERATOR")
+
+
+@contextmanager
+def open_db(args, read_only: bool = False) -> Iterator[Database]:
+    """The data folder named by --data / PILAR_DATA, locked for writing unless ``read_only``."""
+    db = Database.open(resolve_data_dir(args.data), operator=operator_of(args), read_only=read_only)
+    try:
+        yield db
+    finally:
+        db.close()

@@ -1,0 +1,109 @@
+"""Command line: init, demo, check, and starting the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from storage import i18n
+from storage.check import run_checks
+from storage.config import resolve_data_dir
+from storage.db import PROVINCE_CODE, Database
+from storage.errors import PilarError
+from tui.cli.common import operator_of
+from tui.cli.output import add_format, print_json, say
+
+
+def register(sub, common) -> None:
+    p = sub.add_parser("init", parents=[common], help="create a data folder for an office")
+    p.add_argument("--office", metavar="CODE", help="office code, e.g. JATIM or UPT-PSTW-JEMBER")
+    p.add_argument("--name", metavar="NAME", help="office name")
+    p.add_argument("--province", action="store_true", help="this is the provincial office (root of trust)")
+    p.add_argument("--sample", action="store_true", help="fill the folder with the demo data from sample_data/")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", parents=[common], help="open the app on the demo data folder")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("check", parents=[common], help="verify a data folder")
+    add_format(p)
+    p.set_defaults(handler=cmd_check)
+
+
+def init_folder(path: Path, office: str | None, name: str | None, province: bool, sample: bool,
+                operator: str | None) -> Database:
+    """Create a data folder (and fill it with the demo data when ``sample``)."""
+    if sample:
+        from storage import sample as sample_data
+
+        office = office or PROVINCE_CODE
+        name = name or sample_data.office_name(office)
+        province = province or office == PROVINCE_CODE
+    if not office or not name:
+        raise PilarError("init.need_office")
+    db = Database.init(path, office, name, province=province, operator=operator)
+    if province:
+        try:
+            from storage.sync import keys
+        except ImportError:
+            keys = None
+        if keys is not None and hasattr(keys, "create_office_keys"):
+            keys.create_office_keys(db)
+    if sample:
+        from storage import sample as sample_data
+
+        counts = sample_data.load(db)
+        say(i18n.t("init.sample_done", **counts))
+    return db
+
+
+def cmd_init(args) -> int:
+    path = resolve_data_dir(args.data)
+    db = init_folder(path, args.office, args.name, args.province, args.sample, operator_of(args))
+    db.close()
+    say(i18n.t("init.done", office=db.code, path=str(db.path)))
+    return 0
+
+
+def demo_dir(args) -> Path:
+    if args.data:
+        return Path(args.data).expanduser()
+    return Path(user_data_dir("Pilar", appauthor=False)) / "demo"
+
+
+def cmd_demo(args) -> int:
+    path = demo_dir(args)
+    if not Database.exists(path):
+        init_folder(path, None, None, False, True, operator_of(args) or "Demo").close()
+    args.data = str(path)
+    return run_app(args)
+
+
+def cmd_check(args) -> int:
+    path = resolve_data_dir(args.data)
+    problems = run_checks(path)
+    if args.format == "json":
+        print_json({"path": str(path), "ok": not problems, "problems": problems})
+        return 1 if problems else 0
+    if problems:
+        say(i18n.t("check.problems", count=len(problems), path=str(path)))
+        for p in problems:
+            say(f"- {p}")
+        return 1
+    db = Database.open(path, read_only=True)
+    say(i18n.t("check.ok", path=str(path), files=len(db.collections()),
+               records=sum(db.count(c) for c in db.collections())))
+    return 0
+
+
+def run_app(args) -> int:
+    """Start the Textual app on the data folder."""
+    from tui.app import PilarApp
+
+    path = resolve_data_dir(args.data)
+    if not Database.exists(path):
+        raise PilarError("db.not_initialised", path=str(path))
+    app = PilarApp(data_dir=path, operator=operator_of(args), lang=args.lang)
+    app.run()
+    return app.return_code or 0
