@@ -13,7 +13,7 @@ from stdnum.id import nik as stdnum_nik
 
 from storage import fmt, regions
 from storage.i18n import t
-from storage.model import PILLARS, POSITIONS, STATUSES, TAGANA_LEVELS, pillar_label
+from storage.model import PILLARS, POSITIONS, STATUSES, TAGANA_LEVELS
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INDEXED = re.compile(r"^assignments\[\d+\]\.")
@@ -247,3 +247,169 @@ def check_bank_account(account: object, holder: str = "", member_name: str = "")
     return r
 
 
+
+# ---- whole member -------------------------------------------------------------------------------
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
+
+
+def _age(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _required(value: dict, names: tuple[str, ...], prefix: str, r: Result) -> None:
+    for name in names:
+        if not _text(value.get(name)):
+            r.error(prefix + name, "validate.required", what=_what(name))
+
+
+def _date_field(value: dict, name: str, prefix: str, r: Result) -> dt.date | None:
+    """Parse an optional date field; an unreadable one is an error, an empty one is None."""
+    raw = value.get(name)
+    if raw in (None, ""):
+        return None
+    parsed = parse_date(raw)
+    if parsed is None:
+        r.error(prefix + name, "validate.date.invalid", what=_what(name), value=str(raw))
+    return parsed
+
+
+def _place(kab_code: str, kec_code: str, kab_field: str, kec_field: str, r: Result) -> None:
+    """Kab/kec codes exist and the kecamatan lies in the kabupaten/kota."""
+    kab_ok = not kab_code or regions.kab(kab_code) is not None
+    if not kab_ok:
+        r.error(kab_field, "validate.kab.unknown", code=kab_code)
+    if not kec_code:
+        return
+    found = regions.kec(kec_code)
+    if found is None:
+        r.error(kec_field, "validate.kec.unknown", code=kec_code)
+    elif kab_code and kab_ok and found["kab"] != regions.kab(kab_code)["code"]:
+        r.error(kec_field, "validate.kec.wrong_kab", kec=found["name"], kec_kab=regions.kab_name(found["kab"]),
+                kab=regions.kab_name(kab_code))
+
+
+def _person(m: dict, today: dt.date, r: Result) -> tuple[str | None, dt.date | None]:
+    """Name, sex, date of birth, residence; returns (sex, birth date) when they are usable."""
+    _required(m, ("nik", "name", "sex", "birth_date", "kab", "kec"), "", r)
+    name = _text(m.get("name"))
+    if name and not 2 <= len(name) <= 100:
+        r.error("name", "validate.name.length", count=len(name))
+    for key in ("name", "birth_place"):
+        if _has_control(str(m.get(key) or "")):
+            r.error(key, "validate.text.control", what=_what(key))
+    sex = _text(m.get("sex"))
+    if sex and sex not in ("L", "P"):
+        r.error("sex", "validate.sex.invalid", value=sex)
+    born = _date_field(m, "birth_date", "", r)
+    if born and born > today:
+        r.error("birth_date", "validate.birth_date.future", date=born)
+    elif born and not 17 <= _age(born, today) <= 80:
+        r.warn("birth_date", "validate.birth_date.age", age=_age(born, today))
+    _place(_text(m.get("kab")), _text(m.get("kec")), "kab", "kec", r)
+    return (sex if sex in ("L", "P") else None), (born if born and born <= today else None)
+
+
+def _identity(m: dict, sex: str | None, born: dt.date | None, roster: RosterView, today: dt.date,
+              r: Result) -> None:
+    """NIK structure, and no other member with the same NIK."""
+    if not _text(m.get("nik")):
+        return  # already reported as required
+    r.extend(check_nik(m["nik"], sex, born, today=today))
+    digits = clean_nik(m["nik"])
+    other = roster.by_nik(digits) if len(digits) == 16 and digits.isdigit() else None
+    if other and other.get("id") != m.get("id"):
+        r.error("nik", "validate.nik.duplicate", nik=fmt.mask_nik(digits), name=other.get("name", ""))
+
+
+def _contact(m: dict, r: Result) -> None:
+    """Phone in E.164; bank name, account and holder together."""
+    phone = _text(m.get("phone"))
+    if phone:
+        e164, res = normalize_phone(phone)
+        r.extend(res)
+        if e164 and e164 != phone:
+            r.error("phone", "validate.phone.not_e164", e164=e164)
+    bank = m.get("bank") or {}
+    if not any(_text(bank.get(k)) for k in ("name", "account", "holder")):
+        return
+    for key in ("name", "holder"):
+        if not _text(bank.get(key)):
+            r.error(f"bank.{key}", "validate.bank.incomplete", what=_what(f"bank.{key}"))
+        elif _has_control(bank[key]):
+            r.error(f"bank.{key}", "validate.text.control", what=_what(f"bank.{key}"))
+    if not _text(bank.get("account")):
+        r.error("bank.account", "validate.bank.incomplete", what=_what("bank.account"))
+    else:
+        r.extend(check_bank_account(bank["account"], _text(bank.get("holder")), _text(m.get("name"))))
+
+
+def _assignment(m: dict, i: int, a: dict, roster: RosterView, r: Result) -> None:
+    """Codes, dates and area of one assignment, then the roster rules for it."""
+    p = f"assignments[{i}]."
+    _required(a, ("pillar", "position", "office", "start"), p, r)
+    pillar, position, level = _text(a.get("pillar")), _text(a.get("position")), _text(a.get("level"))
+    status = _text(a.get("status")) or "ACTIVE"
+    for name, value, allowed in (("pillar", pillar, PILLARS), ("position", position, POSITIONS),
+                                 ("status", status, STATUSES)):
+        if value and value not in allowed:
+            r.error(p + name, f"validate.{name}.unknown", value=value)
+    if level and level not in TAGANA_LEVELS:
+        r.error(p + "level", "validate.level.unknown", value=level)
+    elif pillar == "TAGANA" and not level:
+        r.warn(p + "level", "validate.level.missing")
+    elif level and pillar in PILLARS and pillar != "TAGANA":
+        r.warn(p + "level", "validate.level.not_tagana", pillar=Label(f"model.pillar.{pillar}"))
+    start, end = _date_field(a, "start", p, r), _date_field(a, "end", p, r)
+    _date_field(a, "inactive_date", p, r)
+    if start and end and end < start:
+        r.error(p + "end", "validate.assignment.dates", start=start, end=end)
+    area_kab, area_kec = _text(a.get("area_kab")), _text(a.get("area_kec"))
+    if area_kec and not area_kab:
+        r.error(p + "area_kab", "validate.required", what=_what("area_kab"))
+    _place(area_kab, area_kec, p + "area_kab", p + "area_kec", r)
+    if status == "ACTIVE":
+        _rules(m, p, pillar, position, area_kab, area_kec, roster, r)
+
+
+def _rules(m: dict, p: str, pillar: str, position: str, area_kab: str, area_kec: str, roster: RosterView,
+           r: Result) -> None:
+    """One active TKSK per kecamatan; one active Korkab/Korkot per pillar per kabupaten/kota."""
+    me = m.get("id")
+    if pillar == "TKSK" and position in _KEC_POSITIONS:
+        if not area_kec:
+            r.error(p + "area_kec", "validate.tksk.area_required")
+        elif regions.kec(area_kec):
+            for other, asg in roster.active_assignments("TKSK", kec=area_kec):
+                if other.get("id") != me and asg.get("position") in _KEC_POSITIONS:
+                    r.error(p + "area_kec", "validate.tksk.taken", kec=regions.kec_name(area_kec),
+                            name=other.get("name", ""), nik=fmt.mask_nik(other.get("nik", "")))
+            home = _text(m.get("kec"))
+            if home and home != area_kec and regions.kec(home):
+                r.warn(p + "area_kec", "validate.tksk.lives_elsewhere", area=regions.kec_name(area_kec),
+                       home=regions.kec_name(home))
+    if position == "KORKAB" and pillar in PILLARS:
+        if not area_kab:
+            r.error(p + "area_kab", "validate.korkab.area_required")
+        elif regions.kab(area_kab):
+            for other, _asg in roster.active_assignments(pillar, "KORKAB", kab=area_kab):
+                if other.get("id") != me:
+                    r.error(p + "area_kab", "validate.korkab.taken", kab=regions.kab_name(area_kab),
+                            pillar=Label(f"model.pillar.{pillar}"), name=other.get("name", ""),
+                            nik=fmt.mask_nik(other.get("nik", "")))
+
+
+def validate_member(member: dict, roster: RosterView, *, today: dt.date | None = None) -> Result:
+    """Every rule for one member value before it is saved; fields are named like the member dict keys."""
+    today, r = today or dt.date.today(), Result()
+    sex, born = _person(member, today, r)
+    _identity(member, sex, born, roster, today, r)
+    _contact(member, r)
+    assignments = member.get("assignments") or []
+    if not assignments:
+        r.error("assignments", "validate.assignments.required")
+    for i, a in enumerate(assignments):
+        _assignment(member, i, a, roster, r)
+    return r

@@ -110,9 +110,9 @@ MESSAGES = {
               "check the NIK or the sex.",
     },
     "validate.nik.sex_male": {
-        "id": "Untuk perempuan, tanggal lahir di NIK ditambah 40 (tanggal 1 ditulis 41), tetapi NIK ini memuat {value}; "
+        "id": "Untuk perempuan, tanggal lahir di NIK ditambah 40 (tanggal 1 ditulis 41), tetapi NIK ini memuat tanggal {value}; "
               "periksa NIK atau jenis kelamin.",
-        "en": "For women the NIK adds 40 to the day of birth (the 1st is written 41), but this NIK has {value}; "
+        "en": "For women the NIK adds 40 to the day of birth (the 1st is written 41), but this NIK has day {value}; "
               "check the NIK or the sex.",
     },
     "validate.nik.birth_date": {
