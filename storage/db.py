@@ -427,7 +427,8 @@ class Database:
         if self.office.get("replica_home") != home:
             # A copied or moved folder must not reuse this replica's counters (sync.md).
             self.rotate_replica(home)
-        if self._journal_bytes and self.journal_path.stat().st_size != self._journal_bytes:
+        # Cut a torn last line (a crash during an append that was never confirmed) before appending.
+        if self.journal_path.exists() and self.journal_path.stat().st_size != self._journal_bytes:
             os.truncate(self.journal_path, self._journal_bytes)
 
     def rotate_replica(self, home: dict | None = None) -> None:
