@@ -1,0 +1,598 @@
+"""Events: the event record, invitations with quotas, check-in at the door, attendance and live counts.
+
+An event (collection ``events``) has quotas by group, e.g. 160 pillar members and 40 JSC with at
+most 2 per UPT. Each invited member has one invitation record (collection ``invitations``) whose id is
+``uuid5(NAMESPACE, "<event id>:<member id>")``, so two offices inviting the same member write versions
+of one record instead of two records. The invitation carries the group, who invited, the attendance
+status (HADIR, IZIN, ALPA or "" for not yet), the check-in time, a walk-in reason and the operator.
+Every invitation and every check-in is a transaction: one journal append + fsync, sync metadata,
+an audit entry.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from storage import regions
+from storage.db import Database, register_index
+from storage.errors import PilarError
+from storage.i18n import get_lang
+from storage.model import member_status, primary_assignment
+
+NAMESPACE = uuid.UUID("6f1c2a4e-4b7d-5e59-9a5c-0d3f1e2b7c80")
+STATUSES = ("HADIR", "IZIN", "ALPA")
+COORDINATOR_POSITIONS = ("KORREG", "KORWIL", "KORKAB")
+SEARCH_LIMIT = 30
+
+SAMPLE_EVENT_NAME = "Sinergitas Pilar Sosial Jatim 2024"
+SAMPLE_PILLARS = ("TAGANA", "TKSK", "PKH_PLUS")
+
+
+def _norm_number(text: str) -> str:
+    """A membership number as typed or scanned: case, spaces, dots and dashes ignored."""
+    return re.sub(r"[\s.\-/]", "", str(text or "")).upper()
+
+
+def _member_number(value: dict) -> str | None:
+    a = primary_assignment(value)
+    number = _norm_number(a.get("number", "")) if a else ""
+    return number or None
+
+
+register_index("invitations", "event", lambda v: v.get("event_id") or None)
+register_index("members", "number", _member_number)
+
+
+def _ensure_indexes(db: Database) -> None:
+    """Build this module's indexes when the folder was opened before this module was imported."""
+    for collection, name in (("invitations", "event"), ("members", "number")):
+        if name not in db._idx.get(collection, {}):
+            db._rebuild(collection)
+
+
+def invitation_id(event_id: str, member_id: str) -> str:
+    """The one id of a member's invitation to an event, the same at every office."""
+    return str(uuid.uuid5(NAMESPACE, f"{event_id}:{member_id}"))
+
+
+# ---------------------------------------------------------------------- events
+
+def _parse_date(text: str, field: str) -> str:
+    text = str(text or "").strip()
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date().isoformat()
+        except ValueError:
+            continue
+    raise PilarError("events.bad_date", field=field, value=text)
+
+
+def _parse_time(text: str, field: str) -> str:
+    text = str(text or "").strip()
+    if not text:
+        return ""
+    m = re.fullmatch(r"(\d{1,2})[.:](\d{2})", text)
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise PilarError("events.bad_time", field=field, value=text)
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def parse_quota(text: str) -> dict:
+    """'PILAR:160:TAGANA,TKSK,PKH_PLUS' or 'JSC:40:JSC:2' -> a quota (key, limit, pillars, per office)."""
+    from storage.model import PILLARS
+
+    parts = str(text or "").strip().split(":")
+    if len(parts) < 2 or not parts[0] or not parts[1].strip().isdigit():
+        raise PilarError("events.bad_quota", value=text)
+    pillars = [p.strip().upper() for p in parts[2].split(",") if p.strip()] if len(parts) > 2 else []
+    unknown = [p for p in pillars if p not in PILLARS]
+    if unknown:
+        raise PilarError("events.bad_pillar", value=", ".join(unknown), known=", ".join(PILLARS))
+    per_office = parts[3].strip() if len(parts) > 3 else "0"
+    if not per_office.isdigit():
+        raise PilarError("events.bad_quota", value=text)
+    return {"key": parts[0].strip().upper(), "label": "", "limit": int(parts[1]), "pillars": pillars,
+            "per_office": int(per_office)}
+
+
+def _clean_quotas(quotas: Iterable[dict]) -> list[dict]:
+    out, seen = [], set()
+    for q in quotas or []:
+        key = str(q.get("key", "")).strip().upper()
+        limit = q.get("limit", 0)
+        per_office = q.get("per_office", 0) or 0
+        if not key or key in seen or isinstance(limit, bool) or not isinstance(limit, int) or limit < 0 \
+                or not isinstance(per_office, int) or per_office < 0:
+            raise PilarError("events.bad_quota", value=key or "?")
+        seen.add(key)
+        out.append({"key": key, "label": str(q.get("label", "")).strip(), "limit": limit,
+                    "pillars": [str(p).upper() for p in q.get("pillars") or []], "per_office": per_office})
+    return out
+
+
+def validate_event(fields: dict, office: str) -> dict:
+    """The event fields cleaned up, or a PilarError naming the first field to fix."""
+    name = str(fields.get("name", "")).strip()
+    if not name:
+        raise PilarError("events.need_name")
+    start = _parse_date(fields.get("date", ""), "date")
+    end = _parse_date(fields.get("end_date") or start, "end_date")
+    if end < start:
+        raise PilarError("events.end_before_start", start=start, end=end)
+    start_time = _parse_time(fields.get("start_time", ""), "start_time")
+    end_time = _parse_time(fields.get("end_time", ""), "end_time")
+    if start_time and end_time and start == end and end_time < start_time:
+        raise PilarError("events.end_before_start", start=start_time, end=end_time)
+    return {
+        "name": name, "date": start, "end_date": end, "start_time": start_time, "end_time": end_time,
+        "venue": str(fields.get("venue", "")).strip(), "city": str(fields.get("city", "")).strip(),
+        "office": str(fields.get("office") or office).strip(),
+        "description": str(fields.get("description", "")).strip(),
+        "quotas": _clean_quotas(fields.get("quotas") or []),
+    }
+
+
+def create_event(db: Database, fields: dict, event_id: str | None = None) -> str:
+    """Save a new event; the organising office owns it. Returns its id."""
+    value = validate_event(fields, db.code)
+    value["id"] = event_id or str(uuid.uuid4())
+    value["created_by"] = db.operator
+    with db.transaction("events.create") as tx:
+        return tx.put("events", value, owner=value["office"])
+
+
+def update_event(db: Database, event_id: str, fields: dict) -> None:
+    old = get_event(db, event_id)
+    value = validate_event({**old, **fields}, db.code)
+    value.update(id=event_id, created_by=old.get("created_by", ""))
+    with db.transaction("events.edit") as tx:
+        tx.put("events", value)
+
+
+def delete_event(db: Database, event_id: str) -> int:
+    """Remove an event and its invitations (tombstones, so sync carries the removal). Returns the count."""
+    get_event(db, event_id)
+    ids = db.lookup("invitations", "event", event_id)
+    with db.transaction("events.delete") as tx:
+        for rid in ids:
+            tx.delete("invitations", rid)
+        tx.delete("events", event_id)
+    return len(ids)
+
+
+def get_event(db: Database, event_id: str) -> dict:
+    value = db.get("events", event_id)
+    if value is None:
+        raise PilarError("events.unknown_event", id=event_id)
+    return value
+
+
+def list_events(db: Database) -> list[dict]:
+    """Every event, newest first."""
+    return sorted(db.values("events"), key=lambda e: (e.get("date", ""), e.get("name", "")), reverse=True)
+
+
+def resolve_event(db: Database, text: str) -> dict:
+    """An event by id, unique id prefix (4+ characters) or exact name."""
+    text = str(text or "").strip()
+    value = db.get("events", text)
+    if value:
+        return value
+    found = [e for e in db.values("events") if (len(text) >= 4 and e["id"].startswith(text))
+             or e.get("name", "").casefold() == text.casefold()]
+    if len(found) == 1:
+        return db.get("events", found[0]["id"])
+    if len(found) > 1:
+        raise PilarError("events.ambiguous_event", id=text, count=len(found))
+    raise PilarError("events.unknown_event", id=text)
+
+
+# ---------------------------------------------------------------------- members and groups
+
+def office_names(db: Database) -> dict[str, str]:
+    names = {v.get("code"): v.get("name", "") for v in db.values("offices") if v.get("code")}
+    names.setdefault(db.code, db.office.get("name", db.code))
+    return names
+
+
+def _assignment_for(member: dict, pillars: Iterable[str] = (), include_inactive: bool = False) -> dict | None:
+    """The assignment an invitation is about: the first active one in the wanted pillars."""
+    wanted = set(pillars)
+    assignments = member.get("assignments") or []
+    for a in assignments:
+        if a.get("status") == "ACTIVE" and (not wanted or a.get("pillar") in wanted):
+            return a
+    if include_inactive:
+        for a in assignments:
+            if not wanted or a.get("pillar") in wanted:
+                return a
+    return None if wanted else primary_assignment(member)
+
+
+def group_of(event: dict, pillar: str) -> dict | None:
+    """The quota a member of ``pillar`` counts against (first matching; a quota without pillars takes any)."""
+    for q in event.get("quotas") or []:
+        if not q.get("pillars") or pillar in q["pillars"]:
+            return q
+    return None
+
+
+def _snapshot(member: dict, assignment: dict | None) -> dict:
+    a = assignment or {}
+    return {"name": member.get("name", ""), "pillar": a.get("pillar", ""), "position": a.get("position", ""),
+            "kab": a.get("area_kab") or member.get("kab", ""), "upt": a.get("office", ""),
+            "number": a.get("number", "")}
+
+
+def select_members(db: Database, pillars: Iterable[str] = (), positions: Iterable[str] = (),
+                   kabs: Iterable[str] = (), offices: Iterable[str] = (), include_inactive: bool = False,
+                   ) -> tuple[list[dict], list[dict]]:
+    """Members with an assignment matching every given criterion: (active ones, inactive ones).
+
+    Inactive members are returned apart so that the caller reports them instead of inviting them.
+    """
+    pillars, positions, kabs, offices = set(pillars), set(positions), set(kabs), set(offices)
+
+    def fits(a: dict, member: dict) -> bool:
+        return ((not pillars or a.get("pillar") in pillars)
+                and (not positions or a.get("position") in positions)
+                and (not kabs or (a.get("area_kab") or member.get("kab")) in kabs)
+                and (not offices or a.get("office") in offices))
+
+    active, inactive = [], []
+    for member in db.values("members"):
+        matching = [a for a in member.get("assignments") or [] if fits(a, member)]
+        if not matching:
+            continue
+        if any(a.get("status") == "ACTIVE" for a in matching):
+            active.append(member)
+        else:
+            inactive.append(member)
+    key = lambda m: (m.get("name", "").casefold(), m["id"])  # noqa: E731
+    return sorted(active, key=key), sorted(inactive, key=key)
+
+
+# ---------------------------------------------------------------------- invitations
+
+def invitations(db: Database, event_id: str) -> list[dict]:
+    """The live invitations (walk-ins included) of one event, through the event index."""
+    _ensure_indexes(db)
+    vals = db._vals.get("invitations", {})
+    return [vals[rid] for rid in db.index("invitations", "event").get(event_id, ()) if rid in vals]
+
+
+def quota_usage(db: Database, event: dict) -> dict:
+    """How many invitations count against each quota, in total and per UPT office."""
+    usage: dict[str, dict] = {q["key"]: {"quota": q, "used": 0, "per_office": {}} for q in event.get("quotas") or []}
+    for inv in invitations(db, event["id"]):
+        if inv.get("walk_in") or inv.get("group") not in usage:
+            continue
+        u = usage[inv["group"]]
+        u["used"] += 1
+        u["per_office"][inv.get("upt", "")] = u["per_office"].get(inv.get("upt", ""), 0) + 1
+    return usage
+
+
+def invite(db: Database, event_id: str, member_ids: Iterable[str], override: bool = False,
+           include_inactive: bool = False, invited_by: str | None = None) -> dict:
+    """Invite members (one transaction). Nothing goes over a quota unless ``override``.
+
+    Returns lists of member ids: ``invited``, ``already`` (had an invitation), ``inactive`` (not
+    invited: no active assignment; pass include_inactive to invite them anyway), ``over_quota``
+    (not invited: the quota or the per-UPT cap is full), ``unknown`` (no such member), and
+    ``overridden`` (invited past a quota because the operator said so).
+    """
+    event = get_event(db, event_id)
+    usage = quota_usage(db, event)
+    result: dict[str, list[str]] = {k: [] for k in ("invited", "already", "inactive", "over_quota",
+                                                     "unknown", "overridden")}
+    seen = set()
+    with db.transaction("events.invite") as tx:
+        for member_id in member_ids:
+            if member_id in seen:
+                continue
+            seen.add(member_id)
+            member = db.get("members", member_id)
+            if member is None:
+                result["unknown"].append(member_id)
+                continue
+            rid = invitation_id(event_id, member_id)
+            if tx.get("invitations", rid) is not None:
+                result["already"].append(member_id)
+                continue
+            if member_status(member) != "ACTIVE" and not include_inactive:
+                result["inactive"].append(member_id)
+                continue
+            quota_pillars = [p for q in event.get("quotas") or [] for p in q.get("pillars") or []]
+            assignment = _assignment_for(member, quota_pillars, include_inactive) \
+                or _assignment_for(member, (), include_inactive)
+            snap = _snapshot(member, assignment)
+            quota = group_of(event, snap["pillar"])
+            over = False
+            if quota:
+                u = usage[quota["key"]]
+                in_office = u["per_office"].get(snap["upt"], 0)
+                over = u["used"] >= quota["limit"] or (quota["per_office"] and in_office >= quota["per_office"])
+                if over and not override:
+                    result["over_quota"].append(member_id)
+                    continue
+                u["used"] += 1
+                u["per_office"][snap["upt"]] = in_office + 1
+            value = {"id": rid, "event_id": event_id, "member_id": member_id,
+                     "group": quota["key"] if quota else "", **snap,
+                     "invited_by": invited_by or db.code, "operator": db.operator,
+                     "override": bool(over), "walk_in": False, "walk_in_reason": "",
+                     "status": "", "checkin_at": "", "checkin_by": ""}
+            tx.put("invitations", value, owner=event.get("office") or db.code)
+            result["invited"].append(member_id)
+            if over:
+                result["overridden"].append(member_id)
+                tx.note("events.quota_override", "invitation", rid, note=quota["key"])
+    return result
+
+
+def uninvite(db: Database, event_id: str, member_id: str) -> bool:
+    with db.transaction("events.uninvite") as tx:
+        return tx.delete("invitations", invitation_id(event_id, member_id))
+
+
+# ---------------------------------------------------------------------- check-in
+
+def card(db: Database, event_id: str, member_id: str) -> dict:
+    """What the door screen shows for one member: who they are and where they stand for this event."""
+    member = db.get("members", member_id)
+    inv = db.get("invitations", invitation_id(event_id, member_id))
+    if member is None and inv is None:
+        raise PilarError("events.unknown_member", code=member_id)
+    snap = {k: inv.get(k, "") for k in ("name", "pillar", "position", "kab", "upt", "number")} if inv \
+        else _snapshot(member, _assignment_for(member, (), True))
+    if member:
+        snap["name"] = member.get("name") or snap["name"]
+    names = office_names(db)
+    return {
+        "member_id": member_id, **snap,
+        "kab_name": regions.kab_name(snap["kab"]) if snap["kab"] else "",
+        "upt_name": names.get(snap["upt"], snap["upt"]),
+        "active": member_status(member) == "ACTIVE" if member else False,
+        "invited": bool(inv) and not inv.get("walk_in"),
+        "walk_in": bool(inv and inv.get("walk_in")),
+        "walk_in_reason": inv.get("walk_in_reason", "") if inv else "",
+        "group": inv.get("group", "") if inv else "",
+        "status": inv.get("status", "") if inv else "",
+        "checkin_at": inv.get("checkin_at", "") if inv else "",
+        "invitation_id": inv["id"] if inv else "",
+    }
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text or "").casefold().split())
+
+
+def find(db: Database, event_id: str, text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """Members for a typed or scanned code: NIK, membership number, member id, invitation id, or part of a name.
+
+    A code gives at most one card. A name gives the matching invited members first, then (for a
+    walk-in) other members of the roster, at most ``limit`` cards.
+    """
+    _ensure_indexes(db)
+    text = str(text or "").strip()
+    if not text:
+        return []
+    digits = re.sub(r"[\s.\-]", "", text)
+    member_ids: list[str] = []
+    if digits.isdigit() and len(digits) == 16:
+        member_ids = db.lookup("members", "nik", digits)
+    if not member_ids and db.get("members", text) is not None:
+        member_ids = [text]
+    if not member_ids:
+        inv = db.get("invitations", text)
+        if inv and inv.get("event_id") == event_id:
+            member_ids = [inv["member_id"]]
+    if not member_ids:
+        member_ids = db.lookup("members", "number", _norm_number(text))
+    if member_ids:
+        return [card(db, event_id, mid) for mid in member_ids[:limit]]
+    words = _fold(text).split()
+    if not words or all(w.isdigit() for w in words):
+        return []
+    found: list[str] = []
+    invited = invitations(db, event_id)
+    for inv in sorted(invited, key=lambda v: _fold(v.get("name"))):
+        name = _fold(inv.get("name"))
+        if all(w in name for w in words):
+            found.append(inv["member_id"])
+    seen = set(found)
+    if len(found) < limit:
+        others = []
+        for member in db.values("members"):
+            if member["id"] in seen:
+                continue
+            name = _fold(member.get("name"))
+            if all(w in name for w in words):
+                others.append((name, member["id"]))
+        found += [mid for _, mid in sorted(others)]
+    return [card(db, event_id, mid) for mid in found[:limit]]
+
+
+def _now(now: datetime | None) -> datetime:
+    return (now or datetime.now()).astimezone()
+
+
+def checkin(db: Database, event_id: str, member_id: str, walk_in_reason: str = "",
+            now: datetime | None = None) -> dict:
+    """Record that a member is present. One transaction (one journal append + fsync).
+
+    Returns ``{"result": "checked_in" | "already" | "walk_in", "card": {...}}``. A member already
+    present is not an error: the result says so with the time of the first check-in. A member who
+    was not invited needs a walk-in reason.
+    """
+    event = get_event(db, event_id)
+    rid = invitation_id(event_id, member_id)
+    inv = db.get("invitations", rid)
+    if inv is not None and inv.get("status") == "HADIR":
+        return {"result": "already", "card": card(db, event_id, member_id)}
+    stamp = _now(now).isoformat(timespec="seconds")
+    if inv is None:
+        reason = str(walk_in_reason or "").strip()
+        member = db.get("members", member_id)
+        if member is None:
+            raise PilarError("events.unknown_member", code=member_id)
+        if not reason:
+            raise PilarError("events.not_invited", name=member.get("name", ""))
+        snap = _snapshot(member, _assignment_for(member, (), True))
+        quota = group_of(event, snap["pillar"])
+        inv = {"id": rid, "event_id": event_id, "member_id": member_id, "group": quota["key"] if quota else "",
+               **snap, "invited_by": db.code, "operator": db.operator, "override": False, "walk_in": True,
+               "walk_in_reason": reason, "status": "", "checkin_at": "", "checkin_by": ""}
+        result = "walk_in"
+    else:
+        result = "checked_in"
+    inv.update(status="HADIR", checkin_at=stamp, checkin_by=db.operator)
+    with db.transaction("events.checkin") as tx:
+        tx.put("invitations", inv, owner=event.get("office") or db.code)
+    return {"result": result, "card": card(db, event_id, member_id)}
+
+
+def set_status(db: Database, event_id: str, member_id: str, status: str, now: datetime | None = None) -> dict:
+    """Mark an invited member HADIR, IZIN (excused) or ALPA (absent), or "" to undo. Returns the card."""
+    status = str(status or "").upper()
+    if status and status not in STATUSES:
+        raise PilarError("events.bad_status", value=status, known=", ".join(STATUSES))
+    event = get_event(db, event_id)
+    inv = db.get("invitations", invitation_id(event_id, member_id))
+    if inv is None:
+        member = db.get("members", member_id)
+        raise PilarError("events.not_invited_status", name=(member or {}).get("name", member_id))
+    if inv.get("status") == status:
+        return card(db, event_id, member_id)
+    stamp = _now(now).isoformat(timespec="seconds") if status == "HADIR" else ""
+    inv.update(status=status, checkin_at=stamp, checkin_by=db.operator if status else "")
+    with db.transaction(f"events.mark_{status.lower() or 'reset'}") as tx:
+        tx.put("invitations", inv, owner=event.get("office") or db.code)
+    return card(db, event_id, member_id)
+
+
+def clock(iso: str, lang: str | None = None) -> str:
+    """'2024-04-04T08:12:00+07:00' -> '08.12' (Indonesian) or '08:12' (English); '' when empty."""
+    if not iso:
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return ""
+    sep = ":" if (lang or get_lang()) == "en" else "."
+    return f"{moment.hour:02d}{sep}{moment.minute:02d}"
+
+
+def time_label(hhmm: str, lang: str | None = None) -> str:
+    """'08:00' -> '08.00' (Indonesian) or '08:00' (English)."""
+    if not hhmm:
+        return ""
+    return hhmm.replace(":", ":" if (lang or get_lang()) == "en" else ".")
+
+
+# ---------------------------------------------------------------------- counts
+
+_ROW = ("invited", "walk_in", "hadir", "izin", "alpa")
+
+
+def counts(db: Database, event_id: str) -> dict:
+    """Live counts: invited, present, excused, absent, not yet, walk-ins; per group, pillar and kab/kota."""
+    event = get_event(db, event_id)
+    total = {"invited": 0, "walk_in": 0, "HADIR": 0, "IZIN": 0, "ALPA": 0, "BELUM": 0}
+    groups = {q["key"]: {"label": q.get("label") or q["key"], "limit": q["limit"], "invited": 0, "hadir": 0}
+              for q in event.get("quotas") or []}
+    pillars: dict[str, dict] = {}
+    kabs: dict[str, dict] = {}
+    for inv in invitations(db, event_id):
+        status = inv.get("status") or "BELUM"
+        walk_in = bool(inv.get("walk_in"))
+        total["walk_in" if walk_in else "invited"] += 1
+        total[status] += 1
+        present = status == "HADIR"
+        rows = [pillars.setdefault(inv.get("pillar", ""), dict.fromkeys(_ROW, 0)),
+                kabs.setdefault(inv.get("kab", ""), dict.fromkeys(_ROW, 0))]
+        if inv.get("group") in groups:
+            if not walk_in:
+                groups[inv["group"]]["invited"] += 1
+            groups[inv["group"]]["hadir"] += present
+        for row in rows:
+            row["walk_in" if walk_in else "invited"] += 1
+            row["hadir"] += present
+            row["izin"] += status == "IZIN"
+            row["alpa"] += status == "ALPA"
+    return {"total": total, "groups": groups, "pillars": dict(sorted(pillars.items())),
+            "kabs": dict(sorted(kabs.items()))}
+
+
+# ---------------------------------------------------------------------- the sample event
+
+def sample_event_id() -> str:
+    return str(uuid.uuid5(NAMESPACE, f"event:{SAMPLE_EVENT_NAME}"))
+
+
+SAMPLE_EVENT = {
+    "name": SAMPLE_EVENT_NAME, "date": "2024-04-04", "end_date": "2024-04-04",
+    "start_time": "08:00", "end_time": "15:00", "venue": "Aula BPSDM Jatim", "city": "Surabaya",
+    "office": "JATIM",
+    "description": "Sinergitas pilar sosial Jawa Timur: Tagana, TKSK dan pendamping PKH Plus beserta "
+                   "Korwil dan Korkab/Korkot, serta tim JSC dari UPT; penyerahan bantuan operasional dan "
+                   "tali asih triwulan.",
+    "quotas": [
+        {"key": "PILAR", "label": "Pilar sosial (Tagana, TKSK, PKH Plus)", "limit": 160,
+         "pillars": list(SAMPLE_PILLARS), "per_office": 0},
+        {"key": "JSC", "label": "Jatim Social Care (JSC)", "limit": 40, "pillars": ["JSC"], "per_office": 2},
+    ],
+}
+
+
+def sample_invitees(db: Database) -> list[str]:
+    """The sample event's 200 members, drawn deterministically (sorted by NIK) from the roster.
+
+    Pillar group: every active Korreg/Korwil/Korkab of Tagana, TKSK and PKH Plus first, then members
+    taken in turn from each pillar, up to 160. JSC: one per UPT in turn, at most 2 per UPT, up to 40.
+    """
+    by_pillar: dict[str, list[tuple[str, dict]]] = {p: [] for p in SAMPLE_PILLARS}
+    coordinators: list[tuple[int, str, str, str]] = []
+    jsc_by_office: dict[str, list[tuple[str, str]]] = {}
+    for member in db.values("members"):
+        if member_status(member) != "ACTIVE":
+            continue
+        a = _assignment_for(member, SAMPLE_PILLARS + ("JSC",))
+        if a is None:
+            continue
+        nik = member.get("nik", "") or member["id"]
+        if a["pillar"] == "JSC":
+            jsc_by_office.setdefault(a.get("office", ""), []).append((nik, member["id"]))
+        elif a.get("position") in COORDINATOR_POSITIONS:
+            coordinators.append((COORDINATOR_POSITIONS.index(a["position"]), a["pillar"], nik, member["id"]))
+        else:
+            by_pillar[a["pillar"]].append((nik, member["id"]))
+    chosen = [mid for *_, mid in sorted(coordinators)][:160]
+    queues = [sorted(by_pillar[p]) for p in SAMPLE_PILLARS]
+    i = 0
+    while len(chosen) < 160 and any(queues):
+        queue = queues[i % len(queues)]
+        if queue:
+            chosen.append(queue.pop(0)[1])
+        i += 1
+    jsc: list[str] = []
+    offices = sorted(jsc_by_office)
+    for round_ in range(2):
+        for office in offices:
+            people = sorted(jsc_by_office[office])
+            if round_ < len(people) and len(jsc) < 40:
+                jsc.append(people[round_][1])
+    return chosen + jsc
+
+
+def load_sample(db: Database) -> dict:
+    """Create the sample event "Sinergitas Pilar Sosial Jatim 2024" with its invitations (idempotent)."""
+    event_id = sample_event_id()
+    if db.get("events", event_id) is None:
+        create_event(db, SAMPLE_EVENT, event_id=event_id)
+    result = invite(db, event_id, sample_invitees(db), invited_by=SAMPLE_EVENT["office"])
+    return {"event_id": event_id, "invited": len(result["invited"]) + len(result["already"])}
