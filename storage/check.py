@@ -1,8 +1,15 @@
-"""``pilar check``: verify a data folder and say exactly what is wrong.
+"""``pilar check``: verify a data folder and say exactly what is wrong, naming the file.
 
-Opening the folder already verifies every collection file (parse, schema version, checksum,
-office, count) and the journal; this adds the audit chain and the references between records.
-Other areas add their own checks with :func:`register`.
+File checks (:func:`file_problems`, also run on every backup before it counts as complete):
+office.json, the manifest, every collection file (parse, schema version, office, recorded
+checksum and count, not older than the manifest says), the journal (every line's checksum, a
+damaged middle line, sequence order), the audit log (hash chain, and the manifest's recorded head
+must still be in it: an edited, truncated or swapped log is noticed) and a restore cut short.
+When the folder cannot be opened every file is still checked one by one, so all damage is named.
+
+Record checks run on an opened folder: the NIK index, references between records (an assignment's
+office, any ``<kind>_id`` field must name a stored record), backups folder sanity. Other areas add
+their own checks with :func:`register`.
 """
 
 from __future__ import annotations
@@ -10,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from storage.db import Database
+import orjson
+
+from storage import audit as audit_mod
+from storage.db import SCHEMA_VERSION, Database, PilarStorage, _damaged, read_journal, read_office
 from storage.errors import PilarError
 from storage.i18n import t
 
@@ -21,12 +31,6 @@ _CHECKERS: list[Checker] = []
 def register(func: Checker) -> Checker:
     _CHECKERS.append(func)
     return func
-
-
-@register
-def _audit_chain(db: Database) -> list[str]:
-    return [t("check.audit_broken", file=str(db.audit.path), where=p)
-            for p in db.audit.verify(db.manifest.get("audit"))]
 
 
 @register
@@ -56,13 +60,183 @@ def _references(db: Database) -> list[str]:
     return problems
 
 
-def run_checks(path: Path) -> list[str]:
-    """Every problem found in the folder, as sentences; empty when the folder is sound."""
+
+# Reference fields: a value field named like this must hold the id of a stored record (deleted ones
+# count: history may point at a tombstone).
+REFERENCE_FIELDS = {"member_id": "members", "event_id": "events", "run_id": "runs", "rate_id": "rates",
+                    "invitation_id": "invitations"}
+
+
+@register
+def _record_references(db: Database) -> list[str]:
+    problems = []
+    for collection in db.collections():
+        for value in db.values(collection):
+            for name, target in REFERENCE_FIELDS.items():
+                ref = value.get(name)
+                if isinstance(ref, str) and ref and db.doc(target, ref) is None:
+                    problems.append(t("check.dangling", collection=collection, id=value["id"], field=name,
+                                      ref=ref, target=target))
+    return problems
+
+
+@register
+def _backups(db: Database) -> list[str]:
+    """Every complete backup that passed its checks when written must still match its files."""
+    from storage.backup import list_backups
+
+    problems = []
+    for b in list_backups(db.path, deep=True):
+        if b.office and b.office != db.code:
+            continue
+        if not b.meta:
+            problems.append(t("check.backup_damaged", name=b.name, problem=b.problems[0]))
+        elif b.verified and b.problems:
+            problems.append(t("check.backup_damaged", name=b.name, problem=b.problems[0]))
+    return problems
+
+
+# ---------------------------------------------------------------------- file checks
+
+def _audit_problems(path: Path, head: dict | None) -> list[str]:
+    """The audit log's hash chain, and the head the manifest recorded must be a line of it."""
+    head = head or {}
+    want_n = int(head.get("n", 0) or 0)
+    if not path.exists():
+        return [str(_damaged(path, "missing"))] if want_n else []
+    prev, n = audit_mod.GENESIS, 0
+    head_ok = want_n == 0
+    try:
+        with open(path, "rb") as fh:
+            for number, raw in enumerate(fh, 1):
+                if not raw.strip():
+                    continue
+                try:
+                    line = orjson.loads(raw)
+                except orjson.JSONDecodeError:
+                    return [t("check.audit_broken", file=str(path), where=t("check.where_line", line=number))]
+                n += 1
+                if (not isinstance(line, dict) or line.get("n") != n or line.get("prev") != prev
+                        or audit_mod._hash(prev, line) != line.get("h")):
+                    return [t("check.audit_broken", file=str(path), where=t("check.where_line", line=number))]
+                prev = line["h"]
+                if n == want_n:
+                    head_ok = line["h"] == head.get("h")
+    except OSError as exc:
+        from storage.fsutil import os_error
+
+        return [str(os_error(exc, path))]
+    if n == 0 and want_n:
+        return [str(_damaged(path, "empty"))]
+    if n < want_n:
+        return [t("check.audit_broken", file=str(path), where=t("check.where_truncated", found=n, expected=want_n))]
+    if not head_ok:
+        return [t("check.audit_broken", file=str(path), where=t("check.where_head", line=want_n))]
+    return []
+
+
+def _journal_problems(path: Path, file_seqs: dict[str, int]) -> list[str]:
+    try:
+        entries, _ = read_journal(path, strict=True)
+    except PilarError as exc:
+        return [str(exc)]
+    problems = []
+    last = 0
+    for number, entry in enumerate(entries, 1):
+        seq = entry.get("seq") if isinstance(entry, dict) else None
+        if not isinstance(seq, int) or seq <= last or not isinstance(entry.get("ops"), dict):
+            problems.append(str(_damaged(path, "journal_line", line=number)))
+            break
+        last = seq
+    return problems
+
+
+def _scan_files(path: Path) -> list[str]:
+    """Check every file on its own (used when the folder does not open, to name all the damage)."""
+    problems: list[str] = []
+    code = None
+    try:
+        code = read_office(path).get("code")
+    except PilarError as exc:
+        problems.append(str(exc))
+    db_dir = path / "db"
+    manifest_path = db_dir / "manifest.json"
+    manifest: dict = {}
+    if not manifest_path.exists():
+        problems.append(str(_damaged(manifest_path, "missing")))
+    else:
+        try:
+            raw = manifest_path.read_bytes()
+            loaded = orjson.loads(raw) if raw.strip() else None
+            if raw.strip() == b"":
+                problems.append(str(_damaged(manifest_path, "empty")))
+            elif not isinstance(loaded, dict) or loaded.get("schema") != SCHEMA_VERSION:
+                found = loaded.get("schema") if isinstance(loaded, dict) else "?"
+                problems.append(str(_damaged(manifest_path, "schema", found=found, expected=SCHEMA_VERSION)))
+            elif code and loaded.get("office") != code:
+                problems.append(str(_damaged(manifest_path, "other_office", found=loaded.get("office"),
+                                             expected=code)))
+            else:
+                manifest = loaded
+        except orjson.JSONDecodeError:
+            problems.append(str(_damaged(manifest_path, "parse")))
+        except OSError as exc:
+            from storage.fsutil import os_error
+
+            problems.append(str(os_error(exc, manifest_path)))
+    code = code or manifest.get("office")
+    recorded = manifest.get("files", {}) if isinstance(manifest.get("files"), dict) else {}
+    present = {p.stem for p in db_dir.glob("*.json") if p.name != "manifest.json"} if db_dir.is_dir() else set()
+    file_seqs: dict[str, int] = {}
+    for name in sorted(present | set(recorded)):
+        storage = PilarStorage(db_dir / f"{name}.json", name, code)
+        try:
+            storage.read()
+        except PilarError as exc:
+            problems.append(str(exc))
+            continue
+        seq = storage.meta.get("seq", 0)
+        file_seqs[name] = seq
+        want = (recorded.get(name) or {}).get("seq", 0)
+        if seq < want:
+            problems.append(str(_damaged(storage.path, "stale", found=seq, expected=want)))
+    problems += _journal_problems(db_dir / "journal.jsonl", file_seqs)
+    problems += _audit_problems(path / "audit.jsonl", manifest.get("audit") if manifest else None)
+    return problems
+
+
+def _open(path: Path) -> tuple[Database | None, list[str]]:
+    """Open the folder read-only and run the file checks; (None, problems) when it will not open."""
+    from storage.backup import interrupted_restore
+
+    path = Path(path)
+    problems: list[str] = []
+    name = interrupted_restore(path)
+    if name is not None:
+        problems.append(t("check.restore_interrupted", name=name))
     try:
         db = Database.open(path, read_only=True)
     except PilarError as exc:
-        return [str(exc)]
-    problems: list[str] = []
+        if exc.key == "db.not_initialised":
+            return None, problems + [str(exc)]
+        scanned = _scan_files(path)
+        return None, problems + (scanned or [str(exc)])
+    problems += _journal_problems(db.journal_path, {})
+    problems += _audit_problems(db.audit.path, db.manifest.get("audit"))
+    return db, problems
+
+
+def file_problems(path: Path) -> list[str]:
+    """Damage in the folder's files (what makes a backup good or not), as sentences naming the file."""
+    _db, problems = _open(Path(path))
+    return problems
+
+
+def run_checks(path: Path) -> list[str]:
+    """Every problem found in the folder, as sentences; empty when the folder is sound."""
+    db, problems = _open(Path(path))
+    if db is None:
+        return problems
     for checker in _CHECKERS:
         problems.extend(checker(db))
     return problems

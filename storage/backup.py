@@ -1,0 +1,541 @@
+"""Backups of a data folder: taken before every import, daily while Pilar is used, and on demand.
+
+A backup is a folder ``<data>/backups/<YYYYmmdd-HHMMSS>-<reason>/`` holding a copy of ``db/``,
+``office.json``, ``audit.jsonl``, ``imports.jsonl`` and ``keys/`` plus ``backup.json`` (when, why,
+which office, the size and sha256 of every file, and whether the copy passed the file checks).
+
+Writing one is atomic: everything goes into ``backups/.tmp-<name>/``, every file is fsynced, the
+copy is opened and checked like a live folder, then the folder is renamed to its final name. A
+backup cut short by a crash, a full disk or a pulled stick is therefore never listed as complete;
+its leftover ``.tmp-`` folder is removed by the next backup.
+
+Restoring (``restore``) first backs up the current state (even a damaged one), then swaps the
+backup's files in, and gives the folder a new replica id so sync never reuses old counters. It
+works on a folder too damaged to open: it needs only the lock and the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import orjson
+from filelock import FileLock, Timeout
+
+from storage.db import Database, now_iso, read_lock_info, read_office, write_office
+from storage.errors import LockedError, PilarError
+from storage.fsutil import atomic_write, fsync_dir, os_error, write_all
+
+BACKUP_FORMAT = 1
+DEFAULT_KEEP = 10
+DAILY = timedelta(hours=24)
+# What a backup holds (relative to the data folder); everything else (backups/, the lock) is not copied.
+ITEMS = ("db", "office.json", "audit.jsonl", "imports.jsonl", "keys")
+META = "backup.json"
+TMP_PREFIX = ".tmp-"
+RESTORE_STAGE = ".restore-new"
+RESTORE_OLD = ".restore-old"
+RESTORE_MARKER = "restore.json"
+CHUNK = 1024 * 1024
+
+
+@dataclass
+class Backup:
+    """One backup folder as listed by ``list_backups``."""
+
+    name: str
+    path: Path
+    created: str = ""
+    reason: str = ""
+    office: str = ""
+    seq: int = 0
+    size: int = 0
+    verified: bool = False
+    problems: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def good(self) -> bool:
+        """The backup passed the file checks when written and its files are unchanged since."""
+        return self.verified and not self.problems
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "created": self.created, "reason": self.reason, "office": self.office,
+                "seq": self.seq, "size": self.size, "good": self.good, "problems": self.problems}
+
+
+def backups_dir(path: Path | str) -> Path:
+    return Path(path) / "backups"
+
+
+def keep_count(office: dict) -> int:
+    """How many backups to keep: office.json ``backups_keep`` (default 10, at least 1)."""
+    try:
+        return max(1, int(office.get("backups_keep", DEFAULT_KEEP)))
+    except (TypeError, ValueError):
+        return DEFAULT_KEEP
+
+
+# ---------------------------------------------------------------------- copying files durably
+
+def _files(root: Path) -> Iterator[Path]:
+    """The files of the data folder a backup holds (relative paths), temporary files left out."""
+    for item in ITEMS:
+        src = root / item
+        if src.is_file():
+            yield Path(item)
+        elif src.is_dir():
+            for p in sorted(src.rglob("*")):
+                if p.is_file() and not p.name.endswith(".tmp"):
+                    yield p.relative_to(root)
+
+
+def _copy_file(src: Path, dst: Path) -> tuple[int, str]:
+    """Copy one file and fsync it; returns (size, sha256) of what was written."""
+    digest = hashlib.sha256()
+    size = 0
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with open(src, "rb") as fin:
+        fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+        try:
+            while True:
+                chunk = fin.read(CHUNK)
+                if not chunk:
+                    break
+                digest.update(chunk)
+                size += len(chunk)
+                write_all(fd, chunk)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    return size, digest.hexdigest()
+
+
+def _sha256(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(CHUNK)
+            if not chunk:
+                break
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _fsync_tree(root: Path) -> None:
+    for d in sorted({p.parent for p in root.rglob("*")} | {root}, key=lambda p: len(p.parts), reverse=True):
+        if d.is_dir():
+            fsync_dir(d)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file or folder we made ourselves; never raises (a leftover is cleaned up later)."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.exists():
+            path.unlink()
+    except OSError:
+        pass
+
+
+def _copy_tree(src_root: Path, dst_root: Path) -> dict[str, dict]:
+    """Copy the backed-up items of ``src_root`` into ``dst_root``; the sizes and hashes written."""
+    files = {}
+    for rel in _files(src_root):
+        size, sha = _copy_file(src_root / rel, dst_root / rel)
+        files[rel.as_posix()] = {"size": size, "sha256": sha}
+    return files
+
+
+def _check_written(root: Path, files: dict[str, dict]) -> list[str]:
+    """Re-read every copied file: what is on the disk must be what was read from the source."""
+    from storage.i18n import t
+
+    problems = []
+    for rel, info in files.items():
+        p = root / rel
+        try:
+            size, sha = _sha256(p)
+        except OSError:
+            problems.append(t("backup.problem.missing", file=rel))
+            continue
+        if size != info["size"] or sha != info["sha256"]:
+            problems.append(t("backup.problem.changed", file=rel))
+    return problems
+
+
+# ---------------------------------------------------------------------- the lock without opening
+
+@contextmanager
+def hold_lock(path: Path, operator: str = "") -> Iterator[None]:
+    """Take the data folder's lock without opening (or even being able to open) the data."""
+    lock = FileLock(str(path / ".lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        holder = read_lock_info(path)
+        raise LockedError("db.locked", path=str(path), operator=holder.get("operator") or "?",
+                          pid=holder.get("pid", "?"), host=holder.get("host", "?"),
+                          since=holder.get("since", "?")) from None
+    except OSError as exc:
+        raise os_error(exc, path / ".lock") from exc
+    try:
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "operator": operator, "since": now_iso()}
+        atomic_write(path / "lock.json", orjson.dumps(info, option=orjson.OPT_SORT_KEYS))
+        yield
+    finally:
+        try:
+            (path / "lock.json").unlink(missing_ok=True)
+        except OSError:
+            pass
+        lock.release()
+
+
+# ---------------------------------------------------------------------- writing a backup
+
+def _name_for(bdir: Path, reason: str, when: datetime) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", reason.lower()).strip("-")[:40] or "manual"
+    base = f"{when.strftime('%Y%m%d-%H%M%S')}-{slug}"
+    name, n = base, 1
+    while (bdir / name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def _cleanup_leftovers(bdir: Path) -> None:
+    """Remove half-written backups left by a crash (only called while holding the folder's lock)."""
+    if not bdir.is_dir():
+        return
+    for p in bdir.iterdir():
+        if p.name.startswith(TMP_PREFIX):
+            _remove(p)
+
+
+def _source_size(root: Path) -> int:
+    total = 0
+    for rel in _files(root):
+        try:
+            total += (root / rel).stat().st_size
+        except OSError:
+            pass
+    return total
+
+
+def snapshot(path: Path, reason: str, office: dict | None = None, require_good: bool = True,
+             protect: set[str] | frozenset[str] = frozenset()) -> Backup:
+    """Copy the data folder at ``path`` into a new backup (the caller holds the folder's lock).
+
+    ``require_good``: refuse (and keep nothing) when the copy does not pass the file checks; the
+    backup taken before a restore sets it False, because a damaged state is still worth keeping.
+    """
+    from storage.check import file_problems
+
+    path = Path(path)
+    bdir = backups_dir(path)
+    try:
+        bdir.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise os_error(exc, bdir) from exc
+    _cleanup_leftovers(bdir)
+    if office is None:
+        try:
+            office = read_office(path)
+        except PilarError:
+            office = {}
+    need = _source_size(path)
+    try:
+        free = shutil.disk_usage(bdir).free
+    except OSError:
+        free = None
+    if free is not None and free < need + 1024 * 1024:
+        raise PilarError("backup.no_space", path=str(bdir), need=_mb(need), free=_mb(free))
+    when = datetime.now().astimezone()
+    name = _name_for(bdir, reason, when)
+    tmp = bdir / f"{TMP_PREFIX}{name}"
+    final = bdir / name
+    try:
+        tmp.mkdir()
+        files = _copy_tree(path, tmp)
+        problems = _check_written(tmp, files)
+        if not problems:
+            problems = file_problems(tmp)
+        meta = {"format": BACKUP_FORMAT, "name": name, "created": when.isoformat(timespec="seconds"),
+                "reason": reason, "office": office.get("code", ""), "office_name": office.get("name", ""),
+                "seq": _seq_of(tmp), "size": sum(f["size"] for f in files.values()),
+                "verified": not problems, "problems": [p.replace(tmp.name, name) for p in problems],
+                "files": files}
+        if problems and require_good:
+            raise PilarError("backup.copy_failed", name=name, problem=problems[0])
+        fd = os.open(tmp / META, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+        try:
+            write_all(fd, orjson.dumps(meta, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _fsync_tree(tmp)
+        os.replace(tmp, final)
+        fsync_dir(bdir)
+    except OSError as exc:
+        _remove(tmp)
+        raise _backup_os_error(exc, bdir) from exc
+    except BaseException:
+        _remove(tmp)
+        raise
+    backup = _read_backup(final)
+    prune(path, keep_count(office), protect=set(protect) | {name})
+    return backup
+
+
+def _backup_os_error(exc: OSError, bdir: Path) -> PilarError:
+    inner = os_error(exc, bdir)
+    return PilarError("backup.failed", path=str(bdir), problem=str(inner))
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def _seq_of(root: Path) -> int:
+    try:
+        manifest = orjson.loads((root / "db" / "manifest.json").read_bytes())
+        seq = int(manifest.get("seq", 0))
+    except (OSError, orjson.JSONDecodeError, TypeError, ValueError, AttributeError):
+        return 0
+    try:
+        from storage.db import read_journal
+
+        entries, _ = read_journal(root / "db" / "journal.jsonl", strict=False)
+        return max([seq] + [e.get("seq", 0) for e in entries])
+    except PilarError:
+        return seq
+
+
+def backup_now(db: Database, reason: str = "manual") -> Backup:
+    """Back up an open data folder now (before an import, on demand). Raises PilarError on failure.
+
+    The caller holds the folder (a writable ``Database``), so nothing changes while it is copied.
+    """
+    return snapshot(db.path, reason, office=db.office, require_good=True)
+
+
+def maybe_daily(db: Database) -> Backup | None:
+    """Take the daily backup if the newest good backup is more than a day old (or there is none)."""
+    if db.read_only or db.office.get("backups_daily", True) is False:
+        return None
+    now = datetime.now().astimezone()
+    for b in list_backups(db.path, deep=False):
+        created = _parse_time(b.created)
+        if b.verified and created is not None and now - created < DAILY and created <= now + DAILY:
+            return None
+    return backup_now(db, "daily")
+
+
+def _parse_time(text: str) -> datetime | None:
+    try:
+        when = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo else when.astimezone()
+
+
+# ---------------------------------------------------------------------- listing and verifying
+
+def _read_backup(folder: Path, deep: bool = True) -> Backup:
+    from storage.i18n import t
+
+    b = Backup(name=folder.name, path=folder)
+    try:
+        meta = orjson.loads((folder / META).read_bytes())
+        if not isinstance(meta, dict) or not isinstance(meta.get("files"), dict):
+            raise ValueError
+    except FileNotFoundError:
+        b.problems = [t("backup.problem.no_meta", file=str(folder / META))]
+        return b
+    except (OSError, ValueError, orjson.JSONDecodeError):
+        b.problems = [t("backup.problem.bad_meta", file=str(folder / META))]
+        return b
+    b.meta = meta
+    b.created = str(meta.get("created", ""))
+    b.reason = str(meta.get("reason", ""))
+    b.office = str(meta.get("office", ""))
+    b.seq = int(meta.get("seq", 0) or 0)
+    b.size = int(meta.get("size", 0) or 0)
+    b.verified = bool(meta.get("verified"))
+    if not b.verified:
+        b.problems = [t("backup.problem.unverified", count=len(meta.get("problems", [])))]
+    if deep:
+        b.problems += _check_written(folder, meta["files"])
+        present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {META}
+        for extra in sorted(present - set(meta["files"])):
+            b.problems.append(t("backup.problem.extra", file=extra))
+    return b
+
+
+def list_backups(path: Path | str, deep: bool = True) -> list[Backup]:
+    """Every complete backup of the folder, newest first; ``deep`` re-hashes every file."""
+    bdir = backups_dir(Path(path))
+    if not bdir.is_dir():
+        return []
+    out = []
+    for folder in bdir.iterdir():
+        if folder.is_dir() and not folder.name.startswith("."):
+            out.append(_read_backup(folder, deep=deep))
+    out.sort(key=lambda b: (b.created, b.name), reverse=True)
+    return out
+
+
+def find_backup(path: Path | str, name: str) -> Backup:
+    folder = backups_dir(Path(path)) / name
+    if not name or name.startswith(".") or "/" in name or "\\" in name or not folder.is_dir():
+        raise PilarError("backup.unknown", name=name, path=str(backups_dir(Path(path))))
+    return _read_backup(folder)
+
+
+def newest_good_backup(path: Path | str) -> Backup | None:
+    """The newest backup that verifies (for the message shown when a folder is damaged)."""
+    office = None
+    try:
+        office = read_office(Path(path)).get("code")
+    except PilarError:
+        pass
+    for b in list_backups(path, deep=False):
+        if not b.verified or (office and b.office != office):
+            continue
+        full = _read_backup(b.path)
+        if full.good:
+            return full
+    return None
+
+
+def prune(path: Path, keep: int, protect: set[str] = frozenset()) -> list[str]:
+    """Delete the oldest backups beyond ``keep``; the newest good one is always kept."""
+    backups = list_backups(path, deep=False)
+    newest_good = next((b.name for b in backups if b.verified), None)
+    removed = []
+    kept = 0
+    for b in backups:
+        if kept < keep or b.name in protect or b.name == newest_good:
+            kept += 1
+            continue
+        _remove(b.path)
+        removed.append(b.name)
+    return removed
+
+
+# ---------------------------------------------------------------------- restoring
+
+@dataclass
+class RestoreResult:
+    restored: Backup
+    safety: Backup | None
+    replica_id: str
+
+
+def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
+    """Put backup ``name`` back as the live data; the current state is backed up first.
+
+    Works on a folder that cannot be opened (damaged or missing files); refuses while another
+    Pilar holds the folder, and refuses a backup that does not verify or belongs to another office.
+    """
+    path = Path(path).expanduser().resolve()
+    backup = find_backup(path, name)
+    if not backup.good:
+        raise PilarError("backup.not_good", name=name, problem=(backup.problems or ["?"])[0])
+    live_office = None
+    try:
+        live_office = read_office(path)
+    except PilarError:
+        pass
+    if live_office and backup.office and live_office.get("code") != backup.office:
+        raise PilarError("backup.other_office", name=name, found=backup.office, expected=live_office.get("code"))
+    with hold_lock(path, operator):
+        _remove(path / RESTORE_STAGE)
+        _remove(path / RESTORE_OLD)
+        safety = None
+        if any(True for _ in _files(path)):
+            safety = snapshot(path, "before-restore", office=live_office or {"code": backup.office},
+                              require_good=False, protect={name})
+        stage = path / RESTORE_STAGE
+        try:
+            stage.mkdir()
+            for rel, info in backup.meta["files"].items():
+                size, sha = _copy_file(backup.path / rel, stage / rel)
+                if size != info["size"] or sha != info["sha256"]:
+                    raise PilarError("backup.not_good", name=name, problem=rel)
+            _fsync_tree(stage)
+            marker = {"from": name, "started": now_iso(), "operator": operator}
+            atomic_write(path / RESTORE_MARKER, orjson.dumps(marker))
+            _swap_in(path, stage)
+            office = read_office(path)
+            db = Database(path, office, operator, read_only=False)
+            db.rotate_replica()
+            write_office(path, dict(db.office, restored={"from": name, "at": now_iso(), "operator": operator}))
+            (path / RESTORE_MARKER).unlink()
+            fsync_dir(path)
+        except OSError as exc:
+            raise PilarError("backup.restore_failed", name=name, problem=str(os_error(exc, path))) from exc
+        finally:
+            _remove(stage)
+            _remove(path / RESTORE_OLD)
+    # The restored folder must open; Database.open also settles the journal and the audit log.
+    Database.open(path, operator=operator or None).close()
+    return RestoreResult(restored=backup, safety=safety, replica_id=db.office["replica_id"])
+
+
+def _swap_in(path: Path, stage: Path) -> None:
+    """Move the live items aside and the staged ones in. keys/ stay when the backup has none."""
+    old = path / RESTORE_OLD
+    old.mkdir(exist_ok=True)
+    for item in ITEMS:
+        live, new = path / item, stage / item
+        if item == "keys" and not new.exists():
+            continue
+        if live.exists():
+            os.replace(live, old / item)
+        if new.exists():
+            os.replace(new, live)
+    fsync_dir(path)
+
+
+def interrupted_restore(path: Path | str) -> str | None:
+    """The backup name of a restore that was cut short (the folder may hold a mix), or None."""
+    marker = Path(path) / RESTORE_MARKER
+    if not marker.exists():
+        return None
+    try:
+        return str(orjson.loads(marker.read_bytes()).get("from") or "?")
+    except (OSError, orjson.JSONDecodeError, AttributeError):
+        return "?"
+
+
+def damaged_hint(path: Path | str) -> str:
+    """One sentence naming the newest good backup (or saying there is none), for a damaged folder."""
+    from storage.i18n import t
+
+    try:
+        b = newest_good_backup(path)
+    except (OSError, PilarError):
+        b = None
+    if b is None:
+        return t("backup.hint_none", path=str(backups_dir(Path(path))))
+    return t("backup.hint", name=b.name, created=b.created, reason=b.reason)
+
+
+__all__ = [
+    "Backup", "RestoreResult", "backup_now", "damaged_hint", "find_backup", "hold_lock",
+    "interrupted_restore", "keep_count", "list_backups", "maybe_daily", "newest_good_backup", "prune",
+    "restore", "snapshot",
+]
+
