@@ -50,6 +50,10 @@ MESSAGES = {
         "id": "{name} tidak diundang ke kegiatan ini. Untuk mencatatnya sebagai peserta tambahan (walk-in), isi alasannya.",
         "en": "{name} was not invited to this event. To record them as a walk-in, give a reason.",
     },
+    "events.not_invited_cli": {
+        "id": "{name} tidak diundang ke kegiatan ini. Untuk mencatatnya sebagai walk-in, ulangi dengan --walk-in \"ALASAN\".",
+        "en": "{name} was not invited to this event. To record them as a walk-in, repeat with --walk-in \"REASON\".",
+    },
     "events.not_invited_status": {
         "id": "{name} tidak diundang ke kegiatan ini, jadi tidak bisa ditandai izin/alpa. Undang dulu atau catat sebagai walk-in.",
         "en": "{name} was not invited to this event, so they cannot be marked excused/absent. Invite them first or record a walk-in.",
