@@ -21,6 +21,9 @@ def register(sub, common) -> None:
     p.add_argument("--name", metavar="NAME", help="office name")
     p.add_argument("--province", action="store_true", help="this is the provincial office (root of trust)")
     p.add_argument("--sample", action="store_true", help="fill the folder with the demo data from sample_data/")
+    p.add_argument("--from", dest="from_file", metavar="FILE",
+                   help="set this office up from the enrolment file the province gave (sync)")
+    p.add_argument("--yes", action="store_true", help="the province key fingerprint was compared; do not ask")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", parents=[common], help="open the app on the demo data folder")
@@ -60,6 +63,10 @@ def init_folder(path: Path, office: str | None, name: str | None, province: bool
 
 def cmd_init(args) -> int:
     path = resolve_data_dir(args.data)
+    if getattr(args, "from_file", None):
+        from tui.cli.sync import init_from_enrolment
+
+        return init_from_enrolment(path, Path(args.from_file).expanduser(), args.yes, operator_of(args))
     db = init_folder(path, args.office, args.name, args.province, args.sample, operator_of(args))
     db.close()
     say(i18n.t("init.done", office=db.code, path=str(db.path)))

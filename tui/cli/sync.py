@@ -1,7 +1,273 @@
-"""Command line: sync."""
+"""Command line: offices and keys, export and import of bundles, conflicts, USB drives."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+import orjson
+
+from storage import conflicts as C
+from storage import i18n
+from storage.errors import PilarError
+from storage.sync import engine as E
+from storage.sync import keys as K
+from tui.cli.common import open_db
+from tui.cli.output import add_format, print_json, print_table, say
+
 
 def register(sub, common) -> None:
-    """Add this area's subcommands (filled in by the sync work)."""
+    office = sub.add_parser("office", parents=[common], help="offices and their keys (province)")
+    osub = office.add_subparsers(dest="office_cmd", metavar="ACTION", required=True)
+    p = osub.add_parser("add", parents=[common], help="enrol a new office and write its enrolment file")
+    p.add_argument("code")
+    p.add_argument("--name", required=True)
+    p.add_argument("--out", metavar="DIR", default=".", help="folder for the enrolment file")
+    p.set_defaults(handler=cmd_office_add)
+    p = osub.add_parser("trust", parents=[common], help="trust the key an office sent in its first bundle")
+    p.add_argument("code")
+    p.add_argument("--yes", action="store_true", help="the fingerprint was compared; do not ask")
+    p.set_defaults(handler=cmd_office_trust)
+    p = osub.add_parser("revoke", parents=[common], help="revoke an office's key")
+    p.add_argument("code")
+    p.set_defaults(handler=cmd_office_revoke)
+    p = osub.add_parser("list", parents=[common], help="offices, their key fingerprints and last bundles")
+    add_format(p)
+    p.set_defaults(handler=cmd_office_list)
+
+    keys = sub.add_parser("keys", parents=[common], help="this office's key")
+    ksub = keys.add_subparsers(dest="keys_cmd", metavar="ACTION", required=True)
+    p = ksub.add_parser("show", parents=[common], help="print this office's key fingerprint")
+    add_format(p)
+    p.set_defaults(handler=cmd_keys_show)
+
+    p = sub.add_parser("export", parents=[common], help="write a sync bundle for another office")
+    p.add_argument("--to", required=True, metavar="CODE")
+    p.add_argument("--out", metavar="DIR", help="folder or USB drive (default: <data>/outbox)")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--full", action="store_true", help="everything in the recipient's scope")
+    g.add_argument("--delta", action="store_true", help="only what the recipient is not known to have")
+    add_format(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("import", parents=[common], help="import a sync bundle")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="verify and show what would change; write nothing")
+    add_format(p)
+    p.set_defaults(handler=cmd_import)
+
+    conf = sub.add_parser("conflicts", parents=[common], help="records edited at two offices at once")
+    csub = conf.add_subparsers(dest="conflicts_cmd", metavar="ACTION", required=True)
+    p = csub.add_parser("list", parents=[common], help="open conflicts")
+    add_format(p)
+    p.set_defaults(handler=cmd_conflicts_list)
+    p = csub.add_parser("show", parents=[common], help="field-by-field comparison of the versions")
+    p.add_argument("id")
+    add_format(p)
+    p.set_defaults(handler=cmd_conflicts_show)
+    p = csub.add_parser("resolve", parents=[common], help="keep one version or write a merged value")
+    p.add_argument("id")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--keep", type=int, metavar="N", help="keep version N (as numbered by show)")
+    g.add_argument("--value", metavar="JSON", help="the merged value as a JSON object")
+    p.set_defaults(handler=cmd_conflicts_resolve)
+
+    sync = sub.add_parser("sync", parents=[common], help="USB drives and bundles on them")
+    ssub = sync.add_subparsers(dest="sync_cmd", metavar="ACTION", required=True)
+    p = ssub.add_parser("drives", parents=[common], help="USB drives and the bundles on them")
+    add_format(p)
+    p.set_defaults(handler=cmd_sync_drives)
+
+
+def confirm(yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise PilarError("sync.need_yes")
+    answer = input(i18n.t("sync.confirm_prompt")).strip().lower()
+    if answer not in ("ya", "y", "yes"):
+        raise PilarError("sync.need_yes")
+
+
+def cmd_office_add(args) -> int:
+    with open_db(args) as db:
+        enrol = E.add_office(db, args.code, args.name)
+        code = enrol["body"]["office"]["code"]
+        out = Path(args.out).expanduser()
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"pilar_enrol_{code}.json"
+        from storage.fsutil import atomic_write
+
+        atomic_write(path, orjson.dumps(enrol, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+        say(i18n.t("sync.enrol_written", code=code, path=str(path), fp=enrol["body"]["province"]["fp"]))
+    return 0
+
+
+def cmd_office_trust(args) -> int:
+    with open_db(args) as db:
+        pending = E.pending_key(db, args.code)
+        if pending:
+            say(i18n.t("sync.trust_confirm", office=args.code, fp=pending["fp"]))
+            confirm(args.yes)
+        entry = E.trust_office(db, args.code)
+        say(i18n.t("sync.trusted", office=args.code, fp=entry.get("fp")))
+    return 0
+
+
+def cmd_office_revoke(args) -> int:
+    with open_db(args) as db:
+        E.revoke_office(db, args.code)
+        say(i18n.t("sync.revoked", office=args.code))
+    return 0
+
+
+def cmd_office_list(args) -> int:
+    with open_db(args, read_only=True) as db:
+        rows = E.offices_overview(db)
+    if args.format == "json":
+        print_json(rows)
+    else:
+        print_table([[r["code"], r["name"], r["status"], r["fp"], r["last_bundle"]] for r in rows],
+                    ["office", "name", "status", "fingerprint", "last bundle"])
+    return 0
+
+
+def cmd_keys_show(args) -> int:
+    with open_db(args, read_only=True) as db:
+        keys = K.load_own(db.path)
+        if keys is None:
+            raise PilarError("sync.no_keys")
+        if args.format == "json":
+            print_json({"office": db.code, "fingerprint": keys.fp, "sign": keys.sign_pk, "box": keys.box_pk})
+        else:
+            say(i18n.t("sync.keys_show", code=db.code, fp=keys.fp))
+    return 0
+
+
+def human_size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
+def cmd_export(args) -> int:
+    mode = "full" if args.full else "delta" if args.delta else "auto"
+    with open_db(args) as db:
+        res = E.export_bundle(db, args.to, Path(args.out).expanduser() if args.out else None, mode)
+    if args.format == "json":
+        print_json({"file": str(res.path), "bundle_id": res.bundle_id, "to": res.recipient, "mode": res.mode,
+                    "counts": res.counts, "size": res.size})
+    else:
+        say(i18n.t("sync.exported", mode=res.mode, office=res.recipient, path=str(res.path),
+                   size=human_size(res.size), records=sum(res.counts.values())))
+    return 0
+
+
+def cmd_import(args) -> int:
+    path = Path(args.file).expanduser()
+    try:
+        with open_db(args) as db:
+            res = E.import_bundle(db, path, dry_run=args.dry_run)
+    except PilarError as err:
+        if args.format == "json":
+            print_json({"status": "refused", "file": path.name, "reason": getattr(err, "reason", err.key),
+                        "message": str(err)})
+            return 1
+        raise
+    if args.format == "json":
+        print_json(res.as_dict())
+        return 0
+    params = dict(sender=res.sender, added=res.added, updated=res.updated, deleted=res.deleted,
+                  unchanged=res.unchanged, conflicts=len(res.new_conflicts))
+    if res.dry_run:
+        say(i18n.t("sync.dry_run", **params))
+    elif res.changed == 0:
+        say(i18n.t("sync.already", when=res.already_when) if res.already else i18n.t("sync.nothing_new"))
+    else:
+        say(i18n.t("sync.imported", **params))
+    for c in res.new_conflicts:
+        say(i18n.t("sync.conflict_line", label=c["label"], collection=c["collection"], id=c["id"],
+                   short=c["id"][:8]))
+    return 0
+
+
+def cmd_conflicts_list(args) -> int:
+    with open_db(args, read_only=True) as db:
+        rows = C.list_conflicts(db)
+    if args.format == "json":
+        print_json(rows)
+    elif not rows:
+        say(i18n.t("sync.no_conflicts"))
+    else:
+        print_table([[r["id"][:8], r["collection"], r["label"], r["siblings"], ", ".join(r["offices"]), r["latest"]]
+                     for r in rows], ["id", "kind", "record", "versions", "offices", "latest"])
+    return 0
+
+
+def cmd_conflicts_show(args) -> int:
+    with open_db(args, read_only=True) as db:
+        info = C.show(db, args.id)
+    if args.format == "json":
+        print_json(info)
+        return 0
+    say(f"{info['label']} ({info['collection']} {info['id']}, owner {info['owner']})")
+    print_table([[s["n"], s["office"], s["operator"], s["time"], "deleted" if s["deleted"] else ""]
+                 for s in info["siblings"]], ["#", "office", "operator", "time", ""])
+    say("")
+    headers = ["field"] + [f"#{s['n']}" for s in info["siblings"]]
+    print_table([[("* " if f["differs"] else "  ") + f["field"]] + f["values"] for f in info["fields"]], headers)
+    return 0
+
+
+def cmd_conflicts_resolve(args) -> int:
+    value = None
+    if args.value is not None:
+        try:
+            value = orjson.loads(args.value)
+        except orjson.JSONDecodeError as exc:
+            raise PilarError("sync.conflict_bad_value", detail=str(exc)[:80]) from None
+        if not isinstance(value, dict):
+            raise PilarError("sync.conflict_bad_value", detail="not an object")
+    with open_db(args) as db:
+        rid = C.resolve(db, args.id, keep=args.keep, value=value)
+    say(i18n.t("sync.conflict_resolved", id=rid))
+    return 0
+
+
+def cmd_sync_drives(args) -> int:
+    from storage.sync import usb
+
+    with open_db(args, read_only=True) as db:
+        drives = usb.find_drives()
+        listing = [{"drive": str(d), "bundles": usb.list_bundles(db, d)} for d in drives]
+    if args.format == "json":
+        print_json(listing)
+        return 0
+    if not drives:
+        say(i18n.t("sync.no_drives"))
+        return 0
+    for item in listing:
+        say(item["drive"])
+        print_table([[b["file"], b["sender"], b["created"], human_size(b["size"]), b["status"]]
+                     for b in item["bundles"]], ["file", "from", "date", "size", "status"])
+    return 0
+
+
+def init_from_enrolment(path: Path, file: Path, yes: bool, operator: str | None) -> int:
+    """``pilar init --from FILE``: a new office set up from the province's enrolment file."""
+    from storage.db import PROVINCE_CODE, Database
+
+    body = K.read_enrolment(file)
+    office = body["office"]
+    say(i18n.t("sync.enrol_confirm", code=office["code"], name=office.get("name", ""), fp=body["province"]["fp"]))
+    confirm(yes)
+    db = Database.init(path, office["code"], office.get("name") or office["code"], province=False, operator=operator)
+    try:
+        keys = K.setup_from_enrolment(db, body)
+    finally:
+        db.close()
+    say(i18n.t("init.done", office=db.code, path=str(db.path)))
+    say(i18n.t("sync.init_from_done", code=db.code, fp=keys.fp, province=body["province"].get("code", PROVINCE_CODE)))
+    return 0

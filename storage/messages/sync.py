@@ -1,0 +1,198 @@
+"""Messages of sync: keys, offices, bundles, conflicts."""
+
+_UNCHANGED_ID = " Data tidak berubah."
+_UNCHANGED_EN = " The data is unchanged."
+
+
+def _r(id_text: str, en_text: str) -> dict:
+    return {"id": id_text + _UNCHANGED_ID, "en": en_text + _UNCHANGED_EN}
+
+
+MESSAGES = {
+    # keys and trust
+    "sync.keys_damaged": {
+        "id": "Berkas kunci {path} rusak. Pulihkan folder keys/ dari cadangan, atau hubungi provinsi untuk pendaftaran ulang.",
+        "en": "The key file {path} is damaged. Restore the keys/ folder from a backup, or ask the province to enrol this office again.",
+    },
+    "sync.enrol_bad": {
+        "id": "Berkas pendaftaran {path} rusak atau bukan berkas pendaftaran Pilar. Minta berkas baru ke provinsi.",
+        "en": "The enrolment file {path} is damaged or not a Pilar enrolment file. Ask the province for a new one.",
+    },
+    "sync.enrol_newer": {
+        "id": "Berkas pendaftaran {path} dibuat oleh Pilar yang lebih baru. Perbarui Pilar dulu.",
+        "en": "The enrolment file {path} was made by a newer Pilar. Update Pilar first.",
+    },
+    "sync.enrol_confirm": {
+        "id": "Kantor: {code} ({name}). Sidik jari kunci provinsi: {fp}\nCocokkan dengan sidik jari yang diberikan provinsi lewat surat atau telepon.",
+        "en": "Office: {code} ({name}). Province key fingerprint: {fp}\nCompare it with the fingerprint the province gave you by letter or phone.",
+    },
+    "sync.confirm_prompt": {
+        "id": "Sama persis? Ketik ya untuk lanjut: ",
+        "en": "Exactly the same? Type yes to continue: ",
+    },
+    "sync.need_yes": {
+        "id": "Belum dikonfirmasi. Bandingkan sidik jari lalu ulangi dengan --yes. Tidak ada yang berubah.",
+        "en": "Not confirmed. Compare the fingerprint, then run again with --yes. Nothing was changed.",
+    },
+    "sync.enrol_written": {
+        "id": "Berkas pendaftaran untuk {code} ditulis ke {path}. Berikan ke kantor itu bersama sidik jari kunci provinsi: {fp}",
+        "en": "Enrolment file for {code} written to {path}. Give it to that office together with the province key fingerprint: {fp}",
+    },
+    "sync.init_from_done": {
+        "id": "Kantor {code} siap. Sidik jari kunci kantor ini: {fp}. Kirim bundel pertama ke provinsi: pilar export --to {province}",
+        "en": "Office {code} is ready. This office's key fingerprint: {fp}. Send the first bundle to the province: pilar export --to {province}",
+    },
+    "sync.province_only": {
+        "id": "Hanya kantor provinsi yang bisa mendaftarkan, mempercayai atau mencabut kunci kantor.",
+        "en": "Only the provincial office can enrol, trust or revoke office keys.",
+    },
+    "sync.bad_code": {
+        "id": "Kode kantor {code!r} tidak sah: pakai huruf besar, angka dan tanda minus, mis. UPT-PSTW-JEMBER.",
+        "en": "Office code {code!r} is not valid: use capital letters, digits and dashes, e.g. UPT-PSTW-JEMBER.",
+    },
+    "sync.unknown_office": {
+        "id": "Kantor {office} belum terdaftar. Daftarkan dulu di provinsi: pilar office add {office} --name NAMA",
+        "en": "Office {office} is not enrolled. Enrol it at the province first: pilar office add {office} --name NAME",
+    },
+    "sync.trust_no_key": {
+        "id": "Belum ada kunci dari {office}. Impor dulu bundel pertamanya (akan ditolak sambil menyimpan kuncinya), lalu ulangi.",
+        "en": "No key from {office} yet. Import its first bundle first (it is refused while its key is noted), then try again.",
+    },
+    "sync.trust_revoked": {
+        "id": "Kunci {office} dengan sidik jari {fp} sudah dicabut dan tidak bisa dipercaya lagi. Kantor itu perlu didaftarkan dengan kunci baru.",
+        "en": "The key of {office} with fingerprint {fp} was revoked and cannot be trusted again. That office needs a new key.",
+    },
+    "sync.trust_confirm": {
+        "id": "Kunci kantor {office}: sidik jari {fp}\nCocokkan dengan sidik jari yang dibacakan kantor itu (pilar keys show).",
+        "en": "Key of office {office}: fingerprint {fp}\nCompare it with the fingerprint that office reads out (pilar keys show).",
+    },
+    "sync.trusted": {
+        "id": "Kunci {office} sekarang dipercaya (sidik jari {fp}). Impor lagi bundel dari kantor itu.",
+        "en": "The key of {office} is now trusted (fingerprint {fp}). Import that office's bundle again.",
+    },
+    "sync.revoked": {
+        "id": "Kunci {office} dicabut. Bundel yang ditandatangani kunci itu akan ditolak di semua kantor setelah bundel provinsi berikutnya.",
+        "en": "The key of {office} is revoked. Bundles signed with it will be refused at every office after the next province bundle.",
+    },
+    "sync.keys_show": {
+        "id": "Kantor {code}. Sidik jari kunci: {fp}",
+        "en": "Office {code}. Key fingerprint: {fp}",
+    },
+    "sync.no_keys": {
+        "id": "Kantor ini belum punya kunci. Provinsi: pilar init --province; kantor UPT: pilar init --from BERKAS_PENDAFTARAN.",
+        "en": "This office has no keys yet. Province: pilar init --province; UPT office: pilar init --from ENROLMENT_FILE.",
+    },
+    # export
+    "sync.export_self": {
+        "id": "Tidak bisa mengirim bundel ke kantor sendiri. Pilih kantor tujuan lain.",
+        "en": "A bundle cannot be sent to this office itself. Choose another recipient.",
+    },
+    "sync.export_upt_to_upt": {
+        "id": "Kantor UPT bertukar bundel hanya dengan provinsi ({province}); provinsi meneruskan data ke {office}. Pakai: pilar export --to {province}",
+        "en": "A UPT office exchanges bundles only with the province ({province}); the province relays data to {office}. Use: pilar export --to {province}",
+    },
+    "sync.no_province_key": {
+        "id": "Kunci provinsi belum tersimpan di kantor ini. Siapkan kantor dari berkas pendaftaran provinsi: pilar init --from BERKAS.",
+        "en": "The province key is not stored at this office. Set the office up from the province's enrolment file: pilar init --from FILE.",
+    },
+    "sync.export_revoked": {
+        "id": "Kunci {office} sudah dicabut; tidak ada bundel yang dibuat untuknya.",
+        "en": "The key of {office} is revoked; no bundle is made for it.",
+    },
+    "sync.export_no_key": {
+        "id": "Belum ada kunci tepercaya untuk {office}. Impor bundel pertamanya lalu: pilar office trust {office}",
+        "en": "No trusted key for {office} yet. Import its first bundle, then: pilar office trust {office}",
+    },
+    "sync.exported": {
+        "id": "Bundel {mode} untuk {office} ditulis: {path} ({size}, {records} catatan).",
+        "en": "{mode} bundle for {office} written: {path} ({size}, {records} records).",
+    },
+    # import: refusals (one sentence each; the data is unchanged)
+    "sync.refused_damaged": _r("Bundel ditolak: berkas rusak atau terpotong (mungkin flashdisk dicabut terlalu cepat). Minta kantor pengirim membuat ulang.",
+                               "Bundle refused: the file is damaged or truncated (perhaps the USB drive was pulled out too soon). Ask the sending office to make it again."),
+    "sync.refused_format": _r("Bundel ditolak: ini bukan bundel Pilar.", "Bundle refused: this is not a Pilar bundle."),
+    "sync.refused_version": _r("Bundel ditolak: versi format {found} tidak didukung (Pilar ini: {expected}). Perbarui Pilar.",
+                               "Bundle refused: format version {found} is not supported (this Pilar: {expected}). Update Pilar."),
+    "sync.refused_requires": _r("Bundel ditolak: butuh kemampuan yang tidak dikenal Pilar ini ({what}). Perbarui Pilar.",
+                                "Bundle refused: it requires features this Pilar does not know ({what}). Update Pilar."),
+    "sync.refused_entries": _r("Bundel ditolak: berisi entri tak dikenal atau berbahaya ({entry}).",
+                               "Bundle refused: it holds an unknown or unsafe entry ({entry})."),
+    "sync.refused_oversize": _r("Bundel ditolak: entri {entry} melebihi batas ukuran.",
+                                "Bundle refused: entry {entry} is over the size limit."),
+    "sync.refused_signature": _r("Bundel ditolak: tanda tangan tidak sah; berkas diubah atau bukan dari kantor yang disebut.",
+                                 "Bundle refused: the signature is not valid; the file was altered or does not come from the office it names."),
+    "sync.refused_hash": _r("Bundel ditolak: isi {entry} tidak cocok dengan tanda tangan (berkas rusak atau diubah).",
+                            "Bundle refused: the content of {entry} does not match the signature (the file is damaged or altered)."),
+    "sync.refused_decrypt": _r("Bundel ditolak: tidak bisa dibuka dengan kunci kantor ini.",
+                               "Bundle refused: it cannot be opened with this office's key."),
+    "sync.refused_schema": _r("Bundel ditolak: ada catatan yang tidak sah ({detail}).",
+                              "Bundle refused: a record is malformed ({detail})."),
+    "sync.refused_scope": _r("Bundel ditolak: catatan {record} ditulis oleh {office}, yang tidak berwenang menulisnya.",
+                             "Bundle refused: record {record} was written by {office}, which may not write it."),
+    "sync.refused_not_for_us": _r("Bundel ditolak: bundel ini untuk kantor {office}, bukan kantor ini.",
+                                  "Bundle refused: this bundle is for office {office}, not this office."),
+    "sync.refused_own": _r("Bundel ditolak: ini bundel buatan kantor ini sendiri.",
+                           "Bundle refused: this bundle was made by this office itself."),
+    "sync.refused_unknown_office": _r("Bundel ditolak: pengirim {office} tidak dikenal. Kantor harus didaftarkan provinsi dulu.",
+                                      "Bundle refused: the sender {office} is unknown. The office must be enrolled by the province first."),
+    "sync.refused_revoked": _r("Bundel ditolak: kunci {office} (sidik jari {fp}) sudah dicabut.",
+                               "Bundle refused: the key of {office} (fingerprint {fp}) was revoked."),
+    "sync.refused_untrusted": _r("Bundel ditolak: kunci {office} (sidik jari {fp}) belum dipercaya. Cocokkan sidik jari dengan kantor itu, lalu: pilar office trust {office}, dan impor lagi.",
+                                 "Bundle refused: the key of {office} (fingerprint {fp}) is not trusted yet. Compare the fingerprint with that office, then: pilar office trust {office}, and import again."),
+    "sync.refused_wrong_key": _r("Bundel ditolak: ditandatangani kunci yang bukan kunci tepercaya {office} (sidik jari {fp}).",
+                                 "Bundle refused: it is signed with a key that is not the trusted key of {office} (fingerprint {fp})."),
+    # import: outcome
+    "sync.imported": {
+        "id": "Bundel dari {sender} diterima: {added} baru, {updated} diubah, {deleted} dihapus, {unchanged} tetap, {conflicts} konflik baru, 0 ditolak.",
+        "en": "Bundle from {sender} accepted: {added} added, {updated} updated, {deleted} deleted, {unchanged} unchanged, {conflicts} new conflicts, 0 refused.",
+    },
+    "sync.dry_run": {
+        "id": "Uji coba (tidak ada yang ditulis): bundel dari {sender} akan memberi {added} baru, {updated} diubah, {deleted} dihapus, {unchanged} tetap, {conflicts} konflik baru.",
+        "en": "Dry run (nothing written): the bundle from {sender} would give {added} added, {updated} updated, {deleted} deleted, {unchanged} unchanged, {conflicts} new conflicts.",
+    },
+    "sync.already": {
+        "id": "Bundel ini sudah diimpor ({when}); tidak ada yang berubah.",
+        "en": "This bundle was already imported ({when}); nothing changed.",
+    },
+    "sync.nothing_new": {
+        "id": "Bundel ini tidak membawa data baru; tidak ada yang berubah.",
+        "en": "This bundle brings nothing new; nothing changed.",
+    },
+    "sync.conflict_line": {
+        "id": "Konflik: {label} ({collection} {id}) — selesaikan dengan: pilar conflicts show {short}",
+        "en": "Conflict: {label} ({collection} {id}) — resolve with: pilar conflicts show {short}",
+    },
+    # conflicts
+    "sync.conflict_unknown": {
+        "id": "Tidak ada konflik dengan kode {id}. Lihat daftarnya: pilar conflicts list",
+        "en": "No conflict with id {id}. See the list: pilar conflicts list",
+    },
+    "sync.conflict_ambiguous": {
+        "id": "Kode {id} cocok dengan lebih dari satu konflik; ketik lebih banyak huruf.",
+        "en": "Id {id} matches more than one conflict; type more characters.",
+    },
+    "sync.conflict_bad_keep": {
+        "id": "Pilihan {n} tidak ada; pilih nomor versi 1 sampai {count}.",
+        "en": "There is no version {n}; choose a version number from 1 to {count}.",
+    },
+    "sync.conflict_bad_value": {
+        "id": "Nilai gabungan bukan JSON objek yang sah ({detail}). Contoh: --value '{{\"name\": \"SITI\"}}'",
+        "en": "The merged value is not a valid JSON object ({detail}). Example: --value '{{\"name\": \"SITI\"}}'",
+    },
+    "sync.conflict_need_choice": {
+        "id": "Pilih salah satu: --keep N atau --value JSON.",
+        "en": "Choose one: --keep N or --value JSON.",
+    },
+    "sync.conflict_resolved": {
+        "id": "Konflik {id} diselesaikan; keputusan ini ikut terkirim di bundel berikutnya.",
+        "en": "Conflict {id} resolved; the decision travels in the next bundles.",
+    },
+    "sync.no_conflicts": {
+        "id": "Tidak ada konflik terbuka.",
+        "en": "No open conflicts.",
+    },
+    "sync.no_drives": {
+        "id": "Tidak ada flashdisk yang terdeteksi. Colokkan flashdisk lalu coba lagi, atau pakai: pilar import BERKAS",
+        "en": "No USB drive found. Plug one in and try again, or use: pilar import FILE",
+    },
+}

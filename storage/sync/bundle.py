@@ -1,0 +1,245 @@
+"""The bundle file: a zip (stored, not compressed) holding a signed manifest and encrypted payloads.
+
+Entries (no others are allowed, no folders, no ``..``)::
+
+    manifest.json            format, requires, schema, ids, sender/recipient, vv, counts, sha256 of payloads
+    manifest.sig             64-byte detached Ed25519 signature of manifest.json by the sender's office key
+    payload/<partition>.bin  canonical JSON lines (one raw document each), zlib-compressed, then
+                             encrypted to the recipient's public key (libsodium sealed box)
+
+A reader refuses a bundle whose ``requires`` names something it does not know (as git bundle v3 does),
+a wrong format version, an entry that is too big, a name outside the list above, or a damaged zip.
+Reading is bounded: nothing is ever extracted to disk, and decompression stops at a size limit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import zipfile
+import zlib
+from datetime import datetime
+from pathlib import Path
+
+import orjson
+
+from storage.errors import PilarError
+from storage.fsutil import fsync_dir, os_error, write_all
+
+FORMAT = "pilar-bundle"
+FORMAT_VERSION = 1
+# What a reader must understand to use this bundle; an unknown entry makes the reader refuse it.
+REQUIRES = ("mvreg-versions-1", "payload-zlib-sealedbox-1", "sig-ed25519-1")
+KNOWN_REQUIRES = frozenset(REQUIRES)
+SUFFIX = ".pilar"
+
+MAX_BUNDLE_BYTES = 3 * 1024 ** 3          # below FAT32's 4 GiB file limit
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+MAX_ENTRY_BYTES = 2 * 1024 ** 3
+MAX_ENTRIES = 64
+MAX_EXPANSION = 64                        # decompressed payload at most 64x its compressed size
+MAX_PLAIN_BYTES = 8 * 1024 ** 3
+
+_PART_RE = re.compile(r"^payload/([a-z][a-z0-9_]{0,40})\.bin$")
+_SAFE_RE = re.compile(r"[^A-Za-z0-9-]+")
+
+
+class BundleError(PilarError):
+    """A bundle refused: ``reason`` is a short machine word for the import log."""
+
+    def __init__(self, key: str, reason: str, **params: object) -> None:
+        super().__init__(key, **params)
+        self.reason = reason
+
+
+def canonical(obj) -> bytes:
+    return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
+
+
+def safe_part(code: str) -> str:
+    """An office code made safe for a FAT32 file name (letters, digits, dashes)."""
+    return _SAFE_RE.sub("-", code).strip("-")[:40] or "X"
+
+
+def file_name(sender: str, recipient: str, when: datetime, bundle_id: str) -> str:
+    return (f"pilar_{safe_part(sender)}_to_{safe_part(recipient)}_{when.strftime('%Y%m%d-%H%M')}"
+            f"_{bundle_id[:6]}{SUFFIX}")
+
+
+def encode_partition(docs: list[dict], encrypt) -> bytes:
+    """Canonical JSON lines of raw documents, compressed, then encrypted with ``encrypt``."""
+    plain = b"\n".join(canonical(d) for d in docs)
+    return encrypt(zlib.compress(plain, 3))
+
+
+def decode_partition(blob: bytes, decrypt, name: str) -> list[dict]:
+    try:
+        compressed = decrypt(blob)
+    except Exception:  # noqa: BLE001 - nacl raises CryptoError and friends
+        raise BundleError("sync.refused_decrypt", "decrypt") from None
+    limit = min(MAX_PLAIN_BYTES, max(1024 * 1024, len(compressed) * MAX_EXPANSION))
+    inflater = zlib.decompressobj()
+    try:
+        plain = inflater.decompress(compressed, limit)
+    except zlib.error:
+        raise BundleError("sync.refused_damaged", "damaged") from None
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise BundleError("sync.refused_oversize", "oversize", entry=name)
+    docs = []
+    if not plain:
+        return docs
+    try:
+        for line in plain.split(b"\n"):
+            docs.append(orjson.loads(line))
+    except orjson.JSONDecodeError:
+        raise BundleError("sync.refused_schema", "schema", detail=name) from None
+    return docs
+
+
+def write_bundle(out_dir: Path, name: str, manifest_bytes: bytes, signature: bytes,
+                 payloads: dict[str, bytes]) -> Path:
+    """Write the zip to a temporary file, fsync it, then rename it to ``name`` in ``out_dir``."""
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise os_error(exc, out_dir) from exc
+    final = out_dir / name
+    tmp = out_dir / f"{name}.tmp"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        fixed = (1980, 1, 1, 0, 0, 0)
+        zf.writestr(zipfile.ZipInfo("manifest.json", fixed), manifest_bytes)
+        zf.writestr(zipfile.ZipInfo("manifest.sig", fixed), signature)
+        for part, blob in payloads.items():
+            zf.writestr(zipfile.ZipInfo(f"payload/{part}.bin", fixed), blob)
+    data = buf.getvalue()
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, final)
+        try:
+            fsync_dir(out_dir)
+        except OSError:
+            pass  # some USB file systems cannot fsync a folder; the file itself is synced
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise os_error(exc, final) from exc
+    return final
+
+
+class RawBundle:
+    """A bundle file read into memory with its entries checked, nothing verified yet."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = path
+        self.data = data
+        self.size = len(data)
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self.zip.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+            raise BundleError("sync.refused_damaged", "damaged") from None
+        if len(infos) > MAX_ENTRIES:
+            raise BundleError("sync.refused_entries", "entries", entry=str(len(infos)))
+        self.entries: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            name = info.filename
+            if name in self.entries:
+                raise BundleError("sync.refused_entries", "entries", entry=name)
+            if name not in ("manifest.json", "manifest.sig") and not _PART_RE.match(name):
+                raise BundleError("sync.refused_entries", "entries", entry=name[:80])
+            limit = MAX_MANIFEST_BYTES if name.startswith("manifest") else MAX_ENTRY_BYTES
+            if info.file_size > limit or info.compress_size > limit or info.file_size > len(data):
+                raise BundleError("sync.refused_oversize", "oversize", entry=name)
+            self.entries[name] = info
+        if "manifest.json" not in self.entries or "manifest.sig" not in self.entries:
+            raise BundleError("sync.refused_damaged", "damaged")
+        self.manifest_bytes = self.read("manifest.json")
+        self.signature = self.read("manifest.sig")
+        try:
+            self.manifest = orjson.loads(self.manifest_bytes)
+        except orjson.JSONDecodeError:
+            raise BundleError("sync.refused_damaged", "damaged") from None
+        if not isinstance(self.manifest, dict):
+            raise BundleError("sync.refused_damaged", "damaged")
+
+    def read(self, name: str) -> bytes:
+        info = self.entries[name]
+        try:
+            with self.zip.open(info) as fh:
+                blob = fh.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, NotImplementedError):
+            raise BundleError("sync.refused_damaged", "damaged") from None
+        if len(blob) != info.file_size:
+            raise BundleError("sync.refused_damaged", "damaged")
+        return blob
+
+    def check_format(self) -> None:
+        m = self.manifest
+        if m.get("format") != FORMAT:
+            raise BundleError("sync.refused_format", "format")
+        version = m.get("format_version")
+        if not isinstance(version, int) or version != FORMAT_VERSION:
+            raise BundleError("sync.refused_version", "version", found=version, expected=FORMAT_VERSION)
+        requires = m.get("requires")
+        if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):
+            raise BundleError("sync.refused_format", "format")
+        unknown = [r for r in requires if r not in KNOWN_REQUIRES]
+        if unknown:
+            raise BundleError("sync.refused_requires", "requires", what=", ".join(unknown)[:200])
+
+    def check_hashes(self) -> dict[str, bytes]:
+        """The payload entries, each checked against the sha256 the signed manifest gives."""
+        files = self.manifest.get("files")
+        if not isinstance(files, dict):
+            raise BundleError("sync.refused_damaged", "damaged")
+        present = {n for n in self.entries if n.startswith("payload/")}
+        if present != set(files):
+            raise BundleError("sync.refused_hash", "hash", entry=", ".join(sorted(present ^ set(files)))[:200])
+        out = {}
+        for name in sorted(files):
+            blob = self.read(name)
+            meta = files[name]
+            if not isinstance(meta, dict) or hashlib.sha256(blob).hexdigest() != meta.get("sha256"):
+                raise BundleError("sync.refused_hash", "hash", entry=name)
+            out[_PART_RE.match(name).group(1)] = blob
+        return out
+
+
+def open_bundle(path: Path) -> RawBundle:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BUNDLE_BYTES:
+            raise BundleError("sync.refused_oversize", "oversize", entry=path.name)
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BUNDLE_BYTES + 1)
+    except OSError as exc:
+        raise os_error(exc, path) from exc
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise BundleError("sync.refused_oversize", "oversize", entry=path.name)
+    return RawBundle(path, data)
+
+
+def peek_manifest(path: Path) -> dict | None:
+    """The manifest of a bundle file without verifying anything (for listing a USB drive)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            info = zf.getinfo("manifest.json")
+            if info.file_size > MAX_MANIFEST_BYTES:
+                return None
+            data = orjson.loads(zf.read(info))
+            return data if isinstance(data, dict) else None
+    except (OSError, KeyError, zipfile.BadZipFile, orjson.JSONDecodeError, ValueError, EOFError):
+        return None

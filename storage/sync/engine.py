@@ -1,0 +1,619 @@
+"""Export and import of bundles: scope, deltas, verification, merge, the import log.
+
+Who exchanges with whom: every UPT with the province (the province relays between UPTs, with the
+writers' original versions). What a UPT receives: the records it owns, records that name it (a member
+with an assignment at it, an event for it), the province's shared records (offices, rates, runs,
+settings, events), records that hang off its members (invitations, payouts), and tombstones.
+The province receives everything a UPT holds.
+
+Deltas: each bundle carries the sender's version vector; the last one imported from an office is what
+that office is known to have, and the next export to it leaves out every record whose standing versions
+it has already seen. Since every bundle carries the sender's whole state for the recipient's scope (or
+everything the recipient lacks), what an office has seen is closed within its scope and the delta is
+exact.
+
+Import order (sync.md): signature, hashes, schema of every record, writers' scopes; only then the
+merge in memory and one transaction. A refused bundle changes nothing but ``imports.jsonl``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from storage.db import PROVINCE_CODE, SCHEMA_VERSION, Database, kind_of, now_iso
+from storage.errors import PilarError
+from storage.fsutil import append_durable, atomic_write, os_error
+from storage.sync import bundle as B
+from storage.sync import keys as K
+from storage.versions import doc_vv, in_conflict, merge_docs, vv_merge, winner
+
+IMPORT_LOG = "imports.jsonl"
+EXPORT_LOG = "exports.jsonl"
+PEERS_FILE = "peers.json"
+
+SHARED_PROVINCE = {"offices", "rates", "runs", "settings", "events"}
+PROVINCE_ONLY = {"rates", "runs"}
+MEMBER_LINKS = ("member_id", "member")
+
+
+# ---------------------------------------------------------------------- small files
+
+def _read_jsonl(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    out = []
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise os_error(exc, path) from exc
+    for line in raw.splitlines():
+        try:
+            item = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(item, dict):
+            out.append(item)
+    return out
+
+
+def import_log(data: Path) -> list[dict]:
+    return _read_jsonl(Path(data) / IMPORT_LOG)
+
+
+def export_log(data: Path) -> list[dict]:
+    return _read_jsonl(Path(data) / EXPORT_LOG)
+
+
+def _log(path: Path, entry: dict) -> None:
+    append_durable(path, orjson.dumps(entry, option=orjson.OPT_SORT_KEYS) + b"\n")
+
+
+def read_peers(data: Path) -> dict[str, dict]:
+    path = Path(data) / PEERS_FILE
+    if not path.exists():
+        return {}
+    try:
+        peers = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}  # only a hint for deltas: without it the next export is full
+    return peers if isinstance(peers, dict) else {}
+
+
+def _write_peers(data: Path, peers: dict) -> None:
+    atomic_write(Path(data) / PEERS_FILE, orjson.dumps(peers, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
+
+
+# ---------------------------------------------------------------------- scope
+
+def mentions(data: dict, code: str) -> bool:
+    """True when a record's fields name office ``code`` (a shared member, an event for it)."""
+    if not isinstance(data, dict):
+        return False
+    if data.get("office") == code or data.get("upt") == code:
+        return True
+    offices = data.get("offices")
+    if isinstance(offices, list) and code in offices:
+        return True
+    assignments = data.get("assignments")
+    if isinstance(assignments, list):
+        for a in assignments:
+            if isinstance(a, dict) and a.get("office") == code:
+                return True
+    return False
+
+
+def scope_of(db: Database, code: str) -> Callable[[str, dict], bool]:
+    """``in_scope(collection, doc)`` for what office ``code`` receives from this office."""
+    if code == PROVINCE_CODE:
+        return lambda collection, doc: True
+
+    def direct(doc: dict) -> bool:
+        if doc["owner"] == code:
+            return True
+        return any(mentions(v["data"], code) for v in doc["v"])
+
+    members = {rid for rid, doc in db.raw("members").items() if direct(doc)}
+
+    def in_scope(collection: str, doc: dict) -> bool:
+        if direct(doc):
+            return True
+        if all(v["deleted"] for v in doc["v"]):
+            return True  # tombstones carry no personal data; they stop a stale copy coming back
+        if doc["owner"] == PROVINCE_CODE and (collection in SHARED_PROVINCE):
+            return True
+        for v in doc["v"]:
+            data = v["data"]
+            for link in MEMBER_LINKS:
+                if data.get(link) in members:
+                    return True
+        return False
+
+    return in_scope
+
+
+def covered(doc: dict, since: dict[str, int]) -> bool:
+    """The recipient has already seen every standing version of ``doc``."""
+    return all(since.get(v["dot"][0], 0) >= v["dot"][1] for v in doc["v"])
+
+
+def overall_vv(db: Database) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for name in db.collections():
+        for doc in db.raw(name).values():
+            for v in doc["v"]:
+                for r, n in v["vv"].items():
+                    if n > out.get(r, 0):
+                        out[r] = n
+    return out
+
+
+# ---------------------------------------------------------------------- export
+
+@dataclass
+class ExportResult:
+    path: Path
+    bundle_id: str
+    recipient: str
+    mode: str
+    counts: dict[str, int]
+    size: int
+
+
+def recipient_keys(db: Database, store: K.TrustStore, to: str) -> dict:
+    if to == db.code:
+        raise PilarError("sync.export_self")
+    if not db.is_province:
+        if to != PROVINCE_CODE:
+            raise PilarError("sync.export_upt_to_upt", office=to, province=PROVINCE_CODE)
+        if not store.province:
+            raise PilarError("sync.no_province_key")
+        return store.province
+    entry = store.office(to)
+    if entry is None:
+        raise PilarError("sync.unknown_office", office=to)
+    if entry.get("status") == K.REVOKED:
+        raise PilarError("sync.export_revoked", office=to)
+    if entry.get("status") != K.TRUSTED or not entry.get("box"):
+        raise PilarError("sync.export_no_key", office=to)
+    return entry
+
+
+def export_bundle(db: Database, to: str, out_dir: Path | None = None, mode: str = "auto",
+                  now: datetime | None = None) -> ExportResult:
+    """Write one bundle for office ``to``: full, or a delta since what it is known to have."""
+    keys = K.own_keys(db)
+    store = K.TrustStore.load(db.path)
+    recipient = recipient_keys(db, store, to)
+    since = None
+    if mode != "full":
+        known = read_peers(db.path).get(to, {}).get("vv")
+        if isinstance(known, dict):
+            since = known
+        elif mode == "delta":
+            since = None  # nothing known yet: a delta would be everything anyway
+    in_scope = scope_of(db, to)
+    parts: dict[str, list[dict]] = {}
+    counts: dict[str, int] = {}
+    partitions = []
+    for name in db.collections():
+        docs = []
+        for doc in db.raw(name).values():
+            if since is not None and covered(doc, since):
+                continue
+            if in_scope(name, doc):
+                docs.append(doc)
+        partitions.append(name)
+        if docs:
+            parts[name] = docs
+            counts[kind_of(name)] = counts.get(kind_of(name), 0) + len(docs)
+    encrypt = lambda blob: K.encrypt_to(recipient["box"], blob)  # noqa: E731
+    payloads = {name: B.encode_partition(docs, encrypt) for name, docs in parts.items()}
+    import hashlib
+
+    files = {f"payload/{name}.bin": {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob),
+                                     "records": len(parts[name])} for name, blob in payloads.items()}
+    bundle_id = uuid.uuid4().hex
+    when = now or datetime.now().astimezone()
+    manifest: dict[str, Any] = {
+        "format": B.FORMAT, "format_version": B.FORMAT_VERSION, "requires": list(B.REQUIRES),
+        "schema": SCHEMA_VERSION, "bundle_id": bundle_id, "created": when.isoformat(timespec="seconds"),
+        "hlc": db.hlc.tick(),
+        "sender": {"code": db.code, "name": db.office.get("name", ""), "replica_id": db.replica_id,
+                   "fp": keys.fp, "sign": keys.sign_pk, "box": keys.box_pk},
+        "recipient": {"code": to, "fp": recipient.get("fp")},
+        "mode": "delta" if since is not None else "full",
+        "partitions": partitions, "vv": overall_vv(db), "since_vv": since,
+        "counts": counts, "files": files,
+    }
+    if db.is_province:
+        manifest["trust"] = store.signed_list()
+    manifest_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+    name = B.file_name(db.code, to, when, bundle_id)
+    path = B.write_bundle(Path(out_dir) if out_dir else db.path / "outbox", name, manifest_bytes,
+                          keys.sign(manifest_bytes), payloads)
+    size = path.stat().st_size
+    _log(db.path / EXPORT_LOG, {"ts": now_iso(), "bundle_id": bundle_id, "to": to, "mode": manifest["mode"],
+                                "file": str(path), "size": size, "counts": counts, "operator": db.operator})
+    return ExportResult(path, bundle_id, to, manifest["mode"], counts, size)
+
+
+# ---------------------------------------------------------------------- checking records
+
+_VERSION_KEYS = {"dot", "vv", "hlc", "office", "operator", "deleted", "data"}
+
+
+def _str(x: Any, n: int = 200) -> bool:
+    return isinstance(x, str) and 0 < len(x) <= n
+
+
+def check_doc(collection: str, doc: Any) -> str | None:
+    """Why a raw document from a bundle is malformed, or None when it is well formed."""
+    if not isinstance(doc, dict):
+        return "not an object"
+    rid, kind, owner, versions = doc.get("id"), doc.get("kind"), doc.get("owner"), doc.get("v")
+    if not _str(rid, 100) or not _str(owner, 100):
+        return "id/owner"
+    try:
+        if kind != kind_of(collection):
+            return f"kind {kind!r}"
+    except ValueError:
+        return f"collection {collection!r}"
+    if not isinstance(versions, list) or not 0 < len(versions) <= 256:
+        return "versions"
+    for v in versions:
+        if not isinstance(v, dict) or not _VERSION_KEYS <= v.keys():
+            return "version fields"
+        dot, vv = v["dot"], v["vv"]
+        if (not isinstance(dot, list) or len(dot) != 2 or not _str(dot[0], 100) or type(dot[1]) is not int
+                or dot[1] <= 0):
+            return "dot"
+        if not isinstance(vv, dict) or vv.get(dot[0]) != dot[1]:
+            return "vv"
+        for r, n in vv.items():
+            if type(n) is not int or n < 0 or not _str(r, 100):
+                return "vv"
+        if type(v["hlc"]) is not int or v["hlc"] < 0 or not _str(v["office"], 100):
+            return "hlc/office"
+        if not isinstance(v["operator"], str) or type(v["deleted"]) is not bool or not isinstance(v["data"], dict):
+            return "operator/deleted/data"
+        if collection == "members" and not v["deleted"]:
+            data = v["data"]
+            for f in ("nik", "name"):
+                if f in data and not isinstance(data[f], str):
+                    return f"member {f}"
+            if "assignments" in data and not isinstance(data["assignments"], list):
+                return "member assignments"
+    return None
+
+
+def writer_allowed(collection: str, doc: dict, v: dict) -> bool:
+    """May the office that wrote version ``v`` write this record at all?"""
+    office = v["office"]
+    if collection in PROVINCE_ONLY:
+        return office == PROVINCE_CODE and doc["owner"] == PROVINCE_CODE
+    return office in (doc["owner"], PROVINCE_CODE) or mentions(v["data"], office)
+
+
+# ---------------------------------------------------------------------- import
+
+@dataclass
+class ImportResult:
+    bundle_id: str
+    sender: str
+    file: str
+    mode: str
+    dry_run: bool = False
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    new_conflicts: list[dict] = field(default_factory=list)
+    already: bool = False
+    already_when: str | None = None
+    backup: str | None = None
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated + self.deleted + len(self.new_conflicts)
+
+    def as_dict(self) -> dict:
+        return {"status": "dry-run" if self.dry_run else "accepted", "bundle_id": self.bundle_id,
+                "sender": self.sender, "file": self.file, "mode": self.mode, "added": self.added,
+                "updated": self.updated, "deleted": self.deleted, "unchanged": self.unchanged,
+                "new_conflicts": self.new_conflicts, "already_imported": self.already,
+                "refused": [], "backup": self.backup}
+
+
+def _refuse(db: Database, raw_info: dict, err: B.BundleError, dry_run: bool, extra: dict | None = None):
+    if not dry_run:
+        entry = dict(raw_info, ts=now_iso(), status="refused", reason=err.reason, key=err.key,
+                     message=str(err), operator=db.operator)
+        entry.update(extra or {})
+        try:
+            _log(db.path / IMPORT_LOG, entry)
+        except PilarError:
+            pass
+    raise err
+
+
+def _sender_key(db: Database, store: K.TrustStore, m: dict) -> dict:
+    """The trusted public keys of the bundle's sender; refuses unknown, untrusted or revoked keys."""
+    sender = m.get("sender")
+    if not isinstance(sender, dict) or not all(_str(sender.get(k), 200) for k in ("code", "fp", "sign", "box")):
+        raise B.BundleError("sync.refused_damaged", "damaged")
+    code, fp = sender["code"], sender["fp"]
+    if fp != K.fingerprint(sender["sign"], sender["box"]):
+        raise B.BundleError("sync.refused_signature", "signature")
+    if code == db.code:
+        raise B.BundleError("sync.refused_own", "own")
+    entry = store.office(code)
+    if entry is None:
+        raise B.BundleError("sync.refused_unknown_office", "unknown_office", office=code)
+    if entry.get("status") == K.REVOKED and entry.get("fp") == fp:
+        raise B.BundleError("sync.refused_revoked", "revoked", office=code, fp=fp)
+    if entry.get("status") == K.TRUSTED and entry.get("fp") == fp:
+        return entry
+    if entry.get("status") in (K.ENROLLED, K.REVOKED) and db.is_province:
+        raise B.BundleError("sync.refused_untrusted", "untrusted", office=code, fp=fp)
+    raise B.BundleError("sync.refused_wrong_key", "wrong_key", office=code, fp=fp)
+
+
+def verify_bundle(db: Database, path: Path, dry_run: bool = False):
+    """Open and verify a bundle for this office: returns (raw bundle, manifest, partitions of docs)."""
+    path = Path(path)
+    info: dict[str, Any] = {"file": path.name}
+    try:
+        raw = B.open_bundle(path)
+    except B.BundleError as err:
+        _refuse(db, info, err, dry_run)
+    m = raw.manifest
+    info.update(sha256=raw.sha256, size=raw.size, bundle_id=str(m.get("bundle_id"))[:64],
+                sender=str((m.get("sender") or {}).get("code") if isinstance(m.get("sender"), dict) else "?")[:64])
+    extra: dict = {}
+    try:
+        raw.check_format()
+        store = K.TrustStore.load(db.path)
+        try:
+            _sender_key(db, store, m)
+        except B.BundleError as err:
+            if err.reason == "untrusted":
+                s = m["sender"]
+                if not K.verify(s["sign"], raw.manifest_bytes, raw.signature):
+                    raise B.BundleError("sync.refused_signature", "signature") from None
+                extra = {"keys": {k: s[k] for k in ("code", "name", "sign", "box", "fp") if k in s}}
+            raise
+        sender = m["sender"]
+        trusted = store.office(sender["code"])
+        if len(raw.signature) != 64 or not K.verify(trusted["sign"], raw.manifest_bytes, raw.signature):
+            raise B.BundleError("sync.refused_signature", "signature")
+        recipient = m.get("recipient") or {}
+        if not isinstance(recipient, dict) or recipient.get("code") != db.code:
+            raise B.BundleError("sync.refused_not_for_us", "not_for_us",
+                                office=str(recipient.get("code") if isinstance(recipient, dict) else "?")[:64])
+        if m.get("schema") != SCHEMA_VERSION:
+            raise B.BundleError("sync.refused_version", "schema", found=m.get("schema"), expected=SCHEMA_VERSION)
+        if not isinstance(m.get("vv"), dict) or not _str(m.get("bundle_id"), 64) or type(m.get("hlc")) is not int:
+            raise B.BundleError("sync.refused_damaged", "damaged")
+        blobs = raw.check_hashes()
+        own = K.own_keys(db)
+        parts: dict[str, list[dict]] = {}
+        for name, blob in blobs.items():
+            docs = B.decode_partition(blob, own.decrypt, name)
+            for doc in docs:
+                problem = check_doc(name, doc)
+                if problem:
+                    raise B.BundleError("sync.refused_schema", "schema", detail=f"{name}: {problem}")
+            parts[name] = docs
+        declared = m.get("files") or {}
+        for name, docs in parts.items():
+            if declared.get(f"payload/{name}.bin", {}).get("records") != len(docs):
+                raise B.BundleError("sync.refused_schema", "schema", detail=f"{name}: count")
+        _check_scopes(db, sender["code"], parts)
+    except B.BundleError as err:
+        _refuse(db, info, err, dry_run, extra)
+    return raw, m, parts, info
+
+
+def _check_scopes(db: Database, sender: str, parts: dict[str, list[dict]]) -> None:
+    from_province = sender == PROVINCE_CODE
+    for name, docs in parts.items():
+        local_docs = db.raw(name)
+        for doc in docs:
+            local = local_docs.get(doc["id"])
+            if local is not None and local["owner"] != doc["owner"]:
+                raise B.BundleError("sync.refused_scope", "scope", record=doc["id"], office=doc["owner"])
+            local_vv = doc_vv(local) if local else {}
+            for v in doc["v"]:
+                if not writer_allowed(name, doc, v):
+                    raise B.BundleError("sync.refused_scope", "scope", record=doc["id"], office=v["office"])
+                if not from_province and v["office"] != sender:
+                    # A UPT only forwards versions others wrote that this office already has.
+                    if local_vv.get(v["dot"][0], 0) < v["dot"][1]:
+                        raise B.BundleError("sync.refused_scope", "scope", record=doc["id"], office=v["office"])
+
+
+def _sibling_dots(doc: dict) -> set[tuple[str, int]]:
+    return {(v["dot"][0], v["dot"][1]) for v in doc["v"]}
+
+
+def import_bundle(db: Database, path: Path, dry_run: bool = False,
+                  progress: Callable[[int, int], None] | None = None) -> ImportResult:
+    """Verify a bundle, merge it and write the result in one transaction (after a backup)."""
+    raw, m, parts, info = verify_bundle(db, path, dry_run)
+    sender = m["sender"]["code"]
+    result = ImportResult(m["bundle_id"], sender, Path(path).name, m.get("mode", "full"), dry_run=dry_run)
+    staged: list[tuple[str, dict]] = []
+    total = sum(len(d) for d in parts.values())
+    done = 0
+    mine = db.replica_id
+    my_max = 0
+    for name, docs in parts.items():
+        local_docs = db.raw(name)
+        seen: dict[str, dict] = {}
+        for rdoc in docs:
+            done += 1
+            for v in rdoc["v"]:
+                if v["dot"][0] == mine and v["dot"][1] > my_max:
+                    my_max = v["dot"][1]
+            local = seen.get(rdoc["id"]) or local_docs.get(rdoc["id"])
+            merged = merge_docs(local, rdoc)
+            if local is not None and merged["v"] == local["v"]:
+                result.unchanged += 1
+                continue
+            seen[rdoc["id"]] = merged
+            staged.append((name, merged))
+            top = winner(merged)
+            if in_conflict(merged) and (local is None or _sibling_dots(local) != _sibling_dots(merged)):
+                value = Database.value_of(merged) or {}
+                result.new_conflicts.append({"collection": name, "id": merged["id"],
+                                             "label": value.get("name") or value.get("code") or merged["id"],
+                                             "siblings": len(merged["v"])})
+            elif local is None:
+                result.added += 1
+            elif top["deleted"] and not winner(local)["deleted"]:
+                result.deleted += 1
+            else:
+                result.updated += 1
+            if progress and done % 2000 == 0:
+                progress(done, total)
+    if progress:
+        progress(total, total)
+    previous = [e for e in import_log(db.path) if e.get("bundle_id") == m["bundle_id"] and e.get("status") == "accepted"]
+    if previous:
+        result.already = True
+        result.already_when = previous[0].get("ts")
+    if dry_run:
+        return result
+    if staged:
+        result.backup = _backup(db)
+        summary = (f"bundle {m['bundle_id']} from {sender}: +{result.added} ~{result.updated} "
+                   f"-{result.deleted} conflicts {len(result.new_conflicts)}")
+        with db.transaction("sync.import") as tx:
+            for name, doc in staged:
+                tx.put_doc(name, doc)
+            tx.note("sync.import", "bundle", m["bundle_id"], note=summary,
+                    changes={"sender": [None, sender], "file": [None, Path(path).name]})
+    if my_max > db.counter:
+        # Another office holds writes of this replica that this folder does not know: it was restored
+        # from a backup or copied. Never reuse those counters.
+        db.rotate_replica()
+    _after_accept(db, m)
+    _log(db.path / IMPORT_LOG, dict(info, ts=now_iso(), status="accepted", mode=result.mode,
+                                    operator=db.operator, added=result.added, updated=result.updated,
+                                    deleted=result.deleted, unchanged=result.unchanged,
+                                    conflicts=len(result.new_conflicts), already=result.already))
+    return result
+
+
+def _backup(db: Database) -> str | None:
+    try:
+        from storage import backup
+    except ImportError:
+        return None
+    if hasattr(backup, "backup_now"):
+        made = backup.backup_now(db, "before-import")
+        return str(getattr(made, "path", made)) if made else None
+    return None
+
+
+def _after_accept(db: Database, m: dict) -> None:
+    sender = m["sender"]["code"]
+    peers = read_peers(db.path)
+    old = peers.get(sender) or {}
+    if m["hlc"] >= old.get("hlc", 0):
+        peers[sender] = {"vv": m["vv"], "hlc": m["hlc"], "bundle_id": m["bundle_id"], "created": m.get("created"),
+                         "imported": now_iso(), "fp": m["sender"]["fp"]}
+        _write_peers(db.path, peers)
+    if sender == PROVINCE_CODE and not db.is_province:
+        store = K.TrustStore.load(db.path)
+        if store.list_is_newer(m.get("trust")) and store.accept_list(m.get("trust")):
+            store.save()
+
+
+# ---------------------------------------------------------------------- offices and trust (province)
+
+def add_office(db: Database, code: str, name: str) -> dict:
+    """At the province: enrol a new office (its record and its place in the trust list)."""
+    if not db.is_province:
+        raise PilarError("sync.province_only")
+    code = code.strip().upper()
+    if not code or B.safe_part(code) != code:
+        raise PilarError("sync.bad_code", code=code)
+    keys = K.own_keys(db)
+    store = K.TrustStore.load(db.path)
+    existing = store.offices.get(code)
+    if existing is None:
+        store.set_office(keys, code, name=name, status=K.ENROLLED)
+        store.save()
+    if not any(v.get("code") == code for v in db.values("offices")):
+        with db.transaction("sync.office_add") as tx:
+            tx.put("offices", {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"pilar:office:{code}")), "code": code,
+                               "name": name, "type": "UPT", "kab": "", "area": [], "address": ""},
+                   owner=PROVINCE_CODE)
+    return K.enrolment(db, code, name)
+
+
+def pending_key(db: Database, code: str) -> dict | None:
+    """The key an office sent in its latest refused (untrusted) bundle."""
+    for entry in reversed(import_log(db.path)):
+        if entry.get("sender") == code and entry.get("reason") == "untrusted" and entry.get("keys"):
+            return entry["keys"]
+    return None
+
+
+def trust_office(db: Database, code: str) -> dict:
+    if not db.is_province:
+        raise PilarError("sync.province_only")
+    keys = K.own_keys(db)
+    store = K.TrustStore.load(db.path)
+    entry = store.offices.get(code)
+    if entry is None:
+        raise PilarError("sync.unknown_office", office=code)
+    pending = pending_key(db, code)
+    if pending is None:
+        if entry.get("status") == K.TRUSTED:
+            return entry
+        raise PilarError("sync.trust_no_key", office=code)
+    if entry.get("status") == K.REVOKED and entry.get("fp") == pending["fp"]:
+        raise PilarError("sync.trust_revoked", office=code, fp=pending["fp"])
+    entry = store.set_office(keys, code, sign=pending["sign"], box=pending["box"], fp=pending["fp"],
+                             status=K.TRUSTED)
+    store.save()
+    return entry
+
+
+def revoke_office(db: Database, code: str) -> dict:
+    if not db.is_province:
+        raise PilarError("sync.province_only")
+    keys = K.own_keys(db)
+    store = K.TrustStore.load(db.path)
+    if code not in store.offices:
+        raise PilarError("sync.unknown_office", office=code)
+    entry = store.set_office(keys, code, status=K.REVOKED)
+    store.save()
+    return entry
+
+
+def offices_overview(db: Database) -> list[dict]:
+    store = K.TrustStore.load(db.path)
+    peers = read_peers(db.path)
+    rows = []
+    entries = dict(store.offices)
+    if store.province and store.province.get("code") != db.code:
+        entries[store.province["code"]] = dict(store.province, status=K.TRUSTED)
+    for code, e in sorted(entries.items()):
+        p = peers.get(code) or {}
+        rows.append({"code": code, "name": e.get("name", ""), "status": e.get("status", ""),
+                     "fp": e.get("fp") or "", "last_bundle": p.get("created") or "", "imported": p.get("imported") or ""})
+    return rows
+
+
+def merged_vv(*docs: dict) -> dict[str, int]:
+    return vv_merge(*(doc_vv(d) for d in docs))

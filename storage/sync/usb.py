@@ -1,0 +1,98 @@
+"""Finding USB drives and the bundles on them (Linux, Windows, macOS)."""
+
+from __future__ import annotations
+
+import os
+import string
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from storage.sync import bundle as B
+from storage.sync import engine as E
+
+
+def _children(path: Path) -> list[Path]:
+    try:
+        return sorted(p for p in path.iterdir() if p.is_dir())
+    except OSError:
+        return []
+
+
+def find_drives(roots: list[Path] | None = None) -> list[Path]:
+    """Mounted removable drives. ``PILAR_USB`` (paths separated by os.pathsep) overrides the search."""
+    env = os.environ.get("PILAR_USB")
+    if env:
+        return [Path(p) for p in env.split(os.pathsep) if p and Path(p).is_dir()]
+    if roots is not None:
+        return [d for r in roots for d in _children(Path(r))]
+    if sys.platform.startswith("win"):
+        return _windows_drives()
+    if sys.platform == "darwin":
+        return [d for d in _children(Path("/Volumes")) if not d.is_symlink()]
+    drives = _children(Path("/media"))
+    # /media/<user>/<label> (Debian/Ubuntu) and /run/media/<user>/<label> (Fedora)
+    drives = [c for d in drives for c in (_children(d) or [d])]
+    drives += [c for d in _children(Path("/run/media")) for c in _children(d)]
+    return drives
+
+
+def _windows_drives() -> list[Path]:
+    try:
+        import ctypes
+
+        kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        mask = kernel.GetLogicalDrives()
+    except (ImportError, AttributeError, OSError):
+        return []
+    out = []
+    for i, letter in enumerate(string.ascii_uppercase):
+        if mask & (1 << i):
+            root = f"{letter}:\\"
+            if kernel.GetDriveTypeW(root) == 2:  # DRIVE_REMOVABLE
+                out.append(Path(root))
+    return out
+
+
+def bundle_files(drive: Path) -> list[Path]:
+    """Bundle files at the top of a drive and in a ``pilar`` folder on it."""
+    found = []
+    for folder in (Path(drive), Path(drive) / "pilar", Path(drive) / "PILAR"):
+        try:
+            found += [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == B.SUFFIX]
+        except OSError:
+            continue
+    return sorted(set(found))
+
+
+def list_bundles(db, drive: Path) -> list[dict]:
+    """The bundles on a drive with sender, date, size and status: new / imported / refused / not for us."""
+    accepted = {e.get("bundle_id") for e in E.import_log(db.path) if e.get("status") == "accepted"}
+    refused = {e.get("bundle_id") for e in E.import_log(db.path) if e.get("status") == "refused"}
+    rows = []
+    for path in bundle_files(drive):
+        m = B.peek_manifest(path) or {}
+        sender = (m.get("sender") or {}).get("code", "?") if isinstance(m.get("sender"), dict) else "?"
+        recipient = (m.get("recipient") or {}).get("code", "?") if isinstance(m.get("recipient"), dict) else "?"
+        bid = m.get("bundle_id")
+        if not m:
+            status = "damaged"
+        elif sender == db.code:
+            status = "sent"
+        elif recipient != db.code:
+            status = "not for this office"
+        elif bid in accepted:
+            status = "already imported"
+        elif bid in refused:
+            status = "refused before"
+        else:
+            status = "new"
+        try:
+            size = path.stat().st_size
+            mtime = datetime.fromtimestamp(path.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        except OSError:
+            size, mtime = 0, ""
+        rows.append({"file": path.name, "path": str(path), "sender": sender, "recipient": recipient,
+                     "created": str(m.get("created") or mtime)[:16].replace("T", " "), "size": size,
+                     "status": status, "mode": m.get("mode", "")})
+    return rows
