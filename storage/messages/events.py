@@ -239,6 +239,12 @@ MESSAGES = {
     "events.ui.report_invitations": {"id": "Daftar undangan", "en": "Invitation list"},
     "events.ui.report_summary": {"id": "Rekap kehadiran", "en": "Attendance summary"},
     "events.ui.report_working": {"id": "Menyusun laporan…", "en": "Building the report…"},
+    "events.ui.reset": {"id": "Batal status", "en": "Clear status"},
+    "events.ui.not_invited_short": {"id": "tidak diundang", "en": "not invited"},
+    "events.need_reason": {
+        "id": "Alasan walk-in belum diisi. Tulis alasannya lalu tekan Enter, atau Esc untuk batal.",
+        "en": "The walk-in reason is empty. Type the reason and press Enter, or Esc to cancel.",
+    },
     "events.ui.saved": {"id": "Tersimpan.", "en": "Saved."},
     "events.ui.by_kab": {"id": "Per kab/kota (hadir/diundang)", "en": "Per kab/kota (present/invited)"},
 }

@@ -1,16 +1,677 @@
-"""The events section."""
+"""The events section: the list of events, the event form, inviting, the door check-in, printing.
+
+The check-in screen is built for a door: one input that always has the focus; a barcode scanner
+types the code and Enter; the member's card appears at once and the attendance is already saved
+(one transaction per check-in) when it does.
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
 
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.markup import escape
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from storage import event_reports as reports
+from storage import events as ev
+from storage import regions
+from storage.errors import PilarError
+from storage.i18n import t
+from storage.model import PILLARS, POSITIONS, pillar_label, position_label
+
+
+def translate_bindings(node) -> None:
+    """Binding descriptions are catalogue keys; show them in the current language."""
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [replace(b, description=t(b.description)) if b.description.startswith("events.") else b
+                      for b in bindings]
+
+
+def _counts_line(counts: dict) -> str:
+    total = counts["total"]
+    return t("events.ui.counts", invited=total["invited"], hadir=total["HADIR"], walk_in=total["walk_in"],
+             izin=total["IZIN"], alpa=total["ALPA"], belum=total["BELUM"])
+
+
+def _groups_lines(counts: dict) -> list[str]:
+    return [t("events.ui.group_count", label=g["label"], invited=g["invited"], limit=g["limit"], hadir=g["hadir"])
+            for g in counts["groups"].values()]
+
+
+def _kab_lines(counts: dict, limit: int = 12) -> list[str]:
+    rows = sorted(counts["kabs"].items(), key=lambda kv: (-kv[1]["hadir"], kv[0]))[:limit]
+    return [f"{regions.kab_name(k) or k or '-'}: {r['hadir']}/{r['invited'] + r['walk_in']}" for k, r in rows]
+
+
+# ---------------------------------------------------------------------- the list of events
 
 class EventsScreen(Screen):
-    """Placeholder until the events screen lands."""
+    """Events of this office: pick one, then invite, check in at the door or print."""
+
+    CSS_PATH = "events.tcss"
+    BINDINGS = [
+        Binding("n", "new_event", "events.ui.new", id="events.new"),
+        Binding("e", "edit_event", "events.ui.edit", id="events.edit"),
+        Binding("i", "invite", "events.ui.invite", id="events.invite"),
+        Binding("c", "checkin", "events.ui.checkin", id="events.checkin"),
+        Binding("p", "report", "events.ui.report", id="events.report"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Events")
+        with Vertical(id="events-body"):
+            yield Static(t("events.ui.title"), id="events-title", classes="section-title")
+            yield DataTable(id="events-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="events-detail")
         yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#events-table", DataTable)
+        table.add_columns(t("events.col.date"), t("events.col.event"), t("events.col.venue"),
+                          t("events.col.upt"), t("events.col.invited"), t("events.col.present"))
+        self.refresh_events()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_events()
+
+    @property
+    def db(self):
+        return self.app.db
+
+    def refresh_events(self, select: str | None = None) -> None:
+        table = self.query_one("#events-table", DataTable)
+        current = select or self.current_event_id()
+        table.clear()
+        events = ev.list_events(self.db)
+        for e in events:
+            total = ev.counts(self.db, e["id"])["total"]
+            table.add_row(e["date"], e["name"], e.get("venue", ""), e.get("office", ""),
+                          str(total["invited"]), str(total["HADIR"]), key=e["id"])
+        if current and current in {e["id"] for e in events}:
+            table.move_cursor(row=table.get_row_index(current))
+        self.show_detail()
+        if not events:
+            self.query_one("#events-detail", Static).update(t("events.ui.empty"))
+
+    def current_event_id(self) -> str | None:
+        table = self.query_one("#events-table", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def show_detail(self) -> None:
+        event_id = self.current_event_id()
+        if not event_id:
+            return
+        event = ev.get_event(self.db, event_id)
+        counts = ev.counts(self.db, event_id)
+        when = f"{event['date']} {ev.time_label(event.get('start_time', ''))}-{ev.time_label(event.get('end_time', ''))}"
+        lines = [f"[b]{escape(event['name'])}[/b]", escape(f"{when} · {event.get('venue', '')}"),
+                 escape(event.get("description", "")), "", escape(_counts_line(counts)),
+                 *[escape(line) for line in _groups_lines(counts)]]
+        self.query_one("#events-detail", Static).update("\n".join(lines))
+
+    @on(DataTable.RowHighlighted, "#events-table")
+    def _highlighted(self) -> None:
+        self.show_detail()
+
+    @on(DataTable.RowSelected, "#events-table")
+    def _selected(self) -> None:
+        self.action_checkin()
+
+    def action_new_event(self) -> None:
+        self.app.push_screen(EventFormScreen(None), self._form_done)
+
+    def action_edit_event(self) -> None:
+        event_id = self.current_event_id()
+        if event_id:
+            self.app.push_screen(EventFormScreen(ev.get_event(self.db, event_id)), self._form_done)
+
+    def _form_done(self, event_id: str | None) -> None:
+        if event_id:
+            self.refresh_events(select=event_id)
+
+    def action_invite(self) -> None:
+        if event_id := self.current_event_id():
+            self.app.push_screen(InviteScreen(event_id))
+
+    def action_checkin(self) -> None:
+        if event_id := self.current_event_id():
+            self.app.push_screen(CheckinScreen(event_id))
+
+    def action_report(self) -> None:
+        if event_id := self.current_event_id():
+            self.app.push_screen(ReportScreen(event_id))
+
+
+# ---------------------------------------------------------------------- create / edit
+
+class EventFormScreen(ModalScreen[str | None]):
+    """Create or edit an event; validated by storage before saving; returns the event id."""
+
+    CSS_PATH = "events.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "events.ui.cancel", id="events.form.cancel"),
+        Binding("ctrl+s", "save", "events.ui.save", id="events.form.save"),
+    ]
+    FIELDS = ("name", "date", "end_date", "start_time", "end_time", "venue", "city", "office", "description")
+
+    def __init__(self, event: dict | None) -> None:
+        super().__init__()
+        self.event = event
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        e = self.event or {"city": "Surabaya", "office": self.app.db.code}
+        title = t("events.ui.form_title_edit" if self.event else "events.ui.form_title_new")
+        with VerticalScroll(id="event-form", classes="dialog"):
+            yield Label(f"[b]{escape(title)}[/b]")
+            for name in self.FIELDS:
+                yield Label(t(f"events.ui.field.{name}"))
+                value = e.get(name, "")
+                if name in ("start_time", "end_time"):
+                    value = ev.time_label(value)
+                yield Input(value, id=f"f-{name}")
+            yield Label(t("events.ui.field.quotas"))
+            quotas = "\n".join(f"{q['key']}:{q['limit']}:{','.join(q['pillars'])}:{q['per_office']}"
+                               for q in e.get("quotas") or [])
+            yield Input(quotas.replace("\n", "; "), id="f-quotas")
+            yield Static("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button(t("events.ui.save"), id="form-save", variant="primary")
+                yield Button(t("events.ui.cancel"), id="form-cancel")
+
+    def fields(self) -> dict:
+        fields = {name: self.query_one(f"#f-{name}", Input).value for name in self.FIELDS}
+        text = self.query_one("#f-quotas", Input).value
+        fields["quotas"] = [ev.parse_quota(q) for q in text.replace("\n", ";").split(";") if q.strip()]
+        if self.event:
+            labels = {q["key"]: q.get("label", "") for q in self.event.get("quotas") or []}
+            for q in fields["quotas"]:
+                q["label"] = labels.get(q["key"], "")
+        return fields
+
+    @on(Button.Pressed, "#form-save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        db = self.app.db
+        try:
+            fields = self.fields()
+            if self.event:
+                ev.update_event(db, self.event["id"], fields)
+                event_id = self.event["id"]
+            else:
+                event_id = ev.create_event(db, fields)
+        except PilarError as exc:
+            self.query_one("#form-error", Static).update(escape(str(exc)))
+            return
+        self.app.notify(t("events.ui.saved"))
+        self.dismiss(event_id)
+
+    @on(Button.Pressed, "#form-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# ---------------------------------------------------------------------- invite
+
+class InviteScreen(Screen):
+    """Invite by criteria (pillar, position, kab/kota, UPT) or one by one, against the quotas."""
+
+    CSS_PATH = "events.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "events.ui.back", id="events.invite.back"),
+        Binding("f2", "invite_matching", "events.ui.invite_all", id="events.invite.all"),
+    ]
+
+    def __init__(self, event_id: str) -> None:
+        super().__init__()
+        self.event_id = event_id
+        self.matching: list[str] = []
+        translate_bindings(self)
+
+    @property
+    def db(self):
+        return self.app.db
+
+    def compose(self) -> ComposeResult:
+        event = ev.get_event(self.db, self.event_id)
+        any_ = t("events.ui.crit.any")
+        yield Header()
+        with VerticalScroll(id="invite-body"):
+            yield Static(f"[b]{escape(t('events.ui.invite_title', name=event['name']))}[/b]")
+            yield Static("", id="invite-quotas")
+            with Horizontal(classes="criteria"):
+                with Vertical():
+                    yield Label(t("events.ui.crit.pillar"))
+                    yield Select([(pillar_label(p), p) for p in PILLARS], prompt=any_, id="crit-pillar")
+                with Vertical():
+                    yield Label(t("events.ui.crit.position"))
+                    yield Select([(position_label(p), p) for p in POSITIONS], prompt=any_, id="crit-position")
+            yield Label(t("events.ui.crit.kab"))
+            yield Input(id="crit-kab")
+            yield Label(t("events.ui.crit.office"))
+            yield Input(id="crit-office")
+            yield Static("", id="invite-match")
+            yield Checkbox(t("events.ui.override"), id="invite-override")
+            yield Button(t("events.ui.invite_all"), id="invite-all", variant="primary")
+            yield Label(t("events.ui.invite_one"))
+            yield Input(id="invite-one")
+            yield OptionList(id="invite-picks")
+            yield Static("", id="invite-result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#invite-picks", OptionList).display = False
+        self.refresh_quotas()
+        self.update_match()
+
+    def refresh_quotas(self) -> None:
+        event = ev.get_event(self.db, self.event_id)
+        usage = ev.quota_usage(self.db, event)
+        lines = []
+        for u in usage.values():
+            q = u["quota"]
+            per = t("events.ui.per_office", n=q["per_office"]) if q["per_office"] else ""
+            lines.append(t("events.ui.quota_line", label=q.get("label") or q["key"], used=u["used"],
+                           limit=q["limit"], per_office=per))
+        lines.append(_counts_line(ev.counts(self.db, self.event_id)))
+        self.query_one("#invite-quotas", Static).update(escape("\n".join(lines)))
+
+    def criteria(self) -> tuple[list, list, list, list]:
+        def chosen(widget_id: str) -> list[str]:
+            value = self.query_one(widget_id, Select).value
+            return [] if value is Select.BLANK or value is None else [value]
+
+        kabs = []
+        for text in self.query_one("#crit-kab", Input).value.split(","):
+            if text.strip():
+                found = regions.find_kab(text.strip())
+                if not found:
+                    raise PilarError("events.kab_unknown", value=text.strip())
+                kabs.append(found["code"])
+        offices = [o.strip().upper() for o in self.query_one("#crit-office", Input).value.split(",") if o.strip()]
+        return chosen("#crit-pillar"), chosen("#crit-position"), kabs, offices
+
+    @on(Select.Changed)
+    @on(Input.Changed, "#crit-kab, #crit-office")
+    def update_match(self) -> None:
+        match = self.query_one("#invite-match", Static)
+        try:
+            pillars, positions, kabs, offices = self.criteria()
+        except PilarError as exc:
+            match.update(escape(str(exc)))
+            self.matching = []
+            return
+        if not (pillars or positions or kabs or offices):
+            match.update(t("events.need_criteria"))
+            self.matching = []
+            return
+        active, inactive = ev.select_members(self.db, pillars, positions, kabs, offices)
+        self.matching = [m["id"] for m in active]
+        invited = {v["member_id"] for v in ev.invitations(self.db, self.event_id)}
+        new = sum(1 for m in self.matching if m not in invited)
+        match.update(escape(t("events.ui.crit.match", active=len(active), new=new, inactive=len(inactive))))
+
+    @on(Button.Pressed, "#invite-all")
+    def action_invite_matching(self) -> None:
+        self.update_match()
+        if not self.matching:
+            self.query_one("#invite-result", Static).update(t("events.need_criteria"))
+            return
+        self.do_invite(self.matching)
+
+    def do_invite(self, member_ids: list[str]) -> None:
+        override = self.query_one("#invite-override", Checkbox).value
+        result = ev.invite(self.db, self.event_id, member_ids, override=override)
+        lines = [t("events.invite_result", invited=len(result["invited"]), already=len(result["already"]),
+                   over=len(result["over_quota"]), inactive=len(result["inactive"]))]
+        if result["overridden"]:
+            lines.append(t("events.invite_overridden", count=len(result["overridden"])))
+        if result["inactive"]:
+            names = [(self.db.get("members", m) or {}).get("name", m) for m in result["inactive"]]
+            lines.append(t("events.inactive_list", names=", ".join(names)))
+        self.query_one("#invite-result", Static).update(escape("\n".join(lines)))
+        self.refresh_quotas()
+        self.update_match()
+
+    @on(Input.Submitted, "#invite-one")
+    def invite_one(self, message: Input.Submitted) -> None:
+        found = ev.find(self.db, self.event_id, message.value)
+        picks = self.query_one("#invite-picks", OptionList)
+        if not found:
+            self.query_one("#invite-result", Static).update(escape(t("events.ui.no_match", code=message.value)))
+            return
+        if len(found) == 1:
+            message.input.value = ""
+            self.do_invite([found[0]["member_id"]])
+            return
+        picks.clear_options()
+        picks.add_options([Option(escape(_pick_label(c)), id=c["member_id"]) for c in found])
+        picks.display = True
+        picks.focus()
+
+    @on(OptionList.OptionSelected, "#invite-picks")
+    def invite_picked(self, message: OptionList.OptionSelected) -> None:
+        picks = self.query_one("#invite-picks", OptionList)
+        picks.display = False
+        self.query_one("#invite-one", Input).value = ""
+        self.query_one("#invite-one", Input).focus()
+        self.do_invite([message.option.id])
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _pick_label(card: dict) -> str:
+    status = t(f"events.status.{card['status'] or 'BELUM'}") if (card["invited"] or card["walk_in"]) \
+        else t("events.ui.not_invited_short")
+    return " · ".join(p for p in (card["name"], pillar_label(card["pillar"]), position_label(card["position"]),
+                                  card["kab_name"], card["upt_name"], status) if p)
+
+
+# ---------------------------------------------------------------------- check-in at the door
+
+class CheckinScreen(Screen):
+    """One input always focused: scan or type, Enter; the card shows and the attendance is saved."""
+
+    CSS_PATH = "events.tcss"
+    AUTO_FOCUS = "#scan"
+    BINDINGS = [
+        Binding("escape", "back", "events.ui.back", id="events.checkin.back"),
+        Binding("f2", "mark('IZIN')", "events.status.IZIN", id="events.checkin.izin"),
+        Binding("f3", "mark('ALPA')", "events.status.ALPA", id="events.checkin.alpa"),
+        Binding("f4", "walk_in", "events.col.walk_in", id="events.checkin.walk_in"),
+        Binding("f5", "mark('')", "events.ui.reset", id="events.checkin.reset"),
+    ]
+
+    def __init__(self, event_id: str) -> None:
+        super().__init__()
+        self.event_id = event_id
+        self.current: dict | None = None
+        translate_bindings(self)
+
+    @property
+    def db(self):
+        return self.app.db
+
+    def compose(self) -> ComposeResult:
+        event = ev.get_event(self.db, self.event_id)
+        yield Header()
+        with Vertical(id="checkin-body"):
+            yield Static(f"[b]{escape(event['name'])}[/b] · {escape(event.get('venue', ''))}", id="checkin-title")
+            yield Input(placeholder=t("events.ui.scan_placeholder"), id="scan")
+            yield Static(t("events.ui.checkin_help"), id="checkin-help")
+            with Horizontal(id="checkin-main"):
+                with Vertical(id="checkin-left"):
+                    yield Static("", id="checkin-message")
+                    yield Static("", id="card")
+                    yield OptionList(id="picks")
+                with Vertical(id="checkin-right"):
+                    yield Static("", id="checkin-counts")
+                    yield Static("", id="checkin-kabs")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#picks", OptionList).display = False
+        self.refresh_counts()
+        self.query_one("#scan", Input).focus()
+
+    def refresh_counts(self) -> None:
+        counts = ev.counts(self.db, self.event_id)
+        self.counts = counts
+        self.query_one("#checkin-counts", Static).update(
+            escape("\n".join([_counts_line(counts), "", *_groups_lines(counts)])))
+        self.query_one("#checkin-kabs", Static).update(
+            escape("\n".join([t("events.ui.by_kab"), *_kab_lines(counts)])))
+
+    def say(self, text: str, kind: str = "ok") -> None:
+        message = self.query_one("#checkin-message", Static)
+        message.set_classes(f"msg-{kind}")
+        message.update(escape(text))
+
+    def show_card(self, card: dict) -> None:
+        self.current = card
+        lines = [f"[b]{escape(card['name'])}[/b]",
+                 escape(" · ".join(p for p in (pillar_label(card["pillar"]), position_label(card["position"])) if p)),
+                 escape(card["kab_name"] or card["kab"]), escape(card["upt_name"])]
+        if card["number"]:
+            lines.append(escape(card["number"]))
+        if not card["active"]:
+            lines.append(escape(t("events.ui.inactive_card")))
+        if card["walk_in"]:
+            lines.append(escape(t("events.walk_in_note", reason=card["walk_in_reason"])))
+        if card["status"] == "HADIR":
+            lines.append(escape(t("events.ui.card_status_hadir", time=ev.clock(card["checkin_at"]))))
+        elif card["status"]:
+            lines.append(escape(t(f"events.status.{card['status']}")))
+        elif card["invited"]:
+            lines.append(escape(t("events.ui.card_status_none")))
+        else:
+            lines.append(escape(t("events.ui.not_invited_card")))
+        self.query_one("#card", Static).update("\n".join(lines))
+
+    @on(Input.Submitted, "#scan")
+    def scanned(self, message: Input.Submitted) -> None:
+        text = message.value.strip()
+        message.input.value = ""
+        picks = self.query_one("#picks", OptionList)
+        picks.display = False
+        if not text:
+            return
+        found = ev.find(self.db, self.event_id, text)
+        if not found:
+            self.current = None
+            self.query_one("#card", Static).update("")
+            self.say(t("events.ui.no_match", code=text), "error")
+            return
+        if len(found) == 1:
+            self.check_in(found[0]["member_id"])
+            return
+        picks.clear_options()
+        picks.add_options([Option(escape(_pick_label(c)), id=c["member_id"]) for c in found])
+        picks.display = True
+        picks.highlighted = 0
+        picks.focus()
+        self.say(t("events.ui.pick", count=len(found)), "info")
+
+    @on(OptionList.OptionSelected, "#picks")
+    def picked(self, message: OptionList.OptionSelected) -> None:
+        self.query_one("#picks", OptionList).display = False
+        self.query_one("#scan", Input).focus()
+        self.check_in(message.option.id)
+
+    def check_in(self, member_id: str) -> None:
+        card = ev.card(self.db, self.event_id, member_id)
+        if not card["invited"] and not card["walk_in"]:
+            self.show_card(card)
+            self.say(f"{card['name']}: {t('events.ui.not_invited_card')}", "warning")
+            return
+        try:
+            outcome = ev.checkin(self.db, self.event_id, member_id)
+        except PilarError as exc:
+            self.say(str(exc), "error")
+            return
+        card = outcome["card"]
+        self.show_card(card)
+        time = ev.clock(card["checkin_at"])
+        if outcome["result"] == "already":
+            self.say(t("events.already", name=card["name"], time=time), "warning")
+        else:
+            self.say(t("events.checked_in", name=card["name"], time=time), "ok")
+            self.refresh_counts()
+
+    def action_mark(self, status: str) -> None:
+        if not self.current:
+            return
+        try:
+            card = ev.set_status(self.db, self.event_id, self.current["member_id"], status)
+        except PilarError as exc:
+            self.say(str(exc), "error")
+            return
+        self.show_card(card)
+        self.say(t("events.marked", name=card["name"], status=t(f"events.status.{status or 'BELUM'}")), "ok")
+        self.refresh_counts()
+        self.query_one("#scan", Input).focus()
+
+    def action_walk_in(self) -> None:
+        if not self.current or self.current["invited"] or self.current["walk_in"]:
+            return
+        self.app.push_screen(WalkInScreen(self.current["name"]), self._walk_in_reason)
+
+    def _walk_in_reason(self, reason: str | None) -> None:
+        self.query_one("#scan", Input).focus()
+        if not reason or not self.current:
+            return
+        try:
+            outcome = ev.checkin(self.db, self.event_id, self.current["member_id"], walk_in_reason=reason)
+        except PilarError as exc:
+            self.say(str(exc), "error")
+            return
+        card = outcome["card"]
+        self.show_card(card)
+        self.say(t("events.walked_in", name=card["name"], time=ev.clock(card["checkin_at"]),
+                   reason=card["walk_in_reason"]), "ok")
+        self.refresh_counts()
+
+    def action_back(self) -> None:
+        picks = self.query_one("#picks", OptionList)
+        if picks.display:
+            picks.display = False
+            self.query_one("#scan", Input).focus()
+            return
+        self.app.pop_screen()
+
+
+class WalkInScreen(ModalScreen[str | None]):
+    """The reason a member who was not invited is let in."""
+
+    CSS_PATH = "events.tcss"
+    BINDINGS = [Binding("escape", "cancel", "events.ui.cancel", id="events.walkin.cancel")]
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.member_name = name
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="walk-in-dialog"):
+            yield Label(f"[b]{escape(t('events.ui.walk_in_title', name=self.member_name))}[/b]")
+            yield Label(t("events.ui.walk_in_reason"))
+            yield Input(id="walk-in-reason")
+            yield Static("", id="walk-in-error", classes="error")
+
+    @on(Input.Submitted, "#walk-in-reason")
+    def submitted(self, message: Input.Submitted) -> None:
+        if not message.value.strip():
+            self.query_one("#walk-in-error", Static).update(escape(t("events.need_reason")))
+            return
+        self.dismiss(message.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# ---------------------------------------------------------------------- printing
+
+class ReportScreen(ModalScreen[None]):
+    """Choose a report and a format; the file is written in a worker and a notification says where."""
+
+    CSS_PATH = "events.tcss"
+    AUTO_FOCUS = "#report-go"
+    BINDINGS = [Binding("escape", "cancel", "events.ui.cancel", id="events.report.cancel")]
+    EXTENSIONS = {"text": "txt", "md": "md", "html": "html", "csv": "csv", "xlsx": "xlsx"}
+
+    def __init__(self, event_id: str) -> None:
+        super().__init__()
+        self.event_id = event_id
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        event = ev.get_event(self.app.db, self.event_id)
+        with Vertical(classes="dialog", id="report-dialog"):
+            yield Label(f"[b]{escape(t('events.ui.report_title', name=event['name']))}[/b]")
+            yield Label(t("events.ui.report_kind"))
+            yield Select([(t("events.ui.report_attendance"), "attendance"),
+                          (t("events.ui.report_invitations"), "invitations"),
+                          (t("events.ui.report_summary"), "summary")], value="attendance", allow_blank=False,
+                         id="report-kind")
+            yield Label(t("events.ui.report_format"))
+            yield Select([("HTML (A4)", "html"), ("Teks", "text"), ("Markdown", "md"), ("CSV", "csv"),
+                          ("XLSX", "xlsx")], value="html", allow_blank=False, id="report-format")
+            yield Label(t("events.ui.report_path"))
+            yield Input(self.default_path("attendance", "html"), id="report-path")
+            yield Static("", id="report-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button(t("events.ui.report"), id="report-go", variant="primary")
+                yield Button(t("events.ui.cancel"), id="report-cancel")
+
+    def default_path(self, kind: str, fmt_: str) -> str:
+        event = ev.get_event(self.app.db, self.event_id)
+        slug = "".join(c if c.isalnum() else "-" for c in event["name"].lower()).strip("-")
+        slug = "-".join(p for p in slug.split("-") if p)
+        name = {"attendance": "daftar-hadir", "invitations": "daftar-undangan", "summary": "rekap-kehadiran"}[kind]
+        return str(Path(self.app.db.path) / "reports" / f"{slug}-{name}.{self.EXTENSIONS[fmt_]}")
+
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        kind = self.query_one("#report-kind", Select).value
+        fmt_ = self.query_one("#report-format", Select).value
+        self.query_one("#report-path", Input).value = self.default_path(kind, fmt_)
+
+    @on(Button.Pressed, "#report-go")
+    @on(Input.Submitted, "#report-path")
+    def go(self) -> None:
+        kind = self.query_one("#report-kind", Select).value
+        fmt_ = self.query_one("#report-format", Select).value
+        path = Path(self.query_one("#report-path", Input).value.strip()).expanduser()
+        app = self.app
+        app.notify(t("events.ui.report_working"))
+        # The worker belongs to the app: this dialog closes at once and must not cancel it.
+        app.run_worker(partial(_write_report, app, self.event_id, kind, fmt_, path), thread=True,
+                       exit_on_error=False, group="events-report", name="events-report")
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#report-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _write_report(app, event_id: str, kind: str, fmt_: str, path: Path) -> None:
+    """Build and write a report off the main thread, then say where it went (or what went wrong)."""
+    try:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from storage.fsutil import os_error
+
+            raise os_error(exc, path.parent) from exc
+        reports.write(app.db, event_id, path, kind, fmt_)
+    except PilarError as exc:
+        app.call_from_thread(app.notify, escape(str(exc)), severity="error", timeout=10)
+        return
+    app.call_from_thread(app.notify, escape(t("events.report_written", path=str(path))), timeout=10)
