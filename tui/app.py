@@ -1,24 +1,75 @@
-"""The Pilar Textual app: one data folder, four sections (Roster, Events, Payouts, Sync)."""
+"""The Pilar Textual app: one data folder, four sections (Roster, Events, Payouts, Sync).
+
+The header (Textual's ``Header``) shows the office name as the title and the operator, the data folder
+and the number of sync conflicts as the sub-title, so every section's screen shows them. The sync
+section sets ``app.conflict_count``.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
 
 from storage import i18n
-from storage.db import Database
+from storage.db import Database, write_office
+from storage.errors import PilarError
+from storage.i18n import t
+from tui.screens.common import ErrorDialog, OperatorDialog
 from tui.screens.events import EventsScreen
+from tui.screens.help import HelpScreen, key_rows
 from tui.screens.payouts import PayoutsScreen
 from tui.screens.roster import RosterScreen
 from tui.screens.sync import SyncScreen
+from tui.widgets.keys import localize_bindings
+
+SECTIONS = ("roster", "events", "payouts", "sync")
+THEMES = ("textual-dark", "textual-light")
+
+
+class PilarCommands(Provider):
+    """Command palette (ctrl+p): the sections, help, language, theme and quit, in the user's language."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = self.app
+        assert isinstance(app, PilarApp)
+        items: list[tuple[str, Callable[[], object], str]] = []
+        for section in SECTIONS:
+            items.append((t("ui.palette.open", section=t(f"ui.section.{section}")),
+                          partial(app.switch_mode, section), t(f"ui.section.help.{section}")))
+        items += [
+            (t("ui.palette.help"), app.action_help, t("ui.palette.help.detail")),
+            (t("ui.palette.lang"), app.action_toggle_lang, t("ui.palette.lang.detail")),
+            (t("ui.palette.theme"), app.action_toggle_theme, t("ui.palette.theme.detail")),
+            (t("ui.palette.quit"), app.action_quit, t("ui.palette.quit.detail")),
+        ]
+        return items
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
 class PilarApp(App[int]):
     """Keyboard-driven app over one office's data folder."""
 
     TITLE = "Pilar"
+    CSS_PATH = "app.tcss"
+    COMMANDS = {PilarCommands}
     MODES = {
         "roster": RosterScreen,
         "events": EventsScreen,
@@ -27,20 +78,123 @@ class PilarApp(App[int]):
     }
     DEFAULT_MODE = "roster"
     BINDINGS = [
-        Binding("1", "switch_mode('roster')", "Roster", id="section.roster"),
-        Binding("2", "switch_mode('events')", "Events", id="section.events"),
-        Binding("3", "switch_mode('payouts')", "Payouts", id="section.payouts"),
-        Binding("4", "switch_mode('sync')", "Sync", id="section.sync"),
+        Binding("1", "switch_mode('roster')", "-", id="section.roster"),
+        Binding("2", "switch_mode('events')", "-", id="section.events"),
+        Binding("3", "switch_mode('payouts')", "-", id="section.payouts"),
+        Binding("4", "switch_mode('sync')", "-", id="section.sync"),
+        Binding("f1", "help", "-", id="app.help_f1", show=False),
+        Binding("question_mark", "help", "-", id="app.help", key_display="?"),
+        Binding("ctrl+q", "quit", "-", id="app.quit", priority=True),
     ]
+
+    conflict_count: reactive[int] = reactive(0)
+    operator_name: reactive[str] = reactive("")
 
     def __init__(self, data_dir: Path, operator: str | None = None, lang: str | None = None,
                  db: Database | None = None) -> None:
-        super().__init__()
-        if lang:
-            i18n.set_lang(lang)
         self.data_dir = Path(data_dir)
         self.db = db or Database.open(self.data_dir, operator=operator)
+        if operator:
+            self.db.operator = operator
+        lang = lang or self.db.office.get("lang")
+        if lang in i18n.LANGS:
+            i18n.set_lang(lang)
+        super().__init__()
+        localize_bindings(self)
         self.operator = self.db.operator
+        self._roster = None
+        self.title = self.db.office.get("name") or self.db.code
+        self.set_reactive(PilarApp.operator_name, self.db.operator)
+        self._update_subtitle()
+        theme = self.db.office.get("theme")
+        if theme in THEMES:
+            self.theme = theme
+
+    @property
+    def roster(self):
+        """The roster service (members in memory), built on first use and shared by every screen."""
+        if self._roster is None:
+            from storage.roster import Roster
+
+            self._roster = Roster(self.db)
+        return self._roster
+
+    # ------------------------------------------------------------------ header
+
+    def _update_subtitle(self) -> None:
+        parts = []
+        if self.operator_name:
+            parts.append(t("ui.header.operator", operator=self.operator_name))
+        parts.append(t("ui.header.folder", path=str(self.data_dir)))
+        if self.conflict_count:
+            parts.append(t("ui.header.conflicts", count=self.conflict_count))
+        self.sub_title = " · ".join(parts)
+
+    def watch_conflict_count(self) -> None:
+        self._update_subtitle()
+
+    def watch_operator_name(self, name: str) -> None:
+        self.db.operator = name
+        self.operator = name
+        self._update_subtitle()
+
+    # ------------------------------------------------------------------ start and stop
+
+    def on_mount(self) -> None:
+        if not self.db.operator:
+            self.push_screen(OperatorDialog(), self._operator_given)
+
+    def _operator_given(self, values: dict | None) -> None:
+        if not values:
+            return
+        name = " ".join(values["name"].split())
+        self.operator_name = name
+        if values.get("_checkbox"):
+            self.remember(operator=name)
+
+    def remember(self, **settings: object) -> None:
+        """Keep a setting (operator, lang, theme) in office.json of this data folder."""
+        if self.db.read_only:
+            return
+        self.db.office = dict(self.db.office, **settings)
+        try:
+            write_office(self.db.path, self.db.office)
+        except PilarError as exc:
+            self.show_error(str(exc))
 
     def on_unmount(self) -> None:
+        if self._roster is not None:
+            self._roster.close()
         self.db.close()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(key_rows(self.screen)))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+        self.remember(theme=self.theme)
+
+    def action_toggle_lang(self) -> None:
+        """Choose the other language for this data folder; it applies from the next start."""
+        lang = "en" if (self.db.office.get("lang") or i18n.get_lang()) == "id" else "id"
+        self.remember(lang=lang)
+        self.notify(t("ui.lang.saved", lang=lang))
+
+    # ------------------------------------------------------------------ errors and threads
+
+    def show_error(self, message: str) -> None:
+        if threading.get_ident() != self._thread_id:
+            self.call_from_thread(self.show_error, message)
+            return
+        self.push_screen(ErrorDialog(message))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            text = str(error) if isinstance(error, PilarError) else t("ui.error.unexpected", detail=repr(error))
+            self.show_error(text)
+

@@ -1,16 +1,448 @@
-"""The roster section."""
+"""The roster section: find, add, edit, deactivate, delete, import and export members."""
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+from pathlib import Path
+
+from babel.numbers import format_decimal
+from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, Label, Select, Static
+
+from storage import fmt, regions
+from storage.errors import PilarError
+from storage.i18n import get_lang, t
+from storage.model import PILLARS, STATUSES, pillar_label, position_label, sex_label, status_label
+from storage.roster import COLUMNS, Query, Roster, Row
+from tui.screens.common import ConfirmDialog, ErrorDialog, Field, PromptDialog
+from tui.widgets.keys import localize_bindings
+from tui.widgets.member_table import Column, MemberTable
+
+# Column widths for the table; 0 = the flexible one; ``drop`` = dropped first when narrow.
+_LAYOUT = {"nik": (16, 0), "name": (0, 0), "pillar": (9, 0), "position": (12, 3), "kab": (15, 0),
+           "kec": (13, 2), "office": (15, 4), "status": (11, 1)}
+
+
+def count_text(n: int) -> str:
+    return format_decimal(n, locale="id_ID" if get_lang() == "id" else "en_GB")
+
+
+def parse_user_date(text: str) -> str | None:
+    """'01-07-1985', '1/7/1985' or '1985-07-01' -> '1985-07-01'; None when not a date."""
+    text = text.strip().replace("/", "-").replace(".", "-")
+    parts = text.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return None
+    try:
+        if len(parts[0]) == 4:
+            return dt.date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
+        if len(parts[2]) == 4:
+            return dt.date(int(parts[2]), int(parts[1]), int(parts[0])).isoformat()
+    except ValueError:
+        return None
+    return None
 
 
 class RosterScreen(Screen):
-    """Placeholder until the roster screen lands."""
+    """The member table with search, quick filters and the count of matching members."""
+
+    BINDINGS = [
+        Binding("slash", "focus_search", "-", id="roster.search", key_display="/"),
+        Binding("escape", "clear", "-", id="roster.clear", show=False),
+        Binding("n", "add", "-", id="roster.add"),
+        Binding("e", "edit", "-", id="roster.edit"),
+        Binding("v", "detail", "-", id="roster.detail", show=False),
+        Binding("d", "deactivate", "-", id="roster.deactivate"),
+        Binding("delete", "delete", "-", id="roster.delete", show=False),
+        Binding("r", "reveal", "-", id="roster.reveal", show=False),
+        Binding("o", "sort", "-", id="roster.sort", show=False),
+        Binding("O", "reverse", "-", id="roster.reverse", show=False, key_display="shift+o"),
+        Binding("p", "focus_filter('pillar')", "-", id="roster.pillar", show=False),
+        Binding("k", "focus_filter('kab')", "-", id="roster.kab", show=False),
+        Binding("s", "focus_filter('status')", "-", id="roster.status", show=False),
+        Binding("i", "import", "-", id="roster.import"),
+        Binding("x", "export", "-", id="roster.export"),
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self)
+        self.query_state = Query()
+        self.reveal = False
+        self._labels: dict[tuple[str, str], str] = {}
+
+    @property
+    def roster(self) -> Roster:
+        return self.app.roster
+
+    # ------------------------------------------------------------------ compose
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Roster")
+        with Horizontal(id="roster-bar"):
+            yield Input(placeholder=t("roster.search.placeholder"), id="search")
+            yield Select([(t("roster.filter.all_pillars"), "")] + [(pillar_label(p), p) for p in PILLARS],
+                         value="", allow_blank=False, id="pillar")
+            yield Select([(t("roster.filter.all_kab"), "")] + [(k["name"], k["code"]) for k in regions.kab_list()],
+                         value="", allow_blank=False, id="kab")
+            yield Select([(t("roster.filter.all_status"), "")] + [(status_label(s), s) for s in STATUSES],
+                         value="", allow_blank=False, id="status")
+        yield Static("", id="roster-count", markup=False)
+        columns = [Column(c, t(f"roster.col.{c}"), *_LAYOUT[c]) for c in COLUMNS]
+        yield MemberTable(columns, self.cells, id="members")
+        yield Static(t("roster.empty"), id="roster-empty", markup=False)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.roster.listeners.append(self._roster_changed)
+        self.refresh_rows()
+        self.query_one(MemberTable).focus()
+
+    def on_unmount(self) -> None:
+        if self._roster_changed in self.roster.listeners:
+            self.roster.listeners.remove(self._roster_changed)
+
+    # ------------------------------------------------------------------ rows
+
+    def _label(self, kind: str, code: str) -> str:
+        key = (kind, code)
+        label = self._labels.get(key)
+        if label is None:
+            if kind == "pillar":
+                label = pillar_label(code)
+            elif kind == "position":
+                label = position_label(code)
+            elif kind == "kab":
+                label = regions.kab_name(code) or code
+            elif kind == "kec":
+                label = regions.kec_name(code) or code
+            else:
+                label = status_label(code)
+            self._labels[key] = label
+        return label
+
+    def cells(self, row: Row) -> tuple[str, ...]:
+        label = self._label
+        return (row.nik if self.reveal else fmt.mask_nik(row.nik), row.name, label("pillar", row.pillar),
+                label("position", row.position), label("kab", row.kab), label("kec", row.kec), row.office,
+                label("status", row.status))
+
+    def refresh_rows(self, keep: str | None = None) -> None:
+        """Apply the current query to the roster and show the result."""
+        table = self.query_one(MemberTable)
+        rows = self.roster.search(self.query_state)
+        table.sort_column, table.sort_reverse = self.query_state.sort, self.query_state.reverse
+        table.set_rows(rows, keep=keep)
+        self.query_one("#roster-empty").display = not rows
+        order = t("roster.count.desc") if self.query_state.reverse else ""
+        self.query_one("#roster-count", Static).update(
+            t("roster.count", shown=count_text(len(rows)), total=count_text(len(self.roster)))
+            + " · " + t("roster.count.sorted", column=t(f"roster.col.{self.query_state.sort}"), order=order))
+
+    def _roster_changed(self, ids: set[str]) -> None:
+        if threading.get_ident() != self.app._thread_id:
+            self.app.call_from_thread(self._roster_changed, ids)
+            return
+        self.refresh_rows(keep=self.query_one(MemberTable).current_id)
+
+    def _set_query(self, **changes: object) -> None:
+        self.query_state = Query(**{**self.query_state.__dict__, **changes})
+        self.refresh_rows(keep=self.query_one(MemberTable).current_id if "text" not in changes else None)
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._set_query(text=event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one(MemberTable).focus()
+
+    @on(Select.Changed)
+    def _filter_changed(self, event: Select.Changed) -> None:
+        if event.select.id in ("pillar", "kab", "status"):
+            self._set_query(**{event.select.id: event.value or ""})
+
+    @on(MemberTable.HeaderClicked)
+    def _header_clicked(self, event: MemberTable.HeaderClicked) -> None:
+        if event.column == self.query_state.sort:
+            self._set_query(reverse=not self.query_state.reverse)
+        else:
+            self._set_query(sort=event.column, reverse=False)
+
+    @on(MemberTable.Opened)
+    def _opened(self, event: MemberTable.Opened) -> None:
+        self.open_detail(event.member_id)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_focus_filter(self, name: str) -> None:
+        select = self.query_one(f"#{name}", Select)
+        select.focus()
+        select.action_show_overlay()
+
+    def action_clear(self) -> None:
+        self.query_one("#search", Input).value = ""
+        for name in ("pillar", "kab", "status"):
+            self.query_one(f"#{name}", Select).value = ""
+        self.query_state = Query(sort=self.query_state.sort, reverse=self.query_state.reverse)
+        self.refresh_rows()
+        self.query_one(MemberTable).focus()
+
+    def action_sort(self) -> None:
+        index = (COLUMNS.index(self.query_state.sort) + 1) % len(COLUMNS)
+        self._set_query(sort=COLUMNS[index], reverse=False)
+
+    def action_reverse(self) -> None:
+        self._set_query(reverse=not self.query_state.reverse)
+
+    def action_reveal(self) -> None:
+        self.reveal = not self.reveal
+        self.query_one(MemberTable).invalidate()
+        if self.reveal:
+            self.notify(t("roster.nik.shown"))
+
+    def _selected(self) -> str | None:
+        rid = self.query_one(MemberTable).current_id
+        if rid is None:
+            self.notify(t("roster.nothing_selected"), severity="warning")
+        return rid
+
+    def action_detail(self) -> None:
+        rid = self._selected()
+        if rid:
+            self.open_detail(rid)
+
+    def open_detail(self, rid: str) -> None:
+        def after(choice: str | None) -> None:
+            if choice == "edit":
+                self.edit_member(rid)
+            elif choice == "deactivate":
+                self.deactivate_member(rid)
+        self.app.push_screen(MemberDetail(self.roster, rid, self.reveal), after)
+
+    def action_add(self) -> None:
+        from tui.screens.member_form import MemberForm
+
+        self.app.push_screen(MemberForm(self.roster, None), self._form_done)
+
+    def action_edit(self) -> None:
+        rid = self._selected()
+        if rid:
+            self.edit_member(rid)
+
+    def edit_member(self, rid: str) -> None:
+        from tui.screens.member_form import MemberForm
+
+        member = self.roster.get(rid)
+        if member is not None:
+            self.app.push_screen(MemberForm(self.roster, member), self._form_done)
+
+    def _form_done(self, result: dict | None) -> None:
+        """The form returns a value it has validated; save it (warnings were accepted there)."""
+        if not result:
+            return
+        value, is_new = result["member"], result["new"]
+        try:
+            rid, res = self.roster.save(value, accept_warnings=True)
+        except PilarError as exc:
+            self.app.push_screen(ErrorDialog(str(exc)))
+            return
+        if rid is None:
+            self.app.push_screen(ErrorDialog("\n".join(i.message for i in res.errors)))
+            return
+        self.refresh_rows(keep=rid)
+        self.notify(t("roster.saved.add" if is_new else "roster.saved.edit", name=value.get("name", "")))
+
+    def action_deactivate(self) -> None:
+        rid = self._selected()
+        if rid:
+            self.deactivate_member(rid)
+
+    def deactivate_member(self, rid: str) -> None:
+        member = self.roster.get(rid)
+        if member is None:
+            return
+        today = dt.date.today().strftime("%d-%m-%Y")
+
+        def check(values: dict) -> str | None:
+            if not values["reason"].strip():
+                return t("roster.deactivate.need_reason")
+            if parse_user_date(values["date"]) is None:
+                return t("roster.deactivate.bad_date", value=values["date"])
+            return None
+
+        def done(values: dict | None) -> None:
+            if not values:
+                return
+            try:
+                count = self.roster.deactivate(rid, values["reason"], parse_user_date(values["date"]) or "")
+            except PilarError as exc:
+                self.app.push_screen(ErrorDialog(str(exc)))
+                return
+            self.notify(t("roster.saved.deactivate", name=member["name"], count=count))
+
+        self.app.push_screen(PromptDialog(
+            t("roster.deactivate.title", name=member["name"]),
+            [Field("reason", t("roster.deactivate.reason")), Field("date", t("roster.deactivate.date"), today)],
+            check=check), done)
+
+    def action_delete(self) -> None:
+        rid = self._selected()
+        if not rid:
+            return
+        member = self.roster.get(rid)
+        if member is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(PromptDialog(t("roster.delete.title", name=member["name"]),
+                                                  [Field("reason", t("roster.delete.reason"))]), reason_given)
+
+        def reason_given(values: dict | None) -> None:
+            if values is None:
+                return
+            try:
+                self.roster.delete(rid, values["reason"].strip())
+            except PilarError as exc:
+                self.app.push_screen(ErrorDialog(str(exc)))
+                return
+            self.notify(t("roster.saved.delete", name=member["name"]))
+
+        self.app.push_screen(ConfirmDialog(t("roster.delete.title", name=member["name"]), t("roster.delete.body"),
+                                           yes=t("ui.key.roster.delete"), danger=True), confirmed)
+
+    def action_import(self) -> None:
+        from tui.screens.roster_import import ImportScreen
+
+        self.app.push_screen(ImportScreen(self.roster))
+
+    def action_export(self) -> None:
+        default = str(Path.home() / f"anggota-{dt.date.today().isoformat()}.xlsx")
+
+        def check(values: dict) -> str | None:
+            if Path(values["path"].strip()).suffix.lower() not in (".csv", ".xlsx"):
+                return t("roster.export.bad_type")
+            return None
+
+        def done(values: dict | None) -> None:
+            if values:
+                self.export_rows(Path(values["path"].strip()).expanduser())
+
+        self.app.push_screen(PromptDialog(t("roster.export.title"), [Field("path", t("roster.export.path"), default)],
+                                          check=check), done)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def export_rows(self, path: Path) -> None:
+        from storage.roster import export_rows
+
+        rows = self.roster.search(self.query_state)
+        count = export_rows(self.roster, rows, path)
+        self.app.call_from_thread(self.notify, t("roster.export.done", count=count, path=str(path)))
+
+
+class MemberDetail(ModalScreen[str | None]):
+    """All of one member: personal data, every assignment, and the history from the audit log."""
+
+    BINDINGS = [
+        Binding("escape", "close", "-", id="dialog.close"),
+        Binding("e", "choose('edit')", "-", id="roster.edit"),
+        Binding("d", "choose('deactivate')", "-", id="roster.deactivate"),
+        Binding("r", "reveal", "-", id="roster.reveal"),
+    ]
+
+    def __init__(self, roster: Roster, rid: str, reveal: bool = False) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.roster, self.rid, self.reveal = roster, rid, reveal
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog detail"):
+            yield Label(t("roster.detail.title"), classes="dialog-title")
+            with VerticalScroll(id="detail-body"):
+                yield Static("", id="detail-text", markup=False)
+            yield Static(t("roster.detail.keys"), classes="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        self.query_one("#detail-text", Static).update(detail_text(self.roster, self.rid, self.reveal))
+
+    def action_reveal(self) -> None:
+        self.reveal = not self.reveal
+        self.show()
+
+    def action_choose(self, what: str) -> None:
+        self.dismiss(what)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _date(value: str) -> str:
+    try:
+        return fmt.day_month_year(value)
+    except (ValueError, TypeError):
+        return value or "-"
+
+
+def detail_text(roster: Roster, rid: str, reveal: bool = False) -> str:
+    """The detail view as plain text lines (labels from the catalogue)."""
+    m = roster.get(rid)
+    if m is None:
+        return t("roster.not_found", what=rid)
+    f = lambda name: t(f"validate.field.{name}")  # noqa: E731
+    bank = m.get("bank") or {}
+    nik = m.get("nik", "") if reveal else fmt.mask_nik(m.get("nik", ""))
+    account = bank.get("account", "") if reveal else fmt.mask_account(bank.get("account", ""))
+    lines = [m.get("name", ""), "", t("roster.detail.person"),
+             f"  {f('nik')}: {nik}",
+             f"  {f('sex')}: {sex_label(m.get('sex', ''))}",
+             f"  {f('birth_place')}, {f('birth_date')}: "
+             + t("roster.detail.born", place=m.get("birth_place", "") or "-", date=_date(m.get("birth_date", ""))),
+             f"  {t('roster.form.field.address')}: {m.get('address', '')}",
+             f"  {f('kec')}, {f('kab')}: {regions.kec_name(m.get('kec', ''))}, {regions.kab_name(m.get('kab', ''))}",
+             f"  {t('roster.form.field.phone')}: {m.get('phone', '') if reveal else fmt.mask_account(m.get('phone', ''))}",
+             f"  {f('bank.name')}: {bank.get('name', '')} · {f('bank.account')}: {account} · "
+             f"{f('bank.holder')}: {bank.get('holder', '')}",
+             "", t("roster.detail.assignments")]
+    for a in m.get("assignments") or []:
+        area = regions.kec_name(a.get("area_kec", "")) or regions.kab_name(a.get("area_kab", "")) or "-"
+        end = t("roster.detail.assignment_end", end=_date(a["end"])) if a.get("end") else ""
+        lines.append("  " + t("roster.detail.assignment", pillar=pillar_label(a.get("pillar", "")),
+                                position=position_label(a.get("position", "")), area=area,
+                                office=a.get("office", ""), start=_date(a.get("start", "")), end=end,
+                                status=status_label(a.get("status", ""))))
+        if a.get("number") or a.get("sk"):
+            lines.append("  " + t("roster.detail.number", number=a.get("number") or "-", sk=a.get("sk") or "-"))
+        if a.get("status") == "INACTIVE" and a.get("inactive_reason"):
+            lines.append("  " + t("roster.detail.inactive", date=_date(a.get("inactive_date", "")),
+                                    reason=a["inactive_reason"]))
+    lines += ["", t("roster.detail.history")]
+    history = roster.history(rid)
+    if not history:
+        lines.append("  " + t("roster.detail.no_history"))
+    for entry in history:
+        when = entry.get("ts", "")
+        try:
+            stamp = dt.datetime.fromisoformat(when)
+            when = f"{fmt.long_date(stamp.date())} {stamp:%H:%M}"
+        except ValueError:
+            pass
+        action = entry.get("action", "")
+        label = t(f"roster.action.{action}")
+        fields = ", ".join(sorted({k.split(".")[0].split("[")[0] for k in (entry.get("changes") or {})}))
+        if entry.get("note"):
+            fields = (fields + " · " if fields else "") + entry["note"]
+        lines.append("  " + t("roster.detail.history_line", when=when, operator=entry.get("operator") or "-",
+                                action=label if label != f"roster.action.{action}" else action, fields=fields))
+    return "\n".join(lines)

@@ -1,0 +1,346 @@
+"""The roster service: members in memory for search, filter and sort; add, edit, deactivate, delete.
+
+Screens and the command line call this module; it never imports Textual. A :class:`Roster` keeps one
+small :class:`Row` per member (the table's columns plus a lower-case search key) and keeps it current
+through ``db.listeners``, so a keystroke in the filter is a scan over ready strings and a sort is done
+once per column. It also implements ``storage.validate.RosterView`` for the validation rules.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from storage import regions
+from storage.db import Database
+from storage.errors import PilarError
+from storage.model import member_status, new_assignment, primary_assignment
+from storage.validate import Result, clean_account, clean_nik, normalize_phone, parse_date, validate_member
+
+# Columns of the member table, in display order; each is also a sort key.
+COLUMNS = ("nik", "name", "pillar", "position", "kab", "kec", "office", "status")
+STATUS_FILTERS = ("ACTIVE", "INACTIVE")
+_SEP = "\x1f"  # between fields of the search key, so a query never matches across two fields
+
+
+@dataclass(slots=True)
+class Row:
+    """One member as the table shows it (codes, not labels: labels are the screen's business)."""
+
+    id: str
+    nik: str
+    name: str
+    pillar: str
+    position: str
+    kab: str
+    kec: str
+    office: str
+    status: str
+    pillars: frozenset[str]
+    active: tuple[tuple[str, str, str, str, str], ...]  # (pillar, position, area_kab, area_kec, assignment id)
+    key: str = field(repr=False)
+
+
+def _local_phone(e164: str) -> str:
+    """'+6281234567890' -> '081234567890', the way clerks type it."""
+    return "0" + e164[3:] if e164.startswith("+62") else e164
+
+
+def make_row(value: dict) -> Row:
+    """The table row and search key of one member value."""
+    main = primary_assignment(value) or {}
+    assignments = value.get("assignments") or []
+    phone = value.get("phone") or ""
+    numbers = " ".join(a.get("number") or "" for a in assignments)
+    name = value.get("name") or ""
+    nik = value.get("nik") or ""
+    key = _SEP.join((name.casefold(), nik, numbers.casefold(), phone, _local_phone(phone)))
+    return Row(
+        id=value["id"], nik=nik, name=name, pillar=main.get("pillar") or "", position=main.get("position") or "",
+        kab=value.get("kab") or "", kec=value.get("kec") or "", office=main.get("office") or "",
+        status=member_status(value),
+        pillars=frozenset(a.get("pillar") or "" for a in assignments),
+        active=tuple((a.get("pillar") or "", a.get("position") or "", a.get("area_kab") or "",
+                      a.get("area_kec") or "", a.get("id") or "")
+                     for a in assignments if a.get("status") == "ACTIVE"),
+        key=key,
+    )
+
+
+def _sort_key(column: str) -> Callable[[Row], object]:
+    if column == "name":
+        return lambda r: (r.name.casefold(), r.nik)
+    if column in ("kab", "kec"):
+        names = regions.kab_name if column == "kab" else regions.kec_name
+        cache: dict[str, str] = {}
+
+        def by_place(r: Row) -> tuple[str, str]:
+            code = getattr(r, column)
+            label = cache.get(code)
+            if label is None:
+                label = cache[code] = names(code) if code else ""
+            return label, r.name.casefold()
+        return by_place
+    return lambda r: (getattr(r, column), r.name.casefold())
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the clerk asked the table for: text, quick filters and sort order."""
+
+    text: str = ""
+    pillar: str = ""
+    kab: str = ""
+    status: str = ""
+    sort: str = "name"
+    reverse: bool = False
+
+    def needle(self) -> str:
+        return " ".join(self.text.split()).casefold()
+
+
+class Roster:
+    """Members of one data folder: fast in-memory rows plus the add/edit/deactivate/delete services."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.version = 0
+        self._rows: dict[str, Row] = {r.id: r for r in map(make_row, db.values("members"))}
+        self._sorted: dict[tuple[str, bool], list[Row]] = {}
+        self._last: tuple[Query, int, list[Row]] | None = None
+        self.listeners: list[Callable[[set[str]], None]] = []
+        db.listeners.append(self._on_commit)
+
+    def close(self) -> None:
+        if self._on_commit in self.db.listeners:
+            self.db.listeners.remove(self._on_commit)
+
+    # ------------------------------------------------------------------ keeping rows current
+
+    def _on_commit(self, collection: str, ids: set[str]) -> None:
+        if collection != "members":
+            return
+        for rid in ids:
+            value = self.db.get("members", rid)
+            if value is None:
+                self._rows.pop(rid, None)
+            else:
+                self._rows[rid] = make_row(value)
+        self._sorted.clear()
+        self._last = None
+        self.version += 1
+        for listener in list(self.listeners):
+            listener(ids)
+
+    # ------------------------------------------------------------------ reading
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def row(self, rid: str) -> Row | None:
+        return self._rows.get(rid)
+
+    def get(self, rid: str) -> dict | None:
+        return self.db.get("members", rid)
+
+    def sorted_rows(self, column: str = "name", reverse: bool = False) -> list[Row]:
+        if column not in COLUMNS:
+            raise ValueError(column)
+        rows = self._sorted.get((column, reverse))
+        if rows is None:
+            rows = sorted(self._rows.values(), key=_sort_key(column), reverse=reverse)
+            self._sorted[(column, reverse)] = rows
+        return rows
+
+    def search(self, query: Query) -> list[Row]:
+        """The rows matching ``query`` in its sort order.
+
+        Typing one more letter narrows the previous result instead of scanning everything again.
+        """
+        needle = query.needle()
+        base = self.sorted_rows(query.sort, query.reverse)
+        last = self._last
+        if (last is not None and last[1] == self.version
+                and (last[0].pillar, last[0].kab, last[0].status, last[0].sort, last[0].reverse)
+                == (query.pillar, query.kab, query.status, query.sort, query.reverse)
+                and needle.startswith(last[0].needle())):
+            base = last[2]
+            if needle == last[0].needle():
+                return base
+            rows = [r for r in base if needle in r.key]
+        else:
+            rows = base
+            if query.pillar:
+                rows = [r for r in rows if query.pillar in r.pillars]
+            if query.kab:
+                rows = [r for r in rows if r.kab == query.kab]
+            if query.status:
+                rows = [r for r in rows if r.status == query.status]
+            if needle:
+                rows = [r for r in rows if needle in r.key]
+            elif rows is base:
+                rows = list(base)
+        self._last = (query, self.version, rows)
+        return rows
+
+    def find(self, text: str) -> list[dict]:
+        """Members by id, exact NIK, or search text (for ``pilar roster show``)."""
+        text = text.strip()
+        if text in self._rows:
+            return [self.get(text)]
+        nik = clean_nik(text)
+        if nik:
+            ids = self.db.lookup("members", "nik", nik)
+            if ids:
+                return [self.get(i) for i in ids]
+        return [self.get(r.id) for r in self.search(Query(text=text))] if text else []
+
+    # ------------------------------------------------------------------ RosterView (storage.validate)
+
+    def by_nik(self, nik: str) -> dict | None:
+        ids = self.db.lookup("members", "nik", nik)
+        return self.db.get("members", ids[0]) if ids else None
+
+    def active_assignments(self, pillar: str, position: str | None = None, kab: str | None = None,
+                           kec: str | None = None) -> list[tuple[dict, dict]]:
+        found = []
+        for row in self._rows.values():
+            for a_pillar, a_position, a_kab, a_kec, a_id in row.active:
+                if (a_pillar == pillar and (position is None or a_position == position)
+                        and (kab is None or a_kab == kab) and (kec is None or a_kec == kec)):
+                    member = self.db.get("members", row.id)
+                    if member:
+                        asg = next((a for a in member["assignments"] if a.get("id") == a_id), None)
+                        if asg:
+                            found.append((member, asg))
+        return found
+
+    # ------------------------------------------------------------------ writing
+
+    def history(self, rid: str) -> list[dict]:
+        """Audit entries of one member, oldest first (personal numbers are masked there)."""
+        return self.db.audit.for_record(rid)
+
+    def validate(self, value: dict, today: dt.date | None = None) -> Result:
+        return validate_member(normalise(value), self, today=today)
+
+    def save(self, value: dict, accept_warnings: bool = False, today: dt.date | None = None,
+             action: str | None = None) -> tuple[str | None, Result]:
+        """Validate and save one member (new when its id is unknown).
+
+        Returns ``(id, result)``; the id is None when nothing was saved: errors stand, or warnings
+        were not accepted.
+        """
+        value = normalise(value)
+        result = validate_member(value, self, today=today)
+        if result.errors or (result.warnings and not accept_warnings):
+            return None, result
+        is_new = value.get("id") is None or self.db.get("members", value["id"]) is None
+        with self.db.transaction(action or ("roster.add" if is_new else "roster.edit")) as tx:
+            rid = tx.put("members", value, owner=self.db.code)
+        return rid, result
+
+    def deactivate(self, rid: str, reason: str, date: str, assignment_id: str | None = None) -> int:
+        """Make a member's active assignments (or one of them) INACTIVE with a reason and a date."""
+        reason = " ".join((reason or "").split())
+        if not reason:
+            raise PilarError("roster.deactivate.need_reason")
+        day = parse_date(date)
+        if day is None:
+            raise PilarError("roster.deactivate.bad_date", value=date)
+        member = self._require(rid)
+        changed = 0
+        for a in member["assignments"]:
+            if a.get("status") == "ACTIVE" and assignment_id in (None, a.get("id")):
+                a.update(status="INACTIVE", inactive_reason=reason, inactive_date=day.isoformat())
+                if not a.get("end"):
+                    a["end"] = day.isoformat()
+                changed += 1
+        if not changed:
+            raise PilarError("roster.deactivate.none_active", name=member.get("name", ""))
+        with self.db.transaction("roster.deactivate") as tx:
+            tx.put("members", member)
+        return changed
+
+    def delete(self, rid: str, reason: str = "") -> None:
+        """Delete a member for good; a tombstone stays so that sync deletes it everywhere."""
+        member = self._require(rid)
+        with self.db.transaction("roster.delete") as tx:
+            tx.delete("members", member["id"], reason=reason)
+
+    def _require(self, rid: str) -> dict:
+        member = self.db.get("members", rid)
+        if member is None:
+            raise PilarError("roster.not_found", what=rid)
+        return member
+
+
+def normalise(value: dict) -> dict:
+    """A copy of a member value as it is stored: NIK digits only, phone E.164, account digits."""
+    value = copy.deepcopy(value)
+    if isinstance(value.get("nik"), str):
+        value["nik"] = clean_nik(value["nik"])
+    for key in ("name", "birth_place", "address"):
+        if isinstance(value.get(key), str):
+            value[key] = " ".join(value[key].split())
+    phone = value.get("phone")
+    if isinstance(phone, str) and phone.strip():
+        e164, res = normalize_phone(phone)
+        if e164 and res.ok:
+            value["phone"] = e164
+    bank = value.get("bank")
+    if isinstance(bank, dict) and isinstance(bank.get("account"), str):
+        bank["account"] = clean_account(bank["account"])
+    return value
+
+
+def blank_member(office: str, today: dt.date | None = None) -> dict:
+    """A new member value with one empty ACTIVE assignment in ``office``."""
+    from storage.model import new_member
+
+    value = new_member(assignments=[{"office": office, "start": (today or dt.date.today()).isoformat()}])
+    return value
+
+
+def empty_assignment(office: str, today: dt.date | None = None) -> dict:
+    return new_assignment(office=office, start=(today or dt.date.today()).isoformat())
+
+
+def rows_for_export(roster: Roster, rows: Iterable[Row], reveal: bool = False) -> tuple[list[str], list[list]]:
+    """Headers and cells of the filtered view for CSV/XLSX (labels in the current language)."""
+    from storage import fmt
+    from storage.i18n import t
+    from storage.model import pillar_label, position_label, status_label
+
+    headers = [t(f"roster.col.{c}") for c in COLUMNS] + [t("roster.col.number"), t("roster.col.phone")]
+    out = []
+    for r in rows:
+        member = roster.db.get("members", r.id) or {}
+        main = primary_assignment(member) or {}
+        out.append([
+            r.nik if reveal else fmt.mask_nik(r.nik), r.name, pillar_label(r.pillar), position_label(r.position),
+            regions.kab_name(r.kab), regions.kec_name(r.kec), r.office, status_label(r.status),
+            main.get("number") or "", (member.get("phone") or "") if reveal else fmt.mask_account(member.get("phone") or ""),
+        ])
+    return headers, out
+
+
+def export_rows(roster: Roster, rows: Iterable[Row], path, reveal: bool = False) -> int:
+    """Write the filtered view to ``path`` (.csv or .xlsx, by its suffix); formulas are neutralised."""
+    from pathlib import Path
+
+    from storage import export
+    from storage.i18n import t
+
+    path = Path(path)
+    headers, cells = rows_for_export(roster, rows, reveal=reveal)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        export.write_csv(path, headers, cells)
+    elif suffix == ".xlsx":
+        export.write_xlsx(path, [(t("roster.export.sheet"), headers, cells)])
+    else:
+        raise PilarError("roster.export.bad_type")
+    return len(cells)
