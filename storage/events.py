@@ -590,8 +590,14 @@ def sample_invitees(db: Database) -> list[str]:
 
 
 def load_sample(db: Database) -> dict:
-    """Create the sample event "Sinergitas Pilar Sosial Jatim 2024" with its invitations (idempotent)."""
+    """Create the sample event "Sinergitas Pilar Sosial Jatim 2024" with its invitations (idempotent).
+
+    Only in the province's folder: the event is the province's and reaches a UPT through sync (writing
+    it at a UPT too would make conflicting versions of the same records).
+    """
     event_id = sample_event_id()
+    if not db.is_province:
+        return {"event_id": event_id, "invited": 0}
     if db.get("events", event_id) is None:
         create_event(db, SAMPLE_EVENT, event_id=event_id)
     result = invite(db, event_id, sample_invitees(db), invited_by=SAMPLE_EVENT["office"])
