@@ -418,6 +418,9 @@ def find(db: Database, event_id: str, text: str, limit: int = SEARCH_LIMIT) -> l
 
 
 def _now(now: datetime | None) -> datetime:
+    """The check-in moment in the office's local time (a given aware time keeps its zone)."""
+    if now is not None and now.tzinfo is not None:
+        return now
     return (now or datetime.now()).astimezone()
 
 
