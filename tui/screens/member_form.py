@@ -1,0 +1,311 @@
+"""Add or edit one member: a modal form that validates as you type and on save.
+
+Errors appear under the field they concern, in plain words from ``storage.validate``; the form
+refuses to close with Save while any error stands, and warnings must be accepted with a tick.
+It dismisses with ``{"member": value, "new": bool}`` (the value already validated) or None.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from storage import regions
+from storage.i18n import t
+from storage.model import (
+    PILLARS,
+    POSITIONS,
+    STATUSES,
+    TAGANA_LEVELS,
+    level_label,
+    pillar_label,
+    position_label,
+    sex_label,
+    status_label,
+)
+from storage.roster import Roster, blank_member, empty_assignment
+from storage.validate import Result
+from tui.widgets.keys import localize_bindings
+
+PERSON_INPUTS = ("nik", "name", "birth_place", "birth_date", "address", "phone")
+BANK_INPUTS = ("name", "account", "holder")
+ASSIGNMENT_INPUTS = ("number", "sk", "start", "end")
+ASSIGNMENT_SELECTS = ("pillar", "position", "area_kab", "area_kec", "level", "status")
+DATE_FIELDS = ("birth_date", "start", "end")
+
+
+def widget_id(field: str) -> str:
+    """'assignments[0].area_kec' -> 'a0-area_kec'; 'bank.account' -> 'bank-account'."""
+    if field.startswith("assignments["):
+        index, _, name = field[len("assignments["):].partition("].")
+        return f"a{index}-{name}"
+    return field.replace(".", "-")
+
+
+def to_iso(text: str) -> str:
+    """A typed date ('01-07-1985', '1/7/1985', '1985-07-01') as 'YYYY-MM-DD'; unreadable text stays as typed."""
+    from tui.screens.roster import parse_user_date
+
+    text = text.strip()
+    return (parse_user_date(text) or text) if text else ""
+
+
+def from_iso(value: str) -> str:
+    """'1985-07-01' -> '01-07-1985' (how clerks write dates)."""
+    try:
+        return dt.date.fromisoformat(value).strftime("%d-%m-%Y")
+    except (TypeError, ValueError):
+        return value or ""
+
+
+def _label(name: str) -> str:
+    key = f"validate.field.{name}"
+    text = t(key)
+    return text if text != key else t(f"roster.form.field.{name.split('.')[-1]}")
+
+
+def _kab_options() -> list[tuple[str, str]]:
+    return [(k["name"], k["code"]) for k in regions.kab_list()]
+
+
+def _kec_options(kab_code: str) -> list[tuple[str, str]]:
+    return [(k["name"], k["code"]) for k in regions.kec_of_kab(kab_code)] if kab_code else []
+
+
+def field_input(field: str, value: str, placeholder: str = "") -> ComposeResult:
+    """Label, input and the line for its error."""
+    with Horizontal(classes="field-row"):
+        yield Label(_label(field), classes="field-label", markup=False)
+        yield Input(value=value or "", placeholder=placeholder, id=widget_id(field), classes="form-input")
+    yield Static("", id="err-" + widget_id(field), classes="field-error", markup=False)
+
+
+def field_select(field: str, options: list[tuple[str, str]], value: str) -> ComposeResult:
+    """Label, pick list and the line for its error."""
+    known = {v for _, v in options}
+    with Horizontal(classes="field-row"):
+        yield Label(_label(field), classes="field-label", markup=False)
+        yield Select(options, value=value if value in known else Select.NULL, prompt=t("roster.form.choose"),
+                     id=widget_id(field), classes="form-select")
+    yield Static("", id="err-" + widget_id(field), classes="field-error", markup=False)
+
+
+class AssignmentFields(Vertical):
+    """The fields of one assignment (pillar, position, area, number, level, SK, dates, status)."""
+
+    def __init__(self, index: int, assignment: dict, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.index, self.assignment = index, assignment
+
+    def compose(self) -> ComposeResult:
+        a, p = self.assignment, f"assignments[{self.index}]."
+        yield Label(t("roster.form.assignment", n=self.index + 1), classes="assignment-title", markup=False)
+        options = {
+            "pillar": [(pillar_label(x), x) for x in PILLARS],
+            "position": [(position_label(x), x) for x in POSITIONS],
+            "area_kab": _kab_options(),
+            "area_kec": _kec_options(a.get("area_kab", "")),
+            "level": [(t("roster.form.none"), "")] + [(level_label(x), x) for x in TAGANA_LEVELS],
+            "status": [(status_label(x), x) for x in STATUSES],
+        }
+        for name in ("pillar", "position", "area_kab", "area_kec", "number", "level", "sk", "start", "end",
+                     "status"):
+            if name in options:
+                yield from field_select(p + name, options[name], a.get(name, ""))
+            else:
+                value = from_iso(a.get(name, "")) if name in DATE_FIELDS else a.get(name, "")
+                hint = t("roster.form.date_hint") if name in DATE_FIELDS else ""
+                yield from field_input(p + name, value, hint)
+
+
+class MemberForm(ModalScreen[dict | None]):
+    """The member form (new member when ``member`` is None)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "-", id="form.save"),
+        Binding("escape", "cancel", "-", id="form.cancel"),
+        Binding("ctrl+n", "add_assignment", "-", id="form.add_assignment"),
+    ]
+
+    def __init__(self, roster: Roster, member: dict | None, today: dt.date | None = None) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.roster = roster
+        self.today = today
+        self.is_new = member is None
+        self.original = copy.deepcopy(member) if member else blank_member(roster.db.code, today)
+        self.touched: set[str] = set()
+        self.tried = False
+        self.result = Result()
+        self._ready = False
+
+    # ------------------------------------------------------------------ compose
+
+    def compose(self) -> ComposeResult:
+        m = self.original
+        title = t("roster.form.add_title") if self.is_new else t("roster.form.edit_title", name=m.get("name", ""))
+        with Vertical(classes="dialog member-form"):
+            yield Label(title, classes="dialog-title", markup=False)
+            with VerticalScroll(id="form-body"):
+                yield from field_input("nik", m.get("nik", ""))
+                yield from field_input("name", m.get("name", ""))
+                yield from field_select("sex", [(sex_label(s), s) for s in ("L", "P")], m.get("sex", ""))
+                yield from field_input("birth_place", m.get("birth_place", ""))
+                yield from field_input("birth_date", from_iso(m.get("birth_date", "")), t("roster.form.date_hint"))
+                yield from field_input("address", m.get("address", ""))
+                yield from field_select("kab", _kab_options(), m.get("kab", ""))
+                yield from field_select("kec", _kec_options(m.get("kab", "")), m.get("kec", ""))
+                yield from field_input("phone", m.get("phone", ""))
+                bank = m.get("bank") or {}
+                for name in BANK_INPUTS:
+                    yield from field_input(f"bank.{name}", bank.get(name, ""))
+                yield Static("", id="err-assignments", classes="field-error", markup=False)
+                with Vertical(id="assignments"):
+                    for i, a in enumerate(m.get("assignments") or []):
+                        yield self._assignment(i, a)
+                yield Static("", id="warnings", classes="field-warning", markup=False)
+                yield Checkbox(t("roster.form.accept_warnings"), id="accept")
+            yield Static("", id="form-problem", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("ui.key.form.add_assignment"), id="add-assignment")
+                yield Button(t("ui.cancel"), id="cancel")
+                yield Button(t("ui.save"), id="save", variant="primary")
+
+    def _assignment(self, i: int, a: dict) -> Widget:
+        return AssignmentFields(i, a, classes="assignment", id=f"assignment-{i}")
+
+    def on_mount(self) -> None:
+        self.query_one("#nik", Input).focus()
+        self.query_one("#accept", Checkbox).display = False
+        self._ready = True
+        if not self.is_new:
+            self.revalidate()
+
+    # ------------------------------------------------------------------ value and validation
+
+    def _assignment_count(self) -> int:
+        return len(self.query(".assignment"))
+
+    def _get(self, wid: str) -> str:
+        widget = self.query_one(f"#{wid}")
+        if isinstance(widget, Select):
+            return "" if widget.value in (Select.NULL, None) else str(widget.value)
+        return widget.value  # type: ignore[attr-defined]
+
+    def value(self) -> dict:
+        """The member as the form holds it now (dates as ISO when readable)."""
+        m = copy.deepcopy(self.original)
+        for name in PERSON_INPUTS:
+            text = self._get(widget_id(name))
+            m[name] = to_iso(text) if name in DATE_FIELDS else text
+        for name in ("sex", "kab", "kec"):
+            m[name] = self._get(name)
+        m["bank"] = {**(m.get("bank") or {}), **{n: self._get(f"bank-{n}") for n in BANK_INPUTS}}
+        old = m.get("assignments") or []
+        assignments = []
+        for i in range(self._assignment_count()):
+            a = copy.deepcopy(old[i]) if i < len(old) else empty_assignment(self.roster.db.code, self.today)
+            for name in ASSIGNMENT_INPUTS:
+                text = self._get(f"a{i}-{name}")
+                a[name] = to_iso(text) if name in DATE_FIELDS else text.strip()
+            for name in ASSIGNMENT_SELECTS:
+                a[name] = self._get(f"a{i}-{name}")
+            a["office"] = a.get("office") or self.roster.db.code
+            assignments.append(a)
+        m["assignments"] = assignments
+        return m
+
+    def revalidate(self) -> Result:
+        self.result = self.roster.validate(self.value(), today=self.today)
+        shown: dict[str, list[str]] = {}
+        for issue in self.result.errors:
+            shown.setdefault(widget_id(issue.field), []).append(issue.message)
+        for static in self.query(".field-error"):
+            wid = (static.id or "")[len("err-"):]
+            if not static.id or not static.id.startswith("err-"):
+                continue
+            visible = self.tried or wid in self.touched or (not self.is_new and wid in shown)
+            static.update("\n".join(shown.get(wid, [])) if visible else "")
+            static.display = bool(visible and shown.get(wid))
+        for wid in shown:
+            for widget in self.query(f"#{wid}"):
+                widget.set_class(self.tried or wid in self.touched or not self.is_new, "invalid")
+        for widget in self.query(".form-input, .form-select"):
+            if widget.id not in shown:
+                widget.remove_class("invalid")
+        warnings = [t("roster.form.warning", text=i.message) for i in self.result.warnings]
+        self.query_one("#warnings", Static).update("\n".join(warnings))
+        self.query_one("#warnings").display = bool(warnings)
+        self.query_one("#accept", Checkbox).display = bool(warnings)
+        self.query_one("#form-problem", Static).update("")
+        return self.result
+
+    @on(Input.Changed, ".form-input")
+    def _input_changed(self, event: Input.Changed) -> None:
+        if self._ready and event.input.id:
+            self.touched.add(event.input.id)
+            self.revalidate()
+
+    @on(Select.Changed, ".form-select")
+    def _select_changed(self, event: Select.Changed) -> None:
+        if not self._ready or not event.select.id:
+            return
+        wid = event.select.id
+        self.touched.add(wid)
+        if wid in ("kab",) or wid.endswith("-area_kab"):
+            target = self.query_one("#kec" if wid == "kab" else f"#{wid[:-len('area_kab')]}area_kec", Select)
+            kab = "" if event.value in (Select.NULL, None) else str(event.value)
+            current = target.value
+            options = _kec_options(kab)
+            target.set_options(options)
+            if current in {v for _, v in options}:
+                target.value = current
+        self.revalidate()
+
+    # ------------------------------------------------------------------ actions
+
+    async def action_add_assignment(self) -> None:
+        i = self._assignment_count()
+        group = self._assignment(i, empty_assignment(self.roster.db.code, self.today))
+        await self.query_one("#assignments").mount(group)
+        self.query_one(f"#a{i}-pillar", Select).focus()
+        self.revalidate()
+
+    @on(Button.Pressed, "#add-assignment")
+    async def _add_pressed(self) -> None:
+        await self.action_add_assignment()
+
+    def action_save(self) -> None:
+        self.tried = True
+        result = self.revalidate()
+        problem = self.query_one("#form-problem", Static)
+        if result.errors:
+            problem.update(t("roster.form.has_errors", count=len({i.field for i in result.errors})))
+            first = widget_id(result.errors[0].field)
+            for widget in self.query(f"#{first}"):
+                widget.focus()
+            return
+        if result.warnings and not self.query_one("#accept", Checkbox).value:
+            problem.update(t("roster.form.need_accept"))
+            self.query_one("#accept", Checkbox).focus()
+            return
+        self.dismiss({"member": self.value(), "new": self.is_new})
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
