@@ -7,7 +7,6 @@ types the code and Enter; the member's card appears at once and the attendance i
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -37,14 +36,7 @@ from storage import regions
 from storage.errors import PilarError
 from storage.i18n import t
 from storage.model import PILLARS, POSITIONS, pillar_label, position_label
-
-
-def translate_bindings(node) -> None:
-    """Binding descriptions are catalogue keys; show them in the current language."""
-    table = node._bindings.key_to_bindings
-    for key, bindings in table.items():
-        table[key] = [replace(b, description=t(b.description)) if b.description.startswith("events.") else b
-                      for b in bindings]
+from tui.widgets.keys import localize_bindings
 
 
 def _counts_line(counts: dict) -> str:
@@ -70,16 +62,16 @@ class EventsScreen(Screen):
 
     CSS_PATH = "events.tcss"
     BINDINGS = [
-        Binding("n", "new_event", "events.ui.new", id="events.new"),
-        Binding("e", "edit_event", "events.ui.edit", id="events.edit"),
-        Binding("i", "invite", "events.ui.invite", id="events.invite"),
-        Binding("c", "checkin", "events.ui.checkin", id="events.checkin"),
-        Binding("p", "report", "events.ui.report", id="events.report"),
+        Binding("n", "new_event", "-", id="events.new"),
+        Binding("e", "edit_event", "-", id="events.edit"),
+        Binding("i", "invite", "-", id="events.invite"),
+        Binding("c", "checkin", "-", id="events.checkin"),
+        Binding("p", "report", "-", id="events.report"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        translate_bindings(self)
+        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -175,15 +167,15 @@ class EventFormScreen(ModalScreen[str | None]):
 
     CSS_PATH = "events.tcss"
     BINDINGS = [
-        Binding("escape", "cancel", "events.ui.cancel", id="events.form.cancel"),
-        Binding("ctrl+s", "save", "events.ui.save", id="events.form.save"),
+        Binding("escape", "cancel", "-", id="events.form.cancel"),
+        Binding("ctrl+s", "save", "-", id="events.form.save"),
     ]
     FIELDS = ("name", "date", "end_date", "start_time", "end_time", "venue", "city", "office", "description")
 
     def __init__(self, event: dict | None) -> None:
         super().__init__()
         self.event = event
-        translate_bindings(self)
+        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         e = self.event or {"city": "Surabaya", "office": self.app.db.code}
@@ -244,15 +236,15 @@ class InviteScreen(Screen):
 
     CSS_PATH = "events.tcss"
     BINDINGS = [
-        Binding("escape", "back", "events.ui.back", id="events.invite.back"),
-        Binding("f2", "invite_matching", "events.ui.invite_all", id="events.invite.all"),
+        Binding("escape", "back", "-", id="events.invite.back"),
+        Binding("f2", "invite_matching", "-", id="events.invite.all"),
     ]
 
     def __init__(self, event_id: str) -> None:
         super().__init__()
         self.event_id = event_id
         self.matching: list[str] = []
-        translate_bindings(self)
+        localize_bindings(self)
 
     @property
     def db(self):
@@ -402,18 +394,18 @@ class CheckinScreen(Screen):
     CSS_PATH = "events.tcss"
     AUTO_FOCUS = "#scan"
     BINDINGS = [
-        Binding("escape", "back", "events.ui.back", id="events.checkin.back"),
-        Binding("f2", "mark('IZIN')", "events.status.IZIN", id="events.checkin.izin"),
-        Binding("f3", "mark('ALPA')", "events.status.ALPA", id="events.checkin.alpa"),
-        Binding("f4", "walk_in", "events.col.walk_in", id="events.checkin.walk_in"),
-        Binding("f5", "mark('')", "events.ui.reset", id="events.checkin.reset"),
+        Binding("escape", "back", "-", id="events.checkin.back"),
+        Binding("f2", "mark('IZIN')", "-", id="events.checkin.izin"),
+        Binding("f3", "mark('ALPA')", "-", id="events.checkin.alpa"),
+        Binding("f4", "walk_in", "-", id="events.checkin.walk_in"),
+        Binding("f5", "mark('')", "-", id="events.checkin.reset"),
     ]
 
     def __init__(self, event_id: str) -> None:
         super().__init__()
         self.event_id = event_id
         self.current: dict | None = None
-        translate_bindings(self)
+        localize_bindings(self)
 
     @property
     def db(self):
@@ -571,12 +563,12 @@ class WalkInScreen(ModalScreen[str | None]):
     """The reason a member who was not invited is let in."""
 
     CSS_PATH = "events.tcss"
-    BINDINGS = [Binding("escape", "cancel", "events.ui.cancel", id="events.walkin.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "-", id="events.walkin.cancel")]
 
     def __init__(self, name: str) -> None:
         super().__init__()
         self.member_name = name
-        translate_bindings(self)
+        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="walk-in-dialog"):
@@ -603,13 +595,13 @@ class ReportScreen(ModalScreen[None]):
 
     CSS_PATH = "events.tcss"
     AUTO_FOCUS = "#report-go"
-    BINDINGS = [Binding("escape", "cancel", "events.ui.cancel", id="events.report.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "-", id="events.report.cancel")]
     EXTENSIONS = {"text": "txt", "md": "md", "html": "html", "csv": "csv", "xlsx": "xlsx"}
 
     def __init__(self, event_id: str) -> None:
         super().__init__()
         self.event_id = event_id
-        translate_bindings(self)
+        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         event = ev.get_event(self.app.db, self.event_id)
