@@ -403,15 +403,25 @@ def find_backup(path: Path | str, name: str) -> Backup:
     return _read_backup(folder)
 
 
-def newest_good_backup(path: Path | str) -> Backup | None:
-    """The newest backup that verifies (for the message shown when a folder is damaged)."""
-    office = None
+def _live_codes(path: Path) -> set[str]:
+    """The office codes the live folder claims (office.json and the manifest; a damaged one may differ)."""
+    codes = set()
     try:
-        office = read_office(Path(path)).get("code")
+        codes.add(read_office(path).get("code"))
     except PilarError:
         pass
+    try:
+        codes.add(orjson.loads((path / "db" / "manifest.json").read_bytes()).get("office"))
+    except (OSError, orjson.JSONDecodeError, AttributeError):
+        pass
+    return {c for c in codes if isinstance(c, str) and c}
+
+
+def newest_good_backup(path: Path | str) -> Backup | None:
+    """The newest backup that verifies (for the message shown when a folder is damaged)."""
+    codes = _live_codes(Path(path))
     for b in list_backups(path, deep=False):
-        if not b.verified or (office and b.office != office):
+        if not b.verified or (codes and b.office not in codes):
             continue
         full = _read_backup(b.path)
         if full.good:
@@ -429,7 +439,13 @@ def prune(path: Path, keep: int, protect: set[str] = frozenset()) -> list[str]:
         if kept < keep or b.name in protect or b.name == newest_good:
             kept += 1
             continue
-        _remove(b.path)
+        # Rename first: a deletion cut short must leave a leftover, never a backup with files missing.
+        doomed = b.path.with_name(f"{TMP_PREFIX}del-{b.name}")
+        try:
+            os.replace(b.path, doomed)
+        except OSError:
+            continue
+        _remove(doomed)
         removed.append(b.name)
     return removed
 
@@ -458,8 +474,11 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
         live_office = read_office(path)
     except PilarError:
         pass
-    if live_office and backup.office and live_office.get("code") != backup.office:
-        raise PilarError("backup.other_office", name=name, found=backup.office, expected=live_office.get("code"))
+    codes = _live_codes(path)
+    if codes and backup.office not in codes:
+        raise PilarError("backup.other_office", name=name, found=backup.office, expected=", ".join(sorted(codes)))
+    if live_office and live_office.get("code") != backup.office:
+        live_office = None  # office.json itself is the damage (another office's file)
     with hold_lock(path, operator):
         _remove(path / RESTORE_STAGE)
         _remove(path / RESTORE_OLD)

@@ -135,20 +135,52 @@ def _audit_problems(path: Path, head: dict | None) -> list[str]:
     return []
 
 
-def _journal_problems(path: Path, file_seqs: dict[str, int]) -> list[str]:
+def _journal_problems(path: Path, code: str | None, data_seq: int, audit_seq: int) -> list[str]:
+    """Every line's checksum and order, lines of this office only, and not behind the audit log.
+
+    The audit log is appended after the journal, so an audit entry of a transaction the data no
+    longer has means committed transactions were cut from the journal (or the journal is missing).
+    """
     try:
         entries, _ = read_journal(path, strict=True)
     except PilarError as exc:
         return [str(exc)]
-    problems = []
     last = 0
     for number, entry in enumerate(entries, 1):
         seq = entry.get("seq") if isinstance(entry, dict) else None
         if not isinstance(seq, int) or seq <= last or not isinstance(entry.get("ops"), dict):
-            problems.append(str(_damaged(path, "journal_line", line=number)))
-            break
+            return [str(_damaged(path, "journal_line", line=number))]
+        offices = {a.get("office") for a in entry.get("audit", []) if isinstance(a, dict)} - {None}
+        if code and offices and offices != {code}:
+            return [str(_damaged(path, "other_office", found=", ".join(sorted(offices)), expected=code))]
         last = seq
-    return problems
+    if audit_seq > max(data_seq, last):
+        return [str(_damaged(path, "journal_behind", found=max(data_seq, last), expected=audit_seq))]
+    return []
+
+
+def _audit_last_seq(path: Path) -> int:
+    log = audit_mod.AuditLog(path)
+    try:
+        log.load()
+    except (PilarError, OSError, KeyError, TypeError):
+        return 0
+    return int(log.last_seq or 0)
+
+
+def _files_agree(db_dir: Path, office: str | None) -> bool:
+    """True when the collection files' headers name ``office`` (read from their first line only)."""
+    seen = set()
+    for p in db_dir.glob("*.json"):
+        if p.name == "manifest.json":
+            continue
+        try:
+            with open(p, "rb") as fh:
+                head = fh.readline().rstrip()
+            seen.add(orjson.loads(head[:-1] + b"}")["_meta"].get("office"))
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+            continue
+    return bool(seen) and seen == {office}
 
 
 def _scan_files(path: Path) -> list[str]:
@@ -173,6 +205,12 @@ def _scan_files(path: Path) -> list[str]:
             elif not isinstance(loaded, dict) or loaded.get("schema") != SCHEMA_VERSION:
                 found = loaded.get("schema") if isinstance(loaded, dict) else "?"
                 problems.append(str(_damaged(manifest_path, "schema", found=found, expected=SCHEMA_VERSION)))
+            elif code and loaded.get("office") != code and _files_agree(db_dir, loaded.get("office")):
+                # The manifest and the collection files agree: office.json is the odd one out.
+                problems.append(str(_damaged(path / "office.json", "other_office", found=code,
+                                             expected=loaded.get("office"))))
+                manifest = loaded
+                code = loaded.get("office")
             elif code and loaded.get("office") != code:
                 problems.append(str(_damaged(manifest_path, "other_office", found=loaded.get("office"),
                                              expected=code)))
@@ -200,7 +238,8 @@ def _scan_files(path: Path) -> list[str]:
         want = (recorded.get(name) or {}).get("seq", 0)
         if seq < want:
             problems.append(str(_damaged(storage.path, "stale", found=seq, expected=want)))
-    problems += _journal_problems(db_dir / "journal.jsonl", file_seqs)
+    data_seq = max([int(manifest.get("seq", 0) or 0)] + list(file_seqs.values()))
+    problems += _journal_problems(db_dir / "journal.jsonl", code, data_seq, _audit_last_seq(path / "audit.jsonl"))
     problems += _audit_problems(path / "audit.jsonl", manifest.get("audit") if manifest else None)
     return problems
 
@@ -221,7 +260,7 @@ def _open(path: Path) -> tuple[Database | None, list[str]]:
             return None, problems + [str(exc)]
         scanned = _scan_files(path)
         return None, problems + (scanned or [str(exc)])
-    problems += _journal_problems(db.journal_path, {})
+    problems += _journal_problems(db.journal_path, db.code, db.seq, db.audit.last_seq)
     problems += _audit_problems(db.audit.path, db.manifest.get("audit"))
     return db, problems
 

@@ -80,6 +80,10 @@ MESSAGES = {
     "backup.problem.bad_meta": {"id": "berkas {file} rusak", "en": "the file {file} is damaged"},
     "backup.problem.unverified": {"id": "salinan ini tidak lolos pemeriksaan saat dibuat ({count} masalah; lihat backup.json)", "en": "this copy failed its check when it was made ({count} problems; see backup.json)"},
     # ------------------------------------------------------------------ check
+    "db.problem.journal_behind": {
+        "id": "transaksi hilang dari jurnal (data sampai urutan {found}, log audit sampai {expected})",
+        "en": "transactions are missing from the journal (data up to sequence {found}, audit log up to {expected})",
+    },
     "check.dangling": {
         "id": "Rekaman {id} di {collection} menunjuk {field}={ref} yang tidak ada di {target}.",
         "en": "Record {id} in {collection} points to {field}={ref}, which is not in {target}.",

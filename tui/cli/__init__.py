@@ -13,7 +13,7 @@ import os
 import sys
 
 from storage import i18n
-from storage.errors import PilarError
+from storage.errors import DamagedError, PilarError
 
 AREAS = ("core", "sample", "roster", "events", "payouts", "sync", "backup")
 
@@ -56,11 +56,21 @@ def main(argv: list[str] | None = None) -> int:
         return int(handler(args) or 0)
     except PilarError as exc:
         print(str(exc), file=sys.stderr)
+        if isinstance(exc, DamagedError):
+            _offer_backup(args)
         return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _offer_backup(args) -> None:
+    """A damaged folder is never opened: name the newest good backup (one command restores it)."""
+    from storage.backup import damaged_hint
+    from storage.config import resolve_data_dir
+
+    print(damaged_hint(resolve_data_dir(getattr(args, "data", None))), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,6 +19,8 @@ def operator_of(args) -> str | None:
 def open_db(args, read_only: bool = False) -> Iterator[Database]:
     """The data folder named by --data / PILAR_DATA, locked for writing unless ``read_only``."""
     db = Database.open(resolve_data_dir(args.data), operator=operator_of(args), read_only=read_only)
+    if not read_only:
+        daily_backup(db)
     try:
         yield db
     finally:
@@ -31,3 +34,15 @@ def report_subparsers(sub, common):
         parser = sub.add_parser("report", parents=[common], help="printable reports (attendance, payouts, …)")
         parser.set_defaults(_report_sub=parser.add_subparsers(dest="report", metavar="REPORT", required=True))
     return parser.get_default("_report_sub")
+
+
+def daily_backup(db: Database) -> None:
+    """The daily backup, taken when a folder is opened for writing; a failure is a warning only."""
+    from storage.backup import maybe_daily
+    from storage.errors import PilarError
+    from storage.i18n import t
+
+    try:
+        maybe_daily(db)
+    except PilarError as exc:
+        print(t("backup.daily_failed", problem=str(exc)), file=sys.stderr)

@@ -11,7 +11,7 @@ from storage.check import run_checks
 from storage.config import resolve_data_dir
 from storage.db import PROVINCE_CODE, Database
 from storage.errors import PilarError
-from tui.cli.common import operator_of
+from tui.cli.common import daily_backup, operator_of
 from tui.cli.output import add_format, print_json, say
 
 
@@ -97,6 +97,9 @@ def cmd_check(args) -> int:
         say(i18n.t("check.problems", count=len(problems), path=str(path)))
         for p in problems:
             say(f"- {p}")
+        from storage.backup import damaged_hint
+
+        say(damaged_hint(path))
         return 1
     db = Database.open(path, read_only=True)
     say(i18n.t("check.ok", path=str(path), files=len(db.collections()),
@@ -112,5 +115,6 @@ def run_app(args) -> int:
     if not Database.exists(path):
         raise PilarError("db.not_initialised", path=str(path))
     app = PilarApp(data_dir=path, operator=operator_of(args), lang=args.lang)
+    daily_backup(app.db)
     app.run()
     return app.return_code or 0
