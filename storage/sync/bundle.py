@@ -98,6 +98,19 @@ def decode_partition(blob: bytes, decrypt, name: str) -> list[dict]:
     return docs
 
 
+def zip_bytes(entries: list[tuple[str, bytes]]) -> bytes:
+    """The one canonical zip encoding of ``entries`` (stored, fixed dates): a reader re-encodes what it
+    read and refuses the file unless the bytes are identical, so no byte of the file escapes checking."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
+        for name, blob in entries:
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            info.create_system = 3
+            info.external_attr = 0o600 << 16
+            zf.writestr(info, blob)
+    return buf.getvalue()
+
+
 def write_bundle(out_dir: Path, name: str, manifest_bytes: bytes, signature: bytes,
                  payloads: dict[str, bytes]) -> Path:
     """Write the zip to a temporary file, fsync it, then rename it to ``name`` in ``out_dir``."""
@@ -108,14 +121,9 @@ def write_bundle(out_dir: Path, name: str, manifest_bytes: bytes, signature: byt
         raise os_error(exc, out_dir) from exc
     final = out_dir / name
     tmp = out_dir / f"{name}.tmp"
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
-        fixed = (1980, 1, 1, 0, 0, 0)
-        zf.writestr(zipfile.ZipInfo("manifest.json", fixed), manifest_bytes)
-        zf.writestr(zipfile.ZipInfo("manifest.sig", fixed), signature)
-        for part, blob in payloads.items():
-            zf.writestr(zipfile.ZipInfo(f"payload/{part}.bin", fixed), blob)
-    data = buf.getvalue()
+    entries = [("manifest.json", manifest_bytes), ("manifest.sig", signature)]
+    entries += [(f"payload/{part}.bin", blob) for part, blob in payloads.items()]
+    data = zip_bytes(entries)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
         try:
@@ -148,7 +156,7 @@ class RawBundle:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        except Exception:  # noqa: BLE001 - any damage in a zip header surfaces as some exception
             raise BundleError("sync.refused_damaged", "damaged") from None
         if len(infos) > MAX_ENTRIES:
             raise BundleError("sync.refused_entries", "entries", entry=str(len(infos)))
@@ -165,8 +173,11 @@ class RawBundle:
             self.entries[name] = info
         if "manifest.json" not in self.entries or "manifest.sig" not in self.entries:
             raise BundleError("sync.refused_damaged", "damaged")
-        self.manifest_bytes = self.read("manifest.json")
-        self.signature = self.read("manifest.sig")
+        self.blobs = {name: self.read(name) for name in self.entries}
+        if zip_bytes(list(self.blobs.items())) != data:
+            raise BundleError("sync.refused_damaged", "damaged")
+        self.manifest_bytes = self.blobs["manifest.json"]
+        self.signature = self.blobs["manifest.sig"]
         try:
             self.manifest = orjson.loads(self.manifest_bytes)
         except orjson.JSONDecodeError:
@@ -179,7 +190,7 @@ class RawBundle:
         try:
             with self.zip.open(info) as fh:
                 blob = fh.read(info.file_size + 1)
-        except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, OSError, NotImplementedError):
+        except Exception:  # noqa: BLE001 - CRC errors, "encrypted" flags, bad names from flipped bits
             raise BundleError("sync.refused_damaged", "damaged") from None
         if len(blob) != info.file_size:
             raise BundleError("sync.refused_damaged", "damaged")
@@ -209,7 +220,7 @@ class RawBundle:
             raise BundleError("sync.refused_hash", "hash", entry=", ".join(sorted(present ^ set(files)))[:200])
         out = {}
         for name in sorted(files):
-            blob = self.read(name)
+            blob = self.blobs[name]
             meta = files[name]
             if not isinstance(meta, dict) or hashlib.sha256(blob).hexdigest() != meta.get("sha256"):
                 raise BundleError("sync.refused_hash", "hash", entry=name)

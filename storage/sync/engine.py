@@ -434,9 +434,26 @@ def _check_scopes(db: Database, sender: str, parts: dict[str, list[dict]]) -> No
                 if not writer_allowed(name, doc, v):
                     raise B.BundleError("sync.refused_scope", "scope", record=doc["id"], office=v["office"])
                 if not from_province and v["office"] != sender:
-                    # A UPT only forwards versions others wrote that this office already has.
+                    # A UPT only forwards versions others wrote that this office already has; this
+                    # office's own writes may come back (after a restore it may have lost them) but only
+                    # from a replica this office is known to have used.
+                    if v["office"] == db.code and v["dot"][0] in _own_replicas(db):
+                        continue
                     if local_vv.get(v["dot"][0], 0) < v["dot"][1]:
                         raise B.BundleError("sync.refused_scope", "scope", record=doc["id"], office=v["office"])
+
+
+def _own_replicas(db: Database) -> set[str]:
+    cached = getattr(db, "_sync_own_replicas", None)
+    if cached is None:
+        cached = {db.replica_id}
+        for name in db.collections():
+            for doc in db.raw(name).values():
+                for v in doc["v"]:
+                    if v["office"] == db.code:
+                        cached.add(v["dot"][0])
+        db._sync_own_replicas = cached
+    return cached | {db.replica_id}
 
 
 def _sibling_dots(doc: dict) -> set[tuple[str, int]]:
@@ -453,7 +470,8 @@ def import_bundle(db: Database, path: Path, dry_run: bool = False,
     total = sum(len(d) for d in parts.values())
     done = 0
     mine = db.replica_id
-    my_max = 0
+    # The sender has seen writes of this replica this folder does not have: it was restored or copied.
+    my_max = m["vv"].get(mine, 0) if type(m["vv"].get(mine, 0)) is int else 0
     for name, docs in parts.items():
         local_docs = db.raw(name)
         seen: dict[str, dict] = {}
