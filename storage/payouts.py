@@ -89,7 +89,8 @@ def _parse(text: str, what: str) -> int:
     raise PilarError("payout.money_not_int", what=what, value=text)
 
 
-def _date(value: object, what: str) -> str:
+def check_date(value: object, what: str = "date") -> str:
+    """A 'YYYY-MM-DD' date, or a PilarError saying how to write it."""
     text = str(value or "").strip()
     if not _DATE.match(text):
         raise PilarError("payout.bad_date", what=t(f"payout.field.{what}"), value=value)
@@ -186,8 +187,8 @@ def set_rate(db: Database, *, pillar: str, amount: object, start: str, funding: 
         raise PilarError("payout.amount_zero")
     if tax > amount:
         raise PilarError("payout.tax_too_big", tax=tax, amount=amount)
-    start = _date(start, "start")
-    end = _date(end, "end") if end else ""
+    start = check_date(start, "start")
+    end = check_date(end, "end") if end else ""
     if end and end < start:
         raise PilarError("payout.end_before_start", start=start, end=end)
     if rate_id and db.get("rates", rate_id) is None:
@@ -593,24 +594,12 @@ def pay_transfer(db: Database, quarter: Quarter | str, ref: str, member_ids: Ite
 
 def checked_in_invitation(db: Database, event_id: str, member_id: str) -> dict | None:
     """The member's invitation to the event when they were checked in (hadir), else None."""
-    for inv_id in _invitations_of(db, event_id).get(member_id, ()):
-        inv = db.get("invitations", inv_id)
-        if inv and _is_present(inv):
-            return inv
+    from storage.events import invitation_id
+
+    inv = db.get("invitations", invitation_id(event_id, member_id))
+    if inv and inv.get("event_id") == event_id and inv.get("status") == "HADIR":
+        return inv
     return None
-
-
-def _invitations_of(db: Database, event_id: str) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for inv in db.values("invitations"):
-        if inv.get("event_id", inv.get("event")) == event_id:
-            out.setdefault(inv.get("member_id", inv.get("member", "")), []).append(inv["id"])
-    return out
-
-
-def _is_present(inv: dict) -> bool:
-    status = str(inv.get("status") or inv.get("attendance") or "").upper()
-    return status in ("HADIR", "PRESENT", "CHECKED_IN") or bool(inv.get("checked_in_at") or inv.get("checkin_at"))
 
 
 def pay_cash(db: Database, quarter: Quarter | str, event_id: str, member_ids: Iterable[str] | None = None) -> dict:
@@ -833,7 +822,7 @@ def load_sample(db: Database) -> int:
             if (pillar, position, first) in existing:
                 continue
             rid = str(uuid.uuid5(NAMESPACE, f"sample-rate:{pillar}:{position}:{first}"))
-            note = "contoh/demo: bukan tarif resmi" if demo else "Dinsos Jatim 2024 (Sinergitas Pilar Sosial, 4 April 2024)"
+            note = "bukan tarif resmi" if demo else "Dinsos Jatim 2024 (Sinergitas Pilar Sosial, 4 April 2024)"
             tx.put("rates", {"id": rid, "pillar": pillar, "position": position, "amount": amount, "tax": 0,
                              "start": first, "end": "", "funding": "APBD_PROVINSI",
                              "kind": "OPERASIONAL" if pillar != "TAGANA" else "TALI_ASIH", "note": note,

@@ -6,6 +6,7 @@ MESSAGES = {
     "payout.field.tax": {"id": "Potongan pajak", "en": "The tax deduction"},
     "payout.field.start": {"id": "Tanggal mulai berlaku", "en": "The start date"},
     "payout.field.end": {"id": "Tanggal akhir berlaku", "en": "The end date"},
+    "payout.field.date": {"id": "Tanggal", "en": "The date"},
 
     # ---- errors a user can fix
     "payout.money_not_int": {
@@ -109,8 +110,8 @@ MESSAGES = {
         "en": "{count} chosen member(s) are not checked in at {event}. Check them in first; nothing was paid.",
     },
     "payout.nobody_checked_in": {
-        "id": "Tidak ada penerima yang tercatat hadir di {event}. Pembayaran tunai hanya untuk yang sudah hadir.",
-        "en": "No payee is checked in at {event}. Cash is paid only to members who are checked in.",
+        "id": "Tidak ada item disetujui yang belum dibayar milik anggota yang tercatat hadir di {event}. Pembayaran tunai hanya untuk yang sudah hadir.",
+        "en": "No approved, unpaid item belongs to a member checked in at {event}. Cash is paid only to members who are checked in.",
     },
     "payout.need_reason": {
         "id": "Isi alasan pembatalan (--reason) agar tercatat untuk pemeriksa.",
