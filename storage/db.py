@@ -94,7 +94,10 @@ class StrTable(Table):
     document_id_class = str
 
 
-TinyDB.table_class = StrTable
+class PilarTinyDB(TinyDB):
+    """TinyDB over a Pilar collection file (a subclass, so plain TinyDB elsewhere keeps int ids)."""
+
+    table_class = StrTable
 
 
 class PilarStorage(Storage):
@@ -257,6 +260,8 @@ class Database:
         self.audit = audit.AuditLog(path / "audit.jsonl")
         self.listeners: list[Callable[[str, set[str]], None]] = []
         self._pending_audit: list[dict] = []
+        # Audit entries of committed transactions whose append failed (disk full…): retried first.
+        self._audit_behind: list[tuple[int, list[dict]]] = []
 
     # ------------------------------------------------------------------ opening
 
@@ -502,10 +507,10 @@ class Database:
                 if in_conflict(doc):
                     yield name, doc
 
-    def tinydb(self, collection: str) -> TinyDB:
+    def tinydb(self, collection: str) -> PilarTinyDB:
         """The collection file opened through TinyDB's own API (read access for tools and tests)."""
-        return TinyDB(self.db_dir / f"{collection}.json", storage=PilarStorage, collection=collection,
-                      office=self.code)
+        return PilarTinyDB(self.db_dir / f"{collection}.json", storage=PilarStorage, collection=collection,
+                           office=self.code)
 
     # ------------------------------------------------------------------ values and indexes
 
@@ -608,10 +613,8 @@ class Database:
         for (collection, _rid), doc in tx.docs.items():
             self._apply(collection, doc)
             self._dirty.add(collection)
-        try:
-            self.audit.catch_up(seq, tx.audit_entries)
-        except PilarError:
-            pass
+        self._audit_behind.append((seq, tx.audit_entries))
+        self._flush_audit(strict=False)
         changed: dict[str, set[str]] = {}
         for collection, rid in tx.docs:
             changed.setdefault(collection, set()).add(rid)
@@ -622,10 +625,24 @@ class Database:
             self.compact()
         return len(tx.docs)
 
+    def _flush_audit(self, strict: bool) -> None:
+        """Append the audit entries still owed, in order (a failed append is retried, never skipped)."""
+        while self._audit_behind:
+            seq, entries = self._audit_behind[0]
+            try:
+                self.audit.catch_up(seq, entries)
+            except PilarError:
+                if strict:
+                    raise
+                return
+            self._audit_behind.pop(0)
+
     def compact(self) -> None:
         """Fold the journal into the collection files (each written atomically), then empty it."""
         if self.read_only or not self._dirty:
             return
+        # The journal is the only other copy of owed audit entries: they go first.
+        self._flush_audit(strict=True)
         for collection in sorted(self._dirty):
             storage = PilarStorage(self.db_dir / f"{collection}.json", collection, self.code, create=True)
             storage.write({collection: self._docs.get(collection, {})}, seq=self.seq)

@@ -475,3 +475,11 @@ def test_hlc_survives_reopen(folder):
         tx.put("members", dict(MEMBERS[0], name="Dua Kali"))
     assert again.doc("members", MEMBERS[0]["id"])["v"][0]["hlc"] > last
     again.close()
+
+
+def test_plain_tinydb_elsewhere_keeps_its_own_int_ids(folder, tmp_path):
+    from tinydb import TinyDB
+
+    plain = TinyDB(tmp_path / "plain.json")
+    assert plain.insert({"a": 1}) == 1 and plain.insert({"a": 2}) == 2
+    assert Database.open(folder, read_only=True).tinydb("members").table("members").all()[0].doc_id != 1
