@@ -110,6 +110,7 @@ class Roster:
         self._rows: dict[str, Row] = {r.id: r for r in map(make_row, db.values("members"))}
         self._sorted: dict[tuple[str, bool], list[Row]] = {}
         self._last: tuple[Query, int, list[Row]] | None = None
+        self._active: dict | None = None
         self.listeners: list[Callable[[set[str]], None]] = []
         db.listeners.append(self._on_commit)
 
@@ -122,12 +123,16 @@ class Roster:
     def _on_commit(self, collection: str, ids: set[str]) -> None:
         if collection != "members":
             return
+        # A new dict swapped in whole: a commit from a worker thread never changes one being read.
+        rows = dict(self._rows)
         for rid in ids:
             value = self.db.get("members", rid)
             if value is None:
-                self._rows.pop(rid, None)
+                rows.pop(rid, None)
             else:
-                self._rows[rid] = make_row(value)
+                rows[rid] = make_row(value)
+        self._rows = rows
+        self._active = None
         self._sorted.clear()
         self._last = None
         self.version += 1
@@ -203,18 +208,31 @@ class Roster:
         ids = self.db.lookup("members", "nik", nik)
         return self.db.get("members", ids[0]) if ids else None
 
+    def _active_index(self) -> dict[tuple[str, str, str], list[tuple[Row, tuple]]]:
+        """Active assignments by (pillar, "kab"|"kec"|"", code), rebuilt after a change."""
+        if self._active is None:
+            index: dict[tuple[str, str, str], list[tuple[Row, tuple]]] = {}
+            for row in self._rows.values():
+                for asg in row.active:
+                    index.setdefault((asg[0], "", ""), []).append((row, asg))
+                    index.setdefault((asg[0], "kab", asg[2]), []).append((row, asg))
+                    if asg[3]:
+                        index.setdefault((asg[0], "kec", asg[3]), []).append((row, asg))
+            self._active = index
+        return self._active
+
     def active_assignments(self, pillar: str, position: str | None = None, kab: str | None = None,
                            kec: str | None = None) -> list[tuple[dict, dict]]:
+        index = self._active_index()
+        key = (pillar, "kec", kec) if kec is not None else (pillar, "kab", kab) if kab is not None else (pillar, "", "")
         found = []
-        for row in self._rows.values():
-            for a_pillar, a_position, a_kab, a_kec, a_id in row.active:
-                if (a_pillar == pillar and (position is None or a_position == position)
-                        and (kab is None or a_kab == kab) and (kec is None or a_kec == kec)):
-                    member = self.db.get("members", row.id)
-                    if member:
-                        asg = next((a for a in member["assignments"] if a.get("id") == a_id), None)
-                        if asg:
-                            found.append((member, asg))
+        for row, (_p, a_position, a_kab, a_kec, a_id) in index.get(key, ()):
+            if ((position is None or a_position == position) and (kab is None or a_kab == kab)
+                    and (kec is None or a_kec == kec)):
+                member = self.db.get("members", row.id)
+                asg = next((a for a in (member or {}).get("assignments", []) if a.get("id") == a_id), None)
+                if member and asg:
+                    found.append((member, asg))
         return found
 
     # ------------------------------------------------------------------ writing
@@ -344,3 +362,71 @@ def export_rows(roster: Roster, rows: Iterable[Row], path, reveal: bool = False)
     else:
         raise PilarError("roster.export.bad_type")
     return len(cells)
+
+
+def _date(value: str) -> str:
+    from storage import fmt
+
+    try:
+        return fmt.day_month_year(value)
+    except (ValueError, TypeError):
+        return value or "-"
+
+
+def detail_text(roster: Roster, rid: str, reveal: bool = False) -> str:
+    """The detail view as plain text lines (labels from the catalogue)."""
+    from storage import fmt
+    from storage.i18n import t
+    from storage.model import pillar_label, position_label, sex_label, status_label
+
+    m = roster.get(rid)
+    if m is None:
+        return t("roster.not_found", what=rid)
+    def f(name: str) -> str:
+        return t(f"validate.field.{name}")
+
+    bank = m.get("bank") or {}
+    nik = m.get("nik", "") if reveal else fmt.mask_nik(m.get("nik", ""))
+    account = bank.get("account", "") if reveal else fmt.mask_account(bank.get("account", ""))
+    lines = [m.get("name", ""), "", t("roster.detail.person"),
+             f"  {f('nik')}: {nik}",
+             f"  {f('sex')}: {sex_label(m.get('sex', ''))}",
+             f"  {f('birth_place')}, {f('birth_date')}: "
+             + t("roster.detail.born", place=m.get("birth_place", "") or "-", date=_date(m.get("birth_date", ""))),
+             f"  {t('roster.form.field.address')}: {m.get('address', '')}",
+             f"  {f('kec')}, {f('kab')}: {regions.kec_name(m.get('kec', ''))}, {regions.kab_name(m.get('kab', ''))}",
+             f"  {t('roster.form.field.phone')}: {m.get('phone', '') if reveal else fmt.mask_account(m.get('phone', ''))}",
+             f"  {f('bank.name')}: {bank.get('name', '')} · {f('bank.account')}: {account} · "
+             f"{f('bank.holder')}: {bank.get('holder', '')}",
+             "", t("roster.detail.assignments")]
+    for a in m.get("assignments") or []:
+        area = regions.kec_name(a.get("area_kec", "")) or regions.kab_name(a.get("area_kab", "")) or "-"
+        end = t("roster.detail.assignment_end", end=_date(a["end"])) if a.get("end") else ""
+        lines.append("  " + t("roster.detail.assignment", pillar=pillar_label(a.get("pillar", "")),
+                                position=position_label(a.get("position", "")), area=area,
+                                office=a.get("office", ""), start=_date(a.get("start", "")), end=end,
+                                status=status_label(a.get("status", ""))))
+        if a.get("number") or a.get("sk"):
+            lines.append("  " + t("roster.detail.number", number=a.get("number") or "-", sk=a.get("sk") or "-"))
+        if a.get("status") == "INACTIVE" and a.get("inactive_reason"):
+            lines.append("  " + t("roster.detail.inactive", date=_date(a.get("inactive_date", "")),
+                                    reason=a["inactive_reason"]))
+    lines += ["", t("roster.detail.history")]
+    history = roster.history(rid)
+    if not history:
+        lines.append("  " + t("roster.detail.no_history"))
+    for entry in history:
+        when = entry.get("ts", "")
+        try:
+            stamp = dt.datetime.fromisoformat(when)
+            when = f"{fmt.long_date(stamp.date())} {stamp:%H:%M}"
+        except ValueError:
+            pass
+        action = entry.get("action", "")
+        label = t(f"roster.action.{action}")
+        fields = ", ".join(sorted({k.split(".")[0].split("[")[0] for k in (entry.get("changes") or {})}))
+        if entry.get("note"):
+            fields = (fields + " · " if fields else "") + entry["note"]
+        lines.append("  " + t("roster.detail.history_line", when=when, operator=entry.get("operator") or "-",
+                                action=label if label != f"roster.action.{action}" else action, fields=fields))
+    return "\n".join(lines)

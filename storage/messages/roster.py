@@ -110,6 +110,7 @@ MESSAGES = {
     },
     "roster.import.mapping": {"id": "Kolom dikenali: {mapping}", "en": "Columns recognised: {mapping}"},
     "roster.import.unmapped": {"id": "Kolom diabaikan: {columns}", "en": "Columns ignored: {columns}"},
+    "roster.import.field.birth": {"id": "Tempat/tgl lahir", "en": "Place/date of birth"},
     "roster.import.fate.add": {"id": "baru", "en": "new"},
     "roster.import.fate.update": {"id": "diperbarui", "en": "updated"},
     "roster.import.fate.refuse": {"id": "ditolak", "en": "refused"},

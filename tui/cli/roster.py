@@ -1,7 +1,201 @@
-"""Command line: roster."""
+"""Command line: roster list / show / import / add / deactivate."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+import orjson
+
+from storage import fmt, regions
+from storage.errors import PilarError
+from storage.i18n import t
+from storage.model import PILLARS, STATUSES
+from storage.roster import COLUMNS, Query, Roster, detail_text, export_rows, rows_for_export
+from tui.cli.common import open_db
+from tui.cli.output import add_format, print_json, print_table, say
+
 
 def register(sub, common) -> None:
-    """Add this area's subcommands (filled in by the roster work)."""
+    roster = sub.add_parser("roster", parents=[common], help="members: list, show, import, add, deactivate")
+    rsub = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
+
+    p = rsub.add_parser("list", parents=[common], help="list members (filtered), or export them to CSV/XLSX")
+    p.add_argument("--pillar", metavar="P", help=f"one of {', '.join(PILLARS)}")
+    p.add_argument("--kab", metavar="CODE", help="kab/kota code (35.78) or name (Surabaya)")
+    p.add_argument("--status", choices=STATUSES, type=str.upper)
+    p.add_argument("--search", metavar="TEXT", default="", help="name, NIK, member number or phone")
+    p.add_argument("--sort", choices=COLUMNS, default="name")
+    p.add_argument("--reveal", action="store_true", help="full NIK and phone (the file stays in the office)")
+    add_format(p, ("text", "csv", "xlsx", "json"))
+    p.add_argument("--out", metavar="FILE", help="write to this file (needed for xlsx)")
+    p.set_defaults(handler=cmd_list)
+
+    p = rsub.add_parser("show", parents=[common], help="one member with assignments and history")
+    p.add_argument("member", metavar="NIK_OR_ID")
+    p.add_argument("--reveal", action="store_true", help="full NIK, phone and account")
+    add_format(p)
+    p.set_defaults(handler=cmd_show)
+
+    p = rsub.add_parser("import", parents=[common], help="import members from an .xlsx or .csv file")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="show the preview only; write nothing")
+    add_format(p)
+    p.set_defaults(handler=cmd_import)
+
+    p = rsub.add_parser("add", parents=[common], help="add a member from a JSON file (fields as in docs/data-model.md)")
+    p.add_argument("file", metavar="JSON")
+    p.add_argument("--accept-warnings", action="store_true")
+    p.set_defaults(handler=cmd_add)
+
+    p = rsub.add_parser("deactivate", parents=[common], help="make a member inactive (reason and date)")
+    p.add_argument("member", metavar="NIK_OR_ID")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    p.set_defaults(handler=cmd_deactivate)
+
+
+def _query(args) -> Query:
+    pillar = ""
+    if args.pillar:
+        pillar = args.pillar.upper().replace(" ", "_")
+        if pillar not in PILLARS:
+            raise PilarError("roster.cli.bad_pillar", value=args.pillar, choices=", ".join(PILLARS))
+    kab = ""
+    if args.kab:
+        found = regions.find_kab(args.kab)
+        if found is None:
+            raise PilarError("roster.cli.bad_kab", value=args.kab)
+        kab = found["code"]
+    return Query(text=args.search or "", pillar=pillar, kab=kab, status=args.status or "", sort=args.sort)
+
+
+def cmd_list(args) -> int:
+    with open_db(args, read_only=True) as db:
+        roster = Roster(db)
+        rows = roster.search(_query(args))
+        if args.format in ("csv", "xlsx"):
+            if not args.out:
+                if args.format == "xlsx":
+                    raise PilarError("roster.cli.need_out", format=args.format)
+                from storage.export import csv_bytes
+
+                headers, cells = rows_for_export(roster, rows, reveal=args.reveal)
+                sys.stdout.buffer.write(csv_bytes(headers, cells))
+                return 0
+            out = Path(args.out)
+            if out.suffix.lower() != f".{args.format}":
+                out = out.with_suffix(f".{args.format}")
+            count = export_rows(roster, rows, out, reveal=args.reveal)
+            say(t("roster.cli.written", count=count, path=str(out)))
+            return 0
+        if args.format == "json":
+            data = [{"id": r.id, "nik": r.nik if args.reveal else fmt.mask_nik(r.nik), "name": r.name,
+                     "pillar": r.pillar, "position": r.position, "kab": r.kab, "kec": r.kec, "office": r.office,
+                     "status": r.status} for r in rows]
+            if args.out:
+                Path(args.out).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+                say(t("roster.cli.written", count=len(data), path=args.out))
+            else:
+                print_json(data)
+            return 0
+        headers, cells = rows_for_export(roster, rows, reveal=args.reveal)
+        print_table([c[:8] for c in cells], headers[:8])
+        say(t("roster.cli.count", count=len(rows)))
+    return 0
+
+
+def _one(roster: Roster, text: str) -> dict:
+    found = roster.find(text)
+    if not found:
+        raise PilarError("roster.not_found", what=text)
+    if len(found) > 1:
+        raise PilarError("roster.ambiguous", what=text, count=len(found))
+    return found[0]
+
+
+def cmd_show(args) -> int:
+    with open_db(args, read_only=True) as db:
+        roster = Roster(db)
+        member = _one(roster, args.member)
+        if args.format == "json":
+            from storage.audit import MASKED, mask
+
+            value = dict(member)
+            if not args.reveal:
+                for key in MASKED:
+                    if value.get(key):
+                        value[key] = mask(value[key])
+                value["bank"] = {k: (mask(v) if k == "account" else v) for k, v in (value.get("bank") or {}).items()}
+            value["history"] = roster.history(member["id"])
+            print_json(value)
+            return 0
+        say(detail_text(roster, member["id"], reveal=args.reveal))
+    return 0
+
+
+def cmd_import(args) -> int:
+    from storage.roster_import import commit, preview
+
+    with open_db(args, read_only=args.dry_run) as db:
+        roster = Roster(db)
+        plan = preview(roster, Path(args.file))
+        counts = plan.counts
+        if args.format == "json":
+            data = plan.as_json()
+            data["dry_run"] = bool(args.dry_run)
+            if not args.dry_run and plan.accepted:
+                commit(roster, plan)
+            data["written"] = 0 if args.dry_run else counts["add"] + counts["update"]
+            print_json(data)
+            return 0
+        say(t("roster.import.summary", file=plan.path.name, **counts))
+        say(t("roster.import.mapping", mapping=plan.mapping_text()))
+        if plan.unmapped():
+            say(t("roster.import.unmapped", columns=", ".join(plan.unmapped())))
+        shown = [r for r in plan.rows if r.fate == "refuse" or r.warnings]
+        if shown:
+            print_table([[r.line, t(f"roster.import.fate.{r.fate}"), r.name, fmt.mask_nik(r.nik),
+                          "; ".join(r.reasons or r.warnings)] for r in shown],
+                        [t("roster.import.col.line"), t("roster.import.col.fate"), t("roster.col.name"),
+                         t("roster.col.nik"), t("roster.import.col.reason")])
+        if args.dry_run:
+            say(t("roster.import.dry_run"))
+            return 0
+        if not plan.accepted:
+            say(t("roster.import.nothing"))
+            return 1
+        commit(roster, plan)
+        say(t("roster.import.done", **counts))
+    return 0
+
+
+def cmd_add(args) -> int:
+    try:
+        value = orjson.loads(Path(args.file).read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise PilarError("roster.import.damaged", path=args.file, detail=type(exc).__name__) from None
+    from storage.model import new_member
+
+    with open_db(args) as db:
+        roster = Roster(db)
+        member = new_member(**{k: v for k, v in value.items() if k != "id"})
+        rid, result = roster.save(member, accept_warnings=args.accept_warnings)
+        if rid is None:
+            head = "roster.cli.invalid" if result.errors else "roster.cli.warnings"
+            print(t(head), file=sys.stderr)
+            for issue in result.errors or result.warnings:
+                print(f"- {issue.message}", file=sys.stderr)
+            return 1
+        say(t("roster.saved.add", name=member["name"]) + f" ({rid})")
+    return 0
+
+
+def cmd_deactivate(args) -> int:
+    with open_db(args) as db:
+        roster = Roster(db)
+        member = _one(roster, args.member)
+        count = roster.deactivate(member["id"], args.reason, args.date)
+        say(t("roster.saved.deactivate", name=member["name"], count=count))
+    return 0
+

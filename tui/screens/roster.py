@@ -17,8 +17,8 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static
 from storage import fmt, regions
 from storage.errors import PilarError
 from storage.i18n import get_lang, t
-from storage.model import PILLARS, STATUSES, pillar_label, position_label, sex_label, status_label
-from storage.roster import COLUMNS, Query, Roster, Row
+from storage.model import PILLARS, STATUSES, pillar_label, position_label, status_label
+from storage.roster import COLUMNS, Query, Roster, Row, detail_text
 from tui.screens.common import ConfirmDialog, ErrorDialog, Field, PromptDialog
 from tui.widgets.keys import localize_bindings
 from tui.widgets.member_table import Column, MemberTable
@@ -386,63 +386,3 @@ class MemberDetail(ModalScreen[str | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-
-def _date(value: str) -> str:
-    try:
-        return fmt.day_month_year(value)
-    except (ValueError, TypeError):
-        return value or "-"
-
-
-def detail_text(roster: Roster, rid: str, reveal: bool = False) -> str:
-    """The detail view as plain text lines (labels from the catalogue)."""
-    m = roster.get(rid)
-    if m is None:
-        return t("roster.not_found", what=rid)
-    f = lambda name: t(f"validate.field.{name}")  # noqa: E731
-    bank = m.get("bank") or {}
-    nik = m.get("nik", "") if reveal else fmt.mask_nik(m.get("nik", ""))
-    account = bank.get("account", "") if reveal else fmt.mask_account(bank.get("account", ""))
-    lines = [m.get("name", ""), "", t("roster.detail.person"),
-             f"  {f('nik')}: {nik}",
-             f"  {f('sex')}: {sex_label(m.get('sex', ''))}",
-             f"  {f('birth_place')}, {f('birth_date')}: "
-             + t("roster.detail.born", place=m.get("birth_place", "") or "-", date=_date(m.get("birth_date", ""))),
-             f"  {t('roster.form.field.address')}: {m.get('address', '')}",
-             f"  {f('kec')}, {f('kab')}: {regions.kec_name(m.get('kec', ''))}, {regions.kab_name(m.get('kab', ''))}",
-             f"  {t('roster.form.field.phone')}: {m.get('phone', '') if reveal else fmt.mask_account(m.get('phone', ''))}",
-             f"  {f('bank.name')}: {bank.get('name', '')} · {f('bank.account')}: {account} · "
-             f"{f('bank.holder')}: {bank.get('holder', '')}",
-             "", t("roster.detail.assignments")]
-    for a in m.get("assignments") or []:
-        area = regions.kec_name(a.get("area_kec", "")) or regions.kab_name(a.get("area_kab", "")) or "-"
-        end = t("roster.detail.assignment_end", end=_date(a["end"])) if a.get("end") else ""
-        lines.append("  " + t("roster.detail.assignment", pillar=pillar_label(a.get("pillar", "")),
-                                position=position_label(a.get("position", "")), area=area,
-                                office=a.get("office", ""), start=_date(a.get("start", "")), end=end,
-                                status=status_label(a.get("status", ""))))
-        if a.get("number") or a.get("sk"):
-            lines.append("  " + t("roster.detail.number", number=a.get("number") or "-", sk=a.get("sk") or "-"))
-        if a.get("status") == "INACTIVE" and a.get("inactive_reason"):
-            lines.append("  " + t("roster.detail.inactive", date=_date(a.get("inactive_date", "")),
-                                    reason=a["inactive_reason"]))
-    lines += ["", t("roster.detail.history")]
-    history = roster.history(rid)
-    if not history:
-        lines.append("  " + t("roster.detail.no_history"))
-    for entry in history:
-        when = entry.get("ts", "")
-        try:
-            stamp = dt.datetime.fromisoformat(when)
-            when = f"{fmt.long_date(stamp.date())} {stamp:%H:%M}"
-        except ValueError:
-            pass
-        action = entry.get("action", "")
-        label = t(f"roster.action.{action}")
-        fields = ", ".join(sorted({k.split(".")[0].split("[")[0] for k in (entry.get("changes") or {})}))
-        if entry.get("note"):
-            fields = (fields + " · " if fields else "") + entry["note"]
-        lines.append("  " + t("roster.detail.history_line", when=when, operator=entry.get("operator") or "-",
-                                action=label if label != f"roster.action.{action}" else action, fields=fields))
-    return "\n".join(lines)

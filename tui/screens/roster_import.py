@@ -1,0 +1,166 @@
+"""The import wizard: pick a file, see the preview (column mapping, each row's fate), confirm, watch progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
+
+from storage.errors import PilarError
+from storage.i18n import t
+from storage.roster import Roster
+from storage.roster_import import ImportPlan, commit, preview
+from tui.screens.common import ConfirmDialog
+from tui.widgets.keys import localize_bindings
+
+PREVIEW_ROWS = 1000  # refused rows always come first; the table stops after this many
+
+
+class ImportScreen(ModalScreen[dict | None]):
+    """Import members from an .xlsx or .csv file in three steps; dismisses with the counts or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "-", id="dialog.cancel")]
+
+    def __init__(self, roster: Roster, path: str = "") -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.roster = roster
+        self.start_path = path
+        self.plan: ImportPlan | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog import"):
+            yield Label(t("roster.import.title"), classes="dialog-title")
+            yield Label(t("roster.import.path"), classes="field-label")
+            with Horizontal(id="import-pick"):
+                yield Input(value=self.start_path, id="import-path")
+                yield Button(t("roster.import.preview"), id="import-preview")
+            yield Static("", id="import-status", markup=False)
+            yield ProgressBar(id="import-bar", show_eta=False)
+            yield Static("", id="import-summary", markup=False)
+            yield DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("ui.cancel"), id="import-cancel")
+                yield Button(t("roster.import.commit", count=0), id="import-commit", variant="primary",
+                             disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#import-bar").display = False
+        self.query_one("#import-rows").display = False
+        self.query_one("#import-path", Input).focus()
+
+    # ------------------------------------------------------------------ progress from workers
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        self.app.call_from_thread(self._show_progress, done, total, text)
+
+    def _show_progress(self, done: int, total: int, text: str) -> None:
+        bar = self.query_one("#import-bar", ProgressBar)
+        bar.display = True
+        bar.update(total=max(total, 1), progress=done)
+        self.query_one("#import-status", Static).update(text)
+
+    # ------------------------------------------------------------------ step 1 and 2: preview
+
+    @on(Input.Submitted, "#import-path")
+    @on(Button.Pressed, "#import-preview")
+    def _preview(self) -> None:
+        if self.busy:
+            return
+        path = self.query_one("#import-path", Input).value.strip()
+        if not path:
+            return
+        self.busy = True
+        self.plan = None
+        self.query_one("#import-commit", Button).disabled = True
+        self.make_preview(Path(path).expanduser())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import")
+    def make_preview(self, path: Path) -> None:
+        try:
+            plan = preview(self.roster, path, progress=self._progress)
+        except PilarError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._show_plan, plan)
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self.query_one("#import-bar").display = False
+        self.query_one("#import-status", Static).update(message)
+        self.query_one("#import-status").add_class("field-error")
+
+    def _show_plan(self, plan: ImportPlan) -> None:
+        self.busy = False
+        self.plan = plan
+        self.query_one("#import-status").remove_class("field-error")
+        self.query_one("#import-bar").display = False
+        counts = plan.counts
+        lines = [t("roster.import.summary", file=plan.path.name, **counts),
+                 t("roster.import.mapping", mapping=plan.mapping_text())]
+        if plan.unmapped():
+            lines.append(t("roster.import.unmapped", columns=", ".join(plan.unmapped())))
+        self.query_one("#import-summary", Static).update("\n".join(lines))
+        self.query_one("#import-status", Static).update("")
+        table = self.query_one("#import-rows", DataTable)
+        table.clear(columns=True)
+        table.add_columns(t("roster.import.col.line"), t("roster.import.col.fate"), t("roster.col.name"),
+                          t("roster.col.nik"), t("roster.import.col.reason"))
+        ordered = sorted(plan.rows, key=lambda r: (r.fate != "refuse", r.line))
+        for row in ordered[:PREVIEW_ROWS]:
+            from storage import fmt
+
+            notes = "; ".join(row.reasons or row.warnings)
+            table.add_row(str(row.line), t(f"roster.import.fate.{row.fate}"), row.name, fmt.mask_nik(row.nik), notes)
+        table.display = True
+        accepted = counts["add"] + counts["update"]
+        button = self.query_one("#import-commit", Button)
+        button.label = t("roster.import.commit", count=accepted)
+        button.disabled = accepted == 0
+        if accepted:
+            button.focus()
+        else:
+            table.focus()
+
+    # ------------------------------------------------------------------ step 3: commit
+
+    @on(Button.Pressed, "#import-commit")
+    def _commit(self) -> None:
+        if self.plan is None or self.busy:
+            return
+        counts = self.plan.counts
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self.plan is not None:
+                self.busy = True
+                self.query_one("#import-commit", Button).disabled = True
+                self.run_commit(self.plan)
+
+        self.app.push_screen(ConfirmDialog(t("roster.import.commit", count=counts["add"] + counts["update"]),
+                                           t("roster.import.summary", file=self.plan.path.name, **counts)),
+                             confirmed)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import")
+    def run_commit(self, plan: ImportPlan) -> None:
+        try:
+            counts = commit(self.roster, plan, progress=self._progress)
+        except PilarError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        self.app.call_from_thread(self._done, counts)
+
+    def _done(self, counts: dict) -> None:
+        self.busy = False
+        self.app.notify(t("roster.import.done", **counts))
+        self.dismiss(counts)
+
+    @on(Button.Pressed, "#import-cancel")
+    def action_cancel(self) -> None:
+        if not self.busy:
+            self.dismiss(None)
