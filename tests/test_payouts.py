@@ -1,0 +1,410 @@
+"""Payouts: rates, eligibility, runs that never duplicate, approval, payment, void, arrears, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from payouts_support import add_members, make_db, member
+
+from storage import events as ev
+from storage import payouts as P
+from storage.db import Database
+from storage.errors import PilarError
+from storage.i18n import set_lang
+
+Q2 = "2024-Q2"
+
+
+@pytest.fixture(autouse=True)
+def indonesian():
+    set_lang("id")
+    yield
+    set_lang("id")
+
+
+@pytest.fixture
+def db(tmp_path):
+    db = make_db(tmp_path / "d", [
+        member(1, "TAGANA"), member(2, "TAGANA"), member(3, "TKSK"),
+        member(4, "PKH_PLUS", "KORKAB"), member(5, "PKH_PLUS", "KORWIL"), member(6, "PKH_PLUS", "PENDAMPING"),
+    ])
+    yield db
+    db.close()
+
+
+def ids_of(db):
+    return {m["name"]: m["id"] for m in db.values("members")}
+
+
+# ---------------------------------------------------------------- money
+
+@pytest.mark.parametrize("value,expected", [(1_500_000, 1_500_000), ("1500000", 1_500_000),
+                                            ("1.500.000", 1_500_000), ("Rp750.000", 750_000), (0, 0)])
+def test_money_accepts_whole_rupiah(value, expected):
+    assert P.money(value) == expected
+
+
+@pytest.mark.parametrize("value", [1500000.0, 1.5, True, "1500000,50", "1.500.000,00", "satu juta", "15e5", None])
+def test_money_refuses_floats_and_text_with_a_sentence(value):
+    with pytest.raises(PilarError) as err:
+        P.money(value)
+    assert "rupiah bulat" in str(err.value)
+
+
+@pytest.mark.parametrize("value", [-1, "-750000", "-750.000"])
+def test_money_refuses_negative(value):
+    with pytest.raises(PilarError) as err:
+        P.money(value)
+    assert "negatif" in str(err.value)
+
+
+# ---------------------------------------------------------------- rates
+
+def test_sample_rates_are_the_2024_figures(db):
+    by_key = {(r["pillar"], r["position"]): r for r in P.rates(db)}
+    assert by_key[("PKH_PLUS", "KORKAB")]["amount"] == 1_500_000
+    assert by_key[("PKH_PLUS", "KORWIL")]["amount"] == 1_500_000
+    assert by_key[("TAGANA", "")]["amount"] == 750_000
+    assert by_key[("TKSK", "")]["amount"] == 1_500_000
+    for key in (("PKH_PLUS", "KORKAB"), ("TAGANA", ""), ("TKSK", "")):
+        r = by_key[key]
+        assert (r["start"], r["funding"], r["tax"], r["demo"]) == ("2024-01-01", "APBD_PROVINSI", 0, False)
+    assert by_key[("JSC", "")]["demo"] is True and by_key[("PSM", "")]["demo"] is True
+    assert all(db.doc("rates", r["id"])["owner"] == "JATIM" for r in P.rates(db))
+    assert P.load_sample(db) == 0
+
+
+def test_bad_rate_changes_nothing(db):
+    before = db.seq
+    for kwargs, word in [({"amount": 750000.0}, "rupiah bulat"), ({"amount": -5}, "negatif"),
+                         ({"amount": 100, "tax": 200}, "lebih besar"), ({"amount": 100, "start": "1/1/2024"}, "2024-01-01"),
+                         ({"amount": 100, "pillar": "SATPAM"}, "SATPAM"), ({"amount": 0}, "lebih dari Rp0")]:
+        args = {"pillar": "TAGANA", "start": "2025-01-01", "funding": "APBD_PROVINSI"} | kwargs
+        with pytest.raises(PilarError) as err:
+            P.set_rate(db, **args)
+        assert word in str(err.value)
+    assert db.seq == before
+
+
+def test_new_rate_ends_the_open_one_and_overlaps_are_refused(db):
+    new = P.set_rate(db, pillar="TAGANA", amount="1.000.000", start="2024-07-01", funding="APBD_PROVINSI")
+    old = next(r for r in P.rates(db) if r["pillar"] == "TAGANA" and r["id"] != new["id"])
+    assert old["end"] == "2024-06-30" and new["amount"] == 1_000_000 and new["tax"] == 0
+    with pytest.raises(PilarError, match="tumpang tindih"):
+        P.set_rate(db, pillar="TAGANA", amount=1, start="2024-05-01", end="2024-05-31", funding="APBN")
+    first, last = P.Quarter.parse("2024-Q3").bounds
+    assert P.rate_for(P.rates(db), "TAGANA", "ANGGOTA", first, last)["amount"] == 1_000_000
+    first, last = P.Quarter.parse(Q2).bounds
+    assert P.rate_for(P.rates(db), "TAGANA", "ANGGOTA", first, last)["amount"] == 750_000
+
+
+def test_exact_position_rate_beats_the_pillar_rate(db):
+    first, last = P.Quarter.parse(Q2).bounds
+    assert P.rate_for(P.rates(db), "PKH_PLUS", "KORKAB", first, last)["amount"] == 1_500_000
+    assert P.rate_for(P.rates(db), "PKH_PLUS", "PENDAMPING", first, last)["amount"] == 1_000_000
+
+
+def test_only_the_province_manages_rates(tmp_path):
+    upt = Database.init(tmp_path / "upt", "UPT-PSTW-JEMBER", "UPT", operator="Ani")
+    with pytest.raises(PilarError, match="JATIM"):
+        P.set_rate(upt, pillar="TAGANA", amount=1, start="2024-01-01", funding="APBN")
+    with pytest.raises(PilarError):
+        P.run_quarter(upt, Q2)
+    upt.close()
+
+
+# ---------------------------------------------------------------- runs
+
+def test_run_makes_one_item_per_member_and_pillar_at_the_rate(db):
+    plan, created = P.run_quarter(db, Q2)
+    assert len(created) == 6 and not plan.excluded
+    t = plan.totals.as_dict()
+    assert t["by_pillar"]["TAGANA"] == {"count": 2, "gross": 1_500_000, "tax": 0, "net": 1_500_000}
+    assert t["by_pillar"]["TKSK"]["gross"] == 1_500_000
+    assert t["by_pillar"]["PKH_PLUS"]["gross"] == 1_500_000 * 2 + 1_000_000
+    assert t["total"]["net"] == P.summary(db, Q2)["total"]["net"]
+    for item in created:
+        assert item["id"] == str(uuid.uuid5(P.NAMESPACE, f"{item['member_id']}:{item['pillar']}:2024:2:quarterly"))
+        assert db.doc("payouts_2024", item["id"])["owner"] == "JATIM"
+        assert all(isinstance(item[k], int) for k in ("gross", "tax", "net"))
+        assert item["status"] == "draft"
+    assert db.get("runs", P.run_id(P.Quarter(2024, 2)))["status"] == "draft"
+
+
+def test_rerun_changes_nothing(db):
+    P.run_quarter(db, Q2)
+    seq, audit_n = db.seq, db.audit.n
+    plan, created = P.run_quarter(db, Q2)
+    assert created == [] and plan.changes == 0 and plan.unchanged == 6
+    assert (db.seq, db.audit.n) == (seq, audit_n)
+    P.approve(db, Q2)
+    seq = db.seq
+    plan, created = P.run_quarter(db, Q2)
+    assert created == [] and db.seq == seq and len(P.items(db, Q2)) == 6
+
+
+def test_rerun_adds_only_the_missing_member(db):
+    P.run_quarter(db, Q2)
+    P.approve(db, Q2)
+    [new_id] = add_members(db, [member(7, "TKSK")])
+    plan, created = P.run_quarter(db, Q2)
+    assert [c["member_id"] for c in created] == [new_id]
+    assert created[0]["status"] == "draft" and len(P.items(db, Q2)) == 7
+    assert plan.totals.grand[0] == 7
+
+
+@pytest.mark.parametrize("kwargs,eligible", [
+    ({"status": "INACTIVE", "inactive_date": "2024-05-10"}, True),   # stopped during the quarter
+    ({"status": "INACTIVE", "inactive_date": "2024-03-31"}, False),  # stopped before it
+    ({"status": "INACTIVE", "inactive_date": ""}, False),
+    ({"start": "2024-06-30"}, True),                                 # started on its last day
+    ({"start": "2024-07-01"}, False),
+    ({"end": "2024-04-01"}, True),
+    ({"end": "2024-03-31"}, False),
+])
+def test_eligible_when_active_at_some_point_in_the_quarter(tmp_path, kwargs, eligible):
+    db = make_db(tmp_path / "d", [member(1, "TAGANA", **kwargs)])
+    plan = P.plan_run(db, Q2)
+    assert len(plan.new) == (1 if eligible else 0)
+    if not eligible:
+        assert [e["reason"] for e in plan.excluded] == ["inactive"]
+    db.close()
+
+
+def test_exclusions_say_why(tmp_path):
+    db = make_db(tmp_path / "d", [member(1, account=""), member(2, nik="3578000000009999"),
+                                  member(3, nik="3578000000009999"), member(4, "TAGANA"),
+                                  member(5, status="INACTIVE")])
+    with db.transaction("t") as tx:
+        for r in P.rates(db):
+            if r["pillar"] == "TAGANA":
+                tx.delete("rates", r["id"])
+    add_members(db, [member(6, "TKSK")])
+    reasons = {e["name"]: e["reason"] for e in P.plan_run(db, Q2).excluded}
+    assert reasons == {"Anggota 001": "no_rate", "Anggota 002": "no_rate", "Anggota 003": "no_rate",
+                       "Anggota 004": "no_rate", "Anggota 005": "inactive"}
+    P.set_rate(db, pillar="TAGANA", amount=750000, start="2024-01-01", funding="APBD_PROVINSI")
+    plan = P.plan_run(db, Q2)
+    reasons = {e["name"]: e["reason"] for e in plan.excluded}
+    assert reasons == {"Anggota 001": "no_bank", "Anggota 002": "duplicate_nik", "Anggota 003": "duplicate_nik",
+                       "Anggota 005": "inactive"}
+    assert {v["member_id"] for v in plan.new} == {ids_of(db)["Anggota 004"], ids_of(db)["Anggota 006"]}
+    cash = P.plan_run(db, Q2, allow_cash=True)
+    [no_account] = [v for v in cash.new if v["member_id"] == ids_of(db)["Anggota 001"]]
+    assert no_account["method"] == "CASH"
+    db.close()
+
+
+def test_member_in_two_pillars_is_flagged_for_review(tmp_path):
+    two = member(1, "TAGANA", extra=[{"pillar": "TKSK", "position": "ANGGOTA", "area_kab": "35.78",
+                                      "office": "UPT-PSTW-JEMBER", "start": "2023-01-01", "status": "ACTIVE",
+                                      "id": "a2"}])
+    db = make_db(tmp_path / "d", [two, member(2)])
+    plan, created = P.run_quarter(db, Q2)
+    assert len(created) == 3 and list(plan.review.values()) == [["TAGANA", "TKSK"]]
+    db.close()
+
+
+def test_rate_change_never_touches_approved_items_but_refreshes_drafts(db):
+    P.run_quarter(db, Q2)
+    P.approve(db, Q2)
+    approved = {v["id"]: v["gross"] for v in P.items(db, Q2)}
+    rid = next(r["id"] for r in P.rates(db) if r["pillar"] == "TAGANA")
+    old = db.get("rates", rid)
+    P.set_rate(db, pillar="TAGANA", amount=900_000, start=old["start"], funding="APBD_PROVINSI", rate_id=rid)
+    P.run_quarter(db, Q2)
+    assert {v["id"]: v["gross"] for v in P.items(db, Q2)} == approved
+    _plan, created = P.run_quarter(db, "2024-Q3")
+    assert {v["gross"] for v in created if v["pillar"] == "TAGANA"} == {900_000}
+    P.set_rate(db, pillar="TAGANA", amount=800_000, start=old["start"], funding="APBD_PROVINSI", rate_id=rid)
+    plan, _ = P.run_quarter(db, "2024-Q3")
+    assert len(plan.updated) == 2
+    assert {v["gross"] for v in P.items(db, "2024-Q3") if v["pillar"] == "TAGANA"} == {800_000}
+
+
+def test_draft_of_a_member_no_longer_eligible_is_removed(db):
+    P.run_quarter(db, Q2)
+    m = db.get("members", ids_of(db)["Anggota 001"])
+    m["assignments"][0].update(status="INACTIVE", inactive_date="2024-01-15")
+    with db.transaction("t") as tx:
+        tx.put("members", m)
+    plan, _ = P.run_quarter(db, Q2)
+    assert len(plan.removed) == 1 and len(P.items(db, Q2)) == 5
+
+
+# ---------------------------------------------------------------- approve, pay, void
+
+def test_approve_is_one_transaction_and_records_who_and_when(db):
+    P.run_quarter(db, Q2)
+    seq = db.seq
+    result = P.approve(db, Q2)
+    assert db.seq == seq + 1 and result["count"] == 6 and result["net"] == 7_000_000
+    for v in P.items(db, Q2):
+        assert v["status"] == "approved" and v["approved_by"] == "Siti" and v["approved_at"]
+    run = P.get_run(db, Q2)
+    assert run["status"] == "approved" and run["approvals"][0]["net"] == 7_000_000
+    notes = [line for line in db.audit.lines() if line["action"] == "payout.approve" and line["kind"] == "run"]
+    assert notes and "7000000" in notes[-1]["note"] and notes[-1]["changes"]["net"] == 7_000_000
+    with pytest.raises(PilarError, match="Tidak ada item draf"):
+        P.approve(db, Q2)
+
+
+def test_audit_records_amounts_and_masks_accounts(db):
+    _plan, created = P.run_quarter(db, Q2)
+    [entry] = db.audit.for_record(created[0]["id"])
+    assert entry["changes"]["gross"] == [None, created[0]["gross"]]
+    account = created[0]["bank"]["account"]
+    assert account not in str(entry) and entry["changes"]["bank.account"][1].endswith(account[-4:])
+
+
+def test_pay_transfer_then_nothing_left(db):
+    P.run_quarter(db, Q2)
+    with pytest.raises(PilarError, match="disetujui"):
+        P.pay_transfer(db, Q2, "REF-1")
+    P.approve(db, Q2)
+    with pytest.raises(PilarError, match="referensi"):
+        P.pay_transfer(db, Q2, "  ")
+    one = ids_of(db)["Anggota 001"]
+    assert P.pay_transfer(db, Q2, "REF-1", [one])["count"] == 1
+    result = P.pay_transfer(db, Q2, "REF-2")
+    assert result["count"] == 5
+    items = P.items(db, Q2)
+    assert all(v["status"] == "paid" and v["method"] == "TRANSFER" for v in items)
+    assert {v["transfer_ref"] for v in items if v["member_id"] == one} == {"REF-1"}
+    with pytest.raises(PilarError):
+        P.pay_transfer(db, Q2, "REF-3", [one])
+    assert P.get_run(db, Q2)["status"] == "paid"
+
+
+def _event(db):
+    eid = ev.create_event(db, {"name": "Sinergitas", "date": "2024-04-04", "venue": "Aula BPSDM", "city": "Surabaya"})
+    ev.invite(db, eid, [m["id"] for m in db.values("members")], override=True)
+    return eid
+
+
+def test_cash_at_event_needs_check_in_and_links_the_invitation(db):
+    eid = _event(db)
+    P.run_quarter(db, Q2)
+    P.approve(db, Q2)
+    one, two = ids_of(db)["Anggota 001"], ids_of(db)["Anggota 002"]
+    with pytest.raises(PilarError, match="belum tercatat hadir"):
+        P.pay_cash(db, Q2, eid, [one])
+    with pytest.raises(PilarError, match="hadir"):
+        P.pay_cash(db, Q2, eid)
+    ev.checkin(db, eid, one)
+    ev.checkin(db, eid, two)
+    result = P.pay_cash(db, Q2, eid)
+    assert result["count"] == 2
+    for v in P.items(db, Q2):
+        if v["member_id"] in (one, two):
+            assert (v["status"], v["method"], v["event_id"]) == ("paid", "CASH", eid)
+            assert v["invitation_id"] == ev.invitation_id(eid, v["member_id"])
+        else:
+            assert v["status"] == "approved"
+    with pytest.raises(PilarError, match="tidak ditemukan"):
+        P.pay_cash(db, Q2, "no-such-event")
+
+
+def test_void_and_reissue_makes_a_new_id_and_never_a_second_payment(db):
+    P.run_quarter(db, Q2)
+    P.approve(db, Q2)
+    item = next(v for v in P.items(db, Q2) if v["pillar"] == "TKSK")
+    with pytest.raises(PilarError, match="alasan"):
+        P.void(db, item["id"], "")
+    P.void(db, item["id"], "salah jabatan")
+    assert P.find_item(db, item["id"])[0]["void_reason"] == "salah jabatan"
+    plan, created = P.run_quarter(db, Q2)
+    assert created == [] and "voided" in plan.excluded_by_reason()
+    new = P.reissue(db, item["id"])
+    assert new["id"] != item["id"] and new["rev"] == 1 and new["status"] == "draft"
+    assert new["id"] == P.item_id(item["member_id"], "TKSK", 2024, 2, rev=1)
+    with pytest.raises(PilarError, match="dua kali"):
+        P.reissue(db, item["id"])
+    P.approve(db, Q2)
+    P.pay_transfer(db, Q2, "REF")
+    with pytest.raises(PilarError, match="sudah dibayar"):
+        P.void(db, new["id"], "x")
+    paid = [v for v in P.items(db, Q2, ("paid",)) if v["member_id"] == item["member_id"]]
+    assert len(paid) == 1
+
+
+def test_void_with_reissue_in_one_step(db):
+    P.run_quarter(db, Q2)
+    P.approve(db, Q2)
+    item = P.items(db, Q2)[0]
+    seq = db.seq
+    new = P.void(db, item["id"], "rekening salah", reissue=True)
+    assert db.seq == seq + 1 and new["replaces"] == item["id"] and new["status"] == "draft"
+    assert P.find_item(db, item["id"])[0]["replaced_by"] == new["id"]
+
+
+def _make_conflict(db, rid):
+    """Give a stored item a second, concurrent version (as a sync import of a parallel edit would)."""
+    collection = "payouts_2024"
+    doc = db.doc(collection, rid)
+    other = dict(doc["v"][0], dot=["other-replica", 1], vv={"other-replica": 1}, office="UPT-X",
+                 data=dict(doc["v"][0]["data"], net=1))
+    with db.transaction("sync.import") as tx:
+        tx.put_doc(collection, dict(doc, v=[doc["v"][0], other]))
+    assert db.get(collection, rid)["_conflict"] is True
+
+
+def test_conflicted_items_cannot_be_approved_paid_or_exported(db):
+    from storage import payout_docs as D
+
+    P.run_quarter(db, Q2)
+    first = P.items(db, Q2)[0]["id"]
+    _make_conflict(db, first)
+    with pytest.raises(PilarError, match="konflik"):
+        P.approve(db, Q2)
+    assert not P.items(db, Q2, ("approved",))
+    with db.transaction("resolve") as tx:
+        tx.put("payouts_2024", db.get("payouts_2024", first))
+    P.approve(db, Q2)
+    second = P.items(db, Q2)[1]["id"]
+    _make_conflict(db, second)
+    with pytest.raises(PilarError, match="konflik"):
+        P.pay_transfer(db, Q2, "REF")
+    with pytest.raises(PilarError, match="konflik"):
+        D.bank_csv(db, Q2)
+    with pytest.raises(PilarError, match="konflik"):
+        P.void(db, second, "x")
+    assert not P.items(db, Q2, ("paid",))
+
+
+def test_outstanding_and_arrears(db):
+    P.run_quarter(db, "2024-Q1")
+    P.approve(db, "2024-Q1")
+    P.run_quarter(db, Q2)
+    one = ids_of(db)["Anggota 001"]
+    P.pay_transfer(db, "2024-Q1", "REF", [one])
+    rows = P.outstanding(db, today=dt.date(2024, 5, 1))
+    assert len(rows) == 5 + 6
+    assert all(r["arrears"] for r in rows if r["quarter"] == "2024-Q1")
+    assert not any(r["arrears"] for r in rows if r["quarter"] == Q2)
+    per_q = {r["quarter"]: r for r in P.outstanding_by_quarter(rows)}
+    assert per_q["2024-Q1"]["approved"] == 5 and per_q[Q2]["draft"] == 6
+    per_m = {r["member_id"]: r for r in P.outstanding_by_member(rows)}
+    assert per_m[one]["net"] == 750_000 and per_m[one]["arrears"] == 0
+    two = ids_of(db)["Anggota 002"]
+    assert per_m[two]["net"] == 1_500_000 and per_m[two]["arrears"] == 750_000
+
+
+def test_everything_survives_reopen(db, tmp_path):
+    P.run_quarter(db, Q2)
+    P.approve(db, Q2)
+    before = P.summary(db, Q2)
+    db.close()
+    again = Database.open(tmp_path / "d", operator="Siti")
+    assert P.summary(again, Q2) == before
+    plan, created = P.run_quarter(again, Q2)
+    assert created == [] and plan.changes == 0
+    again.close()
+
+
+def test_quarter_parsing_is_a_sentence():
+    with pytest.raises(PilarError, match="2024-Q2"):
+        P.Quarter.parse("Q2-2024")
+    assert P.Quarter.parse("2024-q3").bounds == ("2024-07-01", "2024-09-30")
