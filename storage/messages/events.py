@@ -111,6 +111,7 @@ MESSAGES = {
     "events.col.position": {"id": "Jabatan", "en": "Position"},
     "events.col.kab": {"id": "Asal Kab/Kota", "en": "From kab/kota"},
     "events.col.upt": {"id": "UPT/Kantor", "en": "UPT/Office"},
+    "events.col.organiser": {"id": "Penyelenggara", "en": "Organiser"},
     "events.col.group": {"id": "Kelompok", "en": "Group"},
     "events.col.number": {"id": "No. Anggota", "en": "Member no."},
     "events.col.member_id": {"id": "ID Anggota", "en": "Member id"},

@@ -131,7 +131,7 @@ def cmd_list(args) -> int:
     print_table([[r["id"][:8], r["date"], r["name"], r["venue"], r["office"], r["invited"], r["present"]]
                  for r in rows],
                 [t("events.col.id"), t("events.col.date"), t("events.col.event"), t("events.col.venue"),
-                 t("events.col.upt"), t("events.col.invited"), t("events.col.present")])
+                 t("events.col.organiser"), t("events.col.invited"), t("events.col.present")])
     return 0
 
 

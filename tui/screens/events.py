@@ -84,7 +84,7 @@ class EventsScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#events-table", DataTable)
         table.add_columns(t("events.col.date"), t("events.col.event"), t("events.col.venue"),
-                          t("events.col.upt"), t("events.col.invited"), t("events.col.present"))
+                          t("events.col.organiser"), t("events.col.invited"), t("events.col.present"))
         self.refresh_events()
 
     def on_screen_resume(self) -> None:
@@ -166,6 +166,7 @@ class EventFormScreen(ModalScreen[str | None]):
     """Create or edit an event; validated by storage before saving; returns the event id."""
 
     CSS_PATH = "events.tcss"
+    AUTO_FOCUS = "#f-name"
     BINDINGS = [
         Binding("escape", "cancel", "-", id="events.form.cancel"),
         Binding("ctrl+s", "save", "-", id="events.form.save"),
@@ -235,6 +236,7 @@ class InviteScreen(Screen):
     """Invite by criteria (pillar, position, kab/kota, UPT) or one by one, against the quotas."""
 
     CSS_PATH = "events.tcss"
+    AUTO_FOCUS = "#crit-pillar"
     BINDINGS = [
         Binding("escape", "back", "-", id="events.invite.back"),
         Binding("f2", "invite_matching", "-", id="events.invite.all"),
@@ -297,7 +299,7 @@ class InviteScreen(Screen):
     def criteria(self) -> tuple[list, list, list, list]:
         def chosen(widget_id: str) -> list[str]:
             value = self.query_one(widget_id, Select).value
-            return [] if value is Select.BLANK or value is None else [value]
+            return [value] if isinstance(value, str) and value else []
 
         kabs = []
         for text in self.query_one("#crit-kab", Input).value.split(","):
@@ -436,8 +438,12 @@ class CheckinScreen(Screen):
     def refresh_counts(self) -> None:
         counts = ev.counts(self.db, self.event_id)
         self.counts = counts
-        self.query_one("#checkin-counts", Static).update(
-            escape("\n".join([_counts_line(counts), "", *_groups_lines(counts)])))
+        total = counts["total"]
+        lines = [f"[b]{escape(t('events.col.present'))}: {total['HADIR']}[/b] / {total['invited']}"]
+        lines += [escape(f"{t(f'events.status.{k}')}: {total[k]}") for k in ("IZIN", "ALPA", "BELUM")]
+        lines += [escape(f"{t('events.col.walk_in')}: {total['walk_in']}"), ""]
+        lines += [escape(line) for line in _groups_lines(counts)]
+        self.query_one("#checkin-counts", Static).update("\n".join(lines))
         self.query_one("#checkin-kabs", Static).update(
             escape("\n".join([t("events.ui.by_kab"), *_kab_lines(counts)])))
 
@@ -452,7 +458,7 @@ class CheckinScreen(Screen):
                  escape(" · ".join(p for p in (pillar_label(card["pillar"]), position_label(card["position"])) if p)),
                  escape(card["kab_name"] or card["kab"]), escape(card["upt_name"])]
         if card["number"]:
-            lines.append(escape(card["number"]))
+            lines.append(escape(f"{t('events.col.number')}: {card['number']}"))
         if not card["active"]:
             lines.append(escape(t("events.ui.inactive_card")))
         if card["walk_in"]:
