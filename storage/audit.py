@@ -142,7 +142,16 @@ class AuditLog:
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
             try:
-                write_all(fd, bytes(buf))
+                start = os.fstat(fd).st_size
+                try:
+                    write_all(fd, bytes(buf))
+                except OSError:
+                    # A half-written line would break the chain for every later line: cut it off.
+                    try:
+                        os.ftruncate(fd, start)
+                    except OSError:
+                        pass
+                    raise
             finally:
                 os.close(fd)
         except OSError as exc:
@@ -152,11 +161,14 @@ class AuditLog:
     def sync(self) -> None:
         if not self.path.exists():
             return
-        fd = os.open(self.path, os.O_RDONLY)
         try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise os_error(exc, self.path) from exc
 
     def lines(self) -> Iterator[dict]:
         if not self.path.exists():

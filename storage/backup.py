@@ -265,6 +265,7 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
     name = _name_for(bdir, reason, when)
     tmp = bdir / f"{TMP_PREFIX}{name}"
     final = bdir / name
+    renamed = False
     try:
         tmp.mkdir()
         files = _copy_tree(path, tmp)
@@ -286,12 +287,15 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
             os.close(fd)
         _fsync_tree(tmp)
         os.replace(tmp, final)
+        renamed = True
         fsync_dir(bdir)
-    except OSError as exc:
+    except BaseException as exc:
         _remove(tmp)
-        raise _backup_os_error(exc, bdir) from exc
-    except BaseException:
-        _remove(tmp)
+        if renamed:
+            # Its rename may not be on the disk: it is not reported as made, so it is not kept either.
+            _discard(final)
+        if isinstance(exc, OSError):
+            raise _backup_os_error(exc, bdir) from exc
         raise
     backup = _read_backup(final)
     prune(path, keep_count(office), protect=set(protect) | {name})
@@ -299,8 +303,8 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
 
 
 def _backup_os_error(exc: OSError, bdir: Path) -> PilarError:
-    inner = os_error(exc, bdir)
-    return PilarError("backup.failed", path=str(bdir), problem=str(inner))
+    # The inner error is rendered when the message is, so it follows the user's language.
+    return PilarError("backup.failed", path=str(bdir), problem=os_error(exc, bdir))
 
 
 def _mb(n: int) -> str:
@@ -439,15 +443,21 @@ def prune(path: Path, keep: int, protect: set[str] = frozenset()) -> list[str]:
         if kept < keep or b.name in protect or b.name == newest_good:
             kept += 1
             continue
-        # Rename first: a deletion cut short must leave a leftover, never a backup with files missing.
-        doomed = b.path.with_name(f"{TMP_PREFIX}del-{b.name}")
-        try:
-            os.replace(b.path, doomed)
-        except OSError:
-            continue
-        _remove(doomed)
-        removed.append(b.name)
+        if _discard(b.path):
+            removed.append(b.name)
     return removed
+
+
+def _discard(folder: Path) -> bool:
+    """Delete a backup folder; renamed first so a deletion cut short never leaves a backup with files
+    missing (the leftover starts with a dot and is removed by the next backup)."""
+    doomed = folder.with_name(f"{TMP_PREFIX}del-{folder.name}")
+    try:
+        os.replace(folder, doomed)
+    except OSError:
+        return False
+    _remove(doomed)
+    return True
 
 
 # ---------------------------------------------------------------------- restoring
@@ -504,7 +514,7 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
             (path / RESTORE_MARKER).unlink()
             fsync_dir(path)
         except OSError as exc:
-            raise PilarError("backup.restore_failed", name=name, problem=str(os_error(exc, path))) from exc
+            raise PilarError("backup.restore_failed", name=name, problem=os_error(exc, path)) from exc
         finally:
             _remove(stage)
             _remove(path / RESTORE_OLD)
