@@ -4,7 +4,6 @@ scope, relay, conflicts, privacy, FAT32 round trip, and the command line end to 
 from __future__ import annotations
 
 import hashlib
-import io
 import shutil
 import subprocess
 import zipfile

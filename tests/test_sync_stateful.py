@@ -1,0 +1,187 @@
+"""Property-based sync test through the real export/import code and bundle files.
+
+The province and two UPTs make random edits and deletes, export bundles (full, delta or automatic)
+and import them in any order, twice, or stale. Checked on the way: re-importing a bundle changes
+nothing; an import never brings back a record deleted by a version the bundle's copy had seen.
+Checked at the end, after a final round in which every office imports every other office's latest
+bundle: every office holds exactly the province's documents for its scope; no write was lost (each is
+standing or superseded by a version that had seen it); a conflict exists exactly where writes were
+concurrent.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from storage.db import PROVINCE_CODE, Database
+from storage.sync import engine as E
+from storage.sync.testing import make_network
+from storage.versions import dominates
+
+J, A, B = PROVINCE_CODE, "UPT-A", "UPT-B"
+OFFICES = (J, A, B)
+# record -> (collection, owner, offices named in its data)
+RECORDS = {
+    "a0": ("members", A, (A,)),
+    "a1": ("members", A, (A, B)),      # a member serving at both UPTs
+    "b0": ("members", B, (B,)),
+    "b1": ("members", B, (B, A)),
+    "j0": ("members", J, (A,)),        # province-owned, named for A
+    "o0": ("offices", J, ()),          # shared with everyone
+    "r0": ("rates", J, ()),            # only the province writes rates
+}
+IDS = {k: f"00000000-0000-4000-8000-{i:012d}" for i, k in enumerate(sorted(RECORDS))}
+
+
+def may_write(office: str, rec: str) -> bool:
+    collection, owner, named = RECORDS[rec]
+    if office == J:
+        return True
+    if collection == "rates":
+        return False
+    return office == owner or office in named
+
+
+class SyncMachine(RuleBasedStateMachine):
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(tempfile.mkdtemp(prefix="pilar-sync-"))
+        paths = make_network(self.root, (A, B))
+        self.dbs = {c: Database.open(p, operator=f"op-{c}") for c, p in paths.items()}
+        self.bundles: list[tuple[str, str, Path]] = []   # (from, to, path)
+        self.imported: set[tuple[int, str]] = set()
+        self.writes: list[tuple[str, tuple[str, int]]] = []  # (record, dot)
+        self.n = 0
+
+    def teardown(self) -> None:
+        try:
+            self.final_round_and_check()
+        finally:
+            for db in self.dbs.values():
+                db.close()
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    # ------------------------------------------------------------------ actions
+
+    @rule(office=st.sampled_from(OFFICES), rec=st.sampled_from(sorted(RECORDS)), value=st.integers(0, 3))
+    def edit(self, office, rec, value):
+        if not may_write(office, rec):
+            return
+        collection, owner, named = RECORDS[rec]
+        db = self.dbs[office]
+        self.n += 1
+        data = {"id": IDS[rec], "name": f"{rec}-{office}-{value}", "n": value,
+                "assignments": [{"office": o, "pillar": "TKSK"} for o in named]}
+        with db.transaction("test.edit") as tx:
+            tx.put(collection, data, owner=owner)
+        doc = db.doc(collection, IDS[rec])
+        if doc is not None and len(doc["v"]) == 1:
+            self.writes.append((rec, tuple(doc["v"][0]["dot"])))
+
+    @rule(office=st.sampled_from(OFFICES), rec=st.sampled_from(sorted(RECORDS)))
+    def delete(self, office, rec):
+        if not may_write(office, rec):
+            return
+        collection = RECORDS[rec][0]
+        db = self.dbs[office]
+        with db.transaction("test.delete") as tx:
+            done = tx.delete(collection, IDS[rec])
+        if done:
+            self.writes.append((rec, tuple(db.doc(collection, IDS[rec])["v"][0]["dot"])))
+
+    @rule(upt=st.sampled_from((A, B)), up=st.booleans(), mode=st.sampled_from(("auto", "full", "delta")))
+    def export(self, upt, up, mode):
+        frm, to = (upt, J) if up else (J, upt)
+        res = E.export_bundle(self.dbs[frm], to, self.root / "usb", mode=mode)
+        self.bundles.append((frm, to, res.path))
+
+    @precondition(lambda self: self.bundles)
+    @rule(data=st.data())
+    def import_one(self, data):
+        i = data.draw(st.integers(0, len(self.bundles) - 1))
+        frm, to, path = self.bundles[i]
+        db = self.dbs[to]
+        before = {c: dict(db.raw(c)) for c in db.collections()}
+        tombstones = {(c, rid): d["v"][0] for c in before for rid, d in before[c].items()
+                      if len(d["v"]) == 1 and d["v"][0]["deleted"]}
+        res = E.import_bundle(db, path)
+        if (i, to) in self.imported:
+            assert res.changed == 0
+            assert {c: dict(db.raw(c)) for c in db.collections()} == before
+        self.imported.add((i, to))
+        for (c, rid), tomb in tombstones.items():
+            doc = db.raw(c)[rid]
+            for v in doc["v"]:
+                if not v["deleted"]:
+                    # a live version after the import must not be one the tombstone had already seen
+                    assert tomb["vv"].get(v["dot"][0], 0) < v["dot"][1], (rid, v["dot"], tomb["vv"])
+
+    @invariant()
+    def values_match_docs(self):
+        for db in self.dbs.values():
+            for c in db.collections():
+                for rid, doc in db.raw(c).items():
+                    assert (db.get(c, rid) is None) == (len(doc["v"]) == 1 and doc["v"][0]["deleted"])
+
+    # ------------------------------------------------------------------ the end
+
+    def final_round_and_check(self):
+        dbs, usb = self.dbs, self.root / "usb"
+        for upt in (A, B):
+            E.import_bundle(dbs[J], E.export_bundle(dbs[upt], J, usb).path)
+        for upt in (A, B):
+            E.import_bundle(dbs[upt], E.export_bundle(dbs[J], upt, usb).path)
+        prov = dbs[J]
+        for upt in (A, B):
+            in_scope = E.scope_of(prov, upt)
+            db = dbs[upt]
+            for c in prov.collections():
+                for rid, doc in prov.raw(c).items():
+                    if in_scope(c, doc):
+                        assert db.raw(c).get(rid) == doc, (upt, c, rid)
+            for c in db.collections():
+                for rid, doc in db.raw(c).items():
+                    pdoc = prov.raw(c)[rid]
+                    if doc != pdoc:  # only a stale tombstone of a record that left this office's scope
+                        assert all(v["deleted"] for v in doc["v"]), (upt, rid)
+                        assert dominates(pdoc["v"][0]["vv"], doc["v"][0]["vv"]) or len(pdoc["v"]) > 1
+        # no write lost: each write is standing or superseded by a standing version that had seen it
+        for rec, (r, n) in self.writes:
+            doc = prov.raw(RECORDS[rec][0])[IDS[rec]]
+            assert any(v["vv"].get(r, 0) >= n for v in doc["v"]), (rec, r, n)
+        # conflict exactly when the standing versions are concurrent
+        for c in prov.collections():
+            for doc in prov.raw(c).values():
+                vs = doc["v"]
+                for x in vs:
+                    for y in vs:
+                        if x is not y:
+                            assert not dominates(x["vv"], y["vv"])
+        # one more round changes nothing anywhere (everything has converged)
+        for upt in (A, B):
+            assert E.import_bundle(dbs[J], E.export_bundle(dbs[upt], J, usb).path).changed == 0
+            assert E.import_bundle(dbs[upt], E.export_bundle(dbs[J], upt, usb).path).changed == 0
+
+
+SLOW = bool(os.environ.get("PILAR_SOAK"))
+
+TestSync = SyncMachine.TestCase
+TestSync.settings = settings(max_examples=20, stateful_step_count=25, deadline=None,
+                             suppress_health_check=list(HealthCheck))
+
+
+class SyncMachineSoak(SyncMachine):
+    pass
+
+
+TestSyncSoak = pytest.mark.slow(SyncMachineSoak.TestCase)
+TestSyncSoak.settings = settings(max_examples=300, stateful_step_count=60, deadline=None,
+                                 suppress_health_check=list(HealthCheck))
