@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from storage import payouts
@@ -19,9 +20,11 @@ def member(i: int, pillar: str = "TAGANA", position: str = "ANGGOTA", kab: str =
     assignments = [{"pillar": pillar, "position": position, "area_kab": kab, "area_kec": f"{kab}.01",
                     "office": "UPT-PSTW-JEMBER", "start": start, "status": status, "end": end,
                     "inactive_date": inactive_date}] + list(extra or [])
-    return new_member(nik=nik or f"3578{i:012d}", name=f"Anggota {i:03d}", kab=kab, kec=f"{kab}.01",
+    value = new_member(nik=nik or f"3578{i:012d}", name=f"Anggota {i:03d}", kab=kab, kec=f"{kab}.01",
                       bank={"name": "Bank Jatim", "account": acc, "holder": f"ANGGOTA {i:03d}"} if acc else {},
                       assignments=assignments)
+    value["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"pilar-test-member-{i}"))  # reproducible for Hypothesis
+    return value
 
 
 def make_db(path: Path, members: list[dict] | None = None, sample_rates: bool = True) -> Database:
