@@ -8,15 +8,16 @@ once per column. It also implements ``storage.validate.RosterView`` for the vali
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
+import gc
 from collections.abc import Callable, Iterable
+from copy import deepcopy as _deepcopy
 from dataclasses import dataclass, field
 
 from storage import regions
 from storage.db import Database
 from storage.errors import PilarError
-from storage.model import member_status, new_assignment, primary_assignment
+from storage.model import new_assignment, primary_assignment
 from storage.validate import Result, clean_account, clean_nik, normalize_phone, parse_date, validate_member
 
 # Columns of the member table, in display order; each is also a sort key.
@@ -49,24 +50,31 @@ def _local_phone(e164: str) -> str:
 
 
 def make_row(value: dict) -> Row:
-    """The table row and search key of one member value."""
-    main = primary_assignment(value) or {}
-    assignments = value.get("assignments") or []
+    """The table row and search key of one member (one pass over the assignments: this runs 100k times)."""
+    assignments = value.get("assignments") or ()
+    main = None
+    active = []
+    pillars = set()
+    numbers = []
+    for a in assignments:
+        pillar = a.get("pillar") or ""
+        pillars.add(pillar)
+        if a.get("number"):
+            numbers.append(a["number"])
+        if a.get("status") == "ACTIVE":
+            if main is None:
+                main = a
+            active.append((pillar, a.get("position") or "", a.get("area_kab") or "", a.get("area_kec") or "",
+                           a.get("id") or ""))
+    status = "ACTIVE" if main is not None else "INACTIVE"
+    if main is None:
+        main = assignments[0] if assignments else {}
     phone = value.get("phone") or ""
-    numbers = " ".join(a.get("number") or "" for a in assignments)
     name = value.get("name") or ""
     nik = value.get("nik") or ""
-    key = _SEP.join((name.casefold(), nik, numbers.casefold(), phone, _local_phone(phone)))
-    return Row(
-        id=value["id"], nik=nik, name=name, pillar=main.get("pillar") or "", position=main.get("position") or "",
-        kab=value.get("kab") or "", kec=value.get("kec") or "", office=main.get("office") or "",
-        status=member_status(value),
-        pillars=frozenset(a.get("pillar") or "" for a in assignments),
-        active=tuple((a.get("pillar") or "", a.get("position") or "", a.get("area_kab") or "",
-                      a.get("area_kec") or "", a.get("id") or "")
-                     for a in assignments if a.get("status") == "ACTIVE"),
-        key=key,
-    )
+    key = _SEP.join((name.casefold(), nik, " ".join(numbers).casefold(), phone, _local_phone(phone)))
+    return Row(value["id"], nik, name, main.get("pillar") or "", main.get("position") or "", value.get("kab") or "",
+               value.get("kec") or "", main.get("office") or "", status, frozenset(pillars), tuple(active), key)
 
 
 def _sort_key(column: str) -> Callable[[Row], object]:
@@ -107,7 +115,15 @@ class Roster:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.version = 0
-        self._rows: dict[str, Row] = {r.id: r for r in map(make_row, db.values("members"))}
+        # Many small objects while the heap holds the whole database: collector passes would cost
+        # more than the work itself, so it waits until the rows are built.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._rows: dict[str, Row] = {r.id: r for r in map(make_row, db.values("members"))}
+        finally:
+            if enabled:
+                gc.enable()
         self._sorted: dict[tuple[str, bool], list[Row]] = {}
         self._last: tuple[Query, int, list[Row]] | None = None
         self._active: dict | None = None
@@ -295,9 +311,10 @@ class Roster:
         return member
 
 
-def normalise(value: dict) -> dict:
-    """A copy of a member value as it is stored: NIK digits only, phone E.164, account digits."""
-    value = copy.deepcopy(value)
+def normalise(value: dict, copy: bool = True) -> dict:
+    """A member value as it is stored (a copy unless ``copy=False``): NIK digits, phone E.164, account digits."""
+    if copy:
+        value = _deepcopy(value)
     if isinstance(value.get("nik"), str):
         value["nik"] = clean_nik(value["nik"])
     for key in ("name", "birth_place", "address"):

@@ -10,8 +10,10 @@ transaction.
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import zipfile
@@ -342,6 +344,16 @@ class _ImportView:
         return found
 
 
+@functools.lru_cache(maxsize=4096)
+def _find_kab(text: str) -> dict | None:
+    return regions.find_kab(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _find_kec(text: str, kab_code: str | None) -> dict | None:
+    return regions.find_kec(text, kab_code)
+
+
 def _row_member(cells: dict[str, object], office: str, today: dt.date) -> tuple[dict, dict, list[str]]:
     """The member fields and the assignment fields a row gives, and problems of unreadable values."""
     problems: list[str] = []
@@ -377,13 +389,13 @@ def _row_member(cells: dict[str, object], office: str, today: dt.date) -> tuple[
         m["address"] = " ".join(_text(cells["address"]).split())
     kab_code = ""
     if "kab" in cells and _text(cells["kab"]):
-        found = regions.find_kab(_text(cells["kab"]))
+        found = _find_kab(_text(cells["kab"]))
         if found is None:
             bad("kab", cells["kab"])
         else:
             kab_code = m["kab"] = found["code"]
     if "kec" in cells and _text(cells["kec"]):
-        found = regions.find_kec(_text(cells["kec"]), kab_code or None)
+        found = _find_kec(_text(cells["kec"]), kab_code or None)
         if found is None:
             bad("kec", cells["kec"])
         else:
@@ -416,7 +428,7 @@ def _row_member(cells: dict[str, object], office: str, today: dt.date) -> tuple[
             bad("start", cells["start"])
         a["start"] = iso or _text(cells["start"])
     if "area_kec" in cells and _text(cells["area_kec"]):
-        found = regions.find_kec(_text(cells["area_kec"]), kab_code or None)
+        found = _find_kec(_text(cells["area_kec"]), kab_code or None)
         if found is None:
             bad("area_kec", cells["area_kec"])
         else:
@@ -429,7 +441,7 @@ def _merge(existing: dict | None, m: dict, a: dict, office: str, today: dt.date)
     if existing is None:
         value = new_member(**{k: v for k, v in m.items() if k != "bank"}, bank=m.get("bank") or {})
     else:
-        value = normalise(existing)
+        value = existing
         for key, v in m.items():
             if key == "bank":
                 value["bank"] = {**(value.get("bank") or {}), **{k: x for k, x in v.items() if x}}
@@ -486,13 +498,14 @@ def preview(roster: Roster, path: Path, progress: Progress | None = None, today:
             plan.reasons.append(t("roster.import.duplicate_in_file", line=seen[nik]))
             continue
         existing = roster.by_nik(nik) if nik else None
-        value = _merge(existing, m, a, office, today)
-        result = validate_member(normalise(value), view, today=today)
+        existing = normalise(existing) if existing else None
+        value = _merge(copy.deepcopy(existing) if existing else None, m, a, office, today)
+        value = normalise(value, copy=False)
+        result = validate_member(value, view, today=today)
         plan.reasons = problems + [i.message for i in result.errors]
         plan.warnings = [i.message for i in result.warnings]
         if plan.reasons:
             continue
-        value = normalise(value)
         if nik:
             seen[nik] = line
             view.by_file_nik[nik] = value
@@ -500,7 +513,7 @@ def preview(roster: Roster, path: Path, progress: Progress | None = None, today:
         if existing is None:
             plan.fate = "add"
         else:
-            plan.fate = "same" if normalise(existing) == value else "update"
+            plan.fate = "same" if existing == value else "update"
     return ImportPlan(path, table.headers, mapping, plans, roster.version)
 
 

@@ -7,6 +7,7 @@ section sets ``app.conflict_count``.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from functools import partial
@@ -105,6 +106,9 @@ class PilarApp(App[int]):
         self._roster = None
         self.title = self.db.office.get("name") or self.db.code
         self.set_reactive(PilarApp.operator_name, self.db.operator)
+        from tui.screens.conflicts import install_conflict_count  # sync: the header's conflict count
+
+        self._conflicts = install_conflict_count(self)
         self._update_subtitle()
         theme = self.db.office.get("theme")
         if theme in THEMES:
@@ -117,6 +121,9 @@ class PilarApp(App[int]):
             from storage.roster import Roster
 
             self._roster = Roster(self.db)
+            # Everything loaded so far lives as long as the app: keep the collector from rescanning
+            # millions of long-lived objects on every later keystroke.
+            gc.freeze()
         return self._roster
 
     # ------------------------------------------------------------------ header
