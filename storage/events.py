@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -502,33 +503,76 @@ def time_label(hhmm: str, lang: str | None = None) -> str:
 _ROW = ("invited", "walk_in", "hadir", "izin", "alpa")
 
 
-def counts(db: Database, event_id: str) -> dict:
-    """Live counts: invited, present, excused, absent, not yet, walk-ins; per group, pillar and kab/kota."""
-    event = get_event(db, event_id)
+def _tally_key(inv: dict) -> tuple:
+    return (inv.get("group", ""), inv.get("pillar", ""), inv.get("kab", ""), inv.get("status") or "BELUM",
+            bool(inv.get("walk_in")))
+
+
+def _summarise(event: dict, tally: Counter) -> dict:
+    """Counts from the tally of distinct (group, pillar, kab, status, walk-in) combinations."""
     total = {"invited": 0, "walk_in": 0, "HADIR": 0, "IZIN": 0, "ALPA": 0, "BELUM": 0}
     groups = {q["key"]: {"label": q.get("label") or q["key"], "limit": q["limit"], "invited": 0, "hadir": 0}
               for q in event.get("quotas") or []}
     pillars: dict[str, dict] = {}
     kabs: dict[str, dict] = {}
-    for inv in invitations(db, event_id):
-        status = inv.get("status") or "BELUM"
-        walk_in = bool(inv.get("walk_in"))
-        total["walk_in" if walk_in else "invited"] += 1
-        total[status] += 1
-        present = status == "HADIR"
-        rows = [pillars.setdefault(inv.get("pillar", ""), dict.fromkeys(_ROW, 0)),
-                kabs.setdefault(inv.get("kab", ""), dict.fromkeys(_ROW, 0))]
-        if inv.get("group") in groups:
+    for (group, pillar, kab, status, walk_in), n in tally.items():
+        if n <= 0:
+            continue
+        kind = "walk_in" if walk_in else "invited"
+        total[kind] += n
+        total[status] += n
+        present = n if status == "HADIR" else 0
+        if group in groups:
             if not walk_in:
-                groups[inv["group"]]["invited"] += 1
-            groups[inv["group"]]["hadir"] += present
-        for row in rows:
-            row["walk_in" if walk_in else "invited"] += 1
+                groups[group]["invited"] += n
+            groups[group]["hadir"] += present
+        for table, key in ((pillars, pillar), (kabs, kab)):
+            row = table.get(key)
+            if row is None:
+                row = table[key] = dict.fromkeys(_ROW, 0)
+            row[kind] += n
             row["hadir"] += present
-            row["izin"] += status == "IZIN"
-            row["alpa"] += status == "ALPA"
+            row["izin"] += n if status == "IZIN" else 0
+            row["alpa"] += n if status == "ALPA" else 0
     return {"total": total, "groups": groups, "pillars": dict(sorted(pillars.items())),
             "kabs": dict(sorted(kabs.items()))}
+
+
+def counts(db: Database, event_id: str) -> dict:
+    """Live counts: invited, present, excused, absent, not yet, walk-ins; per group, pillar and kab/kota."""
+    event = get_event(db, event_id)
+    return _summarise(event, Counter(_tally_key(v) for v in invitations(db, event_id)))
+
+
+class LiveCounts:
+    """The counts of one event kept up to date from each commit, for a screen that shows them after
+    every check-in: one pass over the invitations when opened, then only the records that changed."""
+
+    def __init__(self, db: Database, event_id: str) -> None:
+        self.db = db
+        self.event_id = event_id
+        self.keys = {v["id"]: _tally_key(v) for v in invitations(db, event_id)}
+        self.tally = Counter(self.keys.values())
+        db.listeners.append(self._on_commit)
+
+    def _on_commit(self, collection: str, ids: set[str]) -> None:
+        if collection == "invitations":
+            vals = self.db._vals.get("invitations", {})
+            for rid in ids:
+                old = self.keys.pop(rid, None)
+                if old is not None:
+                    self.tally[old] -= 1
+                new = vals.get(rid)
+                if new is not None and new.get("event_id") == self.event_id:
+                    key = self.keys[rid] = _tally_key(new)
+                    self.tally[key] += 1
+
+    def counts(self) -> dict:
+        return _summarise(get_event(self.db, self.event_id), self.tally)
+
+    def close(self) -> None:
+        if self._on_commit in self.db.listeners:
+            self.db.listeners.remove(self._on_commit)
 
 
 # ---------------------------------------------------------------------- the sample event

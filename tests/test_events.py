@@ -332,3 +332,20 @@ def test_cell_injection_is_neutralised(db, event_id):
         tx.put("members", member)
     ev.invite(db, event_id, [mid])
     assert "'=HYPERLINK(1)" in reports.render(db, event_id, "attendance", "csv").decode("utf-8-sig")
+
+
+def test_live_counts_follow_every_commit(db, event_id):
+    ids = [member_id(db, i) for i in (1, 2, 3)]
+    live = ev.LiveCounts(db, event_id)
+    ev.invite(db, event_id, ids)
+    ev.checkin(db, event_id, ids[0])
+    ev.set_status(db, event_id, ids[1], "IZIN")
+    ev.checkin(db, event_id, member_id(db, 7), walk_in_reason="Pengganti")
+    other = ev.create_event(db, {"name": "Lain", "date": "2024-05-01"})
+    ev.invite(db, other, ids)
+    assert live.counts() == ev.counts(db, event_id)
+    assert live.counts()["total"]["HADIR"] == 2
+    ev.uninvite(db, event_id, ids[2])
+    assert live.counts() == ev.counts(db, event_id)
+    live.close()
+    assert live._on_commit not in db.listeners

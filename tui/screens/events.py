@@ -432,11 +432,15 @@ class CheckinScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#picks", OptionList).display = False
+        self.live = ev.LiveCounts(self.db, self.event_id)
         self.refresh_counts()
         self.query_one("#scan", Input).focus()
 
+    def on_unmount(self) -> None:
+        self.live.close()
+
     def refresh_counts(self) -> None:
-        counts = ev.counts(self.db, self.event_id)
+        counts = self.live.counts()
         self.counts = counts
         total = counts["total"]
         lines = [f"[b]{escape(t('events.col.present'))}: {total['HADIR']}[/b] / {total['invited']}"]
