@@ -1,16 +1,264 @@
-"""The sync section."""
+"""The sync section: USB drives and the bundles on them, import with progress, export to a drive,
+offices with their keys (trust after comparing the fingerprint), history, and the conflicts screen."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Label, Select, Static
+
+from storage import conflicts as C
+from storage.db import PROVINCE_CODE
+from storage.errors import PilarError
+from storage.i18n import t
+from storage.sync import engine as E
+from storage.sync import keys as K
+from storage.sync import usb
+from tui.screens.common import ConfirmDialog, Dialog, ProgressDialog
+from tui.widgets.keys import localize_bindings
+
+
+def human_size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+class ExportDialog(Dialog):
+    """Choose the recipient office, the drive (or the data folder's outbox) and full or delta."""
+
+    def __init__(self, offices: list[str], drives: list[Path], outbox: Path) -> None:
+        super().__init__()
+        self.offices, self.drives, self.outbox = offices, drives, outbox
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(t("ui.sync.export_title"), classes="dialog-title", markup=False)
+            yield Label(t("ui.sync.to"), classes="field-label")
+            yield Select([(o, o) for o in self.offices], id="to", allow_blank=False)
+            yield Label(t("ui.sync.where"), classes="field-label")
+            places = [(str(d), str(d)) for d in self.drives] + [(str(self.outbox), str(self.outbox))]
+            yield Select(places, id="where", allow_blank=False)
+            yield Checkbox(t("ui.sync.full"), value=False, id="full")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("ui.cancel"), id="cancel")
+                yield Button(t("ui.sync.export_go"), id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#to", Select).focus()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.dismiss({"to": self.query_one("#to", Select).value, "where": self.query_one("#where", Select).value,
+                      "full": self.query_one("#full", Checkbox).value})
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
 
 
 class SyncScreen(Screen):
-    """Placeholder until the sync screen lands."""
+    """Bundles on USB drives, import/export, offices and keys, history."""
+
+    BINDINGS = [
+        Binding("r", "refresh", "-", id="sync.refresh"),
+        Binding("i", "import_selected", "-", id="sync.import"),
+        Binding("e", "export", "-", id="sync.export"),
+        Binding("t", "trust", "-", id="sync.trust"),
+        Binding("c", "conflicts", "-", id="sync.conflicts"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.drives: list[Path] = []
+        self.rows: dict[str, dict] = {}
+
+    @property
+    def db(self):
+        return self.app.db
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Sync")
+        with VerticalScroll():
+            yield Static("", id="drives", markup=False)
+            yield Label(t("ui.sync.bundles_title"), classes="section-title")
+            yield DataTable(id="bundles", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="conflicts", markup=False)
+            yield Label(t("ui.sync.offices_title"), classes="section-title")
+            yield DataTable(id="offices", cursor_type="row", zebra_stripes=True)
+            yield Label(t("ui.sync.history_title"), classes="section-title")
+            yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#bundles", DataTable).add_columns(*t("ui.sync.bundle_columns").split("|"))
+        self.query_one("#offices", DataTable).add_columns(*t("ui.sync.office_columns").split("|"))
+        self.query_one("#history", DataTable).add_columns(*t("ui.sync.history_columns").split("|"))
+        self.action_refresh()
+        self.query_one("#bundles", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    # ------------------------------------------------------------------ showing
+
+    def action_refresh(self) -> None:
+        self.drives = usb.find_drives()
+        drives = self.query_one("#drives", Static)
+        if self.drives:
+            drives.update(t("ui.sync.drives", drives=", ".join(str(d) for d in self.drives)))
+        else:
+            drives.update(t("sync.no_drives"))
+        table = self.query_one("#bundles", DataTable)
+        table.clear()
+        self.rows = {}
+        for drive in self.drives:
+            for b in usb.list_bundles(self.db, drive):
+                self.rows[b["path"]] = b
+                table.add_row(b["file"], b["sender"], b["created"], human_size(b["size"]),
+                              t(f"ui.sync.status.{b['status'].replace(' ', '_')}"), key=b["path"])
+        offices = self.query_one("#offices", DataTable)
+        offices.clear()
+        for r in E.offices_overview(self.db):
+            offices.add_row(r["code"], r["name"], t(f"ui.sync.trust.{r['status']}") if r["status"] else "",
+                            r["fp"], r["last_bundle"][:16].replace("T", " "), key=r["code"])
+        history = self.query_one("#history", DataTable)
+        history.clear()
+        items = [("in", e) for e in E.import_log(self.db.path)] + [("out", e) for e in E.export_log(self.db.path)]
+        items.sort(key=lambda x: x[1].get("ts", ""), reverse=True)
+        for direction, e in items[:200]:
+            if direction == "in":
+                what = (f"+{e.get('added', 0)} ~{e.get('updated', 0)} -{e.get('deleted', 0)} "
+                        f"!{e.get('conflicts', 0)}") if e.get("status") == "accepted" else e.get("message", "")
+                history.add_row(e.get("ts", "")[:16].replace("T", " "), t("ui.sync.in"), e.get("sender", ""),
+                                t(f"ui.sync.result.{e.get('status', 'refused')}"), what)
+            else:
+                history.add_row(e.get("ts", "")[:16].replace("T", " "), t("ui.sync.out"), e.get("to", ""),
+                                e.get("mode", ""), f"{sum((e.get('counts') or {}).values())} · {e.get('file', '')}")
+        n = C.count(self.db)
+        self.app.conflict_count = n
+        self.query_one("#conflicts", Static).update(t("ui.sync.conflicts_line", count=n) if n else "")
+
+    # ------------------------------------------------------------------ import
+
+    def action_import_selected(self) -> None:
+        table = self.query_one("#bundles", DataTable)
+        if not self.rows or table.cursor_row is None:
+            self.notify(t("sync.no_drives"), severity="warning")
+            return
+        path = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        row = self.rows.get(path)
+        if row and row["status"] in ("not for this office", "sent"):
+            self.app.show_error(t("sync.refused_not_for_us", office=row["recipient"]))
+            return
+        self.start_import(Path(path))
+
+    def start_import(self, path: Path) -> None:
+        dialog = ProgressDialog(t("ui.sync.importing", file=path.name), total=None)
+        self.app.push_screen(dialog)
+        self._import(path, dialog)
+
+    @work(thread=True, exclusive=True, group="sync-import")
+    def _import(self, path: Path, dialog: ProgressDialog) -> None:
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(dialog.set_progress, done, total,
+                                      t("ui.sync.progress", done=done, total=total))
+        try:
+            res = E.import_bundle(self.db, path, progress=progress)
+        except PilarError as exc:
+            self.app.call_from_thread(self._import_failed, dialog, path, exc)
+            return
+        self.app.call_from_thread(self._import_done, dialog, res)
+
+    def _import_done(self, dialog: ProgressDialog, res: E.ImportResult) -> None:
+        dialog.dismiss(None)
+        params = dict(sender=res.sender, added=res.added, updated=res.updated, deleted=res.deleted,
+                      unchanged=res.unchanged, conflicts=len(res.new_conflicts))
+        if res.changed == 0:
+            text = t("sync.already", when=res.already_when) if res.already else t("sync.nothing_new")
+        else:
+            text = t("sync.imported", **params)
+        self.notify(text, timeout=10)
+        self.action_refresh()
+
+    def _import_failed(self, dialog: ProgressDialog, path: Path, exc: PilarError) -> None:
+        dialog.dismiss(None)
+        self.action_refresh()
+        if getattr(exc, "reason", "") == "untrusted" and self.db.is_province:
+            office = exc.params.get("office")
+            self.confirm_trust(office, lambda: self.start_import(path))
+            return
+        self.app.show_error(str(exc))
+
+    # ------------------------------------------------------------------ trust and export
+
+    def confirm_trust(self, office: str, then=None) -> None:
+        pending = E.pending_key(self.db, office)
+        if not pending:
+            self.app.show_error(t("sync.trust_no_key", office=office))
+            return
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                E.trust_office(self.db, office)
+            except PilarError as exc:
+                self.app.show_error(str(exc))
+                return
+            self.notify(t("sync.trusted", office=office, fp=pending["fp"]))
+            self.action_refresh()
+            if then:
+                then()
+
+        self.app.push_screen(ConfirmDialog(t("ui.sync.trust_title", office=office),
+                                           t("sync.trust_confirm", office=office, fp=pending["fp"]),
+                                           yes=t("ui.sync.trust_yes")), done)
+
+    def action_trust(self) -> None:
+        if not self.db.is_province:
+            self.app.show_error(t("sync.province_only"))
+            return
+        table = self.query_one("#offices", DataTable)
+        if table.row_count == 0:
+            return
+        code = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        self.confirm_trust(code)
+
+    def action_export(self) -> None:
+        if self.db.is_province:
+            store = K.TrustStore.load(self.db.path)
+            offices = sorted(c for c, e in store.offices.items() if e.get("status") == K.TRUSTED)
+        else:
+            offices = [PROVINCE_CODE]
+        if not offices:
+            self.app.show_error(t("ui.sync.no_recipients"))
+            return
+
+        def done(choice: dict | None) -> None:
+            if not choice:
+                return
+            try:
+                res = E.export_bundle(self.db, choice["to"], Path(choice["where"]),
+                                      mode="full" if choice["full"] else "auto")
+            except PilarError as exc:
+                self.app.show_error(str(exc))
+                return
+            self.notify(t("sync.exported", mode=res.mode, office=res.recipient, path=str(res.path),
+                          size=human_size(res.size), records=sum(res.counts.values())), timeout=10)
+            self.action_refresh()
+
+        self.app.push_screen(ExportDialog(offices, self.drives, self.db.path / "outbox"), done)
+
+    def action_conflicts(self) -> None:
+        from tui.screens.conflicts import ConflictsScreen
+
+        self.app.push_screen(ConflictsScreen())
