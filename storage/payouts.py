@@ -377,7 +377,8 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
                                       "pillar": pillar, "reason": reason})
 
             if any(v.get("status") != "draft" for v in live):
-                continue  # approved or paid: never touched again
+                plan.unchanged += 1  # approved or paid: never touched again
+                continue
             if not active:
                 if not live:
                     exclude("inactive")

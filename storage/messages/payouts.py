@@ -293,4 +293,19 @@ MESSAGES = {
     "payout.ui.no_selection": {"id": "Pilih satu item dulu di tab Item.", "en": "Select an item first in the Items tab."},
     "payout.ui.no_rate_selected": {"id": "Pilih satu tarif dulu.", "en": "Select a rate first."},
     "payout.ui.view_only": {"id": "Kantor ini hanya dapat melihat pembayaran (dikelola Provinsi).", "en": "This office can only view payouts (managed by the province)."},
+
+    # ---- key labels (ui.key.<binding id>)
+    "ui.key.payouts.prev": {"id": "Triwulan sebelumnya", "en": "Previous quarter"},
+    "ui.key.payouts.next": {"id": "Triwulan berikutnya", "en": "Next quarter"},
+    "ui.key.payouts.recompute": {"id": "Hitung ulang", "en": "Recompute"},
+    "ui.key.payouts.save": {"id": "Simpan", "en": "Save run"},
+    "ui.key.payouts.approve": {"id": "Setujui", "en": "Approve"},
+    "ui.key.payouts.pay": {"id": "Bayar", "en": "Pay"},
+    "ui.key.payouts.void": {"id": "Batalkan item", "en": "Void"},
+    "ui.key.payouts.print": {"id": "Cetak", "en": "Print"},
+    "ui.key.payouts.new_rate": {"id": "Tarif baru", "en": "New rate"},
+    "ui.key.payouts.edit_rate": {"id": "Ubah tarif", "en": "Edit rate"},
+    "ui.key.payouts.dialog.cancel": {"id": "Batal", "en": "Cancel"},
+    "ui.tip.payouts.save": {"id": "Simpan item baru hasil pratinjau triwulan ini", "en": "Save the new items of this quarter's preview"},
+    "ui.tip.payouts.approve": {"id": "Setujui semua item draf triwulan ini (terkunci setelahnya)", "en": "Approve every draft item of this quarter (locked afterwards)"},
 }

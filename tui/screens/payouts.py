@@ -1,16 +1,548 @@
-"""The payouts section."""
+"""The payouts section: rates, the quarter's run preview and totals, approval, payment, void, printing.
+
+Every rule lives in ``storage.payouts`` and ``storage.payout_docs``; this screen shows their results.
+Slow work (a run preview or save for tens of thousands of members, printing) runs in a thread worker
+while the screen refuses other payout actions, so nothing reads the data while it is being written.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
+from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from storage import payout_docs as docs
+from storage import payouts as P
+from storage import regions
+from storage.errors import PilarError
+from storage.fmt import quarter_label
+from storage.i18n import t
+from storage.model import PILLARS, POSITIONS, pillar_label, position_label
+from tui.screens.common import ConfirmDialog, Field, ProgressDialog, PromptDialog
+from tui.widgets.keys import localize_bindings
+
+ITEM_ROWS = 1000  # the items tab lists this many; the documents and `pilar payout items` list them all
+
+
+def current_quarter(today: dt.date | None = None) -> P.Quarter:
+    today = today or dt.date.today()
+    return P.Quarter(today.year, (today.month - 1) // 3 + 1)
+
+
+def _shift(quarter: P.Quarter, step: int) -> P.Quarter:
+    index = quarter.year * 4 + quarter.q - 1 + step
+    return P.Quarter(index // 4, index % 4 + 1)
+
+
+def _money(row: list[int]) -> list[str]:
+    return [str(row[0]), docs.idr(row[1]), docs.idr(row[2]), docs.idr(row[3])]
 
 
 class PayoutsScreen(Screen):
-    """Placeholder until the payouts screen lands."""
+    """Quarterly payouts of the province: rates, run preview, approve, pay, void, print, arrears."""
+
+    BINDINGS = [
+        Binding("left_square_bracket", "quarter(-1)", "-", id="payouts.prev", key_display="["),
+        Binding("right_square_bracket", "quarter(1)", "-", id="payouts.next", key_display="]"),
+        Binding("r", "recompute", "-", id="payouts.recompute"),
+        Binding("s", "save_run", "-", id="payouts.save"),
+        Binding("a", "approve", "-", id="payouts.approve"),
+        Binding("b", "pay", "-", id="payouts.pay"),
+        Binding("v", "void", "-", id="payouts.void"),
+        Binding("p", "print", "-", id="payouts.print"),
+        Binding("n", "new_rate", "-", id="payouts.new_rate"),
+        Binding("e", "edit_rate", "-", id="payouts.edit_rate"),
+    ]
+    DEFAULT_CSS = """
+    #pay-quarter { text-style: bold; padding: 0 1; color: $accent; height: 1; }
+    #pay-status, #pay-preview { padding: 0 1; height: 1; color: $text-muted; }
+    #pay-tabs { height: 1fr; }
+    #pay-tabs DataTable { height: 1fr; }
+    #pay-items-note { height: auto; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, *args, quarter: str | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self)
+        self.quarter = P.Quarter.parse(quarter) if quarter else current_quarter()
+        self.plan: P.RunPlan | None = None
+        self.busy = False
+
+    # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Payouts")
+        yield Static("", id="pay-quarter", markup=False)
+        yield Static("", id="pay-status", markup=False)
+        yield Static("", id="pay-preview", markup=False)
+        with TabbedContent(id="pay-tabs", initial="tab-preview"):
+            with TabPane(t("payout.ui.preview"), id="tab-preview"):
+                yield DataTable(id="pay-totals", cursor_type="row", zebra_stripes=True)
+            with TabPane(t("payout.ui.excluded"), id="tab-excluded"):
+                yield DataTable(id="pay-excluded", cursor_type="row", zebra_stripes=True)
+            with TabPane(t("payout.ui.items"), id="tab-items"):
+                yield Static("", id="pay-items-note", markup=False)
+                yield DataTable(id="pay-items", cursor_type="row", zebra_stripes=True)
+            with TabPane(t("payout.ui.rates"), id="tab-rates"):
+                yield DataTable(id="pay-rates", cursor_type="row", zebra_stripes=True)
+            with TabPane(t("payout.ui.outstanding"), id="tab-outstanding"):
+                yield DataTable(id="pay-outstanding", cursor_type="row", zebra_stripes=True)
         yield Footer()
+
+    def on_mount(self) -> None:
+        heads = [t("payout.h.count"), t("payout.h.gross"), t("payout.h.tax"), t("payout.h.net")]
+        self.query_one("#pay-totals", DataTable).add_columns("", *heads)
+        self.query_one("#pay-excluded", DataTable).add_columns(t("payout.h.name"), t("payout.h.pillar"),
+                                                               t("payout.h.reason"))
+        self.query_one("#pay-items", DataTable).add_columns(
+            t("payout.h.name"), t("payout.h.pillar_position"), t("payout.h.kab"), t("payout.h.net"),
+            t("payout.h.status"), t("payout.h.method"), t("payout.h.note"))
+        self.query_one("#pay-rates", DataTable).add_columns(
+            t("payout.h.pillar"), t("payout.h.position"), t("payout.h.amount"), t("payout.h.tax"), t("payout.h.start"),
+            t("payout.h.end"), t("payout.h.funding"), t("payout.h.kind"), t("payout.h.note"))
+        self.query_one("#pay-outstanding", DataTable).add_columns(
+            t("payout.h.quarter"), t("payout.h.count"), t("payout.status.draft"), t("payout.status.approved"),
+            t("payout.h.net"), t("payout.h.arrears"))
+        self.refresh_all()
+
+    def on_screen_resume(self) -> None:
+        if not self.busy:
+            self.refresh_all()
+
+    @property
+    def db(self):
+        return self.app.db
+
+    # ------------------------------------------------------------------ showing
+
+    def refresh_all(self) -> None:
+        """Everything for the current quarter: the preview in a worker, the rest at once."""
+        self.query_one("#pay-quarter", Static).update(f"{quarter_label(self.quarter.code)} ({self.quarter.code})")
+        self.show_rates()
+        self.show_items()
+        self.show_outstanding()
+        self.compute_plan()
+
+    def show_status(self) -> dict:
+        s = P.summary(self.db, self.quarter)
+        per = s["by_status"]
+        self.query_one("#pay-status", Static).update(t(
+            "payout.ui.status_line", quarter=self.quarter.code, status=t(f"payout.status.{s['status']}"),
+            count=s["total"]["count"], net=docs.idr(s["total"]["net"]),
+            **{k: per.get(k, {}).get("count", 0) for k in P.STATUSES}))
+        return s
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="payout-plan")
+    def compute_plan(self) -> None:
+        self.app.call_from_thread(self._set_busy, True)
+        try:
+            plan = P.plan_run(self.db, self.quarter)
+        finally:
+            self.app.call_from_thread(self._set_busy, False)
+        self.app.call_from_thread(self.show_plan, plan)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        if busy:
+            self.query_one("#pay-preview", Static).update(t("ui.working"))
+
+    def show_plan(self, plan: P.RunPlan) -> None:
+        if plan.quarter != self.quarter:
+            return
+        self.plan = plan
+        self.show_status()
+        self.query_one("#pay-preview", Static).update(t(
+            "payout.ui.preview_line", new=len(plan.new), updated=len(plan.updated), removed=len(plan.removed),
+            unchanged=plan.unchanged, excluded=len(plan.excluded), review=len(plan.review)))
+        self.show_totals(plan.totals)
+        self.show_excluded(plan)
+
+    def show_totals(self, totals: P.Totals) -> None:
+        """Per pillar, per kab/kota and per UPT of the quarter as it stands once the run is saved."""
+        table = self.query_one("#pay-totals", DataTable)
+        table.clear()
+        offices = {o.get("code"): o.get("name", "") for o in self.db.values("offices")}
+        sections = [(t("payout.h.pillar"), totals.by_pillar, pillar_label),
+                    (t("payout.h.kab"), totals.by_kab, lambda k: regions.kab_name(k) or k or "-"),
+                    (t("payout.h.office"), totals.by_office, lambda k: offices.get(k) or k or "-")]
+        for title, rows, label in sections:
+            table.add_row(f"— {title} —", "", "", "", "")
+            for key in sorted(rows):
+                table.add_row(f"  {label(key)}", *_money(rows[key]), key=f"{title}:{key}")
+        table.add_row(t("payout.doc.grand_total"), *_money(totals.grand), key="grand")
+
+    def show_excluded(self, plan: P.RunPlan) -> None:
+        table = self.query_one("#pay-excluded", DataTable)
+        table.clear()
+        for row in plan.excluded[:ITEM_ROWS]:
+            table.add_row(row["name"], pillar_label(row["pillar"]), t(f"payout.reason.{row['reason']}"))
+        names = {m: (self.db.get("members", m) or {}).get("name", "") for m in list(plan.review)[:ITEM_ROWS]}
+        for member_id, pillars in list(plan.review.items())[:ITEM_ROWS]:
+            table.add_row(names[member_id], ", ".join(pillar_label(p) for p in pillars), t("payout.cli.review", count=1))
+
+    def show_items(self) -> None:
+        table = self.query_one("#pay-items", DataTable)
+        table.clear()
+        order = {"draft": 0, "approved": 1, "paid": 2, "void": 3}
+        rows = sorted(P.items(self.db, self.quarter), key=lambda v: (order.get(v["status"], 9), v.get("kab", "")))
+        names: dict[str, str] = {}
+        for v in rows[:ITEM_ROWS]:
+            if v["member_id"] not in names:
+                names[v["member_id"]] = (self.db.get("members", v["member_id"]) or {}).get("name", "")
+            note = v.get("transfer_ref") or v.get("void_reason") or (t("payout.reason.conflict") if v.get("_conflict")
+                                                                     else "")
+            method = t(f"payout.method.{v['method']}") if v.get("method") in P.METHODS else ""
+            table.add_row(names[v["member_id"]], f"{pillar_label(v['pillar'])} / {position_label(v.get('position', ''))}",
+                          regions.kab_name(v.get("kab", "")) or "-", docs.idr(v["net"]),
+                          t(f"payout.status.{v['status']}"), method, note, key=v["id"])
+        self.query_one("#pay-items-note", Static).update(
+            f"{min(len(rows), ITEM_ROWS)} / {len(rows)}" + (" — pilar payout items --quarter " + self.quarter.code
+                                                            if len(rows) > ITEM_ROWS else ""))
+
+    def show_rates(self) -> None:
+        table = self.query_one("#pay-rates", DataTable)
+        table.clear()
+        for r in P.rates(self.db):
+            note = (t("payout.demo") + ": " if r.get("demo") else "") + r.get("note", "")
+            table.add_row(pillar_label(r["pillar"]),
+                          position_label(r["position"]) if r.get("position") else t("payout.all_positions"),
+                          docs.idr(r["amount"]), docs.idr(r.get("tax", 0)), r["start"], r.get("end") or "…",
+                          t(f"payout.funding.{r['funding']}"), t(f"payout.kind.{r.get('kind', 'OPERASIONAL')}"), note,
+                          key=r["id"])
+
+    def show_outstanding(self) -> None:
+        table = self.query_one("#pay-outstanding", DataTable)
+        table.clear()
+        for r in P.outstanding_by_quarter(P.outstanding(self.db)):
+            table.add_row(quarter_label(r["quarter"]), str(r["items"]), str(r["draft"]), str(r["approved"]),
+                          docs.idr(r["net"]), t("payout.yes") if r["arrears"] else t("payout.no"))
+
+    # ------------------------------------------------------------------ guards
+
+    def _can_write(self) -> bool:
+        if self.busy:
+            self.notify(t("ui.working"), severity="warning")
+            return False
+        if not self.db.is_province:
+            self.notify(t("payout.ui.view_only"), severity="warning")
+            return False
+        return True
+
+    def _selected(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _error(self, exc: PilarError) -> None:
+        self.app.show_error(str(exc))
+
+    # ------------------------------------------------------------------ actions
+
+    def action_quarter(self, step: int) -> None:
+        if self.busy:
+            return
+        self.quarter = _shift(self.quarter, step)
+        self.plan = None
+        self.refresh_all()
+
+    def action_recompute(self) -> None:
+        if not self.busy:
+            self.refresh_all()
+
+    def action_save_run(self) -> None:
+        if not self._can_write() or self.plan is None:
+            return
+        plan = self.plan
+        if not plan.changes:
+            self.notify(t("payout.cli.run_nothing", quarter=plan.quarter.code))
+            return
+        body = t("payout.ui.preview_line", new=len(plan.new), updated=len(plan.updated), removed=len(plan.removed),
+                 unchanged=plan.unchanged, excluded=len(plan.excluded), review=len(plan.review))
+        self.app.push_screen(ConfirmDialog(t("payout.ui.confirm_save", new=len(plan.new), quarter=plan.quarter.code),
+                                           body, yes=t("payout.ui.save_run")),
+                             lambda yes: yes and self.save_run(plan))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="payout-write")
+    def save_run(self, plan: P.RunPlan) -> None:
+        self.app.call_from_thread(self._set_busy, True)
+        try:
+            created = P.save_run(self.db, plan)
+        finally:
+            self.app.call_from_thread(self._set_busy, False)
+        self.app.call_from_thread(self._after_write, t("payout.cli.run_saved", quarter=plan.quarter.code,
+                                                       new=len(created), updated=len(plan.updated),
+                                                       removed=len(plan.removed), unchanged=plan.unchanged))
+
+    def _after_write(self, message: str) -> None:
+        self.notify(message)
+        self.refresh_all()
+
+    def action_approve(self) -> None:
+        if not self._can_write():
+            return
+        drafts = P.items(self.db, self.quarter, ("draft",))
+        if not drafts:
+            self._error(PilarError("payout.nothing_to_approve", quarter=self.quarter.code))
+            return
+        total = P.totals_of(drafts).grand
+        self.app.push_screen(
+            ConfirmDialog(t("payout.ui.approve"), t("payout.ui.confirm_approve", count=total[0],
+                                                    quarter=quarter_label(self.quarter.code), net=docs.idr(total[3])),
+                          yes=t("payout.ui.approve")),
+            lambda yes: yes and self.approve(self.quarter))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="payout-write")
+    def approve(self, quarter: P.Quarter) -> None:
+        self.app.call_from_thread(self._set_busy, True)
+        try:
+            result = P.approve(self.db, quarter)
+        finally:
+            self.app.call_from_thread(self._set_busy, False)
+        self.app.call_from_thread(self._after_write, t("payout.cli.approved", quarter=result["quarter"],
+                                                       by=result["by"], count=result["count"],
+                                                       net=docs.idr(result["net"])))
+
+    def action_pay(self) -> None:
+        if not self._can_write():
+            return
+        item_id = self._selected("#pay-items")
+        item = P.find_item(self.db, item_id)[0] if item_id else None
+        events = sorted(self.db.values("events"), key=lambda e: e.get("date", ""), reverse=True)
+        self.app.push_screen(PayDialog(events, item), self._pay_chosen)
+
+    def _pay_chosen(self, choice: dict | None) -> None:
+        if not choice:
+            return
+        members = [choice["member_id"]] if choice.get("member_id") else None
+        try:
+            if choice["method"] == "CASH":
+                result = P.pay_cash(self.db, self.quarter, choice["event_id"], members)
+            else:
+                result = P.pay_transfer(self.db, self.quarter, choice["ref"], members)
+        except PilarError as exc:
+            self._error(exc)
+            return
+        self._after_write(t("payout.cli.paid", quarter=result["quarter"], count=result["count"],
+                            method=t(f"payout.method.{choice['method']}"), net=docs.idr(result["net"])))
+
+    def action_void(self) -> None:
+        if not self._can_write():
+            return
+        item_id = self._selected("#pay-items")
+        if not item_id:
+            self.notify(t("payout.ui.no_selection"), severity="warning")
+            return
+        self.app.push_screen(VoidDialog(item_id), self._void_chosen)
+
+    def _void_chosen(self, choice: dict | None) -> None:
+        if not choice:
+            return
+        try:
+            result = P.void(self.db, choice["id"], choice["reason"], reissue=choice["reissue"])
+        except PilarError as exc:
+            self._error(exc)
+            return
+        message = (t("payout.cli.reissued", old=choice["id"][:8], id=result["id"][:8]) if choice["reissue"]
+                   else t("payout.cli.voided", id=choice["id"][:8]))
+        self._after_write(message)
+
+    def action_new_rate(self) -> None:
+        self._rate_form(None)
+
+    def action_edit_rate(self) -> None:
+        rate_id = self._selected("#pay-rates")
+        if not rate_id:
+            self.notify(t("payout.ui.no_rate_selected"), severity="warning")
+            return
+        self._rate_form(self.db.get("rates", rate_id))
+
+    def _rate_form(self, rate: dict | None) -> None:
+        if not self._can_write():
+            return
+        r = rate or {}
+        fields = [
+            Field("pillar", f"{t('payout.h.pillar')} ({', '.join(PILLARS)})", r.get("pillar", "")),
+            Field("position", f"{t('payout.h.position')} ({', '.join(POSITIONS)}; {t('payout.all_positions')})",
+                  r.get("position", "")),
+            Field("amount", t("payout.h.amount"), str(r.get("amount", "")), "1.500.000"),
+            Field("tax", t("payout.h.tax"), str(r.get("tax", 0))),
+            Field("start", t("payout.h.start"), r.get("start", ""), "2024-01-01"),
+            Field("end", t("payout.h.end"), r.get("end", ""), "YYYY-MM-DD"),
+            Field("funding", f"{t('payout.h.funding')} ({', '.join(P.FUNDING)})", r.get("funding", "APBD_PROVINSI")),
+            Field("kind", f"{t('payout.h.kind')} ({', '.join(P.RATE_KINDS)})", r.get("kind", "OPERASIONAL")),
+            Field("note", t("payout.h.note"), r.get("note", "")),
+        ]
+
+        def save(values: dict) -> str | None:
+            try:
+                P.set_rate(self.db, pillar=values["pillar"].strip().upper(),
+                           position=values["position"].strip().upper(), amount=values["amount"],
+                           tax=values["tax"] or 0, start=values["start"].strip(), end=values["end"].strip(),
+                           funding=values["funding"].strip().upper(), kind=values["kind"].strip().upper(),
+                           note=values["note"].strip(), rate_id=r.get("id"), demo=bool(r.get("demo")))
+            except PilarError as exc:
+                return str(exc)
+            return None
+
+        title = t("payout.ui.edit_rate") if rate else t("payout.ui.add_rate")
+        self.app.push_screen(PromptDialog(title, fields, check=save, ok=t("payout.ui.ok")),
+                             lambda values: values and self._after_write(t("payout.ui.saved")))
+
+    def action_print(self) -> None:
+        if self.busy:
+            return
+        default = str(Path(self.app.data_dir) / "cetak")
+        self.app.push_screen(PromptDialog(t("payout.ui.print_title"),
+                                          [Field("folder", t("payout.ui.print_folder"), default)]),
+                             lambda values: values and self._start_print(Path(values["folder"].strip() or default)))
+
+    def _start_print(self, folder: Path) -> None:
+        dialog = ProgressDialog(t("payout.ui.printing"), total=100)
+        self.app.push_screen(dialog)
+        self.print_documents(folder, dialog)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="payout-print")
+    def print_documents(self, folder: Path, dialog: ProgressDialog) -> None:
+        """Daftar nominatif (txt, html, csv, xlsx), receipts (html) and the bank file (when any is due)."""
+        jobs = [("nominatif", "text"), ("nominatif", "html"), ("nominatif", "csv"), ("nominatif", "xlsx"),
+                ("receipts", "html"), ("bank", "bank")]
+        self.app.call_from_thread(self._set_busy, True)
+        written = []
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for n, (doc, fmt_name) in enumerate(jobs):
+                def progress(done, total, n=n, label=f"{doc} {fmt_name}"):
+                    share = 100 * (n + (done / total if total else 1)) / len(jobs)
+                    self.app.call_from_thread(dialog.set_progress, int(share), 100, label)
+
+                out = folder / docs.default_name(self.quarter, doc, fmt_name)
+                opts = {"progress": progress} if fmt_name in ("text", "html") else {}
+                try:
+                    docs.write(self.db, self.quarter, out, doc, fmt_name, **opts)
+                    written.append(out)
+                except PilarError as exc:
+                    if doc == "bank" and exc.key == "payout.nothing_to_pay":
+                        continue
+                    raise
+        except OSError as exc:
+            raise PilarError("fs.io_error", path=str(folder), detail=str(exc)) from exc
+        finally:
+            self.app.call_from_thread(self._set_busy, False)
+            self.app.call_from_thread(dialog.dismiss)
+        self.app.call_from_thread(self.notify, t("payout.ui.printed", path=str(folder)))
+
+
+class PayDialog(ModalScreen[dict | None]):
+    """Mark paid: by bank transfer (a reference) or in cash at an event (checked-in members only)."""
+
+    BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
+
+    def __init__(self, events: list[dict], item: dict | None) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.events, self.item = events, item
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(t("payout.ui.pay_title"), classes="dialog-title")
+            yield Select([(t("payout.method.TRANSFER"), "TRANSFER"), (t("payout.method.CASH"), "CASH")],
+                         value="TRANSFER", allow_blank=False, id="method")
+            yield Label(t("payout.ui.pay_transfer"), classes="field-label")
+            yield Input(id="ref", placeholder="BJTM-2024-04-0001")
+            yield Label(t("payout.ui.pay_cash"), classes="field-label")
+            yield Select([(f"{e.get('date', '')} {e.get('name', '')}", e["id"]) for e in self.events], id="event",
+                         prompt="—")
+            yield Checkbox(t("payout.ui.pay_scope"), value=False, id="only", disabled=self.item is None)
+            yield Static("", id="problem", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("payout.ui.cancel"), id="cancel")
+                yield Button(t("payout.ui.pay"), id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ref", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#ref")
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        method = self.query_one("#method", Select).value
+        choice = {"method": method, "ref": self.query_one("#ref", Input).value.strip()}
+        if self.item is not None and self.query_one("#only", Checkbox).value:
+            choice["member_id"] = self.item["member_id"]
+        if method == "CASH":
+            event = self.query_one("#event", Select).value
+            if event is Select.BLANK or not event:
+                self.query_one("#problem", Static).update(t("payout.need_event"))
+                return
+            choice["event_id"] = event
+        elif not choice["ref"]:
+            self.query_one("#problem", Static).update(t("payout.need_ref"))
+            return
+        self.dismiss(choice)
+
+
+class VoidDialog(ModalScreen[dict | None]):
+    """Void one item with a reason; optionally make its replacement at once."""
+
+    BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
+
+    def __init__(self, item_id: str) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.item_id = item_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(t("payout.ui.void_title"), classes="dialog-title")
+            yield Label(self.item_id, markup=False)
+            yield Label(t("payout.ui.void_reason"), classes="field-label")
+            yield Input(id="reason")
+            yield Checkbox(t("payout.ui.void_reissue"), value=False, id="reissue")
+            yield Static("", id="problem", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("payout.ui.cancel"), id="cancel")
+                yield Button(t("payout.ui.void"), id="ok", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#reason")
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            self.query_one("#problem", Static).update(t("payout.need_reason"))
+            return
+        self.dismiss({"id": self.item_id, "reason": reason, "reissue": self.query_one("#reissue", Checkbox).value})
