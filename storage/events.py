@@ -18,9 +18,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from storage import regions
+from storage.check import register as register_check
 from storage.db import Database, register_index
 from storage.errors import PilarError
-from storage.i18n import get_lang
+from storage.i18n import get_lang, t
 from storage.model import member_status, primary_assignment
 
 NAMESPACE = uuid.UUID("6f1c2a4e-4b7d-5e59-9a5c-0d3f1e2b7c80")
@@ -573,6 +574,20 @@ class LiveCounts:
     def close(self) -> None:
         if self._on_commit in self.db.listeners:
             self.db.listeners.remove(self._on_commit)
+
+
+# ---------------------------------------------------------------------- pilar check
+
+@register_check
+def check_invitations(db: Database) -> list[str]:
+    """Invitations that name no live event, or whose id is not the one for their event and member."""
+    problems = []
+    for inv in db.values("invitations"):
+        if not inv.get("event_id") or db.get("events", inv["event_id"]) is None:
+            problems.append(t("events.check.orphan", id=inv["id"], event=inv.get("event_id") or "?"))
+        elif inv["id"] != invitation_id(inv["event_id"], inv.get("member_id", "")):
+            problems.append(t("events.check.bad_id", id=inv["id"]))
+    return problems
 
 
 # ---------------------------------------------------------------------- the sample event

@@ -349,3 +349,13 @@ def test_live_counts_follow_every_commit(db, event_id):
     assert live.counts() == ev.counts(db, event_id)
     live.close()
     assert live._on_commit not in db.listeners
+
+
+def test_check_reports_orphan_invitations(db, event_id):
+    mid = member_id(db, 1)
+    ev.invite(db, event_id, [mid])
+    assert ev.check_invitations(db) == []
+    with db.transaction("test.break") as tx:  # an event removed without its invitations
+        tx.delete("events", event_id)
+    problems = ev.check_invitations(db)
+    assert len(problems) == 1 and ev.invitation_id(event_id, mid) in problems[0]

@@ -74,6 +74,14 @@ MESSAGES = {
         "id": "Kab/kota '{value}' tidak dikenal. Tulis kodenya (35.78) atau namanya (Surabaya).",
         "en": "Unknown kab/kota '{value}'. Give its code (35.78) or its name (Surabaya).",
     },
+    "events.check.orphan": {
+        "id": "Undangan {id} menunjuk kegiatan {event} yang tidak ada. Hapus kegiatan lewat Pilar (bukan berkasnya) atau pulihkan dari cadangan.",
+        "en": "Invitation {id} points at event {event}, which does not exist. Delete events through Pilar (not their file) or restore a backup.",
+    },
+    "events.check.bad_id": {
+        "id": "Undangan {id} memakai ID yang bukan milik kegiatan dan anggotanya (berkas diubah di luar Pilar).",
+        "en": "Invitation {id} has an id that does not belong to its event and member (the file was changed outside Pilar).",
+    },
     # ---------------------------------------------------------------- results
     "events.created": {"id": "Kegiatan dibuat: {name} (ID {id}).", "en": "Event created: {name} (id {id})."},
     "events.invite_result": {
