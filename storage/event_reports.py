@@ -60,11 +60,17 @@ def _status(inv: dict) -> str:
     return t(f"events.status.{inv.get('status') or 'BELUM'}")
 
 
-def attendance_table(db: Database, event: dict, signature: bool = True) -> tuple[list[str], list[list]]:
+def _offices(db: Database, short: bool) -> dict[str, str]:
+    """Office names for the UPT column; on a printed text page the code ("UPT-PSTW-JEMBER") fits better."""
+    return {} if short else ev.office_names(db)
+
+
+def attendance_table(db: Database, event: dict, signature: bool = True,
+                     short: bool = False) -> tuple[list[str], list[list]]:
     """The daftar hadir: one row per invited member (walk-ins last) with a signature column."""
     invs = _sorted_invitations(db, event)
     names = _names(db, invs)
-    offices = ev.office_names(db)
+    offices = _offices(db, short)
     headers = [t("events.col.no"), t("events.col.name"), t("events.col.pillar"), t("events.col.position"),
                t("events.col.kab"), t("events.col.upt"), t("events.col.status"), t("events.col.time"),
                t("events.col.note")]
@@ -83,11 +89,11 @@ def attendance_table(db: Database, event: dict, signature: bool = True) -> tuple
     return headers, rows
 
 
-def invitation_table(db: Database, event: dict) -> tuple[list[str], list[list]]:
+def invitation_table(db: Database, event: dict, short: bool = False) -> tuple[list[str], list[list]]:
     """The invitation list: who is invited, in which group, by which office."""
     invs = [v for v in _sorted_invitations(db, event) if not v.get("walk_in")]
     names = _names(db, invs)
-    offices = ev.office_names(db)
+    offices = _offices(db, short)
     headers = [t("events.col.no"), t("events.col.name"), t("events.col.number"), t("events.col.pillar"),
                t("events.col.position"), t("events.col.kab"), t("events.col.upt"), t("events.col.group"),
                t("events.col.note")]
@@ -149,11 +155,11 @@ def _totals_line(db: Database, event: dict) -> str:
              izin=total["IZIN"], alpa=total["ALPA"], belum=total["BELUM"])
 
 
-def _tables(db: Database, event: dict, kind: str) -> list[tuple[str, list[str], list[list]]]:
+def _tables(db: Database, event: dict, kind: str, short: bool = False) -> list[tuple[str, list[str], list[list]]]:
     if kind == "attendance":
-        return [("", *attendance_table(db, event))]
+        return [("", *attendance_table(db, event, short=short))]
     if kind == "invitations":
-        return [("", *invitation_table(db, event))]
+        return [("", *invitation_table(db, event, short=short))]
     return summary_tables(db, event)
 
 
@@ -167,7 +173,7 @@ def render_text(db: Database, event: dict, kind: str, fmt_: str = "text") -> str
     else:
         width = 100
         parts += [line.center(width).rstrip() for line in head]
-    for title, headers, rows in _tables(db, event, kind):
+    for title, headers, rows in _tables(db, event, kind, short=True):
         parts.append("")
         if title:
             parts.append(f"### {title}" if fmt_ == "md" else title)
