@@ -1,0 +1,222 @@
+"""Roster import: reading odd files safely, guessing headers, the preview, and the one-transaction commit."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from roster_support import make_folder, nik
+
+from storage import roster_import
+from storage.db import Database, read_journal
+from storage.errors import PilarError
+from storage.roster import Query, Roster
+from storage.roster_import import commit, header_field, parse_any_date, preview, read_table
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TODAY = dt.date(2024, 4, 4)
+HEADERS = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TEMPAT/TGL LAHIR", "KAB/KOTA", "KECAMATAN", "NO HP", "PILAR",
+           "JABATAN", "TMT"]
+
+
+def row(i: int, name: str, kec_name: str, kec: str, pillar: str = "PSM", sex: str = "L",
+        birth: str = "1980-01-01") -> list:
+    y, m, d = birth.split("-")
+    return [i, name, nik(kec, sex, birth, 500 + i), sex, f"Surabaya, {d}-{m}-{y}", "Kota Surabaya", kec_name,
+            "", pillar, "Anggota", "01-01-2023"]
+
+
+def write_csv(path: Path, rows: list[list], sep: str = ";", encoding: str = "utf-8") -> Path:
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows([HEADERS, *rows])
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list], title_rows: int = 0) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    for _ in range(title_rows):
+        ws.append(["DAFTAR ANGGOTA PILAR SOSIAL TAHUN 2023"])
+    ws.append(HEADERS)
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+@pytest.fixture
+def db(tmp_path):
+    db = make_folder(tmp_path / "data")
+    yield db
+    db.close()
+
+
+@pytest.mark.parametrize("header,field", [("NAMA", "name"), ("NIK", "nik"), ("NO. HP", "phone"),
+                                          ("No Rekening", "bank.account"), ("KECAMATAN", "kec"),
+                                          ("JENIS KELAMIN", "sex"), ("TEMPAT/TGL LAHIR", "birth"),
+                                          ("KAB/KOTA", "kab"), ("Pilar", "pillar"), ("JABATAN", "position"),
+                                          ("ALAMAT", "address"), ("Keterangan", None)])
+def test_header_guessing(header, field):
+    assert header_field(header) == field
+
+
+@pytest.mark.parametrize("value,iso", [("01-07-1985", "1985-07-01"), ("1/7/1985", "1985-07-01"),
+                                       ("1985-07-01", "1985-07-01"), ("1 Juli 1985", "1985-07-01"),
+                                       (dt.datetime(1985, 7, 1), "1985-07-01"), (31229, "1985-07-01"),
+                                       ("31-02-1985", None), ("kemarin", None)])
+def test_dates_as_offices_write_them(value, iso):
+    assert parse_any_date(value) == iso
+
+
+def test_windows_1252_csv_with_semicolons_from_excel(db):
+    plan = preview(Roster(db), FIXTURES / "roster_excel_cp1252.csv", today=TODAY)
+    fates = {r.line: r.fate for r in plan.rows}
+    # Siti and Budi are already in the roster (same NIK): updates
+    assert fates == {2: "update", 3: "update", 4: "refuse", 5: "add", 6: "refuse", 7: "add"}
+    by_line = {r.line: r for r in plan.rows}
+    assert by_line[7].name == "Ratna Sari Dewi Pérez"  # é survived Windows-1252
+    assert "16" in by_line[4].reasons[0]
+    assert "2" in by_line[6].reasons[0]  # same NIK as row 2 of the file
+    assert plan.unmapped() == ["NO"]
+
+
+def test_utf8_bom_csv_with_commas(db, tmp_path):
+    path = write_csv(tmp_path / "a.csv", [row(1, "Ani Müller", "Wonocolo", "35.78.04")], sep=",")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    plan = preview(Roster(db), path, today=TODAY)
+    assert [(r.fate, r.name) for r in plan.rows] == [("add", "Ani Müller")]
+
+
+def test_xlsx_with_title_rows_above_the_header(db, tmp_path):
+    path = write_xlsx(tmp_path / "a.xlsx", [row(1, "Ani", "Wonocolo", "35.78.04"),
+                                             row(2, "Bayu", "Gayungan", "35.78.05")], title_rows=2)
+    plan = preview(Roster(db), path, today=TODAY)
+    assert [(r.line, r.fate) for r in plan.rows] == [(4, "add"), (5, "add")]
+
+
+def test_same_nik_in_roster_is_an_update_and_unchanged_rows_are_left(db, tmp_path):
+    roster = Roster(db)
+    siti = roster.search(Query(text="siti"))[0]
+    member = db.get("members", siti.id)
+    new_phone = "0811 2222 333"
+    line = [1, member["name"], member["nik"], "P", "Surabaya, 01-07-1985", "Kota Surabaya", "Karang Pilang",
+            new_phone, "TKSK", "Anggota", "01-01-2023"]
+    path = write_csv(tmp_path / "a.csv", [line])
+    plan = preview(roster, path, today=TODAY)
+    assert [r.fate for r in plan.rows] == ["update"]
+    commit(roster, plan)
+    stored = db.get("members", siti.id)
+    assert stored["phone"] == "+628112222333"
+    assert len(stored["assignments"]) == 1 and stored["name"] == "Siti Aminah"
+    plan = preview(roster, path, today=TODAY)
+    assert [r.fate for r in plan.rows] == ["same"]
+
+
+def test_rules_between_rows_of_the_same_file(db, tmp_path):
+    # two TKSK for one kecamatan in the file: the second is refused, naming the first
+    path = write_csv(tmp_path / "a.csv", [row(1, "Ani", "Wonocolo", "35.78.04", "TKSK"),
+                                          row(2, "Bayu", "Wonocolo", "35.78.04", "TKSK")])
+    plan = preview(Roster(db), path, today=TODAY)
+    assert [r.fate for r in plan.rows] == ["add", "refuse"]
+    assert "Ani" in plan.rows[1].reasons[0]
+
+
+def test_unknown_kecamatan_is_refused_with_the_value(db, tmp_path):
+    bad = row(1, "Ani", "Kecamatan Entah", "35.78.04")
+    path = write_csv(tmp_path / "a.csv", [bad])
+    plan = preview(Roster(db), path, today=TODAY)
+    assert plan.rows[0].fate == "refuse"
+    assert any("Kecamatan Entah" in r for r in plan.rows[0].reasons)
+
+
+def test_commit_writes_every_accepted_row_in_one_transaction(tmp_path):
+    db = make_folder(tmp_path / "data")
+    roster = Roster(db)
+    rows = [row(i, f"Anggota Impor {i}", "Wonocolo", "35.78.04") for i in range(1, 31)]
+    rows.append(row(99, "Tanpa NIK", "Wonocolo", "35.78.04"))
+    rows[-1][2] = ""
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+    plan = preview(roster, path, today=TODAY)
+    assert plan.counts == {"rows": 31, "add": 30, "update": 0, "same": 0, "refuse": 1}
+    before, _ = read_journal(db.journal_path)
+    commit(roster, plan)
+    after, _ = read_journal(db.journal_path)
+    assert len(after) == len(before) + 1 and after[-1]["action"] == "roster.import"
+    db.close()
+    db = Database.open(tmp_path / "data", read_only=True)
+    assert len(Roster(db).search(Query(text="anggota impor"))) == 30
+    notes = [e for e in db.audit.lines() if e.get("action") == "roster.import" and e.get("note")]
+    assert notes and "30" in notes[-1]["note"]
+
+
+def test_commit_refuses_a_stale_preview(db, tmp_path):
+    roster = Roster(db)
+    path = write_csv(tmp_path / "a.csv", [row(1, "Ani", "Wonocolo", "35.78.04")])
+    plan = preview(roster, path, today=TODAY)
+    roster.deactivate(roster.search(Query(text="budi"))[0].id, "pindah", "2024-01-01")
+    with pytest.raises(PilarError) as err:
+        commit(roster, plan)
+    assert err.value.key == "roster.import.changed_since"
+
+
+@pytest.mark.parametrize("name,content,key", [
+    ("a.xlsx", b"MZ\x90\x00 this is a program", "roster.import.not_xlsx"),
+    ("a.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old excel", "roster.import.old_xls"),
+    ("a.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old excel", "roster.import.old_xls"),
+    ("a.csv", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00binary", "roster.import.binary"),
+    ("a.pdf", b"%PDF-1.4", "roster.import.bad_type"),
+    ("a.csv", b"", "roster.import.empty"),
+    ("a.csv", b"satu;dua\r\n1;2\r\n", "roster.import.no_header"),
+])
+def test_files_that_are_not_what_they_claim_are_refused(tmp_path, name, content, key):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(PilarError) as err:
+        read_table(path)
+    assert err.value.key == key
+    assert str(path) in str(err.value)
+
+
+def test_zip_bomb_is_refused_before_openpyxl(tmp_path, monkeypatch):
+    path = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (3 * 1024 * 1024))
+    monkeypatch.setattr(roster_import, "MAX_UNPACKED_MB", 2)
+
+    def boom(*a, **k):
+        raise AssertionError("openpyxl must not be reached")
+    monkeypatch.setattr("openpyxl.load_workbook", boom)
+    with pytest.raises(PilarError) as err:
+        read_table(path)
+    assert err.value.key == "roster.import.unpacked_too_big"
+
+
+def test_csv_over_the_size_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(roster_import, "MAX_FILE_MB", 1)
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"NAMA;NIK\r\n" + b"x;1\r\n" * 300_000)
+    with pytest.raises(PilarError) as err:
+        read_table(path)
+    assert err.value.key == "roster.import.too_big"
+
+
+def test_missing_nik_column_is_named(db, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("NAMA;ALAMAT\r\nAni;Jl. X\r\n")
+    with pytest.raises(PilarError) as err:
+        preview(Roster(db), path)
+    assert err.value.key == "roster.import.need_columns" and "NIK" in str(err.value)
+
+
+def test_plan_as_json_masks_nik(db):
+    plan = preview(Roster(db), FIXTURES / "roster_excel_cp1252.csv", today=TODAY)
+    text = json.dumps(plan.as_json())
+    assert "3578014107850001" not in text and "************0001" in text
