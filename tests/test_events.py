@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import openpyxl
 import pytest
-from events_support import make_folder, nik
+from events_support import make_folder, member, nik
 
 from storage import event_reports as reports
 from storage import events as ev
@@ -359,3 +359,18 @@ def test_check_reports_orphan_invitations(db, event_id):
         tx.delete("events", event_id)
     problems = ev.check_invitations(db)
     assert len(problems) == 1 and ev.invitation_id(event_id, mid) in problems[0]
+
+
+def test_event_held_at_a_upt_belongs_to_it(tmp_path):
+    db = Database.init(tmp_path / "upt", "UPT-TEST-01", "UPT Test 01", operator="Rina")
+    with db.transaction("test.seed") as tx:
+        for i in (1, 31, 61):
+            tx.put("members", member(i), owner="UPT-TEST-01")
+    eid = ev.create_event(db, {"name": "Apel Tagana UPT", "date": "2024-06-01"})
+    ids = [m["id"] for m in db.values("members")]
+    assert ev.invite(db, eid, ids)["invited"] == sorted(ids, key=ids.index)
+    ev.checkin(db, eid, ids[0])
+    assert db.doc("events", eid)["owner"] == "UPT-TEST-01"
+    assert {db.doc("invitations", i["id"])["owner"] for i in ev.invitations(db, eid)} == {"UPT-TEST-01"}
+    assert {i["invited_by"] for i in ev.invitations(db, eid)} == {"UPT-TEST-01"}
+    db.close()

@@ -185,8 +185,8 @@ MESSAGES = {
     "events.ui.field.office": {"id": "Kantor penyelenggara (kode)", "en": "Organising office (code)"},
     "events.ui.field.description": {"id": "Keterangan", "en": "Description"},
     "events.ui.field.quotas": {
-        "id": "Kuota, satu per baris: KELOMPOK:JUMLAH:PILAR,PILAR:MAKS_PER_UPT",
-        "en": "Quotas, one per line: GROUP:LIMIT:PILLAR,PILLAR:MAX_PER_UPT",
+        "id": "Kuota, pisahkan dengan titik koma: KELOMPOK:JUMLAH:PILAR,PILAR:MAKS_PER_UPT (mis. JSC:40:JSC:2)",
+        "en": "Quotas, separated by semicolons: GROUP:LIMIT:PILLAR,PILLAR:MAX_PER_UPT (e.g. JSC:40:JSC:2)",
     },
     "events.ui.scan_placeholder": {
         "id": "Scan kartu atau ketik NIK / no. anggota / nama, lalu Enter",
