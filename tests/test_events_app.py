@@ -94,14 +94,24 @@ async def test_door_check_in_end_to_end(folder, tmp_path):
         await pilot.pause()
         picks = screen.query_one("#picks")
         matches = ev.find(on_disk(folder), EID, words)
-        assert len(matches) > 1 and picks.display and app.focused is picks
+        assert len(matches) > 1 and picks.display and app.focused.id == "scan"
         index = [c["member_id"] for c in matches].index(second["id"])
         for _ in range(index):
             await pilot.press("down")
         await pilot.press("enter")
         await pilot.pause()
         assert on_disk(folder).get("invitations", ev.invitation_id(EID, second["id"]))["status"] == "HADIR"
-        assert app.focused.id == "scan"
+        assert app.focused.id == "scan" and not picks.display
+
+        # A scan while a name list is open is a new scan, never a pick of the highlighted name.
+        await type_text(pilot, words)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert picks.display
+        await type_text(pilot, first["nik"])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not picks.display and "sudah hadir" in text_of(screen, "#checkin-message")
 
         # Izin for the third member (card first, then F2).
         await type_text(pilot, third["assignments"][0]["number"] or third["nik"])

@@ -197,8 +197,8 @@ MESSAGES = {
         "en": "Enter: mark present · F2: excused · F3: absent · F4: walk-in · F5: clear status · Esc: back",
     },
     "events.ui.pick": {
-        "id": "{count} nama cocok. Pilih dengan panah lalu Enter.",
-        "en": "{count} names match. Choose with the arrows, then Enter.",
+        "id": "{count} nama cocok. Pilih dengan panah ↑↓ lalu Enter (atau ketik lebih lengkap).",
+        "en": "{count} names match. Choose with the ↑↓ arrows, then Enter (or type more).",
     },
     "events.ui.no_match": {
         "id": "Tidak ditemukan: '{code}'. Periksa kodenya atau ketik sebagian nama.",

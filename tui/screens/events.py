@@ -401,6 +401,8 @@ class CheckinScreen(Screen):
         Binding("f3", "mark('ALPA')", "-", id="events.checkin.alpa"),
         Binding("f4", "walk_in", "-", id="events.checkin.walk_in"),
         Binding("f5", "mark('')", "-", id="events.checkin.reset"),
+        Binding("down", "pick(1)", "-", id="events.checkin.pick_next", show=False),
+        Binding("up", "pick(-1)", "-", id="events.checkin.pick_previous", show=False),
     ]
 
     def __init__(self, event_id: str) -> None:
@@ -431,7 +433,11 @@ class CheckinScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#picks", OptionList).display = False
+        picks = self.query_one("#picks", OptionList)
+        picks.display = False
+        # The scan input keeps the focus even while a name list is shown, so that a scanner's
+        # code + Enter always lands in it; arrows move the list, Enter on an empty input picks.
+        picks.can_focus = False
         self.live = ev.LiveCounts(self.db, self.event_id)
         self.refresh_counts()
         self.query_one("#scan", Input).focus()
@@ -482,9 +488,12 @@ class CheckinScreen(Screen):
         text = message.value.strip()
         message.input.value = ""
         picks = self.query_one("#picks", OptionList)
-        picks.display = False
         if not text:
+            if picks.display and picks.highlighted is not None:
+                picks.display = False
+                self.check_in(picks.get_option_at_index(picks.highlighted).id)
             return
+        picks.display = False
         found = ev.find(self.db, self.event_id, text)
         if not found:
             self.current = None
@@ -498,8 +507,12 @@ class CheckinScreen(Screen):
         picks.add_options([Option(escape(_pick_label(c)), id=c["member_id"]) for c in found])
         picks.display = True
         picks.highlighted = 0
-        picks.focus()
         self.say(t("events.ui.pick", count=len(found)), "info")
+
+    def action_pick(self, step: int) -> None:
+        picks = self.query_one("#picks", OptionList)
+        if picks.display and picks.option_count:
+            picks.highlighted = ((picks.highlighted or 0) + step) % picks.option_count
 
     @on(OptionList.OptionSelected, "#picks")
     def picked(self, message: OptionList.OptionSelected) -> None:
