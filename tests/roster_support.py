@@ -47,3 +47,14 @@ def make_folder(path: Path, extra: int = 0) -> Database:
             kec = f"35.78.{j % 31 + 1:02d}"
             tx.put("members", person(100 + j, kec, f"Anggota Uji {j:05d}", "L", "1980-01-01", "PSM", "ANGGOTA", ""))
     return db
+
+
+def run_async(func):
+    """Run an async Pilot test without a pytest asyncio plugin."""
+    import asyncio
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(func(*args, **kwargs))
+    return wrapper

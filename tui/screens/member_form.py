@@ -133,6 +133,7 @@ class MemberForm(ModalScreen[dict | None]):
         Binding("ctrl+s", "save", "-", id="form.save"),
         Binding("escape", "cancel", "-", id="form.cancel"),
         Binding("ctrl+n", "add_assignment", "-", id="form.add_assignment"),
+        Binding("f1", "app.help", "-", id="app.help_f1"),
     ]
 
     def __init__(self, roster: Roster, member: dict | None, today: dt.date | None = None) -> None:

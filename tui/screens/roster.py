@@ -357,6 +357,7 @@ class MemberDetail(ModalScreen[str | None]):
         Binding("e", "choose('edit')", "-", id="roster.edit"),
         Binding("d", "choose('deactivate')", "-", id="roster.deactivate"),
         Binding("r", "reveal", "-", id="roster.reveal"),
+        Binding("f1", "app.help", "-", id="app.help_f1"),
     ]
 
     def __init__(self, roster: Roster, rid: str, reveal: bool = False) -> None:

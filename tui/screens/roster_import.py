@@ -24,7 +24,8 @@ PREVIEW_ROWS = 1000  # refused rows always come first; the table stops after thi
 class ImportScreen(ModalScreen[dict | None]):
     """Import members from an .xlsx or .csv file in three steps; dismisses with the counts or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "-", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "-", id="dialog.cancel"),
+                Binding("f1", "app.help", "-", id="app.help_f1")]
 
     def __init__(self, roster: Roster, path: str = "") -> None:
         super().__init__()
