@@ -434,7 +434,7 @@ class CheckinScreen(Screen):
 
     def on_mount(self) -> None:
         picks = self.query_one("#picks", OptionList)
-        picks.display = False
+        self.show_picks(False)
         # The scan input keeps the focus even while a name list is shown, so that a scanner's
         # code + Enter always lands in it; arrows move the list, Enter on an empty input picks.
         picks.can_focus = False
@@ -490,10 +490,10 @@ class CheckinScreen(Screen):
         picks = self.query_one("#picks", OptionList)
         if not text:
             if picks.display and picks.highlighted is not None:
-                picks.display = False
+                self.show_picks(False)
                 self.check_in(picks.get_option_at_index(picks.highlighted).id)
             return
-        picks.display = False
+        self.show_picks(False)
         found = ev.find(self.db, self.event_id, text)
         if not found:
             self.current = None
@@ -505,9 +505,14 @@ class CheckinScreen(Screen):
             return
         picks.clear_options()
         picks.add_options([Option(escape(_pick_label(c)), id=c["member_id"]) for c in found])
-        picks.display = True
+        self.show_picks(True)
         picks.highlighted = 0
         self.say(t("events.ui.pick", count=len(found)), "info")
+
+    def show_picks(self, shown: bool) -> None:
+        """The name list takes the card's place while it is shown."""
+        self.query_one("#picks", OptionList).display = shown
+        self.query_one("#card", Static).display = not shown
 
     def action_pick(self, step: int) -> None:
         picks = self.query_one("#picks", OptionList)
@@ -516,7 +521,7 @@ class CheckinScreen(Screen):
 
     @on(OptionList.OptionSelected, "#picks")
     def picked(self, message: OptionList.OptionSelected) -> None:
-        self.query_one("#picks", OptionList).display = False
+        self.show_picks(False)
         self.query_one("#scan", Input).focus()
         self.check_in(message.option.id)
 
@@ -576,7 +581,7 @@ class CheckinScreen(Screen):
     def action_back(self) -> None:
         picks = self.query_one("#picks", OptionList)
         if picks.display:
-            picks.display = False
+            self.show_picks(False)
             self.query_one("#scan", Input).focus()
             return
         self.app.pop_screen()
