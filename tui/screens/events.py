@@ -641,8 +641,8 @@ class ReportScreen(ModalScreen[None]):
                           (t("events.ui.report_summary"), "summary")], value="attendance", allow_blank=False,
                          id="report-kind")
             yield Label(t("events.ui.report_format"))
-            yield Select([("HTML (A4)", "html"), ("Teks", "text"), ("Markdown", "md"), ("CSV", "csv"),
-                          ("XLSX", "xlsx")], value="html", allow_blank=False, id="report-format")
+            yield Select([(t(f"events.ui.fmt.{f}"), f) for f in ("html", "text", "md", "csv", "xlsx")],
+                         value="html", allow_blank=False, id="report-format")
             yield Label(t("events.ui.report_path"))
             yield Input(self.default_path("attendance", "html"), id="report-path")
             yield Static("", id="report-error", classes="error")
