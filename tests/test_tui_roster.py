@@ -349,3 +349,14 @@ async def test_works_in_80x24_and_light_theme(data):
         columns = [c.name for c, _ in table(app).visible_columns(table(app).scrollable_content_region.width)]
         assert columns[:2] == ["nik", "name"] and "status" in columns
 
+
+
+@run_async
+async def test_command_palette_opens_sections_in_the_users_language(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"kegiatan")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.current_mode == "events")
