@@ -220,3 +220,35 @@ def test_plan_as_json_masks_nik(db):
     plan = preview(Roster(db), FIXTURES / "roster_excel_cp1252.csv", today=TODAY)
     text = json.dumps(plan.as_json())
     assert "3578014107850001" not in text and "************0001" in text
+
+
+def test_xlsx_with_real_date_cells_and_numbers_where_text_was_meant(db, tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["NAMA", "NIK", "JENIS KELAMIN", "TEMPAT LAHIR", "TANGGAL LAHIR", "KECAMATAN", "KAB/KOTA", "NO HP",
+               "PILAR", "JABATAN", "TMT"])
+    number = int(nik("35.78.04", "P", "1990-02-03", 321))
+    ws.append(["Nia Ramadhani", number, "Perempuan", "SURABAYA", dt.datetime(1990, 2, 3), "Wonocolo", "Surabaya",
+               81234500011, "Karang Taruna", "Anggota", dt.date(2022, 1, 10)])
+    wb.save(tmp_path / "a.xlsx")
+    plan = preview(Roster(db), tmp_path / "a.xlsx", today=TODAY)
+    assert [r.fate for r in plan.rows] == ["add"], plan.rows[0].reasons
+    value = plan.rows[0].value
+    assert value["nik"] == str(number) and value["birth_date"] == "1990-02-03" and value["sex"] == "P"
+    assert value["phone"] == "+6281234500011" and value["birth_place"] == "Surabaya"
+    a = value["assignments"][0]
+    assert (a["pillar"], a["position"], a["start"]) == ("KARANG_TARUNA", "ANGGOTA", "2022-01-10")
+
+
+def test_the_fast_reader_and_openpyxl_agree(tmp_path, monkeypatch):
+    rows = [row(i, f"Nama {i}", "Wonocolo", "35.78.04") for i in range(1, 20)]
+    path = write_xlsx(tmp_path / "a.xlsx", rows, title_rows=1)
+    fast = read_table(path)
+
+    def broken(path):
+        raise ValueError("use openpyxl")
+    monkeypatch.setattr(roster_import, "_fast_xlsx_rows", broken)
+    slow = read_table(path)
+    assert fast.headers == slow.headers and fast.header_line == slow.header_line == 2
+    assert [[roster_import._text(c) for c in r] for _, r in fast.rows] == \
+        [[roster_import._text(c) for c in r] for _, r in slow.rows]
