@@ -1,0 +1,192 @@
+"""The payouts section driven with Pilot on the sample data: the coordinator's whole quarter, checked on disk."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+
+import pytest
+
+from storage import events as ev
+from storage import payout_docs as docs
+from storage import payouts as P
+from storage import sample
+from storage.db import Database
+from storage.i18n import set_lang
+from tui.app import PilarApp
+from tui.screens.common import ConfirmDialog, PromptDialog
+from tui.screens.payouts import PayDialog, PayoutsScreen, VoidDialog, current_quarter
+
+Q2 = P.Quarter(2024, 2)
+EID = ev.sample_event_id()
+
+
+def run_async(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(func(*args, **kwargs))
+    return wrapper
+
+
+@pytest.fixture
+def folder(tmp_path):
+    set_lang("id")
+    path = tmp_path / "data"
+    db = Database.init(path, "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Siti")
+    sample.load(db)
+    db.close()
+    return path
+
+
+def expected_by_pillar(db) -> dict[str, list[int]]:
+    """Rate x eligible members per pillar, computed independently of storage.payouts."""
+    first, last = Q2.bounds
+    rates = {(r["pillar"], r["position"]): r["amount"] for r in db.values("rates")}
+    out: dict[str, list[int]] = {}
+    for m in db.values("members"):
+        for pillar in {a["pillar"] for a in m["assignments"]}:
+            active = [a for a in m["assignments"] if a["pillar"] == pillar
+                      and (a["status"] == "ACTIVE" or (a.get("inactive_date") or "") >= first)
+                      and (a.get("start") or "") <= last and (a.get("end") or "9999") >= first]
+            if not active:
+                continue
+            position = active[-1]["position"]
+            amount = rates.get((pillar, position), rates.get((pillar, "")))
+            acc = out.setdefault(pillar, [0, 0])
+            acc[0] += 1
+            acc[1] += amount
+    return out
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def row_cells(table, key: str) -> list[str]:
+    return [str(c) for c in table.get_row(key)]
+
+
+@run_async
+async def test_coordinator_quarter_end_to_end(folder):
+    app = PilarApp(folder, operator="Siti")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, PayoutsScreen)
+        steps = (current_quarter().year * 4 + current_quarter().q) - (2024 * 4 + 2)
+        for _ in range(steps):
+            await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert screen.quarter == Q2 and screen.plan is not None
+
+        # The preview: totals match rate x eligible members for each pillar.
+        expected = expected_by_pillar(app.db)
+        totals = screen.query_one("#pay-totals")
+        pillar_title = "Pilar"
+        for pillar, (count, gross) in expected.items():
+            cells = row_cells(totals, f"{pillar_title}:{pillar}")
+            assert cells[1] == str(count) and cells[2] == docs.idr(gross)
+        grand = sum(g for _c, g in expected.values())
+        assert row_cells(totals, "grand")[4] == docs.idr(grand)
+        assert P.items(app.db, Q2) == []
+
+        # Save, with a confirmation.
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.click("#yes")
+        await settle(app, pilot)
+        on_disk = Database.open(folder, read_only=True)
+        assert P.summary(on_disk, Q2)["total"]["net"] == grand
+        assert row_cells(totals, "grand")[4] == docs.idr(grand)
+
+        # Approve, with a confirmation: one transaction, who and when recorded.
+        seq = app.db.seq
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.click("#yes")
+        await settle(app, pilot)
+        assert app.db.seq == seq + 1
+        assert {v["status"] for v in P.items(app.db, Q2)} == {"approved"}
+        assert P.get_run(app.db, Q2)["approved_by"] == "Siti"
+
+        # Some members are paid in cash at the sample event's check-in, the rest by transfer.
+        invited = sorted(ev.invitations(app.db, EID), key=lambda i: i["id"])[:5]
+        for inv in invited:
+            ev.checkin(app.db, EID, inv["member_id"])
+        await pilot.press("b")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PayDialog)
+        dialog.query_one("#method").value = "CASH"
+        dialog.query_one("#event").value = EID
+        await pilot.click("#ok")
+        await settle(app, pilot)
+        cash = [v for v in P.items(app.db, Q2) if v["status"] == "paid"]
+        assert {v["member_id"] for v in cash} == {i["member_id"] for i in invited}
+        assert all(v["method"] == "CASH" and v["invitation_id"] == ev.invitation_id(EID, v["member_id"]) for v in cash)
+
+        await pilot.press("b")
+        await pilot.pause()
+        await pilot.press(*"BJTM-0001")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        items = P.items(app.db, Q2)
+        assert {v["status"] for v in items} == {"paid"}
+        assert {v["transfer_ref"] for v in items if v["method"] == "TRANSFER"} == {"BJTM-0001"}
+        assert P.get_run(app.db, Q2)["status"] == "paid"
+
+        # Print the documents (nominatif, receipts; no bank file: nothing is left to transfer).
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        out = folder / "cetak"
+        names = sorted(p.name for p in out.iterdir())
+        assert names == ["nominatif_2024-Q2.csv", "nominatif_2024-Q2.html", "nominatif_2024-Q2.txt",
+                         "nominatif_2024-Q2.xlsx", "receipts_2024-Q2.html"]
+        assert docs.idr(grand) in (out / "nominatif_2024-Q2.txt").read_text(encoding="utf-8")
+        assert "rupiah)" in (out / "receipts_2024-Q2.html").read_text(encoding="utf-8")
+
+        # Running the quarter again changes nothing.
+        seq = app.db.seq
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert screen.plan.changes == 0
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmDialog) and app.db.seq == seq
+
+
+@run_async
+async def test_void_from_the_items_tab_needs_a_reason(folder):
+    db = Database.open(folder, operator="Siti")
+    P.run_quarter(db, Q2)
+    P.approve(db, Q2)
+    db.close()
+    app = PilarApp(folder, operator="Siti")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        screen = app.screen
+        screen.quarter = Q2
+        screen.refresh_all()
+        await settle(app, pilot)
+        screen.query_one("#pay-tabs").active = "tab-items"
+        await pilot.pause()
+        table = screen.query_one("#pay-items")
+        item_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, VoidDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "alasan" in str(app.screen.query_one("#problem").render())
+        await pilot.press(*"salah", "enter")
+        await settle(app, pilot)
+        voided = P.find_item(app.db, item_id)[0]
+        assert voided["status"] == "void" and voided["void_reason"] == "salah" and voided["voided_by"] == "Siti"
