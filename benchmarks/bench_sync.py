@@ -31,6 +31,11 @@ def timed(fn):
     return out, time.perf_counter() - t
 
 
+def phases(res) -> str:
+    tm = res.timings
+    return " ".join(f"{k} {tm[k]:.2f}" for k in ("verify", "merge", "backup", "write") if k in tm)
+
+
 def run(n: int, root: Path) -> list[list]:
     from storage.generate import build_office
 
@@ -56,7 +61,7 @@ def run(n: int, root: Path) -> list[list]:
     full, t = timed(lambda: E.export_bundle(upt, PROVINCE_CODE, usb, mode="full"))
     rows.append(["full export", f"{sum(full.counts.values()):,} records", t, full.size])
     res, t = timed(lambda: E.import_bundle(prov, full.path))
-    rows.append(["import into empty office", f"{res.added:,} added", t, None])
+    rows.append(["import into empty office", f"{res.added:,} added; {phases(res)}", t, None])
     back, t = timed(lambda: E.export_bundle(prov, UPT, usb))
     rows.append(["province full export to the UPT", f"{sum(back.counts.values()):,} records", t, back.size])
     res, t = timed(lambda: E.import_bundle(upt, back.path))
@@ -72,7 +77,8 @@ def run(n: int, root: Path) -> list[list]:
     delta, t = timed(lambda: E.export_bundle(upt, PROVINCE_CODE, usb))
     rows.append(["delta export (1,000)", f"{sum(delta.counts.values()):,} records ({delta.mode})", t, delta.size])
     res, t = timed(lambda: E.import_bundle(prov, delta.path))
-    rows.append(["delta import (1,000)", f"{res.updated:,} updated", t, None])
+    rows.append(["delta import (1,000)", f"{res.updated:,} updated; {phases(res)}", t, None])
+    rows.append(["delta import without the backup", "", t - res.timings.get("backup", 0), None])
     rows.append(["delta size / full size", f"{100 * delta.size / full.size:.2f} % (target <= 5 %)", None, None])
     rows.insert(0, ["(setup) build UPT folder", f"{n:,} members", t_build, None])
     upt.close()

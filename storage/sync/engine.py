@@ -18,8 +18,11 @@ merge in memory and one transaction. A refused bundle changes nothing but ``impo
 
 from __future__ import annotations
 
+import gc
+import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +44,19 @@ PEERS_FILE = "peers.json"
 SHARED_PROVINCE = {"offices", "rates", "runs", "settings", "events"}
 PROVINCE_ONLY = {"rates", "runs"}
 MEMBER_LINKS = ("member_id", "member")
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while 100k documents are built (it would rescan them all,
+    again and again, for nothing: documents hold no reference cycles)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # ---------------------------------------------------------------------- small files
@@ -188,6 +204,11 @@ def recipient_keys(db: Database, store: K.TrustStore, to: str) -> dict:
 def export_bundle(db: Database, to: str, out_dir: Path | None = None, mode: str = "auto",
                   now: datetime | None = None) -> ExportResult:
     """Write one bundle for office ``to``: full, or a delta since what it is known to have."""
+    with no_gc():
+        return _export_bundle(db, to, out_dir, mode, now)
+
+
+def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: datetime | None) -> ExportResult:
     keys = K.own_keys(db)
     store = K.TrustStore.load(db.path)
     recipient = recipient_keys(db, store, to)
@@ -293,12 +314,27 @@ def check_doc(collection: str, doc: Any) -> str | None:
     return None
 
 
-def writer_allowed(collection: str, doc: dict, v: dict) -> bool:
-    """May the office that wrote version ``v`` write this record at all?"""
+def writer_allowed(collection: str, doc: dict, v: dict, local: dict | None = None) -> bool:
+    """May the office that wrote version ``v`` write this record at all?
+
+    The owner and the province may; so may an office the record names (a member serving at two UPTs).
+    A tombstone has no fields, so its writer is checked against what this office holds: allowed when a
+    version of the record (incoming or held here) names the writer, when this office holds no live copy
+    (the tombstone deletes nothing; a live copy arriving later shows up as a conflict), or when a version
+    held here had seen an earlier write of the tombstone's replica (that office held the record).
+    """
     office = v["office"]
     if collection in PROVINCE_ONLY:
         return office == PROVINCE_CODE and doc["owner"] == PROVINCE_CODE
-    return office in (doc["owner"], PROVINCE_CODE) or mentions(v["data"], office)
+    if office in (doc["owner"], PROVINCE_CODE) or mentions(v["data"], office):
+        return True
+    if v["deleted"]:
+        if local is None or all(o["deleted"] for o in local["v"]):
+            return True
+        if any(mentions(o["data"], office) for o in doc["v"] + local["v"]):
+            return True
+        return any(o["vv"].get(v["dot"][0], 0) > 0 for o in local["v"])
+    return False
 
 
 # ---------------------------------------------------------------------- import
@@ -315,6 +351,7 @@ class ImportResult:
     deleted: int = 0
     unchanged: int = 0
     new_conflicts: list[dict] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
     already: bool = False
     already_when: str | None = None
     backup: str | None = None
@@ -431,7 +468,7 @@ def _check_scopes(db: Database, sender: str, parts: dict[str, list[dict]]) -> No
                 raise B.BundleError("sync.refused_scope", "scope", record=doc["id"], office=doc["owner"])
             local_vv = doc_vv(local) if local else {}
             for v in doc["v"]:
-                if not writer_allowed(name, doc, v):
+                if not writer_allowed(name, doc, v, local):
                     raise B.BundleError("sync.refused_scope", "scope", record=doc["id"], office=v["office"])
                 if not from_province and v["office"] != sender:
                     # A UPT only forwards versions others wrote that this office already has; this
@@ -463,7 +500,15 @@ def _sibling_dots(doc: dict) -> set[tuple[str, int]]:
 def import_bundle(db: Database, path: Path, dry_run: bool = False,
                   progress: Callable[[int, int], None] | None = None) -> ImportResult:
     """Verify a bundle, merge it and write the result in one transaction (after a backup)."""
+    with no_gc():
+        return _import_bundle(db, path, dry_run, progress)
+
+
+def _import_bundle(db: Database, path: Path, dry_run: bool,
+                   progress: Callable[[int, int], None] | None) -> ImportResult:
+    started = time.perf_counter()
     raw, m, parts, info = verify_bundle(db, path, dry_run)
+    verified = time.perf_counter()
     sender = m["sender"]["code"]
     result = ImportResult(m["bundle_id"], sender, Path(path).name, m.get("mode", "full"), dry_run=dry_run)
     staged: list[tuple[str, dict]] = []
@@ -481,7 +526,10 @@ def import_bundle(db: Database, path: Path, dry_run: bool = False,
                 if v["dot"][0] == mine and v["dot"][1] > my_max:
                     my_max = v["dot"][1]
             local = seen.get(rdoc["id"]) or local_docs.get(rdoc["id"])
-            merged = merge_docs(local, rdoc)
+            if local is None and len(rdoc["v"]) == 1:  # merge_docs(None, doc) for the common case
+                merged = {"id": rdoc["id"], "kind": rdoc["kind"], "owner": rdoc["owner"], "v": rdoc["v"]}
+            else:
+                merged = merge_docs(local, rdoc)
             if local is not None and merged["v"] == local["v"]:
                 result.unchanged += 1
                 continue
@@ -510,7 +558,11 @@ def import_bundle(db: Database, path: Path, dry_run: bool = False,
     if dry_run:
         return result
     if staged:
+        merged_at = time.perf_counter()
         result.backup = _backup(db)
+        result.timings["merge"] = merged_at - verified
+        result.timings["backup"] = time.perf_counter() - merged_at
+        write_at = time.perf_counter()
         summary = (f"bundle {m['bundle_id']} from {sender}: +{result.added} ~{result.updated} "
                    f"-{result.deleted} conflicts {len(result.new_conflicts)}")
         with db.transaction("sync.import") as tx:
@@ -518,6 +570,8 @@ def import_bundle(db: Database, path: Path, dry_run: bool = False,
                 tx.put_doc(name, doc)
             tx.note("sync.import", "bundle", m["bundle_id"], note=summary,
                     changes={"sender": [None, sender], "file": [None, Path(path).name]})
+        result.timings["write"] = time.perf_counter() - write_at
+    result.timings.update(verify=verified - started, total=time.perf_counter() - started)
     if my_max > db.counter:
         # Another office holds writes of this replica that this folder does not know: it was restored
         # from a backup or copied. Never reuse those counters.
