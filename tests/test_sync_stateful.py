@@ -171,7 +171,7 @@ class SyncMachine(RuleBasedStateMachine):
             assert E.import_bundle(dbs[upt], E.export_bundle(dbs[J], upt, usb).path).changed == 0
 
 
-SLOW = bool(os.environ.get("PILAR_SOAK"))
+SOAK = os.environ.get("PILAR_SOAK") == "1"
 
 TestSync = SyncMachine.TestCase
 TestSync.settings = settings(max_examples=20, stateful_step_count=25, deadline=None,
@@ -182,6 +182,7 @@ class SyncMachineSoak(SyncMachine):
     pass
 
 
-TestSyncSoak = pytest.mark.slow(SyncMachineSoak.TestCase)
+TestSyncSoak = pytest.mark.skipif(not SOAK, reason="soak test: make soak (PILAR_SOAK=1)")(
+    pytest.mark.slow(SyncMachineSoak.TestCase))
 TestSyncSoak.settings = settings(max_examples=300, stateful_step_count=60, deadline=None,
                                  suppress_health_check=list(HealthCheck))
