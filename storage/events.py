@@ -509,40 +509,53 @@ def _tally_key(inv: dict) -> tuple:
             bool(inv.get("walk_in")))
 
 
-def _summarise(event: dict, tally: Counter) -> dict:
-    """Counts from the tally of distinct (group, pillar, kab, status, walk-in) combinations."""
-    total = {"invited": 0, "walk_in": 0, "HADIR": 0, "IZIN": 0, "ALPA": 0, "BELUM": 0}
-    groups = {q["key"]: {"label": q.get("label") or q["key"], "limit": q["limit"], "invited": 0, "hadir": 0}
-              for q in event.get("quotas") or []}
-    pillars: dict[str, dict] = {}
-    kabs: dict[str, dict] = {}
-    for (group, pillar, kab, status, walk_in), n in tally.items():
-        if n <= 0:
-            continue
-        kind = "walk_in" if walk_in else "invited"
-        total[kind] += n
-        total[status] += n
-        present = n if status == "HADIR" else 0
-        if group in groups:
-            if not walk_in:
-                groups[group]["invited"] += n
-            groups[group]["hadir"] += present
-        for table, key in ((pillars, pillar), (kabs, kab)):
-            row = table.get(key)
-            if row is None:
-                row = table[key] = dict.fromkeys(_ROW, 0)
-            row[kind] += n
-            row["hadir"] += present
-            row["izin"] += n if status == "IZIN" else 0
-            row["alpa"] += n if status == "ALPA" else 0
-    return {"total": total, "groups": groups, "pillars": dict(sorted(pillars.items())),
-            "kabs": dict(sorted(kabs.items()))}
+def _empty_summary(event: dict) -> dict:
+    return {"total": {"invited": 0, "walk_in": 0, "HADIR": 0, "IZIN": 0, "ALPA": 0, "BELUM": 0},
+            "groups": {q["key"]: {"label": q.get("label") or q["key"], "limit": q["limit"], "invited": 0,
+                                  "hadir": 0} for q in event.get("quotas") or []},
+            "pillars": {}, "kabs": {}}
+
+
+def _add(summary: dict, key: tuple, n: int) -> None:
+    """Count ``n`` invitations (negative to take them away) of one (group, pillar, kab, status, walk-in)."""
+    group, pillar, kab, status, walk_in = key
+    kind = "walk_in" if walk_in else "invited"
+    total = summary["total"]
+    total[kind] += n
+    total[status] += n
+    present = n if status == "HADIR" else 0
+    groups = summary["groups"]
+    if group in groups:
+        if not walk_in:
+            groups[group]["invited"] += n
+        groups[group]["hadir"] += present
+    for table, name in ((summary["pillars"], pillar), (summary["kabs"], kab)):
+        row = table.get(name)
+        if row is None:
+            row = table[name] = dict.fromkeys(_ROW, 0)
+        row[kind] += n
+        row["hadir"] += present
+        if status == "IZIN":
+            row["izin"] += n
+        elif status == "ALPA":
+            row["alpa"] += n
+
+
+def _finish(summary: dict) -> dict:
+    """A copy with rows sorted by code and emptied rows left out."""
+    def rows(table: dict) -> dict:
+        return {k: dict(v) for k, v in sorted(table.items()) if any(v.values())}
+
+    return {"total": dict(summary["total"]), "groups": {k: dict(v) for k, v in summary["groups"].items()},
+            "pillars": rows(summary["pillars"]), "kabs": rows(summary["kabs"])}
 
 
 def counts(db: Database, event_id: str) -> dict:
     """Live counts: invited, present, excused, absent, not yet, walk-ins; per group, pillar and kab/kota."""
-    event = get_event(db, event_id)
-    return _summarise(event, Counter(_tally_key(v) for v in invitations(db, event_id)))
+    summary = _empty_summary(get_event(db, event_id))
+    for key, n in Counter(_tally_key(v) for v in invitations(db, event_id)).items():
+        _add(summary, key, n)
+    return _finish(summary)
 
 
 class LiveCounts:
@@ -552,24 +565,31 @@ class LiveCounts:
     def __init__(self, db: Database, event_id: str) -> None:
         self.db = db
         self.event_id = event_id
-        self.keys = {v["id"]: _tally_key(v) for v in invitations(db, event_id)}
-        self.tally = Counter(self.keys.values())
+        self._rebuild()
         db.listeners.append(self._on_commit)
 
+    def _rebuild(self) -> None:
+        self.keys = {v["id"]: _tally_key(v) for v in invitations(self.db, self.event_id)}
+        self.summary = _empty_summary(get_event(self.db, self.event_id))
+        for key, n in Counter(self.keys.values()).items():
+            _add(self.summary, key, n)
+
     def _on_commit(self, collection: str, ids: set[str]) -> None:
-        if collection == "invitations":
+        if collection == "events" and self.event_id in ids and self.db.get("events", self.event_id):
+            self._rebuild()  # the quotas may have changed
+        elif collection == "invitations":
             vals = self.db._vals.get("invitations", {})
             for rid in ids:
                 old = self.keys.pop(rid, None)
                 if old is not None:
-                    self.tally[old] -= 1
+                    _add(self.summary, old, -1)
                 new = vals.get(rid)
                 if new is not None and new.get("event_id") == self.event_id:
                     key = self.keys[rid] = _tally_key(new)
-                    self.tally[key] += 1
+                    _add(self.summary, key, 1)
 
     def counts(self) -> dict:
-        return _summarise(get_event(self.db, self.event_id), self.tally)
+        return _finish(self.summary)
 
     def close(self) -> None:
         if self._on_commit in self.db.listeners:

@@ -347,6 +347,8 @@ def test_live_counts_follow_every_commit(db, event_id):
     assert live.counts()["total"]["HADIR"] == 2
     ev.uninvite(db, event_id, ids[2])
     assert live.counts() == ev.counts(db, event_id)
+    ev.update_event(db, event_id, {"quotas": [ev.parse_quota("SEMUA:50")]})
+    assert live.counts() == ev.counts(db, event_id) and live.counts()["groups"]["SEMUA"]["limit"] == 50
     live.close()
     assert live._on_commit not in db.listeners
 
