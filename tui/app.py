@@ -15,7 +15,7 @@ from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
@@ -86,6 +86,7 @@ class PilarApp(App[int]):
         Binding("f1", "help", "-", id="app.help_f1", show=False),
         Binding("question_mark", "help", "-", id="app.help", key_display="?"),
         Binding("ctrl+q", "quit", "-", id="app.quit", priority=True),
+        Binding("ctrl+p", "command_palette", "-", id="app.palette", show=False, priority=True),
     ]
 
     conflict_count: reactive[int] = reactive(0)
@@ -180,6 +181,10 @@ class PilarApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(key_rows(self.screen)))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("ui.palette.placeholder"), id="--command-palette"))
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]

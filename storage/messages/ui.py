@@ -12,6 +12,7 @@ MESSAGES = {
     "ui.section.help.payouts": {"id": "Honor triwulanan", "en": "Quarterly payouts"},
     "ui.section.help.sync": {"id": "Sinkronisasi lewat flashdisk", "en": "Sync by USB stick"},
     "ui.palette.open": {"id": "Buka bagian {section}", "en": "Open the {section} section"},
+    "ui.palette.placeholder": {"id": "Cari perintah…", "en": "Search for commands…"},
     "ui.palette.help": {"id": "Bantuan: daftar tombol layar ini", "en": "Help: the keys of this screen"},
     "ui.palette.help.detail": {"id": "Tampilkan semua tombol yang berlaku sekarang",
                                "en": "Show every key that works right now"},
