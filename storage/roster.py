@@ -13,6 +13,7 @@ import gc
 from collections.abc import Callable, Iterable
 from copy import deepcopy as _deepcopy
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from storage import regions
 from storage.db import Database
@@ -42,6 +43,7 @@ class Row:
     pillars: frozenset[str]
     active: tuple[tuple[str, str, str, str, str], ...]  # (pillar, position, area_kab, area_kec, assignment id)
     key: str = field(repr=False)
+    fold: str = field(repr=False, default="")  # the name case-folded: the default sort
 
 
 def _local_phone(e164: str) -> str:
@@ -72,14 +74,15 @@ def make_row(value: dict) -> Row:
     phone = value.get("phone") or ""
     name = value.get("name") or ""
     nik = value.get("nik") or ""
-    key = _SEP.join((name.casefold(), nik, " ".join(numbers).casefold(), phone, _local_phone(phone)))
+    fold = name.casefold()
+    key = _SEP.join((fold, nik, " ".join(numbers).casefold(), phone, _local_phone(phone)))
     return Row(value["id"], nik, name, main.get("pillar") or "", main.get("position") or "", value.get("kab") or "",
-               value.get("kec") or "", main.get("office") or "", status, frozenset(pillars), tuple(active), key)
+               value.get("kec") or "", main.get("office") or "", status, frozenset(pillars), tuple(active), key, fold)
 
 
 def _sort_key(column: str) -> Callable[[Row], object]:
     if column == "name":
-        return lambda r: (r.name.casefold(), r.nik)
+        return attrgetter("fold", "nik")
     if column in ("kab", "kec"):
         names = regions.kab_name if column == "kab" else regions.kec_name
         cache: dict[str, str] = {}
@@ -89,9 +92,9 @@ def _sort_key(column: str) -> Callable[[Row], object]:
             label = cache.get(code)
             if label is None:
                 label = cache[code] = names(code) if code else ""
-            return label, r.name.casefold()
+            return label, r.fold
         return by_place
-    return lambda r: (getattr(r, column), r.name.casefold())
+    return attrgetter(column, "fold")
 
 
 @dataclass(frozen=True)
