@@ -125,7 +125,11 @@ def _verify(path: Path, expected: dict[str, int], deleted: set[str], doomed: set
             value = db.get("members", rid)
             if value is None and rid in doomed:
                 continue  # its deletion was under way when the writer was killed
-            assert value is not None, f"round {round_}: confirmed member {rid} (rev {rev}) lost"
+            if value is None:
+                history = [(a.get("seq"), a.get("action"), a.get("changes", {}).get("rev"))
+                           for a in db.audit.for_record(rid)]
+                pytest.fail(f"round {round_}: confirmed member {rid} (rev {rev}) lost; audit: {history}; "
+                            f"doc: {db.doc('members', rid)}")
             assert value["rev"] >= rev, f"round {round_}: member {rid} went back from rev {rev} to {value['rev']}"
         for rid in deleted:
             assert db.get("members", rid) is None, f"round {round_}: confirmed deletion of {rid} lost"
@@ -144,10 +148,17 @@ def crash_rounds(path: Path, kills: int, seed: int) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     for round_ in range(kills):
         proc = subprocess.Popen([sys.executable, __file__, "writer", str(path), str(rng.randrange(1 << 30))],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-        time.sleep(rng.uniform(0.15, 0.9))
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT,
+                                bufsize=0)  # unbuffered: readline() must not swallow later lines
+        head = b""
+        if rng.random() < 0.2:
+            time.sleep(rng.uniform(0.0, 0.6))  # anywhere, opening the folder included
+        else:
+            head = proc.stdout.readline()  # "ready": the folder is open, the writer is writing
+            time.sleep(rng.uniform(0.0, 0.6))
         proc.send_signal(signal.SIGKILL)
         out, err = proc.communicate()
+        out = head + out
         if proc.returncode != -signal.SIGKILL:
             stats["exited"] += 1
             pytest.fail(f"round {round_}: the writer stopped by itself ({proc.returncode}): {err.decode()[-2000:]}")
@@ -172,6 +183,90 @@ def test_soak_sigkill_200(tmp_path, seed):
     stats = crash_rounds(tmp_path / "data", kills=50, seed=seed)
     print(f"soak seed {seed}: {stats}")
     assert stats["kills"] == 50
+
+
+# ---------------------------------------------------------------------- killing a restore
+
+def _members(path: Path) -> dict[str, str]:
+    from storage.db import Database
+
+    db = Database.open(path, read_only=True)
+    try:
+        return {v["id"]: v["name"] for v in db.values("members")}
+    finally:
+        db.close()
+
+
+RESTORER = """
+import sys
+from storage import backup
+print("ready", flush=True)
+backup.restore(sys.argv[1], sys.argv[2], operator="crash")
+"""
+
+
+def restore_rounds(path: Path, kills: int, seed: int) -> dict:
+    """Kill ``pilar restore`` at random moments; the folder is then the old state, the restored state,
+    or says the restore was cut short, and running the same command again always finishes it."""
+    from storage import backup as backups
+    from storage.check import run_checks
+    from storage.db import Database
+
+    rng = random.Random(seed)
+    Database.init(path, "UPT-CRASH", "UPT Crash", operator="crash", extra={"backups_keep": 1000}).close()
+    db = Database.open(path, operator="crash")
+    with db.transaction("seed") as tx:
+        for i in range(400):
+            tx.put("members", {"name": f"Lama {i}", "nik": f"35{i:014d}"})
+    good = backups.backup_now(db, "manual")
+    wanted = {v["id"]: v["name"] for v in db.values("members")}
+    db.close()
+    started = time.perf_counter()
+    backups.restore(path, good.name, operator="crash")  # how long one takes, to aim the kills
+    took = time.perf_counter() - started
+    db = Database.open(path, operator="crash")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    stats = {"kills": 0, "old": 0, "restored": 0, "interrupted": 0}
+    for round_ in range(kills):
+        with db.transaction("later") as tx:
+            for i in range(50):
+                tx.put("members", {"name": f"Baru {round_}-{i}"})
+        current = {v["id"]: v["name"] for v in db.values("members")}
+        db.close()
+        proc = subprocess.Popen([sys.executable, "-c", RESTORER, str(path), good.name], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env, cwd=ROOT, bufsize=0)
+        assert proc.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0, took * 1.3))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        stats["kills"] += 1
+        problems = run_checks(path)
+        if problems:
+            assert any(good.name in p for p in problems), problems
+            stats["interrupted"] += 1
+        elif _members(path) == wanted:
+            stats["restored"] += 1
+        else:
+            assert _members(path) == current, f"round {round_}: neither the old nor the restored state"
+            stats["old"] += 1
+        backups.restore(path, good.name, operator="crash")
+        assert run_checks(path) == [] and _members(path) == wanted, f"round {round_}"
+        db = Database.open(path, operator="crash")
+    db.close()
+    return stats
+
+
+def test_killed_restore_is_finished_by_running_it_again(tmp_path):
+    stats = restore_rounds(tmp_path / "data", kills=6, seed=5)
+    assert stats["kills"] == 6
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SOAK, reason="soak test: make soak (PILAR_SOAK=1)")
+def test_soak_killed_restore(tmp_path):
+    stats = restore_rounds(tmp_path / "data", kills=40, seed=55)
+    print(f"soak restore: {stats}")
+    assert stats["kills"] == 40
 
 
 if __name__ == "__main__":
