@@ -8,6 +8,7 @@ the UPT changes 1,000 members and sends a delta, which the province imports.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -25,10 +26,16 @@ TARGETS = {"full export": 5.0, "import into empty office": 8.0, "delta export (1
            "delta import (1,000)": 1.0}
 
 
+CPU: dict[float, float] = {}
+
+
 def timed(fn):
-    t = time.perf_counter()
+    """Run ``fn``: (result, wall seconds); the CPU seconds of this process are kept in CPU[wall]."""
+    t, c = time.perf_counter(), time.process_time()
     out = fn()
-    return out, time.perf_counter() - t
+    wall = time.perf_counter() - t
+    CPU[wall] = time.process_time() - c
+    return out, wall
 
 
 def phases(res) -> str:
@@ -100,10 +107,16 @@ def main(argv: list[str] | None = None) -> None:
     for name, what, secs, size in rows:
         target = TARGETS.get(name)
         verdict = "" if target is None or secs is None else ("ok" if secs <= target else "SLOW")
-        table.append([name, what, "" if secs is None else f"{secs:.2f} s",
+        cpu = CPU.get(secs) if secs is not None else None
+        table.append([name, what, "" if secs is None else f"{secs:.2f} s", "" if cpu is None else f"{cpu:.2f} s",
                       "" if target is None else f"<= {target:.0f} s", verdict,
                       "" if size is None else f"{size / 1024 / 1024:.2f} MB"])
-    print(tabulate(table, headers=["step", "records", "time", "target", "", "bundle"]))
+    print(tabulate(table, headers=["step", "records", "wall", "cpu", "target", "", "bundle"]))
+    try:
+        load = os.getloadavg()[0]
+        print(f"load average while running: {load:.1f} on {os.cpu_count()} CPUs (wall time grows with it)")
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":

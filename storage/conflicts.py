@@ -25,13 +25,22 @@ def when(hlc: int) -> str:
     return datetime.fromtimestamp(Hlc.millis(hlc) / 1000).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def is_open(doc: dict) -> bool:
+    """More than one standing version, not all of them deletions (deleted twice is simply deleted)."""
+    return len(doc["v"]) > 1 and not all(v["deleted"] for v in doc["v"])
+
+
+def open_conflicts(db: Database):
+    return ((c, d) for c, d in db.conflicts() if is_open(d))
+
+
 def count(db: Database) -> int:
-    return sum(1 for _ in db.conflicts())
+    return sum(1 for _ in open_conflicts(db))
 
 
 def list_conflicts(db: Database) -> list[dict]:
     rows = []
-    for collection, doc in db.conflicts():
+    for collection, doc in open_conflicts(db):
         value = Database.value_of(doc)
         rows.append({"id": doc["id"], "collection": collection, "kind": doc["kind"], "owner": doc["owner"],
                      "label": _label(value, doc["id"]), "siblings": len(doc["v"]),
@@ -44,9 +53,9 @@ def list_conflicts(db: Database) -> list[dict]:
 def find(db: Database, ident: str) -> tuple[str, dict]:
     """The conflict whose record id is ``ident`` or starts with it."""
     ident = ident.strip().lower()
-    hits = [(c, d) for c, d in db.conflicts() if d["id"].lower() == ident]
+    hits = [(c, d) for c, d in open_conflicts(db) if d["id"].lower() == ident]
     if not hits and len(ident) >= 4:
-        hits = [(c, d) for c, d in db.conflicts() if d["id"].lower().startswith(ident)]
+        hits = [(c, d) for c, d in open_conflicts(db) if d["id"].lower().startswith(ident)]
     if not hits:
         raise PilarError("sync.conflict_unknown", id=ident)
     if len(hits) > 1:

@@ -519,8 +519,8 @@ class Database:
         """The value a screen sees: the winning version's fields plus id, owner and conflict flag."""
         top = winner(doc)
         if top["deleted"]:
-            if len(doc["v"]) == 1:
-                return None
+            if len(doc["v"]) == 1 or all(v["deleted"] for v in doc["v"]):
+                return None  # deleted at two offices at once is still deleted, not a conflict to show
         value = dict(top["data"])
         value["id"] = doc["id"]
         value["owner"] = doc["owner"]

@@ -129,7 +129,7 @@ class SyncMachine(RuleBasedStateMachine):
         for db in self.dbs.values():
             for c in db.collections():
                 for rid, doc in db.raw(c).items():
-                    assert (db.get(c, rid) is None) == (len(doc["v"]) == 1 and doc["v"][0]["deleted"])
+                    assert (db.get(c, rid) is None) == all(v["deleted"] for v in doc["v"])
 
     # ------------------------------------------------------------------ the end
 

@@ -30,12 +30,13 @@ from typing import Any
 
 import orjson
 
+from storage.conflicts import is_open
 from storage.db import PROVINCE_CODE, SCHEMA_VERSION, Database, kind_of, now_iso
 from storage.errors import PilarError
 from storage.fsutil import append_durable, atomic_write, os_error
 from storage.sync import bundle as B
 from storage.sync import keys as K
-from storage.versions import doc_vv, in_conflict, merge_docs, vv_merge, winner
+from storage.versions import doc_vv, merge_docs, vv_merge, winner
 
 IMPORT_LOG = "imports.jsonl"
 EXPORT_LOG = "exports.jsonl"
@@ -276,41 +277,52 @@ def _str(x: Any, n: int = 200) -> bool:
 
 def check_doc(collection: str, doc: Any) -> str | None:
     """Why a raw document from a bundle is malformed, or None when it is well formed."""
-    if not isinstance(doc, dict):
-        return "not an object"
-    rid, kind, owner, versions = doc.get("id"), doc.get("kind"), doc.get("owner"), doc.get("v")
-    if not _str(rid, 100) or not _str(owner, 100):
-        return "id/owner"
+    return check_docs(collection, [doc])
+
+
+def check_docs(collection: str, docs: list) -> str | None:
+    """The first problem with the raw documents of one partition, or None (a tight loop: 100k docs)."""
     try:
-        if kind != kind_of(collection):
-            return f"kind {kind!r}"
+        want_kind = kind_of(collection)
     except ValueError:
         return f"collection {collection!r}"
-    if not isinstance(versions, list) or not 0 < len(versions) <= 256:
-        return "versions"
-    for v in versions:
-        if not isinstance(v, dict) or not _VERSION_KEYS <= v.keys():
-            return "version fields"
-        dot, vv = v["dot"], v["vv"]
-        if (not isinstance(dot, list) or len(dot) != 2 or not _str(dot[0], 100) or type(dot[1]) is not int
-                or dot[1] <= 0):
-            return "dot"
-        if not isinstance(vv, dict) or vv.get(dot[0]) != dot[1]:
-            return "vv"
-        for r, n in vv.items():
-            if type(n) is not int or n < 0 or not _str(r, 100):
+    members = collection == "members"
+    keys = _VERSION_KEYS
+    for doc in docs:
+        if type(doc) is not dict:
+            return "not an object"
+        rid, owner, versions = doc.get("id"), doc.get("owner"), doc.get("v")
+        if type(rid) is not str or not 0 < len(rid) <= 100 or type(owner) is not str or not 0 < len(owner) <= 100:
+            return "id/owner"
+        if doc.get("kind") != want_kind:
+            return f"kind {doc.get('kind')!r}"
+        if type(versions) is not list or not 0 < len(versions) <= 256:
+            return "versions"
+        for v in versions:
+            if type(v) is not dict or not keys <= v.keys():
+                return "version fields"
+            dot, vv = v["dot"], v["vv"]
+            if type(dot) is not list or len(dot) != 2:
+                return "dot"
+            r0, c0 = dot
+            if type(r0) is not str or not 0 < len(r0) <= 100 or type(c0) is not int or c0 <= 0:
+                return "dot"
+            if type(vv) is not dict or vv.get(r0) != c0:
                 return "vv"
-        if type(v["hlc"]) is not int or v["hlc"] < 0 or not _str(v["office"], 100):
-            return "hlc/office"
-        if not isinstance(v["operator"], str) or type(v["deleted"]) is not bool or not isinstance(v["data"], dict):
-            return "operator/deleted/data"
-        if collection == "members" and not v["deleted"]:
+            for r, n in vv.items():
+                if type(n) is not int or n < 0 or len(r) > 100:
+                    return "vv"
+            hlc, office = v["hlc"], v["office"]
+            if type(hlc) is not int or hlc < 0 or type(office) is not str or not 0 < len(office) <= 100:
+                return "hlc/office"
             data = v["data"]
-            for f in ("nik", "name"):
-                if f in data and not isinstance(data[f], str):
-                    return f"member {f}"
-            if "assignments" in data and not isinstance(data["assignments"], list):
-                return "member assignments"
+            if type(v["operator"]) is not str or type(v["deleted"]) is not bool or type(data) is not dict:
+                return "operator/deleted/data"
+            if members and not v["deleted"]:
+                if type(data.get("nik", "")) is not str or type(data.get("name", "")) is not str:
+                    return "member nik/name"
+                if type(data.get("assignments", [])) is not list:
+                    return "member assignments"
     return None
 
 
@@ -443,10 +455,9 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
         parts: dict[str, list[dict]] = {}
         for name, blob in blobs.items():
             docs = B.decode_partition(blob, own.decrypt, name)
-            for doc in docs:
-                problem = check_doc(name, doc)
-                if problem:
-                    raise B.BundleError("sync.refused_schema", "schema", detail=f"{name}: {problem}")
+            problem = check_docs(name, docs)
+            if problem:
+                raise B.BundleError("sync.refused_schema", "schema", detail=f"{name}: {problem}")
             parts[name] = docs
         declared = m.get("files") or {}
         for name, docs in parts.items():
@@ -536,7 +547,7 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
             seen[rdoc["id"]] = merged
             staged.append((name, merged))
             top = winner(merged)
-            if in_conflict(merged) and (local is None or _sibling_dots(local) != _sibling_dots(merged)):
+            if is_open(merged) and (local is None or _sibling_dots(local) != _sibling_dots(merged)):
                 value = Database.value_of(merged) or {}
                 result.new_conflicts.append({"collection": name, "id": merged["id"],
                                              "label": value.get("name") or value.get("code") or merged["id"],

@@ -30,10 +30,15 @@ def find_drives(roots: list[Path] | None = None) -> list[Path]:
         return _windows_drives()
     if sys.platform == "darwin":
         return [d for d in _children(Path("/Volumes")) if not d.is_symlink()]
-    drives = _children(Path("/media"))
-    # /media/<user>/<label> (Debian/Ubuntu) and /run/media/<user>/<label> (Fedora)
-    drives = [c for d in drives for c in (_children(d) or [d])]
-    drives += [c for d in _children(Path("/run/media")) for c in _children(d)]
+    # /media/<label>, /media/<user>/<label> (Debian/Ubuntu) and /run/media/<user>/<label> (Fedora):
+    # only mount points, never the folders on a stick.
+    drives = []
+    for d in _children(Path("/media")):
+        if os.path.ismount(d):
+            drives.append(d)
+        else:
+            drives += [c for c in _children(d) if os.path.ismount(c)]
+    drives += [c for d in _children(Path("/run/media")) for c in _children(d) if os.path.ismount(c)]
     return drives
 
 

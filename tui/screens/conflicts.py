@@ -25,13 +25,13 @@ class ConflictTracker:
     def __init__(self, app) -> None:
         self.app = app
         self.db = app.db
-        self.open = {(c, d["id"]) for c, d in self.db.conflicts()}
+        self.open = {(c, d["id"]) for c, d in C.open_conflicts(self.db)}
         self.db.listeners.append(self._changed)
 
     def _changed(self, collection: str, ids: set[str]) -> None:
         for rid in ids:
             doc = self.db.doc(collection, rid)
-            if doc is not None and len(doc["v"]) > 1:
+            if doc is not None and C.is_open(doc):
                 self.open.add((collection, rid))
             else:
                 self.open.discard((collection, rid))
