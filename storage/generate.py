@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import random
 import sys
 import time
@@ -438,15 +439,12 @@ def build_office(path: str | Path, n: int, seed: int = 1, office: str = PROVINCE
         with db.transaction("sample.generate") as tx:
             for value in offices():
                 tx.put("offices", value, owner=PROVINCE_CODE)
-        pending = 0
-        tx = db.transaction("sample.generate")
-        for member in synthetic_members(n, seed, office):
-            tx.put("members", member, owner=owner_of(member))
-            pending += 1
-            if pending >= batch:
-                tx.__exit__(None, None, None)
-                tx, pending = db.transaction("sample.generate"), 0
-        tx.__exit__(None, None, None)
+        # A few big transactions rather than one: each is one journal line held in memory.
+        members = synthetic_members(n, seed, office)
+        while chunk := list(itertools.islice(members, batch)):
+            with db.transaction("sample.generate") as tx:
+                for member in chunk:
+                    tx.put("members", member, owner=owner_of(member))
     finally:
         db.close()
     return db.path
