@@ -304,14 +304,23 @@ while True:
 
 
 def test_killed_writer_never_leaves_an_unreadable_file_nor_loses_a_confirmed_write(tmp_path):
+    _kill_writer_repeatedly(tmp_path, kills=20, seed=20240404)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.environ.get("PILAR_SOAK") != "1", reason="soak test: make soak (PILAR_SOAK=1)")
+def test_killed_writer_soak(tmp_path):
+    _kill_writer_repeatedly(tmp_path, kills=200, seed=int(time.time()))
+
+
+def _kill_writer_repeatedly(tmp_path: Path, kills: int, seed: int) -> None:
     path = tmp_path / "data"
     Database.init(path, "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True).close()
-    rng = random.Random(20240404)
+    rng = random.Random(seed)
     confirmed: dict[str, int] = {}
     last_seq = 0
-    kills = 20
     for round_ in range(kills):
-        proc = _python(WRITER, str(path), str(round_))
+        proc = _python(WRITER, str(path), str(seed + round_))
         assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
         time.sleep(rng.uniform(0.02, 0.25))
         os.kill(proc.pid, signal.SIGKILL)
@@ -334,7 +343,7 @@ def test_killed_writer_never_leaves_an_unreadable_file_nor_loses_a_confirmed_wri
         assert db.seq >= last_seq
         for rid, rev in confirmed.items():
             value = db.get("members", rid)
-            assert value is not None and value["rev"] >= rev, (round_, rid, rev)
+            assert value is not None and value["rev"] >= rev, (seed, round_, rid, rev)
         assert not db.audit.verify()
     assert len(confirmed) > kills, "the writer hardly confirmed a write"
     db = Database.open(path)
