@@ -69,6 +69,9 @@ def _flatten(data: dict, prefix: str = "") -> dict[str, object]:
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             out.update(_flatten(value, name + "."))
+        elif isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
+            for i, item in enumerate(value, 1):  # assignments: one row per sub-field, numbered from 1
+                out.update(_flatten(item, f"{name}[{i}]."))
         else:
             out[name] = value
     return out
