@@ -18,7 +18,7 @@ from storage.errors import PilarError
 from storage.fsutil import atomic_write
 from storage.i18n import t
 from storage.model import pillar_label, position_label
-from storage.payouts import Quarter, items, signers
+from storage.payouts import Quarter, items, members_by_id, signers
 
 FORMATS = ("text", "html", "csv", "xlsx", "bank")
 DOCS = ("nominatif", "receipts", "bank")
@@ -69,10 +69,8 @@ def nominatif_groups(db: Database, quarter: Quarter | str, draft: bool = False, 
     and the number of items left out for conflicts. A row: no, name, NIK, pillar/position, area,
     account, gross, tax, net (ints)."""
     chosen, left_out = printable(db, quarter, draft)
-    members = {}
-    for v in chosen:
-        if v["member_id"] not in members:
-            members[v["member_id"]] = db.get("members", v["member_id"]) or {}
+    everyone = members_by_id(db)
+    members = {v["member_id"]: everyone.get(v["member_id"], {}) for v in chosen}
     chosen.sort(key=lambda v: (v.get("kab", ""), members[v["member_id"]].get("name", "").casefold(), v["pillar"]))
     groups: list[dict] = []
     grand = [0, 0, 0, 0]
@@ -216,8 +214,9 @@ def receipt_data(db: Database, quarter: Quarter | str, draft: bool = False,
         if wanted is None or v["member_id"] in wanted:
             by_member.setdefault(v["member_id"], []).append(v)
     out = []
+    everyone = members_by_id(db)
     for member_id, its in by_member.items():
-        member = db.get("members", member_id) or {}
+        member = everyone.get(member_id, {})
         net = sum(v["net"] for v in its)
         out.append({"member_id": member_id, "name": member.get("name", ""), "nik": member.get("nik", ""),
                     "kab": its[0].get("kab", ""), "items": sorted(its, key=lambda v: v["pillar"]),

@@ -330,9 +330,8 @@ def _new_item(member: dict, a: dict, rate: dict, quarter: Quarter, rev: int, cas
     return {
         "id": item_id(member["id"], a["pillar"], quarter.year, quarter.q, rev),
         "member_id": member["id"], "pillar": a["pillar"], "position": a.get("position", ""),
-        "assignment_id": a.get("id", ""), "kab": a.get("area_kab") or member.get("kab", ""),
-        "kec": a.get("area_kec") or member.get("kec", ""), "office": a.get("office", ""),
-        "year": quarter.year, "quarter": quarter.code, "kind": ITEM_KIND, "rev": rev,
+        "kab": a.get("area_kab") or member.get("kab", ""), "kec": a.get("area_kec") or member.get("kec", ""),
+        "office": a.get("office", ""), "quarter": quarter.code, "rev": rev,
         "rate_id": rate["id"], "rate_kind": rate.get("kind", "OPERASIONAL"), "funding": rate["funding"],
         "gross": rate["amount"], "tax": rate.get("tax", 0), "net": rate["amount"] - rate.get("tax", 0),
         "bank": {"name": bank.get("name", ""), "account": bank.get("account", ""), "holder": bank.get("holder", "")},
@@ -340,7 +339,7 @@ def _new_item(member: dict, a: dict, rate: dict, quarter: Quarter, rev: int, cas
     }
 
 
-_DRAFT_FIELDS = ("position", "assignment_id", "kab", "kec", "office", "rate_id", "rate_kind", "funding", "gross",
+_DRAFT_FIELDS = ("position", "kab", "kec", "office", "rate_id", "rate_kind", "funding", "gross",
                  "tax", "net", "bank", "method")
 
 
@@ -433,14 +432,12 @@ def save_run(db: Database, plan: RunPlan) -> list[dict]:
     quarter = plan.quarter
     collection = quarter.collection
     created = []
-    at = now_iso()
     with bulk(), db.transaction("payout.run") as tx:
         for item in plan.new:
-            if db.get(collection, item["id"]) is not None:
+            if db.doc(collection, item["id"]) is not None:
                 continue  # someone saved it since the preview
-            value = dict(item, created_at=at, created_by=db.operator)
-            tx.put(collection, value, owner=PROVINCE_CODE)
-            created.append(value)
+            tx.put(collection, item, owner=PROVINCE_CODE)  # who and when: in the version and the audit log
+            created.append(item)
         for item in plan.updated:
             current = db.get(collection, item["id"])
             if current is not None and current.get("status") == "draft":
@@ -489,15 +486,25 @@ def _touch_run(tx, db: Database, quarter: Quarter, approval: dict | None = None)
     rid = run_id(quarter)
     current = tx.get("runs", rid) or {"id": rid, "quarter": quarter.code, "year": quarter.year,
                                        "created_at": now_iso(), "created_by": db.operator, "approvals": []}
-    staged = {v["id"]: v for (c, _r), doc in tx.docs.items() if c == quarter.collection
-              for v in [db.value_of(doc)] if v is not None}
-    deleted = {r for (c, r), doc in tx.docs.items() if c == quarter.collection and db.value_of(doc) is None}
-    merged = {v["id"]: v for v in items(db, quarter) if v["id"] not in deleted}
-    merged.update({k: v for k, v in staged.items() if v.get("quarter") == quarter.code})
+    # Status and totals from the stored items overlaid with this transaction's staged versions.
+    state = {v["id"]: (v.get("status"), v["gross"], v["tax"], v["net"]) for v in items(db, quarter)}
+    for (collection, rid), doc in tx.docs.items():
+        if collection != quarter.collection:
+            continue
+        d = db.value_of(doc)
+        if d is None:
+            state.pop(rid, None)
+        elif d.get("quarter") == quarter.code:
+            state[rid] = (d.get("status"), d["gross"], d["tax"], d["net"])
     value = {k: v for k, v in current.items() if not k.startswith("_")}
-    value["status"] = run_status(merged.values())
-    live = [v for v in merged.values() if v.get("status") in LIVE]
-    t = totals_of(live).grand
+    value["status"] = run_status({"status": s[0]} for s in state.values())
+    t = [0, 0, 0, 0]
+    for status, gross, tax, net in state.values():
+        if status in LIVE:
+            t[0] += 1
+            t[1] += gross
+            t[2] += tax
+            t[3] += net
     value.update(count=t[0], gross=t[1], tax=t[2], net=t[3])
     if approval:
         value["approvals"] = list(value.get("approvals", [])) + [approval]
@@ -656,8 +663,7 @@ def void(db: Database, rid: str, reason: str, reissue: bool = False) -> dict:
                                 voided_at=now_iso(), **({"replaced_by": replacement["id"]} if replacement else {})),
                owner=PROVINCE_CODE)
         if replacement:
-            tx.put(collection, dict(replacement, replaces=rid, created_at=now_iso(), created_by=db.operator),
-                   owner=PROVINCE_CODE)
+            tx.put(collection, dict(replacement, replaces=rid), owner=PROVINCE_CODE)
         _touch_run(tx, db, quarter)
         tx.note("payout.void", "payout", rid, note=f"{item['quarter']} {item['pillar']}: void net {item['net']}: {reason}",
                 changes={"net": item["net"]})
@@ -676,8 +682,7 @@ def reissue(db: Database, rid: str) -> dict:
     quarter = Quarter.parse(item["quarter"])
     replacement = _replacement(db, item, quarter)
     with db.transaction("payout.reissue") as tx:
-        tx.put(collection, dict(replacement, replaces=rid, created_at=now_iso(), created_by=db.operator),
-               owner=PROVINCE_CODE)
+        tx.put(collection, dict(replacement, replaces=rid), owner=PROVINCE_CODE)
         tx.put(collection, dict(_plain(item), replaced_by=replacement["id"]), owner=PROVINCE_CODE)
         _touch_run(tx, db, quarter)
     return db.get(collection, replacement["id"])
@@ -699,6 +704,11 @@ def _replacement(db: Database, item: dict, quarter: Quarter) -> dict:
         raise PilarError("payout.no_rate_for", pillar=item["pillar"], quarter=quarter.code)
     rev = max(v.get("rev", 0) for v in siblings) + 1
     return _new_item(member, a, rate, quarter, rev, not _has_account(member.get("bank")))
+
+
+def members_by_id(db: Database) -> dict[str, dict]:
+    """Every live member value by id, without copies (read-only): for documents over thousands of items."""
+    return {m["id"]: m for m in db.values("members")}
 
 
 def find_item(db: Database, rid: str) -> tuple[dict | None, str]:
@@ -732,17 +742,16 @@ def outstanding(db: Database, today: dt.date | None = None) -> list[dict]:
     """Items due and not paid (draft or approved), oldest quarter first; ``arrears`` when the quarter is over."""
     today = (today or dt.date.today()).isoformat()
     rows = []
-    names = {}
+    members = members_by_id(db)
     for collection in db.collections():
         if not collection.startswith("payouts_"):
             continue
         for v in db.values(collection):
             if v.get("status") not in ("draft", "approved"):
                 continue
-            if v["member_id"] not in names:
-                names[v["member_id"]] = (db.get("members", v["member_id"]) or {}).get("name", "")
             last = Quarter.parse(v["quarter"]).bounds[1]
-            rows.append({"id": v["id"], "member_id": v["member_id"], "name": names[v["member_id"]],
+            rows.append({"id": v["id"], "member_id": v["member_id"],
+                         "name": members.get(v["member_id"], {}).get("name", ""),
                          "quarter": v["quarter"], "pillar": v["pillar"], "status": v["status"], "net": v["net"],
                          "arrears": last < today})
     rows.sort(key=lambda r: (r["quarter"], r["name"], r["pillar"]))

@@ -194,7 +194,8 @@ class PayoutsScreen(Screen):
         table.clear()
         for row in plan.excluded[:ITEM_ROWS]:
             table.add_row(row["name"], pillar_label(row["pillar"]), t(f"payout.reason.{row['reason']}"))
-        names = {m: (self.db.get("members", m) or {}).get("name", "") for m in list(plan.review)[:ITEM_ROWS]}
+        everyone = P.members_by_id(self.db)
+        names = {m: everyone.get(m, {}).get("name", "") for m in list(plan.review)[:ITEM_ROWS]}
         for member_id, pillars in list(plan.review.items())[:ITEM_ROWS]:
             table.add_row(names[member_id], ", ".join(pillar_label(p) for p in pillars), t("payout.cli.review", count=1))
 
@@ -203,10 +204,9 @@ class PayoutsScreen(Screen):
         table.clear()
         order = {"draft": 0, "approved": 1, "paid": 2, "void": 3}
         rows = sorted(P.items(self.db, self.quarter), key=lambda v: (order.get(v["status"], 9), v.get("kab", "")))
-        names: dict[str, str] = {}
+        everyone = P.members_by_id(self.db)
+        names = {v["member_id"]: everyone.get(v["member_id"], {}).get("name", "") for v in rows[:ITEM_ROWS]}
         for v in rows[:ITEM_ROWS]:
-            if v["member_id"] not in names:
-                names[v["member_id"]] = (self.db.get("members", v["member_id"]) or {}).get("name", "")
             note = v.get("transfer_ref") or v.get("void_reason") or (t("payout.reason.conflict") if v.get("_conflict")
                                                                      else "")
             method = t(f"payout.method.{v['method']}") if v.get("method") in P.METHODS else ""
