@@ -1,0 +1,80 @@
+"""Backups, restore and checks on offices of 1,500, 20,000 and 100,000 members.
+
+For each size: ``backup_now`` (copy + fsync + re-read + full file check of the copy + rename),
+``list_backups`` (re-hashes every file of every backup: what ``pilar restore --list`` does),
+``newest_good_backup``, ``restore`` (backup of the current state first, swap, new replica id, reopen),
+``run_checks`` (``pilar check``) and the cost of ``maybe_daily`` when today's backup exists (paid at
+every open). ``python benchmarks/run.py reliability``; ``PILAR_BENCH_DIR`` keeps the generated folders.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tabulate import tabulate  # noqa: E402
+
+SIZES = (1_500, 20_000, 100_000)
+
+
+def _base() -> Path:
+    return Path(os.environ.get("PILAR_BENCH_DIR") or Path(tempfile.gettempdir()) / "pilar-bench-reliability")
+
+
+def folder(n: int) -> Path:
+    from storage.db import Database
+    from storage.generate import build_office
+
+    path = _base() / f"m{n}"
+    if not Database.exists(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        build_office(path, n, seed=7, office="UPT-PSTW-JEMBER" if n < 100_000 else "JATIM")
+    return path
+
+
+def timed(func):
+    started = time.perf_counter()
+    result = func()
+    return time.perf_counter() - started, result
+
+
+def measure(n: int) -> list:
+    from storage import backup as backups
+    from storage.check import run_checks
+    from storage.db import Database
+
+    src = folder(n)
+    work = _base() / f"work{n}"
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(src, work, ignore=shutil.ignore_patterns("backups"))
+    size = sum(p.stat().st_size for p in (work / "db").glob("*") if p.is_file())
+    db = Database.open(work, operator="Bench")
+    t_backup, b = timed(lambda: backups.backup_now(db, "bench"))
+    t_daily, skipped = timed(lambda: backups.maybe_daily(db))
+    assert skipped is None
+    db.close()
+    t_list, listed = timed(lambda: backups.list_backups(work))
+    assert listed and listed[0].good
+    t_newest, _ = timed(lambda: backups.newest_good_backup(work))
+    t_check, problems = timed(lambda: run_checks(work))
+    assert problems == [], problems
+    t_restore, _ = timed(lambda: backups.restore(work, b.name, operator="Bench"))
+    shutil.rmtree(work, ignore_errors=True)
+    return [f"{n:,}", f"{size / 1024 / 1024:.1f} MB", f"{t_backup:.2f}", f"{t_daily * 1000:.1f} ms",
+            f"{t_list:.2f}", f"{t_newest:.2f}", f"{t_check:.2f}", f"{t_restore:.2f}"]
+
+
+def main() -> None:
+    rows = [measure(n) for n in SIZES]
+    print(tabulate(rows, headers=["members", "db size", "backup s", "daily (exists)", "list s", "newest good s",
+                                  "check s", "restore s"], tablefmt="simple"))
+
+
+if __name__ == "__main__":
+    main()
