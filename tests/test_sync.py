@@ -476,3 +476,42 @@ def test_cli_end_to_end_three_offices(tmp_path, capsys):
     bad.write_bytes(bytes(raw))
     code_, out = run(capsys, "--data", d[A], "import", str(bad))
     assert code_ == 1 and "ditolak" in out and "tidak berubah" in out
+
+
+def test_revocation_reaches_upts_through_the_signed_list(net):
+    dbs, tmp = net
+    E.revoke_office(dbs[J], Bc)
+    assert K.TrustStore.load(dbs[A].path).offices.get(Bc, {}).get("status") != K.REVOKED
+    E.import_bundle(dbs[A], send(dbs, J, A, tmp))
+    assert K.TrustStore.load(dbs[A].path).offices[Bc]["status"] == K.REVOKED
+    with pytest.raises(PilarError) as err:
+        E.export_bundle(dbs[J], Bc, tmp / "usb")
+    assert err.value.key == "sync.export_revoked"
+    # a list not signed by the pinned province key is ignored
+    store = K.TrustStore.load(dbs[A].path)
+    forged = store.signed_list()
+    forged["list"] = dict(forged["list"], version=forged["list"]["version"] + 5)
+    assert not store.accept_list(forged)
+
+
+def test_office_without_keys_refuses_and_changes_nothing(net, tmp_path):
+    dbs, tmp = net
+    path = send(dbs, J, A, tmp)
+    bare = Database.init(tmp_path / "bare", A, "no keys")
+    bare.close()
+    before = folder_hashes(bare.path)
+    db = Database.open(bare.path)
+    try:
+        with pytest.raises(B.BundleError):
+            E.import_bundle(db, path)
+    finally:
+        db.close()
+    assert folder_hashes(bare.path) == before and not (bare.path / "keys").exists()
+
+
+def test_unknown_fields_survive_a_round_trip(net):
+    dbs, tmp = net
+    rid = put(dbs[A], "members", member(future_field={"x": [1, 2]}), owner=A)
+    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    assert dbs[J].get("members", rid)["future_field"] == {"x": [1, 2]}
+    assert dbs[J].doc("members", rid) == dbs[A].doc("members", rid)

@@ -451,7 +451,9 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
         if not isinstance(m.get("vv"), dict) or not _str(m.get("bundle_id"), 64) or type(m.get("hlc")) is not int:
             raise B.BundleError("sync.refused_damaged", "damaged")
         blobs = raw.check_hashes()
-        own = K.own_keys(db)
+        own = K.load_own(db.path)  # never made here: a refused import changes nothing
+        if own is None:
+            raise B.BundleError("sync.no_keys", "no_keys")
         parts: dict[str, list[dict]] = {}
         for name, blob in blobs.items():
             docs = B.decode_partition(blob, own.decrypt, name)
