@@ -559,7 +559,7 @@ def damaged_hint(path: Path | str) -> str:
         b = None
     if b is None:
         return t("backup.hint_none", path=str(backups_dir(Path(path))))
-    return t("backup.hint", name=b.name, created=b.created, reason=b.reason)
+    return t("backup.hint", name=b.name, created=b.created[:16].replace("T", " "), reason=b.reason)
 
 
 __all__ = [

@@ -39,6 +39,7 @@ def writer(path: str, seed: int) -> None:
 
     dbm.JOURNAL_COMPACT_BYTES = 48 * 1024
     rng = random.Random(seed)
+    _say("@ open")
     db = Database.open(path, operator="crash")
     rev = max((v.get("rev", 0) for v in db.values("members")), default=0)
     _say("ready")
@@ -46,6 +47,7 @@ def writer(path: str, seed: int) -> None:
         op = rng.random()
         ids = list(db._vals.get("members", {}))
         if op < 0.5 or not ids:
+            _say("@ edit")
             rev += 1
             rid = rng.choice(ids) if ids and rng.random() < 0.6 else None
             value = db.get("members", rid) if rid else {"nik": f"35{rev:014d}"}
@@ -55,7 +57,9 @@ def writer(path: str, seed: int) -> None:
             _say(f"P {rid} {rev}")
         elif op < 0.72:
             if rng.random() < 0.4:
+                _say("@ backup")
                 backup_now(db, "import")
+            _say("@ import")
             rev += 1
             done = []
             with db.transaction("crash.import") as tx:
@@ -71,13 +75,16 @@ def writer(path: str, seed: int) -> None:
             _say("\n".join(f"P {rid} {rev}" for rid in done))
         elif op < 0.82:
             rid = rng.choice(ids)
+            _say("@ delete")
             _say(f"X {rid} 0")  # intent: a deletion may commit without being confirmed
             with db.transaction("crash.delete") as tx:
                 tx.delete("members", rid)
             _say(f"D {rid} 0")
         elif op < 0.92:
+            _say("@ compact")
             db.compact()
         else:
+            _say("@ reopen")
             db.close()
             db = Database.open(path, operator="crash")
 
@@ -90,14 +97,19 @@ def _init(path: Path) -> None:
     Database.init(path, "UPT-CRASH", "UPT Crash", operator="crash", extra={"backups_keep": 3}).close()
 
 
-def _confirmed(out: bytes, expected: dict[str, int], deleted: set[str], doomed: set[str]) -> int:
+def _confirmed(out: bytes, expected: dict[str, int], deleted: set[str], doomed: set[str],
+               during: dict[str, int]) -> int:
     n = 0
+    last = "start"
     text = out.decode()
     lines = text.split("\n")
     if not text.endswith("\n"):
         lines = lines[:-1]  # a line cut by the kill was never confirmed
     for line in lines:
         parts = line.split()
+        if len(parts) == 2 and parts[0] == "@":
+            last = parts[1]
+            continue
         if len(parts) != 3:
             continue
         kind, rid, rev = parts[0], parts[1], int(parts[2])
@@ -110,6 +122,7 @@ def _confirmed(out: bytes, expected: dict[str, int], deleted: set[str], doomed: 
         elif kind == "D":
             deleted.add(rid)
             expected.pop(rid, None)
+    during[last] = during.get(last, 0) + 1  # what the writer was doing when it was killed
     return n
 
 
@@ -144,7 +157,7 @@ def crash_rounds(path: Path, kills: int, seed: int) -> dict:
     expected: dict[str, int] = {}
     deleted: set[str] = set()
     doomed: set[str] = set()
-    stats = {"kills": 0, "confirmed": 0, "exited": 0}
+    stats = {"kills": 0, "confirmed": 0, "exited": 0, "during": {}}
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     for round_ in range(kills):
         proc = subprocess.Popen([sys.executable, __file__, "writer", str(path), str(rng.randrange(1 << 30))],
@@ -163,7 +176,7 @@ def crash_rounds(path: Path, kills: int, seed: int) -> dict:
             stats["exited"] += 1
             pytest.fail(f"round {round_}: the writer stopped by itself ({proc.returncode}): {err.decode()[-2000:]}")
         stats["kills"] += 1
-        stats["confirmed"] += _confirmed(out, expected, deleted, doomed)
+        stats["confirmed"] += _confirmed(out, expected, deleted, doomed, stats["during"])
         _verify(path, expected, deleted, doomed, round_)
     stats["members"] = len(expected)
     return stats
