@@ -219,7 +219,9 @@ def main() -> None:
     shutil.copytree(path, copy, ignore=shutil.ignore_patterns(".lock", "lock.json"))
     xlsx = import_file(path, IMPORT_ROWS)
     ours = asyncio.run(bench_app(copy, xlsx))
+    print("PilarApp:", {k: round(v, 4) for k, v in ours.items()}, flush=True)
     plain = asyncio.run(bench_datatable(path, limit))
+    print("DataTable:", {k: round(v, 4) for k, v in plain.items()}, flush=True)
     shutil.rmtree(work, ignore_errors=True)
     ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
     sec = lambda s: f"{s:.2f} s"  # noqa: E731

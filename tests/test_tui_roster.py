@@ -360,3 +360,19 @@ async def test_command_palette_opens_sections_in_the_users_language(data):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.current_mode == "events")
+
+
+@run_async
+async def test_big_roster_paints_a_first_page_then_loads_in_a_thread(data, monkeypatch):
+    import tui.screens.roster as roster_screen
+
+    monkeypatch.setattr(roster_screen, "BACKGROUND_LOAD", 10)
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.ready)
+        assert app._roster is not None and len(table(app).rows) == 36
+        names = [r.name for r in table(app).rows]
+        assert names == sorted(names, key=str.casefold)
+        await pilot.press("slash", *"wahyu")
+        assert [r.name for r in table(app).rows] == ["Wahyu Hidayat"]

@@ -115,6 +115,11 @@ class PilarApp(App[int]):
         if theme in THEMES:
             self.theme = theme
 
+    def adopt_roster(self, roster) -> None:
+        """Take a roster built in a worker thread (see RosterScreen)."""
+        self._roster = roster
+        gc.freeze()
+
     @property
     def roster(self):
         """The roster service (members in memory), built on first use and shared by every screen."""

@@ -20,6 +20,7 @@ MESSAGES = {
     "roster.filter.all_kab": {"id": "Semua kab/kota", "en": "All kab/kota"},
     "roster.filter.all_status": {"id": "Semua status", "en": "All statuses"},
     "roster.count": {"id": "{shown} dari {total} anggota", "en": "{shown} of {total} members"},
+    "roster.loading": {"id": "Memuat {total} anggota…", "en": "Loading {total} members…"},
     "roster.count.sorted": {"id": "urut: {column}{order}", "en": "sorted by: {column}{order}"},
     "roster.count.desc": {"id": " (terbalik)", "en": " (reversed)"},
     "roster.empty": {"id": "Tidak ada anggota yang cocok. Tekan Esc untuk menghapus saringan.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import threading
 from pathlib import Path
 
@@ -18,11 +19,13 @@ from storage import fmt, regions
 from storage.errors import PilarError
 from storage.i18n import get_lang, t
 from storage.model import PILLARS, STATUSES, pillar_label, position_label, status_label
-from storage.roster import COLUMNS, Query, Roster, Row, detail_text
+from storage.roster import COLUMNS, Query, Roster, Row, detail_text, make_row
 from tui.screens.common import ConfirmDialog, ErrorDialog, Field, PromptDialog
 from tui.widgets.keys import localize_bindings
 from tui.widgets.member_table import Column, MemberTable
 
+# Above this many members the roster is built in a thread after the first page is painted.
+BACKGROUND_LOAD = 20_000
 # Column widths for the table; 0 = the flexible one; ``drop`` = dropped first when narrow.
 _LAYOUT = {"nik": (16, 0), "name": (0, 0), "pillar": (9, 0), "position": (12, 3), "kab": (15, 0),
            "kec": (13, 2), "office": (15, 4), "status": (11, 1)}
@@ -73,6 +76,7 @@ class RosterScreen(Screen):
         super().__init__(*args, **kwargs)
         localize_bindings(self)
         self.query_state = Query()
+        self.ready = False
         self.reveal = False
         self._labels: dict[tuple[str, str], str] = {}
 
@@ -99,12 +103,52 @@ class RosterScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(MemberTable).focus()
+        if self.app._roster is None and self.app.db.count("members") > BACKGROUND_LOAD:
+            self._first_page()
+            self.load_roster()
+        else:
+            self._roster_ready()
+
+    def _first_page(self) -> None:
+        """The first screenful in name order straight from the data, while the full roster is built."""
+        table = self.query_one(MemberTable)
+        height = max(self.app.size.height, 24)
+        first = heapq.nsmallest(height, self.app.db.values("members"),
+                                key=lambda v: ((v.get("name") or "").casefold(), v.get("nik") or ""))
+        table.sort_column, table.sort_reverse = "name", False
+        table.set_rows([make_row(v) for v in first])
+        self.query_one("#roster-empty").display = False
+        self.query_one("#roster-count", Static).update(
+            t("roster.loading", total=count_text(self.app.db.count("members"))))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="roster-load")
+    def load_roster(self) -> None:
+        roster = Roster(self.app.db)
+        roster.sorted_rows("name")
+        self.app.call_from_thread(self._loaded, roster)
+
+    def _loaded(self, roster: Roster) -> None:
+        if self.app._roster is None:
+            self.app.adopt_roster(roster)
+        else:
+            roster.close()
+        self._roster_ready()
+
+    def _roster_ready(self) -> None:
+        self.ready = True
         self.roster.listeners.append(self._roster_changed)
         self.refresh_rows()
-        self.query_one(MemberTable).focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Nothing but moving about until the roster is loaded."""
+        if not self.ready and action not in ("focus_search", "clear"):
+            return False
+        return True
 
     def on_unmount(self) -> None:
-        if self._roster_changed in self.roster.listeners:
+        if self.ready and self._roster_changed in self.roster.listeners:
             self.roster.listeners.remove(self._roster_changed)
 
     # ------------------------------------------------------------------ rows
@@ -134,6 +178,8 @@ class RosterScreen(Screen):
 
     def refresh_rows(self, keep: str | None = None) -> None:
         """Apply the current query to the roster and show the result."""
+        if not self.ready:
+            return
         table = self.query_one(MemberTable)
         rows = self.roster.search(self.query_state)
         table.sort_column, table.sort_reverse = self.query_state.sort, self.query_state.reverse
