@@ -652,6 +652,10 @@ def commit(roster: Roster, plan: ImportPlan, progress: Progress | None = None) -
     if progress:
         progress(0, len(rows), t("roster.import.writing", count=len(rows)))
     counts = plan.counts
+    # Every import is preceded by a backup (issue 7): one `pilar restore` undoes it.
+    from storage.backup import backup_now
+
+    backup_now(roster.db, "before-roster-import")
     with roster.db.transaction("roster.import") as tx:
         for n, row in enumerate(rows, 1):
             tx.put("members", row.value, owner=roster.db.code)

@@ -100,6 +100,10 @@ def import_and_check(db: Database, path: Path) -> tuple[dict[int, object], dict]
         commit(roster, plan)
         journal_after, names_after = snapshot(db)
         assert journal_after == journal_before + 1  # one transaction
+        from storage.backup import list_backups
+
+        taken = [b for b in list_backups(db.path) if b.reason == "before-roster-import"]
+        assert taken and taken[0].good  # a backup of the state before the import
         assert len(names_after) == len(names_before) + sum(1 for r in accepted if r.fate == "add")
         stored_niks = {v.get("nik") for v in db.values("members")}
         for r in plan.rows:
@@ -260,6 +264,25 @@ def test_xlsx_real_formula_cells_are_not_run(db, tmp_path):
     assert fates[2].fate == "add"
     assert fates[3].fate == "refuse"  # its name is empty: we read values, never formulas
     assert not any("CONCATENATE" in v["name"] for v in db.values("members"))
+
+
+def test_backup_before_roster_import_undoes_it(db, tmp_path):
+    from storage.backup import list_backups, restore
+
+    before = snapshot(db)[1]
+    path = csv_file(tmp_path / "a.csv", [row(i, f"Anggota Impor {i}") for i in range(1, 6)])
+    import_and_check(db, path)
+    assert len(snapshot(db)[1]) == len(before) + 5
+    [b] = [b for b in list_backups(db.path) if b.reason == "before-roster-import"]
+    data = db.path
+    db.close()
+    restore(data, b.name)
+    db._acquire_lock()  # (the fixture closes it again)
+    reopened = Database.open(data, read_only=True)
+    try:
+        assert {v["id"]: v["name"] for v in reopened.values("members")} == before
+    finally:
+        reopened.close()
 
 
 def test_all_rows_refused_writes_nothing(db, tmp_path):
