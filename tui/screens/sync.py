@@ -104,6 +104,12 @@ class SyncScreen(Screen):
         self.query_one("#history", DataTable).add_columns(*t("ui.sync.history_columns").split("|"))
         self.action_refresh()
         self.query_one("#bundles", DataTable).focus()
+        self.set_interval(3, self._poll_drives)
+
+    def _poll_drives(self) -> None:
+        """A stick plugged in or pulled out shows up by itself."""
+        if self.app.screen is self and usb.find_drives() != self.drives:
+            self.action_refresh()
 
     def on_screen_resume(self) -> None:
         self.action_refresh()
