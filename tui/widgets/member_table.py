@@ -80,6 +80,7 @@ class MemberTable(ScrollView, can_focus=True):
         self.sort_column = ""
         self.sort_reverse = False
         self._line_cache: LRUCache[tuple, Strip] = LRUCache(512)
+        self._layouts: dict[int, list[tuple[int, int]]] = {}
         self._generation = 0
 
     # ------------------------------------------------------------------ data
@@ -162,9 +163,19 @@ class MemberTable(ScrollView, can_focus=True):
             self._line_cache[key] = strip
         return strip
 
+    def _layout(self, width: int) -> list[tuple[int, int]]:
+        """(column index, width) of the visible columns, cached per table width."""
+        cached = self._layouts.get(width)
+        if cached is None:
+            cached = self._layouts[width] = [(self.columns.index(c), w) for c, w in self.visible_columns(width)]
+        return cached
+
     def _join(self, texts: Sequence[str], width: int) -> str:
-        layout = self.visible_columns(width)
-        parts = [set_cell_size(texts[self.columns.index(c)], w) for c, w in layout]
+        parts = []
+        for index, w in self._layout(width):
+            text = texts[index]
+            # plain ASCII (nearly every cell) is padded or cut by slicing; wide characters go through rich
+            parts.append(text[:w].ljust(w) if text.isascii() else set_cell_size(text, w))
         line = " ".join(parts)
         return set_cell_size(line, width) if cell_len(line) != width else line
 
