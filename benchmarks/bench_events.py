@@ -145,6 +145,21 @@ def app_times(path: Path, eid: str, targets, cpu: list[float]) -> list[float]:
     return asyncio.run(_app_times(path, eid, targets, cpu))
 
 
+def name_search_times(path: Path, eid: str, targets) -> tuple[float, float]:
+    """(first search ms, median of later searches ms) for part of a name, storage only."""
+    from storage import events as ev
+    from storage.db import Database
+
+    db = Database.open(path, read_only=True)
+    queries = [name.split()[0] for _mid, _nik, name in targets[:20]] + ["zzzz"]
+    times = []
+    for q in queries:
+        t0 = time.perf_counter()
+        ev.find(db, eid, q)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times[0], statistics.median(times[1:])
+
+
 def _present(path: Path, eid: str) -> int:
     from storage import events as ev
     from storage.db import Database
@@ -159,9 +174,11 @@ def _stats(times: list[float]) -> tuple[str, str, str]:
 
 
 def main() -> None:
-    rows = []
+    rows, names = [], []
     for label, (path, eid) in (("sample event", sample_folder()), ("large event", large_folder())):
         targets = _targets(path, eid)
+        first, later = name_search_times(path, eid, targets)
+        names.append([label, f"{first:.1f}", f"{later:.1f}"])
         run = _fresh_copy(path, label.replace(" ", "-"))
         storage_ms = storage_times(run, eid, targets[:SCANS])
         cpu_ms: list[float] = []
@@ -177,7 +194,9 @@ def main() -> None:
                                   "app Enter→card median ms", "p95", "max", "app CPU median ms",
                                   f"max ≤ {BUDGET_MS:.0f} ms"],
                    tablefmt="github"))
-    print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"load average while running: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs\n")
+    print(tabulate(names, headers=["event", "name search: first ms", "later searches median ms"],
+                   tablefmt="github"))
     print(f"\n{SCANS} check-ins per column, each one transaction (journal append + fsync) on "
           f"{_base()} ; scans on disk verified after each run.")
 

@@ -376,3 +376,10 @@ def test_event_held_at_a_upt_belongs_to_it(tmp_path):
     assert {db.doc("invitations", i["id"])["owner"] for i in ev.invitations(db, eid)} == {"UPT-TEST-01"}
     assert {i["invited_by"] for i in ev.invitations(db, eid)} == {"UPT-TEST-01"}
     db.close()
+
+
+def test_name_search_sees_roster_changes(db, event_id):
+    assert ev.find(db, event_id, "Kartini") == []
+    with db.transaction("test") as tx:
+        tx.put("members", member(5000) | {"name": "Raden Ajeng Kartini"})
+    assert [c["name"] for c in ev.find(db, event_id, "ajeng kartini")] == ["Raden Ajeng Kartini"]
