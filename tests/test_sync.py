@@ -93,7 +93,12 @@ def test_full_exchange_relay_and_idempotent_reimport(net):
     shared = put(dbs[A], "members", member(name="SHARED", nik="3509010101900003", offices=(A, Bc)), owner=A)
     rate = put(dbs[J], "rates", {"pillar": "TKSK", "amount": 500000, "from": "2024-01-01"}, owner=J)
 
-    res = E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    first = send(dbs, A, J, tmp)
+    before = folder_hashes(dbs[J].path)
+    dry = E.import_bundle(dbs[J], first, dry_run=True)
+    assert dry.dry_run and dry.added == 2 and folder_hashes(dbs[J].path) == before
+    assert dbs[J].doc("members", m1) is None and not E.import_log(dbs[J].path)
+    res = E.import_bundle(dbs[J], first)
     assert (res.added, res.updated, res.unchanged) == (2, 0, 0)
     E.import_bundle(dbs[J], send(dbs, Bc, J, tmp))
     bundle = send(dbs, J, Bc, tmp)
