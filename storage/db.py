@@ -329,6 +329,9 @@ class Database:
     def open(cls, path: str | Path, operator: str | None = None, read_only: bool = False) -> Database:
         """Open a data folder: take the lock, verify and load every file, replay the journal."""
         path = Path(path).expanduser().resolve()
+        if not read_only and (path / "restore.json").exists():
+            # A restore was cut short (storage/backup.py): the folder may hold a mix of two states.
+            raise _damaged(path / "restore.json", "restore_interrupted")
         if not cls.exists(path):
             if (path / "db" / "manifest.json").exists():
                 # Data without its office.json is a damaged folder, not an empty one.

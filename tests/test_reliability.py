@@ -413,5 +413,8 @@ def test_interrupted_restore_is_reported_and_rerun(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "replace", real)
     problems = run_checks(data)
     assert problems and b.name in problems[0]
+    with pytest.raises(DamagedError) as err:  # never opened for writing while it may be a mix
+        Database.open(data, operator="Siti")
+    assert "restore.json" in str(err.value) and "pilar restore" in str(err.value)
     assert main(["--data", str(data), "restore", b.name]) == 0
     assert member_names(data) == before and run_checks(data) == []

@@ -80,6 +80,10 @@ MESSAGES = {
     "backup.problem.bad_meta": {"id": "berkas {file} rusak", "en": "the file {file} is damaged"},
     "backup.problem.unverified": {"id": "salinan ini tidak lolos pemeriksaan saat dibuat ({count} masalah; lihat backup.json)", "en": "this copy failed its check when it was made ({count} problems; see backup.json)"},
     # ------------------------------------------------------------------ check
+    "db.problem.restore_interrupted": {
+        "id": "pemulihan dari cadangan terhenti di tengah jalan sehingga folder bisa berisi campuran; jalankan lagi perintah pilar restore yang sama",
+        "en": "a restore from a backup was cut short, so the folder may hold a mix; run the same pilar restore command again",
+    },
     "db.problem.journal_behind": {
         "id": "transaksi hilang dari jurnal (data sampai urutan {found}, log audit sampai {expected})",
         "en": "transactions are missing from the journal (data up to sequence {found}, audit log up to {expected})",
