@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import mmap
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from copy import deepcopy as _deepcopy
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -83,6 +84,19 @@ def make_row(value: dict) -> Row:
                value.get("kec") or "", main.get("office") or "", status, frozenset(pillars), tuple(active), key, fold)
 
 
+@contextmanager
+def no_gc():
+    """Building 100k small objects while the heap holds the whole database: collector passes would
+    rescan millions of long-lived objects and cost more than the work itself, so they wait."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _sort_key(column: str) -> Callable[[Row], object]:
     if column == "name":
         return attrgetter("fold", "nik")
@@ -121,15 +135,8 @@ class Roster:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.version = 0
-        # Many small objects while the heap holds the whole database: collector passes would cost
-        # more than the work itself, so it waits until the rows are built.
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with no_gc():
             self._rows: dict[str, Row] = {r.id: r for r in map(make_row, db.values("members"))}
-        finally:
-            if enabled:
-                gc.enable()
         self._sorted: dict[tuple[str, bool], list[Row]] = {}
         self._last: tuple[Query, int, list[Row]] | None = None
         self._active: dict | None = None
@@ -146,13 +153,8 @@ class Roster:
         if collection != "members":
             return
         # A new dict swapped in whole: a commit from a worker thread never changes one being read.
-        rows = dict(self._rows)
-        for rid in ids:
-            value = self.db.get("members", rid)
-            if value is None:
-                rows.pop(rid, None)
-            else:
-                rows[rid] = make_row(value)
+        with no_gc():
+            rows = self._updated_rows(ids)
         self._rows = rows
         self._active = None
         self._sorted.clear()
@@ -160,6 +162,16 @@ class Roster:
         self.version += 1
         for listener in list(self.listeners):
             listener(ids)
+
+    def _updated_rows(self, ids: set[str]) -> dict[str, Row]:
+        rows = dict(self._rows)
+        for rid in ids:
+            value = self.db.get("members", rid)
+            if value is None:
+                rows.pop(rid, None)
+            else:
+                rows[rid] = make_row(value)
+        return rows
 
     # ------------------------------------------------------------------ reading
 
@@ -177,7 +189,8 @@ class Roster:
             raise ValueError(column)
         rows = self._sorted.get((column, reverse))
         if rows is None:
-            rows = sorted(self._rows.values(), key=_sort_key(column), reverse=reverse)
+            with no_gc():
+                rows = sorted(self._rows.values(), key=_sort_key(column), reverse=reverse)
             self._sorted[(column, reverse)] = rows
         return rows
 

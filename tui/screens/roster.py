@@ -106,7 +106,8 @@ class RosterScreen(Screen):
         self.query_one(MemberTable).focus()
         if self.app._roster is None and self.app.db.count("members") > BACKGROUND_LOAD:
             self._first_page()
-            self.load_roster()
+            # after the first page is on screen: the build would otherwise compete with painting it
+            self.call_after_refresh(self.load_roster)
         else:
             self._roster_ready()
 
