@@ -258,7 +258,7 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
         manifest["trust"] = store.signed_list()
     manifest_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
     name = B.file_name(db.code, to, when, bundle_id)
-    path = B.write_bundle(Path(out_dir) if out_dir else db.path / "outbox", name, manifest_bytes,
+    path = B.write_bundle(Path(out_dir).resolve() if out_dir else db.path / "outbox", name, manifest_bytes,
                           keys.sign(manifest_bytes), payloads)
     size = path.stat().st_size
     _log(db.path / EXPORT_LOG, {"ts": now_iso(), "bundle_id": bundle_id, "to": to, "mode": manifest["mode"],
@@ -383,7 +383,7 @@ class ImportResult:
 def _refuse(db: Database, raw_info: dict, err: B.BundleError, dry_run: bool, extra: dict | None = None):
     if not dry_run:
         entry = dict(raw_info, ts=now_iso(), status="refused", reason=err.reason, key=err.key,
-                     message=str(err), operator=db.operator)
+                     params={k: str(v) for k, v in err.params.items()}, message=str(err), operator=db.operator)
         entry.update(extra or {})
         try:
             _log(db.path / IMPORT_LOG, entry)
@@ -694,6 +694,8 @@ def offices_overview(db: Database) -> list[dict]:
     if store.province and store.province.get("code") != db.code:
         entries[store.province["code"]] = dict(store.province, status=K.TRUSTED)
     for code, e in sorted(entries.items()):
+        if code == db.code:
+            continue
         p = peers.get(code) or {}
         rows.append({"code": code, "name": e.get("name", ""), "status": e.get("status", ""),
                      "fp": e.get("fp") or "", "last_bundle": p.get("created") or "", "imported": p.get("imported") or ""})

@@ -142,8 +142,13 @@ class SyncScreen(Screen):
         items.sort(key=lambda x: x[1].get("ts", ""), reverse=True)
         for direction, e in items[:200]:
             if direction == "in":
-                what = (f"+{e.get('added', 0)} ~{e.get('updated', 0)} -{e.get('deleted', 0)} "
-                        f"!{e.get('conflicts', 0)}") if e.get("status") == "accepted" else e.get("message", "")
+                if e.get("status") == "accepted":
+                    what = (f"+{e.get('added', 0)} ~{e.get('updated', 0)} -{e.get('deleted', 0)} "
+                            f"!{e.get('conflicts', 0)}")
+                elif e.get("key") and "params" in e:
+                    what = t(e["key"], **e["params"])  # in the language of the screen
+                else:
+                    what = e.get("message", "")
                 history.add_row(e.get("ts", "")[:16].replace("T", " "), t("ui.sync.in"), e.get("sender", ""),
                                 t(f"ui.sync.result.{e.get('status', 'refused')}"), what)
             else:
