@@ -520,3 +520,23 @@ def test_unknown_fields_survive_a_round_trip(net):
     E.import_bundle(dbs[J], send(dbs, A, J, tmp))
     assert dbs[J].get("members", rid)["future_field"] == {"x": [1, 2]}
     assert dbs[J].doc("members", rid) == dbs[A].doc("members", rid)
+
+
+def test_scope_of_a_upt(net):
+    dbs, _ = net
+    jdb = dbs[J]
+    ma = put(jdb, "members", member(), owner=A)
+    mb = put(jdb, "members", member(name="B", nik="3509010101900002", offices=(Bc,)), owner=Bc)
+    rate = put(jdb, "rates", {"pillar": "TKSK", "amount": 1}, owner=J)
+    event = put(jdb, "events", {"title": "Apel Tagana", "office": J}, owner=J)
+    inv_a = put(jdb, "invitations", {"event_id": event, "member_id": ma}, owner=J)
+    inv_b = put(jdb, "invitations", {"event_id": event, "member_id": mb}, owner=J)
+    pay_a = put(jdb, "payouts_2024", {"member_id": ma, "office": A, "amount": 500000}, owner=J)
+    pay_b = put(jdb, "payouts_2024", {"member_id": mb, "office": Bc, "amount": 500000}, owner=J)
+    gone = put(jdb, "members", member(name="GONE", nik="3509010101900005", offices=(Bc,)), owner=Bc)
+    with jdb.transaction("t") as tx:
+        tx.delete("members", gone)
+    in_a = E.scope_of(jdb, A)
+    got = {rid for c in jdb.collections() for rid, d in jdb.raw(c).items() if in_a(c, d)}
+    assert {ma, rate, event, inv_a, pay_a, gone} <= got
+    assert not {mb, inv_b, pay_b} & got
