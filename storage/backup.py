@@ -460,6 +460,84 @@ def _discard(folder: Path) -> bool:
     return True
 
 
+# ---------------------------------------------------------------------- copies outside the folder
+
+def _copy_backup(b: Backup, dest: Path) -> Path:
+    """Copy a good backup to ``dest`` (a new folder): temp folder, fsync, verify, rename."""
+    tmp = dest.with_name(f"{TMP_PREFIX}{dest.name}")
+    renamed = False
+    try:
+        _remove(tmp)
+        tmp.mkdir(parents=True)
+        for rel, info in b.meta["files"].items():
+            size, sha = _copy_file(b.path / rel, tmp / rel)
+            if size != info["size"] or sha != info["sha256"]:
+                raise PilarError("backup.not_good", name=b.name, problem=rel)
+        _copy_file(b.path / META, tmp / META)
+        problems = _read_backup(tmp).problems
+        if problems:
+            raise PilarError("backup.not_good", name=b.name, problem=problems[0])
+        _fsync_tree(tmp)
+        os.replace(tmp, dest)
+        renamed = True
+        fsync_dir(dest.parent)
+    except BaseException as exc:
+        _remove(tmp)
+        if renamed:
+            _discard(dest)
+        if isinstance(exc, OSError):
+            raise PilarError("backup.copy_out_failed", path=str(dest.parent), problem=os_error(exc, dest)) from exc
+        raise
+    return dest
+
+
+def copy_out(b: Backup, folder: Path | str) -> Path:
+    """Copy backup ``b`` to another disk or a USB stick: ``<folder>/pilar-<office>-<name>/``.
+
+    A disk that dies takes the data and its backups folder with it; a copy elsewhere does not.
+    Restore it with ``pilar restore <that folder>`` (on this or a new computer).
+    """
+    if not b.good:
+        raise PilarError("backup.not_good", name=b.name, problem=(b.problems or ["?"])[0])
+    folder = Path(folder).expanduser()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PilarError("backup.copy_out_failed", path=str(folder), problem=os_error(exc, folder)) from exc
+    dest = folder / f"pilar-{re.sub(r'[^A-Za-z0-9-]+', '-', b.office or 'x')}-{b.name}"
+    if dest.exists():
+        existing = _read_backup(dest)
+        if existing.good and existing.meta.get("files") == b.meta.get("files"):
+            return dest
+        raise PilarError("backup.copy_exists", path=str(dest))
+    return _copy_backup(b, dest)
+
+
+def is_backup_folder(folder: Path | str) -> bool:
+    return (Path(folder) / META).is_file()
+
+
+def bring_in(path: Path | str, folder: Path | str) -> Backup:
+    """Put a backup copied elsewhere (``copy_out``) into this data folder's backups, verified."""
+    outside = _read_backup(Path(folder).expanduser().resolve())
+    if not outside.good:
+        raise PilarError("backup.not_good", name=outside.name, problem=(outside.problems or ["?"])[0])
+    name = str(outside.meta.get("name") or outside.name)
+    bdir = backups_dir(Path(path))
+    try:
+        bdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise os_error(exc, bdir) from exc
+    inside = bdir / name
+    if inside.exists():
+        existing = _read_backup(inside)
+        if existing.good and existing.meta.get("files") == outside.meta.get("files"):
+            return existing
+        raise PilarError("backup.copy_exists", path=str(inside))
+    _copy_backup(outside, inside)
+    return _read_backup(inside)
+
+
 # ---------------------------------------------------------------------- restoring
 
 @dataclass
@@ -476,6 +554,14 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
     Pilar holds the folder, and refuses a backup that does not verify or belongs to another office.
     """
     path = Path(path).expanduser().resolve()
+    if is_backup_folder(name) and Path(name).expanduser().resolve().parent != backups_dir(path):
+        # A copy on a stick or another disk (``copy_out``): brought into the folder's backups first.
+        # The data folder may not even exist yet (a new computer after the old disk died).
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise os_error(exc, path) from exc
+        name = bring_in(path, name).name
     backup = find_backup(path, name)
     if not backup.good:
         raise PilarError("backup.not_good", name=name, problem=(backup.problems or ["?"])[0])
@@ -564,7 +650,7 @@ def damaged_hint(path: Path | str) -> str:
 
 __all__ = [
     "Backup", "RestoreResult", "backup_now", "damaged_hint", "find_backup", "hold_lock",
-    "interrupted_restore", "keep_count", "list_backups", "maybe_daily", "newest_good_backup", "prune",
+    "bring_in", "copy_out", "interrupted_restore", "is_backup_folder", "keep_count", "list_backups", "maybe_daily", "newest_good_backup", "prune",
     "restore", "snapshot",
 ]
 

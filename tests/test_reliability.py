@@ -418,3 +418,61 @@ def test_interrupted_restore_is_reported_and_rerun(tmp_path, monkeypatch):
     assert "restore.json" in str(err.value) and "pilar restore" in str(err.value)
     assert main(["--data", str(data), "restore", b.name]) == 0
     assert member_names(data) == before and run_checks(data) == []
+
+
+# ---------------------------------------------------------------------- copies on a stick
+
+def test_backup_copied_to_a_stick_restores_on_a_new_computer(tmp_path, capsys):
+    data = tmp_path / "data"
+    before = make_folder(data)
+    old_replica = json.loads((data / "office.json").read_text())["replica_id"]
+    stick = tmp_path / "stick"
+    assert main(["--data", str(data), "backup", "--to", str(stick)]) == 0
+    out = capsys.readouterr().out
+    [copy] = list(stick.iterdir())
+    assert copy.name.startswith("pilar-UPT-A-") and str(copy) in out
+    shutil.rmtree(data)  # the disk died
+    new = tmp_path / "new-pc" / "data"
+    assert main(["--data", str(new), "restore", str(copy)]) == 0
+    capsys.readouterr()
+    assert member_names(new) == before and run_checks(new) == []
+    assert json.loads((new / "office.json").read_text())["replica_id"] != old_replica
+    # the stick's copy is untouched and can be used again
+    assert backups._read_backup(copy).good
+
+
+def test_copy_on_a_stick_that_was_changed_is_refused(tmp_path):
+    data = tmp_path / "data"
+    make_folder(data)
+    b = take_backup(data)
+    copy = backups.copy_out(b, tmp_path / "stick")
+    (copy / "db" / "members.json").write_bytes(b"{}")
+    with pytest.raises(PilarError) as err:
+        backups.restore(tmp_path / "other", str(copy))
+    assert err.value.key == "backup.not_good" and "db/members.json" in str(err.value)
+    assert not (tmp_path / "other" / "db").exists()
+
+
+def test_stick_pulled_out_while_copying_a_backup(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    make_folder(data)
+    b = take_backup(data)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    real = os.write
+    calls = {"n": 0}
+
+    def pulled(fd, buf):
+        if os.readlink(f"/proc/self/fd/{fd}").startswith(str(stick)):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise OSError(5, "Input/output error")
+        return real(fd, buf)
+
+    monkeypatch.setattr(os, "write", pulled)
+    with pytest.raises(PilarError) as err:
+        backups.copy_out(b, stick)
+    monkeypatch.setattr(os, "write", real)
+    assert err.value.key == "backup.copy_out_failed" and "\n" not in str(err.value)
+    assert list(stick.iterdir()) == []  # nothing left that looks like a backup
+    assert backups.list_backups(data)[0].good

@@ -66,6 +66,18 @@ MESSAGES = {
         "id": "Peringatan: cadangan harian tidak dapat dibuat. {problem}",
         "en": "Warning: the daily backup could not be made. {problem}",
     },
+    "backup.copy_out_failed": {
+        "id": "Cadangan tidak dapat disalin ke {path}: {problem} Salinan yang setengah jadi sudah dihapus; cadangan di folder data tetap utuh.",
+        "en": "The backup could not be copied to {path}: {problem} The half-made copy was removed; the backup in the data folder is intact.",
+    },
+    "backup.copy_exists": {
+        "id": "{path} sudah ada dan isinya berbeda. Pilih folder lain atau hapus folder itu dulu.",
+        "en": "{path} already exists with different content. Choose another folder or remove that one first.",
+    },
+    "backup.copied": {
+        "id": "Salinan cadangan ditulis ke {path}. Pulihkan di komputer mana pun dengan: pilar restore \"{path}\"",
+        "en": "Backup copy written to {path}. Restore it on any computer with: pilar restore \"{path}\"",
+    },
     "backup.col.name": {"id": "Nama", "en": "Name"},
     "backup.col.date": {"id": "Tanggal", "en": "Date"},
     "backup.col.reason": {"id": "Alasan", "en": "Reason"},

@@ -14,12 +14,14 @@ from tui.cli.output import add_format, print_json, print_table, say
 def register(sub, common) -> None:
     p = sub.add_parser("backup", parents=[common], help="back up the data folder now (into <data>/backups/)")
     p.add_argument("--reason", default="manual", help="word recorded in the backup's name (default: manual)")
+    p.add_argument("--to", metavar="DIR", help="also copy the backup to DIR (a USB stick or another disk)")
     add_format(p)
     p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser("restore", parents=[common],
                        help="list the backups, or put one back (the current state is backed up first)")
-    p.add_argument("name", nargs="?", metavar="BACKUP", help="the backup to restore (from --list)")
+    p.add_argument("name", nargs="?", metavar="BACKUP",
+                   help="the backup to restore (a name from --list, or a copy's folder made by backup --to)")
     p.add_argument("--list", action="store_true", help="list the backups: name, date, reason, size, verifies")
     p.add_argument("--latest", action="store_true", help="restore the newest backup that verifies")
     add_format(p)
@@ -42,11 +44,14 @@ def cmd_backup(args) -> int:
         b = backups.backup_now(db, args.reason)
     finally:
         db.close()
+    copy = backups.copy_out(b, args.to) if args.to else None
     if args.format == "json":
-        print_json(b.as_dict() | {"path": str(b.path)})
-    else:
-        say(t("backup.done", name=b.name, size=human_size(b.size), files=len(b.meta.get("files", {})),
-              path=str(b.path.parent)))
+        print_json(b.as_dict() | {"path": str(b.path), "copy": str(copy) if copy else None})
+        return 0
+    say(t("backup.done", name=b.name, size=human_size(b.size), files=len(b.meta.get("files", {})),
+          path=str(b.path.parent)))
+    if copy is not None:
+        say(t("backup.copied", path=str(copy)))
     return 0
 
 
