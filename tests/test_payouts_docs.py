@@ -207,3 +207,17 @@ def test_cli_rates_and_rate_set(tmp_path, capsys):
     assert [(r["amount"], r["end"]) for r in tksk] == [(1_500_000, "2024-12-31"), (1_750_000, "")]
     code, out, _ = run_cli(capsys, data, "payout", "rates")
     assert "Rp1.750.000" in out and "Rp87.500" in out and "Rp0" in out and "APBD Provinsi" in out
+
+
+_text = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x1b",
+                              max_codepoint=0x2FF), max_size=12)
+
+
+@given(st.lists(st.lists(_text, min_size=3, max_size=3), max_size=6), st.lists(_text, min_size=3, max_size=3),
+       st.lists(st.sampled_from(("left", "right")), min_size=3, max_size=3))
+def test_grid_is_tabulates_simple_grid(rows, headers, align):
+    from storage import export
+
+    if not rows:
+        return
+    assert D.grid(rows, headers, tuple(align)) == export.table(rows, headers, "text", colalign=align)
