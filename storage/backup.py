@@ -334,16 +334,21 @@ def backup_now(db: Database, reason: str = "manual") -> Backup:
     return snapshot(db.path, reason, office=db.office, require_good=True)
 
 
-def maybe_daily(db: Database) -> Backup | None:
-    """Take the daily backup if the newest good backup is more than a day old (or there is none)."""
+def daily_due(db: Database) -> bool:
+    """True when the daily backup is to be taken: no good backup from the last 24 hours."""
     if db.read_only or db.office.get("backups_daily", True) is False:
-        return None
+        return False
     now = datetime.now().astimezone()
     for b in list_backups(db.path, deep=False):
         created = _parse_time(b.created)
         if b.verified and created is not None and now - created < DAILY and created <= now + DAILY:
-            return None
-    return backup_now(db, "daily")
+            return False
+    return True
+
+
+def maybe_daily(db: Database) -> Backup | None:
+    """Take the daily backup if the newest good backup is more than a day old (or there is none)."""
+    return backup_now(db, "daily") if daily_due(db) else None
 
 
 def _parse_time(text: str) -> datetime | None:
@@ -650,7 +655,7 @@ def damaged_hint(path: Path | str) -> str:
 
 __all__ = [
     "Backup", "RestoreResult", "backup_now", "damaged_hint", "find_backup", "hold_lock",
-    "bring_in", "copy_out", "interrupted_restore", "is_backup_folder", "keep_count", "list_backups", "maybe_daily", "newest_good_backup", "prune",
+    "bring_in", "copy_out", "daily_due", "interrupted_restore", "is_backup_folder", "keep_count", "list_backups", "maybe_daily", "newest_good_backup", "prune",
     "restore", "snapshot",
 ]
 

@@ -62,6 +62,10 @@ MESSAGES = {
         "id": "Sebutkan cadangan yang dipulihkan (pilar restore NAMA atau pilar restore --latest), atau lihat daftarnya: pilar restore --list.",
         "en": "Name the backup to restore (pilar restore NAME or pilar restore --latest), or see the list: pilar restore --list.",
     },
+    "backup.daily_running": {
+        "id": "Membuat cadangan harian…",
+        "en": "Making the daily backup…",
+    },
     "backup.daily_failed": {
         "id": "Peringatan: cadangan harian tidak dapat dibuat. {problem}",
         "en": "Warning: the daily backup could not be made. {problem}",

@@ -38,11 +38,13 @@ def report_subparsers(sub, common):
 
 def daily_backup(db: Database) -> None:
     """The daily backup, taken when a folder is opened for writing; a failure is a warning only."""
-    from storage.backup import maybe_daily
+    from storage.backup import daily_due, maybe_daily
     from storage.errors import PilarError
     from storage.i18n import t
 
     try:
-        maybe_daily(db)
+        if daily_due(db):
+            print(t("backup.daily_running"), file=sys.stderr, flush=True)
+            maybe_daily(db)
     except PilarError as exc:
         print(t("backup.daily_failed", problem=str(exc)), file=sys.stderr)
