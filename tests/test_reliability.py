@@ -476,3 +476,18 @@ def test_stick_pulled_out_while_copying_a_backup(tmp_path, monkeypatch):
     assert err.value.key == "backup.copy_out_failed" and "\n" not in str(err.value)
     assert list(stick.iterdir()) == []  # nothing left that looks like a backup
     assert backups.list_backups(data)[0].good
+
+
+def test_app_refuses_a_damaged_folder_and_offers_the_newest_good_backup(tmp_path, capsys):
+    data = tmp_path / "data"
+    make_folder(data)
+    b = take_backup(data)
+    raw = bytearray((data / "db" / "members.json").read_bytes())
+    raw[len(raw) // 2] ^= 0x04
+    (data / "db" / "members.json").write_bytes(bytes(raw))
+    assert main(["--data", str(data)]) == 1  # `pilar` alone starts the app
+    err = capsys.readouterr().err
+    assert str(data / "db" / "members.json") in err and "checksum" in err
+    assert f"pilar restore {b.name}" in err
+    assert main(["--data", str(data), "restore", b.name]) == 0
+    assert run_checks(data) == []
