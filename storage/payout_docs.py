@@ -46,7 +46,7 @@ def grid(rows: list[list], headers: list[str], colalign: tuple[str, ...]) -> str
     with string cells, left/right alignment), laid out directly: tabulate spends ~80 us a row, which
     made the 50,000-row daftar nominatif miss its 5 s budget. A test checks the two agree."""
     cells = [[_cell(c) for c in r] for r in rows]
-    heads = [_cell(h) for h in headers]
+    heads = [str(h).replace("\r", " ").replace("\n", " ") for h in headers]
     widths = [max([len(h) + 2] + [len(r[i]) for r in cells]) for i, h in enumerate(heads)]
     just = [str.rjust if a == "right" else str.ljust for a in colalign]
 
