@@ -94,7 +94,15 @@ class Table:
 
 def read_table(path: Path, progress: Progress | None = None) -> Table:
     """The header row and data rows of an .xlsx or .csv file, or a PilarError saying what is wrong."""
-    path = Path(path)
+    try:
+        return _read_table(Path(path), progress)
+    except OSError as exc:  # a stick pulled out, a file locked by Excel: a sentence, not a traceback
+        from storage.fsutil import os_error
+
+        raise os_error(exc, path) from exc
+
+
+def _read_table(path: Path, progress: Progress | None = None) -> Table:
     if not path.is_file():
         raise PilarError("roster.import.not_found", path=str(path))
     size = path.stat().st_size

@@ -327,3 +327,29 @@ def test_disk_full_during_import_commit_writes_nothing(db, tmp_path, code):
     finally:
         reopened.close()
     db._acquire_lock()
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_stick_pulled_out_while_reading_the_file(db, tmp_path, kind, monkeypatch):
+    rows = [row(1, "Siti Aminah")]
+    path = csv_file(tmp_path / "a.csv", rows) if kind == "csv" else xlsx_file(tmp_path / "a.xlsx", rows)
+    real_open = Path.open
+    real_read = Path.read_bytes
+
+    def gone(self, *args, **kwargs):
+        if self == path:
+            raise OSError(errno.EIO, "Input/output error")
+        return real_open(self, *args, **kwargs)
+
+    def gone_bytes(self):
+        if self == path:
+            raise OSError(errno.EIO, "Input/output error")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "open", gone)
+    monkeypatch.setattr(Path, "read_bytes", gone_bytes)
+    before = snapshot(db)
+    with pytest.raises(PilarError) as err:
+        preview(Roster(db), path, today=TODAY)
+    assert err.value.key == "fs.io_error" and str(path) in str(err.value)
+    assert snapshot(db) == before
