@@ -376,3 +376,27 @@ async def test_big_roster_paints_a_first_page_then_loads_in_a_thread(data, monke
         assert names == sorted(names, key=str.casefold)
         await pilot.press("slash", *"wahyu")
         assert [r.name for r in table(app).rows] == ["Wahyu Hidayat"]
+
+
+@run_async
+async def test_a_second_assignment_is_added_and_saved(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await find(pilot, app, "agus")
+        await pilot.press("e")
+        form = app.screen
+        await pilot.press("ctrl+r")  # the saved assignment cannot be removed
+        assert len(form.query(".assignment")) == 1
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert len(form.query(".assignment")) == 2
+        form.query_one("#a1-pillar", Select).value = "JSC"
+        form.query_one("#a1-position", Select).value = "ANGGOTA"
+        form.query_one("#a1-area_kab", Select).value = "35.78"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
+    db = reopen(data)
+    agus = next(m for m in db.values("members") if m["name"] == "Agus Salim")
+    assert [a["pillar"] for a in agus["assignments"]] == ["PSM", "JSC"]
+    assert agus["assignments"][1]["office"] == "UPT-PSTW-JEMBER" and agus["assignments"][1]["status"] == "ACTIVE"

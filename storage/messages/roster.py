@@ -67,6 +67,10 @@ MESSAGES = {
                                "en": "Cannot save yet: {count} fields are still wrong (marked in red)."},
     "roster.form.need_accept": {"id": "Ada peringatan. Periksa lalu centang \"tetap menyimpan\" untuk menyimpan.",
                                 "en": "There are warnings. Check them, then tick \"save anyway\" to save."},
+    "roster.form.cannot_remove": {
+        "id": "Hanya tugas yang baru ditambah di formulir ini yang bisa dihapus. Tugas lama dinonaktifkan (tombol d di daftar).",
+        "en": "Only an assignment added in this form can be removed. Older ones are made inactive (key d in the list).",
+    },
     "roster.form.warning": {"id": "Peringatan: {text}", "en": "Warning: {text}"},
     "roster.form.field.address": {"id": "Alamat", "en": "Address"},
     "roster.form.field.phone": {"id": "No. HP", "en": "Phone"},

@@ -79,7 +79,7 @@ MESSAGES = {
     "ui.key.form.save": {"id": "Simpan", "en": "Save"},
     "ui.key.form.cancel": {"id": "Batal", "en": "Cancel"},
     "ui.key.form.add_assignment": {"id": "Tambah tugas", "en": "Add assignment"},
-    "ui.key.form.remove_assignment": {"id": "Hapus tugas terakhir", "en": "Remove last assignment"},
+    "ui.key.form.remove_assignment": {"id": "Hapus tugas baru", "en": "Remove new assignment"},
     "ui.key.roster.search": {"id": "Cari", "en": "Search"},
     "ui.key.roster.clear": {"id": "Hapus saringan", "en": "Clear filters"},
     "ui.key.roster.table": {"id": "Ke tabel", "en": "To the table"},

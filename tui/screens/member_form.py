@@ -133,6 +133,7 @@ class MemberForm(ModalScreen[dict | None]):
         Binding("ctrl+s", "save", "-", id="form.save"),
         Binding("escape", "cancel", "-", id="form.cancel"),
         Binding("ctrl+n", "add_assignment", "-", id="form.add_assignment"),
+        Binding("ctrl+r", "remove_assignment", "-", id="form.remove_assignment"),
         Binding("f1", "app.help", "-", id="app.help_f1"),
     ]
 
@@ -278,6 +279,16 @@ class MemberForm(ModalScreen[dict | None]):
         group = self._assignment(i, empty_assignment(self.roster.db.code, self.today))
         await self.query_one("#assignments").mount(group)
         self.query_one(f"#a{i}-pillar", Select).focus()
+        self.revalidate()
+
+    async def action_remove_assignment(self) -> None:
+        """Take back the last assignment added in this form (saved ones are deactivated, not removed)."""
+        saved = len(self.original.get("assignments") or [])
+        count = self._assignment_count()
+        if count <= max(saved, 1):
+            self.notify(t("roster.form.cannot_remove"), severity="warning")
+            return
+        await self.query_one(f"#assignment-{count - 1}").remove()
         self.revalidate()
 
     @on(Button.Pressed, "#add-assignment")
