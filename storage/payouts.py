@@ -24,6 +24,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from storage import check
 from storage.db import PROVINCE_CODE, Database, now_iso
 from storage.errors import PilarError
 from storage.fmt import parse_quarter, quarter_bounds
@@ -781,6 +782,27 @@ def outstanding_by_quarter(rows: list[dict]) -> list[dict]:
         acc["net"] += r["net"]
         acc[r["status"]] += 1
     return [out[k] for k in sorted(out)]
+
+
+@check.register
+def check_payouts(db: Database) -> list[str]:
+    """For ``pilar check``: money is int and adds up; no member has two standing items for one pillar
+    and quarter (which would be a double payment)."""
+    problems = []
+    for collection in db.collections():
+        if not collection.startswith("payouts_"):
+            continue
+        seen: dict[tuple[str, str, str], str] = {}
+        for v in db.values(collection):
+            amounts = [v.get(k) for k in ("gross", "tax", "net")]
+            if any(type(a) is not int for a in amounts) or amounts[2] != amounts[0] - amounts[1]:
+                problems.append(t("payout.check.money", id=v["id"]))
+            if v.get("status") in LIVE:
+                key = (v.get("member_id", ""), v.get("pillar", ""), v.get("quarter", ""))
+                if key in seen:
+                    problems.append(t("payout.check.twice", a=seen[key], b=v["id"], quarter=key[2]))
+                seen[key] = v["id"]
+    return problems
 
 
 # ---------------------------------------------------------------------------- signatures and sample

@@ -408,3 +408,15 @@ def test_quarter_parsing_is_a_sentence():
     with pytest.raises(PilarError, match="2024-Q2"):
         P.Quarter.parse("Q2-2024")
     assert P.Quarter.parse("2024-q3").bounds == ("2024-07-01", "2024-09-30")
+
+
+def test_pilar_check_finds_a_double_item_and_float_money(db):
+    P.run_quarter(db, Q2)
+    assert P.check_payouts(db) == []
+    item = P.items(db, Q2)[0]
+    twin = dict({k: v for k, v in item.items() if not k.startswith("_")}, id=P.item_id(item["member_id"],
+                item["pillar"], 2024, 2, rev=5), gross=750000.0)
+    with db.transaction("t") as tx:
+        tx.put("payouts_2024", twin)
+    problems = P.check_payouts(db)
+    assert len(problems) == 2 and "dua kali" in problems[1] and "rupiah bulat" in problems[0]

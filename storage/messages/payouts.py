@@ -158,6 +158,15 @@ MESSAGES = {
         "en": "There are no approved items for {quarter}. Approve them first, or print the draft with --draft.",
     },
 
+    "payout.check.money": {
+        "id": "Item pembayaran {id}: jumlah bukan rupiah bulat atau neto tidak sama dengan bruto dikurangi pajak.",
+        "en": "Payout item {id}: an amount is not whole rupiah or net is not gross minus tax.",
+    },
+    "payout.check.twice": {
+        "id": "Item pembayaran {a} dan {b} berlaku bersamaan untuk anggota dan pilar yang sama di {quarter}: batalkan salah satu agar tidak dibayar dua kali.",
+        "en": "Payout items {a} and {b} both stand for the same member and pillar in {quarter}: void one so nobody is paid twice.",
+    },
+
     # ---- labels
     "payout.status.draft": {"id": "Draf", "en": "Draft"},
     "payout.status.approved": {"id": "Disetujui", "en": "Approved"},
