@@ -380,8 +380,7 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
                 plan.unchanged += 1  # approved or paid: never touched again
                 continue
             if not active:
-                if not live:
-                    exclude("inactive")
+                exclude("inactive")  # a draft of theirs, if any, is removed on saving
                 continue
             a = max(active, key=lambda x: (x.get("start") or "", x.get("status") == "ACTIVE"))
             rate = rate_for(rate_list, pillar, a.get("position", ""), first, last)
@@ -395,8 +394,7 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
             elif not live and have:
                 reason = "voided"
             if reason:
-                if not live:
-                    exclude(reason)
+                exclude(reason)
                 continue
             wanted.add(key)
             rev = max((v.get("rev", 0) for v in have), default=-1) + 1 if not live else live[0].get("rev", 0)
