@@ -27,7 +27,7 @@ from tui.widgets.member_table import Column, MemberTable
 # Above this many members the roster is built in a thread after the first page is painted.
 BACKGROUND_LOAD = 20_000
 # Column widths for the table; 0 = the flexible one; ``drop`` = dropped first when narrow.
-_LAYOUT = {"nik": (16, 0), "name": (0, 0), "pillar": (9, 0), "position": (12, 3), "kab": (15, 0),
+_LAYOUT = {"nik": (16, 0), "name": (0, 0), "pillar": (9, 0), "position": (12, 3), "kab": (14, 0),
            "kec": (13, 2), "office": (15, 4), "status": (11, 1)}
 
 
@@ -163,7 +163,9 @@ class RosterScreen(Screen):
             elif kind == "position":
                 label = position_label(code)
             elif kind == "kab":
-                label = regions.kab_name(code) or code
+                # "Ponorogo" for Kabupaten Ponorogo, "Kota Kediri" for the city: short, still unambiguous
+                found = regions.kab(code) if code else None
+                label = (found["short"] if found["type"] == "KABUPATEN" else found["name"]) if found else code
             elif kind == "kec":
                 label = regions.kec_name(code) or code
             else:
