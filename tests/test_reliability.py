@@ -3,6 +3,7 @@ by one ``pilar restore``."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -491,3 +492,37 @@ def test_app_refuses_a_damaged_folder_and_offers_the_newest_good_backup(tmp_path
     assert f"pilar restore {b.name}" in err
     assert main(["--data", str(data), "restore", b.name]) == 0
     assert run_checks(data) == []
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("answer", ["y\n", "\n"])
+def test_app_at_a_terminal_offers_to_restore_right_away(tmp_path, capsys, monkeypatch, answer):
+    import tui.cli.core as core
+
+    data = tmp_path / "data"
+    before = make_folder(data)
+    b = take_backup(data)
+    (data / "db" / "manifest.json").write_bytes(b"")
+    started = []
+
+    def app(args):  # stands in for the Textual app: it opens the folder as the app does
+        Database.open(data, operator="Siti").close()
+        started.append(True)
+        return 0
+
+    monkeypatch.setattr(core, "run_app", app)
+    monkeypatch.setattr("sys.stdin", _Terminal(answer))
+    code = main(["--data", str(data)])
+    err = capsys.readouterr().err
+    assert "manifest.json" in err and f"Pulihkan cadangan {b.name} sekarang?" in err
+    if answer.strip():
+        assert code == 0 and started == [True]
+        assert member_names(data) == before and run_checks(data) == []
+        assert "before-restore" in err
+    else:
+        assert code == 1 and started == []
+        assert run_checks(data)  # nothing was changed

@@ -62,6 +62,10 @@ MESSAGES = {
         "id": "Sebutkan cadangan yang dipulihkan (pilar restore NAMA atau pilar restore --latest), atau lihat daftarnya: pilar restore --list.",
         "en": "Name the backup to restore (pilar restore NAME or pilar restore --latest), or see the list: pilar restore --list.",
     },
+    "backup.ask_restore": {
+        "id": "Pulihkan cadangan {name} sekarang? Keadaan sekarang disimpan dulu sebagai cadangan. Ketik y lalu Enter (Enter saja = tidak):",
+        "en": "Restore backup {name} now? The current state is kept as a backup first. Type y then Enter (just Enter = no):",
+    },
     "backup.daily_running": {
         "id": "Membuat cadangan harian…",
         "en": "Making the daily backup…",

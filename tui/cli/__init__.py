@@ -56,8 +56,13 @@ def main(argv: list[str] | None = None) -> int:
         return int(handler(args) or 0)
     except PilarError as exc:
         print(str(exc), file=sys.stderr)
-        if isinstance(exc, DamagedError):
-            _offer_backup(args)
+        if isinstance(exc, DamagedError) and _offer_backup(args, interactive=handler is None):
+            from tui.cli.core import run_app
+
+            try:
+                return run_app(args)  # restored: the app starts on the restored data
+            except PilarError as again:
+                print(str(again), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -65,12 +70,36 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
-def _offer_backup(args) -> None:
-    """A damaged folder is never opened: name the newest good backup (one command restores it)."""
-    from storage.backup import damaged_hint
-    from storage.config import resolve_data_dir
+def _offer_backup(args, interactive: bool = False) -> bool:
+    """A damaged folder is never opened: name the newest good backup (one command restores it).
 
-    print(damaged_hint(resolve_data_dir(getattr(args, "data", None))), file=sys.stderr)
+    When the app was being started at a terminal, offer to restore it right away; True when restored.
+    """
+    from storage import backup
+    from storage.config import resolve_data_dir
+    from tui.cli.common import operator_of
+
+    path = resolve_data_dir(getattr(args, "data", None))
+    print(backup.damaged_hint(path), file=sys.stderr)
+    if not (interactive and sys.stdin.isatty()):
+        return False
+    newest = backup.newest_good_backup(path)
+    if newest is None:
+        return False
+    print(i18n.t("backup.ask_restore", name=newest.name), end=" ", file=sys.stderr, flush=True)
+    answer = sys.stdin.readline().strip().lower()
+    if answer not in ("y", "ya", "yes"):
+        return False
+    try:
+        result = backup.restore(path, newest.name, operator=operator_of(args) or "")
+    except PilarError as exc:
+        print(str(exc), file=sys.stderr)
+        return False
+    print(i18n.t("backup.restored", name=newest.name, created=newest.created[:16].replace("T", " ")),
+          file=sys.stderr)
+    if result.safety is not None:
+        print(i18n.t("backup.safety", name=result.safety.name), file=sys.stderr)
+    return True
 
 
 if __name__ == "__main__":
