@@ -425,6 +425,17 @@ def export_rows(roster: Roster, rows: Iterable[Row], path, reveal: bool = False)
     return len(cells)
 
 
+def _field_label(name: str) -> str:
+    """'birth_date' -> 'Tanggal lahir' (the raw name when the catalogue has no label)."""
+    from storage.i18n import t
+
+    for key in (f"validate.field.{name}", f"roster.form.field.{name}", f"roster.field.{name}"):
+        text = t(key)
+        if text != key:
+            return text
+    return name
+
+
 def _date(value: str) -> str:
     from storage import fmt
 
@@ -485,7 +496,8 @@ def detail_text(roster: Roster, rid: str, reveal: bool = False) -> str:
             pass
         action = entry.get("action", "")
         label = t(f"roster.action.{action}")
-        fields = ", ".join(sorted({k.split(".")[0].split("[")[0] for k in (entry.get("changes") or {})}))
+        fields = ", ".join(sorted({_field_label(k.split(".")[0].split("[")[0])
+                                   for k in (entry.get("changes") or {})}))
         if entry.get("note"):
             fields = (fields + " · " if fields else "") + entry["note"]
         lines.append("  " + t("roster.detail.history_line", when=when, operator=entry.get("operator") or "-",

@@ -400,3 +400,15 @@ async def test_a_second_assignment_is_added_and_saved(data):
     agus = next(m for m in db.values("members") if m["name"] == "Agus Salim")
     assert [a["pillar"] for a in agus["assignments"]] == ["PSM", "JSC"]
     assert agus["assignments"][1]["office"] == "UPT-PSTW-JEMBER" and agus["assignments"][1]["status"] == "ACTIVE"
+
+
+@run_async
+async def test_language_setting_of_the_data_folder(data):
+    from storage.db import read_office, write_office
+
+    office = read_office(data)
+    write_office(data, dict(office, lang="en"))
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE):
+        assert count_text(app).startswith("36 of 36 members")
+        assert str(app.screen.query_one("#search", Input).placeholder).startswith("Search name")

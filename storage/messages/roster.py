@@ -115,6 +115,8 @@ MESSAGES = {
     },
     "roster.import.mapping": {"id": "Kolom dikenali: {mapping}", "en": "Columns recognised: {mapping}"},
     "roster.import.unmapped": {"id": "Kolom diabaikan: {columns}", "en": "Columns ignored: {columns}"},
+    "roster.field.bank": {"id": "Rekening bank", "en": "Bank account"},
+    "roster.field.assignments": {"id": "Tugas", "en": "Assignments"},
     "roster.import.field.birth": {"id": "Tempat/tgl lahir", "en": "Place/date of birth"},
     "roster.import.fate.add": {"id": "baru", "en": "new"},
     "roster.import.fate.update": {"id": "diperbarui", "en": "updated"},
