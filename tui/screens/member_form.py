@@ -38,7 +38,7 @@ from tui.widgets.keys import localize_bindings
 PERSON_INPUTS = ("nik", "name", "birth_place", "birth_date", "address", "phone")
 BANK_INPUTS = ("name", "account", "holder")
 ASSIGNMENT_INPUTS = ("number", "sk", "start", "end")
-ASSIGNMENT_SELECTS = ("pillar", "position", "area_kab", "area_kec", "level", "status")
+ASSIGNMENT_SELECTS = ("pillar", "position", "office", "area_kab", "area_kec", "level", "status")
 DATE_FIELDS = ("birth_date", "start", "end")
 
 
@@ -67,9 +67,14 @@ def from_iso(value: str) -> str:
 
 
 def _label(name: str) -> str:
-    key = f"validate.field.{name}"
-    text = t(key)
-    return text if text != key else t(f"roster.form.field.{name.split('.')[-1]}")
+    """The label of a form field: 'assignments[0].area_kab' -> 'Kabupaten/kota tugas'."""
+    if name.startswith("assignments["):
+        name = name.split("].", 1)[1]
+    for key in (f"validate.field.{name}", f"roster.form.field.{name.split('.')[-1]}"):
+        text = t(key)
+        if text != key:
+            return text
+    return name
 
 
 def _kab_options() -> list[tuple[str, str]]:
@@ -101,9 +106,9 @@ def field_select(field: str, options: list[tuple[str, str]], value: str) -> Comp
 class AssignmentFields(Vertical):
     """The fields of one assignment (pillar, position, area, number, level, SK, dates, status)."""
 
-    def __init__(self, index: int, assignment: dict, **kwargs) -> None:
+    def __init__(self, index: int, assignment: dict, offices: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(**kwargs)
-        self.index, self.assignment = index, assignment
+        self.index, self.assignment, self.offices = index, assignment, offices
 
     def compose(self) -> ComposeResult:
         a, p = self.assignment, f"assignments[{self.index}]."
@@ -111,13 +116,14 @@ class AssignmentFields(Vertical):
         options = {
             "pillar": [(pillar_label(x), x) for x in PILLARS],
             "position": [(position_label(x), x) for x in POSITIONS],
+            "office": self.offices,
             "area_kab": _kab_options(),
             "area_kec": _kec_options(a.get("area_kab", "")),
             "level": [(t("roster.form.none"), "")] + [(level_label(x), x) for x in TAGANA_LEVELS],
             "status": [(status_label(x), x) for x in STATUSES],
         }
-        for name in ("pillar", "position", "area_kab", "area_kec", "number", "level", "sk", "start", "end",
-                     "status"):
+        for name in ("pillar", "position", "office", "area_kab", "area_kec", "number", "level", "sk", "start",
+                     "end", "status"):
             if name in options:
                 yield from field_select(p + name, options[name], a.get(name, ""))
             else:
@@ -182,7 +188,18 @@ class MemberForm(ModalScreen[dict | None]):
                 yield Button(t("ui.save"), id="save", variant="primary")
 
     def _assignment(self, i: int, a: dict) -> Widget:
-        return AssignmentFields(i, a, classes="assignment", id=f"assignment-{i}")
+        return AssignmentFields(i, a, self.office_options(a.get("office", "")), classes="assignment",
+                                id=f"assignment-{i}")
+
+    def office_options(self, current: str) -> list[tuple[str, str]]:
+        """The offices of this folder's office list (a UPT has itself), plus the assignment's own."""
+        db = self.roster.db
+        options = {o["code"]: f"{o.get('name') or o['code']} ({o['code']})" for o in db.values("offices")
+                   if o.get("code") and (db.is_province or o["code"] == db.code)}
+        options.setdefault(db.code, f"{db.office.get('name') or db.code} ({db.code})")
+        if current:
+            options.setdefault(current, current)
+        return sorted(((label, code) for code, label in options.items()), key=lambda x: x[0])
 
     def on_mount(self) -> None:
         self.query_one("#nik", Input).focus()
