@@ -88,11 +88,13 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
         ws.append([neutralise(h) for h in headers])
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for row in rows:
-            ws.append([neutralise(c) for c in row])
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
+        # ws.max_row and ws[n] scan every cell (quadratic over a sheet); ws.cell is a dict lookup.
+        for number, row in enumerate(rows, start=2):
+            values = [neutralise(c) for c in row]
+            ws.append(values)
+            for column, value in enumerate(values, start=1):
+                if isinstance(value, str):
+                    ws.cell(row=number, column=column).data_type = "s"
         ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
