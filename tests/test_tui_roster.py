@@ -390,6 +390,11 @@ async def test_a_second_assignment_is_added_and_saved(data):
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert len(form.query(".assignment")) == 2
+        # the new assignment's first field has the focus and is scrolled into sight
+        pillar = form.query_one("#a1-pillar", Select)
+        await pilot.pause(0.2)
+        assert pillar.has_focus and pillar.region.height > 0
+        assert form.query_one("#form-body").region.contains_region(pillar.region)
         form.query_one("#a1-pillar", Select).value = "JSC"
         form.query_one("#a1-position", Select).value = "ANGGOTA"
         form.query_one("#a1-area_kab", Select).value = "35.78"

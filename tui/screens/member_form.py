@@ -295,8 +295,11 @@ class MemberForm(ModalScreen[dict | None]):
         i = self._assignment_count()
         group = self._assignment(i, empty_assignment(self.roster.db.code, self.today))
         await self.query_one("#assignments").mount(group)
-        self.query_one(f"#a{i}-pillar", Select).focus()
+        first = self.query_one(f"#a{i}-pillar", Select)
+        first.focus()
         self.revalidate()
+        # once laid out, bring the new fields into sight
+        self.call_after_refresh(lambda: self.query_one("#form-body").scroll_to_widget(group, animate=False))
 
     async def action_remove_assignment(self) -> None:
         """Take back the last assignment added in this form (saved ones are deactivated, not removed)."""
