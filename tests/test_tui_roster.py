@@ -230,6 +230,11 @@ async def test_import_wizard_previews_then_writes_in_one_go(data, tmp_path):
         summary = str(wizard.query_one("#import-summary", Static).render())
         assert "3 baris · 2 baru · 0 diperbarui (NIK sama) · 1 ditolak" in summary
         assert len(reopen(data).index("members", "nik")) == 36  # nothing written yet
+        wizard.query_one("#import-rows").focus()
+        await pilot.pause()
+        reason = str(wizard.query_one("#import-reason", Static).render())
+        assert "NIK" in reason  # the refused row comes first; its whole reason is shown
+        wizard.query_one("#import-commit").focus()
         await pilot.press("enter")  # the commit button has the focus
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.click("#yes")

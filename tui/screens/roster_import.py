@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 
+from storage import fmt
 from storage.errors import PilarError
 from storage.i18n import t
 from storage.roster import Roster
@@ -46,6 +47,7 @@ class ImportScreen(ModalScreen[dict | None]):
             yield ProgressBar(id="import-bar", show_eta=False)
             yield Static("", id="import-summary", markup=False)
             yield DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="import-reason", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("ui.cancel"), id="import-cancel")
                 yield Button(t("roster.import.commit", count=0), id="import-commit", variant="primary",
@@ -114,11 +116,12 @@ class ImportScreen(ModalScreen[dict | None]):
         table.add_columns(t("roster.import.col.line"), t("roster.import.col.fate"), t("roster.col.name"),
                           t("roster.col.nik"), t("roster.import.col.reason"))
         ordered = sorted(plan.rows, key=lambda r: (r.fate != "refuse", r.line))
+        self.notes: dict[str, str] = {}
         for row in ordered[:PREVIEW_ROWS]:
-            from storage import fmt
-
             notes = "; ".join(row.reasons or row.warnings)
-            table.add_row(str(row.line), t(f"roster.import.fate.{row.fate}"), row.name, fmt.mask_nik(row.nik), notes)
+            self.notes[str(row.line)] = notes
+            table.add_row(str(row.line), t(f"roster.import.fate.{row.fate}"), row.name, fmt.mask_nik(row.nik), notes,
+                          key=str(row.line))
         table.display = True
         accepted = counts["add"] + counts["update"]
         button = self.query_one("#import-commit", Button)
@@ -128,6 +131,12 @@ class ImportScreen(ModalScreen[dict | None]):
             button.focus()
         else:
             table.focus()
+
+    @on(DataTable.RowHighlighted, "#import-rows")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The whole reason of the highlighted row (the column is cut at the table's width)."""
+        key = event.row_key.value if event.row_key is not None else None
+        self.query_one("#import-reason", Static).update(getattr(self, "notes", {}).get(key or "", ""))
 
     # ------------------------------------------------------------------ step 3: commit
 
