@@ -98,16 +98,35 @@ def _files(root: Path) -> Iterator[Path]:
                     yield p.relative_to(root)
 
 
+class _Unreadable(OSError):
+    """The source file could not be read (as opposed to the copy not being written)."""
+
+    def __init__(self, exc: OSError, path: Path) -> None:
+        super().__init__(exc.errno, exc.strerror or str(exc), str(path))
+        self.exc, self.path = exc, path
+
+
+def _read_chunk(fin, src: Path) -> bytes:
+    try:
+        return fin.read(CHUNK)
+    except OSError as exc:
+        raise _Unreadable(exc, src) from exc
+
+
 def _copy_file(src: Path, dst: Path) -> tuple[int, str]:
     """Copy one file and fsync it; returns (size, sha256) of what was written."""
     digest = hashlib.sha256()
     size = 0
     dst.parent.mkdir(parents=True, exist_ok=True)
-    with open(src, "rb") as fin:
+    try:
+        fin = open(src, "rb")
+    except OSError as exc:
+        raise _Unreadable(exc, src) from exc
+    with fin:
         fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
         try:
             while True:
-                chunk = fin.read(CHUNK)
+                chunk = _read_chunk(fin, src)
                 if not chunk:
                     break
                 digest.update(chunk)
@@ -149,11 +168,22 @@ def _remove(path: Path) -> None:
         pass
 
 
-def _copy_tree(src_root: Path, dst_root: Path) -> dict[str, dict]:
-    """Copy the backed-up items of ``src_root`` into ``dst_root``; the sizes and hashes written."""
+def _copy_tree(src_root: Path, dst_root: Path, unreadable: list[str] | None = None) -> dict[str, dict]:
+    """Copy the backed-up items of ``src_root`` into ``dst_root``; the sizes and hashes written.
+
+    With ``unreadable`` (the copy of a damaged state before a restore), a file that cannot be read
+    (a bad sector) is left out and named there, instead of stopping the copy and so the restore.
+    """
     files = {}
     for rel in _files(src_root):
-        size, sha = _copy_file(src_root / rel, dst_root / rel)
+        try:
+            size, sha = _copy_file(src_root / rel, dst_root / rel)
+        except _Unreadable as err:
+            if unreadable is None:
+                raise
+            _remove(dst_root / rel)
+            unreadable.append(str(os_error(err.exc, err.path)))
+            continue
         files[rel.as_posix()] = {"size": size, "sha256": sha}
     return files
 
@@ -184,7 +214,7 @@ def hold_lock(path: Path, operator: str = "") -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        holder = read_lock_info(path)
+        holder = read_lock_info(path, wait=True)
         raise LockedError("db.locked", path=str(path), operator=holder.get("operator") or "?",
                           pid=holder.get("pid", "?"), host=holder.get("host", "?"),
                           since=holder.get("since", "?")) from None
@@ -268,8 +298,9 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
     renamed = False
     try:
         tmp.mkdir()
-        files = _copy_tree(path, tmp)
-        problems = _check_written(tmp, files)
+        unreadable: list[str] = []
+        files = _copy_tree(path, tmp, None if require_good else unreadable)
+        problems = unreadable + _check_written(tmp, files)
         if not problems:
             problems = file_problems(tmp)
         meta = {"format": BACKUP_FORMAT, "name": name, "created": when.isoformat(timespec="seconds"),
@@ -294,6 +325,8 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
         if renamed:
             # Its rename may not be on the disk: it is not reported as made, so it is not kept either.
             _discard(final)
+        if isinstance(exc, _Unreadable):  # name the file that could not be read, not the backups folder
+            raise PilarError("backup.failed", path=str(bdir), problem=os_error(exc, exc.path)) from exc
         if isinstance(exc, OSError):
             raise _backup_os_error(exc, bdir) from exc
         raise

@@ -18,6 +18,7 @@ import gc
 import hashlib
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
@@ -362,7 +363,7 @@ class Database:
         try:
             lock.acquire()
         except Timeout:
-            holder = read_lock_info(self.path)
+            holder = read_lock_info(self.path, wait=True)
             raise LockedError("db.locked", path=str(self.path), operator=holder.get("operator") or "?",
                               pid=holder.get("pid", "?"), host=holder.get("host", "?"),
                               since=holder.get("since", "?")) from None
@@ -773,11 +774,19 @@ def write_office(path: Path, office: dict) -> None:
     atomic_write(Path(path) / "office.json", orjson.dumps(office, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
 
 
-def read_lock_info(path: Path) -> dict:
-    try:
-        return orjson.loads((Path(path) / "lock.json").read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return {}
+def read_lock_info(path: Path, wait: bool = False) -> dict:
+    """Who holds the folder (lock.json). ``wait``: the holder may have taken the lock a moment ago and
+    not written lock.json yet, so look again for up to half a second before saying "?"."""
+    for attempt in range(11 if wait else 1):
+        try:
+            info = orjson.loads((Path(path) / "lock.json").read_bytes())
+            if info:
+                return info
+        except (OSError, orjson.JSONDecodeError):
+            pass
+        if attempt < 10 and wait:
+            time.sleep(0.05)
+    return {}
 
 
 def _replica_home(path: Path) -> dict:

@@ -526,3 +526,37 @@ def test_app_at_a_terminal_offers_to_restore_right_away(tmp_path, capsys, monkey
     else:
         assert code == 1 and started == []
         assert run_checks(data)  # nothing was changed
+
+
+def test_restore_works_when_a_damaged_file_cannot_even_be_read(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    before = make_folder(data)
+    b = take_backup(data)
+    bad = data / "db" / "members.json"
+    import builtins
+
+    real_open = builtins.open
+
+    def bad_sector(file, *args, **kwargs):
+        if str(file) == str(bad):
+            raise OSError(5, "Input/output error")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", bad_sector)
+    result = backups.restore(data, b.name)
+    monkeypatch.setattr(builtins, "open", real_open)
+    assert member_names(data) == before and run_checks(data) == []
+    safety = result.safety
+    assert safety is not None and not safety.good
+    assert "db/members.json" not in safety.meta["files"]  # left out, and said so
+    assert any("members.json" in p for p in safety.meta["problems"])
+    # a normal backup of an unreadable folder is refused, not made incomplete
+    monkeypatch.setattr(builtins, "open", bad_sector)
+    db = Database.open(data, operator="Siti")
+    try:
+        with pytest.raises(PilarError) as err:
+            backups.backup_now(db, "manual")
+    finally:
+        monkeypatch.setattr(builtins, "open", real_open)
+        db.close()
+    assert err.value.key == "backup.failed" and "members.json" in str(err.value)
