@@ -18,7 +18,7 @@ from storage.errors import PilarError
 from storage.fsutil import atomic_write
 from storage.i18n import t
 from storage.model import pillar_label, position_label
-from storage.payouts import Quarter, items, members_by_id, signers
+from storage.payouts import Quarter, bulk, items, members_by_id, signers
 
 FORMATS = ("text", "html", "csv", "xlsx", "bank")
 DOCS = ("nominatif", "receipts", "bank")
@@ -328,12 +328,15 @@ def bank_rows(db: Database, quarter: Quarter | str) -> list[list]:
     if bad:
         raise PilarError("payout.conflict.export", count=len(bad))
     rows = []
+    described: dict[str, str] = {}
     for v in sorted(approved, key=lambda v: (v.get("kab", ""), (v.get("bank") or {}).get("holder", ""), v["id"])):
         bank = v.get("bank") or {}
         if v.get("method") == "CASH" or not bank.get("account"):
             continue
+        if v["pillar"] not in described:
+            described[v["pillar"]] = t("payout.doc.bank_ref", quarter=quarter.code, pillar=v["pillar"])
         rows.append([len(rows) + 1, bank.get("name", ""), bank["account"], bank.get("holder", ""), v["net"],
-                     t("payout.doc.bank_ref", quarter=quarter.code, pillar=v["pillar"]), v["id"]])
+                     described[v["pillar"]], v["id"]])
     if not rows:
         raise PilarError("payout.nothing_to_pay", quarter=quarter.code)
     return rows
@@ -347,6 +350,11 @@ def bank_csv(db: Database, quarter: Quarter | str) -> bytes:
 def render(db: Database, quarter: Quarter | str, doc: str = "nominatif", fmt_name: str = "text",
            **opts) -> str | bytes:
     """One document as text (str) or file content (bytes for csv, xlsx, bank)."""
+    with bulk():
+        return _render(db, quarter, doc, fmt_name, **opts)
+
+
+def _render(db: Database, quarter: Quarter | str, doc: str, fmt_name: str, **opts) -> str | bytes:
     if fmt_name == "bank" or doc == "bank":
         return bank_csv(db, quarter)
     if doc == "receipts":

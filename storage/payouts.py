@@ -724,9 +724,10 @@ def find_item(db: Database, rid: str) -> tuple[dict | None, str]:
 def summary(db: Database, quarter: Quarter | str) -> dict:
     """Totals of a quarter's live items (as the documents and the screen show them) and per status."""
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-    all_items = items(db, quarter)
-    live = [v for v in all_items if v.get("status") in LIVE]
-    out = totals_of(live).as_dict()
+    with bulk():
+        all_items = items(db, quarter)
+        live = [v for v in all_items if v.get("status") in LIVE]
+        out = totals_of(live).as_dict()
     per_status: dict[str, dict] = {}
     for v in all_items:
         row = per_status.setdefault(v["status"], {"count": 0, "net": 0})
@@ -739,7 +740,11 @@ def summary(db: Database, quarter: Quarter | str) -> dict:
 
 def outstanding(db: Database, today: dt.date | None = None) -> list[dict]:
     """Items due and not paid (draft or approved), oldest quarter first; ``arrears`` when the quarter is over."""
-    today = (today or dt.date.today()).isoformat()
+    with bulk():
+        return _outstanding(db, (today or dt.date.today()).isoformat())
+
+
+def _outstanding(db: Database, today: str) -> list[dict]:
     rows = []
     members = members_by_id(db)
     for collection in db.collections():
