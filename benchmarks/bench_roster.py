@@ -127,8 +127,8 @@ async def bench_app(path: Path, xlsx: Path) -> dict[str, float]:
     started, cpu0 = time.perf_counter(), time.process_time()
     app = PilarApp(path, operator="Bench")
     out: dict[str, float] = {}
+    clock = PaintClock(app)  # before run_test, which returns only once the app has settled
     async with app.run_test(size=SIZE) as pilot:
-        clock = PaintClock(app)
         await _until(pilot, lambda: app.screen.query(MemberTable) and app.screen.query_one(MemberTable).rows)
         first = next((p for p in clock.paints if p[0] > started), None)
         await pilot.pause()
@@ -210,8 +210,8 @@ async def bench_datatable(path: Path, limit: int) -> dict[str, float]:
 
     app = Plain()
     out: dict[str, float] = {}
+    clock = PaintClock(app)
     async with app.run_test(size=SIZE) as pilot:
-        clock = PaintClock(app)
         table = app.query_one(DataTable)
         await _until(pilot, lambda: table.row_count > 0)
         first = next((p for p in clock.paints if p[0] > started), None)
