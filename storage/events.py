@@ -660,6 +660,18 @@ SAMPLE_EVENT = {
 }
 
 
+def _across_kab(people: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Members taken in turn from each kab/kota (NIK digits 1-4), so the invitations span the province."""
+    by_kab: dict[str, list[tuple[str, str]]] = {}
+    for nik, mid in sorted(people):
+        by_kab.setdefault(nik[:4], []).append((nik, mid))
+    lists = [by_kab[k] for k in sorted(by_kab)]
+    out = []
+    for i in range(max((len(x) for x in lists), default=0)):
+        out.extend(x[i] for x in lists if i < len(x))
+    return out
+
+
 def sample_invitees(db: Database) -> list[str]:
     """The sample event's 200 members, drawn deterministically (sorted by NIK) from the roster.
 
@@ -683,7 +695,7 @@ def sample_invitees(db: Database) -> list[str]:
         else:
             by_pillar[a["pillar"]].append((nik, member["id"]))
     chosen = [mid for *_, mid in sorted(coordinators)][:160]
-    queues = [sorted(by_pillar[p]) for p in SAMPLE_PILLARS]
+    queues = [_across_kab(by_pillar[p]) for p in SAMPLE_PILLARS]
     i = 0
     while len(chosen) < 160 and any(queues):
         queue = queues[i % len(queues)]
