@@ -389,7 +389,8 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
                 reason = "no_rate"
             elif member.get("nik") in dup_niks:
                 reason = "duplicate_nik"
-            elif not _has_account(member.get("bank")) and not allow_cash:
+            elif not _has_account(member.get("bank")) and not allow_cash \
+                    and not any(v.get("method") == "CASH" for v in live):  # kept from a run that allowed cash
                 reason = "no_bank"
             elif not live and have:
                 reason = "voided"

@@ -420,3 +420,12 @@ def test_pilar_check_finds_a_double_item_and_float_money(db):
         tx.put("payouts_2024", twin)
     problems = P.check_payouts(db)
     assert len(problems) == 2 and "dua kali" in problems[1] and "rupiah bulat" in problems[0]
+
+
+def test_cash_drafts_survive_a_rerun_without_allow_cash(tmp_path):
+    db = make_db(tmp_path / "d", [member(1, account=""), member(2)])
+    _plan, created = P.run_quarter(db, Q2, allow_cash=True)
+    assert len(created) == 2
+    plan, created = P.run_quarter(db, Q2)
+    assert created == [] and plan.changes == 0 and len(P.items(db, Q2)) == 2
+    db.close()

@@ -70,6 +70,7 @@ class PayoutsScreen(Screen):
         Binding("p", "print", "-", id="payouts.print"),
         Binding("n", "new_rate", "-", id="payouts.new_rate"),
         Binding("e", "edit_rate", "-", id="payouts.edit_rate"),
+        Binding("c", "toggle_cash", "-", id="payouts.cash"),
     ]
     DEFAULT_CSS = """
     #pay-quarter { text-style: bold; padding: 0 1; color: $accent; height: 1; }
@@ -85,6 +86,7 @@ class PayoutsScreen(Screen):
         self.quarter = P.Quarter.parse(quarter) if quarter else current_quarter()
         self.plan: P.RunPlan | None = None
         self.busy = False
+        self.allow_cash = False
 
     # ------------------------------------------------------------------ layout
 
@@ -154,7 +156,7 @@ class PayoutsScreen(Screen):
     def compute_plan(self) -> None:
         self.app.call_from_thread(self._set_busy, True)
         try:
-            plan = P.plan_run(self.db, self.quarter)
+            plan = P.plan_run(self.db, self.quarter, allow_cash=self.allow_cash)
         finally:
             self.app.call_from_thread(self._set_busy, False)
         self.app.call_from_thread(self.show_plan, plan)
@@ -169,9 +171,11 @@ class PayoutsScreen(Screen):
             return
         self.plan = plan
         self.show_status()
-        self.query_one("#pay-preview", Static).update(t(
-            "payout.ui.preview_line", new=len(plan.new), updated=len(plan.updated), removed=len(plan.removed),
-            unchanged=plan.unchanged, excluded=len(plan.excluded), review=len(plan.review)))
+        line = t("payout.ui.preview_line", new=len(plan.new), updated=len(plan.updated), removed=len(plan.removed),
+                 unchanged=plan.unchanged, excluded=len(plan.excluded), review=len(plan.review))
+        if self.allow_cash:
+            line += " · " + t("payout.ui.cash_on")
+        self.query_one("#pay-preview", Static).update(line)
         self.show_totals(plan.totals)
         self.show_excluded(plan)
 
@@ -262,6 +266,13 @@ class PayoutsScreen(Screen):
             return
         self.quarter = _shift(self.quarter, step)
         self.plan = None
+        self.refresh_all()
+
+    def action_toggle_cash(self) -> None:
+        """Members without a bank account: excluded (default) or paid in cash."""
+        if self.busy:
+            return
+        self.allow_cash = not self.allow_cash
         self.refresh_all()
 
     def action_recompute(self) -> None:
