@@ -178,6 +178,7 @@ MESSAGES = {
     "payout.reason.no_bank": {"id": "tidak ada nomor rekening untuk transfer", "en": "no bank account for a transfer"},
     "payout.reason.duplicate_nik": {"id": "NIK ganda di data anggota", "en": "duplicate NIK in the roster"},
     "payout.reason.voided": {"id": "item dibatalkan (ganti lewat Terbitkan ulang)", "en": "item voided (replace with Reissue)"},
+    "payout.reason.multi_pillar": {"id": "dibayar di dua pilar atau lebih: perlu diperiksa", "en": "paid under two or more pillars: for review"},
     "payout.reason.conflict": {"id": "konflik sinkronisasi", "en": "sync conflict"},
     "payout.funding.APBD_PROVINSI": {"id": "APBD Provinsi", "en": "APBD Provinsi (provincial budget)"},
     "payout.funding.APBD_KABKOTA": {"id": "APBD Kab/Kota", "en": "APBD Kab/Kota (district budget)"},

@@ -201,7 +201,7 @@ class PayoutsScreen(Screen):
         everyone = P.members_by_id(self.db)
         names = {m: everyone.get(m, {}).get("name", "") for m in list(plan.review)[:ITEM_ROWS]}
         for member_id, pillars in list(plan.review.items())[:ITEM_ROWS]:
-            table.add_row(names[member_id], ", ".join(pillar_label(p) for p in pillars), t("payout.cli.review", count=1))
+            table.add_row(names[member_id], ", ".join(pillar_label(p) for p in pillars), t("payout.reason.multi_pillar"))
 
     def show_items(self) -> None:
         table = self.query_one("#pay-items", DataTable)
