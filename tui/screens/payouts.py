@@ -156,7 +156,11 @@ class PayoutsScreen(Screen):
     def compute_plan(self) -> None:
         self.app.call_from_thread(self._set_busy, True)
         try:
-            plan = P.plan_run(self.db, self.quarter, allow_cash=self.allow_cash)
+            try:
+                plan = P.plan_run(self.db, self.quarter, allow_cash=self.allow_cash)
+            except RuntimeError:
+                # Another section saved a record while this thread was reading the roster: read again.
+                plan = P.plan_run(self.db, self.quarter, allow_cash=self.allow_cash)
         finally:
             self.app.call_from_thread(self._set_busy, False)
         self.app.call_from_thread(self.show_plan, plan)
