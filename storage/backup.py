@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from pathlib import Path
 import orjson
 from filelock import FileLock, Timeout
 
-from storage.db import Database, now_iso, read_lock_info, read_office, write_office
+from storage.db import SCHEMA_VERSION, Database, _damaged, now_iso, read_lock_info, read_office, write_office
 from storage.errors import LockedError, PilarError
 from storage.fsutil import atomic_write, fsync_dir, os_error, write_all
 
@@ -45,6 +46,7 @@ RESTORE_STAGE = ".restore-new"
 RESTORE_OLD = ".restore-old"
 RESTORE_MARKER = "restore.json"
 CHUNK = 1024 * 1024
+RACY_NS = 2_000_000_000  # a file changed this close to a backup is re-hashed before the next reuses it
 
 
 @dataclass
@@ -188,15 +190,25 @@ def _copy_tree(src_root: Path, dst_root: Path, unreadable: list[str] | None = No
     return files
 
 
-def _check_written(root: Path, files: dict[str, dict]) -> list[str]:
-    """Re-read every copied file: what is on the disk must be what was read from the source."""
+def _check_written(root: Path, files: dict[str, dict], memo: dict | None = None) -> list[str]:
+    """Re-read every copied file: what is on the disk must be what was read from the source.
+
+    ``memo`` (shared across the backups of one listing) hashes a file linked into several backups
+    once: keyed by device, inode, size and mtime, so a changed file is hashed again."""
     from storage.i18n import t
 
     problems = []
     for rel, info in files.items():
         p = root / rel
         try:
-            size, sha = _sha256(p)
+            if memo is None:
+                size, sha = _sha256(p)
+            else:
+                st = p.stat()
+                key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+                if not st.st_ino or key not in memo:
+                    memo[key] = _sha256(p)
+                size, sha = memo[key]
         except OSError:
             problems.append(t("backup.problem.missing", file=rel))
             continue
@@ -253,25 +265,176 @@ def _cleanup_leftovers(bdir: Path) -> None:
             _remove(p)
 
 
-def _source_size(root: Path) -> int:
+def _source_size(root: Path, prev_files: dict[str, dict] | None = None) -> int:
+    """The bytes a backup will copy (files it can reuse from the previous backup left out)."""
     total = 0
     for rel in _files(root):
         try:
-            total += (root / rel).stat().st_size
+            st = (root / rel).stat()
         except OSError:
-            pass
+            continue
+        if not _reusable((prev_files or {}).get(rel.as_posix()), st):
+            total += st.st_size
     return total
+
+
+def _previous(path: Path, code: str) -> tuple[Path, dict[str, dict]] | None:
+    """The newest backup that verified when written (of this office): the one files are reused from."""
+    for b in list_backups(path, deep=False):
+        if b.verified and not b.problems and (not code or not b.office or b.office == code):
+            return b.path, b.meta["files"]
+    return None
+
+
+def _reusable(old: dict | None, st: os.stat_result | None) -> bool:
+    """The live file is the one the previous backup copied: same size, mtime (ns) and inode."""
+    return bool(old and st is not None and st.st_ino and isinstance(old.get("sha256"), str)
+                and old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns
+                and old.get("ino") == st.st_ino)
+
+
+def _stamp(st: os.stat_result | None, now_ns: int) -> dict:
+    """What the next backup compares (size, mtime, inode of the live file when this one was made).
+
+    A file changed less than RACY_NS before the backup is marked ``racy``: a change in the same
+    clock tick (FAT keeps 2 s) could keep its mtime, so the next backup re-hashes it before reusing."""
+    if st is None:
+        return {}
+    stamp = {"mtime_ns": st.st_mtime_ns, "ino": st.st_ino}
+    if now_ns - st.st_mtime_ns < RACY_NS:
+        stamp["racy"] = True
+    return stamp
+
+
+def _link(src: Path, dst: Path, size: int) -> bool:
+    """Hard-link a previous backup's copy into the new backup; False when that cannot be done."""
+    try:
+        if src.stat().st_size != size:
+            return False
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.link(src, dst)
+    except OSError:  # FAT32, no NTFS, another device, the old copy gone: a real copy instead
+        _remove(dst)
+        return False
+    return True
+
+
+def _take_files(path: Path, tmp: Path, prev: tuple[Path, dict[str, dict]] | None,
+                unreadable: list[str] | None) -> tuple[dict[str, dict], list[str]]:
+    """Fill ``tmp`` with the backed-up files: an unchanged one is hard-linked from the previous
+    backup (its recorded sha256 reused), the others copied. Returns (files, relative paths copied)."""
+    prev_dir, prev_files = prev if prev else (None, {})
+    files: dict[str, dict] = {}
+    copied: list[str] = []
+    for rel in list(_files(path)):
+        key = rel.as_posix()
+        try:
+            st = (path / rel).stat()
+        except OSError:
+            st = None
+        now_ns = time.time_ns()
+        old = prev_files.get(key)
+        if prev_dir is not None and _reusable(old, st):
+            same = True
+            if old.get("racy"):
+                try:
+                    same = _sha256(path / rel) == (old["size"], old["sha256"])
+                except OSError:
+                    same = False
+            if same and _link(prev_dir / rel, tmp / rel, old["size"]):
+                files[key] = {"size": old["size"], "sha256": old["sha256"], **_stamp(st, now_ns)}
+                continue
+        try:
+            size, sha = _copy_file(path / rel, tmp / rel)
+        except _Unreadable as err:
+            if unreadable is None:
+                raise
+            _remove(tmp / rel)
+            unreadable.append(str(os_error(err.exc, err.path)))
+            continue
+        files[key] = {"size": size, "sha256": sha, **_stamp(st, now_ns)}
+        copied.append(key)
+    return files, copied
+
+
+def _check_fresh(root: Path, files: dict[str, dict], copied: list[str], code: str) -> list[str]:
+    """Check a fresh backup without parsing it: every copied file re-read once (what is on the disk
+    is what was read), a copied collection file's header and payload sha256, the journal's line
+    checksums, office.json and the manifest; a reused (linked) file is only checked to be there
+    with its size, its content was verified when it was first copied."""
+    from storage.db import PilarStorage, read_journal
+    from storage.i18n import t
+
+    problems: list[str] = []
+    fresh = set(copied)
+    for rel, info in files.items():
+        p = root / rel
+        if rel not in fresh:
+            try:
+                ok = p.stat().st_size == info["size"]
+            except OSError:
+                problems.append(t("backup.problem.missing", file=rel))
+                continue
+            if not ok:
+                problems.append(t("backup.problem.changed", file=rel))
+            continue
+        collection = rel.startswith("db/") and rel.endswith(".json") and rel.count("/") == 1 \
+            and rel != "db/manifest.json"
+        try:
+            if collection:
+                raw = p.read_bytes()
+                size, sha = len(raw), hashlib.sha256(raw).hexdigest()
+            else:
+                size, sha = _sha256(p)
+        except OSError:
+            problems.append(t("backup.problem.missing", file=rel))
+            continue
+        if size != info["size"] or sha != info["sha256"]:
+            problems.append(t("backup.problem.changed", file=rel))
+            continue
+        if collection:
+            try:
+                PilarStorage(p, p.stem, code or None).checked_payload(raw)
+            except PilarError as exc:
+                problems.append(str(exc))
+            del raw
+    try:
+        office = read_office(root)
+        code = code or office.get("code", "")
+    except PilarError as exc:
+        problems.append(str(exc))
+    manifest_path = root / "db" / "manifest.json"
+    try:
+        manifest = orjson.loads(manifest_path.read_bytes())
+        if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA_VERSION:
+            raise ValueError
+        if code and manifest.get("office") != code:
+            problems.append(str(_damaged(manifest_path, "other_office", found=manifest.get("office"), expected=code)))
+        for name in manifest.get("files") or {}:
+            if f"db/{name}.json" not in files:
+                problems.append(str(_damaged(root / "db" / f"{name}.json", "missing")))
+    except FileNotFoundError:
+        problems.append(str(_damaged(manifest_path, "missing")))
+    except (OSError, ValueError, TypeError, AttributeError, orjson.JSONDecodeError):
+        problems.append(str(_damaged(manifest_path, "parse")))
+    if "db/journal.jsonl" in fresh:
+        try:
+            read_journal(root / "db" / "journal.jsonl", strict=True)
+        except PilarError as exc:
+            problems.append(str(exc))
+    return problems
 
 
 def snapshot(path: Path, reason: str, office: dict | None = None, require_good: bool = True,
              protect: set[str] | frozenset[str] = frozenset()) -> Backup:
     """Copy the data folder at ``path`` into a new backup (the caller holds the folder's lock).
 
+    Files unchanged since the newest good backup (same size, mtime and inode) are hard-linked from
+    it instead of copied; links are only ever made between backups, never to the live folder.
+
     ``require_good``: refuse (and keep nothing) when the copy does not pass the file checks; the
     backup taken before a restore sets it False, because a damaged state is still worth keeping.
     """
-    from storage.check import file_problems
-
     path = Path(path)
     bdir = backups_dir(path)
     try:
@@ -284,7 +447,9 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
             office = read_office(path)
         except PilarError:
             office = {}
-    need = _source_size(path)
+    code = str(office.get("code") or "")
+    prev = _previous(path, code)
+    need = _source_size(path, prev[1] if prev else {})
     try:
         free = shutil.disk_usage(bdir).free
     except OSError:
@@ -299,13 +464,12 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
     try:
         tmp.mkdir()
         unreadable: list[str] = []
-        files = _copy_tree(path, tmp, None if require_good else unreadable)
-        problems = unreadable + _check_written(tmp, files)
-        if not problems:
-            problems = file_problems(tmp)
+        files, copied = _take_files(path, tmp, prev, None if require_good else unreadable)
+        problems = unreadable + _check_fresh(tmp, files, copied, code)
         meta = {"format": BACKUP_FORMAT, "name": name, "created": when.isoformat(timespec="seconds"),
                 "reason": reason, "office": office.get("code", ""), "office_name": office.get("name", ""),
                 "seq": _seq_of(tmp), "size": sum(f["size"] for f in files.values()),
+                "copied": sum(files[r]["size"] for r in copied),
                 "verified": not problems, "problems": [p.replace(tmp.name, name) for p in problems],
                 "files": files}
         if problems and require_good:
@@ -330,7 +494,7 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
         if isinstance(exc, OSError):
             raise _backup_os_error(exc, bdir) from exc
         raise
-    backup = _read_backup(final)
+    backup = _read_backup(final, deep=False)  # just checked: not hashed a second time
     prune(path, keep_count(office), protect=set(protect) | {name})
     return backup
 
@@ -394,7 +558,7 @@ def _parse_time(text: str) -> datetime | None:
 
 # ---------------------------------------------------------------------- listing and verifying
 
-def _read_backup(folder: Path, deep: bool = True) -> Backup:
+def _read_backup(folder: Path, deep: bool = True, memo: dict | None = None) -> Backup:
     from storage.i18n import t
 
     b = Backup(name=folder.name, path=folder)
@@ -418,11 +582,17 @@ def _read_backup(folder: Path, deep: bool = True) -> Backup:
     if not b.verified:
         b.problems = [t("backup.problem.unverified", count=len(meta.get("problems", [])))]
     if deep:
-        b.problems += _check_written(folder, meta["files"])
-        present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {META}
-        for extra in sorted(present - set(meta["files"])):
-            b.problems.append(t("backup.problem.extra", file=extra))
+        b.problems += _check_written(folder, meta["files"], memo)
+        b.problems += _extra_files(folder, meta["files"])
     return b
+
+
+def _extra_files(folder: Path, files: dict) -> list[str]:
+    """Files in a backup folder that backup.json does not list (cheap: names only)."""
+    from storage.i18n import t
+
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {META}
+    return [t("backup.problem.extra", file=extra) for extra in sorted(present - set(files))]
 
 
 def list_backups(path: Path | str, deep: bool = True) -> list[Backup]:
@@ -431,18 +601,19 @@ def list_backups(path: Path | str, deep: bool = True) -> list[Backup]:
     if not bdir.is_dir():
         return []
     out = []
+    memo: dict = {}  # backups share unchanged files (hard links): each is hashed once
     for folder in bdir.iterdir():
         if folder.is_dir() and not folder.name.startswith("."):
-            out.append(_read_backup(folder, deep=deep))
+            out.append(_read_backup(folder, deep=deep, memo=memo))
     out.sort(key=lambda b: (b.created, b.name), reverse=True)
     return out
 
 
-def find_backup(path: Path | str, name: str) -> Backup:
+def find_backup(path: Path | str, name: str, deep: bool = True) -> Backup:
     folder = backups_dir(Path(path)) / name
     if not name or name.startswith(".") or "/" in name or "\\" in name or not folder.is_dir():
         raise PilarError("backup.unknown", name=name, path=str(backups_dir(Path(path))))
-    return _read_backup(folder)
+    return _read_backup(folder, deep=deep)
 
 
 def _live_codes(path: Path) -> set[str]:
@@ -591,6 +762,8 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
     Works on a folder that cannot be opened (damaged or missing files); refuses while another
     Pilar holds the folder, and refuses a backup that does not verify or belongs to another office.
     """
+    from storage.i18n import t
+
     path = Path(path).expanduser().resolve()
     if is_backup_folder(name) and Path(name).expanduser().resolve().parent != backups_dir(path):
         # A copy on a stick or another disk (``copy_out``): brought into the folder's backups first.
@@ -600,7 +773,10 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
         except OSError as exc:
             raise os_error(exc, path) from exc
         name = bring_in(path, name).name
-    backup = find_backup(path, name)
+    # Not hashed here: every file is hashed once, below, while it is copied into the stage.
+    backup = find_backup(path, name, deep=False)
+    if backup.good:
+        backup.problems += _extra_files(backup.path, backup.meta["files"])
     if not backup.good:
         raise PilarError("backup.not_good", name=name, problem=(backup.problems or ["?"])[0])
     live_office = None
@@ -616,18 +792,37 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
     with hold_lock(path, operator):
         _remove(path / RESTORE_STAGE)
         _remove(path / RESTORE_OLD)
-        safety = None
-        if any(True for _ in _files(path)):
-            safety = snapshot(path, "before-restore", office=live_office or {"code": backup.office},
-                              require_good=False, protect={name})
         stage = path / RESTORE_STAGE
         try:
+            # Copied (never linked: the live folder shares no file with a backup) and verified in
+            # one pass: a file whose hash differs from backup.json stops the restore before any
+            # change to the live folder.
             stage.mkdir()
             for rel, info in backup.meta["files"].items():
-                size, sha = _copy_file(backup.path / rel, stage / rel)
+                try:
+                    size, sha = _copy_file(backup.path / rel, stage / rel)
+                except _Unreadable as err:
+                    problem = (t("backup.problem.missing", file=rel) if isinstance(err.exc, FileNotFoundError)
+                               else str(os_error(err.exc, err.path)))
+                    raise PilarError("backup.not_good", name=name, problem=problem) from err
                 if size != info["size"] or sha != info["sha256"]:
-                    raise PilarError("backup.not_good", name=name, problem=rel)
+                    raise PilarError("backup.not_good", name=name, problem=t("backup.problem.changed", file=rel))
             _fsync_tree(stage)
+        except OSError as exc:
+            _remove(stage)
+            raise PilarError("backup.restore_failed", name=name, problem=os_error(exc, path)) from exc
+        except BaseException:
+            _remove(stage)
+            raise
+        safety = None
+        try:
+            if any(True for _ in _files(path)):
+                safety = snapshot(path, "before-restore", office=live_office or {"code": backup.office},
+                                  require_good=False, protect={name})
+        except BaseException:
+            _remove(stage)
+            raise
+        try:
             marker = {"from": name, "started": now_iso(), "operator": operator}
             atomic_write(path / RESTORE_MARKER, orjson.dumps(marker))
             _swap_in(path, stage)
