@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +42,13 @@ def _flatten(data: dict | None, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+@lru_cache(maxsize=4096)
+def _is_masked(name: str) -> bool:
+    return name in MASKED or name.rpartition(".")[2] in MASKED
+
+
 def _clean(name: str, value: Any) -> Any:
-    if name in MASKED or name.rsplit(".", 1)[-1] in MASKED:
+    if _is_masked(name):
         return mask(value)
     if isinstance(value, list):
         return [_mask_nested(v) for v in value]
@@ -56,21 +63,34 @@ def _mask_nested(value: Any) -> Any:
 
 def diff(old: dict | None, new: dict | None) -> dict[str, list]:
     """Field-by-field changes ``{field: [old, new]}`` with personal numbers masked."""
-    before, after = _flatten(old), _flatten(new)
+    before = _flatten(old) if old else {}
+    after = _flatten(new) if new else {}
     changes = {}
-    for name in sorted(set(before) | set(after)):
+    for name in sorted(before.keys() | after.keys()):
         a, b = before.get(name), after.get(name)
         if a != b:
             changes[name] = [_clean(name, a), _clean(name, b)]
     return changes
 
 
+_clock = {"second": -1, "text": ""}
+
+
+def timestamp() -> str:
+    """Local time with offset, to the second (formatted once per second: bulk actions log thousands)."""
+    now = time.time()
+    second = int(now)
+    if second != _clock["second"]:
+        _clock["second"] = second
+        _clock["text"] = datetime.fromtimestamp(second, timezone.utc).astimezone().isoformat(timespec="seconds")
+    return _clock["text"]
+
+
 def entry(action: str, kind: str, rid: str, old: dict | None, new: dict | None, operator: str,
           office: str, note: str = "", changes: dict | None = None) -> dict:
     """One audit entry (without its place in the chain, added when it is appended)."""
-    item = {"ts": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
-            "operator": operator, "office": office, "action": action, "kind": kind, "id": rid,
-            "changes": changes if changes is not None else diff(old, new)}
+    item = {"ts": timestamp(), "operator": operator, "office": office, "action": action, "kind": kind,
+            "id": rid, "changes": changes if changes is not None else diff(old, new)}
     if note:
         item["note"] = note
     return item
@@ -136,9 +156,11 @@ class AuditLog:
         n, prev = self.n, self.last_hash
         for item in entries:
             n += 1
-            line = dict(item, n=n, seq=seq, prev=prev)
-            line["h"] = prev = _hash(line["prev"], line)
-            buf += orjson.dumps(line, option=orjson.OPT_SORT_KEYS) + b"\n"
+            # One serialisation per line: the hash covers the sorted line without "h" (as verify
+            # recomputes it), and "h" is appended as the last key.
+            body = orjson.dumps(dict(item, n=n, seq=seq, prev=prev), option=orjson.OPT_SORT_KEYS)
+            prev = hashlib.sha256(prev.encode() + body).hexdigest()
+            buf += body[:-1] + b',"h":"' + prev.encode() + b'"}\n'
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
             try:

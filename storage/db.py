@@ -21,6 +21,7 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,23 @@ IndexFunc = Callable[[dict], Any]
 _INDEXES: dict[str, dict[str, IndexFunc]] = {
     "members": {"nik": lambda v: v.get("nik") or None},
 }
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many small dicts are built.
+
+    Loading or saving a big roster creates millions of dicts and no garbage; with the collector
+    running it rescans them again and again (measured: open of 100k members 4.2 s with it, 1.3 s
+    without; a 50,000-item transaction 2.3 s of puts with it, 0.9 s without).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def register_index(collection: str, name: str, func: IndexFunc) -> None:
@@ -348,20 +366,17 @@ class Database:
         db = cls(path, office, operator, read_only)
         if not read_only:
             db._acquire_lock()
-        # Loading creates millions of small dicts and no garbage; with the cyclic collector running
-        # it rescans them again and again (measured: open of 100k members 4.2 s with it, 1.3 s without).
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            db._load()
-            if not read_only:
-                db._after_open()
+            with gc_paused():
+                db._load()
+                if not read_only:
+                    db._after_open()
         except BaseException:
             db._release_lock()
             raise
-        finally:
-            if collecting:
-                gc.enable()
+        # The loaded records live as long as the folder is open and hold no reference cycles: move
+        # them out of the collector's sight so a keystroke's garbage never triggers a rescan of them.
+        gc.freeze()
         return db
 
     def _acquire_lock(self) -> None:
@@ -689,11 +704,18 @@ class Transaction:
         self.committed = 0
 
     def __enter__(self) -> Transaction:
+        self._gc = gc_paused()
+        self._gc.__enter__()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.committed = self.db._commit(self)
+        try:
+            if exc_type is None:
+                self.committed = self.db._commit(self)
+        finally:
+            self._gc.__exit__(None, None, None)
+        if self.committed > 1000:
+            gc.freeze()
 
     def _current(self, collection: str, rid: str) -> dict | None:
         return self.docs.get((collection, rid)) or self.db.doc(collection, rid)

@@ -17,15 +17,14 @@ Rules that keep money right:
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import re
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from storage import check
 from storage.db import PROVINCE_CODE, Database, now_iso
+from storage.db import gc_paused as bulk
 from storage.errors import PilarError
 from storage.fmt import parse_quarter, quarter_bounds
 from storage.i18n import t
@@ -42,17 +41,6 @@ METHODS = ("TRANSFER", "CASH")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-@contextmanager
-def bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of small dicts are made: with a big
-    roster in memory each full collection rescans it, which tripled the time of a 50,000-item save."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------------------- money and dates

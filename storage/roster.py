@@ -9,10 +9,8 @@ once per column. It also implements ``storage.validate.RosterView`` for the vali
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import mmap
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
 from copy import deepcopy as _deepcopy
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -21,6 +19,7 @@ import orjson
 
 from storage import regions
 from storage.db import Database
+from storage.db import gc_paused as no_gc
 from storage.errors import PilarError
 from storage.model import new_assignment, primary_assignment
 from storage.validate import Result, clean_account, clean_nik, normalize_phone, parse_date, validate_member
@@ -84,17 +83,6 @@ def make_row(value: dict) -> Row:
                value.get("kec") or "", main.get("office") or "", status, frozenset(pillars), tuple(active), key, fold)
 
 
-@contextmanager
-def no_gc():
-    """Building 100k small objects while the heap holds the whole database: collector passes would
-    rescan millions of long-lived objects and cost more than the work itself, so they wait."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _sort_key(column: str) -> Callable[[Row], object]:

@@ -18,11 +18,9 @@ merge in memory and one transaction. A refused bundle changes nothing but ``impo
 
 from __future__ import annotations
 
-import gc
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +30,7 @@ import orjson
 
 from storage.conflicts import is_open
 from storage.db import PROVINCE_CODE, SCHEMA_VERSION, Database, kind_of, now_iso
+from storage.db import gc_paused as no_gc
 from storage.errors import PilarError
 from storage.fsutil import append_durable, atomic_write, os_error
 from storage.sync import bundle as B
@@ -47,17 +46,6 @@ PROVINCE_ONLY = {"rates", "runs"}
 MEMBER_LINKS = ("member_id", "member")
 
 
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while 100k documents are built (it would rescan them all,
-    again and again, for nothing: documents hold no reference cycles)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 # ---------------------------------------------------------------------- small files
