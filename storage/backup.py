@@ -467,7 +467,7 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
         files, copied = _take_files(path, tmp, prev, None if require_good else unreadable)
         problems = unreadable + _check_fresh(tmp, files, copied, code)
         meta = {"format": BACKUP_FORMAT, "name": name, "created": when.isoformat(timespec="seconds"),
-                "reason": reason, "office": office.get("code", ""), "office_name": office.get("name", ""),
+                "created_ns": time.time_ns(), "reason": reason, "office": office.get("code", ""), "office_name": office.get("name", ""),
                 "seq": _seq_of(tmp), "size": sum(f["size"] for f in files.values()),
                 "copied": sum(files[r]["size"] for r in copied),
                 "verified": not problems, "problems": [p.replace(tmp.name, name) for p in problems],
@@ -605,7 +605,8 @@ def list_backups(path: Path | str, deep: bool = True) -> list[Backup]:
     for folder in bdir.iterdir():
         if folder.is_dir() and not folder.name.startswith("."):
             out.append(_read_backup(folder, deep=deep, memo=memo))
-    out.sort(key=lambda b: (b.created, b.name), reverse=True)
+    # created_ns orders two backups made in the same second (older backups have none: 0)
+    out.sort(key=lambda b: (b.created, int(b.meta.get("created_ns", 0) or 0), b.name), reverse=True)
     return out
 
 
