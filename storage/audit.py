@@ -109,37 +109,60 @@ class AuditLog:
         self.n = 0
         self.last_hash = GENESIS
         self.last_seq = 0
+        self.good_end = 0
 
     def head(self) -> dict:
         return {"n": self.n, "h": self.last_hash, "seq": self.last_seq}
 
-    def _tail_line(self) -> dict | None:
+    def _scan_tail(self) -> tuple[int, dict | None]:
+        """The end of the last whole transaction in the log and its last line.
+
+        The last line of each transaction's batch carries ``"end": true``. A kill during an append
+        leaves a torn line or only part of a batch after it: those bytes are not counted, so the
+        batch is cut and written again whole from the journal.
+        """
         try:
             size = self.path.stat().st_size
         except FileNotFoundError:
-            return None
+            return 0, None
         with open(self.path, "rb") as fh:
             step = 65536
             while True:
                 start = max(0, size - step)
                 fh.seek(start)
                 chunk = fh.read(size - start)
-                lines = [ln for ln in chunk.split(b"\n") if ln.strip()]
-                if len(lines) >= 2 or start == 0:
-                    break
+                pos = len(chunk)
+                while pos > 0:
+                    nl = chunk.rfind(b"\n", 0, pos)
+                    if nl < 0:
+                        break
+                    begin = chunk.rfind(b"\n", 0, nl) + 1
+                    if begin == 0 and start > 0:
+                        break  # this line may start before the chunk: read further back
+                    try:
+                        line = orjson.loads(chunk[begin:nl])
+                    except orjson.JSONDecodeError:
+                        line = None
+                    if isinstance(line, dict) and line.get("end"):
+                        return start + nl + 1, line
+                    pos = begin
+                if start == 0:
+                    return 0, None
                 step *= 4
-        for raw in reversed(lines):
-            try:
-                return orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                continue
-        return None
+
+    def repair_tail(self) -> None:
+        """Cut a torn last line so the next append continues the chain (its entry is still in the journal)."""
+        try:
+            if self.path.exists() and self.path.stat().st_size > self.good_end:
+                os.truncate(self.path, self.good_end)
+        except OSError as exc:
+            raise os_error(exc, self.path) from exc
 
     def load(self, expected_head: dict | None = None) -> None:
         """Find the chain's head from the end of the file (the full check is ``verify``)."""
         from storage.db import _damaged
 
-        last = self._tail_line()
+        self.good_end, last = self._scan_tail()
         if last is not None:
             self.n, self.last_hash, self.last_seq = last["n"], last["h"], last.get("seq", 0)
         if expected_head and self.n < expected_head.get("n", 0):
@@ -154,8 +177,10 @@ class AuditLog:
             return
         buf = bytearray()
         n, prev = self.n, self.last_hash
-        for item in entries:
+        for k, item in enumerate(entries, 1):
             n += 1
+            if k == len(entries):
+                item = dict(item, end=True)
             # One serialisation per line: the hash covers the sorted line without "h" (as verify
             # recomputes it), and "h" is appended as the last key.
             body = orjson.dumps(dict(item, n=n, seq=seq, prev=prev), option=orjson.OPT_SORT_KEYS)

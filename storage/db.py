@@ -472,7 +472,9 @@ class Database:
         self._pending_audit.append(entry)
 
     def _after_open(self) -> None:
-        # Bring the audit log up to the journal (a crash may have come between the two appends).
+        # Bring the audit log up to the journal (a crash may have come between the two appends, or
+        # during the audit append itself: its torn line is cut and rewritten from the journal).
+        self.audit.repair_tail()
         for entry in self._pending_audit:
             self.audit.catch_up(entry["seq"], entry.get("audit", []))
         self._pending_audit = []

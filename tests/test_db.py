@@ -492,3 +492,33 @@ def test_plain_tinydb_elsewhere_keeps_its_own_int_ids(folder, tmp_path):
     plain = TinyDB(tmp_path / "plain.json")
     assert plain.insert({"a": 1}) == 1 and plain.insert({"a": 2}) == 2
     assert Database.open(folder, read_only=True).tinydb("members").table("members").all()[0].doc_id != 1
+
+
+def test_a_torn_audit_batch_is_cut_and_rewritten_whole_from_the_journal(tmp_path):
+    """A kill during the audit append leaves part of a transaction's entries: none may go missing."""
+    folder = tmp_path / "office"
+    code = f"""
+import os
+from storage.db import Database
+db = Database.init({str(folder)!r}, "UPT-X", "UPT X", operator="Siti")
+with db.transaction("roster.add") as tx:
+    tx.put("members", {{"id": "a", "name": "A"}})
+with db.transaction("roster.import") as tx:
+    for rid in ("b", "c", "d"):
+        tx.put("members", {{"id": rid, "name": rid.upper()}})
+os._exit(0)  # killed: no compaction, the journal still holds both transactions
+"""
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
+    audit_path = folder / "audit.jsonl"
+    lines = audit_path.read_bytes().splitlines(keepends=True)
+    assert len(lines) == 4
+    # Keep the first transaction, the first entry of the second and half of its second entry.
+    audit_path.write_bytes(b"".join(lines[:2]) + lines[2][: len(lines[2]) // 2])
+    db = Database.open(folder)
+    try:
+        entries = list(db.audit.lines())
+        assert [e["id"] for e in entries] == ["a", "b", "c", "d"]
+        assert [e.get("end", False) for e in entries] == [True, False, False, True]
+        assert db.audit.verify(db.manifest.get("audit")) == []
+    finally:
+        db.close()
