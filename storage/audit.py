@@ -143,7 +143,8 @@ class AuditLog:
                         line = orjson.loads(chunk[begin:nl])
                     except orjson.JSONDecodeError:
                         line = None
-                    if isinstance(line, dict) and line.get("end"):
+                    # Lines written before batches were marked carry no "end": each stands alone.
+                    if isinstance(line, dict) and line.get("end", True):
                         return start + nl + 1, line
                     pos = begin
                 if start == 0:
@@ -179,8 +180,7 @@ class AuditLog:
         n, prev = self.n, self.last_hash
         for k, item in enumerate(entries, 1):
             n += 1
-            if k == len(entries):
-                item = dict(item, end=True)
+            item = dict(item, end=k == len(entries))
             # One serialisation per line: the hash covers the sorted line without "h" (as verify
             # recomputes it), and "h" is appended as the last key.
             body = orjson.dumps(dict(item, n=n, seq=seq, prev=prev), option=orjson.OPT_SORT_KEYS)

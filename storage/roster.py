@@ -123,7 +123,7 @@ class Roster:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.version = 0
-        with no_gc():
+        with no_gc(freeze=True):
             self._rows: dict[str, Row] = {r.id: r for r in map(make_row, db.values("members"))}
         self._sorted: dict[tuple[str, bool], list[Row]] = {}
         self._last: tuple[Query, int, list[Row]] | None = None
