@@ -634,9 +634,17 @@ def preview(roster: Roster, path: Path, progress: Progress | None = None, today:
         existing = normalise(existing) if existing else None
         value = _merge(copy.deepcopy(existing) if existing else None, m, a, office, today)
         value = normalise(value, copy=False)
+        # Office spreadsheets rarely have an "atas nama" column: the account is taken to be in the
+        # member's own name, and the preview says so for the clerk to check against the passbook.
+        bank = value.get("bank") or {}
+        holder_assumed = bool(_text(bank.get("account")) and not _text(bank.get("holder")) and value.get("name"))
+        if holder_assumed:
+            value["bank"] = dict(bank, holder=" ".join(value["name"].split()).upper())
         result = validate_member(value, view, today=today)
         plan.reasons = problems + [i.message for i in result.errors]
         plan.warnings = [i.message for i in result.warnings]
+        if holder_assumed:
+            plan.warnings.append(t("roster.import.holder_assumed", holder=value["bank"]["holder"]))
         if plan.reasons:
             continue
         if nik:

@@ -252,3 +252,19 @@ def test_the_fast_reader_and_openpyxl_agree(tmp_path, monkeypatch):
     assert fast.headers == slow.headers and fast.header_line == slow.header_line == 2
     assert [[roster_import._text(c) for c in r] for _, r in fast.rows] == \
         [[roster_import._text(c) for c in r] for _, r in slow.rows]
+
+
+def test_account_without_holder_column_takes_the_members_name_with_a_warning(db, tmp_path):
+    headers = HEADERS + ["NO REKENING", "NAMA BANK"]
+    path = tmp_path / "rekening.csv"
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(
+        [headers, row(1, "Siti  Aminah", "Wonocolo", "35.78.04", sex="P") + ["0011223344", "Bank Jatim"],
+         row(2, "Budi Santoso", "Wonocolo", "35.78.04") + ["", ""]])
+    path.write_bytes(buf.getvalue().encode())
+    plan = preview(Roster(db), path, today=TODAY)
+    siti, budi = plan.rows
+    assert siti.fate == "add" and siti.value["bank"]["holder"] == "SITI AMINAH"
+    assert any("SITI AMINAH" in w and "buku tabungan" in w for w in siti.warnings)
+    assert budi.fate == "add" and not budi.value.get("bank", {}).get("holder")
+    assert not any("buku tabungan" in w for w in budi.warnings)

@@ -188,4 +188,8 @@ MESSAGES = {
     "roster.cli.invalid": {"id": "Data anggota belum benar:", "en": "The member data is not right yet:"},
     "roster.cli.warnings": {"id": "Ada peringatan; tambahkan --accept-warnings untuk tetap menyimpan:",
                             "en": "There are warnings; add --accept-warnings to save anyway:"},
+    "roster.import.holder_assumed": {
+        "id": "Nama pemilik rekening tidak ada di berkas; diisi {holder}. Cocokkan dengan buku tabungan.",
+        "en": "The file has no account holder name; {holder} was filled in. Check it against the passbook.",
+    },
 }
