@@ -260,3 +260,71 @@ def test_checked_payload_checks_the_checksum_without_parsing(tmp_path):
     assert "members.json" in str(err.value)
     with pytest.raises(DamagedError):
         PilarStorage(path, "members", "UPT-B").checked_payload(path.read_bytes())
+
+
+class _Fault:
+    """The ``at``-th call of ``os.<func>`` on a file under ``root`` fails with EIO (a write first
+    writes half its bytes, as a disk that fills up does)."""
+
+    def __init__(self, func: str, at: int, root) -> None:
+        self.func, self.at, self.root = func, at, str(root)
+        self.calls, self.fired, self.real = 0, False, getattr(os, func)
+
+    def _ours(self, args) -> bool:
+        if self.func in ("replace", "link"):
+            return str(args[1]).startswith(self.root)
+        try:
+            return os.readlink(f"/proc/self/fd/{args[0]}").startswith(self.root)
+        except OSError:
+            return False
+
+    def __call__(self, *args, **kwargs):
+        if self._ours(args):
+            self.calls += 1
+            if self.calls == self.at:
+                self.fired = True
+                if self.func == "write" and len(args[1]) > 1:
+                    self.real(args[0], bytes(args[1])[: len(args[1]) // 2])
+                raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return self.real(*args, **kwargs)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="finds the file of a descriptor in /proc")
+@pytest.mark.parametrize("func", ["write", "fsync", "replace", "link"])
+def test_fault_during_an_incremental_backup(tmp_path, monkeypatch, func):
+    fired = 0
+    for at in range(1, 40):
+        data = tmp_path / f"run{at}"
+        names = make_folder(data)
+        _age(data)
+        first = _backup(data)
+        db = Database.open(data, operator="Siti")
+        rid = next(iter(db.raw("members")))
+        with db.transaction("edit") as tx:
+            tx.put("members", dict(db.get("members", rid), name="Gangguan"))
+        fault = _Fault(func, at, data)
+        error = None
+        monkeypatch.setattr(os, func, fault)
+        try:
+            made = backups.backup_now(db, "before-import")
+        except PilarError as exc:
+            error = exc
+        finally:
+            monkeypatch.setattr(os, func, fault.real)
+        db.close()
+        if not fault.fired:
+            break
+        fired += 1
+        listed = {b.name: b for b in backups.list_backups(data)}
+        if func == "link":  # a link that fails is a copy instead: the backup is still made
+            assert error is None and set(listed) == {first.name, made.name}
+            assert listed[made.name].good
+        else:
+            assert error is not None and error.key == "backup.failed"
+            assert set(listed) == {first.name}
+        assert listed[first.name].good
+        assert not any(p.name.startswith(".tmp-") for p in (data / "backups").iterdir())
+        assert run_checks(data) == []
+        backups.restore(data, first.name)
+        assert member_names(data) == names
+    assert fired >= (1 if func == "replace" else 2)
