@@ -18,6 +18,7 @@ import gc
 import hashlib
 import os
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -55,6 +56,7 @@ SENSITIVE_FIELDS = ("nik", "bank.account", "phone", "bpjs_tk")
 
 # Compaction: fold the journal into the collection files once it passes this size.
 JOURNAL_COMPACT_BYTES = 8 * 1024 * 1024
+PARALLEL_HASH_BYTES = 4 * 1024 * 1024
 
 IndexFunc = Callable[[dict], Any]
 _INDEXES: dict[str, dict[str, IndexFunc]] = {
@@ -156,20 +158,46 @@ class PilarStorage(Storage):
         return self.parse(raw)
 
     def parse(self, raw: bytes) -> dict[str, dict[str, Any]]:
-        meta, payload = self.checked_payload(raw)
-        try:
-            docs = orjson.loads(payload)
-        except orjson.JSONDecodeError:
-            raise _damaged(self.path, "parse") from None
+        meta, payload = self.split(raw)
+        if len(payload) < PARALLEL_HASH_BYTES:
+            self._check_sha(meta, payload)
+            docs = self._loads(payload)
+        else:
+            # sha256 releases the GIL: hash on the other core while orjson parses (0.1 s at 100k).
+            digest: list[str] = []
+            hasher = threading.Thread(target=lambda: digest.append(hashlib.sha256(payload).hexdigest()))
+            hasher.start()
+            try:
+                docs = self._loads(payload)
+            finally:
+                hasher.join()
+            if digest != [meta.get("sha256")]:
+                raise _damaged(self.path, "checksum")
         if not isinstance(docs, dict) or len(docs) != meta.get("count", len(docs)):
             raise _damaged(self.path, "count", found=len(docs) if isinstance(docs, dict) else "?",
                            expected=meta.get("count"))
         self.meta = meta
         return {self.collection: docs}
 
+    def _loads(self, payload: memoryview) -> Any:
+        try:
+            return orjson.loads(payload)
+        except orjson.JSONDecodeError:
+            raise _damaged(self.path, "parse") from None
+
+    def _check_sha(self, meta: dict, payload: memoryview) -> None:
+        if hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
+            raise _damaged(self.path, "checksum")
+
     def checked_payload(self, raw: bytes) -> tuple[dict[str, Any], memoryview]:
         """The header and the payload of a file, after checking the header and the payload's sha256
         (no JSON parse of the payload: what a backup checks on a fresh copy)."""
+        meta, payload = self.split(raw)
+        self._check_sha(meta, payload)
+        return meta, payload
+
+    def split(self, raw: bytes) -> tuple[dict[str, Any], memoryview]:
+        """The checked header of a file and its payload (not yet hashed)."""
         # Slices of a memoryview: a 100 MB file is hashed and parsed without being copied.
         end = _rstrip_end(raw, len(raw))
         if end == 0:
@@ -195,10 +223,7 @@ class PilarStorage(Storage):
         start = newline + 1
         if raw[start:start + len(key)] != key:
             raise _damaged(self.path, "parse")
-        payload = memoryview(raw)[start + len(key):_rstrip_end(raw, end - 1)]
-        if hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
-            raise _damaged(self.path, "checksum")
-        return meta, payload
+        return meta, memoryview(raw)[start + len(key):_rstrip_end(raw, end - 1)]
 
     def write(self, data: dict[str, dict[str, Any]], seq: int | None = None) -> None:
         docs = data.get(self.collection, {})

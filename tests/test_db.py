@@ -240,8 +240,11 @@ EXPECT = {
 }
 
 
+@pytest.mark.parametrize("parallel_hash", [False, True])
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
-def test_damaged_collection_file_is_refused_with_the_file_named(folder, damage):
+def test_damaged_collection_file_is_refused_with_the_file_named(folder, damage, parallel_hash, monkeypatch):
+    # Big files are hashed on a second thread while they are parsed: both paths must refuse damage.
+    monkeypatch.setattr("storage.db.PARALLEL_HASH_BYTES", 0 if parallel_hash else 1 << 40)
     target = folder / "db" / "members.json"
     before = {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.name != "members.json"}
     DAMAGE[damage](target)
