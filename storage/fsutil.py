@@ -27,15 +27,23 @@ def os_error(exc: OSError, path: Path | str) -> PilarError:
     return PilarError(key, path=str(path), detail=exc.strerror or str(exc))
 
 
-def fsync_dir(path: Path) -> None:
-    """Make a rename inside ``path`` durable (a no-op where directories cannot be opened, e.g. Windows)."""
+def fsync_dir(path: Path, optional: bool = False) -> None:
+    """Make a rename inside ``path`` durable (a no-op where directories cannot be opened, e.g. Windows).
+
+    ``optional``: some USB file systems cannot sync a folder; the renamed file itself is synced, so
+    there a failure is no reason to report the write as failed.
+    """
     if os.name == "nt":
         return
-    fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        if not optional:
+            raise
 
 
 def write_all(fd: int, data: bytes) -> None:
@@ -46,11 +54,11 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, removable: bool = False) -> None:
     """Replace ``path`` with ``data``: temporary file, fsync, rename, fsync of the folder.
 
     The old file is never half-written; on any error the temporary file is removed and the
-    old file stays as it was.
+    old file stays as it was. ``removable``: the target is a USB drive (see ``fsync_dir``).
     """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -62,7 +70,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         finally:
             os.close(fd)
         os.replace(tmp, path)
-        fsync_dir(path.parent)
+        fsync_dir(path.parent, optional=removable)
     except OSError as exc:
         try:
             tmp.unlink()

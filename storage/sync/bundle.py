@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import zipfile
 import zlib
@@ -26,7 +25,7 @@ from pathlib import Path
 import orjson
 
 from storage.errors import PilarError
-from storage.fsutil import fsync_dir, os_error, write_all
+from storage.fsutil import atomic_write, os_error
 
 FORMAT = "pilar-bundle"
 FORMAT_VERSION = 1
@@ -119,28 +118,9 @@ def write_bundle(out_dir: Path, name: str, manifest_bytes: bytes, signature: byt
     except OSError as exc:
         raise os_error(exc, out_dir) from exc
     final = out_dir / name
-    tmp = out_dir / f"{name}.tmp"
     entries = [("manifest.json", manifest_bytes), ("manifest.sig", signature)]
     entries += [(f"payload/{part}.bin", blob) for part, blob in payloads.items()]
-    data = zip_bytes(entries)
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
-        try:
-            write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, final)
-        try:
-            fsync_dir(out_dir)
-        except OSError:
-            pass  # some USB file systems cannot fsync a folder; the file itself is synced
-    except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise os_error(exc, final) from exc
+    atomic_write(final, zip_bytes(entries), removable=True)
     return final
 
 
