@@ -306,10 +306,13 @@ def _stamp(st: os.stat_result | None, now_ns: int) -> dict:
     return stamp
 
 
-def _link(src: Path, dst: Path, size: int) -> bool:
-    """Hard-link a previous backup's copy into the new backup; False when that cannot be done."""
+def _link(src: Path, dst: Path, old: dict) -> bool:
+    """Hard-link a previous backup's copy into the new backup; False when that cannot be done, or
+    when that copy no longer looks as it did when written (size, its own mtime): a backup file
+    edited since is never carried into a new backup, the live file is copied instead."""
     try:
-        if src.stat().st_size != size:
+        st = src.stat()
+        if st.st_size != old["size"] or ("copy_mtime_ns" in old and st.st_mtime_ns != old["copy_mtime_ns"]):
             return False
         dst.parent.mkdir(parents=True, exist_ok=True)
         os.link(src, dst)
@@ -341,8 +344,10 @@ def _take_files(path: Path, tmp: Path, prev: tuple[Path, dict[str, dict]] | None
                     same = _sha256(path / rel) == (old["size"], old["sha256"])
                 except OSError:
                     same = False
-            if same and _link(prev_dir / rel, tmp / rel, old["size"]):
+            if same and _link(prev_dir / rel, tmp / rel, old):
                 files[key] = {"size": old["size"], "sha256": old["sha256"], **_stamp(st, now_ns)}
+                if "copy_mtime_ns" in old:
+                    files[key]["copy_mtime_ns"] = old["copy_mtime_ns"]
                 continue
         try:
             size, sha = _copy_file(path / rel, tmp / rel)
@@ -353,6 +358,10 @@ def _take_files(path: Path, tmp: Path, prev: tuple[Path, dict[str, dict]] | None
             unreadable.append(str(os_error(err.exc, err.path)))
             continue
         files[key] = {"size": size, "sha256": sha, **_stamp(st, now_ns)}
+        try:
+            files[key]["copy_mtime_ns"] = (tmp / rel).stat().st_mtime_ns
+        except OSError:
+            pass
         copied.append(key)
     return files, copied
 

@@ -328,3 +328,25 @@ def test_fault_during_an_incremental_backup(tmp_path, monkeypatch, func):
         backups.restore(data, first.name)
         assert member_names(data) == names
     assert fired >= (1 if func == "replace" else 2)
+
+
+def test_a_backup_file_edited_since_is_not_carried_into_the_next_backup(tmp_path):
+    data = tmp_path / "data"
+    names = make_folder(data)
+    _age(data)
+    first = _backup(data)
+    inside = first.path / "db" / "members.json"
+    st = inside.stat()
+    with open(inside, "r+b") as fh:  # someone "fixes" a file inside the backup
+        fh.seek(-10, os.SEEK_END)
+        byte = fh.read(1)
+        fh.seek(-10, os.SEEK_END)
+        fh.write(bytes([byte[0] ^ 0x01]))
+    os.utime(inside, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    second = _backup(data)
+    assert _ino(second, "db/members.json") != _ino(first, "db/members.json")  # copied from the live file
+    assert _ino(second, "db/events.json") == _ino(first, "db/events.json")  # the others still linked
+    listed = {b.name: b for b in backups.list_backups(data)}
+    assert not listed[first.name].good and listed[second.name].good
+    backups.restore(data, second.name)
+    assert member_names(data) == names
