@@ -2,18 +2,24 @@
 
 A backup is a folder ``<data>/backups/<YYYYmmdd-HHMMSS>-<reason>/`` holding a copy of ``db/``,
 ``office.json``, ``audit.jsonl``, ``imports.jsonl`` and ``keys/`` plus ``backup.json`` (when, why,
-which office, the size and sha256 of every file, and whether the copy passed the file checks).
+which office, the size and sha256 of every file with the live file's mtime and inode, and whether
+the copy passed the file checks).
 
-Writing one is atomic: everything goes into ``backups/.tmp-<name>/``, every file is fsynced, the
-copy is opened and checked like a live folder, then the folder is renamed to its final name. A
-backup cut short by a crash, a full disk or a pulled stick is therefore never listed as complete;
-its leftover ``.tmp-`` folder is removed by the next backup.
+Incremental: collection files are only ever replaced (a new inode), never changed in place, so a
+live file with the size, mtime and inode the newest good backup recorded is hard-linked from that
+backup (its sha256 reused) instead of copied. Links are only made between backups, never to the live
+folder (a live file edited in place must not change a backup); where linking fails, a copy.
 
-Restoring (``restore``) first backs up the current state (even a damaged one), then swaps the
-backup's files in, and gives the folder a new replica id so sync never reuses old counters. It
-works on a folder too damaged to open: it needs only the lock and the files.
+Writing one is atomic: everything goes into ``backups/.tmp-<name>/``, every file is fsynced, every
+copied file re-read and its checksums checked (collection header sha256, journal lines), then the
+folder is renamed to its final name. A backup cut short by a crash, a full disk or a pulled stick is
+therefore never listed as complete; its leftover ``.tmp-`` folder is removed by the next backup.
+
+Restoring (``restore``) copies the backup into a stage, hashing each file once, then backs up the
+current state (even a damaged one), swaps the staged files in, and gives the folder a new replica
+id so sync never reuses old counters. It works on a folder too damaged to open: it needs only the
+lock and the files.
 """
-
 from __future__ import annotations
 
 import hashlib
@@ -168,26 +174,6 @@ def _remove(path: Path) -> None:
             path.unlink()
     except OSError:
         pass
-
-
-def _copy_tree(src_root: Path, dst_root: Path, unreadable: list[str] | None = None) -> dict[str, dict]:
-    """Copy the backed-up items of ``src_root`` into ``dst_root``; the sizes and hashes written.
-
-    With ``unreadable`` (the copy of a damaged state before a restore), a file that cannot be read
-    (a bad sector) is left out and named there, instead of stopping the copy and so the restore.
-    """
-    files = {}
-    for rel in _files(src_root):
-        try:
-            size, sha = _copy_file(src_root / rel, dst_root / rel)
-        except _Unreadable as err:
-            if unreadable is None:
-                raise
-            _remove(dst_root / rel)
-            unreadable.append(str(os_error(err.exc, err.path)))
-            continue
-        files[rel.as_posix()] = {"size": size, "sha256": sha}
-    return files
 
 
 def _check_written(root: Path, files: dict[str, dict], memo: dict | None = None) -> list[str]:
