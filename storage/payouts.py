@@ -422,8 +422,10 @@ def save_run(db: Database, plan: RunPlan) -> list[dict]:
     created = []
     with bulk(), db.transaction("payout.run") as tx:
         for item in plan.new:
-            if db.doc(collection, item["id"]) is not None:
+            if db.get(collection, item["id"]) is not None:
                 continue  # someone saved it since the preview
+            # A tombstone under this id (a draft removed when the member stopped being eligible) is
+            # superseded: the member is eligible again, and the item comes back with the same id.
             tx.put(collection, item, owner=PROVINCE_CODE)  # who and when: in the version and the audit log
             created.append(item)
         for item in plan.updated:

@@ -429,3 +429,27 @@ def test_cash_drafts_survive_a_rerun_without_allow_cash(tmp_path):
     plan, created = P.run_quarter(db, Q2)
     assert created == [] and plan.changes == 0 and len(P.items(db, Q2)) == 2
     db.close()
+
+
+def test_a_draft_removed_when_ineligible_comes_back_when_eligible_again(tmp_path):
+    """Its id is derived from member, pillar and quarter: the tombstone must not block it forever."""
+    db = make_db(tmp_path / "d", [member(0, "TAGANA")])
+    try:
+        P.run_quarter(db, "2024-Q2")
+        m = db.get("members", next(iter(db.values("members")))["id"])
+        account = m["bank"]["account"]
+        m["bank"]["account"] = ""
+        with db.transaction("test.edit") as tx:
+            tx.put("members", m)
+        plan, _ = P.run_quarter(db, "2024-Q2")
+        assert len(plan.removed) == 1 and P.items(db, "2024-Q2") == []
+        m["bank"]["account"] = account
+        with db.transaction("test.edit") as tx:
+            tx.put("members", m)
+        plan, created = P.run_quarter(db, "2024-Q2")
+        assert len(created) == 1 and [v["status"] for v in P.items(db, "2024-Q2")] == ["draft"]
+        seq = db.seq
+        plan, created = P.run_quarter(db, "2024-Q2")
+        assert plan.changes == 0 and created == [] and db.seq == seq
+    finally:
+        db.close()
