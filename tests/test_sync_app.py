@@ -65,7 +65,7 @@ def test_import_from_drive_shows_conflict_in_header_and_keep_b_resolves(tmp_path
             await _until(pilot, lambda: any(e.get("bundle_id") and e["status"] == "accepted"
                                             and e["file"] == pending.name for e in E.import_log(paths[J])))
             await pilot.press("c")
-            await pilot.pause()
+            await _until(pilot, lambda: bool(app.screen.query("#compare")))
             compare = app.screen.query_one("#compare")
             cells = [str(c) for row in compare.rows for c in compare.get_row(row)]
             assert any("phone" in c and c.startswith("*") for c in cells)
