@@ -32,7 +32,7 @@ from textual.widgets.option_list import Option
 
 from storage import event_reports as reports
 from storage import events as ev
-from storage import regions
+from storage import fmt, regions
 from storage.errors import PilarError
 from storage.i18n import t
 from storage.model import PILLARS, POSITIONS, pillar_label, position_label
@@ -101,7 +101,7 @@ class EventsScreen(Screen):
         events = ev.list_events(self.db)
         for e in events:
             total = ev.counts(self.db, e["id"])["total"]
-            table.add_row(e["date"], e["name"], e.get("venue", ""), e.get("office", ""),
+            table.add_row(fmt.day_month_year(e["date"]), e["name"], e.get("venue", ""), e.get("office", ""),
                           str(total["invited"]), str(total["HADIR"]), key=e["id"])
         if current and current in {e["id"] for e in events}:
             table.move_cursor(row=table.get_row_index(current))
@@ -121,7 +121,7 @@ class EventsScreen(Screen):
             return
         event = ev.get_event(self.db, event_id)
         counts = ev.counts(self.db, event_id)
-        when = f"{event['date']} {ev.time_label(event.get('start_time', ''))}-{ev.time_label(event.get('end_time', ''))}"
+        when = f"{fmt.long_date(event['date'])} {ev.time_label(event.get('start_time', ''))}-{ev.time_label(event.get('end_time', ''))}"
         lines = [f"[b]{escape(event['name'])}[/b]", escape(f"{when} · {event.get('venue', '')}"),
                  escape(event.get("description", "")), "", escape(_counts_line(counts)),
                  *[escape(line) for line in _groups_lines(counts)]]
