@@ -11,7 +11,6 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +41,14 @@ def _flatten(data: dict | None, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-@lru_cache(maxsize=4096)
-def _is_masked(name: str) -> bool:
-    return name in MASKED or name.rpartition(".")[2] in MASKED
+_MASKED_NAMES: dict[str, bool] = {}
 
 
 def _clean(name: str, value: Any) -> Any:
-    if _is_masked(name):
+    masked = _MASKED_NAMES.get(name)
+    if masked is None:
+        masked = _MASKED_NAMES[name] = name in MASKED or name.rpartition(".")[2] in MASKED
+    if masked:
         return mask(value)
     if isinstance(value, list):
         return [_mask_nested(v) for v in value]
@@ -63,10 +63,12 @@ def _mask_nested(value: Any) -> Any:
 
 def diff(old: dict | None, new: dict | None) -> dict[str, list]:
     """Field-by-field changes ``{field: [old, new]}`` with personal numbers masked."""
-    before = _flatten(old) if old else {}
     after = _flatten(new) if new else {}
+    if not old:  # a new record: every field it has (keys are sorted when the line is written)
+        return {name: [None, _clean(name, b)] for name, b in after.items() if b is not None}
+    before = _flatten(old)
     changes = {}
-    for name in sorted(before.keys() | after.keys()):
+    for name in before.keys() | after.keys():
         a, b = before.get(name), after.get(name)
         if a != b:
             changes[name] = [_clean(name, a), _clean(name, b)]

@@ -766,7 +766,11 @@ class Transaction:
 
     def put(self, collection: str, value: dict, owner: str | None = None, audit_action: str | None = None) -> str:
         """Save a record's value; a new version only when its content changed. Returns the id."""
-        data = {k: v for k, v in value.items() if k not in ("id", "owner") and not k.startswith("_")}
+        data = dict(value)
+        data.pop("id", None)
+        data.pop("owner", None)
+        for key in [k for k in data if k[:1] == "_"]:  # display-only fields (_conflict, …) are never stored
+            del data[key]
         rid = value.get("id") or str(uuid.uuid4())
         doc = self._current(collection, rid)
         old_data = None
