@@ -34,15 +34,22 @@ SAMPLE_EVENT_NAME = "Sinergitas Pilar Sosial Jatim 2024"
 SAMPLE_PILLARS = ("TAGANA", "TKSK", "PKH_PLUS")
 
 
+_SEPARATORS = str.maketrans("", "", " \t\r\n\u00a0.-/")
+
+
 def _norm_number(text: str) -> str:
-    """A membership number as typed or scanned: case, spaces, dots and dashes ignored."""
-    return re.sub(r"[\s.\-/]", "", str(text or "")).upper()
+    """A membership number as typed or scanned: case, spaces, dots, dashes and slashes ignored."""
+    return str(text or "").translate(_SEPARATORS).upper()
 
 
 def _member_number(value: dict) -> str | None:
-    a = primary_assignment(value)
-    number = _norm_number(a.get("number", "")) if a else ""
-    return number or None
+    # Called for every member when a folder opens (100k at the province): kept to plain lookups.
+    assignments = value.get("assignments")
+    if not assignments:
+        return None
+    a = next((x for x in assignments if x.get("status") == "ACTIVE"), assignments[0])
+    number = a.get("number")
+    return _norm_number(number) or None if number else None
 
 
 register_index("invitations", "event", lambda v: v.get("event_id") or None)
