@@ -236,7 +236,9 @@ def _active_in(a: dict, first: str, last: str) -> bool:
 
 
 def _has_account(bank: dict | None) -> bool:
-    account = "".join(ch for ch in str((bank or {}).get("account") or "") if ch.isdigit())
+    account = str((bank or {}).get("account") or "")
+    if not account.isdigit():  # stored accounts are digits only; anything else is counted the slow way
+        account = "".join(ch for ch in account if ch.isdigit())
     return len(account) >= 6
 
 
