@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pilot_support import run_async  # noqa: F401  (re-exported for the roster tests)
+
 from storage.db import Database
 from storage.model import new_member
 
@@ -49,12 +51,3 @@ def make_folder(path: Path, extra: int = 0) -> Database:
     return db
 
 
-def run_async(func):
-    """Run an async Pilot test without a pytest asyncio plugin."""
-    import asyncio
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(func(*args, **kwargs))
-    return wrapper

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import re
 
 import pytest
+from pilot_support import run_async
 
 from storage import event_reports as reports
 from storage import events as ev
@@ -18,12 +17,6 @@ from tui.screens.events import CheckinScreen, EventFormScreen, EventsScreen, Inv
 EID = ev.sample_event_id()
 
 
-def run_async(func):
-    """Run an async Pilot test without a pytest asyncio plugin."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(func(*args, **kwargs))
-    return wrapper
 
 
 @pytest.fixture

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
-
 import pytest
+from pilot_support import run_async
 
 from storage import events as ev
 from storage import payout_docs as docs
@@ -21,11 +19,6 @@ Q2 = P.Quarter(2024, 2)
 EID = ev.sample_event_id()
 
 
-def run_async(func):
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(func(*args, **kwargs))
-    return wrapper
 
 
 @pytest.fixture
