@@ -525,3 +525,24 @@ os._exit(0)  # killed: no compaction, the journal still holds both transactions
         assert db.audit.verify(db.manifest.get("audit")) == []
     finally:
         db.close()
+
+
+def test_a_torn_audit_batch_is_not_reported_as_damage_before_the_repair(tmp_path):
+    """pilar check right after a crash (read-only, nothing repaired yet) must be clean."""
+    folder = tmp_path / "office"
+    db = Database.init(folder, "UPT-X", "UPT X", operator="Siti")
+    with db.transaction("roster.add") as tx:
+        tx.put("members", {"id": "a", "name": "A"})
+    with db.transaction("roster.import") as tx:
+        for rid in ("b", "c"):
+            tx.put("members", {"id": rid, "name": rid.upper()})
+    raw = (folder / "audit.jsonl").read_bytes()
+    db._release_lock()  # crashed: no compaction, the journal keeps both transactions
+    (folder / "audit.jsonl").write_bytes(raw[: len(raw) - 40])
+    reader = Database.open(folder, read_only=True)
+    assert reader.audit.verify(reader.manifest.get("audit")) == []
+    # An edited whole line is still found.
+    lines = raw.splitlines(keepends=True)
+    (folder / "audit.jsonl").write_bytes(lines[0].replace(b'"A"', b'"Z"') + b"".join(lines[1:]))
+    reader = Database.open(folder, read_only=True)
+    assert reader.audit.verify(reader.manifest.get("audit")) == ["line 1"]
