@@ -154,11 +154,12 @@ def cmd_run(args) -> int:
             say(t(key, quarter=plan.quarter.code, new=len(shown), updated=len(plan.updated),
                   removed=len(plan.removed), unchanged=plan.unchanged))
         if shown:
-            print_table([[v["member_id"][:8], pillar_label(v["pillar"]), v["quarter"], docs.idr(v["gross"]),
+            print_table([[v["member_id"][:8], (db.get("members", v["member_id"]) or {}).get("name", ""),
+                          pillar_label(v["pillar"]), v["quarter"], docs.idr(v["gross"]),
                           docs.idr(v["tax"]), docs.idr(v["net"]), t(f"payout.status.{v.get('status', 'draft')}")]
                          for v in shown[:50]],
-                        [t("payout.h.member"), t("payout.h.pillar"), t("payout.h.quarter"), t("payout.h.gross"),
-                         t("payout.h.tax"), t("payout.h.net"), t("payout.h.status")])
+                        [t("payout.h.member"), t("payout.h.name"), t("payout.h.pillar"), t("payout.h.quarter"),
+                         t("payout.h.gross"), t("payout.h.tax"), t("payout.h.net"), t("payout.h.status")])
             if len(shown) > 50:
                 say(f"… (+{len(shown) - 50}; --format json)")
         _print_totals(totals)
