@@ -18,14 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PILAR = Path(sys.executable).parent / "pilar"
 
 
-@pytest.fixture(autouse=True)
-def _indonesian(monkeypatch):
-    monkeypatch.delenv("PILAR_LANG", raising=False)
-    set_lang("id")
-    yield
-    set_lang("id")
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Path:
     """A demo folder made by ``pilar init --sample`` (shared read-only by the tests below)."""

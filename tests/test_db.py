@@ -26,13 +26,6 @@ ROOT = Path(__file__).resolve().parent.parent
 MEMBERS = sample.members()[:40]
 
 
-@pytest.fixture(autouse=True)
-def _indonesian():
-    set_lang("id")
-    yield
-    set_lang("id")
-
-
 @pytest.fixture
 def folder(tmp_path):
     """A closed data folder of office UPT-PSTW-JEMBER holding 40 demo members."""

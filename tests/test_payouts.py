@@ -12,16 +12,8 @@ from storage import events as ev
 from storage import payouts as P
 from storage.db import Database
 from storage.errors import PilarError
-from storage.i18n import set_lang
 
 Q2 = "2024-Q2"
-
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    set_lang("id")
-    yield
-    set_lang("id")
 
 
 @pytest.fixture

@@ -15,17 +15,9 @@ from storage import fmt
 from storage import payout_docs as D
 from storage import payouts as P
 from storage.errors import PilarError
-from storage.i18n import set_lang
 from tui.cli import main
 
 Q2 = "2024-Q2"
-
-
-@pytest.fixture(autouse=True)
-def indonesian():
-    set_lang("id")
-    yield
-    set_lang("id")
 
 
 @pytest.fixture

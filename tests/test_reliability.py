@@ -14,18 +14,10 @@ import orjson
 import pytest
 
 from storage import backup as backups
-from storage import i18n
 from storage.check import run_checks
 from storage.db import Database
 from storage.errors import DamagedError, LockedError, PilarError
 from tui.cli import main
-
-
-@pytest.fixture(autouse=True)
-def _lang():
-    i18n.set_lang("id")
-    yield
-    i18n.set_lang("id")
 
 
 def make_folder(path: Path, code: str = "UPT-A", members: int = 6, keep: int | None = None) -> dict[str, str]:

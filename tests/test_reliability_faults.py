@@ -37,13 +37,6 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _lang():
-    i18n.set_lang("id")
-    yield
-    i18n.set_lang("id")
-
-
 class Fault:
     """Make the ``at``-th call of ``os.<func>`` on a file under ``root`` fail with ``err``.
 

@@ -29,13 +29,6 @@ HEADERS = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TEMPAT/TGL LAHIR", "KAB/KOTA",
 KEC = [("35.78.01", "Karang Pilang"), ("35.78.02", "Wonocolo"), ("35.78.03", "Rungkut")]
 
 
-@pytest.fixture(autouse=True)
-def _lang():
-    i18n.set_lang("id")
-    yield
-    i18n.set_lang("id")
-
-
 def row(i: int, name: str, serial: int | None = None) -> list:
     kec, kec_name = KEC[i % len(KEC)]
     return [i, name, nik(kec, "L", "1980-01-01", 700 + (i if serial is None else serial)), "L",

@@ -11,19 +11,11 @@ from pathlib import Path
 import pytest
 
 from storage import backup as backups
-from storage import i18n
 from storage.check import run_checks
 from storage.db import PROVINCE_CODE, Database
 from storage.errors import PilarError
 from storage.sync import engine as E
 from storage.sync.testing import make_network
-
-
-@pytest.fixture(autouse=True)
-def _lang():
-    i18n.set_lang("id")
-    yield
-    i18n.set_lang("id")
 
 
 @pytest.fixture

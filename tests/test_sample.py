@@ -12,19 +12,11 @@ import pytest
 from storage import generate, regions, sample
 from storage.check import run_checks
 from storage.db import Database
-from storage.i18n import set_lang
 from storage.validate import nik_birth_date, nik_sex, normalize_phone, validate_member
 from tui.cli import main
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
 ALL_KABS = [k["code"] for k in regions.kab_list()]
-
-
-@pytest.fixture(autouse=True)
-def _indonesian():
-    set_lang("id")
-    yield
-    set_lang("id")
 
 
 class Roster:
