@@ -551,11 +551,20 @@ class Database:
     def count(self, collection: str) -> int:
         return len(self._vals.get(collection, {}))
 
+    def value(self, collection: str, record_id: str) -> dict | None:
+        """The live value without a copy, for code that only reads (``get`` copies)."""
+        return self._vals.get(collection, {}).get(record_id)
+
     def lookup(self, collection: str, index: str, key: Any) -> list[str]:
-        return sorted(self._idx.get(collection, {}).get(index, {}).get(key, ()))
+        return sorted(self.index(collection, index).get(key, ()))
 
     def index(self, collection: str, index: str) -> dict[Any, set[str]]:
-        return self._idx.get(collection, {}).get(index, {})
+        """A registered index; one registered after the folder was opened is built on first use."""
+        built = self._idx.get(collection, {})
+        if index not in built and index in _INDEXES.get(collection, {}):
+            self._rebuild(collection)
+            built = self._idx.get(collection, {})
+        return built.get(index, {})
 
     def conflicts(self) -> Iterator[tuple[str, dict]]:
         for name, docs in self._docs.items():

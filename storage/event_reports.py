@@ -36,7 +36,7 @@ def _names(db: Database, invs: list[dict]) -> dict[str, str]:
     """Current names from the roster (the invitation keeps the name as it was when invited)."""
     out = {}
     for inv in invs:
-        member = db._vals.get("members", {}).get(inv.get("member_id"))
+        member = db.value("members", inv.get("member_id"))
         out[inv["id"]] = (member or {}).get("name") or inv.get("name", "")
     return out
 

@@ -56,13 +56,6 @@ register_index("invitations", "event", lambda v: v.get("event_id") or None)
 register_index("members", "number", _member_number)
 
 
-def _ensure_indexes(db: Database) -> None:
-    """Build this module's indexes when the folder was opened before this module was imported."""
-    for collection, name in (("invitations", "event"), ("members", "number")):
-        if name not in db._idx.get(collection, {}):
-            db._rebuild(collection)
-
-
 def invitation_id(event_id: str, member_id: str) -> str:
     """The one id of a member's invitation to an event, the same at every office."""
     return str(uuid.uuid5(NAMESPACE, f"{event_id}:{member_id}"))
@@ -269,9 +262,8 @@ def select_members(db: Database, pillars: Iterable[str] = (), positions: Iterabl
 
 def invitations(db: Database, event_id: str) -> list[dict]:
     """The live invitations (walk-ins included) of one event, through the event index."""
-    _ensure_indexes(db)
-    vals = db._vals.get("invitations", {})
-    return [vals[rid] for rid in db.index("invitations", "event").get(event_id, ()) if rid in vals]
+    found = (db.value("invitations", rid) for rid in db.index("invitations", "event").get(event_id, ()))
+    return [v for v in found if v is not None]
 
 
 def quota_usage(db: Database, event: dict) -> dict:
@@ -387,7 +379,6 @@ def find(db: Database, event_id: str, text: str, limit: int = SEARCH_LIMIT) -> l
     A code gives at most one card. A name gives the matching invited members first, then (for a
     walk-in) other members of the roster, at most ``limit`` cards.
     """
-    _ensure_indexes(db)
     text = str(text or "").strip()
     if not text:
         return []
@@ -414,9 +405,8 @@ def find(db: Database, event_id: str, text: str, limit: int = SEARCH_LIMIT) -> l
     # Invited members first (their current roster name; the name kept on the invitation when the
     # member is not in this folder's roster), then the others, who could come in as walk-ins.
     invited = {v["member_id"]: v.get("name", "") for v in invitations(db, event_id)}
-    members = db._vals.get("members", {})
     for mid, name in invited.items():
-        if mid not in members:
+        if db.value("members", mid) is None:
             folded = _fold(name)
             if first in folded and all(w in folded for w in rest):
                 matches.append((folded, mid))
@@ -614,12 +604,11 @@ class LiveCounts:
         if collection == "events" and self.event_id in ids and self.db.get("events", self.event_id):
             self._rebuild()  # the quotas may have changed
         elif collection == "invitations":
-            vals = self.db._vals.get("invitations", {})
             for rid in ids:
                 old = self.keys.pop(rid, None)
                 if old is not None:
                     _add(self.summary, old, -1)
-                new = vals.get(rid)
+                new = self.db.value("invitations", rid)
                 if new is not None and new.get("event_id") == self.event_id:
                     key = self.keys[rid] = _tally_key(new)
                     _add(self.summary, key, 1)
