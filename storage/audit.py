@@ -63,9 +63,9 @@ def _mask_nested(value: Any) -> Any:
 
 def diff(old: dict | None, new: dict | None) -> dict[str, list]:
     """Field-by-field changes ``{field: [old, new]}`` with personal numbers masked."""
-    after = _flatten(new) if new else {}
-    if not old:  # a new record: every field it has (keys are sorted when the line is written)
-        return {name: [None, _clean(name, b)] for name, b in after.items() if b is not None}
+    if not old:
+        return _created(new) if new else {}
+    after = _flatten(new)
     before = _flatten(old)
     changes = {}
     for name in before.keys() | after.keys():
@@ -73,6 +73,32 @@ def diff(old: dict | None, new: dict | None) -> dict[str, list]:
         if a != b:
             changes[name] = [_clean(name, a), _clean(name, b)]
     return changes
+
+
+def _created(new: dict, prefix: str = "") -> dict[str, list]:
+    """The diff of a new record: every field it has (keys are sorted when the line is written).
+
+    The hot path of a bulk action (a quarterly run creates 50,000 items): one pass, no intermediate
+    flattened dict, plain fields copied without the masking check once their name is known."""
+    out: dict[str, list] = {}
+    names = _MASKED_NAMES
+    for key, value in new.items():
+        if value is None:
+            continue
+        name = prefix + key if prefix else key
+        if value.__class__ is dict:
+            out.update(_created(value, name + "."))
+            continue
+        masked = names.get(name)
+        if masked is None:
+            masked = names[name] = name in MASKED or name.rpartition(".")[2] in MASKED
+        if masked:
+            out[name] = [None, mask(value)]
+        elif value.__class__ is list:
+            out[name] = [None, [_mask_nested(v) for v in value]]
+        else:
+            out[name] = [None, value]
+    return out
 
 
 _clock = {"second": -1, "text": ""}
@@ -89,13 +115,41 @@ def timestamp() -> str:
 
 
 def entry(action: str, kind: str, rid: str, old: dict | None, new: dict | None, operator: str,
-          office: str, note: str = "", changes: dict | None = None) -> dict:
-    """One audit entry (without its place in the chain, added when it is appended)."""
+          office: str, note: str = "", changes: dict | None = None, of: str | None = None) -> dict:
+    """One audit entry (without its place in the chain, added when it is appended).
+
+    ``of``: the entry of a record created in collection ``of`` by the same transaction, whose fields
+    are filled in from the transaction's document when the entry is appended (:func:`expand`)."""
     item = {"ts": timestamp(), "operator": operator, "office": office, "action": action, "kind": kind,
-            "id": rid, "changes": changes if changes is not None else diff(old, new)}
+            "id": rid}
+    if of is not None:
+        item["of"] = of
+    else:
+        item["changes"] = changes if changes is not None else diff(old, new)
     if note:
         item["note"] = note
     return item
+
+
+def expand(entries: list[dict], ops: dict[str, list[dict]]) -> list[dict]:
+    """A transaction's entries as the log holds them: a creation's ``of`` pointer replaced by every
+    field of the document the transaction wrote (``ops``: collection -> documents, as journalled)."""
+    if not any("of" in e for e in entries):
+        return entries
+    docs = {(collection, doc["id"]): doc for collection, docs in ops.items() for doc in docs}
+    out = []
+    for e in entries:
+        collection = e.get("of")
+        if collection is None:
+            out.append(e)
+            continue
+        e = dict(e)
+        del e["of"]
+        doc = docs.get((collection, e["id"]))
+        # The version this transaction wrote is the document's only one (a put replaces the list).
+        e["changes"] = _created(doc["v"][0]["data"]) if doc and not doc["v"][0].get("deleted") else {}
+        out.append(e)
+    return out
 
 
 def _hash(prev: str, line: dict) -> str:

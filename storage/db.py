@@ -54,8 +54,16 @@ KINDS = {
 }
 SENSITIVE_FIELDS = ("nik", "bank.account", "phone", "bpjs_tk")
 
-# Compaction: fold the journal into the collection files once it passes this size.
+# Compaction: fold the journal into the collection files once it passes this size, when the office
+# is idle (``upkeep``: the app calls it after a few quiet seconds, ``close`` always does). A commit
+# compacts at once only past JOURNAL_FORCE_BYTES, so a long batch without idle time stays bounded.
 JOURNAL_COMPACT_BYTES = 8 * 1024 * 1024
+JOURNAL_FORCE_BYTES = 64 * 1024 * 1024
+# A transaction with more audit entries than this (a quarterly run: 50,000) has them appended to
+# audit.jsonl by ``upkeep`` rather than before the user sees the result: they are durable in the
+# journal already, the next open writes them should the program die first, and every reader of
+# the log (``Database.audit``) has them written before it reads.
+AUDIT_INLINE_ENTRIES = 2000
 PARALLEL_HASH_BYTES = 4 * 1024 * 1024
 
 IndexFunc = Callable[[dict], Any]
@@ -250,7 +258,7 @@ def _rstrip_end(raw: bytes, end: int) -> int:
 
 
 def _journal_line(entry: dict) -> bytes:
-    body = _dumps(entry)
+    body = orjson.dumps(entry)  # unsorted: only its checksum matters, and a run's line is tens of MB
     return hashlib.sha256(body).hexdigest()[:16].encode() + b" " + body + b"\n"
 
 
@@ -311,11 +319,20 @@ class Database:
         self.hlc = Hlc()
         self.manifest: dict[str, Any] = {}
         self._journal_bytes = 0
-        self.audit = audit.AuditLog(path / "audit.jsonl")
+        self._audit = audit.AuditLog(path / "audit.jsonl")
         self.listeners: list[Callable[[str, set[str]], None]] = []
         self._pending_audit: list[dict] = []
-        # Audit entries of committed transactions whose append failed (disk full…): retried first.
-        self._audit_behind: list[tuple[int, list[dict]]] = []
+        # Audit entries of committed transactions not yet in audit.jsonl, oldest first: those of a big
+        # transaction (left for ``upkeep``) and those whose append failed (disk full…), retried first.
+        self._audit_behind: list[tuple[int, list[dict], dict[str, list[dict]]]] = []
+        self._audit_owed = 0
+
+    @property
+    def audit(self) -> audit.AuditLog:
+        """The audit log, with every committed transaction's entries in it (owed ones written first)."""
+        if self._audit_behind:
+            self._flush_audit(strict=False)
+        return self._audit
 
     # ------------------------------------------------------------------ opening
 
@@ -446,7 +463,7 @@ class Database:
             "counter": self.counter,
             "hlc": self.hlc.last,
             "files": {c: {"seq": s} for c, s in sorted(self._file_seq.items())},
-            "audit": self.audit.head(),
+            "audit": self._audit.head(),
         }
 
     def _load(self) -> None:
@@ -482,7 +499,7 @@ class Database:
         self._journal_bytes = good
         for entry in entries:
             self._replay(entry)
-        self.audit.load(expected_head=manifest.get("audit"))
+        self._audit.load(expected_head=manifest.get("audit"))
         for name in self._docs:
             self._rebuild(name)
 
@@ -503,9 +520,9 @@ class Database:
     def _after_open(self) -> None:
         # Bring the audit log up to the journal (a crash may have come between the two appends, or
         # during the audit append itself: its torn line is cut and rewritten from the journal).
-        self.audit.repair_tail()
+        self._audit.repair_tail()
         for entry in self._pending_audit:
-            self.audit.catch_up(entry["seq"], entry.get("audit", []))
+            self._audit.catch_up(entry["seq"], audit.expand(entry.get("audit", []), entry.get("ops", {})))
         self._pending_audit = []
         home = _replica_home(self.path)
         if self.office.get("replica_home") != home:
@@ -678,41 +695,60 @@ class Database:
         for (collection, _rid), doc in tx.docs.items():
             self._apply(collection, doc)
             self._dirty.add(collection)
-        self._audit_behind.append((seq, tx.audit_entries))
-        self._flush_audit(strict=False)
+        self._audit_behind.append((seq, tx.audit_entries, ops))
+        self._audit_owed += len(tx.audit_entries)
+        if self._audit_owed <= AUDIT_INLINE_ENTRIES:
+            self._flush_audit(strict=False)
         changed: dict[str, set[str]] = {}
         for collection, rid in tx.docs:
             changed.setdefault(collection, set()).add(rid)
         for listener in list(self.listeners):
             for collection, ids in changed.items():
                 listener(collection, ids)
-        if self._journal_bytes > JOURNAL_COMPACT_BYTES:
+        if self._journal_bytes > JOURNAL_FORCE_BYTES:
             self.compact()
         return len(tx.docs)
+
+    @property
+    def owes_upkeep(self) -> bool:
+        """Audit entries to append or a journal big enough to fold: work for the next quiet moment."""
+        return not self.read_only and (bool(self._audit_behind) or self._journal_bytes > JOURNAL_COMPACT_BYTES)
+
+    def upkeep(self) -> None:
+        """The work a big action left for later: its audit entries, then compaction once the journal
+        has passed JOURNAL_COMPACT_BYTES. Cheap when nothing is owed; raises like ``compact``."""
+        if self.read_only:
+            return
+        self._flush_audit(strict=True)
+        if self._journal_bytes > JOURNAL_COMPACT_BYTES:
+            self.compact()
 
     def _flush_audit(self, strict: bool) -> None:
         """Append the audit entries still owed, in order (a failed append is retried, never skipped)."""
         while self._audit_behind:
-            seq, entries = self._audit_behind[0]
+            seq, entries, ops = self._audit_behind[0]
             try:
-                self.audit.catch_up(seq, entries)
+                self._audit.catch_up(seq, audit.expand(entries, ops))
             except PilarError:
                 if strict:
                     raise
                 return
             self._audit_behind.pop(0)
+            self._audit_owed -= len(entries)
 
     def compact(self) -> None:
         """Fold the journal into the collection files (each written atomically), then empty it."""
-        if self.read_only or not self._dirty:
+        if self.read_only:
             return
         # The journal is the only other copy of owed audit entries: they go first.
         self._flush_audit(strict=True)
+        if not self._dirty:
+            return
         for collection in sorted(self._dirty):
             storage = PilarStorage(self.db_dir / f"{collection}.json", collection, self.code, create=True)
             storage.write({collection: self._docs.get(collection, {})}, seq=self.seq)
             self._file_seq[collection] = self.seq
-        self.audit.sync()
+        self._audit.sync()
         atomic_write(self.db_dir / "manifest.json", _dumps(self._manifest_data()))
         atomic_write(self.journal_path, b"")
         self._journal_bytes = 0
@@ -732,6 +768,9 @@ class Database:
         self.close()
 
 
+_NOT_DATA = frozenset(("id", "owner"))
+
+
 class Transaction:
     """Changes staged for one user action; committed on leaving the ``with`` block without error."""
 
@@ -740,6 +779,8 @@ class Transaction:
         self.action = action
         self.docs: dict[tuple[str, str], dict] = {}
         self.audit_entries: list[dict] = []
+        # Creations whose audit entry still points at the staged document (see ``put``).
+        self._created_at: dict[tuple[str, str], int] = {}
         self.counter = db.counter
         self.committed = 0
 
@@ -760,6 +801,16 @@ class Transaction:
     def _current(self, collection: str, rid: str) -> dict | None:
         return self.docs.get((collection, rid)) or self.db.doc(collection, rid)
 
+    def _settle(self, collection: str, rid: str) -> None:
+        """Before a record created in this transaction changes again: its creation entry gets its
+        fields now (the staged document is about to be replaced)."""
+        at = self._created_at.pop((collection, rid), None)
+        if at is not None:
+            entry = dict(self.audit_entries[at])
+            del entry["of"]
+            entry["changes"] = audit.diff(None, self.docs[(collection, rid)]["v"][0]["data"])
+            self.audit_entries[at] = entry
+
     def get(self, collection: str, rid: str) -> dict | None:
         """The value as this transaction sees it (its own staged writes included)."""
         doc = self._current(collection, rid)
@@ -775,12 +826,12 @@ class Transaction:
 
     def put(self, collection: str, value: dict, owner: str | None = None, audit_action: str | None = None) -> str:
         """Save a record's value; a new version only when its content changed. Returns the id."""
-        data = dict(value)
-        data.pop("id", None)
-        data.pop("owner", None)
-        for key in [k for k in data if k[:1] == "_"]:  # display-only fields (_conflict, …) are never stored
-            del data[key]
+        # id and owner live on the document, display-only fields (_conflict, …) are never stored.
+        data = {k: v for k, v in value.items() if k[:1] != "_" and k not in _NOT_DATA}
         rid = value.get("id") or str(uuid.uuid4())
+        key = (collection, rid)
+        if key in self._created_at:
+            self._settle(collection, rid)
         doc = self._current(collection, rid)
         old_data = None
         if doc is not None:
@@ -791,14 +842,25 @@ class Transaction:
         version = self._new_version(doc, data, deleted=False)
         new_doc = {"id": rid, "kind": kind_of(collection),
                    "owner": doc["owner"] if doc else (owner or self.db.code), "v": [version]}
-        self.docs[(collection, rid)] = new_doc
-        self.audit_entries.append(audit.entry(
-            audit_action or self.action, kind_of(collection), rid, old_data, data, self.db.operator,
-            self.db.code))
+        self.docs[key] = new_doc
+        if old_data is None:
+            # A creation's entry lists every field of the new record: written out when the entry is
+            # appended to the log (``audit_lines``), the journal keeps it as a pointer to the document
+            # it already holds (a quarterly run: 50,000 of them, half the journal and its time).
+            self._created_at[key] = len(self.audit_entries)
+            self.audit_entries.append(audit.entry(
+                audit_action or self.action, kind_of(collection), rid, None, None, self.db.operator,
+                self.db.code, changes=None, of=collection))
+        else:
+            self.audit_entries.append(audit.entry(
+                audit_action or self.action, kind_of(collection), rid, old_data, data, self.db.operator,
+                self.db.code))
         return rid
 
     def delete(self, collection: str, rid: str, reason: str = "") -> bool:
         """Replace a record by a tombstone (kept for sync); False when it is unknown or already deleted."""
+        if (collection, rid) in self._created_at:
+            self._settle(collection, rid)
         doc = self._current(collection, rid)
         if doc is None or (winner(doc)["deleted"] and not in_conflict(doc)):
             return False
@@ -814,6 +876,8 @@ class Transaction:
         current = self._current(collection, doc["id"])
         if current == doc:
             return False
+        if (collection, doc["id"]) in self._created_at:
+            self._settle(collection, doc["id"])
         for v in doc["v"]:
             self.db.hlc.observe(v["hlc"])
         self.docs[(collection, doc["id"])] = doc

@@ -37,7 +37,7 @@ def writer(path: str, seed: int) -> None:
     from storage.backup import backup_now
     from storage.db import Database
 
-    dbm.JOURNAL_COMPACT_BYTES = 48 * 1024
+    dbm.JOURNAL_COMPACT_BYTES = dbm.JOURNAL_FORCE_BYTES = 48 * 1024
     rng = random.Random(seed)
     _say("@ open")
     db = Database.open(path, operator="crash")

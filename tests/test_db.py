@@ -278,7 +278,7 @@ WRITER = """
 import random, sys
 import storage.db as dbm
 from storage.db import Database
-dbm.JOURNAL_COMPACT_BYTES = 16 * 1024   # fold often, so kills also land inside compactions
+dbm.JOURNAL_COMPACT_BYTES = dbm.JOURNAL_FORCE_BYTES = 16 * 1024   # fold often, so kills also land inside compactions
 path, seed = sys.argv[1], int(sys.argv[2])
 rng = random.Random(seed)
 db = Database.open(path, operator="crash")
