@@ -93,6 +93,17 @@ def gc_paused(freeze: bool = False) -> Iterator[None]:
             gc.enable()
 
 
+def _serialised(method: Callable) -> Callable:
+    """Run a method that writes the folder under the database's lock: the app folds the journal
+    (``upkeep``) in a worker thread while other workers may commit."""
+    def locked(self: Database, *args: Any, **kwargs: Any) -> Any:
+        with self._write_lock:
+            return method(self, *args, **kwargs)
+
+    locked.__name__, locked.__doc__ = method.__name__, method.__doc__
+    return locked
+
+
 def register_index(collection: str, name: str, func: IndexFunc) -> None:
     """Declare an in-memory index (key -> set of ids) maintained on every write of ``collection``."""
     _INDEXES.setdefault(collection, {})[name] = func
@@ -326,6 +337,7 @@ class Database:
         # transaction (left for ``upkeep``) and those whose append failed (disk full…), retried first.
         self._audit_behind: list[tuple[int, list[dict], dict[str, list[dict]]]] = []
         self._audit_owed = 0
+        self._write_lock = threading.RLock()
 
     @property
     def audit(self) -> audit.AuditLog:
@@ -676,6 +688,7 @@ class Database:
             raise PilarError("db.read_only")
         return Transaction(self, action)
 
+    @_serialised
     def _commit(self, tx: Transaction) -> int:
         if not tx.docs:
             return 0
@@ -714,6 +727,7 @@ class Database:
         """Audit entries to append or a journal big enough to fold: work for the next quiet moment."""
         return not self.read_only and (bool(self._audit_behind) or self._journal_bytes > JOURNAL_COMPACT_BYTES)
 
+    @_serialised
     def upkeep(self) -> None:
         """The work a big action left for later: its audit entries, then compaction once the journal
         has passed JOURNAL_COMPACT_BYTES. Cheap when nothing is owed; raises like ``compact``."""
@@ -723,6 +737,7 @@ class Database:
         if self._journal_bytes > JOURNAL_COMPACT_BYTES:
             self.compact()
 
+    @_serialised
     def _flush_audit(self, strict: bool) -> None:
         """Append the audit entries still owed, in order (a failed append is retried, never skipped)."""
         while self._audit_behind:
@@ -736,6 +751,7 @@ class Database:
             self._audit_behind.pop(0)
             self._audit_owed -= len(entries)
 
+    @_serialised
     def compact(self) -> None:
         """Fold the journal into the collection files (each written atomically), then empty it."""
         if self.read_only:
@@ -754,6 +770,7 @@ class Database:
         self._journal_bytes = 0
         self._dirty.clear()
 
+    @_serialised
     def close(self) -> None:
         try:
             if not self.read_only and self._lock is not None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
@@ -153,9 +155,38 @@ class PilarApp(App[int]):
 
     # ------------------------------------------------------------------ start and stop
 
+    # Upkeep (see Database.upkeep): after this many seconds without a key or a click, and no worker
+    # busy, a big action's audit entries are appended and the journal folded, in a worker thread.
+    UPKEEP_IDLE_SECONDS = 3.0
+
     def on_mount(self) -> None:
         if not self.db.operator:
             self.push_screen(OperatorDialog(), self._operator_given)
+        self._last_input = time.monotonic()
+        self._upkeep_failed = False
+        self.set_interval(1.0, self._maybe_upkeep)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
+
+    def _maybe_upkeep(self) -> None:
+        if self.db.read_only or not self.db.owes_upkeep or self._upkeep_failed:
+            return
+        if time.monotonic() - self._last_input < self.UPKEEP_IDLE_SECONDS:
+            return
+        if any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.workers):
+            return
+        self.run_worker(self._upkeep, thread=True, exclusive=True, group="upkeep", exit_on_error=False)
+
+    def _upkeep(self) -> None:
+        try:
+            self.db.upkeep()
+        except PilarError as exc:
+            # Disk full or the like: said once; close (or the next open) tries again, nothing is lost.
+            self._upkeep_failed = True
+            self.show_error(str(exc))
 
     def _operator_given(self, values: dict | None) -> None:
         if not values:
