@@ -778,22 +778,45 @@ def outstanding(db: Database, today: dt.date | None = None) -> list[dict]:
         return _outstanding(db, (today or dt.date.today()).isoformat())
 
 
-def _outstanding(db: Database, today: str) -> list[dict]:
-    rows = []
-    members = members_by_id(db)
+def _unpaid(db: Database, today: str) -> Iterable[tuple[dict, bool]]:
+    """Every draft or approved item with whether its quarter is over (arrears)."""
+    over: dict[str, bool] = {}  # per quarter code: a run has tens of thousands of items, one quarter
     for collection in db.collections():
         if not collection.startswith("payouts_"):
             continue
         for v in db.values(collection):
             if v.get("status") not in ("draft", "approved"):
                 continue
-            last = Quarter.parse(v["quarter"]).bounds[1]
-            rows.append({"id": v["id"], "member_id": v["member_id"],
-                         "name": members.get(v["member_id"], {}).get("name", ""),
-                         "quarter": v["quarter"], "pillar": v["pillar"], "status": v["status"], "net": v["net"],
-                         "arrears": last < today})
+            code = v["quarter"]
+            arrears = over.get(code)
+            if arrears is None:
+                arrears = over[code] = Quarter.parse(code).bounds[1] < today
+            yield v, arrears
+
+
+def _outstanding(db: Database, today: str) -> list[dict]:
+    members = members_by_id(db)
+    rows = [{"id": v["id"], "member_id": v["member_id"], "name": members.get(v["member_id"], {}).get("name", ""),
+             "quarter": v["quarter"], "pillar": v["pillar"], "status": v["status"], "net": v["net"],
+             "arrears": arrears}
+            for v, arrears in _unpaid(db, today)]
     rows.sort(key=lambda r: (r["quarter"], r["name"], r["pillar"]))
     return rows
+
+
+def outstanding_quarters(db: Database, today: dt.date | None = None) -> list[dict]:
+    """``outstanding_by_quarter(outstanding(db))`` without a row per item (the screen's summary)."""
+    out: dict[str, dict] = {}
+    with bulk():
+        for v, arrears in _unpaid(db, (today or dt.date.today()).isoformat()):
+            acc = out.get(v["quarter"])
+            if acc is None:
+                acc = out[v["quarter"]] = {"quarter": v["quarter"], "items": 0, "net": 0, "draft": 0,
+                                           "approved": 0, "arrears": arrears}
+            acc["items"] += 1
+            acc["net"] += v["net"]
+            acc[v["status"]] += 1
+    return [out[k] for k in sorted(out)]
 
 
 def outstanding_by_member(rows: list[dict]) -> list[dict]:

@@ -378,6 +378,8 @@ def test_outstanding_and_arrears(db):
     assert not any(r["arrears"] for r in rows if r["quarter"] == Q2)
     per_q = {r["quarter"]: r for r in P.outstanding_by_quarter(rows)}
     assert per_q["2024-Q1"]["approved"] == 5 and per_q[Q2]["draft"] == 6
+    # The screen's summary (no row per item) says the same.
+    assert P.outstanding_quarters(db, today=dt.date(2024, 5, 1)) == P.outstanding_by_quarter(rows)
     per_m = {r["member_id"]: r for r in P.outstanding_by_member(rows)}
     assert per_m[one]["net"] == 750_000 and per_m[one]["arrears"] == 0
     two = ids_of(db)["Anggota 002"]

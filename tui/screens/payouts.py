@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -52,8 +53,18 @@ def _shift(quarter: P.Quarter, step: int) -> P.Quarter:
     return P.Quarter(index // 4, index % 4 + 1)
 
 
-def _money(row: list[int]) -> list[str]:
-    return [str(row[0]), docs.idr(row[1]), docs.idr(row[2]), docs.idr(row[3])]
+def _money(row: list[int]) -> list[Text]:
+    """Count and amounts right-aligned, so rupiah line up digit under digit."""
+    return [Text(f"{row[0]:,}".replace(",", "."), justify="right")] + \
+        [Text(docs.idr(v), justify="right") for v in row[1:]]
+
+
+# The totals' label column (long UPT names) never pushes the amounts off an 80-column screen.
+LABEL_WIDTH = 34
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= LABEL_WIDTH else text[: LABEL_WIDTH - 1] + "…"
 
 
 class PayoutsScreen(Screen):
@@ -84,6 +95,7 @@ class PayoutsScreen(Screen):
         super().__init__(*args, **kwargs)
         localize_bindings(self)
         self.quarter = P.Quarter.parse(quarter) if quarter else current_quarter()
+        self._shown_seq = -1  # the data's seq when the screen was last filled
         self.plan: P.RunPlan | None = None
         self.busy = False
         self.allow_cash = False
@@ -111,7 +123,9 @@ class PayoutsScreen(Screen):
 
     def on_mount(self) -> None:
         heads = [t("payout.h.count"), t("payout.h.gross"), t("payout.h.tax"), t("payout.h.net")]
-        self.query_one("#pay-totals", DataTable).add_columns("", *heads)
+        totals = self.query_one("#pay-totals", DataTable)
+        totals.add_column("", width=LABEL_WIDTH)
+        totals.add_columns(*(Text(h, justify="right") for h in heads))
         self.query_one("#pay-excluded", DataTable).add_columns(t("payout.h.name"), t("payout.h.pillar"),
                                                                t("payout.h.reason"))
         self.query_one("#pay-items", DataTable).add_columns(
@@ -126,7 +140,9 @@ class PayoutsScreen(Screen):
         self.refresh_all()
 
     def on_screen_resume(self) -> None:
-        if not self.busy:
+        # Back from another section (or a dialog of this one): shown again only if data changed
+        # meanwhile. A dialog closing must not start a second plan beside the save it asked for.
+        if not self.busy and self.db.seq != self._shown_seq:
             self.refresh_all()
 
     @property
@@ -137,14 +153,15 @@ class PayoutsScreen(Screen):
 
     def refresh_all(self) -> None:
         """Everything for the current quarter: the preview in a worker, the rest at once."""
+        self._shown_seq = self.db.seq
         self.query_one("#pay-quarter", Static).update(f"{quarter_label(self.quarter.code)} ({self.quarter.code})")
         self.show_rates()
         self.show_items()
         self.show_outstanding()
         self.compute_plan()
 
-    def show_status(self) -> dict:
-        s = P.summary(self.db, self.quarter)
+    def show_status(self, summary: dict | None = None) -> dict:
+        s = summary if summary is not None else P.summary(self.db, self.quarter)
         per = s["by_status"]
         self.query_one("#pay-status", Static).update(t(
             "payout.ui.status_line", quarter=self.quarter.code, status=t(f"payout.status.{s['status']}"),
@@ -170,11 +187,11 @@ class PayoutsScreen(Screen):
         if busy:
             self.query_one("#pay-preview", Static).update(t("ui.working"))
 
-    def show_plan(self, plan: P.RunPlan) -> None:
+    def show_plan(self, plan: P.RunPlan, summary: dict | None = None) -> None:
         if plan.quarter != self.quarter:
             return
         self.plan = plan
-        self.show_status()
+        self.show_status(summary)
         line = t("payout.ui.preview_line", new=len(plan.new), updated=len(plan.updated), removed=len(plan.removed),
                  unchanged=plan.unchanged, excluded=len(plan.excluded), review=len(plan.review))
         if self.allow_cash:
@@ -194,7 +211,7 @@ class PayoutsScreen(Screen):
         for title, rows, label in sections:
             table.add_row(f"— {title} —", "", "", "", "")
             for key in sorted(rows):
-                table.add_row(f"  {label(key)}", *_money(rows[key]), key=f"{title}:{key}")
+                table.add_row(_label(f"  {label(key)}"), *_money(rows[key]), key=f"{title}:{key}")
         table.add_row(t("payout.doc.grand_total"), *_money(totals.grand), key="grand")
 
     def show_excluded(self, plan: P.RunPlan) -> None:
@@ -207,11 +224,14 @@ class PayoutsScreen(Screen):
         for member_id, pillars in list(plan.review.items())[:ITEM_ROWS]:
             table.add_row(names[member_id], ", ".join(pillar_label(p) for p in pillars), t("payout.reason.multi_pillar"))
 
-    def show_items(self) -> None:
+    def _item_rows(self) -> list[dict]:
+        order = {"draft": 0, "approved": 1, "paid": 2, "void": 3}
+        return sorted(P.items(self.db, self.quarter), key=lambda v: (order.get(v["status"], 9), v.get("kab", "")))
+
+    def show_items(self, rows: list[dict] | None = None) -> None:
         table = self.query_one("#pay-items", DataTable)
         table.clear()
-        order = {"draft": 0, "approved": 1, "paid": 2, "void": 3}
-        rows = sorted(P.items(self.db, self.quarter), key=lambda v: (order.get(v["status"], 9), v.get("kab", "")))
+        rows = rows if rows is not None else self._item_rows()
         everyone = P.members_by_id(self.db)
         names = {v["member_id"]: everyone.get(v["member_id"], {}).get("name", "") for v in rows[:ITEM_ROWS]}
         for v in rows[:ITEM_ROWS]:
@@ -239,7 +259,7 @@ class PayoutsScreen(Screen):
     def show_outstanding(self) -> None:
         table = self.query_one("#pay-outstanding", DataTable)
         table.clear()
-        for r in P.outstanding_by_quarter(P.outstanding(self.db)):
+        for r in P.outstanding_quarters(self.db):
             table.add_row(quarter_label(r["quarter"]), str(r["items"]), str(r["draft"]), str(r["approved"]),
                           docs.idr(r["net"]), t("payout.yes") if r["arrears"] else t("payout.no"))
 
@@ -303,13 +323,26 @@ class PayoutsScreen(Screen):
             created = P.save_run(self.db, plan)
         finally:
             self.app.call_from_thread(self._set_busy, False)
+        # The quarter as saved is the plan with nothing left to do: shown without planning again.
+        saved = P.RunPlan(plan.quarter, unchanged=plan.unchanged + len(created) + len(plan.updated),
+                          excluded=plan.excluded, review=plan.review, totals=plan.totals)
+        # What the screen shows next is worked out here, off the event loop (50,000 items).
+        shown = (saved, self._item_rows(), P.summary(self.db, plan.quarter)) if plan.quarter == self.quarter else None
         self.app.call_from_thread(self._after_write, t("payout.cli.run_saved", quarter=plan.quarter.code,
                                                        new=len(created), updated=len(plan.updated),
-                                                       removed=len(plan.removed), unchanged=plan.unchanged))
+                                                       removed=len(plan.removed), unchanged=plan.unchanged),
+                                  shown)
 
-    def _after_write(self, message: str) -> None:
+    def _after_write(self, message: str, shown: tuple | None = None) -> None:
         self.notify(message)
-        self.refresh_all()
+        if shown is None or shown[0].quarter != self.quarter:
+            self.refresh_all()
+            return
+        plan, rows, summary = shown
+        self._shown_seq = self.db.seq
+        self.show_items(rows)
+        self.show_outstanding()
+        self.show_plan(plan, summary)
 
     def action_approve(self) -> None:
         if not self._can_write():
