@@ -688,10 +688,19 @@ class Database:
             raise PilarError("db.read_only")
         return Transaction(self, action)
 
-    @_serialised
     def _commit(self, tx: Transaction) -> int:
         if not tx.docs:
             return 0
+        changed = self._commit_locked(tx)
+        # Listeners run outside the lock: one may wait for the app's event loop (call_from_thread),
+        # which may itself be waiting for the lock.
+        for listener in list(self.listeners):
+            for collection, ids in changed.items():
+                listener(collection, ids)
+        return len(tx.docs)
+
+    @_serialised
+    def _commit_locked(self, tx: Transaction) -> dict[str, set[str]]:
         ops: dict[str, list[dict]] = {}
         for (collection, _rid), doc in tx.docs.items():
             ops.setdefault(collection, []).append(doc)
@@ -715,12 +724,9 @@ class Database:
         changed: dict[str, set[str]] = {}
         for collection, rid in tx.docs:
             changed.setdefault(collection, set()).add(rid)
-        for listener in list(self.listeners):
-            for collection, ids in changed.items():
-                listener(collection, ids)
         if self._journal_bytes > JOURNAL_FORCE_BYTES:
             self.compact()
-        return len(tx.docs)
+        return changed
 
     @property
     def owes_upkeep(self) -> bool:

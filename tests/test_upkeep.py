@@ -186,3 +186,23 @@ async def test_the_app_does_the_upkeep_when_the_clerk_is_idle(tmp_path, monkeypa
             if not app.db.owes_upkeep:
                 break
         assert [e["id"] for e in raw_audit(folder)] == [m["id"] for m in members(8)]
+
+
+def test_commit_listeners_run_outside_the_write_lock(tmp_path):
+    """A listener may wait for another thread (the app's event loop) that needs the lock: no deadlock."""
+    import threading
+
+    db = Database.init(tmp_path / "o", "UPT-X", "UPT X", operator="Siti")
+    finished = []
+
+    def listener(collection, ids):
+        other = threading.Thread(target=db.upkeep)
+        other.start()
+        other.join(timeout=5)
+        finished.append(not other.is_alive())
+
+    db.listeners.append(listener)
+    with db.transaction("roster.add") as tx:
+        tx.put("members", members(1)[0])
+    assert finished == [True]
+    db.close()
