@@ -656,15 +656,24 @@ class Database:
 
     def _apply(self, collection: str, doc: dict) -> None:
         """Install one document in memory and keep values and indexes in step."""
-        docs = self._docs.setdefault(collection, {})
-        vals = self._vals.setdefault(collection, {})
-        idx = self._idx.setdefault(collection, {n: {} for n in _INDEXES.get(collection, {})})
+        docs = self._docs.get(collection)
+        if docs is None:
+            docs = self._docs[collection] = {}
+        vals = self._vals.get(collection)
+        if vals is None:
+            vals = self._vals[collection] = {}
         rid = doc["id"]
         old = vals.get(rid)
         docs[rid] = doc
         new = self.value_of(doc)
-        for name, func in _INDEXES.get(collection, {}).items():
-            table = idx.setdefault(name, {})
+        indexes = _INDEXES.get(collection)
+        idx = self._idx.get(collection) if indexes else None
+        if indexes and idx is None:
+            idx = self._idx[collection] = {n: {} for n in indexes}
+        for name, func in (indexes or {}).items():
+            table = idx.get(name)
+            if table is None:
+                continue  # registered after opening and not built yet: ``index`` builds it whole
             if old is not None:
                 key = func(old)
                 if key is not None and key in table:

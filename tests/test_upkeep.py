@@ -206,3 +206,26 @@ def test_commit_listeners_run_outside_the_write_lock(tmp_path):
         tx.put("members", members(1)[0])
     assert finished == [True]
     db.close()
+
+
+def test_an_index_registered_after_opening_is_whole_even_after_a_write(tmp_path):
+    """A write before the first lookup must not leave the late index holding only that record."""
+    folder = tmp_path / "o"
+    db = Database.init(folder, "UPT-X", "UPT X", operator="Siti")
+    with db.transaction("roster.import") as tx:
+        for m in members(3):
+            tx.put("members", m)
+    db.close()
+    db = Database.open(folder)
+    dbm.register_index("members", "test_bank", lambda v: (v.get("bank") or {}).get("name") or None)
+    try:
+        with db.transaction("roster.add") as tx:
+            tx.put("members", members(1, start=3)[0])
+        assert db.lookup("members", "test_bank", "Bank Jatim") == ["m00000", "m00001", "m00002", "m00003"]
+        with db.transaction("roster.edit") as tx:
+            tx.put("members", dict(members(1)[0], bank={"name": "BRI", "account": "0011223344"}))
+        assert db.lookup("members", "test_bank", "BRI") == ["m00000"]
+        assert "m00000" not in db.lookup("members", "test_bank", "Bank Jatim")
+    finally:
+        dbm._INDEXES["members"].pop("test_bank", None)
+        db.close()
