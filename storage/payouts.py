@@ -756,6 +756,26 @@ def members_by_id(db: Database) -> dict[str, dict]:
     return {m["id"]: m for m in db.values("members")}
 
 
+def match_items(item_list: Iterable[dict], members: dict[str, dict], text: str) -> list[dict]:
+    """The items a clerk means by ``text``: part of the member's name (case and spacing ignored), the
+    NIK or its last digits (4 or more), a membership number, a transfer reference, or an item id."""
+    query = " ".join(str(text or "").casefold().split())
+    if not query:
+        return list(item_list)
+    digits = query.isdigit() and len(query) >= 4
+    number = "".join(ch for ch in query.upper() if ch.isalnum())
+    out = []
+    for v in item_list:
+        m = members.get(v["member_id"]) or {}
+        if (query in " ".join(str(m.get("name") or "").casefold().split())
+                or (digits and str(m.get("nik") or "").endswith(query))
+                or (number and any("".join(ch for ch in str(a.get("number") or "").upper() if ch.isalnum()) == number
+                                   for a in m.get("assignments") or []))
+                or query == str(v.get("transfer_ref") or "").casefold() or v["id"].startswith(query)):
+            out.append(v)
+    return out
+
+
 def find_item(db: Database, rid: str) -> tuple[dict | None, str]:
     for collection in db.collections():
         if collection.startswith("payouts_"):

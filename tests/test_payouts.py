@@ -447,3 +447,22 @@ def test_a_draft_removed_when_ineligible_comes_back_when_eligible_again(tmp_path
         assert plan.changes == 0 and created == [] and db.seq == seq
     finally:
         db.close()
+
+
+def test_match_items_by_name_nik_number_and_reference(db):
+    P.run_quarter(db, Q2)
+    P.approve(db, Q2)
+    everyone = P.members_by_id(db)
+    items = P.items(db, Q2)
+    one = ids_of(db)["Anggota 001"]
+    P.pay_transfer(db, Q2, "TRF-0042", [one])
+    items = P.items(db, Q2)
+    nik = everyone[one]["nik"]
+    by = {k: {v["member_id"] for v in P.match_items(items, everyone, k)} for k in
+          ("  anggota   001 ", nik[-4:], nik, "trf-0042", "")}
+    assert by["  anggota   001 "] == {one}
+    assert one in by[nik[-4:]] and all(everyone[m]["nik"].endswith(nik[-4:]) for m in by[nik[-4:]])
+    assert by[nik] == {one} and by["trf-0042"] == {one}
+    assert len(by[""]) == len({v["member_id"] for v in items})
+    assert P.match_items(items, everyone, "tidak ada orang ini") == []
+    assert P.match_items(items, everyone, "001")  # three digits: a name part, not a NIK tail

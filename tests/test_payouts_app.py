@@ -183,3 +183,47 @@ async def test_void_from_the_items_tab_needs_a_reason(folder):
         await settle(app, pilot)
         voided = P.find_item(app.db, item_id)[0]
         assert voided["status"] == "void" and voided["void_reason"] == "salah" and voided["voided_by"] == "Siti"
+
+
+@run_async
+async def test_items_tab_finds_any_item_by_name_or_nik_and_voids_it(folder, monkeypatch):
+    """Only the first rows are listed; the search reaches every item, and the found one can be voided."""
+    import tui.screens.payouts as screens
+
+    monkeypatch.setattr(screens, "ITEM_ROWS", 5)
+    db = Database.open(folder, operator="Siti")
+    P.run_quarter(db, Q2)
+    P.approve(db, Q2)
+    everyone = P.members_by_id(db)
+    # A member whose item is not among the first rows listed.
+    target = screens.item_rows(db, Q2)[-1]
+    member = everyone[target["member_id"]]
+    db.close()
+    app = PilarApp(folder, operator="Siti")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        screen = app.screen
+        screen.quarter = Q2
+        screen.refresh_all()
+        await settle(app, pilot)
+        screen.query_one("#pay-tabs").active = "tab-items"
+        await pilot.pause()
+        table = screen.query_one("#pay-items")
+        assert table.row_count == 5 and target["id"] not in [r.value for r in table.rows]
+        assert "5 dari" in str(screen.query_one("#pay-items-note").render())
+        screen.query_one("#pay-items-filter").focus()
+        await pilot.press(*member["nik"])  # typed or scanned whole
+        await pilot.pause(0.3)
+        keys = [r.value for r in table.rows]
+        assert target["id"] in keys
+        assert all(P.find_item(app.db, k)[0]["member_id"] == member["id"] for k in keys)
+        await pilot.press("enter")  # to the table, the found item selected
+        await pilot.pause()
+        table.move_cursor(row=table.get_row_index(target["id"]))
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, VoidDialog)
+        await pilot.press(*"rekening salah", "enter")
+        await settle(app, pilot)
+        assert P.find_item(app.db, target["id"])[0]["status"] == "void"

@@ -67,6 +67,12 @@ def _label(text: str) -> str:
     return text if len(text) <= LABEL_WIDTH else text[: LABEL_WIDTH - 1] + "…"
 
 
+def item_rows(db, quarter: P.Quarter) -> list[dict]:
+    """The quarter's items in the order the items tab lists them: by status, then kab/kota."""
+    order = {"draft": 0, "approved": 1, "paid": 2, "void": 3}
+    return sorted(P.items(db, quarter), key=lambda v: (order.get(v["status"], 9), v.get("kab", "")))
+
+
 class PayoutsScreen(Screen):
     """Quarterly payouts of the province: rates, run preview, approve, pay, void, print, arrears."""
 
@@ -96,6 +102,7 @@ class PayoutsScreen(Screen):
         localize_bindings(self)
         self.quarter = P.Quarter.parse(quarter) if quarter else current_quarter()
         self._shown_seq = -1  # the data's seq when the screen was last filled
+        self._filter_timer = None
         self.plan: P.RunPlan | None = None
         self.busy = False
         self.allow_cash = False
@@ -113,6 +120,7 @@ class PayoutsScreen(Screen):
             with TabPane(t("payout.ui.excluded"), id="tab-excluded"):
                 yield DataTable(id="pay-excluded", cursor_type="row", zebra_stripes=True)
             with TabPane(t("payout.ui.items"), id="tab-items"):
+                yield Input(placeholder=t("payout.ui.items_filter"), id="pay-items-filter")
                 yield Static("", id="pay-items-note", markup=False)
                 yield DataTable(id="pay-items", cursor_type="row", zebra_stripes=True)
             with TabPane(t("payout.ui.rates"), id="tab-rates"):
@@ -225,14 +233,28 @@ class PayoutsScreen(Screen):
             table.add_row(names[member_id], ", ".join(pillar_label(p) for p in pillars), t("payout.reason.multi_pillar"))
 
     def _item_rows(self) -> list[dict]:
-        order = {"draft": 0, "approved": 1, "paid": 2, "void": 3}
-        return sorted(P.items(self.db, self.quarter), key=lambda v: (order.get(v["status"], 9), v.get("kab", "")))
+        return item_rows(self.db, self.quarter)
+
+    @on(Input.Changed, "#pay-items-filter")
+    def _filter_changed(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(0.15, self.show_items)  # a scanner types a whole NIK at once
+
+    @on(Input.Submitted, "#pay-items-filter")
+    def _filter_done(self) -> None:
+        self.show_items()
+        self.query_one("#pay-items", DataTable).focus()
 
     def show_items(self, rows: list[dict] | None = None) -> None:
         table = self.query_one("#pay-items", DataTable)
         table.clear()
         rows = rows if rows is not None else self._item_rows()
         everyone = P.members_by_id(self.db)
+        total = len(rows)
+        query = self.query_one("#pay-items-filter", Input).value
+        if query.strip():
+            rows = P.match_items(rows, everyone, query)
         names = {v["member_id"]: everyone.get(v["member_id"], {}).get("name", "") for v in rows[:ITEM_ROWS]}
         for v in rows[:ITEM_ROWS]:
             note = v.get("transfer_ref") or v.get("void_reason") or (t("payout.reason.conflict") if v.get("_conflict")
@@ -241,9 +263,11 @@ class PayoutsScreen(Screen):
             table.add_row(names[v["member_id"]], f"{pillar_label(v['pillar'])} / {position_label(v.get('position', ''))}",
                           regions.kab_name(v.get("kab", "")) or "-", docs.idr(v["net"]),
                           t(f"payout.status.{v['status']}"), method, note, key=v["id"])
-        self.query_one("#pay-items-note", Static).update(
-            f"{min(len(rows), ITEM_ROWS)} / {len(rows)}" + (" — pilar payout items --quarter " + self.quarter.code
-                                                            if len(rows) > ITEM_ROWS else ""))
+        note = t("payout.ui.items_shown", shown=f"{min(len(rows), ITEM_ROWS):,}".replace(",", "."),
+                 total=f"{total:,}".replace(",", "."))
+        if len(rows) > ITEM_ROWS:
+            note += " — " + t("payout.ui.items_more", quarter=self.quarter.code)
+        self.query_one("#pay-items-note", Static).update(note)
 
     def show_rates(self) -> None:
         table = self.query_one("#pay-rates", DataTable)
