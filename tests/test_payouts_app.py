@@ -212,7 +212,10 @@ async def test_items_tab_finds_any_item_by_name_or_nik_and_voids_it(folder, monk
         table = screen.query_one("#pay-items")
         assert table.row_count == 5 and target["id"] not in [r.value for r in table.rows]
         assert "5 dari" in str(screen.query_one("#pay-items-note").render())
-        screen.query_one("#pay-items-filter").focus()
+        screen.query_one("#pay-tabs").active = "tab-preview"
+        await pilot.press("slash")  # from anywhere on the screen: to the search field
+        await pilot.pause()
+        assert screen.query_one("#pay-tabs").active == "tab-items" and screen.focused.id == "pay-items-filter"
         await pilot.press(*member["nik"])  # typed or scanned whole
         await pilot.pause(0.3)
         keys = [r.value for r in table.rows]

@@ -59,12 +59,17 @@ def _money(row: list[int]) -> list[Text]:
         [Text(docs.idr(v), justify="right") for v in row[1:]]
 
 
-# The totals' label column (long UPT names) never pushes the amounts off an 80-column screen.
+# The totals' label column (long UPT names) takes what the amounts leave: they are never cut off.
 LABEL_WIDTH = 34
 
 
-def _label(text: str) -> str:
-    return text if len(text) <= LABEL_WIDTH else text[: LABEL_WIDTH - 1] + "…"
+def _label(text: str, width: int = LABEL_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _short_kab(name: str) -> str:
+    """'Kabupaten Tulungagung' -> 'Kab. Tulungagung' (as Indonesian tables write it; 'Kota' stays)."""
+    return "Kab. " + name[10:] if name.startswith("Kabupaten ") else name
 
 
 def item_rows(db, quarter: P.Quarter) -> list[dict]:
@@ -88,6 +93,7 @@ class PayoutsScreen(Screen):
         Binding("n", "new_rate", "-", id="payouts.new_rate"),
         Binding("e", "edit_rate", "-", id="payouts.edit_rate"),
         Binding("c", "toggle_cash", "-", id="payouts.cash"),
+        Binding("slash", "search", "-", id="payouts.search", key_display="/"),
     ]
     DEFAULT_CSS = """
     #pay-quarter { text-style: bold; padding: 0 1; color: $accent; height: 1; }
@@ -136,9 +142,10 @@ class PayoutsScreen(Screen):
         totals.add_columns(*(Text(h, justify="right") for h in heads))
         self.query_one("#pay-excluded", DataTable).add_columns(t("payout.h.name"), t("payout.h.pillar"),
                                                                t("payout.h.reason"))
+        # Money and status before the area: on an 80-column screen they are what must show.
         self.query_one("#pay-items", DataTable).add_columns(
-            t("payout.h.name"), t("payout.h.pillar_position"), t("payout.h.kab"), t("payout.h.net"),
-            t("payout.h.status"), t("payout.h.method"), t("payout.h.note"))
+            t("payout.h.name"), t("payout.h.pillar_position"), Text(t("payout.h.net"), justify="right"),
+            t("payout.h.status"), t("payout.h.method"), t("payout.h.kab"), t("payout.h.note"))
         self.query_one("#pay-rates", DataTable).add_columns(
             t("payout.h.pillar"), t("payout.h.position"), t("payout.h.amount"), t("payout.h.tax"), t("payout.h.start"),
             t("payout.h.end"), t("payout.h.funding"), t("payout.h.kind"), t("payout.h.note"))
@@ -212,15 +219,30 @@ class PayoutsScreen(Screen):
         """Per pillar, per kab/kota and per UPT of the quarter as it stands once the run is saved."""
         table = self.query_one("#pay-totals", DataTable)
         table.clear()
+        self._totals = totals
         offices = {o.get("code"): o.get("name", "") for o in self.db.values("offices")}
         sections = [(t("payout.h.pillar"), totals.by_pillar, pillar_label),
-                    (t("payout.h.kab"), totals.by_kab, lambda k: regions.kab_name(k) or k or "-"),
+                    (t("payout.h.kab"), totals.by_kab, lambda k: _short_kab(regions.kab_name(k)) or k or "-"),
                     (t("payout.h.office"), totals.by_office, lambda k: offices.get(k) or k or "-")]
+        # The amounts' columns are as wide as their widest cell (the grand total's); the label
+        # column gets the rest of the screen (2 cells of padding per column, and the scrollbar).
+        grand = [str(c) for c in _money(totals.grand)]
+        widths = [max(len(str(col.label)), len(cell)) for col, cell in zip(list(table.columns.values())[1:], grand,
+                                                                             strict=True)]
+        width = max(14, min(LABEL_WIDTH, self.app.size.width - sum(widths) - 2 * len(table.columns) - 3))
+        first = next(iter(table.columns.values()))
+        if first.width != width:
+            first.width = width
+            table.refresh()
         for title, rows, label in sections:
-            table.add_row(f"— {title} —", "", "", "", "")
+            table.add_row(_label(f"— {title} —", width), "", "", "", "")
             for key in sorted(rows):
-                table.add_row(_label(f"  {label(key)}"), *_money(rows[key]), key=f"{title}:{key}")
-        table.add_row(t("payout.doc.grand_total"), *_money(totals.grand), key="grand")
+                table.add_row(_label(f"  {label(key)}", width), *_money(rows[key]), key=f"{title}:{key}")
+        table.add_row(_label(t("payout.doc.grand_total"), width), *_money(totals.grand), key="grand")
+
+    def on_resize(self) -> None:
+        if getattr(self, "_totals", None) is not None:
+            self.show_totals(self._totals)
 
     def show_excluded(self, plan: P.RunPlan) -> None:
         table = self.query_one("#pay-excluded", DataTable)
@@ -246,6 +268,16 @@ class PayoutsScreen(Screen):
         self.show_items()
         self.query_one("#pay-items", DataTable).focus()
 
+    def action_search(self) -> None:
+        """``/``: the Items tab's search field, from anywhere on this screen."""
+        self.query_one("#pay-tabs", TabbedContent).active = "tab-items"
+        self.query_one("#pay-items-filter", Input).focus()
+
+    def on_key(self, event) -> None:
+        if event.key == "escape" and self.focused is self.query_one("#pay-items-filter", Input):
+            event.stop()
+            self.query_one("#pay-items", DataTable).focus()
+
     def show_items(self, rows: list[dict] | None = None) -> None:
         table = self.query_one("#pay-items", DataTable)
         table.clear()
@@ -261,8 +293,8 @@ class PayoutsScreen(Screen):
                                                                      else "")
             method = t(f"payout.method.{v['method']}") if v.get("method") in P.METHODS else ""
             table.add_row(names[v["member_id"]], f"{pillar_label(v['pillar'])} / {position_label(v.get('position', ''))}",
-                          regions.kab_name(v.get("kab", "")) or "-", docs.idr(v["net"]),
-                          t(f"payout.status.{v['status']}"), method, note, key=v["id"])
+                          Text(docs.idr(v["net"]), justify="right"), t(f"payout.status.{v['status']}"), method,
+                          _short_kab(regions.kab_name(v.get("kab", ""))) or "-", note, key=v["id"])
         note = t("payout.ui.items_shown", shown=f"{min(len(rows), ITEM_ROWS):,}".replace(",", "."),
                  total=f"{total:,}".replace(",", "."))
         if len(rows) > ITEM_ROWS:
