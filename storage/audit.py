@@ -2,6 +2,12 @@
 
 Each line carries the hash of the line before it, so an edited line breaks the chain; the manifest
 keeps the log's head (line count and hash) so a truncated log is noticed too.
+
+The log is ``audit.jsonl`` (the active file, appended to) plus sealed segments ``audit/000001.jsonl``,
+``audit/000002.jsonl``, … : once the active file passes ``SEAL_BYTES`` at the end of a transaction's
+batch, it is renamed into ``audit/`` and never written again, and the chain goes on in a new active
+file. A backup then copies only the active file and links the sealed segments from the previous
+backup (a 100,000-member office's log is ~100 MB; the active file stays under ~8 MB).
 """
 
 from __future__ import annotations
@@ -16,9 +22,29 @@ from typing import Any
 
 import orjson
 
-from storage.fsutil import os_error, write_all
+from storage.fsutil import fsync_dir, os_error, write_all
 
 GENESIS = "0" * 64
+SEAL_BYTES = 8 * 1024 * 1024
+SEGMENT_DIR = "audit"
+
+
+def segment_dir(path: Path) -> Path:
+    """The folder of sealed segments beside the active file ``path``."""
+    return path.parent / SEGMENT_DIR
+
+
+def segments(path: Path) -> list[Path]:
+    """The sealed segments of the log whose active file is ``path``, oldest first."""
+    folder = segment_dir(path)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.jsonl") if p.stem.isdigit())
+
+
+def files(path: Path) -> list[Path]:
+    """Every file of the log, oldest first: the sealed segments, then the active file if present."""
+    return segments(path) + ([path] if path.exists() else [])
 # Personal numbers never appear in clear in the log (only their last four characters).
 MASKED = {"nik", "bank.account", "phone", "bpjs_tk", "account"}
 
@@ -157,6 +183,39 @@ def _hash(prev: str, line: dict) -> str:
     return hashlib.sha256(prev.encode() + body).hexdigest()
 
 
+def _tail_of(path: Path) -> tuple[int, dict | None]:
+    """(end of the last whole batch, that batch's last line) in one file of the log; (0, None) if none."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return 0, None
+    with open(path, "rb") as fh:
+        step = 65536
+        while True:
+            start = max(0, size - step)
+            fh.seek(start)
+            chunk = fh.read(size - start)
+            pos = len(chunk)
+            while pos > 0:
+                nl = chunk.rfind(b"\n", 0, pos)
+                if nl < 0:
+                    break
+                begin = chunk.rfind(b"\n", 0, nl) + 1
+                if begin == 0 and start > 0:
+                    break  # this line may start before the chunk: read further back
+                try:
+                    line = orjson.loads(chunk[begin:nl])
+                except orjson.JSONDecodeError:
+                    line = None
+                # Lines written before batches were marked carry no "end": each stands alone.
+                if isinstance(line, dict) and line.get("end", True):
+                    return start + nl + 1, line
+                pos = begin
+            if start == 0:
+                return 0, None
+            step *= 4
+
+
 class AuditLog:
     """The audit file of one data folder."""
 
@@ -170,42 +229,45 @@ class AuditLog:
     def head(self) -> dict:
         return {"n": self.n, "h": self.last_hash, "seq": self.last_seq}
 
+    def files(self) -> list[Path]:
+        return files(self.path)
+
     def _scan_tail(self) -> tuple[int, dict | None]:
-        """The end of the last whole transaction in the log and its last line.
+        """The end of the last whole transaction in the active file, and the log's last line.
 
         The last line of each transaction's batch carries ``"end": true``. A kill during an append
         leaves a torn line or only part of a batch after it: those bytes are not counted, so the
-        batch is cut and written again whole from the journal.
+        batch is cut and written again whole from the journal. An active file with no whole batch
+        (just sealed, or new) continues the chain of the last sealed segment (always whole).
         """
+        end, last = _tail_of(self.path)
+        if last is None:
+            for segment in reversed(segments(self.path)):
+                last = _tail_of(segment)[1]
+                if last is not None:
+                    break
+        return end, last
+
+    def _seal(self) -> None:
+        """Rename the active file into ``audit/`` as the next sealed segment (it ends on a whole batch)."""
+        folder = segment_dir(self.path)
         try:
-            size = self.path.stat().st_size
-        except FileNotFoundError:
-            return 0, None
-        with open(self.path, "rb") as fh:
-            step = 65536
-            while True:
-                start = max(0, size - step)
-                fh.seek(start)
-                chunk = fh.read(size - start)
-                pos = len(chunk)
-                while pos > 0:
-                    nl = chunk.rfind(b"\n", 0, pos)
-                    if nl < 0:
-                        break
-                    begin = chunk.rfind(b"\n", 0, nl) + 1
-                    if begin == 0 and start > 0:
-                        break  # this line may start before the chunk: read further back
-                    try:
-                        line = orjson.loads(chunk[begin:nl])
-                    except orjson.JSONDecodeError:
-                        line = None
-                    # Lines written before batches were marked carry no "end": each stands alone.
-                    if isinstance(line, dict) and line.get("end", True):
-                        return start + nl + 1, line
-                    pos = begin
-                if start == 0:
-                    return 0, None
-                step *= 4
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            if not folder.is_dir():
+                folder.mkdir()
+                fsync_dir(self.path.parent)
+            existing = segments(self.path)
+            number = int(existing[-1].stem) + 1 if existing else 1
+            os.replace(self.path, folder / f"{number:06d}.jsonl")
+            fsync_dir(folder)
+            fsync_dir(self.path.parent)
+        except OSError:
+            return  # not sealed now: the active file grows a little longer, the next batch tries again
+        self.good_end = 0
 
     def repair_tail(self) -> None:
         """Cut a torn last line so the next append continues the chain (its entry is still in the journal)."""
@@ -260,6 +322,9 @@ class AuditLog:
         except OSError as exc:
             raise os_error(exc, self.path) from exc
         self.n, self.last_hash, self.last_seq = n, prev, seq
+        self.good_end = start + len(buf)
+        if self.good_end > SEAL_BYTES:
+            self._seal()
 
     def sync(self) -> None:
         if not self.path.exists():
@@ -274,17 +339,16 @@ class AuditLog:
             raise os_error(exc, self.path) from exc
 
     def lines(self, upto: int | None = None) -> Iterator[dict]:
-        """The log's entries, oldest first (only those in the first ``upto`` bytes, when given)."""
-        if not self.path.exists():
-            return
-        with open(self.path, "rb") as fh:
-            done = 0
-            for raw in fh:
-                done += len(raw)
-                if upto is not None and done > upto:
-                    return
-                if raw.strip():
-                    yield orjson.loads(raw)
+        """The log's entries, oldest first (of the active file, only those in its first ``upto`` bytes)."""
+        for file in self.files():
+            with open(file, "rb") as fh:
+                done = 0
+                for raw in fh:
+                    done += len(raw)
+                    if upto is not None and file == self.path and done > upto:
+                        return
+                    if raw.strip():
+                        yield orjson.loads(raw)
 
     def verify(self, expected_head: dict | None = None) -> list[str]:
         """Problems in the chain: an edited, removed or reordered line, or a truncated log.

@@ -1,11 +1,13 @@
 """Backups of a data folder: taken before every import, daily while Pilar is used, and on demand.
 
 A backup is a folder ``<data>/backups/<YYYYmmdd-HHMMSS>-<reason>/`` holding a copy of ``db/``,
-``office.json``, ``audit.jsonl``, ``imports.jsonl`` and ``keys/`` plus ``backup.json`` (when, why,
+``office.json``, ``audit.jsonl`` and the sealed ``audit/`` segments, ``imports.jsonl`` and ``keys/``
+plus ``backup.json`` (when, why,
 which office, the size and sha256 of every file with the live file's mtime and inode, and whether
 the copy passed the file checks).
 
-Incremental: collection files are only ever replaced (a new inode), never changed in place, so a
+Incremental: collection files are only ever replaced (a new inode), never changed in place (and a
+sealed audit segment never changes at all), so a
 live file with the size, mtime and inode the newest good backup recorded is hard-linked from that
 backup (its sha256 reused) instead of copied. Links are only made between backups, never to the live
 folder (a live file edited in place must not change a backup); where linking fails, a copy.
@@ -45,7 +47,7 @@ BACKUP_FORMAT = 1
 DEFAULT_KEEP = 10
 DAILY = timedelta(hours=24)
 # What a backup holds (relative to the data folder); everything else (backups/, the lock) is not copied.
-ITEMS = ("db", "office.json", "audit.jsonl", "imports.jsonl", "keys")
+ITEMS = ("db", "office.json", "audit.jsonl", "audit", "imports.jsonl", "keys")
 META = "backup.json"
 TMP_PREFIX = ".tmp-"
 RESTORE_STAGE = ".restore-new"

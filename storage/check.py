@@ -102,30 +102,33 @@ def _audit_problems(path: Path, head: dict | None) -> list[str]:
     """The audit log's hash chain, and the head the manifest recorded must be a line of it."""
     head = head or {}
     want_n = int(head.get("n", 0) or 0)
-    if not path.exists():
+    log_files = audit_mod.files(path)  # sealed segments audit/NNNNNN.jsonl, then audit.jsonl
+    if not log_files:
         return [str(_damaged(path, "missing"))] if want_n else []
     prev, n = audit_mod.GENESIS, 0
     head_ok = want_n == 0
+    file = path
     try:
-        with open(path, "rb") as fh:
-            for number, raw in enumerate(fh, 1):
-                if not raw.strip():
-                    continue
-                try:
-                    line = orjson.loads(raw)
-                except orjson.JSONDecodeError:
-                    return [t("check.audit_broken", file=str(path), where=t("check.where_line", line=number))]
-                n += 1
-                if (not isinstance(line, dict) or line.get("n") != n or line.get("prev") != prev
-                        or audit_mod._hash(prev, line) != line.get("h")):
-                    return [t("check.audit_broken", file=str(path), where=t("check.where_line", line=number))]
-                prev = line["h"]
-                if n == want_n:
-                    head_ok = line["h"] == head.get("h")
+        for file in log_files:
+            with open(file, "rb") as fh:
+                for number, raw in enumerate(fh, 1):
+                    if not raw.strip():
+                        continue
+                    try:
+                        line = orjson.loads(raw)
+                    except orjson.JSONDecodeError:
+                        return [t("check.audit_broken", file=str(file), where=t("check.where_line", line=number))]
+                    n += 1
+                    if (not isinstance(line, dict) or line.get("n") != n or line.get("prev") != prev
+                            or audit_mod._hash(prev, line) != line.get("h")):
+                        return [t("check.audit_broken", file=str(file), where=t("check.where_line", line=number))]
+                    prev = line["h"]
+                    if n == want_n:
+                        head_ok = line["h"] == head.get("h")
     except OSError as exc:
         from storage.fsutil import os_error
 
-        return [str(os_error(exc, path))]
+        return [str(os_error(exc, file))]
     if n == 0 and want_n:
         return [str(_damaged(path, "empty"))]
     if n < want_n:

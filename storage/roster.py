@@ -268,25 +268,25 @@ class Roster:
         The log of a big office runs to a hundred megabytes: the lines naming the id are found with a
         byte search over a memory map and only those are parsed.
         """
-        path = self.db.audit.path
         needle = b'"id":"' + rid.encode() + b'"'
         found: list[dict] = []
-        try:
-            with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
-                at = data.find(needle)
-                while at != -1:
-                    start = data.rfind(b"\n", 0, at) + 1
-                    end = data.find(b"\n", at)
-                    end = len(data) if end == -1 else end
-                    try:
-                        line = orjson.loads(data[start:end])
-                    except orjson.JSONDecodeError:
-                        line = None
-                    if isinstance(line, dict) and line.get("id") == rid:
-                        found.append(line)
-                    at = data.find(needle, end)
-        except (FileNotFoundError, ValueError):  # no log yet, or an empty one (mmap of 0 bytes)
-            return []
+        for path in self.db.audit.files():  # sealed segments, then the active file
+            try:
+                with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                    at = data.find(needle)
+                    while at != -1:
+                        start = data.rfind(b"\n", 0, at) + 1
+                        end = data.find(b"\n", at)
+                        end = len(data) if end == -1 else end
+                        try:
+                            line = orjson.loads(data[start:end])
+                        except orjson.JSONDecodeError:
+                            line = None
+                        if isinstance(line, dict) and line.get("id") == rid:
+                            found.append(line)
+                        at = data.find(needle, end)
+            except (FileNotFoundError, ValueError):  # gone meanwhile, or an empty file (mmap of 0 bytes)
+                continue
         return found
 
     def validate(self, value: dict, today: dt.date | None = None) -> Result:

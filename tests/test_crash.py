@@ -38,6 +38,9 @@ def writer(path: str, seed: int) -> None:
     from storage.db import Database
 
     dbm.JOURNAL_COMPACT_BYTES = dbm.JOURNAL_FORCE_BYTES = 48 * 1024
+    import storage.audit as auditm
+
+    auditm.SEAL_BYTES = 64 * 1024  # the audit log sealed often: kills land around seals too
     rng = random.Random(seed)
     _say("@ open")
     db = Database.open(path, operator="crash")

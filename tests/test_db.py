@@ -279,6 +279,8 @@ import random, sys
 import storage.db as dbm
 from storage.db import Database
 dbm.JOURNAL_COMPACT_BYTES = dbm.JOURNAL_FORCE_BYTES = 16 * 1024   # fold often, so kills also land inside compactions
+import storage.audit as auditm
+auditm.SEAL_BYTES = 24 * 1024   # and seal the audit log often: kills land around seals too
 path, seed = sys.argv[1], int(sys.argv[2])
 rng = random.Random(seed)
 db = Database.open(path, operator="crash")
