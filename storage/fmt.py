@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 from babel.dates import format_date, get_month_names
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from num2words import num2words
 
 from storage.i18n import get_lang
@@ -42,6 +42,11 @@ def rupiah(amount: int) -> str:
     """1500000 -> 'Rp1.500.000' (no space, no decimals; '-Rp1.500.000' when negative)."""
     # Always Indonesian style: receipts and reports follow PUEBI whatever the screen language.
     return format_currency(_money(amount), "IDR", locale="id_ID", format="¤#,##0", currency_digits=False)
+
+
+def number(n: int, lang: str | None = None) -> str:
+    """A count grouped as the screen's language writes it: 1551 -> '1.551' (id), '1,551' (en)."""
+    return format_decimal(n, locale=_locale(lang), group_separator=True)
 
 
 def rupiah_words(amount: int, lang: str | None = None) -> str:

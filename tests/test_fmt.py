@@ -89,3 +89,10 @@ def test_masks():
     assert fmt.mask_account("0011223344") == "******3344"
     assert fmt.mask_account("123") == "***"
     assert fmt.mask_nik("") == ""
+
+
+@pytest.mark.parametrize(("n", "lang", "text"), [(1551, "id", "1.551"), (49955, "id", "49.955"),
+                                                 (1551, "en", "1,551"), (0, "id", "0"), (999, "id", "999"),
+                                                 (1_000_000, "id", "1.000.000")])
+def test_number_groups_digits_as_the_language_writes_them(n, lang, text):
+    assert fmt.number(n, lang) == text

@@ -34,7 +34,7 @@ from storage import payout_docs as docs
 from storage import payouts as P
 from storage import regions
 from storage.errors import PilarError
-from storage.fmt import quarter_label
+from storage.fmt import number, quarter_label
 from storage.i18n import t
 from storage.model import PILLARS, POSITIONS, pillar_label, position_label
 from tui.screens.common import ConfirmDialog, Field, ProgressDialog, PromptDialog
@@ -55,7 +55,7 @@ def _shift(quarter: P.Quarter, step: int) -> P.Quarter:
 
 def _money(row: list[int]) -> list[Text]:
     """Count and amounts right-aligned, so rupiah line up digit under digit."""
-    return [Text(f"{row[0]:,}".replace(",", "."), justify="right")] + \
+    return [Text(number(row[0]), justify="right")] + \
         [Text(docs.idr(v), justify="right") for v in row[1:]]
 
 
@@ -65,6 +65,12 @@ LABEL_WIDTH = 34
 
 def _label(text: str, width: int = LABEL_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _preview_line(plan: P.RunPlan) -> str:
+    return t("payout.ui.preview_line", new=number(len(plan.new)), updated=number(len(plan.updated)),
+             removed=number(len(plan.removed)), unchanged=number(plan.unchanged),
+             excluded=number(len(plan.excluded)), review=number(len(plan.review)))
 
 
 def _short_kab(name: str) -> str:
@@ -180,8 +186,8 @@ class PayoutsScreen(Screen):
         per = s["by_status"]
         self.query_one("#pay-status", Static).update(t(
             "payout.ui.status_line", quarter=self.quarter.code, status=t(f"payout.status.{s['status']}"),
-            count=s["total"]["count"], net=docs.idr(s["total"]["net"]),
-            **{k: per.get(k, {}).get("count", 0) for k in P.STATUSES}))
+            count=number(s["total"]["count"]), net=docs.idr(s["total"]["net"]),
+            **{k: number(per.get(k, {}).get("count", 0)) for k in P.STATUSES}))
         return s
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="payout-plan")
@@ -207,8 +213,7 @@ class PayoutsScreen(Screen):
             return
         self.plan = plan
         self.show_status(summary)
-        line = t("payout.ui.preview_line", new=len(plan.new), updated=len(plan.updated), removed=len(plan.removed),
-                 unchanged=plan.unchanged, excluded=len(plan.excluded), review=len(plan.review))
+        line = _preview_line(plan)
         if self.allow_cash:
             line += " · " + t("payout.ui.cash_on")
         self.query_one("#pay-preview", Static).update(line)
@@ -295,8 +300,7 @@ class PayoutsScreen(Screen):
             table.add_row(names[v["member_id"]], f"{pillar_label(v['pillar'])} / {position_label(v.get('position', ''))}",
                           Text(docs.idr(v["net"]), justify="right"), t(f"payout.status.{v['status']}"), method,
                           _short_kab(regions.kab_name(v.get("kab", ""))) or "-", note, key=v["id"])
-        note = t("payout.ui.items_shown", shown=f"{min(len(rows), ITEM_ROWS):,}".replace(",", "."),
-                 total=f"{total:,}".replace(",", "."))
+        note = t("payout.ui.items_shown", shown=number(min(len(rows), ITEM_ROWS)), total=number(total))
         if len(rows) > ITEM_ROWS:
             note += " — " + t("payout.ui.items_more", quarter=self.quarter.code)
         self.query_one("#pay-items-note", Static).update(note)
@@ -366,9 +370,8 @@ class PayoutsScreen(Screen):
         if not plan.changes:
             self.notify(t("payout.cli.run_nothing", quarter=plan.quarter.code))
             return
-        body = t("payout.ui.preview_line", new=len(plan.new), updated=len(plan.updated), removed=len(plan.removed),
-                 unchanged=plan.unchanged, excluded=len(plan.excluded), review=len(plan.review))
-        self.app.push_screen(ConfirmDialog(t("payout.ui.confirm_save", new=len(plan.new), quarter=plan.quarter.code),
+        body = _preview_line(plan)
+        self.app.push_screen(ConfirmDialog(t("payout.ui.confirm_save", new=number(len(plan.new)), quarter=plan.quarter.code),
                                            body, yes=t("payout.ui.save_run")),
                              lambda yes: yes and self.save_run(plan))
 
@@ -409,7 +412,7 @@ class PayoutsScreen(Screen):
             return
         total = P.totals_of(drafts).grand
         self.app.push_screen(
-            ConfirmDialog(t("payout.ui.approve"), t("payout.ui.confirm_approve", count=total[0],
+            ConfirmDialog(t("payout.ui.approve"), t("payout.ui.confirm_approve", count=number(total[0]),
                                                     quarter=quarter_label(self.quarter.code), net=docs.idr(total[3])),
                           yes=t("payout.ui.approve")),
             lambda yes: yes and self.approve(self.quarter))
