@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from storage.fsutil import fsync_dir, os_error, write_all
+from storage.fsutil import fsync_dir, fsync_file, os_error, write_all
 
 GENESIS = "0" * 64
 SEAL_BYTES = 8 * 1024 * 1024
@@ -252,11 +252,7 @@ class AuditLog:
         """Rename the active file into ``audit/`` as the next sealed segment (it ends on a whole batch)."""
         folder = segment_dir(self.path)
         try:
-            fd = os.open(self.path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            fsync_file(self.path)
             if not folder.is_dir():
                 folder.mkdir()
                 fsync_dir(self.path.parent)
@@ -330,11 +326,7 @@ class AuditLog:
         if not self.path.exists():
             return
         try:
-            fd = os.open(self.path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            fsync_file(self.path)
         except OSError as exc:
             raise os_error(exc, self.path) from exc
 

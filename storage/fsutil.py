@@ -46,6 +46,16 @@ def fsync_dir(path: Path, optional: bool = False) -> None:
             raise
 
 
+def fsync_file(path: Path) -> None:
+    """Flush a file already written to the disk. Opened for writing (appending nothing): Windows
+    flushes only a handle with write access (``FlushFileBuffers``), POSIX any descriptor."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_all(fd: int, data: bytes) -> None:
     """os.write until every byte is written (a short write is not an error on its own)."""
     view = memoryview(data)

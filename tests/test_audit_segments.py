@@ -157,3 +157,39 @@ def test_a_full_disk_while_sealing_leaves_a_longer_active_file(tmp_path, monkeyp
     assert [e["n"] for e in db.audit.lines()] == list(range(1, 12))
     assert db.audit.verify(db.manifest.get("audit")) == []
     db.close()
+
+
+def test_no_fsync_through_a_read_only_handle(tmp_path, monkeypatch):
+    """Windows flushes only handles opened for writing (FlushFileBuffers): every fsync of a file must
+    go through one, or closing a folder there fails. Simulated here: fsync of a read-only fd fails."""
+    import errno
+
+    read_only: set[int] = set()
+    real_open, real_fsync, real_close = os.open, os.fsync, os.close
+
+    def tracking_open(path, flags, *args, **kwargs):
+        fd = real_open(path, flags, *args, **kwargs)
+        if flags & (os.O_WRONLY | os.O_RDWR) == 0 and not os.path.isdir(path):
+            read_only.add(fd)
+        return fd
+
+    def windows_fsync(fd):
+        if fd in read_only:
+            raise OSError(errno.EBADF, "Bad file descriptor")
+        return real_fsync(fd)
+
+    def tracking_close(fd):
+        read_only.discard(fd)
+        return real_close(fd)
+
+    monkeypatch.setattr(os, "open", tracking_open)
+    monkeypatch.setattr(os, "fsync", windows_fsync)
+    monkeypatch.setattr(os, "close", tracking_close)
+    folder = tmp_path / "o"
+    db = Database.init(folder, "UPT-X", "UPT X", operator="Siti")
+    fill(db, 30)  # seals several segments
+    db.compact()
+    backup.backup_now(db, "manual")
+    db.close()
+    assert len(audit.segments(folder / "audit.jsonl")) >= 3
+    assert check.file_problems(folder) == []
