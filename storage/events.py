@@ -155,14 +155,29 @@ def update_event(db: Database, event_id: str, fields: dict) -> None:
         tx.put("events", value)
 
 
-def delete_event(db: Database, event_id: str) -> int:
-    """Remove an event and its invitations (tombstones, so sync carries the removal). Returns the count."""
-    get_event(db, event_id)
+def delete_event(db: Database, event_id: str, reason: str = "") -> int:
+    """Remove an event entered by mistake, with its invitations (tombstones, so sync carries the
+    removal). Returns how many invitations went with it.
+
+    Refused once the event has a history an auditor relies on: any attendance recorded (hadir, izin,
+    alpa, walk-ins) or any payout paid in cash at it. ``reason`` is required and kept in the audit log.
+    """
+    event = get_event(db, event_id)
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise PilarError("events.delete_reason")
     ids = db.lookup("invitations", "event", event_id)
+    marked = sum(1 for rid in ids if (db.value("invitations", rid) or {}).get("status"))
+    if marked:
+        raise PilarError("events.delete_has_attendance", name=event["name"], count=marked)
+    paid = sum(1 for collection in db.collections() if collection.startswith("payouts_")
+               for v in db.values(collection) if v.get("event_id") == event_id)
+    if paid:
+        raise PilarError("events.delete_has_payouts", name=event["name"], count=paid)
     with db.transaction("events.delete") as tx:
         for rid in ids:
-            tx.delete("invitations", rid)
-        tx.delete("events", event_id)
+            tx.delete("invitations", rid, reason=reason)
+        tx.delete("events", event_id, reason=reason)
     return len(ids)
 
 

@@ -82,8 +82,31 @@ def test_update_and_delete_event(db, event_id):
     ev.update_event(db, event_id, {"venue": "Gedung Negara Grahadi"})
     assert ev.get_event(db, event_id)["venue"] == "Gedung Negara Grahadi"
     ev.invite(db, event_id, [member_id(db, 1)])
-    assert ev.delete_event(db, event_id) == 1
+    with pytest.raises(PilarError, match="alasan"):
+        ev.delete_event(db, event_id, "  ")
+    assert ev.delete_event(db, event_id, "salah input tanggal") == 1
     assert db.get("events", event_id) is None and ev.invitations(db, event_id) == []
+    [entry] = [e for e in db.audit.for_record(event_id) if e["action"] == "delete"]
+    assert entry["note"] == "salah input tanggal" and entry["operator"] == db.operator
+
+
+def test_an_event_with_attendance_or_payouts_cannot_be_deleted(db, event_id):
+    mid = member_id(db, 1)
+    ev.invite(db, event_id, [mid, member_id(db, 2)])
+    ev.checkin(db, event_id, mid)
+    seq = db.seq
+    with pytest.raises(PilarError, match="1 kehadiran"):
+        ev.delete_event(db, event_id, "batal")
+    assert db.seq == seq and db.get("events", event_id) is not None and len(ev.invitations(db, event_id)) == 2
+    # A cash payout made at the event keeps it too, even with the check-in reset.
+    ev.set_status(db, event_id, mid, "")
+    with db.transaction("test.payout") as tx:
+        tx.put("payouts_2024", {"id": "p1", "member_id": mid, "quarter": "2024-Q2", "status": "paid",
+                                "method": "CASH", "event_id": event_id, "gross": 1, "tax": 0, "net": 1,
+                                "pillar": "TAGANA"})
+    with pytest.raises(PilarError, match="pembayaran tunai"):
+        ev.delete_event(db, event_id, "batal")
+    assert db.get("events", event_id) is not None
 
 
 # ---------------------------------------------------------------------- invitations

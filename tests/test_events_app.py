@@ -234,3 +234,47 @@ async def test_invite_screen_respects_quota(folder):
         await pilot.pause()
     saved = on_disk(folder).get("invitations", ev.invitation_id(eid, outsider["id"]))
     assert saved["override"] is True and len(ev.invitations(on_disk(folder), eid)) == 4
+
+
+@run_async
+async def test_delete_an_event_entered_by_mistake_but_not_a_held_one(folder):
+    from tui.screens.common import ConfirmDialog, ErrorDialog, PromptDialog
+
+    db = Database.open(folder, operator="Ani")
+    wrong = ev.create_event(db, {"name": "Rapat salah tanggal", "date": "2030-01-02", "venue": "Aula"})
+    ev.invite(db, wrong, [invited(folder, 1)[0]["id"]])
+    ev.checkin(db, EID, invited(folder, 1)[0]["id"])  # the sample event has attendance
+    db.close()
+    app = PilarApp(folder, operator="Ani")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#events-table")
+        table.move_cursor(row=table.get_row_index(wrong))
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("tab", "enter")  # past "Batal" to "Hapus kegiatan"
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        await pilot.press("enter")  # no reason: the dialog stays and says why
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog) and "alasan" in text_of(app.screen, "#problem")
+        await type_text(pilot, "salah tanggal")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.db.get("events", wrong) is None and ev.invitations(app.db, wrong) == []
+        assert wrong not in [r.value for r in table.rows]
+        # The held event is refused, and stays.
+        table.move_cursor(row=table.get_row_index(EID))
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        await type_text(pilot, "coba")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog) and "tidak dapat dihapus" in app.screen.message
+    assert on_disk(folder).get("events", EID) is not None
+    assert on_disk(folder).get("events", wrong) is None

@@ -123,3 +123,21 @@ def test_create_and_invite(data, capsys):
     assert code == 0 and "diundang" in out
     db = Database.open(data, read_only=True)
     assert len(ev.invitations(db, event["id"])) >= 5
+
+
+def test_event_delete_needs_a_reason_and_refuses_a_held_event(data, capsys):
+    with pytest.raises(SystemExit) as usage:
+        run(capsys, "--data", str(data), "event", "delete", EID[:8])
+    assert usage.value.code == 2 and "--reason" in capsys.readouterr().err
+    [(mid, nik, _name)] = invited_niks(data, 1)
+    assert run(capsys, "--data", str(data), "--operator", "Siti", "event", "checkin", EID, nik)[0] == 0
+    code, _out, err = run(capsys, "--data", str(data), "--operator", "Siti", "event", "delete", EID, "--reason", "x")
+    assert code == 1 and "tidak dapat dihapus" in err
+    code, out, _ = run(capsys, "--data", str(data), "--operator", "Siti", "event", "create", "--name", "Rapat salah",
+                       "--date", "2024-05-02", "--format", "json")
+    new_id = json.loads(out)["id"]
+    code, out, _ = run(capsys, "--data", str(data), "--operator", "Siti", "event", "delete", new_id,
+                       "--reason", "salah input", "--format", "json")
+    assert code == 0 and json.loads(out) == {"id": new_id, "name": "Rapat salah", "invitations_deleted": 0}
+    db = Database.open(data, read_only=True)
+    assert db.get("events", new_id) is None and db.get("events", EID) is not None

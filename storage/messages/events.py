@@ -84,6 +84,25 @@ MESSAGES = {
     },
     # ---------------------------------------------------------------- results
     "events.created": {"id": "Kegiatan dibuat: {name} (ID {id}).", "en": "Event created: {name} (id {id})."},
+    "events.deleted": {"id": "Kegiatan dihapus: {name} ({count} undangan ikut dihapus).",
+                       "en": "Event deleted: {name} ({count} invitations deleted with it)."},
+    "events.delete_reason": {"id": "Tulis alasan penghapusan (dicatat di log audit).",
+                             "en": "Give a reason for the deletion (it is kept in the audit log)."},
+    "events.delete_has_attendance": {
+        "id": "Kegiatan '{name}' tidak dapat dihapus: {count} kehadiran sudah dicatat. Ubah datanya, jangan dihapus.",
+        "en": "Event '{name}' cannot be deleted: {count} attendances are recorded. Edit it instead of deleting it.",
+    },
+    "events.delete_has_payouts": {
+        "id": "Kegiatan '{name}' tidak dapat dihapus: {count} pembayaran tunai tercatat di kegiatan ini.",
+        "en": "Event '{name}' cannot be deleted: {count} cash payouts were made at it.",
+    },
+    "events.ui.delete_title": {"id": "Hapus kegiatan {name}?", "en": "Delete the event {name}?"},
+    "events.ui.delete_body": {
+        "id": "Untuk kegiatan yang salah input. {count} undangan ikut dihapus. Kegiatan yang sudah ada kehadirannya tidak dapat dihapus.",
+        "en": "For an event entered by mistake. {count} invitations go with it. An event with attendance recorded cannot be deleted.",
+    },
+    "events.ui.delete_reason": {"id": "Alasan", "en": "Reason"},
+    "ui.key.events.delete": {"id": "Hapus kegiatan", "en": "Delete event"},
     "events.invite_result": {
         "id": "{invited} diundang, {already} sudah diundang sebelumnya, {over} tidak diundang karena kuota penuh, {inactive} tidak aktif tidak diundang.",
         "en": "{invited} invited, {already} already invited, {over} not invited because the quota is full, {inactive} inactive not invited.",

@@ -49,6 +49,13 @@ def register(sub, common) -> None:
         add_format(q)
         q.set_defaults(handler=handler)
 
+    q = esub.add_parser("delete", parents=[common],
+                        help="delete an event entered by mistake (refused once attendance or payouts exist)")
+    q.add_argument("event", metavar="ID")
+    q.add_argument("--reason", required=True, help="why (kept in the audit log)")
+    add_format(q)
+    q.set_defaults(handler=cmd_delete)
+
     q = esub.add_parser("invite", parents=[common], help="invite members by criteria or one by one")
     q.add_argument("event", metavar="ID")
     q.add_argument("--pillar", action="append", default=[], choices=PILLARS)
@@ -186,6 +193,17 @@ def cmd_edit(args) -> int:
         print_json(event)
     else:
         say(t("events.ui.saved"))
+    return 0
+
+
+def cmd_delete(args) -> int:
+    with open_db(args) as db:
+        event = ev.resolve_event(db, args.event)
+        count = ev.delete_event(db, event["id"], args.reason)
+    if args.format == "json":
+        print_json({"id": event["id"], "name": event["name"], "invitations_deleted": count})
+    else:
+        say(t("events.deleted", name=event["name"], count=count))
     return 0
 
 

@@ -36,6 +36,7 @@ from storage import fmt, regions
 from storage.errors import PilarError
 from storage.i18n import t
 from storage.model import PILLARS, POSITIONS, pillar_label, position_label
+from tui.screens.common import ConfirmDialog, ErrorDialog, Field, PromptDialog
 from tui.widgets.keys import localize_bindings
 
 
@@ -67,6 +68,7 @@ class EventsScreen(Screen):
         Binding("i", "invite", "-", id="events.invite"),
         Binding("c", "checkin", "-", id="events.checkin"),
         Binding("p", "report", "-", id="events.report"),
+        Binding("delete", "delete_event", "-", id="events.delete", show=False),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -158,6 +160,38 @@ class EventsScreen(Screen):
     def action_report(self) -> None:
         if event_id := self.current_event_id():
             self.app.push_screen(ReportScreen(event_id))
+
+    def action_delete_event(self) -> None:
+        """Delete (Del): an event entered by mistake; refused once it has attendance or payouts."""
+        event_id = self.current_event_id()
+        if not event_id:
+            return
+        event = ev.get_event(self.db, event_id)
+        count = len(self.db.lookup("invitations", "event", event_id))
+
+        def check(values: dict) -> str | None:
+            return None if values["reason"].strip() else t("events.delete_reason")
+
+        def reason_given(values: dict | None) -> None:
+            if values is None:
+                return
+            try:
+                deleted = ev.delete_event(self.db, event_id, values["reason"])
+            except PilarError as exc:
+                self.app.push_screen(ErrorDialog(str(exc)))
+                return
+            self.notify(t("events.deleted", name=event["name"], count=deleted))
+            self.refresh_events()
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.app.push_screen(PromptDialog(t("events.ui.delete_title", name=event["name"]),
+                                                  [Field("reason", t("events.ui.delete_reason"))], check=check),
+                                     reason_given)
+
+        self.app.push_screen(ConfirmDialog(t("events.ui.delete_title", name=event["name"]),
+                                           t("events.ui.delete_body", count=count),
+                                           yes=t("ui.key.events.delete"), danger=True), confirmed)
 
 
 # ---------------------------------------------------------------------- create / edit
