@@ -293,18 +293,24 @@ def receipts(db: Database, quarter: Quarter | str, fmt_name: str = "text", draft
                   _num(v["net"])] for v in r["items"]]
         heads = [t("payout.h.pillar"), t("payout.h.position"), t("payout.h.gross"), t("payout.h.tax"), t("payout.h.net")]
         align = ("left", "left", "right", "right", "right")
+        # A receipt of an item not yet approved says so on its face: it is not a proof of payment.
+        unapproved = any(v.get("status") == "draft" for v in r["items"])
         if fmt_name == "html":
             rows = "".join(f"<tr><td style=\"width:30%\">{html.escape(k)}</td><td>{html.escape(v)}</td></tr>"
                            for k, v in fields)
+            mark = f'<p class="meta"><b>{html.escape(t("payout.doc.draft"))}</b></p>' if unapproved else ""
             pages.append(f'<div class="{"page-break" if n < len(data) else ""}">'
-                         f"<h1>{html.escape(t('payout.doc.receipt_title'))}</h1>"
+                         f"<h1>{html.escape(t('payout.doc.receipt_title'))}</h1>{mark}"
                          f'<p class="meta">{html.escape(fmt.quarter_label(quarter.code))}</p>'
                          f"<table>{rows}</table><br>{html_table(lines, heads, align)}"
                          f'<p style="text-align:right">{html.escape(place_date)}</p>'
                          f"{_sign_html(s, True, r['name'])}</div>\n")
         else:
             width = max(len(k) for k, _ in fields)
-            text = [t("payout.doc.receipt_title").center(100), fmt.quarter_label(quarter.code).center(100), ""]
+            text = [t("payout.doc.receipt_title").center(100)]
+            if unapproved:
+                text.append(t("payout.doc.draft").center(100))
+            text += [fmt.quarter_label(quarter.code).center(100), ""]
             text += [f"{k.ljust(width)} : {v}" for k, v in fields]
             text += ["", grid(lines, heads, align), "", place_date.rjust(100), "",
                      _sign_text(s, True, r["name"])]

@@ -230,3 +230,31 @@ async def test_items_tab_finds_any_item_by_name_or_nik_and_voids_it(folder, monk
         await pilot.press(*"rekening salah", "enter")
         await settle(app, pilot)
         assert P.find_item(app.db, target["id"])[0]["status"] == "void"
+
+
+@run_async
+async def test_receipt_of_the_selected_item_for_one_member(folder):
+    db = Database.open(folder, operator="Siti")
+    P.run_quarter(db, Q2)
+    db.close()
+    app = PilarApp(folder, operator="Siti")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        screen = app.screen
+        screen.quarter = Q2
+        screen.refresh_all()
+        await settle(app, pilot)
+        screen.query_one("#pay-tabs").active = "tab-items"
+        await pilot.pause()
+        table = screen.query_one("#pay-items")
+        table.focus()
+        item = P.find_item(app.db, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)[0]
+        member = app.db.get("members", item["member_id"])
+        await pilot.press("t")
+        await pilot.pause()
+        [page] = list((folder / "cetak").glob("tanda-terima_2024-Q2_*.html"))
+        html_text = page.read_text(encoding="utf-8")
+        assert member["name"] in html_text and docs.idr(item["net"]) in html_text
+        assert html_text.count("<h1>") == 1  # this member only
+        assert "DRAF - BELUM DISETUJUI" in html_text  # not approved yet: marked so on its face

@@ -88,6 +88,11 @@ def test_nominatif_leaves_out_drafts_unless_asked(tmp_path):
     with pytest.raises(PilarError, match="--draft"):
         D.nominatif(db, Q2, "text")
     assert "DRAF - BELUM DISETUJUI" in D.nominatif(db, Q2, "text", draft=True)
+    # A receipt of an unapproved item is marked on its face, in every format; once approved, not.
+    assert "DRAF - BELUM DISETUJUI" in D.receipts(db, Q2, "text", draft=True)
+    assert "DRAF - BELUM DISETUJUI" in D.receipts(db, Q2, "html", draft=True)
+    P.approve(db, Q2)
+    assert "DRAF" not in D.receipts(db, Q2, "text") and "DRAF" not in D.receipts(db, Q2, "html")
     db.close()
 
 

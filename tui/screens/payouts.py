@@ -100,6 +100,7 @@ class PayoutsScreen(Screen):
         Binding("e", "edit_rate", "-", id="payouts.edit_rate"),
         Binding("c", "toggle_cash", "-", id="payouts.cash"),
         Binding("slash", "search", "-", id="payouts.search", key_display="/"),
+        Binding("t", "receipt", "-", id="payouts.receipt"),
     ]
     DEFAULT_CSS = """
     #pay-quarter { text-style: bold; padding: 0 1; color: $accent; height: 1; }
@@ -272,6 +273,27 @@ class PayoutsScreen(Screen):
     def _filter_done(self) -> None:
         self.show_items()
         self.query_one("#pay-items", DataTable).focus()
+
+    def action_receipt(self) -> None:
+        """``t``: the tanda terima of the member of the selected item, as an A4 HTML page in cetak/."""
+        item_id = self._selected("#pay-items")
+        item = P.find_item(self.db, item_id)[0] if item_id else None
+        if item is None:
+            self.notify(t("payout.ui.no_selection"), severity="warning")
+            return
+        folder = Path(self.app.data_dir) / "cetak"
+        out = folder / f"tanda-terima_{self.quarter.code}_{item['member_id'][:8]}.html"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            docs.write(self.db, self.quarter, out, "receipts", "html", member_ids=[item["member_id"]],
+                       draft=item.get("status") == "draft")
+        except PilarError as exc:
+            self._error(exc)
+            return
+        except OSError as exc:
+            self._error(PilarError("fs.io_error", path=str(folder), detail=str(exc)))
+            return
+        self.notify(t("payout.ui.receipt_written", path=str(out)))
 
     def action_search(self) -> None:
         """``/``: the Items tab's search field, from anywhere on this screen."""
