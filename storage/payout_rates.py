@@ -1,0 +1,150 @@
+"""Payout rates (amount per quarter by pillar and position, with funding and tax), the signers of
+the documents, and the sample rates of 2024."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+
+from storage.db import PROVINCE_CODE, Database
+from storage.errors import PilarError
+from storage.model import PILLARS, POSITIONS
+from storage.payout_base import FUNDING, NAMESPACE, RATE_KINDS, _require_province, check_date, money
+
+# ---------------------------------------------------------------------------- rates
+
+def rates(db: Database) -> list[dict]:
+    """Every rate, by pillar, position and start date."""
+    return sorted(db.values("rates"), key=lambda r: (r.get("pillar", ""), r.get("position", ""), r.get("start", "")))
+
+
+def _overlaps(a_start: str, a_end: str, b_start: str, b_end: str) -> bool:
+    return a_start <= (b_end or "9999-12-31") and b_start <= (a_end or "9999-12-31")
+
+
+def set_rate(db: Database, *, pillar: str, amount: object, start: str, funding: str, position: str = "",
+             tax: object = 0, end: str = "", kind: str = "OPERASIONAL", note: str = "", demo: bool = False,
+             rate_id: str | None = None) -> dict:
+    """Add or change a rate (amount per quarter). An open rate that the new one follows is ended the
+    day before; any other overlap is refused. Approved items keep their own amounts."""
+    _require_province(db)
+    if pillar not in PILLARS:
+        raise PilarError("payout.unknown_pillar", value=pillar, choices=", ".join(PILLARS))
+    position = position or ""
+    if position and position not in POSITIONS:
+        raise PilarError("payout.unknown_position", value=position, choices=", ".join(POSITIONS))
+    if funding not in FUNDING:
+        raise PilarError("payout.unknown_funding", value=funding, choices=", ".join(FUNDING))
+    if kind not in RATE_KINDS:
+        raise PilarError("payout.unknown_kind", value=kind, choices=", ".join(RATE_KINDS))
+    amount = money(amount, "amount")
+    tax = money(tax if tax not in (None, "") else 0, "tax")
+    if amount <= 0:
+        raise PilarError("payout.amount_zero")
+    if tax > amount:
+        raise PilarError("payout.tax_too_big", tax=tax, amount=amount)
+    start = check_date(start, "start")
+    end = check_date(end, "end") if end else ""
+    if end and end < start:
+        raise PilarError("payout.end_before_start", start=start, end=end)
+    if rate_id and db.get("rates", rate_id) is None:
+        raise PilarError("payout.rate_unknown", id=rate_id)
+    value = {"id": rate_id or str(uuid.uuid4()), "pillar": pillar, "position": position, "amount": amount,
+             "tax": tax, "start": start, "end": end, "funding": funding, "kind": kind, "note": note,
+             "demo": bool(demo)}
+    closing = []
+    for other in db.values("rates"):
+        if other["id"] == value["id"] or other.get("pillar") != pillar or other.get("position", "") != position:
+            continue
+        if not _overlaps(start, end, other["start"], other.get("end", "")):
+            continue
+        if not other.get("end") and other["start"] < start:
+            day_before = (dt.date.fromisoformat(start) - dt.timedelta(days=1)).isoformat()
+            closing.append(dict(other, end=day_before))
+        else:
+            raise PilarError("payout.rate_overlap", start=other["start"], end=other.get("end") or "…")
+    with db.transaction("payout.rate") as tx:
+        for other in closing:
+            tx.put("rates", {k: v for k, v in other.items() if not k.startswith("_")}, owner=PROVINCE_CODE)
+        tx.put("rates", value, owner=PROVINCE_CODE)
+    return db.get("rates", value["id"])
+
+
+def rate_for(rate_list: Iterable[dict], pillar: str, position: str, first: str, last: str) -> dict | None:
+    """The rate that pays ``pillar``/``position`` in the quarter [first, last]: a rate for the exact
+    position beats the pillar's general rate; among those, the one in force at the quarter's end."""
+    best, best_key = None, None
+    for r in rate_list:
+        if r.get("pillar") != pillar or r.get("position", "") not in ("", position):
+            continue
+        if not _overlaps(r["start"], r.get("end", ""), first, last):
+            continue
+        key = (r.get("position", "") == position, r["start"])
+        if best_key is None or key > best_key:
+            best, best_key = r, key
+    return best
+
+
+
+# ---------------------------------------------------------------------------- signatures and sample
+
+SIGNERS_ID = str(uuid.uuid5(NAMESPACE, "settings:payout-signers"))
+
+
+def signers(db: Database) -> dict:
+    """Who signs the payout documents (treasurer and approving officer); blank lines when unset."""
+    value = db.get("settings", SIGNERS_ID) or {}
+    return {k: value.get(k, "") for k in ("place", "treasurer", "treasurer_nip", "officer", "officer_nip",
+                                           "officer_title")}
+
+
+def set_signers(db: Database, **fields: str) -> dict:
+    _require_province(db)
+    value = dict(signers(db), **{k: str(v) for k, v in fields.items() if v is not None})
+    with db.transaction("payout.signers") as tx:
+        tx.put("settings", dict(value, id=SIGNERS_ID, key="payout.signers"), owner=PROVINCE_CODE)
+    return signers(db)
+
+
+SAMPLE_RATES = (
+    # (pillar, position, amount per quarter, demo) - the first four from Dinsos Jatim, 4 April 2024.
+    ("PKH_PLUS", "KORKAB", 1_500_000, False),
+    ("PKH_PLUS", "KORWIL", 1_500_000, False),
+    ("TAGANA", "", 750_000, False),
+    ("TKSK", "", 1_500_000, False),
+    ("PKH_PLUS", "KORREG", 1_500_000, True),
+    ("PKH_PLUS", "", 1_000_000, True),
+    ("JSC", "", 1_000_000, True),
+    ("PSM", "", 500_000, True),
+    ("KARANG_TARUNA", "", 500_000, True),
+    ("PORDAM", "", 500_000, True),
+    ("SAKTI_PEKSOS", "", 500_000, True),
+    ("PENDAMPING_DISABILITAS", "", 500_000, True),
+)
+
+
+def load_sample(db: Database) -> int:
+    """The 2024 rates (from 2024-01-01, APBD Provinsi) and demo signers; returns how many rates were added."""
+    if not db.is_province:
+        return 0
+    first = "2024-01-01"
+    existing = {(r["pillar"], r.get("position", ""), r["start"]) for r in db.values("rates")}
+    added = 0
+    with db.transaction("payout.sample") as tx:
+        for pillar, position, amount, demo in SAMPLE_RATES:
+            if (pillar, position, first) in existing:
+                continue
+            rid = str(uuid.uuid5(NAMESPACE, f"sample-rate:{pillar}:{position}:{first}"))
+            note = "bukan tarif resmi" if demo else "Dinsos Jatim 2024 (Sinergitas Pilar Sosial, 4 April 2024)"
+            tx.put("rates", {"id": rid, "pillar": pillar, "position": position, "amount": amount, "tax": 0,
+                             "start": first, "end": "", "funding": "APBD_PROVINSI",
+                             "kind": "OPERASIONAL" if pillar != "TAGANA" else "TALI_ASIH", "note": note,
+                             "demo": demo}, owner=PROVINCE_CODE)
+            added += 1
+        if db.get("settings", SIGNERS_ID) is None:
+            tx.put("settings", {"id": SIGNERS_ID, "key": "payout.signers", "place": "Surabaya",
+                                "treasurer": "Bendahara Pengeluaran (contoh)", "treasurer_nip": "",
+                                "officer": "Pejabat Pembuat Komitmen (contoh)", "officer_nip": "",
+                                "officer_title": "Pejabat Pembuat Komitmen"}, owner=PROVINCE_CODE)
+    return added
