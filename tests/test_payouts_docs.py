@@ -171,6 +171,13 @@ def test_cli_end_to_end_totals_agree(tmp_path, capsys):
     assert code == 0 and out_file.read_bytes().count(b"\n") == 4
     code, out, _ = run_cli(capsys, data, "payout", "pay", "--quarter", Q2, "--transfer-ref", "BJ-1", "--format", "json")
     assert json.loads(out)["net"] == 3_750_000
+    # One member's items, found as the screen finds them; the list names members.
+    code, out, _ = run_cli(capsys, data, "payout", "items", "--quarter", Q2, "--search", "anggota 002")
+    assert code == 0 and "Anggota 002" in out and "Anggota 001" not in out and "BJ-1" in out
+    code, out, _ = run_cli(capsys, data, "payout", "items", "--quarter", Q2, "--search", "3578000000000003",
+                           "--format", "json")
+    [found] = json.loads(out)
+    assert found["pillar"] == "PKH_PLUS" and found["status"] == "paid"
     code, out, _ = run_cli(capsys, data, "payout", "outstanding")
     assert "Tidak ada" in out
 

@@ -51,6 +51,9 @@ def register(sub, common) -> None:
     q = psub.add_parser("items", parents=[common], help="the items of a quarter")
     q.add_argument("--quarter", required=True)
     q.add_argument("--status", choices=payouts.STATUSES)
+    q.add_argument("--search", metavar="TEXT",
+                   help="only a member's items: part of the name, the NIK or its last 4+ digits, a membership "
+                        "number or a transfer reference")
     add_format(q)
     q.set_defaults(handler=cmd_items)
 
@@ -181,15 +184,19 @@ def _print_totals(totals: dict) -> None:
 def cmd_items(args) -> int:
     with open_db(args, read_only=True) as db:
         rows = payouts.items(db, args.quarter, (args.status,) if args.status else None)
+        everyone = payouts.members_by_id(db)
+        if args.search:
+            rows = payouts.match_items(rows, everyone, args.search)
         rows.sort(key=lambda v: (v.get("kab", ""), v["member_id"], v["pillar"], v.get("rev", 0)))
         if args.format == "json":
             print_json([{k: v for k, v in r.items() if not k.startswith("_") and k != "bank"}
                         | {"conflict": bool(r.get("_conflict"))} for r in rows])
             return 0
-        print_table([[r["id"], r["member_id"][:8], pillar_label(r["pillar"]), docs.idr(r["net"]),
-                      t(f"payout.status.{r['status']}"), r.get("transfer_ref") or r.get("event_id", "")[:8]
-                      or r.get("void_reason", "")] for r in rows],
-                    [t("payout.h.item"), t("payout.h.member"), t("payout.h.pillar"), t("payout.h.net"),
+        print_table([[r["id"], everyone.get(r["member_id"], {}).get("name", "") or r["member_id"][:8],
+                      pillar_label(r["pillar"]), docs.idr(r["net"]), t(f"payout.status.{r['status']}"),
+                      r.get("transfer_ref") or r.get("event_id", "")[:8] or r.get("void_reason", "")]
+                     for r in rows],
+                    [t("payout.h.item"), t("payout.h.name"), t("payout.h.pillar"), t("payout.h.net"),
                      t("payout.h.status"), t("payout.h.note")])
     return 0
 
