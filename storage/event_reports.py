@@ -27,7 +27,7 @@ _TITLES = {"attendance": "events.report.attendance_title", "invitations": "event
 def _sorted_invitations(db: Database, event: dict) -> list[dict]:
     """Invited members by quota group (in the event's order), kab/kota and name; walk-ins last."""
     order = {q["key"]: i for i, q in enumerate(event.get("quotas") or [])}
-    return sorted(ev.invitations(db, event["id"]),
+    return sorted(ev.invitations(db, event["id"], _day(event)),
                   key=lambda v: (bool(v.get("walk_in")), order.get(v.get("group"), len(order)),
                                  v.get("kab", ""), v.get("name", "").casefold(), v["id"]))
 
@@ -106,7 +106,7 @@ def invitation_table(db: Database, event: dict, short: bool = False) -> tuple[li
 
 def summary_tables(db: Database, event: dict) -> list[tuple[str, list[str], list[list]]]:
     """(title, headers, rows) for the summary by quota group, by pillar and by kab/kota, each with a total."""
-    c = ev.counts(db, event["id"])
+    c = ev.counts(db, event["id"], _day(event))
     cols = [t("events.col.invited"), t("events.col.walk_in"), t("events.col.present"),
             t("events.status.IZIN"), t("events.status.ALPA")]
     groups = [[g["label"], g["limit"], g["invited"], g["hadir"]] for g in c["groups"].values()]
@@ -132,6 +132,9 @@ def _heading(db: Database, event: dict, kind: str) -> list[str]:
     date = fmt.long_date(event["date"])
     if event.get("end_date") and event["end_date"] != event["date"]:
         date = f"{date} - {fmt.long_date(event['end_date'])}"
+        if kind != "invitations":  # attendance is per day: the list says which
+            days = ev.event_days(event)
+            date += " · " + t("events.report.day", n=days.index(_day(event)) + 1, date=fmt.long_date(_day(event)))
     if event.get("start_time"):
         when = t("events.report.when", date=date, start=ev.time_label(event["start_time"]),
                  end=ev.time_label(event.get("end_time", "")))
@@ -145,12 +148,12 @@ def _heading(db: Database, event: dict, kind: str) -> list[str]:
 
 def _footer(event: dict) -> list[str]:
     city = event.get("city") or "Surabaya"
-    return [fmt.letter_date(city, event["date"]), t("events.report.signer"), "", "", "",
+    return [fmt.letter_date(city, _day(event)), t("events.report.signer"), "", "", "",
             t("events.report.signer_line")]
 
 
 def _totals_line(db: Database, event: dict) -> str:
-    total = ev.counts(db, event["id"])["total"]
+    total = ev.counts(db, event["id"], _day(event))["total"]
     return t("events.report.totals", invited=total["invited"], hadir=total["HADIR"], walk_in=total["walk_in"],
              izin=total["IZIN"], alpa=total["ALPA"], belum=total["BELUM"])
 
@@ -213,18 +216,26 @@ def report_data(db: Database, event: dict, kind: str) -> dict:
     """The report as plain data (for --format json)."""
     return {"event": {k: event.get(k) for k in ("id", "name", "date", "end_date", "start_time", "end_time",
                                                  "venue", "city", "office")},
-            "kind": kind, "counts": ev.counts(db, event["id"]),
+            "kind": kind, "day": _day(event), "counts": ev.counts(db, event["id"], _day(event)),
             "tables": [{"title": title, "headers": headers, "rows": rows}
                        for title, headers, rows in _tables(db, event, kind)]}
 
 
-def render(db: Database, event_id: str, kind: str = "attendance", fmt_: str = "text") -> str | bytes:
-    """The report in one format: str for text/md/html/json, bytes for csv/xlsx."""
+def _day(event: dict) -> str:
+    """The day the report is about (attendance is taken per day of a multi-day event)."""
+    return event.get("_day") or event["date"]
+
+
+def render(db: Database, event_id: str, kind: str = "attendance", fmt_: str = "text",
+           day: str | None = None) -> str | bytes:
+    """The report in one format: str for text/md/html/json, bytes for csv/xlsx. ``day``: which day of
+    a multi-day event (see :func:`storage.events.event_day`; a one-day event has only its date)."""
     if kind not in KINDS:
         raise PilarError("events.bad_format", value=kind, known=", ".join(KINDS))
     if fmt_ not in FORMATS:
         raise PilarError("events.bad_format", value=fmt_, known=", ".join(FORMATS))
     event = ev.get_event(db, event_id)
+    event = dict(event, _day=ev.event_day(event, day) if day or len(ev.event_days(event)) > 1 else event["date"])
     if fmt_ in ("text", "md"):
         return render_text(db, event, kind, fmt_)
     if fmt_ == "html":
@@ -257,11 +268,12 @@ def _sheet_title(title: str) -> str:
     return "".join("-" if ch in "[]:*?/\\" else ch for ch in title)[:31]
 
 
-def write(db: Database, event_id: str, path: str | Path, kind: str = "attendance", fmt_: str | None = None) -> Path:
+def write(db: Database, event_id: str, path: str | Path, kind: str = "attendance", fmt_: str | None = None,
+          day: str | None = None) -> Path:
     """Write a report file atomically; the format defaults to the file's extension."""
     path = Path(path)
     fmt_ = fmt_ or {".txt": "text", ".md": "md", ".html": "html", ".htm": "html", ".csv": "csv",
                     ".xlsx": "xlsx", ".json": "json"}.get(path.suffix.lower(), "text")
-    data = render(db, event_id, kind, fmt_)
+    data = render(db, event_id, kind, fmt_, day)
     atomic_write(path, data if isinstance(data, bytes) else data.encode("utf-8"))
     return path

@@ -16,7 +16,7 @@ import uuid
 import weakref
 from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from storage import regions
 from storage.check import register as register_check
@@ -188,6 +188,53 @@ def get_event(db: Database, event_id: str) -> dict:
     return value
 
 
+MAX_DAYS = 31  # an event of more days than this is taken for a typing mistake
+
+
+def event_days(event: dict) -> list[str]:
+    """The event's days, first to last ('2024-04-04', …): attendance is taken once per day."""
+    first = date.fromisoformat(event["date"])
+    last = date.fromisoformat(event.get("end_date") or event["date"])
+    n = min((last - first).days, MAX_DAYS - 1)
+    return [(first + timedelta(days=i)).isoformat() for i in range(n + 1)]
+
+
+def event_day(event: dict, day: str | None = None) -> str:
+    """The day attendance is taken for: ``day`` if it is one of the event's days (a PilarError naming
+    the days if not), else today when the event is on, else its first day."""
+    days = event_days(event)
+    if day:
+        day = str(day).strip()
+        if day not in days:
+            raise PilarError("events.bad_day", day=day, first=days[0], last=days[-1])
+        return day
+    today = date.today().isoformat()
+    return today if today in days else days[0]
+
+
+def on_day(inv: dict, event: dict, day: str) -> dict:
+    """The invitation as it stands on ``day``: its attendance fields are that day's. The first day's
+    attendance is the invitation's own status/checkin_at/checkin_by (as for a one-day event); the
+    other days' are kept in ``days`` {day: {status, checkin_at, checkin_by}}."""
+    if day == event["date"]:
+        return inv
+    got = (inv.get("days") or {}).get(day) or {}
+    return dict(inv, status=got.get("status", ""), checkin_at=got.get("checkin_at", ""),
+                checkin_by=got.get("checkin_by", ""))
+
+
+def _set_day(inv: dict, event: dict, day: str, status: str, stamp: str, by: str) -> None:
+    if day == event["date"]:
+        inv.update(status=status, checkin_at=stamp, checkin_by=by)
+        return
+    days = dict(inv.get("days") or {})
+    if status:
+        days[day] = {"status": status, "checkin_at": stamp, "checkin_by": by}
+    else:
+        days.pop(day, None)
+    inv["days"] = days
+
+
 def list_events(db: Database) -> list[dict]:
     """Every event, newest first."""
     return sorted(db.values("events"), key=lambda e: (e.get("date", ""), e.get("name", "")), reverse=True)
@@ -275,10 +322,20 @@ def select_members(db: Database, pillars: Iterable[str] = (), positions: Iterabl
 
 # ---------------------------------------------------------------------- invitations
 
-def invitations(db: Database, event_id: str) -> list[dict]:
-    """The live invitations (walk-ins included) of one event, through the event index."""
+def invitations(db: Database, event_id: str, day: str | None = None) -> list[dict]:
+    """The live invitations (walk-ins included) of one event, through the event index.
+
+    With ``day`` (a later day of a multi-day event): each as it stands that day (:func:`on_day`); a
+    walk-in is listed only on the days they came."""
     found = (db.value("invitations", rid) for rid in db.index("invitations", "event").get(event_id, ()))
-    return [v for v in found if v is not None]
+    live = [v for v in found if v is not None]
+    if day is None:
+        return live
+    event = get_event(db, event_id)
+    if day == event["date"]:
+        return [v for v in live if not v.get("walk_in") or v.get("status")]
+    views = (on_day(v, event, day) for v in live)
+    return [v for v in views if not v.get("walk_in") or v.get("status")]
 
 
 def quota_usage(db: Database, event: dict) -> dict:
@@ -358,10 +415,13 @@ def uninvite(db: Database, event_id: str, member_id: str) -> bool:
 
 # ---------------------------------------------------------------------- check-in
 
-def card(db: Database, event_id: str, member_id: str) -> dict:
-    """What the door screen shows for one member: who they are and where they stand for this event."""
+def card(db: Database, event_id: str, member_id: str, day: str | None = None) -> dict:
+    """What the door screen shows for one member: who they are and where they stand for this event
+    (on ``day``, for a multi-day event; its first day by default)."""
     member = db.get("members", member_id)
     inv = db.get("invitations", invitation_id(event_id, member_id))
+    if inv is not None and day is not None:
+        inv = on_day(inv, get_event(db, event_id), day)
     if member is None and inv is None:
         raise PilarError("events.unknown_member", code=member_id)
     snap = {k: inv.get(k, "") for k in ("name", "pillar", "position", "kab", "upt", "number")} if inv \
@@ -468,18 +528,20 @@ def _now(now: datetime | None) -> datetime:
 
 
 def checkin(db: Database, event_id: str, member_id: str, walk_in_reason: str = "",
-            now: datetime | None = None) -> dict:
-    """Record that a member is present. One transaction (one journal append + fsync).
+            now: datetime | None = None, day: str | None = None) -> dict:
+    """Record that a member is present (on ``day`` of a multi-day event: see :func:`event_day`; the
+    first day by default). One transaction (one journal append + fsync).
 
     Returns ``{"result": "checked_in" | "already" | "walk_in", "card": {...}}``. A member already
-    present is not an error: the result says so with the time of the first check-in. A member who
-    was not invited needs a walk-in reason.
+    present that day is not an error: the result says so with the time of the first check-in. A
+    member who was not invited needs a walk-in reason.
     """
     event = get_event(db, event_id)
+    day = event_day(event, day) if day else event["date"]
     rid = invitation_id(event_id, member_id)
     inv = db.get("invitations", rid)
-    if inv is not None and inv.get("status") == "HADIR":
-        return {"result": "already", "card": card(db, event_id, member_id)}
+    if inv is not None and on_day(inv, event, day).get("status") == "HADIR":
+        return {"result": "already", "card": card(db, event_id, member_id, day)}
     stamp = _now(now).isoformat(timespec="seconds")
     if inv is None:
         reason = str(walk_in_reason or "").strip()
@@ -496,29 +558,32 @@ def checkin(db: Database, event_id: str, member_id: str, walk_in_reason: str = "
         result = "walk_in"
     else:
         result = "checked_in"
-    inv.update(status="HADIR", checkin_at=stamp, checkin_by=db.operator)
+    _set_day(inv, event, day, "HADIR", stamp, db.operator)
     with db.transaction("events.checkin") as tx:
         tx.put("invitations", inv, owner=event.get("office") or db.code)
-    return {"result": result, "card": card(db, event_id, member_id)}
+    return {"result": result, "card": card(db, event_id, member_id, day)}
 
 
-def set_status(db: Database, event_id: str, member_id: str, status: str, now: datetime | None = None) -> dict:
-    """Mark an invited member HADIR, IZIN (excused) or ALPA (absent), or "" to undo. Returns the card."""
+def set_status(db: Database, event_id: str, member_id: str, status: str, now: datetime | None = None,
+               day: str | None = None) -> dict:
+    """Mark an invited member HADIR, IZIN (excused) or ALPA (absent), or "" to undo, on ``day`` (the
+    first day by default). Returns the card."""
     status = str(status or "").upper()
     if status and status not in STATUSES:
         raise PilarError("events.bad_status", value=status, known=", ".join(STATUSES))
     event = get_event(db, event_id)
+    day = event_day(event, day) if day else event["date"]
     inv = db.get("invitations", invitation_id(event_id, member_id))
     if inv is None:
         member = db.get("members", member_id)
         raise PilarError("events.not_invited_status", name=(member or {}).get("name", member_id))
-    if inv.get("status") == status:
-        return card(db, event_id, member_id)
+    if on_day(inv, event, day).get("status") == status:
+        return card(db, event_id, member_id, day)
     stamp = _now(now).isoformat(timespec="seconds") if status == "HADIR" else ""
-    inv.update(status=status, checkin_at=stamp, checkin_by=db.operator if status else "")
+    _set_day(inv, event, day, status, stamp, db.operator if status else "")
     with db.transaction(f"events.mark_{status.lower() or 'reset'}") as tx:
         tx.put("invitations", inv, owner=event.get("office") or db.code)
-    return card(db, event_id, member_id)
+    return card(db, event_id, member_id, day)
 
 
 def clock(iso: str, lang: str | None = None) -> str:
@@ -591,10 +656,12 @@ def _finish(summary: dict) -> dict:
             "pillars": rows(summary["pillars"]), "kabs": rows(summary["kabs"])}
 
 
-def counts(db: Database, event_id: str) -> dict:
-    """Live counts: invited, present, excused, absent, not yet, walk-ins; per group, pillar and kab/kota."""
-    summary = _empty_summary(get_event(db, event_id))
-    for key, n in Counter(_tally_key(v) for v in invitations(db, event_id)).items():
+def counts(db: Database, event_id: str, day: str | None = None) -> dict:
+    """Live counts: invited, present, excused, absent, not yet, walk-ins; per group, pillar and kab/kota
+    (on ``day`` of a multi-day event; the first day by default)."""
+    event = get_event(db, event_id)
+    summary = _empty_summary(event)
+    for key, n in Counter(_tally_key(v) for v in invitations(db, event_id, day or event["date"])).items():
         _add(summary, key, n)
     return _finish(summary)
 
@@ -603,15 +670,18 @@ class LiveCounts:
     """The counts of one event kept up to date from each commit, for a screen that shows them after
     every check-in: one pass over the invitations when opened, then only the records that changed."""
 
-    def __init__(self, db: Database, event_id: str) -> None:
+    def __init__(self, db: Database, event_id: str, day: str | None = None) -> None:
         self.db = db
         self.event_id = event_id
+        self.day = day
         self._rebuild()
         db.listeners.append(self._on_commit)
 
     def _rebuild(self) -> None:
-        self.keys = {v["id"]: _tally_key(v) for v in invitations(self.db, self.event_id)}
-        self.summary = _empty_summary(get_event(self.db, self.event_id))
+        self.event = get_event(self.db, self.event_id)
+        self.day = self.day or self.event["date"]
+        self.keys = {v["id"]: _tally_key(v) for v in invitations(self.db, self.event_id, self.day)}
+        self.summary = _empty_summary(self.event)
         for key, n in Counter(self.keys.values()).items():
             _add(self.summary, key, n)
 
@@ -625,6 +695,9 @@ class LiveCounts:
                     _add(self.summary, old, -1)
                 new = self.db.value("invitations", rid)
                 if new is not None and new.get("event_id") == self.event_id:
+                    new = on_day(new, self.event, self.day)
+                    if new.get("walk_in") and not new.get("status"):
+                        continue  # a walk-in of another day
                     key = self.keys[rid] = _tally_key(new)
                     _add(self.summary, key, 1)
 

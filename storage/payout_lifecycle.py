@@ -113,11 +113,13 @@ def pay_transfer(db: Database, quarter: Quarter | str, ref: str, member_ids: Ite
 
 
 def checked_in_invitation(db: Database, event_id: str, member_id: str) -> dict | None:
-    """The member's invitation to the event when they were checked in (hadir), else None."""
+    """The member's invitation to the event when they were checked in (hadir) on any of its days, else None."""
     from storage.events import invitation_id
 
     inv = db.get("invitations", invitation_id(event_id, member_id))
-    if inv and inv.get("event_id") == event_id and inv.get("status") == "HADIR":
+    if not inv or inv.get("event_id") != event_id:
+        return None
+    if inv.get("status") == "HADIR" or any(d.get("status") == "HADIR" for d in (inv.get("days") or {}).values()):
         return inv
     return None
 

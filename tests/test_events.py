@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
@@ -406,3 +407,90 @@ def test_name_search_sees_roster_changes(db, event_id):
     with db.transaction("test") as tx:
         tx.put("members", member(5000) | {"name": "Raden Ajeng Kartini"})
     assert [c["name"] for c in ev.find(db, event_id, "ajeng kartini")] == ["Raden Ajeng Kartini"]
+
+
+# ---------------------------------------------------------------------- multi-day events
+
+@pytest.fixture
+def training(db):
+    """A three-day Tagana training with four invited members."""
+    eid = ev.create_event(db, {"name": "Diklat Tagana", "date": "2024-05-06", "end_date": "2024-05-08",
+                               "venue": "UPT Sidoarjo", "city": "Sidoarjo"})
+    ev.invite(db, eid, [member_id(db, i) for i in (1, 2, 3, 4)])
+    return eid
+
+
+def test_attendance_is_taken_once_per_day(db, training):
+    one, two, three = (member_id(db, i) for i in (1, 2, 3))
+    assert ev.event_days(ev.get_event(db, training)) == ["2024-05-06", "2024-05-07", "2024-05-08"]
+    assert ev.checkin(db, training, one, day="2024-05-06")["result"] == "checked_in"
+    assert ev.checkin(db, training, one, day="2024-05-06")["result"] == "already"
+    # The next morning the same member is checked in again: a new day, not "already".
+    second = ev.checkin(db, training, one, day="2024-05-07",
+                        now=datetime(2024, 5, 7, 7, 55, tzinfo=WIB))
+    assert second["result"] == "checked_in" and second["card"]["status"] == "HADIR"
+    assert ev.clock(second["card"]["checkin_at"]) == "07.55"
+    ev.checkin(db, training, two, day="2024-05-07")
+    ev.set_status(db, training, three, "IZIN", day="2024-05-08")
+    by_day = {d: ev.counts(db, training, d)["total"] for d in ev.event_days(ev.get_event(db, training))}
+    assert {d: (c["HADIR"], c["IZIN"], c["BELUM"]) for d, c in by_day.items()} == {
+        "2024-05-06": (1, 0, 3), "2024-05-07": (2, 0, 2), "2024-05-08": (0, 1, 3)}
+    assert ev.counts(db, training)["total"] == by_day["2024-05-06"]  # no day given: the first
+    # Undoing one day's mark leaves the other days alone.
+    ev.set_status(db, training, one, "", day="2024-05-06")
+    assert ev.card(db, training, one, "2024-05-06")["status"] == ""
+    assert ev.card(db, training, one, "2024-05-07")["status"] == "HADIR"
+
+
+def test_a_day_outside_the_event_is_refused_and_changes_nothing(db, training):
+    seq = db.seq
+    with pytest.raises(PilarError, match="2024-05-06 sampai 2024-05-08"):
+        ev.checkin(db, training, member_id(db, 1), day="2024-05-09")
+    with pytest.raises(PilarError, match="bukan hari"):
+        ev.set_status(db, training, member_id(db, 1), "IZIN", day="kemarin")
+    assert db.seq == seq
+
+
+def test_a_walk_in_counts_only_on_the_day_they_came(db, training):
+    outsider = member_id(db, 30)
+    assert ev.checkin(db, training, outsider, walk_in_reason="pengganti", day="2024-05-07")["result"] == "walk_in"
+    assert ev.counts(db, training, "2024-05-07")["total"]["walk_in"] == 1
+    assert ev.counts(db, training, "2024-05-06")["total"]["walk_in"] == 0
+    assert outsider not in {v["member_id"] for v in ev.invitations(db, training, "2024-05-08")}
+
+
+def test_live_counts_follow_one_day(db, training):
+    live = ev.LiveCounts(db, training, "2024-05-07")
+    try:
+        ev.checkin(db, training, member_id(db, 1), day="2024-05-06")  # another day: no change
+        ev.checkin(db, training, member_id(db, 2), day="2024-05-07")
+        ev.set_status(db, training, member_id(db, 3), "ALPA", day="2024-05-07")
+        ev.checkin(db, training, member_id(db, 40), walk_in_reason="ganti", day="2024-05-08")
+        assert live.counts() == ev.counts(db, training, "2024-05-07")
+        assert live.counts()["total"]["HADIR"] == 1 and live.counts()["total"]["ALPA"] == 1
+    finally:
+        live.close()
+
+
+def test_a_one_day_event_keeps_its_attendance_where_it_was(db, event_id):
+    """Records of one-day events (all events before multi-day attendance) are unchanged."""
+    mid = member_id(db, 1)
+    ev.invite(db, event_id, [mid])
+    ev.checkin(db, event_id, mid)
+    inv = db.get("invitations", ev.invitation_id(event_id, mid))
+    assert inv["status"] == "HADIR" and not inv.get("days")
+
+
+def test_daftar_hadir_of_each_day_of_a_training(db, training):
+    ev.checkin(db, training, member_id(db, 1), day="2024-05-06")
+    ev.checkin(db, training, member_id(db, 1), day="2024-05-07")
+    ev.checkin(db, training, member_id(db, 2), day="2024-05-07")
+    day2 = reports.render(db, training, "attendance", "text", day="2024-05-07")
+    assert "hari ke-2: Selasa, 7 Mei 2024" in day2 and "Sidoarjo, 7 Mei 2024" in day2
+    day1 = reports.render(db, training, "attendance", "text", day="2024-05-06")
+    assert "hari ke-1: Senin, 6 Mei 2024" in day1 and "Sidoarjo, 6 Mei 2024" in day1
+    assert day1.count("Hadir") < day2.count("Hadir")  # one present on day 1, two on day 2
+    data = json.loads(reports.render(db, training, "summary", "json", day="2024-05-07"))
+    assert data["day"] == "2024-05-07" and data["counts"]["total"]["HADIR"] == 2
+    with pytest.raises(PilarError, match="bukan hari"):
+        reports.render(db, training, "attendance", "text", day="2024-06-01")

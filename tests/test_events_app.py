@@ -278,3 +278,37 @@ async def test_delete_an_event_entered_by_mistake_but_not_a_held_one(folder):
         assert isinstance(app.screen, ErrorDialog) and "tidak dapat dihapus" in app.screen.message
     assert on_disk(folder).get("events", EID) is not None
     assert on_disk(folder).get("events", wrong) is None
+
+
+@run_async
+async def test_check_in_on_each_day_of_a_two_day_training(folder):
+    db = Database.open(folder, operator="Ani")
+    eid = ev.create_event(db, {"name": "Diklat Tagana", "date": "2024-05-06", "end_date": "2024-05-07",
+                               "venue": "UPT Sidoarjo"})
+    member = db.get("members", ev.invitations(db, EID)[0]["member_id"])
+    ev.invite(db, eid, [member["id"]])
+    db.close()
+    app = PilarApp(folder, operator="Ani")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        table = app.screen.query_one("#events-table")
+        table.move_cursor(row=table.get_row_index(eid))
+        await pilot.press("c")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CheckinScreen) and "hari ke-1 dari 2" in text_of(screen, "#checkin-title")
+        await type_text(pilot, member["nik"])
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f7")  # the next morning
+        await pilot.pause()
+        assert "hari ke-2 dari 2" in text_of(screen, "#checkin-title")
+        assert "Hadir: 0" in text_of(screen, "#checkin-counts")
+        await type_text(pilot, member["nik"])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "sudah" not in text_of(screen, "#checkin-message").lower()  # a new day, not "already"
+        assert "Hadir: 1" in text_of(screen, "#checkin-counts")
+    saved = on_disk(folder).get("invitations", ev.invitation_id(eid, member["id"]))
+    assert saved["status"] == "HADIR" and saved["days"]["2024-05-07"]["status"] == "HADIR"

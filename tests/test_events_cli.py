@@ -141,3 +141,28 @@ def test_event_delete_needs_a_reason_and_refuses_a_held_event(data, capsys):
     assert code == 0 and json.loads(out) == {"id": new_id, "name": "Rapat salah", "invitations_deleted": 0}
     db = Database.open(data, read_only=True)
     assert db.get("events", new_id) is None and db.get("events", EID) is not None
+
+
+def test_multi_day_event_checkin_mark_and_daftar_hadir_per_day(data, capsys):
+    code, out, _ = run(capsys, "--data", str(data), "--operator", "Siti", "event", "create", "--name", "Diklat Tagana",
+                       "--date", "2024-05-06", "--end-date", "2024-05-08", "--city", "Sidoarjo", "--format", "json")
+    eid = json.loads(out)["id"]
+    [(mid, nik, _name)] = invited_niks(data, 1)
+    assert run(capsys, "--data", str(data), "--operator", "Siti", "event", "invite", eid, "--member", mid)[0] == 0
+    code, out, _ = run(capsys, "--data", str(data), "--operator", "Siti", "event", "checkin", eid, nik,
+                       "--day", "2024-05-06")
+    assert code == 0 and "hadir" in out.lower()
+    code, out, _ = run(capsys, "--data", str(data), "--operator", "Siti", "event", "checkin", eid, nik,
+                       "--day", "2024-05-07", "--format", "json")
+    assert json.loads(out)["result"] == "checked_in"  # a new day, not "already"
+    code, out, _ = run(capsys, "--data", str(data), "--operator", "Siti", "event", "mark", eid, nik, "izin",
+                       "--day", "2024-05-08")
+    assert code == 0
+    code, _out, err = run(capsys, "--data", str(data), "--operator", "Siti", "event", "checkin", eid, nik,
+                          "--day", "2024-05-09")
+    assert code == 1 and "bukan hari" in err
+    code, out, _ = run(capsys, "--data", str(data), "report", "attendance-summary", eid, "--format", "json",
+                       "--day", "2024-05-08")
+    assert json.loads(out)["counts"]["total"]["IZIN"] == 1 and json.loads(out)["counts"]["total"]["HADIR"] == 0
+    code, out, _ = run(capsys, "--data", str(data), "report", "attendance", eid, "--day", "2024-05-07")
+    assert "hari ke-2" in out and "Sidoarjo, 7 Mei 2024" in out

@@ -466,3 +466,15 @@ def test_match_items_by_name_nik_number_and_reference(db):
     assert len(by[""]) == len({v["member_id"] for v in items})
     assert P.match_items(items, everyone, "tidak ada orang ini") == []
     assert P.match_items(items, everyone, "001")  # three digits: a name part, not a NIK tail
+
+
+def test_cash_at_a_multi_day_event_for_a_member_present_on_a_later_day(db):
+    eid = ev.create_event(db, {"name": "Diklat", "date": "2024-05-06", "end_date": "2024-05-07", "venue": "UPT"})
+    ev.invite(db, eid, [m["id"] for m in db.values("members")], override=True)
+    P.run_quarter(db, Q2)
+    P.approve(db, Q2)
+    one = ids_of(db)["Anggota 001"]
+    with pytest.raises(PilarError, match="hadir"):
+        P.pay_cash(db, Q2, eid, [one])
+    ev.checkin(db, eid, one, day="2024-05-07")  # came on the second day only
+    assert P.pay_cash(db, Q2, eid, [one])["count"] == 1

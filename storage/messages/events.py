@@ -14,6 +14,16 @@ MESSAGES = {
         "id": "Jam '{value}' tidak dikenali. Tulis seperti 08.00 atau 15:30.",
         "en": "The time '{value}' is not recognised. Write it like 08.00 or 15:30.",
     },
+    "events.ui.report_day": {"id": "Hari (kegiatan beberapa hari)", "en": "Day (events of several days)"},
+    "events.ui.day_of": {"id": "hari ke-{n} dari {total}: {date}", "en": "day {n} of {total}: {date}"},
+    "events.ui.day_changed": {"id": "Kehadiran sekarang dicatat untuk {date}.", "en": "Attendance is now taken for {date}."},
+    "ui.key.events.checkin.day_previous": {"id": "Hari sebelumnya", "en": "Previous day"},
+    "ui.key.events.checkin.day_next": {"id": "Hari berikutnya", "en": "Next day"},
+    "events.report.day": {"id": "daftar hari ke-{n}: {date}", "en": "list of day {n}: {date}"},
+    "events.bad_day": {
+        "id": "Tanggal {day} bukan hari kegiatan ini (dari {first} sampai {last}). Tulis tanggalnya seperti 2024-04-05.",
+        "en": "{day} is not a day of this event ({first} to {last}). Write the date like 2024-04-05.",
+    },
     "events.end_before_start": {
         "id": "Selesai ({end}) lebih awal daripada mulai ({start}). Perbaiki waktunya lalu simpan lagi.",
         "en": "The end ({end}) is before the start ({start}). Fix the times and save again.",

@@ -73,6 +73,8 @@ def register(sub, common) -> None:
     q.add_argument("event", metavar="ID")
     q.add_argument("code", metavar="NIK_OR_CODE", help="NIK, membership number, member id or name")
     q.add_argument("--walk-in", metavar="REASON", default="", help="record an uninvited member, with the reason")
+    q.add_argument("--day", metavar="YYYY-MM-DD",
+                   help="which day of a multi-day event (default: today when the event is on, else its first day)")
     add_format(q)
     q.set_defaults(handler=cmd_checkin)
 
@@ -80,6 +82,8 @@ def register(sub, common) -> None:
     q.add_argument("event", metavar="ID")
     q.add_argument("code", metavar="NIK_OR_CODE")
     q.add_argument("status", choices=("hadir", "izin", "alpa", "reset"))
+    q.add_argument("--day", metavar="YYYY-MM-DD",
+                   help="which day of a multi-day event (default: today when the event is on, else its first day)")
     add_format(q)
     q.set_defaults(handler=cmd_mark)
 
@@ -90,6 +94,7 @@ def register(sub, common) -> None:
         q.add_argument("--format", choices=reports.FORMATS, default=None,
                        help="text (default), md, html, csv, xlsx or json; with --out, taken from its extension")
         q.add_argument("--out", metavar="FILE", help="write to this file (needed for xlsx)")
+        q.add_argument("--day", metavar="YYYY-MM-DD", help="the day of a multi-day event the list is for")
         q.set_defaults(handler=cmd_report, report_kind=REPORT_KINDS[kind])
 
 
@@ -247,7 +252,8 @@ def cmd_checkin(args) -> int:
         event = ev.resolve_event(db, args.event)
         member_id = _member_id(db, event["id"], args.code)
         try:
-            outcome = ev.checkin(db, event["id"], member_id, walk_in_reason=args.walk_in)
+            outcome = ev.checkin(db, event["id"], member_id, walk_in_reason=args.walk_in,
+                                 day=ev.event_day(event, args.day))
         except PilarError as exc:
             if exc.key == "events.not_invited":
                 raise PilarError("events.not_invited_cli", **exc.params) from None
@@ -270,7 +276,8 @@ def cmd_mark(args) -> int:
     with open_db(args) as db:
         event = ev.resolve_event(db, args.event)
         member_id = _member_id(db, event["id"], args.code)
-        card = ev.set_status(db, event["id"], member_id, "" if args.status == "reset" else args.status.upper())
+        card = ev.set_status(db, event["id"], member_id, "" if args.status == "reset" else args.status.upper(),
+                             day=ev.event_day(event, args.day))
     if args.format == "json":
         print_json(card)
         return 0
@@ -282,12 +289,12 @@ def cmd_report(args) -> int:
     with open_db(args, read_only=True) as db:
         event = ev.resolve_event(db, args.event)
         if args.out:
-            path = reports.write(db, event["id"], Path(args.out), args.report_kind, args.format)
+            path = reports.write(db, event["id"], Path(args.out), args.report_kind, args.format, day=args.day)
             say(t("events.report_written", path=str(path)))
             return 0
         if args.format == "xlsx":
             raise PilarError("events.need_out", fmt="xlsx")
-        data = reports.render(db, event["id"], args.report_kind, args.format or "text")
+        data = reports.render(db, event["id"], args.report_kind, args.format or "text", day=args.day)
     if isinstance(data, bytes):
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

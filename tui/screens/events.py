@@ -155,7 +155,7 @@ class EventsScreen(Screen):
 
     def action_checkin(self) -> None:
         if event_id := self.current_event_id():
-            self.app.push_screen(CheckinScreen(event_id))
+            self.app.push_screen(CheckinScreen(event_id))  # today's day of a multi-day event, else its first
 
     def action_report(self) -> None:
         if event_id := self.current_event_id():
@@ -435,15 +435,24 @@ class CheckinScreen(Screen):
         Binding("f3", "mark('ALPA')", "-", id="events.checkin.alpa"),
         Binding("f4", "walk_in", "-", id="events.checkin.walk_in"),
         Binding("f5", "mark('')", "-", id="events.checkin.reset"),
+        Binding("f6", "day(-1)", "-", id="events.checkin.day_previous"),
+        Binding("f7", "day(1)", "-", id="events.checkin.day_next"),
         Binding("down", "pick(1)", "-", id="events.checkin.pick_next", show=False),
         Binding("up", "pick(-1)", "-", id="events.checkin.pick_previous", show=False),
     ]
 
-    def __init__(self, event_id: str) -> None:
+    def __init__(self, event_id: str, day: str | None = None) -> None:
         super().__init__()
         self.event_id = event_id
+        self.day = day  # which day of a multi-day event attendance is taken for (set on compose)
+        self.days: list[str] = []
         self.current: dict | None = None
         localize_bindings(self)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "day":  # F6/F7 only for an event of more than one day
+            return len(self.days) > 1
+        return True
 
     @property
     def db(self):
@@ -451,9 +460,11 @@ class CheckinScreen(Screen):
 
     def compose(self) -> ComposeResult:
         event = ev.get_event(self.db, self.event_id)
+        self.days = ev.event_days(event)
+        self.day = ev.event_day(event, self.day)
         yield Header()
         with Vertical(id="checkin-body"):
-            yield Static(f"[b]{escape(event['name'])}[/b] · {escape(event.get('venue', ''))}", id="checkin-title")
+            yield Static(self._title(event), id="checkin-title")
             yield Input(placeholder=t("events.ui.scan_placeholder"), id="scan")
             yield Static(t("events.ui.checkin_help"), id="checkin-help")
             with Horizontal(id="checkin-main"):
@@ -472,7 +483,29 @@ class CheckinScreen(Screen):
         # The scan input keeps the focus even while a name list is shown, so that a scanner's
         # code + Enter always lands in it; arrows move the list, Enter on an empty input picks.
         picks.can_focus = False
-        self.live = ev.LiveCounts(self.db, self.event_id)
+        self.live = ev.LiveCounts(self.db, self.event_id, self.day)
+        self.refresh_counts()
+        self.query_one("#scan", Input).focus()
+
+    def _title(self, event: dict) -> str:
+        title = f"[b]{escape(event['name'])}[/b] · {escape(event.get('venue', ''))}"
+        if len(self.days) > 1:
+            title += " · " + escape(t("events.ui.day_of", n=self.days.index(self.day) + 1, total=len(self.days),
+                                      date=fmt.long_date(self.day)))
+        return title
+
+    def action_day(self, step: int) -> None:
+        """F6/F7: the previous or next day of a multi-day event (its counts and check-ins)."""
+        at = self.days.index(self.day) + step
+        if not 0 <= at < len(self.days):
+            return
+        self.day = self.days[at]
+        self.live.close()
+        self.live = ev.LiveCounts(self.db, self.event_id, self.day)
+        self.current = None
+        self.query_one("#card", Static).update("")
+        self.query_one("#checkin-title", Static).update(self._title(ev.get_event(self.db, self.event_id)))
+        self.say(t("events.ui.day_changed", date=fmt.long_date(self.day)), "info")
         self.refresh_counts()
         self.query_one("#scan", Input).focus()
 
@@ -560,13 +593,13 @@ class CheckinScreen(Screen):
         self.check_in(message.option.id)
 
     def check_in(self, member_id: str) -> None:
-        card = ev.card(self.db, self.event_id, member_id)
+        card = ev.card(self.db, self.event_id, member_id, self.day)
         if not card["invited"] and not card["walk_in"]:
             self.show_card(card)
             self.say(f"{card['name']}: {t('events.ui.not_invited_card')}", "warning")
             return
         try:
-            outcome = ev.checkin(self.db, self.event_id, member_id)
+            outcome = ev.checkin(self.db, self.event_id, member_id, day=self.day)
         except PilarError as exc:
             self.say(str(exc), "error")
             return
@@ -583,7 +616,7 @@ class CheckinScreen(Screen):
         if not self.current:
             return
         try:
-            card = ev.set_status(self.db, self.event_id, self.current["member_id"], status)
+            card = ev.set_status(self.db, self.event_id, self.current["member_id"], status, day=self.day)
         except PilarError as exc:
             self.say(str(exc), "error")
             return
@@ -602,7 +635,8 @@ class CheckinScreen(Screen):
         if not reason or not self.current:
             return
         try:
-            outcome = ev.checkin(self.db, self.event_id, self.current["member_id"], walk_in_reason=reason)
+            outcome = ev.checkin(self.db, self.event_id, self.current["member_id"], walk_in_reason=reason,
+                                 day=self.day)
         except PilarError as exc:
             self.say(str(exc), "error")
             return
@@ -674,6 +708,11 @@ class ReportScreen(ModalScreen[None]):
                           (t("events.ui.report_invitations"), "invitations"),
                           (t("events.ui.report_summary"), "summary")], value="attendance", allow_blank=False,
                          id="report-kind")
+            days = ev.event_days(event)
+            yield Label(t("events.ui.report_day"))
+            yield Select([(t("events.ui.day_of", n=i, total=len(days), date=fmt.long_date(d)), d)
+                          for i, d in enumerate(days, 1)], value=ev.event_day(event), allow_blank=False,
+                         id="report-day", disabled=len(days) == 1)
             yield Label(t("events.ui.report_format"))
             yield Select([(t(f"events.ui.fmt.{f}"), f) for f in ("html", "text", "md", "csv", "xlsx")],
                          value="html", allow_blank=False, id="report-format")
@@ -684,29 +723,33 @@ class ReportScreen(ModalScreen[None]):
                 yield Button(t("events.ui.report"), id="report-go", variant="primary")
                 yield Button(t("events.ui.cancel"), id="report-cancel")
 
-    def default_path(self, kind: str, fmt_: str) -> str:
+    def default_path(self, kind: str, fmt_: str, day: str | None = None) -> str:
         event = ev.get_event(self.app.db, self.event_id)
         slug = "".join(c if c.isalnum() else "-" for c in event["name"].lower()).strip("-")
         slug = "-".join(p for p in slug.split("-") if p)
         name = {"attendance": "daftar-hadir", "invitations": "daftar-undangan", "summary": "rekap-kehadiran"}[kind]
+        if day and kind != "invitations" and len(ev.event_days(event)) > 1:
+            name += f"-{day}"
         return str(Path(self.app.db.path) / "reports" / f"{slug}-{name}.{self.EXTENSIONS[fmt_]}")
 
     @on(Select.Changed)
     def _changed(self) -> None:
         kind = self.query_one("#report-kind", Select).value
         fmt_ = self.query_one("#report-format", Select).value
-        self.query_one("#report-path", Input).value = self.default_path(kind, fmt_)
+        day = self.query_one("#report-day", Select).value
+        self.query_one("#report-path", Input).value = self.default_path(kind, fmt_, day)
 
     @on(Button.Pressed, "#report-go")
     @on(Input.Submitted, "#report-path")
     def go(self) -> None:
         kind = self.query_one("#report-kind", Select).value
         fmt_ = self.query_one("#report-format", Select).value
+        day = self.query_one("#report-day", Select).value
         path = Path(self.query_one("#report-path", Input).value.strip()).expanduser()
         app = self.app
         app.notify(t("events.ui.report_working"))
         # The worker belongs to the app: this dialog closes at once and must not cancel it.
-        app.run_worker(partial(_write_report, app, self.event_id, kind, fmt_, path), thread=True,
+        app.run_worker(partial(_write_report, app, self.event_id, kind, fmt_, path, day), thread=True,
                        exit_on_error=False, group="events-report", name="events-report")
         self.dismiss(None)
 
@@ -715,7 +758,7 @@ class ReportScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-def _write_report(app, event_id: str, kind: str, fmt_: str, path: Path) -> None:
+def _write_report(app, event_id: str, kind: str, fmt_: str, path: Path, day: str | None = None) -> None:
     """Build and write a report off the main thread, then say where it went (or what went wrong)."""
     try:
         try:
@@ -724,7 +767,7 @@ def _write_report(app, event_id: str, kind: str, fmt_: str, path: Path) -> None:
             from storage.fsutil import os_error
 
             raise os_error(exc, path.parent) from exc
-        reports.write(app.db, event_id, path, kind, fmt_)
+        reports.write(app.db, event_id, path, kind, fmt_, day=day)
     except PilarError as exc:
         app.call_from_thread(app.notify, escape(str(exc)), severity="error", timeout=10)
         return
