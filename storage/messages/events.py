@@ -221,6 +221,7 @@ MESSAGES = {
         "id": "Scan kartu atau ketik NIK / no. anggota / nama, lalu Enter",
         "en": "Scan the card or type NIK / member no. / name, then Enter",
     },
+    "events.ui.checkin_help_days": {"id": " · F6/F7: hari sebelumnya/berikutnya", "en": " · F6/F7: previous/next day"},
     "events.ui.checkin_help": {
         "id": "Enter: catat hadir · F2: izin · F3: alpa · F4: walk-in · F5: batal status · Esc: kembali",
         "en": "Enter: mark present · F2: excused · F3: absent · F4: walk-in · F5: clear status · Esc: back",

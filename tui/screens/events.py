@@ -466,7 +466,8 @@ class CheckinScreen(Screen):
         with Vertical(id="checkin-body"):
             yield Static(self._title(event), id="checkin-title")
             yield Input(placeholder=t("events.ui.scan_placeholder"), id="scan")
-            yield Static(t("events.ui.checkin_help"), id="checkin-help")
+            yield Static(t("events.ui.checkin_help") + (t("events.ui.checkin_help_days") if len(self.days) > 1 else ""),
+                         id="checkin-help")
             with Horizontal(id="checkin-main"):
                 with Vertical(id="checkin-left"):
                     yield Static("", id="checkin-message")
