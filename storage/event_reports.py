@@ -27,7 +27,7 @@ _TITLES = {"attendance": "events.report.attendance_title", "invitations": "event
 def _sorted_invitations(db: Database, event: dict) -> list[dict]:
     """Invited members by quota group (in the event's order), kab/kota and name; walk-ins last."""
     order = {q["key"]: i for i, q in enumerate(event.get("quotas") or [])}
-    return sorted(ev.invitations(db, event["id"], _day(event)),
+    return sorted(ev.invitations(db, event["id"], event.get("_day")),  # no day: every invitation
                   key=lambda v: (bool(v.get("walk_in")), order.get(v.get("group"), len(order)),
                                  v.get("kab", ""), v.get("name", "").casefold(), v["id"]))
 

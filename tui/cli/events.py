@@ -131,7 +131,7 @@ def cmd_list(args) -> int:
     with open_db(args, read_only=True) as db:
         rows = []
         for e in ev.list_events(db):
-            total = ev.counts(db, e["id"])["total"]
+            total = ev.counts(db, e["id"], ev.event_day(e))["total"]  # today's day of a training
             rows.append({"id": e["id"], "name": e["name"], "date": e["date"], "venue": e.get("venue", ""),
                          "office": e.get("office", ""), "invited": total["invited"], "present": total["HADIR"]})
     if args.format == "json":
@@ -157,7 +157,8 @@ def cmd_show(args) -> int:
                   "group": i.get("group", ""), "pillar": i.get("pillar", ""), "position": i.get("position", ""),
                   "kab": i.get("kab", ""), "upt": i.get("upt", ""), "status": i.get("status", ""),
                   "checkin_at": i.get("checkin_at", ""), "walk_in": bool(i.get("walk_in")),
-                  "walk_in_reason": i.get("walk_in_reason", ""), "invited_by": i.get("invited_by", "")}
+                  "walk_in_reason": i.get("walk_in_reason", ""), "invited_by": i.get("invited_by", ""),
+                  "days": i.get("days") or {}}
                  for i in invs]
     if args.format == "json":
         print_json({"event": event, "counts": counts, "invitations": items})

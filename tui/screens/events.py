@@ -102,7 +102,7 @@ class EventsScreen(Screen):
         table.clear()
         events = ev.list_events(self.db)
         for e in events:
-            total = ev.counts(self.db, e["id"])["total"]
+            total = ev.counts(self.db, e["id"], ev.event_day(e))["total"]  # today's day of a training
             table.add_row(fmt.day_month_year(e["date"]), e["name"], e.get("venue", ""), e.get("office", ""),
                           str(total["invited"]), str(total["HADIR"]), key=e["id"])
         if current and current in {e["id"] for e in events}:
@@ -122,8 +122,11 @@ class EventsScreen(Screen):
         if not event_id:
             return
         event = ev.get_event(self.db, event_id)
-        counts = ev.counts(self.db, event_id)
+        day, days = ev.event_day(event), ev.event_days(event)
+        counts = ev.counts(self.db, event_id, day)
         when = f"{fmt.long_date(event['date'])} {ev.time_label(event.get('start_time', ''))}-{ev.time_label(event.get('end_time', ''))}"
+        if len(days) > 1:
+            when += " · " + t("events.ui.day_of", n=days.index(day) + 1, total=len(days), date=fmt.long_date(day))
         lines = [f"[b]{escape(event['name'])}[/b]", escape(f"{when} · {event.get('venue', '')}"),
                  escape(event.get("description", "")), "", escape(_counts_line(counts)),
                  *[escape(line) for line in _groups_lines(counts)]]
