@@ -41,6 +41,14 @@ def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector).render())
 
 
+async def select_event(app, pilot, event_id: str) -> None:
+    """The events section with ``event_id``'s row selected."""
+    await pilot.press("2")
+    await pilot.pause()
+    table = app.screen.query_one("#events-table")
+    table.move_cursor(row=table.get_row_index(event_id))
+
+
 def invited(path, n):
     db = on_disk(path)
     invs = sorted(ev.invitations(db, EID), key=lambda i: i["id"])[:n]
@@ -208,10 +216,7 @@ async def test_invite_screen_respects_quota(folder):
                                "quotas": [ev.parse_quota("TKSK:3:TKSK")]})
     app = PilarApp(folder, operator="Ani", db=db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("2")
-        await pilot.pause()
-        table = app.screen.query_one("#events-table")
-        table.move_cursor(row=table.get_row_index(eid))
+        await select_event(app, pilot, eid)
         await pilot.press("i")
         await pilot.pause()
         screen = app.screen
@@ -290,10 +295,7 @@ async def test_check_in_on_each_day_of_a_two_day_training(folder):
     db.close()
     app = PilarApp(folder, operator="Ani")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("2")
-        await pilot.pause()
-        table = app.screen.query_one("#events-table")
-        table.move_cursor(row=table.get_row_index(eid))
+        await select_event(app, pilot, eid)
         await pilot.press("c")
         await pilot.pause()
         screen = app.screen

@@ -57,6 +57,19 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
+async def items_tab_of_q2(app, pilot) -> PayoutsScreen:
+    """The payouts section on 2024-Q2, its Items tab shown."""
+    await pilot.press("3")
+    await settle(app, pilot)
+    screen = app.screen
+    screen.quarter = Q2
+    screen.refresh_all()
+    await settle(app, pilot)
+    screen.query_one("#pay-tabs").active = "tab-items"
+    await pilot.pause()
+    return screen
+
+
 def row_cells(table, key: str) -> list[str]:
     return [str(c) for c in table.get_row(key)]
 
@@ -163,14 +176,7 @@ async def test_void_from_the_items_tab_needs_a_reason(folder):
     db.close()
     app = PilarApp(folder, operator="Siti")
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("3")
-        await settle(app, pilot)
-        screen = app.screen
-        screen.quarter = Q2
-        screen.refresh_all()
-        await settle(app, pilot)
-        screen.query_one("#pay-tabs").active = "tab-items"
-        await pilot.pause()
+        screen = await items_tab_of_q2(app, pilot)
         table = screen.query_one("#pay-items")
         item_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         await pilot.press("v")
@@ -201,14 +207,7 @@ async def test_items_tab_finds_any_item_by_name_or_nik_and_voids_it(folder, monk
     db.close()
     app = PilarApp(folder, operator="Siti")
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("3")
-        await settle(app, pilot)
-        screen = app.screen
-        screen.quarter = Q2
-        screen.refresh_all()
-        await settle(app, pilot)
-        screen.query_one("#pay-tabs").active = "tab-items"
-        await pilot.pause()
+        screen = await items_tab_of_q2(app, pilot)
         table = screen.query_one("#pay-items")
         assert table.row_count == 5 and target["id"] not in [r.value for r in table.rows]
         assert "5 dari" in str(screen.query_one("#pay-items-note").render())
@@ -239,14 +238,7 @@ async def test_receipt_of_the_selected_item_for_one_member(folder):
     db.close()
     app = PilarApp(folder, operator="Siti")
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("3")
-        await settle(app, pilot)
-        screen = app.screen
-        screen.quarter = Q2
-        screen.refresh_all()
-        await settle(app, pilot)
-        screen.query_one("#pay-tabs").active = "tab-items"
-        await pilot.pause()
+        screen = await items_tab_of_q2(app, pilot)
         table = screen.query_one("#pay-items")
         table.focus()
         item = P.find_item(app.db, table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)[0]
