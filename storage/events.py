@@ -167,7 +167,8 @@ def delete_event(db: Database, event_id: str, reason: str = "") -> int:
     if not reason:
         raise PilarError("events.delete_reason")
     ids = db.lookup("invitations", "event", event_id)
-    marked = sum(1 for rid in ids if (db.value("invitations", rid) or {}).get("status"))
+    marked = sum(1 for rid in ids for v in [db.value("invitations", rid) or {}]
+                 if v.get("status") or any(d.get("status") for d in (v.get("days") or {}).values()))
     if marked:
         raise PilarError("events.delete_has_attendance", name=event["name"], count=marked)
     paid = sum(1 for collection in db.collections() if collection.startswith("payouts_")

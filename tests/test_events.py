@@ -442,6 +442,13 @@ def test_attendance_is_taken_once_per_day(db, training):
     assert ev.card(db, training, one, "2024-05-07")["status"] == "HADIR"
 
 
+def test_a_training_with_attendance_on_a_later_day_only_cannot_be_deleted(db, training):
+    ev.set_status(db, training, member_id(db, 2), "IZIN", day="2024-05-08")
+    with pytest.raises(PilarError, match="1 kehadiran"):
+        ev.delete_event(db, training, "salah")
+    assert db.get("events", training) is not None
+
+
 def test_a_day_outside_the_event_is_refused_and_changes_nothing(db, training):
     seq = db.seq
     with pytest.raises(PilarError, match="2024-05-06 sampai 2024-05-08"):
