@@ -37,7 +37,7 @@ SAMPLE_PILLARS = ("TAGANA", "TKSK", "PKH_PLUS")
 _SEPARATORS = str.maketrans("", "", " \t\r\n\u00a0.-/")
 
 
-def _norm_number(text: str) -> str:
+def norm_number(text: str) -> str:
     """A membership number as typed or scanned: case, spaces, dots, dashes and slashes ignored."""
     return str(text or "").translate(_SEPARATORS).upper()
 
@@ -49,7 +49,7 @@ def _member_number(value: dict) -> str | None:
         return None
     a = next((x for x in assignments if x.get("status") == "ACTIVE"), assignments[0])
     number = a.get("number")
-    return _norm_number(number) or None if number else None
+    return norm_number(number) or None if number else None
 
 
 register_index("invitations", "event", lambda v: v.get("event_id") or None)
@@ -445,7 +445,8 @@ def card(db: Database, event_id: str, member_id: str, day: str | None = None) ->
     }
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
+    """Text as a search compares it: case and runs of spaces ignored."""
     return " ".join(str(text or "").casefold().split())
 
 
@@ -469,10 +470,10 @@ def find(db: Database, event_id: str, text: str, limit: int = SEARCH_LIMIT) -> l
         if inv and inv.get("event_id") == event_id:
             member_ids = [inv["member_id"]]
     if not member_ids:
-        member_ids = db.lookup("members", "number", _norm_number(text))
+        member_ids = db.lookup("members", "number", norm_number(text))
     if member_ids:
         return [card(db, event_id, mid) for mid in member_ids[:limit]]
-    words = _fold(text).split()
+    words = fold(text).split()
     if not words or all(w.isdigit() for w in words):
         return []
     first, rest = words[0], words[1:]
@@ -483,7 +484,7 @@ def find(db: Database, event_id: str, text: str, limit: int = SEARCH_LIMIT) -> l
     invited = {v["member_id"]: v.get("name", "") for v in invitations(db, event_id)}
     for mid, name in invited.items():
         if db.value("members", mid) is None:
-            folded = _fold(name)
+            folded = fold(name)
             if first in folded and all(w in folded for w in rest):
                 matches.append((folded, mid))
     matches.sort(key=lambda m: (m[1] not in invited, m[0], m[1]))
@@ -507,7 +508,7 @@ class _RosterNames:
     def get(self) -> list[tuple[str, str]]:
         db = self._db()
         if self.names is None and db is not None:
-            self.names = [(_fold(m.get("name")), m["id"]) for m in db.values("members")]
+            self.names = [(fold(m.get("name")), m["id"]) for m in db.values("members")]
         return self.names or []
 
 

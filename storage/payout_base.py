@@ -161,20 +161,26 @@ def members_by_id(db: Database) -> dict[str, dict]:
 
 def match_items(item_list: Iterable[dict], members: dict[str, dict], text: str) -> list[dict]:
     """The items a clerk means by ``text``: part of the member's name (case and spacing ignored), the
-    NIK or its last digits (4 or more), a membership number, a transfer reference, or an item id."""
-    query = " ".join(str(text or "").casefold().split())
+    NIK or its last digits (4 or more), a membership number (as the door's check-in reads one), a
+    transfer reference, or an item id."""
+    from storage.events import fold, norm_number
+
+    query = fold(text)
     if not query:
         return list(item_list)
     digits = query.isdigit() and len(query) >= 4
-    number = "".join(ch for ch in query.upper() if ch.isalnum())
+    number = norm_number(text)
+    matches: dict[str, bool] = {}  # per member, not per item: a member has an item per pillar
     out = []
     for v in item_list:
-        m = members.get(v["member_id"]) or {}
-        if (query in " ".join(str(m.get("name") or "").casefold().split())
-                or (digits and str(m.get("nik") or "").endswith(query))
-                or (number and any("".join(ch for ch in str(a.get("number") or "").upper() if ch.isalnum()) == number
-                                   for a in m.get("assignments") or []))
-                or query == str(v.get("transfer_ref") or "").casefold() or v["id"].startswith(query)):
+        mid = v["member_id"]
+        hit = matches.get(mid)
+        if hit is None:
+            m = members.get(mid) or {}
+            hit = matches[mid] = (
+                query in fold(m.get("name")) or (digits and str(m.get("nik") or "").endswith(query))
+                or (bool(number) and any(norm_number(a.get("number")) == number for a in m.get("assignments") or [])))
+        if hit or query == fold(v.get("transfer_ref")) or v["id"].startswith(query):
             out.append(v)
     return out
 

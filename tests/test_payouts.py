@@ -466,6 +466,11 @@ def test_match_items_by_name_nik_number_and_reference(db):
     assert len(by[""]) == len({v["member_id"] for v in items})
     assert P.match_items(items, everyone, "tidak ada orang ini") == []
     assert P.match_items(items, everyone, "001")  # three digits: a name part, not a NIK tail
+    # A membership number as a clerk types it (dots, spaces, case), read as the door's check-in reads it.
+    two = ids_of(db)["Anggota 002"]
+    numbered = {m: dict(v, assignments=[dict(a, number="TGN.35.78/0042") for a in v["assignments"]])
+                if m == two else v for m, v in everyone.items()}
+    assert {v["member_id"] for v in P.match_items(items, numbered, "tgn 35 78 0042")} == {two}
 
 
 def test_cash_at_a_multi_day_event_for_a_member_present_on_a_later_day(db):

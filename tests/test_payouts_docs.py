@@ -178,6 +178,8 @@ def test_cli_end_to_end_totals_agree(tmp_path, capsys):
                            "--format", "json")
     [found] = json.loads(out)
     assert found["pillar"] == "PKH_PLUS" and found["status"] == "paid"
+    code, out, _ = run_cli(capsys, data, "payout", "items", "--quarter", Q2, "--search", "tidak ada orang ini")
+    assert code == 0 and "Tidak ada item 2024-Q2" in out
     code, out, _ = run_cli(capsys, data, "payout", "outstanding")
     assert "Tidak ada" in out
 

@@ -325,6 +325,8 @@ MESSAGES = {
     "ui.key.payouts.search": {"id": "Cari item", "en": "Find item"},
     "ui.key.payouts.receipt": {"id": "Tanda terima", "en": "Receipt"},
     "ui.tip.payouts.receipt": {"id": "Tanda terima anggota pada item terpilih (HTML A4, di folder cetak)", "en": "The receipt of the selected item's member (A4 HTML, in the print folder)"},
+    "payout.cli.no_match": {"id": "Tidak ada item {quarter} untuk '{text}'. Cari dengan nama, NIK (4 digit terakhir atau lebih), nomor anggota atau referensi transfer.",
+                            "en": "No {quarter} item for '{text}'. Search by name, NIK (last 4 digits or more), membership number or transfer reference."},
     "payout.ui.receipt_written": {"id": "Tanda terima ditulis: {path}", "en": "Receipt written: {path}"},
     "ui.tip.payouts.search": {"id": "Ke kolom pencarian di tab Item (Esc kembali ke daftar)", "en": "To the search field of the Items tab (Esc back to the list)"},
     "ui.tip.payouts.cash": {"id": "Anggota tanpa rekening: dikecualikan (bawaan) atau dibayar tunai", "en": "Members without a bank account: excluded (default) or paid in cash"},

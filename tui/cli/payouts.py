@@ -192,6 +192,9 @@ def cmd_items(args) -> int:
             print_json([{k: v for k, v in r.items() if not k.startswith("_") and k != "bank"}
                         | {"conflict": bool(r.get("_conflict"))} for r in rows])
             return 0
+        if args.search and not rows:
+            say(t("payout.cli.no_match", text=args.search, quarter=args.quarter))
+            return 0
         print_table([[r["id"], everyone.get(r["member_id"], {}).get("name", "") or r["member_id"][:8],
                       pillar_label(r["pillar"]), docs.idr(r["net"]), t(f"payout.status.{r['status']}"),
                       r.get("transfer_ref") or r.get("event_id", "")[:8] or r.get("void_reason", "")]
