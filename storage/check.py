@@ -35,16 +35,16 @@ def register(func: Checker) -> Checker:
 
 @register
 def _indexes(db: Database) -> list[str]:
+    # Two members with one NIK are not damage: two offices registered the same person before either
+    # saw the other's record. They are work to do (``work``: the province merges them).
     problems = []
-    seen: dict[str, str] = {}
+    seen: dict[str, set[str]] = {}
     for value in db.values("members"):
         nik = value.get("nik")
-        if nik and nik in seen:
-            problems.append(t("check.duplicate_nik", a=seen[nik], b=value["id"]))
-        elif nik:
-            seen[nik] = value["id"]
+        if nik:
+            seen.setdefault(nik, set()).add(value["id"])
     for nik, ids in db.index("members", "nik").items():
-        if seen.get(nik) not in ids:
+        if seen.get(nik) != set(ids):
             problems.append(t("check.index_stale", index="nik", key="…" + str(nik)[-4:]))
     return problems
 
@@ -272,6 +272,29 @@ def file_problems(path: Path) -> list[str]:
     """Damage in the folder's files (what makes a backup good or not), as sentences naming the file."""
     _db, problems = _open(Path(path))
     return problems
+
+
+def work(db: Database) -> list[str]:
+    """Cases to handle that are not damage (duplicate NIK from two offices), one sentence each."""
+    from storage import duplicates
+
+    lines = []
+    for case in duplicates.cases(db):
+        action = (t("check.duplicate_action_province", command=case["command"]) if db.is_province
+                  else t("dup.province_merges"))
+        lines.append(t("check.duplicate_case", nik=case["nik"], count=len(case["ids"]),
+                       names=" / ".join(f"{r['name']} [{r['id'][:8]}]" for r in case["records"]),
+                       offices=", ".join(sorted({r["owner"] for r in case["records"]})), action=action))
+    return lines
+
+
+def run_work(path: Path) -> list[str]:
+    """``work`` of an intact folder (empty when it does not open: the damage comes first)."""
+    try:
+        db = Database.open(Path(path), read_only=True)
+    except PilarError:
+        return []
+    return work(db)
 
 
 def run_checks(path: Path) -> list[str]:

@@ -6,12 +6,13 @@ in conflict always does), so the decision syncs like any edit and every office e
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 
 from storage.audit import mask
 from storage.db import Database
 from storage.errors import PilarError
-from storage.versions import Hlc, in_conflict
+from storage.versions import Hlc, in_conflict, sort_key, winner
 
 SENSITIVE = {"nik", "account", "phone", "bpjs_tk"}
 
@@ -19,6 +20,50 @@ SENSITIVE = {"nik", "account", "phone", "bpjs_tk"}
 def _label(value: dict | None, rid: str) -> str:
     value = value or {}
     return str(value.get("name") or value.get("title") or value.get("code") or rid[:8])
+
+
+def display_value(doc: dict | None) -> dict | None:
+    """The value to *show* for a record: ``Database.value_of``, except that a conflict whose first
+    version is a deletion shows the last data it had (the newest live sibling) with ``_deleted`` set,
+    never an empty row. None when the record is simply deleted (or unknown)."""
+    if doc is None:
+        return None
+    value = Database.value_of(doc)
+    if value is None or len(doc["v"]) < 2 or not winner(doc)["deleted"]:
+        return value
+    live = [v for v in doc["v"] if not v["deleted"]]
+    if not live:
+        return value
+    last = max(live, key=sort_key)
+    return dict(last["data"], id=doc["id"], owner=doc["owner"], _conflict=True, _deleted=True)
+
+
+def siblings(db: Database, collection: str, rid: str) -> list[dict]:
+    """The standing versions of one record, numbered from 1 as ``show`` numbers them: office,
+    operator, time, deleted, and the value (fields plus id and owner; None for a deletion)."""
+    doc = db.doc(collection, rid)
+    if doc is None:
+        return []
+    out = []
+    for n, v in enumerate(doc["v"], 1):
+        out.append({"n": n, "office": v["office"], "operator": v["operator"], "time": when(v["hlc"]),
+                    "deleted": v["deleted"],
+                    "value": None if v["deleted"] else dict(copy.deepcopy(v["data"]), id=rid, owner=doc["owner"])})
+    return out
+
+
+def member_in_conflict(db: Database, rid: str | None) -> bool:
+    doc = db.doc("members", rid) if rid else None
+    return doc is not None and is_open(doc)
+
+
+def edit_refusal(db: Database, collection: str, rid: str, name: str = "") -> PilarError:
+    """The sentence for a plain save over a record in conflict: names it and the command resolving it."""
+    doc = db.doc(collection, rid)
+    shown = display_value(doc) or {}
+    offices = ", ".join(sorted({v["office"] for v in doc["v"]})) if doc else ""
+    return PilarError("conflict.edit_refused", name=name or _label(shown, rid), short=rid[:8],
+                      count=len(doc["v"]) if doc else 0, offices=offices)
 
 
 def when(hlc: int) -> str:
@@ -40,10 +85,14 @@ def count(db: Database) -> int:
 
 def list_conflicts(db: Database) -> list[dict]:
     rows = []
+    from storage.fmt import mask_nik
+
     for collection, doc in open_conflicts(db):
-        value = Database.value_of(doc)
+        value = display_value(doc) or {}
         rows.append({"id": doc["id"], "collection": collection, "kind": doc["kind"], "owner": doc["owner"],
                      "label": _label(value, doc["id"]), "siblings": len(doc["v"]),
+                     "nik": mask_nik(value.get("nik") or "") if collection == "members" else "",
+                     "deleted_first": bool(value.get("_deleted")),
                      "offices": sorted({v["office"] for v in doc["v"]}),
                      "latest": when(max(v["hlc"] for v in doc["v"]))})
     rows.sort(key=lambda r: (r["collection"], r["label"], r["id"]))
@@ -92,10 +141,10 @@ def _show(name: str, value: object, reveal: bool) -> str:
 def show(db: Database, ident: str, reveal: bool = False) -> dict:
     """Siblings (winner first) with office, operator and time, and a field-by-field comparison."""
     collection, doc = find(db, ident)
-    siblings = []
+    versions = []
     flats = []
     for n, v in enumerate(doc["v"], 1):
-        siblings.append({"n": n, "office": v["office"], "operator": v["operator"], "time": when(v["hlc"]),
+        versions.append({"n": n, "office": v["office"], "operator": v["operator"], "time": when(v["hlc"]),
                          "deleted": v["deleted"], "dot": v["dot"]})
         flats.append({} if v["deleted"] else _flatten(v["data"]))
     names = sorted(set().union(*flats)) if flats else []
@@ -104,8 +153,13 @@ def show(db: Database, ident: str, reveal: bool = False) -> dict:
         vals = [f.get(name) for f in flats]
         fields.append({"field": name, "values": [_show(name, x, reveal) for x in vals],
                        "differs": any(x != vals[0] for x in vals)})
+    shown = display_value(doc) or {}
+    nik = shown.get("nik") or ""
+    if nik and not reveal:
+        nik = str(mask(nik))
     return {"id": doc["id"], "collection": collection, "kind": doc["kind"], "owner": doc["owner"],
-            "label": _label(Database.value_of(doc), doc["id"]), "siblings": siblings, "fields": fields}
+            "label": _label(shown, doc["id"]), "nik": nik if collection == "members" else "",
+            "siblings": versions, "fields": fields}
 
 
 def resolve(db: Database, ident: str, keep: int | None = None, value: dict | None = None) -> str:
@@ -122,6 +176,7 @@ def resolve(db: Database, ident: str, keep: int | None = None, value: dict | Non
             chosen = doc["v"][keep - 1]
             if chosen["deleted"]:
                 tx.delete(collection, doc["id"], reason="conflict resolved: keep deletion")
+                _keep_tombstone_note(tx, collection, doc["id"], chosen)
             else:
                 tx.put(collection, dict(chosen["data"], id=doc["id"]), audit_action="conflict.resolve")
         else:
@@ -130,3 +185,11 @@ def resolve(db: Database, ident: str, keep: int | None = None, value: dict | Non
             data = {k: v for k, v in value.items() if k not in ("id", "owner") and not k.startswith("_")}
             tx.put(collection, dict(data, id=doc["id"]), audit_action="conflict.resolve")
     return doc["id"]
+
+
+def _keep_tombstone_note(tx, collection: str, rid: str, chosen: dict) -> None:
+    """A kept deletion that was a merge keeps pointing at the survivor (``merged_into``)."""
+    note = {k: v for k, v in (chosen.get("data") or {}).items() if k == "merged_into"}
+    staged = tx.docs.get((collection, rid))
+    if note and staged is not None:
+        staged["v"][0]["data"] = note

@@ -47,6 +47,9 @@ class Row:
     active: tuple[tuple[str, str, str, str, str], ...]  # (pillar, position, area_kab, area_kec, assignment id)
     key: str = field(repr=False)
     fold: str = field(repr=False, default="")  # the name case-folded: the default sort
+    # "" normally; "conflict": versions from two offices stand; "deleted": a conflict whose first
+    # version is a deletion (the row shows the last data it had, see storage.conflicts.display_value)
+    flag: str = field(default="")
 
 
 def _local_phone(e164: str) -> str:
@@ -79,8 +82,19 @@ def make_row(value: dict) -> Row:
     nik = value.get("nik") or ""
     fold = name.casefold()
     key = _SEP.join((fold, nik, " ".join(numbers).casefold(), phone, _local_phone(phone)))
+    flag = ("deleted" if value.get("_deleted") else "conflict") if value.get("_conflict") else ""
     return Row(value["id"], nik, name, main.get("pillar") or "", main.get("position") or "", value.get("kab") or "",
-               value.get("kec") or "", main.get("office") or "", status, frozenset(pillars), tuple(active), key, fold)
+               value.get("kec") or "", main.get("office") or "", status, frozenset(pillars), tuple(active), key, fold,
+               flag)
+
+
+def _row_of(db: Database, value: dict) -> Row:
+    """The row of a stored value; a conflict shows through ``display_value`` (never a blank row)."""
+    if value.get("_conflict"):
+        from storage.conflicts import display_value
+
+        value = display_value(db.doc("members", value["id"])) or value
+    return make_row(value)
 
 
 
@@ -124,7 +138,9 @@ class Roster:
         self.db = db
         self.version = 0
         with no_gc(freeze=True):
-            self._rows: dict[str, Row] = {r.id: r for r in map(make_row, db.values("members"))}
+            self._rows: dict[str, Row] = {r.id: r for r in
+                                          (_row_of(db, v) if "_conflict" in v else make_row(v)
+                                           for v in db.values("members"))}
         self._sorted: dict[tuple[str, bool], list[Row]] = {}
         self._last: tuple[Query, int, list[Row]] | None = None
         self._active: dict | None = None
@@ -160,7 +176,7 @@ class Roster:
             if value is None:
                 rows.pop(rid, None)
             else:
-                rows[rid] = make_row(value)
+                rows[rid] = _row_of(self.db, value) if "_conflict" in value else make_row(value)
         return rows
 
     # ------------------------------------------------------------------ reading
@@ -172,7 +188,27 @@ class Roster:
         return self._rows.get(rid)
 
     def get(self, rid: str) -> dict | None:
-        return self.db.get("members", rid)
+        """A copy of the member's value; a conflict whose first version is a deletion gives the last
+        data it had, with ``_deleted`` (see ``storage.conflicts.display_value``)."""
+        value = self.db.get("members", rid)
+        if value is not None and value.get("_conflict"):
+            from storage.conflicts import display_value
+
+            shown = display_value(self.db.doc("members", rid))
+            value = _deepcopy(shown) if shown is not None else value
+        return value
+
+    def in_conflict(self, rid: str | None) -> bool:
+        """Versions from two offices stand for this member: an edit must first say which to keep."""
+        from storage.conflicts import member_in_conflict
+
+        return member_in_conflict(self.db, rid)
+
+    def _refuse_if_conflict(self, rid: str | None, name: str = "") -> None:
+        if self.in_conflict(rid):
+            from storage.conflicts import edit_refusal
+
+            raise edit_refusal(self.db, "members", rid, name)
 
     def sorted_rows(self, column: str = "name", reverse: bool = False) -> list[Row]:
         if column not in COLUMNS:
@@ -293,19 +329,35 @@ class Roster:
         return validate_member(normalise(value), self, today=today)
 
     def save(self, value: dict, accept_warnings: bool = False, today: dt.date | None = None,
-             action: str | None = None) -> tuple[str | None, Result]:
+             action: str | None = None, resolution: int | None = None) -> tuple[str | None, Result]:
         """Validate and save one member (new when its id is unknown).
 
         Returns ``(id, result)``; the id is None when nothing was saved: errors stand, or warnings
-        were not accepted.
+        were not accepted. A member in conflict is refused (PilarError naming the conflict and the
+        command resolving it) unless ``resolution`` says which version (1 = shown first, as
+        ``storage.conflicts.show`` numbers them) the value was edited from: the save then closes the
+        conflict, on purpose.
         """
+        rid = value.get("id")
+        if resolution is None:
+            self._refuse_if_conflict(rid, value.get("name") or "")
+        elif not self.in_conflict(rid):
+            raise PilarError("conflict.edit_not_in_conflict", name=value.get("name") or "")
+        else:
+            count = len(self.db.doc("members", rid)["v"])
+            if not 1 <= resolution <= count:
+                raise PilarError("sync.conflict_bad_keep", n=resolution, count=count)
         value = normalise(value)
+        for key in [k for k in value if k.startswith("_")]:
+            del value[key]
         result = validate_member(value, self, today=today)
         if result.errors or (result.warnings and not accept_warnings):
             return None, result
         is_new = value.get("id") is None or self.db.get("members", value["id"]) is None
         with self.db.transaction(action or ("roster.add" if is_new else "roster.edit")) as tx:
             rid = tx.put("members", value, owner=self.db.code)
+            if resolution is not None:
+                tx.note("conflict.resolve", "member", rid, note=f"edited from version {resolution}")
         return rid, result
 
     def deactivate(self, rid: str, reason: str, date: str, assignment_id: str | None = None) -> int:
@@ -317,6 +369,7 @@ class Roster:
         if day is None:
             raise PilarError("roster.deactivate.bad_date", value=date)
         member = self._require(rid)
+        self._refuse_if_conflict(rid, member.get("name") or "")
         changed = 0
         for a in member["assignments"]:
             if a.get("status") == "ACTIVE" and assignment_id in (None, a.get("id")):
@@ -333,6 +386,7 @@ class Roster:
     def delete(self, rid: str, reason: str = "") -> None:
         """Delete a member for good; a tombstone stays so that sync deletes it everywhere."""
         member = self._require(rid)
+        self._refuse_if_conflict(rid, member.get("name") or "")
         with self.db.transaction("roster.delete") as tx:
             tx.delete("members", member["id"], reason=reason)
 

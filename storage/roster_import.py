@@ -401,7 +401,7 @@ class RowPlan:
     """What will happen to one row of the file."""
 
     line: int
-    fate: str  # add | update | same | refuse
+    fate: str  # add | update | same | refuse | conflict (a member in conflict or a duplicate-NIK case: not applied)
     name: str = ""
     nik: str = ""
     value: dict | None = None
@@ -425,7 +425,7 @@ class ImportPlan:
 
     @property
     def counts(self) -> dict[str, int]:
-        counts = {"rows": len(self.rows), "add": 0, "update": 0, "same": 0, "refuse": 0}
+        counts = {"rows": len(self.rows), "add": 0, "update": 0, "same": 0, "refuse": 0, "conflict": 0}
         for r in self.rows:
             counts[r.fate] += 1
         return counts
@@ -630,6 +630,22 @@ def preview(roster: Roster, path: Path, progress: Progress | None = None, today:
         if nik and nik in seen:
             plan.reasons.append(t("roster.import.duplicate_in_file", line=seen[nik]))
             continue
+        held = roster.db.lookup("members", "nik", nik) if nik else []
+        if len(held) > 1:
+            # two members with this NIK (registered at two offices): the province merges them first
+            seen[nik] = line
+            plan.fate = "conflict"
+            plan.reasons.append(t("roster.import.duplicate_case", count=len(held),
+                                  command=f"pilar conflicts show {held[0][:8]}"))
+            continue
+        if held and roster.in_conflict(held[0]):
+            # a plain update would close the conflict and drop the other office's version unseen
+            from storage.conflicts import edit_refusal
+
+            seen[nik] = line
+            plan.fate = "conflict"
+            plan.reasons.append(str(edit_refusal(roster.db, "members", held[0])))
+            continue
         existing = roster.by_nik(nik) if nik else None
         existing = normalise(existing) if existing else None
         value = _merge(copy.deepcopy(existing) if existing else None, m, a, office, today)
@@ -671,6 +687,12 @@ def commit(roster: Roster, plan: ImportPlan, progress: Progress | None = None) -
     # Every import is preceded by a backup (issue 7): one `pilar restore` undoes it.
     from storage.backup import backup_now
 
+    for row in rows:  # storage's own guard: never a plain save over a record in conflict
+        rid = (row.value or {}).get("id")
+        if rid and roster.in_conflict(rid):
+            from storage.conflicts import edit_refusal
+
+            raise edit_refusal(roster.db, "members", rid)
     backup_now(roster.db, "before-roster-import")
     with roster.db.transaction("roster.import") as tx:
         for n, row in enumerate(rows, 1):

@@ -77,7 +77,7 @@ def test_import_dry_run_writes_nothing_then_import_writes(data, capsys):
                        "--dry-run", "--format", "json")
     report = json.loads(out)
     assert code == 0 and report["dry_run"] and report["written"] == 0
-    assert report["counts"] == {"rows": 6, "add": 2, "update": 2, "same": 0, "refuse": 2}
+    assert report["counts"] == {"rows": 6, "add": 2, "update": 2, "same": 0, "refuse": 2, "conflict": 0}
     assert Database.open(data, read_only=True).seq == before
     code, out, _ = run(capsys, "--data", data, "roster", "import", str(FIXTURES / "roster_excel_cp1252.csv"))
     assert code == 0 and "Impor selesai: 2 baru, 2 diperbarui, 2 ditolak." in out

@@ -110,8 +110,8 @@ MESSAGES = {
     "roster.import.preview": {"id": "Lihat pratinjau", "en": "Preview"},
     "roster.import.commit": {"id": "Impor {count} baris", "en": "Import {count} rows"},
     "roster.import.summary": {
-        "id": "{file}: {rows} baris · {add} baru · {update} diperbarui (NIK sama) · {refuse} ditolak",
-        "en": "{file}: {rows} rows · {add} new · {update} updated (same NIK) · {refuse} refused",
+        "id": "{file}: {rows} baris · {add} baru · {update} diperbarui (NIK sama) · {refuse} ditolak · {conflict} dalam konflik",
+        "en": "{file}: {rows} rows · {add} new · {update} updated (same NIK) · {refuse} refused · {conflict} in conflict",
     },
     "roster.import.mapping": {"id": "Kolom dikenali: {mapping}", "en": "Columns recognised: {mapping}"},
     "roster.import.unmapped": {"id": "Kolom diabaikan: {columns}", "en": "Columns ignored: {columns}"},
@@ -122,6 +122,7 @@ MESSAGES = {
     "roster.import.fate.update": {"id": "diperbarui", "en": "updated"},
     "roster.import.fate.refuse": {"id": "ditolak", "en": "refused"},
     "roster.import.fate.same": {"id": "tidak berubah", "en": "unchanged"},
+    "roster.import.fate.conflict": {"id": "dalam konflik", "en": "in conflict"},
     "roster.import.col.line": {"id": "Baris", "en": "Row"},
     "roster.import.col.fate": {"id": "Hasil", "en": "Result"},
     "roster.import.col.reason": {"id": "Alasan / catatan", "en": "Reason / note"},

@@ -90,8 +90,11 @@ def cmd_demo(args) -> int:
 def cmd_check(args) -> int:
     path = resolve_data_dir(args.data)
     problems = run_checks(path)
+    from storage.check import run_work
+
+    work = run_work(path)  # duplicate-NIK cases: work to do, not damage (exit 0, no restore advice)
     if args.format == "json":
-        print_json({"path": str(path), "ok": not problems, "problems": problems})
+        print_json({"path": str(path), "ok": not problems, "problems": problems, "work": work})
         return 1 if problems else 0
     if problems:
         say(i18n.t("check.problems", count=len(problems), path=str(path)))
@@ -104,6 +107,10 @@ def cmd_check(args) -> int:
     db = Database.open(path, read_only=True)
     say(i18n.t("check.ok", path=str(path), files=len(db.collections()),
                records=sum(db.count(c) for c in db.collections())))
+    if work:
+        say(i18n.t("check.work", count=len(work)))
+        for line in work:
+            say(f"- {line}")
     return 0
 
 
