@@ -21,9 +21,13 @@ NAMESPACE = uuid.UUID("6f1c2a4e-5d0b-4c8e-9a73-2b1f0c9e7d51")
 ITEM_KIND = "quarterly"
 FUNDING = ("APBD_PROVINSI", "APBD_KABKOTA", "APBN", "LAINNYA")
 RATE_KINDS = ("OPERASIONAL", "TALI_ASIH")
-STATUSES = ("draft", "approved", "paid", "void")
-LIVE = ("draft", "approved", "paid")
-REASONS = ("inactive", "no_rate", "no_bank", "duplicate_nik", "voided", "conflict")
+STATUSES = ("draft", "approved", "paid", "void", "returned")
+LIVE = ("draft", "approved", "paid")  # "returned": paid, then the money came back (retur): not standing
+REASONS = ("inactive", "no_rate", "no_bank", "duplicate_nik", "voided", "returned", "conflict")
+# The member fields a payment depends on: siblings of a member in sync conflict that differ in one of
+# these hold the member out of runs (and their items out of approval and payment) until resolved.
+CONTESTED_FIELDS = ("nik", "bank.account", "bank.holder", "assignments")
+BANK_FIELDS = ("bank.account", "bank.holder")
 METHODS = ("TRANSFER", "CASH")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -140,6 +144,48 @@ def _require_province(db: Database) -> None:
 def _require_operator(db: Database) -> None:
     if not db.operator:
         raise PilarError("db.no_operator")
+
+
+# ---------------------------------------------------------------------------- members in conflict
+
+def _digits(text: object) -> str:
+    return "".join(ch for ch in str(text or "") if ch.isdigit())
+
+
+def _payout_view(version: dict) -> tuple:
+    """What a payment depends on in one sibling version of a member (a deletion differs from any value)."""
+    if version.get("deleted"):
+        return ("<deleted>",) * len(CONTESTED_FIELDS)
+    data = version.get("data") or {}
+    bank = data.get("bank") or {}
+    assigns = tuple(sorted((str(a.get("pillar") or ""), str(a.get("position") or ""), str(a.get("status") or ""),
+                            str(a.get("start") or ""), str(a.get("end") or ""), str(a.get("inactive_date") or ""))
+                           for a in data.get("assignments") or []))
+    return (str(data.get("nik") or ""), _digits(bank.get("account")),
+            " ".join(str(bank.get("holder") or "").upper().split()), assigns)
+
+
+def contested(db: Database, member: dict | None) -> list[str]:
+    """The payout fields (of :data:`CONTESTED_FIELDS`) that differ between the sibling versions of a
+    member in sync conflict; [] when the member is not in conflict or the siblings differ only in
+    other fields (a phone number). Reads the raw document only of a member whose value says
+    ``_conflict``: a run over 50,000 members opens none of the others."""
+    if not member or not member.get("_conflict"):
+        return []
+    doc = db.doc("members", member["id"])
+    if doc is None or len(doc.get("v") or ()) < 2:
+        return []
+    views = [_payout_view(v) for v in doc["v"]]
+    return [name for i, name in enumerate(CONTESTED_FIELDS) if any(view[i] != views[0][i] for view in views[1:])]
+
+
+def bank_contested(fields: Iterable[str]) -> bool:
+    """An account or its holder is in dispute: nothing may be approved or paid to it."""
+    return any(f in BANK_FIELDS for f in fields)
+
+
+def contested_label(fields: Iterable[str]) -> str:
+    return ", ".join(t(f"payout.contested.{f}") for f in fields)
 
 
 

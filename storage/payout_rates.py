@@ -148,3 +148,27 @@ def load_sample(db: Database) -> int:
                                 "officer": "Pejabat Pembuat Komitmen (contoh)", "officer_nip": "",
                                 "officer_title": "Pejabat Pembuat Komitmen"}, owner=PROVINCE_CODE)
     return added
+
+
+# ---------------------------------------------------------------------------- separation of duties
+
+DUTIES_ID = str(uuid.uuid5(NAMESPACE, "settings:payout-duties"))
+
+
+def separate_duties(db: Database) -> bool:
+    """Whether separation of duties is on (the default): the operator who saved a run's drafts cannot
+    approve them, and the one who approved an item cannot mark it paid."""
+    value = db.get("settings", DUTIES_ID)
+    return True if value is None else bool(value.get("separate_duties", True))
+
+
+def set_separate_duties(db: Database, on: bool) -> bool:
+    """Turn separation of duties on or off (a province setting, owner JATIM; audited as any change)."""
+    from storage.payout_base import _require_operator
+
+    _require_province(db)
+    _require_operator(db)
+    with db.transaction("payout.duties") as tx:
+        tx.put("settings", {"id": DUTIES_ID, "key": "payout.separate_duties", "separate_duties": bool(on)},
+               owner=PROVINCE_CODE)
+    return separate_duties(db)

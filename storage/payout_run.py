@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from storage.db import PROVINCE_CODE, Database, now_iso
 from storage.db import gc_paused as bulk
-from storage.payout_base import LIVE, Quarter, _require_province, item_id, items, run_id
+from storage.payout_base import LIVE, Quarter, _require_province, contested, item_id, items, run_id
 from storage.payout_rates import _overlaps, rate_for
 
 # ---------------------------------------------------------------------------- eligibility
@@ -99,6 +99,11 @@ class RunPlan:
     def changes(self) -> int:
         return len(self.new) + len(self.updated) + len(self.removed)
 
+    @property
+    def held(self) -> list[dict]:
+        """Members held out for a sync conflict in their payout fields (rows of ``excluded``)."""
+        return [row for row in self.excluded if row["reason"] == "conflict"]
+
     def excluded_by_reason(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for row in self.excluded:
@@ -176,12 +181,27 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
                 by_pillar.setdefault(a.get("pillar", ""), []).append(a)
         mid = member["id"]
         has_account = _has_account(member.get("bank"))
+        held = None  # the contested payout fields, worked out (only for a member in conflict) when needed
         for pillar, assigns in by_pillar.items():
             key = (mid, pillar)
             have = existing.get(key, ())
             live = [v for v in have if v.get("status") in LIVE] if have else []
             if any(v.get("status") != "draft" for v in live):
                 plan.unchanged += 1  # approved or paid: never touched again
+                continue
+            if held is None:
+                held = contested(db, member) if member.get("_conflict") else []
+            if held:
+                # Two offices changed what this payment depends on: neither version is paid until the
+                # conflict is resolved. A draft made before the conflict stays, untouched, and blocks
+                # approval until it is decided (approved anyway or voided).
+                current = live[0] if live else None
+                excluded.append({"member_id": mid, "name": member.get("name", ""), "pillar": pillar,
+                                 "reason": "conflict", "fields": list(held),
+                                 "item_id": current["id"] if current else ""})
+                if current is not None:
+                    wanted.add(key)
+                    after.append(current)
                 continue
             active = [a for a in assigns if _active_in(a, first, last)]
             reason = None
@@ -203,7 +223,8 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
                         and not any(v.get("method") == "CASH" for v in live):  # kept from a run that allowed cash
                     reason = "no_bank"
                 elif not live and have:
-                    reason = "voided"
+                    last_one = max(have, key=lambda v: v.get("rev", 0))
+                    reason = "returned" if last_one.get("status") == "returned" else "voided"
             if reason:
                 excluded.append({"member_id": mid, "name": member.get("name", ""), "pillar": pillar,
                                  "reason": reason})
@@ -249,12 +270,14 @@ def save_run(db: Database, plan: RunPlan) -> list[dict]:
                 continue  # someone saved it since the preview
             # A tombstone under this id (a draft removed when the member stopped being eligible) is
             # superseded: the member is eligible again, and the item comes back with the same id.
+            item["saved_by"] = db.operator  # who made the draft (separation of duties: not its approver)
             tx.put(collection, item, owner=PROVINCE_CODE)  # who and when: in the version and the audit log
             created.append(item)
         for item in plan.updated:
             current = db.get(collection, item["id"])
             if current is not None and current.get("status") == "draft":
-                tx.put(collection, {k: v for k, v in item.items() if not k.startswith("_")}, owner=PROVINCE_CODE)
+                tx.put(collection, {k: v for k, v in item.items() if not k.startswith("_")} | {"saved_by": db.operator},
+                       owner=PROVINCE_CODE)
         for rid in plan.removed:
             current = db.get(collection, rid)
             if current is not None and current.get("status") == "draft":
@@ -287,7 +310,7 @@ def get_run(db: Database, quarter: Quarter | str) -> dict | None:
 
 def run_status(item_list: Iterable[dict]) -> str:
     """draft while any item awaits approval; paid when every live item is paid; else approved."""
-    statuses = {v.get("status") for v in item_list} - {"void"}
+    statuses = {v.get("status") for v in item_list} - {"void", "returned"}
     if not statuses:
         return "empty"
     if "draft" in statuses:

@@ -10,13 +10,23 @@ Rules that keep money right:
   be paid, only once; an approved item is never edited: it is voided and, if needed, reissued.
 - Items store their own amounts and bank snapshot, so changing a rate or an account later never
   changes what was approved.
-- An item in sync conflict (``_conflict``) cannot be approved, paid or exported to the bank.
+- An item in sync conflict (``_conflict``) cannot be approved, paid or exported to the bank. A member
+  whose conflict siblings differ in a payout field (NIK, bank account or holder, assignments) is held
+  out of runs (reason ``conflict``); their drafts block approval until decided (approved anyway with a
+  reason, never while the account is contested, or voided); nothing is paid to a contested account.
+- Drafts flagged for review (a member under two or more pillars) are decided one by one at approval.
+- Separation of duties (a province setting, on by default): who saved a draft does not approve it,
+  who approved an item does not mark it paid.
+- Money that comes back (retur, cash handed back) is recorded on the paid item (status ``returned``,
+  not standing) and reopened as a new draft revision or closed: still one payment per member, pillar
+  and quarter.
 - Rates, runs and items are the province's records (owner ``JATIM``).
 
 The code is in four modules, one idea each, each building on the ones before it:
 :mod:`storage.payout_base` (money, dates, quarters, ids, items), :mod:`storage.payout_rates` (rates,
 signers, sample rates), :mod:`storage.payout_run` (eligibility, preview, saving a run) and
-:mod:`storage.payout_lifecycle` (approve, pay, void, reissue, outstanding, checks). This module is
+:mod:`storage.payout_lifecycle` (approve, pay, void, reissue, return, outstanding, checks);
+:mod:`storage.payout_bank` reads the bank's result file. This module is
 the one the screens, the command line and the documents import.
 """
 
@@ -33,6 +43,9 @@ from storage.payout_base import (  # noqa: F401
     REASONS,
     STATUSES,
     Quarter,
+    bank_contested,
+    contested,
+    contested_label,
     _uuid5,  # noqa: F401  (tests check it equals uuid.uuid5)
     check_date,
     find_item,
@@ -45,7 +58,9 @@ from storage.payout_base import (  # noqa: F401
     run_id,
 )
 from storage.payout_lifecycle import (  # noqa: F401
+    approval_blockers,
     approve,
+    blocker_label,
     check_payouts,
     checked_in_invitation,
     outstanding,
@@ -54,7 +69,10 @@ from storage.payout_lifecycle import (  # noqa: F401
     outstanding_quarters,
     pay_cash,
     pay_transfer,
+    pay_transfers,
     reissue,
+    return_item,
+    returned_items,
     summary,
     void,
 )
@@ -64,7 +82,9 @@ from storage.payout_rates import (  # noqa: F401
     load_sample,
     rate_for,
     rates,
+    separate_duties,
     set_rate,
+    set_separate_duties,
     set_signers,
     signers,
 )

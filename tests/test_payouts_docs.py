@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from payouts_support import make_db, member
+from payouts_support import approve_all, make_db, member
 
 from storage import fmt
 from storage import payout_docs as D
@@ -117,7 +117,7 @@ def test_receipt_sums_a_member_with_two_pillars(tmp_path):
                                       "office": "UPT-PSTW-JEMBER", "start": "2023-01-01", "status": "ACTIVE"}])
     db = make_db(tmp_path / "d", [two])
     P.run_quarter(db, Q2)
-    P.approve(db, Q2)
+    approve_all(db, Q2)
     [receipt] = D.receipt_data(db, Q2)
     assert receipt["net"] == 2_250_000 and receipt["figures"] == "Rp2.250.000"
     assert receipt["words"] == "dua juta dua ratus lima puluh ribu rupiah"
