@@ -1,4 +1,4 @@
-"""Command line: roster list / show / import / add / deactivate."""
+"""Command line: roster list / show / import / add / edit / deactivate."""
 
 from __future__ import annotations
 
@@ -47,6 +47,14 @@ def register(sub, common) -> None:
     p.add_argument("file", metavar="JSON")
     p.add_argument("--accept-warnings", action="store_true")
     p.set_defaults(handler=cmd_add)
+
+    p = rsub.add_parser("edit", parents=[common], help="change a member's fields from a JSON file (only the fields given)")
+    p.add_argument("member", metavar="NIK_OR_ID")
+    p.add_argument("file", metavar="JSON", help='the fields to change, e.g. {"phone": "081234567890"}')
+    p.add_argument("--accept-warnings", action="store_true")
+    p.add_argument("--keep", type=int, metavar="N",
+                   help="a member in conflict: edit version N (as numbered by pilar conflicts show) and close the conflict")
+    p.set_defaults(handler=cmd_edit)
 
     p = rsub.add_parser("deactivate", parents=[common], help="make a member inactive (reason and date)")
     p.add_argument("member", metavar="NIK_OR_ID")
@@ -153,7 +161,7 @@ def cmd_import(args) -> int:
         say(t("roster.import.mapping", mapping=plan.mapping_text()))
         if plan.unmapped():
             say(t("roster.import.unmapped", columns=", ".join(plan.unmapped())))
-        shown = [r for r in plan.rows if r.fate == "refuse" or r.warnings]
+        shown = [r for r in plan.rows if r.fate in ("refuse", "conflict") or r.warnings]
         if shown:
             print_table([[r.line, t(f"roster.import.fate.{r.fate}"), r.name, fmt.mask_nik(r.nik),
                           "; ".join(r.reasons or r.warnings)] for r in shown],
@@ -167,6 +175,8 @@ def cmd_import(args) -> int:
             return 1
         commit(roster, plan)
         say(t("roster.import.done", **counts))
+        if counts["conflict"]:
+            say(t("roster.import.done_conflicts", **counts))
     return 0
 
 
@@ -188,6 +198,46 @@ def cmd_add(args) -> int:
                 print(f"- {issue.message}", file=sys.stderr)
             return 1
         say(t("roster.saved.add", name=member["name"]) + f" ({rid})")
+    return 0
+
+
+def cmd_edit(args) -> int:
+    try:
+        changes = orjson.loads(Path(args.file).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        changes = None
+    if not isinstance(changes, dict):
+        raise PilarError("roster.cli.edit_bad_json", path=args.file)
+    with open_db(args) as db:
+        roster = Roster(db)
+        member = _one(roster, args.member)
+        if args.keep is not None:
+            from storage.conflicts import siblings
+
+            if not roster.in_conflict(member["id"]):
+                raise PilarError("conflict.edit_not_in_conflict", name=member.get("name", ""))
+            versions = siblings(db, "members", member["id"])
+            if not 1 <= args.keep <= len(versions):
+                raise PilarError("sync.conflict_bad_keep", n=args.keep, count=len(versions))
+            if versions[args.keep - 1]["value"] is None:  # the deletion: nothing to edit
+                raise PilarError("sync.conflict_bad_keep", n=args.keep, count=len(versions))
+            member = versions[args.keep - 1]["value"]
+        value = dict(member)
+        for key, new in changes.items():
+            if key in ("id", "owner") or key.startswith("_"):
+                continue
+            if key == "bank" and isinstance(new, dict):
+                value["bank"] = {**(value.get("bank") or {}), **new}
+            else:
+                value[key] = new
+        rid, result = roster.save(value, accept_warnings=args.accept_warnings, resolution=args.keep)
+        if rid is None:
+            head = "roster.cli.invalid" if result.errors else "roster.cli.warnings"
+            print(t(head), file=sys.stderr)
+            for issue in result.errors or result.warnings:
+                print(f"- {issue.message}", file=sys.stderr)
+            return 1
+        say(t("roster.cli.edit_saved", name=value.get("name", "")))
     return 0
 
 

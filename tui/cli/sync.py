@@ -71,6 +71,13 @@ def register(sub, common) -> None:
     g.add_argument("--keep", type=int, metavar="N", help="keep version N (as numbered by show)")
     g.add_argument("--value", metavar="JSON", help="the merged value as a JSON object")
     p.set_defaults(handler=cmd_conflicts_resolve)
+    p = csub.add_parser("merge", parents=[common],
+                        help="province: merge two members sharing a NIK into one (ID_A stays, ID_B points at it)")
+    p.add_argument("id_a", metavar="ID_A", help="the member that stays (its fields unless --take)")
+    p.add_argument("id_b", metavar="ID_B", help="the member merged into ID_A")
+    p.add_argument("--take", action="append", default=[], metavar="FIELD",
+                   help="take this field from ID_B (repeat or comma-separate: phone,bank.account)")
+    p.set_defaults(handler=cmd_conflicts_merge)
 
     sync = sub.add_parser("sync", parents=[common], help="USB drives and bundles on them")
     ssub = sync.add_subparsers(dest="sync_cmd", metavar="ACTION", required=True)
@@ -193,26 +200,71 @@ def cmd_import(args) -> int:
     return 0
 
 
+def _say_case(case: dict) -> None:
+    """One duplicate-NIK case: the records side by side, then who merges it and how."""
+    say(i18n.t("dup.title", nik=case["nik"], count=len(case["ids"])))
+    letters = "ABCDEFGH"
+    headers = [i18n.t("ui.sync.field")] + [f"{letters[i] if i < 8 else i + 1} {r['id'][:8]} ({r['owner']})"
+                                          for i, r in enumerate(case["records"])]
+    print_table([[("* " if f["differs"] else "  ") + f["field"]] + f["values"] for f in case["fields"]], headers)
+    if case["province"]:
+        say(i18n.t("dup.merge_hint", command=case["command"]))
+    else:
+        say(i18n.t("dup.province_merges"))
+
+
 def cmd_conflicts_list(args) -> int:
+    from storage import duplicates as D
+
     with open_db(args, read_only=True) as db:
         rows = C.list_conflicts(db)
+        cases = D.cases(db)
     if args.format == "json":
-        print_json(rows)
-    elif not rows:
+        print_json({"conflicts": rows, "duplicates": cases})
+        return 0
+    if not rows and not cases:
         say(i18n.t("sync.no_conflicts"))
+        say(i18n.t("dup.none"))
+        return 0
+    if rows:
+        deleted = i18n.t("ui.conflicts.deleted_first")
+        print_table([[r["id"][:8], r["collection"], r["label"] + (f" {deleted}" if r["deleted_first"] else ""),
+                      r["nik"], r["siblings"], ", ".join(r["offices"]), r["latest"]]
+                     for r in rows], ["id", "kind", "record", "nik", "versions", "offices", "latest"])
     else:
-        print_table([[r["id"][:8], r["collection"], r["label"], r["siblings"], ", ".join(r["offices"]), r["latest"]]
-                     for r in rows], ["id", "kind", "record", "versions", "offices", "latest"])
+        say(i18n.t("sync.no_conflicts"))
+    if cases:
+        say("")
+        say(i18n.t("dup.list_title"))
+        for case in cases:
+            say("")
+            _say_case(case)
     return 0
 
 
 def cmd_conflicts_show(args) -> int:
+    from storage import duplicates as D
+
     with open_db(args, read_only=True) as db:
-        info = C.show(db, args.id)
+        try:
+            info = C.show(db, args.id)
+        except PilarError as err:
+            if err.key != "sync.conflict_unknown":
+                raise
+            try:
+                case = D.case_of(db, args.id)
+            except PilarError:
+                raise err from None
+            if args.format == "json":
+                print_json(case)
+            else:
+                _say_case(case)
+            return 0
     if args.format == "json":
         print_json(info)
         return 0
-    say(f"{info['label']} ({info['collection']} {info['id']}, owner {info['owner']})")
+    nik = f", NIK {info['nik']}" if info.get("nik") else ""
+    say(f"{info['label']} ({info['collection']} {info['id']}{nik}, owner {info['owner']})")
     print_table([[s["n"], s["office"], s["operator"], s["time"], "deleted" if s["deleted"] else ""]
                  for s in info["siblings"]], ["#", "office", "operator", "time", ""])
     say("")
@@ -233,6 +285,17 @@ def cmd_conflicts_resolve(args) -> int:
     with open_db(args) as db:
         rid = C.resolve(db, args.id, keep=args.keep, value=value)
     say(i18n.t("sync.conflict_resolved", id=rid))
+    return 0
+
+
+def cmd_conflicts_merge(args) -> int:
+    from storage import duplicates as D
+
+    take = {f.strip(): "b" for chunk in args.take for f in chunk.split(",") if f.strip()}
+    with open_db(args) as db:
+        survivor = D.merge(db, args.id_a, args.id_b, take=take)
+        name = (db.get("members", survivor) or {}).get("name", "")
+    say(i18n.t("dup.merged", other=args.id_b, survivor=survivor[:8], name=name))
     return 0
 
 

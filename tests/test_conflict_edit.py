@@ -1,0 +1,198 @@
+"""Editing a member in conflict: storage refuses a plain save (form, `roster edit`, `roster import`)
+unless the caller says which version it edited from; a deleted-first conflict shows its last data."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from storage import conflicts as C
+from storage import i18n
+from storage.db import PROVINCE_CODE, Database
+from storage.errors import PilarError
+from storage.roster import Roster
+from storage.roster_import import commit, preview
+from storage.sync import engine as E
+from storage.sync.testing import make_network
+from tui.cli import main as cli
+
+A, J = "UPT-A", PROVINCE_CODE
+NIK = "3509014107850001"
+NAME = "SITI AMINAH RAHAYU"
+
+
+def member(name=NAME, nik=NIK, account="0011223344556", **extra):
+    return {"nik": nik, "name": name, "sex": "P", "birth_place": "Jember", "birth_date": "1985-07-01",
+            "address": "Jl. Mawar 1", "kab": "35.09", "kec": "35.09.01", "phone": "",
+            "bank": {"name": "Bank Jatim", "account": account, "holder": name},
+            "assignments": [{"id": "asg-1", "pillar": "PSM", "position": "ANGGOTA", "area_kab": "35.09",
+                             "area_kec": "", "office": A, "number": "", "level": "", "sk": "",
+                             "start": "2023-01-01", "end": "", "status": "ACTIVE", "inactive_reason": "",
+                             "inactive_date": ""}], **extra}
+
+
+def put(db, value, owner=None):
+    with db.transaction("test.edit") as tx:
+        return tx.put("members", value, owner=owner)
+
+
+def send(dbs, frm, to, tmp):
+    return E.export_bundle(dbs[frm], to, tmp / "usb").path
+
+
+@pytest.fixture
+def net(tmp_path):
+    paths = make_network(tmp_path, upts=(A,))
+    dbs = {code: Database.open(p, operator=f"op-{code}") for code, p in paths.items()}
+    yield dbs, tmp_path, paths
+    for db in dbs.values():
+        db.close()
+    i18n.set_lang("id")
+
+
+def make_conflict(dbs, tmp):
+    """The account changed at the UPT while the province changed the phone: both versions stand at both."""
+    rid = put(dbs[A], member(), owner=A)
+    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
+    put(dbs[A], dict(dbs[A].get("members", rid), bank=dict(member()["bank"], account="9999888877776")))
+    res = E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    assert [c["id"] for c in res.new_conflicts] == [rid]
+    E.import_bundle(dbs[A], send(dbs, J, A, tmp))
+    assert C.count(dbs[A]) == 1
+    return rid
+
+
+def accounts(db, rid):
+    return sorted((v["value"] or {}).get("bank", {}).get("account", "") for v in C.siblings(db, "members", rid))
+
+
+def test_plain_save_over_a_conflict_is_refused_and_both_versions_stay(net):
+    dbs, tmp, _ = net
+    rid = make_conflict(dbs, tmp)
+    roster = Roster(dbs[A])
+    value = dict(roster.get(rid), address="Jl. Melati 9")  # a field the conflict is not about
+    with pytest.raises(PilarError) as err:
+        roster.save(value, accept_warnings=True)
+    assert err.value.key == "conflict.edit_refused"
+    text = str(err.value)
+    assert f"pilar conflicts resolve {rid[:8]} --keep N" in text and NAME in text and "JATIM" in text
+    # nothing written: both accounts still stand, the address unchanged
+    assert accounts(dbs[A], rid) == ["0011223344556", "9999888877776"]
+    assert dbs[A].get("members", rid)["address"] == "Jl. Mawar 1"
+    with pytest.raises(PilarError) as err:
+        roster.deactivate(rid, "pindah", "2024-05-01")
+    assert err.value.key == "conflict.edit_refused"
+    with pytest.raises(PilarError):
+        roster.delete(rid, "salah input")
+    assert C.count(dbs[A]) == 1
+
+
+def test_save_with_the_version_chosen_closes_the_conflict_on_purpose(net):
+    dbs, tmp, _ = net
+    rid = make_conflict(dbs, tmp)
+    roster = Roster(dbs[A])
+    versions = C.siblings(dbs[A], "members", rid)
+    n = next(v["n"] for v in versions if v["value"]["bank"]["account"] == "9999888877776")
+    chosen = dict(versions[n - 1]["value"], address="Jl. Melati 9")
+    with pytest.raises(PilarError):
+        roster.save(chosen, accept_warnings=True, resolution=len(versions) + 1)
+    saved, result = roster.save(chosen, accept_warnings=True, resolution=n)
+    assert saved == rid and not result.errors
+    value = dbs[A].get("members", rid)
+    assert "_conflict" not in value and value["bank"]["account"] == "9999888877776"
+    assert value["address"] == "Jl. Melati 9" and C.count(dbs[A]) == 0
+    # the decision travels: the province ends with the same single value
+    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    assert C.count(dbs[J]) == 0 and dbs[J].get("members", rid)["bank"]["account"] == "9999888877776"
+    # a resolution given for a member not in conflict is a mistake, said in a sentence
+    with pytest.raises(PilarError) as err:
+        roster.save(value, resolution=1)
+    assert err.value.key == "conflict.edit_not_in_conflict"
+
+
+def write_csv(path, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["NIK", "Nama", "Alamat", "Jenis Kelamin", "Tanggal Lahir", "Kab/Kota", "Kecamatan", "Pilar"])
+        for r in rows:
+            w.writerow(r)
+    return path
+
+
+def test_import_lists_rows_of_members_in_conflict_and_does_not_apply_them(net):
+    dbs, tmp, _ = net
+    rid = make_conflict(dbs, tmp)
+    roster = Roster(dbs[A])
+    path = write_csv(tmp / "roster.csv", [
+        [NIK, NAME, "Jl. Kenanga 3", "P", "01-07-1985", "Jember", "Kencong", "PSM"],
+        ["3509010101800002", "BUDI SANTOSO", "Jl. Anggrek 2", "L", "01-01-1980", "Jember", "Kencong", "PSM"],
+    ])
+    plan = preview(roster, path)
+    fates = {r.nik: r.fate for r in plan.rows}
+    assert fates == {NIK: "conflict", "3509010101800002": "add"}
+    row = next(r for r in plan.rows if r.nik == NIK)
+    assert f"pilar conflicts resolve {rid[:8]} --keep N" in row.reasons[0]
+    assert plan.counts["conflict"] == 1 and [r.nik for r in plan.accepted] == ["3509010101800002"]
+    commit(roster, plan)
+    assert accounts(dbs[A], rid) == ["0011223344556", "9999888877776"]
+    assert dbs[A].get("members", rid)["address"] == "Jl. Mawar 1" and C.count(dbs[A]) == 1
+    assert len(dbs[A].lookup("members", "nik", "3509010101800002")) == 1
+
+
+def run(capsys, *argv):
+    code = cli(list(argv))
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def test_cli_roster_edit_and_import_refuse_with_the_command_then_keep_n_edits(net, capsys):
+    dbs, tmp, paths = net
+    rid = make_conflict(dbs, tmp)
+    versions = C.siblings(dbs[A], "members", rid)
+    n = next(v["n"] for v in versions if v["value"]["phone"] == "+6281111111111")
+    for db in dbs.values():
+        db.close()
+    data = str(paths[A])
+    changes = tmp / "changes.json"
+    changes.write_text(json.dumps({"address": "Jl. Melati 9"}))
+    code, out = run(capsys, "--data", data, "roster", "edit", NIK, str(changes))
+    assert code == 1 and f"pilar conflicts resolve {rid[:8]} --keep N" in out
+    path = write_csv(tmp / "roster.csv", [[NIK, NAME, "Jl. Kenanga 3", "P", "01-07-1985", "Jember", "Kencong", "PSM"]])
+    code, out = run(capsys, "--data", data, "roster", "import", str(path))
+    assert code == 1 and "dalam konflik" in out and f"pilar conflicts resolve {rid[:8]}" in out
+    code, out = run(capsys, "--data", data, "roster", "import", str(path), "--format", "json")
+    report = json.loads(out)
+    assert report["counts"]["conflict"] == 1 and report["rows"][0]["fate"] == "conflict" and report["written"] == 0
+    db = Database.open(data, read_only=True)
+    assert len(C.siblings(db, "members", rid)) == 2 and db.get("members", rid)["address"] == "Jl. Mawar 1"
+    code, out = run(capsys, "--data", data, "roster", "edit", NIK, str(changes), "--keep", str(n))
+    assert code == 0, out
+    db = Database.open(data, read_only=True)
+    value = db.get("members", rid)
+    assert "_conflict" not in value and value["phone"] == "+6281111111111" and value["address"] == "Jl. Melati 9"
+
+
+def test_deleted_first_conflict_shows_its_last_data_in_roster_and_conflict_list(net, capsys):
+    dbs, tmp, paths = net
+    rid = put(dbs[A], member(), owner=A)
+    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
+    with dbs[A].transaction("roster.delete") as tx:  # deleted at the UPT, later than the edit
+        tx.delete("members", rid)
+    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    for db in (dbs[J], dbs[A]):
+        if db is dbs[A]:
+            E.import_bundle(dbs[A], send(dbs, J, A, tmp))
+        assert C.count(db) == 1
+        row = Roster(db).row(rid)
+        assert row is not None and row.name == NAME and row.nik == NIK and row.flag == "deleted"
+        listed = C.list_conflicts(db)
+        assert [(r["label"], r["nik"], r["deleted_first"]) for r in listed] == [(NAME, "************0001", True)]
+        assert C.show(db, rid)["label"] == NAME
+    for db in dbs.values():
+        db.close()
+    code, out = run(capsys, "--data", str(paths[J]), "conflicts", "list")
+    assert code == 0 and NAME in out and "************0001" in out and "(dihapus?)" in out
