@@ -33,7 +33,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from storage import audit
+from storage import audit, authority
 from storage.errors import DamagedError, LockedError, PilarError
 from storage.fsutil import append_durable, atomic_write, os_error
 from storage.versions import Hlc, doc_vv, in_conflict, winner
@@ -691,11 +691,30 @@ class Database:
 
     # ------------------------------------------------------------------ writing
 
-    def transaction(self, action: str) -> Transaction:
-        """One user action: every change inside is committed with one journal append, or none is."""
+    def transaction(self, action: str, system: bool = False) -> Transaction:
+        """One user action: every change inside is committed with one journal append, or none is.
+
+        At a UPT every ``put``/``delete`` is checked against the authority table (storage/authority.py)
+        first, so the office never makes a change the province would refuse. ``system``: demo and
+        benchmark data that is never sent (``init --sample`` at a UPT) skip that check.
+        """
         if self.read_only:
             raise PilarError("db.read_only")
-        return Transaction(self, action)
+        return Transaction(self, action, system=system)
+
+    def authorise(self, collection: str, value: dict | None, rid: str | None = None, deleted: bool = False,
+                  owner: str | None = None):
+        """The :class:`storage.authority.Refusal` of writing ``value`` (or deleting ``rid``) here, or None."""
+        if self.is_province:
+            return None
+        rid = rid or (value or {}).get("id")
+        doc = self.doc(collection, rid) if rid else None
+        return authority.check(collection, self.code, doc, _stored_data(value) if value else None, deleted,
+                               doc["owner"] if doc else (owner or self.code), self._event_owner)
+
+    def _event_owner(self, event_id: str) -> str | None:
+        doc = self.doc("events", event_id)
+        return doc["owner"] if doc else None
 
     def _commit(self, tx: Transaction) -> int:
         if not tx.docs:
@@ -803,9 +822,10 @@ class Database:
 class Transaction:
     """Changes staged for one user action; committed on leaving the ``with`` block without error."""
 
-    def __init__(self, db: Database, action: str) -> None:
+    def __init__(self, db: Database, action: str, system: bool = False) -> None:
         self.db = db
         self.action = action
+        self.checked = not system and not db.is_province
         self.docs: dict[tuple[str, str], dict] = {}
         self.audit_entries: list[dict] = []
         # Creations whose audit entry still points at the staged document (see ``put``).
@@ -855,12 +875,7 @@ class Transaction:
 
     def put(self, collection: str, value: dict, owner: str | None = None, audit_action: str | None = None) -> str:
         """Save a record's value; a new version only when its content changed. Returns the id."""
-        # id and owner live on the document, display-only fields (_conflict, …) are never stored.
-        data = dict(value)  # (a copy sized at once: a comprehension regrows the dict, 3x slower in bulk)
-        data.pop("id", None)
-        data.pop("owner", None)
-        for key in [k for k in data if k[:1] == "_"]:
-            del data[key]
+        data = _stored_data(value)
         rid = value.get("id") or str(uuid.uuid4())
         key = (collection, rid)
         if key in self._created_at:
@@ -872,6 +887,8 @@ class Transaction:
             old_data = None if top["deleted"] else top["data"]
             if not in_conflict(doc) and not top["deleted"] and top["data"] == data:
                 return rid
+        if self.checked:
+            self._authorise(collection, doc, data, False, doc["owner"] if doc else (owner or self.db.code))
         version = self._new_version(doc, data, deleted=False)
         new_doc = {"id": rid, "kind": kind_of(collection),
                    "owner": doc["owner"] if doc else (owner or self.db.code), "v": [version]}
@@ -897,12 +914,23 @@ class Transaction:
         doc = self._current(collection, rid)
         if doc is None or (winner(doc)["deleted"] and not in_conflict(doc)):
             return False
+        if self.checked:
+            self._authorise(collection, doc, None, True, doc["owner"])
         old = winner(doc)["data"]
         version = self._new_version(doc, {}, deleted=True)
         self.docs[(collection, rid)] = {"id": rid, "kind": doc["kind"], "owner": doc["owner"], "v": [version]}
         self.audit_entries.append(audit.entry(
             "delete", doc["kind"], rid, old, None, self.db.operator, self.db.code, note=reason))
         return True
+
+    def _authorise(self, collection: str, doc: dict | None, data: dict | None, deleted: bool, owner: str) -> None:
+        def event_owner(event_id: str) -> str | None:
+            held = self._current("events", event_id)
+            return held["owner"] if held else None
+
+        refusal = authority.check(collection, self.db.code, doc, data, deleted, owner, event_owner)
+        if refusal is not None:
+            raise refusal.error()
 
     def put_doc(self, collection: str, doc: dict) -> bool:
         """Install a merged raw document (sync import); False when it equals what is stored."""
@@ -920,6 +948,17 @@ class Transaction:
         """Add an audit entry that is not a field change (an import summary, an approval)."""
         self.audit_entries.append(audit.entry(action, kind, rid, None, None, self.db.operator, self.db.code,
                                               note=note, changes=changes))
+
+
+def _stored_data(value: dict) -> dict:
+    """The fields of a value as a version stores them: id and owner live on the document, display-only
+    fields (_conflict, …) are never stored."""
+    data = dict(value)  # (a copy sized at once: a comprehension regrows the dict, 3x slower in bulk)
+    data.pop("id", None)
+    data.pop("owner", None)
+    for key in [k for k in data if k[:1] == "_"]:
+        del data[key]
+    return data
 
 
 # ---------------------------------------------------------------------- office.json and lock.json

@@ -436,13 +436,13 @@ def build_office(path: str | Path, n: int, seed: int = 1, office: str = PROVINCE
         raise KeyError(office)
     db = Database.init(path, office, name, province=office == PROVINCE_CODE, operator=operator)
     try:
-        with db.transaction("sample.generate") as tx:
+        with db.transaction("sample.generate", system=True) as tx:
             for value in offices():
                 tx.put("offices", value, owner=PROVINCE_CODE)
         # A few big transactions rather than one: each is one journal line held in memory.
         members = synthetic_members(n, seed, office)
         while chunk := list(itertools.islice(members, batch)):
-            with db.transaction("sample.generate") as tx:
+            with db.transaction("sample.generate", system=True) as tx:
                 for member in chunk:
                     tx.put("members", member, owner=owner_of(member))
     finally:

@@ -49,13 +49,13 @@ def load(db: Database) -> dict[str, int]:
     The province folder gets every member; a UPT folder gets the members with an assignment at that UPT.
     """
     office_list = offices()
-    with db.transaction("sample.load") as tx:
+    with db.transaction("sample.load", system=True) as tx:
         for office in office_list:
             tx.put("offices", office, owner=PROVINCE_CODE)
     roster = members()
     if not db.is_province:
         roster = [m for m in roster if any(a.get("office") == db.code for a in m.get("assignments", []))]
-    with db.transaction("sample.load") as tx:
+    with db.transaction("sample.load", system=True) as tx:
         for member in roster:
             tx.put("members", member, owner=owner_of(member))
     for area in ("events", "payouts"):

@@ -68,6 +68,10 @@ def merge_versions(*version_lists: Iterable[Version]) -> list[Version]:
         if any(o is not v and o["vv"].get(dot_r, 0) >= dot_c for o in candidates):
             continue
         standing.append(v)
+    if not standing and candidates:
+        # Versions that each claim to have seen the other (only a forged vector does that): keep the
+        # one shown first rather than lose the record.
+        standing = [max(candidates, key=sort_key)]
     standing.sort(key=sort_key, reverse=True)
     return standing
 
@@ -79,6 +83,11 @@ def merge_docs(local: Doc | None, remote: Doc) -> Doc:
                 "v": merge_versions(remote["v"])}
     return {"id": local["id"], "kind": local["kind"], "owner": local["owner"],
             "v": merge_versions(local["v"], remote["v"])}
+
+
+MAX_COUNTER = 2 ** 53       # dots and version vectors: far above any real office's writes
+MAX_HLC = 2 ** 62           # hybrid clock: (unix ms << 16) | logical, far below 2^64
+FUTURE_MS = 5 * 366 * 24 * 3600 * 1000
 
 
 class Hlc:
@@ -97,8 +106,14 @@ class Hlc:
         return self.last
 
     def observe(self, remote: int) -> None:
-        if remote > self.last:
+        # A clock from years ahead (a forged or broken version) never drags this one along: ticks
+        # stay far from the 64-bit limit the files can hold.
+        if remote > self.last and remote <= self.ceiling():
             self.last = remote
+
+    def ceiling(self) -> int:
+        """The latest HLC a version may carry: about five years after this PC's clock."""
+        return min(MAX_HLC, (int(self._clock() * 1000) + FUTURE_MS) << 16 | 0xFFFF)
 
     @staticmethod
     def millis(hlc: int) -> int:

@@ -9,6 +9,21 @@ def _r(id_text: str, en_text: str) -> dict:
 
 
 MESSAGES = {
+    # one record of an accepted bundle not taken (the rest landed)
+    "sync.refused_owner": {"id": "Pemilik catatan di bundel ({sender}) berbeda dengan pemiliknya di sini ({owner}); catatan tidak diambil.",
+                           "en": "The record's owner in the bundle ({sender}) differs from its owner here ({owner}); the record was not taken."},
+    "sync.refused_forged_dot": {"id": "Versi catatan ini sudah ada di sini dengan isi lain (versi dipalsukan); catatan tidak diambil.",
+                                "en": "This version of the record is already held here with other content (a forged version); the record was not taken."},
+    "sync.refused_clock": {"id": "Jam atau penghitung versi dari {office} di luar batas (jam komputer salah atau versi dipalsukan); catatan tidak diambil.",
+                           "en": "The clock or counter of a version from {office} is out of range (a wrong PC clock or a forged version); the record was not taken."},
+    "sync.refused_not_sender": {"id": "Versi tulisan kantor {office} dikirim oleh {sender}, dan kantor ini tidak memilikinya; hanya versi tulisan {sender} sendiri yang diterima dari {sender}.",
+                                "en": "A version written by office {office} was sent by {sender}, and this office does not hold it; from {sender} only versions {sender} wrote itself are taken."},
+    "sync.refused_replica": {"id": "Versi dari {sender} memakai identitas salinan milik kantor lain; catatan tidak diambil.",
+                             "en": "A version from {sender} uses a replica id that belongs to another office; the record was not taken."},
+    "sync.refused_vv": {"id": "Versi dari {sender} mengaku sudah melihat perubahan kantor lain yang tidak ada di sini; catatan tidak diambil.",
+                        "en": "A version from {sender} claims to have seen changes by another office that this office does not hold; the record was not taken."},
+    "sync.refused_record": {"id": "Catatan tidak diambil.", "en": "The record was not taken."},
+
     # keys and trust
     "sync.keys_damaged": {
         "id": "Berkas kunci {path} rusak. Pulihkan folder keys/ dari cadangan, atau hubungi provinsi untuk pendaftaran ulang.",
@@ -129,6 +144,10 @@ MESSAGES = {
                               "Bundle refused: a record is malformed ({detail})."),
     "sync.refused_scope": _r("Bundel ditolak: catatan {record} ditulis oleh {office}, yang tidak berwenang menulisnya.",
                              "Bundle refused: record {record} was written by {office}, which may not write it."),
+    "sync.refused_not_province": _r("Bundel ditolak: kantor UPT hanya menerima bundel dari provinsi ({province}), bukan dari {office}. Kirim bundel {office} ke provinsi; provinsi meneruskannya.",
+                                    "Bundle refused: a UPT office takes bundles from the province ({province}) only, not from {office}. Send {office}'s bundle to the province; it passes it on."),
+    "sync.refused_bundle_clock": _r("Bundel ditolak: jam atau penghitung di bundel dari {office} di luar batas (jam komputer salah atau bundel dipalsukan). Periksa tanggal dan jam komputer {office}.",
+                             "Bundle refused: a clock or counter in the bundle from {office} is out of range (a wrong PC clock or a forged bundle). Check the date and time of {office}'s PC."),
     "sync.refused_not_for_us": _r("Bundel ditolak: bundel ini untuk kantor {office}, bukan kantor ini.",
                                   "Bundle refused: this bundle is for office {office}, not this office."),
     "sync.refused_own": _r("Bundel ditolak: ini bundel buatan kantor ini sendiri.",

@@ -28,6 +28,7 @@ from typing import Any
 
 import orjson
 
+from storage import authority
 from storage.conflicts import is_open
 from storage.db import PROVINCE_CODE, SCHEMA_VERSION, Database, kind_of, now_iso
 from storage.db import gc_paused as no_gc
@@ -35,14 +36,13 @@ from storage.errors import PilarError
 from storage.fsutil import append_durable, atomic_write, os_error
 from storage.sync import bundle as B
 from storage.sync import keys as K
-from storage.versions import doc_vv, merge_docs, vv_merge, winner
+from storage.versions import MAX_COUNTER, doc_vv, merge_docs, vv_merge, winner
 
 IMPORT_LOG = "imports.jsonl"
 EXPORT_LOG = "exports.jsonl"
 PEERS_FILE = "peers.json"
 
 SHARED_PROVINCE = {"offices", "rates", "runs", "settings", "events"}
-PROVINCE_ONLY = {"rates", "runs"}
 MEMBER_LINKS = ("member_id", "member")
 
 
@@ -209,15 +209,18 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
         elif mode == "delta":
             since = None  # nothing known yet: a delta would be everything anyway
     in_scope = scope_of(db, to)
+    peer = read_peers(db.path).get(to, {})
+    refused = peer.get("refused", []) if db.is_province else []
+    forced = {(e.get("collection"), e.get("id")) for e in refused}
     parts: dict[str, list[dict]] = {}
     counts: dict[str, int] = {}
     partitions = []
     for name in db.collections():
         docs = []
         for doc in db.raw(name).values():
-            if since is not None and covered(doc, since):
+            if since is not None and covered(doc, since) and (name, doc["id"]) not in forced:
                 continue
-            if in_scope(name, doc):
+            if in_scope(name, doc):  # a refused record outside the office's scope is never sent to it
                 docs.append(doc)
         partitions.append(name)
         if docs:
@@ -244,6 +247,9 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
     }
     if db.is_province:
         manifest["trust"] = store.signed_list()
+        manifest["refused"] = refused
+    elif peer.get("dropped"):
+        manifest["dropped"] = peer["dropped"]
     manifest_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
     name = B.file_name(db.code, to, when, bundle_id)
     path = B.write_bundle(Path(out_dir).resolve() if out_dir else db.path / "outbox", name, manifest_bytes,
@@ -314,30 +320,17 @@ def check_docs(collection: str, docs: list) -> str | None:
     return None
 
 
-def writer_allowed(collection: str, doc: dict, v: dict, local: dict | None = None) -> bool:
-    """May the office that wrote version ``v`` write this record at all?
-
-    The owner and the province may; so may an office the record names (a member serving at two UPTs).
-    A tombstone has no fields, so its writer is checked against what this office holds: allowed when a
-    version of the record (incoming or held here) names the writer, when this office holds no live copy
-    (the tombstone deletes nothing; a live copy arriving later shows up as a conflict), or when a version
-    held here had seen an earlier write of the tombstone's replica (that office held the record).
-    """
-    office = v["office"]
-    if collection in PROVINCE_ONLY:
-        return office == PROVINCE_CODE and doc["owner"] == PROVINCE_CODE
-    if office in (doc["owner"], PROVINCE_CODE) or mentions(v["data"], office):
-        return True
-    if v["deleted"]:
-        if local is None or all(o["deleted"] for o in local["v"]):
-            return True
-        if any(mentions(o["data"], office) for o in doc["v"] + local["v"]):
-            return True
-        return any(o["vv"].get(v["dot"][0], 0) > 0 for o in local["v"])
-    return False
-
-
 # ---------------------------------------------------------------------- import
+
+def refusal_message(entry: dict) -> str:
+    """The sentence for one refused record, in the current language."""
+    params = dict(entry.get("params") or {})
+    if entry.get("key", "").startswith("authority."):
+        return authority.Refusal(entry["key"], entry.get("reason", ""), **params).message()
+    from storage.i18n import t
+
+    return t(entry.get("key", "sync.refused_record"), **params)
+
 
 @dataclass
 class ImportResult:
@@ -355,6 +348,8 @@ class ImportResult:
     already: bool = False
     already_when: str | None = None
     backup: str | None = None
+    refused: list[dict] = field(default_factory=list)
+    dropped: list[dict] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
@@ -365,7 +360,9 @@ class ImportResult:
                 "sender": self.sender, "file": self.file, "mode": self.mode, "added": self.added,
                 "updated": self.updated, "deleted": self.deleted, "unchanged": self.unchanged,
                 "new_conflicts": self.new_conflicts, "already_imported": self.already,
-                "refused": [], "backup": self.backup}
+                "refused": [{k: e.get(k) for k in ("collection", "id", "dot", "office", "reason", "label")}
+                            | {"message": refusal_message(e)} for e in self.refused],
+                "dropped": self.dropped, "backup": self.backup}
 
 
 def _refuse(db: Database, raw_info: dict, err: B.BundleError, dry_run: bool, extra: dict | None = None):
@@ -434,10 +431,16 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
         if not isinstance(recipient, dict) or recipient.get("code") != db.code:
             raise B.BundleError("sync.refused_not_for_us", "not_for_us",
                                 office=str(recipient.get("code") if isinstance(recipient, dict) else "?")[:64])
+        if not db.is_province and sender["code"] != PROVINCE_CODE:
+            raise B.BundleError("sync.refused_not_province", "not_province", office=sender["code"],
+                                province=PROVINCE_CODE)
         if m.get("schema") != SCHEMA_VERSION:
             raise B.BundleError("sync.refused_version", "schema", found=m.get("schema"), expected=SCHEMA_VERSION)
         if not isinstance(m.get("vv"), dict) or not _str(m.get("bundle_id"), 64) or type(m.get("hlc")) is not int:
             raise B.BundleError("sync.refused_damaged", "damaged")
+        if not 0 <= m["hlc"] <= db.hlc.ceiling() or not all(
+                type(n) is int and 0 <= n <= MAX_COUNTER for n in m["vv"].values()):
+            raise B.BundleError("sync.refused_bundle_clock", "clock", office=sender["code"])
         blobs = raw.check_hashes()
         own = K.load_own(db.path)  # never made here: a refused import changes nothing
         if own is None:
@@ -453,45 +456,163 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
         for name, docs in parts.items():
             if declared.get(f"payload/{name}.bin", {}).get("records") != len(docs):
                 raise B.BundleError("sync.refused_schema", "schema", detail=f"{name}: count")
-        _check_scopes(db, sender["code"], parts)
     except B.BundleError as err:
         _refuse(db, info, err, dry_run, extra)
     return raw, m, parts, info
 
 
-def _check_scopes(db: Database, sender: str, parts: dict[str, list[dict]]) -> None:
-    from_province = sender == PROVINCE_CODE
-    for name, docs in parts.items():
-        local_docs = db.raw(name)
-        for doc in docs:
-            local = local_docs.get(doc["id"])
-            if local is not None and local["owner"] != doc["owner"]:
-                raise B.BundleError("sync.refused_scope", "scope", record=doc["id"], office=doc["owner"])
-            local_vv = doc_vv(local) if local else {}
+class Screen:
+    """Which versions of a verified bundle this office takes, record by record (docs/sync.md, authority).
+
+    From the province (at a UPT): every version, the province being the root of trust that checked
+    what it relays; only forged dots (a dot held here with other content) and out-of-range clocks
+    and counters are refused. From a UPT (at the province): only versions the signed sender wrote
+    itself, under a replica id bound to it, whose version vector claims no write of another office
+    this office has not seen, and that :func:`storage.authority.check` allows against the record as
+    held here. A version this office has already seen (held, or superseded here) is passed over.
+    A refused version refuses only its record; the rest of the bundle lands.
+    """
+
+    def __init__(self, db: Database, sender: str) -> None:
+        self.db = db
+        self.sender = sender
+        self.from_province = sender == PROVINCE_CODE
+        self.ceiling = db.hlc.ceiling()
+        self.refused: list[dict] = []
+        self.staged_events: dict[str, dict] = {}
+        self._replicas: dict[str, str] | None = None
+        self.bound: dict[str, str] = {}   # replicas first bound to the sender by this bundle
+
+    # replica id -> the office whose writes it carries (the province's own first)
+    def replica_office(self, r: str) -> str | None:
+        if self._replicas is None:
+            self._replicas = replica_offices(self.db)
+        return self._replicas.get(r) or self.bound.get(r)
+
+    def event_owner(self, event_id: str) -> str | None:
+        doc = self.staged_events.get(event_id) or self.db.doc("events", event_id)
+        return doc["owner"] if doc else None
+
+    def refuse(self, name: str, rdoc: dict, v: dict | None, reason: str, key: str, **params) -> None:
+        params.setdefault("office", (v or {}).get("office", self.sender))
+        params.setdefault("sender", self.sender)
+        self.refused.append({"collection": name, "id": rdoc["id"], "dot": list(v["dot"]) if v else None,
+                             "office": (v or {}).get("office", self.sender), "reason": reason, "key": key,
+                             "params": {k: str(x) for k, x in params.items()}})
+
+    def doc(self, name: str, rdoc: dict, local: dict | None) -> dict | None:
+        """The part of incoming ``rdoc`` to merge (None: nothing new here, or refused)."""
+        owner = local["owner"] if local is not None else rdoc["owner"]
+        if local is not None and local["owner"] != rdoc["owner"]:
+            self.refuse(name, rdoc, None, "owner", "sync.refused_owner", owner=local["owner"])
+            return None
+        held = {(x["dot"][0], x["dot"][1]): x for x in local["v"]} if local is not None else {}
+        local_vv = doc_vv(local) if local is not None else {}
+        take = []
+        for v in rdoc["v"]:
+            r, c = v["dot"]
+            same = held.get((r, c))
+            if same is not None:
+                if same != v:
+                    self.refuse(name, rdoc, v, "forged_dot", "sync.refused_forged_dot", office=v["office"])
+                    return None
+                continue
+            if local_vv.get(r, 0) >= c:
+                continue  # seen here and superseded since
+            why = self.version(name, rdoc, v, local, local_vv, owner)
+            if why is not None:
+                reason, key, *params = why
+                self.refuse(name, rdoc, v, reason, key, **(params[0] if params else {}))
+                return None
+            take.append(v)
+        if not take:
+            return None
+        if name == "events":
+            self.staged_events[rdoc["id"]] = {"owner": owner}
+        return {"id": rdoc["id"], "kind": rdoc["kind"], "owner": owner, "v": take}
+
+    def version(self, name: str, rdoc: dict, v: dict, local: dict | None, local_vv: dict, owner: str):
+        r, c = v["dot"]
+        if c > MAX_COUNTER or not 0 <= v["hlc"] <= self.ceiling or any(n > MAX_COUNTER for n in v["vv"].values()):
+            return ("clock", "sync.refused_clock")
+        if self.from_province:
+            return None
+        sender = self.sender
+        if v["office"] != sender:
+            # A UPT passes on only what this office already has (checked above); anything else written
+            # by another office, this one included, cannot be proven and is not taken.
+            return ("not_sender", "sync.refused_not_sender")
+        bound = self.replica_office(r)
+        if bound is None:
+            self.bound[r] = sender
+        elif bound != sender:
+            return ("replica", "sync.refused_replica")
+        for q, n in v["vv"].items():
+            if q != r and n > local_vv.get(q, 0) and self.replica_office(q) != sender:
+                return ("vv", "sync.refused_vv")
+        if v["deleted"] and local is None:
+            return None  # a tombstone of a record never held here deletes nothing
+        refusal = authority.check(name, sender, local, v["data"], v["deleted"], owner, self.event_owner)
+        if refusal is not None:
+            return (refusal.reason, refusal.key, dict(refusal.params))
+        return None
+
+
+def replica_offices(db: Database) -> dict[str, str]:
+    """Which office each replica id writes for, as the versions held here show (own replica first)."""
+    cached = getattr(db, "_sync_replicas", None)
+    if cached is not None and cached.get(db.replica_id) == db.code:
+        return cached
+    out: dict[str, str] = {db.replica_id: db.code}
+    for name in db.collections():
+        for doc in db.raw(name).values():
             for v in doc["v"]:
-                if not writer_allowed(name, doc, v, local):
-                    raise B.BundleError("sync.refused_scope", "scope", record=doc["id"], office=v["office"])
-                if not from_province and v["office"] != sender:
-                    # A UPT only forwards versions others wrote that this office already has; this
-                    # office's own writes may come back (after a restore it may have lost them) but only
-                    # from a replica this office is known to have used.
-                    if v["office"] == db.code and v["dot"][0] in _own_replicas(db):
-                        continue
-                    if local_vv.get(v["dot"][0], 0) < v["dot"][1]:
-                        raise B.BundleError("sync.refused_scope", "scope", record=doc["id"], office=v["office"])
+                r = v["dot"][0]
+                if r not in out:
+                    out[r] = v["office"]
+    db._sync_replicas = out
+    return out
 
 
-def _own_replicas(db: Database) -> set[str]:
-    cached = getattr(db, "_sync_own_replicas", None)
-    if cached is None:
-        cached = {db.replica_id}
-        for name in db.collections():
-            for doc in db.raw(name).values():
-                for v in doc["v"]:
-                    if v["office"] == db.code:
-                        cached.add(v["dot"][0])
-        db._sync_own_replicas = cached
-    return cached | {db.replica_id}
+def _refusal_key(e: dict) -> tuple:
+    dot = e.get("dot")
+    return (str(e.get("collection")), str(e.get("id")), tuple(dot) if isinstance(dot, list) else None)
+
+
+def _refused_here(m: dict) -> dict[tuple[str, str], tuple[set[tuple], str]]:
+    """The province's list of refused versions in a bundle: (collection, id) -> (dots, reason)."""
+    out: dict[tuple[str, str], tuple[set[tuple], str]] = {}
+    listed = m.get("refused")
+    if not isinstance(listed, list):
+        return out
+    for e in listed[:MAX_REFUSED]:
+        if not isinstance(e, dict) or not isinstance(e.get("dot"), list) or len(e["dot"]) != 2:
+            continue
+        key = (str(e.get("collection")), str(e.get("id")))
+        dots, _ = out.get(key, (set(), ""))
+        dots.add((str(e["dot"][0]), e["dot"][1]))
+        out[key] = (dots, str(e.get("reason", ""))[:40])
+    return out
+
+
+def _without(doc: dict, drop: tuple[set[tuple], str]) -> dict | None:
+    """``doc`` without the standing versions the province refused (None when none is left)."""
+    dots = drop[0]
+    keep = [v for v in doc["v"] if (v["dot"][0], v["dot"][1]) not in dots]
+    if len(keep) == len(doc["v"]):
+        return doc
+    return dict(doc, v=keep) if keep else None
+
+
+def _label_of(doc: dict | None) -> str:
+    if doc is None:
+        return ""
+    for v in doc["v"]:
+        data = v["data"]
+        label = data.get("name") or data.get("code") or data.get("pillar")
+        if label:
+            return str(label)
+    return doc["id"][:8]
 
 
 def _sibling_dots(doc: dict) -> set[tuple[str, int]]:
@@ -516,22 +637,41 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
     total = sum(len(d) for d in parts.values())
     done = 0
     mine = db.replica_id
-    # The sender has seen writes of this replica this folder does not have: it was restored or copied.
-    my_max = m["vv"].get(mine, 0) if type(m["vv"].get(mine, 0)) is int else 0
-    for name, docs in parts.items():
+    from_province = sender == PROVINCE_CODE and not db.is_province
+    screen = Screen(db, sender)
+    # What the province refused of this office's writes: those versions go, the province's copy comes.
+    drops = _refused_here(m) if from_province else {}
+    # The province has seen writes of this replica this folder does not have: it was restored or copied.
+    # (Only the province is believed: nothing a UPT sends changes another office's replica id.)
+    my_max = m["vv"].get(mine, 0) if from_province else 0
+    for name in sorted(parts):
+        docs = parts[name]
         local_docs = db.raw(name)
         seen: dict[str, dict] = {}
         for rdoc in docs:
             done += 1
-            for v in rdoc["v"]:
-                if v["dot"][0] == mine and v["dot"][1] > my_max:
-                    my_max = v["dot"][1]
+            if from_province:
+                for v in rdoc["v"]:
+                    if v["dot"][0] == mine and v["dot"][1] > my_max:
+                        my_max = v["dot"][1]
             local = seen.get(rdoc["id"]) or local_docs.get(rdoc["id"])
-            if local is None and len(rdoc["v"]) == 1:  # merge_docs(None, doc) for the common case
-                merged = {"id": rdoc["id"], "kind": rdoc["kind"], "owner": rdoc["owner"], "v": rdoc["v"]}
+            base = local
+            if drops and (name, rdoc["id"]) in drops and local is not None:
+                base = _without(local, drops[(name, rdoc["id"])])
+                if base is not local:
+                    result.dropped.append({"collection": name, "id": rdoc["id"],
+                                           "label": _label_of(local), "reason": drops[(name, rdoc["id"])][1]})
+            part = screen.doc(name, rdoc, base)
+            if part is None and base is local:
+                result.unchanged += 1
+                continue
+            if part is None:
+                merged = base
+            elif base is None and len(part["v"]) == 1:
+                merged = part
             else:
-                merged = merge_docs(local, rdoc)
-            if local is not None and merged["v"] == local["v"]:
+                merged = merge_docs(base, part)
+            if merged is None or not merged["v"] or (local is not None and merged["v"] == local["v"]):
                 result.unchanged += 1
                 continue
             seen[rdoc["id"]] = merged
@@ -550,6 +690,10 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                 result.updated += 1
             if progress and done % 2000 == 0:
                 progress(done, total)
+    for entry in screen.refused:
+        held = db.value(entry["collection"], entry["id"])
+        entry["label"] = _label_of(db.doc(entry["collection"], entry["id"])) if held is not None else entry["id"][:8]
+    result.refused = screen.refused
     if progress:
         progress(total, total)
     previous = [e for e in import_log(db.path) if e.get("bundle_id") == m["bundle_id"] and e.get("status") == "accepted"]
@@ -574,14 +718,21 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
         result.timings["write"] = time.perf_counter() - write_at
     result.timings.update(verify=verified - started, total=time.perf_counter() - started)
     if my_max > db.counter:
-        # Another office holds writes of this replica that this folder does not know: it was restored
+        # The province holds writes of this replica that this folder does not know: it was restored
         # from a backup or copied. Never reuse those counters.
         db.rotate_replica()
-    _after_accept(db, m)
+    db._sync_replicas = None if screen.bound else getattr(db, "_sync_replicas", None)
+    _after_accept(db, m, result)
+    # No personal data in the log: records by id, reasons by word.
     _log(db.path / IMPORT_LOG, dict(info, ts=now_iso(), status="accepted", mode=result.mode,
                                     operator=db.operator, added=result.added, updated=result.updated,
                                     deleted=result.deleted, unchanged=result.unchanged,
-                                    conflicts=len(result.new_conflicts), already=result.already))
+                                    conflicts=len(result.new_conflicts), already=result.already,
+                                    refused=[{k: e[k] for k in ("collection", "id", "dot", "office", "reason")}
+                                             for e in result.refused[:500]],
+                                    refused_count=len(result.refused),
+                                    dropped=[{k: e[k] for k in ("collection", "id", "reason")}
+                                             for e in result.dropped[:500]]))
     return result
 
 
@@ -596,13 +747,37 @@ def _backup(db: Database) -> str | None:
     return None
 
 
-def _after_accept(db: Database, m: dict) -> None:
+MAX_REFUSED = 2000
+
+
+def _after_accept(db: Database, m: dict, result: ImportResult) -> None:
     sender = m["sender"]["code"]
     peers = read_peers(db.path)
     old = peers.get(sender) or {}
+    entry = dict(old)
     if m["hlc"] >= old.get("hlc", 0):
-        peers[sender] = {"vv": m["vv"], "hlc": m["hlc"], "bundle_id": m["bundle_id"], "created": m.get("created"),
-                         "imported": now_iso(), "fp": m["sender"]["fp"]}
+        entry.update({"vv": m["vv"], "hlc": m["hlc"], "bundle_id": m["bundle_id"], "created": m.get("created"),
+                      "imported": now_iso(), "fp": m["sender"]["fp"]})
+    if db.is_province:
+        # Versions refused from this office go back to it in the next bundles (with the province's
+        # copy of each record) until the office says it has dropped them.
+        acked = {_refusal_key(d) for d in (m.get("dropped") or []) if isinstance(d, dict)}
+        refused = [e for e in old.get("refused", []) if _refusal_key(e) not in acked]
+        known = {_refusal_key(e) for e in refused}
+        for e in result.refused:
+            item = {"collection": e["collection"], "id": e["id"], "dot": e["dot"], "reason": e["reason"]}
+            if e["dot"] is not None and _refusal_key(item) not in known:
+                refused.append(item)
+                known.add(_refusal_key(item))
+        entry["refused"] = refused[-MAX_REFUSED:]
+    else:
+        # What this office dropped at the province's word: said in the next bundle, so the province
+        # stops sending it.
+        dropped = [{"collection": c, "id": rid, "dot": list(dot)}
+                   for (c, rid), (dots, _reason) in _refused_here(m).items() for dot in dots]
+        entry["dropped"] = dropped[-MAX_REFUSED:]
+    if entry != old:
+        peers[sender] = entry
         _write_peers(db.path, peers)
     if sender == PROVINCE_CODE and not db.is_province:
         store = K.TrustStore.load(db.path)
