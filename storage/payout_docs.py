@@ -18,7 +18,8 @@ from storage.errors import PilarError
 from storage.fsutil import atomic_write
 from storage.i18n import t
 from storage.model import pillar_label, position_label
-from storage.payouts import Quarter, bulk, items, members_by_id, signers
+from storage.payout_lifecycle import _held_for_pay
+from storage.payouts import Quarter, bulk, items, members_by_id, returned_items, signers
 
 FORMATS = ("text", "html", "csv", "xlsx", "bank")
 DOCS = ("nominatif", "receipts", "bank")
@@ -138,6 +139,31 @@ def nominatif_groups(db: Database, quarter: Quarter | str, draft: bool = False, 
     return groups, grand, left_out
 
 
+def returned_rows(db: Database, quarter: Quarter | str, mask: bool = False) -> list[list]:
+    """The quarter's items whose money came back (retur, cash handed back): no, name, NIK, pillar,
+    account, net (int), returned on, reason, what became of it. Never in a document's totals."""
+    everyone = members_by_id(db)
+    out = []
+    for n, r in enumerate(returned_items(db, _quarter(quarter)), 1):
+        nik = (everyone.get(r["member_id"]) or {}).get("nik", "")
+        account = r["account"]
+        shown = t("payout.method.CASH") if r["method"] == "CASH" or not account else \
+            f"{r['bank']} {fmt.mask_account(account) if mask else account}".strip()
+        fate = t("payout.doc.reopened_as", status=t(f"payout.status.{r['reopened_status']}")) \
+            if r["reopened"] and r["reopened_status"] else t("payout.doc.closed")
+        out.append([n, r["name"], fmt.mask_nik(nik) if mask else nik, pillar_label(r["pillar"]), shown, r["net"],
+                    r["returned_on"], r["reason"], fate])
+    return out
+
+
+def _returned_headers() -> list[str]:
+    return [t(f"payout.h.{k}") for k in ("no", "name", "nik", "pillar", "account", "net", "returned_on", "reason",
+                                          "status")]
+
+
+_RET_ALIGN = ("right", "left", "left", "left", "left", "right", "left", "left", "left")
+
+
 def _headers() -> list[str]:
     return [t(f"payout.h.{k}") for k in ("no", "name", "nik", "pillar_position", "area", "account", "gross", "tax",
                                           "net", "signature")]
@@ -174,6 +200,9 @@ def nominatif(db: Database, quarter: Quarter | str, fmt_name: str = "text", draf
             rows.append(["", t("payout.doc.subtotal", kab=g["name"]), "", "", "", "", g["total"][1], g["total"][2],
                          g["total"][3], ""])
         rows.append(["", t("payout.doc.grand_total"), "", "", "", "", grand[1], grand[2], grand[3], ""])
+        for r in returned_rows(db, quarter, mask):  # after the total, marked, with no amount in its columns
+            rows.append(["", f"{t('payout.doc.returned_row')}: {r[1]}", r[2], r[3], r[6], r[4], "", "",
+                         "", f"{r[7]}; {r[8]}; {r[5]}"])
         if fmt_name == "csv":
             return export.csv_bytes(headers, rows)
         return export.xlsx_bytes([(quarter.code, headers, rows)])
@@ -192,6 +221,11 @@ def nominatif(db: Database, quarter: Quarter | str, fmt_name: str = "text", draf
                                ["", t("payout.h.count"), t("payout.h.gross"), t("payout.h.tax"), t("payout.h.net")],
                                tfmt, colalign=("left", "right", "right", "right", "right"))
     note = t("payout.doc.conflicts_left_out", count=left_out) if left_out else ""
+    returned = returned_rows(db, quarter, mask)
+    returned_table = ""
+    if returned:
+        layout = html_table if tfmt == "html" else grid
+        returned_table = layout([r[:5] + [_num(r[5])] + r[6:] for r in returned], _returned_headers(), _RET_ALIGN)
     s = signers(db)
     place_date = _place_date(db, place, date)
     if fmt_name == "text":
@@ -199,6 +233,8 @@ def nominatif(db: Database, quarter: Quarter | str, fmt_name: str = "text", draf
         for title, tab in parts:
             out += [title, tab, ""]
         out += [total_table, ""]
+        if returned_table:
+            out += [t("payout.doc.returned_title"), returned_table, ""]
         if note:
             out += [note, ""]
         out += [place_date, _sign_text(s, with_recipient=False)]
@@ -208,6 +244,8 @@ def nominatif(db: Database, quarter: Quarter | str, fmt_name: str = "text", draf
     for title, tab in parts:
         body += f"<h2>{html.escape(title)}</h2>\n{tab}\n"
     body += f"<h2>{html.escape(t('payout.doc.grand_total'))}</h2>\n{total_table}\n"
+    if returned_table:
+        body += f"<h2>{html.escape(t('payout.doc.returned_title'))}</h2>\n{returned_table}\n"
     if note:
         body += f"<p>{html.escape(note)}</p>\n"
     body += f'<p style="text-align:right">{html.escape(place_date)}</p>\n' + _sign_html(s, with_recipient=False)
@@ -335,9 +373,10 @@ def bank_rows(db: Database, quarter: Quarter | str) -> list[list]:
         raise PilarError("payout.conflict.export", count=len(bad))
     rows = []
     described: dict[str, str] = {}
+    held = {v["id"] for v in _held_for_pay(db, approved)}  # account in conflict: not sent until resolved
     for v in sorted(approved, key=lambda v: (v.get("kab", ""), (v.get("bank") or {}).get("holder", ""), v["id"])):
         bank = v.get("bank") or {}
-        if v.get("method") == "CASH" or not bank.get("account"):
+        if v.get("method") == "CASH" or not bank.get("account") or v["id"] in held:
             continue
         if v["pillar"] not in described:
             described[v["pillar"]] = t("payout.doc.bank_ref", quarter=quarter.code, pillar=v["pillar"])

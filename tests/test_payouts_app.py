@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from payouts_support import approve_all
 from pilot_support import run_async
 
 from storage import events as ev
@@ -13,7 +14,7 @@ from storage.db import Database
 from storage.i18n import set_lang
 from tui.app import PilarApp
 from tui.screens.common import ConfirmDialog, PromptDialog
-from tui.screens.payouts import PayDialog, PayoutsScreen, VoidDialog, current_quarter
+from tui.screens.payouts import ApproveDialog, PayDialog, PayoutsScreen, VoidDialog, current_quarter
 
 Q2 = P.Quarter(2024, 2)
 EID = ev.sample_event_id()
@@ -27,6 +28,7 @@ def folder(tmp_path):
     path = tmp_path / "data"
     db = Database.init(path, "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Siti")
     sample.load(db)
+    P.set_separate_duties(db, False)  # one operator plays the whole quarter here (test_payouts_controls_app: on)
     db.close()
     return path
 
@@ -109,10 +111,16 @@ async def test_coordinator_quarter_end_to_end(folder):
         assert P.summary(on_disk, Q2)["total"]["net"] == grand
         assert row_cells(totals, "grand")[4] == docs.idr(grand)
 
-        # Approve, with a confirmation: one transaction, who and when recorded.
+        # Approve, with a confirmation: one transaction, who and when recorded. The sample has members
+        # under two pillars: the dialog lists them, and each is approved anyway with a reason.
         seq = app.db.seq
         await pilot.press("a")
         await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ApproveDialog)
+        for i, _b in enumerate(dialog.blockers):
+            dialog.query_one(f"#decide-{i}").value = "approve"
+            dialog.query_one(f"#reason-{i}").value = "SK dua pilar diperiksa"
         await pilot.click("#yes")
         await settle(app, pilot)
         assert app.db.seq == seq + 1
@@ -172,7 +180,7 @@ async def test_coordinator_quarter_end_to_end(folder):
 async def test_void_from_the_items_tab_needs_a_reason(folder):
     db = Database.open(folder, operator="Siti")
     P.run_quarter(db, Q2)
-    P.approve(db, Q2)
+    approve_all(db, Q2)
     db.close()
     app = PilarApp(folder, operator="Siti")
     async with app.run_test(size=(140, 45)) as pilot:
@@ -199,7 +207,7 @@ async def test_items_tab_finds_any_item_by_name_or_nik_and_voids_it(folder, monk
     monkeypatch.setattr(screens, "ITEM_ROWS", 5)
     db = Database.open(folder, operator="Siti")
     P.run_quarter(db, Q2)
-    P.approve(db, Q2)
+    approve_all(db, Q2)
     everyone = P.members_by_id(db)
     # A member whose item is not among the first rows listed.
     target = screens.item_rows(db, Q2)[-1]

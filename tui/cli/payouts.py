@@ -57,20 +57,61 @@ def register(sub, common) -> None:
     add_format(q)
     q.set_defaults(handler=cmd_items)
 
+    q = psub.add_parser("blockers", parents=[common],
+                        help="draft items held (member in sync conflict) or flagged for review (two or more pillars)")
+    q.add_argument("--quarter", required=True)
+    add_format(q)
+    q.set_defaults(handler=cmd_blockers)
+
     q = psub.add_parser("approve", parents=[common], help="approve every draft item of a quarter (locks them)")
     q.add_argument("--quarter", required=True)
+    q.add_argument("--approve-anyway", nargs=2, action="append", default=[], metavar=("ITEM", "REASON"),
+                   help="approve a held or flagged item anyway, with the reason (repeat per item)")
+    q.add_argument("--void", nargs=2, action="append", default=[], metavar=("ITEM", "REASON"), dest="void_items",
+                   help="void a held or flagged item instead, with the reason (repeat per item)")
+    q.add_argument("--decisions", metavar="FILE",
+                   help="decisions from a CSV file: item id, approve|void, reason (one row per item)")
     add_format(q)
     q.set_defaults(handler=cmd_approve)
 
     q = psub.add_parser("pay", parents=[common], help="mark approved items paid (transfer or cash at an event)")
     q.add_argument("--quarter", required=True)
     how = q.add_mutually_exclusive_group(required=True)
-    how.add_argument("--transfer-ref", metavar="REF", help="the bank's transfer reference")
+    how.add_argument("--transfer-ref", metavar="REF", help="one bank transfer reference for every item paid")
+    how.add_argument("--ref", metavar="MEMBER=REF", action="append", dest="refs",
+                     help="a reference per member (member id, 8+ character id prefix or NIK; repeat per member)")
+    how.add_argument("--bank-result", metavar="FILE",
+                     help="the bank's result file (CSV or XLSX: account, amount, reference, status OK/RETUR)")
     how.add_argument("--cash", action="store_true", help="paid in cash at an event (members checked in there)")
     q.add_argument("--event", metavar="ID", help="the event where cash was handed over")
     q.add_argument("--member", metavar="ID", nargs="+", action="extend", help="only these members")
+    q.add_argument("--dry-run", action="store_true", help="with --bank-result: show what it would do; save nothing")
+    q.add_argument("--close-returns", action="store_true",
+                   help="with --bank-result: close returned items instead of reopening them as new drafts")
+    q.add_argument("--date", help="with --bank-result: the date returned money came back (default today)")
     add_format(q)
     q.set_defaults(handler=cmd_pay)
+
+    q = psub.add_parser("return", parents=[common],
+                        help="record that a paid item's money came back (transfer returned by the bank, cash handed back)")
+    q.add_argument("item_id", metavar="ITEM_ID")
+    q.add_argument("--reason", required=True)
+    q.add_argument("--date", help="when the money came back, YYYY-MM-DD (default today)")
+    q.add_argument("--close", action="store_true",
+                   help="close the item instead of reopening it as a new draft (the member is owed nothing more)")
+    add_format(q)
+    q.set_defaults(handler=cmd_return)
+
+    q = psub.add_parser("reissue", parents=[common], help="a new draft replacing a void or returned item")
+    q.add_argument("item_id", metavar="ITEM_ID")
+    add_format(q)
+    q.set_defaults(handler=cmd_reissue)
+
+    q = psub.add_parser("duties", parents=[common],
+                        help="separation of duties: show, or turn on/off (saver, approver and payer differ)")
+    q.add_argument("state", nargs="?", choices=("on", "off"))
+    add_format(q)
+    q.set_defaults(handler=cmd_duties)
 
     q = psub.add_parser("void", parents=[common], help="void a draft or approved item, with a reason")
     q.add_argument("item_id", metavar="ITEM_ID")
@@ -171,7 +212,52 @@ def cmd_run(args) -> int:
             say(t("payout.cli.excluded", count=len(plan.excluded), detail=detail))
         if plan.review:
             say(t("payout.cli.review", count=len(plan.review)))
+        if plan.held:
+            print_table([[row["name"], pillar_label(row["pillar"]),
+                          f"{t('payout.reason.conflict')} ({payouts.contested_label(row['fields'])})"]
+                         for row in plan.held[:50]],
+                        [t("payout.h.name"), t("payout.h.pillar"), t("payout.h.reason")])
+            say(t("payout.hold.todo"))
     return 0
+
+
+def cmd_blockers(args) -> int:
+    with open_db(args, read_only=True) as db:
+        rows = payouts.approval_blockers(db, args.quarter)
+        quarter = payouts.Quarter.parse(args.quarter).code
+    if args.format == "json":
+        print_json(rows)
+        return 0
+    if not rows:
+        say(t("payout.cli.no_blockers", quarter=quarter))
+        return 0
+    print_table([[r["id"], r["name"], pillar_label(r["pillar"]), docs.idr(r["net"]), payouts.blocker_label(r),
+                  t("payout.ui.decide_approve") + " / " + t("payout.ui.decide_void") if r["can_approve"]
+                  else t("payout.ui.decide_void")] for r in rows],
+                [t("payout.h.item"), t("payout.h.name"), t("payout.h.pillar"), t("payout.h.net"), t("payout.h.reason"),
+                 t("payout.h.decision")])
+    say(t("payout.cli.blockers", quarter=quarter, count=len(rows)))
+    if any("conflict" in r["reasons"] for r in rows):
+        say(t("payout.hold.todo"))
+    return 0
+
+
+def _read_decisions(path: str) -> dict[str, tuple[str, str]]:
+    import csv
+
+    from storage.errors import PilarError
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise PilarError("fs.io_error", path=path, detail=str(exc)) from exc
+    delimiter = ";" if text.count(";") > text.count(",") else ","
+    out = {}
+    for row in csv.reader(text.splitlines(), delimiter=delimiter):
+        if len(row) < 3 or not row[0].strip() or row[0].strip().lower() in ("item", "id", "item_id", "id item"):
+            continue
+        out[row[0].strip()] = (row[1].strip(), ",".join(row[2:]).strip())
+    return out
 
 
 def _print_totals(totals: dict) -> None:
@@ -197,27 +283,108 @@ def cmd_items(args) -> int:
             return 0
         print_table([[r["id"], everyone.get(r["member_id"], {}).get("name", "") or r["member_id"][:8],
                       pillar_label(r["pillar"]), docs.idr(r["net"]), t(f"payout.status.{r['status']}"),
-                      r.get("transfer_ref") or r.get("event_id", "")[:8] or r.get("void_reason", "")]
+                      _item_note(r)]
                      for r in rows],
                     [t("payout.h.item"), t("payout.h.name"), t("payout.h.pillar"), t("payout.h.net"),
                      t("payout.h.status"), t("payout.h.note")])
     return 0
 
 
+def _item_note(r: dict) -> str:
+    if r.get("status") == "returned":
+        return f"retur {r.get('returned_on', '')}: {r.get('returned_reason', '')}"
+    note = r.get("transfer_ref") or r.get("event_id", "")[:8] or r.get("void_reason", "")
+    if r.get("returned_from"):
+        note = (note + " · " if note else "") + f"retur {r.get('returned_on', '')}: {r.get('returned_reason', '')}"
+    if r.get("review_reason"):
+        note = (note + " · " if note else "") + r["review_reason"]
+    return note
+
+
 def cmd_approve(args) -> int:
+    decisions: dict[str, tuple[str, str]] = _read_decisions(args.decisions) if args.decisions else {}
+    decisions.update({item: ("approve", reason) for item, reason in args.approve_anyway})
+    decisions.update({item: ("void", reason) for item, reason in args.void_items})
     with open_db(args) as db:
-        result = payouts.approve(db, args.quarter)
+        result = payouts.approve(db, args.quarter, decisions)
     if args.format == "json":
         print_json(result)
     else:
         say(t("payout.cli.approved", quarter=result["quarter"], by=result["by"], count=result["count"],
               net=docs.idr(result["net"])))
+        if result["decided"]:
+            say(t("payout.cli.decided", decided=result["decided"], voided=result["voided"]))
+    return 0
+
+
+def _member_id(db, text: str) -> str:
+    from storage.errors import PilarError
+
+    key = text.strip()
+    if db.get("members", key) is not None:
+        return key
+    by_nik = db.lookup("members", "nik", key)
+    if len(by_nik) == 1:
+        return by_nik[0]
+    if len(key) >= 8:
+        hits = [m["id"] for m in db.values("members") if m["id"].startswith(key.lower())]
+        if len(hits) == 1:
+            return hits[0]
+    raise PilarError("payout.member_unknown", value=text)
+
+
+def _refs(db, pairs: list[str]) -> dict[str, str]:
+    from storage.errors import PilarError
+
+    out = {}
+    for pair in pairs:
+        member, sep, ref = pair.partition("=")
+        if not sep or not member.strip() or not ref.strip():
+            raise PilarError("payout.bad_ref", value=pair)
+        out[_member_id(db, member)] = ref.strip()
+    return out
+
+
+def cmd_bank_result(args) -> int:
+    from storage import payout_bank
+
+    with open_db(args, read_only=args.dry_run) as db:
+        result = payout_bank.import_bank_result(db, args.quarter, args.bank_result, dry_run=args.dry_run,
+                                                reopen=not args.close_returns, date=args.date)
+        everyone = payouts.members_by_id(db)
+    counts = result.counts()
+    problems = [dict(p, problem_text=t(f"payout.bank.problem.{p['problem']}", **p["detail"])) for p in result.problems]
+    if args.format == "json":
+        print_json({"quarter": result.quarter.code, "dry_run": args.dry_run, **counts,
+                    "paid_items": [v["id"] for r in result.paid for v in r["items"]],
+                    "returned_items": [v["id"] for r in result.returned for v in r["items"]],
+                    "problems": problems})
+        return 0
+    say((t("payout.cli.bank_dry") if args.dry_run else "")
+        + t("payout.cli.bank_result", quarter=result.quarter.code, **counts))
+    applied = [(r, v, "OK") for r in result.paid for v in r["items"]] + \
+              [(r, v, "RETUR") for r in result.returned for v in r["items"]]
+    if applied:
+        print_table([[r["line"], everyone.get(v["member_id"], {}).get("name", ""), pillar_label(v["pillar"]),
+                      docs.idr(v["net"]), r["ref"], status] for r, v, status in applied[:50]],
+                    [t("payout.h.line"), t("payout.h.name"), t("payout.h.pillar"), t("payout.h.net"),
+                     t("payout.h.reference"), t("payout.h.status")])
+    if problems:
+        say("")
+        print_table([[p["line"], p["account"], p["amount"], p["reference"], p["problem_text"]] for p in problems],
+                    [t("payout.h.line"), t("payout.h.account"), t("payout.h.amount"), t("payout.h.reference"),
+                     t("payout.h.problem")])
     return 0
 
 
 def cmd_pay(args) -> int:
+    if args.bank_result:
+        return cmd_bank_result(args)
     with open_db(args) as db:
-        if args.cash:
+        if args.refs:
+            result = payouts.pay_transfers(db, args.quarter, _refs(db, args.refs))
+            method = t("payout.method.TRANSFER")
+        elif args.cash:
             if not args.event:
                 from storage.errors import PilarError
 
@@ -230,11 +397,47 @@ def cmd_pay(args) -> int:
         else:
             result = payouts.pay_transfer(db, args.quarter, args.transfer_ref, args.member)
             method = t("payout.method.TRANSFER")
+        held = [payouts.find_item(db, rid)[0] for rid in result.get("held", [])]
+        names = ", ".join(sorted({(db.get("members", v["member_id"]) or {}).get("name", "") for v in held}))
     if args.format == "json":
         print_json(result)
     else:
         say(t("payout.cli.paid", quarter=result["quarter"], count=result["count"], method=method,
               net=docs.idr(result["net"])))
+        if held:
+            say(t("payout.cli.held", count=len(held), names=names))
+    return 0
+
+
+def cmd_return(args) -> int:
+    with open_db(args) as db:
+        result = payouts.return_item(db, args.item_id, args.reason, args.date, reopen=not args.close)
+    if args.format == "json":
+        print_json({k: v for k, v in result.items() if not k.startswith("_") and k != "bank"})
+    elif args.close:
+        say(t("payout.cli.returned", id=args.item_id, date=result.get("returned_on", "")))
+    else:
+        say(t("payout.cli.reopened", old=args.item_id, id=result["id"]))
+    return 0
+
+
+def cmd_reissue(args) -> int:
+    with open_db(args) as db:
+        result = payouts.reissue(db, args.item_id)
+    if args.format == "json":
+        print_json({k: v for k, v in result.items() if not k.startswith("_") and k != "bank"})
+    else:
+        say(t("payout.cli.reissued", old=args.item_id, id=result["id"]))
+    return 0
+
+
+def cmd_duties(args) -> int:
+    with open_db(args, read_only=args.state is None) as db:
+        on = payouts.separate_duties(db) if args.state is None else payouts.set_separate_duties(db, args.state == "on")
+    if args.format == "json":
+        print_json({"separate_duties": on})
+    else:
+        say(t("payout.cli.duties", state=t("payout.duties.on" if on else "payout.duties.off")))
     return 0
 
 
@@ -272,15 +475,15 @@ def cmd_outstanding(args) -> int:
                     [t("payout.h.member"), t("payout.h.name"), t("payout.h.count"), t("payout.h.net"),
                      t("payout.h.arrears"), t("payout.h.quarters")])
     elif args.by == "quarter":
-        print_table([[quarter_label(r["quarter"]), r["items"], r["draft"], r["approved"], docs.idr(r["net"]),
-                      yes if r["arrears"] else no] for r in data],
+        print_table([[quarter_label(r["quarter"]), r["items"], r["draft"], r["approved"], r["returned"],
+                      docs.idr(r["net"]), yes if r["arrears"] else no] for r in data],
                     [t("payout.h.quarter"), t("payout.h.count"), t("payout.status.draft"), t("payout.status.approved"),
-                     t("payout.h.net"), t("payout.h.arrears")])
+                     t("payout.h.returned"), t("payout.h.net"), t("payout.h.arrears")])
     else:
         print_table([[r["id"], r["name"], r["quarter"], pillar_label(r["pillar"]), t(f"payout.status.{r['status']}"),
-                      docs.idr(r["net"]), yes if r["arrears"] else no] for r in data],
+                      docs.idr(r["net"]), yes if r["arrears"] else no, r.get("note", "")] for r in data],
                     [t("payout.h.item"), t("payout.h.name"), t("payout.h.quarter"), t("payout.h.pillar"),
-                     t("payout.h.status"), t("payout.h.net"), t("payout.h.arrears")])
+                     t("payout.h.status"), t("payout.h.net"), t("payout.h.arrears"), t("payout.h.note")])
     return 0
 
 

@@ -80,7 +80,7 @@ def _short_kab(name: str) -> str:
 
 def item_rows(db, quarter: P.Quarter) -> list[dict]:
     """The quarter's items in the order the items tab lists them: by status, then kab/kota."""
-    order = {"draft": 0, "approved": 1, "paid": 2, "void": 3}
+    order = {"draft": 0, "approved": 1, "paid": 2, "returned": 3, "void": 4}
     return sorted(P.items(db, quarter), key=lambda v: (order.get(v["status"], 9), v.get("kab", "")))
 
 
@@ -101,6 +101,8 @@ class PayoutsScreen(Screen):
         Binding("c", "toggle_cash", "-", id="payouts.cash"),
         Binding("slash", "search", "-", id="payouts.search", key_display="/"),
         Binding("t", "receipt", "-", id="payouts.receipt"),
+        Binding("k", "return_item", "-", id="payouts.return"),
+        Binding("d", "duties", "-", id="payouts.duties"),
     ]
     DEFAULT_CSS = """
     #pay-quarter { text-style: bold; padding: 0 1; color: $accent; height: 1; }
@@ -108,6 +110,7 @@ class PayoutsScreen(Screen):
     #pay-tabs { height: 1fr; }
     #pay-tabs DataTable { height: 1fr; }
     #pay-items-note { height: auto; padding: 0 1; color: $text-muted; }
+    #pay-excluded-note { height: auto; padding: 0 1; color: $warning; }
     """
 
     def __init__(self, *args, quarter: str | None = None, **kwargs) -> None:
@@ -131,6 +134,7 @@ class PayoutsScreen(Screen):
             with TabPane(t("payout.ui.preview"), id="tab-preview"):
                 yield DataTable(id="pay-totals", cursor_type="row", zebra_stripes=True)
             with TabPane(t("payout.ui.excluded"), id="tab-excluded"):
+                yield Static("", id="pay-excluded-note", markup=False)
                 yield DataTable(id="pay-excluded", cursor_type="row", zebra_stripes=True)
             with TabPane(t("payout.ui.items"), id="tab-items"):
                 yield Input(placeholder=t("payout.ui.items_filter"), id="pay-items-filter")
@@ -176,11 +180,16 @@ class PayoutsScreen(Screen):
     def refresh_all(self) -> None:
         """Everything for the current quarter: the preview in a worker, the rest at once."""
         self._shown_seq = self.db.seq
-        self.query_one("#pay-quarter", Static).update(f"{quarter_label(self.quarter.code)} ({self.quarter.code})")
+        self.show_quarter_line()
         self.show_rates()
         self.show_items()
         self.show_outstanding()
         self.compute_plan()
+
+    def show_quarter_line(self) -> None:
+        state = t("payout.duties.on" if P.separate_duties(self.db) else "payout.duties.off")
+        self.query_one("#pay-quarter", Static).update(
+            f"{quarter_label(self.quarter.code)} ({self.quarter.code}) · {t('payout.ui.duties_line', state=state)}")
 
     def show_status(self, summary: dict | None = None) -> dict:
         s = summary if summary is not None else P.summary(self.db, self.quarter)
@@ -215,6 +224,8 @@ class PayoutsScreen(Screen):
         self.plan = plan
         self.show_status(summary)
         line = _preview_line(plan)
+        if plan.held:
+            line += " · " + t("payout.ui.held_line", count=number(len(plan.held)))
         if self.allow_cash:
             line += " · " + t("payout.ui.cash_on")
         self.query_one("#pay-preview", Static).update(line)
@@ -254,7 +265,11 @@ class PayoutsScreen(Screen):
         table = self.query_one("#pay-excluded", DataTable)
         table.clear()
         for row in plan.excluded[:ITEM_ROWS]:
-            table.add_row(row["name"], pillar_label(row["pillar"]), t(f"payout.reason.{row['reason']}"))
+            reason = t(f"payout.reason.{row['reason']}")
+            if row["reason"] == "conflict" and row.get("fields"):
+                reason += f" ({P.contested_label(row['fields'])})"
+            table.add_row(row["name"], pillar_label(row["pillar"]), reason)
+        self.query_one("#pay-excluded-note", Static).update(t("payout.hold.todo") if plan.held else "")
         everyone = P.members_by_id(self.db)
         names = {m: everyone.get(m, {}).get("name", "") for m in list(plan.review)[:ITEM_ROWS]}
         for member_id, pillars in list(plan.review.items())[:ITEM_ROWS]:
@@ -318,6 +333,9 @@ class PayoutsScreen(Screen):
         for v in rows[:ITEM_ROWS]:
             note = v.get("transfer_ref") or v.get("void_reason") or (t("payout.reason.conflict") if v.get("_conflict")
                                                                      else "")
+            if v.get("status") == "returned" or v.get("returned_from"):
+                back = f"retur {v.get('returned_on', '')}: {v.get('returned_reason', '')}"
+                note = back if v.get("status") == "returned" else f"{note} · {back}".strip(" ·")
             method = t(f"payout.method.{v['method']}") if v.get("method") in P.METHODS else ""
             table.add_row(names[v["member_id"]], f"{pillar_label(v['pillar'])} / {position_label(v.get('position', ''))}",
                           Text(docs.idr(v["net"]), justify="right"), t(f"payout.status.{v['status']}"), method,
@@ -433,17 +451,22 @@ class PayoutsScreen(Screen):
             self._error(PilarError("payout.nothing_to_approve", quarter=self.quarter.code))
             return
         total = P.totals_of(drafts).grand
-        self.app.push_screen(
-            ConfirmDialog(t("payout.ui.approve"), t("payout.ui.confirm_approve", count=number(total[0]),
-                                                    quarter=quarter_label(self.quarter.code), net=docs.idr(total[3])),
-                          yes=t("payout.ui.approve")),
-            lambda yes: yes and self.approve(self.quarter))
+        body = t("payout.ui.confirm_approve", count=number(total[0]), quarter=quarter_label(self.quarter.code),
+                 net=docs.idr(total[3]))
+        blockers = P.approval_blockers(self.db, self.quarter)
+        quarter = self.quarter
+        if not blockers:
+            self.app.push_screen(ConfirmDialog(t("payout.ui.approve"), body, yes=t("payout.ui.approve")),
+                                 lambda yes: yes and self.approve(quarter))
+            return
+        self.app.push_screen(ApproveDialog(quarter, body, blockers),
+                             lambda decisions: decisions is not None and self.approve(quarter, decisions))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="payout-write")
-    def approve(self, quarter: P.Quarter) -> None:
+    def approve(self, quarter: P.Quarter, decisions: dict | None = None) -> None:
         self.app.call_from_thread(self._set_busy, True)
         try:
-            result = P.approve(self.db, quarter)
+            result = P.approve(self.db, quarter, decisions)
         finally:
             self.app.call_from_thread(self._set_busy, False)
         self.app.call_from_thread(self._after_write, t("payout.cli.approved", quarter=result["quarter"],
@@ -470,8 +493,11 @@ class PayoutsScreen(Screen):
         except PilarError as exc:
             self._error(exc)
             return
-        self._after_write(t("payout.cli.paid", quarter=result["quarter"], count=result["count"],
-                            method=t(f"payout.method.{choice['method']}"), net=docs.idr(result["net"])))
+        message = t("payout.cli.paid", quarter=result["quarter"], count=result["count"],
+                    method=t(f"payout.method.{choice['method']}"), net=docs.idr(result["net"]))
+        if result.get("held"):
+            message += " " + t("payout.cli.held", count=len(result["held"]), names="…")
+        self._after_write(message)
 
     def action_void(self) -> None:
         if not self._can_write():
@@ -493,6 +519,51 @@ class PayoutsScreen(Screen):
         message = (t("payout.cli.reissued", old=choice["id"][:8], id=result["id"][:8]) if choice["reissue"]
                    else t("payout.cli.voided", id=choice["id"][:8]))
         self._after_write(message)
+
+    def action_return_item(self) -> None:
+        """``k``: the selected paid item's money came back (retur, cash handed back): reopen or close it."""
+        if not self._can_write():
+            return
+        item_id = self._selected("#pay-items")
+        item = P.find_item(self.db, item_id)[0] if item_id else None
+        if item is None:
+            self.notify(t("payout.ui.no_selection"), severity="warning")
+            return
+        if item["status"] != "paid":
+            self._error(PilarError("payout.return_not_paid", id=item_id[:8], status=t(f"payout.status.{item['status']}")))
+            return
+        self.app.push_screen(ReturnDialog(item), self._return_chosen)
+
+    def _return_chosen(self, choice: dict | None) -> None:
+        if not choice:
+            return
+        try:
+            result = P.return_item(self.db, choice["id"], choice["reason"], choice["date"], reopen=choice["reopen"])
+        except PilarError as exc:
+            self._error(exc)
+            return
+        message = (t("payout.cli.reopened", old=choice["id"][:8], id=result["id"][:8]) if choice["reopen"]
+                   else t("payout.cli.returned", id=choice["id"][:8], date=choice["date"]))
+        self._after_write(message)
+
+    def action_duties(self) -> None:
+        """``d``: separation of duties on or off (a province setting)."""
+        if not self._can_write():
+            return
+        on = P.separate_duties(self.db)
+        state, new = (t("payout.duties.on"), t("payout.duties.off")) if on else (t("payout.duties.off"),
+                                                                                 t("payout.duties.on"))
+        self.app.push_screen(ConfirmDialog(t("ui.key.payouts.duties"), t("payout.ui.duties_confirm", state=state, new=new)),
+                             lambda yes: yes and self._set_duties(not on))
+
+    def _set_duties(self, on: bool) -> None:
+        try:
+            P.set_separate_duties(self.db, on)
+        except PilarError as exc:
+            self._error(exc)
+            return
+        self.show_quarter_line()
+        self.notify(t("payout.cli.duties", state=t("payout.duties.on" if on else "payout.duties.off")))
 
     def action_new_rate(self) -> None:
         self._rate_form(None)
@@ -675,3 +746,129 @@ class VoidDialog(ModalScreen[dict | None]):
             self.query_one("#problem", Static).update(t("payout.need_reason"))
             return
         self.dismiss({"id": self.item_id, "reason": reason, "reissue": self.query_one("#reissue", Checkbox).value})
+
+
+class ApproveDialog(ModalScreen[dict | None]):
+    """Approve a quarter whose held or flagged items each need a decision: approve anyway or void, with a
+    reason. An item whose bank account is contested offers voiding only. Dismisses with the decisions."""
+
+    MAX_ROWS = 40
+    BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
+    DEFAULT_CSS = """
+    ApproveDialog #blockers { height: auto; max-height: 18; }
+    ApproveDialog .blocker { height: auto; }
+    ApproveDialog .blocker Select { width: 24; }
+    ApproveDialog .blocker Input { width: 1fr; }
+    """
+
+    def __init__(self, quarter: P.Quarter, body: str, blockers: list[dict]) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.quarter, self.body, self.blockers = quarter, body, blockers
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import VerticalScroll
+
+        with Vertical(classes="dialog"):
+            yield Label(t("payout.ui.approve_title", quarter=quarter_label(self.quarter.code)), classes="dialog-title")
+            yield Static(self.body, classes="dialog-body", markup=False)
+            yield Static(t("payout.ui.blockers_intro", count=number(len(self.blockers))), markup=False)
+            with VerticalScroll(id="blockers"):
+                for i, b in enumerate(self.blockers[: self.MAX_ROWS]):
+                    yield Label(f"{b['name']} · {pillar_label(b['pillar'])} · {docs.idr(b['net'])} — "
+                                f"{P.blocker_label(b)}", markup=False, id=f"what-{i}")
+                    options = ([(t("payout.ui.decide_approve"), "approve")] if b["can_approve"] else []) + \
+                        [(t("payout.ui.decide_void"), "void")]
+                    with Horizontal(classes="blocker"):
+                        yield Select(options, prompt="—", id=f"decide-{i}")
+                        yield Input(placeholder=t("payout.ui.decide_reason"), id=f"reason-{i}")
+            if len(self.blockers) > self.MAX_ROWS:
+                yield Static(t("payout.ui.blockers_more", count=number(len(self.blockers)), quarter=self.quarter.code),
+                             markup=False)
+            if any("conflict" in b["reasons"] for b in self.blockers):
+                yield Static(t("payout.hold.todo"), markup=False)
+            yield Static("", id="problem", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("payout.ui.cancel"), id="no")
+                yield Button(t("payout.ui.approve"), id="yes", variant="primary")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#no")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#yes")
+    def _ok(self) -> None:
+        problem = self.query_one("#problem", Static)
+        if len(self.blockers) > self.MAX_ROWS:
+            problem.update(t("payout.ui.blockers_more", count=number(len(self.blockers)), quarter=self.quarter.code))
+            return
+        decisions, missing = {}, 0
+        for i, b in enumerate(self.blockers):
+            action = self.query_one(f"#decide-{i}", Select).value
+            reason = self.query_one(f"#reason-{i}", Input).value.strip()
+            if action is Select.BLANK or not action or not reason:
+                missing += 1
+                continue
+            decisions[b["id"]] = {"action": action, "reason": reason}
+        if missing:
+            problem.update(t("payout.ui.undecided", count=missing))
+            return
+        self.dismiss(decisions)
+
+
+class ReturnDialog(ModalScreen[dict | None]):
+    """A paid item's money came back: reason, the date, and whether it is owed again (a new draft)."""
+
+    BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
+
+    def __init__(self, item: dict) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.item = item
+
+    def compose(self) -> ComposeResult:
+        item = self.item
+        with Vertical(classes="dialog"):
+            yield Label(t("payout.ui.return_title"), classes="dialog-title")
+            yield Label(f"{item['id'][:8]} · {pillar_label(item['pillar'])} · {docs.idr(item['net'])} · "
+                        f"{item.get('transfer_ref') or t('payout.method.' + (item.get('method') or 'TRANSFER'))}",
+                        markup=False)
+            yield Label(t("payout.ui.return_reason"), classes="field-label")
+            yield Input(id="reason")
+            yield Label(t("payout.ui.return_date"), classes="field-label")
+            yield Input(dt.date.today().isoformat(), id="date")
+            yield Checkbox(t("payout.ui.return_reopen"), value=True, id="reopen")
+            yield Static("", id="problem", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("payout.ui.cancel"), id="cancel")
+                yield Button(t("payout.ui.return_ok"), id="ok", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        reason = self.query_one("#reason", Input).value.strip()
+        date = self.query_one("#date", Input).value.strip()
+        problem = self.query_one("#problem", Static)
+        if not reason:
+            problem.update(t("payout.need_return_reason"))
+            return
+        try:
+            date = P.check_date(date, "return_date")
+        except PilarError as exc:
+            problem.update(str(exc))
+            return
+        self.dismiss({"id": self.item["id"], "reason": reason, "date": date,
+                      "reopen": self.query_one("#reopen", Checkbox).value})
