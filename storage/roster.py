@@ -502,7 +502,10 @@ def detail_text(roster: Roster, rid: str, reveal: bool = False) -> str:
     bank = m.get("bank") or {}
     nik = m.get("nik", "") if reveal else fmt.mask_nik(m.get("nik", ""))
     account = bank.get("account", "") if reveal else fmt.mask_account(bank.get("account", ""))
-    lines = [m.get("name", ""), "", t("roster.detail.person"),
+    lines = [m.get("name", "")]
+    if m.get("_conflict"):
+        lines.append(t("roster.detail.deleted_conflict" if m.get("_deleted") else "roster.detail.in_conflict"))
+    lines += ["", t("roster.detail.person"),
              f"  {f('nik')}: {nik}",
              f"  {f('sex')}: {sex_label(m.get('sex', ''))}",
              f"  {f('birth_place')}, {f('birth_date')}: "

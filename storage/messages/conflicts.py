@@ -87,6 +87,8 @@ MESSAGES = {
                              "en": "Id|Kind|Record|NIK|Versions|Offices|Latest"},
     "ui.conflicts.deleted_first": {"id": "(dihapus?)", "en": "(deleted?)"},
     "ui.key.conflicts.merge_dup": {"id": "Gabung NIK ganda", "en": "Merge duplicate"},
+    "ui.dup.sync_line": {"id": "{count} NIK ganda (satu orang di dua kantor): tekan c untuk melihat.",
+                         "en": "{count} duplicate NIKs (one person at two offices): press c to see them."},
     "ui.dup.record": {"id": "Anggota", "en": "Member"},
     "ui.dup.merge_title": {"id": "Gabungkan {name}: satu orang, satu NIK", "en": "Merge {name}: one person, one NIK"},
     "ui.dup.merge_body": {

@@ -10,9 +10,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Label, Static, TextArea
+from textual.widgets import Button, DataTable, Footer, Header, Label, Select, Static, TextArea
 
 from storage import conflicts as C
+from storage import duplicates as D
 from storage.errors import PilarError
 from storage.i18n import t
 from tui.screens.common import ConfirmDialog, Dialog
@@ -93,20 +94,74 @@ class MergeDialog(Dialog):
         self.dismiss(None)
 
 
+class MergeDuplicateDialog(Dialog):
+    """Merge two members sharing a NIK: which record stays, and for each differing field whose value.
+    Dismisses with ``{"survivor": id, "other": id, "take": {field: "b"}}`` or None."""
+
+    def __init__(self, case: dict) -> None:
+        super().__init__()
+        self.case = case
+        self.records = case["records"][:2]
+        self.fields = [f for f in case["fields"] if f["differs"] and f["field"] in D.PERSON_FIELDS]
+
+    def compose(self) -> ComposeResult:
+        a, b = self.records
+        with Vertical(classes="dialog wide"):
+            yield Label(t("ui.dup.merge_title", name=a["name"]), classes="dialog-title", markup=False)
+            yield Static(t("ui.dup.merge_body", a=f"{a['id'][:8]} {a['owner']}", b=f"{b['id'][:8]} {b['owner']}"),
+                         classes="dialog-body", markup=False)
+            yield Label(t("ui.dup.record"), markup=False)
+            yield Select([(f"A {a['id'][:8]} ({a['owner']})", "a"), (f"B {b['id'][:8]} ({b['owner']})", "b")],
+                         value="a", allow_blank=False, id="survivor")
+            for f in self.fields:
+                yield Label(f["field"], markup=False)
+                yield Select([(f"A: {f['values'][0] or '-'}", "a"), (f"B: {f['values'][1] or '-'}", "b")],
+                             value="a", allow_blank=False, id="take-" + f["field"].replace(".", "-"),
+                             classes="take")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("ui.cancel"), id="cancel")
+                yield Button(t("ui.dup.merge_go"), id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    def choice(self) -> dict:
+        side = self.query_one("#survivor", Select).value
+        ids = [r["id"] for r in self.records]
+        survivor, other = (ids[0], ids[1]) if side == "a" else (ids[1], ids[0])
+        take = {}
+        for f in self.fields:
+            picked = self.query_one("#take-" + f["field"].replace(".", "-"), Select).value
+            if picked != side:
+                take[f["field"]] = "b"
+        return {"survivor": survivor, "other": other, "take": take}
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.dismiss(self.choice())
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
 class ConflictsScreen(Screen):
-    """Open conflicts; the selected one compared field by field (differing fields marked with *)."""
+    """Open conflicts and duplicate-NIK cases; the selected one compared field by field (differing
+    fields marked with *)."""
 
     BINDINGS = [
         Binding("escape", "back", "-", id="conflicts.back"),
         Binding("a", "keep(1)", "-", id="conflicts.keep_a"),
         Binding("b", "keep(2)", "-", id="conflicts.keep_b"),
         Binding("m", "merge", "-", id="conflicts.merge"),
+        Binding("g", "merge_duplicate", "-", id="conflicts.merge_dup"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         localize_bindings(self)
         self.current: str | None = None
+        self.cases: dict[str, dict] = {}
 
     @property
     def db(self):
@@ -122,23 +177,33 @@ class ConflictsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#list", DataTable).add_columns(*t("ui.sync.conflict_columns").split("|"))
+        self.query_one("#list", DataTable).add_columns(*t("ui.conflicts.columns").split("|"))
         self.reload()
 
     def reload(self) -> None:
         table = self.query_one("#list", DataTable)
         table.clear()
         rows = C.list_conflicts(self.db)
+        deleted = t("ui.conflicts.deleted_first")
         for r in rows:
-            table.add_row(r["id"][:8], r["collection"], r["label"], str(r["siblings"]), ", ".join(r["offices"]),
+            label = r["label"] + (f" {deleted}" if r["deleted_first"] else "")
+            table.add_row(r["id"][:8], r["collection"], label, r["nik"], str(r["siblings"]), ", ".join(r["offices"]),
                           r["latest"], key=r["id"])
-        if not rows:
+        self.cases = {}
+        for case in D.cases(self.db):
+            key = "dup:" + ",".join(case["ids"])
+            self.cases[key] = case
+            table.add_row(case["ids"][0][:8], t("dup.kind"), " / ".join(r["name"] for r in case["records"]),
+                          case["nik"], str(len(case["ids"])),
+                          ", ".join(sorted({r["owner"] for r in case["records"]})), "", key=key)
+        keys = [r["id"] for r in rows] + list(self.cases)
+        if not keys:
             self.current = None
-            self.query_one("#siblings", Static).update(t("sync.no_conflicts"))
+            self.query_one("#siblings", Static).update(t("sync.no_conflicts") + "\n" + t("dup.none"))
             self.query_one("#compare", DataTable).clear(columns=True)
         else:
             table.focus()
-            self.show(rows[0]["id"])
+            self.show(keys[0])
 
     @on(DataTable.RowHighlighted, "#list")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -147,6 +212,9 @@ class ConflictsScreen(Screen):
 
     def show(self, rid: str) -> None:
         self.current = rid
+        if rid in self.cases:
+            self.show_case(self.cases[rid])
+            return
         info = C.show(self.db, rid)
         lines = [f"{info['label']}  ({info['collection']} {info['id']})"]
         for s in info["siblings"]:
@@ -160,10 +228,50 @@ class ConflictsScreen(Screen):
         for f in info["fields"]:
             compare.add_row(("* " if f["differs"] else "  ") + f["field"], *f["values"])
 
+    def show_case(self, case: dict) -> None:
+        """A duplicate-NIK case: the records side by side, and who merges it."""
+        lines = [t("dup.title", nik=case["nik"], count=len(case["ids"]))]
+        for letter, r in zip("ABCDEFGH", case["records"]):
+            lines.append(f"  [{letter}] {r['id'][:8]}  {r['owner']}  {r['name']}")
+        lines.append(t("dup.merge_hint", command=case["command"]) if case["province"] else t("dup.province_merges"))
+        self.query_one("#siblings", Static).update("\n".join(lines))
+        compare = self.query_one("#compare", DataTable)
+        compare.clear(columns=True)
+        compare.add_columns(t("ui.sync.field"), *[f"{letter} {r['id'][:8]} ({r['owner']})"
+                                                 for letter, r in zip("ABCDEFGH", case["records"])])
+        for f in case["fields"]:
+            compare.add_row(("* " if f["differs"] else "  ") + f["field"], *f["values"])
+
+    def action_merge_duplicate(self) -> None:
+        case = self.cases.get(self.current or "")
+        if case is None:
+            self.notify(t("ui.dup.not_dup"), severity="warning")
+            return
+        if not self.db.is_province:
+            self.notify(t("dup.province_merges"), severity="warning")
+            return
+
+        def done(choice: dict | None) -> None:
+            if not choice:
+                return
+            try:
+                survivor = D.merge(self.db, choice["survivor"], choice["other"], take=choice["take"])
+            except PilarError as exc:
+                self.app.show_error(str(exc))
+                return
+            name = (self.db.get("members", survivor) or {}).get("name", "")
+            self.notify(t("dup.merged", other=choice["other"][:8], survivor=survivor[:8], name=name))
+            self.reload()
+
+        self.app.push_screen(MergeDuplicateDialog(case), done)
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def action_keep(self, n: int) -> None:
+        if self.current in self.cases:
+            self.notify(t("ui.dup.keep_is_merge"), severity="warning")
+            return
         if not self.current:
             return
         info = C.show(self.db, self.current)
@@ -179,10 +287,13 @@ class ConflictsScreen(Screen):
         self.app.push_screen(ConfirmDialog(t("ui.sync.keep_title", label=info["label"]), body), done)
 
     def action_merge(self) -> None:
+        if self.current in self.cases:
+            self.notify(t("ui.dup.keep_is_merge"), severity="warning")
+            return
         if not self.current:
             return
         collection, _doc = C.find(self.db, self.current)
-        value = self.db.get(collection, self.current) or {}
+        value = C.display_value(self.db.doc(collection, self.current)) or {}
         value = {k: v for k, v in value.items() if k not in ("id", "owner") and not k.startswith("_")}
         info = C.show(self.db, self.current)
 

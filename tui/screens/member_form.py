@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
 from storage import regions
 from storage.i18n import t
@@ -143,11 +143,14 @@ class MemberForm(ModalScreen[dict | None]):
         Binding("f1", "app.help", "-", id="app.help_f1"),
     ]
 
-    def __init__(self, roster: Roster, member: dict | None, today: dt.date | None = None) -> None:
+    def __init__(self, roster: Roster, member: dict | None, today: dt.date | None = None,
+                 resolution: int | None = None) -> None:
         super().__init__()
         localize_bindings(self)
         self.roster = roster
         self.today = today
+        # a member in conflict: the version (numbered as the conflicts screen does) this edit starts from
+        self.resolution = resolution
         self.is_new = member is None
         self.original = copy.deepcopy(member) if member else blank_member(roster.db.code, today)
         self.touched: set[str] = set()
@@ -160,6 +163,8 @@ class MemberForm(ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
         m = self.original
         title = t("roster.form.add_title") if self.is_new else t("roster.form.edit_title", name=m.get("name", ""))
+        if self.resolution is not None:
+            title += f"  (#{self.resolution})"
         with Vertical(classes="dialog member-form"):
             yield Label(title, classes="dialog-title", markup=False)
             with VerticalScroll(id="form-body"):
@@ -329,7 +334,7 @@ class MemberForm(ModalScreen[dict | None]):
             problem.update(t("roster.form.need_accept"))
             self.query_one("#accept", Checkbox).focus()
             return
-        self.dismiss({"member": self.value(), "new": self.is_new})
+        self.dismiss({"member": self.value(), "new": self.is_new, "resolution": self.resolution})
 
     @on(Button.Pressed, "#save")
     def _save_pressed(self) -> None:
@@ -340,4 +345,54 @@ class MemberForm(ModalScreen[dict | None]):
 
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+class ConflictChoiceDialog(ModalScreen[int | None]):
+    """Before editing a member in conflict: the versions side by side (fields that differ marked *),
+    one button per version; dismisses with the version number chosen, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "-", id="dialog.cancel")]
+
+    def __init__(self, roster: Roster, rid: str) -> None:
+        super().__init__()
+        localize_bindings(self)
+        from storage import conflicts as C
+
+        self.rid = rid
+        self.info = C.show(roster.db, rid)
+
+    def compose(self) -> ComposeResult:
+        info = self.info
+        with Vertical(classes="dialog wide"):
+            yield Label(t("ui.conflict.choose_title", name=info["label"]), classes="dialog-title", markup=False)
+            yield Static(t("ui.conflict.choose_body"), classes="dialog-body", markup=False)
+            lines = []
+            for s in info["siblings"]:
+                state = t("ui.sync.deleted") if s["deleted"] else ""
+                lines.append(f"#{s['n']}  {s['office']}  {s['operator']}  {s['time']}  {state}")
+            yield Static("\n".join(lines), id="versions", markup=False)
+            yield DataTable(id="compare", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("ui.cancel"), id="cancel")
+                for s in info["siblings"]:
+                    yield Button(t("ui.conflict.use", n=s["n"], office=s["office"]), id=f"use-{s['n']}",
+                                 classes="use-version")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#compare", DataTable)
+        table.add_columns(t("ui.sync.field"), *[f"#{s['n']} {s['office']}" for s in self.info["siblings"]])
+        for f in sorted(self.info["fields"], key=lambda f: not f["differs"]):
+            table.add_row(("* " if f["differs"] else "  ") + f["field"], *f["values"])
+        self.query_one(".use-version", Button).focus()
+
+    @on(Button.Pressed, ".use-version")
+    def _use(self, event: Button.Pressed) -> None:
+        self.dismiss(int((event.button.id or "use-0").split("-")[1]))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_cancel(self) -> None:
         self.dismiss(None)

@@ -175,9 +175,12 @@ class RosterScreen(Screen):
 
     def cells(self, row: Row) -> tuple[str, ...]:
         label = self._label
+        status = label("status", row.status)
+        if row.flag:  # a member in conflict (or deleted at one office, edited at another): said in the row
+            status = t("roster.status.deleted_conflict" if row.flag == "deleted" else "roster.status.conflict")
         return (row.nik if self.reveal else fmt.mask_nik(row.nik), row.name, label("pillar", row.pillar),
                 label("position", row.position), label("kab", row.kab), label("kec", row.kec), row.office,
-                label("status", row.status))
+                status)
 
     def refresh_rows(self, keep: str | None = None) -> None:
         """Apply the current query to the roster and show the result."""
@@ -288,11 +291,36 @@ class RosterScreen(Screen):
             self.edit_member(rid)
 
     def edit_member(self, rid: str) -> None:
-        from tui.screens.member_form import MemberForm
+        from tui.screens.member_form import ConflictChoiceDialog, MemberForm
 
         member = self.roster.get(rid)
-        if member is not None:
+        if member is None:
+            return
+        if not self.roster.in_conflict(rid):
             self.app.push_screen(MemberForm(self.roster, member), self._form_done)
+            return
+
+        # In conflict: which version to keep is asked first; the form then edits that version and the
+        # save closes the conflict on purpose (a plain save would drop the other version unseen).
+        def chosen(n: int | None) -> None:
+            if n is None:
+                return
+            from storage import conflicts as C
+
+            versions = C.siblings(self.roster.db, "members", rid)
+            if not 1 <= n <= len(versions):
+                return
+            if versions[n - 1]["value"] is None:  # the deletion is kept
+                try:
+                    C.resolve(self.roster.db, rid, keep=n)
+                except PilarError as exc:
+                    self.app.push_screen(ErrorDialog(str(exc)))
+                    return
+                self.notify(t("ui.conflict.kept_deletion", name=member.get("name", "")))
+                return
+            self.app.push_screen(MemberForm(self.roster, versions[n - 1]["value"], resolution=n), self._form_done)
+
+        self.app.push_screen(ConflictChoiceDialog(self.roster, rid), chosen)
 
     def _form_done(self, result: dict | None) -> None:
         """The form returns a value it has validated; save it (warnings were accepted there)."""
@@ -300,7 +328,7 @@ class RosterScreen(Screen):
             return
         value, is_new = result["member"], result["new"]
         try:
-            rid, res = self.roster.save(value, accept_warnings=True)
+            rid, res = self.roster.save(value, accept_warnings=True, resolution=result.get("resolution"))
         except PilarError as exc:
             self.app.push_screen(ErrorDialog(str(exc)))
             return
@@ -318,6 +346,11 @@ class RosterScreen(Screen):
     def deactivate_member(self, rid: str) -> None:
         member = self.roster.get(rid)
         if member is None:
+            return
+        if self.roster.in_conflict(rid):
+            from storage.conflicts import edit_refusal
+
+            self.app.push_screen(ErrorDialog(str(edit_refusal(self.roster.db, "members", rid))))
             return
         today = dt.date.today().strftime("%d-%m-%Y")
 

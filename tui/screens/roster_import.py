@@ -115,7 +115,7 @@ class ImportScreen(ModalScreen[dict | None]):
         table.clear(columns=True)
         table.add_columns(t("roster.import.col.line"), t("roster.import.col.fate"), t("roster.col.name"),
                           t("roster.col.nik"), t("roster.import.col.reason"))
-        ordered = sorted(plan.rows, key=lambda r: (r.fate != "refuse", r.line))
+        ordered = sorted(plan.rows, key=lambda r: (r.fate not in ("refuse", "conflict"), r.line))
         self.notes: dict[str, str] = {}
         for row in ordered[:PREVIEW_ROWS]:
             notes = "; ".join(row.reasons or row.warnings)

@@ -156,7 +156,13 @@ class SyncScreen(Screen):
                                 e.get("mode", ""), f"{sum((e.get('counts') or {}).values())} · {e.get('file', '')}")
         n = C.count(self.db)
         self.app.conflict_count = n
-        self.query_one("#conflicts", Static).update(t("ui.sync.conflicts_line", count=n) if n else "")
+        from storage import duplicates as D
+
+        dups = D.count(self.db)
+        lines = [t("ui.sync.conflicts_line", count=n)] if n else []
+        if dups:
+            lines.append(t("ui.dup.sync_line", count=dups))
+        self.query_one("#conflicts", Static).update("\n".join(lines))
 
     # ------------------------------------------------------------------ import
 
