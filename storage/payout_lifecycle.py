@@ -425,7 +425,8 @@ def _reopened(db: Database, item: dict, quarter: Quarter) -> dict:
     new.update(id=item_id(item["member_id"], item["pillar"], quarter.year, quarter.q, rev), rev=rev,
                bank={"name": bank.get("name", ""), "account": bank.get("account", ""), "holder": bank.get("holder", "")},
                method="" if _has_account(bank) else "CASH", status="draft", saved_by=db.operator,
-               returned_from=item["id"])
+               returned_from=item["id"], returned_reason=item.get("returned_reason", ""),
+               returned_on=item.get("returned_on", ""))
     return new
 
 

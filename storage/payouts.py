@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from storage.db import gc_paused as bulk  # noqa: F401  (the documents pause the collector the same way)
 from storage.payout_base import (  # noqa: F401
+    CONTESTED_FIELDS,
     FUNDING,
     ITEM_KIND,
     LIVE,
