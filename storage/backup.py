@@ -21,6 +21,10 @@ Restoring (``restore``) copies the backup into a stage, hashing each file once, 
 current state (even a damaged one), swaps the staged files in, and gives the folder a new replica
 id so sync never reuses old counters. It works on a folder too damaged to open: it needs only the
 lock and the files.
+
+Backups are owner-only (folders 0700, ``keys/`` files 0600: ``secure_keys``). They never leave the
+office as they are: ``pilar backup --to`` writes one encrypted archive without ``keys/``
+(``storage.backup_archive``).
 """
 from __future__ import annotations
 
@@ -174,6 +178,23 @@ def _remove(path: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
         elif path.exists():
             path.unlink()
+    except OSError:
+        pass
+
+
+def secure_keys(root: Path) -> None:
+    """``<root>/keys/`` readable by its owner only: folders 0700, files 0600 (the private key is in
+    it). Applied to the live folder and to every backup, restore stage and copy; a file system that
+    has no such modes (FAT, Windows) is left as it is."""
+    kdir = Path(root) / "keys"
+    if not kdir.is_dir() or kdir.is_symlink():
+        return
+    try:
+        os.chmod(kdir, 0o700)
+        for p in kdir.rglob("*"):
+            if p.is_symlink():
+                continue
+            os.chmod(p, 0o700 if p.is_dir() else 0o600)
     except OSError:
         pass
 
@@ -435,10 +456,11 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
     path = Path(path)
     bdir = backups_dir(path)
     try:
-        bdir.mkdir(exist_ok=True)
+        bdir.mkdir(mode=0o700, exist_ok=True)
     except OSError as exc:
         raise os_error(exc, bdir) from exc
     _cleanup_leftovers(bdir)
+    secure_keys(path)  # a folder made before keys/ was kept private gets its modes now
     if office is None:
         try:
             office = read_office(path)
@@ -459,9 +481,10 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
     final = bdir / name
     renamed = False
     try:
-        tmp.mkdir()
+        tmp.mkdir(mode=0o700)  # a backup holds NIKs and bank accounts in clear: its owner only
         unreadable: list[str] = []
         files, copied = _take_files(path, tmp, prev, None if require_good else unreadable)
+        secure_keys(tmp)
         problems = unreadable + _check_fresh(tmp, files, copied, code)
         meta = {"format": BACKUP_FORMAT, "name": name, "created": when.isoformat(timespec="seconds"),
                 "created_ns": time.time_ns(), "reason": reason, "office": office.get("code", ""), "office_name": office.get("name", ""),
@@ -675,12 +698,14 @@ def _copy_backup(b: Backup, dest: Path) -> Path:
     renamed = False
     try:
         _remove(tmp)
-        tmp.mkdir(parents=True)
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        tmp.mkdir(mode=0o700)
         for rel, info in b.meta["files"].items():
             size, sha = _copy_file(b.path / rel, tmp / rel)
             if size != info["size"] or sha != info["sha256"]:
                 raise PilarError("backup.not_good", name=b.name, problem=rel)
         _copy_file(b.path / META, tmp / META)
+        secure_keys(tmp)
         problems = _read_backup(tmp).problems
         if problems:
             raise PilarError("backup.not_good", name=b.name, problem=problems[0])
@@ -698,34 +723,15 @@ def _copy_backup(b: Backup, dest: Path) -> Path:
     return dest
 
 
-def copy_out(b: Backup, folder: Path | str) -> Path:
-    """Copy backup ``b`` to another disk or a USB stick: ``<folder>/pilar-<office>-<name>/``.
-
-    A disk that dies takes the data and its backups folder with it; a copy elsewhere does not.
-    Restore it with ``pilar restore <that folder>`` (on this or a new computer).
-    """
-    if not b.good:
-        raise PilarError("backup.not_good", name=b.name, problem=(b.problems or ["?"])[0])
-    folder = Path(folder).expanduser()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PilarError("backup.copy_out_failed", path=str(folder), problem=os_error(exc, folder)) from exc
-    dest = folder / f"pilar-{re.sub(r'[^A-Za-z0-9-]+', '-', b.office or 'x')}-{b.name}"
-    if dest.exists():
-        existing = _read_backup(dest)
-        if existing.good and existing.meta.get("files") == b.meta.get("files"):
-            return dest
-        raise PilarError("backup.copy_exists", path=str(dest))
-    return _copy_backup(b, dest)
-
-
 def is_backup_folder(folder: Path | str) -> bool:
     return (Path(folder) / META).is_file()
 
 
 def bring_in(path: Path | str, folder: Path | str) -> Backup:
-    """Put a backup copied elsewhere (``copy_out``) into this data folder's backups, verified."""
+    """Put a backup folder copied elsewhere into this data folder's backups, verified.
+
+    Such folders were written to sticks by ``pilar backup --to`` before it wrote encrypted archives
+    (``storage.backup_archive``); they still restore."""
     outside = _read_backup(Path(folder).expanduser().resolve())
     if not outside.good:
         raise PilarError("backup.not_good", name=outside.name, problem=(outside.problems or ["?"])[0])
@@ -764,7 +770,7 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
 
     path = Path(path).expanduser().resolve()
     if is_backup_folder(name) and Path(name).expanduser().resolve().parent != backups_dir(path):
-        # A copy on a stick or another disk (``copy_out``): brought into the folder's backups first.
+        # A folder copy on a stick or another disk (older Pilar): brought into the folder's backups first.
         # The data folder may not even exist yet (a new computer after the old disk died).
         try:
             path.mkdir(parents=True, exist_ok=True)
@@ -795,7 +801,7 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
             # Copied (never linked: the live folder shares no file with a backup) and verified in
             # one pass: a file whose hash differs from backup.json stops the restore before any
             # change to the live folder.
-            stage.mkdir()
+            stage.mkdir(mode=0o700)
             for rel, info in backup.meta["files"].items():
                 try:
                     size, sha = _copy_file(backup.path / rel, stage / rel)
@@ -805,6 +811,7 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
                     raise PilarError("backup.not_good", name=name, problem=problem) from err
                 if size != info["size"] or sha != info["sha256"]:
                     raise PilarError("backup.not_good", name=name, problem=t("backup.problem.changed", file=rel))
+            secure_keys(stage)
             _fsync_tree(stage)
         except OSError as exc:
             _remove(stage)
@@ -824,6 +831,7 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
             marker = {"from": name, "started": now_iso(), "operator": operator}
             atomic_write(path / RESTORE_MARKER, orjson.dumps(marker))
             _swap_in(path, stage)
+            secure_keys(path)
             office = read_office(path)
             db = Database(path, office, operator, read_only=False)
             db.rotate_replica()
@@ -881,7 +889,7 @@ def damaged_hint(path: Path | str) -> str:
 
 __all__ = [
     "Backup", "RestoreResult", "backup_now", "damaged_hint", "find_backup", "hold_lock",
-    "bring_in", "copy_out", "daily_due", "interrupted_restore", "is_backup_folder", "keep_count", "list_backups", "maybe_daily", "newest_good_backup", "prune",
-    "restore", "snapshot",
+    "bring_in", "daily_due", "interrupted_restore", "is_backup_folder", "keep_count", "list_backups", "maybe_daily", "newest_good_backup", "prune",
+    "restore", "secure_keys", "snapshot",
 ]
 
