@@ -187,6 +187,10 @@ class Roster:
     def row(self, rid: str) -> Row | None:
         return self._rows.get(rid)
 
+    def flagged(self, flag: str) -> list[Row]:
+        """Rows with ``Row.flag`` == ``flag`` ("conflict", or "deleted": deleted at one office, edited at another)."""
+        return [r for r in self._rows.values() if r.flag == flag]
+
     def get(self, rid: str) -> dict | None:
         """A copy of the member's value; a conflict whose first version is a deletion gives the last
         data it had, with ``_deleted`` (see ``storage.conflicts.display_value``)."""

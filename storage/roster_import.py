@@ -615,6 +615,9 @@ def preview(roster: Roster, path: Path, progress: Progress | None = None, today:
     if missing:
         raise PilarError("roster.import.need_columns", path=str(path), columns=", ".join(missing))
     view = _ImportView(roster)
+    # members deleted at one office and edited at another: not in the NIK index (the deletion shows
+    # first) but a row with their NIK is about them, not a new member
+    deleted_first = {r.nik: r.id for r in roster.flagged("deleted") if r.nik}
     seen: dict[str, int] = {}
     plans: list[RowPlan] = []
     office = roster.db.code
@@ -638,6 +641,8 @@ def preview(roster: Roster, path: Path, progress: Progress | None = None, today:
             plan.reasons.append(t("roster.import.duplicate_case", count=len(held),
                                   command=f"pilar conflicts show {held[0][:8]}"))
             continue
+        if not held and nik in deleted_first:
+            held = [deleted_first[nik]]
         if held and roster.in_conflict(held[0]):
             # a plain update would close the conflict and drop the other office's version unseen
             from storage.conflicts import edit_refusal

@@ -196,3 +196,17 @@ def test_deleted_first_conflict_shows_its_last_data_in_roster_and_conflict_list(
         db.close()
     code, out = run(capsys, "--data", str(paths[J]), "conflicts", "list")
     assert code == 0 and NAME in out and "************0001" in out and "(dihapus?)" in out
+
+
+def test_import_row_of_a_member_deleted_at_one_office_and_edited_at_another_is_in_conflict(net):
+    dbs, tmp, _ = net
+    rid = put(dbs[A], member(), owner=A)
+    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
+    with dbs[A].transaction("roster.delete") as tx:
+        tx.delete("members", rid)
+    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    path = write_csv(tmp / "roster.csv", [[NIK, NAME, "Jl. Kenanga 3", "P", "01-07-1985", "Jember", "Kencong", "PSM"]])
+    plan = preview(Roster(dbs[J]), path)
+    assert [r.fate for r in plan.rows] == ["conflict"] and rid[:8] in plan.rows[0].reasons[0]
+    assert not plan.accepted
