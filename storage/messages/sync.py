@@ -22,6 +22,13 @@ MESSAGES = {
                              "en": "A version from {sender} uses a replica id that belongs to another office; the record was not taken."},
     "sync.refused_vv": {"id": "Versi dari {sender} mengaku sudah melihat perubahan kantor lain yang tidak ada di sini; catatan tidak diambil.",
                         "en": "A version from {sender} claims to have seen changes by another office that this office does not hold; the record was not taken."},
+    "sync.refused_head": {"id": "{count} catatan dari {sender} tidak diambil (sisanya sudah masuk). {sender} menerima daftar ini dan salinan provinsi di bundel berikutnya:",
+                          "en": "{count} records from {sender} were not taken (the rest landed). {sender} gets this list and the province's copy in the next bundle:"},
+    "sync.refused_line": {"id": "  - {label} ({collection} {short}): {message}", "en": "  - {label} ({collection} {short}): {message}"},
+    "sync.refused_more": {"id": "  … dan {count} lagi (lihat imports.jsonl).", "en": "  … and {count} more (see imports.jsonl)."},
+    "sync.dropped_head": {"id": "{count} perubahan kantor ini ditolak provinsi; diganti dengan salinan provinsi. Buat ulang bila masih perlu, atau minta provinsi:",
+                          "en": "{count} changes of this office were refused by the province and replaced by the province's copy. Make them again if still needed, or ask the province:"},
+    "sync.dropped_line": {"id": "  - {label} ({collection} {short}): {reason}", "en": "  - {label} ({collection} {short}): {reason}"},
     "sync.refused_record": {"id": "Catatan tidak diambil.", "en": "The record was not taken."},
 
     # keys and trust

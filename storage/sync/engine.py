@@ -332,6 +332,26 @@ def refusal_message(entry: dict) -> str:
     return t(entry.get("key", "sync.refused_record"), **params)
 
 
+def refusal_lines(result) -> list[str]:
+    """What an import did not take, and what it dropped at the province's word, for the operator."""
+    from storage.i18n import t
+
+    lines = []
+    if result.refused:
+        lines.append(t("sync.refused_head", count=len(result.refused), sender=result.sender))
+        for e in result.refused[:50]:
+            lines.append(t("sync.refused_line", label=e.get("label") or e["id"][:8], short=e["id"][:8],
+                           collection=e["collection"], message=refusal_message(e)))
+        if len(result.refused) > 50:
+            lines.append(t("sync.refused_more", count=len(result.refused) - 50))
+    if result.dropped:
+        lines.append(t("sync.dropped_head", count=len(result.dropped)))
+        for e in result.dropped[:50]:
+            lines.append(t("sync.dropped_line", label=e.get("label") or e["id"][:8], short=e["id"][:8],
+                           collection=e["collection"], reason=e.get("reason", "")))
+    return lines
+
+
 @dataclass
 class ImportResult:
     bundle_id: str

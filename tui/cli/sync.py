@@ -190,13 +190,15 @@ def cmd_import(args) -> int:
                   unchanged=res.unchanged, conflicts=len(res.new_conflicts))
     if res.dry_run:
         say(i18n.t("sync.dry_run", **params))
-    elif res.changed == 0:
+    elif res.changed == 0 and not res.refused and not res.dropped:
         say(i18n.t("sync.already", when=res.already_when) if res.already else i18n.t("sync.nothing_new"))
     else:
         say(i18n.t("sync.imported", **params))
     for c in res.new_conflicts:
         say(i18n.t("sync.conflict_line", label=c["label"], collection=c["collection"], id=c["id"],
                    short=c["id"][:8]))
+    for line in E.refusal_lines(res):
+        say(line)
     return 0
 
 
