@@ -231,14 +231,14 @@ class ConflictsScreen(Screen):
     def show_case(self, case: dict) -> None:
         """A duplicate-NIK case: the records side by side, and who merges it."""
         lines = [t("dup.title", nik=case["nik"], count=len(case["ids"]))]
-        for letter, r in zip("ABCDEFGH", case["records"]):
+        for letter, r in zip("ABCDEFGH", case["records"], strict=False):
             lines.append(f"  [{letter}] {r['id'][:8]}  {r['owner']}  {r['name']}")
         lines.append(t("dup.merge_hint", command=case["command"]) if case["province"] else t("dup.province_merges"))
         self.query_one("#siblings", Static).update("\n".join(lines))
         compare = self.query_one("#compare", DataTable)
         compare.clear(columns=True)
         compare.add_columns(t("ui.sync.field"), *[f"{letter} {r['id'][:8]} ({r['owner']})"
-                                                 for letter, r in zip("ABCDEFGH", case["records"])])
+                                                 for letter, r in zip("ABCDEFGH", case["records"], strict=False)])
         for f in case["fields"]:
             compare.add_row(("* " if f["differs"] else "  ") + f["field"], *f["values"])
 
