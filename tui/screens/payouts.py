@@ -383,6 +383,12 @@ class PayoutsScreen(Screen):
     def _error(self, exc: PilarError) -> None:
         self.app.show_error(str(exc))
 
+    def on_worker_state_changed(self, event) -> None:
+        # A worker's state message does not bubble: this screen's workers (save, approve, print) are
+        # started here, so their refusals (separation of duties, undecided items) reach the app's
+        # error dialog only through this.
+        self.app.on_worker_state_changed(event)
+
     # ------------------------------------------------------------------ actions
 
     def action_quarter(self, step: int) -> None:
