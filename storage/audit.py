@@ -225,6 +225,7 @@ class AuditLog:
         self.last_hash = GENESIS
         self.last_seq = 0
         self.good_end = 0
+        self._cut_to: int | None = None  # where a failed append's half line starts, if it is still there
 
     def head(self) -> dict:
         return {"n": self.n, "h": self.last_hash, "seq": self.last_seq}
@@ -304,6 +305,12 @@ class AuditLog:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
             try:
                 start = os.fstat(fd).st_size
+                if self._cut_to is not None and start > self._cut_to:
+                    # A failed append whose cut-back failed too left a half line: cut it now, or this
+                    # batch would follow it and the chain would break for good (and be sealed so).
+                    os.ftruncate(fd, self._cut_to)
+                    start = self._cut_to
+                self._cut_to = None
                 try:
                     write_all(fd, bytes(buf))
                 except OSError:
@@ -311,7 +318,7 @@ class AuditLog:
                     try:
                         os.ftruncate(fd, start)
                     except OSError:
-                        pass
+                        self._cut_to = start  # cut before the retry writes
                     raise
             finally:
                 os.close(fd)

@@ -98,14 +98,21 @@ def _backups(db: Database) -> list[str]:
 
 # ---------------------------------------------------------------------- file checks
 
-def _audit_problems(path: Path, head: dict | None) -> list[str]:
-    """The audit log's hash chain, and the head the manifest recorded must be a line of it."""
+def _audit_problems(path: Path, head: dict | None, journal: Path | None = None) -> list[str]:
+    """The audit log's hash chain, and the head the manifest recorded must be a line of it.
+
+    One tail is not damage: the active file's last bytes cut short, with no newline after them, by a
+    kill during the append of a transaction ``journal`` still holds (the next writable open cuts
+    them and writes the batch again whole from the journal, ``AuditLog.repair_tail``). A cut line
+    anywhere else, a whole line that does not chain, or a cut one the journal cannot rewrite is.
+    """
     head = head or {}
     want_n = int(head.get("n", 0) or 0)
     log_files = audit_mod.files(path)  # sealed segments audit/NNNNNN.jsonl, then audit.jsonl
     if not log_files:
         return [str(_damaged(path, "missing"))] if want_n else []
     prev, n = audit_mod.GENESIS, 0
+    last: dict = {}
     head_ok = want_n == 0
     file = path
     try:
@@ -117,12 +124,15 @@ def _audit_problems(path: Path, head: dict | None) -> list[str]:
                     try:
                         line = orjson.loads(raw)
                     except orjson.JSONDecodeError:
+                        if file == path and not raw.endswith(b"\n") and _rewritable(journal, last):
+                            break  # the torn tail of an append cut by a kill (only ever the file's end)
                         return [t("check.audit_broken", file=str(file), where=t("check.where_line", line=number))]
                     n += 1
                     if (not isinstance(line, dict) or line.get("n") != n or line.get("prev") != prev
                             or audit_mod._hash(prev, line) != line.get("h")):
                         return [t("check.audit_broken", file=str(file), where=t("check.where_line", line=number))]
                     prev = line["h"]
+                    last = line
                     if n == want_n:
                         head_ok = line["h"] == head.get("h")
     except OSError as exc:
@@ -136,6 +146,22 @@ def _audit_problems(path: Path, head: dict | None) -> list[str]:
     if not head_ok:
         return [t("check.audit_broken", file=str(path), where=t("check.where_head", line=want_n))]
     return []
+
+
+def _rewritable(journal: Path | None, last: dict) -> bool:
+    """True when ``journal`` holds the transaction whose audit batch follows the log's last whole line
+    ``last`` (that line's own when it ends no batch, ``"end": false``): a cut line after it is that
+    batch's append, killed half-way, which the next writable open writes again."""
+    if journal is None:
+        return False
+    seq = last.get("seq", 0) if isinstance(last.get("seq", 0), int) else 0
+    wanted = seq if last and not last.get("end", True) else seq + 1
+    try:
+        entries, _ = read_journal(journal, strict=False)
+    except PilarError:
+        return False
+    return any(isinstance(e, dict) and isinstance(e.get("seq"), int) and e["seq"] >= wanted and e.get("audit")
+               for e in entries)
 
 
 def _journal_problems(path: Path, code: str | None, data_seq: int, audit_seq: int) -> list[str]:
@@ -243,7 +269,8 @@ def _scan_files(path: Path) -> list[str]:
             problems.append(str(_damaged(storage.path, "stale", found=seq, expected=want)))
     data_seq = max([int(manifest.get("seq", 0) or 0)] + list(file_seqs.values()))
     problems += _journal_problems(db_dir / "journal.jsonl", code, data_seq, _audit_last_seq(path / "audit.jsonl"))
-    problems += _audit_problems(path / "audit.jsonl", manifest.get("audit") if manifest else None)
+    problems += _audit_problems(path / "audit.jsonl", manifest.get("audit") if manifest else None,
+                                db_dir / "journal.jsonl")
     return problems
 
 
@@ -264,7 +291,7 @@ def _open(path: Path) -> tuple[Database | None, list[str]]:
         scanned = _scan_files(path)
         return None, problems + (scanned or [str(exc)])
     problems += _journal_problems(db.journal_path, db.code, db.seq, db.audit.last_seq)
-    problems += _audit_problems(db.audit.path, db.manifest.get("audit"))
+    problems += _audit_problems(db.audit.path, db.manifest.get("audit"), db.journal_path)
     return db, problems
 
 

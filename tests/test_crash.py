@@ -201,6 +201,60 @@ def test_soak_sigkill_200(tmp_path, seed):
     assert stats["kills"] == 50
 
 
+# ---------------------------------------------------------------------- killing inside the audit append
+
+def append_writer(path: str, seed: int, confirmed: str) -> None:
+    """Big imports; says "A" on stdout just before each audit append's write, so that the kill lands
+    inside it, and writes what it committed to the file ``confirmed`` after each transaction returns."""
+    import storage.audit as auditm
+    from storage.db import Database
+
+    real = auditm.write_all
+
+    def write_all(fd: int, data: bytes) -> None:
+        os.write(1, b"A\n")
+        real(fd, data)
+
+    auditm.write_all = write_all
+    auditm.SEAL_BYTES = 1024 * 1024
+    rng = random.Random(seed)
+    out = os.open(confirmed, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    db = Database.open(path, operator="crash")
+    while True:
+        rev = rng.randrange(1 << 30)
+        with db.transaction("crash.import") as tx:
+            done = [tx.put("members", {"nik": f"35{rng.randrange(10 ** 14):014d}", "name": f"Impor {rev}",
+                                       "rev": rev}) for _ in range(1500)]
+        os.write(out, "".join(f"P {rid} {rev}\n" for rid in done).encode())
+
+
+def test_sigkill_inside_the_audit_append(tmp_path):
+    """SIGKILL during the audit append's os.write (a 1,500-entry batch, ~600 KB) mostly cuts it at a
+    page boundary: pilar check on the folder as it is was reporting the cut line as an edit
+    ("audit.jsonl telah diubah atau terpotong (baris N)", the make test failure of issue 12)."""
+    path = tmp_path / "data"
+    _init(path)
+    rng = random.Random(7)
+    expected: dict[str, int] = {}
+    deleted: set[str] = set()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    torn = 0
+    for round_ in range(6):
+        confirmed = tmp_path / f"confirmed-{round_}"
+        proc = subprocess.Popen([sys.executable, __file__, "append-writer", str(path), str(rng.randrange(1 << 30)),
+                                 str(confirmed)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT,
+                                bufsize=0)
+        for _ in range(rng.randint(1, 3)):  # the open's catch-up of the batch killed before, or a new one
+            assert proc.stdout.readline() == b"A\n", proc.communicate()[1].decode()[-2000:]
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate()
+        assert proc.returncode == -signal.SIGKILL
+        torn += not (path / "audit.jsonl").read_bytes().endswith(b"\n")
+        _confirmed(confirmed.read_bytes() if confirmed.exists() else b"", expected, deleted, set(), {})
+        _verify(path, expected, deleted, set(), round_)
+    print(f"{torn} of 6 kills left a cut audit line")
+
+
 # ---------------------------------------------------------------------- killing a restore
 
 def _members(path: Path) -> dict[str, str]:
@@ -288,3 +342,5 @@ def test_soak_killed_restore(tmp_path):
 if __name__ == "__main__":
     if sys.argv[1] == "writer":
         writer(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == "append-writer":
+        append_writer(sys.argv[2], int(sys.argv[3]), sys.argv[4])
