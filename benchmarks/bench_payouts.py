@@ -69,8 +69,12 @@ def main() -> None:
         rows.append(_row("upkeep after the save (idle / exit)", "audit lines + compaction", took))
         took, (again, made) = _time(lambda: P.run_quarter(db, QUARTER))
         rows.append(_row("re-run (nothing to add)", f"{len(made)} new, {again.changes} changes", took))
-        took, result = _time(lambda: P.approve(db, QUARTER))
-        rows.append(_row("approve (one transaction)", f"{result['count']} items", took))
+        db.operator = "Bench-approver"  # separation of duties (on): not the operator who saved the run
+        took, blockers = _time(lambda: P.approval_blockers(db, QUARTER))
+        rows.append(_row("approval blockers (held, for review)", f"{len(blockers)} items", took))
+        decisions = {b["id"]: ("approve" if b["can_approve"] else "void", "bench") for b in blockers}
+        took, result = _time(lambda: P.approve(db, QUARTER, decisions))
+        rows.append(_row("approve (one transaction)", f"{result['count']} items, {len(decisions)} decided", took))
         for fmt_name in ("text", "html", "csv", "xlsx"):
             took, data = _time(lambda f=fmt_name: docs.render(db, QUARTER, "nominatif", f))
             note = "<= 5 s" + (" OK" if took <= 5 else " MISSED") if fmt_name in ("text", "html") else ""
@@ -80,6 +84,7 @@ def main() -> None:
         some = sorted({v["member_id"] for v in P.items(db, QUARTER)})[:1000]
         took, data = _time(lambda: docs.render(db, QUARTER, "receipts", "html", member_ids=some))
         rows.append(_row("receipts html (1,000 members)", f"{len(data) / 1e6:.1f} MB", took))
+        db.operator = "Bench-payer"  # nor the approver
         took, result = _time(lambda: P.pay_transfer(db, QUARTER, "BENCH-REF"))
         rows.append(_row("pay by transfer (one transaction)", f"{result['count']} items", took))
         took, _ = _time(db.close)

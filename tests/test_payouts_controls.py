@@ -240,7 +240,6 @@ def test_separation_of_duties_off_lets_one_operator_do_the_quarter(tmp_path, cap
     code, out, _ = run_cli(capsys, data, "payout", "duties", "on", "--format", "json")
     assert json.loads(out) == {"separate_duties": True}
     from storage.db import Database
-
     from storage.payout_rates import DUTIES_ID
 
     again = Database.open(data, read_only=True)

@@ -99,7 +99,7 @@ async def test_approve_dialog_lists_held_and_flagged_items_and_needs_each_decide
         await pilot.pause()
         assert isinstance(app.screen, ApproveDialog)
         assert "3 item tanpa keputusan" in str(dialog.query_one("#problem").render())
-        for i, b in enumerate(dialog.blockers):
+        for i, _b in enumerate(dialog.blockers):
             dialog.query_one(f"#decide-{i}").value = "void" if i == i_held else "approve"
             dialog.query_one(f"#reason-{i}").value = "rekening ganda" if i == i_held else "SK dua pilar sah"
         await pilot.pause(0.3)  # past the button's pressed look: a click during it is not a second press
