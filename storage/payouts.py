@@ -44,11 +44,11 @@ from storage.payout_base import (  # noqa: F401
     REASONS,
     STATUSES,
     Quarter,
+    _uuid5,  # noqa: F401  (tests check it equals uuid.uuid5)
     bank_contested,
+    check_date,
     contested,
     contested_label,
-    _uuid5,  # noqa: F401  (tests check it equals uuid.uuid5)
-    check_date,
     find_item,
     item_id,
     items,
