@@ -133,8 +133,9 @@ def _assignments(data: dict) -> dict[str, dict]:
 def _member(writer: str, owner: str, bases: list[dict], doc: dict | None, data: dict,
             deleted: bool) -> Refusal | None:
     held = doc is not None
-    if not held:
-        # A new member: its owner is its creator, and every assignment is at the creator.
+    if not held or not bases:
+        # A new member (or one held only as a tombstone, brought back): its owner is its creator, and
+        # every assignment is at the creator.
         if owner != writer:
             return Refusal("authority.not_owner", "not_owner", office=writer, owner=owner)
         if deleted:
@@ -144,9 +145,6 @@ def _member(writer: str, owner: str, bases: list[dict], doc: dict | None, data: 
                 return Refusal("authority.assignment_other", "assignment_other", office=writer,
                                other=a.get("office") or "?")
         return None
-    if not bases:
-        # Held only as a tombstone: bringing it back is its owner's.
-        return None if owner == writer else Refusal("authority.not_owner", "not_owner", office=writer, owner=owner)
     base_assignments: dict[str, list[dict]] = {}
     for b in bases:
         for k, a in _assignments(b).items():
