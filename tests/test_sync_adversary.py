@@ -49,10 +49,6 @@ IDS = {k: f"00000000-0000-4000-8000-{i:012d}" for i, k in enumerate(sorted(RECOR
 NEW_ID = "00000000-0000-4000-8000-999999999999"
 
 
-def holds_mark(data) -> bool:
-    return MARK in str(data).split("'") or f" {MARK}" in str(data) or str(MARK) in str(data)
-
-
 class AdversaryMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
@@ -63,7 +59,7 @@ class AdversaryMachine(RuleBasedStateMachine):
         self.bundles: list[tuple[str, str, Path]] = []
         self.n = 0
         with self.dbs[J].transaction("test.setup") as tx:
-            for rec, (collection, owner, named) in RECORDS.items():
+            for rec, (collection, owner, _named) in RECORDS.items():
                 tx.put(collection, self._value(rec, "init", 0), owner=owner)
         for upt in (A, B, M):
             E.import_bundle(self.dbs[upt], E.export_bundle(self.dbs[J], upt, self.usb).path)
