@@ -22,15 +22,16 @@ def _setup(tmp_path):
         with db.transaction("t") as tx:
             return tx.put("members", value, owner=owner)
 
-    rid = put(dbs[A], {"nik": "3509014107850001", "name": "SITI AMINAH", "phone": "",
+    # A's member who also serves at B (the province made the shared record and sent it out)
+    rid = put(dbs[J], {"nik": "3509014107850001", "name": "SITI AMINAH", "phone": "",
                        "assignments": [{"office": A}, {"office": B}]}, owner=A)
     usb = tmp_path / "usb"
-    E.import_bundle(dbs[J], E.export_bundle(dbs[A], J, usb).path)
+    E.import_bundle(dbs[A], E.export_bundle(dbs[J], A, usb).path)
     E.import_bundle(dbs[B], E.export_bundle(dbs[J], B, usb).path)
-    put(dbs[A], dict(dbs[A].get("members", rid), phone="+6281111111111"))
-    put(dbs[B], dict(dbs[B].get("members", rid), phone="+6282222222222"))
-    E.import_bundle(dbs[J], E.export_bundle(dbs[A], J, usb).path)
-    pending = E.export_bundle(dbs[B], J, usb).path
+    # her phone changed at the province and at A, her owner, the same week
+    put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
+    put(dbs[A], dict(dbs[A].get("members", rid), phone="+6282222222222"))
+    pending = E.export_bundle(dbs[A], J, usb).path
     for db in dbs.values():
         db.close()
     return paths, usb, pending, rid
@@ -77,6 +78,6 @@ def test_import_from_drive_shows_conflict_in_header_and_keep_b_resolves(tmp_path
             await _until(pilot, lambda: app.conflict_count == 0)
             value = app.db.get("members", rid)
             assert "_conflict" not in value
-            assert value["phone"] == ("+6281111111111" if b_office == A else "+6282222222222")
+            assert value["phone"] == ("+6282222222222" if b_office == A else "+6281111111111")
 
     asyncio.run(run())
