@@ -406,3 +406,33 @@ def test_conflict_resolution_at_a_upt_over_a_shared_member_is_allowed(world):
     C.resolve(dbs[A], ma[:8], keep=1)
     assert not sync(dbs, A, J, tmp).refused
     assert C.count(dbs[J]) == 0
+
+
+def test_repair_drops_what_older_pilar_accepted_and_the_repair_travels(world, capsys):
+    dbs, tmp, ma, _mb = world
+    # What an older province took in: A's forged rate, and a version with a 2^64-1 clock.
+    rate = next(iter(dbs[J].raw("rates").values()))
+    bad = dict(rate["v"][0], dot=[dbs[A].replica_id, 999], vv=dict(rate["v"][0]["vv"], **{dbs[A].replica_id: 999}),
+               office=A, data=dict(rate["v"][0]["data"], amount=9000000))
+    forge_doc(dbs[J], "rates", dict(rate, v=[bad]))
+    mdoc = copy.deepcopy(dbs[J].doc("members", ma))
+    mdoc["v"][0]["hlc"] = 2 ** 64 - 1
+    forge_doc(dbs[J], "members", mdoc)
+    path = dbs[J].path
+    dbs[J].close()
+    try:
+        assert cli(["--data", str(path), "sync", "repair", "--dry-run"]) == 0
+        out = capsys.readouterr().out
+        assert "2 versi akan dibuang" in out and "hanya provinsi" in out and "jam di luar batas" in out
+        assert cli(["--data", str(path), "--operator", "Prov", "sync", "repair"]) == 0
+        assert "2 versi dibuang" in capsys.readouterr().out
+        assert cli(["--data", str(path), "sync", "repair", "--dry-run"]) == 0
+        assert "Tidak ada versi" in capsys.readouterr().out
+    finally:
+        dbs[J] = Database.open(path, operator="op-J")
+    assert dbs[J].get("rates", rate["id"]) is None          # the forged rate is gone (re-enter it)
+    assert dbs[J].get("members", ma)["name"] == "SITI"       # the member's data kept, its clock sane
+    assert max(v["hlc"] for v in dbs[J].doc("members", ma)["v"]) < 2 ** 62
+    P.set_rate(dbs[J], pillar="TKSK", amount=1500000, start="2026-01-01", funding="APBD_PROVINSI")
+    sync(dbs, J, A, tmp)
+    assert dbs[A].get("rates", rate["id"]) is None

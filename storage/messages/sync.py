@@ -29,6 +29,18 @@ MESSAGES = {
     "sync.dropped_head": {"id": "{count} perubahan kantor ini ditolak provinsi; diganti dengan salinan provinsi. Buat ulang bila masih perlu, atau minta provinsi:",
                           "en": "{count} changes of this office were refused by the province and replaced by the province's copy. Make them again if still needed, or ask the province:"},
     "sync.dropped_line": {"id": "  - {label} ({collection} {short}): {reason}", "en": "  - {label} ({collection} {short}): {reason}"},
+    "sync.repair_none": {"id": "Tidak ada versi yang perlu dibuang; folder ini bisa sinkron.",
+                         "en": "No version needs dropping; this folder can sync."},
+    "sync.repair_would": {"id": "{count} versi akan dibuang (jalankan tanpa --dry-run untuk membuangnya):",
+                          "en": "{count} versions would be dropped (run without --dry-run to drop them):"},
+    "sync.repair_done": {"id": "{count} versi dibuang; tiap catatan kini memakai versi yang sah (atau terhapus bila tidak ada). Perbaikan ini ikut terkirim di bundel berikutnya. Masukkan ulang data yang hilang bila perlu:",
+                         "en": "{count} versions dropped; each record now holds its lawful version (or is deleted when there was none). The repair travels in the next bundles. Enter again what is missing if needed:"},
+    "sync.repair_line": {"id": "  - {label} ({collection} {short}), ditulis {office}: {reason}",
+                         "en": "  - {label} ({collection} {short}), written by {office}: {reason}"},
+    "sync.repair_reason.clock": {"id": "jam di luar batas (datanya dipertahankan)", "en": "clock out of range (its data is kept)"},
+    "sync.repair_reason.province_only": {"id": "hanya provinsi yang boleh menulisnya", "en": "only the province may write it"},
+    "sync.repair_reason.not_owner": {"id": "kantor itu bukan pemilik dan tidak disebut di penugasannya", "en": "that office neither owns it nor is named by its assignments"},
+    "sync.repair_reason.event_owner": {"id": "hanya penyelenggara kegiatan yang boleh menulisnya", "en": "only the event's organiser may write it"},
     "sync.refused_record": {"id": "Catatan tidak diambil.", "en": "The record was not taken."},
 
     # keys and trust

@@ -84,6 +84,11 @@ def register(sub, common) -> None:
     p = ssub.add_parser("drives", parents=[common], help="USB drives and the bundles on them")
     add_format(p)
     p.set_defaults(handler=cmd_sync_drives)
+    p = ssub.add_parser("repair", parents=[common],
+                        help="drop versions no office had the right to write (a wedge left by older Pilar)")
+    p.add_argument("--dry-run", action="store_true", help="list what would be dropped; write nothing")
+    add_format(p)
+    p.set_defaults(handler=cmd_sync_repair)
 
 
 def confirm(yes: bool) -> None:
@@ -298,6 +303,24 @@ def cmd_conflicts_merge(args) -> int:
         survivor = D.merge(db, args.id_a, args.id_b, take=take)
         name = (db.get("members", survivor) or {}).get("name", "")
     say(i18n.t("dup.merged", other=args.id_b, survivor=survivor[:8], name=name))
+    return 0
+
+
+def cmd_sync_repair(args) -> int:
+    from storage.sync import repair as R
+
+    with open_db(args, read_only=args.dry_run) as db:
+        drops = R.repair(db, dry_run=args.dry_run)
+    if args.format == "json":
+        print_json({"dry_run": args.dry_run, "dropped": [d.__dict__ for d in drops]})
+        return 0
+    if not drops:
+        say(i18n.t("sync.repair_none"))
+        return 0
+    say(i18n.t("sync.repair_would" if args.dry_run else "sync.repair_done", count=len(drops)))
+    for d in drops:
+        say(i18n.t("sync.repair_line", label=d.label, collection=d.collection, short=d.id[:8], office=d.office,
+                   reason=i18n.t(f"sync.repair_reason.{d.reason}")))
     return 0
 
 
