@@ -199,12 +199,16 @@ class SyncScreen(Screen):
         dialog.dismiss(None)
         params = dict(sender=res.sender, added=res.added, updated=res.updated, deleted=res.deleted,
                       unchanged=res.unchanged, conflicts=len(res.new_conflicts))
-        if res.changed == 0:
+        if res.changed == 0 and not res.refused and not res.dropped:
             text = t("sync.already", when=res.already_when) if res.already else t("sync.nothing_new")
         else:
             text = t("sync.imported", **params)
         self.notify(text, timeout=10)
         self.action_refresh()
+        lines = E.refusal_lines(res)
+        if lines:
+            # records not taken (the rest landed) or this office's changes the province refused
+            self.app.show_error("\n".join([text, "", *lines]))
 
     def _import_failed(self, dialog: ProgressDialog, path: Path, exc: PilarError) -> None:
         dialog.dismiss(None)
