@@ -53,11 +53,14 @@ def run(n: int, root: Path) -> list[list]:
     upt = Database.open(root / "upt", operator="Bench")
     # build_office writes the office list at the UPT itself; in a real UPT it comes from the province
     # (a UPT may not write province records, and an import would rightly refuse them).
-    fixed = [dict(doc, v=[dict(v, office=PROVINCE_CODE) for v in doc["v"]]) for doc in upt.raw("offices").values()]
-    for db in (upt, prov):
-        with db.transaction("bench.setup") as tx:
-            for doc in fixed:
-                tx.put_doc("offices", doc)
+    # (written by the province itself: the UPT's replica id is bound to the UPT, and a version of it
+    # naming another office is refused as a forgery)
+    with prov.transaction("bench.setup") as tx:
+        for value in upt.values("offices"):
+            tx.put("offices", dict(value), owner=PROVINCE_CODE)
+    with upt.transaction("bench.setup") as tx:
+        for doc in prov.raw("offices").values():
+            tx.put_doc("offices", doc)
     keys = K.setup_from_enrolment(upt, enrol["body"])
     store = K.TrustStore.load(prov.path)
     store.set_office(K.own_keys(prov), UPT, sign=keys.sign_pk, box=keys.box_pk, fp=keys.fp, status=K.TRUSTED)

@@ -444,6 +444,10 @@ def build_office(path: str | Path, n: int, seed: int = 1, office: str = PROVINCE
         while chunk := list(itertools.islice(members, batch)):
             with db.transaction("sample.generate", system=True) as tx:
                 for member in chunk:
+                    if office != PROVINCE_CODE:
+                        # a UPT's own roster: its members serve at it (what it may send to the province)
+                        for a in member["assignments"]:
+                            a["office"] = office
                     tx.put("members", member, owner=owner_of(member))
     finally:
         db.close()

@@ -537,7 +537,7 @@ class Screen:
                     self.refuse(name, rdoc, v, "forged_dot", "sync.refused_forged_dot", office=v["office"])
                     return None
                 continue
-            if local_vv.get(r, 0) >= c:
+            if local is not None and local_vv.get(r, 0) >= c:
                 continue  # seen here and superseded since
             why = self.version(name, rdoc, v, local, local_vv, owner)
             if why is not None:
@@ -741,7 +741,8 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
         # The province holds writes of this replica that this folder does not know: it was restored
         # from a backup or copied. Never reuse those counters.
         db.rotate_replica()
-    db._sync_replicas = None if screen.bound else getattr(db, "_sync_replicas", None)
+    if screen.bound and getattr(db, "_sync_replicas", None) is not None:
+        db._sync_replicas.update(screen.bound)  # replica ids first bound by this bundle
     _after_accept(db, m, result)
     # No personal data in the log: records by id, reasons by word.
     _log(db.path / IMPORT_LOG, dict(info, ts=now_iso(), status="accepted", mode=result.mode,
