@@ -493,9 +493,10 @@ class Screen:
     A refused version refuses only its record; the rest of the bundle lands.
     """
 
-    def __init__(self, db: Database, sender: str) -> None:
+    def __init__(self, db: Database, sender: str, sender_replica: str | None = None) -> None:
         self.db = db
         self.sender = sender
+        self.sender_replica = sender_replica  # named in the signed manifest: the only id a bundle can bind
         self.from_province = sender == PROVINCE_CODE
         self.ceiling = db.hlc.ceiling()
         self.refused: list[dict] = []
@@ -564,6 +565,8 @@ class Screen:
             return ("not_sender", "sync.refused_not_sender")
         bound = self.replica_office(r)
         if bound is None:
+            if r != self.sender_replica:
+                return ("replica", "sync.refused_replica")  # another office's id, squatted before its use
             self.bound[r] = sender
         elif bound != sender:
             return ("replica", "sync.refused_replica")
@@ -658,7 +661,7 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
     done = 0
     mine = db.replica_id
     from_province = sender == PROVINCE_CODE and not db.is_province
-    screen = Screen(db, sender)
+    screen = Screen(db, sender, m["sender"].get("replica_id"))
     # What the province refused of this office's writes: those versions go, the province's copy comes.
     drops = _refused_here(m) if from_province else {}
     # The province has seen writes of this replica this folder does not have: it was restored or copied.
