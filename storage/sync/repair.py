@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from storage import authority
 from storage.db import PROVINCE_CODE, Database
+from storage.sync.engine import _label_of as _label
 from storage.versions import doc_vv, winner
 
 
@@ -27,14 +28,6 @@ class Drop:
     office: str
     reason: str
     label: str
-
-
-def _label(doc: dict) -> str:
-    for v in doc["v"]:
-        name = v["data"].get("name") or v["data"].get("code") or v["data"].get("pillar")
-        if name:
-            return str(name)
-    return doc["id"][:8]
 
 
 def _named(data: dict, office: str) -> bool:
