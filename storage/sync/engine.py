@@ -36,6 +36,7 @@ from storage.errors import PilarError
 from storage.fsutil import append_durable, atomic_write, os_error
 from storage.sync import bundle as B
 from storage.sync import keys as K
+from storage.sync import sequence
 from storage.versions import MAX_COUNTER, doc_vv, merge_docs, vv_merge, winner
 
 IMPORT_LOG = "imports.jsonl"
@@ -250,10 +251,12 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
         manifest["refused"] = refused
     elif peer.get("dropped"):
         manifest["dropped"] = peer["dropped"]
+    manifest.update(sequence.stamp(db, to))  # issue 16: this bundle's number to ``to``, what came from it
     manifest_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
     name = B.file_name(db.code, to, when, bundle_id)
     path = B.write_bundle(Path(out_dir).resolve() if out_dir else db.path / "outbox", name, manifest_bytes,
                           keys.sign(manifest_bytes), payloads)
+    sequence.sent(db, to, manifest)  # issue 16: the number is used once the file is complete
     size = path.stat().st_size
     _log(db.path / EXPORT_LOG, {"ts": now_iso(), "bundle_id": bundle_id, "to": to, "mode": manifest["mode"],
                                 "file": str(path), "size": size, "counts": counts, "operator": db.operator})
@@ -747,6 +750,7 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
     if screen.bound and getattr(db, "_sync_replicas", None) is not None:
         db._sync_replicas.update(screen.bound)  # replica ids first bound by this bundle
     _after_accept(db, m, result)
+    sequence.received(db, m)  # issue 16: which of the sender's bundles arrived (gaps: storage.sync.sequence)
     # No personal data in the log: records by id, reasons by word.
     _log(db.path / IMPORT_LOG, dict(info, ts=now_iso(), status="accepted", mode=result.mode,
                                     operator=db.operator, added=result.added, updated=result.updated,
