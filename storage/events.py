@@ -529,6 +529,15 @@ def _now(now: datetime | None) -> datetime:
     return (now or datetime.now()).astimezone()
 
 
+def _refuse_future(day: str, now: datetime | None) -> None:
+    """Attendance is recorded on the day or after it, never for a day still to come."""
+    today = _now(now).date().isoformat()
+    if day > today:
+        from storage.fmt import long_date
+
+        raise PilarError("events.future_day", day=long_date(day), today=long_date(today))
+
+
 def checkin(db: Database, event_id: str, member_id: str, walk_in_reason: str = "",
             now: datetime | None = None, day: str | None = None) -> dict:
     """Record that a member is present (on ``day`` of a multi-day event: see :func:`event_day`; the
@@ -540,6 +549,7 @@ def checkin(db: Database, event_id: str, member_id: str, walk_in_reason: str = "
     """
     event = get_event(db, event_id)
     day = event_day(event, day) if day else event["date"]
+    _refuse_future(day, now)
     rid = invitation_id(event_id, member_id)
     inv = db.get("invitations", rid)
     if inv is not None and on_day(inv, event, day).get("status") == "HADIR":
@@ -575,6 +585,8 @@ def set_status(db: Database, event_id: str, member_id: str, status: str, now: da
         raise PilarError("events.bad_status", value=status, known=", ".join(STATUSES))
     event = get_event(db, event_id)
     day = event_day(event, day) if day else event["date"]
+    if status in ("HADIR", "ALPA"):  # an excuse (IZIN) may come before the day; presence and absence cannot
+        _refuse_future(day, now)
     inv = db.get("invitations", invitation_id(event_id, member_id))
     if inv is None:
         member = db.get("members", member_id)

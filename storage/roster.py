@@ -374,6 +374,15 @@ class Roster:
             raise PilarError("roster.deactivate.bad_date", value=date)
         member = self._require(rid)
         self._refuse_if_conflict(rid, member.get("name") or "")
+        starts = [a.get("start") or "" for a in member["assignments"]
+                  if a.get("status") == "ACTIVE" and assignment_id in (None, a.get("id"))]
+        latest = max(starts, default="")
+        if latest and day.isoformat() < latest:
+            # the assignment would end before it began (and the member could no longer be saved)
+            from storage.fmt import day_month_year
+
+            raise PilarError("roster.deactivate.before_start", date=day_month_year(day.isoformat()),
+                             start=day_month_year(latest))
         changed = 0
         for a in member["assignments"]:
             if a.get("status") == "ACTIVE" and assignment_id in (None, a.get("id")):

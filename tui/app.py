@@ -25,7 +25,7 @@ from storage import i18n
 from storage.db import Database, write_office
 from storage.errors import PilarError
 from storage.i18n import t
-from tui.screens.common import ErrorDialog, OperatorDialog
+from tui.screens.common import ErrorDialog, GuardedForm, OperatorDialog, UnsavedDialog
 from tui.screens.events import EventsScreen
 from tui.screens.help import HelpScreen, key_rows
 from tui.screens.payouts import PayoutsScreen
@@ -212,6 +212,39 @@ class PilarApp(App[int]):
         self.db.close()
 
     # ------------------------------------------------------------------ actions
+
+    def _dirty_form(self) -> tuple[str, GuardedForm] | None:
+        """A form with unsaved typing in any section (the current one first), with its section."""
+        stacks = sorted(self._screen_stacks.items(), key=lambda kv: kv[0] != self.current_mode)
+        for mode, stack in stacks:
+            for screen in reversed(stack):
+                if isinstance(screen, GuardedForm) and screen.is_dirty():
+                    return mode, screen
+        return None
+
+    async def action_quit(self) -> None:
+        """ctrl+q: quits at once unless a form holds unsaved typing; then asks save / discard / keep editing."""
+        found = self._dirty_form()
+        if found is None:
+            self.exit()
+            return
+        mode, form = found
+        if mode != self.current_mode:
+            await self.switch_mode(mode)
+
+        def answered(answer: str | None) -> None:
+            if answer == "discard":
+                self.exit()
+            elif answer == "save":
+                callbacks = getattr(form, "_result_callbacks", None)
+                requester = callbacks[-1].requester if callbacks else None
+                form.guard_save()
+                if not form._guard_closed:
+                    return  # refused (the form says why): the clerk stays in it
+                # after the form's result has been handled (saved) by the screen that opened it
+                (requester or self).call_next(self.exit)
+
+        self.push_screen(UnsavedDialog(form.guard_title()), answered)
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

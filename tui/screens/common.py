@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static, TextArea
 
 from storage.i18n import t
 from tui.widgets.keys import localize_bindings
@@ -29,10 +29,106 @@ class Dialog(ModalScreen):
         self.dismiss(self.CANCEL_VALUE)
 
 
+class UnsavedDialog(Dialog):
+    """Asked when a form with unsaved typing is closed (Esc) or the app quit (ctrl+q): dismisses with
+    "save", "discard" or None (keep editing)."""
+
+    BINDINGS = [
+        Binding("s", "answer('save')", "-", id="unsaved.save"),
+        Binding("b,d", "answer('discard')", "-", id="unsaved.discard"),
+        Binding("escape", "cancel", "-", id="unsaved.keep"),
+    ]
+
+    def __init__(self, form: str = "") -> None:
+        super().__init__()
+        self.form = form
+
+    def compose(self) -> ComposeResult:
+        body = t("ui.unsaved.body_quit", form=self.form) if self.form else t("ui.unsaved.body")
+        with Vertical(classes="dialog"):
+            yield Label(t("ui.unsaved.title"), classes="dialog-title", markup=False)
+            yield Static(body, classes="dialog-body", id="unsaved-body", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("ui.unsaved.keep"), id="keep")
+                yield Button(t("ui.unsaved.discard"), id="discard", variant="error")
+                yield Button(t("ui.unsaved.save"), id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#keep", Button).focus()
+
+    def action_answer(self, answer: str) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "keep" else event.button.id)
+
+
+class GuardedForm:
+    """Mixed into a form screen: closing it with Esc (``close_guarded``) or quitting the app with ctrl+q
+    while something typed is not saved asks first (save / discard / keep editing).
+
+    What the form holds (every input, pick list, tick box) is taken when it is mounted; the form is
+    "dirty" when that differs now. ``guard_save`` is the form's own save (it dismisses on success).
+    """
+
+    def _on_mount(self, event: object) -> None:
+        self._guard_start = self._form_state()
+        self._guard_closed = False
+
+    def _form_state(self) -> dict:
+        state = {}
+        for i, widget in enumerate(self.query("Input, Select, Checkbox, TextArea")):  # type: ignore[attr-defined]
+            if isinstance(widget, TextArea):
+                value: object = widget.text
+            elif isinstance(widget, (Input, Select, Checkbox)):
+                value = widget.value
+            else:
+                continue
+            state[widget.id or f"#{i}"] = value
+        return state
+
+    def is_dirty(self) -> bool:
+        start = getattr(self, "_guard_start", None)
+        return start is not None and not self._guard_closed and self._form_state() != start
+
+    def guard_title(self) -> str:
+        """How the quit question names this form."""
+        for label in self.query(".dialog-title"):  # type: ignore[attr-defined]
+            return str(label.render())
+        return ""
+
+    def guard_save(self) -> None:
+        raise NotImplementedError
+
+    def dismiss(self, result=None):  # type: ignore[no-untyped-def]
+        self._guard_closed = True
+        return super().dismiss(result)  # type: ignore[misc]
+
+    def close_guarded(self) -> None:
+        """Esc: close at once when nothing was typed, else ask."""
+        if not self.is_dirty():
+            self.dismiss(None)
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                self.guard_save()
+            elif answer == "discard":
+                self.dismiss(None)
+
+        self.app.push_screen(UnsavedDialog(), answered)  # type: ignore[attr-defined]
+
+
 class ConfirmDialog(Dialog):
-    """Yes/No question; dismisses with True or False. Enter does not answer by itself: Tab to a button."""
+    """Yes/No question; dismisses with True or False. Enter does not answer by itself: Tab to a button,
+    or press y or n."""
 
     CANCEL_VALUE = False
+    BINDINGS = [
+        Binding("y", "answer(True)", "-", id="dialog.yes"),
+        Binding("n", "answer(False)", "-", id="dialog.no"),
+    ]
 
     def __init__(self, title: str, body: str = "", yes: str | None = None, danger: bool = False) -> None:
         super().__init__()
@@ -46,9 +142,13 @@ class ConfirmDialog(Dialog):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("ui.no"), id="no")
                 yield Button(self.yes_label or t("ui.yes"), id="yes", variant="error" if self.danger else "primary")
+            yield Static(t("ui.confirm.keys"), classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
     @on(Button.Pressed, "#yes")
     def _yes(self) -> None:
@@ -92,10 +192,10 @@ class Field:
     password: bool = False
 
 
-class PromptDialog(Dialog):
+class PromptDialog(GuardedForm, Dialog):
     """A few labelled text fields; dismisses with {name: text} or None. Enter in the last field submits.
 
-    ``check`` may return an error sentence to keep the dialog open.
+    ``check`` may return an error sentence to keep the dialog open. Esc with something typed asks first.
     """
 
     def __init__(self, title: str, fields: list[Field], body: str = "", ok: str | None = None,
@@ -149,6 +249,12 @@ class PromptDialog(Dialog):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.close_guarded()
+
+    def guard_save(self) -> None:
+        self._ok()
 
 
 class OperatorDialog(PromptDialog):

@@ -14,6 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Key
 from textual.markup import escape
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
@@ -36,7 +37,7 @@ from storage import fmt, regions
 from storage.errors import PilarError
 from storage.i18n import t
 from storage.model import PILLARS, POSITIONS, pillar_label, position_label
-from tui.screens.common import ConfirmDialog, ErrorDialog, Field, PromptDialog
+from tui.screens.common import ConfirmDialog, ErrorDialog, Field, GuardedForm, PromptDialog
 from tui.widgets.keys import localize_bindings
 
 
@@ -199,8 +200,9 @@ class EventsScreen(Screen):
 
 # ---------------------------------------------------------------------- create / edit
 
-class EventFormScreen(ModalScreen[str | None]):
-    """Create or edit an event; validated by storage before saving; returns the event id."""
+class EventFormScreen(GuardedForm, ModalScreen[str | None]):
+    """Create or edit an event; validated by storage before saving; returns the event id. Esc with
+    unsaved typing asks first."""
 
     CSS_PATH = "events.tcss"
     AUTO_FOCUS = "#f-name"
@@ -234,6 +236,10 @@ class EventFormScreen(ModalScreen[str | None]):
             with Horizontal(classes="buttons"):
                 yield Button(t("events.ui.save"), id="form-save", variant="primary")
                 yield Button(t("events.ui.cancel"), id="form-cancel")
+        yield Footer()
+
+    def guard_title(self) -> str:
+        return t("events.ui.form_title_edit" if self.event else "events.ui.form_title_new")
 
     def fields(self) -> dict:
         fields = {name: self.query_one(f"#f-{name}", Input).value for name in self.FIELDS}
@@ -262,8 +268,14 @@ class EventFormScreen(ModalScreen[str | None]):
         self.app.notify(t("events.ui.saved"))
         self.dismiss(event_id)
 
-    @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:
+        self.close_guarded()
+
+    def guard_save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#form-cancel")
+    def _cancel_pressed(self) -> None:
         self.dismiss(None)
 
 
@@ -427,6 +439,22 @@ def _pick_label(card: dict) -> str:
 
 # ---------------------------------------------------------------------- check-in at the door
 
+class ScanInput(Input):
+    """The door's code input. Enter hands the code over and empties the input the moment the key arrives:
+    an Enter binding runs only after the key has gone round the app, by which time a scanner has typed
+    the next codes into the same input and they would all be looked up as one."""
+
+    async def _on_key(self, event: Key) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            await self.action_submit()
+
+    async def action_submit(self) -> None:
+        value = self.value
+        self.value = ""
+        self.post_message(self.Submitted(self, value))
+
 class CheckinScreen(Screen):
     """One input always focused: scan or type, Enter; the card shows and the attendance is saved."""
 
@@ -450,6 +478,7 @@ class CheckinScreen(Screen):
         self.day = day  # which day of a multi-day event attendance is taken for (set on compose)
         self.days: list[str] = []
         self.current: dict | None = None
+        self.pending_mark: str | None = None  # F2/F3 pressed on a name that matched several people
         localize_bindings(self)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -468,7 +497,7 @@ class CheckinScreen(Screen):
         yield Header()
         with Vertical(id="checkin-body"):
             yield Static(self._title(event), id="checkin-title")
-            yield Input(placeholder=t("events.ui.scan_placeholder"), id="scan")
+            yield ScanInput(placeholder=t("events.ui.scan_placeholder"), id="scan")
             yield Static(t("events.ui.checkin_help") + (t("events.ui.checkin_help_days") if len(self.days) > 1 else ""),
                          id="checkin-help")
             with Horizontal(id="checkin-main"):
@@ -557,28 +586,43 @@ class CheckinScreen(Screen):
     @on(Input.Submitted, "#scan")
     def scanned(self, message: Input.Submitted) -> None:
         text = message.value.strip()
-        message.input.value = ""
         picks = self.query_one("#picks", OptionList)
         if not text:
             if picks.display and picks.highlighted is not None:
                 self.show_picks(False)
-                self.check_in(picks.get_option_at_index(picks.highlighted).id)
+                self._act_on(picks.get_option_at_index(picks.highlighted).id)
             return
+        self.pending_mark = None
+        found = self.lookup(text)
+        if found is not None:
+            self.check_in(found)
+
+    def lookup(self, text: str) -> str | None:
+        """The member a typed or scanned code names; None (and the name list shown) when several match."""
+        picks = self.query_one("#picks", OptionList)
         self.show_picks(False)
         found = ev.find(self.db, self.event_id, text)
         if not found:
             self.current = None
             self.query_one("#card", Static).update("")
             self.say(t("events.ui.no_match", code=text), "error")
-            return
+            return None
         if len(found) == 1:
-            self.check_in(found[0]["member_id"])
-            return
+            return found[0]["member_id"]
         picks.clear_options()
         picks.add_options([Option(escape(_pick_label(c)), id=c["member_id"]) for c in found])
         self.show_picks(True)
         picks.highlighted = 0
         self.say(t("events.ui.pick", count=len(found)), "info")
+        return None
+
+    def _act_on(self, member_id: str) -> None:
+        """A name picked from the list: checked in, or marked as F2/F3/F5 asked."""
+        status, self.pending_mark = self.pending_mark, None
+        if status is None:
+            self.check_in(member_id)
+        else:
+            self.mark(member_id, status)
 
     def show_picks(self, shown: bool) -> None:
         """The name list takes the card's place while it is shown."""
@@ -594,7 +638,7 @@ class CheckinScreen(Screen):
     def picked(self, message: OptionList.OptionSelected) -> None:
         self.show_picks(False)
         self.query_one("#scan", Input).focus()
-        self.check_in(message.option.id)
+        self._act_on(message.option.id)
 
     def check_in(self, member_id: str) -> None:
         card = ev.card(self.db, self.event_id, member_id, self.day)
@@ -617,10 +661,31 @@ class CheckinScreen(Screen):
             self.refresh_counts()
 
     def action_mark(self, status: str) -> None:
-        if not self.current:
+        """F2/F3/F5: izin, alpa or undo for the NIK or name typed in the input (the person shown when it is
+        empty, or the one highlighted in the name list); nobody is checked in on the way."""
+        scan = self.query_one("#scan", Input)
+        text = scan.value.strip()
+        picks = self.query_one("#picks", OptionList)
+        if text:
+            scan.value = ""
+            member_id = self.lookup(text)
+            if member_id is None:
+                if picks.display:
+                    self.pending_mark = status  # Enter on a name marks that one
+                return
+        elif picks.display and picks.highlighted is not None:
+            self.show_picks(False)
+            member_id = picks.get_option_at_index(picks.highlighted).id
+        elif self.current:
+            member_id = self.current["member_id"]
+        else:
+            self.say(t("events.ui.mark_needs_code"), "warning")
             return
+        self.mark(member_id, status)
+
+    def mark(self, member_id: str, status: str) -> None:
         try:
-            card = ev.set_status(self.db, self.event_id, self.current["member_id"], status, day=self.day)
+            card = ev.set_status(self.db, self.event_id, member_id, status, day=self.day)
         except PilarError as exc:
             self.say(str(exc), "error")
             return

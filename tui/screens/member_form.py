@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Select, Static
 
 from storage import regions
 from storage.i18n import t
@@ -33,6 +33,7 @@ from storage.model import (
 )
 from storage.roster import Roster, blank_member, empty_assignment
 from storage.validate import Result
+from tui.screens.common import GuardedForm
 from tui.widgets.keys import localize_bindings
 
 PERSON_INPUTS = ("nik", "name", "birth_place", "birth_date", "address", "phone")
@@ -132,8 +133,8 @@ class AssignmentFields(Vertical):
                 yield from field_input(p + name, value, hint)
 
 
-class MemberForm(ModalScreen[dict | None]):
-    """The member form (new member when ``member`` is None)."""
+class MemberForm(GuardedForm, ModalScreen[dict | None]):
+    """The member form (new member when ``member`` is None); Esc with unsaved typing asks first."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "-", id="form.save"),
@@ -191,6 +192,7 @@ class MemberForm(ModalScreen[dict | None]):
                 yield Button(t("ui.key.form.add_assignment"), id="add-assignment")
                 yield Button(t("ui.cancel"), id="cancel")
                 yield Button(t("ui.save"), id="save", variant="primary")
+        yield Footer()
 
     def _assignment(self, i: int, a: dict) -> Widget:
         return AssignmentFields(i, a, self.office_options(a.get("office", "")), classes="assignment",
@@ -341,7 +343,10 @@ class MemberForm(ModalScreen[dict | None]):
         self.action_save()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_guarded()
+
+    def guard_save(self) -> None:
+        self.action_save()
 
     @on(Button.Pressed, "#cancel")
     def _cancel_pressed(self) -> None:

@@ -354,22 +354,23 @@ class RosterScreen(Screen):
             return
         today = dt.date.today().strftime("%d-%m-%Y")
 
+        done_count: list[int] = []
+
         def check(values: dict) -> str | None:
+            """Deactivate here, so a refusal (no reason, a date before the assignment began) stays in the dialog."""
             if not values["reason"].strip():
                 return t("roster.deactivate.need_reason")
             if parse_user_date(values["date"]) is None:
                 return t("roster.deactivate.bad_date", value=values["date"])
+            try:
+                done_count.append(self.roster.deactivate(rid, values["reason"], parse_user_date(values["date"]) or ""))
+            except PilarError as exc:
+                return str(exc)
             return None
 
         def done(values: dict | None) -> None:
-            if not values:
-                return
-            try:
-                count = self.roster.deactivate(rid, values["reason"], parse_user_date(values["date"]) or "")
-            except PilarError as exc:
-                self.app.push_screen(ErrorDialog(str(exc)))
-                return
-            self.notify(t("roster.saved.deactivate", name=member["name"], count=count))
+            if values and done_count:
+                self.notify(t("roster.saved.deactivate", name=member["name"], count=done_count[0]))
 
         self.app.push_screen(PromptDialog(
             t("roster.deactivate.title", name=member["name"]),

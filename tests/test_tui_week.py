@@ -1,0 +1,280 @@
+"""Issue 14, a clerk's week in the app: Pilot tests, each checking what reached the disk or the screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from pilot_support import run_async
+from roster_support import make_folder
+from textual import events
+from textual.widgets import Input, Static
+
+from storage import events as ev
+from storage import i18n, sample
+from storage.db import Database
+from tui.app import PilarApp
+from tui.screens.common import ConfirmDialog, PromptDialog, UnsavedDialog
+from tui.screens.events import CheckinScreen, EventFormScreen
+from tui.screens.member_form import MemberForm
+from tui.screens.roster import RosterScreen
+
+SIZE = (120, 35)
+EID = ev.sample_event_id()
+
+
+@pytest.fixture
+def data(tmp_path):
+    """A small UPT roster (36 members)."""
+    make_folder(tmp_path / "data", extra=30).close()
+    yield tmp_path / "data"
+    i18n.set_lang("id")
+
+
+@pytest.fixture
+def province(tmp_path):
+    """The province with the demo's sample data (members, the sample event and its invitations)."""
+    path = tmp_path / "prov"
+    db = Database.init(path, "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Ani")
+    sample.load(db)
+    db.close()
+    yield path
+    i18n.set_lang("id")
+
+
+def on_disk(path) -> Database:
+    return Database.open(path, read_only=True)
+
+
+async def wait_for(pilot, check, tries: int = 300):
+    for _ in range(tries):
+        if check():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*["space" if c == " " else c for c in text])
+
+
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+# ---------------------------------------------------------------------- 1. nothing typed is lost
+
+@run_async
+async def test_escape_in_a_half_filled_member_form_asks_and_keeps_the_typing(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, MemberForm)
+        await pilot.press("tab", *"Joko")
+        await pilot.press("escape")
+        assert isinstance(app.screen, UnsavedDialog)
+        assert "belum disimpan" in text_of(app.screen, "#unsaved-body")
+        await pilot.press("escape")  # keep editing: back in the form, the name still there
+        assert app.screen is form and form.query_one("#name", Input).value == "Joko"
+        await pilot.press("escape", "b")  # discard
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
+        assert len(app.roster) == 36
+    # an untouched form closes at once
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "escape")
+        assert isinstance(app.screen, RosterScreen)
+
+
+@run_async
+async def test_escape_then_save_keeps_the_member(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"agus", "enter", "e")
+        form = app.screen
+        assert isinstance(form, MemberForm)
+        form.query_one("#address", Input).value = "Jl. Kenanga 9"
+        await pilot.pause()
+        await pilot.press("escape", "s")
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
+    agus = next(m for m in on_disk(data).values("members") if m["name"] == "Agus Salim")
+    assert agus["address"] == "Jl. Kenanga 9"
+
+
+@run_async
+async def test_ctrl_q_with_a_half_filled_event_form_asks_first(province):
+    app = PilarApp(province, operator="Ani")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, EventFormScreen)
+        await type_text(pilot, "Rakor Tagana")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedDialog) and not app._exit
+        assert "Kegiatan baru" in text_of(app.screen, "#unsaved-body") or "kegiatan" in text_of(
+            app.screen, "#unsaved-body").lower()
+        await pilot.press("escape")  # keep editing
+        assert app.screen is form and not app._exit
+        form.query_one("#f-date", Input).value = "02-05-2024"
+        await pilot.press("ctrl+q", "s")  # save, then quit
+        await wait_for(pilot, lambda: app._exit)
+    assert [e["date"] for e in on_disk(province).values("events") if e["name"] == "Rakor Tagana"] == ["2024-05-02"]
+
+
+@run_async
+async def test_ctrl_q_discard_quits_without_saving_and_an_empty_app_quits_at_once(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "tab", *"Joko")
+        await pilot.press("ctrl+q")
+        assert isinstance(app.screen, UnsavedDialog)
+        await pilot.press("b")
+        await wait_for(pilot, lambda: app._exit)
+    assert not [m for m in on_disk(data).values("members") if m["name"] == "Joko"]
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: app._exit)
+
+
+@run_async
+async def test_escape_in_a_prompt_with_a_typed_reason_asks(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"agus", "enter", "d")
+        assert isinstance(app.screen, PromptDialog)
+        await pilot.press(*"pindah", "escape")
+        assert isinstance(app.screen, UnsavedDialog)
+        await pilot.press("escape")
+        assert isinstance(app.screen, PromptDialog) and app.screen.values()["reason"] == "pindah"
+
+
+# ---------------------------------------------------------------------- 2. deactivation dates
+
+@run_async
+async def test_deactivation_before_the_start_is_refused_in_the_dialog(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"agus", "enter", "d")
+        dialog = app.screen
+        assert isinstance(dialog, PromptDialog)
+        await pilot.press(*"pindah")
+        dialog.query_one("#f-date", Input).value = "15-03-2022"  # the assignment began 01-01-2023
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        problem = dialog.query_one("#problem", Static)
+        assert "lebih awal dari mulai tugas 1 Januari 2023" in str(problem.render())
+        assert problem.region.height >= 1 and dialog.screen.region.contains_region(problem.region)
+        dialog.query_one("#f-date", Input).value = "15-03-2024"
+        dialog.query_one("#f-date", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
+    agus = next(m for m in on_disk(data).values("members") if m["name"] == "Agus Salim")
+    assert agus["assignments"][0]["inactive_date"] == "2024-03-15"
+
+
+# ---------------------------------------------------------------------- 3-5. the door
+
+def _future_event(path) -> tuple[str, dict]:
+    db = Database.open(path, operator="Ani")
+    day = (dt.date.today() + dt.timedelta(days=10)).isoformat()
+    eid = ev.create_event(db, {"name": "Apel Siaga", "date": day, "venue": "Alun-alun"})
+    member = next(iter(db.values("members")))
+    ev.invite(db, eid, [member["id"]])
+    db.close()
+    return eid, member
+
+
+@run_async
+async def test_check_in_for_a_day_still_to_come_is_refused_with_a_reason(province):
+    eid, member = _future_event(province)
+    app = PilarApp(province, operator="Ani")
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CheckinScreen(eid))
+        await pilot.pause()
+        screen = app.screen
+        await type_text(pilot, member["nik"])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "belum berlangsung" in text_of(screen, "#checkin-message")
+        await type_text(pilot, member["nik"])
+        await pilot.press("f3")  # absent before the day: refused too
+        await pilot.pause()
+        assert "belum berlangsung" in text_of(screen, "#checkin-message")
+        await type_text(pilot, member["nik"])
+        await pilot.press("f2")  # an excuse may come in advance
+        await pilot.pause()
+    inv = on_disk(province).get("invitations", ev.invitation_id(eid, member["id"]))
+    assert inv["status"] == "IZIN" and not inv["checkin_at"]
+
+
+def _invited(path, n):
+    db = on_disk(path)
+    invs = sorted(ev.invitations(db, EID), key=lambda i: i["id"])[:n]
+    return [db.get("members", i["member_id"]) for i in invs]
+
+
+@run_async
+async def test_f2_and_f3_act_on_the_typed_nik_without_a_false_hadir(province):
+    first, second, third = _invited(province, 3)
+    app = PilarApp(province, operator="Ani")
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CheckinScreen(EID))
+        await pilot.pause()
+        screen = app.screen
+        await type_text(pilot, first["nik"])
+        await pilot.press("enter")  # the first is shown (and present)
+        await type_text(pilot, second["nik"])
+        await pilot.press("f2")  # izin for the second, typed: not the first
+        await pilot.pause()
+        assert second["name"] in text_of(screen, "#card")
+        await type_text(pilot, third["nik"])
+        await pilot.press("f3")
+        await pilot.pause()
+        assert screen.query_one("#scan", Input).value == ""
+    db = on_disk(province)
+    status = {m["id"]: db.get("invitations", ev.invitation_id(EID, m["id"])) for m in (first, second, third)}
+    assert status[first["id"]]["status"] == "HADIR"
+    assert status[second["id"]]["status"] == "IZIN" and not status[second["id"]]["checkin_at"]
+    assert status[third["id"]]["status"] == "ALPA" and not status[third["id"]]["checkin_at"]
+
+
+@run_async
+async def test_five_codes_sent_back_to_back_are_five_check_ins(province):
+    people = _invited(province, 5)
+    app = PilarApp(province, operator="Ani")
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(CheckinScreen(EID))
+        await pilot.pause()
+        assert app.focused.id == "scan"
+        # as a scanner does: every key of the five codes queued at once, no wait for the screen between them
+        for person in people:
+            for key in [*person["nik"], "enter"]:
+                event = events.Key(key, key if len(key) == 1 else "\r")
+                event.set_sender(app)
+                app._driver.send_message(event)
+        await wait_for(pilot, lambda: ev.counts(app.db, EID)["total"]["HADIR"] == 5)
+        await pilot.pause()
+        assert app.screen.query_one("#scan", Input).value == ""
+    db = on_disk(province)
+    assert all(db.get("invitations", ev.invitation_id(EID, p["id"]))["status"] == "HADIR" for p in people)
+
+
+# ---------------------------------------------------------------------- confirm dialogs answer y / n
+
+@run_async
+async def test_confirm_dialog_answers_y_and_n(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"dewi", "enter")
+        rid = app.screen.query_one("#members").current_id
+        await pilot.press("delete")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        assert isinstance(app.screen, RosterScreen) and app.roster.get(rid) is not None
+        await pilot.press("delete", "y")
+        assert isinstance(app.screen, PromptDialog)
