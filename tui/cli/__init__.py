@@ -15,7 +15,7 @@ import sys
 from storage import i18n
 from storage.errors import DamagedError, PilarError
 
-AREAS = ("core", "sample", "roster", "events", "payouts", "sync", "backup")
+AREAS = ("core", "sample", "roster", "events", "payouts", "sync", "backup", "summary")
 
 
 def _global_options(parser: argparse.ArgumentParser, default) -> None:

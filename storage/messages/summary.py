@@ -1,0 +1,107 @@
+"""Messages of the Ringkasan (summary): the dashboard, freshness of offices, missing bundles, the rekap."""
+
+MESSAGES = {
+    "summary.gap.closed": {
+        "id": "Bundel ke-{n} dari {office} belum diterima; yang ke-{later} sudah, dan membawa semua isinya yang belum "
+              "ada di sini (bundel dihitung sejak versi yang terakhir dikirim kantor ini): celah tertutup sendiri, "
+              "tidak perlu tindakan.",
+        "en": "Bundle {n} from {office} has not arrived; bundle {later} has, and it carried everything of it this "
+              "office lacked (bundles are counted from the versions this office last sent): the gap closed by "
+              "itself, nothing to do.",
+    },
+    "summary.gap.open": {
+        "id": "Bundel ke-{n} dari {office} belum diterima; yang ke-{highest} sudah, tetapi dibuat sejak keadaan yang "
+              "tidak ada di sini. Kirim dulu bundel dari sini ke {code} (bundel berikutnya darinya lalu dihitung "
+              "sejak yang ada di sini dan menutup celah), atau minta {office} membuat bundel penuh: "
+              "pilar export --to {me} --full.",
+        "en": "Bundle {n} from {office} has not arrived; bundle {highest} has, but it was made from a state this "
+              "office does not hold. Send a bundle from here to {code} first (its next bundle is then counted from "
+              "what is here and closes the gap), or ask {office} for a full bundle: pilar export --to {me} --full.",
+    },
+    "summary.bad_days": {
+        "id": "Jumlah hari harus bilangan bulat 1 atau lebih (misalnya 14), bukan {value!r}.",
+        "en": "The number of days must be a whole number of 1 or more (for example 14), not {value!r}.",
+    },
+    "summary.pdf_missing": {
+        "id": "Format pdf belum tersedia di versi ini; pakai --format html lalu cetak ke PDF dari peramban.",
+        "en": "The pdf format is not available in this version; use --format html and print to PDF from a browser.",
+    },
+    "summary.out_needed": {
+        "id": "Format xlsx ditulis ke berkas: tambahkan --out NAMA.xlsx.",
+        "en": "The xlsx format is written to a file: add --out NAME.xlsx.",
+    },
+    "summary.written": {"id": "Ditulis: {path}", "en": "Written: {path}"},
+    # report text
+    "summary.title": {"id": "Ringkasan {office}", "en": "Summary of {office}"},
+    "summary.rekap_title": {"id": "Rekap per Kabupaten/Kota — {office}", "en": "Summary per kabupaten/kota — {office}"},
+    "summary.as_of": {"id": "Per {date}", "en": "As of {date}"},
+    "summary.members_head": {"id": "Anggota aktif: {count}", "en": "Active members: {count}"},
+    "summary.pillar_cols": {"id": "Pilar|Aktif", "en": "Pillar|Active"},
+    "summary.kab_cols": {"id": "Kode|Kabupaten/Kota|Aktif|Kecamatan|Tanpa TKSK",
+                         "en": "Code|Kabupaten/Kota|Active|Kecamatan|No TKSK"},
+    "summary.tksk_head": {"id": "Kecamatan tanpa TKSK aktif: {count} dari {total}",
+                          "en": "Kecamatan without an active TKSK: {count} of {total}"},
+    "summary.tksk_cols": {"id": "Kabupaten/Kota|Kecamatan", "en": "Kabupaten/Kota|Kecamatan"},
+    "summary.pay_head": {"id": "Pembayaran per triwulan", "en": "Payouts per quarter"},
+    "summary.pay_cols": {"id": "Triwulan|Item|Bruto|Dibayar|Belum dibayar|Retur",
+                         "en": "Quarter|Items|Gross|Paid|Outstanding|Returned"},
+    "summary.cases_head": {"id": "Konflik terbuka: {conflicts} · kasus NIK ganda: {duplicates}",
+                           "en": "Open conflicts: {conflicts} · duplicate NIK cases: {duplicates}"},
+    "summary.offices_head": {"id": "Kantor (diam lebih dari {days} hari ditandai !)",
+                             "en": "Offices (silent for more than {days} days marked !)"},
+    "summary.office_cols": {"id": "Kode|Kantor|Terakhir diterima|Hari|Terakhir dikirim|Hari|Menunggu|Bundel",
+                            "en": "Code|Office|Last received|Days|Last sent|Days|Waiting|Bundles"},
+    "summary.never": {"id": "belum pernah", "en": "never"},
+    "summary.full": {"id": "semua (penuh)", "en": "all (full)"},
+    "summary.gaps_head": {"id": "Bundel hilang", "en": "Missing bundles"},
+    "summary.no_gaps": {"id": "Tidak ada bundel yang hilang.", "en": "No bundle is missing."},
+    "summary.not_arrived": {"id": "{office} belum menerima bundel ke-{seqs} dari kantor ini.",
+                            "en": "{office} has not received bundle(s) {seqs} from this office."},
+    "summary.seq_cell": {"id": "terima {got} · kirim {sent}", "en": "in {got} · out {sent}"},
+    "summary.rekap_cols": {"id": "Kode|Kabupaten/Kota|Aktif|{pillars}|Kec.|Tanpa TKSK|Bruto {quarter}|Dibayar|Belum",
+                           "en": "Code|Kabupaten/Kota|Active|{pillars}|Kec.|No TKSK|Gross {quarter}|Paid|Outstanding"},
+    "summary.total": {"id": "Jumlah", "en": "Total"},
+    "summary.sign": {"id": "Kepala Dinas Sosial Provinsi Jawa Timur", "en": "Head of the Social Affairs Office"},
+    "summary.sheet.pillars": {"id": "Pilar", "en": "Pillars"},
+    "summary.sheet.rekap": {"id": "Rekap kab-kota", "en": "By kab-kota"},
+    "summary.sheet.tksk": {"id": "Tanpa TKSK", "en": "No TKSK"},
+    "summary.sheet.payouts": {"id": "Pembayaran", "en": "Payouts"},
+    "summary.sheet.offices": {"id": "Kantor", "en": "Offices"},
+    # the screen
+    "ui.section.summary": {"id": "Ringkasan", "en": "Summary"},
+    "ui.section.help.summary": {"id": "Posisi provinsi: anggota, TKSK, pembayaran, kantor, bundel hilang",
+                                "en": "Where the province stands: members, TKSK, payouts, offices, missing bundles"},
+    "ui.key.section.summary": {"id": "Ringkasan", "en": "Summary"},
+    "ui.tip.section.summary": {"id": "Posisi provinsi (atau wilayah UPT ini)", "en": "Where the office stands"},
+    "ui.key.summary.open": {"id": "Buka", "en": "Open"},
+    "ui.tip.summary.open": {"id": "Buka layar angka yang dipilih", "en": "Open the screen of the chosen figure"},
+    "ui.key.summary.refresh": {"id": "Hitung ulang", "en": "Recompute"},
+    "ui.tip.summary.refresh": {"id": "Hitung ulang ringkasan", "en": "Compute the summary again"},
+    "ui.summary.loading": {"id": "Menghitung ringkasan…", "en": "Computing the summary…"},
+    "ui.summary.figure_cols": {"id": "Angka|Nilai", "en": "Figure|Value"},
+    "ui.summary.fig.members": {"id": "Anggota aktif", "en": "Active members"},
+    "ui.summary.fig.members_value": {"id": "{count} ({pillars} pilar, {kabs} kab/kota)",
+                                     "en": "{count} ({pillars} pillars, {kabs} kab/kota)"},
+    "ui.summary.fig.tksk": {"id": "Kecamatan tanpa TKSK", "en": "Kecamatan without TKSK"},
+    "ui.summary.fig.tksk_value": {"id": "{count} dari {total}", "en": "{count} of {total}"},
+    "ui.summary.fig.payouts": {"id": "Pembayaran {quarter}", "en": "Payouts {quarter}"},
+    "ui.summary.fig.payouts_value": {"id": "dibayar {paid} · belum {outstanding} · retur {returned}",
+                                     "en": "paid {paid} · outstanding {outstanding} · returned {returned}"},
+    "ui.summary.fig.no_payouts": {"id": "belum ada", "en": "none yet"},
+    "ui.summary.fig.offices": {"id": "Kantor diam > {days} hari", "en": "Offices silent > {days} days"},
+    "ui.summary.fig.gaps": {"id": "Bundel hilang", "en": "Missing bundles"},
+    "ui.summary.fig.gaps_value": {"id": "{count} ({open} perlu tindakan)", "en": "{count} ({open} need action)"},
+    "ui.summary.fig.cases": {"id": "Konflik · NIK ganda", "en": "Conflicts · duplicate NIK"},
+    "ui.summary.tab.pillars": {"id": "Pilar", "en": "Pillars"},
+    "ui.summary.tab.kabs": {"id": "Kab/Kota", "en": "Kab/Kota"},
+    "ui.summary.tab.tksk": {"id": "Tanpa TKSK", "en": "No TKSK"},
+    "ui.summary.tab.payouts": {"id": "Pembayaran", "en": "Payouts"},
+    "ui.summary.tab.offices": {"id": "Kantor", "en": "Offices"},
+    "ui.summary.chart_pillars": {"id": "Anggota aktif per pilar", "en": "Active members per pillar"},
+    "ui.summary.chart_payouts": {"id": "Per triwulan (juta Rp)", "en": "Per quarter (million Rp)"},
+    "ui.summary.legend_paid": {"id": "dibayar", "en": "paid"},
+    "ui.summary.legend_outstanding": {"id": "belum", "en": "outstanding"},
+    "ui.summary.legend_returned": {"id": "retur", "en": "returned"},
+    "ui.summary.updated": {"id": "Diperbarui {time} ({seconds} dtk)", "en": "Updated {time} ({seconds} s)"},
+    "ui.summary.waiting_pending": {"id": "…", "en": "…"},
+}

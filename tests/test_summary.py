@@ -1,0 +1,297 @@
+"""The Ringkasan's figures against data built here (members, TKSK, payouts, cases, offices), the lazy
+scope held to engine.scope_of, the reports and the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import orjson
+import pytest
+
+from storage import payouts as P
+from storage import regions
+from storage import summary as S
+from storage import summary_report as R
+from storage.db import PROVINCE_CODE, Database
+from storage.fmt import rupiah
+from storage.model import new_member
+from storage.sync import engine as E
+from storage.sync import freshness as F
+from storage.sync.testing import make_network
+from tests.payouts_support import approve_all, make_db
+from tests.payouts_support import member as pay_member
+from tui.cli import main as cli
+
+Q1, Q2 = "2026-Q1", "2026-Q2"
+UPT = "UPT-PSTW-JEMBER"
+
+
+def person(i, assignments, kab="35.09"):
+    value = new_member(nik=f"3509{i:012d}", name=f"ORANG {i}", kab=kab, kec=f"{kab}.01", assignments=assignments)
+    value["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"summary-test-{i}"))
+    return value
+
+
+def asg(pillar, kab="35.09", kec="", status="ACTIVE", position="ANGGOTA", office=UPT):
+    return {"pillar": pillar, "position": position, "area_kab": kab, "area_kec": kec, "office": office,
+            "status": status}
+
+
+def roster(n_kec_served=5):
+    """TKSK in the first kecamatan of Jember, Tagana and PKH Plus spread over three kab, some inactive."""
+    out = []
+    kecs = regions.kec_of_kab("35.09")
+    for i, k in enumerate(kecs[:n_kec_served]):
+        out.append(person(i, [asg("TKSK", kec=k["code"])]))
+    out.append(person(100, [asg("TKSK", kec=kecs[-1]["code"], status="INACTIVE")]))          # not serving
+    out.append(person(101, [asg("TKSK", kec=kecs[-2]["code"], position="KORKAB")]))          # not bound to it
+    for i in range(200, 230):
+        kab = ("35.09", "35.78", "35.07")[i % 3]
+        pillar = ("TAGANA", "PKH_PLUS")[i % 2]
+        status = "INACTIVE" if i % 7 == 0 else "ACTIVE"
+        out.append(person(i, [asg(pillar, kab=kab, status=status)], kab=kab))
+    out.append(person(300, [asg("TAGANA", kab="35.78"), asg("PSM", kab="35.07")]))           # two pillars
+    return out
+
+
+def expected_members(values):
+    """The figures counted the plain way: one member, its active assignments."""
+    by_pillar, by_kab, active = {}, {}, 0
+    for m in values:
+        act = [a for a in m["assignments"] if a["status"] == "ACTIVE"]
+        if not act:
+            continue
+        active += 1
+        for p in {a["pillar"] for a in act}:
+            by_pillar[p] = by_pillar.get(p, 0) + 1
+        for k in {a["area_kab"] or m["kab"] for a in act}:
+            by_kab[k] = by_kab.get(k, 0) + 1
+    return active, by_pillar, by_kab
+
+
+@pytest.fixture
+def prov(tmp_path):
+    db = Database.init(tmp_path / "p", PROVINCE_CODE, "Dinas Sosial Provinsi Jawa Timur", province=True,
+                       operator="Siti")
+    with db.transaction("test") as tx:
+        for m in roster():
+            tx.put("members", m, owner=UPT)
+    yield db
+    db.close()
+
+
+def test_members_per_pillar_and_kab_and_tksk_gaps(prov):
+    s = S.compute(prov, today=dt.date(2026, 12, 1))
+    active, by_pillar, by_kab = expected_members(list(prov.values("members")))
+    assert s["members"]["active"] == active
+    assert s["members"]["by_pillar"] == by_pillar
+    assert s["members"]["by_kab"] == by_kab
+    assert sum(s["members"]["by_kab_pillar"]["35.07"].values()) >= by_kab["35.07"]
+    assert s["members"]["by_kab_pillar"]["35.07"]["PSM"] == 1
+    # every kecamatan of Jawa Timur but the five served (the inactive one and the Korkab do not serve)
+    served = {k["code"] for k in regions.kec_of_kab("35.09")[:5]}
+    assert s["tksk"]["kecamatan"] == 666
+    assert s["tksk"]["served"] == 5
+    assert {r["kec"] for r in s["tksk"]["without"]} == {k["code"] for k in _all_kec()} - served
+    jember = regions.kec_of_kab("35.09")
+    assert {"kab": "35.09", "kab_name": "Kabupaten Jember", "kec": jember[-1]["code"],
+            "kec_name": jember[-1]["name"]} in s["tksk"]["without"]
+    rekap = {r["kab"]: r for r in S.rekap_rows(s)}
+    assert len(rekap) == 38
+    assert rekap["35.09"]["without_tksk"] == len(jember) - 5
+    assert rekap["35.78"]["active"] == by_kab["35.78"]
+
+
+def _all_kec():
+    return [k for kab in regions.kab_list() for k in regions.kec_of_kab(kab["code"])]
+
+
+def test_a_deactivation_moves_the_figures(prov):
+    before = S.compute(prov)
+    tksk = next(m for m in prov.values("members") if m["assignments"][0]["pillar"] == "TKSK"
+                and m["assignments"][0]["status"] == "ACTIVE")
+    value = prov.get("members", tksk["id"])
+    value["assignments"][0]["status"] = "INACTIVE"
+    with prov.transaction("test") as tx:
+        tx.put("members", value)
+    after = S.compute(prov)
+    assert after["members"]["by_pillar"]["TKSK"] == before["members"]["by_pillar"]["TKSK"] - 1
+    assert len(after["tksk"]["without"]) == len(before["tksk"]["without"]) + 1
+
+
+def test_payouts_per_quarter_match_the_payout_reports(tmp_path):
+    members = [pay_member(i, kab=("35.78", "35.07")[i % 2]) for i in range(12)]
+    db = make_db(tmp_path / "pay", members)
+    try:
+        for q in (Q1, Q2):
+            P.run_quarter(db, q)
+        approve_all(db, Q1)
+        P.pay_transfer(db, Q1, "TRF-1", member_ids=[m["id"] for m in members[:8]])
+        paid = [v for v in P.items(db, Q1, ["paid"])]
+        P.return_item(db, paid[0]["id"], "rekening ditutup", "2026-03-20")
+        s = S.compute(db)
+        by_q = {q["quarter"]: q for q in s["payouts"]}
+        assert sorted(by_q) == [Q1, Q2]
+        for q in (Q1, Q2):
+            items = P.items(db, q)
+            standing = [v for v in items if v["status"] in ("draft", "approved", "paid")]
+            assert by_q[q]["gross"] == sum(v["gross"] for v in standing)
+            assert by_q[q]["gross"] == P.summary(db, q)["total"]["gross"]
+            assert by_q[q]["paid"] == sum(v["net"] for v in items if v["status"] == "paid")
+            assert by_q[q]["outstanding"] == sum(v["net"] for v in items if v["status"] in ("draft", "approved"))
+            assert by_q[q]["returned"] == sum(v["net"] for v in items if v["status"] == "returned")
+        assert by_q[Q1]["returned_items"] == 1 and by_q[Q1]["paid_items"] == 7
+        assert by_q[Q2]["paid"] == 0 and by_q[Q2]["outstanding_items"] == 12
+        # per kab/kota, adding up to the quarter
+        per_kab = s["payouts_by_kab"][Q1]
+        assert sum(r["paid"] for r in per_kab.values()) == by_q[Q1]["paid"]
+        assert set(per_kab) == {"35.78", "35.07"}
+        # the reports show the same numbers
+        text = R.render_text(s)
+        assert rupiah(by_q[Q1]["paid"]) in text and rupiah(by_q[Q2]["outstanding"]) in text
+        assert orjson.loads(R.render_json(s))["payouts"] == s["payouts"]
+    finally:
+        db.close()
+
+
+def test_cases_are_counted(prov):
+    a, b = person(900, [asg("TAGANA")]), person(901, [asg("TAGANA")])
+    b["nik"] = a["nik"]
+    with prov.transaction("test") as tx:
+        tx.put("members", a, owner=UPT)
+        tx.put("members", b, owner="UPT-OTHER")
+    s = S.compute(prov)
+    assert s["cases"] == {"conflicts": 0, "duplicates": 1}
+
+
+def test_upt_counts_its_own_area_only(tmp_path):
+    db = Database.init(tmp_path / "u", UPT, "UPT PSTW Jember", operator="Ani")
+    try:
+        with db.transaction("test", system=True) as tx:
+            tx.put("offices", {"code": UPT, "name": "UPT PSTW Jember", "type": "UPT", "kab": "35.09",
+                               "area": ["35.09", "35.11"], "address": ""}, owner=PROVINCE_CODE)
+            tx.put("members", person(1, [asg("TKSK", kec=regions.kec_of_kab("35.09")[0]["code"])]), owner=UPT)
+            tx.put("members", person(2, [asg("TAGANA", office="UPT-OTHER"), asg("PSM")]), owner=UPT)
+        s = S.compute(db)
+        assert s["kabs"] == ["35.09", "35.11"]
+        assert s["members"]["active"] == 2 and s["members"]["by_pillar"] == {"TKSK": 1, "PSM": 1}
+        total = len(regions.kec_of_kab("35.09")) + len(regions.kec_of_kab("35.11"))
+        assert (s["tksk"]["kecamatan"], s["tksk"]["served"]) == (total, 1)
+        assert [o["code"] for o in s["offices"]] == [PROVINCE_CODE]
+    finally:
+        db.close()
+
+
+# ---------------------------------------------------------------------- offices
+
+@pytest.fixture
+def net(tmp_path):
+    paths = make_network(tmp_path)
+    dbs = {code: Database.open(p, operator=f"op-{code}") for code, p in paths.items()}
+    yield dbs, tmp_path
+    for db in dbs.values():
+        db.close()
+
+
+def put_member(db, i, office):
+    with db.transaction("test") as tx:
+        return tx.put("members", person(i, [asg("TAGANA", office=office)]), owner=office)
+
+
+def test_freshness_waiting_and_silent_offices(net):
+    dbs, tmp = net
+    prov, a = dbs[PROVINCE_CODE], dbs["UPT-A"]
+    for i in range(3):
+        put_member(a, i, "UPT-A")
+    when = dt.datetime(2026, 11, 1, 9, 0).astimezone()
+    E.import_bundle(prov, E.export_bundle(a, PROVINCE_CODE, tmp / "usb", now=when).path)
+    today = dt.date(2026, 11, 20)
+    rows = {o["code"]: o for o in S.compute(prov, today=today, days=14)["offices"]}
+    assert rows["UPT-A"]["last_received"] == "2026-11-01" and rows["UPT-A"]["received_days"] == 19
+    assert rows["UPT-A"]["silent"] and rows["UPT-B"]["silent"] and rows["UPT-B"]["last_received"] == ""
+    assert not {o["code"]: o for o in S.compute(prov, today=today, days=30)["offices"]}["UPT-A"]["silent"]
+    # UPT-B was never heard from: its next bundle is full
+    assert rows["UPT-B"]["waiting"] is None and rows["UPT-B"]["full"]
+    # UPT-A's own three members are not waiting (it has them); the province's records for it are
+    before = rows["UPT-A"]["waiting"]
+    assert before is not None
+    put_member(prov, 50, "UPT-A")
+    put_member(prov, 51, "UPT-B")
+    rows = {o["code"]: o for o in S.compute(prov, today=today)["offices"]}
+    assert rows["UPT-A"]["waiting"] == before + 1 and rows["UPT-A"]["last_sent"] == ""
+    # exactly what the next delta carries
+    res = E.export_bundle(prov, "UPT-A", tmp / "usb")
+    assert res.mode == "delta" and sum(res.counts.values()) == rows["UPT-A"]["waiting"]
+    rows = {o["code"]: o for o in S.compute(prov, today=dt.date.today())["offices"]}
+    assert rows["UPT-A"]["last_sent"] == dt.date.today().isoformat() and rows["UPT-A"]["seq_sent"] == 1
+    # once UPT-A has imported it and said so in its next bundle, nothing waits
+    E.import_bundle(a, res.path)
+    E.import_bundle(prov, E.export_bundle(a, PROVINCE_CODE, tmp / "usb").path)
+    rows = {o["code"]: o for o in S.compute(prov, today=dt.date.today())["offices"]}
+    assert rows["UPT-A"]["waiting"] == 0 and not rows["UPT-A"]["silent"]
+
+
+def test_lazy_scope_agrees_with_the_engine(net):
+    dbs, tmp = net
+    prov, a = dbs[PROVINCE_CODE], dbs["UPT-A"]
+    put_member(a, 1, "UPT-A")
+    E.import_bundle(prov, E.export_bundle(a, PROVINCE_CODE, tmp / "usb").path)
+    put_member(prov, 2, "UPT-B")
+    shared = person(3, [asg("TAGANA", office="UPT-A"), asg("PSM", office="UPT-B")])
+    with prov.transaction("test") as tx:
+        sid = tx.put("members", shared, owner=PROVINCE_CODE)
+        tx.put("members", person(4, [asg("PSM", office="UPT-B")]), owner="UPT-B")
+        tx.put("settings", {"key": "x", "value": 1}, owner=PROVINCE_CODE)
+    with prov.transaction("test") as tx:
+        tx.delete("members", sid)
+    for code in ("UPT-A", "UPT-B", PROVINCE_CODE):
+        engine, lazy = E.scope_of(prov, code), F.lazy_scope(prov, code)
+        for name in prov.collections():
+            for doc in prov.raw(name).values():
+                assert engine(name, doc) == lazy(name, doc), (code, name, doc["id"])
+
+
+def test_gap_lines_name_the_office(net):
+    dbs, tmp = net
+    prov, a = dbs[PROVINCE_CODE], dbs["UPT-A"]
+    paths = []
+    for i in range(3):
+        put_member(a, i, "UPT-A")
+        paths.append(E.export_bundle(a, PROVINCE_CODE, tmp / "usb").path)
+    E.import_bundle(prov, paths[0])
+    E.import_bundle(prov, paths[2])
+    s = S.compute(prov)
+    (gap,) = s["gaps"]
+    assert gap["missing"] == [2] and gap["name"] == "Kantor UPT-A"
+    assert gap["lines"][0].startswith("Bundel ke-2 dari Kantor UPT-A belum diterima; yang ke-3 sudah")
+    assert {o["code"]: o for o in s["offices"]}["UPT-A"]["missing"] == [2]
+    assert "Bundel ke-2 dari Kantor UPT-A" in R.render_text(s)
+
+
+# ---------------------------------------------------------------------- reports and command line
+
+def test_cli_formats(prov, tmp_path, capsys):
+    path = str(prov.path)
+    prov.close()
+    assert cli(["--data", path, "report", "summary", "--format", "json"]) == 0
+    data = orjson.loads(capsys.readouterr().out)
+    assert data["members"]["active"] == expected_members(roster())[0]
+    assert cli(["--data", path, "report", "rekap", "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    assert "Kabupaten Jember" in page and "<table" in page and "Kepala Dinas" in page
+    out = tmp_path / "s.xlsx"
+    assert cli(["--data", path, "report", "summary", "--format", "xlsx", "--out", str(out)]) == 0
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out)
+    rekap = wb[wb.sheetnames[1]]
+    rows = list(rekap.iter_rows(values_only=True))
+    assert len(rows) == 39 and sum(r[2] for r in rows[1:]) == sum(expected_members(roster())[2].values())
+    capsys.readouterr()
+    assert cli(["--data", path, "report", "summary", "--format", "xlsx"]) == 1
+    assert "--out" in capsys.readouterr().err
+    assert cli(["--data", path, "report", "summary", "--silent-days", "0"]) == 1
+    assert "14" in capsys.readouterr().err
+    assert cli(["--data", path, "report", "summary", "--format", "pdf"]) == 1
+    assert "html" in capsys.readouterr().err

@@ -1,0 +1,57 @@
+"""``pilar report summary`` and ``pilar report rekap``: the Ringkasan on the command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from storage import summary as S
+from storage import summary_report as R
+from storage.errors import PilarError
+from storage.i18n import t
+from tui.cli.common import open_db, report_subparsers
+from tui.cli.output import say
+
+
+def _days(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise PilarError("summary.bad_days", value=text)
+    return n
+
+
+def register(sub, common) -> None:
+    rep = report_subparsers(sub, common)
+    for kind, what in (("summary", "where the office stands: members, TKSK, payouts, offices, missing bundles"),
+                       ("rekap", "printable rekap per kab/kota (members, TKSK, latest quarter's payouts)")):
+        q = rep.add_parser(kind, parents=[common], help=what)
+        q.add_argument("--format", choices=(*R.FORMATS, "pdf"), default="text",
+                       help="text (default), json, html (A4, print from a browser), xlsx (needs --out)")
+        q.add_argument("--silent-days", metavar="N",
+                       help=f"flag offices with no bundle for more than N days (default: office.json "
+                            f"summary_silent_days or {S.DEFAULT_SILENT_DAYS})")
+        q.add_argument("--out", metavar="FILE", help="write to FILE instead of printing")
+        q.set_defaults(handler=cmd_summary, rekap=kind == "rekap")
+
+
+def cmd_summary(args) -> int:
+    if args.format == "pdf":
+        raise PilarError("summary.pdf_missing")  # no PDF writer in storage/ yet: html prints to PDF
+    if args.format == "xlsx" and not args.out:
+        raise PilarError("summary.out_needed")
+    days = _days(args.silent_days) if args.silent_days is not None else None
+    with open_db(args, read_only=True) as db:
+        data = S.compute(db, days=days)
+    if args.out:
+        path = R.write(data, Path(args.out), args.format, args.rekap)
+        say(t("summary.written", path=str(path)))
+        return 0
+    out = R.render(data, args.format, args.rekap)
+    if isinstance(out, bytes):
+        sys.stdout.buffer.write(out)
+    else:
+        sys.stdout.write(out)
+    return 0
