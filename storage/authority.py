@@ -98,6 +98,17 @@ def check(collection: str, writer: str, doc: dict | None, data: dict | None, del
     """
     if writer == PROVINCE:
         return None
+    if doc is None and collection == "members" and not deleted:
+        # A new member (the bulk of a first bundle): its owner is its creator, and every assignment
+        # is at the creator. (The same rule as in ``_member``, without building its bases.)
+        if owner != writer:
+            return Refusal("authority.not_owner", "not_owner", office=writer, owner=owner)
+        raw = (data or {}).get("assignments")
+        for a in raw if isinstance(raw, list) else ():
+            if isinstance(a, dict) and a.get("office") != writer:
+                return Refusal("authority.assignment_other", "assignment_other", office=writer,
+                               other=a.get("office") or "?")
+        return None
     if province_only(collection):
         return Refusal("authority.province_only", "province_only", office=writer, what=collection)
     if collection == "members":
@@ -140,8 +151,9 @@ def _member(writer: str, owner: str, bases: list[dict], doc: dict | None, data: 
             return Refusal("authority.not_owner", "not_owner", office=writer, owner=owner)
         if deleted:
             return None
-        for a in _assignments(data).values():
-            if a.get("office") != writer:
+        raw = data.get("assignments")
+        for a in raw if isinstance(raw, list) else ():
+            if isinstance(a, dict) and a.get("office") != writer:
                 return Refusal("authority.assignment_other", "assignment_other", office=writer,
                                other=a.get("office") or "?")
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import time
 
 import pytest
 
@@ -180,6 +181,7 @@ def test_deleted_first_conflict_shows_its_last_data_in_roster_and_conflict_list(
     rid = put(dbs[A], member(), owner=A)
     E.import_bundle(dbs[J], send(dbs, A, J, tmp))
     put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
+    time.sleep(0.02)  # the deletion's clock must be later than the edit's, not the same millisecond
     with dbs[A].transaction("roster.delete") as tx:  # deleted at the UPT, later than the edit
         tx.delete("members", rid)
     E.import_bundle(dbs[J], send(dbs, A, J, tmp))

@@ -118,6 +118,10 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
                 decisions[b["id"]] = ("void", "diperiksa: batal")
             else:
                 decisions[b["id"]] = ("approve", "diperiksa: sah")
+        voided = {rid for rid, (action, _r) in decisions.items() if action == "void"}
+        # The saver may still void its own drafts: refused only when one of them would be approved.
+        refused_saver = refused_saver and any(v.get("saved_by") == self.db.operator and v["id"] not in voided
+                                              for v in P.items(self.db, q, ("draft",)))
         before = {v["id"]: v["status"] for v in P.items(self.db, q)}
         try:
             P.approve(self.db, q, decisions)

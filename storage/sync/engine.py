@@ -506,6 +506,7 @@ class Screen:
         self.staged_events: dict[str, dict] = {}
         self._replicas: dict[str, str] | None = None
         self.bound: dict[str, str] = {}   # replicas first bound to the sender by this bundle
+        self.senders: set[str] = set()    # replica ids known here to write for the sender
 
     # replica id -> the office whose writes it carries (the province's own first)
     def replica_office(self, r: str) -> str | None:
@@ -526,23 +527,42 @@ class Screen:
 
     def doc(self, name: str, rdoc: dict, local: dict | None) -> dict | None:
         """The part of incoming ``rdoc`` to merge (None: nothing new here, or refused)."""
+        if local is None and len(rdoc["v"]) == 1 and not self.from_province:
+            # The common case of a full bundle (100k new members): one version, of the sender's own
+            # bound replica, claiming nothing else. The same checks as the general path below, which
+            # also says why when one fails.
+            v = rdoc["v"][0]
+            r, c = v["dot"]
+            vv = v["vv"]
+            if (r in self.senders and len(vv) == 1 and c <= MAX_COUNTER and 0 <= v["hlc"] <= self.ceiling
+                    and v["office"] == self.sender and not v["deleted"]
+                    and authority.check(name, self.sender, None, v["data"], False, rdoc["owner"],
+                                        self.event_owner) is None):
+                if name == "events":
+                    self.staged_events[rdoc["id"]] = {"owner": rdoc["owner"]}
+                return {"id": rdoc["id"], "kind": rdoc["kind"], "owner": rdoc["owner"], "v": [v]}
         owner = local["owner"] if local is not None else rdoc["owner"]
         if local is not None and local["owner"] != rdoc["owner"]:
             self.refuse(name, rdoc, None, "owner", "sync.refused_owner", owner=local["owner"])
             return None
-        held = {(x["dot"][0], x["dot"][1]): x for x in local["v"]} if local is not None else {}
-        local_vv = doc_vv(local) if local is not None else {}
+        if local is None:
+            held: dict = {}
+            local_vv: dict = {}
+        else:
+            held = {(x["dot"][0], x["dot"][1]): x for x in local["v"]}
+            local_vv = doc_vv(local)
         take = []
         for v in rdoc["v"]:
             r, c = v["dot"]
-            same = held.get((r, c))
-            if same is not None:
-                if same != v:
-                    self.refuse(name, rdoc, v, "forged_dot", "sync.refused_forged_dot", office=v["office"])
-                    return None
-                continue
-            if local is not None and local_vv.get(r, 0) >= c:
-                continue  # seen here and superseded since
+            if local is not None:
+                same = held.get((r, c))
+                if same is not None:
+                    if same != v:
+                        self.refuse(name, rdoc, v, "forged_dot", "sync.refused_forged_dot", office=v["office"])
+                        return None
+                    continue
+                if local_vv.get(r, 0) >= c:
+                    continue  # seen here and superseded since
             why = self.version(name, rdoc, v, local, local_vv, owner)
             if why is not None:
                 reason, key, *params = why
@@ -557,7 +577,8 @@ class Screen:
 
     def version(self, name: str, rdoc: dict, v: dict, local: dict | None, local_vv: dict, owner: str):
         r, c = v["dot"]
-        if c > MAX_COUNTER or not 0 <= v["hlc"] <= self.ceiling or any(n > MAX_COUNTER for n in v["vv"].values()):
+        vv = v["vv"]
+        if c > MAX_COUNTER or not 0 <= v["hlc"] <= self.ceiling or (vv and max(vv.values()) > MAX_COUNTER):
             return ("clock", "sync.refused_clock")
         if self.from_province:
             return None
@@ -566,16 +587,19 @@ class Screen:
             # A UPT passes on only what this office already has (checked above); anything else written
             # by another office, this one included, cannot be proven and is not taken.
             return ("not_sender", "sync.refused_not_sender")
-        bound = self.replica_office(r)
-        if bound is None:
-            if r != self.sender_replica:
-                return ("replica", "sync.refused_replica")  # another office's id, squatted before its use
-            self.bound[r] = sender
-        elif bound != sender:
-            return ("replica", "sync.refused_replica")
-        for q, n in v["vv"].items():
-            if q != r and n > local_vv.get(q, 0) and self.replica_office(q) != sender:
-                return ("vv", "sync.refused_vv")
+        if r not in self.senders:
+            bound = self.replica_office(r)
+            if bound is None:
+                if r != self.sender_replica:
+                    return ("replica", "sync.refused_replica")  # another office's id, squatted before its use
+                self.bound[r] = sender
+            elif bound != sender:
+                return ("replica", "sync.refused_replica")
+            self.senders.add(r)
+        if len(vv) > 1 or r not in vv:  # (a vector of the version's own replica alone claims nothing)
+            for q, n in vv.items():
+                if q != r and n > local_vv.get(q, 0) and q not in self.senders and self.replica_office(q) != sender:
+                    return ("vv", "sync.refused_vv")
         if v["deleted"] and local is None:
             return None  # a tombstone of a record never held here deletes nothing
         refusal = authority.check(name, sender, local, v["data"], v["deleted"], owner, self.event_owner)
