@@ -19,7 +19,7 @@ from storage.i18n import t
 from storage.model import pillar_label, position_label
 
 KINDS = ("attendance", "invitations", "summary")
-FORMATS = ("text", "md", "html", "csv", "xlsx", "json")
+FORMATS = ("text", "md", "html", "csv", "xlsx", "json", "pdf")
 _TITLES = {"attendance": "events.report.attendance_title", "invitations": "events.report.invitation_title",
            "summary": "events.report.summary_title"}
 
@@ -212,6 +212,37 @@ def render_html(db: Database, event: dict, kind: str) -> str:
     return export.html_page(f"{t(_TITLES[kind])} {event['name']}", style + "\n".join(body))
 
 
+def render_pdf(db: Database, event: dict, kind: str) -> bytes:
+    """An A4 PDF: the office's letterhead, the event, the table(s) with their header on every page (the
+    daftar hadir landscape with a signature column, for one day), totals, place and date, signature."""
+    from storage.pdf import Col, Document
+
+    head = _heading(db, event, kind)
+    doc = Document(head[:2], f"{t(_TITLES[kind])} {event['name']}", landscape=kind != "summary")
+    doc.add_page()
+    doc.title_block(head[3:])
+    for title, headers, rows in _tables(db, event, kind, short=True):
+        if title:
+            doc.room(20)
+            doc.paragraph(title, bold=True)
+        if kind == "attendance":
+            widths = (10, 52, 24, 26, 30, 30, 18, 13, 32, 38)
+            cols = [Col(h, w, "R" if i == 0 else "L") for i, (h, w) in enumerate(zip(headers, widths, strict=True))]
+            doc.table(cols, rows, sums=False, row_h=9, size=8)
+        elif kind == "invitations":
+            widths = (10, 55, 30, 26, 28, 32, 38, 24, 30)
+            cols = [Col(h, w, "R" if i == 0 else "L") for i, (h, w) in enumerate(zip(headers, widths, strict=True))]
+            doc.table(cols, rows, sums=False, size=8)
+        else:
+            first = 186 - 22 * (len(headers) - 1)
+            cols = [Col(headers[0], first)] + [Col(h, 22, "R") for h in headers[1:]]
+            doc.table(cols, rows, sums=False, size=8.5, row_h=6)
+    doc.paragraph(_totals_line(db, event))
+    foot = _footer(event)
+    doc.signatures([("", foot[1], "", "")], foot[0])
+    return doc.bytes()
+
+
 def report_data(db: Database, event: dict, kind: str) -> dict:
     """The report as plain data (for --format json)."""
     return {"event": {k: event.get(k) for k in ("id", "name", "date", "end_date", "start_time", "end_time",
@@ -240,6 +271,8 @@ def render(db: Database, event_id: str, kind: str = "attendance", fmt_: str = "t
         return render_text(db, event, kind, fmt_)
     if fmt_ == "html":
         return render_html(db, event, kind)
+    if fmt_ == "pdf":
+        return render_pdf(db, event, kind)
     if fmt_ == "json":
         import orjson
 
@@ -273,7 +306,7 @@ def write(db: Database, event_id: str, path: str | Path, kind: str = "attendance
     """Write a report file atomically; the format defaults to the file's extension."""
     path = Path(path)
     fmt_ = fmt_ or {".txt": "text", ".md": "md", ".html": "html", ".htm": "html", ".csv": "csv",
-                    ".xlsx": "xlsx", ".json": "json"}.get(path.suffix.lower(), "text")
+                    ".xlsx": "xlsx", ".json": "json", ".pdf": "pdf"}.get(path.suffix.lower(), "text")
     data = render(db, event_id, kind, fmt_, day)
     atomic_write(path, data if isinstance(data, bytes) else data.encode("utf-8"))
     return path

@@ -55,7 +55,7 @@ class Document(FPDF):
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSansCondensed-Bold.ttf"))
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
-        self.alias_nb_pages()
+        self.alias_nb_pages("{nbpg}")  # room for 5 digits: a 50,000-row nominatif has thousands of pages
         self.set_creator("Pilar")
         self.set_title(title)
         self.letterhead = [line for line in letterhead if line]

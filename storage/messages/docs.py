@@ -78,6 +78,7 @@ MESSAGES = {
         "id": "{path} sudah ada dan tidak kosong. Pilih folder baru atau nama .zip baru agar paket lama tidak tertimpa.",
         "en": "{path} already exists and is not empty. Choose a new folder or .zip name so the old package is kept.",
     },
+    "spj.signed": {"id": "Manifest ditandatangani kunci kantor, sidik jari", "en": "Manifest signed by the office key, fingerprint"},
     "spj.ui.title": {"id": "Paket SPJ triwulan {quarter}", "en": "SPJ package for {quarter}"},
     "spj.ui.path": {"id": "Folder atau berkas .zip tujuan", "en": "Target folder or .zip file"},
     "spj.ui.event": {"id": "ID kegiatan tempat dana diserahkan (boleh kosong)",

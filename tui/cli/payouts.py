@@ -129,15 +129,36 @@ def register(sub, common) -> None:
     q = rep.add_parser("payouts", parents=[common], help="daftar nominatif, receipts or the bank transfer file")
     q.add_argument("--quarter", required=True)
     q.add_argument("--format", choices=docs.FORMATS, default="text")
-    q.add_argument("--doc", choices=("nominatif", "receipts"), default="nominatif",
-                   help="nominatif (default) or receipts (tanda terima); --format bank gives the transfer file")
+    q.add_argument("--doc", choices=("nominatif", "receipts", "kwitansi", "rekap"), default="nominatif",
+                   help="nominatif (default), receipts (tanda terima), kwitansi or rekap (PDF only); "
+                        "--format bank gives the transfer file")
     q.add_argument("--draft", action="store_true", help="include draft items (marked DRAF)")
     q.add_argument("--mask", action="store_true", help="hide NIK and account numbers but the last 4 digits")
     q.add_argument("--member", metavar="ID", nargs="+", action="extend", help="receipts for these members only")
     q.add_argument("--place", help="place on the date line (default Surabaya)")
     q.add_argument("--date", help="date on the date line, YYYY-MM-DD (default today)")
     q.add_argument("--out", metavar="FILE", help="write to FILE (csv, xlsx and bank need it unless piped)")
+    q.add_argument("--open", action="store_true", help="open the written file with the system viewer")
     q.set_defaults(handler=cmd_report)
+
+    q = rep.add_parser("viewer", parents=[common], help="whether Cetak in the app opens the file it wrote")
+    q.add_argument("state", nargs="?", choices=("on", "off"), help="on (default) or off; none: show it")
+    q.set_defaults(handler=cmd_viewer)
+
+    q = psub.add_parser("spj", parents=[common],
+                        help="the SPJ package of a quarter: every document and a manifest with SHA-256 hashes")
+    q.add_argument("quarter", metavar="QUARTER", help="e.g. 2024-Q2")
+    q.add_argument("--event", metavar="ID", help="the event where the money was handed out (adds its daftar hadir)")
+    q.add_argument("--draft", action="store_true", help="include draft items (marked DRAF)")
+    q.add_argument("--out", metavar="DIR|ZIP", required=True, help="a new folder, or a file ending in .zip")
+    add_format(q)
+    q.set_defaults(handler=cmd_spj)
+
+    q = psub.add_parser("spj-verify", parents=[common],
+                        help="check an SPJ package against its manifest (fails on any changed byte)")
+    q.add_argument("path", metavar="PATH", help="the package folder or .zip")
+    add_format(q)
+    q.set_defaults(handler=cmd_spj_verify)
 
 
 def _money_row(row: dict) -> list:
@@ -501,10 +522,59 @@ def cmd_report(args) -> int:
         if args.out:
             path = docs.write(db, args.quarter, Path(args.out), args.doc, args.format, **opts)
             say(t("payout.cli.written", path=str(path)))
+            if args.open:
+                from storage import viewer
+
+                if note := viewer.after_print({}, path):  # asked for: the folder's setting is for Cetak
+                    say(note)
             return 0
         data = docs.render(db, args.quarter, args.doc, args.format, **opts)
     if isinstance(data, bytes):
         sys.stdout.buffer.write(data)
     else:
         sys.stdout.write(data)
+    return 0
+
+
+def cmd_viewer(args) -> int:
+    from storage import viewer
+
+    with open_db(args, read_only=args.state is None) as db:
+        on = viewer.set_enabled(db, args.state == "on") if args.state else db.office.get(viewer.SETTING, True)
+    say(t("viewer.state", state=t("viewer.on") if on else t("viewer.off")))
+    return 0
+
+
+def cmd_spj(args) -> int:
+    from storage import spj
+
+    with open_db(args, read_only=True) as db:
+        manifest = spj.make(db, args.quarter, Path(args.out), event_id=args.event, draft=args.draft)
+    if args.format == "json":
+        print_json(manifest)
+        return 0
+    print_table([[f["name"], f["doc"], f["bytes"], f["sha256"][:16]] for f in manifest["files"]],
+                [t("payout.h.description"), t("payout.h.kind"), "bytes", "SHA-256"])
+    for s in manifest["skipped"]:
+        say(t("spj.skipped", doc=s["doc"], reason=s["reason"]))
+    say(t("spj.written", quarter=manifest["quarter"], count=len(manifest["files"]), path=args.out))
+    return 0
+
+
+def cmd_spj_verify(args) -> int:
+    from storage import spj
+
+    result = spj.verify(Path(args.path))
+    if args.format == "json":
+        print_json({k: result[k] for k in ("ok", "problems", "signed")} | {"manifest": result["manifest"]})
+        return 0 if result["ok"] else 1
+    for line in result["problems"]:
+        say(line)
+    m = result["manifest"]
+    if not result["ok"]:
+        say(t("spj.failed", count=len(result["problems"])))
+        return 1
+    say(t("spj.verified", count=len(m["files"]), quarter=m["quarter"], office=m["office"], n=m["audit_head"]["n"]))
+    if result["signed"]:
+        say(f"{t('spj.signed')}: {result['signed']}")
     return 0

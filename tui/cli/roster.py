@@ -31,6 +31,16 @@ def register(sub, common) -> None:
     p.add_argument("--out", metavar="FILE", help="write to this file (needed for xlsx)")
     p.set_defaults(handler=cmd_list)
 
+    p = rsub.add_parser("cards", parents=[common], help="member cards (PDF, 8 or 10 per A4, Code128 and QR)")
+    p.add_argument("--pillar", metavar="P", help=f"one of {', '.join(PILLARS)}")
+    p.add_argument("--kab", metavar="CODE", help="kab/kota code (35.78) or name (Surabaya)")
+    p.add_argument("--search", metavar="TEXT", default="", help="name, NIK, member number or phone")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="only members whose assignment started on or after this date")
+    p.add_argument("--per-page", type=int, choices=(8, 10), default=10, help="cards per A4 page (default 10)")
+    p.add_argument("--out", metavar="FILE", required=True, help="the PDF file to write")
+    p.add_argument("--open", action="store_true", help="open the written file with the system viewer")
+    p.set_defaults(handler=cmd_cards, sort="name", status="ACTIVE")
+
     p = rsub.add_parser("show", parents=[common], help="one member with assignments and history")
     p.add_argument("member", metavar="NIK_OR_ID")
     p.add_argument("--reveal", action="store_true", help="full NIK, phone and account")
@@ -110,6 +120,25 @@ def cmd_list(args) -> int:
         headers, cells = rows_for_export(roster, rows, reveal=args.reveal)
         print_table([c[:8] for c in cells], headers[:8])
         say(t("roster.cli.count", count=len(rows)))
+    return 0
+
+
+def cmd_cards(args) -> int:
+    from storage import cards
+    from storage.fsutil import atomic_write
+
+    with open_db(args, read_only=True) as db:
+        query = _query(args)
+        members = cards.select(Roster(db), query, args.since)
+        data = cards.render(db, members, args.per_page, pillar=query.pillar)
+    out = Path(args.out)
+    atomic_write(out, data)
+    say(t("cards.written", count=len(members), path=str(out)))
+    if args.open:
+        from storage import viewer
+
+        if note := viewer.after_print({}, out):
+            say(note)
     return 0
 
 
