@@ -436,3 +436,23 @@ def test_repair_drops_what_older_pilar_accepted_and_the_repair_travels(world, ca
     P.set_rate(dbs[J], pillar="TKSK", amount=1500000, start="2026-01-01", funding="APBD_PROVINSI")
     sync(dbs, J, A, tmp)
     assert dbs[A].get("rates", rate["id"]) is None
+
+
+def test_a_member_moved_by_the_province_brings_her_payout_history_in_the_delta(world):
+    """Issue 12: after the province moves a member from A to B, B's next (delta) bundle carries her
+    earlier payout items and invitations, not only her record."""
+    dbs, tmp, ma, _mb = world
+    item = item_of(dbs[J], ma)
+    assert not [v for v in P.items(dbs[Bc], "2024-Q2") if v["member_id"] == ma]  # not B's, so far
+    sync(dbs, Bc, J, tmp)  # B says what it has: the province's counter past the run's items
+    value = dbs[J].get("members", ma)
+    value["assignments"] = [dict(a, office=Bc) for a in value["assignments"]]
+    put(dbs[J], "members", value)
+    path = send(dbs, J, Bc, tmp)
+    res = E.import_bundle(dbs[Bc], path)
+    assert res.mode == "delta" and not res.refused
+    held = [v for v in P.items(dbs[Bc], "2024-Q2") if v["member_id"] == ma]
+    assert [v["id"] for v in held] == [item["id"]] and held[0]["net"] == item["net"] > 0
+    assert dbs[Bc].get("members", ma)["assignments"][0]["office"] == Bc
+    again = E.import_bundle(dbs[Bc], send(dbs, J, Bc, tmp))
+    assert again.added == 0 and again.updated == 0

@@ -144,6 +144,16 @@ def scope_of(db: Database, code: str) -> Callable[[str, dict], bool]:
     return in_scope
 
 
+def _linked(doc: dict, members: set[str]) -> bool:
+    """A record that hangs off one of ``members`` (a payout item, an invitation)."""
+    for v in doc["v"]:
+        data = v["data"]
+        for link in MEMBER_LINKS:
+            if data.get(link) in members:
+                return True
+    return False
+
+
 def covered(doc: dict, since: dict[str, int]) -> bool:
     """The recipient has already seen every standing version of ``doc``."""
     return all(since.get(v["dot"][0], 0) >= v["dot"][1] for v in doc["v"])
@@ -215,15 +225,23 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
     forced = {(e.get("collection"), e.get("id")) for e in refused}
     parts: dict[str, list[dict]] = {}
     counts: dict[str, int] = {}
-    partitions = []
-    for name in db.collections():
+    # A member that comes to an office by a change it did not make (the province moved her there,
+    # added an assignment there, resolved a conflict) may be new to it: her payout items and
+    # invitations travel with her, however old (the recipient's vector covers them, but they were
+    # out of its scope when written). Harmless when it had them: they are passed over as unchanged.
+    carried: set[str] = set()
+    partitions = list(db.collections())
+    names = sorted(partitions, key=lambda n: n != "members")
+    for name in names:
         docs = []
         for doc in db.raw(name).values():
             if since is not None and covered(doc, since) and (name, doc["id"]) not in forced:
-                continue
+                if not carried or not _linked(doc, carried):
+                    continue
             if in_scope(name, doc):  # a refused record outside the office's scope is never sent to it
                 docs.append(doc)
-        partitions.append(name)
+                if name == "members" and since is not None and to != PROVINCE_CODE:
+                    carried.add(doc["id"])
         if docs:
             parts[name] = docs
             counts[kind_of(name)] = counts.get(kind_of(name), 0) + len(docs)
