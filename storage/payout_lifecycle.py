@@ -327,6 +327,23 @@ def pay_cash(db: Database, quarter: Quarter | str, event_id: str, member_ids: It
                       f"cash at event {event_id}", held)
 
 
+def void_refusal(db: Database, rid: str) -> PilarError | None:
+    """Why item ``rid`` cannot be voided whatever the reason (paid, returned, already void, in conflict,
+    unknown), or None: the app asks this before the clerk types a reason."""
+    item, _ = find_item(db, rid)
+    if item is None:
+        return PilarError("payout.item_unknown", id=rid)
+    if item.get("_conflict"):
+        return PilarError("payout.conflict.void", count=1)
+    if item["status"] == "paid":
+        return PilarError("payout.void_paid", id=rid)
+    if item["status"] == "returned":
+        return PilarError("payout.void_returned", id=rid)
+    if item["status"] == "void":
+        return PilarError("payout.already_void", id=rid)
+    return None
+
+
 def void(db: Database, rid: str, reason: str, reissue: bool = False) -> dict:
     """Void a draft or approved item with a reason; ``reissue`` adds its replacement (a new id, a new
     draft from today's roster and rates) in the same transaction. Returns the replacement or the item."""
@@ -335,17 +352,10 @@ def void(db: Database, rid: str, reason: str, reissue: bool = False) -> dict:
     reason = str(reason or "").strip()
     if not reason:
         raise PilarError("payout.need_reason")
+    refusal = void_refusal(db, rid)
+    if refusal is not None:
+        raise refusal
     item, collection = find_item(db, rid)
-    if item is None:
-        raise PilarError("payout.item_unknown", id=rid)
-    if item.get("_conflict"):
-        raise PilarError("payout.conflict.void", count=1)
-    if item["status"] == "paid":
-        raise PilarError("payout.void_paid", id=rid)
-    if item["status"] == "returned":
-        raise PilarError("payout.void_returned", id=rid)
-    if item["status"] == "void":
-        raise PilarError("payout.already_void", id=rid)
     quarter = Quarter.parse(item["quarter"])
     replacement = _replacement(db, item, quarter) if reissue else None
     with db.transaction("payout.void") as tx:

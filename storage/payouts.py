@@ -76,6 +76,7 @@ from storage.payout_lifecycle import (  # noqa: F401
     returned_items,
     summary,
     void,
+    void_refusal,
 )
 from storage.payout_rates import (  # noqa: F401
     SAMPLE_RATES,

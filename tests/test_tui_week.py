@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from payouts_support import approve_all
 from pilot_support import run_async
 from roster_support import make_folder
 from textual import events
@@ -12,12 +13,16 @@ from textual.widgets import Input, Static
 
 from storage import events as ev
 from storage import i18n, sample
+from storage import payout_docs as docs
+from storage import payouts as P
 from storage.db import Database
 from tui.app import PilarApp
-from tui.screens.common import ConfirmDialog, PromptDialog, UnsavedDialog
+from tui.screens.common import ConfirmDialog, ErrorDialog, PromptDialog, UnsavedDialog
 from tui.screens.events import CheckinScreen, EventFormScreen
 from tui.screens.member_form import MemberForm
+from tui.screens.payouts import VoidDialog
 from tui.screens.roster import RosterScreen
+from tui.widgets.member_table import MemberTable
 
 SIZE = (120, 35)
 EID = ev.sample_event_id()
@@ -278,3 +283,67 @@ async def test_confirm_dialog_answers_y_and_n(data):
         assert isinstance(app.screen, RosterScreen) and app.roster.get(rid) is not None
         await pilot.press("delete", "y")
         assert isinstance(app.screen, PromptDialog)
+
+
+# ---------------------------------------------------------------------- 6, 15. payout items
+
+Q2 = P.Quarter(2024, 2)
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _items_of_q2(app, pilot):
+    await pilot.press("3")
+    await settle(app, pilot)
+    screen = app.screen
+    screen.quarter = Q2
+    screen.refresh_all()
+    await settle(app, pilot)
+    screen.query_one("#pay-tabs").active = "tab-items"
+    await pilot.pause()
+    return screen
+
+
+@run_async
+async def test_every_payout_item_is_listed_and_the_void_dialog_names_the_member(province):
+    db = Database.open(province, operator="Ani")
+    P.set_separate_duties(db, False)
+    P.run_quarter(db, Q2)
+    approve_all(db, Q2)
+    [paid_item, *_] = P.items(db, Q2)
+    P.pay_transfer(db, Q2, "BJTM-01", [paid_item["member_id"]])
+    total = len(P.items(db, Q2))
+    db.close()
+    app = PilarApp(province, operator="Ani")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _items_of_q2(app, pilot)
+        table = screen.query_one("#pay-items", MemberTable)
+        assert len(table.rows) == total > 1000  # no cap, and no "see the CLI" note
+        note = text_of(screen, "#pay-items-note")
+        assert "pilar payout" not in note
+        # the paid one: refused at once, in the app's words (no CLI flag), before any reason is typed
+        assert table.move_to_id(paid_item["id"])
+        table.focus()
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert "tekan k" in app.screen.message and "--" not in app.screen.message
+        await pilot.press("enter")
+        other = next(r for r in table.rows if r.item["status"] == "approved")
+        assert table.move_to_id(other.id)
+        await pilot.press("v")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, VoidDialog)
+        name = app.db.get("members", other.item["member_id"])["name"]
+        what = text_of(dialog, "#void-what")
+        assert name in what and docs.idr(other.item["net"]) in what and other.id not in what
+        await pilot.press("enter")  # no reason: said without a CLI flag
+        assert "--reason" not in text_of(dialog, "#problem") and "alasan" in text_of(dialog, "#problem")
+        await pilot.press(*"salah", "enter")
+        await settle(app, pilot)
+    assert P.find_item(on_disk(province), other.id)[0]["void_reason"] == "salah"

@@ -31,4 +31,14 @@ MESSAGES = {
     "events.ui.mark_needs_code": {
         "id": "Ketik NIK, nomor anggota atau nama dulu, lalu tekan F2 (izin) atau F3 (alpa).",
         "en": "Type the NIK, member number or name first, then press F2 (excused) or F3 (absent)."},
+    # void dialog
+    "payout.ui.void_back": {"id": "Kembali", "en": "Back"},
+    "payout.ui.void_go": {"id": "Batalkan item", "en": "Void the item"},
+    "payout.ui.need_reason": {"id": "Tulis alasan pembatalan; alasan ini tercatat untuk pemeriksa.",
+                              "en": "Write the reason for voiding; it is recorded for the auditor."},
+    "payout.ui.void_paid": {
+        "id": "Honor {name} ({net}) sudah dibayar dan tidak bisa dibatalkan. Jika uangnya kembali (transfer diretur "
+              "bank atau uang tunai dikembalikan), pilih item ini lalu tekan k untuk mencatat pengembaliannya.",
+        "en": "The payment to {name} ({net}) is already made and cannot be voided. If the money came back (a transfer "
+              "returned by the bank, cash handed back), select the item and press k to record the return."},
 }

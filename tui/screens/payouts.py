@@ -8,6 +8,7 @@ while the screen refuses other payout actions, so nothing reads the data while i
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -37,10 +38,25 @@ from storage.errors import PilarError
 from storage.fmt import number, quarter_label
 from storage.i18n import t
 from storage.model import PILLARS, POSITIONS, pillar_label, position_label
-from tui.screens.common import ConfirmDialog, Field, ProgressDialog, PromptDialog
+from tui.screens.common import ConfirmDialog, Field, GuardedForm, ProgressDialog, PromptDialog
 from tui.widgets.keys import localize_bindings
+from tui.widgets.member_table import Column, MemberTable
 
-ITEM_ROWS = 1000  # the items tab lists this many; the documents and `pilar payout items` list them all
+ITEM_ROWS = 1000  # the excluded tab lists this many (the items tab lists every item: a virtual table)
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One payout item as the items tab's virtual table holds it (``status`` other than ACTIVE is dimmed)."""
+
+    id: str
+    status: str
+    item: dict
+
+
+# The items tab's columns: (header key, width, dropped first when narrow: higher sooner); 0 = flexible.
+ITEM_COLUMNS = (("name", 0, 0), ("pillar_position", 22, 2), ("net", 15, 0), ("status", 11, 0),
+                ("method", 9, 4), ("kab", 16, 1), ("note", 18, 3))
 
 
 def current_quarter(today: dt.date | None = None) -> P.Quarter:
@@ -139,7 +155,9 @@ class PayoutsScreen(Screen):
             with TabPane(t("payout.ui.items"), id="tab-items"):
                 yield Input(placeholder=t("payout.ui.items_filter"), id="pay-items-filter")
                 yield Static("", id="pay-items-note", markup=False)
-                yield DataTable(id="pay-items", cursor_type="row", zebra_stripes=True)
+                yield MemberTable([Column(name, t(f"payout.h.{name}").rjust(width) if name == "net" else
+                                          t(f"payout.h.{name}"), width, drop)
+                                   for name, width, drop in ITEM_COLUMNS], self._item_cells, id="pay-items")
             with TabPane(t("payout.ui.rates"), id="tab-rates"):
                 yield DataTable(id="pay-rates", cursor_type="row", zebra_stripes=True)
             with TabPane(t("payout.ui.outstanding"), id="tab-outstanding"):
@@ -153,10 +171,6 @@ class PayoutsScreen(Screen):
         totals.add_columns(*(Text(h, justify="right") for h in heads))
         self.query_one("#pay-excluded", DataTable).add_columns(t("payout.h.name"), t("payout.h.pillar"),
                                                                t("payout.h.reason"))
-        # Money and status before the area: on an 80-column screen they are what must show.
-        self.query_one("#pay-items", DataTable).add_columns(
-            t("payout.h.name"), t("payout.h.pillar_position"), Text(t("payout.h.net"), justify="right"),
-            t("payout.h.status"), t("payout.h.method"), t("payout.h.kab"), t("payout.h.note"))
         self.query_one("#pay-rates", DataTable).add_columns(
             t("payout.h.pillar"), t("payout.h.position"), t("payout.h.amount"), t("payout.h.tax"), t("payout.h.start"),
             t("payout.h.end"), t("payout.h.funding"), t("payout.h.kind"), t("payout.h.note"))
@@ -287,7 +301,7 @@ class PayoutsScreen(Screen):
     @on(Input.Submitted, "#pay-items-filter")
     def _filter_done(self) -> None:
         self.show_items()
-        self.query_one("#pay-items", DataTable).focus()
+        self.query_one("#pay-items", MemberTable).focus()
 
     def action_receipt(self) -> None:
         """``t``: the tanda terima of the member of the selected item, as an A4 HTML page in cetak/."""
@@ -318,32 +332,37 @@ class PayoutsScreen(Screen):
     def on_key(self, event) -> None:
         if event.key == "escape" and self.focused is self.query_one("#pay-items-filter", Input):
             event.stop()
-            self.query_one("#pay-items", DataTable).focus()
+            self.query_one("#pay-items", MemberTable).focus()
 
     def show_items(self, rows: list[dict] | None = None) -> None:
-        table = self.query_one("#pay-items", DataTable)
-        table.clear()
+        """Every item of the quarter (or those the search finds) in the virtual table: only the rows on
+        screen are formatted, so 50,000 items list as fast as 50."""
+        table = self.query_one("#pay-items", MemberTable)
         rows = rows if rows is not None else self._item_rows()
         everyone = P.members_by_id(self.db)
         total = len(rows)
         query = self.query_one("#pay-items-filter", Input).value
         if query.strip():
             rows = P.match_items(rows, everyone, query)
-        names = {v["member_id"]: everyone.get(v["member_id"], {}).get("name", "") for v in rows[:ITEM_ROWS]}
-        for v in rows[:ITEM_ROWS]:
-            note = v.get("transfer_ref") or v.get("void_reason") or (t("payout.reason.conflict") if v.get("_conflict")
-                                                                     else "")
-            if v.get("status") == "returned" or v.get("returned_from"):
-                back = f"retur {v.get('returned_on', '')}: {v.get('returned_reason', '')}"
-                note = back if v.get("status") == "returned" else f"{note} · {back}".strip(" ·")
-            method = t(f"payout.method.{v['method']}") if v.get("method") in P.METHODS else ""
-            table.add_row(names[v["member_id"]], f"{pillar_label(v['pillar'])} / {position_label(v.get('position', ''))}",
-                          Text(docs.idr(v["net"]), justify="right"), t(f"payout.status.{v['status']}"), method,
-                          _short_kab(regions.kab_name(v.get("kab", ""))) or "-", note, key=v["id"])
-        note = t("payout.ui.items_shown", shown=number(min(len(rows), ITEM_ROWS)), total=number(total))
-        if len(rows) > ITEM_ROWS:
-            note += " — " + t("payout.ui.items_more", quarter=self.quarter.code)
-        self.query_one("#pay-items-note", Static).update(note)
+        self._item_names = {v["member_id"]: everyone.get(v["member_id"], {}).get("name", "") for v in rows}
+        table.set_rows([ItemRow(v["id"], "ACTIVE" if v.get("status") not in ("void", "returned") else "VOID", v)
+                        for v in rows], keep=table.current_id)
+        self.query_one("#pay-items-note", Static).update(
+            t("payout.ui.items_shown", shown=number(len(rows)), total=number(total)))
+
+    def _item_cells(self, row: ItemRow) -> tuple[str, ...]:
+        v = row.item
+        note = v.get("transfer_ref") or v.get("void_reason") or (t("payout.reason.conflict") if v.get("_conflict")
+                                                                 else "")
+        if v.get("status") == "returned" or v.get("returned_from"):
+            back = f"retur {v.get('returned_on', '')}: {v.get('returned_reason', '')}"
+            note = back if v.get("status") == "returned" else f"{note} · {back}".strip(" ·")
+        method = t(f"payout.method.{v['method']}") if v.get("method") in P.METHODS else ""
+        net_width = next(w for name, w, _ in ITEM_COLUMNS if name == "net")
+        return (self._item_names.get(v["member_id"], ""),
+                f"{pillar_label(v['pillar'])} / {position_label(v.get('position', ''))}",
+                docs.idr(v["net"]).rjust(net_width), t(f"payout.status.{v['status']}"), method,
+                _short_kab(regions.kab_name(v.get("kab", ""))) or "-", note)
 
     def show_rates(self) -> None:
         table = self.query_one("#pay-rates", DataTable)
@@ -375,6 +394,8 @@ class PayoutsScreen(Screen):
         return True
 
     def _selected(self, table_id: str) -> str | None:
+        if table_id == "#pay-items":
+            return self.query_one(table_id, MemberTable).current_id
         table = self.query_one(table_id, DataTable)
         if not table.row_count:
             return None
@@ -512,7 +533,14 @@ class PayoutsScreen(Screen):
         if not item_id:
             self.notify(t("payout.ui.no_selection"), severity="warning")
             return
-        self.app.push_screen(VoidDialog(item_id), self._void_chosen)
+        item = P.find_item(self.db, item_id)[0]
+        name = (self.db.get("members", item["member_id"]) or {}).get("name", "") if item else ""
+        refusal = P.void_refusal(self.db, item_id)  # said before a reason is typed, not after
+        if refusal is not None:
+            self.app.show_error(t("payout.ui.void_paid", name=name, net=docs.idr(item["net"]))
+                                if refusal.key == "payout.void_paid" else str(refusal))
+            return
+        self.app.push_screen(VoidDialog(item, name), self._void_chosen)
 
     def _void_chosen(self, choice: dict | None) -> None:
         if not choice:
@@ -712,33 +740,40 @@ class PayDialog(ModalScreen[dict | None]):
         self.dismiss(choice)
 
 
-class VoidDialog(ModalScreen[dict | None]):
-    """Void one item with a reason; optionally make its replacement at once."""
+class VoidDialog(GuardedForm, ModalScreen[dict | None]):
+    """Void one item (shown by the member's name, pillar and amount) with a reason; optionally make its
+    replacement at once. Esc with a reason typed asks first."""
 
     BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
 
-    def __init__(self, item_id: str) -> None:
+    def __init__(self, item: dict, name: str) -> None:
         super().__init__()
         localize_bindings(self)
-        self.item_id = item_id
+        self.item, self.member_name = item, name
+        self.item_id = item["id"]
 
     def compose(self) -> ComposeResult:
+        item = self.item
         with Vertical(classes="dialog"):
             yield Label(t("payout.ui.void_title"), classes="dialog-title")
-            yield Label(self.item_id, markup=False)
+            yield Label(f"{self.member_name} · {pillar_label(item['pillar'])} · {docs.idr(item['net'])} · "
+                        f"{t('payout.status.' + item['status'])} · {item['quarter']}", markup=False, id="void-what")
             yield Label(t("payout.ui.void_reason"), classes="field-label")
             yield Input(id="reason")
             yield Checkbox(t("payout.ui.void_reissue"), value=False, id="reissue")
             yield Static("", id="problem", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(t("payout.ui.cancel"), id="cancel")
-                yield Button(t("payout.ui.void"), id="ok", variant="error")
+                yield Button(t("payout.ui.void_back"), id="cancel")
+                yield Button(t("payout.ui.void_go"), id="ok", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_guarded()
+
+    def guard_save(self) -> None:
+        self._ok()
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -749,7 +784,7 @@ class VoidDialog(ModalScreen[dict | None]):
     def _ok(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
-            self.query_one("#problem", Static).update(t("payout.need_reason"))
+            self.query_one("#problem", Static).update(t("payout.ui.need_reason"))
             return
         self.dismiss({"id": self.item_id, "reason": reason, "reissue": self.query_one("#reissue", Checkbox).value})
 

@@ -100,11 +100,18 @@ class MemberTable(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Highlighted(self.current_id))
 
-    def _find(self, rid: str) -> int:
+    def move_to_id(self, rid: str) -> bool:
+        """Put the cursor on row ``rid`` (scrolled into sight); False when it is not listed."""
+        index = self._find(rid, -1)
+        if index >= 0:
+            self._move_to(index)
+        return index >= 0
+
+    def _find(self, rid: str, missing: int = 0) -> int:
         for i, r in enumerate(self.rows):
             if r.id == rid:
                 return i
-        return 0
+        return missing
 
     def set_cells(self, cells: Callable[[Row], Sequence[str]]) -> None:
         self.cells = cells
