@@ -1,4 +1,4 @@
-"""The Pilar Textual app: one data folder, four sections (Roster, Events, Payouts, Sync).
+"""The Pilar Textual app: one data folder, five sections (Roster, Events, Payouts, Sync, Ringkasan).
 
 The header (Textual's ``Header``) shows the office name as the title and the operator, the data folder
 and the number of sync conflicts as the sub-title, so every section's screen shows them. The sync
@@ -30,10 +30,11 @@ from tui.screens.events import EventsScreen
 from tui.screens.help import HelpScreen, key_rows
 from tui.screens.payouts import PayoutsScreen
 from tui.screens.roster import RosterScreen
+from tui.screens.summary import SummaryScreen
 from tui.screens.sync import SyncScreen
 from tui.widgets.keys import localize_bindings
 
-SECTIONS = ("roster", "events", "payouts", "sync")
+SECTIONS = ("roster", "events", "payouts", "sync", "summary")
 THEMES = ("textual-dark", "textual-light")
 
 
@@ -78,6 +79,7 @@ class PilarApp(App[int]):
         "events": EventsScreen,
         "payouts": PayoutsScreen,
         "sync": SyncScreen,
+        "summary": SummaryScreen,
     }
     DEFAULT_MODE = "roster"
     BINDINGS = [
@@ -85,6 +87,7 @@ class PilarApp(App[int]):
         Binding("2", "switch_mode('events')", "-", id="section.events"),
         Binding("3", "switch_mode('payouts')", "-", id="section.payouts"),
         Binding("4", "switch_mode('sync')", "-", id="section.sync"),
+        Binding("5", "switch_mode('summary')", "-", id="section.summary"),
         Binding("f1", "help", "-", id="app.help_f1", show=False),
         Binding("question_mark", "help", "-", id="app.help", key_display="?"),
         Binding("ctrl+q", "quit", "-", id="app.quit", priority=True),
@@ -95,7 +98,7 @@ class PilarApp(App[int]):
     operator_name: reactive[str] = reactive("")
 
     def __init__(self, data_dir: Path, operator: str | None = None, lang: str | None = None,
-                 db: Database | None = None) -> None:
+                 db: Database | None = None, start: str | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.db = db or Database.open(self.data_dir, operator=operator)
         if operator:
@@ -103,6 +106,11 @@ class PilarApp(App[int]):
         lang = lang or self.db.office.get("lang")
         if lang in i18n.LANGS:
             i18n.set_lang(lang)
+        # The first screen: ``start`` ("auto": the Ringkasan at the province, the roster at a UPT).
+        if start == "auto":
+            start = "summary" if self.db.is_province else "roster"
+        if start in self.MODES:
+            self.DEFAULT_MODE = start
         super().__init__()
         localize_bindings(self)
         self.operator = self.db.operator

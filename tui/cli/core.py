@@ -121,7 +121,7 @@ def run_app(args) -> int:
     path = resolve_data_dir(args.data)
     if not Database.exists(path):
         raise PilarError("db.not_initialised", path=str(path))
-    app = PilarApp(data_dir=path, operator=operator_of(args), lang=args.lang)
+    app = PilarApp(data_dir=path, operator=operator_of(args), lang=args.lang, start="auto")
     daily_backup(app.db)
     app.run()
     return app.return_code or 0

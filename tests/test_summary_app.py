@@ -1,0 +1,126 @@
+"""The Ringkasan screen with Pilot at 80x24: the landing screen at the province, the figures the storage
+computes, Enter on a figure opens its screen, and a real import refreshes it (in a worker)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import DataTable, TabbedContent
+
+from storage import summary as S
+from storage.db import PROVINCE_CODE, Database
+from storage.fmt import number
+from storage.model import pillar_label
+from storage.sync import engine as E
+from storage.sync.testing import make_network
+from tui.app import PilarApp
+from tui.screens.conflicts import ConflictsScreen
+from tui.screens.roster import RosterScreen
+from tui.screens.summary import SummaryScreen
+from tui.widgets.bars import Bars
+
+A = "UPT-A"
+
+
+def member(i, pillar="TAGANA", office=A, nik=None, kec=""):
+    return {"nik": nik or f"3509{i:012d}", "name": f"ORANG {i}", "kab": "35.09", "assignments": [
+        {"pillar": pillar, "position": "ANGGOTA", "area_kab": "35.09", "area_kec": kec, "office": office,
+         "status": "ACTIVE"}]}
+
+
+def setup(tmp_path):
+    paths = make_network(tmp_path, upts=(A,))
+    prov = Database.open(paths[PROVINCE_CODE], operator="Siti")
+    with prov.transaction("t") as tx:
+        for i in range(12):
+            tx.put("members", member(i, pillar=("TAGANA", "PSM", "TKSK")[i % 3], kec="35.09.01" if i == 2 else ""),
+                   owner=A)
+        tx.put("members", member(50, nik="3509000000000099"), owner=A)
+        tx.put("members", member(51, nik="3509000000000099"), owner="UPT-B")   # a duplicate-NIK case
+    upt = Database.open(paths[A], operator="Ani")
+    with upt.transaction("t") as tx:
+        tx.put("members", member(60), owner=A)
+    bundle = E.export_bundle(upt, PROVINCE_CODE, tmp_path / "usb").path
+    upt.close()
+    return prov, bundle
+
+
+async def until(pilot, check, tries=400):
+    for _ in range(tries):
+        if check():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+def cells(table: DataTable, key: str) -> list[str]:
+    return [str(c) for c in table.get_row(key)]
+
+
+def test_landing_figures_links_and_refresh_after_import(tmp_path):
+    prov, bundle = setup(tmp_path)
+
+    async def run():
+        app = PilarApp(prov.path, operator="Siti", db=prov, start="auto")
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen
+            assert isinstance(screen, SummaryScreen)
+            await until(pilot, lambda: screen.data is not None)
+            expected = S.compute(prov)
+            figures = screen.query_one("#figures", DataTable)
+            assert number(expected["members"]["active"]) in cells(figures, "members")[1]
+            assert cells(figures, "cases")[1] == "0 · 1"
+            without = len(expected["tksk"]["without"])
+            assert cells(figures, "tksk")[1].startswith(f"{number(without)} dari 666")
+            bars = screen.query_one("#pillar-chart", Bars)
+            assert {b.label: b.parts[0] for b in bars.bars} == {
+                pillar_label(p): n for p, n in expected["members"]["by_pillar"].items()}
+            assert expected["members"]["by_pillar"] == {"TAGANA": 6, "PSM": 4, "TKSK": 4}
+            # everything drawn fits 80 columns: no horizontal scrolling of the figures
+            assert figures.virtual_size.width <= 80
+            # Enter on the conflicts figure opens the conflicts screen; Esc comes back
+            figures.focus()
+            figures.move_cursor(row=list(figures.rows).index("cases"))
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, ConflictsScreen))
+            app.pop_screen()
+            await pilot.pause()
+            # Enter on the kecamatan figure opens its tab, named kecamatan listed
+            figures.move_cursor(row=list(figures.rows).index("tksk"))
+            await pilot.press("enter")
+            await pilot.pause()
+            assert screen.query_one("#summary-tabs", TabbedContent).active == "tab-tksk"
+            tksk = screen.query_one("#tksk", DataTable)
+            assert tksk.row_count == without
+            names = {tuple(map(str, tksk.get_row_at(i))) for i in range(tksk.row_count)}
+            assert ("Kabupaten Jember", "Kencong") in names
+            assert ("Kabupaten Jember", "Jombang") not in names   # 35.09.01 Jombang is served
+            # a real import: the figures follow without a key pressed
+            before = screen.data
+            E.import_bundle(prov, bundle)
+            await until(pilot, lambda: screen.data is not before and screen.data["members"]["active"]
+                        == expected["members"]["active"] + 1)
+            await until(pilot, lambda: screen.query_one("#offices", DataTable).row_count == 1)
+            row = [str(c) for c in screen.query_one("#offices", DataTable).get_row_at(0)]
+            assert row[0] == A and row[2] == "0"          # received today, not silent
+            # Enter on the members figure opens the roster section
+            screen.query_one("#figures", DataTable).focus()
+            figures.move_cursor(row=0)
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, RosterScreen))
+            await pilot.press("5")
+            await until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+
+    asyncio.run(run())
+
+
+def test_a_upt_lands_on_its_roster(tmp_path):
+    paths = make_network(tmp_path, upts=(A,))
+
+    async def run():
+        app = PilarApp(paths[A], operator="Ani", start="auto")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, RosterScreen)
+
+    asyncio.run(run())

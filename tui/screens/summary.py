@@ -1,0 +1,248 @@
+"""Ringkasan (section 5, the landing screen at the province): where the office stands, who is behind.
+
+The figures come from :func:`storage.summary.compute` (the same numbers as ``pilar report summary``),
+computed in a thread worker: first everything but the records waiting per office (the first paint),
+then those. Recomputed, again in a worker, after every commit (an import, an edit) and whenever the
+import log changes (an import that brought nothing new still moves the freshness). Enter on a figure
+opens its screen: the roster, the payouts, the conflicts, or this screen's tab with the detail.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from storage import summary as S
+from storage.fmt import number
+from storage.i18n import t
+from storage.model import pillar_label
+from storage.summary_report import gap_lines, kab_table, office_table, payout_table, tksk_table
+from storage.sync import freshness
+from tui.widgets.bars import Bar, Bars
+from tui.widgets.keys import localize_bindings
+
+FIGURES = ("members", "tksk", "payouts", "offices", "gaps", "cases")
+TABS = ("pillars", "kabs", "tksk", "payouts", "offices")
+VALUE_WIDTH = 52  # the figures table fits 80 columns without a horizontal scrollbar
+
+
+def _listed(codes: list[str]) -> str:
+    return f"{len(codes)}: {', '.join(codes)}" if codes else "0"
+
+
+def _short_money(amount: int) -> str:
+    """Rp in millions for a narrow cell: 1.234.567.890 -> 'Rp1.234,6 jt'."""
+    millions = amount / 1_000_000
+    return f"Rp{millions:,.1f} jt".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+class SummaryScreen(Screen):
+    """Figures on top (Enter opens each), the detail in tabs below."""
+
+    CSS_PATH = "summary.tcss"
+    BINDINGS = [
+        Binding("enter", "open", "-", id="summary.open"),
+        Binding("r", "refresh", "-", id="summary.refresh"),
+        *(Binding(key, f"tab('{tab}')", "-", id=f"summary.tab.{tab}", show=False)
+          for key, tab in zip("pktbo", TABS, strict=True)),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize_bindings(self)
+        self.data: dict | None = None
+        self._dirty = True
+        self._log_stamp: tuple[float, int] | None = None
+
+    @property
+    def db(self):
+        return self.app.db
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("ui.summary.loading"), id="summary-status", markup=False)
+        yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
+        with TabbedContent(id="summary-tabs", initial="tab-pillars"):
+            with TabPane(t("ui.summary.tab.pillars"), id="tab-pillars"):
+                yield Bars(t("ui.summary.chart_pillars"), id="pillar-chart")
+            with TabPane(t("ui.summary.tab.kabs"), id="tab-kabs"):
+                yield DataTable(id="kabs", cursor_type="row", zebra_stripes=True)
+            with TabPane(t("ui.summary.tab.tksk"), id="tab-tksk"):
+                yield DataTable(id="tksk", cursor_type="row", zebra_stripes=True)
+            with TabPane(t("ui.summary.tab.payouts"), id="tab-payouts"):
+                yield DataTable(id="payouts", cursor_type="row", zebra_stripes=True)
+                yield Bars(t("ui.summary.chart_payouts"),
+                           [t(f"ui.summary.legend_{k}") for k in ("paid", "outstanding", "returned")],
+                           id="payout-chart")
+            with TabPane(t("ui.summary.tab.offices"), id="tab-offices"):
+                yield DataTable(id="offices", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="gaps", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#figures", DataTable).add_columns(*t("ui.summary.figure_cols").split("|"))
+        self.db.listeners.append(self._changed)
+        self.query_one("#figures", DataTable).focus()
+        self.set_interval(1.0, self._poll)
+        self.action_refresh()
+
+    def on_unmount(self) -> None:
+        if self._changed in self.db.listeners:
+            self.db.listeners.remove(self._changed)
+
+    def on_screen_resume(self) -> None:
+        if self._dirty:
+            self.action_refresh()
+
+    # ------------------------------------------------------------------ staying current
+
+    def _changed(self, collection: str, ids: set[str]) -> None:
+        """A commit (from any thread): recompute at the next poll, never inside the commit."""
+        self._dirty = True
+
+    def _import_log_stamp(self) -> tuple[float, int] | None:
+        try:
+            st = (self.db.path / "imports.jsonl").stat()
+        except OSError:
+            return None
+        return (st.st_mtime, st.st_size)
+
+    def _poll(self) -> None:
+        stamp = self._import_log_stamp()
+        if stamp != self._log_stamp:
+            self._dirty = True
+        if self._dirty and self.app.screen is self:
+            self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._dirty = False
+        self._log_stamp = self._import_log_stamp()
+        self._compute()
+
+    @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
+    def _compute(self) -> None:
+        started = time.perf_counter()
+        data = self._retry(lambda: S.compute(self.db, waiting=False))
+        self.app.call_from_thread(self._show, data, time.perf_counter() - started)
+        self._retry(lambda: freshness.add_waiting(self.db, data["offices"]))
+        self.app.call_from_thread(self._show_offices, data)
+
+    @staticmethod
+    def _retry(fn):
+        # A commit on the UI thread can change a collection while this thread counts it.
+        for _ in range(3):
+            try:
+                return fn()
+            except RuntimeError:
+                time.sleep(0.05)
+        return fn()
+
+    # ------------------------------------------------------------------ showing
+
+    def _show(self, data: dict, seconds: float) -> None:
+        self.data = data
+        self.query_one("#summary-status", Static).update(
+            t("ui.summary.updated", time=datetime.now().strftime("%H:%M:%S"), seconds=f"{seconds:.2f}"))
+        self._figures(data)
+        self._pillar_chart(data)
+        self._fill("#kabs", kab_table(data))
+        self._fill("#tksk", tksk_table(data))
+        self._fill("#payouts", payout_table(data))
+        self._payout_chart(data)
+        self._show_offices(data)
+
+    def _figures(self, s: dict) -> None:
+        table = self.query_one("#figures", DataTable)
+        row = table.cursor_row
+        table.clear()
+        m, tk, cases = s["members"], s["tksk"], s["cases"]
+        last = s["payouts"][-1] if s["payouts"] else None
+        gaps = s["gaps"]
+        open_gaps = sum(1 for g in gaps for r in g["gaps"] if r["closed_by"] is None)
+        n_gaps = sum(len(g["missing"]) for g in gaps)
+        values = {
+            "members": (t("ui.summary.fig.members"),
+                        t("ui.summary.fig.members_value", count=number(m["active"]), pillars=len(m["by_pillar"]),
+                          kabs=len(m["by_kab"]))),
+            "tksk": (t("ui.summary.fig.tksk"),
+                     t("ui.summary.fig.tksk_value", count=number(len(tk["without"])), total=number(tk["kecamatan"]))),
+            "payouts": (t("ui.summary.fig.payouts", quarter=last["quarter"] if last else ""),
+                        t("ui.summary.fig.payouts_value", paid=_short_money(last["paid"]),
+                          outstanding=_short_money(last["outstanding"]), returned=_short_money(last["returned"]))
+                        if last else t("ui.summary.fig.no_payouts")),
+            "offices": (t("ui.summary.fig.offices", days=s["silent_days"]), _listed(s["silent"])),
+            "gaps": (t("ui.summary.fig.gaps"), t("ui.summary.fig.gaps_value", count=n_gaps, open=open_gaps)),
+            "cases": (t("ui.summary.fig.cases"), f"{cases['conflicts']} · {cases['duplicates']}"),
+        }
+        for key in FIGURES:
+            label, value = values[key]
+            table.add_row(label, value if len(value) <= VALUE_WIDTH else value[:VALUE_WIDTH - 1] + "…", key=key)
+        if row:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def _fill(self, selector: str, table_data) -> None:
+        head, rows, _align = table_data
+        table = self.query_one(selector, DataTable)
+        table.clear(columns=True)
+        table.add_columns(*head)
+        for r in rows:
+            table.add_row(*r)
+
+    def _pillar_chart(self, s: dict) -> None:
+        self.query_one("#pillar-chart", Bars).set_bars(
+            [Bar(pillar_label(p), (n,), number(n)) for p, n in s["members"]["by_pillar"].items()])
+
+    def _payout_chart(self, s: dict) -> None:
+        self.query_one("#payout-chart", Bars).set_bars(
+            [Bar(q["quarter"], (q["paid"], q["outstanding"], q["returned"]), _short_money(q["gross"]))
+             for q in s["payouts"][-4:]])
+
+    def _show_offices(self, s: dict) -> None:
+        if self.data is not s:
+            return  # a newer computation is already shown
+        head, rows, align = office_table(s)
+        # the office's long name last: code, dates, days and waiting fit 80 columns
+        order = [0, *range(2, len(head)), 1]
+        self._fill("#offices", ([head[i] for i in order], [[r[i] for i in order] for r in rows], align))
+        self.query_one("#gaps", Static).update("\n".join(gap_lines(s)) or t("summary.no_gaps"))
+        if s["offices"] and all(o["waiting"] is not None or o["full"] for o in s["offices"]):
+            self._figures(s)
+
+    # ------------------------------------------------------------------ actions
+
+    @on(DataTable.RowSelected, "#figures")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.open_figure(event.row_key.value)
+
+    @on(DataTable.RowSelected, "#offices")
+    def _office_selected(self) -> None:
+        self.app.switch_mode("sync")
+
+    def action_open(self) -> None:
+        table = self.query_one("#figures", DataTable)
+        if table.row_count:
+            self.open_figure(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#summary-tabs", TabbedContent).active = f"tab-{tab}"
+
+    def open_figure(self, key: str | None) -> None:
+        """Each figure's own screen: the roster, payouts, conflicts, or the tab with its detail."""
+        if key == "members":
+            self.app.switch_mode("roster")
+        elif key == "payouts":
+            self.app.switch_mode("payouts")
+        elif key == "cases":
+            from tui.screens.conflicts import ConflictsScreen
+
+            self.app.push_screen(ConflictsScreen())
+        elif key in ("tksk", "offices", "gaps"):
+            tab = "tksk" if key == "tksk" else "offices"
+            self.query_one("#summary-tabs", TabbedContent).active = f"tab-{tab}"
+            self.query_one(f"#{tab}", DataTable).focus()
