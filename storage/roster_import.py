@@ -513,7 +513,8 @@ def _row_member(cells: dict[str, list[object]], ctx: _Context) -> tuple[dict, di
         m["nik"] = clean_nik(text("nik"))
         if _number_damaged(raw_nik, 16) or (ctx.nik_damage and isinstance(raw_nik, str)
                                             and len(m["nik"]) == 16 and m["nik"].endswith("0")):
-            bad("nik", "roster.import.nik_number", value=text("nik"))
+            shown = text("nik")
+            bad("nik", "roster.import.nik_number", value=fmt.mask_nik(shown) if shown.isdigit() else shown)
     if "name" in cells:
         m["name"] = " ".join(text("name").split())
     sex = text("sex")
@@ -533,6 +534,8 @@ def _row_member(cells: dict[str, list[object]], ctx: _Context) -> tuple[dict, di
             place, when = "", raw_birth
         else:
             place, when = W.split_birth(text("birth"))
+            if place and not when and not W.clean(birth_date):
+                bad("birth_date", "roster.import.birth_no_date", value=text("birth"))
         birth_place = birth_place if W.clean(birth_place) else place
         birth_date = birth_date if W.clean(birth_date) else when
     if W.clean(birth_place):
@@ -561,6 +564,8 @@ def _row_member(cells: dict[str, list[object]], ctx: _Context) -> tuple[dict, di
             m["kec"] = found["code"]
             if not kab_code:
                 kab_code = m["kab"] = found["kab"]
+    if "kec" in concerned:
+        concerned.add("kab")  # "ambiguous: fill in KAB/KOTA" says it; not "kab/kota is required" as well
     if text("phone"):
         m["phone"] = _phone(one("phone"))
     bank = {k.split(".")[1]: text(k) for k in ("bank.name", "bank.account", "bank.holder") if k in cells}
@@ -568,7 +573,7 @@ def _row_member(cells: dict[str, list[object]], ctx: _Context) -> tuple[dict, di
     if bank.get("account"):
         if _number_damaged(raw_account, 16) or (isinstance(raw_account, int) and not isinstance(raw_account, bool)
                                                 and not isinstance(raw_account, PaddedNumber)):
-            bad("bank.account", "roster.import.account_number", value=bank["account"])
+            bad("bank.account", "roster.import.account_number", value=fmt.mask_account(bank["account"]))
     if any(bank.values()):
         m["bank"] = bank
     if "bpjs_tk" in cells:
@@ -766,7 +771,7 @@ def _changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
     for x in after.get("assignments") or []:
         y = old.get(x.get("id")) or {}
         for key in ("pillar", "position", "area_kab", "area_kec", "office", "number", "level", "sk", "start",
-                    "status", "inactive_reason", "inactive_date"):
+                    "end", "status", "inactive_reason", "inactive_date"):
             if (y.get(key) or "") != (x.get(key) or ""):
                 out.append((field_label(key), str(y.get(key) or ""), str(x.get(key) or "")))
     return out

@@ -1,9 +1,9 @@
 """Messages of the roster import: sheets, column mapping, rows skipped, and one sentence per problem of a row."""
 
 _FIX_TEXT = ("Di Excel: pilih kolomnya, Format Cells → Text, lalu ketik ulang angkanya (atau awali dengan tanda "
-             "petik ', misalnya '3507131209680001).")
+             "petik ', misalnya '0012345678).")
 _FIX_TEXT_EN = ("In Excel: select the column, Format Cells → Text, then type the numbers again (or start them with "
-                "an apostrophe, e.g. '3507131209680001).")
+                "an apostrophe, e.g. '0012345678).")
 
 MESSAGES = {
     # sheets
@@ -62,6 +62,10 @@ MESSAGES = {
     "roster.import.account_number": {
         "id": "No. rekening \"{value}\" tersimpan sebagai angka: nol di depan hilang dan angka lewat 15 digit berubah. " + _FIX_TEXT,
         "en": "Account number \"{value}\" is stored as a number: leading zeros are lost and digits past 15 change. " + _FIX_TEXT_EN,
+    },
+    "roster.import.birth_no_date": {
+        "id": "TEMPAT/TGL LAHIR \"{value}\" hanya berisi tempat; tambahkan tanggalnya, mis. {value}, 16-09-1968.",
+        "en": "TEMPAT/TGL LAHIR \"{value}\" holds only the place; add the date, e.g. {value}, 16-09-1968.",
     },
     "roster.import.bad_date": {
         "id": "{what} \"{value}\" tidak terbaca sebagai tanggal; tulis seperti 16-09-1968 atau 16 September 1968.",
