@@ -226,7 +226,7 @@ def render_pdf(db: Database, event: dict, kind: str) -> bytes:
             doc.room(20)
             doc.paragraph(title, bold=True)
         if kind == "attendance":
-            widths = (10, 52, 24, 26, 30, 30, 18, 13, 32, 38)
+            widths = (10, 48, 20, 26, 30, 38, 18, 11, 26, 46)
             cols = [Col(h, w, "R" if i == 0 else "L") for i, (h, w) in enumerate(zip(headers, widths, strict=True))]
             doc.table(cols, rows, sums=False, row_h=9, size=8)
         elif kind == "invitations":
