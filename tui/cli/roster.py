@@ -47,9 +47,11 @@ def register(sub, common) -> None:
     add_format(p)
     p.set_defaults(handler=cmd_show)
 
-    p = rsub.add_parser("import", parents=[common], help="import members from an .xlsx or .csv file")
+    p = rsub.add_parser("import", parents=[common], help="import members from an .xlsx, .xls, .ods or .csv file")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="show the preview only; write nothing")
+    p.add_argument("--map", action="append", metavar="COLUMN=FIELD", default=[],
+                   help="read a column as a field (header text or letter: 'KET=status', 'F=-' ignores F); repeatable")
     add_format(p)
     p.set_defaults(handler=cmd_import)
 
@@ -172,11 +174,12 @@ def cmd_show(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from storage.roster_import import commit, preview
+    from storage.roster_import import commit, parse_overrides, preview
 
+    overrides = parse_overrides(args.map)
     with open_db(args, read_only=args.dry_run) as db:
         roster = Roster(db)
-        plan = preview(roster, Path(args.file))
+        plan = preview(roster, Path(args.file), overrides=overrides)
         counts = plan.counts
         if args.format == "json":
             data = plan.as_json()
@@ -186,16 +189,21 @@ def cmd_import(args) -> int:
             data["written"] = 0 if args.dry_run else counts["add"] + counts["update"]
             print_json(data)
             return 0
-        say(t("roster.import.summary", file=plan.path.name, **counts))
-        say(t("roster.import.mapping", mapping=plan.mapping_text()))
-        if plan.unmapped():
-            say(t("roster.import.unmapped", columns=", ".join(plan.unmapped())))
-        shown = [r for r in plan.rows if r.fate in ("refuse", "conflict") or r.warnings]
+        for line in plan.summary_lines():
+            say(line)
+        headers = [t("roster.import.col.line"), t("roster.import.col.fate"), t("roster.col.name"),
+                   t("roster.col.nik"), t("roster.import.col.reason")]
+        shown = [r for r in plan.rows if r.fate in ("refuse", "conflict", "hold") or r.warnings]
         if shown:
-            print_table([[r.line, t(f"roster.import.fate.{r.fate}"), r.name, fmt.mask_nik(r.nik),
-                          "; ".join(r.reasons or r.warnings)] for r in shown],
-                        [t("roster.import.col.line"), t("roster.import.col.fate"), t("roster.col.name"),
-                         t("roster.col.nik"), t("roster.import.col.reason")])
+            print_table([[r.where, t(f"roster.import.fate.{r.fate}"), r.name, fmt.mask_nik(r.nik),
+                          " ".join(r.reasons) or " ".join(r.warnings)] for r in shown], headers)
+        updates = [r for r in plan.rows if r.fate == "update"]
+        if updates:
+            say(t("roster.import.updates"))
+            print_table([[r.where, r.name, fmt.mask_nik(r.nik), label, before or "∅", after or "∅"]
+                         for r in updates for label, before, after in r.changes],
+                        [t("roster.import.col.line"), t("roster.col.name"), t("roster.col.nik"),
+                         t("roster.import.col.field"), t("roster.import.col.before"), t("roster.import.col.after")])
         if args.dry_run:
             say(t("roster.import.dry_run"))
             return 0
