@@ -265,3 +265,28 @@ def test_a_damaged_xls_is_refused_in_a_sentence(db, tmp_path):
     with pytest.raises(PilarError) as err:
         preview(Roster(db), path)
     assert err.value.key == "roster.import.damaged" and str(path) in str(err.value)
+
+
+# ---------------------------------------------------------------------- the command line
+
+
+def test_cli_preview_lists_sheets_skipped_rows_held_rows_and_updates_before_after(db, capsys):
+    from tui.cli import main
+
+    data = str(db.path)
+    db.close()
+    code = main(["--data", data, "roster", "import", str(CORPUS / "nama_lain.csv"), "--dry-run"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "ditahan" in out and "Hartono Wibisono" in out and "Periksa NIK" in out
+    assert "Sebelum" in out and "Sesudah" in out and "SITI AMINAH, S.Pd" in out and "Siti Aminah" in out
+    assert "3578014107850001" not in out  # NIKs masked
+    code = main(["--data", data, "roster", "import", str(CORPUS / "keterangan.xlsx"), "--map", "KETERANGAN=-"])
+    out = capsys.readouterr().out
+    assert code == 0 and "Kolom diabaikan: NO, KETERANGAN" in out
+    reopened = Database.open(data, read_only=True)
+    lukman = next(m for m in reopened.values("members") if m["name"] == "Lukman Hakim")
+    assert lukman["assignments"][0]["status"] == "ACTIVE"  # the column was ignored on purpose, as asked
+    reopened.close()
+    code = main(["--data", data, "roster", "import", str(CORPUS / "keterangan.xlsx"), "--map", "KET"])
+    assert code == 1 and "KOLOM=bidang" in capsys.readouterr().err

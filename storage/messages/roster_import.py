@@ -36,8 +36,8 @@ MESSAGES = {
         "en": ".{kind} file: hidden rows and columns cannot be told apart; every row is read.",
     },
     "roster.import.map_hint": {
-        "id": "Kolom salah dibaca? Ubah dengan KOLOM=bidang, misalnya KETERANGAN=status atau F=- (abaikan kolom F).",
-        "en": "A column read wrongly? Change it with COLUMN=field, e.g. KETERANGAN=status or F=- (ignore column F).",
+        "id": "Kolom salah dibaca? Ubah dengan KOLOM=bidang (di baris perintah: --map KOLOM=bidang), misalnya KETERANGAN=status atau F=- (abaikan kolom F).",
+        "en": "A column read wrongly? Change it with COLUMN=field (on the command line: --map COLUMN=field), e.g. KETERANGAN=status or F=- (ignore column F).",
     },
     "roster.import.bad_map": {
         "id": "\"{item}\" tidak bisa dipakai. Tulis KOLOM=bidang (judul kolom atau hurufnya); bidang: {fields}, atau - untuk mengabaikan.",
@@ -132,7 +132,9 @@ MESSAGES = {
     },
     "roster.import.note_kept": {"id": "Keterangan \"{value}\" dibaca sebagai catatan, bukan status.",
                                 "en": "Note \"{value}\" read as a note, not a status."},
-    "roster.import.col.sheet": {"id": "Sheet", "en": "Sheet"},
+    "roster.import.col.field": {"id": "Kolom", "en": "Field"},
+    "roster.import.col.before": {"id": "Sebelum", "en": "Before"},
+    "roster.import.col.after": {"id": "Sesudah", "en": "After"},
     "roster.import.updates": {"id": "Perubahan pada anggota yang sudah ada (sebelum → sesudah):",
                               "en": "Changes to existing members (before → after):"},
 }
