@@ -716,8 +716,15 @@ class Database:
         doc = self.doc("events", event_id)
         return doc["owner"] if doc else None
 
+    def record_note(self, action: str, kind: str, rid: str, note: str = "") -> None:
+        """An audit entry for an act that changes no record (an export showing full NIKs): journalled and
+        audited like a change."""
+        with self.transaction(action) as tx:
+            tx.note(action, kind, rid, note=note)
+            tx.notes_only = True
+
     def _commit(self, tx: Transaction) -> int:
-        if not tx.docs:
+        if not tx.docs and not getattr(tx, "notes_only", False):
             return 0
         changed = self._commit_locked(tx)
         # Listeners run outside the lock: one may wait for the app's event loop (call_from_thread),

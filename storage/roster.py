@@ -462,7 +462,8 @@ def rows_for_export(roster: Roster, rows: Iterable[Row], reveal: bool = False) -
 
 
 def export_rows(roster: Roster, rows: Iterable[Row], path, reveal: bool = False) -> int:
-    """Write the filtered view to ``path`` (.csv or .xlsx, by its suffix); formulas are neutralised."""
+    """Write the filtered view to ``path`` (.csv or .xlsx, by its suffix); formulas are neutralised. With
+    ``reveal`` the NIK and phone are written in full and the export is recorded in the audit log."""
     from pathlib import Path
 
     from storage import export
@@ -477,6 +478,10 @@ def export_rows(roster: Roster, rows: Iterable[Row], path, reveal: bool = False)
         export.write_xlsx(path, [(t("roster.export.sheet"), headers, cells)])
     else:
         raise PilarError("roster.export.bad_type")
+    if reveal:
+        # full NIKs and phone numbers left the app: who, when, how many and where is in the audit log
+        # (the numbers themselves never are)
+        roster.db.record_note("roster.export_revealed", "export", path.name, note=f"{len(cells)} rows, full NIK: {path}")
     return len(cells)
 
 

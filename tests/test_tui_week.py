@@ -347,3 +347,31 @@ async def test_every_payout_item_is_listed_and_the_void_dialog_names_the_member(
         await pilot.press(*"salah", "enter")
         await settle(app, pilot)
     assert P.find_item(on_disk(province), other.id)[0]["void_reason"] == "salah"
+
+
+# ---------------------------------------------------------------------- 7. export with full NIK, audited
+
+@run_async
+async def test_export_masks_unless_asked_and_a_full_export_is_audited(data, tmp_path):
+    masked, full = tmp_path / "masked.csv", tmp_path / "full.csv"
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"siti", "enter")
+        nik = app.roster.get(app.screen.query_one(MemberTable).current_id)["nik"]
+        await pilot.press("x")
+        app.screen.query_one("#f-path", Input).value = str(masked)
+        assert app.screen.query_one("#checkbox").value is False  # masked unless asked
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: masked.exists())
+        await pilot.press("r", "x")  # after r the full export is offered, ticked
+        app.screen.query_one("#f-path", Input).value = str(full)
+        assert app.screen.query_one("#checkbox").value is True
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: full.exists())
+        await app.workers.wait_for_complete()
+    assert nik not in masked.read_text(encoding="utf-8-sig") and nik[-4:] in masked.read_text(encoding="utf-8-sig")
+    assert nik in full.read_text(encoding="utf-8-sig")
+    db = on_disk(data)
+    [entry] = db.audit.for_record("full.csv")
+    assert entry["action"] == "roster.export_revealed" and entry["operator"] == "Siti" and nik not in str(entry)
+    assert db.audit.for_record("masked.csv") == []

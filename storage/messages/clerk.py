@@ -41,4 +41,8 @@ MESSAGES = {
               "bank atau uang tunai dikembalikan), pilih item ini lalu tekan k untuk mencatat pengembaliannya.",
         "en": "The payment to {name} ({net}) is already made and cannot be voided. If the money came back (a transfer "
               "returned by the bank, cash handed back), select the item and press k to record the return."},
+    # roster export
+    "roster.export.reveal": {
+        "id": "Tulis NIK dan nomor HP lengkap (tidak disamarkan; tercatat di log audit)",
+        "en": "Write the full NIK and phone number (not masked; recorded in the audit log)"},
 }

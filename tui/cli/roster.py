@@ -91,7 +91,8 @@ def _query(args) -> Query:
 
 
 def cmd_list(args) -> int:
-    with open_db(args, read_only=True) as db:
+    # an export with full NIKs is written to the audit log, so it needs the folder open for writing
+    with open_db(args, read_only=not (args.reveal and args.out and args.format in ("csv", "xlsx"))) as db:
         roster = Roster(db)
         rows = roster.search(_query(args))
         if args.format in ("csv", "xlsx"):

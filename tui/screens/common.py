@@ -199,11 +199,11 @@ class PromptDialog(GuardedForm, Dialog):
     """
 
     def __init__(self, title: str, fields: list[Field], body: str = "", ok: str | None = None,
-                 check=None, checkbox: str | None = None) -> None:
+                 check=None, checkbox: str | None = None, checkbox_value: bool = True) -> None:
         super().__init__()
         self.title_text, self.fields, self.body, self.ok_label = title, fields, body, ok
         self.check = check
-        self.checkbox = checkbox
+        self.checkbox, self.checkbox_value = checkbox, checkbox_value
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -214,7 +214,7 @@ class PromptDialog(GuardedForm, Dialog):
                 yield Label(f.label, classes="field-label", markup=False)
                 yield Input(value=f.value, placeholder=f.placeholder, password=f.password, id=f"f-{f.name}")
             if self.checkbox:
-                yield Checkbox(self.checkbox, value=True, id="checkbox")
+                yield Checkbox(self.checkbox, value=self.checkbox_value, id="checkbox")
             yield Static("", id="problem", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("ui.cancel"), id="cancel")

@@ -418,17 +418,19 @@ class RosterScreen(Screen):
 
         def done(values: dict | None) -> None:
             if values:
-                self.export_rows(Path(values["path"].strip()).expanduser())
+                self.export_rows(Path(values["path"].strip()).expanduser(), bool(values.get("_checkbox")))
 
+        # Full NIK and phone only when asked for (ticked already after r); such an export is audited.
         self.app.push_screen(PromptDialog(t("roster.export.title"), [Field("path", t("roster.export.path"), default)],
-                                          check=check), done)
+                                          check=check, checkbox=t("roster.export.reveal"),
+                                          checkbox_value=self.reveal), done)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def export_rows(self, path: Path) -> None:
+    def export_rows(self, path: Path, reveal: bool = False) -> None:
         from storage.roster import export_rows
 
         rows = self.roster.search(self.query_state)
-        count = export_rows(self.roster, rows, path)
+        count = export_rows(self.roster, rows, path, reveal=reveal)
         self.app.call_from_thread(self.notify, t("roster.export.done", count=count, path=str(path)))
 
 
