@@ -5,17 +5,15 @@
   *silent*.
 - *Last sent*: the latest bundle written for it (``sequence.json``, else ``exports.jsonl``).
 - *Waiting*: the records the next delta to it would carry: in its scope (as ``engine.scope_of``) and
-  not covered by the version vector it last acknowledged. Counted through an index of the standing
-  versions by replica and counter, so an office that is up to date costs a few bisections, not a
-  pass over every record. ``None`` with ``full`` when nothing was ever received from it (the next
-  bundle is full).
+  not covered by the version vector it last acknowledged. One pass over every record for all
+  offices at once (each record names the few offices whose scope holds it), not one per office.
+  ``None`` with ``full`` when nothing was ever received from it (the next bundle is full).
 - *Missing bundles*: :func:`storage.sync.sequence.gaps`, in sentences.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
 from collections.abc import Callable
 
 from storage.db import PROVINCE_CODE, Database
@@ -91,88 +89,91 @@ def offices(db: Database, today: dt.date, days: int, waiting: bool = True) -> li
 
 # ---------------------------------------------------------------------- records waiting
 
-class _Standing:
-    """Every standing version by replica, sorted by counter: which records a vector has not seen."""
-
-    def __init__(self, db: Database) -> None:
-        by_replica: dict[str, list[tuple[int, str, str]]] = {}
-        for name in db.collections():
-            for rid, doc in db.raw(name).items():
-                for v in doc["v"]:
-                    r, c = v["dot"]
-                    by_replica.setdefault(r, []).append((c, name, rid))
-        self.lists = {r: sorted(x) for r, x in by_replica.items()}
-        self.counters = {r: [c for c, _, _ in x] for r, x in self.lists.items()}
-
-    def unseen(self, since: dict[str, int]) -> set[tuple[str, str]]:
-        out: set[tuple[str, str]] = set()
-        for r, items in self.lists.items():
-            start = bisect_right(self.counters[r], since.get(r, 0))
-            out.update((name, rid) for _, name, rid in items[start:])
+def _named(data: object) -> set[str]:
+    """The office codes a record's fields name: ``engine.mentions`` turned round (codes out, not a test)."""
+    out: set[str] = set()
+    if not isinstance(data, dict):
         return out
+    for key in ("office", "upt"):
+        value = data.get(key)
+        if isinstance(value, str):
+            out.add(value)
+    offices = data.get("offices")
+    if isinstance(offices, list):
+        out.update(x for x in offices if isinstance(x, str))
+    assignments = data.get("assignments")
+    if isinstance(assignments, list):
+        out.update(a["office"] for a in assignments if isinstance(a, dict) and isinstance(a.get("office"), str))
+    return out
 
 
-def lazy_scope(db: Database, code: str) -> Callable[[str, dict], bool]:
-    """``engine.scope_of(db, code)`` without its pass over every member: a member is looked at only
-    when a record names it (tests/test_summary.py holds the two to the same answers)."""
-    if code == PROVINCE_CODE:
-        return lambda collection, doc: True
-    mentions = E.mentions
-
-    def direct(doc: dict) -> bool:
-        return doc["owner"] == code or any(mentions(v["data"], code) for v in doc["v"])
-
-    cache: dict[str, bool] = {}
+def scope_codes(db: Database) -> Callable[[str, dict], set[str] | None]:
+    """``codes(collection, doc)``: the offices whose scope holds ``doc`` (None: every office), by the
+    rules of ``engine.scope_of`` (tests/test_summary.py holds the two to the same answers) but in one
+    pass for all offices: a record names its offices, a payout or invitation those of its member."""
     members = db.raw("members")
+    cache: dict[str, set[str]] = {}
 
-    def member_in(mid: object) -> bool:
+    def direct(doc: dict) -> set[str]:
+        versions = doc["v"]
+        if len(versions) == 1:
+            return _named(versions[0]["data"]) | {doc["owner"]}
+        return set().union(*(_named(v["data"]) for v in versions)) | {doc["owner"]}
+
+    def of_member(mid: object) -> set[str]:
         if not isinstance(mid, str):
-            return False
+            return set()
         hit = cache.get(mid)
         if hit is None:
             doc = members.get(mid)
-            hit = cache[mid] = doc is not None and direct(doc)
+            hit = cache[mid] = direct(doc) if doc is not None else set()
         return hit
 
-    def in_scope(collection: str, doc: dict) -> bool:
-        if direct(doc):
-            return True
-        if all(v["deleted"] for v in doc["v"]):
-            return True
+    def codes(collection: str, doc: dict) -> set[str] | None:
+        versions = doc["v"]
+        if all(v["deleted"] for v in versions):
+            return None  # tombstones go everywhere
         if doc["owner"] == PROVINCE_CODE and collection in E.SHARED_PROVINCE:
-            return True
-        return any(member_in(v["data"].get(link)) for v in doc["v"] for link in E.MEMBER_LINKS)
+            return None
+        out = direct(doc)
+        for v in versions:
+            data = v["data"]
+            for link in E.MEMBER_LINKS:
+                if link in data:
+                    out = out | of_member(data[link])
+        return out
 
-    return in_scope
+    return codes
 
 
-def waiting_for(db: Database, code: str, standing: _Standing | None = None) -> int | None:
-    """How many records the next bundle to ``code`` would carry (None: never heard from: full)."""
-    peer = E.read_peers(db.path).get(code) or {}
-    since = peer.get("vv")
-    if not isinstance(since, dict):
-        return None
-    standing = standing or _Standing(db)
-    keys = standing.unseen(since)
-    if db.is_province:
-        keys |= {(e.get("collection"), e.get("id")) for e in peer.get("refused") or []}
-    in_scope = lazy_scope(db, code)
-    n = 0
-    for name, rid in keys:
-        doc = db.doc(name, rid)
-        if doc is not None and in_scope(name, doc):
-            n += 1
-    return n
+def waiting_counts(db: Database, codes: list[str]) -> dict[str, int | None]:
+    """Per office: the records the next bundle to it would carry; None when nothing was ever received
+    from it (the next bundle is full). One pass over every record for all offices."""
+    peers = E.read_peers(db.path)
+    since = {c: peers[c]["vv"] for c in codes if isinstance((peers.get(c) or {}).get("vv"), dict)}
+    forced = {c: {(e.get("collection"), e.get("id")) for e in (peers[c].get("refused") or [])} if db.is_province
+              else set() for c in since}
+    counts: dict[str, int | None] = {c: (0 if c in since else None) for c in codes}
+    if not since:
+        return counts
+    everyone = tuple(since)
+    codes_of = (lambda collection, doc: None) if not db.is_province else scope_codes(db)
+    for name in db.collections():
+        for rid, doc in db.raw(name).items():
+            found = codes_of(name, doc)
+            targets = everyone if found is None else [c for c in found if c in since]
+            for c in targets:
+                seen = since[c]
+                if any(seen.get(v["dot"][0], 0) < v["dot"][1] for v in doc["v"]) or (name, rid) in forced[c]:
+                    counts[c] += 1
+    return counts
 
 
 def add_waiting(db: Database, rows: list[dict]) -> None:
-    """Fill ``waiting`` in rows made by :func:`offices` (one index for all offices)."""
-    standing = None
+    """Fill ``waiting`` in rows made by :func:`offices`."""
+    counts = waiting_counts(db, [r["code"] for r in rows])
     for row in rows:
-        if row["full"]:
-            continue
-        standing = standing or _Standing(db)
-        row["waiting"] = waiting_for(db, row["code"], standing)
+        row["waiting"] = counts.get(row["code"])
 
 
 # ---------------------------------------------------------------------- missing bundles

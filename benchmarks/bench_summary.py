@@ -1,0 +1,137 @@
+"""Ringkasan (issue 16): the summary of a province folder with 100,000 members and 50,000 payout items in
+each of 4 quarters, and the screen's first paint.
+
+Builds the folder with ``storage.generate.build_office`` (synthetic members) plus items written straight
+into ``payouts_2026`` (paid, returned, approved, draft: every status the figures count), and a
+``peers.json`` saying each of the 30 UPTs has seen half of what the province holds (so the records
+waiting are counted over 100,000+ unseen records). Target: first paint <= 1 s after the folder is open.
+``python benchmarks/run.py summary``; ``PILAR_BENCH_SUMMARY_MEMBERS`` / ``PILAR_BENCH_SUMMARY_ITEMS``
+change the sizes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import orjson  # noqa: E402
+from tabulate import tabulate  # noqa: E402
+
+from storage import summary as S  # noqa: E402
+from storage import summary_report as R  # noqa: E402
+from storage.db import PROVINCE_CODE, Database  # noqa: E402
+from storage.generate import build_office  # noqa: E402
+from storage.payout_base import item_id  # noqa: E402
+from storage.sync import engine as E  # noqa: E402
+from storage.sync import freshness as F  # noqa: E402
+
+QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
+STATUS_OF = {"2026-Q1": "paid", "2026-Q2": "paid", "2026-Q3": "approved", "2026-Q4": "draft"}
+CPU: dict[str, float] = {}
+
+
+def _time(fn):
+    start, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    took = time.perf_counter() - start
+    CPU["last"] = time.process_time() - cpu
+    print(f"  … {took:.2f} s wall, {CPU['last']:.2f} s CPU", file=sys.stderr, flush=True)
+    return took, result
+
+
+def _row(step: str, size: str, took: float, target: str = "") -> list:
+    return [step, size, f"{took:.2f}", f"{CPU['last']:.2f}", target]
+
+
+def add_items(db: Database, per_quarter: int) -> int:
+    """``per_quarter`` items in each quarter, for the first members; 1 in 50 of Q1's came back."""
+    members = [m for m in db.values("members") if m.get("assignments")][:per_quarter]
+    n = 0
+    for quarter in QUARTERS:
+        year, q = int(quarter[:4]), int(quarter[-1])
+        with db.transaction("bench.items", system=True) as tx:
+            for i, m in enumerate(members):
+                a = m["assignments"][0]
+                status = STATUS_OF[quarter]
+                if quarter == "2026-Q1" and i % 50 == 0:
+                    status = "returned"
+                tx.put(f"payouts_{year}", {
+                    "id": item_id(m["id"], a["pillar"], year, q), "member_id": m["id"], "pillar": a["pillar"],
+                    "position": a["position"], "quarter": quarter, "kab": a["area_kab"], "office": a["office"],
+                    "gross": 1_500_000, "tax": 0, "net": 1_500_000, "status": status}, owner=PROVINCE_CODE)
+                n += 1
+    return n
+
+
+def half_seen_peers(db: Database) -> int:
+    """peers.json: every UPT has seen the province's writes up to half its counter."""
+    offices = [v["code"] for v in db.values("offices") if v.get("type") == "UPT"]
+    vv = {db.replica_id: db.counter // 2}
+    peers = {code: {"vv": vv, "hlc": 1, "created": "2026-11-20T08:00:00+07:00",
+                    "imported": "2026-11-20T09:00:00+07:00"} for code in offices}
+    (db.path / E.PEERS_FILE).write_bytes(orjson.dumps(peers))
+    return len(offices)
+
+
+async def first_paint(db: Database) -> float:
+    """Seconds from the app's start (folder already open) to the Ringkasan's figures on screen."""
+    from tui.app import PilarApp
+    from tui.screens.summary import SummaryScreen
+
+    started = time.perf_counter()
+    app = PilarApp(db.path, operator="Bench", db=db, start="auto")
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not (isinstance(app.screen, SummaryScreen) and app.screen.data is not None):
+            await pilot.pause(0.005)
+        took = time.perf_counter() - started
+        await app.workers.wait_for_complete()
+    return took  # the app closed the folder on its way out
+
+
+def main() -> None:
+    n = int(os.environ.get("PILAR_BENCH_SUMMARY_MEMBERS", "100000"))
+    per_quarter = int(os.environ.get("PILAR_BENCH_SUMMARY_ITEMS", "50000"))
+    tmp = Path(tempfile.mkdtemp(prefix="pilar-bench-summary-"))
+    rows = []
+    try:
+        took, _ = _time(lambda: build_office(tmp / "office", n))
+        rows.append(_row("build_office (setup)", f"{n} members", took))
+        db = Database.open(tmp / "office", operator="Bench")
+        took, items = _time(lambda: add_items(db, per_quarter))
+        rows.append(_row("payout items (setup)", f"{items} items", took))
+        db.close()
+        took, db = _time(lambda: Database.open(tmp / "office", operator="Bench"))
+        rows.append(_row("open the data folder (before the paint)", f"{n} members, {items} items", took))
+        offices = half_seen_peers(db)
+        took, s = _time(lambda: S.compute(db, waiting=False))
+        t = s["timings"]
+        rows.append(_row("summary for the first paint (compute, waiting=False)",
+                         f"members {t['members']:.2f} · payouts {t['payouts']:.2f} · cases {t['cases']:.2f} · "
+                         f"offices {t['offices']:.2f}", took, "<= 1 s" + (" OK" if took <= 1 else " MISSED")))
+        took, _ = _time(lambda: F.add_waiting(db, s["offices"]))
+        waiting = sum(o["waiting"] or 0 for o in s["offices"])
+        rows.append(_row("records waiting, every office (second phase)", f"{offices} offices, {waiting} records",
+                         took))
+        took, paint = _time(lambda: asyncio.run(first_paint(db)))
+        rows.append(_row("app start to the Ringkasan's figures (Pilot, 80x24)", "folder already open", paint,
+                         "<= 1 s" + (" OK" if paint <= 1 else " MISSED")))
+        for fmt_name in ("text", "html", "xlsx"):
+            took, data = _time(lambda f=fmt_name: R.render(s, f))
+            rows.append(_row(f"report summary {fmt_name}", f"{len(data) / 1e3:.0f} kB", took))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, load {load:.1f}")
+    print(tabulate(rows, headers=["step", "size", "wall s", "CPU s", "target"], tablefmt="github"))
+
+
+if __name__ == "__main__":
+    main()
