@@ -1,4 +1,5 @@
-"""The import wizard: pick a file, see the preview (column mapping, each row's fate), confirm, watch progress."""
+"""The import wizard: pick a file, see the preview (sheets read, column mapping, each row's fate, updates
+before/after), change the mapping if a column was read wrongly, confirm, watch progress."""
 
 from __future__ import annotations
 
@@ -15,15 +16,16 @@ from storage import fmt
 from storage.errors import PilarError
 from storage.i18n import t
 from storage.roster import Roster
-from storage.roster_import import ImportPlan, commit, preview
+from storage.roster_import import ImportPlan, commit, parse_overrides, preview
 from tui.screens.common import ConfirmDialog
 from tui.widgets.keys import localize_bindings
 
-PREVIEW_ROWS = 1000  # refused rows always come first; the table stops after this many
+PREVIEW_ROWS = 1000  # refused and held rows come first, then updates; the table stops after this many
+_ORDER = {"refuse": 0, "hold": 1, "conflict": 2, "update": 3, "add": 4, "same": 5}
 
 
 class ImportScreen(ModalScreen[dict | None]):
-    """Import members from an .xlsx or .csv file in three steps; dismisses with the counts or None."""
+    """Import members from an .xlsx/.xls/.ods/.csv file in three steps; dismisses with the counts or None."""
 
     BINDINGS = [Binding("escape", "cancel", "-", id="dialog.cancel"),
                 Binding("f1", "app.help", "-", id="app.help_f1")]
@@ -43,6 +45,8 @@ class ImportScreen(ModalScreen[dict | None]):
             with Horizontal(id="import-pick"):
                 yield Input(value=self.start_path, id="import-path")
                 yield Button(t("roster.import.preview"), id="import-preview")
+            yield Label(t("roster.import.map_label"), classes="field-label")
+            yield Input(id="import-map", placeholder="KETERANGAN=status, F=-")
             yield Static("", id="import-status", markup=False)
             yield ProgressBar(id="import-bar", show_eta=False)
             yield Static("", id="import-summary", markup=False)
@@ -72,6 +76,7 @@ class ImportScreen(ModalScreen[dict | None]):
     # ------------------------------------------------------------------ step 1 and 2: preview
 
     @on(Input.Submitted, "#import-path")
+    @on(Input.Submitted, "#import-map")
     @on(Button.Pressed, "#import-preview")
     def _preview(self) -> None:
         if self.busy:
@@ -79,15 +84,21 @@ class ImportScreen(ModalScreen[dict | None]):
         path = self.query_one("#import-path", Input).value.strip()
         if not path:
             return
-        self.busy = True
-        self.plan = None
+        self.plan = None  # the old preview no longer answers what was asked
         self.query_one("#import-commit", Button).disabled = True
-        self.make_preview(Path(path).expanduser())
+        items = [x.strip() for x in self.query_one("#import-map", Input).value.split(",") if x.strip()]
+        try:
+            overrides = parse_overrides(items)
+        except PilarError as exc:
+            self._failed(str(exc))
+            return
+        self.busy = True
+        self.make_preview(Path(path).expanduser(), overrides)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
-    def make_preview(self, path: Path) -> None:
+    def make_preview(self, path: Path, overrides: dict[str, str] | None = None) -> None:
         try:
-            plan = preview(self.roster, path, progress=self._progress)
+            plan = preview(self.roster, path, progress=self._progress, overrides=overrides)
         except PilarError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -105,23 +116,20 @@ class ImportScreen(ModalScreen[dict | None]):
         self.query_one("#import-status").remove_class("field-error")
         self.query_one("#import-bar").display = False
         counts = plan.counts
-        lines = [t("roster.import.summary", file=plan.path.name, **counts),
-                 t("roster.import.mapping", mapping=plan.mapping_text())]
-        if plan.unmapped():
-            lines.append(t("roster.import.unmapped", columns=", ".join(plan.unmapped())))
+        lines = [line for line in plan.summary_lines() if line != t("roster.import.map_hint")]
         self.query_one("#import-summary", Static).update("\n".join(lines))
         self.query_one("#import-status", Static).update("")
         table = self.query_one("#import-rows", DataTable)
         table.clear(columns=True)
         table.add_columns(t("roster.import.col.line"), t("roster.import.col.fate"), t("roster.col.name"),
                           t("roster.col.nik"), t("roster.import.col.reason"))
-        ordered = sorted(plan.rows, key=lambda r: (r.fate not in ("refuse", "conflict"), r.line))
+        ordered = sorted(plan.rows, key=lambda r: _ORDER.get(r.fate, 9))
         self.notes: dict[str, str] = {}
         for row in ordered[:PREVIEW_ROWS]:
-            notes = "; ".join(row.reasons or row.warnings)
-            self.notes[str(row.line)] = notes
-            table.add_row(str(row.line), t(f"roster.import.fate.{row.fate}"), row.name, fmt.mask_nik(row.nik), notes,
-                          key=str(row.line))
+            notes = row.note()
+            self.notes[row.where] = notes
+            table.add_row(row.where, t(f"roster.import.fate.{row.fate}"), row.name, fmt.mask_nik(row.nik), notes,
+                          key=row.where)
         table.display = True
         accepted = counts["add"] + counts["update"]
         button = self.query_one("#import-commit", Button)
