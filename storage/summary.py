@@ -43,7 +43,8 @@ def silent_days(db: Database) -> int:
 
 
 def area_kabs(db: Database) -> list[str]:
-    """The kab/kota this office answers for: all 38 at the province, its office record's area at a UPT."""
+    """The kab/kota this office answers for: all 38 at the province, its office record's area at a UPT
+    (``compute`` falls back on the kab/kota where the UPT's members serve when the record has none)."""
     if db.is_province:
         return [k["code"] for k in regions.kab_list()]
     for v in db.values("offices"):
@@ -178,6 +179,9 @@ def compute(db: Database, today: dt.date | None = None, days: int | None = None,
     kabs = area_kabs(db)
     m = members(db)
     served = m.pop("_tksk_kec")
+    if not kabs and not db.is_province:
+        # an office record without its area (enrolled with `pilar office add`): where its members serve
+        kabs = sorted(k for k in m["by_kab"] if regions.kab(k))
     timings["members"] = time.perf_counter() - started
     at = time.perf_counter()
     quarters, by_kab = payouts(db)

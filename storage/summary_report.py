@@ -64,7 +64,8 @@ def office_table(s: dict) -> tuple[list[str], list[list], tuple[str, ...]]:
     for o in s["offices"]:
         rows.append([("! " if o["silent"] else "") + o["code"], o["name"], o["last_received"] or t("summary.never"),
                      _days(o["received_days"]), o["last_sent"] or t("summary.never"), _days(o["sent_days"]),
-                     _waiting(o), t("summary.seq_cell", got=o["seq_received"], sent=o["seq_sent"])])
+                     _waiting(o), t("summary.seq_cell", got=o["seq_received"], sent=o["seq_sent"],
+                                                  acked=o["seq_acked"])])
     return _cols("summary.office_cols"), rows, ("left", "left", "left", "right", "left", "right", "right", "left")
 
 

@@ -179,6 +179,11 @@ def test_upt_counts_its_own_area_only(tmp_path):
         total = len(regions.kec_of_kab("35.09")) + len(regions.kec_of_kab("35.11"))
         assert (s["tksk"]["kecamatan"], s["tksk"]["served"]) == (total, 1)
         assert [o["code"] for o in s["offices"]] == [PROVINCE_CODE]
+        # an office record without its area: the kab/kota where its members serve
+        with db.transaction("test", system=True) as tx:
+            office = next(v for v in db.values("offices") if v["code"] == UPT)
+            tx.put("offices", dict(office, area=[]), owner=PROVINCE_CODE)
+        assert S.compute(db)["kabs"] == ["35.09"]
     finally:
         db.close()
 

@@ -55,9 +55,12 @@ MESSAGES = {
     "summary.full": {"id": "semua (penuh)", "en": "all (full)"},
     "summary.gaps_head": {"id": "Bundel hilang", "en": "Missing bundles"},
     "summary.no_gaps": {"id": "Tidak ada bundel yang hilang.", "en": "No bundle is missing."},
-    "summary.not_arrived": {"id": "{office} belum menerima bundel ke-{seqs} dari kantor ini.",
-                            "en": "{office} has not received bundle(s) {seqs} from this office."},
-    "summary.seq_cell": {"id": "terima {got} · kirim {sent}", "en": "in {got} · out {sent}"},
+    "summary.not_arrived": {"id": "{office} belum menerima bundel ke-{seqs} dari kantor ini; bundel berikutnya "
+                                  "dihitung dari yang sudah diakuinya, jadi isinya tetap sampai.",
+                            "en": "{office} has not received bundle(s) {seqs} from this office; the next bundle is "
+                                  "counted from what it acknowledged, so their content still reaches it."},
+    "summary.seq_cell": {"id": "terima {got} · kirim {sent} (diakui {acked})",
+                         "en": "in {got} · out {sent} (acknowledged {acked})"},
     "summary.rekap_cols": {"id": "Kode|Kabupaten/Kota|Aktif|{pillars}|Kec.|Tanpa TKSK|Bruto {quarter}|Dibayar|Belum",
                            "en": "Code|Kabupaten/Kota|Active|{pillars}|Kec.|No TKSK|Gross {quarter}|Paid|Outstanding"},
     "summary.total": {"id": "Jumlah", "en": "Total"},

@@ -165,7 +165,7 @@ class SummaryScreen(Screen):
         last = s["payouts"][-1] if s["payouts"] else None
         gaps = s["gaps"]
         open_gaps = sum(1 for g in gaps for r in g["gaps"] if r["closed_by"] is None)
-        n_gaps = sum(len(g["missing"]) for g in gaps)
+        n_gaps = sum(len(g["missing"]) for g in gaps) + sum(len(o["not_arrived"]) for o in s["offices"])
         values = {
             "members": (t("ui.summary.fig.members"),
                         t("ui.summary.fig.members_value", count=number(m["active"]), pillars=len(m["by_pillar"]),
