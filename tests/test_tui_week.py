@@ -375,3 +375,59 @@ async def test_export_masks_unless_asked_and_a_full_export_is_audited(data, tmp_
     [entry] = db.audit.for_record("full.csv")
     assert entry["action"] == "roster.export_revealed" and entry["operator"] == "Siti" and nik not in str(entry)
     assert db.audit.for_record("masked.csv") == []
+
+
+# ---------------------------------------------------------------------- 8. bundles from any file, offices
+
+@run_async
+async def test_sync_screen_imports_any_file_enrols_and_revokes(tmp_path, monkeypatch):
+    from storage.sync import engine as E
+    from storage.sync import keys as K
+    from storage.sync.testing import make_network
+
+    paths = make_network(tmp_path)
+    upt = Database.open(paths["UPT-A"], operator="op-A")
+    with upt.transaction("t") as tx:
+        rid = tx.put("members", {"nik": "3509014107850001", "name": "SITI AMINAH", "phone": "",
+                                 "assignments": [{"office": "UPT-A"}]}, owner="UPT-A")
+    downloads = tmp_path / "Unduhan"
+    bundle = E.export_bundle(upt, "JATIM", downloads).path
+    upt.close()
+    monkeypatch.setenv("PILAR_USB", str(tmp_path / "no-stick"))  # no stick plugged in
+    app = PilarApp(paths["JATIM"], operator="Ani")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        assert "tekan f" in text_of(app.screen, "#drives")
+        # a bundle from a folder no drive search sees
+        await pilot.press("f")
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one("#f-path", Input).value = str(tmp_path / "nothing.pilar")
+        await pilot.press("enter")
+        assert "tidak ada" in text_of(app.screen, "#problem")
+        app.screen.query_one("#f-path", Input).value = str(bundle)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.db.get("members", rid) is not None)
+        await app.workers.wait_for_complete()
+        # enrol an office: its file written, the office listed
+        await pilot.press("n")
+        dialog = app.screen
+        dialog.query_one("#f-code", Input).value = "UPT-C"
+        dialog.query_one("#f-name", Input).value = "UPT Uji C"
+        dialog.query_one("#f-folder", Input).value = str(tmp_path / "stick-c")
+        dialog.query_one("#f-folder", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog) and "pilar_enrol_UPT-C.json" in app.screen.message
+        await pilot.press("enter")
+        assert (tmp_path / "stick-c" / "pilar_enrol_UPT-C.json").exists()
+        offices = app.screen.query_one("#offices")
+        assert "UPT-C" in [r.value for r in offices.rows]
+        # revoke UPT-A's key
+        offices.move_cursor(row=offices.get_row_index("UPT-A"))
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+    store = K.TrustStore.load(paths["JATIM"])
+    assert store.offices["UPT-A"]["status"] == K.REVOKED and store.offices["UPT-C"]["status"] == K.ENROLLED

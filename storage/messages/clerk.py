@@ -45,4 +45,46 @@ MESSAGES = {
     "roster.export.reveal": {
         "id": "Tulis NIK dan nomor HP lengkap (tidak disamarkan; tercatat di log audit)",
         "en": "Write the full NIK and phone number (not masked; recorded in the audit log)"},
+    # sync screen
+    "ui.key.sync.import_file": {"id": "Impor berkas", "en": "Import file"},
+    "ui.key.sync.enrol": {"id": "Daftarkan kantor", "en": "Enrol office"},
+    "ui.key.sync.revoke": {"id": "Cabut kunci", "en": "Revoke key"},
+    "ui.sync.no_drives": {
+        "id": "Tidak ada flashdisk yang terdeteksi. Colokkan flashdisk, atau tekan f untuk memilih berkas bundel.",
+        "en": "No USB drive found. Plug one in, or press f to pick a bundle file."},
+    "ui.sync.file_title": {"id": "Impor bundel dari berkas", "en": "Import a bundle from a file"},
+    "ui.sync.file_body": {"id": "Tulis letak berkas bundel (.pilar), misalnya di flashdisk atau folder Unduhan.",
+                          "en": "Write where the bundle file (.pilar) is, on a stick or in Downloads, say."},
+    "ui.sync.file_path": {"id": "Berkas bundel", "en": "Bundle file"},
+    "ui.sync.file_go": {"id": "Impor", "en": "Import"},
+    "ui.sync.no_file": {"id": "Berkas {path} tidak ada. Periksa letak dan namanya.",
+                        "en": "There is no file {path}. Check where it is and its name."},
+    "ui.sync.no_office_selected": {"id": "Pilih kantor di tabel Kantor dulu.",
+                                   "en": "Select an office in the Offices table first."},
+    "ui.sync.revoke_title": {"id": "Cabut kunci {office}?", "en": "Revoke the key of {office}?"},
+    "ui.sync.revoke_body": {
+        "id": "Bundel yang ditandatangani kunci {office} akan ditolak. Lakukan bila laptop kantor itu hilang atau "
+              "kuncinya bocor; kantor itu perlu didaftarkan ulang.",
+        "en": "Bundles signed with the key of {office} will be refused. Do this when that office's laptop is lost "
+              "or its key leaked; the office then has to be enrolled again."},
+    "ui.sync.revoke_yes": {"id": "Cabut kunci", "en": "Revoke the key"},
+    "ui.sync.enrol_title": {"id": "Daftarkan kantor baru", "en": "Enrol a new office"},
+    "ui.sync.enrol_body": {
+        "id": "Berkas pendaftaran ditulis ke folder di bawah (misalnya flashdisk yang dibawa ke kantor itu). Kantor "
+              "itu membukanya dengan: pilar init --from BERKAS, lalu mengirim bundel pertamanya; percayai kuncinya "
+              "dengan t setelah sidik jarinya dicocokkan lewat telepon.",
+        "en": "The enrolment file is written to the folder below (the stick that goes to that office, say). The office "
+              "opens it with: pilar init --from FILE, then sends its first bundle; trust its key with t once the "
+              "fingerprint has been compared by phone."},
+    "ui.sync.enrol_code": {"id": "Kode kantor (huruf besar, angka dan -)", "en": "Office code (capitals, digits and -)"},
+    "ui.sync.enrol_name": {"id": "Nama kantor", "en": "Office name"},
+    "ui.sync.enrol_folder": {"id": "Tulis berkas ke folder", "en": "Write the file to the folder"},
+    "ui.sync.enrol_go": {"id": "Daftarkan", "en": "Enrol"},
+    "ui.sync.enrol_need_name": {"id": "Tulis nama kantornya.", "en": "Write the office's name."},
+    "ui.sync.enrol_done_title": {"id": "{office} terdaftar", "en": "{office} enrolled"},
+    "ui.sync.no_recipients_how": {
+        "id": "Belum ada kantor dengan kunci tepercaya untuk dikirimi bundel. Daftarkan kantornya (tombol n), impor "
+              "bundel pertamanya (i dari flashdisk atau f dari berkas), lalu percayai kuncinya (t).",
+        "en": "No office has a trusted key to send a bundle to yet. Enrol the office (key n), import its first bundle "
+              "(i from a stick or f from a file), then trust its key (t)."},
 }

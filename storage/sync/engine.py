@@ -878,6 +878,21 @@ def add_office(db: Database, code: str, name: str) -> dict:
     return K.enrolment(db, code, name)
 
 
+def write_enrolment(db: Database, code: str, name: str, folder: Path) -> tuple[Path, str]:
+    """Enrol office ``code`` (see :func:`add_office`) and write its enrolment file into ``folder``
+    (a flashdisk, say): the file's path and the province key's fingerprint to read out with it."""
+    enrol = add_office(db, code, name)
+    code = enrol["body"]["office"]["code"]
+    folder = Path(folder).expanduser()
+    path = folder / f"pilar_enrol_{code}.json"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, orjson.dumps(enrol, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+    except OSError as exc:
+        raise os_error(exc, folder) from exc
+    return path, enrol["body"]["province"]["fp"]
+
+
 def pending_key(db: Database, code: str) -> dict | None:
     """The key an office sent in its latest refused (untrusted) bundle."""
     for entry in reversed(import_log(db.path)):

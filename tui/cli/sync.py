@@ -103,15 +103,8 @@ def confirm(yes: bool) -> None:
 
 def cmd_office_add(args) -> int:
     with open_db(args) as db:
-        enrol = E.add_office(db, args.code, args.name)
-        code = enrol["body"]["office"]["code"]
-        out = Path(args.out).expanduser()
-        out.mkdir(parents=True, exist_ok=True)
-        path = out / f"pilar_enrol_{code}.json"
-        from storage.fsutil import atomic_write
-
-        atomic_write(path, orjson.dumps(enrol, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
-        say(i18n.t("sync.enrol_written", code=code, path=str(path), fp=enrol["body"]["province"]["fp"]))
+        path, fp = E.write_enrolment(db, args.code, args.name, Path(args.out))
+        say(i18n.t("sync.enrol_written", code=path.stem.removeprefix("pilar_enrol_"), path=str(path), fp=fp))
     return 0
 
 

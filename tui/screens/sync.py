@@ -19,7 +19,7 @@ from storage.i18n import t
 from storage.sync import engine as E
 from storage.sync import keys as K
 from storage.sync import usb
-from tui.screens.common import ConfirmDialog, Dialog, ProgressDialog
+from tui.screens.common import ConfirmDialog, Dialog, ErrorDialog, Field, ProgressDialog, PromptDialog
 from tui.widgets.keys import localize_bindings
 
 
@@ -70,8 +70,11 @@ class SyncScreen(Screen):
     BINDINGS = [
         Binding("r", "refresh", "-", id="sync.refresh"),
         Binding("i", "import_selected", "-", id="sync.import"),
+        Binding("f", "import_file", "-", id="sync.import_file"),
         Binding("e", "export", "-", id="sync.export"),
+        Binding("n", "enrol", "-", id="sync.enrol"),
         Binding("t", "trust", "-", id="sync.trust"),
+        Binding("x", "revoke", "-", id="sync.revoke"),
         Binding("c", "conflicts", "-", id="sync.conflicts"),
     ]
 
@@ -122,7 +125,7 @@ class SyncScreen(Screen):
         if self.drives:
             drives.update(t("ui.sync.drives", drives=", ".join(str(d) for d in self.drives)))
         else:
-            drives.update(t("sync.no_drives"))
+            drives.update(t("ui.sync.no_drives"))
         table = self.query_one("#bundles", DataTable)
         table.clear()
         self.rows = {}
@@ -169,7 +172,7 @@ class SyncScreen(Screen):
     def action_import_selected(self) -> None:
         table = self.query_one("#bundles", DataTable)
         if not self.rows or table.cursor_row is None:
-            self.notify(t("sync.no_drives"), severity="warning")
+            self.notify(t("ui.sync.no_drives"), severity="warning")
             return
         path = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         row = self.rows.get(path)
@@ -177,6 +180,22 @@ class SyncScreen(Screen):
             self.app.show_error(t("sync.refused_not_for_us", office=row["recipient"]))
             return
         self.start_import(Path(path))
+
+    def action_import_file(self) -> None:
+        """``f``: a bundle from any file (a folder on the disk, a stick the drive search does not see)."""
+        def check(values: dict) -> str | None:
+            path = Path(values["path"].strip()).expanduser()
+            if not path.is_file():
+                return t("ui.sync.no_file", path=str(path))
+            return None
+
+        def done(values: dict | None) -> None:
+            if values:
+                self.start_import(Path(values["path"].strip()).expanduser())
+
+        start = str(self.drives[0]) if self.drives else str(Path.home())
+        self.app.push_screen(PromptDialog(t("ui.sync.file_title"), [Field("path", t("ui.sync.file_path"), start + "/")],
+                                          body=t("ui.sync.file_body"), check=check, ok=t("ui.sync.file_go")), done)
 
     def start_import(self, path: Path) -> None:
         dialog = ProgressDialog(t("ui.sync.importing", file=path.name), total=None)
@@ -244,15 +263,74 @@ class SyncScreen(Screen):
                                            t("sync.trust_confirm", office=office, fp=pending["fp"]),
                                            yes=t("ui.sync.trust_yes")), done)
 
+    def _office(self) -> str | None:
+        """The office selected in the offices table (province only; None with the reason said)."""
+        if not self.db.is_province:
+            self.app.show_error(t("sync.province_only"))
+            return None
+        table = self.query_one("#offices", DataTable)
+        if table.row_count == 0:
+            self.notify(t("ui.sync.no_office_selected"), severity="warning")
+            return None
+        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+
     def action_trust(self) -> None:
+        code = self._office()
+        if code:
+            self.confirm_trust(code)
+
+    def action_revoke(self) -> None:
+        """``x``: revoke the selected office's key (a lost laptop, a leaked key)."""
+        code = self._office()
+        if not code:
+            return
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                E.revoke_office(self.db, code)
+            except PilarError as exc:
+                self.app.show_error(str(exc))
+                return
+            self.notify(t("sync.revoked", office=code), timeout=10)
+            self.action_refresh()
+
+        self.app.push_screen(ConfirmDialog(t("ui.sync.revoke_title", office=code), t("ui.sync.revoke_body", office=code),
+                                           yes=t("ui.sync.revoke_yes"), danger=True), done)
+
+    def action_enrol(self) -> None:
+        """``n``: enrol a new office and write its enrolment file (onto the stick that goes to it)."""
         if not self.db.is_province:
             self.app.show_error(t("sync.province_only"))
             return
-        table = self.query_one("#offices", DataTable)
-        if table.row_count == 0:
-            return
-        code = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-        self.confirm_trust(code)
+        written: list[tuple[Path, str]] = []
+
+        def check(values: dict) -> str | None:
+            if not values["name"].strip():
+                return t("ui.sync.enrol_need_name")
+            try:
+                written.append(E.write_enrolment(self.db, values["code"], values["name"].strip(),
+                                                 Path(values["folder"].strip() or self.db.path / "outbox")))
+            except PilarError as exc:
+                return str(exc)
+            return None
+
+        def done(values: dict | None) -> None:
+            if not values or not written:
+                return
+            path, fp = written[0]
+            self.action_refresh()
+            code = path.stem.removeprefix("pilar_enrol_")
+            self.app.push_screen(ErrorDialog(t("sync.enrol_written", code=code, path=str(path), fp=fp),
+                                             title=t("ui.sync.enrol_done_title", office=code)))
+
+        folder = str(self.drives[0]) if self.drives else str(self.db.path / "outbox")
+        self.app.push_screen(PromptDialog(t("ui.sync.enrol_title"), [
+            Field("code", t("ui.sync.enrol_code"), placeholder="UPT-PSTW-JEMBER"),
+            Field("name", t("ui.sync.enrol_name"), placeholder="UPT Pelayanan Sosial Tresna Werdha Jember"),
+            Field("folder", t("ui.sync.enrol_folder"), folder)], body=t("ui.sync.enrol_body"), check=check,
+            ok=t("ui.sync.enrol_go")), done)
 
     def action_export(self) -> None:
         if self.db.is_province:
@@ -261,7 +339,7 @@ class SyncScreen(Screen):
         else:
             offices = [PROVINCE_CODE]
         if not offices:
-            self.app.show_error(t("ui.sync.no_recipients"))
+            self.app.show_error(t("ui.sync.no_recipients_how"))
             return
 
         def done(choice: dict | None) -> None:
