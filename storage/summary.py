@@ -26,7 +26,7 @@ from collections.abc import Callable
 from storage import conflicts as C
 from storage import duplicates as D
 from storage import regions
-from storage.db import Database
+from storage.db import Database, gc_paused
 from storage.model import PILLARS
 
 TKSK_KEC_POSITIONS = ("ANGGOTA", "PENDAMPING", "KOORDINATOR_KEC")  # as storage.validate binds them
@@ -65,37 +65,54 @@ def _mine(db: Database) -> Callable[[dict], bool]:
 
 def members(db: Database) -> dict:
     """Active members per pillar and per kab/kota, and the kecamatan served by an active TKSK."""
-    mine = _mine(db)
+    mine = None if db.is_province else _mine(db)
+    singles: list[tuple[str, str]] = []  # (kab, pillar) of members with one active assignment: most
     by_pillar: Counter = Counter()
     by_kab: Counter = Counter()
     by_kab_pillar: Counter = Counter()
     tksk_kec: set[str] = set()
     total = 0
     for m in db.values("members"):
+        assignments = m.get("assignments") or ()
+        if len(assignments) == 1:
+            a = assignments[0]
+            if a.get("status") != "ACTIVE" or (mine is not None and not mine(a)):
+                continue
+            pillar = a.get("pillar") or ""
+            singles.append((a.get("area_kab") or m.get("kab") or "", pillar))
+            if pillar == "TKSK" and a.get("position") in TKSK_KEC_POSITIONS and a.get("area_kec"):
+                tksk_kec.add(a["area_kec"])
+            continue
         pairs = set()
-        for a in m.get("assignments") or ():
-            if a.get("status") != "ACTIVE" or not mine(a):
+        for a in assignments:
+            if a.get("status") != "ACTIVE" or (mine is not None and not mine(a)):
                 continue
             pillar = a.get("pillar") or ""
             pairs.add((a.get("area_kab") or m.get("kab") or "", pillar))
             if pillar == "TKSK" and a.get("position") in TKSK_KEC_POSITIONS and a.get("area_kec"):
                 tksk_kec.add(a["area_kec"])
-        if not pairs:
-            continue
-        total += 1
-        by_kab_pillar.update(pairs)
-        if len(pairs) == 1:
-            (kab, pillar), = pairs
-            by_pillar[pillar] += 1
-            by_kab[kab] += 1
-        else:
+        if pairs:
+            total += 1
+            by_kab_pillar.update(pairs)
             by_pillar.update({p for _, p in pairs})
             by_kab.update({k for k, _ in pairs})
+    total += len(singles)
+    counted = Counter(singles)  # in C: 100,000 pairs fall into a few hundred
+    for (kab, pillar), n in counted.items():
+        by_kab_pillar[(kab, pillar)] += n
+        by_pillar[pillar] += n
+        by_kab[kab] += n
     return {"active": total, "by_pillar": {p: by_pillar.get(p, 0) for p in PILLARS if by_pillar.get(p)}
             | {p: n for p, n in by_pillar.items() if p not in PILLARS},
             "by_kab": dict(sorted(by_kab.items())),
             "by_kab_pillar": _nested(by_kab_pillar),
             "_tksk_kec": tksk_kec}
+
+
+def open_conflicts(db: Database) -> int:
+    """``conflicts.count`` without its generators: the one pass over every record of the summary."""
+    is_open = C.is_open
+    return sum(1 for name in db.collections() for d in db.raw(name).values() if len(d["v"]) > 1 and is_open(d))
 
 
 def _nested(pairs: Counter) -> dict[str, dict[str, int]]:
@@ -170,6 +187,11 @@ def payouts(db: Database) -> tuple[list[dict], dict[str, dict[str, dict]]]:
 def compute(db: Database, today: dt.date | None = None, days: int | None = None, waiting: bool = True) -> dict:
     """The whole summary as plain data (JSON-ready); ``waiting=False`` leaves the per-office count of
     records waiting to be sent for later (the screen's first paint), see ``freshness.add_waiting``."""
+    with gc_paused():  # hundreds of thousands of small tuples, no garbage
+        return _compute(db, today, days, waiting)
+
+
+def _compute(db: Database, today: dt.date | None, days: int | None, waiting: bool) -> dict:
     from storage.sync import freshness
 
     today = today or dt.date.today()
@@ -187,7 +209,7 @@ def compute(db: Database, today: dt.date | None = None, days: int | None = None,
     quarters, by_kab = payouts(db)
     timings["payouts"] = time.perf_counter() - at
     at = time.perf_counter()
-    cases = {"conflicts": C.count(db), "duplicates": D.count(db)}
+    cases = {"conflicts": open_conflicts(db), "duplicates": D.count(db)}
     timings["cases"] = time.perf_counter() - at
     at = time.perf_counter()
     offices = freshness.offices(db, today, days, waiting=waiting)

@@ -9,6 +9,7 @@ import uuid
 import orjson
 import pytest
 
+from storage import conflicts as C
 from storage import payouts as P
 from storage import regions
 from storage import summary as S
@@ -163,6 +164,13 @@ def test_cases_are_counted(prov):
         tx.put("members", b, owner="UPT-OTHER")
     s = S.compute(prov)
     assert s["cases"] == {"conflicts": 0, "duplicates": 1}
+    # two versions of one member standing (written as two offices would): an open conflict
+    doc = prov.doc("members", a["id"])
+    sibling = dict(doc["v"][0], dot=["other-replica", 1], vv={"other-replica": 1}, office="UPT-OTHER",
+                   data=dict(doc["v"][0]["data"], phone="+6281234567890"))
+    with prov.transaction("test", system=True) as tx:
+        tx.put_doc("members", dict(doc, v=[doc["v"][0], sibling]))
+    assert S.compute(prov)["cases"]["conflicts"] == 1 == C.count(prov)
 
 
 def test_upt_counts_its_own_area_only(tmp_path):

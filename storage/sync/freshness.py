@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from storage.db import PROVINCE_CODE, Database
+from storage.db import PROVINCE_CODE, Database, gc_paused
 from storage.i18n import t
 from storage.sync import engine as E
 from storage.sync import keys as K
@@ -171,7 +171,8 @@ def waiting_counts(db: Database, codes: list[str]) -> dict[str, int | None]:
 
 def add_waiting(db: Database, rows: list[dict]) -> None:
     """Fill ``waiting`` in rows made by :func:`offices`."""
-    counts = waiting_counts(db, [r["code"] for r in rows])
+    with gc_paused():
+        counts = waiting_counts(db, [r["code"] for r in rows])
     for row in rows:
         row["waiting"] = counts.get(row["code"])
 
