@@ -431,3 +431,23 @@ async def test_sync_screen_imports_any_file_enrols_and_revokes(tmp_path, monkeyp
         await pilot.pause()
     store = K.TrustStore.load(paths["JATIM"])
     assert store.offices["UPT-A"]["status"] == K.REVOKED and store.offices["UPT-C"]["status"] == K.ENROLLED
+
+
+# ---------------------------------------------------------------------- 10. the palette has the screen's actions
+
+@run_async
+async def test_palette_runs_the_current_screens_actions(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"tambah")
+        await pilot.pause(0.3)
+        shown = " ".join(str(o.prompt) for o in app.screen.query_one("CommandList").options)
+        assert "Tambah (n)" in shown and "Tidak ada" not in shown
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, MemberForm))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
+        await pilot.press("ctrl+p", *"ekspor")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog))

@@ -39,12 +39,30 @@ THEMES = ("textual-dark", "textual-light")
 
 
 class PilarCommands(Provider):
-    """Command palette (ctrl+p): the sections, help, language, theme and quit, in the user's language."""
+    """Command palette (ctrl+p): every action of the screen it was opened on (with its key), then the
+    sections, help, language, theme and quit, in the user's language."""
+
+    def _screen_commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        """The enabled, described bindings of the screen below the palette (its widgets' and its own)."""
+        app = self.app
+        items, seen = [], set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or active.node is app or not binding.id or not binding.description \
+                    or binding.description == "-" or binding.id.startswith("table."):
+                continue
+            if (binding.action, id(active.node)) in seen:
+                continue
+            seen.add((binding.action, id(active.node)))
+            key = binding.key_display or app.get_key_display(binding)
+            items.append((f"{binding.description} ({key})", partial(app.run_action, binding.action, active.node),
+                          binding.tooltip or t("ui.palette.key", shortcut=key)))
+        return items
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         app = self.app
         assert isinstance(app, PilarApp)
-        items: list[tuple[str, Callable[[], object], str]] = []
+        items: list[tuple[str, Callable[[], object], str]] = self._screen_commands()
         for section in SECTIONS:
             items.append((t("ui.palette.open", section=t(f"ui.section.{section}")),
                           partial(app.switch_mode, section), t(f"ui.section.help.{section}")))

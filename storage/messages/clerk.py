@@ -87,4 +87,6 @@ MESSAGES = {
               "bundel pertamanya (i dari flashdisk atau f dari berkas), lalu percayai kuncinya (t).",
         "en": "No office has a trusted key to send a bundle to yet. Enrol the office (key n), import its first bundle "
               "(i from a stick or f from a file), then trust its key (t)."},
+    # command palette
+    "ui.palette.key": {"id": "Tombol {shortcut} di layar ini", "en": "Key {shortcut} on this screen"},
 }
