@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import unicodedata
 
@@ -20,12 +21,16 @@ def clean(value: object) -> str:
     (Excel's "keep as text") dropped, and '-' or 'tidak ada' read as empty."""
     if value is None or isinstance(value, bool):
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).translate(_INVISIBLE).translate(_SPACES).strip()
-    if text.startswith("'"):
+    if isinstance(value, str):
+        # most cells are plain ASCII: no invisible character to look for (10,000 rows × 13 cells)
+        text = value.strip() if value.isascii() else value.translate(_INVISIBLE).translate(_SPACES).strip()
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value).strip()
+    if text[:1] == "'":
         text = text[1:].strip()
-    return "" if text.lower() in EMPTY_MARKS else text
+    return "" if len(text) <= 10 and text.lower() in EMPTY_MARKS else text
 
 
 def words(text: object) -> str:
@@ -79,6 +84,10 @@ _NOISE = {"sesuai", "menurut", "yang", "dan", "atau", "dari", "lengkap", "nomor"
 # A column about someone else is never the member's name ("NAMA IBU KANDUNG", "NAMA AHLI WARIS").
 _NOT_MEMBER = {"ibu", "ayah", "suami", "istri", "waris", "kandung", "orang", "tua", "pasangan", "ortu", "desa",
                "kelurahan", "kel"}
+# A column about something else ("STATUS PERKAWINAN", "STATUS RUMAH") is not the member's status.
+_NOT_STATUS = {"perkawinan", "kawin", "pernikahan", "nikah", "keluarga", "rumah", "tinggal", "pendidikan",
+               "kepegawaian", "pegawai", "rekening", "bpjs", "kepemilikan", "hubungan"}
+_BLOCKED = {"name": _NOT_MEMBER, "status": _NOT_STATUS}
 FIELDS = tuple(HEADERS)
 _ALIASES = [(name, tuple(alias.split())) for name, aliases in HEADERS.items() for alias in aliases]
 
@@ -105,7 +114,7 @@ def header_scores(text: object) -> list[tuple[float, str]]:
         have = set(tokens)
         meaningful = [t for t in tokens if t not in _NOISE] or tokens
         for name, alias in _ALIASES:
-            if name == "name" and have & _NOT_MEMBER:
+            if name in _BLOCKED and have & _BLOCKED[name]:
                 continue
             if key == " ".join(alias):
                 score = 1.0
@@ -200,6 +209,7 @@ def _phrases(tokens: list[str], table: dict[str, str]) -> tuple[list[str], list[
     return found, used
 
 
+@functools.lru_cache(maxsize=4096)
 def read_pillar(text: object) -> str | None:
     """'Tagana' -> 'TAGANA', 'PKH Plus' -> 'PKH_PLUS'; None when no pillar word is in it."""
     tokens = words(str(text or "").replace("+", " plus ")).split()
@@ -209,7 +219,8 @@ def read_pillar(text: object) -> str | None:
     return found[0] if found else None
 
 
-def read_position(text: object) -> tuple[str | None, str | None, str | None, list[str]]:
+@functools.lru_cache(maxsize=4096)
+def read_position(text: object) -> tuple[str | None, str | None, str | None, tuple[str, ...]]:
     """(position, pillar, level, unknown words) from a JABATAN cell: 'Anggota Tagana' -> ('ANGGOTA',
     'TAGANA', None, []), 'Korwil I' -> ('KORWIL', None, None, []), 'Pendamping PKH' -> ('PENDAMPING',
     'PKH_PLUS', None, []). A pillar alone ('TKSK') is a member of it."""
@@ -227,7 +238,7 @@ def read_position(text: object) -> tuple[str | None, str | None, str | None, lis
         positions = [next((area[t] for t in tokens if t in area), "KORKAB")]
         leftover = []
     position = positions[0] if positions else ("ANGGOTA" if pillars and not leftover else None)
-    return position, (pillars[0] if pillars else None), (levels[0] if levels else None), leftover
+    return position, (pillars[0] if pillars else None), (levels[0] if levels else None), tuple(leftover)
 
 
 # ---------------------------------------------------------------------- status notes
@@ -241,6 +252,8 @@ _INACTIVE = [
     (r"\b(non ?aktif|tidak aktif|tdk aktif|ta|pasif|nonaktif)\b", "Tidak aktif"),
 ]
 _ACTIVE = r"^(aktif|active|a|ya|y|iya|1|v|x|ok|masih aktif|aktif bertugas)$"
+MARITAL = {"kawin", "belum kawin", "cerai", "cerai hidup", "cerai mati", "janda", "duda", "menikah", "lajang",
+            "k", "bk", "tk", "single", "married"}
 _TICK = {"v", "x", "1", "ya", "y", "\u221a", "\u2713", "\u2714", "o", "ok", "l", "p", "*", "\u2611"}
 
 
@@ -249,8 +262,12 @@ def read_status(text: object, column: str) -> tuple[str, str, str] | None:
     nothing about status (a free note). ``column`` is the header's words ('aktif' reads 'tidak' too)."""
     raw = clean(text)
     key = words(raw)
+    if column.startswith("aktif") and is_tick(raw):
+        return "ACTIVE", "", ""
     if not key:
         return None
+    if key in MARITAL:
+        return None  # a marital status in a bare STATUS column says nothing about the assignment
     if re.match(_ACTIVE, key) or key.startswith("aktif "):
         return "ACTIVE", "", ""
     if column.split()[:1] == ["aktif"] and key in ("tidak", "t", "0", "no", "n", "belum"):

@@ -82,7 +82,10 @@ def _cells_text(cells: list[object]) -> list[str]:
 
 
 def _score_row(cells: list[object]) -> list[list[tuple[float, str]]]:
-    return [W.header_scores(c) if isinstance(c, str) else [] for c in cells]
+    """Scores of each header cell; a cell repeating its left neighbour (a merged header spread over
+    several columns) is scored once, in its first column."""
+    return [W.header_scores(c) if isinstance(c, str) and not (i and cells[i - 1] == c) else []
+            for i, c in enumerate(cells)]
 
 
 def _assign(scores: list[list[tuple[float, str]]], hidden: set[int]) -> dict[int, str]:
@@ -236,15 +239,15 @@ def _non_member(cells: list[object], mapping: dict[int, str], nik_col: int | Non
                 in_signature: bool) -> str | None:
     """'numbering', 'total', 'signature', 'heading' or 'blank' for a row that is not a member; None for
     a member row (even a broken one)."""
+    nik = W.clean(cells[nik_col]) if nik_col is not None and nik_col < len(cells) else ""
+    if not in_signature and sum(ch.isdigit() for ch in nik) >= 6:
+        return None  # the common case, decided before looking at the other cells
     texts = [W.clean(c) for c in cells]
     filled = [x for x in texts if x]
     if not filled:
         return "blank"
-    nik = texts[nik_col] if nik_col is not None and nik_col < len(texts) else ""
     if len(filled) >= 3 and all(re.fullmatch(r"\(?\d{1,2}\)?\.?", x) for x in filled):
         return "numbering"
-    if re.search(r"\d{6,}", re.sub(r"\D", "", nik) or "") and not in_signature:
-        return None
     first = [W.words(x) for x in filled[:3]]
     if any(_TOTAL.match(w) for w in first):
         return "total"
@@ -472,6 +475,7 @@ class _Context:
     headers: list[str]
     today: dt.date
     nik_damage: bool = False  # the sheet's NIK column shows it was a number column
+    tick_status: frozenset[str] = frozenset()  # AKTIF columns of ticks: a blank there is not "active"
 
 
 _SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?[eE]\+?\d+$")
@@ -675,11 +679,13 @@ def _status_fields(cells, ctx: _Context, extra: dict, bad, problems: list[str]) 
     for value, header in zip(statuses, columns, strict=False):
         raw = W.clean(value)
         if not raw:
+            if header in ctx.tick_status:
+                bad("status", "roster.import.aktif_blank", column=header.upper())
             continue
         read = W.read_status(raw, header)
         if read is not None:
             found.append(read)
-        elif header in _EXPLICIT_STATUS:
+        elif header in _EXPLICIT_STATUS and W.words(raw) not in W.MARITAL:
             bad("status", "roster.import.bad_status", value=raw)
         else:
             extra.setdefault("notes", []).append(raw)
@@ -811,6 +817,10 @@ def preview(roster: Roster, path: Path, progress: Progress | None = None, today:
         status_cols = [i for i, f in sorted(plan.mapping.items()) if f == "status"]
         ctx.nik_damage = _column_damaged([c[nik_col] if nik_col is not None and nik_col < len(c) else None
                                           for _l, c in body])
+        ctx.tick_status = frozenset(
+            W.words(plan.headers[i]) for i in status_cols if i < len(plan.headers)
+            and W.words(plan.headers[i]).startswith("aktif")
+            and any(i < len(c) and W.clean(c[i]) and W.is_tick(c[i]) for _l, c in body))
         in_signature = False
         pending_blank = 0
         for line, cells in body:

@@ -290,3 +290,25 @@ def test_cli_preview_lists_sheets_skipped_rows_held_rows_and_updates_before_afte
     reopened.close()
     code = main(["--data", data, "roster", "import", str(CORPUS / "keterangan.xlsx"), "--map", "KET"])
     assert code == 1 and "KOLOM=bidang" in capsys.readouterr().err
+
+
+def test_merged_title_naming_nama_and_nik_is_not_the_header_and_marital_status_is_not_a_status(db, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DAFTAR NAMA DAN NIK ANGGOTA PSM"])
+    ws.merge_cells("A1:H1")
+    ws.append(["NAMA", "NIK", "L/P", "TGL LAHIR", "KECAMATAN", "KAB/KOTA", "STATUS PERKAWINAN", "AKTIF"])
+    ws.append(["Ani Lestari", "3578024302900101", "P", "03-02-1990", "Wonocolo", "Surabaya", "Kawin", "√"])
+    ws.append(["Bayu Pratama", "3578030101800102", "L", "01-01-1980", "Rungkut", "Surabaya", "Belum kawin", "-"])
+    wb.save(tmp_path / "a.xlsx")
+    plan = preview(Roster(db), tmp_path / "a.xlsx", today=TODAY)
+    assert plan.read_sheets[0].header_line == 2 and plan.read_sheets[0].pillar == "PSM"  # from the title
+    assert "STATUS PERKAWINAN" in plan.unmapped() and plan.mapping[7] == "status"
+    ani, bayu = plan.rows
+    assert ani.fate == "add" and ani.value["assignments"][0]["status"] == "ACTIVE"
+    # a blank in a column of ticks is not "active"
+    assert bayu.fate == "refuse" and bayu.reasons == [
+        "Kolom AKTIF kosong di baris ini, padahal baris lain dicentang; centang bila aktif, atau tulis alasannya"
+        " tidak aktif."]

@@ -111,6 +111,10 @@ MESSAGES = {
         "id": "Status \"{value}\" tidak dikenal; tulis Aktif, atau alasannya berhenti: Meninggal dunia, Mengundurkan diri, Diberhentikan, Pindah, Tidak aktif.",
         "en": "Status \"{value}\" is not known; write Aktif, or why the member stopped: Meninggal dunia, Mengundurkan diri, Diberhentikan, Pindah, Tidak aktif.",
     },
+    "roster.import.aktif_blank": {
+        "id": "Kolom {column} kosong di baris ini, padahal baris lain dicentang; centang bila aktif, atau tulis alasannya tidak aktif.",
+        "en": "The {column} column is blank on this row while other rows are ticked; tick it if active, or write why not.",
+    },
     "roster.import.office_unknown": {
         "id": "UPT \"{value}\" tidak ada di daftar kantor; tulis kodenya (mis. UPT-PSTW-JEMBER) atau nama UPT-nya.",
         "en": "UPT \"{value}\" is not in the office list; write its code (e.g. UPT-PSTW-JEMBER) or its name.",
