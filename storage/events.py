@@ -236,6 +236,23 @@ def _set_day(inv: dict, event: dict, day: str, status: str, stamp: str, by: str)
     inv["days"] = days
 
 
+def letterhead_city(db: Database) -> str:
+    """The city on this office's letters and lists ("Jember, 4 April 2024"): the one set in Settings
+    (office.json), else the province's signing place, else the kab/kota of the office's record, else Surabaya."""
+    city = str(db.office.get("city") or "").strip()
+    if city:
+        return city
+    if db.is_province:
+        from storage.payout_rates import signers
+
+        place = signers(db).get("place")
+        if place:
+            return place
+    kab = db.office.get("kab") or next((o.get("kab") for o in db.values("offices") if o.get("code") == db.code), "")
+    found = regions.kab(kab) if kab else None
+    return found["short"] if found else "Surabaya"
+
+
 def list_events(db: Database) -> list[dict]:
     """Every event, newest first."""
     return sorted(db.values("events"), key=lambda e: (e.get("date", ""), e.get("name", "")), reverse=True)

@@ -451,3 +451,48 @@ async def test_palette_runs_the_current_screens_actions(data):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PromptDialog))
+
+
+# ---------------------------------------------------------------------- 9. settings, 16. the event form's city
+
+@run_async
+async def test_settings_set_signers_city_name_and_duties(province):
+    db = Database.open(province, operator="Ani")
+    P.run_quarter(db, Q2)
+    assert "(contoh)" in docs.nominatif(db, Q2, "text", draft=True)
+    db.close()
+    app = PilarApp(province, operator="Ani")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#city", Input).value == "Surabaya"
+        screen.query_one("#office-name", Input).value = "Dinas Sosial Jatim"
+        screen.query_one("#city", Input).value = "Sidoarjo"
+        screen.query_one("#s-treasurer", Input).value = "Sri Wahyuni, S.E."
+        screen.query_one("#s-treasurer_nip", Input).value = "197001011990032001"
+        screen.query_one("#s-officer", Input).value = "Drs. Bambang Irawan"
+        screen.query_one("#duties").value = False
+        await pilot.press("escape")  # changes typed: asks
+        assert isinstance(app.screen, UnsavedDialog)
+        await pilot.press("escape", "ctrl+s")
+        await pilot.pause()
+        assert app.title == "Dinas Sosial Jatim"
+        await pilot.press("2", "n")  # the event form's letterhead city is the office's
+        await pilot.pause()
+        assert app.screen.query_one("#f-city", Input).value == "Sidoarjo"
+    db = on_disk(province)
+    text = docs.nominatif(db, Q2, "text", draft=True)
+    assert "Sri Wahyuni, S.E." in text and "Drs. Bambang Irawan" in text and "(contoh)" not in text
+    assert "Sidoarjo, " in text and not P.separate_duties(db) and db.office["name"] == "Dinas Sosial Jatim"
+
+
+def test_signers_on_the_command_line(province, capsys):
+    from tui.cli import main
+
+    assert main(["--data", str(province), "--operator", "Ani", "payout", "signers", "--treasurer", "Sri W",
+                 "--officer-nip", "1970"]) == 0
+    signers = P.signers(on_disk(province))
+    assert signers["treasurer"] == "Sri W" and signers["officer_nip"] == "1970" and signers["place"] == "Surabaya"
+    assert main(["--data", str(province), "payout", "signers"]) == 0
+    assert "Sri W" in capsys.readouterr().out

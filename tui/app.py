@@ -68,6 +68,7 @@ class PilarCommands(Provider):
                           partial(app.switch_mode, section), t(f"ui.section.help.{section}")))
         items += [
             (t("ui.palette.help"), app.action_help, t("ui.palette.help.detail")),
+            (t("ui.palette.settings"), app.action_settings, t("ui.palette.settings.detail")),
             (t("ui.palette.lang"), app.action_toggle_lang, t("ui.palette.lang.detail")),
             (t("ui.palette.theme"), app.action_toggle_theme, t("ui.palette.theme.detail")),
             (t("ui.palette.quit"), app.action_quit, t("ui.palette.quit.detail")),
@@ -108,6 +109,7 @@ class PilarApp(App[int]):
         Binding("5", "switch_mode('summary')", "-", id="section.summary"),
         Binding("f1", "help", "-", id="app.help_f1", show=False),
         Binding("question_mark", "help", "-", id="app.help", key_display="?"),
+        Binding("f10", "settings", "-", id="app.settings", show=False),
         Binding("ctrl+q", "quit", "-", id="app.quit", priority=True),
         Binding("ctrl+p", "command_palette", "-", id="app.palette", show=False, priority=True),
     ]
@@ -276,6 +278,13 @@ class PilarApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(key_rows(self.screen)))
+
+    def action_settings(self) -> None:
+        """F10: the office's settings (name, letterhead city; at the province signers and separation of duties)."""
+        from tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):

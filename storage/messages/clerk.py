@@ -89,4 +89,31 @@ MESSAGES = {
               "(i from a stick or f from a file), then trust its key (t)."},
     # command palette
     "ui.palette.key": {"id": "Tombol {shortcut} di layar ini", "en": "Key {shortcut} on this screen"},
+    # settings
+    "ui.key.app.settings": {"id": "Pengaturan", "en": "Settings"},
+    "ui.key.settings.save": {"id": "Simpan", "en": "Save"},
+    "ui.key.settings.cancel": {"id": "Batal", "en": "Cancel"},
+    "ui.palette.settings": {"id": "Pengaturan kantor (F10)", "en": "Office settings (F10)"},
+    "ui.palette.settings.detail": {
+        "id": "Nama kantor, kota kop surat, penanda tangan dokumen honor, pemisahan tugas",
+        "en": "Office name, letterhead city, payout document signers, separation of duties"},
+    "ui.settings.title": {"id": "Pengaturan kantor", "en": "Office settings"},
+    "ui.settings.office_name": {"id": "Nama kantor (judul layar dan dokumen)", "en": "Office name (screen title and documents)"},
+    "ui.settings.city": {"id": "Kota pada kop dan tanggal surat (mis. Jember)", "en": "City on letterheads and dates (e.g. Jember)"},
+    "ui.settings.signers": {"id": "Penanda tangan daftar nominatif dan tanda terima", "en": "Signers of the nominatif list and receipts"},
+    "ui.settings.treasurer": {"id": "Nama Bendahara Pengeluaran", "en": "Treasurer's name"},
+    "ui.settings.treasurer_nip": {"id": "NIP Bendahara", "en": "Treasurer's NIP"},
+    "ui.settings.officer": {"id": "Nama pejabat yang menyetujui", "en": "Approving officer's name"},
+    "ui.settings.officer_nip": {"id": "NIP pejabat", "en": "Officer's NIP"},
+    "ui.settings.officer_title": {"id": "Jabatan pejabat (mis. Pejabat Pembuat Komitmen)",
+                                  "en": "Officer's title (e.g. Pejabat Pembuat Komitmen)"},
+    "ui.settings.money": {"id": "Honor", "en": "Payouts"},
+    "ui.settings.duties": {
+        "id": "Pemisahan tugas: yang menyimpan, menyetujui dan membayar harus petugas berbeda",
+        "en": "Separation of duties: whoever saves, approves and pays must be different operators"},
+    "ui.settings.upt_note": {
+        "id": "Penanda tangan dokumen honor dan pemisahan tugas diatur di kantor provinsi.",
+        "en": "The payout documents' signers and separation of duties are set at the province."},
+    "ui.settings.need_name": {"id": "Tulis nama kantornya.", "en": "Write the office's name."},
+    "ui.settings.saved": {"id": "Pengaturan tersimpan.", "en": "Settings saved."},
 }

@@ -113,6 +113,13 @@ def register(sub, common) -> None:
     add_format(q)
     q.set_defaults(handler=cmd_duties)
 
+    q = psub.add_parser("signers", parents=[common],
+                        help="who signs the nominatif and receipts, and the place line: show, or set the fields given")
+    for name in ("place", "treasurer", "treasurer_nip", "officer", "officer_nip", "officer_title"):
+        q.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar="TEXT")
+    add_format(q)
+    q.set_defaults(handler=cmd_signers)
+
     q = psub.add_parser("void", parents=[common], help="void a draft or approved item, with a reason")
     q.add_argument("item_id", metavar="ITEM_ID")
     q.add_argument("--reason", required=True)
@@ -459,6 +466,19 @@ def cmd_duties(args) -> int:
         print_json({"separate_duties": on})
     else:
         say(t("payout.cli.duties", state=t("payout.duties.on" if on else "payout.duties.off")))
+    return 0
+
+
+def cmd_signers(args) -> int:
+    names = ("place", "treasurer", "treasurer_nip", "officer", "officer_nip", "officer_title")
+    given = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
+    with open_db(args, read_only=not given) as db:
+        value = payouts.set_signers(db, **given) if given else payouts.signers(db)
+    if args.format == "json":
+        print_json(value)
+    else:
+        print_table([[t(f"ui.settings.{n}") if n != "place" else t("ui.settings.city"), value[n]] for n in names],
+                    ["", ""])
     return 0
 
 

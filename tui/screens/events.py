@@ -218,7 +218,7 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
-        e = self.event or {"city": "Surabaya", "office": self.app.db.code}
+        e = self.event or {"city": ev.letterhead_city(self.app.db), "office": self.app.db.code}
         title = t("events.ui.form_title_edit" if self.event else "events.ui.form_title_new")
         with VerticalScroll(id="event-form", classes="dialog"):
             yield Label(f"[b]{escape(title)}[/b]")

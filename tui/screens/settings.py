@@ -1,0 +1,107 @@
+"""Settings of this office (F10 or the command palette): its name and letterhead city, and at the province
+who signs the payout documents (daftar nominatif, tanda terima) and whether separation of duties is on."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+
+from storage import events as ev
+from storage import payouts as P
+from storage.errors import PilarError
+from storage.i18n import t
+from tui.screens.common import GuardedForm
+from tui.widgets.keys import localize_bindings
+
+SIGNER_FIELDS = ("treasurer", "treasurer_nip", "officer", "officer_nip", "officer_title")
+
+
+class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
+    """One form for the office's settings; ctrl+s saves (each change audited), Esc with changes asks."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "-", id="settings.save"),
+        Binding("escape", "cancel", "-", id="settings.cancel"),
+    ]
+    DEFAULT_CSS = """
+    SettingsScreen .settings { max-width: 90; height: 90%; }
+    SettingsScreen #settings-body { height: 1fr; }
+    SettingsScreen .section { text-style: bold; color: $text-primary; margin: 1 0 0 0; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        db = self.app.db
+        with Vertical(classes="dialog settings"):
+            yield Label(t("ui.settings.title"), classes="dialog-title", markup=False)
+            with VerticalScroll(id="settings-body"):
+                yield Label(t("ui.settings.office_name"), classes="field-label", markup=False)
+                yield Input(db.office.get("name", ""), id="office-name")
+                yield Label(t("ui.settings.city"), classes="field-label", markup=False)
+                yield Input(ev.letterhead_city(db), id="city")
+                if db.is_province:
+                    signers = P.signers(db)
+                    yield Label(t("ui.settings.signers"), classes="section", markup=False)
+                    for name in SIGNER_FIELDS:
+                        yield Label(t(f"ui.settings.{name}"), classes="field-label", markup=False)
+                        yield Input(signers.get(name, ""), id=f"s-{name}")
+                    yield Label(t("ui.settings.money"), classes="section", markup=False)
+                    yield Checkbox(t("ui.settings.duties"), value=P.separate_duties(db), id="duties")
+                else:
+                    yield Static(t("ui.settings.upt_note"), classes="dialog-hint", markup=False)
+            yield Static("", id="problem", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(t("ui.cancel"), id="cancel")
+                yield Button(t("ui.save"), id="save", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#office-name", Input).focus()
+
+    def action_save(self) -> None:
+        app, db = self.app, self.app.db
+        name = " ".join(self.query_one("#office-name", Input).value.split())
+        city = " ".join(self.query_one("#city", Input).value.split())
+        if not name:
+            self.query_one("#problem", Static).update(t("ui.settings.need_name"))
+            return
+        try:
+            if db.is_province:
+                signers = {n: " ".join(self.query_one(f"#s-{n}", Input).value.split()) for n in SIGNER_FIELDS}
+                if signers != {n: P.signers(db).get(n, "") for n in SIGNER_FIELDS} or city != P.signers(db)["place"]:
+                    P.set_signers(db, place=city, **signers)
+                duties = self.query_one("#duties", Checkbox).value
+                if duties != P.separate_duties(db):
+                    P.set_separate_duties(db, duties)
+        except PilarError as exc:
+            self.query_one("#problem", Static).update(str(exc))
+            return
+        app.remember(name=name, city=city)
+        app.title = name
+        app.notify(t("ui.settings.saved"))
+        self.dismiss(True)
+
+    def guard_save(self) -> None:
+        self.action_save()
+
+    def action_cancel(self) -> None:
+        self.close_guarded()
+
+    @on(Button.Pressed, "#save")
+    def _save(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def _next(self) -> None:
+        self.focus_next()
