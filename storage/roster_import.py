@@ -336,8 +336,9 @@ class ImportPlan:
         return [r for r in self.rows if r.fate in ("add", "update")]
 
     def mapping_text(self) -> str:
-        if len(self.read_sheets) == 1:
-            return self.read_sheets[0].mapping_text()
+        texts = {s.mapping_text() for s in self.read_sheets}
+        if len(texts) == 1:  # one sheet, or sheets laid out alike: said once
+            return texts.pop()
         return " | ".join(f"{s.name}: {s.mapping_text()}" for s in self.read_sheets)
 
     def unmapped(self) -> list[str]:
