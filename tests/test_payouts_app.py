@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from payouts_support import approve_all
+from pdf_support import pages
 from pilot_support import run_async
 
 from storage import events as ev
@@ -161,8 +162,10 @@ async def test_coordinator_quarter_end_to_end(folder):
         await settle(app, pilot)
         out = folder / "cetak"
         names = sorted(p.name for p in out.iterdir())
-        assert names == ["nominatif_2024-Q2.csv", "nominatif_2024-Q2.html", "nominatif_2024-Q2.txt",
-                         "nominatif_2024-Q2.xlsx", "receipts_2024-Q2.html"]
+        assert names == ["kwitansi_2024-Q2.pdf", "nominatif_2024-Q2.csv", "nominatif_2024-Q2.html",
+                         "nominatif_2024-Q2.pdf", "nominatif_2024-Q2.txt", "nominatif_2024-Q2.xlsx",
+                         "receipts_2024-Q2.html", "receipts_2024-Q2.pdf", "rekap_2024-Q2.pdf"]
+        assert docs.idr(grand)[2:] in "\n".join(pages((out / "nominatif_2024-Q2.pdf").read_bytes()))
         assert docs.idr(grand) in (out / "nominatif_2024-Q2.txt").read_text(encoding="utf-8")
         assert "rupiah)" in (out / "receipts_2024-Q2.html").read_text(encoding="utf-8")
 
@@ -253,8 +256,7 @@ async def test_receipt_of_the_selected_item_for_one_member(folder):
         member = app.db.get("members", item["member_id"])
         await pilot.press("t")
         await pilot.pause()
-        [page] = list((folder / "cetak").glob("tanda-terima_2024-Q2_*.html"))
-        html_text = page.read_text(encoding="utf-8")
-        assert member["name"] in html_text and docs.idr(item["net"]) in html_text
-        assert html_text.count("<h1>") == 1  # this member only
-        assert "DRAF - BELUM DISETUJUI" in html_text  # not approved yet: marked so on its face
+        [page] = list((folder / "cetak").glob("tanda-terima_2024-Q2_*.pdf"))
+        [text] = pages(page.read_bytes())  # this member only
+        assert member["name"] in text and docs.idr(item["net"]) in text
+        assert "DRAF - BELUM DISETUJUI" in text  # not approved yet: marked so on its face

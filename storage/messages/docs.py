@@ -94,6 +94,12 @@ MESSAGES = {
     "spj.doc.xlsx": {"id": "Daftar nominatif (XLSX)", "en": "Daftar nominatif (XLSX)"},
     "spj.rates_title": {"id": "DASAR TARIF BANTUAN OPERASIONAL DAN TALI ASIH", "en": "RATE BASIS"},
 
+    # ---- keys and choices on the screens
+    "events.ui.fmt.pdf": {"id": "PDF (A4, siap cetak)", "en": "PDF (A4, ready to print)"},
+    "ui.key.roster.cards": {"id": "Cetak kartu", "en": "Print cards"},
+    "ui.key.payouts.spj": {"id": "Paket SPJ", "en": "SPJ package"},
+    "payout.ui.spj_written": {"id": "Paket SPJ {quarter} ditulis ke {path}", "en": "SPJ package {quarter} written to {path}"},
+
     # ---- opening what was printed
     "viewer.opened": {"id": "Dibuka dengan penampil sistem: {path}", "en": "Opened with the system viewer: {path}"},
     "viewer.failed": {

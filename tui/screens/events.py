@@ -289,6 +289,7 @@ class InviteScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "-", id="events.invite.back"),
         Binding("f2", "invite_matching", "-", id="events.invite.all"),
+        Binding("delete", "uninvite", "-", id="events.invite.remove"),
     ]
 
     def __init__(self, event_id: str) -> None:
@@ -326,12 +327,56 @@ class InviteScreen(Screen):
             yield Input(id="invite-one")
             yield OptionList(id="invite-picks")
             yield Static("", id="invite-result")
+            yield Label("", id="invitees-title")
+            yield DataTable(id="invitees", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#invite-picks", OptionList).display = False
+        self.query_one("#invitees", DataTable).add_columns(
+            t("events.ui.invitee.name"), t("events.ui.invitee.pillar"), t("events.ui.invitee.kab"),
+            t("events.ui.invitee.office"), t("events.ui.invitee.status"))
         self.refresh_quotas()
         self.update_match()
+        self.refresh_invitees()
+
+    def refresh_invitees(self) -> None:
+        """Who is invited (walk-ins too), by name; Del takes the selected one back."""
+        table = self.query_one("#invitees", DataTable)
+        current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        table.clear()
+        names = ev.office_names(self.db)
+        rows = sorted(ev.invitations(self.db, self.event_id), key=lambda v: (ev.fold(v.get("name", "")), v["id"]))
+        for v in rows:
+            status = t(f"events.status.{v.get('status') or 'BELUM'}") + (" · walk-in" if v.get("walk_in") else "")
+            table.add_row(v.get("name", ""), pillar_label(v.get("pillar", "")), regions.kab_name(v.get("kab", "")) or "-",
+                          names.get(v.get("upt", ""), v.get("upt", "")), status, key=v["member_id"])
+        if current and current in {v["member_id"] for v in rows}:
+            table.move_cursor(row=table.get_row_index(current))
+        self.query_one("#invitees-title", Label).update(t("events.ui.invitees", count=len(rows)))
+
+    def action_uninvite(self) -> None:
+        table = self.query_one("#invitees", DataTable)
+        if not table.row_count:
+            return
+        member_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        name = str(table.get_row(member_id)[0])
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                ev.uninvite(self.db, self.event_id, member_id)
+            except PilarError as exc:
+                self.app.show_error(str(exc))
+                return
+            self.notify(t("events.ui.uninvited", name=name))
+            self.refresh_quotas()
+            self.update_match()
+            self.refresh_invitees()
+
+        self.app.push_screen(ConfirmDialog(t("events.ui.uninvite_title", name=name), t("events.ui.uninvite_body"),
+                                           yes=t("ui.key.events.invite.remove")), done)
 
     def refresh_quotas(self) -> None:
         event = ev.get_event(self.db, self.event_id)
@@ -401,6 +446,7 @@ class InviteScreen(Screen):
         self.query_one("#invite-result", Static).update(escape("\n".join(lines)))
         self.refresh_quotas()
         self.update_match()
+        self.refresh_invitees()
 
     @on(Input.Submitted, "#invite-one")
     def invite_one(self, message: Input.Submitted) -> None:
@@ -761,7 +807,7 @@ class ReportScreen(ModalScreen[None]):
     CSS_PATH = "events.tcss"
     AUTO_FOCUS = "#report-go"
     BINDINGS = [Binding("escape", "cancel", "-", id="events.report.cancel")]
-    EXTENSIONS = {"text": "txt", "md": "md", "html": "html", "csv": "csv", "xlsx": "xlsx"}
+    EXTENSIONS = {"pdf": "pdf", "text": "txt", "md": "md", "html": "html", "csv": "csv", "xlsx": "xlsx"}
 
     def __init__(self, event_id: str) -> None:
         super().__init__()
@@ -783,10 +829,10 @@ class ReportScreen(ModalScreen[None]):
                           for i, d in enumerate(days, 1)], value=ev.event_day(event), allow_blank=False,
                          id="report-day", disabled=len(days) == 1)
             yield Label(t("events.ui.report_format"))
-            yield Select([(t(f"events.ui.fmt.{f}"), f) for f in ("html", "text", "md", "csv", "xlsx")],
-                         value="html", allow_blank=False, id="report-format")
+            yield Select([(t(f"events.ui.fmt.{f}"), f) for f in ("pdf", "html", "text", "md", "csv", "xlsx")],
+                         value="pdf", allow_blank=False, id="report-format")
             yield Label(t("events.ui.report_path"))
-            yield Input(self.default_path("attendance", "html"), id="report-path")
+            yield Input(self.default_path("attendance", "pdf"), id="report-path")
             yield Static("", id="report-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(t("events.ui.report"), id="report-go", variant="primary")
@@ -841,3 +887,7 @@ def _write_report(app, event_id: str, kind: str, fmt_: str, path: Path, day: str
         app.call_from_thread(app.notify, escape(str(exc)), severity="error", timeout=10)
         return
     app.call_from_thread(app.notify, escape(t("events.report_written", path=str(path))), timeout=10)
+    from storage import viewer
+
+    if note := viewer.after_print(app.db.office, path):  # the path above stays shown
+        app.call_from_thread(app.notify, escape(note), timeout=10)

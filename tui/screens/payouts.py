@@ -119,6 +119,7 @@ class PayoutsScreen(Screen):
         Binding("t", "receipt", "-", id="payouts.receipt"),
         Binding("k", "return_item", "-", id="payouts.return"),
         Binding("d", "duties", "-", id="payouts.duties"),
+        Binding("j", "spj", "-", id="payouts.spj"),
     ]
     DEFAULT_CSS = """
     #pay-quarter { text-style: bold; padding: 0 1; color: $accent; height: 1; }
@@ -304,17 +305,17 @@ class PayoutsScreen(Screen):
         self.query_one("#pay-items", MemberTable).focus()
 
     def action_receipt(self) -> None:
-        """``t``: the tanda terima of the member of the selected item, as an A4 HTML page in cetak/."""
+        """``t``: the tanda terima of the member of the selected item, as an A4 PDF in cetak/ (opened)."""
         item_id = self._selected("#pay-items")
         item = P.find_item(self.db, item_id)[0] if item_id else None
         if item is None:
             self.notify(t("payout.ui.no_selection"), severity="warning")
             return
         folder = Path(self.app.data_dir) / "cetak"
-        out = folder / f"tanda-terima_{self.quarter.code}_{item['member_id'][:8]}.html"
+        out = folder / f"tanda-terima_{self.quarter.code}_{item['member_id'][:8]}.pdf"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            docs.write(self.db, self.quarter, out, "receipts", "html", member_ids=[item["member_id"]],
+            docs.write(self.db, self.quarter, out, "receipts", "pdf", member_ids=[item["member_id"]],
                        draft=item.get("status") == "draft")
         except PilarError as exc:
             self._error(exc)
@@ -323,6 +324,14 @@ class PayoutsScreen(Screen):
             self._error(PilarError("fs.io_error", path=str(folder), detail=str(exc)))
             return
         self.notify(t("payout.ui.receipt_written", path=str(out)))
+        self._open(out)
+
+    def _open(self, path: Path) -> None:
+        """Cetak opens what it wrote with the system viewer (unless turned off); the path stays shown."""
+        from storage import viewer
+
+        if note := viewer.after_print(self.db.office, path):
+            self.notify(note)
 
     def action_search(self) -> None:
         """``/``: the Items tab's search field, from anywhere on this screen."""
@@ -656,9 +665,11 @@ class PayoutsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="payout-print")
     def print_documents(self, folder: Path, dialog: ProgressDialog) -> None:
-        """Daftar nominatif (txt, html, csv, xlsx), receipts (html) and the bank file (when any is due)."""
-        jobs = [("nominatif", "text"), ("nominatif", "html"), ("nominatif", "csv"), ("nominatif", "xlsx"),
-                ("receipts", "html"), ("bank", "bank")]
+        """Daftar nominatif (pdf, txt, html, csv, xlsx), receipts (pdf, html), kwitansi and rekap (pdf) and
+        the bank file (when any is due); the nominatif PDF is opened."""
+        jobs = [("nominatif", "pdf"), ("nominatif", "text"), ("nominatif", "html"), ("nominatif", "csv"),
+                ("nominatif", "xlsx"), ("receipts", "pdf"), ("receipts", "html"), ("kwitansi", "pdf"),
+                ("rekap", "pdf"), ("bank", "bank")]
         self.app.call_from_thread(self._set_busy, True)
         written = []
         try:
@@ -669,7 +680,8 @@ class PayoutsScreen(Screen):
                     self.app.call_from_thread(dialog.set_progress, int(share), 100, label)
 
                 out = folder / docs.default_name(self.quarter, doc, fmt_name)
-                opts = {"progress": progress} if fmt_name in ("text", "html") else {}
+                opts = {"progress": progress} if doc in ("nominatif", "receipts") and fmt_name != "csv" \
+                    and fmt_name != "xlsx" else {}
                 try:
                     docs.write(self.db, self.quarter, out, doc, fmt_name, **opts)
                     written.append(out)
@@ -683,6 +695,40 @@ class PayoutsScreen(Screen):
             self.app.call_from_thread(self._set_busy, False)
             self.app.call_from_thread(dialog.dismiss)
         self.app.call_from_thread(self.notify, t("payout.ui.printed", path=str(folder)))
+        if written:
+            self.app.call_from_thread(self._open, written[0])
+
+    def action_spj(self) -> None:
+        """``j``: the quarter's SPJ package (every document, manifest with SHA-256) into a folder or zip."""
+        if self.busy:
+            return
+        default = str(Path(self.app.data_dir) / "cetak" / f"spj_{self.quarter.code}.zip")
+        fields = [Field("path", t("spj.ui.path"), default), Field("event", t("spj.ui.event"), "")]
+        self.app.push_screen(PromptDialog(t("spj.ui.title", quarter=quarter_label(self.quarter.code)), fields),
+                             lambda values: values and self._start_spj(values))
+
+    def _start_spj(self, values: dict) -> None:
+        dialog = ProgressDialog(t("spj.ui.making"), total=100)
+        self.app.push_screen(dialog)
+        self.make_spj(Path(values["path"].strip()).expanduser(), values["event"].strip() or None, dialog)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="payout-print")
+    def make_spj(self, out: Path, event_id: str | None, dialog: ProgressDialog) -> None:
+        from storage import spj
+
+        def progress(done, total, label):
+            self.app.call_from_thread(dialog.set_progress, int(100 * done / total) if total else 100, 100, label)
+
+        self.app.call_from_thread(self._set_busy, True)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            spj.make(self.db, self.quarter, out, event_id=event_id, progress=progress)
+        except OSError as exc:
+            raise PilarError("fs.io_error", path=str(out), detail=str(exc)) from exc
+        finally:
+            self.app.call_from_thread(self._set_busy, False)
+            self.app.call_from_thread(dialog.dismiss)
+        self.app.call_from_thread(self.notify, t("payout.ui.spj_written", quarter=self.quarter.code, path=str(out)))
 
 
 class PayDialog(ModalScreen[dict | None]):

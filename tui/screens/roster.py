@@ -70,6 +70,7 @@ class RosterScreen(Screen):
         Binding("s", "focus_filter('status')", "-", id="roster.status", show=False),
         Binding("i", "import", "-", id="roster.import"),
         Binding("x", "export", "-", id="roster.export"),
+        Binding("c", "cards", "-", id="roster.cards", show=False),  # listed in F1 help; footer kept as is
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -424,6 +425,37 @@ class RosterScreen(Screen):
         self.app.push_screen(PromptDialog(t("roster.export.title"), [Field("path", t("roster.export.path"), default)],
                                           check=check, checkbox=t("roster.export.reveal"),
                                           checkbox_value=self.reveal), done)
+
+    def action_cards(self) -> None:
+        """``c``: member cards (PDF, 10 per A4) for the active members the table shows now."""
+        default = str(Path(self.app.data_dir) / "cetak" / f"kartu-anggota-{dt.date.today().isoformat()}.pdf")
+
+        def check(values: dict) -> str | None:
+            return None if values["path"].strip().lower().endswith(".pdf") else t("cards.ui.bad_type")
+
+        self.app.push_screen(PromptDialog(t("cards.ui.title"), [Field("path", t("cards.ui.path"), default)],
+                                          check=check),
+                             lambda values: values and self.print_cards(Path(values["path"].strip()).expanduser()))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cards")
+    def print_cards(self, path: Path) -> None:
+        from storage import cards, viewer
+        from storage.fsutil import atomic_write
+
+        try:  # this screen's worker states do not reach the app: say a refusal here
+            members = cards.select(self.roster, self.query_state)
+            data = cards.render(self.app.db, members, pillar=self.query_state.pillar)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, data)
+        except PilarError as exc:
+            self.app.show_error(str(exc))
+            return
+        except OSError as exc:
+            self.app.show_error(str(PilarError("fs.io_error", path=str(path), detail=str(exc))))
+            return
+        self.app.call_from_thread(self.notify, t("cards.written", count=len(members), path=str(path)))
+        if note := viewer.after_print(self.app.db.office, path):
+            self.app.call_from_thread(self.notify, note)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
     def export_rows(self, path: Path, reveal: bool = False) -> None:

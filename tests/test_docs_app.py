@@ -1,0 +1,123 @@
+"""Paper from the app, driven with Pilot: a member card scanned at the door checks the member in (the
+code decoded back from the printed PDF, typed as a scanner types it: characters, then Enter); the
+roster's card key and the payouts' SPJ key write files that read back right."""
+
+from __future__ import annotations
+
+import pytest
+from payouts_support import approve_all, make_db, member
+from pdf_support import barcode_bits, decode_code128, filled_rects, page_count, pages
+from pilot_support import run_async
+
+from storage import cards, sample, spj
+from storage import events as ev
+from storage import payouts as P
+from storage.db import Database
+from storage.i18n import set_lang
+from tui.app import PilarApp
+from tui.screens.common import PromptDialog
+from tui.screens.events import CheckinScreen
+
+EID = ev.sample_event_id()
+Q2 = P.Quarter.parse("2024-Q2")
+
+
+@pytest.fixture
+def folder(tmp_path):
+    set_lang("id")
+    path = tmp_path / "data"
+    db = Database.init(path, "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Ani")
+    sample.load(db)
+    P.set_separate_duties(db, False)
+    db.close()
+    return path
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def scanned_code(db: Database, member: dict) -> str:
+    """What a scanner reads off this member's printed card: the Code128 decoded from the PDF's bars."""
+    return decode_code128(barcode_bits(filled_rects(cards.render(db, [member]))))
+
+
+@run_async
+async def test_scanning_a_card_at_the_door_checks_the_member_in(folder):
+    db = Database.open(folder, read_only=True)
+    invited = [db.get("members", v["member_id"]) for v in sorted(ev.invitations(db, EID), key=lambda v: v["id"])]
+    numbered = next(m for m in invited if any(a.get("number") for a in m["assignments"]))
+    plain = next(m for m in invited if not any(a.get("number") for a in m["assignments"]))
+    codes = {m["id"]: scanned_code(db, m) for m in (numbered, plain)}
+    db.close()
+    assert codes[numbered["id"]] == next(a["number"] for a in numbered["assignments"] if a.get("number"))
+    assert codes[plain["id"]] == plain["id"]  # no membership number: the card carries the member id
+    app = PilarApp(folder, operator="Ani")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CheckinScreen) and app.focused.id == "scan"
+        for member in (numbered, plain):
+            await pilot.press(*codes[member["id"]])  # a scanner types the characters, then Enter
+            await pilot.press("enter")
+            await pilot.pause()
+            assert member["name"] in str(app.screen.query_one("#card").render())
+            saved = Database.open(folder, read_only=True).get("invitations", ev.invitation_id(EID, member["id"]))
+            assert saved["status"] == "HADIR" and saved["checkin_by"] == "Ani"
+
+
+@run_async
+async def test_roster_card_key_prints_the_members_shown(folder, tmp_path):
+    app = PilarApp(folder, operator="Ani")
+    out = tmp_path / "kartu.pdf"
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("1")
+        await settle(app, pilot)
+        app.screen._set_query(pillar="TKSK", kab="35.09")
+        await pilot.pause()
+        shown = cards.select(app.screen.roster, app.screen.query_state)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        app.screen.query_one("Input").value = str(out)
+        await pilot.press("enter")
+        await settle(app, pilot)
+    data = out.read_bytes()
+    assert 0 < len(shown) and page_count(data) == (len(shown) + 9) // 10
+    text = "\n".join(pages(data))
+    assert all(m["name"] in text for m in shown) and "TKSK" in text and "Kabupaten Jember" in text
+
+
+@run_async
+async def test_payouts_spj_key_writes_a_package_that_verifies(tmp_path):
+    folder = tmp_path / "small"
+    db = make_db(folder, [member(i, "TKSK") for i in range(12)])
+    P.run_quarter(db, Q2, allow_cash=True)
+    approve_all(db, Q2)
+    event_id = ev.create_event(db, {"name": "Penyerahan", "date": "2024-05-06"})
+    db.close()
+    out = tmp_path / "spj.zip"
+    app = PilarApp(folder, operator="Siti")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        app.screen.quarter = Q2
+        app.screen.refresh_all()
+        await settle(app, pilot)
+        await pilot.press("j")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptDialog)
+        inputs = list(app.screen.query("Input"))
+        inputs[0].value = str(out)
+        inputs[1].value = event_id
+        await pilot.press("enter")  # in the path field: to the event field
+        await pilot.press("enter")
+        await settle(app, pilot)
+    result = spj.verify(out)
+    assert result["ok"] and result["manifest"]["event"] == event_id
+    names = [f["name"] for f in result["manifest"]["files"]]
+    assert "02-nominatif_2024-Q2.pdf" in names and "07-daftar-hadir_2024-05-06.pdf" in names
