@@ -427,6 +427,10 @@ def invite(db: Database, event_id: str, member_ids: Iterable[str], override: boo
 
 
 def uninvite(db: Database, event_id: str, member_id: str) -> bool:
+    """Take back an invitation; refused once the member's attendance (any day) is recorded."""
+    inv = db.get("invitations", invitation_id(event_id, member_id))
+    if inv is not None and (inv.get("status") or any((d or {}).get("status") for d in (inv.get("days") or {}).values())):
+        raise PilarError("events.uninvite_attended", name=inv.get("name", ""))
     with db.transaction("events.uninvite") as tx:
         return tx.delete("invitations", invitation_id(event_id, member_id))
 

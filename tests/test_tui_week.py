@@ -496,3 +496,37 @@ def test_signers_on_the_command_line(province, capsys):
     assert signers["treasurer"] == "Sri W" and signers["officer_nip"] == "1970" and signers["place"] == "Surabaya"
     assert main(["--data", str(province), "payout", "signers"]) == 0
     assert "Sri W" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------------- 11. the invite screen lists invitees
+
+@run_async
+async def test_invite_screen_lists_invitees_and_takes_one_back(province):
+    first, second = _invited(province, 2)
+    db = Database.open(province, operator="Ani")
+    ev.checkin(db, EID, first["id"])
+    db.close()
+    app = PilarApp(province, operator="Ani")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        table = app.screen.query_one("#events-table")
+        table.move_cursor(row=table.get_row_index(EID))
+        await pilot.press("i")
+        await pilot.pause()
+        invitees = app.screen.query_one("#invitees")
+        assert invitees.row_count == 200 and "200" in text_of(app.screen, "#invitees-title")
+        invitees.focus()
+        invitees.move_cursor(row=invitees.get_row_index(second["id"]))
+        await pilot.press("delete")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert invitees.row_count == 199 and "199" in text_of(app.screen, "#invitees-title")
+        invitees.move_cursor(row=invitees.get_row_index(first["id"]))
+        await pilot.press("delete", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog) and "sudah tercatat" in app.screen.message
+    db = on_disk(province)
+    assert db.get("invitations", ev.invitation_id(EID, second["id"])) is None
+    assert db.get("invitations", ev.invitation_id(EID, first["id"]))["status"] == "HADIR"

@@ -116,4 +116,22 @@ MESSAGES = {
         "en": "The payout documents' signers and separation of duties are set at the province."},
     "ui.settings.need_name": {"id": "Tulis nama kantornya.", "en": "Write the office's name."},
     "ui.settings.saved": {"id": "Pengaturan tersimpan.", "en": "Settings saved."},
+    # invitees
+    "ui.key.events.invite.remove": {"id": "Batalkan undangan", "en": "Take back invitation"},
+    "events.ui.invitees": {"id": "Yang diundang ({count}) · Del: batalkan undangan yang dipilih",
+                           "en": "Invited ({count}) · Del: take back the selected invitation"},
+    "events.ui.invitee.name": {"id": "Nama", "en": "Name"},
+    "events.ui.invitee.pillar": {"id": "Pilar", "en": "Pillar"},
+    "events.ui.invitee.kab": {"id": "Kab/Kota", "en": "Kab/Kota"},
+    "events.ui.invitee.office": {"id": "UPT", "en": "UPT"},
+    "events.ui.invitee.status": {"id": "Kehadiran", "en": "Attendance"},
+    "events.ui.uninvite_title": {"id": "Batalkan undangan {name}?", "en": "Take back the invitation of {name}?"},
+    "events.ui.uninvite_body": {"id": "Tempatnya kembali ke kuota dan bisa diberikan ke orang lain.",
+                                "en": "The place goes back to the quota and can be given to someone else."},
+    "events.ui.uninvited": {"id": "Undangan {name} dibatalkan.", "en": "The invitation of {name} is taken back."},
+    "events.uninvite_attended": {
+        "id": "Undangan {name} tidak bisa dibatalkan: kehadirannya sudah tercatat. Ubah statusnya di layar presensi "
+              "(F5) bila salah catat.",
+        "en": "The invitation of {name} cannot be taken back: attendance is recorded. Change the status at the door "
+              "screen (F5) if it was recorded by mistake."},
 }
