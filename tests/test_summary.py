@@ -152,6 +152,12 @@ def test_payouts_per_quarter_match_the_payout_reports(tmp_path):
         text = R.render_text(s)
         assert rupiah(by_q[Q1]["paid"]) in text and rupiah(by_q[Q2]["outstanding"]) in text
         assert orjson.loads(R.render_json(s))["payouts"] == s["payouts"]
+        # an item without a kab (not as a run writes it) is still counted, once
+        with db.transaction("test", system=True) as tx:
+            tx.put("payouts_2026", {"member_id": members[0]["id"], "pillar": "TAGANA", "quarter": Q2,
+                                    "status": "draft", "gross": 7, "tax": 0, "net": 7}, owner=PROVINCE_CODE)
+        again = {q["quarter"]: q for q in S.compute(db)["payouts"]}
+        assert again[Q2]["outstanding"] == by_q[Q2]["outstanding"] + 7 and again[Q1] == by_q[Q1]
     finally:
         db.close()
 

@@ -128,7 +128,8 @@ class SummaryScreen(Screen):
     @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def _compute(self) -> None:
         started = time.perf_counter()
-        data = self._retry(lambda: S.compute(self.db, waiting=False))
+        # the header's conflict count is kept current from every commit: no pass over every record
+        data = self._retry(lambda: S.compute(self.db, waiting=False, conflicts=self.app.conflict_count))
         self.app.call_from_thread(self._show, data, time.perf_counter() - started)
         self._retry(lambda: freshness.add_waiting(self.db, data["offices"]))
         self.app.call_from_thread(self._show_offices, data)
