@@ -108,7 +108,7 @@ def _is_sub_header(top: list[object], sub: list[object]) -> bool:
     """The row under a header is a second header row ('TEMPAT | TGL LAHIR', 'L | P') when it holds only
     short words and sits under a merged or empty header cell."""
     texts = _cells_text(sub)
-    if not any(texts):
+    if not any(texts) or all(x.isdigit() for x in texts if x):  # the column-number row is not a header
         return False
     for c, text in zip(sub, texts, strict=False):
         if not text:
@@ -196,15 +196,14 @@ def _plan_sheet(sheet: Sheet, overrides: dict[str, str]) -> tuple[SheetPlan, lis
 
 
 def parse_overrides(items: list[str] | None) -> dict[str, str]:
-    """['KET=status', 'F=-'] -> {'ket': 'status', 'F': '-'}; a PilarError for an unknown field."""
+    """['KET=status', 'F=-'] -> {'KET': 'status', 'F': '-'}; a PilarError for an unknown field."""
     out: dict[str, str] = {}
     for item in items or []:
         column, sep, name = item.rpartition("=")
         name = name.strip().lower()
         if not sep or not column.strip() or (name not in MAP_FIELDS and name not in ("-", "")):
             raise PilarError("roster.import.bad_map", item=item, fields=", ".join(MAP_FIELDS))
-        key = column.strip()
-        out[key if column_index(key) is not None else W.words(key)] = name if name else "-"
+        out[column.strip()] = name if name else "-"
     return out
 
 
@@ -213,8 +212,10 @@ def _apply_overrides(headers: list[str], mapping: dict[int, str], overrides: dic
         return mapping
     mapping = dict(mapping)
     for key, name in overrides.items():
-        col = column_index(key) if column_index(key) is not None and key.isupper() else None
-        cols = [col] if col is not None else [i for i, h in enumerate(headers) if W.words(h) == key]
+        # a header's own text first ("NIK", "KET" are also column letters), else a column letter
+        cols = [i for i, h in enumerate(headers) if W.words(h) == W.words(key)]
+        if not cols and column_index(key) is not None:
+            cols = [column_index(key)]
         for c in cols:
             if name == "-":
                 mapping.pop(c, None)

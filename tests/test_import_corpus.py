@@ -199,6 +199,8 @@ def test_mapping_can_be_changed_by_hand(db):
     assert all(r.value["assignments"][0]["status"] == "ACTIVE" for r in plan.rows if r.fate == "add")
     plan = plan_of(db, "jabatan.csv", overrides=parse_overrides(["H=pillar"]))  # JABATAN read as the pillar
     assert plan.mapping[7] == "pillar"
+    plan = plan_of(db, "jabatan.csv", overrides=parse_overrides(["JK=-"]))  # a header, not column JK
+    assert 3 not in plan.mapping and "JK" in plan.unmapped()
     with pytest.raises(PilarError) as err:
         parse_overrides(["NAMA=nama_ibu"])
     assert err.value.key == "roster.import.bad_map" and "bank.account" in str(err.value)
