@@ -235,6 +235,12 @@ def test_freshness_waiting_and_silent_offices(net):
     # UPT-A's own three members are not waiting (it has them); the province's records for it are
     before = rows["UPT-A"]["waiting"]
     assert before is not None
+    # a UPT-B member with an old payout item, both out of UPT-A's scope (written before
+    # what UPT-A will acknowledge, so its vector covers them)
+    b_member = put_member(prov, 52, "UPT-B")
+    with prov.transaction("test") as tx:
+        tx.put("payouts_2026", {"member_id": b_member, "pillar": "TAGANA", "quarter": "2026-Q1", "status": "paid",
+                                "gross": 5, "tax": 0, "net": 5}, owner=PROVINCE_CODE)
     put_member(prov, 50, "UPT-A")
     put_member(prov, 51, "UPT-B")
     rows = {o["code"]: o for o in S.compute(prov, today=today)["offices"]}
@@ -249,6 +255,14 @@ def test_freshness_waiting_and_silent_offices(net):
     E.import_bundle(prov, E.export_bundle(a, PROVINCE_CODE, tmp / "usb").path)
     rows = {o["code"]: o for o in S.compute(prov, today=dt.date.today())["offices"]}
     assert rows["UPT-A"]["waiting"] == 0 and not rows["UPT-A"]["silent"]
+    # the province moves her to UPT-A: she waits, and her old item (covered, newly in scope) with her
+    moved = prov.get("members", b_member)
+    moved["assignments"][0]["office"] = "UPT-A"
+    with prov.transaction("test") as tx:
+        tx.put("members", moved)
+    rows = {o["code"]: o for o in S.compute(prov, today=dt.date.today())["offices"]}
+    res = E.export_bundle(prov, "UPT-A", tmp / "usb")
+    assert rows["UPT-A"]["waiting"] == 2 == sum(res.counts.values())
 
 
 def test_lazy_scope_agrees_with_the_engine(net):

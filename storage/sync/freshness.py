@@ -148,24 +148,35 @@ def scope_codes(db: Database) -> Callable[[str, dict], set[str] | None]:
 
 def waiting_counts(db: Database, codes: list[str]) -> dict[str, int | None]:
     """Per office: the records the next bundle to it would carry; None when nothing was ever received
-    from it (the next bundle is full). One pass over every record for all offices."""
+    from it (the next bundle is full). One pass over every record for all offices, by the rules of
+    ``engine.export_bundle``: in scope and not covered by what it acknowledged, or refused and sent
+    back, or hanging off a member the bundle carries (her payout items and invitations go with her)."""
     peers = E.read_peers(db.path)
     since = {c: peers[c]["vv"] for c in codes if isinstance((peers.get(c) or {}).get("vv"), dict)}
     forced = {c: {(e.get("collection"), e.get("id")) for e in (peers[c].get("refused") or [])} if db.is_province
               else set() for c in since}
+    carried: dict[str, set[str]] = {c: set() for c in since}
     counts: dict[str, int | None] = {c: (0 if c in since else None) for c in codes}
     if not since:
         return counts
     everyone = tuple(since)
     codes_of = (lambda collection, doc: None) if not db.is_province else scope_codes(db)
-    for name in db.collections():
+    links = E.MEMBER_LINKS
+    for name in sorted(db.collections(), key=lambda n: n != "members"):
+        members = name == "members"
         for rid, doc in db.raw(name).items():
             found = codes_of(name, doc)
             targets = everyone if found is None else [c for c in found if c in since]
             for c in targets:
                 seen = since[c]
-                if any(seen.get(v["dot"][0], 0) < v["dot"][1] for v in doc["v"]) or (name, rid) in forced[c]:
+                sent = any(seen.get(v["dot"][0], 0) < v["dot"][1] for v in doc["v"]) or (name, rid) in forced[c]
+                if not sent and carried[c] and not members:
+                    with_her = carried[c]
+                    sent = any(v["data"].get(link) in with_her for v in doc["v"] for link in links)
+                if sent:
                     counts[c] += 1
+                    if members and c != PROVINCE_CODE:
+                        carried[c].add(rid)
     return counts
 
 
