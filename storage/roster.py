@@ -9,6 +9,7 @@ once per column. It also implements ``storage.validate.RosterView`` for the vali
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import mmap
 from collections.abc import Callable, Iterable
 from copy import deepcopy as _deepcopy
@@ -52,6 +53,32 @@ class Row:
     flag: str = field(default="")
 
 
+@functools.lru_cache(maxsize=4096)
+def _place_words(kab: str, kec: str) -> str:
+    """'35.09', '35.09.01' -> 'kabupaten jember kencong': what a clerk types to find people of a place."""
+    return " ".join(x for x in (regions.kab_name(kab) if kab else "", regions.kec_name(kec) if kec else "") if x).casefold()
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def matcher(needle: str) -> Callable[[str], bool]:
+    """Whether a row's search key matches the typed text: every word of it somewhere in the key (name
+    words in any order, kab/kota and kecamatan names, NIK, number, phone); a number typed with marks
+    ('0857-3322-1100', '3509.0101') also matches by its digits alone. Typing more only ever narrows."""
+    tokens = []
+    for word in needle.split():
+        if not any(c.isalnum() for c in word):
+            continue
+        digits = "" if any(c.isalpha() for c in word) else _digits(word)
+        tokens.append((word, digits if digits != word else ""))
+    if len(tokens) == 1 and not tokens[0][1]:
+        word = tokens[0][0]
+        return lambda key: word in key
+    return lambda key: all(w in key or (d and d in key) for w, d in tokens)
+
+
 def _local_phone(e164: str) -> str:
     """'+6281234567890' -> '081234567890', the way clerks type it."""
     return "0" + e164[3:] if e164.startswith("+62") else e164
@@ -81,7 +108,9 @@ def make_row(value: dict) -> Row:
     name = value.get("name") or ""
     nik = value.get("nik") or ""
     fold = name.casefold()
-    key = _SEP.join((fold, nik, " ".join(numbers).casefold(), phone, _local_phone(phone)))
+    key = _SEP.join((fold, nik, " ".join(numbers).casefold(), phone, _local_phone(phone),
+                     _place_words(value.get("kab") or "", value.get("kec") or ""),
+                     _place_words(main.get("area_kab") or "", main.get("area_kec") or "")))
     flag = ("deleted" if value.get("_deleted") else "conflict") if value.get("_conflict") else ""
     return Row(value["id"], nik, name, main.get("pillar") or "", main.get("position") or "", value.get("kab") or "",
                value.get("kec") or "", main.get("office") or "", status, frozenset(pillars), tuple(active), key, fold,
@@ -239,7 +268,8 @@ class Roster:
             base = last[2]
             if needle == last[0].needle():
                 return base
-            rows = [r for r in base if needle in r.key]
+            match = matcher(needle)
+            rows = [r for r in base if match(r.key)]
         else:
             rows = base
             if query.pillar:
@@ -249,7 +279,8 @@ class Roster:
             if query.status:
                 rows = [r for r in rows if r.status == query.status]
             if needle:
-                rows = [r for r in rows if needle in r.key]
+                match = matcher(needle)
+                rows = [r for r in rows if match(r.key)]
             elif rows is base:
                 rows = list(base)
         self._last = (query, self.version, rows)

@@ -530,3 +530,35 @@ async def test_invite_screen_lists_invitees_and_takes_one_back(province):
     db = on_disk(province)
     assert db.get("invitations", ev.invitation_id(EID, second["id"])) is None
     assert db.get("invitations", ev.invitation_id(EID, first["id"]))["status"] == "HADIR"
+
+
+# ---------------------------------------------------------------------- 12. token search
+
+def test_search_words_places_and_digits(province):
+    from storage.roster import Query, Roster
+
+    db = Database.open(province, read_only=True)
+    roster = Roster(db)
+    names = [r.name for r in roster.search(Query(text="abd hamz"))]
+    assert "Abd. Hamzah" in names and all("abd" in n.casefold() and "hamz" in n.casefold() for n in names)
+    found = roster.search(Query(text="hamzah jember"))
+    assert found and all("hamzah" in r.name.casefold() for r in found)
+    assert all(r.kab == "35.09" or "35.09" in [a[2] for a in r.active] for r in found)
+    # narrowing letter by letter gives what a fresh search gives
+    for text in ("h", "ha", "hamzah", "hamzah j", "hamzah jember"):
+        step = roster.search(Query(text=text))
+    assert [r.id for r in step] == [r.id for r in Roster(db).search(Query(text="hamzah jember"))]
+    roster.close()
+
+
+@run_async
+async def test_roster_finds_a_phone_typed_with_dashes(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"0857-3322-1100")
+        await pilot.pause()
+        assert [r.name for r in app.screen.query_one(MemberTable).rows] == ["Agus Salim"]
+        await pilot.press("escape")
+        await pilot.press("slash", *"salim surabaya")
+        await pilot.pause()
+        assert [r.name for r in app.screen.query_one(MemberTable).rows] == ["Agus Salim"]
