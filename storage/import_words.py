@@ -209,6 +209,14 @@ def _phrases(tokens: list[str], table: dict[str, str]) -> tuple[list[str], list[
     return found, used
 
 
+def only_pillar(text: object) -> str | None:
+    """The pillar a sheet name or title names, when it names exactly one ('DAFTAR TKSK' -> 'TKSK';
+    'REKAP TKSK DAN TAGANA' -> None)."""
+    tokens = words(str(text or "").replace("+", " plus ")).split()
+    found = set(_phrases(tokens, PILLAR_WORDS)[0]) if tokens else set()
+    return found.pop() if len(found) == 1 else None
+
+
 @functools.lru_cache(maxsize=4096)
 def read_pillar(text: object) -> str | None:
     """'Tagana' -> 'TAGANA', 'PKH Plus' -> 'PKH_PLUS'; None when no pillar word is in it."""

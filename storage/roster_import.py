@@ -183,7 +183,7 @@ def _plan_sheet(sheet: Sheet, overrides: dict[str, str]) -> tuple[SheetPlan, lis
         plan.hidden_cols = [f"{column_letter(i)} ({headers[i]})" if i < len(headers) and headers[i]
                             else column_letter(i) for i in sorted(sheet.hidden_cols) if i < len(headers)]
         title = " ".join(W.clean(c) for _l, r in rows[:n] for c in r if isinstance(c, str))
-        plan.pillar = W.read_pillar(sheet.name) or W.read_pillar(title) or ""
+        plan.pillar = W.only_pillar(sheet.name) or W.only_pillar(title) or ""
         names = set(plan.mapping.values())
         missing = [field_label(f) for f in ("nik", "name") if f not in names]
         if missing:

@@ -314,3 +314,12 @@ def test_merged_title_naming_nama_and_nik_is_not_the_header_and_marital_status_i
     assert bayu.fate == "refuse" and bayu.reasons == [
         "Kolom AKTIF kosong di baris ini, padahal baris lain dicentang; centang bila aktif, atau tulis alasannya"
         " tidak aktif."]
+
+
+def test_a_title_naming_two_pillars_supplies_none(db, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("REKAP DATA TKSK DAN TAGANA\r\nNAMA;NIK;L/P;TGL LAHIR;KECAMATAN;KAB/KOTA;JABATAN\r\n"
+                    "Ani;3578024302900101;P;03-02-1990;Wonocolo;Surabaya;Anggota\r\n", encoding="utf-8")
+    plan = preview(Roster(db), path, today=TODAY)
+    assert plan.read_sheets[0].pillar == "" and plan.rows[0].fate == "refuse"
+    assert "kolom PILAR" in plan.rows[0].reasons[0]
