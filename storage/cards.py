@@ -87,17 +87,23 @@ def select(roster: Roster, query: Query, since: str | None = None) -> list[dict]
     return out
 
 
+def _runs(bits) -> Iterable[tuple[int, int]]:
+    """(start, length) of each run of dark modules in a row."""
+    start = None
+    for i, bit in enumerate([*bits, 0]):
+        if bit and start is None:
+            start = i
+        elif not bit and start is not None:
+            yield start, i - start
+            start = None
+
+
 def _code128(doc: Document, code: str, x: float, y: float, width: float, height: float) -> None:
     modules = barcode.Code128(code).build()[0]
     quiet = 10
     unit = width / (len(modules) + 2 * quiet)
-    run_start = None
-    for i, bit in enumerate(modules + "0"):
-        if bit == "1" and run_start is None:
-            run_start = i
-        elif bit != "1" and run_start is not None:
-            doc.rect(x + (quiet + run_start) * unit, y, (i - run_start) * unit, height, "F")
-            run_start = None
+    doc.fill_rects((x + (quiet + start) * unit, y, length * unit, height)
+                   for start, length in _runs([m == "1" for m in modules]))
 
 
 def qr_matrix(code: str) -> tuple[bytearray, ...]:
@@ -108,14 +114,8 @@ def qr_matrix(code: str) -> tuple[bytearray, ...]:
 def _qr(doc: Document, code: str, x: float, y: float, size: float) -> None:
     matrix = qr_matrix(code)
     unit = size / len(matrix)
-    for r, row in enumerate(matrix):
-        run_start = None
-        for c, bit in enumerate([*row, 0]):
-            if bit and run_start is None:
-                run_start = c
-            elif not bit and run_start is not None:
-                doc.rect(x + run_start * unit, y + r * unit, (c - run_start) * unit, unit, "F")
-                run_start = None
+    doc.fill_rects((x + start * unit, y + r * unit, length * unit, unit)
+                   for r, row in enumerate(matrix) for start, length in _runs(row))
 
 
 def _card(doc: Document, office: str, card: dict, x: float, y: float) -> None:
