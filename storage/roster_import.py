@@ -515,6 +515,9 @@ def _row_member(cells: dict[str, list[object]], ctx: _Context) -> tuple[dict, di
     a: dict = {}
     extra: dict = {}
     raw_nik = one("nik")
+    if isinstance(raw_nik, str) and re.fullmatch(r"\s*\d{10,}\.0+\s*", raw_nik):
+        raw_nik = int(raw_nik.strip().split(".")[0])  # a float column written out by a program: a number
+        cells = dict(cells, nik=[raw_nik])
     if "nik" in cells:
         m["nik"] = clean_nik(text("nik"))
         if _number_damaged(raw_nik, 16) or (ctx.nik_damage and isinstance(raw_nik, str)

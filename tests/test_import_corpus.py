@@ -323,3 +323,13 @@ def test_a_title_naming_two_pillars_supplies_none(db, tmp_path):
     plan = preview(Roster(db), path, today=TODAY)
     assert plan.read_sheets[0].pillar == "" and plan.rows[0].fate == "refuse"
     assert "kolom PILAR" in plan.rows[0].reasons[0]
+
+
+def test_csv_nik_written_from_a_float_column_is_read_as_a_number(db, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("NAMA;NIK;L/P;TGL LAHIR;KECAMATAN;KAB/KOTA;PILAR\r\n"
+                    "Ani;3578024302900101.0;P;03-02-1990;Wonocolo;Surabaya;PSM\r\n"
+                    "Bayu;3578030101800100.0;L;01-01-1980;Rungkut;Surabaya;PSM\r\n", encoding="utf-8")
+    plan = preview(Roster(db), path, today=TODAY)
+    assert [r.fate for r in plan.rows] == ["add", "refuse"] and plan.rows[0].nik == "3578024302900101"
+    assert "angka ke-16 menjadi 0" in plan.rows[1].reasons[0]
