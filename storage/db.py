@@ -317,7 +317,8 @@ class Database:
     def __init__(self, path: Path, office: dict, operator: str | None, read_only: bool) -> None:
         self.path = path
         self.office = office
-        self.operator = operator or office.get("operator") or ""
+        # Who makes the changes (the audit log's operator): given, kept in office.json, or PILAR_OPERATOR.
+        self.operator = operator or office.get("operator") or os.environ.get("PILAR_OPERATOR", "").strip()
         self.read_only = read_only
         self._lock: FileLock | None = None
         self._docs: dict[str, dict[str, dict]] = {}
@@ -700,6 +701,9 @@ class Database:
         """
         if self.read_only:
             raise PilarError("db.read_only")
+        if not system and not str(self.operator or "").strip():
+            # Every change is someone's (issue 12): the audit log never records an empty operator.
+            raise PilarError("db.no_operator")
         return Transaction(self, action, system=system)
 
     def authorise(self, collection: str, value: dict | None, rid: str | None = None, deleted: bool = False,

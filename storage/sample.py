@@ -37,6 +37,9 @@ def office_name(code: str) -> str | None:
     return next((o["name"] for o in _read("offices.json") if o["code"] == code), None)
 
 
+SAMPLE_OPERATOR = "Pilar (data contoh)"
+
+
 def owner_of(member: dict) -> str:
     """The office that owns a member record: the office of its first assignment."""
     assignments = member.get("assignments") or []
@@ -48,6 +51,13 @@ def load(db: Database) -> dict[str, int]:
 
     The province folder gets every member; a UPT folder gets the members with an assignment at that UPT.
     """
+    if not db.operator:
+        # The demo data is Pilar's own, written in its name; the clerk's changes come later, in theirs.
+        db.operator = SAMPLE_OPERATOR
+        try:
+            return load(db)
+        finally:
+            db.operator = ""
     office_list = offices()
     with db.transaction("sample.load", system=True) as tx:
         for office in office_list:

@@ -301,8 +301,9 @@ async def test_sections_by_number_keys(data):
 
 
 @run_async
-async def test_operator_is_asked_and_remembered(tmp_path):
+async def test_operator_is_asked_and_remembered(tmp_path, monkeypatch):
     db = make_folder(tmp_path / "data")
+    monkeypatch.delenv("PILAR_OPERATOR")
     db.office = dict(db.office, operator="")
     from storage.db import write_office
 
