@@ -9,7 +9,7 @@ from payouts_support import approve_all
 from pilot_support import run_async
 from roster_support import make_folder
 from textual import events
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from storage import events as ev
 from storage import i18n, sample
@@ -562,3 +562,27 @@ async def test_roster_finds_a_phone_typed_with_dashes(data):
         await pilot.press("slash", *"salim surabaya")
         await pilot.pause()
         assert [r.name for r in app.screen.query_one(MemberTable).rows] == ["Agus Salim"]
+
+
+# ---------------------------------------------------------------------- 14, 17. the member form
+
+@run_async
+async def test_member_form_fills_sex_birth_date_and_place_from_the_nik(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        form = app.screen
+        await pilot.press(*"3509015207900003")  # Jember, Kencong; a woman born 12-07-1990
+        await pilot.pause()
+        assert form.query_one("#sex", Select).value == "P"
+        assert form.query_one("#birth_date", Input).value == "12-07-1990"
+        assert form.query_one("#kab", Select).value == "35.09"
+        assert form.query_one("#kec", Select).value == "35.09.01"
+        # a value already chosen is never overwritten
+        form.query_one("#sex", Select).value = "L"
+        form.query_one("#nik", Input).value = "3509015207900004"
+        await pilot.pause()
+        assert form.query_one("#sex", Select).value == "L"
+        labels = [str(label) for label, _ in form.query_one("#kab", Select)._options if _ != Select.BLANK]
+        places = [x.removeprefix("Kabupaten ").removeprefix("Kota ") for x in labels]
+        assert places == sorted(places) and labels.index("Kabupaten Bangkalan") < labels.index("Kota Batu")

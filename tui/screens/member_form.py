@@ -32,7 +32,7 @@ from storage.model import (
     status_label,
 )
 from storage.roster import Roster, blank_member, empty_assignment
-from storage.validate import Result
+from storage.validate import Result, clean_nik, nik_birth_date, nik_sex
 from tui.screens.common import GuardedForm
 from tui.widgets.keys import localize_bindings
 
@@ -79,7 +79,8 @@ def _label(name: str) -> str:
 
 
 def _kab_options() -> list[tuple[str, str]]:
-    return [(k["name"], k["code"]) for k in regions.kab_list()]
+    """Every kab/kota by its place name (Bangkalan, Kota Batu, Blitar, Kota Blitar, …), not by code."""
+    return [(k["name"], k["code"]) for k in sorted(regions.kab_list(), key=lambda k: (k["short"], k["type"]))]
 
 
 def _kec_options(kab_code: str) -> list[tuple[str, str]]:
@@ -201,9 +202,10 @@ class MemberForm(GuardedForm, ModalScreen[dict | None]):
     def office_options(self, current: str) -> list[tuple[str, str]]:
         """The offices of this folder's office list (a UPT has itself), plus the assignment's own."""
         db = self.roster.db
-        options = {o["code"]: f"{o.get('name') or o['code']} ({o['code']})" for o in db.values("offices")
+        # the code first: cut short in a narrow pick list, thirty "UPT Pelayanan Sosial …" would look alike
+        options = {o["code"]: f"{o['code']} · {o.get('name') or o['code']}" for o in db.values("offices")
                    if o.get("code") and (db.is_province or o["code"] == db.code)}
-        options.setdefault(db.code, f"{db.office.get('name') or db.code} ({db.code})")
+        options.setdefault(db.code, f"{db.code} · {db.office.get('name') or db.code}")
         if current:
             options.setdefault(current, current)
         return sorted(((label, code) for code, label in options.items()), key=lambda x: x[0])
@@ -278,7 +280,28 @@ class MemberForm(GuardedForm, ModalScreen[dict | None]):
     def _input_changed(self, event: Input.Changed) -> None:
         if self._ready and event.input.id:
             self.touched.add(event.input.id)
+            if event.input.id == "nik":
+                self._fill_from_nik(event.value)
             self.revalidate()
+
+    def _fill_from_nik(self, text: str) -> None:
+        """A whole NIK typed: sex, date of birth, kab/kota and kecamatan it codes fill the fields still empty."""
+        nik = clean_nik(text)
+        if len(nik) != 16 or not nik.isdigit():
+            return
+        sex, born = nik_sex(nik), nik_birth_date(nik, self.today)
+        if sex and self._get("sex") == "":
+            self.query_one("#sex", Select).value = sex
+        if born and not self._get("birth_date").strip():
+            self.query_one("#birth_date", Input).value = born.strftime("%d-%m-%Y")
+        kab, kec = f"{nik[:2]}.{nik[2:4]}", f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"
+        if regions.kab(kab) and self._get("kab") == "":
+            self.query_one("#kab", Select).value = kab
+            options = _kec_options(kab)
+            target = self.query_one("#kec", Select)
+            target.set_options(options)
+            if self._get("kec") == "" and kec in {v for _, v in options}:
+                target.value = kec
 
     @on(Select.Changed, ".form-select")
     def _select_changed(self, event: Select.Changed) -> None:

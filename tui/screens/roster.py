@@ -93,7 +93,9 @@ class RosterScreen(Screen):
             yield Input(placeholder=t("roster.search.placeholder"), id="search")
             yield Select([(t("roster.filter.all_pillars"), "")] + [(pillar_label(p), p) for p in PILLARS],
                          value="", allow_blank=False, id="pillar")
-            yield Select([(t("roster.filter.all_kab"), "")] + [(k["name"], k["code"]) for k in regions.kab_list()],
+            # "Jember", "Kota Kediri" (as the table writes them), by place name
+            kabs = sorted(regions.kab_list(), key=lambda k: (k["short"], k["type"]))
+            yield Select([(t("roster.filter.all_kab"), "")] + [(self._label("kab", k["code"]), k["code"]) for k in kabs],
                          value="", allow_blank=False, id="kab")
             yield Select([(t("roster.filter.all_status"), "")] + [(status_label(s), s) for s in STATUSES],
                          value="", allow_blank=False, id="status")
