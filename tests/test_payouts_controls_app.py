@@ -185,3 +185,51 @@ async def test_k_records_money_back_and_reopens_the_item(tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, ErrorDialog)
         assert "hanya item yang sudah dibayar" in str(app.screen.query_one("#message").render())
+
+
+@run_async
+async def test_bank_result_file_from_the_pay_dialog_shows_then_applies_references_per_account(tmp_path):
+    """Issue 12: the bank's result file (a reference per account, OK or RETUR) from the app, not only
+    the command line: the dialog shows what it will do and what it will not, then applies it."""
+    from tui.screens.payouts import PayDialog
+
+    db = _folder(tmp_path, [member(1), member(2), member(3)])
+    P.run_quarter(db, Q2)
+    P.approve(db, Q2, {b["id"]: ("approve", "diperiksa") for b in P.approval_blockers(db, Q2)})
+    by = {v["member_id"]: v for v in P.items(db, Q2)}
+    one, two, three = (by[_id(db, n)] for n in (1, 2, 3))
+    path = tmp_path / "hasil bank.csv"
+    path.write_text("\n".join(";".join(r) for r in [
+        ["No. Rekening", "Jumlah", "Referensi", "Status"],
+        [one["bank"]["account"], str(one["net"]), "BJTM-0001", "OK"],
+        [two["bank"]["account"], str(two["net"]), "BJTM-0002", "RETUR"],
+        ["1234567890", "750000", "BJTM-0009", "OK"],                   # nobody's account: not applied
+    ]), encoding="utf-8")
+    db.close()
+    app = PilarApp(tmp_path / "data", operator="Budi")
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = await payouts_on_q2(app, pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PayDialog)
+        dialog.query_one("#method").value = "BANK_FILE"
+        dialog.query_one("#bankfile").value = str(tmp_path / "missing.csv")
+        await pilot.click("#ok")
+        await pilot.pause()
+        assert isinstance(app.screen, PayDialog) and "tidak ditemukan" in str(dialog.query_one("#problem").render())
+        dialog.query_one("#bankfile").value = str(path)
+        await pilot.click("#ok")
+        await settle(app, pilot)
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmDialog)
+        body = str(confirm.query_one(".dialog-body").render())
+        assert "1 item dibayar, 1 item retur" in body and "1234567890" in body and "tidak dikenal" in body
+        assert {v["status"] for v in P.items(app.db, Q2)} == {"approved"}  # nothing yet
+        await pilot.press("y")
+        await settle(app, pilot)
+        after = {v["id"]: v for v in P.items(app.db, Q2)}
+        assert after[one["id"]]["status"] == "paid" and after[one["id"]]["transfer_ref"] == "BJTM-0001"
+        assert after[two["id"]]["status"] == "returned"
+        assert after[three["id"]]["status"] == "approved"
+        assert screen is app.screen

@@ -520,6 +520,9 @@ class PayoutsScreen(Screen):
     def _pay_chosen(self, choice: dict | None) -> None:
         if not choice:
             return
+        if choice["method"] == "BANK_FILE":
+            self._bank_file(choice["path"])
+            return
         members = [choice["member_id"]] if choice.get("member_id") else None
         try:
             if choice["method"] == "CASH":
@@ -534,6 +537,40 @@ class PayoutsScreen(Screen):
         if result.get("held"):
             message += " " + t("payout.cli.held", count=len(result["held"]), names="…")
         self._after_write(message)
+
+    def _bank_file(self, path: str) -> None:
+        """Show what the bank's result file would do (rows paid, returned, not applied), then apply it."""
+        from storage import payout_bank
+
+        quarter = self.quarter
+        try:
+            plan = payout_bank.import_bank_result(self.db, quarter, path, dry_run=True)
+        except PilarError as exc:
+            self._error(exc)
+            return
+        counts = plan.counts()
+        lines = [t("payout.cli.bank_result", quarter=plan.quarter.code, **counts)]
+        for p in plan.problems[:8]:
+            lines.append(t("payout.ui.bank_problem", line=p["line"], account=p["account"],
+                           problem=t(f"payout.bank.problem.{p['problem']}", **p["detail"])))
+        if len(plan.problems) > 8:
+            lines.append(t("payout.ui.bank_more", count=len(plan.problems) - 8))
+        if not (counts["paid"] or counts["returned"]):
+            self._error(PilarError("payout.bank_nothing", quarter=plan.quarter.code, detail="\n".join(lines)))
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                done = payout_bank.import_bank_result(self.db, quarter, path)
+            except PilarError as exc:
+                self._error(exc)
+                return
+            self._after_write(t("payout.cli.bank_result", quarter=done.quarter.code, **done.counts()))
+
+        self.app.push_screen(ConfirmDialog(t("payout.ui.bank_title", quarter=plan.quarter.code), "\n".join(lines),
+                                           yes=t("payout.ui.bank_apply")), answered)
 
     def action_void(self) -> None:
         if not self._can_write():
@@ -744,10 +781,13 @@ class PayDialog(ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(t("payout.ui.pay_title"), classes="dialog-title")
-            yield Select([(t("payout.method.TRANSFER"), "TRANSFER"), (t("payout.method.CASH"), "CASH")],
+            yield Select([(t("payout.method.TRANSFER"), "TRANSFER"), (t("payout.method.CASH"), "CASH"),
+                          (t("payout.method.BANK_FILE"), "BANK_FILE")],
                          value="TRANSFER", allow_blank=False, id="method")
             yield Label(t("payout.ui.pay_transfer"), classes="field-label")
             yield Input(id="ref", placeholder="BJTM-2024-04-0001")
+            yield Label(t("payout.ui.pay_bank_file"), classes="field-label")
+            yield Input(id="bankfile", placeholder="E:\\hasil-bank-2024-Q2.xlsx")
             yield Label(t("payout.ui.pay_cash"), classes="field-label")
             yield Select([(f"{e.get('date', '')} {e.get('name', '')}", e["id"]) for e in self.events], id="event",
                          prompt="—")
@@ -768,12 +808,22 @@ class PayDialog(ModalScreen[dict | None]):
         self.dismiss(None)
 
     @on(Input.Submitted, "#ref")
+    @on(Input.Submitted, "#bankfile")
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
         method = self.query_one("#method", Select).value
         choice = {"method": method, "ref": self.query_one("#ref", Input).value.strip()}
         if self.item is not None and self.query_one("#only", Checkbox).value:
             choice["member_id"] = self.item["member_id"]
+        if method == "BANK_FILE":
+            # The bank's result file: a reference per account, paid or returned (storage/payout_bank.py).
+            raw = self.query_one("#bankfile", Input).value.strip().strip('"')
+            path = Path(raw).expanduser() if raw else None
+            if path is None or not path.is_file():
+                self.query_one("#problem", Static).update(t("payout.need_bank_file", path=raw or "—"))
+                return
+            self.dismiss({"method": method, "path": str(path)})
+            return
         if method == "CASH":
             event = self.query_one("#event", Select).value
             if event is Select.BLANK or not event:
