@@ -146,6 +146,8 @@ def render_html(s: dict, rekap: bool = False) -> str:
             f'<p class="meta">{html.escape(t("summary.as_of", date=long_date(s["today"])))}</p>']
     if rekap:
         head, rows, align = rekap_table(s)
+        # fourteen columns: landscape, a smaller type
+        body.insert(0, "<style>@page { size: A4 landscape; } body { font-size: 9pt; }</style>")
         body.append(X.table(rows, head, "html", colalign=align))
         body.append('<table class="signatures"><tr><td>'
                     f'{html.escape(t("summary.sign"))}<br><br><br><br>(................................)</td></tr></table>')

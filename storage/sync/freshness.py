@@ -162,9 +162,18 @@ def waiting_counts(db: Database, codes: list[str]) -> dict[str, int | None]:
     everyone = tuple(since)
     codes_of = (lambda collection, doc: None) if not db.is_province else scope_codes(db)
     links = E.MEMBER_LINKS
+    # What every office has seen: a record under it (most are old) is passed over at once, unless it
+    # is refused somewhere or hangs off a carried member.
+    floor = {r: min(v.get(r, 0) for v in since.values()) for r in set().union(*since.values())}
+    any_forced = set().union(*forced.values())
+    any_carried: set[str] = set()
     for name in sorted(db.collections(), key=lambda n: n != "members"):
         members = name == "members"
         for rid, doc in db.raw(name).items():
+            if (all(floor.get(v["dot"][0], 0) >= v["dot"][1] for v in doc["v"]) and (name, rid) not in any_forced
+                    and (members or not any_carried
+                         or not any(v["data"].get(link) in any_carried for v in doc["v"] for link in links))):
+                continue
             found = codes_of(name, doc)
             targets = everyone if found is None else [c for c in found if c in since]
             for c in targets:
@@ -177,6 +186,7 @@ def waiting_counts(db: Database, codes: list[str]) -> dict[str, int | None]:
                     counts[c] += 1
                     if members and c != PROVINCE_CODE:
                         carried[c].add(rid)
+                        any_carried.add(rid)
     return counts
 
 
