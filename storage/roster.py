@@ -53,10 +53,16 @@ class Row:
     flag: str = field(default="")
 
 
+_WORD = "\x1e"  # starts each place word in the search key
+
+
 @functools.lru_cache(maxsize=4096)
 def _place_words(kab: str, kec: str) -> str:
-    """'35.09', '35.09.01' -> 'kabupaten jember kencong': what a clerk types to find people of a place."""
-    return " ".join(x for x in (regions.kab_name(kab) if kab else "", regions.kec_name(kec) if kec else "") if x).casefold()
+    """'35.09', '35.09.01' -> '\x1eKABUPATEN\x1eJEMBER\x1eKENCONG'. Kept in capitals (the rest of the key
+    is folded to small letters and so is the typed text) so that a place matches only from the start of
+    one of its words: 'jem' finds Jember, 'a' does not find every Surabaya."""
+    names = " ".join(x for x in (regions.kab_name(kab) if kab else "", regions.kec_name(kec) if kec else "") if x)
+    return "".join(_WORD + w for w in names.upper().split())
 
 
 def _digits(text: str) -> str:
@@ -65,18 +71,17 @@ def _digits(text: str) -> str:
 
 def matcher(needle: str) -> Callable[[str], bool]:
     """Whether a row's search key matches the typed text: every word of it somewhere in the key (name
-    words in any order, kab/kota and kecamatan names, NIK, number, phone); a number typed with marks
-    ('0857-3322-1100', '3509.0101') also matches by its digits alone. Typing more only ever narrows."""
+    words in any order, NIK, number, phone), or the start of a word of the kab/kota or kecamatan names
+    ('hamzah jember'); a number typed with marks ('0857-3322-1100') also matches by its digits alone.
+    Typing more only ever narrows."""
     tokens = []
     for word in needle.split():
         if not any(c.isalnum() for c in word):
             continue
-        digits = "" if any(c.isalpha() for c in word) else _digits(word)
-        tokens.append((word, digits if digits != word else ""))
-    if len(tokens) == 1 and not tokens[0][1]:
-        word = tokens[0][0]
-        return lambda key: word in key
-    return lambda key: all(w in key or (d and d in key) for w, d in tokens)
+        letters = any(c.isalpha() for c in word)
+        digits = "" if letters else _digits(word)
+        tokens.append((word, digits if digits != word else "", _WORD + word.upper() if letters else ""))
+    return lambda key: all(w in key or (d and d in key) or (p and p in key) for w, d, p in tokens)
 
 
 def _local_phone(e164: str) -> str:
