@@ -121,8 +121,13 @@ def main() -> None:
         rows.append(_row("records waiting, every office (second phase)", f"{offices} offices, {waiting} records",
                          took))
         took, paint = _time(lambda: asyncio.run(first_paint(db)))
-        rows.append(_row("app start to the Ringkasan's figures (Pilot, 80x24)", "folder already open", paint,
+        rows.append(_row("app start to the Ringkasan's figures (Pilot, 80x24)", "folder open, computed", paint,
                          "<= 1 s" + (" OK" if paint <= 1 else " MISSED")))
+        # the next start with nothing changed: the summary kept by the last one is shown at once
+        db = Database.open(tmp / "office", operator="Bench")
+        took, paint = _time(lambda: asyncio.run(first_paint(db)))
+        rows.append(_row("the same, next start, nothing changed since", "kept summary, then recomputed",
+                         paint, "<= 1 s" + (" OK" if paint <= 1 else " MISSED")))
         for fmt_name in ("text", "html", "xlsx"):
             took, data = _time(lambda f=fmt_name: R.render(s, f))
             rows.append(_row(f"report summary {fmt_name}", f"{len(data) / 1e3:.0f} kB", took))

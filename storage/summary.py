@@ -24,15 +24,22 @@ from collections import Counter
 from collections.abc import Callable
 from operator import itemgetter
 
+import orjson
+
 from storage import conflicts as C
 from storage import duplicates as D
 from storage import regions
 from storage.db import Database, gc_paused
+from storage.errors import PilarError
+from storage.fsutil import atomic_write
 from storage.model import PILLARS
 
 TKSK_KEC_POSITIONS = ("ANGGOTA", "PENDAMPING", "KOORDINATOR_KEC")  # as storage.validate binds them
 STANDING = ("draft", "approved", "paid")
 DEFAULT_SILENT_DAYS = 14
+CACHE_FILE = "summary-cache.json"
+# Besides the data (its commit number): the files the offices' freshness is read from.
+_STATE_FILES = ("peers.json", "sequence.json", "imports.jsonl", "exports.jsonl", "keys/trust.json")
 
 
 def silent_days(db: Database) -> int:
@@ -204,6 +211,7 @@ def _compute(db: Database, today: dt.date | None, days: int | None, waiting: boo
 
     today = today or dt.date.today()
     days = days or silent_days(db)
+    state = state_key(db, today, days)  # before counting: a commit meanwhile makes it stale, never wrong
     timings = {}
     started = time.perf_counter()
     kabs = area_kabs(db)
@@ -228,7 +236,7 @@ def _compute(db: Database, today: dt.date | None, days: int | None, waiting: boo
             "today": today.isoformat(), "silent_days": days, "kabs": kabs,
             "members": m, "tksk": tksk_gaps(kabs, served), "payouts": quarters, "payouts_by_kab": by_kab,
             "cases": cases, "offices": offices, "gaps": gaps,
-            "silent": [o["code"] for o in offices if o["silent"]], "timings": timings}
+            "silent": [o["code"] for o in offices if o["silent"]], "timings": timings, "state": state}
 
 
 def rekap_rows(s: dict) -> list[dict]:
@@ -246,3 +254,42 @@ def rekap_rows(s: dict) -> list[dict]:
                     "quarter": latest or "", "gross": p["gross"], "paid": p["paid"],
                     "outstanding": p["outstanding"], "returned": p["returned"]})
     return out
+
+
+# ---------------------------------------------------------------------- the last summary, kept
+
+def state_key(db: Database, today: dt.date, days: int) -> list:
+    """What the summary depends on: the data (the folder's replica and commit number: every commit
+    raises it, compaction and upkeep do not, a restore gives a new replica id), the size and time of
+    the sync state files, the day and the silent-days setting. Equal keys: equal summaries."""
+    stamps = []
+    for name in _STATE_FILES:
+        try:
+            st = (db.path / name).stat()
+        except OSError:
+            stamps.append([name, None])
+            continue
+        stamps.append([name, st.st_size, st.st_mtime_ns])
+    return [db.code, db.replica_id, db.seq, today.isoformat(), days, stamps]
+
+
+def cached(db: Database, today: dt.date | None = None) -> dict | None:
+    """The summary kept by :func:`keep` when nothing it depends on has changed since, else None."""
+    today = today or dt.date.today()
+    try:
+        kept = orjson.loads((db.path / CACHE_FILE).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    if not isinstance(kept, dict) or kept.get("key") != state_key(db, today, silent_days(db)):
+        return None
+    return kept.get("summary")
+
+
+def keep(db: Database, summary: dict) -> None:
+    """Keep a complete summary (records waiting counted) for the next start's first paint."""
+    if db.read_only or any(o["waiting"] is None and not o["full"] for o in summary["offices"]):
+        return
+    try:
+        atomic_write(db.path / CACHE_FILE, orjson.dumps({"key": summary["state"], "summary": summary}))
+    except (OSError, PilarError):
+        pass  # a hint only: the next start computes

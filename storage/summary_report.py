@@ -163,7 +163,7 @@ def render_html(s: dict, rekap: bool = False) -> str:
 
 
 def json_data(s: dict) -> dict:
-    return {k: v for k, v in s.items() if k != "timings"}
+    return {k: v for k, v in s.items() if k not in ("timings", "state")}
 
 
 def render_json(s: dict) -> str:

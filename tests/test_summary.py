@@ -333,3 +333,39 @@ def test_cli_formats(prov, tmp_path, capsys):
     assert "14" in capsys.readouterr().err
     assert cli(["--data", path, "report", "summary", "--format", "pdf"]) == 1
     assert "html" in capsys.readouterr().err
+
+
+def test_kept_summary_is_used_only_while_nothing_changed(prov):
+    today = dt.date(2026, 12, 1)
+    s = S.compute(prov, today=today)
+    S.keep(prov, s)
+    assert S.cached(prov, today) == orjson.loads(orjson.dumps(s))
+    assert S.cached(prov, today + dt.timedelta(days=1)) is None          # days ago move
+    (prov.path / "imports.jsonl").write_bytes(b"{}\n")                 # a bundle seen
+    assert S.cached(prov, today) is None
+    S.keep(prov, S.compute(prov, today=today))
+    assert S.cached(prov, today) is not None
+    with prov.transaction("test") as tx:                                # any commit
+        tx.put("members", person(999, [asg("PSM")]), owner=UPT)
+    assert S.cached(prov, today) is None
+    # a summary whose folder changed while it was counted is never kept as current
+    stale = S.compute(prov, today=today)
+    with prov.transaction("test") as tx:
+        tx.put("members", person(998, [asg("PSM")]), owner=UPT)
+    S.keep(prov, stale)
+    assert S.cached(prov, today) is None
+
+
+def test_kept_summary_survives_closing_and_opening_the_folder(tmp_path):
+    db = Database.init(tmp_path / "k", PROVINCE_CODE, "Dinas Sosial", province=True, operator="Siti")
+    with db.transaction("test") as tx:
+        for m in roster():
+            tx.put("members", m, owner=UPT)
+    today = dt.date(2026, 12, 1)
+    S.keep(db, S.compute(db, today=today))
+    db.close()  # compaction rewrites the files, the data stay the same
+    again = Database.open(tmp_path / "k", operator="Siti")
+    try:
+        assert S.cached(again, today)["members"]["active"] == expected_members(roster())[0]
+    finally:
+        again.close()

@@ -124,3 +124,43 @@ def test_a_upt_lands_on_its_roster(tmp_path):
             assert isinstance(app.screen, RosterScreen)
 
     asyncio.run(run())
+
+
+def test_next_start_shows_the_kept_summary_before_counting(tmp_path, monkeypatch):
+    import threading
+
+    import tui.screens.summary as screen_module
+
+    prov, _bundle = setup(tmp_path)
+    path = prov.path
+
+    async def first():
+        app = PilarApp(path, operator="Siti", db=prov, start="auto")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: app.screen.data is not None)
+            await app.workers.wait_for_complete()
+
+    asyncio.run(first())
+    again = Database.open(path, operator="Siti")
+    assert S.cached(again) is not None
+    gate = threading.Event()
+    real = S.compute
+
+    def held(*args, **kwargs):
+        gate.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(screen_module.S, "compute", held)
+
+    async def second():
+        app = PilarApp(path, operator="Siti", db=again, start="auto")
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen
+            await pilot.pause()
+            # the worker is still held: what shows is the kept summary
+            assert screen.data is not None and screen.data["members"]["active"] == real(again)["members"]["active"]
+            assert "sejak ringkasan terakhir" in str(screen.query_one("#summary-status").render())
+            gate.set()
+            await app.workers.wait_for_complete()
+
+    asyncio.run(second())

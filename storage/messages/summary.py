@@ -111,5 +111,6 @@ MESSAGES = {
     "ui.summary.legend_outstanding": {"id": "belum", "en": "outstanding"},
     "ui.summary.legend_returned": {"id": "retur", "en": "returned"},
     "ui.summary.updated": {"id": "Diperbarui {time} ({seconds} dtk)", "en": "Updated {time} ({seconds} s)"},
-    "ui.summary.waiting_pending": {"id": "…", "en": "…"},
+    "ui.summary.cached": {"id": "Tidak ada perubahan sejak ringkasan terakhir; menghitung ulang…",
+                          "en": "Nothing changed since the last summary; recomputing…"},
 }

@@ -90,6 +90,10 @@ class SummaryScreen(Screen):
         self.db.listeners.append(self._changed)
         self.query_one("#figures", DataTable).focus()
         self.set_interval(1.0, self._poll)
+        kept = S.cached(self.db)
+        if kept is not None:
+            # nothing changed since the last complete summary: shown at once, confirmed by the worker
+            self._show(kept, 0.0, cached=True)
         self.action_refresh()
 
     def on_unmount(self) -> None:
@@ -133,6 +137,7 @@ class SummaryScreen(Screen):
         self.app.call_from_thread(self._show, data, time.perf_counter() - started)
         self._retry(lambda: freshness.add_waiting(self.db, data["offices"]))
         self.app.call_from_thread(self._show_offices, data)
+        S.keep(self.db, data)
 
     @staticmethod
     def _retry(fn):
@@ -146,9 +151,10 @@ class SummaryScreen(Screen):
 
     # ------------------------------------------------------------------ showing
 
-    def _show(self, data: dict, seconds: float) -> None:
+    def _show(self, data: dict, seconds: float, cached: bool = False) -> None:
         self.data = data
         self.query_one("#summary-status", Static).update(
+            t("ui.summary.cached") if cached else
             t("ui.summary.updated", time=datetime.now().strftime("%H:%M:%S"), seconds=f"{seconds:.2f}"))
         self._figures(data)
         self._pillar_chart(data)
