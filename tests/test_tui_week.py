@@ -586,3 +586,28 @@ async def test_member_form_fills_sex_birth_date_and_place_from_the_nik(data):
         labels = [str(label) for label, _ in form.query_one("#kab", Select)._options if _ != Select.BLANK]
         places = [x.removeprefix("Kabupaten ").removeprefix("Kota ") for x in labels]
         assert places == sorted(places) and labels.index("Kabupaten Bangkalan") < labels.index("Kota Batu")
+
+
+# ---------------------------------------------------------------------- 20. the events section's CSS stays in it
+
+@run_async
+async def test_a_roster_dialog_looks_the_same_after_the_events_section(province):
+    app = PilarApp(province, operator="Ani")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.ready)
+
+        async def confirm_box():
+            await pilot.press("delete")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmDialog)
+            box = app.screen.query_one(".dialog")
+            shape = (box.outer_size.width, box.styles.padding, str(app.screen.query_one("#yes").styles.margin))
+            await pilot.press("n")
+            return shape
+
+        before = await confirm_box()
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert await confirm_box() == before
