@@ -10,14 +10,22 @@ DEMO   := demo-data
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# `make run` installs the app only; the test tools come with `make test` (and the other targets).
+APP_STAMP := $(VENV)/.installed-app
+
+$(APP_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(APP_STAMP)
+
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(STAMP) $(APP_STAMP)
 
 venv: $(STAMP)
 
-run: $(STAMP)
+run: $(APP_STAMP)
 	$(BIN)/pilar --data $(DEMO) demo
 
 test: $(STAMP)

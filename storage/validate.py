@@ -413,3 +413,17 @@ def validate_member(member: dict, roster: RosterView, *, today: dt.date | None =
     for i, a in enumerate(assignments):
         _assignment(member, i, a, roster, r)
     return r
+
+
+_OFFICE_CODE = re.compile(r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)*")
+
+
+def office_code(text: object) -> str:
+    """An office code as stored ('upt-pstw-jember' -> 'UPT-PSTW-JEMBER'); a PilarError saying how to write
+    it when it holds spaces or other marks (it names bundle files and the office in every sync)."""
+    from storage.errors import PilarError
+
+    code = str(text or "").strip().upper()
+    if not _OFFICE_CODE.fullmatch(code) or len(code) > 40:
+        raise PilarError("validate.office_code", code=str(text or "").strip())
+    return code

@@ -611,3 +611,24 @@ async def test_a_roster_dialog_looks_the_same_after_the_events_section(province)
         await pilot.press("1")
         await pilot.pause()
         assert await confirm_box() == before
+
+
+# ---------------------------------------------------------------------- 19. a new office
+
+def test_office_code_with_spaces_is_refused(tmp_path, capsys):
+    from tui.cli import main
+
+    assert main(["--data", str(tmp_path / "a"), "init", "--office", "jember kantor", "--name", "UPT Jember"]) == 1
+    assert "tanpa spasi" in capsys.readouterr().err and not (tmp_path / "a" / "office.json").exists()
+    assert main(["--data", str(tmp_path / "b"), "init", "--office", "upt-pstw-jember", "--name", "UPT Jember"]) == 0
+    assert Database.open(tmp_path / "b", read_only=True).code == "UPT-PSTW-JEMBER"
+
+
+@run_async
+async def test_an_empty_office_says_how_to_start(tmp_path):
+    Database.init(tmp_path / "new", "UPT-BARU", "UPT Baru", operator="Siti").close()
+    app = PilarApp(tmp_path / "new", operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.ready)
+        text = text_of(app.screen, "#roster-empty")
+        assert "Belum ada anggota" in text and "saringan" not in text

@@ -134,4 +134,13 @@ MESSAGES = {
               "(F5) bila salah catat.",
         "en": "The invitation of {name} cannot be taken back: attendance is recorded. Change the status at the door "
               "screen (F5) if it was recorded by mistake."},
+    # office code, empty office
+    "validate.office_code": {
+        "id": "Kode kantor \"{code}\" tidak bisa dipakai: tulis dengan huruf, angka dan tanda - saja, tanpa spasi, "
+              "diawali huruf, paling panjang 40 (mis. UPT-PSTW-JEMBER).",
+        "en": "The office code \"{code}\" cannot be used: write it with letters, digits and - only, no spaces, "
+              "starting with a letter, at most 40 long (e.g. UPT-PSTW-JEMBER)."},
+    "roster.empty_office": {
+        "id": "Belum ada anggota di kantor ini. Tekan n untuk menambah satu, atau i untuk mengimpor dari Excel/CSV.",
+        "en": "This office has no members yet. Press n to add one, or i to import them from Excel/CSV."},
 }

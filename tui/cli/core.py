@@ -45,6 +45,9 @@ def init_folder(path: Path, office: str | None, name: str | None, province: bool
         province = province or office == PROVINCE_CODE
     if not office or not name:
         raise PilarError("init.need_office")
+    from storage.validate import office_code
+
+    office = office_code(office)
     db = Database.init(path, office, name, province=province, operator=operator)
     if province:
         try:

@@ -193,7 +193,10 @@ class RosterScreen(Screen):
         rows = self.roster.search(self.query_state)
         table.sort_column, table.sort_reverse = self.query_state.sort, self.query_state.reverse
         table.set_rows(rows, keep=keep)
-        self.query_one("#roster-empty").display = not rows
+        empty = self.query_one("#roster-empty", Static)
+        empty.display = not rows
+        if not rows:  # nothing matches the filters, or nothing at all yet
+            empty.update(t("roster.empty_office") if not len(self.roster) else t("roster.empty"))
         order = t("roster.count.desc") if self.query_state.reverse else ""
         self.query_one("#roster-count", Static).update(
             t("roster.count", shown=count_text(len(rows)), total=count_text(len(self.roster)))
