@@ -21,6 +21,15 @@ from storage.pdf import Col, Document, Sub, num
 PDF_DOCS = ("nominatif", "receipts", "kwitansi", "rekap")
 
 
+def tax_label(rate: dict) -> str:
+    """How a rate's tax is worked out, as the rate basis prints it: 'PPh 21 bukan pegawai 5% x 50% bruto'."""
+    if rate.get("tax_rule") == "PPH21_BP":
+        bp = rate.get("tax_bp", 0)
+        percent = f"{bp // 100}" if bp % 100 == 0 else f"{bp // 100},{bp % 100:02d}".rstrip("0")
+        return t("payout.tax_rule.PPH21_BP", percent=percent)
+    return t("payout.tax_rule.fixed") if rate.get("tax") else t("payout.tax_rule.none")
+
+
 def letterhead(db: Database) -> list[str]:
     """The letterhead lines of this office: the province, the office's name."""
     name = db.office.get("name") or t("payout.doc.agency")

@@ -14,6 +14,31 @@ from storage.payout_base import FUNDING, NAMESPACE, RATE_KINDS, _require_provinc
 
 # ---------------------------------------------------------------------------- rates
 
+TAX_RULES = ("", "PPH21_BP")  # "": the rate's fixed tax amount (0: none); PPH21_BP: PPh 21 bukan pegawai
+
+
+def tax_of(amount: int, rule: str = "", tax: int = 0, tax_bp: int = 0) -> int:
+    """The tax withheld from ``amount`` (integer rupiah). ``PPH21_BP``: PPh 21 of a bukan pegawai, the
+    rate (``tax_bp``, in basis points: 500 = 5%) on 50% of the gross, rounded down to whole rupiah."""
+    if rule == "PPH21_BP":
+        return amount * tax_bp // 20_000
+    return tax
+
+
+def parse_percent(text: object) -> int:
+    """'5' or '2,5' or '2.5%' -> basis points (500, 250); refused unless 0 to 100 with at most 2 decimals."""
+    from decimal import Decimal, InvalidOperation
+
+    raw = str(text or "").strip().rstrip("%").replace(",", ".")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise PilarError("payout.bad_tax_percent", value=text) from None
+    bp = value * 100
+    if not value.is_finite() or bp != bp.to_integral_value() or not 0 <= bp <= 10_000:
+        raise PilarError("payout.bad_tax_percent", value=text)
+    return int(bp)
+
 def rates(db: Database) -> list[dict]:
     """Every rate, by pillar, position and start date."""
     return sorted(db.values("rates"), key=lambda r: (r.get("pillar", ""), r.get("position", ""), r.get("start", "")))
@@ -25,9 +50,13 @@ def _overlaps(a_start: str, a_end: str, b_start: str, b_end: str) -> bool:
 
 def set_rate(db: Database, *, pillar: str, amount: object, start: str, funding: str, position: str = "",
              tax: object = 0, end: str = "", kind: str = "OPERASIONAL", note: str = "", demo: bool = False,
-             rate_id: str | None = None) -> dict:
+             rate_id: str | None = None, tax_rule: str | None = None, tax_bp: int | None = None) -> dict:
     """Add or change a rate (amount per quarter). An open rate that the new one follows is ended the
-    day before; any other overlap is refused. Approved items keep their own amounts."""
+    day before; any other overlap is refused. Approved items keep their own amounts.
+
+    Tax: none by default; a fixed ``tax`` per quarter, or ``tax_rule="PPH21_BP"`` with ``tax_bp`` (basis
+    points) for PPh 21 bukan pegawai on 50% of the gross. The tax in rupiah is kept on the rate. A change
+    (``rate_id``) without ``tax_rule`` keeps the rate's rule."""
     _require_province(db)
     if pillar not in PILLARS:
         raise PilarError("payout.unknown_pillar", value=pillar, choices=", ".join(PILLARS))
@@ -42,6 +71,15 @@ def set_rate(db: Database, *, pillar: str, amount: object, start: str, funding: 
     tax = money(tax if tax not in (None, "") else 0, "tax")
     if amount <= 0:
         raise PilarError("payout.amount_zero")
+    old = db.get("rates", rate_id) or {} if rate_id else {}
+    tax_rule = old.get("tax_rule", "") if tax_rule is None else tax_rule
+    tax_bp = old.get("tax_bp", 0) if tax_bp is None else tax_bp
+    if tax_rule not in TAX_RULES:
+        raise PilarError("payout.unknown_tax_rule", value=tax_rule, choices=", ".join(r for r in TAX_RULES if r))
+    if tax_rule:
+        if not isinstance(tax_bp, int) or isinstance(tax_bp, bool) or not 0 <= tax_bp <= 10_000:
+            raise PilarError("payout.bad_tax_percent", value=tax_bp)
+        tax = tax_of(amount, tax_rule, tax, tax_bp)
     if tax > amount:
         raise PilarError("payout.tax_too_big", tax=tax, amount=amount)
     start = check_date(start, "start")
@@ -53,6 +91,8 @@ def set_rate(db: Database, *, pillar: str, amount: object, start: str, funding: 
     value = {"id": rate_id or str(uuid.uuid4()), "pillar": pillar, "position": position, "amount": amount,
              "tax": tax, "start": start, "end": end, "funding": funding, "kind": kind, "note": note,
              "demo": bool(demo)}
+    if tax_rule:
+        value.update(tax_rule=tax_rule, tax_bp=tax_bp)
     closing = []
     for other in db.values("rates"):
         if other["id"] == value["id"] or other.get("pillar") != pillar or other.get("position", "") != position:

@@ -38,18 +38,18 @@ def rates_pdf(db: Database, quarter: Quarter) -> bytes:
     dates and the note (SK number)."""
     first, last = quarter.bounds
     chosen = [r for r in rates(db) if r.get("start", "") <= last and (r.get("end") or "9999-12-31") >= first]
-    doc = Document(payout_pdf.letterhead(db), t("spj.rates_title"))
+    doc = Document(payout_pdf.letterhead(db), t("spj.rates_title"), landscape=True)
     doc.add_page()
     doc.title_block([t("spj.rates_title"), fmt.quarter_label(quarter.code)])
-    heads = [t(f"payout.h.{k}") for k in ("pillar", "position", "amount", "tax", "kind", "funding", "start", "end",
-                                          "note")]
-    cols = [Col(heads[0], 24), Col(heads[1], 24), Col(heads[2], 20, "R"), Col(heads[3], 16, "R"), Col(heads[4], 22),
-            Col(heads[5], 22), Col(heads[6], 17), Col(heads[7], 17), Col(heads[8], 24)]
+    heads = [t(f"payout.h.{k}") for k in ("pillar", "position", "amount", "tax")] + [t("spj.h.tax_rule")] + \
+        [t(f"payout.h.{k}") for k in ("kind", "funding", "start", "end", "note")]
+    cols = [Col(heads[0], 28), Col(heads[1], 24), Col(heads[2], 20, "R"), Col(heads[3], 16, "R"), Col(heads[4], 62),
+            Col(heads[5], 30), Col(heads[6], 25), Col(heads[7], 19), Col(heads[8], 19), Col(heads[9], 30)]
     doc.table(cols, ([pillar_label(r["pillar"]), position_label(r.get("position", "")) or "-",
-                      payout_pdf.num(r["amount"]), payout_pdf.num(r.get("tax", 0)),
+                      payout_pdf.num(r["amount"]), payout_pdf.num(r.get("tax", 0)), payout_pdf.tax_label(r),
                       t(f"payout.kind.{r.get('kind', 'OPERASIONAL')}"),
                       t(f"payout.funding.{r.get('funding', 'LAINNYA')}"), r.get("start", ""), r.get("end") or "…",
-                      r.get("note", "")] for r in chosen), sums=False, size=7.5)
+                      r.get("note", "")] for r in chosen), sums=False, size=8)
     return doc.bytes()
 
 

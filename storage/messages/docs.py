@@ -94,6 +94,23 @@ MESSAGES = {
     "spj.doc.xlsx": {"id": "Daftar nominatif (XLSX)", "en": "Daftar nominatif (XLSX)"},
     "spj.rates_title": {"id": "DASAR TARIF BANTUAN OPERASIONAL DAN TALI ASIH", "en": "RATE BASIS"},
 
+    # ---- tax per rate
+    "payout.tax_rule.PPH21_BP": {"id": "PPh 21 bukan pegawai {percent}% x 50% bruto",
+                                 "en": "PPh 21 (non-employee) {percent}% of 50% of gross"},
+    "payout.tax_rule.fixed": {"id": "Potongan tetap", "en": "Fixed deduction"},
+    "payout.tax_rule.none": {"id": "Tanpa potongan pajak", "en": "No tax withheld"},
+    "payout.tax_rule_line": {"id": "Pajak: {rule} = {tax} per triwulan; neto {net}.",
+                             "en": "Tax: {rule} = {tax} per quarter; net {net}."},
+    "payout.bad_tax_percent": {
+        "id": "Tarif pajak \"{value}\" tidak dapat dipakai. Tulis persen 0 sampai 100, misalnya 5 atau 2,5.",
+        "en": "The tax rate \"{value}\" cannot be used. Write a percent from 0 to 100, e.g. 5 or 2.5.",
+    },
+    "payout.unknown_tax_rule": {
+        "id": "Aturan pajak \"{value}\" tidak dikenal. Pilih salah satu: {choices}, atau kosong (tanpa aturan).",
+        "en": "Unknown tax rule \"{value}\". Choose one of: {choices}, or empty (no rule).",
+    },
+    "spj.h.tax_rule": {"id": "Dasar pajak", "en": "Tax basis"},
+
     # ---- keys and choices on the screens
     "events.ui.fmt.pdf": {"id": "PDF (A4, siap cetak)", "en": "PDF (A4, ready to print)"},
     "ui.key.roster.cards": {"id": "Cetak kartu", "en": "Print cards"},

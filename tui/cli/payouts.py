@@ -30,7 +30,10 @@ def register(sub, common) -> None:
     r.add_argument("--pillar", required=True, help="TAGANA, TKSK, PKH_PLUS, …")
     r.add_argument("--position", default="", help="KORKAB, ANGGOTA, … (empty: every position of the pillar)")
     r.add_argument("--amount", required=True, help="whole rupiah per quarter, e.g. 1500000 or 1.500.000")
-    r.add_argument("--tax", default="0", help="tax deducted per quarter in whole rupiah (default 0)")
+    r.add_argument("--tax", default="0", help="tax deducted per quarter in whole rupiah (default 0: none)")
+    r.add_argument("--pph21", metavar="PERCENT",
+                   help="withhold PPh 21 bukan pegawai: PERCENT (e.g. 5) of 50%% of the gross, rounded down; "
+                        "'none' removes the rule")
     r.add_argument("--start", required=True, help="in force from, YYYY-MM-DD")
     r.add_argument("--end", default="", help="in force until, YYYY-MM-DD (empty: open)")
     r.add_argument("--funding", default="APBD_PROVINSI", help=", ".join(payouts.FUNDING))
@@ -191,17 +194,32 @@ def cmd_rates(args) -> int:
 
 
 def cmd_rate_set(args) -> int:
+    from storage.payout_rates import parse_percent
+
+    rule = bp = None
+    if args.pph21 is not None:
+        rule, bp = ("", 0) if args.pph21.strip().lower() == "none" else ("PPH21_BP", parse_percent(args.pph21))
     with open_db(args) as db:
         rate = payouts.set_rate(db, pillar=args.pillar.upper(), position=args.position.upper(), amount=args.amount,
                                 tax=args.tax, start=args.start, end=args.end, funding=args.funding.upper(),
-                                kind=args.kind.upper(), note=args.note, rate_id=args.rate_id)
+                                kind=args.kind.upper(), note=args.note, rate_id=args.rate_id, tax_rule=rule,
+                                tax_bp=bp)
     if args.format == "json":
         print_json({k: v for k, v in rate.items() if not k.startswith("_")})
     else:
         say(t("payout.cli.rate_saved", pillar=pillar_label(rate["pillar"]),
               position=position_label(rate["position"]) if rate["position"] else t("payout.all_positions"),
               amount=docs.idr(rate["amount"]), start=rate["start"]))
+        if rate.get("tax_rule"):
+            say(t("payout.tax_rule_line", rule=payout_pdf_tax_label(rate), tax=docs.idr(rate["tax"]),
+                  net=docs.idr(rate["amount"] - rate["tax"])))
     return 0
+
+
+def payout_pdf_tax_label(rate: dict) -> str:
+    from storage.payout_pdf import tax_label
+
+    return tax_label(rate)
 
 
 def _item_json(item: dict) -> dict:
