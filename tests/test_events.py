@@ -345,7 +345,8 @@ def test_report_write_by_extension(db, held, tmp_path):
     path = reports.write(db, held, tmp_path / "hadir.html")
     assert path.read_text().startswith("<!DOCTYPE html>")
     with pytest.raises(PilarError):
-        reports.render(db, held, "attendance", "pdf")
+        reports.render(db, held, "attendance", "docx")
+    assert reports.write(db, held, tmp_path / "hadir.pdf").read_bytes().startswith(b"%PDF-")
 
 
 def test_cell_injection_is_neutralised(db, event_id):
