@@ -158,11 +158,32 @@ def plan_run(db: Database, quarter: Quarter | str, allow_cash: bool = False) -> 
         return _plan(db, quarter, allow_cash)
 
 
+def _follow_merges(db: Database, existing: dict[tuple[str, str], list[dict]], plan: RunPlan) -> None:
+    """Items of a member merged into another (one person, two records: storage/duplicates.py) count
+    as the survivor's: what was approved, paid or returned for either record is the person's, so the
+    survivor is never paid the same quarter and pillar again. A draft of the merged record is removed;
+    the survivor's own draft (with the survivor's account) replaces it."""
+    from storage.duplicates import aliases
+
+    alias = aliases(db)
+    if not alias:
+        return
+    for key in [k for k in existing if k[0] in alias]:
+        have = existing.pop(key)
+        target = existing.setdefault((alias[key[0]], key[1]), [])
+        for v in have:
+            if v.get("status") == "draft":
+                plan.removed.append(v["id"])
+            else:
+                target.append(v)
+
+
 def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
     first, last = quarter.bounds
     plan = RunPlan(quarter)
     rate_list = [r for r in db.values("rates") if _overlaps(r["start"], r.get("end", ""), first, last)]
     existing = _by_key(items(db, quarter))
+    _follow_merges(db, existing, plan)
     dup_niks = {nik for nik, ids in db.index("members", "nik").items() if len(ids) > 1}
     wanted: set[tuple[str, str]] = set()
     after: list[dict] = []

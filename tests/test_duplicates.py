@@ -205,3 +205,36 @@ def test_an_edit_concurrent_with_the_merge_is_a_conflict_and_keeping_the_deletio
     C.resolve(dbs[J], b, keep=keep)
     assert dbs[J].get("members", b) is None and D.merged_into(dbs[J], b) == a
     assert D.member(dbs[J], b)["id"] == a
+
+
+def test_after_a_merge_the_person_is_not_paid_again_for_a_quarter_already_paid(tmp_path):
+    """Paid in Q2 under one record; the same person arrives from another UPT and the province merges
+    the paid record into the new one: the run does not pay the survivor Q2 again, and the merged
+    record's draft of Q3 gives way to the survivor's (with the survivor's account)."""
+    from payouts_support import make_db
+    from payouts_support import member as pmember
+
+    from storage import payouts as P
+
+    db = make_db(tmp_path / "p", [pmember(1, "TKSK")])
+    first = next(iter(db.values("members")))["id"]
+    P.run_quarter(db, "2024-Q2")
+    P.approve(db, "2024-Q2")
+    P.pay_transfer(db, "2024-Q2", "BJTM-1")
+    P.run_quarter(db, "2024-Q3")
+    dup = {k: v for k, v in db.get("members", first).items() if k not in ("id", "owner") and not k.startswith("_")}
+    dup["assignments"] = [dict(a, id="as-malang", office="UPT-PSTW-MALANG") for a in dup["assignments"]]
+    dup["bank"] = dict(dup["bank"], account="5500000001")
+    with db.transaction("sync.import") as tx:
+        second = tx.put("members", dup, owner="UPT-PSTW-MALANG")
+    plan = P.plan_run(db, "2024-Q3")
+    assert {r["reason"] for r in plan.excluded if r["member_id"] in (first, second)} == {"duplicate_nik"}
+    D.merge(db, second, first)
+    plan, created = P.run_quarter(db, "2024-Q2")
+    assert created == [] and plan.new == []
+    q2 = [v for v in P.items(db, "2024-Q2") if v["status"] in P.LIVE]
+    assert [(v["member_id"], v["status"]) for v in q2] == [(first, "paid")]
+    plan, created = P.run_quarter(db, "2024-Q3")
+    q3 = [v for v in P.items(db, "2024-Q3") if v["status"] in P.LIVE]
+    assert [(v["member_id"], v["bank"]["account"]) for v in q3] == [(second, "5500000001")]
+    db.close()

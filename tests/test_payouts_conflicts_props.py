@@ -20,6 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from payouts_support import make_db, member
 
 from storage import conflicts as C
+from storage import duplicates as Dup
 from storage import payout_docs as D
 from storage import payouts as P
 from storage.errors import PilarError
@@ -39,6 +40,8 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
                                             two], separate_duties=True)
         self.ids = [m["id"] for m in sorted(self.db.values("members"), key=lambda m: m["name"])]
         self.forks = 0
+        self.dups = 0
+        self._nik_by_id: dict[str, str] = {}
         self.paid_ids: set[str] = set()
 
     def teardown(self) -> None:
@@ -189,6 +192,35 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
             assert reopen  # closing a paid item is always possible; reopening may be refused (conflict)
             assert P.find_item(self.db, item["id"])[0]["status"] == "paid"
 
+    @rule(i=st.integers(0, N - 1), account=st.booleans())
+    def duplicate(self, i, account):
+        """The same person registered at another UPT arrives (same NIK, another record): a duplicate case."""
+        value = self.db.get("members", self.ids[i])
+        if value is None or value.get("_conflict") or self.dups >= 3:
+            return
+        self.dups += 1
+        dup = {k: copy.deepcopy(v) for k, v in value.items() if not k.startswith("_") and k not in ("id", "owner")}
+        dup["id"] = f"00000000-0000-4000-8000-{self.dups:012d}"
+        dup["assignments"] = [dict(a, id=f"dup-{self.dups}-{n}", office="UPT-PSTW-MALANG")
+                              for n, a in enumerate(dup.get("assignments") or [])]
+        if account:
+            dup["bank"] = dict(dup.get("bank") or {}, account=f"55{self.dups:08d}")
+        with self.db.transaction("sync.import") as tx:
+            tx.put("members", dup, owner="UPT-PSTW-MALANG")
+        self.ids.append(dup["id"])
+
+    @rule(pick=st.integers(0, 10), keep_first=st.booleans())
+    def merge(self, pick, keep_first):
+        cases = Dup.cases(self.db)
+        if not cases:
+            return
+        ids = cases[pick % len(cases)]["ids"][:2]
+        a, b = ids if keep_first else ids[::-1]
+        try:
+            Dup.merge(self.db, a, b)
+        except PilarError as exc:
+            assert exc.key.startswith(("conflict", "dup.")), exc.key
+
     @precondition(lambda self: self.paid_ids)
     @rule()
     def rerun_changes_nothing_twice(self):
@@ -200,12 +232,25 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ invariants
 
+    def _nik_of(self) -> dict[str, str]:
+        """Member id -> NIK, merged-away records included (a person is a NIK, not a record)."""
+        out = {}
+        for rid, doc in self.db.raw("members").items():
+            for v in doc["v"]:
+                if v["data"].get("nik"):
+                    out[rid] = v["data"]["nik"]
+        for rid in self.ids:
+            out.setdefault(rid, self._nik_by_id.get(rid, rid))
+        self._nik_by_id.update(out)
+        return out
+
     @invariant()
     def never_paid_twice(self):
         live: dict[tuple, int] = {}
         paid: dict[tuple, int] = {}
+        nik = self._nik_of()
         for v in self._all_items():
-            key = (v["member_id"], v["pillar"], v["quarter"])
+            key = (nik.get(v["member_id"], v["member_id"]), v["pillar"], v["quarter"])
             assert all(type(v[k]) is int for k in ("gross", "tax", "net")) and v["net"] == v["gross"] - v["tax"]
             if v["status"] in P.LIVE:
                 live[key] = live.get(key, 0) + 1

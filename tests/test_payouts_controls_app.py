@@ -214,15 +214,17 @@ async def test_bank_result_file_from_the_pay_dialog_shows_then_applies_reference
         dialog = app.screen
         assert isinstance(dialog, PayDialog)
         dialog.query_one("#method").value = "BANK_FILE"
-        dialog.query_one("#bankfile").value = str(tmp_path / "missing.csv")
-        await pilot.click("#ok")
+        field = dialog.query_one("#bankfile")
+        field.value = str(tmp_path / "missing.csv")
+        field.focus()
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PayDialog) and "tidak ditemukan" in str(dialog.query_one("#problem").render())
-        dialog.query_one("#bankfile").value = str(path)
-        await pilot.click("#ok")
+        field.value = str(path)
+        await pilot.press("enter")
         await settle(app, pilot)
         confirm = app.screen
-        assert isinstance(confirm, ConfirmDialog)
+        assert isinstance(confirm, ConfirmDialog), str(dialog.query_one("#problem").render())
         body = str(confirm.query_one(".dialog-body").render())
         assert "1 item dibayar, 1 item retur" in body and "1234567890" in body and "tidak dikenal" in body
         assert {v["status"] for v in P.items(app.db, Q2)} == {"approved"}  # nothing yet
