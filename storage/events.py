@@ -101,6 +101,30 @@ def parse_quota(text: str) -> dict:
             "per_office": int(per_office)}
 
 
+def make_quota(key: str, limit: str, pillars: str = "", per_office: str = "") -> dict:
+    """A quota from the event form's four fields ('JSC', '40', 'JSC', '2'); pillars by code or name,
+    separated by commas or spaces. A PilarError saying what to write otherwise."""
+    from storage.model import PILLARS, pillar_label
+
+    key, limit, per_office = str(key or "").strip().upper(), str(limit or "").strip(), str(per_office or "").strip()
+    if not key:
+        raise PilarError("events.quota_need_key")
+    if not limit.isdigit():
+        raise PilarError("events.quota_bad_number", group=key, value=limit)
+    if per_office and not per_office.isdigit():
+        raise PilarError("events.quota_bad_number", group=key, value=per_office)
+    by_name = {pillar_label(p).casefold(): p for p in PILLARS} | {p.casefold(): p for p in PILLARS}
+    chosen, unknown = [], []
+    for word in re.split(r"[,;\s]+", str(pillars or "").strip()):
+        if word:
+            found = by_name.get(word.casefold())
+            (chosen if found else unknown).append(found or word)
+    if unknown:
+        raise PilarError("events.bad_pillar", value=", ".join(unknown), known=", ".join(PILLARS))
+    return {"key": key, "label": "", "limit": int(limit), "pillars": list(dict.fromkeys(chosen)),
+            "per_office": int(per_office or 0)}
+
+
 def _clean_quotas(quotas: Iterable[dict]) -> list[dict]:
     out, seen = [], set()
     for q in quotas or []:
@@ -136,6 +160,33 @@ def validate_event(fields: dict, office: str) -> dict:
         "description": str(fields.get("description", "")).strip(),
         "quotas": _clean_quotas(fields.get("quotas") or []),
     }
+
+
+def event_problems(fields: dict, office: str) -> dict[str, str]:
+    """Every problem of an event's fields at once, by field name ('name', 'date', 'end_date',
+    'start_time', 'end_time', 'quotas'), so a form can show each under its field; empty when it saves."""
+    problems: dict[str, str] = {}
+    checks = (("name", lambda: str(fields.get("name", "")).strip() or _raise("events.need_name")),
+              ("date", lambda: _parse_date(fields.get("date", ""), "date")),
+              ("end_date", lambda: fields.get("end_date") and _parse_date(fields["end_date"], "end_date")),
+              ("start_time", lambda: _parse_time(fields.get("start_time", ""), "start_time")),
+              ("end_time", lambda: _parse_time(fields.get("end_time", ""), "end_time")),
+              ("quotas", lambda: _clean_quotas(fields.get("quotas") or [])))
+    for name, check in checks:
+        try:
+            check()
+        except PilarError as exc:
+            problems[name] = str(exc)
+    if not problems:
+        try:
+            validate_event(fields, office)
+        except PilarError as exc:  # the order of the dates or times
+            problems["end_time" if exc.params.get("start", "").count(":") else "end_date"] = str(exc)
+    return problems
+
+
+def _raise(key: str) -> None:
+    raise PilarError(key)
 
 
 def create_event(db: Database, fields: dict, event_id: str | None = None) -> str:

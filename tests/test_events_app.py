@@ -197,11 +197,13 @@ async def test_create_event_from_the_form(folder):
         await type_text(pilot, "31-02-2024")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "tidak dikenali" in text_of(form, "#form-error") and on_disk(folder).count("events") == 1
+        assert "tidak dikenali" in text_of(form, "#err-date") and on_disk(folder).count("events") == 1
         form.query_one("#f-date").value = ""
         form.query_one("#f-date").focus()
         await type_text(pilot, "02-05-2024")
-        form.query_one("#f-quotas").value = "TKSK:3:TKSK"
+        form.query_one("#q0-key").value = "TKSK"
+        form.query_one("#q0-limit").value = "3"
+        form.query_one("#q0-pillars").value = "TKSK"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, EventsScreen)

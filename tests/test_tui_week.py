@@ -632,3 +632,45 @@ async def test_an_empty_office_says_how_to_start(tmp_path):
         await wait_for(pilot, lambda: app.screen.ready)
         text = text_of(app.screen, "#roster-empty")
         assert "Belum ada anggota" in text and "saringan" not in text
+
+
+# ---------------------------------------------------------------------- 16. the event form
+
+@run_async
+async def test_event_form_shows_every_problem_and_takes_quota_rows(province):
+    app = PilarApp(province, operator="Ani")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "n")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#f-date", Input).placeholder == "HH-BB-TTTT"
+        await pilot.press("f1")  # F1 is help here too
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        form.query_one("#f-date", Input).value = "31-02-2024"
+        form.query_one("#f-start_time", Input).value = "25.00"
+        form.query_one("#q0-key", Input).value = "JSC"
+        form.query_one("#q0-limit", Input).value = "empat puluh"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form
+        for name in ("name", "date", "start_time", "quotas"):
+            assert text_of(form, f"#err-{name}"), name
+        assert "4 isian" in text_of(form, "#form-error")
+        assert form.query_one("#err-name").region.height >= 1  # scrolled into sight, with the focus
+        assert form.focused is form.query_one("#f-name")
+        form.query_one("#f-name", Input).value = "Rakor JSC"
+        form.query_one("#f-date", Input).value = "02-05-2024"
+        form.query_one("#f-start_time", Input).value = "08.00"
+        form.query_one("#q0-limit", Input).value = "40"
+        form.query_one("#q0-per", Input).value = "2"
+        await pilot.press("ctrl+n")  # a second quota row
+        await pilot.press(*"pilar", "tab", "1", "0", "tab", *"tagana,tksk")
+        form.query_one("#q0-pillars", Input).value = "JSC"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, EventFormScreen))
+    [event] = [e for e in on_disk(province).values("events") if e["name"] == "Rakor JSC"]
+    assert event["date"] == "2024-05-02" and event["start_time"] == "08:00"
+    assert [(q["key"], q["limit"], q["pillars"], q["per_office"]) for q in event["quotas"]] == [
+        ("JSC", 40, ["JSC"], 2), ("PILAR", 10, ["TAGANA", "TKSK"], 0)]

@@ -143,4 +143,20 @@ MESSAGES = {
     "roster.empty_office": {
         "id": "Belum ada anggota di kantor ini. Tekan n untuk menambah satu, atau i untuk mengimpor dari Excel/CSV.",
         "en": "This office has no members yet. Press n to add one, or i to import them from Excel/CSV."},
+    # event form
+    "ui.key.events.form.add_quota": {"id": "Tambah kuota", "en": "Add quota"},
+    "events.ui.quota.title": {
+        "id": "Kuota undangan (satu baris per kelompok; pilar dipisah koma; maks per UPT 0 = tanpa batas)",
+        "en": "Invitation quotas (one row per group; pillars separated by commas; max per UPT 0 = no limit)"},
+    "events.ui.quota.key": {"id": "Kelompok", "en": "Group"},
+    "events.ui.quota.limit": {"id": "Jumlah", "en": "Places"},
+    "events.ui.quota.pillars": {"id": "Pilar", "en": "Pillars"},
+    "events.ui.quota.per": {"id": "Maks per UPT", "en": "Max per UPT"},
+    "events.ui.quota.add": {"id": "Tambah kuota (^n)", "en": "Add quota (^n)"},
+    "events.quota_need_key": {"id": "Tulis nama kelompok kuota (mis. JSC), atau kosongkan seluruh barisnya.",
+                              "en": "Write the quota group's name (e.g. JSC), or leave the whole row empty."},
+    "events.quota_bad_number": {"id": "Kuota {group}: \"{value}\" bukan bilangan bulat. Tulis misalnya 40.",
+                                "en": "Quota {group}: \"{value}\" is not a whole number. Write 40, say."},
+    "events.ui.form_problems": {"id": "{count} isian perlu diperbaiki (lihat tulisan merah di bawah isiannya).",
+                                "en": "{count} field(s) need fixing (see the red line under each)."},
 }

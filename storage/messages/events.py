@@ -7,8 +7,8 @@ MESSAGES = {
         "en": "The event has no name. Fill in the event name and save again.",
     },
     "events.bad_date": {
-        "id": "Tanggal '{value}' tidak dikenali. Tulis seperti 2024-04-04 atau 04-04-2024.",
-        "en": "The date '{value}' is not recognised. Write it like 2024-04-04 or 04-04-2024.",
+        "id": "Tanggal '{value}' tidak dikenali. Tulis seperti 04-04-2024 (HH-BB-TTTT).",
+        "en": "The date '{value}' is not recognised. Write it like 04-04-2024 (DD-MM-YYYY).",
     },
     "events.bad_time": {
         "id": "Jam '{value}' tidak dikenali. Tulis seperti 08.00 atau 15:30.",
@@ -205,7 +205,7 @@ MESSAGES = {
     "events.ui.form_title_new": {"id": "Kegiatan baru", "en": "New event"},
     "events.ui.form_title_edit": {"id": "Ubah kegiatan", "en": "Edit event"},
     "events.ui.field.name": {"id": "Nama kegiatan", "en": "Event name"},
-    "events.ui.field.date": {"id": "Tanggal mulai (2024-04-04)", "en": "Start date (2024-04-04)"},
+    "events.ui.field.date": {"id": "Tanggal mulai (HH-BB-TTTT)", "en": "Start date (DD-MM-YYYY)"},
     "events.ui.field.end_date": {"id": "Tanggal selesai (kosong = sama)", "en": "End date (empty = same day)"},
     "events.ui.field.start_time": {"id": "Jam mulai (08.00)", "en": "Start time (08:00)"},
     "events.ui.field.end_time": {"id": "Jam selesai (15.00)", "en": "End time (15:00)"},

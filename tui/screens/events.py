@@ -201,16 +201,20 @@ class EventsScreen(Screen):
 # ---------------------------------------------------------------------- create / edit
 
 class EventFormScreen(GuardedForm, ModalScreen[str | None]):
-    """Create or edit an event; validated by storage before saving; returns the event id. Esc with
-    unsaved typing asks first."""
+    """Create or edit an event; validated by storage before saving (every problem shown under its field
+    at once); returns the event id. Quotas are rows of four fields. Esc with unsaved typing asks first."""
 
     CSS_PATH = "events.tcss"
     AUTO_FOCUS = "#f-name"
     BINDINGS = [
         Binding("escape", "cancel", "-", id="events.form.cancel"),
         Binding("ctrl+s", "save", "-", id="events.form.save"),
+        Binding("ctrl+n", "add_quota", "-", id="events.form.add_quota"),
+        Binding("f1", "app.help", "-", id="app.help_f1"),
     ]
     FIELDS = ("name", "date", "end_date", "start_time", "end_time", "venue", "city", "office", "description")
+    HINTS = {"date": "HH-BB-TTTT", "end_date": "HH-BB-TTTT", "start_time": "08.00", "end_time": "15.00"}
+    QUOTA_FIELDS = ("key", "limit", "pillars", "per")
 
     def __init__(self, event: dict | None) -> None:
         super().__init__()
@@ -218,6 +222,8 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
+        from tui.screens.member_form import from_iso
+
         e = self.event or {"city": ev.letterhead_city(self.app.db), "office": self.app.db.code}
         title = t("events.ui.form_title_edit" if self.event else "events.ui.form_title_new")
         with VerticalScroll(id="event-form", classes="dialog"):
@@ -227,36 +233,82 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
                 value = e.get(name, "")
                 if name in ("start_time", "end_time"):
                     value = ev.time_label(value)
-                yield Input(value, id=f"f-{name}")
-            yield Label(t("events.ui.field.quotas"))
-            quotas = "\n".join(f"{q['key']}:{q['limit']}:{','.join(q['pillars'])}:{q['per_office']}"
-                               for q in e.get("quotas") or [])
-            yield Input(quotas.replace("\n", "; "), id="f-quotas")
+                elif name in ("date", "end_date"):
+                    value = from_iso(value)
+                yield Input(value, placeholder=self.HINTS.get(name, ""), id=f"f-{name}")
+                yield Static("", id=f"err-{name}", classes="error")
+            yield Label(t("events.ui.quota.title"))
+            with Horizontal(classes="quota-row quota-head"):
+                for name in self.QUOTA_FIELDS:
+                    yield Label(t(f"events.ui.quota.{name}"), classes=f"quota-{name}")
+            with Vertical(id="quotas"):
+                for i, q in enumerate(e.get("quotas") or [{}]):
+                    yield self._quota_row(i, q)
+            yield Static("", id="err-quotas", classes="error")
             yield Static("", id="form-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(t("events.ui.save"), id="form-save", variant="primary")
+                yield Button(t("events.ui.quota.add"), id="form-add-quota")
                 yield Button(t("events.ui.cancel"), id="form-cancel")
         yield Footer()
+
+    @staticmethod
+    def _quota_row(i: int, q: dict) -> Horizontal:
+        values = {"key": q.get("key", ""), "limit": str(q.get("limit", "")) if q else "",
+                  "pillars": ", ".join(q.get("pillars") or []), "per": str(q.get("per_office") or "") if q else ""}
+        hints = {"key": "JSC", "limit": "40", "pillars": "TAGANA, TKSK", "per": "0"}
+        return Horizontal(*[Input(values[name], placeholder=hints[name], id=f"q{i}-{name}", classes=f"quota-{name}")
+                            for name in EventFormScreen.QUOTA_FIELDS], classes="quota-row", id=f"quota-{i}")
+
+    async def action_add_quota(self) -> None:
+        i = len(self.query(".quota-row")) - 1  # less the heading row
+        row = self._quota_row(i, {})
+        await self.query_one("#quotas").mount(row)
+        self.query_one(f"#q{i}-key", Input).focus()
+        row.scroll_visible(animate=False)
+
+    @on(Button.Pressed, "#form-add-quota")
+    async def _add_quota_pressed(self) -> None:
+        await self.action_add_quota()
 
     def guard_title(self) -> str:
         return t("events.ui.form_title_edit" if self.event else "events.ui.form_title_new")
 
-    def fields(self) -> dict:
-        fields = {name: self.query_one(f"#f-{name}", Input).value for name in self.FIELDS}
-        text = self.query_one("#f-quotas", Input).value
-        fields["quotas"] = [ev.parse_quota(q) for q in text.replace("\n", ";").split(";") if q.strip()]
-        if self.event:
-            labels = {q["key"]: q.get("label", "") for q in self.event.get("quotas") or []}
-            for q in fields["quotas"]:
-                q["label"] = labels.get(q["key"], "")
-        return fields
+    def fields(self) -> tuple[dict, dict[str, str]]:
+        """The fields as typed, and the quota rows' problem (if any) under 'quotas'."""
+        fields: dict = {name: self.query_one(f"#f-{name}", Input).value for name in self.FIELDS}
+        quotas, problems = [], {}
+        labels = {q["key"]: q.get("label", "") for q in (self.event or {}).get("quotas") or []}
+        for i in range(len(self.query(".quota-row")) - 1):
+            key, limit, pillars, per = (self.query_one(f"#q{i}-{n}", Input).value for n in self.QUOTA_FIELDS)
+            if not any(x.strip() for x in (key, limit, pillars, per)):
+                continue
+            try:
+                quota = ev.make_quota(key, limit, pillars, per)
+            except PilarError as exc:
+                problems.setdefault("quotas", str(exc))
+                continue
+            quota["label"] = labels.get(quota["key"], "")
+            quotas.append(quota)
+        fields["quotas"] = quotas
+        return fields, problems
 
     @on(Button.Pressed, "#form-save")
     @on(Input.Submitted)
     def action_save(self) -> None:
         db = self.app.db
+        fields, problems = self.fields()
+        problems = {**ev.event_problems(fields, db.code), **problems}
+        for name in (*self.FIELDS, "quotas"):
+            self.query_one(f"#err-{name}", Static).update(escape(problems.get(name, "")))
+        if problems:
+            self.query_one("#form-error", Static).update(escape(t("events.ui.form_problems", count=len(problems))))
+            first = next(n for n in (*self.FIELDS, "quotas") if n in problems)
+            target = self.query_one("#q0-key" if first == "quotas" else f"#f-{first}", Input)
+            target.focus()
+            self.query_one(f"#err-{first}").scroll_visible(animate=False)
+            return
         try:
-            fields = self.fields()
             if self.event:
                 ev.update_event(db, self.event["id"], fields)
                 event_id = self.event["id"]
