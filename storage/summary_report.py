@@ -16,7 +16,7 @@ from storage.fmt import long_date, number, rupiah
 from storage.i18n import t
 from storage.model import PILLARS, pillar_label
 
-FORMATS = ("text", "json", "html", "xlsx")
+FORMATS = ("text", "json", "html", "xlsx", "pdf")
 
 
 def _cols(key: str, **params: object) -> list[str]:
@@ -198,7 +198,49 @@ def xlsx_sheets(s: dict) -> list[tuple[str, list[str], list[list]]]:
     ]
 
 
+def _pdf_cols(head: list[str], align: tuple[str, ...], width: float, first: float) -> list:
+    """The first column (a name) ``first`` mm wide, the others sharing the rest of ``width``."""
+    from storage.pdf import Col
+
+    rest = (width - first) / max(len(head) - 1, 1)
+    return [Col(h, first if i == 0 else rest, "R" if a == "right" else "L")
+            for i, (h, a) in enumerate(zip(head, align, strict=True))]
+
+
+def render_pdf(s: dict, rekap: bool = False) -> bytes:
+    """An A4 PDF with the office's letterhead (storage/pdf.py): the summary's sections, or the rekap
+    per kab/kota in landscape with the Kepala Dinas' signature place."""
+    from storage.pdf import Document
+
+    name = s["office"]["name"] or s["office"]["code"]
+    doc = Document([t("events.report.province"), name.upper()], _title(s, rekap), landscape=rekap)
+    doc.add_page()
+    doc.title_block([_title(s, rekap), t("summary.as_of", date=long_date(s["today"]))])
+    if rekap:
+        head, rows, align = rekap_table(s)
+        # code and name in one column: the rekap has up to fourteen columns
+        head = [f"{head[0]} / {head[1]}", *head[2:]]
+        rows = [[f"{r[0]} {r[1]}".strip(), *r[2:]] for r in rows]
+        doc.table(_pdf_cols(head, align[1:], doc.inner_width, 48), rows, sums=False, size=7)
+        doc.signatures([("", t("summary.sign"), "", "")], long_date(s["today"]))
+        return doc.bytes()
+    for heading, table, lines in sections(s):
+        if heading:
+            doc.room(16)
+            doc.paragraph(heading, bold=True)
+        if table is not None and table[1]:
+            head, rows, align = table
+            doc.table(_pdf_cols(head, align, doc.inner_width, 52 if len(head) > 2 else 90), rows, sums=False,
+                      size=7.5)
+        for line in lines:
+            doc.paragraph(line)
+        doc.ln(2)
+    return doc.bytes()
+
+
 def render(s: dict, fmt: str = "text", rekap: bool = False) -> str | bytes:
+    if fmt == "pdf":
+        return render_pdf(s, rekap)
     if fmt == "json":
         return render_json(s)
     if fmt == "html":

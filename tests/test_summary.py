@@ -332,7 +332,12 @@ def test_cli_formats(prov, tmp_path, capsys):
     assert cli(["--data", path, "report", "summary", "--silent-days", "0"]) == 1
     assert "14" in capsys.readouterr().err
     assert cli(["--data", path, "report", "summary", "--format", "pdf"]) == 1
-    assert "html" in capsys.readouterr().err
+    assert "--out" in capsys.readouterr().err
+    for kind in ("summary", "rekap"):
+        pdf = tmp_path / f"{kind}.pdf"
+        assert cli(["--data", path, "report", kind, "--format", "pdf", "--out", str(pdf)]) == 0
+        blob = pdf.read_bytes()
+        assert blob.startswith(b"%PDF") and len(blob) > 2000
 
 
 def test_kept_summary_is_used_only_while_nothing_changed(prov):

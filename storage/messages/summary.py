@@ -22,13 +22,9 @@ MESSAGES = {
         "id": "Jumlah hari harus bilangan bulat 1 atau lebih (misalnya 14), bukan {value!r}.",
         "en": "The number of days must be a whole number of 1 or more (for example 14), not {value!r}.",
     },
-    "summary.pdf_missing": {
-        "id": "Format pdf belum tersedia di versi ini; pakai --format html lalu cetak ke PDF dari peramban.",
-        "en": "The pdf format is not available in this version; use --format html and print to PDF from a browser.",
-    },
     "summary.out_needed": {
-        "id": "Format xlsx ditulis ke berkas: tambahkan --out NAMA.xlsx.",
-        "en": "The xlsx format is written to a file: add --out NAME.xlsx.",
+        "id": "Format xlsx dan pdf ditulis ke berkas: tambahkan --out NAMA.xlsx (atau NAMA.pdf).",
+        "en": "The xlsx and pdf formats are written to a file: add --out NAME.xlsx (or NAME.pdf).",
     },
     "summary.written": {"id": "Ditulis: {path}", "en": "Written: {path}"},
     # report text

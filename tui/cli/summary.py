@@ -28,8 +28,8 @@ def register(sub, common) -> None:
     for kind, what in (("summary", "where the office stands: members, TKSK, payouts, offices, missing bundles"),
                        ("rekap", "printable rekap per kab/kota (members, TKSK, latest quarter's payouts)")):
         q = rep.add_parser(kind, parents=[common], help=what)
-        q.add_argument("--format", choices=(*R.FORMATS, "pdf"), default="text",
-                       help="text (default), json, html (A4, print from a browser), xlsx (needs --out)")
+        q.add_argument("--format", choices=R.FORMATS, default="text",
+                       help="text (default), json, html (A4, print from a browser), xlsx or pdf (need --out)")
         q.add_argument("--silent-days", metavar="N",
                        help=f"flag offices with no bundle for more than N days (default: office.json "
                             f"summary_silent_days or {S.DEFAULT_SILENT_DAYS})")
@@ -38,9 +38,7 @@ def register(sub, common) -> None:
 
 
 def cmd_summary(args) -> int:
-    if args.format == "pdf":
-        raise PilarError("summary.pdf_missing")  # no PDF writer in storage/ yet: html prints to PDF
-    if args.format == "xlsx" and not args.out:
+    if args.format in ("xlsx", "pdf") and not args.out:
         raise PilarError("summary.out_needed")
     days = _days(args.silent_days) if args.silent_days is not None else None
     with open_db(args, read_only=True) as db:
