@@ -79,7 +79,7 @@ MESSAGES = {
         "en": "{path} already exists and is not empty. Choose a new folder or .zip name so the old package is kept.",
     },
     "spj.signed": {"id": "Manifest ditandatangani kunci kantor, sidik jari", "en": "Manifest signed by the office key, fingerprint"},
-    "spj.ui.title": {"id": "Paket SPJ triwulan {quarter}", "en": "SPJ package for {quarter}"},
+    "spj.ui.title": {"id": "Paket SPJ {quarter}", "en": "SPJ package, {quarter}"},
     "spj.ui.path": {"id": "Folder atau berkas .zip tujuan", "en": "Target folder or .zip file"},
     "spj.ui.event": {"id": "ID kegiatan tempat dana diserahkan (boleh kosong)",
                      "en": "Id of the event where money was handed out (may be empty)"},
