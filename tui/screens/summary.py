@@ -37,9 +37,11 @@ def _listed(codes: list[str]) -> str:
 
 
 def _short_money(amount: int) -> str:
-    """Rp in millions for a narrow cell: 1.234.567.890 -> 'Rp1.234,6 jt'."""
-    millions = amount / 1_000_000
-    return f"Rp{millions:,.1f} jt".replace(",", "_").replace(".", ",").replace("_", ".")
+    """Rp in juta or miliar for a narrow cell: 1.234.567.890 -> 'Rp1,2 M', 4.000.000 -> 'Rp4,0 jt'."""
+    if amount == 0:
+        return "Rp0"
+    value, unit = (amount / 1e9, "M") if abs(amount) >= 1_000_000_000 else (amount / 1e6, "jt")
+    return f"Rp{value:,.1f} {unit}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 class SummaryScreen(Screen):
