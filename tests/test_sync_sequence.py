@@ -78,3 +78,15 @@ def test_gap_not_closed_when_the_later_bundle_claims_more_than_was_sent(net):
     (gap,) = S.gaps(upt)
     assert gap["missing"] == [2] and gap["gaps"][0]["closed_by"] is None and not gap["closed"]
     assert state["sent"][J]["last"] == 1
+
+
+def test_malformed_numbers_in_a_signed_manifest_are_ignored(net):
+    dbs, _ = net
+    prov = dbs[J]
+    for m in ({"seq": "7", "seq_ack": {"max": "x"}}, {"seq": -1, "seq_ack": [1]},
+              {"seq": 2**40, "since_vv": {"r": "a"}}, {"seq": 3, "since_vv": {"r": "a"},
+                                                      "seq_ack": {"max": 5, "missing": ["a", 2, 9]}}):
+        S.received(prov, {"sender": {"code": A}, "bundle_id": "b", **m})
+    state = S.read(prov.path)
+    assert state["received"][A]["seqs"] == [[3, 3]] and not state["received"][A]["bundles"]["3"]["closes"]
+    assert state["sent"][A]["acked"] == 5 and state["sent"][A]["missing"] == [2]

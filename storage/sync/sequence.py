@@ -119,7 +119,7 @@ def received(db, m: dict) -> None:
         # this office really had (its own vv, as last sent) or is full.
         if since is None:
             closes = True
-        elif not isinstance(since, dict):
+        elif not isinstance(since, dict) or not all(type(n) is int for n in since.values()):
             closes = False
         elif mine:
             closes = dominates(mine, since)
