@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from storage.db import now_iso
+from storage.errors import PilarError
 from storage.fsutil import atomic_write
 from storage.versions import dominates
 
@@ -53,7 +54,13 @@ def read(data: Path) -> dict[str, dict]:
 
 
 def _write(data: Path, state: dict) -> None:
-    atomic_write(Path(data) / SEQUENCE_FILE, orjson.dumps(state, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
+    try:
+        atomic_write(Path(data) / SEQUENCE_FILE,
+                     orjson.dumps(state, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
+    except PilarError:
+        # Disk full or the like, after the bundle was written or imported: the numbers are a hint
+        # (the other office's acknowledgement sets the count right again); the data are not at stake.
+        pass
 
 
 def _seqs(ranges: Any) -> set[int]:
