@@ -22,7 +22,7 @@ from storage.payout_lifecycle import _held_for_pay
 from storage.payouts import Quarter, bulk, items, members_by_id, returned_items, signers
 
 FORMATS = ("text", "html", "csv", "xlsx", "bank", "pdf")
-DOCS = ("nominatif", "receipts", "kwitansi", "rekap", "bank")
+DOCS = ("nominatif", "receipts", "kwitansi", "rekap", "pajak", "bank")
 Progress = Callable[[int, int], None] | None
 
 
@@ -402,7 +402,7 @@ def render(db: Database, quarter: Quarter | str, doc: str = "nominatif", fmt_nam
 def _render(db: Database, quarter: Quarter | str, doc: str, fmt_name: str, **opts) -> str | bytes:
     if fmt_name == "bank" or doc == "bank":
         return bank_csv(db, quarter)
-    if fmt_name == "pdf" or doc in ("kwitansi", "rekap"):  # kwitansi and rekap exist only as PDF
+    if fmt_name == "pdf" or doc in ("kwitansi", "rekap", "pajak"):  # these exist only as PDF
         from storage import payout_pdf
 
         return payout_pdf.render(db, _quarter(quarter), doc, **opts)
@@ -425,6 +425,6 @@ def default_name(quarter: Quarter | str, doc: str, fmt_name: str) -> str:
     """A FAT32-safe file name, e.g. 'nominatif_2024-Q2.html', 'bank_2024-Q2.csv'."""
     quarter = _quarter(quarter)
     ext = {"text": "txt", "bank": "csv"}.get(fmt_name, fmt_name)
-    ext = "pdf" if doc in ("kwitansi", "rekap") else ext
+    ext = "pdf" if doc in ("kwitansi", "rekap", "pajak") else ext
     name = "bank" if fmt_name == "bank" else doc
     return f"{name}_{quarter.code}.{ext}"

@@ -18,7 +18,7 @@ from storage.model import pillar_label, position_label
 from storage.payouts import Quarter, signers
 from storage.pdf import Col, Document, Sub, num
 
-PDF_DOCS = ("nominatif", "receipts", "kwitansi", "rekap")
+PDF_DOCS = ("nominatif", "receipts", "kwitansi", "rekap", "pajak")
 
 
 def tax_label(rate: dict) -> str:
@@ -229,6 +229,40 @@ def rekap(db: Database, quarter: Quarter, draft: bool = False, place: str | None
     return doc.bytes()
 
 
+def tax_recap(db: Database, quarter: Quarter, draft: bool = False, place: str | None = None,
+              date: dt.date | str | None = None) -> bytes:
+    """The withholding recap (rekap potongan pajak): every printable item with tax withheld, with the
+    basis of the tax (50% of the gross for PPh 21 bukan pegawai), page totals carried over."""
+    d = _docs()
+    chosen, _left = d.printable(db, quarter, draft)
+    taxed = [v for v in chosen if v["tax"]]
+    if not taxed:
+        raise PilarError("payout.no_tax", quarter=quarter.code)
+    everyone = d.members_by_id(db)
+    rates = {r["id"]: r for r in db.values("rates")}
+    taxed.sort(key=lambda v: (v.get("kab", ""), everyone.get(v["member_id"], {}).get("name", "").casefold()))
+    doc = Document(letterhead(db), f"{t('pdf.tax_title')} {quarter.code}", landscape=True)
+    doc.add_page()
+    doc.title_block([t("pdf.tax_title"), fmt.quarter_label(quarter.code)] + ([t("payout.doc.draft")] if draft else []))
+    h = [t("payout.h.no"), t("payout.h.name"), t("payout.h.nik"), t("payout.h.pillar"), t("payout.h.kab"),
+         t("payout.h.gross"), t("pdf.h.tax_base"), t("spj.h.tax_rule"), t("payout.h.tax"), t("payout.h.net")]
+    cols = [Col(h[0], 11, "R"), Col(h[1], 40), Col(h[2], 30), Col(h[3], 24), Col(h[4], 28), Col(h[5], 22, "R", True),
+            Col(h[6], 22, "R"), Col(h[7], 52), Col(h[8], 22, "R", True), Col(h[9], 22, "R", True)]
+
+    def rows():
+        for n, v in enumerate(taxed, 1):
+            rate = rates.get(v.get("rate_id"), {})
+            member = everyone.get(v["member_id"], {})
+            base = num(v["gross"] // 2) if rate.get("tax_rule") == "PPH21_BP" else "-"
+            yield [n, member.get("name", ""), member.get("nik", ""), pillar_label(v["pillar"]),
+                   regions.kab_name(v.get("kab", "")) or v.get("kab", ""), v["gross"], base,
+                   tax_label(rate) if rate else "", v["tax"], v["net"]]
+
+    doc.table(cols, rows(), row_h=6)
+    doc.signatures(_signature_blocks(db), d._place_date(db, place, date))
+    return doc.bytes()
+
+
 def render(db: Database, quarter: Quarter, doc: str, draft: bool = False, mask: bool = False,
            member_ids: Iterable[str] | None = None, place: str | None = None, date: dt.date | str | None = None,
            progress=None) -> bytes:
@@ -241,4 +275,6 @@ def render(db: Database, quarter: Quarter, doc: str, draft: bool = False, mask: 
         return kwitansi(db, quarter, draft, place, date)
     if doc == "rekap":
         return rekap(db, quarter, draft, place, date)
+    if doc == "pajak":
+        return tax_recap(db, quarter, draft, place, date)
     raise PilarError("payout.bad_format", value=doc, choices=", ".join(PDF_DOCS))

@@ -65,6 +65,7 @@ def _documents(db: Database, quarter: Quarter, event_id: str | None, draft: bool
         (f"03-tanda-terima_{q}.pdf", t("spj.doc.receipts"), lambda: payout_pdf.receipts(db, quarter, draft)),
         (f"04-kwitansi_{q}.pdf", t("spj.doc.kwitansi"), lambda: payout_pdf.kwitansi(db, quarter, draft)),
         (f"05-rekap_{q}.pdf", t("spj.doc.rekap"), lambda: payout_pdf.rekap(db, quarter, draft)),
+        (f"05-rekap-pajak_{q}.pdf", t("spj.doc.tax"), lambda: payout_pdf.tax_recap(db, quarter, draft)),
         (f"06-bank_{q}.csv", t("spj.doc.bank"), lambda: payout_docs.bank_csv(db, quarter)),
     ]
     if event_id:

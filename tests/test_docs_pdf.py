@@ -239,7 +239,8 @@ def test_spj_zip_and_a_changed_manifest(db, tmp_path):
     P.pay_transfer(db, Q2, "TRF-1")  # nothing left to transfer: the bank file is skipped, said why
     out = tmp_path / "spj.zip"
     manifest = spj.make(db, Q2, out)
-    assert [s["name"] for s in manifest["skipped"]] == ["06-bank_2024-Q2.csv"]
+    assert [s["name"] for s in manifest["skipped"]] == ["05-rekap-pajak_2024-Q2.pdf", "06-bank_2024-Q2.csv"]
+    assert manifest["skipped"][0]["reason"] == "Tidak ada pajak yang dipotong pada 2024-Q2."
     assert spj.verify(out)["ok"]
     with zipfile.ZipFile(out) as z:
         files = {i.filename: z.read(i) for i in z.infolist()}

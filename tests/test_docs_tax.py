@@ -79,6 +79,14 @@ def test_pph21_rate_is_withheld_and_documents_add_up(db):
     assert f"Pajak : {D.idr(total_tax)}" in kwitansi and f"Uang sejumlah : {D.idr(6_000_000 - total_tax)}" in kwitansi
     receipt = pages(D.render(db, Q2, "receipts", "pdf", member_ids=[tksk[0]["member_id"]]))[0]
     assert "Uang sejumlah : Rp1.462.500" in receipt and "satu juta empat ratus enam puluh dua ribu lima ratus" in receipt
+    recap = pages(D.render(db, Q2, "pajak", "pdf"))[0]
+    lines = [line for line in recap.splitlines() if " PPh 21 bukan pegawai 5% x 50% bruto " in line]
+    assert len(lines) == 4 and all(line.endswith("1.500.000 750.000 PPh 21 bukan pegawai 5% x 50% bruto 37.500 "
+                                                  "1.462.500") for line in lines)
+    assert f"JUMLAH SELURUHNYA 6.000.000 {D.idr(total_tax)[2:]} {D.idr(6_000_000 - total_tax)[2:]}" in recap
+    assert "REKAPITULASI POTONGAN PAJAK" in recap and "Anggota 005" not in recap  # Tagana: no tax
+    names = [f["name"] for f in spj.make(db, Q2, db.path.parent / "spj")["files"]]
+    assert "05-rekap-pajak_2024-Q2.pdf" in names
     basis = pages(spj.rates_pdf(db, Q2))[0]
     assert "PPh 21 bukan pegawai 5% x 50% bruto" in basis and "37.500" in basis
 

@@ -110,6 +110,10 @@ MESSAGES = {
         "en": "Unknown tax rule \"{value}\". Choose one of: {choices}, or empty (no rule).",
     },
     "spj.h.tax_rule": {"id": "Dasar pajak", "en": "Tax basis"},
+    "pdf.h.tax_base": {"id": "DPP (50%)", "en": "Tax base (50%)"},
+    "pdf.tax_title": {"id": "REKAPITULASI POTONGAN PAJAK", "en": "TAX WITHHOLDING RECAP"},
+    "payout.no_tax": {"id": "Tidak ada pajak yang dipotong pada {quarter}.", "en": "No tax was withheld in {quarter}."},
+    "spj.doc.tax": {"id": "Rekap potongan pajak", "en": "Tax withholding recap"},
 
     # ---- keys and choices on the screens
     "events.ui.fmt.pdf": {"id": "PDF (A4, siap cetak)", "en": "PDF (A4, ready to print)"},

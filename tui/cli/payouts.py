@@ -139,8 +139,8 @@ def register(sub, common) -> None:
     q = rep.add_parser("payouts", parents=[common], help="daftar nominatif, receipts or the bank transfer file")
     q.add_argument("--quarter", required=True)
     q.add_argument("--format", choices=docs.FORMATS, default="text")
-    q.add_argument("--doc", choices=("nominatif", "receipts", "kwitansi", "rekap"), default="nominatif",
-                   help="nominatif (default), receipts (tanda terima), kwitansi or rekap (PDF only); "
+    q.add_argument("--doc", choices=("nominatif", "receipts", "kwitansi", "rekap", "pajak"), default="nominatif",
+                   help="nominatif (default), receipts (tanda terima), kwitansi, rekap or pajak (tax recap; PDF only); "
                         "--format bank gives the transfer file")
     q.add_argument("--draft", action="store_true", help="include draft items (marked DRAF)")
     q.add_argument("--mask", action="store_true", help="hide NIK and account numbers but the last 4 digits")
