@@ -181,3 +181,13 @@ def verify(path: Path) -> dict:
         if name not in listed and name not in (MANIFEST, SIGNATURE):
             problems.append(t("spj.extra", name=name))
     return {"ok": not problems, "manifest": manifest, "problems": problems, "signed": signed}
+
+
+def audit_holds(db: Database, manifest: dict) -> bool:
+    """Whether this folder's audit log still holds the head the package recorded (same line, same
+    hash): the records the papers were made from have not been rewritten since."""
+    head = manifest.get("audit_head") or {}
+    for line in db.audit.lines():
+        if line.get("n") == head.get("n"):
+            return line.get("h") == head.get("h")
+    return False

@@ -206,7 +206,9 @@ def test_spj_package_verifies_and_fails_on_a_changed_byte(db, tmp_path):
                      "03-tanda-terima_2024-Q2.pdf", "04-kwitansi_2024-Q2.pdf", "05-rekap_2024-Q2.pdf",
                      "06-bank_2024-Q2.csv", "07-daftar-hadir_2024-05-06.pdf", "07-daftar-hadir_2024-05-07.pdf"]
     assert manifest["audit_head"] == db.audit.head() and manifest["office"] == "JATIM"
-    assert spj.verify(out)["ok"]
+    assert spj.verify(out)["ok"] and spj.audit_holds(db, manifest)
+    forged = dict(manifest, audit_head=dict(manifest["audit_head"], h="0" * 64))
+    assert not spj.audit_holds(db, forged)
     target = out / "04-kwitansi_2024-Q2.pdf"
     data = bytearray(target.read_bytes())
     data[len(data) // 2] ^= 1
@@ -267,8 +269,9 @@ def test_cli_pdf_cards_spj(db, tmp_path, capsys):
                  "--out", str(tmp_path / "c.pdf")]) == 0
     assert "30 kartu ditulis" in capsys.readouterr().out
     assert main(["--data", data, "payout", "spj", Q2, "--out", str(tmp_path / "p")]) == 0
-    assert main(["--data", data, "payout", "spj-verify", str(tmp_path / "p")]) == 0
-    assert "Paket SPJ utuh" in capsys.readouterr().out
+    assert main(["--data", data, "payout", "spj-verify", str(tmp_path / "p"), "--audit"]) == 0
+    out = capsys.readouterr().out
+    assert "Paket SPJ utuh" in out and "masih memuat kepala" in out
     (tmp_path / "p" / "05-rekap_2024-Q2.pdf").write_bytes(b"%PDF-1.3 diganti")
     assert main(["--data", data, "payout", "spj-verify", str(tmp_path / "p")]) == 1
     assert "TIDAK utuh" in capsys.readouterr().out

@@ -167,6 +167,8 @@ def register(sub, common) -> None:
     q = psub.add_parser("spj-verify", parents=[common],
                         help="check an SPJ package against its manifest (fails on any changed byte)")
     q.add_argument("path", metavar="PATH", help="the package folder or .zip")
+    q.add_argument("--audit", action="store_true",
+                   help="also check that this data folder's audit log still holds the head the package recorded")
     add_format(q)
     q.set_defaults(handler=cmd_spj_verify)
 
@@ -603,6 +605,14 @@ def cmd_spj_verify(args) -> int:
     from storage import spj
 
     result = spj.verify(Path(args.path))
+    if args.audit:
+        with open_db(args, read_only=True) as db:
+            m = result["manifest"]
+            if m["office"] != db.code:
+                result["problems"].append(t("spj.audit_other_office", office=m["office"], here=db.code))
+            elif not spj.audit_holds(db, m):
+                result["problems"].append(t("spj.audit_changed", n=m["audit_head"]["n"]))
+        result["ok"] = not result["problems"]
     if args.format == "json":
         print_json({k: result[k] for k in ("ok", "problems", "signed")} | {"manifest": result["manifest"]})
         return 0 if result["ok"] else 1
@@ -613,6 +623,8 @@ def cmd_spj_verify(args) -> int:
         say(t("spj.failed", count=len(result["problems"])))
         return 1
     say(t("spj.verified", count=len(m["files"]), quarter=m["quarter"], office=m["office"], n=m["audit_head"]["n"]))
+    if args.audit:
+        say(t("spj.audit_holds", n=m["audit_head"]["n"]))
     if result["signed"]:
         say(f"{t('spj.signed')}: {result['signed']}")
     return 0
