@@ -117,7 +117,7 @@ def test_wrong_usage_exits_2(argv, capsys):
     with pytest.raises(SystemExit) as caught:
         main(argv)
     assert caught.value.code == 2
-    assert "usage: pilar" in capsys.readouterr().err
+    assert "cara pakai: pilar" in capsys.readouterr().err  # Indonesian unless --lang en (or PILAR_LANG)
 
 
 def test_installed_command_end_to_end(tmp_path):

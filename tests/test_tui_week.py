@@ -674,3 +674,34 @@ async def test_event_form_shows_every_problem_and_takes_quota_rows(province):
     assert event["date"] == "2024-05-02" and event["start_time"] == "08:00"
     assert [(q["key"], q["limit"], q["pillars"], q["per_office"]) for q in event["quotas"]] == [
         ("JSC", 40, ["JSC"], 2), ("PILAR", 10, ["TAGANA", "TKSK"], 0)]
+
+
+# ---------------------------------------------------------------------- 18. the command line's language
+
+@pytest.mark.parametrize("lang, usage, required", [("id", "cara pakai: pilar", "wajib diisi"),
+                                                    ("en", "usage: pilar", "are required")])
+def test_help_and_usage_errors_in_the_chosen_language(lang, usage, required, capsys):
+    from tui.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["--lang", lang, "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith(usage) and ("kunci kantor ini" in out) == (lang == "id")
+    with pytest.raises(SystemExit) as caught:
+        main(["--lang", lang, "import"])  # the bundle file is missing
+    assert caught.value.code == 2 and required in capsys.readouterr().err
+
+
+@run_async
+async def test_textual_words_are_indonesian_too(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("k")  # the kab/kota pick list opens: its footer key
+        await pilot.pause()
+        footer = " ".join(str(k.render()) for k in app.screen.query("FooterKey"))
+        assert "Tutup pilihan" in footer and "Dismiss" not in footer
+        await pilot.press("escape", "escape")
+        await pilot.press("ctrl+p", *"zzzqqq")
+        await pilot.pause(1.2)
+        shown = " ".join(str(o.prompt) for o in app.screen.query_one("CommandList").options)
+        assert "Tidak ada yang cocok" in shown and "No matches" not in shown

@@ -32,7 +32,8 @@ from tui.screens.payouts import PayoutsScreen
 from tui.screens.roster import RosterScreen
 from tui.screens.summary import SummaryScreen
 from tui.screens.sync import SyncScreen
-from tui.widgets.keys import localize_bindings
+from tui.widgets.keys import localize_bindings, localize_textual
+from tui.widgets.palette import PilarPalette
 
 SECTIONS = ("roster", "events", "payouts", "sync", "summary")
 THEMES = ("textual-dark", "textual-light")
@@ -133,6 +134,7 @@ class PilarApp(App[int]):
             self.DEFAULT_MODE = start
         super().__init__()
         localize_bindings(self)
+        localize_textual()
         self.operator = self.db.operator
         self._roster = None
         self.title = self.db.office.get("name") or self.db.code
@@ -288,7 +290,7 @@ class PilarApp(App[int]):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=t("ui.palette.placeholder"), id="--command-palette"))
+            self.push_screen(PilarPalette(placeholder=t("ui.palette.placeholder"), id="--command-palette"))
 
     def action_toggle_theme(self) -> None:
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]

@@ -159,4 +159,8 @@ MESSAGES = {
                                 "en": "Quota {group}: \"{value}\" is not a whole number. Write 40, say."},
     "events.ui.form_problems": {"id": "{count} isian perlu diperbaiki (lihat tulisan merah di bawah isiannya).",
                                 "en": "{count} field(s) need fixing (see the red line under each)."},
+    # Textual's own words
+    "ui.textual.dismiss_menu": {"id": "Tutup pilihan", "en": "Dismiss menu"},
+    "ui.textual.palette_close": {"id": "Tutup daftar perintah", "en": "Close the command list"},
+    "ui.palette.no_matches": {"id": "Tidak ada yang cocok", "en": "No matches found"},
 }

@@ -171,11 +171,11 @@ MESSAGES = {
         "en": "Unknown status \"{value}\"; choose Active or Inactive.",
     },
     "validate.level.unknown": {
-        "id": "Tingkat Tagana \"{value}\" tidak dikenal; pilih Muda, Madya atau Utama.",
+        "id": "Jenjang Tagana \"{value}\" tidak dikenal; pilih Muda, Madya atau Utama.",
         "en": "Unknown Tagana level \"{value}\"; choose Muda, Madya or Utama.",
     },
     "validate.level.missing": {
-        "id": "Tingkat Tagana belum diisi; pilih Muda, Madya atau Utama.",
+        "id": "Jenjang Tagana belum diisi; pilih Muda, Madya atau Utama.",
         "en": "The Tagana level is empty; choose Muda, Madya or Utama.",
     },
     "validate.level.not_tagana": {

@@ -42,7 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from tui.cli import lang as cli_lang
+
+    cli_lang.use(argv)  # --help and usage errors in the chosen language
     parser = build_parser()
+    cli_lang.translate_help(parser)
     args = parser.parse_args(argv)
     lang = args.lang or os.environ.get("PILAR_LANG")
     if lang in i18n.LANGS:

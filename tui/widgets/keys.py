@@ -32,3 +32,24 @@ def localize_bindings(node: DOMNode) -> None:
                                         tooltip=t(tip) if tip in known else b.tooltip)
             new.append(b)
         bindings[key] = new
+
+
+# Textual's own widgets whose key descriptions show in the footer: (widget class, action) -> catalogue key
+_TEXTUAL_KEYS = (("SelectOverlay", "dismiss", "ui.textual.dismiss_menu"),
+                 ("CommandPalette", "escape", "ui.textual.palette_close"))
+
+
+def localize_textual() -> None:
+    """Textual's own footer words ("Dismiss menu" of an open pick list, the palette's Esc) in the language
+    chosen: their classes' bindings are rewritten once, before any instance copies them."""
+    from textual.command import CommandPalette
+    from textual.widgets._select import SelectOverlay
+
+    classes = {"SelectOverlay": SelectOverlay, "CommandPalette": CommandPalette}
+    for name, action, key in _TEXTUAL_KEYS:
+        merged = classes[name]._merged_bindings
+        if merged is None:
+            continue
+        for k, items in list(merged.key_to_bindings.items()):
+            merged.key_to_bindings[k] = [dataclasses.replace(b, description=t(key)) if b.action == action else b
+                                         for b in items]
