@@ -92,7 +92,7 @@ def register(sub, common) -> None:
         q = rsub.add_parser(kind, parents=[common], help=f"event {kind.replace('-', ' ')} report")
         q.add_argument("event", metavar="ID")
         q.add_argument("--format", choices=reports.FORMATS, default=None,
-                       help="text (default), md, html, csv, xlsx or json; with --out, taken from its extension")
+                       help="text (default), md, html, csv, xlsx, json or pdf; with --out, taken from its extension")
         q.add_argument("--out", metavar="FILE", help="write to this file (needed for xlsx)")
         q.add_argument("--day", metavar="YYYY-MM-DD", help="the day of a multi-day event the list is for")
         q.set_defaults(handler=cmd_report, report_kind=REPORT_KINDS[kind])
