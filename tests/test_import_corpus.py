@@ -333,3 +333,15 @@ def test_csv_nik_written_from_a_float_column_is_read_as_a_number(db, tmp_path):
     plan = preview(Roster(db), path, today=TODAY)
     assert [r.fate for r in plan.rows] == ["add", "refuse"] and plan.rows[0].nik == "3578024302900101"
     assert "angka ke-16 menjadi 0" in plan.rows[1].reasons[0]
+
+
+def test_legacy_xls_is_read_through_calamine_hidden_sheet_skipped_number_nik_checked(db):
+    plan = plan_of(db, "lama.xls")
+    text = "\n".join(plan.summary_lines())
+    assert 'Sheet "LAMA" dilewati: sheet tersembunyi' in text and "Berkas .xls" in text
+    rows = by_name(plan)
+    assert rows["Xena Puspita"].fate == "add" and rows["Yusuf Maulana"].fate == "add"
+    assert rows["Zainal Arifin"].fate == "refuse" and "'3507131209680001" in rows["Zainal Arifin"].reasons[0]
+    land(db, plan)
+    assert stored(db, "3578110101800102")["name"] == "Yusuf Maulana"
+    assert not any(m["name"] in ("Orang Lama", "Zainal Arifin") for m in db.values("members"))

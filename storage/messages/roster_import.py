@@ -1,9 +1,9 @@
 """Messages of the roster import: sheets, column mapping, rows skipped, and one sentence per problem of a row."""
 
 _FIX_TEXT = ("Di Excel: pilih kolomnya, Format Cells → Text, lalu ketik ulang angkanya (atau awali dengan tanda "
-             "petik ', misalnya '0012345678).")
+             "petik ', misalnya '{example}).")
 _FIX_TEXT_EN = ("In Excel: select the column, Format Cells → Text, then type the numbers again (or start them with "
-                "an apostrophe, e.g. '0012345678).")
+                "an apostrophe, e.g. '{example}).")
 
 MESSAGES = {
     # sheets
@@ -56,12 +56,12 @@ MESSAGES = {
     "roster.import.fate.hold": {"id": "ditahan", "en": "held"},
     # one sentence per problem
     "roster.import.nik_number": {
-        "id": "NIK \"{value}\" rusak oleh Excel: kolom NIK tersimpan sebagai angka, sehingga angka ke-16 menjadi 0 atau tertulis seperti 3,50713E+15. " + _FIX_TEXT,
-        "en": "NIK \"{value}\" was damaged by Excel: the NIK column is stored as numbers, so the 16th digit became 0 or shows like 3.50713E+15. " + _FIX_TEXT_EN,
+        "id": "NIK \"{value}\" rusak oleh Excel: kolom NIK tersimpan sebagai angka, sehingga angka ke-16 menjadi 0 atau tertulis seperti 3,50713E+15. " + _FIX_TEXT.format(example="3507131209680001"),
+        "en": "NIK \"{value}\" was damaged by Excel: the NIK column is stored as numbers, so the 16th digit became 0 or shows like 3.50713E+15. " + _FIX_TEXT_EN.format(example="3507131209680001"),
     },
     "roster.import.account_number": {
-        "id": "No. rekening \"{value}\" tersimpan sebagai angka: nol di depan hilang dan angka lewat 15 digit berubah. " + _FIX_TEXT,
-        "en": "Account number \"{value}\" is stored as a number: leading zeros are lost and digits past 15 change. " + _FIX_TEXT_EN,
+        "id": "No. rekening \"{value}\" tersimpan sebagai angka: nol di depan hilang dan angka lewat 15 digit berubah. " + _FIX_TEXT.format(example="0012345678"),
+        "en": "Account number \"{value}\" is stored as a number: leading zeros are lost and digits past 15 change. " + _FIX_TEXT_EN.format(example="0012345678"),
     },
     "roster.import.birth_no_date": {
         "id": "TEMPAT/TGL LAHIR \"{value}\" hanya berisi tempat; tambahkan tanggalnya, mis. {value}, 16-09-1968.",
