@@ -27,6 +27,21 @@ MESSAGES = {
         "en": "The xlsx and pdf formats are written to a file: add --out NAME.xlsx (or NAME.pdf).",
     },
     "summary.written": {"id": "Ditulis: {path}", "en": "Written: {path}"},
+    # the command line's help (tui/cli/lang.py)
+    "cli.help.report.summary": {"id": "posisi kantor: anggota, TKSK, honor, kantor, bundel hilang",
+                                "en": "where the office stands: members, TKSK, payouts, offices, missing bundles"},
+    "cli.help.report.rekap": {"id": "rekap per kabupaten/kota untuk dicetak (anggota, TKSK, honor triwulan terakhir)",
+                              "en": "printable rekap per kab/kota (members, TKSK, latest quarter's payouts)"},
+    **{f"cli.help.report.{kind}.format": {
+        "id": "text (bawaan), json, html (A4, cetak dari peramban), xlsx atau pdf (perlu --out)",
+        "en": "text (default), json, html (A4, print from a browser), xlsx or pdf (need --out)"}
+       for kind in ("summary", "rekap")},
+    **{f"cli.help.report.{kind}.silent_days": {
+        "id": "tandai kantor tanpa bundel lebih dari N hari (bawaan: summary_silent_days di office.json, atau 14)",
+        "en": "flag offices with no bundle for more than N days (default: office.json summary_silent_days or 14)"}
+       for kind in ("summary", "rekap")},
+    **{f"cli.help.report.{kind}.out": {"id": "tulis ke BERKAS, bukan ke layar", "en": "write to FILE instead of printing"}
+       for kind in ("summary", "rekap")},
     # report text
     "summary.title": {"id": "Ringkasan {office}", "en": "Summary of {office}"},
     "summary.rekap_title": {"id": "Rekap per Kabupaten/Kota — {office}", "en": "Summary per kabupaten/kota — {office}"},
