@@ -345,3 +345,16 @@ def test_legacy_xls_is_read_through_calamine_hidden_sheet_skipped_number_nik_che
     land(db, plan)
     assert stored(db, "3578110101800102")["name"] == "Yusuf Maulana"
     assert not any(m["name"] in ("Orang Lama", "Zainal Arifin") for m in db.values("members"))
+
+
+def test_the_committed_corpus_is_what_the_script_builds(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_import_corpus", CORPUS.parent / "make_import_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    built = module.main(tmp_path / "corpus")
+    names = sorted(p.name for p in built.iterdir())
+    assert names == sorted(p.name for p in CORPUS.iterdir()) and len(names) == 13
+    for name in names:
+        assert (built / name).read_bytes() == (CORPUS / name).read_bytes(), name
