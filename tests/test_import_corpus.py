@@ -356,5 +356,13 @@ def test_the_committed_corpus_is_what_the_script_builds(tmp_path):
     built = module.main(tmp_path / "corpus")
     names = sorted(p.name for p in built.iterdir())
     assert names == sorted(p.name for p in CORPUS.iterdir()) and len(names) == 13
+    def content(path: Path) -> object:
+        # entries, not bytes: another zlib may compress the same entries differently
+        if path.suffix in (".xlsx", ".ods"):
+            import zipfile
+
+            with zipfile.ZipFile(path) as z:
+                return {i.filename: z.read(i.filename) for i in z.infolist()}
+        return path.read_bytes()
     for name in names:
-        assert (built / name).read_bytes() == (CORPUS / name).read_bytes(), name
+        assert content(built / name) == content(CORPUS / name), name
