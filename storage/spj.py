@@ -115,9 +115,20 @@ def make(db: Database, quarter: Quarter | str, out: Path, event_id: str | None =
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
             for name, data in files.items():
                 z.writestr(name, data)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from storage.fsutil import os_error
+
+            raise os_error(exc, out.parent) from exc
         atomic_write(out, buf.getvalue())
     else:
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from storage.fsutil import os_error
+
+            raise os_error(exc, out) from exc
         for name, data in files.items():
             atomic_write(out / name, data)
     if progress:

@@ -121,3 +121,20 @@ async def test_payouts_spj_key_writes_a_package_that_verifies(tmp_path):
     assert result["ok"] and result["manifest"]["event"] == event_id
     names = [f["name"] for f in result["manifest"]["files"]]
     assert "02-nominatif_2024-Q2.pdf" in names and "07-daftar-hadir_2024-05-06.pdf" in names
+
+
+@run_async
+async def test_events_print_writes_the_daftar_hadir_as_pdf(folder):
+    app = PilarApp(folder, operator="Ani")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert app.screen.query_one("#report-format").value == "pdf"
+        path = app.screen.query_one("#report-path").value
+        assert path.endswith("daftar-hadir.pdf")
+        await pilot.press("enter")
+        await settle(app, pilot)
+    text = pages(open(path, "rb").read())
+    assert "DAFTAR HADIR" in text[0] and "Tanda Tangan" in text[0] and f"Halaman 1 dari {len(text)}" in text[0]
