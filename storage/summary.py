@@ -50,6 +50,17 @@ def silent_days(db: Database) -> int:
         return DEFAULT_SILENT_DAYS
 
 
+def set_silent_days(db: Database, days: int) -> int:
+    """Keep the silent-days setting in this folder's office.json (a local setting: it does not sync)."""
+    from storage.db import write_office
+
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise PilarError("summary.bad_days", value=days)
+    db.office = dict(db.office, summary_silent_days=days)
+    write_office(db.path, db.office)
+    return days
+
+
 def area_kabs(db: Database) -> list[str]:
     """The kab/kota this office answers for: all 38 at the province, its office record's area at a UPT
     (``compute`` falls back on the kab/kota where the UPT's members serve when the record has none)."""

@@ -331,6 +331,12 @@ def test_cli_formats(prov, tmp_path, capsys):
     assert "--out" in capsys.readouterr().err
     assert cli(["--data", path, "report", "summary", "--silent-days", "0"]) == 1
     assert "14" in capsys.readouterr().err
+    assert cli(["--data", path, "report", "summary", "--silent-days", "30", "--remember", "--format", "json"]) == 0
+    assert orjson.loads(capsys.readouterr().out)["silent_days"] == 30
+    assert cli(["--data", path, "report", "summary", "--format", "json"]) == 0       # kept for the next time
+    assert orjson.loads(capsys.readouterr().out)["silent_days"] == 30
+    assert cli(["--data", path, "report", "summary", "--remember"]) == 1
+    assert "--silent-days N" in capsys.readouterr().err
     assert cli(["--data", path, "report", "summary", "--format", "pdf"]) == 1
     assert "--out" in capsys.readouterr().err
     for kind in ("summary", "rekap"):

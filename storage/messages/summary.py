@@ -27,6 +27,10 @@ MESSAGES = {
         "en": "The xlsx and pdf formats are written to a file: add --out NAME.xlsx (or NAME.pdf).",
     },
     "summary.written": {"id": "Ditulis: {path}", "en": "Written: {path}"},
+    "summary.days_saved": {"id": "Kantor yang diam lebih dari {days} hari ditandai (disimpan di office.json).",
+                           "en": "Offices silent for more than {days} days are flagged (kept in office.json)."},
+    "summary.remember_needs_days": {"id": "--remember menyimpan --silent-days: tambahkan --silent-days N.",
+                                    "en": "--remember keeps --silent-days: add --silent-days N."},
     # the command line's help (tui/cli/lang.py)
     "cli.help.report.summary": {"id": "posisi kantor: anggota, TKSK, honor, kantor, bundel hilang",
                                 "en": "where the office stands: members, TKSK, payouts, offices, missing bundles"},
@@ -39,6 +43,9 @@ MESSAGES = {
     **{f"cli.help.report.{kind}.silent_days": {
         "id": "tandai kantor tanpa bundel lebih dari N hari (bawaan: summary_silent_days di office.json, atau 14)",
         "en": "flag offices with no bundle for more than N days (default: office.json summary_silent_days or 14)"}
+       for kind in ("summary", "rekap")},
+    **{f"cli.help.report.{kind}.remember": {"id": "simpan --silent-days sebagai pengaturan kantor ini (office.json)",
+                                            "en": "keep --silent-days as this office's setting (office.json)"}
        for kind in ("summary", "rekap")},
     **{f"cli.help.report.{kind}.out": {"id": "tulis ke BERKAS, bukan ke layar", "en": "write to FILE instead of printing"}
        for kind in ("summary", "rekap")},

@@ -34,6 +34,8 @@ def register(sub, common) -> None:
                        help=f"flag offices with no bundle for more than N days (default: office.json "
                             f"summary_silent_days or {S.DEFAULT_SILENT_DAYS})")
         q.add_argument("--out", metavar="FILE", help="write to FILE instead of printing")
+        q.add_argument("--remember", action="store_true",
+                       help="keep --silent-days as this office's setting (office.json)")
         q.set_defaults(handler=cmd_summary, rekap=kind == "rekap")
 
 
@@ -41,7 +43,12 @@ def cmd_summary(args) -> int:
     if args.format in ("xlsx", "pdf") and not args.out:
         raise PilarError("summary.out_needed")
     days = _days(args.silent_days) if args.silent_days is not None else None
-    with open_db(args, read_only=True) as db:
+    if args.remember and days is None:
+        raise PilarError("summary.remember_needs_days")
+    with open_db(args, read_only=not args.remember) as db:
+        if args.remember:
+            S.set_silent_days(db, days)
+            print(t("summary.days_saved", days=days), file=sys.stderr)
         data = S.compute(db, days=days)
     if args.out:
         path = R.write(data, Path(args.out), args.format, args.rekap)
