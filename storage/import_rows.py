@@ -14,7 +14,17 @@ from storage import import_words as W
 from storage.i18n import t
 from storage.import_read import PaddedNumber
 from storage.import_sheets import field_label
-from storage.model import ASSIGNMENT_FIELDS, TAGANA_LEVELS, new_assignment, new_member
+from storage.model import (
+    ASSIGNMENT_FIELDS,
+    TAGANA_LEVELS,
+    level_label,
+    new_assignment,
+    new_member,
+    pillar_label,
+    position_label,
+    sex_label,
+    status_label,
+)
 from storage.roster import Roster
 from storage.validate import clean_nik
 
@@ -374,12 +384,21 @@ def _deactivate(target: dict, status: tuple[str, str, str]) -> None:
 
 
 def _shown(name: str, value: object) -> str:
+    """A value as the preview shows it: codes as their labels, personal numbers masked."""
     text = "" if value is None else str(value)
+    if not text:
+        return ""
     if name in ("nik", "bank.account"):
-        return fmt.mask_account(text) if text else ""
+        return fmt.mask_account(text)
     if name == "phone" and len(text) > 6:
         return text[:5] + "…" + text[-3:]
-    return text
+    if name in ("kab", "area_kab"):
+        return regions.kab_name(text)
+    if name in ("kec", "area_kec"):
+        return regions.kec_name(text)
+    label = {"pillar": pillar_label, "position": position_label, "level": level_label, "status": status_label,
+             "sex": sex_label}.get(name)
+    return label(text) if label else text
 
 
 def changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
@@ -399,7 +418,7 @@ def changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
         for key in ("pillar", "position", "area_kab", "area_kec", "office", "number", "level", "sk", "start",
                     "end", "status", "inactive_reason", "inactive_date"):
             if (y.get(key) or "") != (x.get(key) or ""):
-                out.append((field_label(key), str(y.get(key) or ""), str(x.get(key) or "")))
+                out.append((field_label(key), _shown(key, y.get(key)), _shown(key, x.get(key))))
     return out
 
 
