@@ -329,6 +329,9 @@ class Database:
         self.seq = 0
         self.counter = 0
         self.hlc = Hlc()
+        # replica id -> the office of the first version held under it (sync's provenance check reads
+        # it: storage/sync/engine.replica_offices); kept in step by loading and by every commit.
+        self.replicas: dict[str, str] = {}
         self.manifest: dict[str, Any] = {}
         self._journal_bytes = 0
         self._audit = audit.AuditLog(path / "audit.jsonl")
@@ -626,6 +629,7 @@ class Database:
     def _rebuild(self, collection: str) -> None:
         vals = {}
         last = self.hlc.last
+        replicas = self.replicas
         for rid, doc in self._docs.get(collection, {}).items():
             versions = doc["v"]
             if len(versions) == 1:
@@ -633,6 +637,9 @@ class Database:
                 top = versions[0]
                 if top["hlc"] > last:
                     last = top["hlc"]
+                r = top["dot"][0]
+                if r not in replicas:
+                    replicas[r] = top["office"]
                 if not top["deleted"]:
                     value = dict(top["data"])
                     value["id"] = rid
@@ -643,6 +650,8 @@ class Database:
             if value is not None:
                 vals[rid] = value
             last = max(last, *(v["hlc"] for v in versions))
+            for v in versions:
+                replicas.setdefault(v["dot"][0], v["office"])
         self.hlc.observe(last)
         self._vals[collection] = vals
         indexes: dict[str, dict[Any, set[str]]] = {}
@@ -666,6 +675,9 @@ class Database:
         rid = doc["id"]
         old = vals.get(rid)
         docs[rid] = doc
+        for v in doc["v"]:
+            if v["dot"][0] not in self.replicas:
+                self.replicas[v["dot"][0]] = v["office"]
         new = self.value_of(doc)
         indexes = _INDEXES.get(collection)
         idx = self._idx.get(collection) if indexes else None

@@ -627,18 +627,14 @@ class Screen:
 
 
 def replica_offices(db: Database) -> dict[str, str]:
-    """Which office each replica id writes for, as the versions held here show (own replica first)."""
-    cached = getattr(db, "_sync_replicas", None)
-    if cached is not None and cached.get(db.replica_id) == db.code:
-        return cached
+    """Which office each replica id writes for, as the versions held here show (own replica first).
+
+    Read from the map the data core keeps while loading and committing (``Database.replicas``), so
+    an import never walks every version held to learn it."""
     out: dict[str, str] = {db.replica_id: db.code}
-    for name in db.collections():
-        for doc in db.raw(name).values():
-            for v in doc["v"]:
-                r = v["dot"][0]
-                if r not in out:
-                    out[r] = v["office"]
-    db._sync_replicas = out
+    for r, office in db.replicas.items():
+        if r not in out:
+            out[r] = office
     return out
 
 
@@ -789,8 +785,6 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
         # The province holds writes of this replica that this folder does not know: it was restored
         # from a backup or copied. Never reuse those counters.
         db.rotate_replica()
-    if screen.bound and getattr(db, "_sync_replicas", None) is not None:
-        db._sync_replicas.update(screen.bound)  # replica ids first bound by this bundle
     _after_accept(db, m, result)
     sequence.received(db, m)  # issue 16: which of the sender's bundles arrived (gaps: storage.sync.sequence)
     # No personal data in the log: records by id, reasons by word.
