@@ -17,13 +17,13 @@ from collections.abc import Iterable, Sequence
 import barcode
 import segno
 
+from storage import events as ev
 from storage import regions
 from storage.db import Database
 from storage.errors import PilarError
 from storage.events import norm_number
 from storage.i18n import t
 from storage.model import pillar_label, position_label
-from storage.payout_pdf import letterhead
 from storage.pdf import FONT, Document
 from storage.roster import Query, Roster
 
@@ -50,16 +50,18 @@ def card_code(db: Database, member: dict, assignment: dict) -> str:
     return member["id"]
 
 
-def card_data(db: Database, member: dict, pillar: str = "") -> dict:
-    """What one card prints (no NIK)."""
+def card_data(db: Database, member: dict, pillar: str = "", offices: dict[str, str] | None = None) -> dict:
+    """What one card prints (no NIK): the office is the member's UPT (this office when unknown)."""
     a = _assignment(member, pillar)
+    offices = ev.office_names(db) if offices is None else offices
+    office = offices.get(a.get("office", "")) or db.office.get("name", "")
     kab = a.get("area_kab") or member.get("kab", "")
     kec = a.get("area_kec") or member.get("kec", "")
     where = ", ".join(x for x in (regions.kec_name(kec) if kec else "", regions.kab_name(kab) if kab else "") if x)
     role = pillar_label(a.get("pillar", ""))
     if a.get("position"):
         role = f"{role} - {position_label(a['position'])}"
-    return {"member_id": member["id"], "name": member.get("name", ""), "role": role, "where": where,
+    return {"member_id": member["id"], "name": member.get("name", ""), "role": role, "where": where, "office": office,
             "number": a.get("number") or "", "code": card_code(db, member, a)}
 
 
@@ -118,7 +120,7 @@ def _qr(doc: Document, code: str, x: float, y: float, size: float) -> None:
                    for r, row in enumerate(matrix) for start, length in _runs(row))
 
 
-def _card(doc: Document, office: str, card: dict, x: float, y: float) -> None:
+def _card(doc: Document, card: dict, x: float, y: float) -> None:
     pad = 3.5
     doc.set_draw_color(170, 170, 170)
     doc.rect(x, y, CARD_W, CARD_H)  # a hairline frame: where to cut if the marks are lost
@@ -127,7 +129,7 @@ def _card(doc: Document, office: str, card: dict, x: float, y: float) -> None:
     doc.set_font(FONT, "B", 6.5)
     doc.text(x + pad, y + pad + 2, doc.fit(t("cards.title"), CARD_W - 2 * pad))
     doc.set_font(FONT, "", 6.5)
-    doc.text(x + pad, y + pad + 5, doc.fit(office, CARD_W - 2 * pad))
+    doc.text(x + pad, y + pad + 5, doc.fit(card["office"].upper(), CARD_W - 2 * pad))
     doc.line(x + pad, y + pad + 6.5, x + CARD_W - pad, y + pad + 6.5)
     qr = 21.0
     text_w = CARD_W - 2 * pad - qr - 2
@@ -166,12 +168,12 @@ def render(db: Database, members: Sequence[dict] | Iterable[dict], per_page: int
     """The card sheets as PDF bytes: ``per_page`` (8 or 10) cards per A4 page, cut marks on each."""
     if per_page not in LAYOUTS:
         raise PilarError("cards.bad_per_page", value=per_page)
-    cards = [card_data(db, m, pillar) for m in members]
+    offices = ev.office_names(db)
+    cards = [card_data(db, m, pillar, offices) for m in members]
     if not cards:
         raise PilarError("cards.none")
     cols, rows, gap = LAYOUTS[per_page]
     doc = Document([], t("cards.sheet_title"), page_numbers=False)
-    office = letterhead(db)[1]
     left = (doc.w - cols * CARD_W - (cols - 1) * gap) / 2
     top = (doc.h - rows * CARD_H - (rows - 1) * gap) / 2
     for n, card in enumerate(cards):
@@ -179,7 +181,7 @@ def render(db: Database, members: Sequence[dict] | Iterable[dict], per_page: int
         if slot == 0:
             doc.add_page()
             _cut_marks(doc, left, top, cols, rows, gap)
-        _card(doc, office, card, left + (slot % cols) * (CARD_W + gap), top + (slot // cols) * (CARD_H + gap))
+        _card(doc, card, left + (slot % cols) * (CARD_W + gap), top + (slot // cols) * (CARD_H + gap))
         if progress and (n + 1) % 100 == 0:
             progress(n + 1, len(cards))
     return doc.bytes()
