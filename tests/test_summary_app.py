@@ -164,3 +164,31 @@ def test_next_start_shows_the_kept_summary_before_counting(tmp_path, monkeypatch
             await app.workers.wait_for_complete()
 
     asyncio.run(second())
+
+
+def test_bars_are_exact_to_an_eighth_and_stacked_parts_add_up():
+    from tui.widgets.bars import blocks
+
+    assert blocks(3.5, 1.0) == "███▌" and blocks(0.125, 1.0) == "▏" and blocks(0, 1.0) == ""
+    assert blocks(704, 704 / 50) == "█" * 50
+    assert len(blocks(243, 704 / 50)) == 18   # 17.26 cells: 17 full and an eighth-block end
+
+    async def run():
+        from textual.app import App
+
+        from tui.widgets.bars import Bar, Bars
+
+        class One(App):
+            def compose(self):
+                yield Bars("t", ["a", "b", "c"], id="b")
+
+        app = One()
+        async with app.run_test(size=(60, 10)) as pilot:
+            bars = app.query_one(Bars)
+            bars.set_bars([Bar("Q1", (30, 10, 0), "40"), Bar("Q2", (0, 20, 0), "20")])
+            await pilot.pause()
+            lines = str(bars.render()).splitlines()
+            q1, q2 = lines[1], lines[2]
+            assert abs(q1.count("█") - 2 * q2.count("█")) <= 1 and q1.endswith(" 40") and q2.endswith(" 20")
+
+    asyncio.run(run())
