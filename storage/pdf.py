@@ -4,7 +4,8 @@ page with the page's total and the total carried over, and signature blocks.
 Text is set in DejaVu Sans Condensed (shipped in ``storage/fonts`` with its licence) so every name
 prints as written, accents and all. Table cells are laid out with ``text`` and lines rather than
 fpdf2's ``cell``/``table`` helpers: those cost ~10x more per cell and the daftar nominatif of 50,000
-rows has to stay within a few seconds.
+rows has to stay within a few seconds. The fast paths (:meth:`Document.measure`, ``fill_rects``) use
+fpdf2's font subset and ``_out``: the version is pinned, and the tests read every document back.
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ class Document(FPDF):
     def header(self) -> None:
         if not self.letterhead:
             return
-        self.set_font(FONT, "", 9)
         y = MARGIN
         for i, line in enumerate(self.letterhead):
             self.set_font(FONT, "B" if i else "", 11 if i == 1 else 9)
