@@ -3,8 +3,10 @@
 The figures come from :func:`storage.summary.compute` (the same numbers as ``pilar report summary``),
 computed in a thread worker: first everything but the records waiting per office (the first paint),
 then those. Recomputed, again in a worker, after every commit (an import, an edit) and whenever the
-import log changes (an import that brought nothing new still moves the freshness). Enter on a figure
-opens its screen: the roster, the payouts, the conflicts, or this screen's tab with the detail.
+import log changes (an import that brought nothing new still moves the freshness). When nothing has
+changed since the last complete summary (``storage.summary.cached``) it is shown at once, before the
+worker confirms it. Enter on a figure opens its screen: the roster, the payouts, the conflicts, or this
+screen's tab with the detail; p k t b o open the tabs (pillars, kab/kota, no TKSK, payouts, offices).
 """
 
 from __future__ import annotations
