@@ -342,6 +342,8 @@ class _Work:
         if holder_assumed:
             plan.warnings.append(t("roster.import.holder_assumed", holder=value["bank"]["holder"]))
         self._status_notes(plan, extra, existing, value)
+        if not plan.reasons and not roster.db.is_province:
+            plan.reasons = self._not_ours(value, extra.get("owner") or ctx.office)
         if plan.reasons:
             return
         if nik:
@@ -354,6 +356,17 @@ class _Work:
         else:
             plan.changes = changes(existing, value)
             plan.fate = "same" if existing == value else "update"
+
+    def _not_ours(self, value: dict, owner: str) -> list[str]:
+        """At a UPT: the sentence the commit would refuse the row with (another office's member or
+        assignment), so that one row does not stop the whole import."""
+        from storage import authority
+
+        doc = self.roster.db.doc("members", value["id"]) if value.get("id") else None
+        data = {k: v for k, v in value.items() if k not in ("id", "owner") and k[:1] != "_"}
+        refusal = authority.check("members", self.roster.db.code, doc, data, False,
+                                  doc["owner"] if doc else owner)
+        return [refusal.message()] if refusal is not None else []
 
     def _held(self, plan: RowPlan, existing: dict, m: dict) -> bool:
         """A known NIK under a clearly different name or birth date: another person, or a mistyped NIK."""

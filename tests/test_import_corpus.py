@@ -366,3 +366,24 @@ def test_the_committed_corpus_is_what_the_script_builds(tmp_path):
         return path.read_bytes()
     for name in names:
         assert content(built / name) == content(CORPUS / name), name
+
+
+def test_at_a_upt_a_row_about_another_offices_member_is_refused_alone(db, tmp_path):
+    from storage.model import new_member
+
+    other = new_member(nik="3510160101800102", name="Made Wirawan", sex="L", birth_place="Banyuwangi",
+                       birth_date="1980-01-01", kab="35.10", kec="35.10.16",
+                       assignments=[{"pillar": "PSM", "position": "ANGGOTA", "area_kab": "35.10",
+                                     "office": "UPT-PSTW-BANYUWANGI", "start": "2023-01-01"}])
+    with db.transaction("test.other", system=True) as tx:
+        tx.put("members", other, owner="UPT-PSTW-BANYUWANGI")
+    path = tmp_path / "a.csv"
+    path.write_text("NAMA;NIK;NO HP\r\nMade Wirawan;3510160101800102;081299990000\r\n"
+                    "SITI AMINAH;3578014107850001;081299990001\r\n", encoding="utf-8")
+    plan = preview(Roster(db), path, today=TODAY)
+    made, siti = plan.rows
+    assert made.fate == "refuse" and "UPT-PSTW-BANYUWANGI" in made.reasons[0]
+    assert siti.fate == "update"
+    land(db, plan)  # the other rows still land; the other office's member is untouched
+    assert stored(db, "3578014107850001")["phone"] == "+6281299990001"
+    assert stored(db, "3510160101800102")["phone"] == ""
