@@ -238,3 +238,20 @@ def test_after_a_merge_the_person_is_not_paid_again_for_a_quarter_already_paid(t
     q3 = [v for v in P.items(db, "2024-Q3") if v["status"] in P.LIVE]
     assert [(v["member_id"], v["bank"]["account"]) for v in q3] == [(second, "5500000001")]
     db.close()
+
+
+def test_each_upt_is_sent_the_other_record_of_its_duplicate_case(net, capsys):
+    """Issue 12: the same NIK registered at A and at B. Each UPT is told, in the province's next
+    bundle: the other office's record reaches it, the case is listed side by side, the province merges."""
+    a, b = registered_twice(net)
+    dbs = net["dbs"]
+    for upt, mine, other in ((A, a, b), (B, b, a)):
+        assert dbs[upt].get("members", other) is None
+        E.import_bundle(dbs[upt], send(dbs, J, upt, net["tmp"]))
+        cases = D.cases(dbs[upt])
+        assert [sorted(c["ids"]) for c in cases] == [sorted([a, b])] and not cases[0]["province"]
+        assert dbs[upt].get("members", mine)["owner"] == upt and dbs[upt].get("members", other)["owner"] != upt
+    D.merge(dbs[J], a, b)
+    for upt in (A, B):
+        E.import_bundle(dbs[upt], send(dbs, J, upt, net["tmp"]))
+        assert D.cases(dbs[upt]) == [] and D.survivor_id(dbs[upt], b) == a

@@ -125,10 +125,19 @@ def scope_of(db: Database, code: str) -> Callable[[str, dict], bool]:
             return True
         return any(mentions(v["data"], code) for v in doc["v"])
 
-    members = {rid for rid, doc in db.raw("members").items() if direct(doc)}
+    raw_members = db.raw("members")
+    members = {rid for rid, doc in raw_members.items() if direct(doc)}
+    # One person, one NIK: another office's record with the NIK of one of this office's members is a
+    # duplicate case the province must merge; it goes to this office too, so its clerk sees the case
+    # (side by side in the conflicts list) and why the run holds both records.
+    for ids in db.index("members", "nik").values():
+        if len(ids) > 1 and not ids <= members and not ids.isdisjoint(members):
+            members.update(ids)
 
     def in_scope(collection: str, doc: dict) -> bool:
         if direct(doc):
+            return True
+        if collection == "members" and doc["id"] in members:
             return True
         if all(v["deleted"] for v in doc["v"]):
             return True  # tombstones carry no personal data; they stop a stale copy coming back
