@@ -99,6 +99,7 @@ class Context:
     offices: dict[str, str]
     area: tuple[str, ...]
     sheet_pillar: str
+    sheet_kec: str
     headers: list[str]
     today: dt.date
     nik_damage: bool = False  # the sheet's NIK column shows it was a number column
@@ -198,6 +199,9 @@ def row_member(cells: dict[str, list[object]], ctx: Context) -> tuple[dict, dict
             m["kec"] = found["code"]
             if not kab_code:
                 kab_code = m["kab"] = found["kab"]
+    elif ctx.sheet_kec and (not kab_code or ctx.sheet_kec[:5] == kab_code):
+        m["kec"], kab_code = ctx.sheet_kec, ctx.sheet_kec[:5]  # one sheet per kecamatan, named after it
+        m.setdefault("kab", kab_code)
     if "kec" in concerned:
         concerned.add("kab")  # "ambiguous: fill in KAB/KOTA" says it; not "kab/kota is required" as well
     if text("phone"):

@@ -37,6 +37,7 @@ class SheetPlan:
     mapping: dict[int, str] = field(default_factory=dict)
     header_line: int = 0
     pillar: str = ""  # from the sheet name or its title ("DAFTAR TKSK")
+    kec: str = ""  # from the sheet name when the file keeps one sheet per kecamatan ("KALIWATES")
     hidden_cols: list[str] = field(default_factory=list)
     hidden_rows: int = 0
 

@@ -19,13 +19,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storage import fmt
+from storage import fmt, regions
 from storage import import_words as W
 from storage.db import gc_paused
 from storage.errors import PilarError
 from storage.i18n import t
 from storage.import_read import Book, column_letter, read_book
-from storage.import_rows import Context, changes, column_damaged, merge, office_area, office_index, row_member
+from storage.import_rows import (
+    Context,
+    changes,
+    column_damaged,
+    find_kec,
+    merge,
+    office_area,
+    office_index,
+    row_member,
+)
 from storage.import_sheets import SheetPlan, field_label, non_member, parse_overrides, plan_sheet
 from storage.roster import Roster, normalise
 from storage.validate import validate_member
@@ -135,8 +144,9 @@ class ImportPlan:
         lines = [t("roster.import.summary", file=self.path.name, **counts)]
         for s in self.sheets:
             if s.read:
-                lines.append(t("roster.import.sheet_read", sheet=s.name, line=s.header_line,
-                               pillar=f" · {field_label('pillar')}: {s.pillar}" if s.pillar else ""))
+                extra = "".join(f" · {field_label(name)}: {shown}" for name, shown in
+                                (("pillar", s.pillar), ("kec", regions.kec_name(s.kec) if s.kec else "")) if shown)
+                lines.append(t("roster.import.sheet_read", sheet=s.name, line=s.header_line, pillar=extra))
             else:
                 lines.append(t("roster.import.sheet_skipped", sheet=s.name, reason=s.reason))
         lines.append(t("roster.import.mapping", mapping=self.mapping_text()))
@@ -209,22 +219,27 @@ def _preview(roster: Roster, path: Path, progress: Progress | None, today: dt.da
     book = read_book(path)
     sheets: list[SheetPlan] = []
     bodies: list[tuple[SheetPlan, list[tuple[int, list[object]]]]] = []
+    area = office_area(roster)
     for sheet in book.sheets:
         plan, body = plan_sheet(sheet, overrides or {})
         sheets.append(plan)
         if plan.read:
+            if not plan.pillar and "kec" not in plan.mapping.values():
+                found, _problem, _kabs = find_kec(re.sub(r"^(kec|kecamatan)\b\.?\s*", "", sheet.name.strip(),
+                                                         flags=re.I), "", area)
+                plan.kec = found["code"] if found else ""
             bodies.append((plan, body))
     if not bodies:
         _refuse_whole(book, sheets)
     several = len(book.sheets) > 1
     ctx_base = dict(office=roster.db.code, is_province=roster.db.is_province, offices=office_index(roster),
-                    area=office_area(roster), today=today)
+                    area=area, today=today)
     result = ImportPlan(path, sheets, [], roster.version, dict.fromkeys(SKIP_KINDS, 0), kind=book.kind)
     work = _Work(roster, result, today)
     total = sum(len(b) for _p, b in bodies)
     done = 0
     for plan, body in bodies:
-        ctx = Context(sheet_pillar=plan.pillar, headers=plan.headers, **ctx_base)
+        ctx = Context(sheet_pillar=plan.pillar, sheet_kec=plan.kec, headers=plan.headers, **ctx_base)
         nik_col = next((i for i, f in plan.mapping.items() if f == "nik"), None)
         status_cols = [i for i, f in sorted(plan.mapping.items()) if f == "status"]
         ctx.nik_damage = column_damaged([c[nik_col] if nik_col is not None and nik_col < len(c) else None

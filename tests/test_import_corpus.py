@@ -355,7 +355,7 @@ def test_the_committed_corpus_is_what_the_script_builds(tmp_path):
     spec.loader.exec_module(module)
     built = module.main(tmp_path / "corpus")
     names = sorted(p.name for p in built.iterdir())
-    assert names == sorted(p.name for p in CORPUS.iterdir()) and len(names) == 13
+    assert names == sorted(p.name for p in CORPUS.iterdir()) and len(names) == 14
     def content(path: Path) -> object:
         # entries, not bytes: another zlib may compress the same entries differently
         if path.suffix in (".xlsx", ".ods"):
@@ -387,3 +387,11 @@ def test_at_a_upt_a_row_about_another_offices_member_is_refused_alone(db, tmp_pa
     land(db, plan)  # the other rows still land; the other office's member is untouched
     assert stored(db, "3578014107850001")["phone"] == "+6281299990001"
     assert stored(db, "3510160101800102")["phone"] == ""
+
+
+def test_one_sheet_per_kecamatan_supplies_the_kecamatan(db):
+    plan = plan_of(db, "per_kecamatan.xlsx")
+    assert 'Sheet "BUBUTAN" dibaca (judul kolom di baris 1 · Kecamatan: Bubutan).' in plan.summary_lines()
+    land(db, plan)
+    rini, sugeng = stored(db, "3578134303910601"), stored(db, "3578140404790602")
+    assert (rini["kab"], rini["kec"]) == ("35.78", "35.78.13") and sugeng["kec"] == "35.78.14"
