@@ -392,9 +392,12 @@ class _Work:
         if not (other_name or other_birth):
             return False
         plan.fate = "hold"
+        def day(iso: str) -> str:
+            return fmt.day_month_year(iso) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso or "") else (iso or "-")
+
         plan.reasons.append(t("roster.import.held", name=name or existing.get("name", ""),
-                              known=existing.get("name", ""), born=existing.get("birth_date") or "-",
-                              row_born=born or "-"))
+                              known=existing.get("name", ""), born=day(existing.get("birth_date") or ""),
+                              row_born=day(born)))
         return True
 
     def _status_notes(self, plan: RowPlan, extra: dict, existing: dict | None, value: dict) -> None:
