@@ -16,6 +16,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from storage.db import gc_paused
 from storage.i18n import t
 
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -297,22 +298,23 @@ class Document(FPDF):
 
         self.room(3 * row_h + reserve)
         open_page(True)
-        for n, row in enumerate(rows, 1):
-            if self.get_y() + row_h + reserve > self.bottom:
-                close_page(False)
-                page_sum = [0] * len(cols)
-                state["pages"] += 1
-                open_page(False)
-            if isinstance(row, Sub):
-                label = next((c for c in row[:span] if c not in ("", None)), "")
-                line([label, *row[1:]], bold=True, span=span)
-            else:
-                line(row)
-                for i in money:
-                    page_sum[i] += row[i]
-                    running[i] += row[i]
-            if progress and n % 5000 == 0:
-                progress(n)
+        with gc_paused():  # a big table builds hundreds of thousands of strings and no cycles
+            for n, row in enumerate(rows, 1):
+                if self.get_y() + row_h + reserve > self.bottom:
+                    close_page(False)
+                    page_sum = [0] * len(cols)
+                    state["pages"] += 1
+                    open_page(False)
+                if isinstance(row, Sub):
+                    label = next((c for c in row[:span] if c not in ("", None)), "")
+                    line([label, *row[1:]], bold=True, span=span)
+                else:
+                    line(row)
+                    for i in money:
+                        page_sum[i] += row[i]
+                        running[i] += row[i]
+                if progress and n % 5000 == 0:
+                    progress(n)
         close_page(True)
         self.ln(2)
         return running
