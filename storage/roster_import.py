@@ -201,17 +201,18 @@ class _ImportView:
 
 
 def preview(roster: Roster, path: Path, progress: Progress | None = None, today: dt.date | None = None,
-            overrides: dict[str, str] | None = None) -> ImportPlan:
+            overrides: dict[str, str] | None = None, accept_held: set[str] | None = None) -> ImportPlan:
     """Read ``path`` and decide each row's fate without writing; ``overrides`` changes the column mapping
-    ({header words or column letter: field or '-'}, see :func:`parse_overrides`)."""
+    ({header words or column letter: field or '-'}, see :func:`parse_overrides`); ``accept_held`` names
+    held rows ('12', 'TKSK!12') the operator decided are the same person: they are updated."""
     # tens of thousands of small lists and dicts and no garbage: the collector would rescan the whole
     # roster heap again and again (measured in the app at 100,000 members: about 1 s of the preview)
     with gc_paused():
-        return _preview(roster, path, progress, today, overrides)
+        return _preview(roster, path, progress, today, overrides, accept_held or set())
 
 
 def _preview(roster: Roster, path: Path, progress: Progress | None, today: dt.date | None,
-             overrides: dict[str, str] | None) -> ImportPlan:
+             overrides: dict[str, str] | None, accept_held: set[str]) -> ImportPlan:
     today = today or dt.date.today()
     path = Path(path)
     if progress:
@@ -235,7 +236,7 @@ def _preview(roster: Roster, path: Path, progress: Progress | None, today: dt.da
     ctx_base = dict(office=roster.db.code, is_province=roster.db.is_province, offices=office_index(roster),
                     area=area, today=today)
     result = ImportPlan(path, sheets, [], roster.version, dict.fromkeys(SKIP_KINDS, 0), kind=book.kind)
-    work = _Work(roster, result, today)
+    work = _Work(roster, result, today, accept_held)
     total = sum(len(b) for _p, b in bodies)
     done = 0
     for plan, body in bodies:
@@ -300,8 +301,9 @@ def _refuse_whole(book: Book, sheets: list[SheetPlan]) -> None:
 class _Work:
     """The rows of one preview, in file order, with what the rows above them decided."""
 
-    def __init__(self, roster: Roster, plan: ImportPlan, today: dt.date) -> None:
+    def __init__(self, roster: Roster, plan: ImportPlan, today: dt.date, accept_held: set[str]) -> None:
         self.roster, self.plan, self.today = roster, plan, today
+        self.accept_held = accept_held
         self.view = _ImportView(roster)
         # members deleted at one office and edited at another: not in the NIK index (the deletion shows
         # first) but a row with their NIK is about them, not a new member
@@ -338,7 +340,14 @@ class _Work:
         existing = roster.by_nik(nik) if nik else None
         existing = normalise(existing) if existing else None
         if existing is not None and not problems and self._held(plan, existing, m):
-            return
+            if plan.where not in self.accept_held:
+                return
+            # the operator decided: the same person (a name changed at marriage, a birth date corrected)
+            plan.fate = "refuse"
+            plan.reasons.clear()
+            held_accepted = True
+        else:
+            held_accepted = False
         if a.pop("_no_pillar", False) and existing is None:
             problems.append(t("roster.import.no_pillar", known=W.KNOWN_PILLARS))
             concerned.add("pillar")
@@ -356,6 +365,8 @@ class _Work:
         plan.warnings = [i.message for i in result.warnings]
         if holder_assumed:
             plan.warnings.append(t("roster.import.holder_assumed", holder=value["bank"]["holder"]))
+        if held_accepted:
+            plan.warnings.insert(0, t("roster.import.held_accepted"))
         self._status_notes(plan, extra, existing, value)
         if not plan.reasons and not roster.db.is_province:
             plan.reasons = self._not_ours(value, extra.get("owner") or ctx.office)

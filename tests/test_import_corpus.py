@@ -292,6 +292,13 @@ def test_cli_preview_lists_sheets_skipped_rows_held_rows_and_updates_before_afte
     reopened.close()
     code = main(["--data", data, "roster", "import", str(CORPUS / "keterangan.xlsx"), "--map", "KET"])
     assert code == 1 and "KOLOM=bidang" in capsys.readouterr().err
+    code = main(["--data", data, "roster", "import", str(CORPUS / "nama_lain.csv"), "--accept-held", "4"])
+    out = capsys.readouterr().out
+    assert code == 0 and "--accept-held" in out  # row 2 is still held, and the hint says how to decide
+    reopened = Database.open(data, read_only=True)
+    budi = next(m for m in reopened.values("members") if m["nik"] == "3578020203800002")
+    reopened.close()
+    assert budi["birth_date"] == "1980-03-02"  # accepted, but the NIK says 2 March: refused, nothing changed
 
 
 def test_merged_title_naming_nama_and_nik_is_not_the_header_and_marital_status_is_not_a_status(db, tmp_path):
@@ -395,3 +402,12 @@ def test_one_sheet_per_kecamatan_supplies_the_kecamatan(db):
     land(db, plan)
     rini, sugeng = stored(db, "3578134303910601"), stored(db, "3578140404790602")
     assert (rini["kab"], rini["kec"]) == ("35.78", "35.78.13") and sugeng["kec"] == "35.78.14"
+
+
+def test_a_held_row_the_operator_accepts_is_updated_with_a_note(db):
+    plan = plan_of(db, "nama_lain.csv", accept_held={"2"})  # Hartono: the operator says it is Siti, renamed
+    rows = {r.line: r for r in plan.rows}
+    assert rows[2].fate == "update" and "keputusan petugas" in rows[2].warnings[0]
+    assert ("Nama", "Siti Aminah", "Hartono Wibisono") in rows[2].changes
+    assert rows[4].fate == "hold"  # only the row named
+    assert rows[3].fate == "refuse" and "baris 2" in rows[3].reasons[0]  # the same NIK again below it

@@ -89,3 +89,18 @@ async def test_wizard_reads_every_sheet_and_the_mapping_can_be_changed_there(dat
         await pilot.press("enter")
         await wait_for(pilot, lambda: wizard.plan is not None)
         assert "JABATAN" in str(wizard.query_one("#import-summary", Static).render()).split("Kolom diabaikan")[1]
+
+
+@run_async
+async def test_wizard_accepts_a_held_row_with_t(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_preview(pilot, app, CORPUS / "nama_lain.csv")
+        table = wizard.query_one("#import-rows", DataTable)
+        table.focus()
+        await pilot.pause()
+        assert cells(table)[0][:3] == ["2", "ditahan", "Hartono Wibisono"]
+        await pilot.press("t")
+        await wait_for(pilot, lambda: wizard.plan is not None and wizard.plan.counts["hold"] == 1)
+        rows = {r[0]: r for r in cells(wizard.query_one("#import-rows", DataTable))}
+        assert rows["2"][1] == "diperbarui" and "Siti Aminah → Hartono Wibisono" in rows["2"][4]

@@ -124,9 +124,20 @@ MESSAGES = {
         "en": "This row is for {other}; this office ({office}) imports only its own members. Import the row at {other} or at the province.",
     },
     "roster.import.held": {
-        "id": "Ditahan: NIK ini milik \"{known}\" (lahir {born}) di data, baris ini menulis \"{name}\" (lahir {row_born}). Periksa NIK-nya; bila memang orang yang sama, ubah nama/tanggal lahir di data anggota dulu lalu impor lagi.",
-        "en": "Held: this NIK belongs to \"{known}\" (born {born}) in the data, this row says \"{name}\" (born {row_born}). Check the NIK; if it is the same person, change the name/birth date in the member record first and import again.",
+        "id": "Ditahan: NIK ini milik \"{known}\" (lahir {born}) di data, baris ini menulis \"{name}\" (lahir {row_born}). Periksa NIK-nya; bila memang orang yang sama, terima baris ini (tombol t di layar impor, atau --accept-held BARIS).",
+        "en": "Held: this NIK belongs to \"{known}\" (born {born}) in the data, this row says \"{name}\" (born {row_born}). Check the NIK; if it is the same person, accept the row (key t on the import screen, or --accept-held ROW).",
     },
+    "roster.import.held_accepted": {
+        "id": "Diterima sebagai orang yang sama atas keputusan petugas; lihat perubahan namanya.",
+        "en": "Accepted as the same person by the operator's decision; see the change of name.",
+    },
+    "roster.import.held_hint": {
+        "id": "Baris ditahan tidak diimpor. Bila memang orang yang sama, ulangi dengan --accept-held BARIS (mis. --accept-held 12).",
+        "en": "Held rows are not imported. If it is the same person, run again with --accept-held ROW (e.g. --accept-held 12).",
+    },
+    "ui.key.import.accept_held": {"id": "Terima baris ditahan", "en": "Accept held row"},
+    "ui.tip.import.accept_held": {"id": "Baris yang disorot memang orang yang sama: impor sebagai perubahan",
+                                  "en": "The highlighted row is the same person: import it as an update"},
     "roster.import.lands_inactive": {"id": "Diimpor TIDAK AKTIF: {reason} ({date}).",
                                      "en": "Imported INACTIVE: {reason} ({date})."},
     "roster.import.no_date": {"id": "tanggal tidak ditulis", "en": "no date given"},

@@ -52,6 +52,8 @@ def register(sub, common) -> None:
     p.add_argument("--dry-run", action="store_true", help="show the preview only; write nothing")
     p.add_argument("--map", action="append", metavar="COLUMN=FIELD", default=[],
                    help="read a column as a field (header text or letter: 'KET=status', 'F=-' ignores F); repeatable")
+    p.add_argument("--accept-held", action="append", metavar="ROW", default=[],
+                   help="a held row (12, or SHEET!12) is the same person: import it as an update; repeatable")
     add_format(p)
     p.set_defaults(handler=cmd_import)
 
@@ -180,7 +182,7 @@ def cmd_import(args) -> int:
     overrides = parse_overrides(args.map)
     with open_db(args, read_only=args.dry_run) as db:
         roster = Roster(db)
-        plan = preview(roster, Path(args.file), overrides=overrides)
+        plan = preview(roster, Path(args.file), overrides=overrides, accept_held=set(args.accept_held))
         counts = plan.counts
         if args.format == "json":
             data = plan.as_json()
@@ -205,6 +207,8 @@ def cmd_import(args) -> int:
                          for r in updates for label, before, after in r.changes],
                         [t("roster.import.col.line"), t("roster.col.name"), t("roster.col.nik"),
                          t("roster.import.col.field"), t("roster.import.col.before"), t("roster.import.col.after")])
+        if counts["hold"]:
+            say(t("roster.import.held_hint"))
         if args.dry_run:
             say(t("roster.import.dry_run"))
             return 0

@@ -28,6 +28,7 @@ class ImportScreen(ModalScreen[dict | None]):
     """Import members from an .xlsx/.xls/.ods/.csv file in three steps; dismisses with the counts or None."""
 
     BINDINGS = [Binding("escape", "cancel", "-", id="dialog.cancel"),
+                Binding("t", "accept_held", "-", id="import.accept_held"),
                 Binding("f1", "app.help", "-", id="app.help_f1")]
 
     def __init__(self, roster: Roster, path: str = "") -> None:
@@ -37,6 +38,8 @@ class ImportScreen(ModalScreen[dict | None]):
         self.start_path = path
         self.plan: ImportPlan | None = None
         self.busy = False
+        self.accepted: set[str] = set()  # held rows the operator decided are the same person
+        self.previewed = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog import"):
@@ -84,6 +87,9 @@ class ImportScreen(ModalScreen[dict | None]):
         path = self.query_one("#import-path", Input).value.strip()
         if not path:
             return
+        if path != self.previewed:  # decisions about another file's rows do not carry over
+            self.accepted.clear()
+        self.previewed = path
         self.plan = None  # the old preview no longer answers what was asked
         self.query_one("#import-commit", Button).disabled = True
         items = [x.strip() for x in self.query_one("#import-map", Input).value.split(",") if x.strip()]
@@ -93,12 +99,13 @@ class ImportScreen(ModalScreen[dict | None]):
             self._failed(str(exc))
             return
         self.busy = True
-        self.make_preview(Path(path).expanduser(), overrides)
+        self.make_preview(Path(path).expanduser(), overrides, set(self.accepted))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
-    def make_preview(self, path: Path, overrides: dict[str, str] | None = None) -> None:
+    def make_preview(self, path: Path, overrides: dict[str, str] | None = None,
+                     accepted: set[str] | None = None) -> None:
         try:
-            plan = preview(self.roster, path, progress=self._progress, overrides=overrides)
+            plan = preview(self.roster, path, progress=self._progress, overrides=overrides, accept_held=accepted)
         except PilarError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
@@ -139,6 +146,16 @@ class ImportScreen(ModalScreen[dict | None]):
             button.focus()
         else:
             table.focus()
+
+    def action_accept_held(self) -> None:
+        """The highlighted held row is the same person (a name changed at marriage): preview it as an update."""
+        table = self.query_one("#import-rows", DataTable)
+        if self.plan is None or self.busy or self.focused is not table or not table.row_count:
+            return
+        where = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if any(r.where == where and r.fate == "hold" for r in self.plan.rows):
+            self.accepted.add(where)
+            self._preview()
 
     @on(DataTable.RowHighlighted, "#import-rows")
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
