@@ -123,12 +123,10 @@ async def test_separation_of_duties_refusal_and_the_d_key(tmp_path):
         assert "pemisahan tugas: aktif" in str(screen.query_one("#pay-quarter").render())
         await pilot.press("a")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
-        await pilot.click("#yes")
-        await settle(app, pilot)
+        # said at once, before any confirmation or decision is asked for
         assert isinstance(app.screen, ErrorDialog)
         message = str(app.screen.query_one("#message").render())
-        assert "Siti menyimpan 2 item" in message and "operator lain" in message
+        assert "Siti menyimpan 2 item" in message and "operator lain" in message and "tombol d" in message
         assert not P.items(app.db, Q2, ("approved",))
         await pilot.press("escape")
         await pilot.pause()

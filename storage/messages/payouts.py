@@ -381,12 +381,12 @@ MESSAGES = {
         "en": "Give the reason for the decision on item {id} so the auditor can read it.",
     },
     "payout.duties.approve": {
-        "id": "Pemisahan tugas: {operator} menyimpan {count} item draf ini, jadi tidak boleh menyetujuinya. Persetujuan harus oleh operator lain (buka Pilar dengan nama operator lain), atau matikan pemisahan tugas: pilar payout duties off.",
-        "en": "Separation of duties: {operator} saved {count} of these draft items and so cannot approve them. Another operator must approve (open Pilar under another operator's name), or turn separation of duties off: pilar payout duties off.",
+        "id": "Pemisahan tugas: {operator} menyimpan {count} item draf ini, jadi tidak boleh menyetujuinya. Persetujuan harus oleh operator lain (buka Pilar dengan nama operator lain), atau matikan pemisahan tugas (tombol d di layar Honor, atau pilar payout duties off).",
+        "en": "Separation of duties: {operator} saved {count} of these draft items and so cannot approve them. Another operator must approve (open Pilar under another operator's name), or turn separation of duties off (key d on the Payouts screen, or pilar payout duties off).",
     },
     "payout.duties.pay": {
-        "id": "Pemisahan tugas: {operator} menyetujui {count} item ini, jadi tidak boleh menandainya dibayar. Pembayaran harus dicatat oleh operator lain, atau matikan pemisahan tugas: pilar payout duties off. Tidak ada yang dibayar.",
-        "en": "Separation of duties: {operator} approved {count} of these items and so cannot mark them paid. Another operator must record the payment, or turn separation of duties off: pilar payout duties off. Nothing was paid.",
+        "id": "Pemisahan tugas: {operator} menyetujui {count} item ini, jadi tidak boleh menandainya dibayar. Pembayaran harus dicatat oleh operator lain, atau matikan pemisahan tugas (tombol d di layar Honor, atau pilar payout duties off). Tidak ada yang dibayar.",
+        "en": "Separation of duties: {operator} approved {count} of these items and so cannot mark them paid. Another operator must record the payment, or turn separation of duties off (key d on the Payouts screen, or pilar payout duties off). Nothing was paid.",
     },
     "payout.void_returned": {
         "id": "Item {id} sudah tercatat kembali (retur); tidak perlu dibatalkan.",

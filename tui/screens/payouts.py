@@ -486,6 +486,13 @@ class PayoutsScreen(Screen):
         if not drafts:
             self._error(PilarError("payout.nothing_to_approve", quarter=self.quarter.code))
             return
+        if P.separate_duties(self.db):
+            # Said before any decision is asked for: whoever saved these drafts cannot approve them.
+            creator = (P.get_run(self.db, self.quarter) or {}).get("created_by", "")
+            mine = [v for v in drafts if (v.get("saved_by") or creator) == self.db.operator]
+            if mine:
+                self._error(PilarError("payout.duties.approve", operator=self.db.operator, count=number(len(mine))))
+                return
         total = P.totals_of(drafts).grand
         body = t("payout.ui.confirm_approve", count=number(total[0]), quarter=quarter_label(self.quarter.code),
                  net=docs.idr(total[3]))
