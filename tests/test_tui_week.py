@@ -705,3 +705,27 @@ async def test_textual_words_are_indonesian_too(data):
         await pilot.pause(1.2)
         shown = " ".join(str(o.prompt) for o in app.screen.query_one("CommandList").options)
         assert "Tidak ada yang cocok" in shown and "No matches" not in shown
+
+
+# ---------------------------------------------------------------------- 13. footers fit 80 columns
+
+@run_async
+async def test_every_sections_footer_fits_80_columns_and_the_rest_is_in_help(province):
+    from textual.widgets import Footer
+
+    app = PilarApp(province, operator="Ani")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("1", "2", "3", "4"):
+            await pilot.press(key)
+            await pilot.pause(0.3)
+            footer = app.screen.query_one(Footer)
+            keys = [k for k in footer.query("FooterKey")]
+            assert keys and all(k.region.right <= 80 and k.region.width > 0 for k in keys), key
+            shown = " ".join(str(k.render()) for k in footer.query("FooterKey, FooterLabel"))
+            assert "Bagian" in shown and "Bantuan" in shown, key
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        listed = " ".join(str(r.render()) for r in app.screen.query(".help-row"))
+        assert "Ekspor" in listed and "Impor" in listed and "Keluar" in listed  # not in the footer, in help

@@ -7,6 +7,7 @@ section sets ``app.conflict_count``.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import threading
 import time
@@ -111,7 +112,7 @@ class PilarApp(App[int]):
         Binding("f1", "help", "-", id="app.help_f1", show=False),
         Binding("question_mark", "help", "-", id="app.help", key_display="?"),
         Binding("f10", "settings", "-", id="app.settings", show=False),
-        Binding("ctrl+q", "quit", "-", id="app.quit", priority=True),
+        Binding("ctrl+q", "quit", "-", id="app.quit", priority=True, show=False),
         Binding("ctrl+p", "command_palette", "-", id="app.palette", show=False, priority=True),
     ]
 
@@ -134,6 +135,7 @@ class PilarApp(App[int]):
             self.DEFAULT_MODE = start
         super().__init__()
         localize_bindings(self)
+        self._group_sections()
         localize_textual()
         self.operator = self.db.operator
         self._roster = None
@@ -146,6 +148,15 @@ class PilarApp(App[int]):
         theme = self.db.office.get("theme")
         if theme in THEMES:
             self.theme = theme
+
+    def _group_sections(self) -> None:
+        """The section keys take one place in the footer ("12345 Bagian"), so every screen's own keys fit
+        at 80 columns; their names are in help (?) and the palette."""
+        group = Binding.Group(t("ui.key.sections"), compact=True)
+        bindings = self._bindings.key_to_bindings
+        for key, items in list(bindings.items()):
+            bindings[key] = [dataclasses.replace(b, group=group) if (b.id or "").startswith("section.") else b
+                             for b in items]
 
     def adopt_roster(self, roster) -> None:
         """Take a roster built in a worker thread (see RosterScreen)."""

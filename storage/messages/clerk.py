@@ -163,4 +163,6 @@ MESSAGES = {
     "ui.textual.dismiss_menu": {"id": "Tutup pilihan", "en": "Dismiss menu"},
     "ui.textual.palette_close": {"id": "Tutup daftar perintah", "en": "Close the command list"},
     "ui.palette.no_matches": {"id": "Tidak ada yang cocok", "en": "No matches found"},
+    # footer
+    "ui.key.sections": {"id": "Bagian", "en": "Sections"},
 }

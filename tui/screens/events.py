@@ -65,7 +65,7 @@ class EventsScreen(Screen):
     CSS_PATH = "events.tcss"
     BINDINGS = [
         Binding("n", "new_event", "-", id="events.new"),
-        Binding("e", "edit_event", "-", id="events.edit"),
+        Binding("e", "edit_event", "-", id="events.edit", show=False),
         Binding("i", "invite", "-", id="events.invite"),
         Binding("c", "checkin", "-", id="events.checkin"),
         Binding("p", "report", "-", id="events.report"),
@@ -341,7 +341,7 @@ class InviteScreen(Screen):
     BINDINGS = [
         Binding("escape", "back", "-", id="events.invite.back"),
         Binding("f2", "invite_matching", "-", id="events.invite.all"),
-        Binding("delete", "uninvite", "-", id="events.invite.remove"),
+        Binding("delete", "uninvite", "-", id="events.invite.remove", show=False),  # said in the list title
     ]
 
     def __init__(self, event_id: str) -> None:

@@ -104,22 +104,22 @@ class PayoutsScreen(Screen):
     """Quarterly payouts of the province: rates, run preview, approve, pay, void, print, arrears."""
 
     BINDINGS = [
-        Binding("left_square_bracket", "quarter(-1)", "-", id="payouts.prev", key_display="["),
-        Binding("right_square_bracket", "quarter(1)", "-", id="payouts.next", key_display="]"),
-        Binding("r", "recompute", "-", id="payouts.recompute"),
+        Binding("left_square_bracket", "quarter(-1)", "-", id="payouts.prev", key_display="[", show=False),
+        Binding("right_square_bracket", "quarter(1)", "-", id="payouts.next", key_display="]", show=False),
+        Binding("r", "recompute", "-", id="payouts.recompute", show=False),
         Binding("s", "save_run", "-", id="payouts.save"),
         Binding("a", "approve", "-", id="payouts.approve"),
         Binding("b", "pay", "-", id="payouts.pay"),
-        Binding("v", "void", "-", id="payouts.void"),
-        Binding("p", "print", "-", id="payouts.print"),
-        Binding("n", "new_rate", "-", id="payouts.new_rate"),
-        Binding("e", "edit_rate", "-", id="payouts.edit_rate"),
-        Binding("c", "toggle_cash", "-", id="payouts.cash"),
+        Binding("v", "void", "-", id="payouts.void", show=False),
+        Binding("p", "print", "-", id="payouts.print", show=False),
+        Binding("n", "new_rate", "-", id="payouts.new_rate", show=False),
+        Binding("e", "edit_rate", "-", id="payouts.edit_rate", show=False),
+        Binding("c", "toggle_cash", "-", id="payouts.cash", show=False),
         Binding("slash", "search", "-", id="payouts.search", key_display="/"),
-        Binding("t", "receipt", "-", id="payouts.receipt"),
-        Binding("k", "return_item", "-", id="payouts.return"),
-        Binding("d", "duties", "-", id="payouts.duties"),
-        Binding("j", "spj", "-", id="payouts.spj"),
+        Binding("t", "receipt", "-", id="payouts.receipt", show=False),
+        Binding("k", "return_item", "-", id="payouts.return", show=False),
+        Binding("d", "duties", "-", id="payouts.duties", show=False),
+        Binding("j", "spj", "-", id="payouts.spj", show=False),
     ]
     DEFAULT_CSS = """
     #pay-quarter { text-style: bold; padding: 0 1; color: $accent; height: 1; }

@@ -68,8 +68,8 @@ class RosterScreen(Screen):
         Binding("p", "focus_filter('pillar')", "-", id="roster.pillar", show=False),
         Binding("k", "focus_filter('kab')", "-", id="roster.kab", show=False),
         Binding("s", "focus_filter('status')", "-", id="roster.status", show=False),
-        Binding("i", "import", "-", id="roster.import"),
-        Binding("x", "export", "-", id="roster.export"),
+        Binding("i", "import", "-", id="roster.import", show=False),
+        Binding("x", "export", "-", id="roster.export", show=False),
         Binding("c", "cards", "-", id="roster.cards", show=False),  # listed in F1 help; footer kept as is
     ]
 

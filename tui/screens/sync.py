@@ -68,14 +68,14 @@ class SyncScreen(Screen):
     """Bundles on USB drives, import/export, offices and keys, history."""
 
     BINDINGS = [
-        Binding("r", "refresh", "-", id="sync.refresh"),
+        Binding("r", "refresh", "-", id="sync.refresh", show=False),
         Binding("i", "import_selected", "-", id="sync.import"),
         Binding("f", "import_file", "-", id="sync.import_file"),
         Binding("e", "export", "-", id="sync.export"),
-        Binding("n", "enrol", "-", id="sync.enrol"),
-        Binding("t", "trust", "-", id="sync.trust"),
-        Binding("x", "revoke", "-", id="sync.revoke"),
-        Binding("c", "conflicts", "-", id="sync.conflicts"),
+        Binding("n", "enrol", "-", id="sync.enrol", show=False),
+        Binding("t", "trust", "-", id="sync.trust", show=False),
+        Binding("x", "revoke", "-", id="sync.revoke", show=False),
+        Binding("c", "conflicts", "-", id="sync.conflicts", show=False),
     ]
 
     def __init__(self) -> None:
