@@ -53,26 +53,28 @@ def rates_pdf(db: Database, quarter: Quarter) -> bytes:
     return doc.bytes()
 
 
-def _documents(db: Database, quarter: Quarter, event_id: str | None, draft: bool) -> list[tuple[str, str, Callable[[], bytes]]]:
-    """(file name, what it is, how to make it) for every paper of the package."""
+def _documents(db: Database, quarter: Quarter, event_id: str | None,
+               draft: bool) -> list[tuple[str, str, Callable[..., bytes]]]:
+    """(file name, what it is, how to make it: called with a progress callback (done, total))."""
     q = quarter.code
-    jobs: list[tuple[str, str, Callable[[], bytes]]] = [
-        (f"01-dasar-tarif_{q}.pdf", t("spj.doc.rates"), lambda: rates_pdf(db, quarter)),
+    jobs: list[tuple[str, str, Callable[..., bytes]]] = [
+        (f"01-dasar-tarif_{q}.pdf", t("spj.doc.rates"), lambda step: rates_pdf(db, quarter)),
         (f"02-nominatif_{q}.pdf", t("spj.doc.nominatif"),
-         lambda: payout_pdf.nominatif(db, quarter, draft)),
+         lambda step: payout_pdf.nominatif(db, quarter, draft, progress=step)),
         (f"02-nominatif_{q}.xlsx", t("spj.doc.xlsx"),
-         lambda: payout_docs.render(db, quarter, "nominatif", "xlsx", draft=draft)),
-        (f"03-tanda-terima_{q}.pdf", t("spj.doc.receipts"), lambda: payout_pdf.receipts(db, quarter, draft)),
-        (f"04-kwitansi_{q}.pdf", t("spj.doc.kwitansi"), lambda: payout_pdf.kwitansi(db, quarter, draft)),
-        (f"05-rekap_{q}.pdf", t("spj.doc.rekap"), lambda: payout_pdf.rekap(db, quarter, draft)),
-        (f"05-rekap-pajak_{q}.pdf", t("spj.doc.tax"), lambda: payout_pdf.tax_recap(db, quarter, draft)),
-        (f"06-bank_{q}.csv", t("spj.doc.bank"), lambda: payout_docs.bank_csv(db, quarter)),
+         lambda step: payout_docs.render(db, quarter, "nominatif", "xlsx", draft=draft)),
+        (f"03-tanda-terima_{q}.pdf", t("spj.doc.receipts"),
+         lambda step: payout_pdf.receipts(db, quarter, draft, progress=step)),
+        (f"04-kwitansi_{q}.pdf", t("spj.doc.kwitansi"), lambda step: payout_pdf.kwitansi(db, quarter, draft)),
+        (f"05-rekap_{q}.pdf", t("spj.doc.rekap"), lambda step: payout_pdf.rekap(db, quarter, draft)),
+        (f"05-rekap-pajak_{q}.pdf", t("spj.doc.tax"), lambda step: payout_pdf.tax_recap(db, quarter, draft)),
+        (f"06-bank_{q}.csv", t("spj.doc.bank"), lambda step: payout_docs.bank_csv(db, quarter)),
     ]
     if event_id:
         event = ev.resolve_event(db, event_id)
         for day in ev.event_days(event):
             jobs.append((f"07-daftar-hadir_{day}.pdf", t("spj.doc.attendance", day=day),
-                         lambda day=day: event_reports.render(db, event["id"], "attendance", "pdf", day=day)))
+                         lambda step, day=day: event_reports.render(db, event["id"], "attendance", "pdf", day=day)))
     return jobs
 
 
@@ -91,10 +93,13 @@ def make(db: Database, quarter: Quarter | str, out: Path, event_id: str | None =
     files: dict[str, bytes] = {}
     listed = []
     for n, (name, what, build) in enumerate(jobs):
-        if progress:
-            progress(n, len(jobs), what)
+        def step(done: int, total: int, n: int = n, what: str = what) -> None:
+            if progress:
+                progress(n + (done / total if total else 1), len(jobs), what)
+
+        step(0, 1)
         try:
-            data = build()
+            data = build(step)
         except PilarError as exc:
             if name.startswith(("02-", "07-")):  # no nominatif (or no event day): no package
                 raise

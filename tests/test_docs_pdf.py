@@ -200,7 +200,9 @@ def test_card_sheets_filters_and_layout(db):
 def test_spj_package_verifies_and_fails_on_a_changed_byte(db, tmp_path):
     eid = ev.create_event(db, {"name": "Penyerahan", "date": "2024-05-06", "end_date": "2024-05-07"})
     out = tmp_path / "spj"
-    manifest = spj.make(db, Q2, out, event_id=eid)
+    seen = []
+    manifest = spj.make(db, Q2, out, event_id=eid, progress=lambda done, total, what: seen.append(done / total))
+    assert seen == sorted(seen) and seen[-1] == 1 and len(seen) > 12  # within documents too
     names = [f["name"] for f in manifest["files"]]
     assert names == ["01-dasar-tarif_2024-Q2.pdf", "02-nominatif_2024-Q2.pdf", "02-nominatif_2024-Q2.xlsx",
                      "03-tanda-terima_2024-Q2.pdf", "04-kwitansi_2024-Q2.pdf", "05-rekap_2024-Q2.pdf",
