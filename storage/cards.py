@@ -133,7 +133,11 @@ def _card(doc: Document, card: dict, x: float, y: float) -> None:
     doc.line(x + pad, y + pad + 6.5, x + CARD_W - pad, y + pad + 6.5)
     qr = 21.0
     text_w = CARD_W - 2 * pad - qr - 2
-    doc.set_font(FONT, "B", 9.5)
+    size = 9.5
+    doc.set_font(FONT, "B", size)
+    while doc.width_of(card["name"]) > text_w and size > 7:  # a long name: smaller before it is cut
+        size -= 0.5
+        doc.set_font(FONT, "B", size)
     doc.text(x + pad, y + 16, doc.fit(card["name"], text_w))
     doc.set_font(FONT, "", 7.5)
     doc.text(x + pad, y + 20.5, doc.fit(card["role"], text_w))

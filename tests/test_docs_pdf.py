@@ -296,3 +296,15 @@ def test_viewer_never_opens_under_a_test(tmp_path, monkeypatch):
     assert viewer.command(tmp_path / "a.pdf", "linux")[0] == "xdg-open"
     assert viewer.command(tmp_path / "a.pdf", "darwin")[0] == "open"
     assert viewer.command(tmp_path / "a.pdf", "win32") is None
+
+
+def test_names_print_as_written(db):
+    item = P.items(db, Q2)[0]
+    m = db.get("members", item["member_id"])
+    m["name"] = "Siti Nur'aini (Iné) Ñoman \\ Łukasz"
+    with db.transaction("t") as tx:
+        tx.put("members", m)
+    whole = "\n".join(pages(D.render(db, Q2, "nominatif", "pdf")))
+    assert "Siti Nur'aini (Iné) Ñoman \\ Łukasz" in whole
+    card = pages(cards.render(db, [db.get("members", item["member_id"])]))[0]
+    assert "Siti Nur'aini (Iné) Ñoman \\ Łukasz" in card
