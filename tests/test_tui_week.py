@@ -729,3 +729,26 @@ async def test_every_sections_footer_fits_80_columns_and_the_rest_is_in_help(pro
         await pilot.pause()
         listed = " ".join(str(r.render()) for r in app.screen.query(".help-row"))
         assert "Ekspor" in listed and "Impor" in listed and "Keluar" in listed  # not in the footer, in help
+
+
+@run_async
+async def test_money_and_door_dialogs_ask_before_dropping_typing(province):
+    from tui.screens.events import WalkInScreen
+    from tui.screens.payouts import PayDialog
+
+    app = PilarApp(province, operator="Ani")
+    async with app.run_test(size=SIZE) as pilot:
+        for dialog, field in ((PayDialog([], None), "#ref"), (WalkInScreen("Siti"), "#walk-in-reason")):
+            app.push_screen(dialog)
+            await pilot.pause()
+            await pilot.press("escape")  # nothing typed: closes
+            assert app.screen is not dialog
+            app.push_screen(dialog := type(dialog)([], None) if isinstance(dialog, PayDialog) else WalkInScreen("Siti"))
+            await pilot.pause()
+            dialog.query_one(field, Input).value = "BJTM-0001"
+            await pilot.press("escape")
+            assert isinstance(app.screen, UnsavedDialog)
+            await pilot.press("escape")
+            assert app.screen is dialog and dialog.query_one(field, Input).value == "BJTM-0001"
+            await pilot.press("escape", "b")
+            assert app.screen is not dialog

@@ -822,7 +822,7 @@ class CheckinScreen(Screen):
         self.app.pop_screen()
 
 
-class WalkInScreen(ModalScreen[str | None]):
+class WalkInScreen(GuardedForm, ModalScreen[str | None]):
     """The reason a member who was not invited is let in."""
 
     CSS_PATH = "events.tcss"
@@ -841,14 +841,18 @@ class WalkInScreen(ModalScreen[str | None]):
             yield Static("", id="walk-in-error", classes="error")
 
     @on(Input.Submitted, "#walk-in-reason")
-    def submitted(self, message: Input.Submitted) -> None:
-        if not message.value.strip():
+    def submitted(self) -> None:
+        reason = self.query_one("#walk-in-reason", Input).value.strip()
+        if not reason:
             self.query_one("#walk-in-error", Static).update(escape(t("events.need_reason")))
             return
-        self.dismiss(message.value.strip())
+        self.dismiss(reason)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_guarded()
+
+    def guard_save(self) -> None:
+        self.submitted()
 
 
 # ---------------------------------------------------------------------- printing

@@ -775,7 +775,7 @@ class PayoutsScreen(Screen):
         self.app.call_from_thread(self.notify, t("payout.ui.spj_written", quarter=self.quarter.code, path=str(out)))
 
 
-class PayDialog(ModalScreen[dict | None]):
+class PayDialog(GuardedForm, ModalScreen[dict | None]):
     """Mark paid: by bank transfer (a reference) or in cash at an event (checked-in members only)."""
 
     BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
@@ -808,7 +808,10 @@ class PayDialog(ModalScreen[dict | None]):
         self.query_one("#ref", Input).focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_guarded()
+
+    def guard_save(self) -> None:
+        self._ok()
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -892,7 +895,7 @@ class VoidDialog(GuardedForm, ModalScreen[dict | None]):
         self.dismiss({"id": self.item_id, "reason": reason, "reissue": self.query_one("#reissue", Checkbox).value})
 
 
-class ApproveDialog(ModalScreen[dict | None]):
+class ApproveDialog(GuardedForm, ModalScreen[dict | None]):
     """Approve a quarter whose held or flagged items each need a decision: approve anyway or void, with a
     reason. An item whose bank account is contested offers voiding only. Dismisses with the decisions."""
 
@@ -937,7 +940,10 @@ class ApproveDialog(ModalScreen[dict | None]):
                 yield Button(t("payout.ui.approve"), id="yes", variant="primary")
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_guarded()
+
+    def guard_save(self) -> None:
+        self._ok()
 
     @on(Button.Pressed, "#no")
     def _cancel(self) -> None:
@@ -963,7 +969,7 @@ class ApproveDialog(ModalScreen[dict | None]):
         self.dismiss(decisions)
 
 
-class ReturnDialog(ModalScreen[dict | None]):
+class ReturnDialog(GuardedForm, ModalScreen[dict | None]):
     """A paid item's money came back: reason, the date, and whether it is owed again (a new draft)."""
 
     BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
@@ -994,7 +1000,10 @@ class ReturnDialog(ModalScreen[dict | None]):
         self.query_one("#reason", Input).focus()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.close_guarded()
+
+    def guard_save(self) -> None:
+        self._ok()
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
