@@ -86,8 +86,9 @@ class EventsScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#events-table", DataTable)
-        table.add_columns(t("events.col.date"), t("events.col.event"), t("events.col.venue"),
-                          t("events.col.organiser"), t("events.col.invited"), t("events.col.present"))
+        # the counts before venue and organiser: on an 80-column screen they are what must show
+        table.add_columns(t("events.col.date"), t("events.col.event"), t("events.col.invited"),
+                          t("events.col.present"), t("events.col.venue"), t("events.col.organiser"))
         self.refresh_events()
 
     def on_screen_resume(self) -> None:
@@ -104,8 +105,8 @@ class EventsScreen(Screen):
         events = ev.list_events(self.db)
         for e in events:
             total = ev.counts(self.db, e["id"], ev.event_day(e))["total"]  # today's day of a training
-            table.add_row(fmt.day_month_year(e["date"]), e["name"], e.get("venue", ""), e.get("office", ""),
-                          str(total["invited"]), str(total["HADIR"]), key=e["id"])
+            table.add_row(fmt.day_month_year(e["date"]), e["name"], str(total["invited"]), str(total["HADIR"]),
+                          e.get("venue", ""), e.get("office", ""), key=e["id"])
         if current and current in {e["id"] for e in events}:
             table.move_cursor(row=table.get_row_index(current))
         self.show_detail()
