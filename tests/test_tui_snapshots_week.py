@@ -1,0 +1,91 @@
+"""Snapshots (80x24) of the screens issue 14 changed: events list, check-in, invite, event form, payout
+items, sync, settings, the unsaved-form question; fixed data, quarter and data-folder path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from storage import events as ev
+from storage import i18n, sample
+from storage import payouts as P
+from storage.db import Database
+from tui.app import PilarApp
+
+EID = ev.sample_event_id()
+Q2 = P.Quarter(2024, 2)
+
+
+@pytest.fixture
+def province(tmp_path, monkeypatch):
+    monkeypatch.setenv("PILAR_USB", str(tmp_path / "no-stick"))
+    i18n.set_lang("id")
+    path = tmp_path / "prov"
+    db = Database.init(path, "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Ani")
+    sample.load(db)
+    P.set_separate_duties(db, False)
+    P.run_quarter(db, Q2)
+    db.close()
+    return path
+
+
+async def steady(app: PilarApp, pilot) -> None:
+    """Same header on every machine; no blinking cursors."""
+    app.data_dir = Path("/data/pilar")
+    app._update_subtitle()
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+def _first_invited(path) -> dict:
+    db = Database.open(path, read_only=True)
+    inv = sorted(ev.invitations(db, EID), key=lambda i: i["id"])[0]
+    return db.get("members", inv["member_id"])
+
+
+@pytest.mark.parametrize("screen", ["events", "checkin", "invite", "event_form", "payout_items", "sync",
+                                    "settings", "unsaved"])
+def test_screen_at_80x24(snap_compare, province, screen):
+    app = PilarApp(province, operator="Ani")
+    member = _first_invited(province)
+
+    async def run_before(pilot) -> None:
+        if screen in ("events", "checkin", "invite", "event_form", "unsaved"):
+            await pilot.press("2")
+            await pilot.pause()
+            table = app.screen.query_one("#events-table")
+            table.move_cursor(row=table.get_row_index(EID))
+            if screen == "checkin":
+                await pilot.press("c")
+                await pilot.pause()
+                await steady(app, pilot)
+                await pilot.press(*member["nik"], "f2")  # izin: no clock time on the card
+            elif screen == "invite":
+                await pilot.press("i")
+            elif screen in ("event_form", "unsaved"):
+                await pilot.press("n")
+                await pilot.pause()
+                await steady(app, pilot)
+                await pilot.press(*"Rakor", "space", *"Tagana")
+                if screen == "unsaved":
+                    await pilot.press("escape")
+        elif screen == "payout_items":
+            await pilot.press("3")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            app.screen.quarter = Q2
+            app.screen.refresh_all()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            app.screen.query_one("#pay-tabs").active = "tab-items"
+        elif screen == "sync":
+            await pilot.press("4")
+        elif screen == "settings":
+            await pilot.press("f10")
+        await pilot.pause()
+        await steady(app, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
