@@ -752,3 +752,17 @@ async def test_money_and_door_dialogs_ask_before_dropping_typing(province):
             assert app.screen is dialog and dialog.query_one(field, Input).value == "BJTM-0001"
             await pilot.press("escape", "b")
             assert app.screen is not dialog
+
+
+@run_async
+async def test_payout_tabs_change_with_keys(province):
+    app = PilarApp(province, operator="Ani")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        tabs = app.screen.query_one("#pay-tabs")
+        app.screen.query_one("#pay-totals").focus()
+        await pilot.press(">", ">")
+        assert tabs.active == "tab-items"
+        await pilot.press("<", "<", "<")
+        assert tabs.active == "tab-outstanding"

@@ -165,4 +165,6 @@ MESSAGES = {
     "ui.palette.no_matches": {"id": "Tidak ada yang cocok", "en": "No matches found"},
     # footer
     "ui.key.sections": {"id": "Bagian", "en": "Sections"},
+    "ui.key.payouts.tab_next": {"id": "Tab berikutnya", "en": "Next tab"},
+    "ui.key.payouts.tab_previous": {"id": "Tab sebelumnya", "en": "Previous tab"},
 }

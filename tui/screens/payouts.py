@@ -120,6 +120,8 @@ class PayoutsScreen(Screen):
         Binding("k", "return_item", "-", id="payouts.return", show=False),
         Binding("d", "duties", "-", id="payouts.duties", show=False),
         Binding("j", "spj", "-", id="payouts.spj", show=False),
+        Binding("greater_than_sign", "tab(1)", "-", id="payouts.tab_next", key_display=">", show=False),
+        Binding("less_than_sign", "tab(-1)", "-", id="payouts.tab_previous", key_display="<", show=False),
     ]
     DEFAULT_CSS = """
     #pay-quarter { text-style: bold; padding: 0 1; color: $accent; height: 1; }
@@ -427,6 +429,12 @@ class PayoutsScreen(Screen):
         self.quarter = _shift(self.quarter, step)
         self.plan = None
         self.refresh_all()
+
+    def action_tab(self, step: int) -> None:
+        """``<`` / ``>``: the previous or next tab (Pratinjau, Tidak diikutkan, Item, Tarif, Tunggakan)."""
+        tabs = self.query_one("#pay-tabs", TabbedContent)
+        panes = [p.id for p in tabs.query(TabPane) if p.id]
+        tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
 
     def action_toggle_cash(self) -> None:
         """Members without a bank account: excluded (default) or paid in cash."""
