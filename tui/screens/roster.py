@@ -468,7 +468,7 @@ class RosterScreen(Screen):
 
         rows = self.roster.search(self.query_state)
         count = export_rows(self.roster, rows, path, reveal=reveal)
-        self.app.call_from_thread(self.notify, t("roster.export.done", count=count, path=str(path)))
+        self.app.call_from_thread(self.notify, t("roster.export.done", count=count_text(count), path=str(path)))
 
 
 class MemberDetail(ModalScreen[str | None]):
