@@ -10,9 +10,9 @@ MESSAGES = {
               "atau lanjut mengisi?",
         "en": "The form \"{form}\" has changes that are not saved. Save them before quitting, discard them and "
               "quit, or keep editing?"},
-    "ui.unsaved.save": {"id": "Simpan [s]", "en": "Save [s]"},
-    "ui.unsaved.discard": {"id": "Buang [b]", "en": "Discard [d]"},
-    "ui.unsaved.keep": {"id": "Lanjut mengisi [Esc]", "en": "Keep editing [Esc]"},
+    "ui.unsaved.save": {"id": "Simpan (s)", "en": "Save (s)"},
+    "ui.unsaved.discard": {"id": "Buang (b)", "en": "Discard (d)"},
+    "ui.unsaved.keep": {"id": "Lanjut mengisi (Esc)", "en": "Keep editing (Esc)"},
     "ui.key.unsaved.save": {"id": "Simpan", "en": "Save"},
     "ui.key.unsaved.discard": {"id": "Buang isian", "en": "Discard"},
     "ui.key.unsaved.keep": {"id": "Lanjut mengisi", "en": "Keep editing"},
