@@ -90,3 +90,16 @@ def test_malformed_numbers_in_a_signed_manifest_are_ignored(net):
     state = S.read(prov.path)
     assert state["received"][A]["seqs"] == [[3, 3]] and not state["received"][A]["bundles"]["3"]["closes"]
     assert state["sent"][A]["acked"] == 5 and state["sent"][A]["missing"] == [2]
+
+
+def test_a_made_up_number_far_ahead_is_not_believed(net):
+    """A UPT signs its own manifest: a number of 2^31 - 1 must not make the province report two
+    billion missing bundles (or build them in memory) on its dashboard and in its next bundle."""
+    dbs, _ = net
+    prov = dbs[J]
+    S.received(prov, {"sender": {"code": A}, "bundle_id": "b1", "seq": 1})
+    S.received(prov, {"sender": {"code": A}, "bundle_id": "bx", "seq": S.MAX_SEQ - 1})
+    S.received(prov, {"sender": {"code": A}, "bundle_id": "b3", "seq": 3})
+    assert S.read(prov.path)["received"][A]["seqs"] == [[1, 1], [3, 3]]
+    assert [(g["office"], g["missing"]) for g in S.gaps(prov)] == [(A, [2])]
+    assert S.stamp(prov, A)["seq_ack"] == {"max": 3, "missing": [2]}

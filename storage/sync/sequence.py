@@ -33,6 +33,7 @@ from storage.versions import dominates
 
 SEQUENCE_FILE = "sequence.json"
 MAX_SEQ = 2**31
+MAX_GAP = 500     # bundles that may be lost in a row; a later number than that is not believed
 MAX_LISTED = 50  # missing numbers said back in seq_ack, and received bundles remembered per sender
 
 
@@ -67,7 +68,8 @@ def _seqs(ranges: Any) -> set[int]:
     out: set[int] = set()
     if isinstance(ranges, list):
         for r in ranges:
-            if isinstance(r, list) and len(r) == 2 and all(type(x) is int for x in r) and 0 < r[0] <= r[1] < MAX_SEQ:
+            if isinstance(r, list) and len(r) == 2 and all(type(x) is int for x in r) and 0 < r[0] <= r[1] < MAX_SEQ \
+                    and r[1] - r[0] < 1_000_000:  # (a hand-edited file cannot make it build a huge set)
                 out.update(range(r[0], r[1] + 1))
     return out
 
@@ -115,9 +117,11 @@ def received(db, m: dict) -> None:
     ack = m.get("seq_ack")
     state = read(db.path)
     changed = False
-    if type(seq) is int and 0 < seq < MAX_SEQ:
-        entry = dict(state["received"].get(sender) or {})
-        got = _seqs(entry.get("seqs"))
+    entry = dict(state["received"].get(sender) or {})
+    got = _seqs(entry.get("seqs"))
+    # A number far beyond the last one received is not a lost stick but a made-up count (any office
+    # signs its own manifest): it is not recorded, so it cannot fill the report with a million gaps.
+    if type(seq) is int and 0 < seq < MAX_SEQ and seq <= (max(got) if got else 0) + MAX_GAP:
         got.add(seq)
         entry["seqs"] = _ranges(got)
         mine = (state["sent"].get(sender) or {}).get("vv") or {}
