@@ -66,7 +66,9 @@ def offices(db: Database, today: dt.date, days: int, waiting: bool = True) -> li
     rows = []
     for code, info in known_offices(db).items():
         p = peers.get(code) or {}
-        made = _date(p.get("created")) or _date(p.get("imported"))
+        # When it was made there, by its own word, but never later than when it arrived here (a
+        # sender's clock, or a made-up date, cannot hide an office's silence).
+        made = min((d for d in (_date(p.get("created")), _date(p.get("imported"))) if d), default=None)
         sent = state["sent"].get(code) or {}
         sent_at = _date(sent.get("created")) or _date(exported.get(code))
         got = (state["received"].get(code) or {}).get("seqs") or []
