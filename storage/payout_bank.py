@@ -14,6 +14,8 @@ column                meaning
 ``status``            ``OK`` (credited) or ``RETUR`` (returned by the bank)
 ====================  =======================================================================
 
+A row that starts with ``TOTAL`` or ``JUMLAH`` (the totals line of the transfer file written by
+:mod:`storage.bank_file`) is skipped, so the bank's answer may be that file with a status column added.
 A CSV may be separated by commas, semicolons (as Excel writes in Indonesian settings) or tabs.
 
 Rows are matched against the quarter's approved transfer items by account: the item whose net equals
@@ -58,6 +60,7 @@ _HEADERS = {
     "reference": {"referensi", "reference", "ref", "no referensi", "nomor referensi", "no. referensi"},
     "status": {"status", "keterangan status", "hasil"},
 }
+_TOTAL_ROWS = {"TOTAL", "JUMLAH"}
 OK, RETUR = "OK", "RETUR"
 _STATUS = {"OK": OK, "SUKSES": OK, "BERHASIL": OK, "RETUR": RETUR, "RETURN": RETUR, "RETURNED": RETUR}
 
@@ -126,6 +129,8 @@ def _rows(raw: list[list[object]]) -> list[dict]:
     for n, cells in enumerate(raw, 1):
         texts = [_text(c) for c in cells]
         if not any(texts):
+            continue
+        if next(x for x in texts if x).upper() in _TOTAL_ROWS:  # the totals line of the file we sent
             continue
         if not out and n == _first_line(raw):
             names = [" ".join(x.lower().replace("_", " ").split()) for x in texts]

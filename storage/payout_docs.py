@@ -364,32 +364,36 @@ def receipts(db: Database, quarter: Quarter | str, fmt_name: str = "text", draft
     return "\f\n".join(pages)
 
 
-def bank_rows(db: Database, quarter: Quarter | str) -> list[list]:
-    """Approved, unpaid transfer items: no, bank, account, holder, amount (net), description, item id."""
+def bank_items(db: Database, quarter: Quarter | str) -> list[dict]:
+    """Approved, unpaid items paid by transfer, in file order (kab/kota, holder); an account in sync
+    conflict is not sent until resolved. Raises when none is due, or when an approved item is in conflict."""
     quarter = _quarter(quarter)
     approved = items(db, quarter, ("approved",))
     bad = [v for v in approved if v.get("_conflict")]
     if bad:
         raise PilarError("payout.conflict.export", count=len(bad))
-    rows = []
-    described: dict[str, str] = {}
-    held = {v["id"] for v in _held_for_pay(db, approved)}  # account in conflict: not sent until resolved
-    for v in sorted(approved, key=lambda v: (v.get("kab", ""), (v.get("bank") or {}).get("holder", ""), v["id"])):
-        bank = v.get("bank") or {}
-        if v.get("method") == "CASH" or not bank.get("account") or v["id"] in held:
-            continue
-        if v["pillar"] not in described:
-            described[v["pillar"]] = t("payout.doc.bank_ref", quarter=quarter.code, pillar=v["pillar"])
-        rows.append([len(rows) + 1, bank.get("name", ""), bank["account"], bank.get("holder", ""), v["net"],
-                     described[v["pillar"]], v["id"]])
-    if not rows:
+    held = {v["id"] for v in _held_for_pay(db, approved)}
+    due = [v for v in approved if v.get("method") != "CASH" and v["id"] not in held
+           and str((v.get("bank") or {}).get("account") or "").strip()]
+    if not due:
         raise PilarError("payout.nothing_to_pay", quarter=quarter.code)
-    return rows
+    return sorted(due, key=lambda v: (v.get("kab", ""), (v.get("bank") or {}).get("holder", ""), v["id"]))
 
 
-def bank_csv(db: Database, quarter: Quarter | str) -> bytes:
-    headers = [t(f"payout.h.{k}") for k in ("no", "bank", "account", "holder", "net", "description", "item")]
-    return export.csv_bytes(headers, bank_rows(db, quarter))
+def bank_rows(db: Database, quarter: Quarter | str) -> list[list]:
+    """The transfer lines as the generic template writes them: no, bank, account, holder, amount (net),
+    reference, description, item id (items failing the account checks left out)."""
+    from storage import bank_file
+
+    return [[r["no"], r["bank"], r["account"], r["holder"], r["amount"], r["reference"], r["description"],
+             r["item_id"]] for r in bank_file.build(db, quarter, "generic").rows]
+
+
+def bank_csv(db: Database, quarter: Quarter | str, bank: str | None = None) -> bytes:
+    """The bank transfer file in ``bank``'s template (default: the office's choice; see storage.bank_file)."""
+    from storage import bank_file
+
+    return bank_file.build(db, quarter, bank).data
 
 
 def render(db: Database, quarter: Quarter | str, doc: str = "nominatif", fmt_name: str = "text",
@@ -401,7 +405,7 @@ def render(db: Database, quarter: Quarter | str, doc: str = "nominatif", fmt_nam
 
 def _render(db: Database, quarter: Quarter | str, doc: str, fmt_name: str, **opts) -> str | bytes:
     if fmt_name == "bank" or doc == "bank":
-        return bank_csv(db, quarter)
+        return bank_csv(db, quarter, opts.get("bank"))
     if fmt_name == "pdf" or doc in ("kwitansi", "rekap", "pajak"):  # these exist only as PDF
         from storage import payout_pdf
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import orjson
 
-from storage import event_reports, fmt, payout_docs, payout_pdf
+from storage import bank_file, event_reports, fmt, payout_docs, payout_pdf
 from storage import events as ev
 from storage.db import Database, now_iso
 from storage.errors import PilarError
@@ -68,7 +68,8 @@ def _documents(db: Database, quarter: Quarter, event_id: str | None,
         (f"04-kwitansi_{q}.pdf", t("spj.doc.kwitansi"), lambda step: payout_pdf.kwitansi(db, quarter, draft)),
         (f"05-rekap_{q}.pdf", t("spj.doc.rekap"), lambda step: payout_pdf.rekap(db, quarter, draft)),
         (f"05-rekap-pajak_{q}.pdf", t("spj.doc.tax"), lambda step: payout_pdf.tax_recap(db, quarter, draft)),
-        (f"06-bank_{q}.csv", t("spj.doc.bank"), lambda step: payout_docs.bank_csv(db, quarter)),
+        (f"06-bank_{q}.{bank_file.template(bank_file.chosen(db.office))['extension']}", t("spj.doc.bank"),
+         lambda step: payout_docs.bank_csv(db, quarter)),
     ]
     if event_id:
         event = ev.resolve_event(db, event_id)

@@ -166,7 +166,7 @@ def test_nothing_is_paid_or_sent_to_a_contested_account(db):
     sibling(db, one, other_account)
     with pytest.raises(PilarError, match="konflik"):
         P.pay_transfer(db, Q2, "REF", [one])
-    assert all(r[6] != next(v["id"] for v in P.items(db, Q2) if v["member_id"] == one) for r in D.bank_rows(db, Q2))
+    assert all(r[7] != next(v["id"] for v in P.items(db, Q2) if v["member_id"] == one) for r in D.bank_rows(db, Q2))
     result = P.pay_transfer(db, Q2, "REF")
     assert result["count"] == 2 and len(result["held"]) == 1
     assert {v["member_id"] for v in P.items(db, Q2, ("approved",))} == {one}

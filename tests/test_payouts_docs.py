@@ -132,7 +132,8 @@ def test_bank_file_lists_only_approved_transfer_items(db):
     P.pay_transfer(db, Q2, "REF", [one] if P.items(db, Q2)[0]["method"] != "CASH" else None)
     assert len(D.bank_rows(db, Q2)) == 3
     csv_text = D.bank_csv(db, Q2).decode("utf-8-sig")
-    assert csv_text.splitlines()[0] == "No,Bank,Rekening,Nama pemilik rekening,Neto,Keterangan,ID item"
+    assert csv_text.splitlines()[0] == "no,bank,rekening,nama_pemilik,jumlah,referensi,keterangan"
+    assert csv_text.splitlines()[-1] == f"TOTAL,3,,,{sum(r[4] for r in D.bank_rows(db, Q2))},,"
 
 
 # ---------------------------------------------------------------- command line
@@ -168,7 +169,7 @@ def test_cli_end_to_end_totals_agree(tmp_path, capsys):
     out_file = tmp_path / "bank.csv"
     code, out, _ = run_cli(capsys, data, "report", "payouts", "--quarter", Q2, "--format", "bank", "--out",
                            str(out_file))
-    assert code == 0 and out_file.read_bytes().count(b"\n") == 4
+    assert code == 0 and out_file.read_bytes().count(b"\n") == 5  # header, 3 transfers, totals
     code, out, _ = run_cli(capsys, data, "payout", "pay", "--quarter", Q2, "--transfer-ref", "BJ-1", "--format", "json")
     assert json.loads(out)["net"] == 3_750_000
     # One member's items, found as the screen finds them; the list names members.

@@ -149,11 +149,27 @@ def register(sub, common) -> None:
     q.add_argument("--date", help="date on the date line, YYYY-MM-DD (default today)")
     q.add_argument("--out", metavar="FILE", help="write to FILE (csv, xlsx and bank need it unless piped)")
     q.add_argument("--open", action="store_true", help="open the written file with the system viewer")
+    q.add_argument("--bank", help="with --format bank: the template, jatim or generic (default: the office's)")
     q.set_defaults(handler=cmd_report)
 
     q = rep.add_parser("viewer", parents=[common], help="whether Cetak in the app opens the file it wrote")
     q.add_argument("state", nargs="?", choices=("on", "off"), help="on (default) or off; none: show it")
     q.set_defaults(handler=cmd_viewer)
+
+    q = psub.add_parser("bankfile", parents=[common],
+                        help="the bank transfer file of a quarter in a bank's template; accounts that fail the "
+                             "checks are listed and left out")
+    q.add_argument("quarter", metavar="QUARTER", help="e.g. 2024-Q2")
+    q.add_argument("--bank", help="template: jatim or generic (default: the office's, see bank-template)")
+    q.add_argument("--out", metavar="FILE", required=True, help="the file (or a folder: the file's own name in it)")
+    q.add_argument("--date", help="date on the header line, YYYY-MM-DD (default today)")
+    add_format(q)
+    q.set_defaults(handler=cmd_bankfile)
+
+    q = psub.add_parser("bank-template", parents=[common],
+                        help="the bank file template Cetak and the SPJ package use: show, or set jatim/generic")
+    q.add_argument("bank", nargs="?", help="jatim or generic; none: show it")
+    q.set_defaults(handler=cmd_bank_template)
 
     q = psub.add_parser("spj", parents=[common],
                         help="the SPJ package of a quarter: every document and a manifest with SHA-256 hashes")
@@ -549,7 +565,7 @@ def cmd_outstanding(args) -> int:
 
 
 def cmd_report(args) -> int:
-    opts = {}
+    opts = {"bank": args.bank} if args.format == "bank" else {}
     if args.format != "bank":
         opts = {"draft": args.draft, "mask": args.mask, "place": args.place, "date": args.date}
         if args.doc == "receipts":
@@ -582,6 +598,37 @@ def cmd_viewer(args) -> int:
     with open_db(args, read_only=args.state is None) as db:
         on = viewer.set_enabled(db, args.state == "on") if args.state else db.office.get(viewer.SETTING, True)
     say(t("viewer.state", state=t("viewer.on") if on else t("viewer.off")))
+    return 0
+
+
+def cmd_bankfile(args) -> int:
+    from storage import bank_file
+
+    with open_db(args, read_only=True) as db:
+        if args.date:
+            payouts.check_date(args.date)
+        made = bank_file.write(db, args.quarter, Path(args.out), args.bank, args.date)
+    if args.format == "json":
+        print_json({"bank": made.template["id"], "path": str(made.path), "count": len(made.rows),
+                    "total": made.total, "left_out": [{k: p[k] for k in ("item_id", "member_id", "problem", "text")}
+                                                      for p in made.left_out]})
+        return 0
+    say(t("bankfile.written", bank=made.template["name"], quarter=made.quarter, count=len(made.rows),
+          total=docs.idr(made.total), path=str(made.path)))
+    if made.left_out:
+        say(t("bankfile.left_out", count=len(made.left_out)))
+        for p in made.left_out:
+            say(f"- {p['text']}")
+        say(t("bankfile.left_out_list", path=str(made.left_out_path)))
+    return 0
+
+
+def cmd_bank_template(args) -> int:
+    from storage import bank_file
+
+    with open_db(args, read_only=args.bank is None) as db:
+        bank = bank_file.set_chosen(db, args.bank) if args.bank else bank_file.chosen(db.office)
+    say(t("bankfile.chosen", name=bank_file.template(bank)["name"], bank=bank))
     return 0
 
 
