@@ -39,6 +39,27 @@ def parse_percent(text: object) -> int:
         raise PilarError("payout.bad_tax_percent", value=text)
     return int(bp)
 
+NO_RULE_WORDS = ("", "none", "tidak", "tidak ada", "-")
+
+
+def parse_pph21(text: object) -> tuple[str, int]:
+    """What a user types for the PPh 21 rule -> (tax_rule, tax_bp): "none", "tidak" or empty -> no rule
+    ("", 0); a percent such as "5" or "2,5" -> PPh 21 bukan pegawai at that rate on 50% of the gross.
+    The command line (--pph21) and the rate dialog both read it here."""
+    raw = str(text or "").strip()
+    if raw.lower() in NO_RULE_WORDS:
+        return "", 0
+    return "PPH21_BP", parse_percent(raw)
+
+
+def pph21_text(rate: dict) -> str:
+    """The rate's PPh 21 rule as it is typed back: "5" or "2,5" ("" when the rate has no rule)."""
+    if rate.get("tax_rule") != "PPH21_BP":
+        return ""
+    whole, part = divmod(int(rate.get("tax_bp", 0)), 100)
+    return f"{whole},{part:02d}".rstrip("0").rstrip(",") if part else str(whole)
+
+
 def rates(db: Database) -> list[dict]:
     """Every rate, by pillar, position and start date."""
     return sorted(db.values("rates"), key=lambda r: (r.get("pillar", ""), r.get("position", ""), r.get("start", "")))

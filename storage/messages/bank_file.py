@@ -1,4 +1,5 @@
-"""Messages of the bank transfer file: templates per bank and the account checks before export."""
+"""Messages of the bank transfer file (templates per bank, the account checks before export) and of the
+PPh 21 field of the rate dialog."""
 
 MESSAGES = {
     "bankfile.unknown_template": {
@@ -61,5 +62,13 @@ MESSAGES = {
     "bankfile.chosen": {
         "id": "Templat berkas bank kantor ini: {name} ({bank}).",
         "en": "This office's bank file template: {name} ({bank}).",
+    },
+    "payout.ui.pph21": {
+        "id": "PPh 21 bukan pegawai: persen dari 50% bruto (mis. 5), atau kosong/tidak = tanpa aturan",
+        "en": "PPh 21 non-employee: percent of 50% of gross (e.g. 5), or empty/none = no rule",
+    },
+    "bankfile.ui.left_out": {
+        "id": "{count} item tidak masuk berkas bank (rekening perlu diperbaiki); daftarnya: {path}",
+        "en": "{count} item(s) left out of the bank file (account needs fixing); listed in: {path}",
     },
 }

@@ -212,11 +212,9 @@ def cmd_rates(args) -> int:
 
 
 def cmd_rate_set(args) -> int:
-    from storage.payout_rates import parse_percent
+    from storage.payout_rates import parse_pph21
 
-    rule = bp = None
-    if args.pph21 is not None:
-        rule, bp = ("", 0) if args.pph21.strip().lower() == "none" else ("PPH21_BP", parse_percent(args.pph21))
+    rule, bp = parse_pph21(args.pph21) if args.pph21 is not None else (None, None)
     with open_db(args) as db:
         rate = payouts.set_rate(db, pillar=args.pillar.upper(), position=args.position.upper(), amount=args.amount,
                                 tax=args.tax, start=args.start, end=args.end, funding=args.funding.upper(),

@@ -31,13 +31,14 @@ from textual.widgets import (
     TabPane,
 )
 
+from storage import bank_file, regions
 from storage import payout_docs as docs
 from storage import payouts as P
-from storage import regions
 from storage.errors import PilarError
 from storage.fmt import number, quarter_label
 from storage.i18n import t
 from storage.model import PILLARS, POSITIONS, pillar_label, position_label
+from storage.payout_rates import parse_pph21, pph21_text
 from tui.screens.common import ConfirmDialog, Field, GuardedForm, ProgressDialog, PromptDialog
 from tui.widgets.keys import localize_bindings
 from tui.widgets.member_table import Column, MemberTable
@@ -680,6 +681,7 @@ class PayoutsScreen(Screen):
                   r.get("position", "")),
             Field("amount", t("payout.h.amount"), str(r.get("amount", "")), "1.500.000"),
             Field("tax", t("payout.h.tax"), str(r.get("tax", 0))),
+            Field("pph21", t("payout.ui.pph21"), pph21_text(r), "5"),
             Field("start", t("payout.h.start"), r.get("start", ""), "2024-01-01"),
             Field("end", t("payout.h.end"), r.get("end", ""), "YYYY-MM-DD"),
             Field("funding", f"{t('payout.h.funding')} ({', '.join(P.FUNDING)})", r.get("funding", "APBD_PROVINSI")),
@@ -689,11 +691,13 @@ class PayoutsScreen(Screen):
 
         def save(values: dict) -> str | None:
             try:
+                rule, bp = parse_pph21(values["pph21"])  # the same reading as pilar payout rate set --pph21
                 P.set_rate(self.db, pillar=values["pillar"].strip().upper(),
                            position=values["position"].strip().upper(), amount=values["amount"],
                            tax=values["tax"] or 0, start=values["start"].strip(), end=values["end"].strip(),
                            funding=values["funding"].strip().upper(), kind=values["kind"].strip().upper(),
-                           note=values["note"].strip(), rate_id=r.get("id"), demo=bool(r.get("demo")))
+                           note=values["note"].strip(), rate_id=r.get("id"), demo=bool(r.get("demo")),
+                           tax_rule=rule, tax_bp=bp)
             except PilarError as exc:
                 return str(exc)
             return None
@@ -723,7 +727,7 @@ class PayoutsScreen(Screen):
                 ("nominatif", "xlsx"), ("receipts", "pdf"), ("receipts", "html"), ("kwitansi", "pdf"),
                 ("rekap", "pdf"), ("bank", "bank")]
         self.app.call_from_thread(self._set_busy, True)
-        written = []
+        written, warning = [], ""
         try:
             folder.mkdir(parents=True, exist_ok=True)
             for n, (doc, fmt_name) in enumerate(jobs):
@@ -735,10 +739,18 @@ class PayoutsScreen(Screen):
                 opts = {"progress": progress} if doc in ("nominatif", "receipts") and fmt_name != "csv" \
                     and fmt_name != "xlsx" else {}
                 try:
+                    if doc == "bank":  # in the office's bank template; bad accounts are left out and listed
+                        made = bank_file.write(self.db, self.quarter, folder)
+                        written.append(made.path)
+                        if made.left_out:
+                            warning = t("bankfile.ui.left_out", count=len(made.left_out),
+                                        path=str(made.left_out_path))
+                        continue
                     docs.write(self.db, self.quarter, out, doc, fmt_name, **opts)
                     written.append(out)
                 except PilarError as exc:
-                    if doc == "bank" and exc.key == "payout.nothing_to_pay":
+                    if doc == "bank" and exc.key in ("payout.nothing_to_pay", "bankfile.nothing_valid"):
+                        warning = str(exc) if exc.key == "bankfile.nothing_valid" else warning
                         continue
                     raise
         except OSError as exc:
@@ -747,6 +759,8 @@ class PayoutsScreen(Screen):
             self.app.call_from_thread(self._set_busy, False)
             self.app.call_from_thread(dialog.dismiss)
         self.app.call_from_thread(self.notify, t("payout.ui.printed", path=str(folder)))
+        if warning:
+            self.app.call_from_thread(self.notify, warning, severity="warning", timeout=20, markup=False)
         if written:
             self.app.call_from_thread(self._open, written[0])
 

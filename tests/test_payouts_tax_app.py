@@ -1,0 +1,109 @@
+"""The rate dialog's PPh 21 field (Pilot): a bad percent is refused with a sentence and changes nothing;
+5% is stored on the rate (through the same storage reading as ``pilar payout rate set --pph21``),
+audited, and the quarter's run then shows and keeps gross / tax / net."""
+
+from __future__ import annotations
+
+import pytest
+from pilot_support import run_async
+
+from storage import payout_docs as docs
+from storage import payouts as P
+from storage import sample
+from storage.db import Database
+from storage.i18n import set_lang
+from tui.app import PilarApp
+from tui.screens.common import ConfirmDialog, PromptDialog
+
+Q2 = P.Quarter(2024, 2)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    set_lang("id")
+    path = tmp_path / "data"
+    db = Database.init(path, "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Siti")
+    sample.load(db)
+    P.set_separate_duties(db, False)
+    db.close()
+    return path
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def submit(pilot, dialog) -> None:
+    """Enter in the dialog's last field, as a user ends the form."""
+    dialog.query_one(f"#f-{dialog.fields[-1].name}").focus()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+@run_async
+async def test_rate_dialog_sets_pph21_and_the_run_withholds_it(folder):
+    app = PilarApp(folder, operator="Siti")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        screen = app.screen
+        screen.quarter = Q2
+        screen.refresh_all()
+        await settle(app, pilot)
+        screen.query_one("#pay-tabs").active = "tab-rates"
+        await pilot.pause()
+        first, last = Q2.bounds
+        rate = P.rate_for(P.rates(app.db), "TKSK", "ANGGOTA", first, last)
+        assert rate is not None and not rate.get("tax_rule")
+        table = screen.query_one("#pay-rates")
+        table.focus()
+        table.move_cursor(row=table.get_row_index(rate["id"]))
+        await pilot.press("e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PromptDialog) and dialog.query_one("#f-pph21").value == ""
+
+        seq = app.db.seq
+        dialog.query_one("#f-pph21").value = "lima"
+        await submit(pilot, dialog)
+        assert app.screen is dialog and "persen 0 sampai 100" in str(dialog.query_one("#problem").render())
+        assert app.db.seq == seq and not app.db.get("rates", rate["id"]).get("tax_rule")
+
+        dialog.query_one("#f-pph21").value = "5"
+        await submit(pilot, dialog)
+        await settle(app, pilot)
+        assert not isinstance(app.screen, PromptDialog)
+        stored = app.db.get("rates", rate["id"])
+        tax = rate["amount"] * 5 // 100 // 2
+        assert (stored["tax_rule"], stored["tax_bp"], stored["tax"]) == ("PPH21_BP", 500, tax)
+        on_disk = Database.open(folder, read_only=True)
+        try:
+            assert on_disk.get("rates", rate["id"])["tax_bp"] == 500
+            entry = on_disk.audit.for_record(rate["id"])[-1]
+            assert entry["operator"] == "Siti" and str(tax) in str(entry)
+        finally:
+            on_disk.close()
+
+        # The dialog shows the rule back; the quarter's run withholds it and the totals show it.
+        table.focus()
+        table.move_cursor(row=table.get_row_index(rate["id"]))
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.screen.query_one("#f-pph21").value == "5"
+        await pilot.press("escape")
+        await pilot.pause()
+        screen.refresh_all()
+        await settle(app, pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.click("#yes")
+        await settle(app, pilot)
+        tksk = [v for v in P.items(app.db, Q2) if v["pillar"] == "TKSK" and v["gross"] == rate["amount"]]
+        assert tksk and {(v["gross"], v["tax"], v["net"]) for v in tksk} == {(rate["amount"], tax, rate["amount"] - tax)}
+        pillar = P.summary(app.db, Q2)["by_pillar"]["TKSK"]
+        cells = [str(c) for c in screen.query_one("#pay-totals").get_row("Pilar:TKSK")]
+        assert cells[2:5] == [docs.idr(pillar["gross"]), docs.idr(pillar["tax"]), docs.idr(pillar["net"])]
+        assert pillar["tax"] >= len(tksk) * tax > 0
