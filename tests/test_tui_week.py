@@ -766,3 +766,13 @@ async def test_payout_tabs_change_with_keys(province):
         assert tabs.active == "tab-items"
         await pilot.press("<", "<", "<")
         assert tabs.active == "tab-outstanding"
+
+
+def test_office_settings_on_the_command_line(data, capsys):
+    from tui.cli import main
+
+    assert main(["--data", str(data), "--operator", "Siti", "settings", "--city", "Jember"]) == 0
+    assert main(["--data", str(data), "settings"]) == 0
+    out = capsys.readouterr().out
+    assert "Kota kop surat: Jember" in out and "UPT-PSTW-JEMBER" in out
+    assert ev.letterhead_city(on_disk(data)) == "Jember"

@@ -167,4 +167,9 @@ MESSAGES = {
     "ui.key.sections": {"id": "Bagian", "en": "Sections"},
     "ui.key.payouts.tab_next": {"id": "Tab berikutnya", "en": "Next tab"},
     "ui.key.payouts.tab_previous": {"id": "Tab sebelumnya", "en": "Previous tab"},
+    "cli.settings.code": {"id": "Kode kantor", "en": "Office code"},
+    "cli.settings.name": {"id": "Nama kantor", "en": "Office name"},
+    "cli.settings.city": {"id": "Kota kop surat", "en": "Letterhead city"},
+    "cli.help.settings": {"id": "nama kantor dan kota kop surat: lihat, atau ubah yang diberikan (seperti F10)",
+                          "en": "this office's name and letterhead city: show, or set the ones given (as F10 in the app)"},
 }

@@ -29,6 +29,13 @@ def register(sub, common) -> None:
     p = sub.add_parser("demo", parents=[common], help="open the app on the demo data folder")
     p.set_defaults(handler=cmd_demo)
 
+    p = sub.add_parser("settings", parents=[common],
+                       help="this office's name and letterhead city: show, or set the ones given (as F10 in the app)")
+    p.add_argument("--name", metavar="NAME", help="office name (screen title and documents)")
+    p.add_argument("--city", metavar="CITY", help="city on letterheads and date lines, e.g. Jember")
+    add_format(p)
+    p.set_defaults(handler=cmd_settings)
+
     p = sub.add_parser("check", parents=[common], help="verify a data folder")
     add_format(p)
     p.set_defaults(handler=cmd_check)
@@ -88,6 +95,27 @@ def cmd_demo(args) -> int:
         init_folder(path, None, None, False, True, operator_of(args) or "Demo").close()
     args.data = str(path)
     return run_app(args)
+
+
+def cmd_settings(args) -> int:
+    from storage.db import write_office
+    from storage.events import letterhead_city
+    from tui.cli.common import open_db
+
+    given = {k: " ".join(v.split()) for k, v in (("name", args.name), ("city", args.city)) if v is not None}
+    if "name" in given and not given["name"]:
+        raise PilarError("ui.settings.need_name")
+    with open_db(args, read_only=not given) as db:
+        if given:
+            db.office = dict(db.office, **given)
+            write_office(db.path, db.office)
+        shown = {"code": db.code, "name": db.office.get("name", ""), "city": letterhead_city(db)}
+    if args.format == "json":
+        print_json(shown)
+    else:
+        for key in ("code", "name", "city"):
+            say(f"{i18n.t(f'cli.settings.{key}')}: {shown[key]}")
+    return 0
 
 
 def cmd_check(args) -> int:
