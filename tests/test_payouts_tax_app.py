@@ -107,3 +107,45 @@ async def test_rate_dialog_sets_pph21_and_the_run_withholds_it(folder):
         cells = [str(c) for c in screen.query_one("#pay-totals").get_row("Pilar:TKSK")]
         assert cells[2:5] == [docs.idr(pillar["gross"]), docs.idr(pillar["tax"]), docs.idr(pillar["net"])]
         assert pillar["tax"] >= len(tksk) * tax > 0
+
+
+@run_async
+async def test_settings_choose_bank_jatim_and_cetak_writes_its_file(tmp_path):
+    from payouts_support import approve_all, make_db, member
+
+    from storage import bank_file
+
+    data = tmp_path / "small"
+    db = make_db(data, [member(1, "TKSK", account="0012345678"), member(2, "TKSK", account="12345678"),
+                        member(3, "TKSK", account="")])
+    P.run_quarter(db, Q2, allow_cash=True)
+    approve_all(db, Q2)
+    db.close()
+    out = tmp_path / "cetak"
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        assert app.screen.query_one("#bank-template").value == "generic"
+        app.screen.query_one("#bank-template").value = "jatim"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("3")
+        await settle(app, pilot)
+        app.screen.quarter = Q2
+        app.screen.refresh_all()
+        await settle(app, pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one("Input").value = str(out)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+    again = Database.open(data, read_only=True)
+    assert again.office["bank_template"] == "jatim"
+    again.close()
+    back = bank_file.parse("jatim", (out / "bank-jatim_2024-Q2.txt").read_bytes())
+    assert [r["account"] for r in back["rows"]] == ["0012345678"] and back["trailer"]["total"] == 1_500_000
+    listed = (out / "bank-jatim_2024-Q2.txt.tidak-masuk.txt").read_text(encoding="utf-8")
+    assert "Anggota 002" in listed and "Anggota 003" not in listed   # 003 is paid in cash, not by transfer
+    assert any("1 item tidak masuk berkas bank" in w for w in warnings)

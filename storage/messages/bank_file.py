@@ -71,4 +71,8 @@ MESSAGES = {
         "id": "{count} item tidak masuk berkas bank (rekening perlu diperbaiki); daftarnya: {path}",
         "en": "{count} item(s) left out of the bank file (account needs fixing); listed in: {path}",
     },
+    "bankfile.ui.template": {
+        "id": "Templat berkas transfer bank (Cetak dan paket SPJ)",
+        "en": "Bank transfer file template (Print and the SPJ package)",
+    },
 }

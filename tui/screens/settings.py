@@ -1,5 +1,6 @@
 """Settings of this office (F10 or the command palette): its name and letterhead city, and at the province
-who signs the payout documents (daftar nominatif, tanda terima) and whether separation of duties is on."""
+who signs the payout documents (daftar nominatif, tanda terima), whether separation of duties is on and
+the template of the bank transfer file."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
+from storage import bank_file
 from storage import events as ev
 from storage import payouts as P
 from storage.errors import PilarError
@@ -54,6 +56,9 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
                         yield Input(signers.get(name, ""), id=f"s-{name}")
                     yield Label(t("ui.settings.money"), classes="section", markup=False)
                     yield Checkbox(t("ui.settings.duties"), value=P.separate_duties(db), id="duties")
+                    yield Label(t("bankfile.ui.template"), classes="field-label", markup=False)
+                    yield Select([(tpl["name"], bank) for bank, tpl in bank_file.templates().items()],
+                                 value=bank_file.chosen(db.office), allow_blank=False, id="bank-template")
                 else:
                     yield Static(t("ui.settings.upt_note"), classes="dialog-hint", markup=False)
             yield Static("", id="problem", classes="field-error", markup=False)
@@ -80,6 +85,9 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
                 duties = self.query_one("#duties", Checkbox).value
                 if duties != P.separate_duties(db):
                     P.set_separate_duties(db, duties)
+                bank = self.query_one("#bank-template", Select).value
+                if bank != bank_file.chosen(db.office):
+                    bank_file.set_chosen(db, bank)
         except PilarError as exc:
             self.query_one("#problem", Static).update(str(exc))
             return
