@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tabulate import tabulate  # noqa: E402
 
+from storage import bank_file  # noqa: E402
 from storage import payout_docs as docs  # noqa: E402
 from storage import payouts as P  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -79,8 +80,10 @@ def main() -> None:
             took, data = _time(lambda f=fmt_name: docs.render(db, QUARTER, "nominatif", f))
             note = "<= 5 s" + (" OK" if took <= 5 else " MISSED") if fmt_name in ("text", "html") else ""
             rows.append(_row(f"daftar nominatif {fmt_name}", f"{len(data) / 1e6:.1f} MB", took, note))
-        took, data = _time(lambda: docs.render(db, QUARTER, "bank", "bank"))
-        rows.append(_row("bank transfer CSV", f"{len(data) / 1e6:.1f} MB", took))
+        for bank in ("generic", "jatim"):  # the template per bank, accounts checked line by line
+            took, made = _time(lambda b=bank: bank_file.build(db, QUARTER, b))
+            rows.append(_row(f"bank transfer file ({bank})", f"{len(made.rows)} lines, "
+                             f"{len(made.left_out)} left out, {len(made.data) / 1e6:.1f} MB", took))
         some = sorted({v["member_id"] for v in P.items(db, QUARTER)})[:1000]
         took, data = _time(lambda: docs.render(db, QUARTER, "receipts", "html", member_ids=some))
         rows.append(_row("receipts html (1,000 members)", f"{len(data) / 1e6:.1f} MB", took))
