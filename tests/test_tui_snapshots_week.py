@@ -49,10 +49,28 @@ def _first_invited(path) -> dict:
 @pytest.mark.parametrize("screen", ["events", "checkin", "invite", "event_form", "payout_items", "sync",
                                     "settings", "unsaved"])
 def test_screen_at_80x24(snap_compare, province, screen):
+    assert snap_compare(_app_on(province, screen), terminal_size=(80, 24), run_before=_steps(screen))
+
+
+@pytest.mark.parametrize("screen", ["checkin", "payout_items", "sync", "settings"])
+def test_screen_at_120x35_light(snap_compare, province, screen):
+    app = _app_on(province, screen)
+    app.theme = "textual-light"
+    assert snap_compare(app, terminal_size=(120, 35), run_before=_steps(screen))
+
+
+def _app_on(province, screen: str) -> PilarApp:
     app = PilarApp(province, operator="Ani")
-    member = _first_invited(province)
+    app._snapshot_member = _first_invited(province)
+    return app
+
+
+def _steps(screen: str):
+    """What the clerk does to reach ``screen``."""
 
     async def run_before(pilot) -> None:
+        app = pilot.app
+        member = app._snapshot_member
         if screen in ("events", "checkin", "invite", "event_form", "unsaved"):
             await pilot.press("2")
             await pilot.pause()
@@ -88,4 +106,4 @@ def test_screen_at_80x24(snap_compare, province, screen):
         await pilot.pause()
         await steady(app, pilot)
 
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    return run_before
