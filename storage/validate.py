@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -209,18 +210,25 @@ def normalize_phone(text: object) -> tuple[str, Result]:
     r, raw = Result(), _text(text)
     if not raw:
         return "", r
+    e164, notes = _phone(raw)
+    for level, key, value in notes:
+        (r.error if level == "error" else r.warn)("phone", key, value=value)
+    return e164, r
+
+
+@functools.lru_cache(maxsize=4096)
+def _phone(raw: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
+    """The parse of one typed number (cached: a roster import normalises each phone twice)."""
     try:
         number = phonenumbers.parse(raw, "ID")
     except phonenumbers.NumberParseException:
-        r.error("phone", "validate.phone.unreadable", value=raw)
-        return "", r
+        return "", (("error", "validate.phone.unreadable", raw),)
     if not phonenumbers.is_valid_number(number):
-        r.error("phone", "validate.phone.invalid", value=raw)
-        return "", r
+        return "", (("error", "validate.phone.invalid", raw),)
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if number.country_code != 62:
-        r.warn("phone", "validate.phone.foreign", value=e164)
-    return e164, r
+        return e164, (("warn", "validate.phone.foreign", e164),)
+    return e164, ()
 
 
 def clean_account(account: object) -> str:
