@@ -57,7 +57,7 @@ class ItemRow:
 
 # The items tab's columns: (header key, width, dropped first when narrow: higher sooner); 0 = flexible.
 ITEM_COLUMNS = (("name", 0, 0), ("pillar_position", 22, 2), ("net", 15, 0), ("status", 11, 0),
-                ("method", 9, 4), ("kab", 16, 1), ("note", 18, 3))
+                ("method", 10, 4), ("kab", 16, 1), ("note", 14, 3))
 
 
 def current_quarter(today: dt.date | None = None) -> P.Quarter:
