@@ -402,6 +402,8 @@ async def test_sync_screen_imports_any_file_enrols_and_revokes(tmp_path, monkeyp
         # a bundle from a folder no drive search sees
         await pilot.press("f")
         assert isinstance(app.screen, PromptDialog)
+        (downloads / "notes.txt").write_text("x")
+        assert app.screen.query_one("#tree").filter_paths(list(downloads.iterdir())) == [bundle]  # bundles only
         app.screen.query_one("#f-path", Input).value = str(tmp_path / "nothing.pilar")
         await pilot.press("enter")
         assert "tidak ada" in text_of(app.screen, "#problem")

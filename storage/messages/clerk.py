@@ -53,8 +53,10 @@ MESSAGES = {
         "id": "Tidak ada flashdisk yang terdeteksi. Colokkan flashdisk, atau tekan f untuk memilih berkas bundel.",
         "en": "No USB drive found. Plug one in, or press f to pick a bundle file."},
     "ui.sync.file_title": {"id": "Impor bundel dari berkas", "en": "Import a bundle from a file"},
-    "ui.sync.file_body": {"id": "Tulis letak berkas bundel (.pilar), misalnya di flashdisk atau folder Unduhan.",
-                          "en": "Write where the bundle file (.pilar) is, on a stick or in Downloads, say."},
+    "ui.sync.file_body": {
+        "id": "Tulis letak berkas bundel (.pilar), atau cari di folder di bawah (Tab ke daftar, panah, Enter).",
+        "en": "Write where the bundle file (.pilar) is, or find it in the folders below (Tab to the list, arrows, "
+              "Enter)."},
     "ui.sync.file_path": {"id": "Berkas bundel", "en": "Bundle file"},
     "ui.sync.file_go": {"id": "Impor", "en": "Import"},
     "ui.sync.no_file": {"id": "Berkas {path} tidak ada. Periksa letak dan namanya.",

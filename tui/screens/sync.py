@@ -10,12 +10,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Label, Select, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    DirectoryTree,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+)
 
 from storage import conflicts as C
 from storage.db import PROVINCE_CODE
 from storage.errors import PilarError
 from storage.i18n import t
+from storage.sync import bundle as B
 from storage.sync import engine as E
 from storage.sync import keys as K
 from storage.sync import usb
@@ -62,6 +74,40 @@ class ExportDialog(Dialog):
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
         self.dismiss(None)
+
+
+class BundleTree(DirectoryTree):
+    """Folders and bundle files (.pilar) only, hidden folders left out."""
+
+    def filter_paths(self, paths):
+        return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() == B.SUFFIX)]
+
+
+class BundleFileDialog(PromptDialog):
+    """Pick a bundle file: type its path, or walk the folders below and press Enter on the file."""
+
+    DEFAULT_CSS = """
+    BundleFileDialog .dialog { height: 90%; }
+    BundleFileDialog BundleTree { height: 1fr; min-height: 6; }
+    """
+
+    def __init__(self, start: Path) -> None:
+        super().__init__(t("ui.sync.file_title"), [Field("path", t("ui.sync.file_path"), str(start) + "/")],
+                         body=t("ui.sync.file_body"), check=self._check, ok=t("ui.sync.file_go"))
+        self.start = start
+
+    def on_mount(self) -> None:
+        self.query_one(".dialog").mount(BundleTree(self.start, id="tree"), before=self.query_one("#problem"))
+
+    @staticmethod
+    def _check(values: dict) -> str | None:
+        path = Path(values["path"].strip()).expanduser()
+        return None if path.is_file() else t("ui.sync.no_file", path=str(path))
+
+    @on(DirectoryTree.FileSelected, "#tree")
+    def _picked(self, event: DirectoryTree.FileSelected) -> None:
+        self.query_one("#f-path", Input).value = str(event.path)
+        self._ok()
 
 
 class SyncScreen(Screen):
@@ -183,19 +229,11 @@ class SyncScreen(Screen):
 
     def action_import_file(self) -> None:
         """``f``: a bundle from any file (a folder on the disk, a stick the drive search does not see)."""
-        def check(values: dict) -> str | None:
-            path = Path(values["path"].strip()).expanduser()
-            if not path.is_file():
-                return t("ui.sync.no_file", path=str(path))
-            return None
-
         def done(values: dict | None) -> None:
             if values:
                 self.start_import(Path(values["path"].strip()).expanduser())
 
-        start = str(self.drives[0]) if self.drives else str(Path.home())
-        self.app.push_screen(PromptDialog(t("ui.sync.file_title"), [Field("path", t("ui.sync.file_path"), start + "/")],
-                                          body=t("ui.sync.file_body"), check=check, ok=t("ui.sync.file_go")), done)
+        self.app.push_screen(BundleFileDialog(self.drives[0] if self.drives else Path.home()), done)
 
     def start_import(self, path: Path) -> None:
         dialog = ProgressDialog(t("ui.sync.importing", file=path.name), total=None)
