@@ -278,8 +278,6 @@ MESSAGES = {
     "payout.ui.items_filter": {"id": "/ Cari: nama, NIK (4 digit terakhir), nomor anggota, referensi transfer",
                                "en": "/ Search: name, NIK (last 4 digits), membership number, transfer reference"},
     "payout.ui.items_shown": {"id": "{shown} dari {total} item", "en": "{shown} of {total} items"},
-    "payout.ui.items_more": {"id": "persempit pencarian, atau lihat semua: pilar payout items --quarter {quarter}",
-                             "en": "narrow the search, or list all: pilar payout items --quarter {quarter}"},
     "payout.ui.excluded": {"id": "Tidak diikutkan", "en": "Excluded"},
     "payout.ui.outstanding": {"id": "Tunggakan", "en": "Outstanding"},
     "payout.ui.save_run": {"id": "Simpan", "en": "Save run"},
