@@ -778,3 +778,19 @@ def test_office_settings_on_the_command_line(data, capsys):
     out = capsys.readouterr().out
     assert "Kota kop surat: Jember" in out and "UPT-PSTW-JEMBER" in out
     assert ev.letterhead_city(on_disk(data)) == "Jember"
+
+
+@run_async
+async def test_ctrl_q_finds_a_half_filled_form_left_in_another_section(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "tab", *"Joko")
+        form = app.screen
+        await app.switch_mode("events")  # the form stays open in the roster section
+        await pilot.pause()
+        assert app.current_mode == "events"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.current_mode == "roster" and isinstance(app.screen, UnsavedDialog) and not app._exit
+        await pilot.press("escape")
+        assert app.screen is form and form.query_one("#name", Input).value == "Joko"
