@@ -61,6 +61,14 @@ def template(bank: str | dict) -> dict:
     return tpl
 
 
+def label(bank: str | dict) -> str:
+    """The template's name for people, in the current language (``bankfile.name.<id>``), e.g. "Bank Jatim"."""
+    tpl = template(bank)
+    key = f"bankfile.name.{tpl['id']}"
+    text = t(key)
+    return tpl["name"] if text == key else text
+
+
 def chosen(office: dict) -> str:
     """The office's template (the setting), ``generic`` unless set."""
     bank = office.get(SETTING) or DEFAULT
@@ -152,7 +160,7 @@ def build(db: Database, quarter, bank: str | dict | None = None, date: str | Non
             if mid not in names:
                 names[mid] = (db.value("members", mid) or {}).get("name") or b.get("holder") or mid[:8]
             result.left_out.append({"item_id": v["id"], "member_id": mid, "name": names[mid], "pillar": v["pillar"],
-                                    "account": str(b.get("account") or ""), "bank": tpl["name"],
+                                    "account": str(b.get("account") or ""), "bank": label(tpl),
                                     "problem": why[0], "detail": why[1]})
             continue
         if v["pillar"] not in described:

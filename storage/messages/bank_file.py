@@ -2,6 +2,8 @@
 PPh 21 field of the rate dialog."""
 
 MESSAGES = {
+    "bankfile.name.jatim": {"id": "Bank Jatim", "en": "Bank Jatim"},
+    "bankfile.name.generic": {"id": "Umum (CSV)", "en": "Generic (CSV)"},
     "bankfile.unknown_template": {
         "id": "Templat bank \"{value}\" tidak dikenal. Pilih salah satu: {choices}.",
         "en": "Unknown bank template \"{value}\". Choose one of: {choices}.",
@@ -64,8 +66,8 @@ MESSAGES = {
         "en": "This office's bank file template: {name} ({bank}).",
     },
     "payout.ui.pph21": {
-        "id": "PPh 21 bukan pegawai: persen dari 50% bruto (mis. 5), atau kosong/tidak = tanpa aturan",
-        "en": "PPh 21 non-employee: percent of 50% of gross (e.g. 5), or empty/none = no rule",
+        "id": "PPh 21 bukan pegawai (% dari 50% bruto, mis. 5; kosong = tidak ada)",
+        "en": "PPh 21 non-employee (% of 50% of gross, e.g. 5; empty = none)",
     },
     "bankfile.ui.left_out": {
         "id": "{count} item tidak masuk berkas bank (rekening perlu diperbaiki); daftarnya: {path}",
@@ -74,5 +76,33 @@ MESSAGES = {
     "bankfile.ui.template": {
         "id": "Templat berkas transfer bank (Cetak dan paket SPJ)",
         "en": "Bank transfer file template (Print and the SPJ package)",
+    },
+
+    # ---- command line help (tui/cli/lang.py reads cli.help.<command path>[.<option>])
+    "cli.help.payout.bankfile": {
+        "id": "berkas transfer bank satu triwulan menurut templat bank; rekening yang tidak lolos pemeriksaan "
+              "didaftar dan tidak dimasukkan",
+        "en": "the bank transfer file of a quarter in a bank's template; accounts that fail the checks are "
+              "listed and left out",
+    },
+    "cli.help.payout.bankfile.bank": {
+        "id": "templat: jatim atau generic (bawaan: pilihan kantor, lihat bank-template)",
+        "en": "template: jatim or generic (default: the office's, see bank-template)",
+    },
+    "cli.help.payout.bankfile.out": {
+        "id": "berkas tujuan (atau folder: nama berkasnya sendiri di dalamnya)",
+        "en": "the file (or a folder: the file's own name in it)",
+    },
+    "cli.help.payout.bank-template": {
+        "id": "templat berkas bank untuk Cetak dan paket SPJ: lihat, atau pilih jatim/generic",
+        "en": "the bank file template Cetak and the SPJ package use: show, or set jatim/generic",
+    },
+    "cli.help.payout.bankfile.date": {
+        "id": "tanggal di baris kepala, YYYY-MM-DD (bawaan hari ini)",
+        "en": "date on the header line, YYYY-MM-DD (default today)",
+    },
+    "cli.help.report.payouts.bank": {
+        "id": "dengan --format bank: templatnya, jatim atau generic (bawaan: pilihan kantor)",
+        "en": "with --format bank: the template, jatim or generic (default: the office's)",
     },
 }

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from storage import payout_docs as docs
 from storage import payouts
-from storage.fmt import quarter_label
+from storage.fmt import number, quarter_label
 from storage.i18n import t
 from storage.model import pillar_label, position_label
 from tui.cli.common import open_db, report_subparsers
@@ -611,7 +611,7 @@ def cmd_bankfile(args) -> int:
                     "total": made.total, "left_out": [{k: p[k] for k in ("item_id", "member_id", "problem", "text")}
                                                       for p in made.left_out]})
         return 0
-    say(t("bankfile.written", bank=made.template["name"], quarter=made.quarter, count=len(made.rows),
+    say(t("bankfile.written", bank=bank_file.label(made.template), quarter=made.quarter, count=number(len(made.rows)),
           total=docs.idr(made.total), path=str(made.path)))
     if made.left_out:
         say(t("bankfile.left_out", count=len(made.left_out)))
@@ -626,7 +626,7 @@ def cmd_bank_template(args) -> int:
 
     with open_db(args, read_only=args.bank is None) as db:
         bank = bank_file.set_chosen(db, args.bank) if args.bank else bank_file.chosen(db.office)
-    say(t("bankfile.chosen", name=bank_file.template(bank)["name"], bank=bank))
+    say(t("bankfile.chosen", name=bank_file.label(bank), bank=bank))
     return 0
 
 

@@ -57,7 +57,7 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
                     yield Label(t("ui.settings.money"), classes="section", markup=False)
                     yield Checkbox(t("ui.settings.duties"), value=P.separate_duties(db), id="duties")
                     yield Label(t("bankfile.ui.template"), classes="field-label", markup=False)
-                    yield Select([(tpl["name"], bank) for bank, tpl in bank_file.templates().items()],
+                    yield Select([(bank_file.label(bank), bank) for bank in bank_file.templates()],
                                  value=bank_file.chosen(db.office), allow_blank=False, id="bank-template")
                 else:
                     yield Static(t("ui.settings.upt_note"), classes="dialog-hint", markup=False)
