@@ -53,9 +53,10 @@ def rates_pdf(db: Database, quarter: Quarter) -> bytes:
     return doc.bytes()
 
 
-def _documents(db: Database, quarter: Quarter, event_id: str | None,
-               draft: bool) -> list[tuple[str, str, Callable[..., bytes]]]:
-    """(file name, what it is, how to make it: called with a progress callback (done, total))."""
+def _documents(db: Database, quarter: Quarter, event_id: str | None, draft: bool,
+               made: dict) -> list[tuple[str, str, Callable[..., bytes]]]:
+    """(file name, what it is, how to make it: called with a progress callback (done, total)). The bank
+    file, once made, is kept in ``made["bank"]`` (its left-out items go into the manifest)."""
     q = quarter.code
     jobs: list[tuple[str, str, Callable[..., bytes]]] = [
         (f"01-dasar-tarif_{q}.pdf", t("spj.doc.rates"), lambda step: rates_pdf(db, quarter)),
@@ -69,7 +70,7 @@ def _documents(db: Database, quarter: Quarter, event_id: str | None,
         (f"05-rekap_{q}.pdf", t("spj.doc.rekap"), lambda step: payout_pdf.rekap(db, quarter, draft)),
         (f"05-rekap-pajak_{q}.pdf", t("spj.doc.tax"), lambda step: payout_pdf.tax_recap(db, quarter, draft)),
         (f"06-bank_{q}.{bank_file.template(bank_file.chosen(db.office))['extension']}", t("spj.doc.bank"),
-         lambda step: payout_docs.bank_csv(db, quarter)),
+         lambda step: made.setdefault("bank", bank_file.build(db, quarter)).data),
     ]
     if event_id:
         event = ev.resolve_event(db, event_id)
@@ -90,7 +91,8 @@ def make(db: Database, quarter: Quarter | str, out: Path, event_id: str | None =
     if (as_zip and out.exists()) or (not as_zip and out.exists() and (not out.is_dir() or any(out.iterdir()))):
         raise PilarError("spj.out_exists", path=str(out))
     skipped: list[dict] = []
-    jobs = _documents(db, quarter, event_id, draft)
+    made: dict = {}
+    jobs = _documents(db, quarter, event_id, draft, made)
     files: dict[str, bytes] = {}
     listed = []
     for n, (name, what, build) in enumerate(jobs):
@@ -111,6 +113,9 @@ def make(db: Database, quarter: Quarter | str, out: Path, event_id: str | None =
     manifest = {"format": FORMAT, "quarter": quarter.code, "event": event_id or "", "office": db.code,
                 "office_name": db.office.get("name", ""), "made_at": now_iso(), "made_by": db.operator or "",
                 "audit_head": db.audit.head(), "files": listed, "skipped": skipped}
+    if "bank" in made and made["bank"].left_out:  # not in the bank file: said, in the signed manifest
+        manifest["bank_left_out"] = [{"item": p["item_id"], "problem": p["problem"], "text": p["text"]}
+                                     for p in made["bank"].left_out]
     body = orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
     files[MANIFEST] = body
     signature = _sign(db, body)

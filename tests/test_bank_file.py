@@ -132,6 +132,9 @@ def test_office_setting_chooses_the_template_for_cetak_and_spj(db, tmp_path):
     assert D.bank_csv(db, Q2).startswith(b"HJATIM")
     manifest = spj.make(db, Q2, tmp_path / "spj")
     assert "06-bank_2024-Q2.txt" in [f["name"] for f in manifest["files"]]
+    named = _by_name(db)   # the accounts Bank Jatim refuses are named in the signed manifest
+    assert {p["item"] for p in manifest["bank_left_out"]} == {named["Anggota 004"]["id"], named["Anggota 005"]["id"]}
+    assert spj.verify(tmp_path / "spj")["ok"]
     with pytest.raises(PilarError):
         BF.set_chosen(db, "nope")
     assert BF.chosen(db.office) == "jatim"

@@ -642,6 +642,10 @@ def cmd_spj(args) -> int:
                 [t("payout.h.description"), t("payout.h.kind"), "bytes", "SHA-256"])
     for s in manifest["skipped"]:
         say(t("spj.skipped", doc=s["doc"], reason=s["reason"]))
+    if manifest.get("bank_left_out"):
+        say(t("bankfile.left_out", count=len(manifest["bank_left_out"])))
+        for p in manifest["bank_left_out"]:
+            say(f"- {p['text']}")
     say(t("spj.written", quarter=manifest["quarter"], count=len(manifest["files"]), path=args.out))
     return 0
 
