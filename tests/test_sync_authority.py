@@ -388,7 +388,7 @@ def test_cli_import_lists_refused_records(world, capsys):
     try:
         assert cli(["--data", str(dbs[J].path), "--operator", "Prov", "import", str(path)]) == 0
         out = capsys.readouterr().out
-        assert "ditolak" in out and "Hanya provinsi" in out
+        assert "0 tetap, 0 konflik baru, 1 ditolak." in out and "Hanya provinsi" in out
     finally:
         dbs[J] = Database.open(dbs[J].path, operator="op-J")
     log = E.import_log(dbs[J].path)[-1]

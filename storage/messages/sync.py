@@ -181,12 +181,12 @@ MESSAGES = {
                                  "Bundle refused: it is signed with a key that is not the trusted key of {office} (fingerprint {fp})."),
     # import: outcome
     "sync.imported": {
-        "id": "Bundel dari {sender} diterima: {added} baru, {updated} diubah, {deleted} dihapus, {unchanged} tetap, {conflicts} konflik baru, 0 ditolak.",
-        "en": "Bundle from {sender} accepted: {added} added, {updated} updated, {deleted} deleted, {unchanged} unchanged, {conflicts} new conflicts, 0 refused.",
+        "id": "Bundel dari {sender} diterima: {added} baru, {updated} diubah, {deleted} dihapus, {unchanged} tetap, {conflicts} konflik baru, {refused} ditolak.",
+        "en": "Bundle from {sender} accepted: {added} added, {updated} updated, {deleted} deleted, {unchanged} unchanged, {conflicts} new conflicts, {refused} refused.",
     },
     "sync.dry_run": {
-        "id": "Uji coba (tidak ada yang ditulis): bundel dari {sender} akan memberi {added} baru, {updated} diubah, {deleted} dihapus, {unchanged} tetap, {conflicts} konflik baru.",
-        "en": "Dry run (nothing written): the bundle from {sender} would give {added} added, {updated} updated, {deleted} deleted, {unchanged} unchanged, {conflicts} new conflicts.",
+        "id": "Uji coba (tidak ada yang ditulis): bundel dari {sender} akan memberi {added} baru, {updated} diubah, {deleted} dihapus, {unchanged} tetap, {conflicts} konflik baru, {refused} ditolak.",
+        "en": "Dry run (nothing written): the bundle from {sender} would give {added} added, {updated} updated, {deleted} deleted, {unchanged} unchanged, {conflicts} new conflicts, {refused} refused.",
     },
     "sync.already": {
         "id": "Bundel ini sudah diimpor ({when}); tidak ada yang berubah.",

@@ -734,9 +734,11 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                 if base is not local:
                     result.dropped.append({"collection": name, "id": rdoc["id"],
                                            "label": _label_of(local), "reason": drops[(name, rdoc["id"])][1]})
+            n_refused = len(screen.refused)
             part = screen.doc(name, rdoc, base)
             if part is None and base is local:
-                result.unchanged += 1
+                if len(screen.refused) == n_refused:
+                    result.unchanged += 1  # (a refused record is counted as refused, not unchanged)
                 continue
             if part is None:
                 merged = base

@@ -185,7 +185,8 @@ def cmd_import(args) -> int:
         print_json(res.as_dict())
         return 0
     params = dict(sender=res.sender, added=res.added, updated=res.updated, deleted=res.deleted,
-                  unchanged=res.unchanged, conflicts=len(res.new_conflicts))
+                  unchanged=res.unchanged, conflicts=len(res.new_conflicts),
+                  refused=len(res.refused))
     if res.dry_run:
         say(i18n.t("sync.dry_run", **params))
     elif res.changed == 0 and not res.refused and not res.dropped:

@@ -255,7 +255,8 @@ class SyncScreen(Screen):
     def _import_done(self, dialog: ProgressDialog, res: E.ImportResult) -> None:
         dialog.dismiss(None)
         params = dict(sender=res.sender, added=res.added, updated=res.updated, deleted=res.deleted,
-                      unchanged=res.unchanged, conflicts=len(res.new_conflicts))
+                      unchanged=res.unchanged, conflicts=len(res.new_conflicts),
+                      refused=len(res.refused))
         if res.changed == 0 and not res.refused and not res.dropped:
             text = t("sync.already", when=res.already_when) if res.already else t("sync.nothing_new")
         else:
