@@ -134,6 +134,7 @@ def test_upt_cannot_approve_pay_or_redirect_its_own_payout_items(world):
     # The refusal comes back to A with the province's copy: A drops its forged version.
     back = sync(dbs, J, A, tmp)
     assert [(d["collection"], d["id"]) for d in back.dropped] == [(collection, item["id"])]
+    assert any("hanya provinsi yang boleh mengubahnya" in line for line in E.refusal_lines(back))
     assert dbs[A].get(collection, item["id"])["transfer_ref"] == "REF-REAL"
     assert dbs[A].doc(collection, item["id"]) == dbs[J].doc(collection, item["id"])
     # ...and says so, so the province stops sending it.

@@ -378,8 +378,16 @@ def refusal_lines(result) -> list[str]:
         lines.append(t("sync.dropped_head", count=len(result.dropped)))
         for e in result.dropped[:50]:
             lines.append(t("sync.dropped_line", label=e.get("label") or e["id"][:8], short=e["id"][:8],
-                           collection=e["collection"], reason=e.get("reason", "")))
+                           collection=e["collection"], reason=_reason_text(e.get("reason", ""))))
     return lines
+
+
+def _reason_text(word: str) -> str:
+    """The province's one-word reason, as a phrase in the current language (the word when unknown)."""
+    from storage.i18n import keys, t
+
+    key = f"sync.reason.{word}"
+    return t(key) if key in keys() else str(word)
 
 
 @dataclass
