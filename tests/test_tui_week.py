@@ -794,3 +794,20 @@ async def test_ctrl_q_finds_a_half_filled_form_left_in_another_section(data):
         assert app.current_mode == "roster" and isinstance(app.screen, UnsavedDialog) and not app._exit
         await pilot.press("escape")
         assert app.screen is form and form.query_one("#name", Input).value == "Joko"
+
+
+@run_async
+async def test_ctrl_q_over_help_on_a_half_filled_form_saves_the_form(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"agus", "enter", "e")
+        form = app.screen
+        form.query_one("#address", Input).value = "Jl. Melati 3"
+        await pilot.press("f1")  # help over the form
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnsavedDialog))
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app._exit)
+    agus = next(m for m in on_disk(data).values("members") if m["name"] == "Agus Salim")
+    assert agus["address"] == "Jl. Melati 3"

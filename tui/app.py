@@ -285,6 +285,11 @@ class PilarApp(App[int]):
                 # after the form's result has been handled (saved) by the screen that opened it
                 (requester or self).call_next(self.exit)
 
+        if form is not self.screen:
+            # a help or error dialog over the form closes first: the form's save must close the form itself
+            form.pop_until_active()
+            self.call_later(self.push_screen, UnsavedDialog(form.guard_title()), answered)
+            return
         self.push_screen(UnsavedDialog(form.guard_title()), answered)
 
     def action_help(self) -> None:
