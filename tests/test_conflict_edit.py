@@ -212,3 +212,19 @@ def test_import_row_of_a_member_deleted_at_one_office_and_edited_at_another_is_i
     plan = preview(Roster(dbs[J]), path)
     assert [r.fate for r in plan.rows] == ["conflict"] and rid[:8] in plan.rows[0].reasons[0]
     assert not plan.accepted
+
+
+def test_cli_conflicts_show_puts_what_differs_first_in_the_clerks_words(net, capsys):
+    dbs, tmp, paths = net
+    rid = make_conflict(dbs, tmp)
+    for db in dbs.values():
+        db.close()
+    code, out = run(capsys, "--data", str(paths[J]), "conflicts", "show", rid[:8])
+    assert code == 0
+    lines = out.splitlines()
+    assert f"pemilik {A}" in lines[0] and "kantor" in lines[1] and "petugas" in lines[1]
+    rows = [line for line in lines if line.startswith("* ")]
+    assert {r.split("  ")[0] for r in rows} == {"* Nomor rekening", "* No. HP"}
+    first_field = next(i for i, line in enumerate(lines) if line.startswith("data "))
+    assert lines[first_field + 2].startswith("* ") and lines[first_field + 3].startswith("* ")
+    assert "9999888877776" not in out and "pilar conflicts resolve " + rid[:8] + " --keep N" in out
