@@ -174,4 +174,5 @@ MESSAGES = {
     "cli.settings.city": {"id": "Kota kop surat", "en": "Letterhead city"},
     "cli.help.settings": {"id": "nama kantor dan kota kop surat: lihat, atau ubah yang diberikan (seperti F10)",
                           "en": "this office's name and letterhead city: show, or set the ones given (as F10 in the app)"},
+    "events.ui.date_hint": {"id": "HH-BB-TTTT", "en": "DD-MM-YYYY"},
 }

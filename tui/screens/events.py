@@ -214,7 +214,6 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
         Binding("f1", "app.help", "-", id="app.help_f1"),
     ]
     FIELDS = ("name", "date", "end_date", "start_time", "end_time", "venue", "city", "office", "description")
-    HINTS = {"date": "HH-BB-TTTT", "end_date": "HH-BB-TTTT", "start_time": "08.00", "end_time": "15.00"}
     QUOTA_FIELDS = ("key", "limit", "pillars", "per")
 
     def __init__(self, event: dict | None) -> None:
@@ -227,6 +226,8 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
 
         e = self.event or {"city": ev.letterhead_city(self.app.db), "office": self.app.db.code}
         title = t("events.ui.form_title_edit" if self.event else "events.ui.form_title_new")
+        day = t("events.ui.date_hint")
+        hints = {"date": day, "end_date": day, "start_time": ev.time_label("08:00"), "end_time": ev.time_label("15:00")}
         with VerticalScroll(id="event-form", classes="dialog"):
             yield Label(f"[b]{escape(title)}[/b]")
             for name in self.FIELDS:
@@ -236,7 +237,7 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
                     value = ev.time_label(value)
                 elif name in ("date", "end_date"):
                     value = from_iso(value)
-                yield Input(value, placeholder=self.HINTS.get(name, ""), id=f"f-{name}")
+                yield Input(value, placeholder=hints.get(name, ""), id=f"f-{name}")
                 yield Static("", id=f"err-{name}", classes="error")
             yield Label(t("events.ui.quota.title"))
             with Horizontal(classes="quota-row quota-head"):
