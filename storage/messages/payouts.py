@@ -409,8 +409,8 @@ MESSAGES = {
     "payout.bank.problem.amount_mismatch": {"id": "jumlah tidak sama dengan item (neto: {expected})", "en": "the amount does not match the item (net: {expected})"},
     "payout.bank.problem.account_in_conflict": {"id": "rekening anggota sedang konflik sinkronisasi (4 Sinkron → c)", "en": "the member's account is in sync conflict (4 Sync → c)"},
     "payout.bad_ref": {
-        "id": "\"{value}\" bukan ANGGOTA=REFERENSI. Tulis misalnya --ref 3578014107850001=BJTM-0001 (ID anggota, awalannya, atau NIK).",
-        "en": "\"{value}\" is not MEMBER=REFERENCE. Write e.g. --ref 3578014107850001=BJTM-0001 (member id, its prefix, or NIK).",
+        "id": "\"{value}\" bukan ANGGOTA=REFERENSI. Tulis misalnya --ref 3578014107850001=BJTM-0001 (ID anggota, awalannya, atau NIK). Satu referensi untuk semua item: --transfer-ref {value}.",
+        "en": "\"{value}\" is not MEMBER=REFERENCE. Write e.g. --ref 3578014107850001=BJTM-0001 (member id, its prefix, or NIK). One reference for every item: --transfer-ref {value}.",
     },
     "payout.member_unknown": {
         "id": "Anggota \"{value}\" tidak ditemukan (ID anggota, awalan ID 8 karakter atau lebih, atau NIK).",
