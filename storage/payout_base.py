@@ -232,11 +232,19 @@ def match_items(item_list: Iterable[dict], members: dict[str, dict], text: str) 
 
 
 def find_item(db: Database, rid: str) -> tuple[dict | None, str]:
-    for collection in db.collections():
-        if collection.startswith("payouts_"):
-            value = db.get(collection, rid)
-            if value is not None:
-                return value, collection
+    """An item by its id, or by the first 8 or more characters of it (as lists show them) when only
+    one item starts so; (None, "") otherwise."""
+    payouts = [c for c in db.collections() if c.startswith("payouts_")]
+    for collection in payouts:
+        value = db.get(collection, rid)
+        if value is not None:
+            return value, collection
+    rid = str(rid or "").strip().lower()
+    if len(rid) < 8:
+        return None, ""
+    hits = [(c, i) for c in payouts for i in db.raw(c) if i.startswith(rid) and db.value(c, i) is not None]
+    if len(hits) == 1:
+        return db.get(hits[0][0], hits[0][1]), hits[0][0]
     return None, ""
 
 
