@@ -248,6 +248,49 @@ def parse(tpl: str | dict, data: bytes) -> dict:
             "trailer": named("trailer", tail)}
 
 
+def result_template(data: bytes) -> dict | None:
+    """The fixed-width template whose layout ``data`` (a bank's result file) is in, or None.
+
+    Recognised by content, not by name: every line starts with one of the template's record types
+    (H, D, T for Bank Jatim), the first is its header and each detail line is at least as long as the
+    template's detail line (the ``result`` cells, status and bank reference, may follow or be trimmed)."""
+    head = data[:1 << 16].decode("latin-1")
+    lines = [line for line in head.splitlines() if line.strip()]
+    if len(data) > len(head):  # the last line of the sample may be cut short
+        lines = lines[:-1]
+    for tpl in templates().values():
+        if tpl["layout"] != "fixed" or "result" not in tpl or not lines:
+            continue
+        kinds = {s[0]["value"]: sum(c["width"] for c in s) for s in (tpl["header"], tpl["detail"])}
+        detail, trailer = tpl["detail"][0]["value"], tpl["trailer"][0]["value"]
+        if lines[0][:1] != tpl["header"][0]["value"] or len(lines[0].rstrip()) > kinds[lines[0][:1]]:
+            continue
+        if all(line[:1] in (detail, trailer) and (line[:1] != detail or len(line) >= kinds[detail])
+               for line in lines[1:]):
+            return tpl
+    return None
+
+
+def parse_result(tpl: str | dict, data: bytes) -> list[dict]:
+    """The detail lines of a bank's result file in ``tpl``'s fixed layout, each as the detail fields
+    (account, amount as text, reference, …) plus the ``result`` cells (status, bank_reference) and
+    ``line`` (1-based). Header and trailer lines are skipped; a line may end early (trailing blanks trimmed)."""
+    tpl = template(tpl)
+    cells = tpl["detail"] + tpl.get("result", [])
+    detail = tpl["detail"][0]["value"]
+    out = []
+    for n, line in enumerate(data.decode("latin-1").splitlines(), 1):
+        if line[:1] != detail:
+            continue
+        row, at = {"line": n}, 0
+        for c in cells:
+            if "field" in c:
+                row[c["field"]] = line[at:at + c["width"]].strip()
+            at += c["width"]
+        out.append(row)
+    return out
+
+
 def _cut(tpl: dict, line: str) -> list[str]:
     kind = {s[0]["value"]: s for s in (tpl["header"], tpl["detail"], tpl["trailer"])}.get(line[:1])
     if kind is None:

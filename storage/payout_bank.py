@@ -1,6 +1,16 @@
 """The bank's result file of a transfer batch: which transfers went through (OK) and which came back (RETUR).
 
-The file (CSV or XLSX, one row per transfer; a header row is optional) has four columns, in this
+The file is a CSV or XLSX, or the Bank Jatim fixed-width layout; which one is told by its content, not
+its name (an XLSX is a zip; the fixed layout is recognised by :func:`storage.bank_file.result_template`).
+
+**Bank Jatim (fixed width).** Assumed to be the transfer file Pilar wrote (storage/bank_templates/
+jatim.json), sent back with two cells added to each D line, as the template's ``result`` section
+says: ``status`` (6 characters: OK or RETUR) and ``bank_reference`` (20 characters, the bank's reference
+of that transfer; when blank, the line's own reference is kept). The H and T lines are skipped. This
+layout has not been confirmed with a branch: if the bank's columns differ, change the template's
+``result`` cells (or have the answer saved as CSV/XLSX below).
+
+**CSV or XLSX** (one row per transfer; a header row is optional): four columns, in this
 order unless a header names them:
 
 ====================  =======================================================================
@@ -83,15 +93,31 @@ class BankResult:
 
 def read_rows(path: Path | str) -> list[dict]:
     """The file's rows as {"line", "account", "amount" (int or None), "amount_text", "reference", "status"}."""
+    from storage import bank_file
+
     path = Path(path)
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            raw = _xlsx_cells(path)
-        else:
-            raw = _csv_cells(path.read_bytes())
+        data = path.read_bytes()
+        if data[:4] == b"PK\x03\x04" or path.suffix.lower() in (".xlsx", ".xlsm"):  # a zip: XLSX, whatever its name
+            return _rows(_xlsx_cells(path))
     except OSError as exc:
         raise PilarError("fs.io_error", path=str(path), detail=str(exc)) from exc
-    return _rows(raw)
+    tpl = bank_file.result_template(data)
+    if tpl is not None:
+        return _fixed_rows(bank_file.parse_result(tpl, data))
+    return _rows(_csv_cells(data))
+
+
+def _fixed_rows(parsed: list[dict]) -> list[dict]:
+    """Rows of a fixed-width result file in the shape :func:`_rows` gives."""
+    out = []
+    for r in parsed:
+        text = r.get("amount", "")
+        out.append({"line": r["line"], "account": _digits(r.get("account")), "account_text": r.get("account", ""),
+                    "amount": int(text) if text.isdigit() and text.isascii() else None, "amount_text": text,
+                    "reference": r.get("bank_reference") or r.get("reference", ""),
+                    "status": r.get("status", "").upper()})
+    return out
 
 
 def _csv_cells(data: bytes) -> list[list[object]]:

@@ -159,3 +159,55 @@ def test_cli_bankfile_lists_left_out_items(tmp_path, capsys):
     assert "Bank Jatim" in capsys.readouterr().out
     code = main(["--data", str(data), "report", "payouts", "--quarter", "2024-Q2", "--format", "bank"])
     assert code == 0 and capsys.readouterr().out.startswith("HJATIM")
+
+
+def _jatim_answer(made, statuses: dict[str, str], bank_refs: bool = True) -> bytes:
+    """The Jatim transfer file as the bank sends it back: status and the bank's reference on each D line."""
+    lines = made.data.decode("ascii").split("\r\n")[:-1]
+    out = [lines[0]]
+    for n, line in enumerate(lines[1:-1], 1):
+        item = made.rows[n - 1]["item_id"]
+        ref = f"BJTM{n:08d}" if bank_refs else ""
+        out.append((line + statuses.get(item, "OK").ljust(6) + ref.ljust(20)).rstrip())
+    return ("\r\n".join([*out, lines[-1]]) + "\r\n").encode("ascii")
+
+
+def test_jatim_result_file_round_trip_paid_and_returned(db, tmp_path):
+    made = BF.build(db, Q2, "jatim", date="2024-06-28")
+    back_item = made.rows[1]["item_id"]
+    path = tmp_path / "HASIL_BJTM.TXT"   # the name says nothing: the layout is told by the content
+    path.write_bytes(_jatim_answer(made, {back_item: "RETUR"}))
+    assert BF.result_template(path.read_bytes())["id"] == "jatim"
+    rows = B.read_rows(path)
+    assert [(r["account"], r["amount"], r["status"]) for r in rows] == \
+        [(r["account"], r["amount"], "RETUR" if r["item_id"] == back_item else "OK") for r in made.rows]
+    result = B.import_bank_result(db, Q2, path, date="2024-07-02")
+    assert result.counts() == {"paid": len(made.rows) - 1, "returned": 1, "already": 0, "problems": 0}
+    after = {v["id"]: v for v in P.items(db, Q2)}
+    for n, r in enumerate(made.rows, 1):
+        v = after[r["item_id"]]
+        if r["item_id"] == back_item:
+            assert v["status"] == "returned" and f"BJTM{n:08d}" in v["returned_reason"]
+        else:
+            assert v["status"] == "paid" and v["transfer_ref"] == f"BJTM{n:08d}"
+    assert _by_name(db)["Anggota 005"]["status"] == "approved"   # 8 digits: never in the Jatim file
+    reopened = [v for v in after.values() if v["status"] == "draft"]
+    assert [v["member_id"] for v in reopened] == [after[back_item]["member_id"]]
+    again = B.import_bank_result(db, Q2, path, dry_run=True)   # the same file twice pays nothing twice
+    assert again.counts()["paid"] == 0 and again.counts()["already"] == len(made.rows) - 1
+
+
+def test_jatim_result_without_bank_reference_keeps_the_lines_own(db, tmp_path):
+    made = BF.build(db, Q2, "jatim")
+    path = tmp_path / "hasil.txt"
+    path.write_bytes(_jatim_answer(made, {made.rows[0]["item_id"]: "SALAH"}, bank_refs=False).replace(b"\r\n", b"\n"))
+    result = B.import_bank_result(db, Q2, path)
+    assert [p["problem"] for p in result.problems] == ["bad_status"] and result.problems[0]["line"] == 2
+    paid = {v["id"]: v for v in P.items(db, Q2, ("paid",))}
+    assert {r["item_id"]: r["reference"] for r in made.rows[1:]} == {k: v["transfer_ref"] for k, v in paid.items()}
+
+
+def test_a_csv_is_not_taken_for_the_jatim_layout(db):
+    made = BF.build(db, Q2, "generic")
+    assert BF.result_template(made.data) is None
+    assert BF.result_template(b"H" + b" " * 79 + b"\r\nD000001\r\n") is None   # a detail line too short
