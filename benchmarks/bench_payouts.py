@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tabulate import tabulate  # noqa: E402
 
-from storage import bank_file  # noqa: E402
+from storage import bank_file, payout_bank  # noqa: E402
 from storage import payout_docs as docs  # noqa: E402
 from storage import payouts as P  # noqa: E402
 from storage.db import Database  # noqa: E402
@@ -40,6 +40,13 @@ def _time(fn):
     CPU["last"] = time.process_time() - cpu
     print(f"  … {took:.2f} s wall, {CPU['last']:.2f} s CPU", file=sys.stderr, flush=True)
     return took, result
+
+
+def _jatim_answer(made, keep: int) -> bytes:
+    """The first ``keep`` D lines of a Jatim transfer file with status (the second RETUR) and a bank reference."""
+    lines = made.data.decode("ascii").split("\r\n")[:-1]
+    body = [line + ("RETUR" if n == 2 else "OK").ljust(6) + f"BJTM{n:016d}" for n, line in enumerate(lines[1:keep + 1], 1)]
+    return ("\r\n".join([lines[0], *body, lines[-1]]) + "\r\n").encode("ascii")
 
 
 def _row(step: str, size: str, took: float, target: str = "") -> list:
@@ -88,6 +95,16 @@ def main() -> None:
         took, data = _time(lambda: docs.render(db, QUARTER, "receipts", "html", member_ids=some))
         rows.append(_row("receipts html (1,000 members)", f"{len(data) / 1e6:.1f} MB", took))
         db.operator = "Bench-payer"  # nor the approver
+        # The bank's answer in the Jatim layout (the file sent back with status and bank reference on
+        # each D line; one RETUR), for all but the last 500 transfers, which pay_transfer pays below.
+        answer = tmp / "hasil-bjtm.txt"
+        answer.write_bytes(_jatim_answer(made, keep=len(made.rows) - 500))
+        took, plan = _time(lambda: payout_bank.import_bank_result(db, QUARTER, answer, dry_run=True))
+        rows.append(_row("bank result Jatim: read + match (dry run)", f"{len(made.rows) - 500} rows", took))
+        took, result = _time(lambda: payout_bank.import_bank_result(db, QUARTER, answer))
+        c = result.counts()
+        rows.append(_row("bank result Jatim: import (one transaction)",
+                         f"{c['paid']} paid, {c['returned']} returned, {c['problems']} not applied", took))
         took, result = _time(lambda: P.pay_transfer(db, QUARTER, "BENCH-REF"))
         rows.append(_row("pay by transfer (one transaction)", f"{result['count']} items", took))
         took, _ = _time(db.close)
