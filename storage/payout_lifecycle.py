@@ -6,10 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from storage import check
+from storage import bank_file, check
 from storage.db import PROVINCE_CODE, Database, now_iso
 from storage.db import gc_paused as bulk
 from storage.errors import PilarError
+from storage.fmt import mask_account
 from storage.i18n import t
 from storage.payout_base import (
     LIVE,
@@ -43,10 +44,14 @@ def approval_blockers(db: Database, quarter: Quarter | str) -> list[dict]:
     """Draft items of a quarter that are not approved with the rest until each is decided (approved
     anyway with a reason, or voided): ``conflict`` when two offices changed the member's payout fields
     (bank account, holder, NIK, assignments), ``multi_pillar`` when the member stands to be paid under
-    two or more pillars (perlu diperiksa). A row: id, member_id, name, pillar, net, reasons, fields and
-    ``can_approve`` (False while the account or its holder is contested: that item can only be voided)."""
+    two or more pillars (perlu diperiksa), ``account`` when the item's account (paid by transfer) would
+    be refused by the office's bank template (digits, length, holder: :func:`storage.bank_file.check_account`)
+    and so left out of the bank file. A row: id, member_id, name, pillar, net, reasons, fields,
+    ``account_problem`` ({"problem", "detail", "account" masked, "bank"} or None) and ``can_approve``
+    (False while the account or its holder is contested: that item can only be voided)."""
     quarter = _q(quarter)
     all_items = items(db, quarter)
+    tpl = bank_file.template(bank_file.chosen(db.office))
     live_count: dict[str, int] = {}
     for v in all_items:
         if v.get("status") in LIVE:
@@ -59,18 +64,33 @@ def approval_blockers(db: Database, quarter: Quarter | str) -> list[dict]:
         member = db.value("members", mid)
         fields = contested(db, member) if member is not None and member.get("_conflict") else []
         reasons = (["conflict"] if fields else []) + (["multi_pillar"] if live_count.get(mid, 0) > 1 else [])
+        account = None
+        if v.get("method") != "CASH":
+            b = v.get("bank") or {}
+            why = bank_file.check_account(tpl, b.get("account"), b.get("holder"))
+            if why:
+                reasons.append("account")
+                account = {"problem": why[0], "detail": why[1], "bank": bank_file.label(tpl),
+                           "account": mask_account(bank_file.clean_account(b.get("account")))}
         if reasons:
             rows.append({"id": v["id"], "member_id": mid, "name": (member or {}).get("name", ""),
                          "pillar": v["pillar"], "net": v["net"], "reasons": reasons, "fields": fields,
-                         "can_approve": not bank_contested(fields)})
+                         "account_problem": account, "can_approve": not bank_contested(fields)})
     rows.sort(key=lambda r: (r["name"].casefold(), r["pillar"], r["id"]))
     return rows
 
 
 def blocker_label(row: dict) -> str:
-    """'konflik sinkronisasi (rekening)' / 'dibayar di dua pilar atau lebih: perlu diperiksa'."""
+    """'konflik sinkronisasi (rekening)' / 'dibayar di dua pilar atau lebih: perlu diperiksa' /
+    'rekening *****6789: 9 digit, Bank Jatim perlu 10: perbaiki di data anggota, lalu hitung ulang' (the
+    account masked: this text also goes into the audit log and error messages)."""
     parts = []
     for reason in row["reasons"]:
+        if reason == "account" and row.get("account_problem"):
+            p = row["account_problem"]
+            parts.append(t(f"payout.reason.account.{p['problem']}", account=p["account"], bank=p["bank"],
+                           **p["detail"]))
+            continue
         text = t(f"payout.reason.{reason}")
         if reason == "conflict" and row.get("fields"):
             text += f" ({contested_label(row['fields'])})"

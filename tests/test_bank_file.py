@@ -14,6 +14,7 @@ from storage import payout_bank as B
 from storage import payout_docs as D
 from storage import payouts as P
 from storage import spj
+from storage.db import Database
 from storage.errors import PilarError
 from tui.cli import main
 
@@ -211,3 +212,52 @@ def test_a_csv_is_not_taken_for_the_jatim_layout(db):
     made = BF.build(db, Q2, "generic")
     assert BF.result_template(made.data) is None
     assert BF.result_template(b"H" + b" " * 79 + b"\r\nD000001\r\n") is None   # a detail line too short
+
+
+def test_accounts_the_bank_would_refuse_block_approval_until_decided(tmp_path, capsys):
+    data = tmp_path / "d"
+    db = make_db(data, [member(1), member(2, account="123456789"), member(3, account="0012345678")])
+    nine = next(m for m in db.values("members") if m["name"] == "Anggota 002")
+    db.close()
+
+    def pilar(*args):
+        code = main(["--data", str(data), "--operator", "Siti", *args])
+        out = capsys.readouterr()
+        return code, out.out + out.err
+
+    assert pilar("payout", "bank-template", "jatim")[0] == 0
+    assert pilar("payout", "run", "--quarter", "2024-Q2")[0] == 0
+    code, said = pilar("payout", "blockers", "--quarter", "2024-Q2")
+    assert code == 0 and "Anggota 002" in said and "Anggota 001" not in said
+    assert "*****6789 terdiri dari 9 digit, Bank Jatim perlu 10: perbaiki di data anggota, lalu hitung ulang" in said
+    assert "123456789" not in said   # masked: the sentence also goes into the audit log
+    code, said = pilar("payout", "approve", "--quarter", "2024-Q2")
+    assert code == 1 and "Anggota 002" in said and "9 digit" in said
+    code, said = pilar("payout", "blockers", "--quarter", "2024-Q2", "--format", "json")
+    [row] = json.loads(said)
+    assert row["reasons"] == ["account"] and row["account_problem"]["problem"] == "length" and row["can_approve"]
+    # Fixed in the roster, then recomputed: the draft takes the new account and nothing blocks.
+    db = Database.open(data, operator="Siti")
+    with db.transaction("roster.edit") as tx:
+        tx.put("members", dict(nine, bank=dict(nine["bank"], account="0123456789")), owner="UPT-PSTW-JEMBER")
+    db.close()
+    assert pilar("payout", "run", "--quarter", "2024-Q2")[0] == 0
+    assert json.loads(pilar("payout", "blockers", "--quarter", "2024-Q2", "--format", "json")[1]) == []
+    assert pilar("payout", "approve", "--quarter", "2024-Q2")[0] == 0
+
+
+def test_refused_account_approved_anyway_with_a_reason_is_audited_masked(tmp_path):
+    db = make_db(tmp_path / "d", [member(1), member(2, account="12345678")])
+    try:
+        BF.set_chosen(db, "jatim")
+        P.run_quarter(db, Q2)
+        [b] = P.approval_blockers(db, Q2)
+        with pytest.raises(PilarError) as err:
+            P.approve(db, Q2)
+        assert err.value.key == "payout.approve.undecided"
+        P.approve(db, Q2, {b["id"]: ("approve", "dibayar tunai di acara")})
+        assert {v["status"] for v in P.items(db, Q2)} == {"approved"}
+        log = (tmp_path / "d" / "audit.jsonl").read_text(encoding="utf-8")
+        assert "dibayar tunai di acara" in log and "8 digit" in log and "12345678\"" not in log
+    finally:
+        db.close()

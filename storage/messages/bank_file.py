@@ -65,6 +65,27 @@ MESSAGES = {
         "id": "Templat berkas bank kantor ini: {name} ({bank}).",
         "en": "This office's bank file template: {name} ({bank}).",
     },
+    # ---- an approval blocker: the account the office's bank template would refuse (before approval)
+    "payout.reason.account": {"id": "rekening tidak diterima bank", "en": "account the bank would refuse"},
+    "payout.reason.account.no_account": {
+        "id": "rekening kosong: isi di data anggota, lalu hitung ulang",
+        "en": "no account number: fill it in the member's record, then recompute",
+    },
+    "payout.reason.account.not_digits": {
+        "id": "rekening {account} berisi {chars}, {bank} hanya menerima angka: perbaiki di data anggota, lalu "
+              "hitung ulang",
+        "en": "account {account} contains {chars}, {bank} takes digits only: fix it in the member's record, then "
+              "recompute",
+    },
+    "payout.reason.account.length": {
+        "id": "rekening {account} terdiri dari {count} digit, {bank} perlu {need}: perbaiki di data anggota, lalu hitung ulang",
+        "en": "account {account} has {count} digits, {bank} needs {need}: fix it in the member's record, then "
+              "recompute",
+    },
+    "payout.reason.account.no_holder": {
+        "id": "nama pemilik rekening kosong ({bank} memerlukannya): isi di data anggota, lalu hitung ulang",
+        "en": "no account holder ({bank} needs one): fill it in the member's record, then recompute",
+    },
     "payout.ui.pph21": {
         "id": "PPh 21 bukan pegawai (% dari 50% bruto, mis. 5; kosong = tidak ada)",
         "en": "PPh 21 non-employee (% of 50% of gross, e.g. 5; empty = none)",
