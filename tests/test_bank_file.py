@@ -150,12 +150,19 @@ def test_cli_bankfile_lists_left_out_items(tmp_path, capsys):
     out = tmp_path / "bank.txt"
     code = main(["--data", str(data), "payout", "bankfile", "2024-Q2", "--bank", "jatim", "--out", str(out)])
     said = capsys.readouterr().out
-    assert code == 0 and "Anggota 002" in said and "8 angka; Bank Jatim memerlukan 10 angka" in said
+    assert code == 1 and "Anggota 002" in said and "8 angka; Bank Jatim memerlukan 10 angka" in said
+    assert said.splitlines()[-1].startswith("Berkas ditulis dengan 1 transfer, tetapi 1 item TIDAK masuk")
     assert [r["account"] for r in BF.parse("jatim", out.read_bytes())["rows"]] == ["0012345678"]
     assert "Anggota 002" in (tmp_path / "bank.txt.tidak-masuk.txt").read_text(encoding="utf-8")
     code = main(["--data", str(data), "payout", "bankfile", "2024-Q2", "--out", str(tmp_path), "--format", "json"])
     result = json.loads(capsys.readouterr().out)
-    assert result["bank"] == "generic" and result["count"] == 2 and result["left_out"] == []  # 6-20 digits
+    assert code == 0 and result["bank"] == "generic" and result["count"] == 2 and result["left_out"] == []  # 6-20
+    code = main(["--data", str(data), "payout", "bankfile", "2024-Q2", "--bank", "jatim", "--out", str(out),
+                 "--format", "json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 1 and result["count"] == 1 and result["left_out_count"] == 1 and out.exists()
+    [left] = result["left_out"]
+    assert left["name"] == "Anggota 002" and left["problem"] == "length" and "memerlukan 10 angka" in left["text"]
     assert main(["--data", str(data), "payout", "bank-template", "jatim"]) == 0
     assert "Bank Jatim" in capsys.readouterr().out
     code = main(["--data", str(data), "report", "payouts", "--quarter", "2024-Q2", "--format", "bank"])

@@ -60,6 +60,12 @@ MESSAGES = {
         "id": "Daftar item yang tidak masuk: {path}",
         "en": "The items left out are listed in: {path}",
     },
+    "bankfile.left_out_last": {
+        "id": "Berkas ditulis dengan {written} transfer, tetapi {count} item TIDAK masuk: perbaiki rekeningnya "
+              "dan kirim berkas susulan (kode keluar 1).",
+        "en": "File written with {written} transfers, but {count} item(s) were NOT included: fix their accounts "
+              "and send a follow-up file (exit code 1).",
+    },
     "bankfile.more": {"id": "… dan {count} lagi.", "en": "… and {count} more."},
     "bankfile.chosen": {
         "id": "Templat berkas bank kantor ini: {name} ({bank}).",
@@ -102,9 +108,9 @@ MESSAGES = {
     # ---- command line help (tui/cli/lang.py reads cli.help.<command path>[.<option>])
     "cli.help.payout.bankfile": {
         "id": "berkas transfer bank satu triwulan menurut templat bank; rekening yang tidak lolos pemeriksaan "
-              "didaftar dan tidak dimasukkan",
+              "didaftar dan tidak dimasukkan (kode keluar 1 bila ada)",
         "en": "the bank transfer file of a quarter in a bank's template; accounts that fail the checks are "
-              "listed and left out",
+              "listed and left out (exit code 1 when any is)",
     },
     "cli.help.payout.bankfile.bank": {
         "id": "templat: jatim atau generic (bawaan: pilihan kantor, lihat bank-template)",

@@ -158,7 +158,7 @@ def register(sub, common) -> None:
 
     q = psub.add_parser("bankfile", parents=[common],
                         help="the bank transfer file of a quarter in a bank's template; accounts that fail the "
-                             "checks are listed and left out")
+                             "checks are listed and left out (exit code 1 when any is)")
     q.add_argument("quarter", metavar="QUARTER", help="e.g. 2024-Q2")
     q.add_argument("--bank", help="template: jatim or generic (default: the office's, see bank-template)")
     q.add_argument("--out", metavar="FILE", required=True, help="the file (or a folder: the file's own name in it)")
@@ -606,19 +606,25 @@ def cmd_bankfile(args) -> int:
         if args.date:
             payouts.check_date(args.date)
         made = bank_file.write(db, args.quarter, Path(args.out), args.bank, args.date)
+    # Exit 1 when items were left out (the file is written all the same): a script sees that some
+    # members will not be paid by this batch.
     if args.format == "json":
         print_json({"bank": made.template["id"], "path": str(made.path), "count": len(made.rows),
-                    "total": made.total, "left_out": [{k: p[k] for k in ("item_id", "member_id", "problem", "text")}
-                                                      for p in made.left_out]})
-        return 0
+                    "total": made.total, "left_out_count": len(made.left_out),
+                    "left_out_path": str(made.left_out_path) if made.left_out_path else None,
+                    "left_out": [{k: p[k] for k in ("item_id", "member_id", "name", "pillar", "problem", "text")}
+                                 for p in made.left_out]})
+        return 1 if made.left_out else 0
     say(t("bankfile.written", bank=bank_file.label(made.template), quarter=made.quarter, count=number(len(made.rows)),
           total=docs.idr(made.total), path=str(made.path)))
-    if made.left_out:
-        say(t("bankfile.left_out", count=len(made.left_out)))
-        for p in made.left_out:
-            say(f"- {p['text']}")
-        say(t("bankfile.left_out_list", path=str(made.left_out_path)))
-    return 0
+    if not made.left_out:
+        return 0
+    say(t("bankfile.left_out", count=len(made.left_out)))
+    for p in made.left_out:
+        say(f"- {p['text']}")
+    say(t("bankfile.left_out_list", path=str(made.left_out_path)))
+    say(t("bankfile.left_out_last", count=number(len(made.left_out)), written=number(len(made.rows))))
+    return 1
 
 
 def cmd_bank_template(args) -> int:
