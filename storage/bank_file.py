@@ -76,10 +76,17 @@ def chosen(office: dict) -> str:
 
 
 def set_chosen(db: Database, bank: str) -> str:
-    """Keep the office's template in this folder's office.json (as the viewer setting is kept)."""
+    """Keep the office's template in this folder's office.json (as the viewer setting is kept); a change
+    is audited (``settings.bank_template``) and needs an operator, as every change does."""
     tpl = template(bank)
+    before = chosen(db.office)
+    if before == tpl["id"]:  # as it is already: nothing to write or audit
+        return tpl["id"]
+    if not str(db.operator or "").strip():
+        raise PilarError("db.no_operator")
     db.office = dict(db.office, **{SETTING: tpl["id"]})
     write_office(db.path, db.office)
+    db.record_note("settings.bank_template", "office", db.code, note=f"bank file template {before} -> {tpl['id']}")
     return tpl["id"]
 
 

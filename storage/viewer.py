@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from storage.db import Database, write_office
+from storage.errors import PilarError
 from storage.i18n import t
 
 SETTING = "open_after_print"
@@ -25,10 +26,18 @@ def enabled(office: dict) -> bool:
 
 
 def set_enabled(db: Database, on: bool) -> bool:
-    """Keep the setting in this folder's office.json (a preference of this computer, not synced)."""
-    db.office = dict(db.office, **{SETTING: bool(on)})
+    """Keep the setting in this folder's office.json (a preference of this computer, not synced); a
+    change is audited (``settings.viewer``) and needs an operator, as every change does."""
+    on = bool(on)
+    if (db.office.get(SETTING, True) is not False) == on:  # as it is already: nothing to write or audit
+        return on
+    if not str(db.operator or "").strip():
+        raise PilarError("db.no_operator")
+    db.office = dict(db.office, **{SETTING: on})
     write_office(db.path, db.office)
-    return bool(on)
+    db.record_note("settings.viewer", "office", db.code, note=f"open printed files with the system viewer: "
+                   f"{'on' if on else 'off'}")
+    return on
 
 
 def command(path: Path, platform: str | None = None) -> list[str] | None:

@@ -268,3 +268,30 @@ def test_refused_account_approved_anyway_with_a_reason_is_audited_masked(tmp_pat
         assert "dibayar tunai di acara" in log and "8 digit" in log and "12345678\"" not in log
     finally:
         db.close()
+
+
+def test_bank_template_and_viewer_settings_are_audited_and_need_an_operator(tmp_path, capsys, monkeypatch):
+    data = tmp_path / "d"
+    make_db(data, [member(1)]).close()
+    office = json.loads((data / "office.json").read_text(encoding="utf-8"))
+    (data / "office.json").write_text(json.dumps(dict(office, operator="")), encoding="utf-8")  # no one kept
+    audit = data / "audit.jsonl"
+
+    def entries(action):
+        return [json.loads(line) for line in audit.read_text(encoding="utf-8").splitlines() if action in line]
+
+    assert main(["--data", str(data), "--operator", "Budi", "payout", "bank-template", "jatim"]) == 0
+    assert main(["--data", str(data), "--operator", "Budi", "report", "viewer", "off"]) == 0
+    [bank] = entries("settings.bank_template")
+    [seen] = entries("settings.viewer")
+    assert "generic -> jatim" in json.dumps(bank) and "Budi" in json.dumps(bank)
+    assert ": off" in json.dumps(seen)
+    assert main(["--data", str(data), "report", "viewer", "off"]) == 0   # as it is: nothing new audited
+    assert len(entries("settings.viewer")) == 1
+    monkeypatch.delenv("PILAR_OPERATOR")
+    capsys.readouterr()
+    assert main(["--data", str(data), "payout", "bank-template", "generic"]) == 1
+    assert "--operator" in capsys.readouterr().err
+    assert main(["--data", str(data), "report", "viewer", "on"]) == 1
+    office = json.loads((data / "office.json").read_text(encoding="utf-8"))
+    assert office["bank_template"] == "jatim" and office["open_after_print"] is False   # nothing changed
