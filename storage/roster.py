@@ -13,7 +13,7 @@ import functools
 import mmap
 from collections.abc import Callable, Iterable
 from copy import deepcopy as _deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import attrgetter
 
 import orjson
@@ -51,6 +51,9 @@ class Row:
     # "" normally; "conflict": versions from two offices stand; "deleted": a conflict whose first
     # version is a deletion (the row shows the last data it had, see storage.conflicts.display_value)
     flag: str = field(default="")
+    # (pillar, kab/kota served, office) per active assignment, as the Ringkasan counts them: the
+    # assignment's area_kab, else the member's home kab (storage.summary.members)
+    serving: tuple[tuple[str, str, str], ...] = field(default=(), repr=False)
 
 
 _WORD = "\x1e"  # starts each place word in the search key
@@ -94,8 +97,10 @@ def make_row(value: dict) -> Row:
     assignments = value.get("assignments") or ()
     main = None
     active = []
+    serving = []
     pillars = set()
     numbers = []
+    home_kab = value.get("kab") or ""
     for a in assignments:
         pillar = a.get("pillar") or ""
         pillars.add(pillar)
@@ -106,6 +111,7 @@ def make_row(value: dict) -> Row:
                 main = a
             active.append((pillar, a.get("position") or "", a.get("area_kab") or "", a.get("area_kec") or "",
                            a.get("id") or ""))
+            serving.append((pillar, a.get("area_kab") or home_kab, a.get("office") or ""))
     status = "ACTIVE" if main is not None else "INACTIVE"
     if main is None:
         main = assignments[0] if assignments else {}
@@ -114,12 +120,12 @@ def make_row(value: dict) -> Row:
     nik = value.get("nik") or ""
     fold = name.casefold()
     key = _SEP.join((fold, nik, " ".join(numbers).casefold(), phone, _local_phone(phone),
-                     _place_words(value.get("kab") or "", value.get("kec") or ""),
+                     _place_words(home_kab, value.get("kec") or ""),
                      _place_words(main.get("area_kab") or "", main.get("area_kec") or "")))
     flag = ("deleted" if value.get("_deleted") else "conflict") if value.get("_conflict") else ""
-    return Row(value["id"], nik, name, main.get("pillar") or "", main.get("position") or "", value.get("kab") or "",
+    return Row(value["id"], nik, name, main.get("pillar") or "", main.get("position") or "", home_kab,
                value.get("kec") or "", main.get("office") or "", status, frozenset(pillars), tuple(active), key, fold,
-               flag)
+               flag, tuple(serving))
 
 
 def _row_of(db: Database, value: dict) -> Row:
@@ -150,9 +156,18 @@ def _sort_key(column: str) -> Callable[[Row], object]:
     return attrgetter(column, "fold")
 
 
+ANY_AREA = "*"  # Query.area_kab: serving anywhere (an active assignment of the chosen pillar)
+
+
 @dataclass(frozen=True)
 class Query:
-    """What the clerk asked the table for: text, quick filters and sort order."""
+    """What the clerk asked the table for: text, quick filters and sort order.
+
+    ``kab`` is where members live (their home kab/kota). ``area_kab`` is where they serve, as the
+    Ringkasan counts them: members with an active assignment (of ``pillar`` when one is chosen; at a UPT,
+    one of the UPT's own) whose area is that kab/kota (its area_kab, else the member's home kab);
+    ``ANY_AREA`` for an active assignment anywhere. ``kec``: members who live in that kecamatan or
+    actively serve there."""
 
     text: str = ""
     pillar: str = ""
@@ -160,6 +175,8 @@ class Query:
     status: str = ""
     sort: str = "name"
     reverse: bool = False
+    area_kab: str = ""
+    kec: str = ""
 
     def needle(self) -> str:
         return " ".join(self.text.split()).casefold()
@@ -267,8 +284,7 @@ class Roster:
         base = self.sorted_rows(query.sort, query.reverse)
         last = self._last
         if (last is not None and last[1] == self.version
-                and (last[0].pillar, last[0].kab, last[0].status, last[0].sort, last[0].reverse)
-                == (query.pillar, query.kab, query.status, query.sort, query.reverse)
+                and replace(last[0], text="") == replace(query, text="")
                 and needle.startswith(last[0].needle())):
             base = last[2]
             if needle == last[0].needle():
@@ -277,8 +293,14 @@ class Roster:
             rows = [r for r in base if match(r.key)]
         else:
             rows = base
-            if query.pillar:
+            if query.area_kab:
+                serves = self._serves(query.pillar, query.area_kab)
+                rows = [r for r in rows if serves(r.serving)]
+            elif query.pillar:
                 rows = [r for r in rows if query.pillar in r.pillars]
+            if query.kec:
+                kec = query.kec
+                rows = [r for r in rows if r.kec == kec or any(a[3] == kec for a in r.active)]
             if query.kab:
                 rows = [r for r in rows if r.kab == query.kab]
             if query.status:
@@ -290,6 +312,14 @@ class Roster:
                 rows = list(base)
         self._last = (query, self.version, rows)
         return rows
+
+    def _serves(self, pillar: str, kab: str) -> Callable[[tuple], bool]:
+        """Whether a row's active assignments count for ``pillar`` in ``kab`` the way
+        ``storage.summary.members`` counts them (at a UPT, only the UPT's own assignments)."""
+        office = None if self.db.is_province else self.db.code
+        anywhere = kab == ANY_AREA
+        return lambda serving: any((not pillar or p == pillar) and (anywhere or k == kab)
+                                   and (office is None or o == office) for p, k, o in serving)
 
     def find(self, text: str) -> list[dict]:
         """Members by id, exact NIK, or search text (for ``pilar roster show``)."""

@@ -380,3 +380,65 @@ def test_kept_summary_survives_closing_and_opening_the_folder(tmp_path):
         assert S.cached(again, today)["members"]["active"] == expected_members(roster())[0]
     finally:
         again.close()
+
+
+# ---------------------------------------------------------------------- the roster shows what is counted
+
+def test_roster_area_filter_finds_exactly_the_members_counted(prov, tmp_path, capsys):
+    from storage.roster import ANY_AREA, Query, Roster
+
+    with prov.transaction("test") as tx:
+        # no area_kab: counted (and found) where the member lives; a member whose home is elsewhere
+        tx.put("members", person(400, [asg("PSM", kab="")], kab="35.07"), owner=UPT)
+        tx.put("members", person(401, [asg("TAGANA", kab="35.09"), asg("TAGANA", kab="35.78", status="INACTIVE")],
+                                 kab="35.78"), owner=UPT)
+    s = S.compute(prov)
+    r = Roster(prov)
+    try:
+        for kab in s["kabs"]:
+            found = r.search(Query(area_kab=kab))
+            assert len(found) == s["members"]["by_kab"].get(kab, 0), kab
+            for pillar, n in s["members"]["by_kab_pillar"].get(kab, {}).items():
+                assert len(r.search(Query(area_kab=kab, pillar=pillar))) == n
+        for pillar, n in s["members"]["by_pillar"].items():
+            assert len(r.search(Query(pillar=pillar, area_kab=ANY_AREA))) == n
+        assert len(r.search(Query(area_kab=ANY_AREA))) == s["members"]["active"]
+        # the home-kab filter differs: member 401 lives in Surabaya but serves (actively) in Jember only
+        jember = {x.name for x in r.search(Query(area_kab="35.09"))}
+        assert "ORANG 401" in jember and "ORANG 401" not in {x.name for x in r.search(Query(kab="35.09"))}
+        assert "ORANG 401" not in {x.name for x in r.search(Query(area_kab="35.78"))}
+        # a kecamatan: who lives there or actively serves there
+        kec = regions.kec_of_kab("35.09")[0]["code"]
+        assert {x.name for x in r.search(Query(kec=kec))} >= {"ORANG 0"}
+        assert all(x.kec == kec or any(a[3] == kec for a in x.active) for x in r.search(Query(kec=kec)))
+        # typing narrows within the area (the cached narrowing keeps the area filter)
+        assert [x.name for x in r.search(Query(area_kab="35.09", text="orang 40"))] == ["ORANG 401"]
+    finally:
+        r.close()
+    path = str(prov.path)
+    expected = s["members"]["by_kab"]["35.78"]
+    prov.close()
+    assert cli(["--data", path, "roster", "list", "--area-kab", "Surabaya", "--format", "json"]) == 0
+    assert len(orjson.loads(capsys.readouterr().out)) == expected
+    assert cli(["--data", path, "roster", "list", "--area-kab", "Atlantis"]) != 0
+    assert "Atlantis" in capsys.readouterr().err
+
+
+def test_upt_roster_area_filter_counts_its_own_assignments(tmp_path):
+    from storage.roster import ANY_AREA, Query, Roster
+
+    db = Database.init(tmp_path / "u", UPT, "UPT PSTW Jember", operator="Ani")
+    try:
+        with db.transaction("test", system=True) as tx:
+            tx.put("offices", {"code": UPT, "name": "UPT PSTW Jember", "type": "UPT", "kab": "35.09",
+                               "area": ["35.09"], "address": ""}, owner=PROVINCE_CODE)
+            tx.put("members", person(1, [asg("TAGANA", office="UPT-OTHER")]), owner=UPT)
+            tx.put("members", person(2, [asg("TAGANA", office="UPT-OTHER"), asg("PSM")]), owner=UPT)
+        s = S.compute(db)
+        r = Roster(db)
+        assert [x.name for x in r.search(Query(area_kab="35.09"))] == ["ORANG 2"] and s["members"]["by_kab"] == {
+            "35.09": 1}
+        assert r.search(Query(pillar="TAGANA", area_kab=ANY_AREA)) == [] and "TAGANA" not in s["members"]["by_pillar"]
+        r.close()
+    finally:
+        db.close()

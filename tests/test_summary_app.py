@@ -192,3 +192,69 @@ def test_bars_are_exact_to_an_eighth_and_stacked_parts_add_up():
             assert abs(q1.count("█") - 2 * q2.count("█")) <= 1 and q1.endswith(" 40") and q2.endswith(" 20")
 
     asyncio.run(run())
+
+
+def test_rows_open_the_roster_with_exactly_the_members_counted(tmp_path):
+    prov, _bundle = setup(tmp_path)
+    with prov.transaction("t") as tx:
+        # lives in Surabaya, serves in Jember: counted (and shown) in Jember's row, not Surabaya's
+        away = member(70, pillar="PSM", nik="3578000000000070")
+        away["kab"] = "35.78"
+        tx.put("members", away, owner=A)
+        tx.put("members", dict(member(72, nik="3578000000000072"), kab="35.78"), owner=A)
+        gone = member(71, pillar="TKSK", nik="3509000000000071")   # not counted: inactive
+        gone["assignments"][0]["status"] = "INACTIVE"
+        tx.put("members", gone, owner=A)
+    expected = S.compute(prov)
+    assert expected["members"]["by_kab"]["35.09"] != sum(1 for m in prov.values("members") if m["kab"] == "35.09")
+
+    async def run():
+        app = PilarApp(prov.path, operator="Siti", db=prov, start="auto")
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen
+            await until(pilot, lambda: screen.data is not None)
+
+            async def roster_rows():
+                await until(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.ready)
+                await pilot.pause()
+                roster = app.screen
+                count = str(roster.query_one("#roster-count").render())
+                return {r.name for r in roster.query_one("#members").rows}, count
+
+            await pilot.press("k")   # the kab/kota tab, cursor in it
+            kabs = screen.query_one("#kabs", DataTable)
+            assert app.focused is kabs
+            kabs.move_cursor(row=expected["kabs"].index("35.09"))
+            await pilot.press("enter")
+            names, count = await roster_rows()
+            assert len(names) == expected["members"]["by_kab"]["35.09"]
+            assert "ORANG 70" in names and "ORANG 71" not in names
+            assert count.startswith(f"{number(len(names))} dari") and "bertugas di Kabupaten Jember" in count
+            assert app.screen.query_one("#kab").value == "@35.09"
+            # Escape clears the filter: every member again
+            await pilot.press("escape")
+            await pilot.pause()
+            assert len(app.screen.query_one("#members").rows) == len(app.roster)
+
+            await pilot.press("5")
+            await until(pilot, lambda: app.screen is screen)
+            await pilot.press("p")   # the pillar bars: Enter on TKSK
+            pillars = list(expected["members"]["by_pillar"])
+            for _ in range(pillars.index("TKSK")):
+                await pilot.press("down")
+            await pilot.press("enter")
+            names, count = await roster_rows()
+            assert len(names) == expected["members"]["by_pillar"]["TKSK"] and "ORANG 71" not in names
+            assert app.screen.query_one("#pillar").value == "TKSK"
+
+            await pilot.press("5")
+            await until(pilot, lambda: app.screen is screen)
+            await pilot.press("t")   # a kecamatan without TKSK: who lives or serves there
+            tksk = screen.query_one("#tksk", DataTable)
+            kec = expected["tksk"]["without"][0]["kec"]
+            await pilot.press("enter")
+            names, count = await roster_rows()
+            assert app.screen.query_state.kec == kec and tksk.row_count == len(expected["tksk"]["without"])
+            assert "Kec." in count
+
+    asyncio.run(run())

@@ -11,7 +11,7 @@ from storage import fmt, regions
 from storage.errors import PilarError
 from storage.i18n import t
 from storage.model import PILLARS, STATUSES
-from storage.roster import COLUMNS, Query, Roster, detail_text, export_rows, rows_for_export
+from storage.roster import ANY_AREA, COLUMNS, Query, Roster, detail_text, export_rows, rows_for_export
 from tui.cli.common import open_db
 from tui.cli.output import add_format, print_json, print_table, say
 
@@ -22,7 +22,11 @@ def register(sub, common) -> None:
 
     p = rsub.add_parser("list", parents=[common], help="list members (filtered), or export them to CSV/XLSX")
     p.add_argument("--pillar", metavar="P", help=f"one of {', '.join(PILLARS)}")
-    p.add_argument("--kab", metavar="CODE", help="kab/kota code (35.78) or name (Surabaya)")
+    p.add_argument("--kab", metavar="CODE", help="kab/kota code (35.78) or name (Surabaya) where members live")
+    p.add_argument("--area-kab", metavar="CODE",
+                   help="kab/kota where members serve (active assignments, as pilar report summary counts them); "
+                        "'*' for serving anywhere")
+    p.add_argument("--kec", metavar="CODE", help="kecamatan code (35.09.01): members who live or actively serve there")
     p.add_argument("--status", choices=STATUSES, type=str.upper)
     p.add_argument("--search", metavar="TEXT", default="", help="name, NIK, member number or phone")
     p.add_argument("--sort", choices=COLUMNS, default="name")
@@ -89,7 +93,22 @@ def _query(args) -> Query:
         if found is None:
             raise PilarError("roster.cli.bad_kab", value=args.kab)
         kab = found["code"]
-    return Query(text=args.search or "", pillar=pillar, kab=kab, status=args.status or "", sort=args.sort)
+    area_kab = ""
+    if getattr(args, "area_kab", None):
+        if args.area_kab.strip() == ANY_AREA:
+            area_kab = ANY_AREA
+        else:
+            found = regions.find_kab(args.area_kab)
+            if found is None:
+                raise PilarError("roster.cli.bad_kab", value=args.area_kab)
+            area_kab = found["code"]
+    kec = ""
+    if getattr(args, "kec", None):
+        if regions.kec(args.kec.strip()) is None:
+            raise PilarError("roster.cli.bad_kec", value=args.kec)
+        kec = args.kec.strip()
+    return Query(text=args.search or "", pillar=pillar, kab=kab, status=args.status or "", sort=args.sort,
+                 area_kab=area_kab, kec=kec)
 
 
 def cmd_list(args) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from babel.numbers import format_decimal
@@ -19,13 +20,14 @@ from storage import fmt, regions
 from storage.errors import PilarError
 from storage.i18n import get_lang, t
 from storage.model import PILLARS, STATUSES, pillar_label, position_label, status_label
-from storage.roster import COLUMNS, Query, Roster, Row, detail_text, make_row
+from storage.roster import ANY_AREA, COLUMNS, Query, Roster, Row, detail_text, make_row
 from tui.screens.common import ConfirmDialog, ErrorDialog, Field, PromptDialog
 from tui.widgets.keys import localize_bindings
 from tui.widgets.member_table import Column, MemberTable
 
 # Above this many members the roster is built in a thread after the first page is painted.
 BACKGROUND_LOAD = 20_000
+SERVING = "@"  # kab/kota list values for where members serve: "@" anywhere, "@35.09" in Jember
 # Column widths for the table; 0 = the flexible one; ``drop`` = dropped first when narrow.
 _LAYOUT = {"nik": (16, 0), "name": (0, 0), "pillar": (9, 0), "position": (12, 3), "kab": (14, 0),
            "kec": (13, 2), "office": (15, 4), "status": (11, 1)}
@@ -91,14 +93,20 @@ class RosterScreen(Screen):
         yield Header()
         with Horizontal(id="roster-bar"):
             yield Input(placeholder=t("roster.search.placeholder"), id="search")
+            q = self.query_state
             yield Select([(t("roster.filter.all_pillars"), "")] + [(pillar_label(p), p) for p in PILLARS],
-                         value="", allow_blank=False, id="pillar")
-            # "Jember", "Kota Kediri" (as the table writes them), by place name
+                         value=q.pillar, allow_blank=False, id="pillar")
+            # "Jember", "Kota Kediri" (as the table writes them), by place name: where members live; then
+            # "Tugas: Jember": where they serve, as the Ringkasan counts them (Query.area_kab)
             kabs = sorted(regions.kab_list(), key=lambda k: (k["short"], k["type"]))
-            yield Select([(t("roster.filter.all_kab"), "")] + [(self._label("kab", k["code"]), k["code"]) for k in kabs],
-                         value="", allow_blank=False, id="kab")
+            yield Select([(t("roster.filter.all_kab"), "")]
+                         + [(self._label("kab", k["code"]), k["code"]) for k in kabs]
+                         + [(t("roster.filter.serving_any"), SERVING)]
+                         + [(t("roster.filter.serving_kab", kab=self._label("kab", k["code"])), SERVING + k["code"])
+                            for k in kabs],
+                         value=self._kab_choice(q), allow_blank=False, id="kab")
             yield Select([(t("roster.filter.all_status"), "")] + [(status_label(s), s) for s in STATUSES],
-                         value="", allow_blank=False, id="status")
+                         value=q.status, allow_blank=False, id="status")
         yield Static("", id="roster-count", markup=False)
         columns = [Column(c, t(f"roster.col.{c}"), *_LAYOUT[c]) for c in COLUMNS]
         yield MemberTable(columns, self.cells, id="members")
@@ -197,10 +205,17 @@ class RosterScreen(Screen):
         empty.display = not rows
         if not rows:  # nothing matches the filters, or nothing at all yet
             empty.update(t("roster.empty_office") if not len(self.roster) else t("roster.empty"))
-        order = t("roster.count.desc") if self.query_state.reverse else ""
+        q = self.query_state
+        order = t("roster.count.desc") if q.reverse else ""
+        area = ""
+        if q.kec:
+            area = " · " + t("roster.count.kec", kec=regions.kec_name(q.kec), kab=self._label("kab", q.kec[:5]))
+        elif q.area_kab:
+            area = " · " + (t("roster.count.serving_any") if q.area_kab == ANY_AREA
+                            else t("roster.count.serving", area=regions.kab_name(q.area_kab)))
         self.query_one("#roster-count", Static).update(
-            t("roster.count", shown=count_text(len(rows)), total=count_text(len(self.roster)))
-            + " · " + t("roster.count.sorted", column=t(f"roster.col.{self.query_state.sort}"), order=order))
+            t("roster.count", shown=count_text(len(rows)), total=count_text(len(self.roster))) + area
+            + " · " + t("roster.count.sorted", column=t(f"roster.col.{q.sort}"), order=order))
 
     def _roster_changed(self, ids: set[str]) -> None:
         if threading.get_ident() != self.app._thread_id:
@@ -220,10 +235,35 @@ class RosterScreen(Screen):
     def _search_done(self) -> None:
         self.query_one(MemberTable).focus()
 
+    @staticmethod
+    def _kab_choice(q: Query) -> str:
+        """The kab/kota list's value for a query: a home kab, or SERVING (+ code) for where they serve."""
+        if q.area_kab:
+            return SERVING if q.area_kab == ANY_AREA else SERVING + q.area_kab
+        return q.kab
+
     @on(Select.Changed)
     def _filter_changed(self, event: Select.Changed) -> None:
-        if event.select.id in ("pillar", "kab", "status"):
-            self._set_query(**{event.select.id: event.value or ""})
+        value = event.value or ""
+        if event.select.id == "kab":
+            if value == self._kab_choice(self.query_state):
+                return  # the list set to what the query already says (show_query)
+            area = (value[len(SERVING):] or ANY_AREA) if value.startswith(SERVING) else ""
+            self._set_query(kab="" if area else value, area_kab=area, kec="")
+        elif event.select.id in ("pillar", "status"):
+            self._set_query(**{event.select.id: value})
+
+    def show_query(self, query: Query) -> None:
+        """Show the members a query finds, its filters in the pick lists (the Ringkasan's rows open this)."""
+        self.query_state = replace(query, sort=self.query_state.sort, reverse=self.query_state.reverse)
+        if not self.is_mounted:
+            return  # compose shows it
+        self.query_one("#search", Input).value = query.text
+        self.query_one("#pillar", Select).value = query.pillar
+        self.query_one("#kab", Select).value = self._kab_choice(query)
+        self.query_one("#status", Select).value = query.status
+        self.refresh_rows()
+        self.query_one(MemberTable).focus()
 
     @on(MemberTable.HeaderClicked)
     def _header_clicked(self, event: MemberTable.HeaderClicked) -> None:

@@ -7,6 +7,8 @@ import log changes (an import that brought nothing new still moves the freshness
 changed since the last complete summary (``storage.summary.cached``) it is shown at once, before the
 worker confirms it. Enter on a figure opens its screen: the roster, the payouts, the conflicts, or this
 screen's tab with the detail; p k t b o open the tabs (pillars, kab/kota, no TKSK, payouts, offices).
+Enter on a pillar bar or a kab/kota row opens the roster filtered to exactly the members counted there
+(active, serving in that pillar or area); on a kecamatan without TKSK, who lives or serves there.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from storage import summary as S
 from storage.fmt import number
 from storage.i18n import t
 from storage.model import pillar_label
+from storage.roster import ANY_AREA, Query
 from storage.summary_report import gap_lines, kab_table, office_table, payout_table, tksk_table
 from storage.sync import freshness
+from tui.screens.roster import RosterScreen
 from tui.widgets.bars import Bar, Bars
 from tui.widgets.keys import localize_bindings
 
@@ -61,6 +65,7 @@ class SummaryScreen(Screen):
         super().__init__()
         localize_bindings(self)
         self.data: dict | None = None
+        self._pillars: list[str] = []
         self._dirty = True
         self._log_stamp: tuple[float, int] | None = None
 
@@ -74,7 +79,7 @@ class SummaryScreen(Screen):
         yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
         with TabbedContent(id="summary-tabs", initial="tab-pillars"):
             with TabPane(t("ui.summary.tab.pillars"), id="tab-pillars"):
-                yield Bars(t("ui.summary.chart_pillars"), id="pillar-chart")
+                yield Bars(t("ui.summary.chart_pillars"), selectable=True, id="pillar-chart")
             with TabPane(t("ui.summary.tab.kabs"), id="tab-kabs"):
                 yield DataTable(id="kabs", cursor_type="row", zebra_stripes=True)
             with TabPane(t("ui.summary.tab.tksk"), id="tab-tksk"):
@@ -162,8 +167,8 @@ class SummaryScreen(Screen):
             t("ui.summary.updated", time=datetime.now().strftime("%H:%M:%S"), seconds=f"{seconds:.2f}"))
         self._figures(data)
         self._pillar_chart(data)
-        self._fill("#kabs", kab_table(data))
-        self._fill("#tksk", tksk_table(data))
+        self._fill("#kabs", kab_table(data), keys=data["kabs"])
+        self._fill("#tksk", tksk_table(data), keys=[r["kec"] for r in data["tksk"]["without"]])
         self._fill("#payouts", payout_table(data))
         self._payout_chart(data)
         self._show_offices(data)
@@ -197,15 +202,19 @@ class SummaryScreen(Screen):
         if row:
             table.move_cursor(row=min(row, table.row_count - 1))
 
-    def _fill(self, selector: str, table_data) -> None:
+    def _fill(self, selector: str, table_data, keys: list[str] | None = None) -> None:
         head, rows, _align = table_data
         table = self.query_one(selector, DataTable)
+        row = table.cursor_row
         table.clear(columns=True)
         table.add_columns(*head)
-        for r in rows:
-            table.add_row(*r)
+        for i, r in enumerate(rows):
+            table.add_row(*r, key=keys[i] if keys else None)
+        if row and table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
 
     def _pillar_chart(self, s: dict) -> None:
+        self._pillars = list(s["members"]["by_pillar"])
         self.query_one("#pillar-chart", Bars).set_bars(
             [Bar(pillar_label(p), (n,), number(n)) for p, n in s["members"]["by_pillar"].items()])
 
@@ -231,6 +240,28 @@ class SummaryScreen(Screen):
     def _selected(self, event: DataTable.RowSelected) -> None:
         self.open_figure(event.row_key.value)
 
+    @on(DataTable.RowSelected, "#kabs")
+    def _kab_selected(self, event: DataTable.RowSelected) -> None:
+        """The members counted in that kab/kota's row: active, serving there."""
+        self.open_roster(Query(area_kab=event.row_key.value))
+
+    @on(DataTable.RowSelected, "#tksk")
+    def _kec_selected(self, event: DataTable.RowSelected) -> None:
+        """Who lives or serves in a kecamatan without an active TKSK (candidates, former TKSK there)."""
+        self.open_roster(Query(kec=event.row_key.value))
+
+    @on(Bars.Selected, "#pillar-chart")
+    def _pillar_selected(self, event: Bars.Selected) -> None:
+        """The members counted in that pillar's bar: active in that pillar."""
+        self.open_roster(Query(pillar=self._pillars[event.index], area_kab=ANY_AREA))
+
+    def open_roster(self, query: Query) -> None:
+        """The roster section showing exactly the members a figure counts (storage.roster.Query.area_kab)."""
+        self.app.switch_mode("roster")
+        screen = self.app.screen
+        if isinstance(screen, RosterScreen):
+            screen.show_query(query)
+
     @on(DataTable.RowSelected, "#offices")
     def _office_selected(self) -> None:
         self.app.switch_mode("sync")
@@ -241,12 +272,14 @@ class SummaryScreen(Screen):
             self.open_figure(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
 
     def action_tab(self, tab: str) -> None:
+        """Open a tab and put the cursor in it (Enter on a pillar or a kab/kota opens the roster)."""
         self.query_one("#summary-tabs", TabbedContent).active = f"tab-{tab}"
+        self.query_one("#pillar-chart" if tab == "pillars" else f"#{tab}").focus()
 
     def open_figure(self, key: str | None) -> None:
         """Each figure's own screen: the roster, payouts, conflicts, or the tab with its detail."""
         if key == "members":
-            self.app.switch_mode("roster")
+            self.open_roster(Query(area_kab=ANY_AREA))
         elif key == "payouts":
             self.app.switch_mode("payouts")
         elif key == "cases":

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
 from textual.widget import Widget
 
 EIGHTHS = " ▏▎▍▌▋▊▉"
@@ -34,7 +36,26 @@ def blocks(value: float, scale: float) -> str:
 
 
 class Bars(Widget):
-    """A list of bars; ``set_bars`` replaces them. The longest bar fills the width left by the labels."""
+    """A list of bars; ``set_bars`` replaces them. The longest bar fills the width left by the labels.
+
+    ``selectable``: focusable, up/down move a cursor over the bars and Enter posts ``Bars.Selected``."""
+
+    BINDINGS = [
+        Binding("up", "move(-1)", "-", id="bars.up", show=False),
+        Binding("down", "move(1)", "-", id="bars.down", show=False),
+        Binding("enter", "select", "-", id="bars.select", show=False),
+    ]
+
+    @dataclass
+    class Selected(Message):
+        """Enter on a bar: its index in ``bars``."""
+
+        bars: Bars
+        index: int
+
+        @property
+        def control(self) -> Bars:
+            return self.bars
 
     DEFAULT_CSS = """
     Bars { height: auto; padding: 0 1; }
@@ -43,17 +64,37 @@ class Bars(Widget):
     Bars > .bars--part-2 { color: $error; }
     Bars > .bars--title { text-style: bold; }
     Bars > .bars--legend { color: $text-muted; }
+    Bars > .bars--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
     """
-    COMPONENT_CLASSES = {"bars--part-0", "bars--part-1", "bars--part-2", "bars--title", "bars--legend"}
+    COMPONENT_CLASSES = {"bars--part-0", "bars--part-1", "bars--part-2", "bars--title", "bars--legend",
+                         "bars--cursor"}
 
-    def __init__(self, title: str = "", legend: Sequence[str] = (), **kwargs) -> None:
+    def __init__(self, title: str = "", legend: Sequence[str] = (), selectable: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
         self.title = title
         self.legend = tuple(legend)
         self.bars: list[Bar] = []
+        self.can_focus = selectable
+        self.cursor = 0
+
+    def action_move(self, step: int) -> None:
+        if self.bars:
+            self.cursor = max(0, min(len(self.bars) - 1, self.cursor + step))
+            self.refresh()
+
+    def action_select(self) -> None:
+        if self.bars:
+            self.post_message(self.Selected(self, self.cursor))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
 
     def set_bars(self, bars: Sequence[Bar], title: str | None = None) -> None:
         self.bars = list(bars)
+        self.cursor = min(self.cursor, max(0, len(self.bars) - 1))
         if title is not None:
             self.title = title
         self.refresh(layout=True)
@@ -72,8 +113,10 @@ class Bars(Widget):
         out = Text(no_wrap=True, overflow="crop")
         if self.title:
             out.append(self.title + "\n", style=self.get_component_rich_style("bars--title"))
-        for b in self.bars:
-            out.append(b.label.rjust(label_w) + " ")
+        cursor = self.get_component_rich_style("bars--cursor") if self.has_focus else None
+        for n, b in enumerate(self.bars):
+            out.append(b.label.rjust(label_w), style=cursor if n == self.cursor and cursor else "")
+            out.append(" ")
             if len(b.parts) == 1:
                 out.append(blocks(b.parts[0], scale), style=styles[0])
             else:
