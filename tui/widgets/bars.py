@@ -16,6 +16,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
+from tui.widgets.keys import localize_bindings
+
 EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
@@ -41,9 +43,9 @@ class Bars(Widget):
     ``selectable``: focusable, up/down move a cursor over the bars and Enter posts ``Bars.Selected``."""
 
     BINDINGS = [
-        Binding("up", "move(-1)", "-", id="bars.up", show=False),
-        Binding("down", "move(1)", "-", id="bars.down", show=False),
-        Binding("enter", "select", "-", id="bars.select", show=False),
+        Binding("up", "move(-1)", "-", id="table.up", show=False),
+        Binding("down", "move(1)", "-", id="table.down", show=False),
+        Binding("enter", "select", "-", id="summary.open", show=False),
     ]
 
     @dataclass
@@ -71,6 +73,7 @@ class Bars(Widget):
 
     def __init__(self, title: str = "", legend: Sequence[str] = (), selectable: bool = False, **kwargs) -> None:
         super().__init__(**kwargs)
+        localize_bindings(self)
         self.title = title
         self.legend = tuple(legend)
         self.bars: list[Bar] = []
