@@ -63,6 +63,7 @@ class ImportScreen(ModalScreen[dict | None]):
     def on_mount(self) -> None:
         self.query_one("#import-bar").display = False
         self.query_one("#import-rows").display = False
+        self.query_one("#import-status").display = False
         self.query_one("#import-path", Input).focus()
 
     # ------------------------------------------------------------------ progress from workers
@@ -74,7 +75,13 @@ class ImportScreen(ModalScreen[dict | None]):
         bar = self.query_one("#import-bar", ProgressBar)
         bar.display = True
         bar.update(total=max(total, 1), progress=done)
-        self.query_one("#import-status", Static).update(text)
+        self._status(text)
+
+    def _status(self, text: str) -> None:
+        """The status line, hidden while it has nothing to say (a line more for the rows at 80x24)."""
+        status = self.query_one("#import-status", Static)
+        status.update(text)
+        status.display = bool(text)
 
     # ------------------------------------------------------------------ step 1 and 2: preview
 
@@ -114,7 +121,7 @@ class ImportScreen(ModalScreen[dict | None]):
     def _failed(self, message: str) -> None:
         self.busy = False
         self.query_one("#import-bar").display = False
-        self.query_one("#import-status", Static).update(message)
+        self._status(message)
         self.query_one("#import-status").add_class("field-error")
 
     def _show_plan(self, plan: ImportPlan) -> None:
@@ -125,7 +132,7 @@ class ImportScreen(ModalScreen[dict | None]):
         counts = plan.counts
         lines = [line for line in plan.summary_lines() if line != t("roster.import.map_hint")]
         self.query_one("#import-summary", Static).update("\n".join(lines))
-        self.query_one("#import-status", Static).update("")
+        self._status("")
         table = self.query_one("#import-rows", DataTable)
         table.clear(columns=True)
         table.add_columns(t("roster.import.col.line"), t("roster.import.col.fate"), t("roster.col.name"),
