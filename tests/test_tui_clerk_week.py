@@ -126,7 +126,7 @@ async def test_a_clerks_week_at_80x24_from_the_keyboard(tmp_path, monkeypatch):
         await pilot.press("slash", *"made", "enter", "e")
         assert isinstance(app.screen, MemberForm)
         await pilot.press("tab", "tab", "tab", "tab", "tab")  # nik, name, sex, birth place, birth date → address
-        assert app.focused.id == "address"
+        assert focus_in_view(app) == "address"
         await pilot.press("end")
         await type_text(pilot, "Jl. Kenanga 7")
         await pilot.press("ctrl+s")
@@ -138,6 +138,7 @@ async def test_a_clerks_week_at_80x24_from_the_keyboard(tmp_path, monkeypatch):
         await pilot.press("escape", "slash", *"wahyu", "enter", "d")
         assert isinstance(app.screen, PromptDialog)
         await type_text(pilot, "pindah domisili")
+        assert focus_in_view(app) == "f-reason"
         await pilot.press("tab", "home", "ctrl+k")  # the date field: today, cleared
         await type_text(pilot, "15-03-2024")
         assert focus_in_view(app) == "f-date"
@@ -168,7 +169,9 @@ async def test_a_clerks_week_at_80x24_from_the_keyboard(tmp_path, monkeypatch):
         assert isinstance(app.screen, InviteScreen)
         await pilot.press("enter")  # the pillar pick list opens
         await type_text(pilot, "PSM")
-        await pilot.press("enter", "f2")
+        await pilot.press("enter")
+        assert focus_in_view(app) == "crit-pillar"
+        await pilot.press("f2")
         await settle(app, pilot)
         invited = {v["member_id"] for v in ev.invitations(on_disk(upt), event["id"])}
         psm = {m["id"] for m in on_disk(upt).values("members") if m["assignments"][0]["pillar"] == "PSM"}
