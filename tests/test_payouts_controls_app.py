@@ -175,7 +175,8 @@ async def test_k_records_money_back_and_reopens_the_item(tmp_path):
         new = P.find_item(app.db, old["replaced_by"])[0]
         assert new["status"] == "draft" and new["returned_reason"] == "rekening tutup"
         rows = {r.id: r for r in table.rows}
-        notes = [screen._item_cells(rows[k])[6] for k in (item_id, new["id"])]
+        at = [c.name for c in table.columns].index("note")
+        notes = [screen._item_cells(rows[k])[at] for k in (item_id, new["id"])]
         assert all("retur 2024-07-03: rekening tutup" in n for n in notes)
         # A draft item is not paid: k refuses it with a sentence.
         assert table.move_to_id(new["id"])

@@ -136,4 +136,8 @@ MESSAGES = {
     "viewer.state": {"id": "Buka berkas setelah Cetak: {state}", "en": "Open files after printing: {state}"},
     "viewer.on": {"id": "aktif", "en": "on"},
     "viewer.off": {"id": "mati", "en": "off"},
+    "viewer.ui.setting": {
+        "id": "Buka berkas setelah Cetak (komputer ini)",
+        "en": "Open files after printing (this computer)",
+    },
 }

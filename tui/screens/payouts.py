@@ -56,8 +56,12 @@ class ItemRow:
 
 
 # The items tab's columns: (header key, width, dropped first when narrow: higher sooner); 0 = flexible.
-ITEM_COLUMNS = (("name", 0, 0), ("pillar_position", 22, 2), ("net", 15, 0), ("status", 11, 0),
-                ("method", 10, 4), ("kab", 16, 1), ("note", 14, 3))
+# Gross, tax and net are never dropped (what every document shows); at 80 columns the table keeps name,
+# gross, tax, net and status. Amounts are right-aligned to their width: Rp99.999.999 fits 12.
+ITEM_COLUMNS = (("name", 0, 0), ("pillar_position", 22, 2), ("gross", 12, 0), ("tax", 10, 0), ("net", 12, 0),
+                ("status", 11, 0), ("method", 10, 4), ("kab", 16, 1), ("note", 14, 3))
+AMOUNT_COLUMNS = ("gross", "tax", "net")
+_WIDTH = {name: width for name, width, _drop in ITEM_COLUMNS}
 
 
 def current_quarter(today: dt.date | None = None) -> P.Quarter:
@@ -159,7 +163,7 @@ class PayoutsScreen(Screen):
             with TabPane(t("payout.ui.items"), id="tab-items"):
                 yield Input(placeholder=t("payout.ui.items_filter"), id="pay-items-filter")
                 yield Static("", id="pay-items-note", markup=False)
-                yield MemberTable([Column(name, t(f"payout.h.{name}").rjust(width) if name == "net" else
+                yield MemberTable([Column(name, t(f"payout.h.{name}").rjust(width) if name in AMOUNT_COLUMNS else
                                           t(f"payout.h.{name}"), width, drop)
                                    for name, width, drop in ITEM_COLUMNS], self._item_cells, id="pay-items")
             with TabPane(t("payout.ui.rates"), id="tab-rates"):
@@ -370,10 +374,10 @@ class PayoutsScreen(Screen):
             back = f"retur {v.get('returned_on', '')}: {v.get('returned_reason', '')}"
             note = back if v.get("status") == "returned" else f"{note} · {back}".strip(" ·")
         method = t(f"payout.method.{v['method']}") if v.get("method") in P.METHODS else ""
-        net_width = next(w for name, w, _ in ITEM_COLUMNS if name == "net")
         return (self._item_names.get(v["member_id"], ""),
                 f"{pillar_label(v['pillar'])} / {position_label(v.get('position', ''))}",
-                docs.idr(v["net"]).rjust(net_width), t(f"payout.status.{v['status']}"), method,
+                *(docs.idr(v.get(name, 0)).rjust(_WIDTH[name]) for name in AMOUNT_COLUMNS),
+                t(f"payout.status.{v['status']}"), method,
                 _short_kab(regions.kab_name(v.get("kab", ""))) or "-", note)
 
     def show_rates(self) -> None:

@@ -1,6 +1,6 @@
 """Settings of this office (F10 or the command palette): its name and letterhead city, and at the province
 who signs the payout documents (daftar nominatif, tanda terima), whether separation of duties is on and
-the template of the bank transfer file."""
+the template of the bank transfer file; at every office whether Cetak opens what it wrote."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from storage import bank_file
+from storage import bank_file, viewer
 from storage import events as ev
 from storage import payouts as P
 from storage.errors import PilarError
@@ -48,6 +48,7 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
                 yield Input(db.office.get("name", ""), id="office-name")
                 yield Label(t("ui.settings.city"), classes="field-label", markup=False)
                 yield Input(ev.letterhead_city(db), id="city")
+                yield Checkbox(t("viewer.ui.setting"), value=self._viewer_on(), id="viewer")
                 if db.is_province:
                     signers = P.signers(db)
                     yield Label(t("ui.settings.signers"), classes="section", markup=False)
@@ -70,6 +71,10 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
     def on_mount(self) -> None:
         self.query_one("#office-name", Input).focus()
 
+    def _viewer_on(self) -> bool:
+        """The setting as kept (not :func:`viewer.enabled`, which is also off under a test)."""
+        return self.app.db.office.get(viewer.SETTING, True) is not False
+
     def action_save(self) -> None:
         app, db = self.app, self.app.db
         name = " ".join(self.query_one("#office-name", Input).value.split())
@@ -78,6 +83,9 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
             self.query_one("#problem", Static).update(t("ui.settings.need_name"))
             return
         try:
+            opens = self.query_one("#viewer", Checkbox).value
+            if opens != self._viewer_on():
+                viewer.set_enabled(db, opens)
             if db.is_province:
                 signers = {n: " ".join(self.query_one(f"#s-{n}", Input).value.split()) for n in SIGNER_FIELDS}
                 if signers != {n: P.signers(db).get(n, "") for n in SIGNER_FIELDS} or city != P.signers(db)["place"]:
