@@ -1,6 +1,7 @@
 """The app side of issue 15's bank work: the approve dialog lists an account the bank template would
-refuse as a blocker with its sentence; the items tab shows gross / tax / net, also at 80 columns; the
-viewer setting in Settings (F10), audited."""
+refuse as a blocker with its sentence; the bank's result file in the Bank Jatim layout applied from
+b → "Berkas hasil bank"; the items tab shows gross / tax / net, also at 80 columns; the viewer setting
+in Settings (F10), audited."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from storage import payout_docs as docs
 from storage import payouts as P
 from storage.db import Database
 from tui.app import PilarApp
-from tui.screens.payouts import ApproveDialog
+from tui.screens.common import ConfirmDialog
+from tui.screens.payouts import ApproveDialog, PayDialog
 
 Q2 = P.Quarter(2024, 2)
 
@@ -126,3 +128,38 @@ async def test_settings_turns_the_viewer_off_audited(tmp_path):
     [entry] = [json.loads(line) for line in (tmp_path / "data" / "audit.jsonl").read_text().splitlines()
                if "settings.viewer" in line]
     assert entry["operator"] == "Siti" and "off" in json.dumps(entry)
+
+
+@run_async
+async def test_bank_result_in_the_jatim_layout_from_the_pay_dialog(tmp_path):
+    db = make_db(tmp_path / "data", [member(1), member(2), member(3)])
+    P.run_quarter(db, Q2)
+    P.approve(db, Q2)
+    made = bank_file.build(db, Q2, "jatim")
+    db.close()
+    lines = made.data.decode("ascii").split("\r\n")[:-1]
+    back = made.rows[0]["item_id"]
+    body = [line + ("RETUR" if n == 1 else "OK").ljust(6) + f"BJ{n:018d}" for n, line in enumerate(lines[1:-1], 1)]
+    path = tmp_path / "hasil.txt"
+    path.write_bytes(("\r\n".join([lines[0], *body, lines[-1]]) + "\r\n").encode("ascii"))
+    app = PilarApp(tmp_path / "data", operator="Budi")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await payouts_on_q2(app, pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PayDialog)
+        dialog.query_one("#method").value = "BANK_FILE"
+        field = dialog.query_one("#bankfile")
+        field.value = str(path)
+        field.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmDialog)
+        assert "2 item dibayar, 1 item retur" in str(confirm.query_one(".dialog-body").render())
+        await pilot.press("y")
+        await settle(app, pilot)
+        after = {v["id"]: v for v in P.items(app.db, Q2)}
+    assert after[back]["status"] == "returned"
+    assert sorted(after[r["item_id"]]["transfer_ref"] for r in made.rows[1:]) == [f"BJ{n:018d}" for n in (2, 3)]

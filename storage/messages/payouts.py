@@ -188,7 +188,7 @@ MESSAGES = {
     "payout.kind.TALI_ASIH": {"id": "Tali asih", "en": "Tali asih (appreciation)"},
     "payout.method.TRANSFER": {"id": "Transfer", "en": "Transfer"},
     "payout.method.BANK_FILE": {"id": "Berkas hasil bank (referensi per rekening)", "en": "Bank result file (a reference per account)"},
-    "payout.ui.pay_bank_file": {"id": "Berkas hasil bank (CSV/XLSX: rekening, jumlah, referensi, status OK/RETUR)", "en": "Bank result file (CSV/XLSX: account, amount, reference, status OK/RETUR)"},
+    "payout.ui.pay_bank_file": {"id": "Berkas hasil bank (TXT Bank Jatim, atau CSV/XLSX: rekening, jumlah, referensi, status OK/RETUR)", "en": "Bank result file (Bank Jatim TXT, or CSV/XLSX: account, amount, reference, status OK/RETUR)"},
     "payout.need_bank_file": {"id": "Berkas hasil bank \"{path}\" tidak ditemukan. Ketik jalur lengkapnya, mis. E:\\hasil-bank.xlsx.", "en": "Bank result file \"{path}\" not found. Type its full path, e.g. E:\\bank-result.xlsx."},
     "payout.ui.bank_title": {"id": "Terapkan hasil bank untuk {quarter}?", "en": "Apply the bank's result to {quarter}?"},
     "payout.ui.bank_apply": {"id": "Terapkan", "en": "Apply"},

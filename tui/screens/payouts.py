@@ -929,6 +929,7 @@ class ApproveDialog(GuardedForm, ModalScreen[dict | None]):
     BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
     DEFAULT_CSS = """
     ApproveDialog #blockers { height: auto; max-height: 18; }
+    ApproveDialog #blockers Label { width: 100%; }
     ApproveDialog .blocker { height: auto; }
     ApproveDialog .blocker Select { width: 24; }
     ApproveDialog .blocker Input { width: 1fr; }
