@@ -78,6 +78,10 @@ def main() -> None:
         took, (again, made) = _time(lambda: P.run_quarter(db, QUARTER))
         rows.append(_row("re-run (nothing to add)", f"{len(made)} new, {again.changes} changes", took))
         db.operator = "Bench-approver"  # separation of duties (on): not the operator who saved the run
+        bank_file.set_chosen(db, "jatim")  # the blockers then check every account against Bank Jatim's rules
+        took, jatim = _time(lambda: P.approval_blockers(db, QUARTER))
+        rows.append(_row("approval blockers, Bank Jatim account checks", f"{len(jatim)} items", took))
+        bank_file.set_chosen(db, "generic")
         took, blockers = _time(lambda: P.approval_blockers(db, QUARTER))
         rows.append(_row("approval blockers (held, for review)", f"{len(blockers)} items", took))
         decisions = {b["id"]: ("approve" if b["can_approve"] else "void", "bench") for b in blockers}
