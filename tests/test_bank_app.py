@@ -103,7 +103,7 @@ async def test_items_tab_shows_gross_tax_net_at_80_columns(tmp_path):
         await pilot.resize_terminal(120, 35)
         await settle(app, pilot)
         shown = [c.name for c, _w in table.visible_columns(table.scrollable_content_region.width)]
-        assert {"pillar_position", "gross", "tax", "net", "kab"} <= set(shown)
+        assert {"pillar_position", "gross", "tax", "net", "status", "note"} <= set(shown)
 
 
 @run_async

@@ -57,9 +57,10 @@ class ItemRow:
 
 # The items tab's columns: (header key, width, dropped first when narrow: higher sooner); 0 = flexible.
 # Gross, tax and net are never dropped (what every document shows); at 80 columns the table keeps name,
-# gross, tax, net and status. Amounts are right-aligned to their width: Rp99.999.999 fits 12.
+# gross, tax, net and status; at 120 also pillar/position and the note (transfer reference, void reason,
+# retur, conflict); kab/kota from about 125 columns, the method from 135. Amounts right-aligned: Rp99.999.999 fits 12.
 ITEM_COLUMNS = (("name", 0, 0), ("pillar_position", 22, 2), ("gross", 12, 0), ("tax", 10, 0), ("net", 12, 0),
-                ("status", 11, 0), ("method", 10, 4), ("kab", 16, 1), ("note", 14, 3))
+                ("status", 11, 0), ("method", 10, 4), ("kab", 16, 3), ("note", 14, 1))
 AMOUNT_COLUMNS = ("gross", "tax", "net")
 _WIDTH = {name: width for name, width, _drop in ITEM_COLUMNS}
 
