@@ -62,7 +62,7 @@ def use(argv: list[str]) -> None:
 def translate_help(parser: argparse.ArgumentParser, path: str = "") -> None:
     """Replace the help of ``parser``'s options and subcommands (recursively) by the catalogue's, where it
     has one: ``cli.help.<command path>`` for a command, ``cli.help.<path>.<dest>`` or ``cli.opt.<dest>``
-    for an option."""
+    for an option or a positional argument."""
     known = catalogue()
     if parser.description and f"cli.desc.{path or 'pilar'}" in known:
         parser.description = t(f"cli.desc.{path or 'pilar'}")
@@ -74,7 +74,7 @@ def translate_help(parser: argparse.ArgumentParser, path: str = "") -> None:
                     choice.help = t(key)
             for name, sub in action.choices.items():
                 translate_help(sub, f"{path}.{name}" if path else name)
-        elif action.option_strings and action.help not in (None, argparse.SUPPRESS):
+        elif action.help not in (None, argparse.SUPPRESS):  # an option, or a positional argument
             for key in (f"cli.help.{path}.{action.dest}", f"cli.opt.{action.dest}"):
                 if key in known:
                     action.help = t(key)
