@@ -259,8 +259,9 @@ def result_template(data: bytes) -> dict | None:
     """The fixed-width template whose layout ``data`` (a bank's result file) is in, or None.
 
     Recognised by content, not by name: every line starts with one of the template's record types
-    (H, D, T for Bank Jatim), the first is its header and each detail line is at least as long as the
-    template's detail line (the ``result`` cells, status and bank reference, may follow or be trimmed)."""
+    (H, D, T for Bank Jatim), the first is its header or a detail line (a bank may drop the header),
+    there is a detail line and each is at least as long as the template's detail line (the ``result``
+    cells, status and bank reference, may follow or be trimmed)."""
     head = data[:1 << 16].decode("latin-1")
     lines = [line for line in head.splitlines() if line.strip()]
     if len(data) > len(head):  # the last line of the sample may be cut short
@@ -268,12 +269,11 @@ def result_template(data: bytes) -> dict | None:
     for tpl in templates().values():
         if tpl["layout"] != "fixed" or "result" not in tpl or not lines:
             continue
-        kinds = {s[0]["value"]: sum(c["width"] for c in s) for s in (tpl["header"], tpl["detail"])}
-        detail, trailer = tpl["detail"][0]["value"], tpl["trailer"][0]["value"]
-        if lines[0][:1] != tpl["header"][0]["value"] or len(lines[0].rstrip()) > kinds[lines[0][:1]]:
-            continue
-        if all(line[:1] in (detail, trailer) and (line[:1] != detail or len(line) >= kinds[detail])
-               for line in lines[1:]):
+        header, detail, trailer = (tpl[s][0]["value"] for s in ("header", "detail", "trailer"))
+        widths = {header: sum(c["width"] for c in tpl["header"]), detail: sum(c["width"] for c in tpl["detail"])}
+        body = lines[1:] if lines[0][:1] == header and len(lines[0].rstrip()) <= widths[header] else lines
+        if any(line[:1] == detail for line in body) and \
+                all(line[:1] == trailer or (line[:1] == detail and len(line) >= widths[detail]) for line in body):
             return tpl
     return None
 

@@ -219,6 +219,17 @@ def test_a_csv_is_not_taken_for_the_jatim_layout(db):
     made = BF.build(db, Q2, "generic")
     assert BF.result_template(made.data) is None
     assert BF.result_template(b"H" + b" " * 79 + b"\r\nD000001\r\n") is None   # a detail line too short
+    assert BF.result_template(b"H" + b" " * 79 + b"\r\nT000000000000000000000\r\n") is None   # no detail line
+
+
+def test_jatim_result_without_header_and_trailer_lines(db, tmp_path):
+    made = BF.build(db, Q2, "jatim")
+    answer = _jatim_answer(made, {}).split(b"\r\n")[1:-2]   # the D lines only
+    path = tmp_path / "hasil.txt"
+    path.write_bytes(b"\n".join(answer) + b"\n")
+    assert BF.result_template(path.read_bytes())["id"] == "jatim"
+    result = B.import_bank_result(db, Q2, path)
+    assert result.counts() == {"paid": len(made.rows), "returned": 0, "already": 0, "problems": 0}
 
 
 def test_accounts_the_bank_would_refuse_block_approval_until_decided(tmp_path, capsys):
