@@ -39,12 +39,17 @@ from storage.import_sheets import SheetPlan, field_label, non_member, parse_over
 from storage.roster import Roster, normalise
 from storage.validate import validate_member
 
-__all__ = ["ImportPlan", "RowPlan", "SheetPlan", "commit", "field_label", "header_field", "parse_overrides",
-           "preview"]
+__all__ = ["ImportPlan", "RowPlan", "SheetPlan", "commit", "field_label", "grouped", "header_field",
+           "parse_overrides", "preview"]
 
 Progress = Callable[[int, int, str], None]
 FATES = ("add", "update", "same", "refuse", "conflict", "hold")
 SKIP_KINDS = ("numbering", "total", "signature", "heading", "blank")
+
+
+def grouped(counts: dict) -> dict:
+    """The counts as the messages show them: 1565 -> '1.565' (id) / '1,565' (en); other values as given."""
+    return {k: fmt.number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in counts.items()}
 
 
 def header_field(text: object) -> str | None:
@@ -141,7 +146,7 @@ class ImportPlan:
     def summary_lines(self) -> list[str]:
         """What the preview says above the rows: counts, sheets read and skipped, mapping, skipped rows."""
         counts = self.counts
-        lines = [t("roster.import.summary", file=self.path.name, **counts)]
+        lines = [t("roster.import.summary", file=self.path.name, **grouped(counts))]
         for s in self.sheets:
             if s.read:
                 extra = "".join(f" · {field_label(name)}: {shown}" for name, shown in
@@ -156,10 +161,10 @@ class ImportPlan:
         if hidden_cols:
             lines.append(t("roster.import.hidden_cols", columns=", ".join(hidden_cols)))
         if counts["hidden"]:
-            lines.append(t("roster.import.hidden_rows", count=counts["hidden"]))
+            lines.append(t("roster.import.hidden_rows", count=fmt.number(counts["hidden"])))
         if counts["skipped"]:
             parts = ", ".join(f"{t('roster.import.skip.' + k)} {n}" for k, n in self.skipped.items() if n)
-            lines.append(t("roster.import.skipped", count=counts["skipped"], parts=parts))
+            lines.append(t("roster.import.skipped", count=fmt.number(counts["skipped"]), parts=parts))
         if self.kind in ("xls", "ods"):
             lines.append(t("roster.import.legacy_note", kind=self.kind))
         lines.append(t("roster.import.map_hint"))
@@ -254,7 +259,7 @@ def _preview(roster: Roster, path: Path, progress: Progress | None, today: dt.da
         for line, cells in body:
             done += 1
             if progress and (done % 250 == 0 or done == total):
-                progress(done, total, t("roster.import.checking", done=done, total=total))
+                progress(done, total, t("roster.import.checking", done=fmt.number(done), total=fmt.number(total)))
             kind = non_member(cells, plan.mapping, nik_col, in_signature)
             if kind == "blank":
                 pending_blank += 1
@@ -431,7 +436,7 @@ def commit(roster: Roster, plan: ImportPlan, progress: Progress | None = None) -
     if not rows:
         raise PilarError("roster.import.nothing")
     if progress:
-        progress(0, len(rows), t("roster.import.writing", count=len(rows)))
+        progress(0, len(rows), t("roster.import.writing", count=fmt.number(len(rows))))
     counts = plan.counts
     # Every import is preceded by a backup (issue 7): one `pilar restore` undoes it.
     from storage.backup import backup_now
@@ -447,10 +452,10 @@ def commit(roster: Roster, plan: ImportPlan, progress: Progress | None = None) -
         for n, row in enumerate(rows, 1):
             tx.put("members", row.value, owner=row.owner or roster.db.code)
             if progress and n % 500 == 0:
-                progress(n, len(rows), t("roster.import.writing", count=len(rows)))
+                progress(n, len(rows), t("roster.import.writing", count=fmt.number(len(rows))))
         tx.note("roster.import", "import", plan.path.name,
                 note=t("roster.import.summary", file=plan.path.name, **counts, lang="id"))
     if progress:
-        progress(len(rows), len(rows), t("roster.import.done", **counts))
+        progress(len(rows), len(rows), t("roster.import.done", **grouped(counts)))
     return counts
 

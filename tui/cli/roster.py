@@ -196,7 +196,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from storage.roster_import import commit, parse_overrides, preview
+    from storage.roster_import import commit, grouped, parse_overrides, preview
 
     overrides = parse_overrides(args.map)
     with open_db(args, read_only=args.dry_run) as db:
@@ -235,9 +235,9 @@ def cmd_import(args) -> int:
             say(t("roster.import.nothing"))
             return 1
         commit(roster, plan)
-        say(t("roster.import.done", **counts))
+        say(t("roster.import.done", **grouped(counts)))
         if counts["conflict"]:
-            say(t("roster.import.done_conflicts", **counts))
+            say(t("roster.import.done_conflicts", **grouped(counts)))
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -39,6 +40,11 @@ def key_rows(screen: Screen) -> list[tuple[str, str]]:
     return rows
 
 
+def _pad(text: str, width: int) -> str:
+    """``text`` followed by spaces to ``width`` terminal cells (a key such as ⏎ may take two)."""
+    return text + " " * max(1, width - cell_len(text))
+
+
 class HelpScreen(ModalScreen):
     """The keys of the screen it was opened over; Esc, q, ? or F1 close it."""
 
@@ -53,13 +59,14 @@ class HelpScreen(ModalScreen):
         self.rows = rows
 
     def compose(self) -> ComposeResult:
-        width = max((len(k) for k, _ in self.rows), default=4) + 2
+        # The heading's word is a column too: keys all shorter than "Tombol" ran it into "Fungsi" (TombolFungsi).
+        width = max([cell_len(k) for k, _ in self.rows] + [cell_len(t("ui.help.key"))]) + 2
         with Vertical(classes="dialog help"):
             yield Label(t("ui.help.title"), classes="dialog-title")
             with VerticalScroll(id="help-keys"):
-                yield Static(f"{t('ui.help.key'):<{width}}{t('ui.help.action')}", classes="help-head", markup=False)
+                yield Static(_pad(t("ui.help.key"), width) + t("ui.help.action"), classes="help-head", markup=False)
                 for key, text in self.rows:
-                    yield Static(f"{key:<{width}}{text}", classes="help-row", markup=False)
+                    yield Static(_pad(key, width) + text, classes="help-row", markup=False)
             yield Static(t("ui.help.close"), classes="dialog-hint", markup=False)
 
     def action_dismiss(self) -> None:

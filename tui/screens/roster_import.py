@@ -16,7 +16,7 @@ from storage import fmt
 from storage.errors import PilarError
 from storage.i18n import t
 from storage.roster import Roster
-from storage.roster_import import ImportPlan, commit, parse_overrides, preview
+from storage.roster_import import ImportPlan, commit, grouped, parse_overrides, preview
 from tui.screens.common import ConfirmDialog
 from tui.widgets.keys import localize_bindings
 
@@ -147,7 +147,7 @@ class ImportScreen(ModalScreen[dict | None]):
         table.display = True
         accepted = counts["add"] + counts["update"]
         button = self.query_one("#import-commit", Button)
-        button.label = t("roster.import.commit", count=accepted)
+        button.label = t("roster.import.commit", count=fmt.number(accepted))
         button.disabled = accepted == 0
         if accepted:
             button.focus()
@@ -184,8 +184,8 @@ class ImportScreen(ModalScreen[dict | None]):
                 self.query_one("#import-commit", Button).disabled = True
                 self.run_commit(self.plan)
 
-        self.app.push_screen(ConfirmDialog(t("roster.import.commit", count=counts["add"] + counts["update"]),
-                                           t("roster.import.summary", file=self.plan.path.name, **counts)),
+        self.app.push_screen(ConfirmDialog(t("roster.import.commit", count=fmt.number(counts["add"] + counts["update"])),
+                                           t("roster.import.summary", file=self.plan.path.name, **grouped(counts))),
                              confirmed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
@@ -199,7 +199,7 @@ class ImportScreen(ModalScreen[dict | None]):
 
     def _done(self, counts: dict) -> None:
         self.busy = False
-        self.app.notify(t("roster.import.done", **counts))
+        self.app.notify(t("roster.import.done", **grouped(counts)))
         self.dismiss(counts)
 
     @on(Button.Pressed, "#import-cancel")
