@@ -214,7 +214,7 @@ def plan_bank_result(db: Database, quarter: Quarter | str, rows: list[dict]) -> 
     for row in rows:
         status = _STATUS.get(row["status"])
         if status is None:
-            problem(row, "bad_status", value=row["status"])
+            problem(row, "bad_status" if row["status"] else "no_status", value=row["status"])
             continue
         if row["amount"] is None:
             problem(row, "bad_amount")

@@ -232,6 +232,15 @@ def test_jatim_result_without_header_and_trailer_lines(db, tmp_path):
     assert result.counts() == {"paid": len(made.rows), "returned": 0, "already": 0, "problems": 0}
 
 
+def test_the_transfer_file_itself_given_as_the_answer_changes_nothing(db, tmp_path):
+    made = BF.build(db, Q2, "jatim")
+    path = tmp_path / "bank-jatim_2024-Q2.txt"
+    path.write_bytes(made.data)
+    result = B.import_bank_result(db, Q2, path)
+    assert {p["problem"] for p in result.problems} == {"no_status"} and len(result.problems) == len(made.rows)
+    assert not P.items(db, Q2, ("paid",))
+
+
 def test_accounts_the_bank_would_refuse_block_approval_until_decided(tmp_path, capsys):
     data = tmp_path / "d"
     db = make_db(data, [member(1), member(2, account="123456789"), member(3, account="0012345678")])

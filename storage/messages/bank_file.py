@@ -66,6 +66,10 @@ MESSAGES = {
         "en": "File written with {written} transfers, but {count} item(s) were NOT included: fix their accounts "
               "and send a follow-up file (exit code 1).",
     },
+    "payout.bank.problem.no_status": {
+        "id": "tanpa status OK/RETUR (berkas transfer yang dikirim, bukan jawaban bank?)",
+        "en": "no OK/RETUR status (the transfer file that was sent, not the bank's answer?)",
+    },
     "bankfile.more": {"id": "… dan {count} lagi.", "en": "… and {count} more."},
     "bankfile.chosen": {
         "id": "Templat berkas bank kantor ini: {name} ({bank}).",
