@@ -84,7 +84,8 @@ def register(sub, common) -> None:
     how.add_argument("--ref", metavar="MEMBER=REF", action="append", dest="refs",
                      help="a reference per member (member id, 8+ character id prefix or NIK; repeat per member)")
     how.add_argument("--bank-result", metavar="FILE",
-                     help="the bank's result file (CSV or XLSX: account, amount, reference, status OK/RETUR)")
+                     help="the bank's result file (Bank Jatim TXT, or CSV/XLSX: account, amount, reference, "
+                          "status OK/RETUR)")
     how.add_argument("--cash", action="store_true", help="paid in cash at an event (members checked in there)")
     q.add_argument("--event", metavar="ID", help="the event where cash was handed over")
     q.add_argument("--member", metavar="ID", nargs="+", action="extend", help="only these members")
