@@ -162,6 +162,27 @@ def show(db: Database, ident: str, reveal: bool = False) -> dict:
             "siblings": versions, "fields": fields}
 
 
+def field_label(name: str) -> str:
+    """'assignments[1].office' -> 'Penugasan 1 · Kantor' (the field's label in the user's language)."""
+    import re
+
+    from storage.i18n import t
+    from storage.import_sheets import field_label as label_of
+
+    m = re.fullmatch(r"assignments\[(\d+)\]\.(.+)", name)
+    if m:
+        return f"{t('sync.h.assignment')} {m.group(1)} · {label_of(m.group(2))}"
+    if name.startswith("bank."):
+        label = label_of(name)
+        return label if label != name else f"{t('sync.h.bank')} · {label_of(name[5:])}"
+    return label_of(name)
+
+
+def differing_first(fields: list[dict]) -> list[dict]:
+    """The compared fields, what differs first (the clerk sees it without scrolling), then what is shared."""
+    return sorted(fields, key=lambda f: not f["differs"])
+
+
 def resolve(db: Database, ident: str, keep: int | None = None, value: dict | None = None) -> str:
     """Keep sibling ``keep`` (1 = shown first) or write the merged ``value``; returns the record id."""
     collection, doc = find(db, ident)

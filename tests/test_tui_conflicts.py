@@ -153,7 +153,7 @@ async def test_conflicts_screen_shows_a_duplicate_nik_and_the_province_merges_it
         listed = cells(screen.query_one("#list", DataTable))
         assert len(listed) == 1 and listed[0][1] == "NIK ganda" and listed[0][3] == "************0001"
         compare = cells(screen.query_one("#compare", DataTable))
-        account = next(r for r in compare if r[0] == "* bank.account")
+        account = next(r for r in compare if r[0] == "* Nomor rekening")
         assert sorted(account[1:]) == ["*********3334", "*********7778"]
         await pilot.press("g")
         await wait_for(pilot, lambda: isinstance(app.screen, MergeDuplicateDialog))

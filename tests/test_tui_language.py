@@ -51,3 +51,29 @@ def test_roster_import_counts_are_grouped(tmp_path, capsys, lang, said):
     out = capsys.readouterr().out
     i18n.set_lang("id")
     assert code == 0 and said in out and "1001" not in out, out
+
+
+@run_async
+async def test_conflicts_screen_shows_what_differs_first_in_the_clerks_words(tmp_path):
+    from test_conflict_edit import make_conflict
+    from textual.widgets import DataTable
+
+    from storage.sync.testing import make_network
+
+    paths = make_network(tmp_path, upts=("UPT-A",))
+    dbs = {code: Database.open(p, operator=f"op-{code}") for code, p in paths.items()}
+    make_conflict(dbs, tmp_path)
+    for db in dbs.values():
+        db.close()
+    app = PilarApp(paths["UPT-A"], operator="Ani")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        compare = app.screen.query_one("#compare", DataTable)
+        first = [str(compare.get_row_at(i)[0]) for i in range(compare.row_count)]
+        assert compare.region.height > 3  # on the 80x24 screen
+    assert first[:2] == ["* Nomor rekening", "* No. HP"]  # the two changes, above the shared fields
+    assert not any(f.startswith("*") for f in first[2:])
+    assert "  Penugasan 1 · Kantor (UPT)" in first and not any("assignments[" in f for f in first)

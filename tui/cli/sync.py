@@ -272,27 +272,12 @@ def cmd_conflicts_show(args) -> int:
                 ["#", i18n.t("sync.h.office"), i18n.t("sync.h.operator"), i18n.t("sync.h.time"), ""])
     say("")
     # What differs first (marked *), then what the versions share.
-    fields = sorted(info["fields"], key=lambda f: not f["differs"])
+    fields = C.differing_first(info["fields"])
     headers = [i18n.t("sync.h.field")] + [f"#{s['n']}" for s in info["siblings"]]
-    print_table([[("* " if f["differs"] else "  ") + _field_label(f["field"])] + f["values"] for f in fields], headers)
+    print_table([[("* " if f["differs"] else "  ") + C.field_label(f["field"])] + f["values"] for f in fields], headers)
     say("")
     say(i18n.t("sync.conflict_show_hint", short=info["id"][:8], count=len(info["siblings"])))
     return 0
-
-
-def _field_label(name: str) -> str:
-    """'assignments[1].office' -> 'Penugasan 1 · Kantor' (the field's label in the user's language)."""
-    import re
-
-    from storage.import_sheets import field_label
-
-    m = re.fullmatch(r"assignments\[(\d+)\]\.(.+)", name)
-    if m:
-        return f"{i18n.t('sync.h.assignment')} {m.group(1)} · {field_label(m.group(2))}"
-    if name.startswith("bank."):
-        label = field_label(name)
-        return label if label != name else f"{i18n.t('sync.h.bank')} · {field_label(name[5:])}"
-    return field_label(name)
 
 
 def cmd_conflicts_resolve(args) -> int:

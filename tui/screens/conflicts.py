@@ -225,8 +225,8 @@ class ConflictsScreen(Screen):
         compare = self.query_one("#compare", DataTable)
         compare.clear(columns=True)
         compare.add_columns(t("ui.sync.field"), *[f"#{s['n']} {s['office']}" for s in info["siblings"]])
-        for f in info["fields"]:
-            compare.add_row(("* " if f["differs"] else "  ") + f["field"], *f["values"])
+        for f in C.differing_first(info["fields"]):  # what differs first, in the clerk's words (as the CLI)
+            compare.add_row(("* " if f["differs"] else "  ") + C.field_label(f["field"]), *f["values"])
 
     def show_case(self, case: dict) -> None:
         """A duplicate-NIK case: the records side by side, and who merges it."""
@@ -239,8 +239,8 @@ class ConflictsScreen(Screen):
         compare.clear(columns=True)
         compare.add_columns(t("ui.sync.field"), *[f"{letter} {r['id'][:8]} ({r['owner']})"
                                                  for letter, r in zip("ABCDEFGH", case["records"], strict=False)])
-        for f in case["fields"]:
-            compare.add_row(("* " if f["differs"] else "  ") + f["field"], *f["values"])
+        for f in C.differing_first(case["fields"]):
+            compare.add_row(("* " if f["differs"] else "  ") + C.field_label(f["field"]), *f["values"])
 
     def action_merge_duplicate(self) -> None:
         case = self.cases.get(self.current or "")
