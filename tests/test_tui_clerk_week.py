@@ -1,20 +1,23 @@
 """Issue 14, "done when": a clerk's whole week at 80×24, from the keyboard only, checked on disk after each step.
 
 At the UPT: a CSV roster through the import wizard, a member edited, one deactivated, an event made, members
-invited, one checked in at the door, a bundle exported to a folder. At the province: that bundle imported
+invited, one checked in at the door, the daftar hadir printed, a bundle exported to a folder. At the province: that bundle imported
 with ``f``, and a quarter from preview to paid with separation of duties on (saved by one clerk, approved
-by a second, paid by a third: ``app.db.operator`` changed between the steps, as another clerk's login would).
+by a second, paid by a third: ``app.db.operator`` changed between the steps, as another clerk's login would),
+and the quarter's documents printed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from payouts_support import add_members, member
 from pilot_support import run_async
 from roster_support import PEOPLE, person
 from textual import events
 from textual.keys import _character_to_key
+from textual.widgets import Input
 
 from storage import events as ev
 from storage import payouts as P
@@ -190,9 +193,18 @@ async def test_a_clerks_week_at_80x24_from_the_keyboard(tmp_path, monkeypatch):
         inv = on_disk(upt).get("invitations", ev.invitation_id(event["id"], lina["id"]))
         assert inv["status"] == "HADIR" and inv["checkin_at"]
 
-        # ---- Friday: the week's bundle to the province on the stick: 4, e, Enter
+        # ---- the daftar hadir for the file: escape to the events list, p, Enter (PDF, the path offered)
         await pilot.press("escape")
         await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert focus_in_view(app)
+        hadir = Path(app.screen.query_one("#report-path", Input).value)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert hadir.suffix == ".pdf" and hadir.read_bytes().startswith(b"%PDF")
+
+        # ---- Friday: the week's bundle to the province on the stick: 4, e, Enter
         await pilot.press("4")
         await pilot.pause()
         await pilot.press("e")
@@ -249,6 +261,18 @@ async def test_a_clerks_week_at_80x24_from_the_keyboard(tmp_path, monkeypatch):
         assert focus_in_view(app) == "ref"
         await pilot.press("enter")
         await settle(app, pilot)
+
+        # ---- the quarter's documents: p, a folder typed, Enter
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("home", "ctrl+k")
+        await type_text(pilot, str(tmp_path / "cetak"))
+        assert focus_in_view(app) == "f-folder"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any((tmp_path / "cetak").glob("*nominatif*.pdf")))
+        await settle(app, pilot)
+        [nominatif] = (tmp_path / "cetak").glob("*nominatif*.pdf")
+        assert nominatif.read_bytes().startswith(b"%PDF") and any((tmp_path / "cetak").glob("*kwitansi*.pdf"))
     paid = P.items(on_disk(prov), quarter, ("paid",))
     assert len(paid) == 5 and {i["transfer_ref"] for i in paid} == {"BJTM-2024-0001"}
     assert {(i["saved_by"], i["approved_by"], i["paid_by"]) for i in paid} == {("Ani", "Budi", "Citra")}

@@ -874,7 +874,8 @@ class ReportScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         event = ev.get_event(self.app.db, self.event_id)
-        with Vertical(classes="dialog", id="report-dialog"):
+        # Scrolls when the screen is short (at 80x24 the buttons were below it); the focused button is in view.
+        with VerticalScroll(classes="dialog", id="report-dialog", can_focus=False):
             yield Label(f"[b]{escape(t('events.ui.report_title', name=event['name']))}[/b]")
             yield Label(t("events.ui.report_kind"))
             yield Select([(t("events.ui.report_attendance"), "attendance"),
