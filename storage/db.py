@@ -324,6 +324,9 @@ class Database:
         self._docs: dict[str, dict[str, dict]] = {}
         self._vals: dict[str, dict[str, dict]] = {}
         self._idx: dict[str, dict[str, dict[Any, set[str]]]] = {}
+        # ids of the documents holding more than one version (conflicts), per collection: ``conflicts``
+        # reads these instead of passing over every document (300,000 at the province: 0.07 s at start)
+        self._multi: dict[str, set[str]] = {}
         self._file_seq: dict[str, int] = {}
         self._dirty: set[str] = set()
         self.seq = 0
@@ -601,8 +604,9 @@ class Database:
 
     def conflicts(self) -> Iterator[tuple[str, dict]]:
         for name, docs in self._docs.items():
-            for doc in docs.values():
-                if in_conflict(doc):
+            for rid in tuple(self._multi.get(name, ())):  # a copy: a commit may change it meanwhile
+                doc = docs.get(rid)
+                if doc is not None and in_conflict(doc):
                     yield name, doc
 
     def tinydb(self, collection: str) -> PilarTinyDB:
@@ -628,6 +632,7 @@ class Database:
 
     def _rebuild(self, collection: str) -> None:
         vals = {}
+        multi = set()
         last = self.hlc.last
         replicas = self.replicas
         for rid, doc in self._docs.get(collection, {}).items():
@@ -646,6 +651,7 @@ class Database:
                     value["owner"] = doc["owner"]
                     vals[rid] = value
                 continue
+            multi.add(rid)
             value = self.value_of(doc)
             if value is not None:
                 vals[rid] = value
@@ -654,6 +660,7 @@ class Database:
                 replicas.setdefault(v["dot"][0], v["office"])
         self.hlc.observe(last)
         self._vals[collection] = vals
+        self._multi[collection] = multi
         indexes: dict[str, dict[Any, set[str]]] = {}
         for name, func in _INDEXES.get(collection, {}).items():
             idx: dict[Any, set[str]] = {}
@@ -675,6 +682,10 @@ class Database:
         rid = doc["id"]
         old = vals.get(rid)
         docs[rid] = doc
+        if len(doc["v"]) > 1:
+            self._multi.setdefault(collection, set()).add(rid)
+        elif rid in self._multi.get(collection, ()):
+            self._multi[collection].discard(rid)
         for v in doc["v"]:
             if v["dot"][0] not in self.replicas:
                 self.replicas[v["dot"][0]] = v["office"]

@@ -442,3 +442,29 @@ def test_upt_roster_area_filter_counts_its_own_assignments(tmp_path):
         r.close()
     finally:
         db.close()
+
+
+def test_open_conflicts_are_found_after_reopening_and_gone_once_resolved(prov):
+    # the folder keeps the ids of documents with two versions (Database.conflicts reads only those)
+    a = person(910, [asg("TAGANA")])
+    with prov.transaction("test") as tx:
+        tx.put("members", a, owner=UPT)
+    doc = prov.doc("members", a["id"])
+    sibling = dict(doc["v"][0], dot=["other-replica", 1], vv={"other-replica": 1}, office="UPT-OTHER",
+                   data=dict(doc["v"][0]["data"], phone="+6281234567890"))
+    with prov.transaction("test", system=True) as tx:
+        tx.put_doc("members", dict(doc, v=[doc["v"][0], sibling]))
+    brute = sum(1 for n in prov.collections() for d in prov.raw(n).values() if C.is_open(d))
+    assert brute == 1 == C.count(prov) == S.compute(prov)["cases"]["conflicts"]
+    path = prov.path
+    prov.close()
+    again = Database.open(path, operator="Siti")
+    try:
+        assert [d["id"] for _, d in again.conflicts()] == [a["id"]]
+        doc = again.doc("members", a["id"])
+        with again.transaction("test", system=True) as tx:   # resolved: one version stands
+            tx.put_doc("members", dict(doc, v=[doc["v"][1]]))
+        assert C.count(again) == 0 == sum(1 for n in again.collections() for d in again.raw(n).values()
+                                          if C.is_open(d))
+    finally:
+        again.close()

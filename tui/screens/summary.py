@@ -5,7 +5,8 @@ computed in a thread worker: first everything but the records waiting per office
 then those. Recomputed, again in a worker, after every commit (an import, an edit) and whenever the
 import log changes (an import that brought nothing new still moves the freshness). When nothing has
 changed since the last complete summary (``storage.summary.cached``) it is shown at once, before the
-worker confirms it. Enter on a figure opens its screen: the roster, the payouts, the conflicts, or this
+worker confirms it. As the first screen, the first figures are counted from the moment the app has its
+data folder (``EarlySummary``), while Textual starts. Enter on a figure opens its screen: the roster, the payouts, the conflicts, or this
 screen's tab with the detail; p k t b o open the tabs (pillars, kab/kota, no TKSK, payouts, offices).
 Enter on a pillar bar or a kab/kota row opens the roster filtered to exactly the members counted there
 (active, serving in that pillar or area); on a kecamatan without TKSK, who lives or serves there.
@@ -13,6 +14,7 @@ Enter on a pillar bar or a kab/kota row opens the roster filtered to exactly the
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import datetime
 
@@ -50,6 +52,35 @@ def _short_money(amount: int) -> str:
     return f"Rp{value:,.1f} {unit}".replace(",", "_").replace(".", ",").replace("_", ".")
 
 
+class EarlySummary:
+    """The first summary, started by the app as soon as its data folder is open (before Textual has
+    started and composed this screen, which then only waits for it): the kept summary when nothing has
+    changed since (shown at once), else the figures counted in a plain thread."""
+
+    def __init__(self, db, conflicts: int) -> None:
+        self.started = time.perf_counter()
+        self.kept = S.cached(db)
+        self.data: dict | None = None
+        self.thread: threading.Thread | None = None
+        if self.kept is None:
+            self.thread = threading.Thread(target=self._count, args=(db, conflicts), daemon=True,
+                                           name="pilar-summary-early")
+            self.thread.start()
+
+    def _count(self, db, conflicts: int) -> None:
+        try:
+            self.data = S.compute(db, waiting=False, conflicts=conflicts)
+        except Exception:  # noqa: BLE001 - a commit meanwhile, a closed folder: the screen's worker counts
+            self.data = None
+
+    def take(self) -> dict | None:
+        """The counted figures (waiting for them), or None: the screen's worker counts then."""
+        if self.thread is None:
+            return None
+        self.thread.join()
+        return self.data
+
+
 class SummaryScreen(Screen):
     """Figures on top (Enter opens each), the detail in tabs below."""
 
@@ -66,6 +97,7 @@ class SummaryScreen(Screen):
         localize_bindings(self)
         self.data: dict | None = None
         self._pillars: list[str] = []
+        self._early: EarlySummary | None = None
         self._dirty = True
         self._log_stamp: tuple[float, int] | None = None
 
@@ -99,7 +131,8 @@ class SummaryScreen(Screen):
         self.db.listeners.append(self._changed)
         self.query_one("#figures", DataTable).focus()
         self.set_interval(1.0, self._poll)
-        kept = S.cached(self.db)
+        self._early, self.app.early_summary = getattr(self.app, "early_summary", None), None
+        kept = self._early.kept if self._early is not None else S.cached(self.db)
         if kept is not None:
             # nothing changed since the last complete summary: shown at once, confirmed by the worker
             self._show(kept, 0.0, cached=True)
@@ -141,8 +174,13 @@ class SummaryScreen(Screen):
     @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def _compute(self) -> None:
         started = time.perf_counter()
-        # the header's conflict count is kept current from every commit: no pass over every record
-        data = self._retry(lambda: S.compute(self.db, waiting=False, conflicts=self.app.conflict_count))
+        early, self._early = self._early, None
+        data = early.take() if early is not None else None
+        if data is not None:
+            started = early.started
+        else:
+            # the header's conflict count is kept current from every commit: no pass over every record
+            data = self._retry(lambda: S.compute(self.db, waiting=False, conflicts=self.app.conflict_count))
         self.app.call_from_thread(self._show, data, time.perf_counter() - started)
         self._retry(lambda: freshness.add_waiting(self.db, data["offices"]))
         self.app.call_from_thread(self._show_offices, data)
