@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from storage import fmt, regions
 from storage import import_words as W
@@ -104,6 +104,9 @@ class Context:
     today: dt.date
     nik_damage: bool = False  # the sheet's NIK column shows it was a number column
     tick_status: frozenset[str] = frozenset()  # AKTIF columns of ticks: a blank there is not "active"
+    # AKTIF columns with no tick in any row: header words -> what a blank there means, as the clerk
+    # answered ('ACTIVE' | 'INACTIVE'), or '' not answered yet (the row waits for the answer)
+    blank_aktif: dict[str, str] = field(default_factory=dict)
 
 
 _SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?[eE]\+?\d+$")
@@ -315,6 +318,12 @@ def _status_fields(cells, ctx: Context, extra: dict, bad, problems: list[str]) -
         if not raw:
             if header in ctx.tick_status:
                 bad("status", "roster.import.aktif_blank", column=header.upper())
+            elif header in ctx.blank_aktif:
+                answer = ctx.blank_aktif[header]
+                if not answer:
+                    bad("status", "roster.import.aktif_unanswered", column=header.upper())
+                else:
+                    found.append((answer, "" if answer == "ACTIVE" else "Tidak aktif", ""))  # stored as read_status
             continue
         read = W.read_status(raw, header)
         if read is not None:

@@ -15,6 +15,11 @@ from storage.import_read import Sheet, column_index, column_letter
 HEADER_SEARCH_ROWS = 20
 # fields a column may be mapped to by hand (--map KOLOM=field); sex_l / sex_p are L | P tick columns
 MAP_FIELDS = (*W.FIELDS, "sex_l", "sex_p")
+# The clerk's answer for an AKTIF column left blank on every row ("AKTIF=semua-aktif"): the column is
+# the status, and a blank in it means this (never assumed without the answer: storage.import_rows).
+BLANK_ANSWERS = {"semua-aktif": "ACTIVE", "kosong-aktif": "ACTIVE", "all-active": "ACTIVE",
+                 "blank-active": "ACTIVE", "semua-nonaktif": "INACTIVE", "kosong-nonaktif": "INACTIVE",
+                 "semua-tidak-aktif": "INACTIVE", "all-inactive": "INACTIVE", "blank-inactive": "INACTIVE"}
 
 
 def field_label(name: str) -> str:
@@ -174,10 +179,27 @@ def parse_overrides(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         column, sep, name = item.rpartition("=")
         name = name.strip().lower()
-        if not sep or not column.strip() or (name not in MAP_FIELDS and name not in ("-", "")):
+        name = name.replace(" ", "-")
+        if not sep or not column.strip() or (name not in MAP_FIELDS and name not in BLANK_ANSWERS
+                                             and name not in ("-", "")):
             raise PilarError("roster.import.bad_map", item=item, fields=", ".join(MAP_FIELDS))
         out[column.strip()] = name if name else "-"
     return out
+
+
+def override_columns(headers: list[str], key: str) -> list[int]:
+    """The columns an override names: a header's own text first ("NIK", "KET" are also column
+    letters), else a column letter."""
+    cols = [i for i, h in enumerate(headers) if W.words(h) == W.words(key)]
+    if not cols and column_index(key) is not None:
+        cols = [column_index(key)]
+    return cols
+
+
+def blank_answers(headers: list[str], overrides: dict[str, str]) -> dict[int, str]:
+    """Column -> 'ACTIVE'|'INACTIVE' for the AKTIF columns the clerk answered for ('AKTIF=semua-aktif')."""
+    return {c: BLANK_ANSWERS[name] for key, name in overrides.items() if name in BLANK_ANSWERS
+            for c in override_columns(headers, key)}
 
 
 def _apply_overrides(headers: list[str], mapping: dict[int, str], overrides: dict[str, str]) -> dict[int, str]:
@@ -185,11 +207,9 @@ def _apply_overrides(headers: list[str], mapping: dict[int, str], overrides: dic
         return mapping
     mapping = dict(mapping)
     for key, name in overrides.items():
-        # a header's own text first ("NIK", "KET" are also column letters), else a column letter
-        cols = [i for i, h in enumerate(headers) if W.words(h) == W.words(key)]
-        if not cols and column_index(key) is not None:
-            cols = [column_index(key)]
-        for c in cols:
+        if name in BLANK_ANSWERS:
+            name = "status"
+        for c in override_columns(headers, key):
             if name == "-":
                 mapping.pop(c, None)
                 continue

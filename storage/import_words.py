@@ -87,7 +87,13 @@ _NOT_MEMBER = {"ibu", "ayah", "suami", "istri", "waris", "kandung", "orang", "tu
 # A column about something else ("STATUS PERKAWINAN", "STATUS RUMAH") is not the member's status.
 _NOT_STATUS = {"perkawinan", "kawin", "pernikahan", "nikah", "keluarga", "rumah", "tinggal", "pendidikan",
                "kepegawaian", "pegawai", "rekening", "bpjs", "kepemilikan", "hubungan"}
-_BLOCKED = {"name": _NOT_MEMBER, "status": _NOT_STATUS}
+# A date of the SK ("TGL. SK", "TANGGAL SK") is not its number; it is read as the start (TMT) only when
+# the sheet has no TMT column (it scores below one: storage.import_sheets._assign gives TMT the field).
+_DATE_WORDS = {"tanggal", "tgl", "tahun", "thn", "bulan", "tmt", "mulai"}
+_SK_DATE = (("tanggal", "sk"), ("tgl", "sk"), ("tanggal", "surat", "keputusan"), ("tgl", "surat", "keputusan"))
+_SK_DATE_SCORE = 0.7
+_NUMBER_WORDS = {"no", "nomor", "nmr", "nomer"}  # "NO SK / TGL SK": the number (with its date) after all
+_BLOCKED = {"name": _NOT_MEMBER, "status": _NOT_STATUS, "sk": _DATE_WORDS}
 FIELDS = tuple(HEADERS)
 _ALIASES = [(name, tuple(alias.split())) for name, aliases in HEADERS.items() for alias in aliases]
 
@@ -114,7 +120,7 @@ def header_scores(text: object) -> list[tuple[float, str]]:
         have = set(tokens)
         meaningful = [t for t in tokens if t not in _NOISE] or tokens
         for name, alias in _ALIASES:
-            if name in _BLOCKED and have & _BLOCKED[name]:
+            if name in _BLOCKED and have & _BLOCKED[name] and not (name == "sk" and have & _NUMBER_WORDS):
                 continue
             if key == " ".join(alias):
                 score = 1.0
@@ -128,6 +134,8 @@ def header_scores(text: object) -> list[tuple[float, str]]:
             score *= weight
             if score > best.get(name, 0.0):
                 best[name] = score
+        if not have & _NUMBER_WORDS and any(set(sk_date) <= have for sk_date in _SK_DATE):
+            best["start"] = max(best.get("start", 0.0), _SK_DATE_SCORE * weight)
     return sorted(((s, n) for n, s in best.items() if s >= 0.5), reverse=True)
 
 

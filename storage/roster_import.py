@@ -35,7 +35,14 @@ from storage.import_rows import (
     office_index,
     row_member,
 )
-from storage.import_sheets import SheetPlan, field_label, non_member, parse_overrides, plan_sheet
+from storage.import_sheets import (
+    SheetPlan,
+    blank_answers,
+    field_label,
+    non_member,
+    parse_overrides,
+    plan_sheet,
+)
 from storage.roster import Roster, normalise
 from storage.validate import validate_member
 
@@ -105,6 +112,7 @@ class ImportPlan:
     version: int
     skipped: dict[str, int] = field(default_factory=dict)
     kind: str = "xlsx"
+    questions: list[str] = field(default_factory=list)  # what the clerk must answer (a blank AKTIF column)
 
     @property
     def read_sheets(self) -> list[SheetPlan]:
@@ -154,6 +162,7 @@ class ImportPlan:
                 lines.append(t("roster.import.sheet_read", sheet=s.name, line=s.header_line, pillar=extra))
             else:
                 lines.append(t("roster.import.sheet_skipped", sheet=s.name, reason=s.reason))
+        lines.extend(self.questions)
         lines.append(t("roster.import.mapping", mapping=self.mapping_text()))
         if self.unmapped():
             lines.append(t("roster.import.unmapped", columns=", ".join(self.unmapped())))
@@ -177,7 +186,8 @@ class ImportPlan:
                             "mapping": {(s.headers[i] or column_letter(i)): f for i, f in sorted(s.mapping.items())}}
                            for s in self.sheets],
                 "mapping": {self.headers[i]: f for i, f in sorted(self.mapping.items())},
-                "ignored": self.unmapped(), "skipped": self.skipped, "rows": [r.as_json() for r in self.rows]}
+                "ignored": self.unmapped(), "skipped": self.skipped, "questions": self.questions,
+                "rows": [r.as_json() for r in self.rows]}
 
 
 class _ImportView:
@@ -254,6 +264,9 @@ def _preview(roster: Roster, path: Path, progress: Progress | None, today: dt.da
             W.words(plan.headers[i]) for i in status_cols if i < len(plan.headers)
             and W.words(plan.headers[i]).startswith("aktif")
             and any(i < len(c) and W.clean(c[i]) and W.is_tick(c[i]) for _l, c in body))
+        ctx.blank_aktif = _blank_aktif(plan, body, status_cols, ctx.tick_status, nik_col,
+                                       blank_answers(plan.headers, overrides or {}), result.questions,
+                                       t("roster.import.in_sheet", sheet=plan.name) if several else "")
         in_signature = False
         pending_blank = 0
         for line, cells in body:
@@ -285,6 +298,33 @@ def _preview(roster: Roster, path: Path, progress: Progress | None, today: dt.da
     return result
 
 
+
+
+def _blank_aktif(plan: SheetPlan, body: list, status_cols: list[int], ticked: frozenset[str], nik_col: int | None,
+                 answers: dict[int, str], questions: list[str], where: str) -> dict[str, str]:
+    """AKTIF columns in which no member row is ticked but some are blank: a blank there may mean active
+    or not, so it is asked (``questions``), or read as the clerk answered ('AKTIF=semua-aktif')."""
+    out: dict[str, str] = {}
+    for i in status_cols:
+        header = W.words(plan.headers[i]) if i < len(plan.headers) else ""
+        if not header.startswith("aktif") or header in ticked:
+            continue
+        cells = [W.clean(c[i]) if i < len(c) else "" for _l, c in body
+                 if nik_col is not None and nik_col < len(c) and sum(ch.isdigit() for ch in W.clean(c[nik_col])) >= 6]
+        blank = sum(1 for x in cells if not x)
+        if not blank:
+            continue
+        out[header] = answer = answers.get(i, "")
+        column, every = plan.headers[i], blank == len(cells)
+        if answer:
+            questions.append(t("roster.import.aktif_answered", column=column, sheet=where, count=fmt.number(blank),
+                               read=t("roster.import.aktif_read_" + ("active" if answer == "ACTIVE" else "inactive"))))
+        else:
+            questions.append(t("roster.import.aktif_all_blank" if every else "roster.import.aktif_some_blank",
+                               column=column, sheet=where, count=fmt.number(blank),
+                               yes=f"{column}={'semua' if every else 'kosong'}-aktif",
+                               no=f"{column}={'semua' if every else 'kosong'}-nonaktif"))
+    return out
 
 
 def _refuse_whole(book: Book, sheets: list[SheetPlan]) -> None:

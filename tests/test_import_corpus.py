@@ -113,6 +113,55 @@ def test_aktif_column_ya_tidak_and_an_unknown_status_is_refused(db):
     assert "Umar Faruq" not in members
 
 
+def test_an_aktif_column_blank_on_every_row_is_asked_about_never_read_as_active(db, capsys):
+    plan = plan_of(db, "aktif_kosong.xlsx")
+    assert plan.counts["add"] == 0 and plan.counts["refuse"] == 3
+    question = next(line for line in plan.summary_lines() if line.startswith("Kolom AKTIF kosong di semua 3"))
+    assert "AKTIF=semua-aktif" in question and "AKTIF=semua-nonaktif" in question and plan.questions == [question]
+    assert all(r.reasons == [r.reasons[0]] and "aktif atau tidak?" in r.reasons[0] for r in plan.rows)
+    with pytest.raises(PilarError):
+        land(db, plan)  # nothing lands unasked
+    assert not any(m["name"] == "Vina Aulia" for m in db.values("members"))
+    # answered "all inactive": they land inactive, and the preview says how the column was read
+    plan = plan_of(db, "aktif_kosong.xlsx", overrides=parse_overrides(["AKTIF=semua-nonaktif"]))
+    assert plan.counts["add"] == 3 and plan.questions == ["Kolom AKTIF kosong di 3 baris: dibaca tidak aktif, "
+                                                          "sesuai jawaban di pemetaan."]
+    land(db, plan)
+    vina = next(m for m in db.values("members") if m["name"] == "Vina Aulia")
+    assert vina["assignments"][0]["status"] == "INACTIVE"
+    # the SK's date is not its number; with no TMT column it is the start
+    assert vina["assignments"][0]["sk"] == "188/12/436.7/2023" and vina["assignments"][0]["start"] == "2023-01-02"
+    # on the command line, "all active" in a new folder
+    from tui.cli import main
+
+    data = str(db.path)
+    db.close()
+    assert main(["--data", data, "roster", "import", str(CORPUS / "aktif_kosong.xlsx"), "--dry-run"]) == 0
+    assert "AKTIF=semua-aktif" in capsys.readouterr().out
+
+
+def test_aktif_column_marking_only_the_inactive_asks_what_a_blank_means(db):
+    plan = plan_of(db, "aktif_tidak_saja.csv")
+    rows = by_name(plan)
+    assert rows["Zainal Arifin"].fate == "refuse" and "AKTIF=kosong-aktif" in plan.questions[0]
+    assert rows["Ayu Lestari"].fate == "add" and rows["Ayu Lestari"].value["assignments"][0]["status"] == "INACTIVE"
+    plan = plan_of(db, "aktif_tidak_saja.csv", overrides=parse_overrides(["AKTIF=kosong-aktif"]))
+    land(db, plan)
+    zainal = next(m for m in db.values("members") if m["name"] == "Zainal Arifin")
+    a = zainal["assignments"][0]
+    assert a["status"] == "ACTIVE" and a["sk"] == "188/20/2022"
+    assert a["start"] == "2022-01-01"  # TMT, not TANGGAL SK (01-12-2021), which is left unread
+    assert "TANGGAL SK" in plan.unmapped()
+
+
+def test_sk_date_headers_are_never_the_sk_number():
+    from storage.import_words import header_field
+
+    assert header_field("TGL. SK") == "start" and header_field("TANGGAL SK") == "start"
+    assert header_field("Tanggal Surat Keputusan") == "start"
+    assert header_field("NO. SK") == "sk" and header_field("NOMOR DAN TANGGAL SK") == "sk"
+
+
 def test_known_nik_under_another_name_or_birth_date_is_held_and_updates_show_before_after(db):
     siti_before = stored(db, "3578014107850001")
     plan = plan_of(db, "nama_lain.csv")
@@ -362,7 +411,7 @@ def test_the_committed_corpus_is_what_the_script_builds(tmp_path):
     spec.loader.exec_module(module)
     built = module.main(tmp_path / "corpus")
     names = sorted(p.name for p in built.iterdir())
-    assert names == sorted(p.name for p in CORPUS.iterdir()) and len(names) == 14
+    assert names == sorted(p.name for p in CORPUS.iterdir()) and len(names) == 16
     def content(path: Path) -> object:
         # entries, not bytes: another zlib may compress the same entries differently
         if path.suffix in (".xlsx", ".ods"):

@@ -115,6 +115,26 @@ MESSAGES = {
         "id": "Kolom {column} kosong di baris ini, padahal baris lain dicentang; centang bila aktif, atau tulis alasannya tidak aktif.",
         "en": "The {column} column is blank on this row while other rows are ticked; tick it if active, or write why not.",
     },
+    # an AKTIF column with no tick anywhere: a blank is asked about, never read as active unasked
+    "roster.import.aktif_all_blank": {
+        "id": "Kolom {column}{sheet} kosong di semua {count} baris anggota: tidak ada yang dicentang, jadi belum jelas apakah mereka aktif, dan mereka belum diimpor. Bila semuanya aktif, tulis {yes} di isian pemetaan (baris perintah: --map \"{yes}\"); bila semuanya tidak aktif, {no}; atau centang yang aktif di file.",
+        "en": "The {column} column{sheet} is blank on all {count} member rows: nothing is ticked, so it is not clear whether they are active, and they are not imported yet. If all are active, type {yes} in the mapping box (command line: --map \"{yes}\"); if none is, {no}; or tick the active ones in the file.",
+    },
+    "roster.import.aktif_some_blank": {
+        "id": "Kolom {column}{sheet} kosong di {count} baris dan tidak ada yang dicentang: kosong berarti aktif atau tidak? Baris itu belum diimpor. Bila kosong berarti aktif, tulis {yes} di isian pemetaan (baris perintah: --map \"{yes}\"); bila tidak aktif, {no}; atau isi kolomnya di file.",
+        "en": "The {column} column{sheet} is blank on {count} rows and nothing is ticked: does blank mean active or not? Those rows are not imported yet. If blank means active, type {yes} in the mapping box (command line: --map \"{yes}\"); if inactive, {no}; or fill the column in the file.",
+    },
+    "roster.import.aktif_answered": {
+        "id": "Kolom {column}{sheet} kosong di {count} baris: dibaca {read}, sesuai jawaban di pemetaan.",
+        "en": "The {column} column{sheet} is blank on {count} rows: read as {read}, as answered in the mapping.",
+    },
+    "roster.import.aktif_read_active": {"id": "aktif", "en": "active"},
+    "roster.import.aktif_read_inactive": {"id": "tidak aktif", "en": "inactive"},
+    "roster.import.aktif_unanswered": {
+        "id": "Kolom {column} kosong dan tidak ada baris yang dicentang: aktif atau tidak? Jawab di pemetaan ({column}=semua-aktif atau {column}=semua-nonaktif), atau isi kolomnya di file.",
+        "en": "The {column} column is blank and no row is ticked: active or not? Answer in the mapping ({column}=semua-aktif or {column}=semua-nonaktif), or fill the column in the file.",
+    },
+    "roster.import.in_sheet": {"id": " (lembar {sheet})", "en": " (sheet {sheet})"},
     "roster.import.office_unknown": {
         "id": "UPT \"{value}\" tidak ada di daftar kantor; tulis kodenya (mis. UPT-PSTW-JEMBER) atau nama UPT-nya.",
         "en": "UPT \"{value}\" is not in the office list; write its code (e.g. UPT-PSTW-JEMBER) or its name.",
