@@ -154,7 +154,8 @@ class ImportPlan:
     def summary_lines(self) -> list[str]:
         """What the preview says above the rows: counts, sheets read and skipped, mapping, skipped rows."""
         counts = self.counts
-        lines = [t("roster.import.summary", file=self.path.name, **grouped(counts))]
+        # what the clerk must answer first: the wizard shows the first lines at 80x24
+        lines = [t("roster.import.summary", file=self.path.name, **grouped(counts)), *self.questions]
         for s in self.sheets:
             if s.read:
                 extra = "".join(f" · {field_label(name)}: {shown}" for name, shown in
@@ -162,7 +163,6 @@ class ImportPlan:
                 lines.append(t("roster.import.sheet_read", sheet=s.name, line=s.header_line, pillar=extra))
             else:
                 lines.append(t("roster.import.sheet_skipped", sheet=s.name, reason=s.reason))
-        lines.extend(self.questions)
         lines.append(t("roster.import.mapping", mapping=self.mapping_text()))
         if self.unmapped():
             lines.append(t("roster.import.unmapped", columns=", ".join(self.unmapped())))

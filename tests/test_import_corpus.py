@@ -118,7 +118,8 @@ def test_an_aktif_column_blank_on_every_row_is_asked_about_never_read_as_active(
     assert plan.counts["add"] == 0 and plan.counts["refuse"] == 3
     question = next(line for line in plan.summary_lines() if line.startswith("Kolom AKTIF kosong di semua 3"))
     assert "AKTIF=semua-aktif" in question and "AKTIF=semua-nonaktif" in question and plan.questions == [question]
-    assert all(r.reasons == [r.reasons[0]] and "aktif atau tidak?" in r.reasons[0] for r in plan.rows)
+    assert all(r.reasons == [r.reasons[0]] and "aktif atau tidak?" in r.reasons[0]
+               and "AKTIF=semua-aktif" in r.reasons[0] for r in plan.rows)
     with pytest.raises(PilarError):
         land(db, plan)  # nothing lands unasked
     assert not any(m["name"] == "Vina Aulia" for m in db.values("members"))

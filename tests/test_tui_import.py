@@ -104,3 +104,27 @@ async def test_wizard_accepts_a_held_row_with_t(data):
         await wait_for(pilot, lambda: wizard.plan is not None and wizard.plan.counts["hold"] == 1)
         rows = {r[0]: r for r in cells(wizard.query_one("#import-rows", DataTable))}
         assert rows["2"][1] == "diperbarui" and "Siti Aminah → Hartono Wibisono" in rows["2"][4]
+
+
+@run_async
+async def test_wizard_asks_about_an_empty_aktif_column_and_takes_the_answer_at_80x24(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await open_preview(pilot, app, CORPUS / "aktif_kosong.xlsx")
+        summary = wizard.query_one("#import-summary", Static)
+        # the question comes right after the counts: on screen without scrolling
+        assert str(summary.render()).splitlines()[1].startswith("Kolom AKTIF kosong di semua 3 baris")
+        assert wizard.query_one("#import-commit").disabled
+        wizard.query_one("#import-map", Input).value = "AKTIF=semua-aktif"
+        wizard.query_one("#import-map", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: wizard.plan is not None and wizard.plan.counts["add"] == 3)
+        assert "dibaca aktif" in str(summary.render())
+        wizard.query_one("#import-commit").focus()
+        await pilot.press("enter")
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
+    db = Database.open(data, read_only=True)
+    vina = next(m for m in db.values("members") if m["name"] == "Vina Aulia")
+    assert vina["assignments"][0]["status"] == "ACTIVE" and vina["assignments"][0]["sk"] == "188/12/436.7/2023"
+    db.close()

@@ -131,8 +131,8 @@ MESSAGES = {
     "roster.import.aktif_read_active": {"id": "aktif", "en": "active"},
     "roster.import.aktif_read_inactive": {"id": "tidak aktif", "en": "inactive"},
     "roster.import.aktif_unanswered": {
-        "id": "Kolom {column} kosong dan tidak ada baris yang dicentang: aktif atau tidak? Jawab di pemetaan ({column}=semua-aktif atau {column}=semua-nonaktif), atau isi kolomnya di file.",
-        "en": "The {column} column is blank and no row is ticked: active or not? Answer in the mapping ({column}=semua-aktif or {column}=semua-nonaktif), or fill the column in the file.",
+        "id": "{column} kosong, tak ada yang dicentang: aktif atau tidak? Tulis {column}=semua-aktif atau {column}=semua-nonaktif di pemetaan, atau isi di file.",
+        "en": "{column} blank, nothing ticked: active or not? Type {column}=semua-aktif or {column}=semua-nonaktif in the mapping, or fill it in the file.",
     },
     "roster.import.in_sheet": {"id": " (lembar {sheet})", "en": " (sheet {sheet})"},
     "roster.import.office_unknown": {
