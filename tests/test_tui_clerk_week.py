@@ -278,3 +278,36 @@ async def test_a_clerks_week_at_80x24_from_the_keyboard(tmp_path, monkeypatch):
     assert {(i["saved_by"], i["approved_by"], i["paid_by"]) for i in paid} == {("Ani", "Budi", "Citra")}
     operators = {e["operator"] for e in on_disk(prov).audit.lines() if e.get("action", "").startswith("payout.")}
     assert {"Ani", "Budi", "Citra"} <= operators
+
+
+@run_async
+async def test_payout_dialogs_at_80x24_keep_the_focused_field_on_screen(tmp_path):
+    """Approve with held items, pay, a new rate (nine fields): Tab through each, whatever is focused is in
+    view (their buttons were below the 24th line)."""
+    from payouts_support import make_db
+
+    from tui.screens.payouts import ApproveDialog, PayDialog, current_quarter
+
+    second = {"pillar": "PSM", "position": "ANGGOTA", "area_kab": "35.78", "area_kec": "35.78.01",
+              "office": UPT, "start": "2023-01-01", "status": "ACTIVE", "end": "", "inactive_date": ""}
+    db = make_db(tmp_path / "prov", [member(i, extra=[dict(second, id=f"a2-{i}")]) for i in range(6)])
+    P.run_quarter(db, current_quarter())  # six members paid under two pillars: six items for review
+    db.close()
+    app = PilarApp(tmp_path / "prov", operator="Ani")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert len(P.approval_blockers(app.db, current_quarter())) >= 6
+        back = ["shift+tab"] * 2  # from the first field round to the buttons at the end
+        for key, dialog, keys in (("a", ApproveDialog, back), ("b", PayDialog, ["tab"] * 5), ("n", PromptDialog, back)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, dialog)
+            seen = set()
+            for move in keys:
+                seen.add(focus_in_view(app))
+                await pilot.press(move)
+            seen.add(focus_in_view(app))
+            assert {"ok", "yes"} & seen, seen  # the button that saves was reached and seen
+            app.pop_screen()
+            await pilot.pause()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static, TextArea
 
@@ -206,7 +206,8 @@ class PromptDialog(GuardedForm, Dialog):
         self.checkbox, self.checkbox_value = checkbox, checkbox_value
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        # Scrolls on a short screen (a rate's nine fields at 80x24): the focused field is always in view.
+        with VerticalScroll(classes="dialog", can_focus=False):
             yield Label(self.title_text, classes="dialog-title", markup=False)
             if self.body:
                 yield Static(self.body, classes="dialog-body", markup=False)

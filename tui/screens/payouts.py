@@ -813,7 +813,9 @@ class PayDialog(GuardedForm, ModalScreen[dict | None]):
         self.events, self.item = events, item
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        from textual.containers import VerticalScroll
+
+        with VerticalScroll(classes="dialog", can_focus=False):  # at 80x24 the buttons were below the screen
             yield Label(t("payout.ui.pay_title"), classes="dialog-title")
             yield Select([(t("payout.method.TRANSFER"), "TRANSFER"), (t("payout.method.CASH"), "CASH"),
                           (t("payout.method.BANK_FILE"), "BANK_FILE")],
@@ -944,7 +946,7 @@ class ApproveDialog(GuardedForm, ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
         from textual.containers import VerticalScroll
 
-        with Vertical(classes="dialog"):
+        with VerticalScroll(classes="dialog", can_focus=False):  # at 80x24 the buttons were below the screen
             yield Label(t("payout.ui.approve_title", quarter=quarter_label(self.quarter.code)), classes="dialog-title")
             yield Static(self.body, classes="dialog-body", markup=False)
             yield Static(t("payout.ui.blockers_intro", count=number(len(self.blockers))), markup=False)
