@@ -1,10 +1,11 @@
 """Issue 14, "done when": a clerk's whole week at 80×24, from the keyboard only, checked on disk after each step.
 
-At the UPT: a CSV roster through the import wizard, a member edited, one deactivated, an event made, members
-invited, one checked in at the door, the daftar hadir printed, a bundle exported to a folder. At the province: that bundle imported
-with ``f``, and a quarter from preview to paid with separation of duties on (saved by one clerk, approved
-by a second, paid by a third: ``app.db.operator`` changed between the steps, as another clerk's login would),
-and the quarter's documents printed.
+At the UPT: a CSV roster through the import wizard, a member edited, one deactivated, an event made,
+members invited, one checked in at the door, the daftar hadir printed, a bundle exported to a folder. At the
+province: that bundle imported with ``f``, a quarter from preview to paid with separation of duties on (saved
+by one clerk, approved by a second, paid by a third: ``app.db.operator`` changed between the steps, as another
+clerk's login would), and the quarter's documents printed. Before each Enter the focused field is asserted to
+be on the 80×24 screen.
 """
 
 from __future__ import annotations
