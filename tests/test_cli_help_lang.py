@@ -33,6 +33,26 @@ def test_every_option_and_argument_has_catalogue_help():
     assert untranslated(build_parser()) == []
 
 
+def test_options_written_without_help_get_it_from_the_catalogue():
+    parser = build_parser()
+    cli_lang.translate_help(parser)
+    missing = []
+
+    def walk(p: argparse.ArgumentParser, path: str = "") -> None:
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{path}.{name}" if path else name)
+            elif action.help is None:
+                missing.append(f"{path} {action.dest}")
+
+    walk(parser)
+    assert missing == []
+    export = parser._subparsers._group_actions[0].choices["export"]
+    assert next(a for a in export._actions if a.dest == "to").help == i18n.t("cli.help.export.to") \
+        == "kode kantor penerima (UPT: JATIM)"
+
+
 @pytest.mark.parametrize("lang, words", [
     ("id", ["satu referensi transfer bank untuk semua item", "format keluaran", "kegiatan tempat uang tunai"]),
     ("en", ["one bank transfer reference for every item", "output format", "the event where cash was handed"]),

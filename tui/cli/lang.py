@@ -74,7 +74,7 @@ def translate_help(parser: argparse.ArgumentParser, path: str = "") -> None:
                     choice.help = t(key)
             for name, sub in action.choices.items():
                 translate_help(sub, f"{path}.{name}" if path else name)
-        elif action.help not in (None, argparse.SUPPRESS):  # an option, or a positional argument
+        elif action.help != argparse.SUPPRESS:  # an option or a positional argument, with help or without
             for key in (f"cli.help.{path}.{action.dest}", f"cli.opt.{action.dest}"):
                 if key in known:
                     action.help = t(key)
