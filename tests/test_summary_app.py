@@ -258,3 +258,20 @@ def test_rows_open_the_roster_with_exactly_the_members_counted(tmp_path):
             assert "Kec." in count
 
     asyncio.run(run())
+
+
+def test_the_early_count_is_not_shown_after_a_commit_made_before_the_screen_listened(tmp_path):
+    prov, _bundle = setup(tmp_path)
+    app = PilarApp(prov.path, operator="Siti", db=prov, start="auto")
+    assert app.early_summary is not None and app.early_summary.take() is not None   # counted already
+    with prov.transaction("t") as tx:
+        tx.put("members", member(80, nik="3509000000000080"), owner=A)
+    expected = S.compute(prov)["members"]["active"]
+
+    async def run():
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = app.screen
+            await until(pilot, lambda: screen.data is not None and screen.data["members"]["active"] == expected)
+            assert number(expected) in cells(screen.query_one("#figures", DataTable), "members")[1]
+
+    asyncio.run(run())

@@ -6,8 +6,9 @@ then those. Recomputed, again in a worker, after every commit (an import, an edi
 import log changes (an import that brought nothing new still moves the freshness). When nothing has
 changed since the last complete summary (``storage.summary.cached``) it is shown at once, before the
 worker confirms it. As the first screen, the first figures are counted from the moment the app has its
-data folder (``EarlySummary``), while Textual starts. Enter on a figure opens its screen: the roster, the payouts, the conflicts, or this
-screen's tab with the detail; p k t b o open the tabs (pillars, kab/kota, no TKSK, payouts, offices).
+data folder (``EarlySummary``), while Textual starts. Enter on a figure opens its screen: the roster,
+the payouts, the conflicts, or this screen's tab with the detail; p k t b o open the tabs (pillars,
+kab/kota, no TKSK, payouts, offices).
 Enter on a pillar bar or a kab/kota row opens the roster filtered to exactly the members counted there
 (active, serving in that pillar or area); on a kecamatan without TKSK, who lives or serves there.
 """
@@ -176,6 +177,8 @@ class SummaryScreen(Screen):
         started = time.perf_counter()
         early, self._early = self._early, None
         data = early.take() if early is not None else None
+        if data is not None and data["state"][2] != self.db.seq:
+            data = None  # a commit since the early count (before this screen listened for commits)
         if data is not None:
             started = early.started
         else:
