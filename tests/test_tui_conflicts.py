@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from pilot_support import run_async
 from test_conflict_edit import NAME, NIK, make_conflict, member, put, send, write_csv
@@ -111,6 +113,7 @@ async def test_deleted_first_conflict_is_a_named_row_in_roster_and_conflicts_scr
     rid = put(dbs[A], member(), owner=A)
     E.import_bundle(dbs[J], send(dbs, A, J, tmp_path))
     put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
+    time.sleep(0.02)  # the deletion's clock later than the edit's, never the same millisecond (it wins)
     with dbs[A].transaction("roster.delete") as tx:
         tx.delete("members", rid)
     E.import_bundle(dbs[J], send(dbs, A, J, tmp_path))
