@@ -187,15 +187,15 @@ class ConflictsScreen(Screen):
         deleted = t("ui.conflicts.deleted_first")
         for r in rows:
             label = r["label"] + (f" {deleted}" if r["deleted_first"] else "")
-            table.add_row(r["id"][:8], r["collection"], label, r["nik"], str(r["siblings"]), ", ".join(r["offices"]),
-                          r["latest"], key=r["id"])
+            table.add_row(r["id"][:8], _kind(r["collection"]), label, r["nik"], str(r["siblings"]), r["latest"],
+                          ", ".join(r["offices"]), key=r["id"])
         self.cases = {}
         for case in D.cases(self.db):
             key = "dup:" + ",".join(case["ids"])
             self.cases[key] = case
             table.add_row(case["ids"][0][:8], t("dup.kind"), " / ".join(r["name"] for r in case["records"]),
-                          case["nik"], str(len(case["ids"])),
-                          ", ".join(sorted({r["owner"] for r in case["records"]})), "", key=key)
+                          case["nik"], str(len(case["ids"])), "",
+                          ", ".join(sorted({r["owner"] for r in case["records"]})), key=key)
         keys = [r["id"] for r in rows] + list(self.cases)
         if not keys:
             self.current = None
@@ -311,3 +311,11 @@ class ConflictsScreen(Screen):
             return
         self.notify(t("sync.conflict_resolved", id=self.current[:8]))
         self.reload()
+
+
+def _kind(collection: str) -> str:
+    """'members' -> 'Anggota' (the kind of record in the user's language; the name itself if unknown)."""
+    from storage.i18n import keys
+
+    key = "ui.conflicts.kind." + ("payouts" if collection.startswith("payouts_") else collection)
+    return t(key) if key in keys() else collection
