@@ -451,3 +451,35 @@ def test_messages_have_both_languages():
     from storage.messages.payouts import MESSAGES
 
     assert all(set(v) == {"id", "en"} and v["id"] and v["en"] for v in MESSAGES.values())
+
+
+def test_blockers_decisions_sheet_round_trip(tmp_path, capsys):
+    """payout blockers --out writes a sheet the bendahara fills in (decision pre-set, reason empty);
+    approve --decisions reads it back by its column names: an empty reason is refused, filled it approves."""
+    two = member(1, "TAGANA", extra=[{"pillar": "TKSK", "position": "ANGGOTA", "area_kab": "35.78",
+                                      "office": "UPT-PSTW-JEMBER", "start": "2023-01-01", "status": "ACTIVE"}])
+    db = make_db(tmp_path / "d", [two, member(2)])
+    P.run_quarter(db, Q2)
+    flagged = {b["id"] for b in P.approval_blockers(db, Q2)}
+    db.close()
+    assert len(flagged) == 2
+    sheet = tmp_path / "keputusan.csv"
+    code, out, err = run_cli(capsys, tmp_path / "d", "payout", "blockers", "--quarter", Q2, "--out", str(sheet))
+    assert code == 0 and "--decisions" in out
+    rows = [line.split(";") for line in sheet.read_text(encoding="utf-8-sig").splitlines()]
+    assert rows[0][:3] == ["item", "keputusan", "alasan"] and {r[0] for r in rows[1:]} == flagged
+    assert all(r[1] == "approve" and r[2] == "" and r[3] == "Anggota 001" for r in rows[1:])
+    code, out, err = run_cli(capsys, tmp_path / "d", "payout", "approve", "--quarter", Q2, "--decisions", str(sheet),
+                             operator="Budi")
+    assert code != 0 and "alasan" in (out + err).lower()
+    sheet.write_text("\n".join(";".join(r[:2] + ["SK dua pilar sah"] + r[3:]) if i else ";".join(r)
+                               for i, r in enumerate(rows)), encoding="utf-8")
+    code, out, err = run_cli(capsys, tmp_path / "d", "payout", "approve", "--quarter", Q2, "--decisions", str(sheet),
+                             operator="Budi")
+    assert code == 0, err
+    from storage.db import Database
+
+    again = Database.open(tmp_path / "d", read_only=True)
+    assert {v["status"] for v in P.items(again, Q2)} == {"approved"}
+    assert {v.get("review_reason") for v in P.items(again, Q2) if v["id"] in flagged} == {"SK dua pilar sah"}
+    again.close()

@@ -218,6 +218,8 @@ MESSAGES = {
                                                 "en": "approve a held or flagged item anyway, with the reason (repeat per item)"},
     "cli.help.payout.approve.void_items": {"id": "batalkan item yang ditahan atau perlu diperiksa, dengan alasannya (ulangi per item)",
                                             "en": "void a held or flagged item instead, with the reason (repeat per item)"},
+    "cli.help.payout.blockers.out": {"id": "tulis lembar keputusan (CSV) untuk diisi: keputusan dan alasan tiap item, untuk approve --decisions",
+                                      "en": "write a decisions sheet (CSV) to fill in: decision and reason per item, for approve --decisions"},
     "cli.help.payout.approve.decisions": {"id": "keputusan dari berkas CSV: id item, approve|void, alasan (satu baris per item)",
                                            "en": "decisions from a CSV file: item id, approve|void, reason (one row per item)"},
     "cli.help.payout.pay.transfer_ref": {"id": "satu referensi transfer bank untuk semua item yang dibayar",

@@ -421,6 +421,7 @@ MESSAGES = {
     "payout.reason.held": {"id": "ditahan", "en": "held"},
     "payout.cli.held": {"id": "Ditahan (rekening konflik, tidak dibayar): {count} item ({names}). Selesaikan di 4 Sinkron → c.", "en": "Held (account in conflict, not paid): {count} item(s) ({names}). Resolve in 4 Sync → c."},
     "payout.cli.blockers": {"id": "{quarter}: {count} item ditahan atau perlu diperiksa; putuskan sebelum menyetujui (--approve-anyway ITEM ALASAN atau --void ITEM ALASAN).", "en": "{quarter}: {count} item(s) held or for review; decide them before approving (--approve-anyway ITEM REASON or --void ITEM REASON)."},
+    "payout.cli.decisions_sheet": {"id": "Lembar keputusan {quarter} ditulis ke {path} ({count} item). Isi kolom keputusan (approve/void) dan alasan tiap baris, lalu: pilar payout approve --quarter {quarter} --decisions {path}", "en": "Decisions sheet for {quarter} written to {path} ({count} items). Fill in the decision (approve/void) and reason of each row, then: pilar payout approve --quarter {quarter} --decisions {path}"},
     "payout.cli.no_blockers": {"id": "{quarter}: tidak ada item yang ditahan atau perlu diperiksa.", "en": "{quarter}: no item is held or flagged for review."},
     "payout.cli.decided": {"id": "Diputuskan: {decided} item ({voided} dibatalkan).", "en": "Decided: {decided} item(s) ({voided} voided)."},
     "payout.cli.returned": {"id": "Item {id} dicatat kembali (retur) pada {date}; ditutup.", "en": "Item {id} recorded as returned on {date}; closed."},

@@ -63,6 +63,8 @@ def register(sub, common) -> None:
     q = psub.add_parser("blockers", parents=[common],
                         help="draft items held (member in sync conflict) or flagged for review (two or more pillars)")
     q.add_argument("--quarter", required=True)
+    q.add_argument("--out", metavar="FILE",
+                   help="write a decisions sheet (CSV) to fill in: decision and reason per item, for approve --decisions")
     add_format(q)
     q.set_defaults(handler=cmd_blockers)
 
@@ -294,6 +296,10 @@ def cmd_blockers(args) -> int:
     if not rows:
         say(t("payout.cli.no_blockers", quarter=quarter))
         return 0
+    if getattr(args, "out", None):
+        _write_decisions_sheet(Path(args.out), rows)
+        say(t("payout.cli.decisions_sheet", path=args.out, count=len(rows), quarter=quarter))
+        return 0
     print_table([[r["id"], r["name"], pillar_label(r["pillar"]), docs.idr(r["net"]), payouts.blocker_label(r),
                   t("payout.ui.decide_approve") + " / " + t("payout.ui.decide_void") if r["can_approve"]
                   else t("payout.ui.decide_void")] for r in rows],
@@ -303,6 +309,31 @@ def cmd_blockers(args) -> int:
     if any("conflict" in r["reasons"] for r in rows):
         say(t("payout.hold.todo"))
     return 0
+
+
+DECISION_COLUMNS = ("item", "keputusan", "alasan")
+
+
+def _write_decisions_sheet(path: Path, rows: list[dict]) -> None:
+    """A CSV the bendahara fills in (Excel opens it: semicolons): one row per held or flagged item,
+    the decision pre-set to what is allowed (approve, or void for an account in conflict), the reason
+    empty; ``approve --decisions`` reads it back by its column names."""
+    import csv
+    import io
+
+    from storage.errors import PilarError
+    from storage.fsutil import atomic_write
+
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";")
+    w.writerow([*DECISION_COLUMNS, "nama", "pilar", "neto", "sebab"])
+    for r in rows:
+        w.writerow([r["id"], "approve" if r["can_approve"] else "void", "", r["name"], pillar_label(r["pillar"]),
+                    r["net"], payouts.blocker_label(r)])
+    try:
+        atomic_write(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
+    except OSError as exc:
+        raise PilarError("fs.io_error", path=str(path), detail=str(exc)) from exc
 
 
 def _read_decisions(path: str) -> dict[str, tuple[str, str]]:
@@ -316,7 +347,16 @@ def _read_decisions(path: str) -> dict[str, tuple[str, str]]:
         raise PilarError("fs.io_error", path=path, detail=str(exc)) from exc
     delimiter = ";" if text.count(";") > text.count(",") else ","
     out = {}
-    for row in csv.reader(text.splitlines(), delimiter=delimiter):
+    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+    head = [c.strip().lower() for c in rows[0]] if rows else []
+    if all(c in head for c in DECISION_COLUMNS):
+        # the sheet written by ``payout blockers --out``: columns by name, the rest (name, why) ignored
+        i, d, r = (head.index(c) for c in DECISION_COLUMNS)
+        for row in rows[1:]:
+            if len(row) > max(i, d, r) and row[i].strip():
+                out[row[i].strip()] = (row[d].strip(), row[r].strip())
+        return out
+    for row in rows:
         if len(row) < 3 or not row[0].strip() or row[0].strip().lower() in ("item", "id", "item_id", "id item"):
             continue
         out[row[0].strip()] = (row[1].strip(), ",".join(row[2:]).strip())
@@ -373,7 +413,7 @@ def cmd_approve(args) -> int:
     if args.format == "json":
         print_json(result)
     else:
-        say(t("payout.cli.approved", quarter=result["quarter"], by=result["by"], count=result["count"],
+        say(t("payout.cli.approved", quarter=result["quarter"], by=result["by"], count=number(result["count"]),
               net=docs.idr(result["net"])))
         if result["decided"]:
             say(t("payout.cli.decided", decided=result["decided"], voided=result["voided"]))
@@ -465,7 +505,7 @@ def cmd_pay(args) -> int:
     if args.format == "json":
         print_json(result)
     else:
-        say(t("payout.cli.paid", quarter=result["quarter"], count=result["count"], method=method,
+        say(t("payout.cli.paid", quarter=result["quarter"], count=number(result["count"]), method=method,
               net=docs.idr(result["net"])))
         if held:
             say(t("payout.cli.held", count=len(held), names=names))

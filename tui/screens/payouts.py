@@ -527,7 +527,7 @@ class PayoutsScreen(Screen):
         finally:
             self.app.call_from_thread(self._set_busy, False)
         self.app.call_from_thread(self._after_write, t("payout.cli.approved", quarter=result["quarter"],
-                                                       by=result["by"], count=result["count"],
+                                                       by=result["by"], count=number(result["count"]),
                                                        net=docs.idr(result["net"])))
 
     def action_pay(self) -> None:
@@ -553,7 +553,7 @@ class PayoutsScreen(Screen):
         except PilarError as exc:
             self._error(exc)
             return
-        message = t("payout.cli.paid", quarter=result["quarter"], count=result["count"],
+        message = t("payout.cli.paid", quarter=result["quarter"], count=number(result["count"]),
                     method=t(f"payout.method.{choice['method']}"), net=docs.idr(result["net"]))
         if result.get("held"):
             message += " " + t("payout.cli.held", count=len(result["held"]), names="…")
