@@ -354,7 +354,9 @@ def _read_decisions(path: str) -> dict[str, tuple[str, str]]:
         i, d, r = (head.index(c) for c in DECISION_COLUMNS)
         for row in rows[1:]:
             if len(row) > max(i, d, r) and row[i].strip():
-                out[row[i].strip()] = (row[d].strip(), row[r].strip())
+                # a reason in the last column may hold the separator unquoted (as typed by hand)
+                reason = delimiter.join(row[r:]) if r == len(head) - 1 else row[r]
+                out[row[i].strip()] = (row[d].strip(), reason.strip())
         return out
     for row in rows:
         if len(row) < 3 or not row[0].strip() or row[0].strip().lower() in ("item", "id", "item_id", "id item"):
