@@ -107,6 +107,18 @@ class Context:
     # AKTIF columns with no tick in any row: header words -> what a blank there means, as the clerk
     # answered ('ACTIVE' | 'INACTIVE'), or '' not answered yet (the row waits for the answer)
     blank_aktif: dict[str, str] = field(default_factory=dict)
+    account_bank: str = ""  # the bank the account column's header names ("NO. REKENING BANK JATIM")
+
+
+# Banks an account column's header may name: words of the header -> the bank's name on the member.
+HEADER_BANKS = (("bank jatim", "Bank Jatim"), ("jatim", "Bank Jatim"), ("bri", "BRI"), ("bni", "BNI"),
+                ("mandiri", "Bank Mandiri"), ("bsi", "BSI"), ("bca", "BCA"), ("btn", "BTN"))
+
+
+def bank_of_header(header: str) -> str:
+    """'NO. REKENING BANK JATIM' -> 'Bank Jatim'; '' when the header names no bank."""
+    words = f" {W.words(header)} "
+    return next((name for key, name in HEADER_BANKS if f" {key} " in words), "")
 
 
 _SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?[eE]\+?\d+$")
@@ -215,6 +227,8 @@ def row_member(cells: dict[str, list[object]], ctx: Context) -> tuple[dict, dict
         if _number_damaged(raw_account, 16) or (isinstance(raw_account, int) and not isinstance(raw_account, bool)
                                                 and not isinstance(raw_account, PaddedNumber)):
             bad("bank.account", "roster.import.account_number", value=fmt.mask_account(bank["account"]))
+    if bank.get("account") and not bank.get("name") and ctx.account_bank:
+        bank["name"] = ctx.account_bank  # the column says whose accounts these are
     if any(bank.values()):
         m["bank"] = bank
     if "bpjs_tk" in cells:

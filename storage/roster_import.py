@@ -27,6 +27,7 @@ from storage.i18n import t
 from storage.import_read import Book, column_letter, read_book
 from storage.import_rows import (
     Context,
+    bank_of_header,
     changes,
     column_damaged,
     find_kec,
@@ -257,6 +258,9 @@ def _preview(roster: Roster, path: Path, progress: Progress | None, today: dt.da
     for plan, body in bodies:
         ctx = Context(sheet_pillar=plan.pillar, sheet_kec=plan.kec, headers=plan.headers, **ctx_base)
         nik_col = next((i for i, f in plan.mapping.items() if f == "nik"), None)
+        account_col = next((i for i, f in plan.mapping.items() if f == "bank.account"), None)
+        if account_col is not None and account_col < len(plan.headers):
+            ctx.account_bank = bank_of_header(plan.headers[account_col])
         status_cols = [i for i, f in sorted(plan.mapping.items()) if f == "status"]
         ctx.nik_damage = column_damaged([c[nik_col] if nik_col is not None and nik_col < len(c) else None
                                           for _l, c in body])

@@ -461,3 +461,28 @@ def test_a_held_row_the_operator_accepts_is_updated_with_a_note(db):
     assert ("Nama", "Siti Aminah", "Hartono Wibisono") in rows[2].changes
     assert rows[4].fate == "hold"  # only the row named
     assert rows[3].fate == "refuse" and "baris 2" in rows[3].reasons[0]  # the same NIK again below it
+
+
+def test_an_account_column_that_names_its_bank_gives_the_bank(db, tmp_path):
+    """'NO. REKENING BANK JATIM' and no NAMA BANK column: the accounts are Bank Jatim's (the header says
+    so); a plain 'NO REKENING' with no bank named is still refused with the sentence that asks for it."""
+    import openpyxl
+
+    for header, bank, nik in (("NO. REKENING BANK JATIM", "Bank Jatim", "3578014107850009"),
+                              ("NO REKENING", None, "3578014107850010")):
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "PSM"
+        sheet.append(["NO", "NAMA", "NIK", "TEMPAT LAHIR", "TGL LAHIR", "L/P", "KECAMATAN", header])
+        sheet.append([1, "Sri Wulandari", nik, "Surabaya", "01-07-1985", "P", "Tegalsari", "0011223344"])
+        path = tmp_path / f"rek-{bank}.xlsx"
+        book.save(path)
+        plan = preview(Roster(db), path, today=TODAY)
+        [row] = plan.rows
+        if bank:
+            assert row.fate == "add", row.reasons
+            land(db, plan)
+            assert stored(db, "3578014107850009")["bank"] == {"name": "Bank Jatim", "account": "0011223344",
+                                                               "holder": "SRI WULANDARI"}
+        else:
+            assert row.fate == "refuse" and any("Nama bank" in r for r in row.reasons)
