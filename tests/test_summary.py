@@ -281,6 +281,12 @@ def test_lazy_scope_agrees_with_the_engine(net):
     with prov.transaction("test") as tx:
         tx.put("invitations", {"member_id": a_id, "name": "x"}, owner=PROVINCE_CODE)
         tx.put("payouts_2026", {"member_id": a_id, "quarter": "2026-Q1", "status": "draft"}, owner=PROVINCE_CODE)
+    # a duplicate case: A's member registered again at UPT-C (same NIK), with a payout item of her own
+    twin = dict(person(5, [asg("PSM", office="UPT-C")]), nik=prov.get("members", a_id)["nik"])
+    with prov.transaction("test") as tx:
+        twin_id = tx.put("members", twin, owner="UPT-C")
+        tx.put("payouts_2026", {"member_id": twin_id, "quarter": "2026-Q1", "status": "draft"}, owner=PROVINCE_CODE)
+    assert E.scope_of(prov, "UPT-A")("members", prov.doc("members", twin_id))
     codes = F.scope_codes(prov)
     for code in ("UPT-A", "UPT-B", "UPT-C"):
         engine = E.scope_of(prov, code)

@@ -122,6 +122,12 @@ def scope_codes(db: Database) -> Callable[[str, dict], set[str] | None]:
             return _named(versions[0]["data"]) | {doc["owner"]}
         return set().union(*(_named(v["data"]) for v in versions)) | {doc["owner"]}
 
+    # A duplicate case (one NIK, records at several offices) goes to every office holding one of them.
+    for ids in db.index("members", "nik").values():
+        if len(ids) > 1:
+            together = set().union(*(direct(members[i]) for i in ids if i in members))
+            cache.update(dict.fromkeys(ids, together))
+
     def of_member(mid: object) -> set[str]:
         if not isinstance(mid, str):
             return set()
@@ -137,7 +143,7 @@ def scope_codes(db: Database) -> Callable[[str, dict], set[str] | None]:
             return None  # tombstones go everywhere
         if doc["owner"] == PROVINCE_CODE and collection in E.SHARED_PROVINCE:
             return None
-        out = direct(doc)
+        out = of_member(doc["id"]) if collection == "members" else direct(doc)
         for v in versions:
             data = v["data"]
             for link in E.MEMBER_LINKS:
