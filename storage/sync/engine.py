@@ -384,10 +384,11 @@ def refusal_lines(result) -> list[str]:
 
 def _reason_text(word: str) -> str:
     """The province's one-word reason, as a phrase in the current language (the word when unknown)."""
-    from storage.i18n import keys, t
+    from storage.i18n import t
 
     key = f"sync.reason.{word}"
-    return t(key) if key in keys() else str(word)
+    text = t(key)
+    return text if text != key else str(word)
 
 
 @dataclass

@@ -315,7 +315,6 @@ class ConflictsScreen(Screen):
 
 def _kind(collection: str) -> str:
     """'members' -> 'Anggota' (the kind of record in the user's language; the name itself if unknown)."""
-    from storage.i18n import keys
-
     key = "ui.conflicts.kind." + ("payouts" if collection.startswith("payouts_") else collection)
-    return t(key) if key in keys() else collection
+    text = t(key)
+    return text if text != key else collection
