@@ -43,7 +43,7 @@ from pathlib import Path
 import orjson
 from filelock import FileLock, Timeout
 
-from storage.db import SCHEMA_VERSION, Database, _damaged, now_iso, read_lock_info, read_office, write_office
+from storage.db import SCHEMA_VERSION, Database, _damaged, now_iso, read_lock_info, read_office, replica_history, write_office
 from storage.errors import LockedError, PilarError
 from storage.fsutil import atomic_write, fsync_dir, os_error, write_all
 
@@ -834,7 +834,8 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
             secure_keys(path)
             office = read_office(path)
             db = Database(path, office, operator, read_only=False)
-            db.rotate_replica()
+            # The ids the live folder used since this backup stay known as this office's (issue 19).
+            db.rotate_replica("restored", history=replica_history(live_office) if live_office else None)
             write_office(path, dict(db.office, restored={"from": name, "at": now_iso(), "operator": operator}))
             (path / RESTORE_MARKER).unlink()
             fsync_dir(path)

@@ -393,14 +393,16 @@ class Database:
             (path / "db").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise os_error(exc, path) from exc
+        replica, created = str(uuid.uuid4()), now_iso()
         office = {
             "format": OFFICE_FORMAT,
             "code": code,
             "name": name,
             "type": "PROVINCE" if province else "UPT",
-            "replica_id": str(uuid.uuid4()),
+            "replica_id": replica,
             "replica_home": _replica_home(path),
-            "created": now_iso(),
+            "replicas": [{"id": replica, "why": "created", "at": created}],
+            "created": created,
             "operator": operator or "",
             "lang": "id",
         }
@@ -544,9 +546,10 @@ class Database:
             self._audit.catch_up(entry["seq"], audit.expand(entry.get("audit", []), entry.get("ops", {})))
         self._pending_audit = []
         home = _replica_home(self.path)
-        if self.office.get("replica_home") != home:
+        was = self.office.get("replica_home") or {}
+        if was != home:
             # A copied or moved folder must not reuse this replica's counters (sync.md).
-            self.rotate_replica(home)
+            self.rotate_replica("host" if was.get("host") != home["host"] else "moved", home)
         # Cut a torn last line (a crash during an append that was never confirmed) before appending.
         if self.journal_path.exists() and self.journal_path.stat().st_size != self._journal_bytes:
             os.truncate(self.journal_path, self._journal_bytes)
@@ -557,11 +560,41 @@ class Database:
             except OSError:
                 pass
 
-    def rotate_replica(self, home: dict | None = None) -> None:
-        """Take a new replica id (after a restore or a copy) so sync never sees two writes with one dot."""
-        self.office = dict(self.office, replica_id=str(uuid.uuid4()), replica_home=home or _replica_home(self.path))
+    @property
+    def replica_ids(self) -> list[str]:
+        """Every replica id this office's folder has written under, oldest first, the current one last.
+
+        The office's sync identity is its key, not one replica id: a moved, renamed, restored or copied
+        folder takes a new id (below), and every bundle names all of them in its signed manifest so the
+        other side binds them all to this office (docs/sync.md, "Memindah, memulihkan…")."""
+        return [e["id"] for e in replica_history(self.office)]
+
+    def rotate_replica(self, why: str = "restored", home: dict | None = None,
+                       history: list[dict] | None = None) -> None:
+        """Take a new replica id (after a restore, a move or a copy) so sync never sees two writes with
+        one dot. The ids used before stay in ``office.json`` (``replicas``: id, why, when), with those of
+        ``history`` (the live folder's, when a restore brings back an older office file)."""
+        new = str(uuid.uuid4())
+        kept = merge_replica_history(replica_history(self.office), history or [])
+        kept.append({"id": new, "why": why, "at": now_iso()})
+        self.office = dict(self.office, replica_id=new, replica_home=home or _replica_home(self.path),
+                           replicas=kept)
         self.counter = 0
         write_office(self.path, self.office)
+
+    def adopt_replicas(self, ids: list[str], why: str = "recovered") -> list[str]:
+        """Record ``ids`` as this office's own earlier replica ids (learnt back from a bundle signed by
+        this office's key after its folder went back to an older state). Returns the ids added."""
+        history = replica_history(self.office)
+        known = {e["id"] for e in history}
+        added = [r for r in dict.fromkeys(ids) if r not in known]
+        if added:
+            at = now_iso()
+            current = history.pop()  # the current id stays last
+            history += [{"id": r, "why": why, "at": at} for r in added] + [current]
+            self.office = dict(self.office, replicas=history)
+            write_office(self.path, self.office)
+        return added
 
     # ------------------------------------------------------------------ reading
 
@@ -1029,6 +1062,31 @@ def read_lock_info(path: Path, wait: bool = False) -> dict:
         if attempt < 10 and wait:
             time.sleep(0.05)
     return {}
+
+
+MAX_REPLICAS = 1000  # replica ids named in a bundle's manifest (an office moves or restores a few times a year)
+
+
+def replica_history(office: dict) -> list[dict]:
+    """The replica ids of an office file, oldest first, the current one last.
+
+    An office file written before the history was kept (Pilar before issue 19) has only
+    ``replica_id``: its history is that one id."""
+    current = office["replica_id"]
+    listed = office.get("replicas")
+    out = [dict(e) for e in listed if isinstance(e, dict) and isinstance(e.get("id"), str) and e["id"] != current] \
+        if isinstance(listed, list) else []
+    mine = next((e for e in listed if isinstance(e, dict) and e.get("id") == current), None) \
+        if isinstance(listed, list) else None
+    out.append(dict(mine) if mine else {"id": current, "why": "created", "at": office.get("created", "")})
+    return out
+
+
+def merge_replica_history(first: list[dict], more: list[dict]) -> list[dict]:
+    """``first`` followed by the entries of ``more`` it lacks (by id), in order."""
+    seen = {e["id"] for e in first}
+    return list(first) + [dict(e) for e in more if isinstance(e, dict) and e.get("id") not in seen
+                          and isinstance(e.get("id"), str) and not seen.add(e["id"])]
 
 
 def _replica_home(path: Path) -> dict:

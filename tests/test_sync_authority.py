@@ -387,9 +387,11 @@ def test_cli_import_lists_refused_records(world, capsys):
     path = send(dbs, A, J, tmp)
     dbs[J].close()
     try:
-        assert cli(["--data", str(dbs[J].path), "--operator", "Prov", "import", str(path)]) == 0
+        # a bundle that gave nothing because its one record was refused is not a success (issue 19)
+        assert cli(["--data", str(dbs[J].path), "--operator", "Prov", "import", str(path)]) == 1
         out = capsys.readouterr().out
-        assert "0 tetap, 0 konflik baru, 1 ditolak." in out and "Hanya provinsi" in out
+        assert "tidak ada yang diambil: 1 catatan ditolak" in out and "Hanya provinsi" in out
+        assert "sisanya sudah masuk" not in out
     finally:
         dbs[J] = Database.open(dbs[J].path, operator="op-J")
     log = E.import_log(dbs[J].path)[-1]

@@ -30,20 +30,25 @@ import orjson
 
 from storage import authority
 from storage.conflicts import is_open
-from storage.db import PROVINCE_CODE, SCHEMA_VERSION, Database, kind_of, now_iso
+from storage.db import MAX_REPLICAS, PROVINCE_CODE, SCHEMA_VERSION, Database, kind_of, now_iso
 from storage.db import gc_paused as no_gc
 from storage.errors import PilarError
 from storage.fsutil import append_durable, atomic_write, os_error
 from storage.sync import bundle as B
 from storage.sync import keys as K
 from storage.sync import sequence
-from storage.versions import MAX_COUNTER, doc_vv, merge_docs, vv_merge, winner
+from storage.versions import MAX_COUNTER, doc_vv, dominates, merge_docs, vv_merge, winner
 
 IMPORT_LOG = "imports.jsonl"
 EXPORT_LOG = "exports.jsonl"
 PEERS_FILE = "peers.json"
 
 SHARED_PROVINCE = {"offices", "rates", "runs", "settings", "events"}
+# Why the province did not take a version, when the reason is who wrote it rather than what it says:
+# an office whose folder was moved, restored or copied before its ids were named in its bundles
+# (issue 19). The office keeps such versions and sends them again; the province takes them once it
+# knows the ids (Pilar with replica histories), and says so.
+IDENTITY_REASONS = ("replica", "vv")
 MEMBER_LINKS = ("member_id", "member")
 
 
@@ -90,6 +95,45 @@ def read_peers(data: Path) -> dict[str, dict]:
     except (OSError, orjson.JSONDecodeError):
         return {}  # only a hint for deltas: without it the next export is full
     return peers if isinstance(peers, dict) else {}
+
+
+def known_vv(peer: dict) -> dict[str, int] | None:
+    """What an office is known to hold: the version vector of its latest bundle, or, when copies of its
+    folder on two PCs both send bundles (a cloned disk, issue 19), what every live copy holds (the
+    pointwise minimum), so a delta never assumes what the copy that imports it lacks."""
+    copies = [c["vv"] for c in (peer.get("copies") or {}).values() if isinstance(c, dict) and isinstance(c.get("vv"), dict)]
+    if len(copies) > 1:
+        return {r: min(vv.get(r, 0) for vv in copies) for r in copies[0] if all(vv.get(r, 0) for vv in copies)}
+    vv = peer.get("vv")
+    return vv if isinstance(vv, dict) else None
+
+
+def _note_copy(entry: dict, m: dict) -> None:
+    """Keep the latest vector of each copy of the sender's folder (by its current replica id).
+
+    The ids a copy names as its earlier ones are the same folder before a move, a rename or a restore:
+    their entries go. A copy whose id was retired that way and sends again is a second live copy (a
+    cloned disk): it stays for good."""
+    sender = m["sender"]
+    me = sender.get("replica_id")
+    if not _str(me, 64):
+        return
+    copies = dict(entry.get("copies") or {})
+    retired = dict(entry.get("retired") or {})
+    mine = dict(copies.get(me) or {})
+    if me in retired:
+        mine["clone"] = True
+        retired.pop(me)
+    if m["hlc"] >= mine.get("hlc", 0):
+        mine.update(vv=m["vv"], hlc=m["hlc"])
+    copies[me] = mine
+    for r in sender.get("replicas") or []:
+        if r != me and r in copies and not copies[r].get("clone"):
+            del copies[r]
+            retired[r] = me
+    entry["copies"] = copies
+    if retired:
+        entry["retired"] = dict(list(retired.items())[-MAX_REPLICAS:])
 
 
 def _write_peers(data: Path, peers: dict) -> None:
@@ -222,8 +266,12 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
     store = K.TrustStore.load(db.path)
     recipient = recipient_keys(db, store, to)
     since = None
+    # ``to`` asked for a full bundle: a delta it was sent assumed data its folder does not hold
+    # (restored, or another copy of it imported the bundle the delta was reckoned from; issue 19)
+    if mode == "auto" and read_peers(db.path).get(to, {}).get("send_full"):
+        mode = "full"
     if mode != "full":
-        known = read_peers(db.path).get(to, {}).get("vv")
+        known = known_vv(read_peers(db.path).get(to, {}))
         if isinstance(known, dict):
             since = known
         elif mode == "delta":
@@ -232,6 +280,9 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
     peer = read_peers(db.path).get(to, {})
     refused = peer.get("refused", []) if db.is_province else []
     forced = {(e.get("collection"), e.get("id")) for e in refused}
+    if not db.is_province:
+        # this office's records the province refused for who wrote them: sent again until it takes them
+        forced |= {tuple(k.split("/", 1)) for k in peer.get("kept") or [] if isinstance(k, str) and "/" in k}
     parts: dict[str, list[dict]] = {}
     counts: dict[str, int] = {}
     # A member that comes to an office by a change it did not make (the province moved her there,
@@ -267,6 +318,7 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
         "schema": SCHEMA_VERSION, "bundle_id": bundle_id, "created": when.isoformat(timespec="seconds"),
         "hlc": db.hlc.tick(),
         "sender": {"code": db.code, "name": db.office.get("name", ""), "replica_id": db.replica_id,
+                   "replicas": db.replica_ids[-MAX_REPLICAS:],
                    "fp": keys.fp, "sign": keys.sign_pk, "box": keys.box_pk},
         "recipient": {"code": to, "fp": recipient.get("fp")},
         "mode": "delta" if since is not None else "full",
@@ -276,14 +328,26 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
     if db.is_province:
         manifest["trust"] = store.signed_list()
         manifest["refused"] = refused
-    elif peer.get("dropped"):
-        manifest["dropped"] = peer["dropped"]
+    else:
+        if peer.get("dropped"):
+            manifest["dropped"] = peer["dropped"]
+        if isinstance(peer.get("proof"), dict):
+            # The province's latest manifest, signed by its key, handed back: if the province's folder
+            # went back to an older state, it learns which replica ids and counters were its own and
+            # takes its lost versions back from this bundle (issue 19).
+            manifest["echo"] = peer["proof"]
+    if peer.get("ask_full"):
+        manifest["want_full"] = True
     manifest.update(sequence.stamp(db, to))  # issue 16: this bundle's number to ``to``, what came from it
     manifest_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
     name = B.file_name(db.code, to, when, bundle_id)
     path = B.write_bundle(Path(out_dir).resolve() if out_dir else db.path / "outbox", name, manifest_bytes,
                           keys.sign(manifest_bytes), payloads)
     sequence.sent(db, to, manifest)  # issue 16: the number is used once the file is complete
+    if since is None and peer.get("send_full"):
+        peers = read_peers(db.path)
+        peers.setdefault(to, {}).pop("send_full", None)
+        _write_peers(db.path, peers)
     size = path.stat().st_size
     _log(db.path / EXPORT_LOG, {"ts": now_iso(), "bundle_id": bundle_id, "to": to, "mode": manifest["mode"],
                                 "file": str(path), "size": size, "counts": counts, "operator": db.operator})
@@ -368,7 +432,8 @@ def refusal_lines(result) -> list[str]:
 
     lines = []
     if result.refused:
-        lines.append(t("sync.refused_head", count=len(result.refused), sender=result.sender))
+        head = "sync.refused_head_all" if result.changed == 0 else "sync.refused_head"
+        lines.append(t(head, count=len(result.refused), sender=result.sender))
         for e in result.refused[:50]:
             lines.append(t("sync.refused_line", label=e.get("label") or e["id"][:8], short=e["id"][:8],
                            collection=e["collection"], message=refusal_message(e)))
@@ -380,6 +445,77 @@ def refusal_lines(result) -> list[str]:
             lines.append(t("sync.dropped_line", label=e.get("label") or e["id"][:8], short=e["id"][:8],
                            collection=e["collection"], reason=_reason_text(e.get("reason", ""))))
     return lines
+
+
+def outcome_lines(result) -> tuple[str, list[str], bool]:
+    """What an import did, for the operator: the summary sentence, the lines below it, and whether it
+    is a warning (something was refused or kept back). One wording for the command line and the app."""
+    from storage.i18n import t
+
+    params = dict(sender=result.sender, added=result.added, updated=result.updated, deleted=result.deleted,
+                  unchanged=result.unchanged, conflicts=len(result.new_conflicts), refused=len(result.refused))
+    if result.dry_run:
+        head = t("sync.dry_run", **params)
+    elif result.refused and result.changed == 0 and not result.recovered:
+        head = t("sync.imported_nothing", **params)
+    elif result.changed == 0 and not result.refused and not result.dropped and not result.recovered:
+        head = t("sync.already", when=result.already_when) if result.already else t("sync.nothing_new")
+    else:
+        head = t("sync.imported", **params)
+    lines = []
+    if result.recovered:
+        lines.append(t("sync.recovered", count=result.recovered, sender=result.sender))
+    if result.healed:
+        key = "sync.healed_upt" if result.sender == PROVINCE_CODE else "sync.healed_province"
+        lines.append(t(key, count=result.healed, sender=result.sender))
+    lines += refusal_lines(result)
+    if result.behind:
+        lines.append(t("sync.behind", sender=result.sender, office=result.office))
+    if result.kept:
+        lines.append(t("sync.kept_head", count=len(result.kept)))
+        lines += [t("sync.kept_line", label=k["label"], collection=k["collection"], short=k["id"][:8])
+                  for k in result.kept[:50]]
+        if len(result.kept) > 50:
+            lines.append(t("sync.refused_more", count=len(result.kept) - 50))
+    return head, lines, bool(result.refused or result.dropped or result.kept or result.behind)
+
+
+def took_nothing(result) -> bool:
+    """A bundle that gave this office nothing because what it carried was refused (exit code 1)."""
+    return bool(result.refused) and result.changed == 0 and not result.recovered and not result.dry_run
+
+
+def history_rows(db: Database, limit: int = 200) -> list[dict]:
+    """The import and export history, newest first, as the app and ``pilar sync history`` show it."""
+    from storage.i18n import t
+
+    items = [("in", e) for e in import_log(db.path)] + [("out", e) for e in export_log(db.path)]
+    items.sort(key=lambda x: x[1].get("ts", ""), reverse=True)
+    rows = []
+    for direction, e in items[:limit]:
+        when = str(e.get("ts", ""))[:16].replace("T", " ")
+        if direction == "out":
+            rows.append({"when": when, "direction": t("ui.sync.out"), "office": e.get("to", ""),
+                         "result": e.get("mode", ""), "warning": False,
+                         "details": f"{sum((e.get('counts') or {}).values())} · {e.get('file', '')}"})
+            continue
+        warning = False
+        if e.get("status") == "accepted":
+            refused = int(e.get("refused_count") or len(e.get("refused") or []))
+            details = t("sync.history.accepted", added=e.get("added", 0), updated=e.get("updated", 0),
+                        deleted=e.get("deleted", 0), conflicts=e.get("conflicts", 0))
+            status = "accepted"
+            if refused:
+                details += t("sync.history.refused_count", count=refused)
+                taken = sum(int(e.get(k) or 0) for k in ("added", "updated", "deleted", "conflicts"))
+                status = "partly_refused" if taken or e.get("recovered") else "nothing_taken"
+                warning = True
+        else:
+            status, warning = "refused", True
+            details = t(e["key"], **e["params"]) if e.get("key") and "params" in e else e.get("message", "")
+        rows.append({"when": when, "direction": t("ui.sync.in"), "office": e.get("sender", ""),
+                     "result": t(f"ui.sync.result.{status}"), "details": details, "warning": warning})
+    return rows
 
 
 def _reason_text(word: str) -> str:
@@ -409,6 +545,14 @@ class ImportResult:
     backup: str | None = None
     refused: list[dict] = field(default_factory=list)
     dropped: list[dict] = field(default_factory=list)
+    # issue 19: versions of this office's own, lost here and handed back (at the province); records the
+    # province had refused for who wrote them and has now taken (healed); this office's versions the
+    # province refused for who wrote them, kept here and sent again (kept, at a UPT)
+    recovered: int = 0
+    healed: int = 0
+    behind: bool = False
+    office: str = ""  # the importing office
+    kept: list[dict] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
@@ -421,7 +565,8 @@ class ImportResult:
                 "new_conflicts": self.new_conflicts, "already_imported": self.already,
                 "refused": [{k: e.get(k) for k in ("collection", "id", "dot", "office", "reason", "label")}
                             | {"message": refusal_message(e)} for e in self.refused],
-                "dropped": self.dropped, "backup": self.backup}
+                "dropped": self.dropped, "backup": self.backup, "recovered": self.recovered,
+                "healed": self.healed, "kept": self.kept, "behind": self.behind}
 
 
 def _refuse(db: Database, raw_info: dict, err: B.BundleError, dry_run: bool, extra: dict | None = None):
@@ -449,12 +594,18 @@ def _sender_key(db: Database, store: K.TrustStore, m: dict) -> dict:
     entry = store.office(code)
     if entry is None:
         raise B.BundleError("sync.refused_unknown_office", "unknown_office", office=code)
-    if entry.get("status") == K.REVOKED and entry.get("fp") == fp:
+    if (entry.get("status") == K.REVOKED and entry.get("fp") == fp) or fp in (entry.get("revoked_fps") or []):
         raise B.BundleError("sync.refused_revoked", "revoked", office=code, fp=fp)
     if entry.get("status") == K.TRUSTED and entry.get("fp") == fp:
         return entry
     if entry.get("status") in (K.ENROLLED, K.REVOKED) and db.is_province:
         raise B.BundleError("sync.refused_untrusted", "untrusted", office=code, fp=fp)
+    if db.is_province and entry.get("status") == K.TRUSTED \
+            and not any(o.get("fp") == fp for c, o in store.offices.items() if c != code):
+        # The office set up again (a new PC, its data from an archive or from the province) with a new
+        # key: offered for trust like a first key, after the fingerprint is compared (issue 19). A key
+        # another office holds is never offered.
+        raise B.BundleError("sync.refused_new_key", "new_key", office=code, fp=fp)
     raise B.BundleError("sync.refused_wrong_key", "wrong_key", office=code, fp=fp)
 
 
@@ -476,7 +627,7 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
         try:
             _sender_key(db, store, m)
         except B.BundleError as err:
-            if err.reason == "untrusted":
+            if err.reason in ("untrusted", "new_key"):
                 s = m["sender"]
                 if not K.verify(s["sign"], raw.manifest_bytes, raw.signature):
                     raise B.BundleError("sync.refused_signature", "signature") from None
@@ -496,6 +647,10 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
         if m.get("schema") != SCHEMA_VERSION:
             raise B.BundleError("sync.refused_version", "schema", found=m.get("schema"), expected=SCHEMA_VERSION)
         if not isinstance(m.get("vv"), dict) or not _str(m.get("bundle_id"), 64) or type(m.get("hlc")) is not int:
+            raise B.BundleError("sync.refused_damaged", "damaged")
+        ids = sender.get("replicas", [])
+        if not isinstance(ids, list) or len(ids) > MAX_REPLICAS or not all(_str(r, 64) for r in ids) \
+                or (m.get("echo") is not None and _echo_parts(m["echo"]) is None):
             raise B.BundleError("sync.refused_damaged", "damaged")
         if not 0 <= m["hlc"] <= db.hlc.ceiling() or not all(
                 type(n) is int and 0 <= n <= MAX_COUNTER for n in m["vv"].values()):
@@ -532,10 +687,18 @@ class Screen:
     A refused version refuses only its record; the rest of the bundle lands.
     """
 
-    def __init__(self, db: Database, sender: str, sender_replica: str | None = None) -> None:
+    def __init__(self, db: Database, sender: str, sender_replica: str | None = None,
+                 sender_replicas: list[str] | None = None, own_proof: dict[str, int] | None = None) -> None:
         self.db = db
         self.sender = sender
-        self.sender_replica = sender_replica  # named in the signed manifest: the only id a bundle can bind
+        self.sender_replica = sender_replica
+        # Every id the sender's folder has used, named in its signed manifest: the only ids a bundle can
+        # bind to its sender (an id another office already writes under stays that office's).
+        self.claimed = set(sender_replicas or ()) | ({sender_replica} if sender_replica else set())
+        # This office's own ids and counters as its own signed manifest, handed back by the sender,
+        # proves them: versions this office wrote and lost (a restore, a move) come back (issue 19).
+        self.own_proof = own_proof or {}
+        self.recovered = 0
         self.from_province = sender == PROVINCE_CODE
         self.ceiling = db.hlc.ceiling()
         self.refused: list[dict] = []
@@ -549,6 +712,14 @@ class Screen:
         if self._replicas is None:
             self._replicas = replica_offices(self.db)
         return self._replicas.get(r) or self.bound.get(r)
+
+    def seen_by_sender(self, q: str, n: int) -> bool:
+        """Whether a version of the sender may claim to have seen write ``n`` of replica ``q``: one of
+        the sender's own ids, or of this office's own proven by its signed manifest."""
+        bound = self.replica_office(q)
+        if bound == self.sender or (bound is None and q in self.claimed):
+            return True
+        return n <= self.own_proof.get(q, 0) and bound in (None, self.db.code)
 
     def event_owner(self, event_id: str) -> str | None:
         doc = self.staged_events.get(event_id) or self.db.doc("events", event_id)
@@ -619,6 +790,10 @@ class Screen:
         if self.from_province:
             return None
         sender = self.sender
+        if v["office"] == self.db.code and c <= self.own_proof.get(r, 0) \
+                and self.replica_office(r) in (None, self.db.code):
+            self.recovered += 1
+            return None  # this office's own write, lost here and handed back
         if v["office"] != sender:
             # A UPT passes on only what this office already has (checked above); anything else written
             # by another office, this one included, cannot be proven and is not taken.
@@ -626,7 +801,7 @@ class Screen:
         if r not in self.senders:
             bound = self.replica_office(r)
             if bound is None:
-                if r != self.sender_replica:
+                if r not in self.claimed:
                     return ("replica", "sync.refused_replica")  # another office's id, squatted before its use
                 self.bound[r] = sender
             elif bound != sender:
@@ -634,7 +809,7 @@ class Screen:
             self.senders.add(r)
         if len(vv) > 1 or r not in vv:  # (a vector of the version's own replica alone claims nothing)
             for q, n in vv.items():
-                if q != r and n > local_vv.get(q, 0) and q not in self.senders and self.replica_office(q) != sender:
+                if q != r and n > local_vv.get(q, 0) and q not in self.senders and not self.seen_by_sender(q, n):
                     return ("vv", "sync.refused_vv")
         if v["deleted"] and local is None:
             return None  # a tombstone of a record never held here deletes nothing
@@ -686,6 +861,51 @@ def _without(doc: dict, drop: tuple[set[tuple], str]) -> dict | None:
     return dict(doc, v=keep) if keep else None
 
 
+def _held(db: Database, e: dict) -> bool:
+    """Whether the version named by a refusal entry is held here, or was seen by one held here."""
+    doc = db.doc(str(e.get("collection")), str(e.get("id")))
+    dot = e.get("dot")
+    if doc is None or not isinstance(dot, list) or len(dot) != 2:
+        return False
+    return any(v["vv"].get(dot[0], 0) >= dot[1] or list(v["dot"]) == dot for v in doc["v"])
+
+
+MAX_ECHO = 8 * 1024 * 1024  # base64 of one manifest (its trust list and refusals: a few hundred kB at most)
+
+
+def _echo_parts(echo: Any) -> tuple[bytes, bytes] | None:
+    """The manifest bytes and signature of an ``echo`` entry, or None when it is not one."""
+    import base64
+    import binascii
+
+    if not isinstance(echo, dict) or not _str(echo.get("manifest"), MAX_ECHO) or not _str(echo.get("sig"), 200):
+        return None
+    try:
+        return base64.b64decode(echo["manifest"], validate=True), base64.b64decode(echo["sig"], validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _own_proof(db: Database, echo: Any) -> dict[str, int]:
+    """This office's replica ids and counters, as its own manifest handed back proves them (signed by
+    this office's key, naming this office as sender). Empty when there is none or it does not verify."""
+    parts = _echo_parts(echo) if echo is not None else None
+    own = K.load_own(db.path) if parts else None
+    if parts is None or own is None or len(parts[1]) != 64 or not K.verify(own.sign_pk, parts[0], parts[1]):
+        return {}
+    try:
+        m = orjson.loads(parts[0])
+    except orjson.JSONDecodeError:
+        return {}
+    sender = m.get("sender") if isinstance(m, dict) else None
+    vv = m.get("vv")
+    if not isinstance(sender, dict) or sender.get("code") != db.code or not isinstance(vv, dict):
+        return {}
+    ids = [r for r in (sender.get("replicas") or [])[:MAX_REPLICAS] if _str(r, 64)]
+    ids.append(str(sender.get("replica_id")))
+    return {r: vv[r] for r in ids if type(vv.get(r)) is int and 0 < vv[r] <= MAX_COUNTER}
+
+
 def _label_of(doc: dict | None) -> str:
     if doc is None:
         return ""
@@ -720,9 +940,19 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
     done = 0
     mine = db.replica_id
     from_province = sender == PROVINCE_CODE and not db.is_province
-    screen = Screen(db, sender, m["sender"].get("replica_id"))
+    own_proof = _own_proof(db, m.get("echo")) if not from_province else {}
+    # A delta reckoned from a state this folder does not hold (it went back to an older state, or
+    # another copy of this office imported the bundle the sender reckoned from): take what it has,
+    # and ask the sender for a full bundle (issue 19). One pass over the versions held, deltas only.
+    since_vv = m.get("since_vv")
+    result.office = db.code
+    result.behind = isinstance(since_vv, dict) and not dominates(overall_vv(db), since_vv)
+    screen = Screen(db, sender, m["sender"].get("replica_id"), m["sender"].get("replicas"), own_proof)
     # What the province refused of this office's writes: those versions go, the province's copy comes.
+    # Not those refused for who wrote them (an id it did not know yet): they stay here and go again.
     drops = _refused_here(m) if from_province else {}
+    for key in [k for k, (_dots, reason) in drops.items() if reason in IDENTITY_REASONS]:
+        del drops[key]
     # The province has seen writes of this replica this folder does not have: it was restored or copied.
     # (Only the province is believed: nothing a UPT sends changes another office's replica id.)
     my_max = m["vv"].get(mine, 0) if from_province else 0
@@ -778,6 +1008,11 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
         held = db.value(entry["collection"], entry["id"])
         entry["label"] = _label_of(db.doc(entry["collection"], entry["id"])) if held is not None else entry["id"][:8]
     result.refused = screen.refused
+    result.recovered = screen.recovered
+    if from_province:
+        result.kept = [{"collection": c, "id": rid, "label": _label_of(db.doc(c, rid))}
+                       for (c, rid), (_dots, reason) in _refused_here(m).items()
+                       if reason in IDENTITY_REASONS and db.doc(c, rid) is not None]
     if progress:
         progress(total, total)
     previous = [e for e in import_log(db.path) if e.get("bundle_id") == m["bundle_id"] and e.get("status") == "accepted"]
@@ -801,11 +1036,14 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                     changes={"sender": [None, sender], "file": [None, Path(path).name]})
         result.timings["write"] = time.perf_counter() - write_at
     result.timings.update(verify=verified - started, total=time.perf_counter() - started)
-    if my_max > db.counter:
-        # The province holds writes of this replica that this folder does not know: it was restored
-        # from a backup or copied. Never reuse those counters.
-        db.rotate_replica()
-    _after_accept(db, m, result)
+    if my_max > db.counter or own_proof.get(mine, 0) > db.counter:
+        # The other office holds writes of this replica that this folder does not know (the province
+        # says so, or this office's own signed manifest handed back does): it was restored from a
+        # backup or copied. Never reuse those counters.
+        db.rotate_replica("restored")
+    if own_proof:
+        db.adopt_replicas(list(own_proof))
+    _after_accept(db, m, result, raw)
     sequence.received(db, m)  # issue 16: which of the sender's bundles arrived (gaps: storage.sync.sequence)
     # No personal data in the log: records by id, reasons by word.
     _log(db.path / IMPORT_LOG, dict(info, ts=now_iso(), status="accepted", mode=result.mode,
@@ -814,7 +1052,8 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                                     conflicts=len(result.new_conflicts), already=result.already,
                                     refused=[{k: e[k] for k in ("collection", "id", "dot", "office", "reason")}
                                              for e in result.refused[:500]],
-                                    refused_count=len(result.refused),
+                                    refused_count=len(result.refused), recovered=result.recovered,
+                                    healed=result.healed, kept=len(result.kept),
                                     dropped=[{k: e[k] for k in ("collection", "id", "reason")}
                                              for e in result.dropped[:500]]))
     return result
@@ -834,7 +1073,7 @@ def _backup(db: Database) -> str | None:
 MAX_REFUSED = 2000
 
 
-def _after_accept(db: Database, m: dict, result: ImportResult) -> None:
+def _after_accept(db: Database, m: dict, result: ImportResult, raw=None) -> None:
     sender = m["sender"]["code"]
     peers = read_peers(db.path)
     old = peers.get(sender) or {}
@@ -842,11 +1081,23 @@ def _after_accept(db: Database, m: dict, result: ImportResult) -> None:
     if m["hlc"] >= old.get("hlc", 0):
         entry.update({"vv": m["vv"], "hlc": m["hlc"], "bundle_id": m["bundle_id"], "created": m.get("created"),
                       "imported": now_iso(), "fp": m["sender"]["fp"]})
+    _note_copy(entry, m)
+    if result.behind:
+        entry["ask_full"] = True
+    elif m.get("mode") == "full":
+        entry.pop("ask_full", None)
+    if m.get("want_full") is True:
+        entry["send_full"] = True
     if db.is_province:
         # Versions refused from this office go back to it in the next bundles (with the province's
         # copy of each record) until the office says it has dropped them.
         acked = {_refusal_key(d) for d in (m.get("dropped") or []) if isinstance(d, dict)}
         refused = [e for e in old.get("refused", []) if _refusal_key(e) not in acked]
+        # Refused earlier and held now (taken from this bundle, or superseded by a version that saw
+        # it): the refusal is over (issue 19: versions of an id the province did not know yet).
+        still = [e for e in refused if not _held(db, e)]
+        result.healed = len({(e["collection"], e["id"]) for e in refused if e not in still})
+        refused = still
         known = {_refusal_key(e) for e in refused}
         for e in result.refused:
             item = {"collection": e["collection"], "id": e["id"], "dot": e["dot"], "reason": e["reason"]}
@@ -857,9 +1108,21 @@ def _after_accept(db: Database, m: dict, result: ImportResult) -> None:
     else:
         # What this office dropped at the province's word: said in the next bundle, so the province
         # stops sending it.
+        listed = _refused_here(m)
         dropped = [{"collection": c, "id": rid, "dot": list(dot)}
-                   for (c, rid), (dots, _reason) in _refused_here(m).items() for dot in dots]
+                   for (c, rid), (dots, reason) in listed.items() for dot in dots if reason not in IDENTITY_REASONS]
         entry["dropped"] = dropped[-MAX_REFUSED:]
+        # The records the province refused for who wrote them, kept here: once it no longer lists one,
+        # it has taken it (said to the operator).
+        kept = sorted(f"{c}/{rid}" for c, rid in ((k["collection"], k["id"]) for k in result.kept))
+        result.healed = len(set(old.get("kept") or []) - set(kept)) if old.get("kept") else 0
+        if kept or old.get("kept"):
+            entry["kept"] = kept
+        if raw is not None and sender == PROVINCE_CODE and m["hlc"] >= old.get("hlc", 0):
+            import base64
+
+            entry["proof"] = {"manifest": base64.b64encode(raw.manifest_bytes).decode(),
+                              "sig": base64.b64encode(raw.signature).decode()}
     if entry != old:
         peers[sender] = entry
         _write_peers(db.path, peers)
@@ -910,7 +1173,7 @@ def write_enrolment(db: Database, code: str, name: str, folder: Path) -> tuple[P
 def pending_key(db: Database, code: str) -> dict | None:
     """The key an office sent in its latest refused (untrusted) bundle."""
     for entry in reversed(import_log(db.path)):
-        if entry.get("sender") == code and entry.get("reason") == "untrusted" and entry.get("keys"):
+        if entry.get("sender") == code and entry.get("reason") in ("untrusted", "new_key") and entry.get("keys"):
             return entry["keys"]
     return None
 
@@ -928,10 +1191,14 @@ def trust_office(db: Database, code: str) -> dict:
         if entry.get("status") == K.TRUSTED:
             return entry
         raise PilarError("sync.trust_no_key", office=code)
-    if entry.get("status") == K.REVOKED and entry.get("fp") == pending["fp"]:
+    old_fps = list(entry.get("revoked_fps") or [])
+    if (entry.get("status") == K.REVOKED and entry.get("fp") == pending["fp"]) or pending["fp"] in old_fps:
         raise PilarError("sync.trust_revoked", office=code, fp=pending["fp"])
+    if entry.get("fp") and entry.get("fp") != pending["fp"]:
+        # The key it replaces (revoked, or of the PC the office left) is never taken again (issue 19).
+        old_fps.append(entry["fp"])
     entry = store.set_office(keys, code, sign=pending["sign"], box=pending["box"], fp=pending["fp"],
-                             status=K.TRUSTED)
+                             status=K.TRUSTED, revoked_fps=old_fps[-50:])
     store.save()
     return entry
 

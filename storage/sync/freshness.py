@@ -160,7 +160,7 @@ def waiting_counts(db: Database, codes: list[str]) -> dict[str, int | None]:
     ``engine.export_bundle``: in scope and not covered by what it acknowledged, or refused and sent
     back, or hanging off a member the bundle carries (her payout items and invitations go with her)."""
     peers = E.read_peers(db.path)
-    since = {c: peers[c]["vv"] for c in codes if isinstance((peers.get(c) or {}).get("vv"), dict)}
+    since = {c: E.known_vv(peers[c]) for c in codes if E.known_vv(peers.get(c) or {}) is not None}
     forced = {c: {(e.get("collection"), e.get("id")) for e in (peers[c].get("refused") or [])} if db.is_province
               else set() for c in since}
     carried: dict[str, set[str]] = {c: set() for c in since}

@@ -84,6 +84,10 @@ def register(sub, common) -> None:
     p = ssub.add_parser("drives", parents=[common], help="USB drives and the bundles on them")
     add_format(p)
     p.set_defaults(handler=cmd_sync_drives)
+    p = ssub.add_parser("history", parents=[common], help="bundles imported and exported, newest first")
+    p.add_argument("--limit", type=int, default=50, help="how many rows (newest first)")
+    add_format(p)
+    p.set_defaults(handler=cmd_sync_history)
     p = ssub.add_parser("repair", parents=[common],
                         help="drop versions no office had the right to write (a wedge left by older Pilar)")
     p.add_argument("--dry-run", action="store_true", help="list what would be dropped; write nothing")
@@ -183,21 +187,30 @@ def cmd_import(args) -> int:
         raise
     if args.format == "json":
         print_json(res.as_dict())
-        return 0
-    params = dict(sender=res.sender, added=res.added, updated=res.updated, deleted=res.deleted,
-                  unchanged=res.unchanged, conflicts=len(res.new_conflicts),
-                  refused=len(res.refused))
-    if res.dry_run:
-        say(i18n.t("sync.dry_run", **params))
-    elif res.changed == 0 and not res.refused and not res.dropped:
-        say(i18n.t("sync.already", when=res.already_when) if res.already else i18n.t("sync.nothing_new"))
-    else:
-        say(i18n.t("sync.imported", **params))
+        return 1 if E.took_nothing(res) else 0
+    head, lines, _warning = E.outcome_lines(res)
+    say(head)
     for c in res.new_conflicts:
         say(i18n.t("sync.conflict_line", label=c["label"], collection=c["collection"], id=c["id"],
                    short=c["id"][:8]))
-    for line in E.refusal_lines(res):
+    for line in lines:
         say(line)
+    # A bundle that gave nothing because its records were refused is not a success (issue 19).
+    return 1 if E.took_nothing(res) else 0
+
+
+def cmd_sync_history(args) -> int:
+    with open_db(args, read_only=True) as db:
+        rows = E.history_rows(db, limit=args.limit)
+    if args.format == "json":
+        print_json(rows)
+        return 0
+    if not rows:
+        say(i18n.t("sync.history_none"))
+        return 0
+    say(i18n.t("sync.history_title"))
+    print_table([[r["when"], r["direction"], r["office"], r["result"], r["details"]] for r in rows],
+                i18n.t("ui.sync.history_columns").split("|"))
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -187,22 +188,9 @@ class SyncScreen(Screen):
                             r["fp"], r["last_bundle"][:16].replace("T", " "), key=r["code"])
         history = self.query_one("#history", DataTable)
         history.clear()
-        items = [("in", e) for e in E.import_log(self.db.path)] + [("out", e) for e in E.export_log(self.db.path)]
-        items.sort(key=lambda x: x[1].get("ts", ""), reverse=True)
-        for direction, e in items[:200]:
-            if direction == "in":
-                if e.get("status") == "accepted":
-                    what = (f"+{e.get('added', 0)} ~{e.get('updated', 0)} -{e.get('deleted', 0)} "
-                            f"!{e.get('conflicts', 0)}")
-                elif e.get("key") and "params" in e:
-                    what = t(e["key"], **e["params"])  # in the language of the screen
-                else:
-                    what = e.get("message", "")
-                history.add_row(e.get("ts", "")[:16].replace("T", " "), t("ui.sync.in"), e.get("sender", ""),
-                                t(f"ui.sync.result.{e.get('status', 'refused')}"), what)
-            else:
-                history.add_row(e.get("ts", "")[:16].replace("T", " "), t("ui.sync.out"), e.get("to", ""),
-                                e.get("mode", ""), f"{sum((e.get('counts') or {}).values())} · {e.get('file', '')}")
+        for r in E.history_rows(self.db):
+            result = Text(r["result"], style="bold red") if r["warning"] else r["result"]
+            history.add_row(r["when"], r["direction"], r["office"], result, r["details"])
         n = C.count(self.db)
         self.app.conflict_count = n
         from storage import duplicates as D
@@ -254,24 +242,20 @@ class SyncScreen(Screen):
 
     def _import_done(self, dialog: ProgressDialog, res: E.ImportResult) -> None:
         dialog.dismiss(None)
-        params = dict(sender=res.sender, added=res.added, updated=res.updated, deleted=res.deleted,
-                      unchanged=res.unchanged, conflicts=len(res.new_conflicts),
-                      refused=len(res.refused))
-        if res.changed == 0 and not res.refused and not res.dropped:
-            text = t("sync.already", when=res.already_when) if res.already else t("sync.nothing_new")
-        else:
-            text = t("sync.imported", **params)
-        self.notify(text, timeout=10)
+        text, lines, warning = E.outcome_lines(res)
+        self.notify(text, timeout=10, severity="warning" if warning else "information")
         self.action_refresh()
-        lines = E.refusal_lines(res)
-        if lines:
-            # records not taken (the rest landed) or this office's changes the province refused
+        if warning:
+            # records not taken (the rest landed), this office's changes the province refused or kept
+            # back: said in full
             self.app.show_error("\n".join([text, "", *lines]))
+        elif lines:
+            self.notify("\n".join(lines), timeout=15)  # what came back, or refusals now healed
 
     def _import_failed(self, dialog: ProgressDialog, path: Path, exc: PilarError) -> None:
         dialog.dismiss(None)
         self.action_refresh()
-        if getattr(exc, "reason", "") == "untrusted" and self.db.is_province:
+        if getattr(exc, "reason", "") in ("untrusted", "new_key") and self.db.is_province:
             office = exc.params.get("office")
             self.confirm_trust(office, lambda: self.start_import(path))
             return
