@@ -426,3 +426,25 @@ def test_an_import_that_took_nothing_is_not_success(net, tmp_path, capsys):
     assert row["warning"] and row["result"] == "semua ditolak" and "1 ditolak" in row["details"]
     pilar(prov, "sync", "history")
     assert "semua ditolak" in capsys.readouterr().out
+
+
+def test_an_office_file_of_the_previous_release_opens_and_keeps_its_id(tmp_path, host):
+    """Office files written before issue 19 have no ``replicas`` list: their one id is the history, and
+    the first rotation keeps it."""
+    data = tmp_path / "lama"
+    Database.init(data, X, "Kantor X", operator="Siti").close()
+    office = orjson.loads((data / "office.json").read_bytes())
+    del office["replicas"]  # as the previous release wrote it
+    (data / "office.json").write_bytes(orjson.dumps(office))
+    db = Database.open(data, operator="Siti")
+    try:
+        assert db.replica_ids == [office["replica_id"]]
+    finally:
+        db.close()
+    host["name"] = "PC-BARU"
+    db = Database.open(data, operator="Siti")
+    try:
+        assert db.replica_ids[0] == office["replica_id"] and len(db.replica_ids) == 2
+        assert [e["why"] for e in read_office(data)["replicas"]] == ["created", "host"]
+    finally:
+        db.close()
