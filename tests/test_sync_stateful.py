@@ -87,6 +87,9 @@ class SyncMachine(RuleBasedStateMachine):
         self.imported: set[tuple[int, str]] = set()
         self.writes: list[tuple[str, tuple[str, int]]] = []  # (record, dot)
         self.refused: set[tuple[str, int]] = set()  # dots the province refused (told back, dropped)
+        # what each refused version had seen: the office's own earlier writes it superseded, also under
+        # the ids its folder used before a move or a restore, go with it
+        self.refused_seen: dict[str, list[dict[str, int]]] = {}
         self.n = 0
         # The province creates every record (an assignment at another office is its to make) and
         # sends them out; from then on each office changes what is its own.
@@ -249,7 +252,7 @@ class SyncMachine(RuleBasedStateMachine):
         tombstones = {(c, rid): d["v"][0] for c in before for rid, d in before[c].items()
                       if len(d["v"]) == 1 and d["v"][0]["deleted"]}
         res = E.import_bundle(db, path)
-        self.refused |= {(e["id"], *e["dot"]) for e in res.refused if e["dot"]}
+        self.note_refused(res, frm)
         if (i, to) in self.imported:
             assert res.changed == 0
             assert {c: dict(db.raw(c)) for c in db.collections()} == before
@@ -278,7 +281,7 @@ class SyncMachine(RuleBasedStateMachine):
             behind = False
             for upt in self.upts():
                 res = E.import_bundle(dbs[J], E.export_bundle(dbs[upt], J, usb).path)
-                self.refused |= {(e["id"], *e["dot"]) for e in res.refused if e["dot"]}
+                self.note_refused(res, upt)
                 behind |= res.behind
             for upt in self.upts():
                 behind |= E.import_bundle(dbs[upt], E.export_bundle(dbs[J], code_of(upt), usb).path).behind
@@ -303,7 +306,8 @@ class SyncMachine(RuleBasedStateMachine):
         # which case its office was told and now holds the province's copy instead
         for rec, (r, n) in self.writes:
             doc = prov.raw(RECORDS[rec][0])[IDS[rec]]
-            if any(rid == IDS[rec] and rr == r and nn >= n for rid, rr, nn in self.refused):
+            if any(rid == IDS[rec] and rr == r and nn >= n for rid, rr, nn in self.refused) or \
+                    any(vv.get(r, 0) >= n for vv in self.refused_seen.get(IDS[rec], [])):
                 continue  # refused, or built on a refused version of its own office
             assert any(v["vv"].get(r, 0) >= n for v in doc["v"]), (rec, r, n)
         for db in dbs.values():
@@ -322,6 +326,17 @@ class SyncMachine(RuleBasedStateMachine):
         for upt in self.upts():
             assert E.import_bundle(dbs[J], E.export_bundle(dbs[upt], J, usb).path).changed == 0
             assert E.import_bundle(dbs[upt], E.export_bundle(dbs[J], code_of(upt), usb).path).changed == 0
+
+    def note_refused(self, res, sender: str) -> None:
+        """Record the versions the province refused, and what each had seen (from the sender's copy)."""
+        for e in res.refused:
+            if not e["dot"]:
+                continue
+            self.refused.add((e["id"], *e["dot"]))
+            doc = self.dbs[sender].raw(e["collection"]).get(e["id"]) if sender in self.dbs else None
+            for v in (doc or {}).get("v", []):
+                if list(v["dot"]) == list(e["dot"]):
+                    self.refused_seen.setdefault(e["id"], []).append(v["vv"])
 
     def upts(self) -> list[str]:
         return [p for p in (A, B, CLONE) if p in self.dbs]
