@@ -1,6 +1,6 @@
 """Paper: the daftar nominatif as PDF for ~50,000 items and 1,000 member cards, plus the other PDFs.
 
-Builds a province folder with ``storage.generate.build_office`` (synthetic members, sample rates),
+Builds a province folder with ``storage.sample.generate.build_office`` (synthetic members, sample rates),
 runs and approves a quarter, then times each document. Targets (issue 15): nominatif PDF of 50,000
 items <= 10 s; 1,000 cards <= 10 s. ``python benchmarks/run.py docs``; ``PILAR_BENCH_DOCS_N`` changes the
 roster size.
@@ -20,13 +20,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tabulate import tabulate  # noqa: E402
 
-from storage import cards, payout_pdf  # noqa: E402
-from storage import payouts as P  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.generate import build_office  # noqa: E402
-from storage.roster import Query, Roster  # noqa: E402
+from storage import payouts  # noqa: E402
+from storage.core.db import Database  # noqa: E402
+from storage.payouts.documents import pdf as payout_pdf  # noqa: E402
+from storage.roster import Query, Roster, cards  # noqa: E402
+from storage.sample.generate import build_office  # noqa: E402
 
-QUARTER = P.Quarter.parse("2024-Q2")
+QUARTER = payouts.Quarter.parse("2024-Q2")
 CPU: dict[str, float] = {}
 
 
@@ -57,17 +57,17 @@ def main() -> None:
         took, _ = _time(lambda: build_office(tmp / "office", n))
         rows.append(_row("build_office (setup)", f"{n} members", took))
         db = Database.open(tmp / "office", operator="Bench")
-        P.load_sample(db)
-        P.set_separate_duties(db, False)
-        took, _ = _time(lambda: P.run_quarter(db, QUARTER))
+        payouts.load_sample(db)
+        payouts.set_separate_duties(db, False)
+        took, _ = _time(lambda: payouts.run_quarter(db, QUARTER))
         decisions = {b["id"]: ("approve" if b["can_approve"] else "void", "bench")
-                     for b in P.approval_blockers(db, QUARTER)}
-        result = P.approve(db, QUARTER, decisions)
+                     for b in payouts.approval_blockers(db, QUARTER)}
+        result = payouts.approve(db, QUARTER, decisions)
         rows.append(_row("run + approve (setup)", f"{result['count']} items", took))
         took, data = _time(lambda: payout_pdf.nominatif(db, QUARTER))
         rows.append(_row("daftar nominatif PDF", f"{result['count']} items, {_pages(data)} pages, "
                          f"{len(data) / 1e6:.1f} MB", took, 10))
-        some = sorted({v["member_id"] for v in P.items(db, QUARTER)})[:1000]
+        some = sorted({v["member_id"] for v in payouts.items(db, QUARTER)})[:1000]
         took, data = _time(lambda: payout_pdf.receipts(db, QUARTER, member_ids=some))
         rows.append(_row("tanda terima PDF (1,000 members)", f"{_pages(data)} pages, {len(data) / 1e6:.1f} MB", took))
         took, data = _time(lambda: payout_pdf.kwitansi(db, QUARTER))

@@ -33,9 +33,8 @@ def _base() -> Path:
 
 
 def sample_folder() -> tuple[Path, str]:
-    from storage import events as ev
-    from storage import sample
-    from storage.db import Database
+    from storage import events, sample
+    from storage.core.db import Database
 
     path = _base() / "sample"
     if not Database.exists(path):
@@ -43,13 +42,13 @@ def sample_folder() -> tuple[Path, str]:
         db = Database.init(path, "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Bench")
         sample.load(db)
         db.close()
-    return path, ev.sample_event_id()
+    return path, events.sample_event_id()
 
 
 def large_folder(members: int = 20_000, invited: int = 5_000) -> tuple[Path, str]:
-    from storage import events as ev
-    from storage.db import Database
-    from storage.generate import build_office
+    from storage import events
+    from storage.core.db import Database
+    from storage.sample.generate import build_office
 
     path = _base() / f"large-{members}-{invited}"
     if not Database.exists(path):
@@ -57,14 +56,14 @@ def large_folder(members: int = 20_000, invited: int = 5_000) -> tuple[Path, str
         print(f"building {members:,} members, {invited:,} invited in {path} …", flush=True)
         build_office(path, members)
         db = Database.open(path, operator="Bench")
-        eid = ev.create_event(db, {"name": "Jambore Pilar Sosial 2024", "date": "2024-08-17",
+        eid = events.create_event(db, {"name": "Jambore Pilar Sosial 2024", "date": "2024-08-17",
                                    "venue": "Grand City Surabaya", "city": "Surabaya",
-                                   "quotas": [{"key": "SEMUA", "limit": invited}]}, event_id=ev.sample_event_id())
+                                   "quotas": [{"key": "SEMUA", "limit": invited}]}, event_id=events.sample_event_id())
         active = sorted(m["id"] for m in db.values("members") if any(
             a.get("status") == "ACTIVE" for a in m.get("assignments") or []))
-        ev.invite(db, eid, active[:invited])
+        events.invite(db, eid, active[:invited])
         db.close()
-    return path, ev.sample_event_id()
+    return path, events.sample_event_id()
 
 
 def _fresh_copy(path: Path, name: str) -> Path:
@@ -77,26 +76,26 @@ def _fresh_copy(path: Path, name: str) -> Path:
 
 def _targets(path: Path, eid: str) -> list[tuple[str, str, str]]:
     """(member id, NIK, name) of the invited members, in a fixed order."""
-    from storage import events as ev
-    from storage.db import Database
+    from storage import events
+    from storage.core.db import Database
 
     db = Database.open(path, read_only=True)
-    invs = sorted(ev.invitations(db, eid), key=lambda i: i["id"])
+    invs = sorted(events.invitations(db, eid), key=lambda i: i["id"])
     return [(i["member_id"], db.get("members", i["member_id"])["nik"], db.get("members", i["member_id"])["name"])
             for i in invs]
 
 
 def storage_times(path: Path, eid: str, targets) -> list[float]:
-    from storage import events as ev
-    from storage.db import Database
+    from storage import events
+    from storage.core.db import Database
 
     db = Database.open(path, operator="Bench")
     times = []
     try:
         for member_id, nik, _name in targets:
             t0 = time.perf_counter()
-            card = ev.find(db, eid, nik)[0]
-            out = ev.checkin(db, eid, card["member_id"])
+            card = events.find(db, eid, nik)[0]
+            out = events.checkin(db, eid, card["member_id"])
             times.append((time.perf_counter() - t0) * 1000)
             assert out["result"] == "checked_in" and card["member_id"] == member_id
     finally:
@@ -147,24 +146,24 @@ def app_times(path: Path, eid: str, targets, cpu: list[float]) -> list[float]:
 
 def name_search_times(path: Path, eid: str, targets) -> tuple[float, float]:
     """(first search ms, median of later searches ms) for part of a name, storage only."""
-    from storage import events as ev
-    from storage.db import Database
+    from storage import events
+    from storage.core.db import Database
 
     db = Database.open(path, read_only=True)
     queries = [name.split()[0] for _mid, _nik, name in targets[:20]] + ["zzzz"]
     times = []
     for q in queries:
         t0 = time.perf_counter()
-        ev.find(db, eid, q)
+        events.find(db, eid, q)
         times.append((time.perf_counter() - t0) * 1000)
     return times[0], statistics.median(times[1:])
 
 
 def _present(path: Path, eid: str) -> int:
-    from storage import events as ev
-    from storage.db import Database
+    from storage import events
+    from storage.core.db import Database
 
-    return ev.counts(Database.open(path, read_only=True), eid)["total"]["HADIR"]
+    return events.counts(Database.open(path, read_only=True), eid)["total"]["HADIR"]
 
 
 def _stats(times: list[float]) -> tuple[str, str, str]:

@@ -1,6 +1,6 @@
 """Payouts: a quarterly run for ~50,000 eligible members (preview, save, re-run, approve) and its documents.
 
-Builds a province folder with ``storage.generate.build_office`` (synthetic members, sample rates), then
+Builds a province folder with ``storage.sample.generate.build_office`` (synthetic members, sample rates), then
 times each step in a fresh process state. Targets (issue 5): preview + save <= 2 s; the daftar
 nominatif <= 5 s. ``python benchmarks/run.py payouts``; ``PILAR_BENCH_PAYOUT_N`` changes the roster size.
 """
@@ -19,11 +19,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tabulate import tabulate  # noqa: E402
 
-from storage import bank_file, payout_bank  # noqa: E402
-from storage import payout_docs as docs  # noqa: E402
-from storage import payouts as P  # noqa: E402
-from storage.db import Database  # noqa: E402
-from storage.generate import build_office  # noqa: E402
+from storage import payouts  # noqa: E402
+from storage.core.db import Database  # noqa: E402
+from storage.payouts import bank_result as payout_bank
+from storage.payouts import bankfile as bank_file  # noqa: E402
+from storage.payouts.documents import text as docs  # noqa: E402
+from storage.sample.generate import build_office  # noqa: E402
 
 QUARTER = "2024-Q2"
 
@@ -61,12 +62,12 @@ def main() -> None:
         took, _ = _time(lambda: build_office(tmp / "office", n))
         rows.append(_row("build_office (setup)", f"{n} members", took))
         db = Database.open(tmp / "office", operator="Bench")
-        P.load_sample(db)
-        took_plan, plan = _time(lambda: P.plan_run(db, QUARTER))
+        payouts.load_sample(db)
+        took_plan, plan = _time(lambda: payouts.plan_run(db, QUARTER))
         eligible = len(plan.new)
         cpu_plan = CPU["last"]
         rows.append(_row("run preview (plan_run)", f"{eligible} items", took_plan))
-        took_save, created = _time(lambda: P.save_run(db, plan))
+        took_save, created = _time(lambda: payouts.save_run(db, plan))
         rows.append(_row("run save (one transaction)", f"{len(created)} items", took_save))
         CPU["last"] += cpu_plan
         rows.append(_row("preview + save", f"{eligible} items", took_plan + took_save,
@@ -75,17 +76,17 @@ def main() -> None:
         # a worker thread; the command line at exit): the items' 50,000 audit lines and compaction.
         took, _ = _time(db.upkeep)
         rows.append(_row("upkeep after the save (idle / exit)", "audit lines + compaction", took))
-        took, (again, made) = _time(lambda: P.run_quarter(db, QUARTER))
+        took, (again, made) = _time(lambda: payouts.run_quarter(db, QUARTER))
         rows.append(_row("re-run (nothing to add)", f"{len(made)} new, {again.changes} changes", took))
         db.operator = "Bench-approver"  # separation of duties (on): not the operator who saved the run
         bank_file.set_chosen(db, "jatim")  # the blockers then check every account against Bank Jatim's rules
-        took, jatim = _time(lambda: P.approval_blockers(db, QUARTER))
+        took, jatim = _time(lambda: payouts.approval_blockers(db, QUARTER))
         rows.append(_row("approval blockers, Bank Jatim account checks", f"{len(jatim)} items", took))
         bank_file.set_chosen(db, "generic")
-        took, blockers = _time(lambda: P.approval_blockers(db, QUARTER))
+        took, blockers = _time(lambda: payouts.approval_blockers(db, QUARTER))
         rows.append(_row("approval blockers (held, for review)", f"{len(blockers)} items", took))
         decisions = {b["id"]: ("approve" if b["can_approve"] else "void", "bench") for b in blockers}
-        took, result = _time(lambda: P.approve(db, QUARTER, decisions))
+        took, result = _time(lambda: payouts.approve(db, QUARTER, decisions))
         rows.append(_row("approve (one transaction)", f"{result['count']} items, {len(decisions)} decided", took))
         for fmt_name in ("text", "html", "csv", "xlsx"):
             took, data = _time(lambda f=fmt_name: docs.render(db, QUARTER, "nominatif", f))
@@ -95,7 +96,7 @@ def main() -> None:
             took, made = _time(lambda b=bank: bank_file.build(db, QUARTER, b))
             rows.append(_row(f"bank transfer file ({bank})", f"{len(made.rows)} lines, "
                              f"{len(made.left_out)} left out, {len(made.data) / 1e6:.1f} MB", took))
-        some = sorted({v["member_id"] for v in P.items(db, QUARTER)})[:1000]
+        some = sorted({v["member_id"] for v in payouts.items(db, QUARTER)})[:1000]
         took, data = _time(lambda: docs.render(db, QUARTER, "receipts", "html", member_ids=some))
         rows.append(_row("receipts html (1,000 members)", f"{len(data) / 1e6:.1f} MB", took))
         db.operator = "Bench-payer"  # nor the approver
@@ -109,7 +110,7 @@ def main() -> None:
         c = result.counts()
         rows.append(_row("bank result Jatim: import (one transaction)",
                          f"{c['paid']} paid, {c['returned']} returned, {c['problems']} not applied", took))
-        took, result = _time(lambda: P.pay_transfer(db, QUARTER, "BENCH-REF"))
+        took, result = _time(lambda: payouts.pay_transfer(db, QUARTER, "BENCH-REF"))
         rows.append(_row("pay by transfer (one transaction)", f"{result['count']} items", took))
         took, _ = _time(db.close)
         rows.append(_row("close (compaction)", "", took))

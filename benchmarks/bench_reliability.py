@@ -30,8 +30,8 @@ def _base() -> Path:
 
 
 def folder(n: int) -> Path:
-    from storage.db import Database
-    from storage.generate import build_office
+    from storage.core.db import Database
+    from storage.sample.generate import build_office
 
     path = _base() / f"m{n}"
     if not Database.exists(path):
@@ -57,7 +57,7 @@ def _edit_one(db, phone: str = "+6281234500001") -> None:
 def measure(n: int) -> list:
     from storage import backup as backups
     from storage.check import run_checks
-    from storage.db import Database
+    from storage.core.db import Database
 
     src = folder(n)
     work = _base() / f"work{n}"

@@ -27,8 +27,8 @@ IMPORT_ROWS = 10_000
 
 
 def office(n: int) -> Path:
-    from storage.db import Database
-    from storage.generate import build_office
+    from storage.core.db import Database
+    from storage.sample.generate import build_office
 
     base = Path(os.environ.get("PILAR_BENCH_DIR") or Path(tempfile.gettempdir()) / "pilar-bench-roster")
     path = base / f"office-{n}"
@@ -43,8 +43,8 @@ def import_file(path: Path, rows: int) -> Path:
     """An .xlsx roster like an office keeps, with Indonesian headers and ``rows`` new people."""
     from openpyxl import Workbook
 
-    from storage import regions
-    from storage.generate import synthetic_members
+    from storage.domain import regions
+    from storage.sample.generate import synthetic_members
 
     out = path.parent / f"import-{rows}.xlsx"
     if out.exists():
@@ -179,9 +179,9 @@ async def bench_datatable(path: Path, limit: int) -> dict[str, float]:
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable, Input
 
-    from storage import fmt, regions
-    from storage.db import Database
-    from storage.model import pillar_label, position_label, status_label
+    from storage.core.db import Database
+    from storage.domain import fmt, regions
+    from storage.domain.model import pillar_label, position_label, status_label
     from storage.roster import Query, Roster
 
     gc.collect()

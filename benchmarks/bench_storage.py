@@ -1,6 +1,6 @@
 """Storage benchmark: Pilar's data core against TinyDB's default JSONStorage and SQLite, side by side.
 
-For synthetic offices of 1k, 10k and 100k members (``storage.generate``, the same people in all three
+For synthetic offices of 1k, 10k and 100k members (``storage.sample.generate``, the same people in all three
 stores) it measures, in the same run: opening the data folder, looking a member up by NIK, saving one
 edited member durably, and inserting 1,000 members in one action. Each figure is the median of
 several repetitions. ``PILAR_BENCH_SIZES=1000,10000`` picks other sizes.
@@ -35,8 +35,8 @@ from tabulate import tabulate  # noqa: E402
 from tinydb import Query, TinyDB  # noqa: E402
 from tinydb.storages import JSONStorage  # noqa: E402
 
-from storage import generate  # noqa: E402
-from storage.db import Database  # noqa: E402
+from storage.core.db import Database  # noqa: E402
+from storage.sample import generate  # noqa: E402
 
 SIZES = (1_000, 10_000, 100_000)
 BULK = 1_000

@@ -1,7 +1,7 @@
 """Ringkasan (issue 16): the summary of a province folder with 100,000 members and 50,000 payout items in
 each of 4 quarters, and the screen's first paint.
 
-Builds the folder with ``storage.generate.build_office`` (synthetic members) plus items written straight
+Builds the folder with ``storage.sample.generate.build_office`` (synthetic members) plus items written straight
 into ``payouts_2026`` (paid, returned, approved, draft: every status the figures count), and a
 ``peers.json`` saying each of the 30 UPTs has seen half of what the province holds (so the records
 waiting are counted over 100,000+ unseen records). Target: first paint <= 1 s after the folder is open.
@@ -26,13 +26,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import orjson  # noqa: E402
 from tabulate import tabulate  # noqa: E402
 
-from storage import summary as S  # noqa: E402
-from storage import summary_report as R  # noqa: E402
-from storage.db import PROVINCE_CODE, Database  # noqa: E402
-from storage.generate import build_office  # noqa: E402
-from storage.payout_base import item_id  # noqa: E402
-from storage.sync import engine as E  # noqa: E402
-from storage.sync import freshness as F  # noqa: E402
+from storage import summary  # noqa: E402
+from storage.core.db import PROVINCE_CODE, Database  # noqa: E402
+from storage.payouts.items import item_id  # noqa: E402
+from storage.sample.generate import build_office  # noqa: E402
+from storage.summary import report  # noqa: E402
+from storage.sync import (
+    engine,  # noqa: E402
+    freshness,  # noqa: E402
+)
 
 QUARTERS = ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
 STATUS_OF = {"2026-Q1": "paid", "2026-Q2": "paid", "2026-Q3": "approved", "2026-Q4": "draft"}
@@ -78,7 +80,7 @@ def half_seen_peers(db: Database) -> int:
     vv = {db.replica_id: db.counter // 2}
     peers = {code: {"vv": vv, "hlc": 1, "created": "2026-11-20T08:00:00+07:00",
                     "imported": "2026-11-20T09:00:00+07:00"} for code in offices}
-    (db.path / E.PEERS_FILE).write_bytes(orjson.dumps(peers))
+    (db.path / engine.PEERS_FILE).write_bytes(orjson.dumps(peers))
     return len(offices)
 
 
@@ -137,12 +139,12 @@ def main() -> None:
         took, db = _time(lambda: Database.open(tmp / "office", operator="Bench"))
         rows.append(_row("open the data folder (before the paint)", f"{n} members, {items} items", took))
         offices = half_seen_peers(db)
-        took, s = _time(lambda: S.compute(db, waiting=False))
+        took, s = _time(lambda: summary.compute(db, waiting=False))
         t = s["timings"]
         rows.append(_row("summary for the first paint (compute, waiting=False)",
                          f"members {t['members']:.2f} · payouts {t['payouts']:.2f} · cases {t['cases']:.2f} · "
                          f"offices {t['offices']:.2f}", took, "<= 1 s" + (" OK" if took <= 1 else " MISSED")))
-        took, _ = _time(lambda: F.add_waiting(db, s["offices"]))
+        took, _ = _time(lambda: freshness.add_waiting(db, s["offices"]))
         waiting = sum(o["waiting"] or 0 for o in s["offices"])
         rows.append(_row("records waiting, every office (second phase)", f"{offices} offices, {waiting} records",
                          took))
@@ -151,12 +153,12 @@ def main() -> None:
                          "<= 1 s" + (" OK" if paint <= 1 else " MISSED")))
         # the next start with nothing changed: the summary kept by the last one is shown at once
         db = Database.open(tmp / "office", operator="Bench")
-        kept = "kept summary" if S.cached(db) is not None else "NOT KEPT"
+        kept = "kept summary" if summary.cached(db) is not None else "NOT KEPT"
         took, paint = _time(lambda: asyncio.run(first_paint(db)))
         rows.append(_row("the same, next start, nothing changed since", f"{kept}, then recomputed",
                          paint, "<= 1 s" + (" OK" if paint <= 1 else " MISSED")))
         for fmt_name in ("text", "html", "xlsx"):
-            took, data = _time(lambda f=fmt_name: R.render(s, f))
+            took, data = _time(lambda f=fmt_name: report.render(s, f))
             rows.append(_row(f"report summary {fmt_name}", f"{len(data) / 1e3:.0f} kB", took))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -1,6 +1,6 @@
 """Sync bundles at scale: full export, import into an empty office, delta of 1,000 changed records.
 
-A UPT folder with N synthetic members (storage.generate.build_office) is enrolled at an empty
+A UPT folder with N synthetic members (storage.sample.generate.build_office) is enrolled at an empty
 province; the UPT exports everything, the province imports it; the province sends its state back;
 the UPT changes 1,000 members and sends a delta, which the province imports.
 ``python benchmarks/bench_sync.py [N]`` (default 100,000).
@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from storage.db import PROVINCE_CODE, Database  # noqa: E402
-from storage.sync import engine as E  # noqa: E402
-from storage.sync import keys as K  # noqa: E402
+from storage.core.db import PROVINCE_CODE, Database  # noqa: E402
+from storage.office import keys as office_keys  # noqa: E402
+from storage.sync import engine  # noqa: E402
 
 UPT = "UPT-PSTW-JEMBER"
 TARGETS = {"full export": 5.0, "import into empty office": 8.0, "delta export (1,000)": 1.0,
@@ -44,11 +44,11 @@ def phases(res) -> str:
 
 
 def run(n: int, root: Path) -> list[list]:
-    from storage.generate import build_office
+    from storage.sample.generate import build_office
 
     prov = Database.init(root / "J", PROVINCE_CODE, "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Bench")
-    K.create_office_keys(prov)
-    enrol = E.add_office(prov, UPT, "UPT Jember")
+    office_keys.create_office_keys(prov)
+    enrol = engine.add_office(prov, UPT, "UPT Jember")
     _, t_build = timed(lambda: build_office(root / "upt", n, office=UPT, operator="Bench"))
     upt = Database.open(root / "upt", operator="Bench")
     # build_office writes the office list at the UPT itself; in a real UPT it comes from the province
@@ -61,20 +61,20 @@ def run(n: int, root: Path) -> list[list]:
     with upt.transaction("bench.setup") as tx:
         for doc in prov.raw("offices").values():
             tx.put_doc("offices", doc)
-    keys = K.setup_from_enrolment(upt, enrol["body"])
-    store = K.TrustStore.load(prov.path)
-    store.set_office(K.own_keys(prov), UPT, sign=keys.sign_pk, box=keys.box_pk, fp=keys.fp, status=K.TRUSTED)
+    keys = office_keys.setup_from_enrolment(upt, enrol["body"])
+    store = office_keys.TrustStore.load(prov.path)
+    store.set_office(office_keys.own_keys(prov), UPT, sign=keys.sign_pk, box=keys.box_pk, fp=keys.fp, status=office_keys.TRUSTED)
     store.save()
     usb = root / "usb"
     rows = []
 
-    full, t = timed(lambda: E.export_bundle(upt, PROVINCE_CODE, usb, mode="full"))
+    full, t = timed(lambda: engine.export_bundle(upt, PROVINCE_CODE, usb, mode="full"))
     rows.append(["full export", f"{sum(full.counts.values()):,} records", t, full.size])
-    res, t = timed(lambda: E.import_bundle(prov, full.path))
+    res, t = timed(lambda: engine.import_bundle(prov, full.path))
     rows.append(["import into empty office", f"{res.added:,} added; {phases(res)}", t, None])
-    back, t = timed(lambda: E.export_bundle(prov, UPT, usb))
+    back, t = timed(lambda: engine.export_bundle(prov, UPT, usb))
     rows.append(["province full export to the UPT", f"{sum(back.counts.values()):,} records", t, back.size])
-    res, t = timed(lambda: E.import_bundle(upt, back.path))
+    res, t = timed(lambda: engine.import_bundle(upt, back.path))
     rows.append(["UPT import of it (nothing new)", f"{res.unchanged:,} unchanged", t, None])
 
     ids = list(upt.raw("members"))[: 1000]
@@ -84,9 +84,9 @@ def run(n: int, root: Path) -> list[list]:
             value["phone"] = "+6281234500000"
             value["address"] = (value.get("address") or "") + " (pindah)"
             tx.put("members", value)
-    delta, t = timed(lambda: E.export_bundle(upt, PROVINCE_CODE, usb))
+    delta, t = timed(lambda: engine.export_bundle(upt, PROVINCE_CODE, usb))
     rows.append(["delta export (1,000)", f"{sum(delta.counts.values()):,} records ({delta.mode})", t, delta.size])
-    res, t = timed(lambda: E.import_bundle(prov, delta.path))
+    res, t = timed(lambda: engine.import_bundle(prov, delta.path))
     rows.append(["delta import (1,000)", f"{res.updated:,} updated; {phases(res)}", t, None])
     rows.append(["delta import without the backup", "", t - res.timings.get("backup", 0), None])
     rows.append(["delta size / full size", f"{100 * delta.size / full.size:.2f} % (target <= 5 %)", None, None])

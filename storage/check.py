@@ -19,10 +19,10 @@ from pathlib import Path
 
 import orjson
 
-from storage import audit as audit_mod
-from storage.db import SCHEMA_VERSION, Database, PilarStorage, _damaged, read_journal, read_office
-from storage.errors import PilarError
-from storage.i18n import t
+from storage.core import audit as audit_mod
+from storage.core.db import SCHEMA_VERSION, Database, PilarStorage, _damaged, read_journal, read_office
+from storage.core.errors import PilarError
+from storage.core.i18n import t
 
 Checker = Callable[[Database], list[str]]
 _CHECKERS: list[Checker] = []
@@ -83,7 +83,7 @@ def _record_references(db: Database) -> list[str]:
 @register
 def _backups(db: Database) -> list[str]:
     """Every complete backup that passed its checks when written must still match its files."""
-    from storage.backup import list_backups
+    from storage.backup.backups import list_backups
 
     problems = []
     for b in list_backups(db.path, deep=True):
@@ -136,7 +136,7 @@ def _audit_problems(path: Path, head: dict | None, journal: Path | None = None) 
                     if n == want_n:
                         head_ok = line["h"] == head.get("h")
     except OSError as exc:
-        from storage.fsutil import os_error
+        from storage.core.fsutil import os_error
 
         return [str(os_error(exc, file))]
     if n == 0 and want_n:
@@ -248,7 +248,7 @@ def _scan_files(path: Path) -> list[str]:
         except orjson.JSONDecodeError:
             problems.append(str(_damaged(manifest_path, "parse")))
         except OSError as exc:
-            from storage.fsutil import os_error
+            from storage.core.fsutil import os_error
 
             problems.append(str(os_error(exc, manifest_path)))
     code = code or manifest.get("office")
@@ -276,7 +276,7 @@ def _scan_files(path: Path) -> list[str]:
 
 def _open(path: Path) -> tuple[Database | None, list[str]]:
     """Open the folder read-only and run the file checks; (None, problems) when it will not open."""
-    from storage.backup import interrupted_restore
+    from storage.backup.backups import interrupted_restore
 
     path = Path(path)
     problems: list[str] = []
@@ -303,7 +303,7 @@ def file_problems(path: Path) -> list[str]:
 
 def work(db: Database) -> list[str]:
     """Cases to handle that are not damage (duplicate NIK from two offices), one sentence each."""
-    from storage import duplicates
+    from storage.reconcile import duplicates
 
     lines = []
     for case in duplicates.cases(db):

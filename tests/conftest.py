@@ -8,7 +8,7 @@ import os
 import pytest
 from hypothesis import settings
 
-from storage.i18n import set_lang
+from storage.core.i18n import set_lang
 
 # `make test` (and CI) explores the same examples every run, so a landing never depends on the draw;
 # `make soak` (PILAR_SOAK=1) and PILAR_HYPOTHESIS_RANDOM=1 draw new ones each time, to keep finding bugs.

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from storage import audit
 from storage.check import run_checks
-from storage.db import Database
-from storage.fsutil import atomic_write
+from storage.core import audit
+from storage.core.db import Database
+from storage.core.fsutil import atomic_write
 
 PAGE = 4096
 
@@ -40,7 +40,7 @@ def fill(db: Database, start: int, count: int) -> list[str]:
 
 
 class KillAt:
-    """Wraps the file operations of ``storage.audit`` and kills the process at call number ``at``.
+    """Wraps the file operations of ``storage.core.audit`` and kills the process at call number ``at``.
 
     ``mode``: "before" the call, "after" it, or, for ``write_all``, a cut: only the first bytes of the
     write land ("page": up to the file's next page boundary, "line": exactly the first whole line,

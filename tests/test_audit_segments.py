@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from storage import audit, backup, check
-from storage.db import Database
+from storage import backup, check
+from storage.core import audit
+from storage.core.db import Database
 from storage.roster import Roster
 
 

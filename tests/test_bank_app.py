@@ -7,18 +7,17 @@ from __future__ import annotations
 
 import json
 
-from payouts_support import make_db, member
-from pilot_support import run_async
-
-from storage import bank_file
-from storage import payout_docs as docs
-from storage import payouts as P
-from storage.db import Database
+from storage import payouts
+from storage.core.db import Database
+from storage.payouts import bankfile as bank_file
+from storage.payouts.documents import text as docs
+from tests.support.payouts import make_db, member
+from tests.support.pilot import run_async
 from tui.app import PilarApp
 from tui.screens.common import ConfirmDialog
 from tui.screens.payouts import ApproveDialog, PayDialog
 
-Q2 = P.Quarter(2024, 2)
+Q2 = payouts.Quarter(2024, 2)
 
 
 async def settle(app, pilot) -> None:
@@ -39,8 +38,8 @@ async def payouts_on_q2(app, pilot):
 
 def _with_pph21(db) -> dict:
     """TKSK paid with PPH 21 (5% of 50% of gross) withheld."""
-    rate = next(r for r in P.rates(db) if r["pillar"] == "TKSK" and not r.get("position"))
-    P.set_rate(db, pillar="TKSK", position="", amount=rate["amount"], start=rate["start"], end=rate.get("end", ""),
+    rate = next(r for r in payouts.rates(db) if r["pillar"] == "TKSK" and not r.get("position"))
+    payouts.set_rate(db, pillar="TKSK", position="", amount=rate["amount"], start=rate["start"], end=rate.get("end", ""),
                funding=rate["funding"], kind=rate.get("kind", "OPERASIONAL"), rate_id=rate["id"],
                tax_rule="PPH21_BP", tax_bp=500)
     return rate
@@ -50,7 +49,7 @@ def _with_pph21(db) -> dict:
 async def test_approve_dialog_lists_the_account_bank_jatim_would_refuse(tmp_path):
     db = make_db(tmp_path / "data", [member(1), member(2, account="123456789")])
     bank_file.set_chosen(db, "jatim")
-    P.run_quarter(db, Q2)
+    payouts.run_quarter(db, Q2)
     db.close()
     app = PilarApp(tmp_path / "data", operator="Siti")
     async with app.run_test(size=(120, 35)) as pilot:
@@ -69,7 +68,7 @@ async def test_approve_dialog_lists_the_account_bank_jatim_would_refuse(tmp_path
         await pilot.pause(0.3)
         await pilot.click("#yes")
         await settle(app, pilot)
-        by_name = {app.db.value("members", v["member_id"])["name"]: v for v in P.items(app.db, Q2)}
+        by_name = {app.db.value("members", v["member_id"])["name"]: v for v in payouts.items(app.db, Q2)}
     assert by_name["Anggota 001"]["status"] == "approved"
     assert by_name["Anggota 002"]["status"] == "void"
     assert by_name["Anggota 002"]["void_reason"] == "rekening salah, diperbaiki triwulan depan"
@@ -79,7 +78,7 @@ async def test_approve_dialog_lists_the_account_bank_jatim_would_refuse(tmp_path
 async def test_items_tab_shows_gross_tax_net_at_80_columns(tmp_path):
     db = make_db(tmp_path / "data", [member(1, "TKSK"), member(2, "TAGANA")])
     rate = _with_pph21(db)
-    P.run_quarter(db, Q2)
+    payouts.run_quarter(db, Q2)
     db.close()
     tax = rate["amount"] * 5 // 100 // 2
     app = PilarApp(tmp_path / "data", operator="Siti")
@@ -133,8 +132,8 @@ async def test_settings_turns_the_viewer_off_audited(tmp_path):
 @run_async
 async def test_bank_result_in_the_jatim_layout_from_the_pay_dialog(tmp_path):
     db = make_db(tmp_path / "data", [member(1), member(2), member(3)])
-    P.run_quarter(db, Q2)
-    P.approve(db, Q2)
+    payouts.run_quarter(db, Q2)
+    payouts.approve(db, Q2)
     made = bank_file.build(db, Q2, "jatim")
     db.close()
     lines = made.data.decode("ascii").split("\r\n")[:-1]
@@ -160,6 +159,6 @@ async def test_bank_result_in_the_jatim_layout_from_the_pay_dialog(tmp_path):
         assert "2 item dibayar, 1 item retur" in str(confirm.query_one(".dialog-body").render())
         await pilot.press("y")
         await settle(app, pilot)
-        after = {v["id"]: v for v in P.items(app.db, Q2)}
+        after = {v["id"]: v for v in payouts.items(app.db, Q2)}
     assert after[back]["status"] == "returned"
     assert sorted(after[r["item_id"]]["transfer_ref"] for r in made.rows[1:]) == [f"BJ{n:018d}" for n in (2, 3)]

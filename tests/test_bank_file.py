@@ -7,18 +7,17 @@ from __future__ import annotations
 import json
 
 import pytest
-from payouts_support import approve_all, make_db, member
 
-from storage import bank_file as BF
-from storage import payout_bank as B
-from storage import payout_docs as D
-from storage import payouts as P
-from storage import spj
-from storage.db import Database
-from storage.errors import PilarError
+from storage import payouts
+from storage.core.db import Database
+from storage.core.errors import PilarError
+from storage.payouts import bank_result, bankfile
+from storage.payouts.documents import spj
+from storage.payouts.documents import text as documents
+from tests.support.payouts import approve_all, make_db, member
 from tui.cli import main
 
-Q2 = P.Quarter.parse("2024-Q2")
+Q2 = payouts.Quarter.parse("2024-Q2")
 GOOD = {1: "0012 3456 78", 2: "001.234.5679", 3: "0012-3456-80"}   # 10 digits once cleaned
 BAD = {4: "12345678x9", 5: "12345678"}   # a letter; 8 digits (generic takes it, Bank Jatim does not)
 
@@ -28,21 +27,21 @@ def db(tmp_path):
     members = [member(i, "TKSK" if i == 3 else "TAGANA", account=a) for i, a in {**GOOD, **BAD}.items()]
     members.append(member(6, account="0012345681"))
     db = make_db(tmp_path / "d", members)
-    P.run_quarter(db, Q2)
+    payouts.run_quarter(db, Q2)
     approve_all(db, Q2)
     yield db
     db.close()
 
 
 def _by_name(db):
-    return {db.value("members", v["member_id"])["name"]: v for v in P.items(db, Q2)}
+    return {db.value("members", v["member_id"])["name"]: v for v in payouts.items(db, Q2)}
 
 
 def test_templates_shipped():
-    assert {"jatim", "generic"} <= set(BF.templates())
-    assert BF.template("jatim")["account_length"] == [10, 10]
+    assert {"jatim", "generic"} <= set(bankfile.templates())
+    assert bankfile.template("jatim")["account_length"] == [10, 10]
     with pytest.raises(PilarError) as err:
-        BF.template("bca")
+        bankfile.template("bca")
     assert err.value.key == "bankfile.unknown_template" and "jatim" in str(err.value)
 
 
@@ -57,21 +56,21 @@ def test_templates_shipped():
     ("", "SITI", "generic", "no_account"),
 ])
 def test_account_checks(account, holder, bank, problem):
-    why = BF.check_account(BF.template(bank), account, holder)
+    why = bankfile.check_account(bankfile.template(bank), account, holder)
     assert (why[0] if why else None) == problem
 
 
 @pytest.mark.parametrize("bank", ["jatim", "generic"])
 def test_round_trip_same_accounts_and_amounts_bad_ones_listed_and_absent(db, bank):
-    made = BF.build(db, Q2, bank, date="2024-06-28")
+    made = bankfile.build(db, Q2, bank, date="2024-06-28")
     named = _by_name(db)
     expected_bad = {"Anggota 004"} | ({"Anggota 005"} if bank == "jatim" else set())
     assert {p["name"] for p in made.left_out} == expected_bad
     four = next(p for p in made.left_out if p["name"] == "Anggota 004")
     assert four["problem"] == "not_digits" and "x" in four["text"] and "--reissue" in four["text"]
     assert named["Anggota 004"]["id"] in four["text"]
-    back = BF.parse(bank, made.data)
-    want = sorted((BF.clean_account(v["bank"]["account"]), v["net"]) for n, v in named.items()
+    back = bankfile.parse(bank, made.data)
+    want = sorted((bankfile.clean_account(v["bank"]["account"]), v["net"]) for n, v in named.items()
                   if n not in expected_bad)
     assert sorted((r["account"], r["amount"]) for r in back["rows"]) == want
     assert back["trailer"]["count"] == len(want) and back["trailer"]["total"] == sum(a for _, a in want)
@@ -85,42 +84,42 @@ def test_round_trip_same_accounts_and_amounts_bad_ones_listed_and_absent(db, ban
 
 
 def test_generic_file_with_a_status_column_is_the_banks_answer(db, tmp_path):
-    made = BF.build(db, Q2, "generic")
+    made = bankfile.build(db, Q2, "generic")
     lines = made.data.decode("utf-8").splitlines()
     answer = [lines[0] + ",status"] + [line + ",OK" for line in lines[1:-1]] + [lines[-1]]
     path = tmp_path / "hasil.csv"
     path.write_text("\n".join(answer), encoding="utf-8")
-    rows = B.read_rows(path)
+    rows = bank_result.read_rows(path)
     assert sorted((r["account"], r["amount"]) for r in rows) == sorted((r["account"], r["amount"]) for r in made.rows)
-    result = B.import_bank_result(db, Q2, path)
+    result = bank_result.import_bank_result(db, Q2, path)
     assert result.counts() == {"paid": len(made.rows), "returned": 0, "already": 0, "problems": 0}
-    paid = {v["id"]: v for v in P.items(db, Q2, ("paid",))}
+    paid = {v["id"]: v for v in payouts.items(db, Q2, ("paid",))}
     assert {r["item_id"] for r in made.rows} == set(paid)
     assert all(paid[r["item_id"]]["transfer_ref"] == r["reference"] for r in made.rows)
     assert _by_name(db)["Anggota 004"]["status"] == "approved"   # left out of the file: still due
 
 
 def test_amounts_are_never_cut(db):
-    tpl = dict(BF.template("jatim"))
+    tpl = dict(bankfile.template("jatim"))
     tpl["detail"] = [dict(c, width=5) if c.get("field") == "amount" else c for c in tpl["detail"]]
     with pytest.raises(PilarError) as err:
-        BF.build(db, Q2, tpl)
+        bankfile.build(db, Q2, tpl)
     assert err.value.key == "bankfile.too_wide"
 
 
 def test_holder_is_plain_upper_case(db):
-    assert BF.clean_holder("  Sri Rahayu, S.Pd ") == "SRI RAHAYU, S.PD"
-    assert BF.clean_holder("Ni Ketut Ayu Déwi") == "NI KETUT AYU DEWI"
-    assert BF.clean_holder("=HYPERLINK(x)") == "HYPERLINK X"
+    assert bankfile.clean_holder("  Sri Rahayu, S.Pd ") == "SRI RAHAYU, S.PD"
+    assert bankfile.clean_holder("Ni Ketut Ayu Déwi") == "NI KETUT AYU DEWI"
+    assert bankfile.clean_holder("=HYPERLINK(x)") == "HYPERLINK X"
 
 
 def test_every_account_bad_writes_nothing(tmp_path):
     db = make_db(tmp_path / "d", [member(1, account="12-345-678x9")])
     try:
-        P.run_quarter(db, Q2)
+        payouts.run_quarter(db, Q2)
         approve_all(db, Q2)
         with pytest.raises(PilarError) as err:
-            BF.write(db, Q2, tmp_path / "bank.txt", "jatim")
+            bankfile.write(db, Q2, tmp_path / "bank.txt", "jatim")
         assert err.value.key == "bankfile.nothing_valid" and "Anggota 001" in str(err.value)
         assert not (tmp_path / "bank.txt").exists()
     finally:
@@ -128,17 +127,17 @@ def test_every_account_bad_writes_nothing(tmp_path):
 
 
 def test_office_setting_chooses_the_template_for_cetak_and_spj(db, tmp_path):
-    assert BF.chosen(db.office) == "generic" and D.bank_csv(db, Q2).startswith(b"no,bank,rekening")
-    BF.set_chosen(db, "jatim")
-    assert D.bank_csv(db, Q2).startswith(b"HJATIM")
+    assert bankfile.chosen(db.office) == "generic" and documents.bank_csv(db, Q2).startswith(b"no,bank,rekening")
+    bankfile.set_chosen(db, "jatim")
+    assert documents.bank_csv(db, Q2).startswith(b"HJATIM")
     manifest = spj.make(db, Q2, tmp_path / "spj")
     assert "06-bank_2024-Q2.txt" in [f["name"] for f in manifest["files"]]
     named = _by_name(db)   # the accounts Bank Jatim refuses are named in the signed manifest
     assert {p["item"] for p in manifest["bank_left_out"]} == {named["Anggota 004"]["id"], named["Anggota 005"]["id"]}
     assert spj.verify(tmp_path / "spj")["ok"]
     with pytest.raises(PilarError):
-        BF.set_chosen(db, "nope")
-    assert BF.chosen(db.office) == "jatim"
+        bankfile.set_chosen(db, "nope")
+    assert bankfile.chosen(db.office) == "jatim"
 
 
 def test_cli_bankfile_lists_left_out_items(tmp_path, capsys):
@@ -152,7 +151,7 @@ def test_cli_bankfile_lists_left_out_items(tmp_path, capsys):
     said = capsys.readouterr().out
     assert code == 1 and "Anggota 002" in said and "8 angka; Bank Jatim memerlukan 10 angka" in said
     assert said.splitlines()[-1].startswith("Berkas ditulis dengan 1 transfer, tetapi 1 item TIDAK masuk")
-    assert [r["account"] for r in BF.parse("jatim", out.read_bytes())["rows"]] == ["0012345678"]
+    assert [r["account"] for r in bankfile.parse("jatim", out.read_bytes())["rows"]] == ["0012345678"]
     assert "Anggota 002" in (tmp_path / "bank.txt.tidak-masuk.txt").read_text(encoding="utf-8")
     code = main(["--data", str(data), "payout", "bankfile", "2024-Q2", "--out", str(tmp_path), "--format", "json"])
     result = json.loads(capsys.readouterr().out)
@@ -181,17 +180,17 @@ def _jatim_answer(made, statuses: dict[str, str], bank_refs: bool = True) -> byt
 
 
 def test_jatim_result_file_round_trip_paid_and_returned(db, tmp_path):
-    made = BF.build(db, Q2, "jatim", date="2024-06-28")
+    made = bankfile.build(db, Q2, "jatim", date="2024-06-28")
     back_item = made.rows[1]["item_id"]
     path = tmp_path / "HASIL_BJTM.TXT"   # the name says nothing: the layout is told by the content
     path.write_bytes(_jatim_answer(made, {back_item: "RETUR"}))
-    assert BF.result_template(path.read_bytes())["id"] == "jatim"
-    rows = B.read_rows(path)
+    assert bankfile.result_template(path.read_bytes())["id"] == "jatim"
+    rows = bank_result.read_rows(path)
     assert [(r["account"], r["amount"], r["status"]) for r in rows] == \
         [(r["account"], r["amount"], "RETUR" if r["item_id"] == back_item else "OK") for r in made.rows]
-    result = B.import_bank_result(db, Q2, path, date="2024-07-02")
+    result = bank_result.import_bank_result(db, Q2, path, date="2024-07-02")
     assert result.counts() == {"paid": len(made.rows) - 1, "returned": 1, "already": 0, "problems": 0}
-    after = {v["id"]: v for v in P.items(db, Q2)}
+    after = {v["id"]: v for v in payouts.items(db, Q2)}
     for n, r in enumerate(made.rows, 1):
         v = after[r["item_id"]]
         if r["item_id"] == back_item:
@@ -201,44 +200,44 @@ def test_jatim_result_file_round_trip_paid_and_returned(db, tmp_path):
     assert _by_name(db)["Anggota 005"]["status"] == "approved"   # 8 digits: never in the Jatim file
     reopened = [v for v in after.values() if v["status"] == "draft"]
     assert [v["member_id"] for v in reopened] == [after[back_item]["member_id"]]
-    again = B.import_bank_result(db, Q2, path, dry_run=True)   # the same file twice pays nothing twice
+    again = bank_result.import_bank_result(db, Q2, path, dry_run=True)   # the same file twice pays nothing twice
     assert again.counts()["paid"] == 0 and again.counts()["already"] == len(made.rows) - 1
 
 
 def test_jatim_result_without_bank_reference_keeps_the_lines_own(db, tmp_path):
-    made = BF.build(db, Q2, "jatim")
+    made = bankfile.build(db, Q2, "jatim")
     path = tmp_path / "hasil.txt"
     path.write_bytes(_jatim_answer(made, {made.rows[0]["item_id"]: "SALAH"}, bank_refs=False).replace(b"\r\n", b"\n"))
-    result = B.import_bank_result(db, Q2, path)
+    result = bank_result.import_bank_result(db, Q2, path)
     assert [p["problem"] for p in result.problems] == ["bad_status"] and result.problems[0]["line"] == 2
-    paid = {v["id"]: v for v in P.items(db, Q2, ("paid",))}
+    paid = {v["id"]: v for v in payouts.items(db, Q2, ("paid",))}
     assert {r["item_id"]: r["reference"] for r in made.rows[1:]} == {k: v["transfer_ref"] for k, v in paid.items()}
 
 
 def test_a_csv_is_not_taken_for_the_jatim_layout(db):
-    made = BF.build(db, Q2, "generic")
-    assert BF.result_template(made.data) is None
-    assert BF.result_template(b"H" + b" " * 79 + b"\r\nD000001\r\n") is None   # a detail line too short
-    assert BF.result_template(b"H" + b" " * 79 + b"\r\nT000000000000000000000\r\n") is None   # no detail line
+    made = bankfile.build(db, Q2, "generic")
+    assert bankfile.result_template(made.data) is None
+    assert bankfile.result_template(b"H" + b" " * 79 + b"\r\nD000001\r\n") is None   # a detail line too short
+    assert bankfile.result_template(b"H" + b" " * 79 + b"\r\nT000000000000000000000\r\n") is None   # no detail line
 
 
 def test_jatim_result_without_header_and_trailer_lines(db, tmp_path):
-    made = BF.build(db, Q2, "jatim")
+    made = bankfile.build(db, Q2, "jatim")
     answer = _jatim_answer(made, {}).split(b"\r\n")[1:-2]   # the D lines only
     path = tmp_path / "hasil.txt"
     path.write_bytes(b"\n".join(answer) + b"\n")
-    assert BF.result_template(path.read_bytes())["id"] == "jatim"
-    result = B.import_bank_result(db, Q2, path)
+    assert bankfile.result_template(path.read_bytes())["id"] == "jatim"
+    result = bank_result.import_bank_result(db, Q2, path)
     assert result.counts() == {"paid": len(made.rows), "returned": 0, "already": 0, "problems": 0}
 
 
 def test_the_transfer_file_itself_given_as_the_answer_changes_nothing(db, tmp_path):
-    made = BF.build(db, Q2, "jatim")
+    made = bankfile.build(db, Q2, "jatim")
     path = tmp_path / "bank-jatim_2024-Q2.txt"
     path.write_bytes(made.data)
-    result = B.import_bank_result(db, Q2, path)
+    result = bank_result.import_bank_result(db, Q2, path)
     assert {p["problem"] for p in result.problems} == {"no_status"} and len(result.problems) == len(made.rows)
-    assert not P.items(db, Q2, ("paid",))
+    assert not payouts.items(db, Q2, ("paid",))
 
 
 def test_accounts_the_bank_would_refuse_block_approval_until_decided(tmp_path, capsys):
@@ -276,14 +275,14 @@ def test_accounts_the_bank_would_refuse_block_approval_until_decided(tmp_path, c
 def test_refused_account_approved_anyway_with_a_reason_is_audited_masked(tmp_path):
     db = make_db(tmp_path / "d", [member(1), member(2, account="12345678")])
     try:
-        BF.set_chosen(db, "jatim")
-        P.run_quarter(db, Q2)
-        [b] = P.approval_blockers(db, Q2)
+        bankfile.set_chosen(db, "jatim")
+        payouts.run_quarter(db, Q2)
+        [b] = payouts.approval_blockers(db, Q2)
         with pytest.raises(PilarError) as err:
-            P.approve(db, Q2)
+            payouts.approve(db, Q2)
         assert err.value.key == "payout.approve.undecided"
-        P.approve(db, Q2, {b["id"]: ("approve", "dibayar tunai di acara")})
-        assert {v["status"] for v in P.items(db, Q2)} == {"approved"}
+        payouts.approve(db, Q2, {b["id"]: ("approve", "dibayar tunai di acara")})
+        assert {v["status"] for v in payouts.items(db, Q2)} == {"approved"}
         log = (tmp_path / "d" / "audit.jsonl").read_text(encoding="utf-8")
         assert "dibayar tunai di acara" in log and "8 digit" in log and "12345678\"" not in log
     finally:

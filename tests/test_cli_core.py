@@ -10,8 +10,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from storage.db import Database
-from storage.i18n import set_lang
+from storage.core.db import Database
+from storage.core.i18n import set_lang
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

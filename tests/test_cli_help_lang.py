@@ -7,8 +7,8 @@ import argparse
 
 import pytest
 
-from storage import i18n
-from storage.i18n import keys as catalogue
+from storage.core import i18n
+from storage.core.i18n import keys as catalogue
 from tui.cli import build_parser
 from tui.cli import lang as cli_lang
 

@@ -9,14 +9,14 @@ import time
 
 import pytest
 
-from storage import conflicts as C
-from storage import i18n
-from storage.db import PROVINCE_CODE, Database
-from storage.errors import PilarError
+from storage.core import i18n
+from storage.core.db import PROVINCE_CODE, Database
+from storage.core.errors import PilarError
+from storage.reconcile import conflicts
 from storage.roster import Roster
-from storage.roster_import import commit, preview
-from storage.sync import engine as E
-from storage.sync.testing import make_network
+from storage.roster.importing.plan import commit, preview
+from storage.sync import engine
+from tests.support.network import make_network
 from tui.cli import main as cli
 
 A, J = "UPT-A", PROVINCE_CODE
@@ -40,7 +40,7 @@ def put(db, value, owner=None):
 
 
 def send(dbs, frm, to, tmp):
-    return E.export_bundle(dbs[frm], to, tmp / "usb").path
+    return engine.export_bundle(dbs[frm], to, tmp / "usb").path
 
 
 @pytest.fixture
@@ -56,18 +56,18 @@ def net(tmp_path):
 def make_conflict(dbs, tmp):
     """The account changed at the UPT while the province changed the phone: both versions stand at both."""
     rid = put(dbs[A], member(), owner=A)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
     put(dbs[A], dict(dbs[A].get("members", rid), bank=dict(member()["bank"], account="9999888877776")))
-    res = E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    res = engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     assert [c["id"] for c in res.new_conflicts] == [rid]
-    E.import_bundle(dbs[A], send(dbs, J, A, tmp))
-    assert C.count(dbs[A]) == 1
+    engine.import_bundle(dbs[A], send(dbs, J, A, tmp))
+    assert conflicts.count(dbs[A]) == 1
     return rid
 
 
 def accounts(db, rid):
-    return sorted((v["value"] or {}).get("bank", {}).get("account", "") for v in C.siblings(db, "members", rid))
+    return sorted((v["value"] or {}).get("bank", {}).get("account", "") for v in conflicts.siblings(db, "members", rid))
 
 
 def test_plain_save_over_a_conflict_is_refused_and_both_versions_stay(net):
@@ -88,14 +88,14 @@ def test_plain_save_over_a_conflict_is_refused_and_both_versions_stay(net):
     assert err.value.key == "conflict.edit_refused"
     with pytest.raises(PilarError):
         roster.delete(rid, "salah input")
-    assert C.count(dbs[A]) == 1
+    assert conflicts.count(dbs[A]) == 1
 
 
 def test_save_with_the_version_chosen_closes_the_conflict_on_purpose(net):
     dbs, tmp, _ = net
     rid = make_conflict(dbs, tmp)
     roster = Roster(dbs[A])
-    versions = C.siblings(dbs[A], "members", rid)
+    versions = conflicts.siblings(dbs[A], "members", rid)
     n = next(v["n"] for v in versions if v["value"]["bank"]["account"] == "9999888877776")
     chosen = dict(versions[n - 1]["value"], address="Jl. Melati 9")
     with pytest.raises(PilarError):
@@ -104,10 +104,10 @@ def test_save_with_the_version_chosen_closes_the_conflict_on_purpose(net):
     assert saved == rid and not result.errors
     value = dbs[A].get("members", rid)
     assert "_conflict" not in value and value["bank"]["account"] == "9999888877776"
-    assert value["address"] == "Jl. Melati 9" and C.count(dbs[A]) == 0
+    assert value["address"] == "Jl. Melati 9" and conflicts.count(dbs[A]) == 0
     # the decision travels: the province ends with the same single value
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
-    assert C.count(dbs[J]) == 0 and dbs[J].get("members", rid)["bank"]["account"] == "9999888877776"
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    assert conflicts.count(dbs[J]) == 0 and dbs[J].get("members", rid)["bank"]["account"] == "9999888877776"
     # a resolution given for a member not in conflict is a mistake, said in a sentence
     with pytest.raises(PilarError) as err:
         roster.save(value, resolution=1)
@@ -139,7 +139,7 @@ def test_import_lists_rows_of_members_in_conflict_and_does_not_apply_them(net):
     assert plan.counts["conflict"] == 1 and [r.nik for r in plan.accepted] == ["3509010101800002"]
     commit(roster, plan)
     assert accounts(dbs[A], rid) == ["0011223344556", "9999888877776"]
-    assert dbs[A].get("members", rid)["address"] == "Jl. Mawar 1" and C.count(dbs[A]) == 1
+    assert dbs[A].get("members", rid)["address"] == "Jl. Mawar 1" and conflicts.count(dbs[A]) == 1
     assert len(dbs[A].lookup("members", "nik", "3509010101800002")) == 1
 
 
@@ -152,7 +152,7 @@ def run(capsys, *argv):
 def test_cli_roster_edit_and_import_refuse_with_the_command_then_keep_n_edits(net, capsys):
     dbs, tmp, paths = net
     rid = make_conflict(dbs, tmp)
-    versions = C.siblings(dbs[A], "members", rid)
+    versions = conflicts.siblings(dbs[A], "members", rid)
     n = next(v["n"] for v in versions if v["value"]["phone"] == "+6281111111111")
     for db in dbs.values():
         db.close()
@@ -168,7 +168,7 @@ def test_cli_roster_edit_and_import_refuse_with_the_command_then_keep_n_edits(ne
     report = json.loads(out)
     assert report["counts"]["conflict"] == 1 and report["rows"][0]["fate"] == "conflict" and report["written"] == 0
     db = Database.open(data, read_only=True)
-    assert len(C.siblings(db, "members", rid)) == 2 and db.get("members", rid)["address"] == "Jl. Mawar 1"
+    assert len(conflicts.siblings(db, "members", rid)) == 2 and db.get("members", rid)["address"] == "Jl. Mawar 1"
     code, out = run(capsys, "--data", data, "roster", "edit", NIK, str(changes), "--keep", str(n))
     assert code == 0, out
     db = Database.open(data, read_only=True)
@@ -179,21 +179,21 @@ def test_cli_roster_edit_and_import_refuse_with_the_command_then_keep_n_edits(ne
 def test_deleted_first_conflict_shows_its_last_data_in_roster_and_conflict_list(net, capsys):
     dbs, tmp, paths = net
     rid = put(dbs[A], member(), owner=A)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
     time.sleep(0.02)  # the deletion's clock must be later than the edit's, not the same millisecond
     with dbs[A].transaction("roster.delete") as tx:  # deleted at the UPT, later than the edit
         tx.delete("members", rid)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     for db in (dbs[J], dbs[A]):
         if db is dbs[A]:
-            E.import_bundle(dbs[A], send(dbs, J, A, tmp))
-        assert C.count(db) == 1
+            engine.import_bundle(dbs[A], send(dbs, J, A, tmp))
+        assert conflicts.count(db) == 1
         row = Roster(db).row(rid)
         assert row is not None and row.name == NAME and row.nik == NIK and row.flag == "deleted"
-        listed = C.list_conflicts(db)
+        listed = conflicts.list_conflicts(db)
         assert [(r["label"], r["nik"], r["deleted_first"]) for r in listed] == [(NAME, "************0001", True)]
-        assert C.show(db, rid)["label"] == NAME
+        assert conflicts.show(db, rid)["label"] == NAME
     for db in dbs.values():
         db.close()
     code, out = run(capsys, "--data", str(paths[J]), "conflicts", "list")
@@ -203,11 +203,11 @@ def test_deleted_first_conflict_shows_its_last_data_in_roster_and_conflict_list(
 def test_import_row_of_a_member_deleted_at_one_office_and_edited_at_another_is_in_conflict(net):
     dbs, tmp, _ = net
     rid = put(dbs[A], member(), owner=A)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
     with dbs[A].transaction("roster.delete") as tx:
         tx.delete("members", rid)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     path = write_csv(tmp / "roster.csv", [[NIK, NAME, "Jl. Kenanga 3", "P", "01-07-1985", "Jember", "Kencong", "PSM"]])
     plan = preview(Roster(dbs[J]), path)
     assert [r.fate for r in plan.rows] == ["conflict"] and rid[:8] in plan.rows[0].reasons[0]

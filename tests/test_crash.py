@@ -33,12 +33,12 @@ def _say(line: str) -> None:
 
 
 def writer(path: str, seed: int) -> None:
-    import storage.db as dbm
+    import storage.core.db as dbm
     from storage.backup import backup_now
-    from storage.db import Database
+    from storage.core.db import Database
 
     dbm.JOURNAL_COMPACT_BYTES = dbm.JOURNAL_FORCE_BYTES = 48 * 1024
-    import storage.audit as auditm
+    import storage.core.audit as auditm
 
     auditm.SEAL_BYTES = 64 * 1024  # the audit log sealed often: kills land around seals too
     rng = random.Random(seed)
@@ -95,7 +95,7 @@ def writer(path: str, seed: int) -> None:
 # ---------------------------------------------------------------------- the test
 
 def _init(path: Path) -> None:
-    from storage.db import Database
+    from storage.core.db import Database
 
     Database.init(path, "UPT-CRASH", "UPT Crash", operator="crash", extra={"backups_keep": 3}).close()
 
@@ -131,7 +131,7 @@ def _confirmed(out: bytes, expected: dict[str, int], deleted: set[str], doomed: 
 
 def _verify(path: Path, expected: dict[str, int], deleted: set[str], doomed: set[str], round_: int) -> None:
     from storage.check import run_checks
-    from storage.db import Database
+    from storage.core.db import Database
 
     problems = run_checks(path)
     assert problems == [], f"round {round_}: pilar check after the kill: {problems}"
@@ -206,8 +206,8 @@ def test_soak_sigkill_200(tmp_path, seed):
 def append_writer(path: str, seed: int, confirmed: str) -> None:
     """Big imports; says "A" on stdout just before each audit append's write, so that the kill lands
     inside it, and writes what it committed to the file ``confirmed`` after each transaction returns."""
-    import storage.audit as auditm
-    from storage.db import Database
+    import storage.core.audit as auditm
+    from storage.core.db import Database
 
     real = auditm.write_all
 
@@ -261,7 +261,7 @@ def test_sigkill_inside_the_audit_append(tmp_path):
 # ---------------------------------------------------------------------- killing a restore
 
 def _members(path: Path) -> dict[str, str]:
-    from storage.db import Database
+    from storage.core.db import Database
 
     db = Database.open(path, read_only=True)
     try:
@@ -283,7 +283,7 @@ def restore_rounds(path: Path, kills: int, seed: int) -> dict:
     or says the restore was cut short, and running the same command again always finishes it."""
     from storage import backup as backups
     from storage.check import run_checks
-    from storage.db import Database
+    from storage.core.db import Database
 
     rng = random.Random(seed)
     Database.init(path, "UPT-CRASH", "UPT Crash", operator="crash", extra={"backups_keep": 1000}).close()

@@ -16,11 +16,11 @@ import orjson
 import pytest
 
 from storage import sample
-from storage.audit import AuditLog
-from storage.db import Database, PilarStorage
-from storage.errors import DamagedError, LockedError, PilarError
-from storage.i18n import set_lang
-from storage.versions import Hlc, dominates, merge_docs, merge_versions, winner
+from storage.core.audit import AuditLog
+from storage.core.db import Database, PilarStorage
+from storage.core.errors import DamagedError, LockedError, PilarError
+from storage.core.i18n import set_lang
+from storage.core.versions import Hlc, dominates, merge_docs, merge_versions, winner
 
 ROOT = Path(__file__).resolve().parent.parent
 # 40 demo members, all serving at the office whose folder holds them (a UPT writes only its own).
@@ -51,7 +51,7 @@ def _python(code: str, *args: str) -> subprocess.Popen:
 
 HOLDER = """
 import sys, time
-from storage.db import Database
+from storage.core.db import Database
 db = Database.open(sys.argv[1], operator=sys.argv[2])
 print("ready", flush=True)
 time.sleep(60)
@@ -155,8 +155,8 @@ def test_second_writer_is_told_who_holds_the_folder(folder):
     try:
         probe = _python("""
 import sys
-from storage.db import Database
-from storage.errors import LockedError
+from storage.core.db import Database
+from storage.core.errors import LockedError
 try:
     Database.open(sys.argv[1], operator="Pak Budi")
 except LockedError as exc:
@@ -239,7 +239,7 @@ EXPECT = {
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_damaged_collection_file_is_refused_with_the_file_named(folder, damage, parallel_hash, monkeypatch):
     # Big files are hashed on a second thread while they are parsed: both paths must refuse damage.
-    monkeypatch.setattr("storage.db.PARALLEL_HASH_BYTES", 0 if parallel_hash else 1 << 40)
+    monkeypatch.setattr("storage.core.db.PARALLEL_HASH_BYTES", 0 if parallel_hash else 1 << 40)
     target = folder / "db" / "members.json"
     before = {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.name != "members.json"}
     DAMAGE[damage](target)
@@ -279,10 +279,10 @@ def test_damage_message_in_english(folder):
 
 WRITER = """
 import random, sys
-import storage.db as dbm
-from storage.db import Database
+import storage.core.db as dbm
+from storage.core.db import Database
 dbm.JOURNAL_COMPACT_BYTES = dbm.JOURNAL_FORCE_BYTES = 16 * 1024   # fold often, so kills also land inside compactions
-import storage.audit as auditm
+import storage.core.audit as auditm
 auditm.SEAL_BYTES = 24 * 1024   # and seal the audit log often: kills land around seals too
 path, seed = sys.argv[1], int(sys.argv[2])
 rng = random.Random(seed)
@@ -501,7 +501,7 @@ def test_a_torn_audit_batch_is_cut_and_rewritten_whole_from_the_journal(tmp_path
     folder = tmp_path / "office"
     code = f"""
 import os
-from storage.db import Database
+from storage.core.db import Database
 db = Database.init({str(folder)!r}, "UPT-X", "UPT X", operator="Siti")
 with db.transaction("roster.add") as tx:
     tx.put("members", {{"id": "a", "name": "A"}})

@@ -5,21 +5,21 @@ roster's card key and the payouts' SPJ key write files that read back right."""
 from __future__ import annotations
 
 import pytest
-from payouts_support import approve_all, make_db, member
-from pdf_support import barcode_bits, decode_code128, filled_rects, page_count, pages
-from pilot_support import run_async
 
-from storage import cards, sample, spj
-from storage import events as ev
-from storage import payouts as P
-from storage.db import Database
-from storage.i18n import set_lang
+from storage import events, payouts, sample
+from storage.core.db import Database
+from storage.core.i18n import set_lang
+from storage.payouts.documents import spj
+from storage.roster import cards
+from tests.support.payouts import approve_all, make_db, member
+from tests.support.pdf import barcode_bits, decode_code128, filled_rects, page_count, pages
+from tests.support.pilot import run_async
 from tui.app import PilarApp
 from tui.screens.common import PromptDialog
 from tui.screens.events import CheckinScreen
 
-EID = ev.sample_event_id()
-Q2 = P.Quarter.parse("2024-Q2")
+EID = events.sample_event_id()
+Q2 = payouts.Quarter.parse("2024-Q2")
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def folder(tmp_path):
     path = tmp_path / "data"
     db = Database.init(path, "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Ani")
     sample.load(db)
-    P.set_separate_duties(db, False)
+    payouts.set_separate_duties(db, False)
     db.close()
     return path
 
@@ -47,7 +47,7 @@ def scanned_code(db: Database, member: dict) -> str:
 @run_async
 async def test_scanning_a_card_at_the_door_checks_the_member_in(folder):
     db = Database.open(folder, read_only=True)
-    invited = [db.get("members", v["member_id"]) for v in sorted(ev.invitations(db, EID), key=lambda v: v["id"])]
+    invited = [db.get("members", v["member_id"]) for v in sorted(events.invitations(db, EID), key=lambda v: v["id"])]
     numbered = next(m for m in invited if any(a.get("number") for a in m["assignments"]))
     plain = next(m for m in invited if not any(a.get("number") for a in m["assignments"]))
     codes = {m["id"]: scanned_code(db, m) for m in (numbered, plain)}
@@ -66,7 +66,7 @@ async def test_scanning_a_card_at_the_door_checks_the_member_in(folder):
             await pilot.press("enter")
             await pilot.pause()
             assert member["name"] in str(app.screen.query_one("#card").render())
-            saved = Database.open(folder, read_only=True).get("invitations", ev.invitation_id(EID, member["id"]))
+            saved = Database.open(folder, read_only=True).get("invitations", events.invitation_id(EID, member["id"]))
             assert saved["status"] == "HADIR" and saved["checkin_by"] == "Ani"
 
 
@@ -96,9 +96,9 @@ async def test_roster_card_key_prints_the_members_shown(folder, tmp_path):
 async def test_payouts_spj_key_writes_a_package_that_verifies(tmp_path):
     folder = tmp_path / "small"
     db = make_db(folder, [member(i, "TKSK") for i in range(12)])
-    P.run_quarter(db, Q2, allow_cash=True)
+    payouts.run_quarter(db, Q2, allow_cash=True)
     approve_all(db, Q2)
-    event_id = ev.create_event(db, {"name": "Penyerahan", "date": "2024-05-06"})
+    event_id = events.create_event(db, {"name": "Penyerahan", "date": "2024-05-06"})
     db.close()
     out = tmp_path / "spj.zip"
     app = PilarApp(folder, operator="Siti")

@@ -9,16 +9,17 @@ import zipfile
 
 import pytest
 import segno
-from payouts_support import make_db, member
-from pdf_support import barcode_bits, decode_code128, filled_rects, page_count, pages, qr_modules
 
-from storage import cards, fmt, spj, viewer
-from storage import event_reports as reports
-from storage import events as ev
-from storage import payout_docs as D
-from storage import payouts as P
-from storage.errors import PilarError
-from storage.roster import Query, Roster
+from storage import events, payouts
+from storage.core.errors import PilarError
+from storage.domain import fmt
+from storage.events import reports
+from storage.payouts.documents import spj
+from storage.payouts.documents import text as documents
+from storage.printing import viewer
+from storage.roster import Query, Roster, cards
+from tests.support.payouts import make_db, member
+from tests.support.pdf import barcode_bits, decode_code128, filled_rects, page_count, pages, qr_modules
 from tui.cli import main
 
 Q2 = "2024-Q2"
@@ -37,10 +38,10 @@ def _member(i: int) -> dict:
 @pytest.fixture
 def db(tmp_path):
     db = make_db(tmp_path / "d", [_member(i) for i in range(1, 91)])
-    P.set_signers(db, place="Sidoarjo", treasurer="Sri Wahyuni", treasurer_nip="197001011990032001",
+    payouts.set_signers(db, place="Sidoarjo", treasurer="Sri Wahyuni", treasurer_nip="197001011990032001",
                   officer="Drs. Bambang", officer_title="Kuasa Pengguna Anggaran")
-    P.run_quarter(db, Q2, allow_cash=True)
-    P.approve(db, Q2)
+    payouts.run_quarter(db, Q2, allow_cash=True)
+    payouts.approve(db, Q2)
     yield db
     db.close()
 
@@ -55,10 +56,10 @@ def _totals(line: str) -> list[int]:
 
 
 def test_nominatif_pdf_pages_headers_totals_and_carry_over(db):
-    text = pages(D.render(db, Q2, "nominatif", "pdf", date="2024-04-04"))
+    text = pages(documents.render(db, Q2, "nominatif", "pdf", date="2024-04-04"))
     n = len(text)
     assert n >= 3
-    net_total = P.summary(db, Q2)["total"]["net"]
+    net_total = payouts.summary(db, Q2)["total"]["net"]
     carried = seen = 0
     for i, page in enumerate(text, 1):
         lines = page.splitlines()
@@ -80,7 +81,7 @@ def test_nominatif_pdf_pages_headers_totals_and_carry_over(db):
             carried += page_net
             closing = [line for line in lines if line.startswith(("Jumlah s.d. halaman ini", "JUMLAH SELURUHNYA"))]
             assert _totals(closing[-1])[2] == carried
-    assert carried == net_total and seen == P.summary(db, Q2)["total"]["count"] == 90
+    assert carried == net_total and seen == payouts.summary(db, Q2)["total"]["count"] == 90
     whole = "\n".join(text)
     assert f"JUMLAH SELURUHNYA {fmt.rupiah(net_total)[2:]} 0 {fmt.rupiah(net_total)[2:]}" in whole
     assert "Jumlah Kabupaten Malang" in whole and "Jumlah Kota Surabaya" in whole
@@ -90,13 +91,13 @@ def test_nominatif_pdf_pages_headers_totals_and_carry_over(db):
 
 
 def test_nominatif_pdf_masked_hides_nik(db):
-    whole = "\n".join(pages(D.render(db, Q2, "nominatif", "pdf", mask=True)))
+    whole = "\n".join(pages(documents.render(db, Q2, "nominatif", "pdf", mask=True)))
     assert "3578000000000001" not in whole and "************0001" in whole
 
 
 def test_receipt_pdf_amount_in_figures_and_words(db):
-    item = next(v for v in P.items(db, Q2) if v["pillar"] == "TKSK")
-    text = pages(D.render(db, Q2, "receipts", "pdf", member_ids=[item["member_id"]], date="2024-05-02"))
+    item = next(v for v in payouts.items(db, Q2) if v["pillar"] == "TKSK")
+    text = pages(documents.render(db, Q2, "receipts", "pdf", member_ids=[item["member_id"]], date="2024-05-02"))
     assert len(text) == 1
     name = db.get("members", item["member_id"])["name"]
     page = text[0]
@@ -109,15 +110,15 @@ def test_receipt_pdf_amount_in_figures_and_words(db):
 def test_kwitansi_and_rekap_add_up(db):
     per_pillar = {}
     per_kab = {}
-    for v in P.items(db, Q2, ("approved",)):
+    for v in payouts.items(db, Q2, ("approved",)):
         per_pillar[v["pillar"]] = per_pillar.get(v["pillar"], 0) + v["net"]
         per_kab[v["kab"]] = per_kab.get(v["kab"], 0) + v["net"]
-    kw = pages(D.render(db, Q2, "kwitansi", "pdf"))
+    kw = pages(documents.render(db, Q2, "kwitansi", "pdf"))
     assert len(kw) == 3
     tksk = next(p for p in kw if "TKSK" in p)
     assert f"Uang sejumlah : {fmt.rupiah(per_pillar['TKSK'])}" in tksk
     assert f"Terbilang : {fmt.rupiah_words(per_pillar['TKSK'])}" in tksk and "KWITANSI" in tksk
-    rekap = pages(D.render(db, Q2, "rekap", "pdf"))[0]
+    rekap = pages(documents.render(db, Q2, "rekap", "pdf"))[0]
     lines = rekap.splitlines()
     malang = next(line for line in lines if "35.07 Kabupaten Malang" in line)
     assert _totals(malang)[2] == per_kab["35.07"]
@@ -128,16 +129,16 @@ def test_kwitansi_and_rekap_add_up(db):
 
 def test_pdf_refuses_an_empty_quarter(db):
     with pytest.raises(PilarError) as err:
-        D.render(db, "2023-Q1", "nominatif", "pdf")
+        documents.render(db, "2023-Q1", "nominatif", "pdf")
     assert err.value.key == "payout.nothing_to_print"
 
 
 def test_attendance_pdf_per_day_with_signature_column(db):
-    eid = ev.create_event(db, {"name": "Penyerahan Tali Asih", "date": "2024-05-06", "end_date": "2024-05-07",
+    eid = events.create_event(db, {"name": "Penyerahan Tali Asih", "date": "2024-05-06", "end_date": "2024-05-07",
                                "venue": "Pendopo", "city": "Sidoarjo"})
-    ids = [v["member_id"] for v in P.items(db, Q2)[:5]]
-    ev.invite(db, eid, ids, override=True)
-    ev.checkin(db, eid, ids[0], day="2024-05-07")
+    ids = [v["member_id"] for v in payouts.items(db, Q2)[:5]]
+    events.invite(db, eid, ids, override=True)
+    events.checkin(db, eid, ids[0], day="2024-05-07")
     day2 = pages(reports.render(db, eid, "attendance", "pdf", day="2024-05-07"))[0]
     day1 = pages(reports.render(db, eid, "attendance", "pdf", day="2024-05-06"))[0]
     name = db.get("members", ids[0])["name"]
@@ -174,7 +175,7 @@ def test_card_without_number_carries_the_member_id(db):
     plain = next(m for m in cards.select(Roster(db), Query()) if not m["assignments"][0].get("number"))
     rects = _card_rects(cards.render(db, [plain]))
     assert decode_code128(barcode_bits(rects)) == plain["id"]
-    assert ev.find(db, "none", plain["id"])[0]["member_id"] == plain["id"]
+    assert events.find(db, "none", plain["id"])[0]["member_id"] == plain["id"]
 
 
 def test_card_sheets_filters_and_layout(db):
@@ -198,7 +199,7 @@ def test_card_sheets_filters_and_layout(db):
 # ---------------------------------------------------------------------- SPJ package
 
 def test_spj_package_verifies_and_fails_on_a_changed_byte(db, tmp_path):
-    eid = ev.create_event(db, {"name": "Penyerahan", "date": "2024-05-06", "end_date": "2024-05-07"})
+    eid = events.create_event(db, {"name": "Penyerahan", "date": "2024-05-06", "end_date": "2024-05-07"})
     out = tmp_path / "spj"
     seen = []
     manifest = spj.make(db, Q2, out, event_id=eid, progress=lambda done, total, what: seen.append(done / total))
@@ -227,7 +228,7 @@ def test_spj_package_verifies_and_fails_on_a_changed_byte(db, tmp_path):
 
 
 def test_spj_signed_manifest_refuses_a_changed_manifest(db, tmp_path):
-    from storage.sync import keys
+    from storage.office import keys
 
     own = keys.create_office_keys(db)
     out = tmp_path / "signed"
@@ -240,7 +241,7 @@ def test_spj_signed_manifest_refuses_a_changed_manifest(db, tmp_path):
 
 
 def test_spj_zip_and_a_changed_manifest(db, tmp_path):
-    P.pay_transfer(db, Q2, "TRF-1")  # nothing left to transfer: the bank file is skipped, said why
+    payouts.pay_transfer(db, Q2, "TRF-1")  # nothing left to transfer: the bank file is skipped, said why
     out = tmp_path / "spj.zip"
     manifest = spj.make(db, Q2, out)
     assert [s["name"] for s in manifest["skipped"]] == ["05-rekap-pajak_2024-Q2.pdf", "06-bank_2024-Q2.csv"]
@@ -299,12 +300,12 @@ def test_viewer_never_opens_under_a_test(tmp_path, monkeypatch):
 
 
 def test_names_print_as_written(db):
-    item = P.items(db, Q2)[0]
+    item = payouts.items(db, Q2)[0]
     m = db.get("members", item["member_id"])
     m["name"] = "Siti Nur'aini (Iné) Ñoman \\ Łukasz"
     with db.transaction("t") as tx:
         tx.put("members", m)
-    whole = "\n".join(pages(D.render(db, Q2, "nominatif", "pdf")))
+    whole = "\n".join(pages(documents.render(db, Q2, "nominatif", "pdf")))
     assert "Siti Nur'aini (Iné) Ñoman \\ Łukasz" in whole
     card = pages(cards.render(db, [db.get("members", item["member_id"])]))[0]
     assert "Siti Nur'aini (Iné) Ñoman \\ Łukasz" in card

@@ -7,17 +7,17 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from payouts_support import make_db, member
-from pdf_support import pages
 
-from storage import payout_docs as D
-from storage import payouts as P
-from storage import spj
-from storage.errors import PilarError
-from storage.payout_rates import parse_percent, tax_of
+from storage import payouts
+from storage.core.errors import PilarError
+from storage.payouts.documents import spj
+from storage.payouts.documents import text as documents
+from storage.payouts.rates import parse_percent, tax_of
+from tests.support.payouts import make_db, member
+from tests.support.pdf import pages
 from tui.cli import main
 
-Q2 = P.Quarter.parse("2024-Q2")
+Q2 = payouts.Quarter.parse("2024-Q2")
 
 
 @given(st.integers(min_value=1, max_value=10**12), st.integers(min_value=0, max_value=10_000))
@@ -52,38 +52,38 @@ def db(tmp_path):
 
 
 def _tksk_rate(db):
-    return next(r for r in P.rates(db) if r["pillar"] == "TKSK")
+    return next(r for r in payouts.rates(db) if r["pillar"] == "TKSK")
 
 
 def test_pph21_rate_is_withheld_and_documents_add_up(db):
     old = _tksk_rate(db)
-    rate = P.set_rate(db, pillar="TKSK", amount=old["amount"], start=old["start"], funding=old["funding"],
+    rate = payouts.set_rate(db, pillar="TKSK", amount=old["amount"], start=old["start"], funding=old["funding"],
                       rate_id=old["id"], tax_rule="PPH21_BP", tax_bp=500)
     assert rate["tax"] == 37_500 and rate["tax_rule"] == "PPH21_BP" and rate["tax_bp"] == 500
     audited = [e for e in db.audit.for_record(rate["id"])]
     assert audited and "37500" in str(audited[-1])
-    P.run_quarter(db, Q2)
-    P.approve(db, Q2)
-    tksk = [v for v in P.items(db, Q2) if v["pillar"] == "TKSK"]
+    payouts.run_quarter(db, Q2)
+    payouts.approve(db, Q2)
+    tksk = [v for v in payouts.items(db, Q2) if v["pillar"] == "TKSK"]
     assert {(v["gross"], v["tax"], v["net"]) for v in tksk} == {(1_500_000, 37_500, 1_462_500)}
-    tagana = [v for v in P.items(db, Q2) if v["pillar"] == "TAGANA"]
+    tagana = [v for v in payouts.items(db, Q2) if v["pillar"] == "TAGANA"]
     assert {v["tax"] for v in tagana} == {0}  # none by default
     total_tax = 4 * 37_500
-    nominatif = "\n".join(pages(D.render(db, Q2, "nominatif", "pdf")))
+    nominatif = "\n".join(pages(documents.render(db, Q2, "nominatif", "pdf")))
     assert "1.500.000 37.500 1.462.500" in nominatif
     gross = 4 * 1_500_000 + 3 * 750_000
-    assert f"JUMLAH SELURUHNYA {D.idr(gross)[2:]} {D.idr(total_tax)[2:]} {D.idr(gross - total_tax)[2:]}" in nominatif
-    rekap = pages(D.render(db, Q2, "rekap", "pdf"))[0]
-    assert f"TKSK 4 6.000.000 {D.idr(total_tax)[2:]} {D.idr(6_000_000 - total_tax)[2:]}" in rekap
-    kwitansi = "\n".join(pages(D.render(db, Q2, "kwitansi", "pdf")))
-    assert f"Pajak : {D.idr(total_tax)}" in kwitansi and f"Uang sejumlah : {D.idr(6_000_000 - total_tax)}" in kwitansi
-    receipt = pages(D.render(db, Q2, "receipts", "pdf", member_ids=[tksk[0]["member_id"]]))[0]
+    assert f"JUMLAH SELURUHNYA {documents.idr(gross)[2:]} {documents.idr(total_tax)[2:]} {documents.idr(gross - total_tax)[2:]}" in nominatif
+    rekap = pages(documents.render(db, Q2, "rekap", "pdf"))[0]
+    assert f"TKSK 4 6.000.000 {documents.idr(total_tax)[2:]} {documents.idr(6_000_000 - total_tax)[2:]}" in rekap
+    kwitansi = "\n".join(pages(documents.render(db, Q2, "kwitansi", "pdf")))
+    assert f"Pajak : {documents.idr(total_tax)}" in kwitansi and f"Uang sejumlah : {documents.idr(6_000_000 - total_tax)}" in kwitansi
+    receipt = pages(documents.render(db, Q2, "receipts", "pdf", member_ids=[tksk[0]["member_id"]]))[0]
     assert "Uang sejumlah : Rp1.462.500" in receipt and "satu juta empat ratus enam puluh dua ribu lima ratus" in receipt
-    recap = pages(D.render(db, Q2, "pajak", "pdf"))[0]
+    recap = pages(documents.render(db, Q2, "pajak", "pdf"))[0]
     lines = [line for line in recap.splitlines() if " PPh 21 bukan pegawai 5% x 50% bruto " in line]
     assert len(lines) == 4 and all(line.endswith("1.500.000 750.000 PPh 21 bukan pegawai 5% x 50% bruto 37.500 "
                                                   "1.462.500") for line in lines)
-    assert f"JUMLAH SELURUHNYA 6.000.000 {D.idr(total_tax)[2:]} {D.idr(6_000_000 - total_tax)[2:]}" in recap
+    assert f"JUMLAH SELURUHNYA 6.000.000 {documents.idr(total_tax)[2:]} {documents.idr(6_000_000 - total_tax)[2:]}" in recap
     assert "REKAPITULASI POTONGAN PAJAK" in recap and "Anggota 005" not in recap  # Tagana: no tax
     names = [f["name"] for f in spj.make(db, Q2, db.path.parent / "spj")["files"]]
     assert "05-rekap-pajak_2024-Q2.pdf" in names
@@ -93,16 +93,16 @@ def test_pph21_rate_is_withheld_and_documents_add_up(db):
 
 def test_editing_a_rate_keeps_its_rule(db):
     old = _tksk_rate(db)
-    P.set_rate(db, pillar="TKSK", amount=old["amount"], start=old["start"], funding=old["funding"],
+    payouts.set_rate(db, pillar="TKSK", amount=old["amount"], start=old["start"], funding=old["funding"],
                rate_id=old["id"], tax_rule="PPH21_BP", tax_bp=250)
-    rate = P.set_rate(db, pillar="TKSK", amount=2_000_000, start=old["start"], funding=old["funding"],
+    rate = payouts.set_rate(db, pillar="TKSK", amount=2_000_000, start=old["start"], funding=old["funding"],
                       rate_id=old["id"])
     assert rate["tax_rule"] == "PPH21_BP" and rate["tax"] == 25_000
-    rate = P.set_rate(db, pillar="TKSK", amount=2_000_000, start=old["start"], funding=old["funding"],
+    rate = payouts.set_rate(db, pillar="TKSK", amount=2_000_000, start=old["start"], funding=old["funding"],
                       rate_id=old["id"], tax_rule="", tax_bp=0)
     assert "tax_rule" not in rate and rate["tax"] == 0
     with pytest.raises(PilarError) as err:
-        P.set_rate(db, pillar="TKSK", amount=2_000_000, start=old["start"], funding=old["funding"],
+        payouts.set_rate(db, pillar="TKSK", amount=2_000_000, start=old["start"], funding=old["funding"],
                    rate_id=old["id"], tax_rule="PPN")
     assert err.value.key == "payout.unknown_tax_rule"
     assert _tksk_rate(db)["tax"] == 0  # refused: nothing changed

@@ -7,15 +7,14 @@ import json
 
 import pytest
 
-from storage import conflicts as C
-from storage import duplicates as D
-from storage import i18n
 from storage.check import run_checks, work
-from storage.db import PROVINCE_CODE, Database
-from storage.errors import PilarError
+from storage.core import i18n
+from storage.core.db import PROVINCE_CODE, Database
+from storage.core.errors import PilarError
+from storage.reconcile import conflicts, duplicates
 from storage.roster import Roster
-from storage.sync import engine as E
-from storage.sync.testing import make_network
+from storage.sync import engine
+from tests.support.network import make_network
 from tui.cli import main as cli
 
 A, B, J = "UPT-A", "UPT-B", PROVINCE_CODE
@@ -38,7 +37,7 @@ def put(db, value, owner=None):
 
 
 def send(dbs, frm, to, tmp):
-    return E.export_bundle(dbs[frm], to, tmp / "usb").path
+    return engine.export_bundle(dbs[frm], to, tmp / "usb").path
 
 
 def run(capsys, *argv):
@@ -75,8 +74,8 @@ def registered_twice(state):
     dbs, tmp = state["dbs"], state["tmp"]
     a = put(dbs[A], member(A, "1111222233334"), owner=A)
     b = put(dbs[B], member(B, "5555666677778", phone="+6281234567890"), owner=B)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
-    res = E.import_bundle(dbs[J], send(dbs, B, J, tmp))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    res = engine.import_bundle(dbs[J], send(dbs, B, J, tmp))
     assert res.added == 1
     return a, b
 
@@ -84,7 +83,7 @@ def registered_twice(state):
 def test_same_nik_from_two_upts_is_a_case_merged_once_and_every_office_shows_one_member(net, capsys):
     a, b = registered_twice(net)
     dbs = net["dbs"]
-    cases = D.cases(dbs[J])
+    cases = duplicates.cases(dbs[J])
     assert len(cases) == 1 and sorted(cases[0]["ids"]) == sorted([a, b])
     case = cases[0]
     assert {r["owner"] for r in case["records"]} == {A, B} and case["nik"] == "************0001"
@@ -115,21 +114,21 @@ def test_same_nik_from_two_upts_is_a_case_merged_once_and_every_office_shows_one
     merged = dbs[J].get("members", a)
     assert merged["bank"]["account"] == "5555666677778" and merged["phone"] == "+6281234567890"
     assert [x["office"] for x in merged["assignments"]] == [A, B]
-    assert dbs[J].get("members", b) is None and D.merged_into(dbs[J], b) == a
-    assert D.member(dbs[J], b)["id"] == a and D.aliases(dbs[J]) == {b: a}
-    assert D.cases(dbs[J]) == [] and work(dbs[J]) == []
+    assert dbs[J].get("members", b) is None and duplicates.merged_into(dbs[J], b) == a
+    assert duplicates.member(dbs[J], b)["id"] == a and duplicates.aliases(dbs[J]) == {b: a}
+    assert duplicates.cases(dbs[J]) == [] and work(dbs[J]) == []
     # bundles back: both UPTs show one member with both assignments
     for code in (A, B):
-        E.import_bundle(dbs[code], send(dbs, J, code, net["tmp"]))
+        engine.import_bundle(dbs[code], send(dbs, J, code, net["tmp"]))
         roster = Roster(dbs[code])
         rows = [r for r in roster.sorted_rows() if r.nik == NIK]
         assert [r.id for r in rows] == [a], code
         assert {x["office"] for x in dbs[code].get("members", a)["assignments"]} == {A, B}
-        assert D.member(dbs[code], b)["id"] == a and D.cases(dbs[code]) == []
-        assert run_checks(net["paths"][code]) == [] and C.count(dbs[code]) == 0
+        assert duplicates.member(dbs[code], b)["id"] == a and duplicates.cases(dbs[code]) == []
+        assert run_checks(net["paths"][code]) == [] and conflicts.count(dbs[code]) == 0
     # and back to the province: nothing new, still one member
     for code in (A, B):
-        E.import_bundle(dbs[J], send(dbs, code, J, net["tmp"]))
+        engine.import_bundle(dbs[J], send(dbs, code, J, net["tmp"]))
     assert [m["id"] for m in dbs[J].values("members") if m.get("nik") == NIK] == [a]
 
 
@@ -140,11 +139,11 @@ def test_a_upt_sees_the_case_with_the_province_merges_it_and_may_not_merge(net, 
     value = dbs[J].get("members", b)
     value["assignments"].append(dict(member(A, "")["assignments"][0], id="asg-extra"))
     put(dbs[J], value)
-    E.import_bundle(dbs[A], send(dbs, J, A, net["tmp"]))
-    cases = D.cases(dbs[A])
+    engine.import_bundle(dbs[A], send(dbs, J, A, net["tmp"]))
+    cases = duplicates.cases(dbs[A])
     assert len(cases) == 1 and not cases[0]["province"]
     with pytest.raises(PilarError) as err:
-        D.merge(dbs[A], a, b)
+        duplicates.merge(dbs[A], a, b)
     assert err.value.key == "dup.province_only"
     assert "Provinsi yang menggabungkannya" in work(dbs[A])[0]
     close(net)
@@ -164,27 +163,27 @@ def test_merge_refusals(net):
     a, b = registered_twice(net)
     dbs = net["dbs"]
     with pytest.raises(PilarError) as err:
-        D.merge(dbs[J], a, b, take={"hobby": "b"})
+        duplicates.merge(dbs[J], a, b, take={"hobby": "b"})
     assert err.value.key == "dup.bad_field"
     with pytest.raises(PilarError) as err:
-        D.merge(dbs[J], a, a)
+        duplicates.merge(dbs[J], a, a)
     assert err.value.key == "dup.same_record"
     with pytest.raises(PilarError) as err:
-        D.merge(dbs[J], "zzzzzzzz", b)
+        duplicates.merge(dbs[J], "zzzzzzzz", b)
     assert err.value.key == "dup.unknown"
     # while one record is in conflict the merge would drop a version: refused, resolve first
-    E.import_bundle(dbs[A], send(dbs, J, A, net["tmp"]))
+    engine.import_bundle(dbs[A], send(dbs, J, A, net["tmp"]))
     put(dbs[J], dict(dbs[J].get("members", a), phone="+6281111111111"))
     put(dbs[A], dict(dbs[A].get("members", a), address="Jl. Kenanga 5"))
-    E.import_bundle(dbs[J], send(dbs, A, J, net["tmp"]))
-    assert C.count(dbs[J]) == 1
+    engine.import_bundle(dbs[J], send(dbs, A, J, net["tmp"]))
+    assert conflicts.count(dbs[J]) == 1
     with pytest.raises(PilarError) as err:
-        D.merge(dbs[J], b, a)
+        duplicates.merge(dbs[J], b, a)
     assert err.value.key == "conflict.edit_refused" and "pilar conflicts resolve" in str(err.value)
-    assert len(D.cases(dbs[J])) == 1
+    assert len(duplicates.cases(dbs[J])) == 1
     # the duplicate's import rows are held as well
     roster = Roster(dbs[J])
-    from storage.roster_import import preview
+    from storage.roster.importing.plan import preview
 
     path = net["tmp"] / "r.csv"
     path.write_text(f"NIK,Nama,Alamat\n{NIK},SITI AMINAH,Jl. Baru 1\n", encoding="utf-8")
@@ -195,47 +194,46 @@ def test_merge_refusals(net):
 def test_an_edit_concurrent_with_the_merge_is_a_conflict_and_keeping_the_deletion_keeps_the_pointer(net):
     a, b = registered_twice(net)
     dbs = net["dbs"]
-    D.merge(dbs[J], a, b)
+    duplicates.merge(dbs[J], a, b)
     put(dbs[B], dict(dbs[B].get("members", b), address="Jl. Baru 7"))  # not yet seen the merge
-    E.import_bundle(dbs[J], send(dbs, B, J, net["tmp"]))
-    rows = C.list_conflicts(dbs[J])
+    engine.import_bundle(dbs[J], send(dbs, B, J, net["tmp"]))
+    rows = conflicts.list_conflicts(dbs[J])
     assert [r["id"] for r in rows] == [b] and rows[0]["label"] == "SITI AMINAH"
-    info = C.show(dbs[J], b)
+    info = conflicts.show(dbs[J], b)
     keep = next(s["n"] for s in info["siblings"] if s["deleted"])
-    C.resolve(dbs[J], b, keep=keep)
-    assert dbs[J].get("members", b) is None and D.merged_into(dbs[J], b) == a
-    assert D.member(dbs[J], b)["id"] == a
+    conflicts.resolve(dbs[J], b, keep=keep)
+    assert dbs[J].get("members", b) is None and duplicates.merged_into(dbs[J], b) == a
+    assert duplicates.member(dbs[J], b)["id"] == a
 
 
 def test_after_a_merge_the_person_is_not_paid_again_for_a_quarter_already_paid(tmp_path):
     """Paid in Q2 under one record; the same person arrives from another UPT and the province merges
     the paid record into the new one: the run does not pay the survivor Q2 again, and the merged
     record's draft of Q3 gives way to the survivor's (with the survivor's account)."""
-    from payouts_support import make_db
-    from payouts_support import member as pmember
-
-    from storage import payouts as P
+    from storage import payouts
+    from tests.support.payouts import make_db
+    from tests.support.payouts import member as pmember
 
     db = make_db(tmp_path / "p", [pmember(1, "TKSK")])
     first = next(iter(db.values("members")))["id"]
-    P.run_quarter(db, "2024-Q2")
-    P.approve(db, "2024-Q2")
-    P.pay_transfer(db, "2024-Q2", "BJTM-1")
-    P.run_quarter(db, "2024-Q3")
+    payouts.run_quarter(db, "2024-Q2")
+    payouts.approve(db, "2024-Q2")
+    payouts.pay_transfer(db, "2024-Q2", "BJTM-1")
+    payouts.run_quarter(db, "2024-Q3")
     dup = {k: v for k, v in db.get("members", first).items() if k not in ("id", "owner") and not k.startswith("_")}
     dup["assignments"] = [dict(a, id="as-malang", office="UPT-PSTW-MALANG") for a in dup["assignments"]]
     dup["bank"] = dict(dup["bank"], account="5500000001")
     with db.transaction("sync.import") as tx:
         second = tx.put("members", dup, owner="UPT-PSTW-MALANG")
-    plan = P.plan_run(db, "2024-Q3")
+    plan = payouts.plan_run(db, "2024-Q3")
     assert {r["reason"] for r in plan.excluded if r["member_id"] in (first, second)} == {"duplicate_nik"}
-    D.merge(db, second, first)
-    plan, created = P.run_quarter(db, "2024-Q2")
+    duplicates.merge(db, second, first)
+    plan, created = payouts.run_quarter(db, "2024-Q2")
     assert created == [] and plan.new == []
-    q2 = [v for v in P.items(db, "2024-Q2") if v["status"] in P.LIVE]
+    q2 = [v for v in payouts.items(db, "2024-Q2") if v["status"] in payouts.LIVE]
     assert [(v["member_id"], v["status"]) for v in q2] == [(first, "paid")]
-    plan, created = P.run_quarter(db, "2024-Q3")
-    q3 = [v for v in P.items(db, "2024-Q3") if v["status"] in P.LIVE]
+    plan, created = payouts.run_quarter(db, "2024-Q3")
+    q3 = [v for v in payouts.items(db, "2024-Q3") if v["status"] in payouts.LIVE]
     assert [(v["member_id"], v["bank"]["account"]) for v in q3] == [(second, "5500000001")]
     db.close()
 
@@ -247,11 +245,11 @@ def test_each_upt_is_sent_the_other_record_of_its_duplicate_case(net, capsys):
     dbs = net["dbs"]
     for upt, mine, other in ((A, a, b), (B, b, a)):
         assert dbs[upt].get("members", other) is None
-        E.import_bundle(dbs[upt], send(dbs, J, upt, net["tmp"]))
-        cases = D.cases(dbs[upt])
+        engine.import_bundle(dbs[upt], send(dbs, J, upt, net["tmp"]))
+        cases = duplicates.cases(dbs[upt])
         assert [sorted(c["ids"]) for c in cases] == [sorted([a, b])] and not cases[0]["province"]
         assert dbs[upt].get("members", mine)["owner"] == upt and dbs[upt].get("members", other)["owner"] != upt
-    D.merge(dbs[J], a, b)
+    duplicates.merge(dbs[J], a, b)
     for upt in (A, B):
-        E.import_bundle(dbs[upt], send(dbs, J, upt, net["tmp"]))
-        assert D.cases(dbs[upt]) == [] and D.survivor_id(dbs[upt], b) == a
+        engine.import_bundle(dbs[upt], send(dbs, J, upt, net["tmp"]))
+        assert duplicates.cases(dbs[upt]) == [] and duplicates.survivor_id(dbs[upt], b) == a

@@ -5,16 +5,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from pilot_support import run_async
 
-from storage import event_reports as reports
-from storage import events as ev
-from storage import sample
-from storage.db import Database
+from storage import events, sample
+from storage.core.db import Database
+from storage.events import reports
+from tests.support.pilot import run_async
 from tui.app import PilarApp
 from tui.screens.events import CheckinScreen, EventFormScreen, EventsScreen, InviteScreen, WalkInScreen
 
-EID = ev.sample_event_id()
+EID = events.sample_event_id()
 
 
 
@@ -51,7 +50,7 @@ async def select_event(app, pilot, event_id: str) -> None:
 
 def invited(path, n):
     db = on_disk(path)
-    invs = sorted(ev.invitations(db, EID), key=lambda i: i["id"])[:n]
+    invs = sorted(events.invitations(db, EID), key=lambda i: i["id"])[:n]
     return [db.get("members", i["member_id"]) for i in invs]
 
 
@@ -59,7 +58,7 @@ def invited(path, n):
 async def test_door_check_in_end_to_end(folder, tmp_path):
     first, second, third = invited(folder, 3)
     db = on_disk(folder)
-    invited_ids = {i["member_id"] for i in ev.invitations(db, EID)}
+    invited_ids = {i["member_id"] for i in events.invitations(db, EID)}
     outsider = next(m for m in db.values("members") if m["id"] not in invited_ids)
     app = PilarApp(folder, operator="Ani")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -76,7 +75,7 @@ async def test_door_check_in_end_to_end(folder, tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert first["name"] in text_of(screen, "#card")
-        saved = on_disk(folder).get("invitations", ev.invitation_id(EID, first["id"]))
+        saved = on_disk(folder).get("invitations", events.invitation_id(EID, first["id"]))
         assert saved["status"] == "HADIR" and saved["checkin_by"] == "Ani" and saved["checkin_at"]
         assert app.focused.id == "scan" and screen.query_one("#scan").value == ""
 
@@ -85,7 +84,7 @@ async def test_door_check_in_end_to_end(folder, tmp_path):
         await type_text(pilot, first["nik"])
         await pilot.press("enter")
         await pilot.pause()
-        assert f"sudah hadir pukul {ev.clock(saved['checkin_at'])}" in text_of(screen, "#checkin-message")
+        assert f"sudah hadir pukul {events.clock(saved['checkin_at'])}" in text_of(screen, "#checkin-message")
         assert on_disk(folder).seq == seq
 
         # By part of a name: pick from the list.
@@ -94,14 +93,14 @@ async def test_door_check_in_end_to_end(folder, tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         picks = screen.query_one("#picks")
-        matches = ev.find(on_disk(folder), EID, words)
+        matches = events.find(on_disk(folder), EID, words)
         assert len(matches) > 1 and picks.display and app.focused.id == "scan"
         index = [c["member_id"] for c in matches].index(second["id"])
         for _ in range(index):
             await pilot.press("down")
         await pilot.press("enter")
         await pilot.pause()
-        assert on_disk(folder).get("invitations", ev.invitation_id(EID, second["id"]))["status"] == "HADIR"
+        assert on_disk(folder).get("invitations", events.invitation_id(EID, second["id"]))["status"] == "HADIR"
         assert app.focused.id == "scan" and not picks.display
 
         # A scan while a name list is open is a new scan, never a pick of the highlighted name.
@@ -120,24 +119,24 @@ async def test_door_check_in_end_to_end(folder, tmp_path):
         await pilot.pause()
         await pilot.press("f2")
         await pilot.pause()
-        assert on_disk(folder).get("invitations", ev.invitation_id(EID, third["id"]))["status"] == "IZIN"
+        assert on_disk(folder).get("invitations", events.invitation_id(EID, third["id"]))["status"] == "IZIN"
 
         # A walk-in: not invited, F4, a reason.
         await type_text(pilot, outsider["nik"])
         await pilot.press("enter")
         await pilot.pause()
         assert "TIDAK DIUNDANG" in text_of(screen, "#card")
-        assert on_disk(folder).get("invitations", ev.invitation_id(EID, outsider["id"])) is None
+        assert on_disk(folder).get("invitations", events.invitation_id(EID, outsider["id"])) is None
         await pilot.press("f4")
         await pilot.pause()
         assert isinstance(app.screen, WalkInScreen)
         await type_text(pilot, "Pengganti Korkab")
         await pilot.press("enter")
         await pilot.pause()
-        walk_in = on_disk(folder).get("invitations", ev.invitation_id(EID, outsider["id"]))
+        walk_in = on_disk(folder).get("invitations", events.invitation_id(EID, outsider["id"]))
         assert walk_in["walk_in"] and walk_in["walk_in_reason"] == "Pengganti Korkab" and walk_in["status"] == "HADIR"
 
-        counts = ev.counts(on_disk(folder), EID)["total"]
+        counts = events.counts(on_disk(folder), EID)["total"]
         assert (counts["HADIR"], counts["IZIN"], counts["walk_in"], counts["invited"]) == (3, 1, 1, 200)
         shown = text_of(screen, "#checkin-counts")
         assert "Hadir: 3 / 200" in shown and "Izin: 1" in shown and "Walk-in: 1" in shown
@@ -214,8 +213,8 @@ async def test_create_event_from_the_form(folder):
 @run_async
 async def test_invite_screen_respects_quota(folder):
     db = Database.open(folder, operator="Ani")
-    eid = ev.create_event(db, {"name": "Rakor TKSK", "date": "2024-05-02",
-                               "quotas": [ev.parse_quota("TKSK:3:TKSK")]})
+    eid = events.create_event(db, {"name": "Rakor TKSK", "date": "2024-05-02",
+                               "quotas": [events.parse_quota("TKSK:3:TKSK")]})
     app = PilarApp(folder, operator="Ani", db=db)
     async with app.run_test(size=(120, 40)) as pilot:
         await select_event(app, pilot, eid)
@@ -228,19 +227,19 @@ async def test_invite_screen_respects_quota(folder):
         assert re.search(r"Cocok: \d+ aktif", text_of(screen, "#invite-match"))
         await pilot.press("f2")
         await pilot.pause()
-        assert len(ev.invitations(on_disk(folder), eid)) == 3
+        assert len(events.invitations(on_disk(folder), eid)) == 3
         assert "tidak diundang karena kuota penuh" in text_of(screen, "#invite-result")
         assert "3/3" in text_of(screen, "#invite-quotas")
         screen.query_one("#invite-override").value = True
         outsider = next(m for m in on_disk(folder).values("members")
                         if m["assignments"][0]["pillar"] == "TKSK" and m["assignments"][0]["status"] == "ACTIVE"
-                        and ev.invitation_id(eid, m["id"]) not in {i["id"] for i in ev.invitations(db, eid)})
+                        and events.invitation_id(eid, m["id"]) not in {i["id"] for i in events.invitations(db, eid)})
         screen.query_one("#invite-one").focus()
         await type_text(pilot, outsider["nik"])
         await pilot.press("enter")
         await pilot.pause()
-    saved = on_disk(folder).get("invitations", ev.invitation_id(eid, outsider["id"]))
-    assert saved["override"] is True and len(ev.invitations(on_disk(folder), eid)) == 4
+    saved = on_disk(folder).get("invitations", events.invitation_id(eid, outsider["id"]))
+    assert saved["override"] is True and len(events.invitations(on_disk(folder), eid)) == 4
 
 
 @run_async
@@ -248,9 +247,9 @@ async def test_delete_an_event_entered_by_mistake_but_not_a_held_one(folder):
     from tui.screens.common import ConfirmDialog, ErrorDialog, PromptDialog
 
     db = Database.open(folder, operator="Ani")
-    wrong = ev.create_event(db, {"name": "Rapat salah tanggal", "date": "2030-01-02", "venue": "Aula"})
-    ev.invite(db, wrong, [invited(folder, 1)[0]["id"]])
-    ev.checkin(db, EID, invited(folder, 1)[0]["id"])  # the sample event has attendance
+    wrong = events.create_event(db, {"name": "Rapat salah tanggal", "date": "2030-01-02", "venue": "Aula"})
+    events.invite(db, wrong, [invited(folder, 1)[0]["id"]])
+    events.checkin(db, EID, invited(folder, 1)[0]["id"])  # the sample event has attendance
     db.close()
     app = PilarApp(folder, operator="Ani")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -271,7 +270,7 @@ async def test_delete_an_event_entered_by_mistake_but_not_a_held_one(folder):
         await type_text(pilot, "salah tanggal")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.db.get("events", wrong) is None and ev.invitations(app.db, wrong) == []
+        assert app.db.get("events", wrong) is None and events.invitations(app.db, wrong) == []
         assert wrong not in [r.value for r in table.rows]
         # The held event is refused, and stays.
         table.move_cursor(row=table.get_row_index(EID))
@@ -290,10 +289,10 @@ async def test_delete_an_event_entered_by_mistake_but_not_a_held_one(folder):
 @run_async
 async def test_check_in_on_each_day_of_a_two_day_training(folder):
     db = Database.open(folder, operator="Ani")
-    eid = ev.create_event(db, {"name": "Diklat Tagana", "date": "2024-05-06", "end_date": "2024-05-07",
+    eid = events.create_event(db, {"name": "Diklat Tagana", "date": "2024-05-06", "end_date": "2024-05-07",
                                "venue": "UPT Sidoarjo"})
-    member = db.get("members", ev.invitations(db, EID)[0]["member_id"])
-    ev.invite(db, eid, [member["id"]])
+    member = db.get("members", events.invitations(db, EID)[0]["member_id"])
+    events.invite(db, eid, [member["id"]])
     db.close()
     app = PilarApp(folder, operator="Ani")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -314,5 +313,5 @@ async def test_check_in_on_each_day_of_a_two_day_training(folder):
         await pilot.pause()
         assert "sudah" not in text_of(screen, "#checkin-message").lower()  # a new day, not "already"
         assert "Hadir: 1" in text_of(screen, "#checkin-counts")
-    saved = on_disk(folder).get("invitations", ev.invitation_id(eid, member["id"]))
+    saved = on_disk(folder).get("invitations", events.invitation_id(eid, member["id"]))
     assert saved["status"] == "HADIR" and saved["days"]["2024-05-07"]["status"] == "HADIR"

@@ -7,12 +7,12 @@ import json
 import openpyxl
 import pytest
 
-from storage import events as ev
-from storage import i18n
-from storage.db import Database
+from storage import events
+from storage.core import i18n
+from storage.core.db import Database
 from tui.cli import main
 
-EID = ev.sample_event_id()
+EID = events.sample_event_id()
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def run(capsys, *argv):
 
 def invited_niks(path, count):
     db = Database.open(path, read_only=True)
-    invs = sorted(ev.invitations(db, EID), key=lambda i: i["id"])[:count]
+    invs = sorted(events.invitations(db, EID), key=lambda i: i["id"])[:count]
     return [(i["member_id"], db.get("members", i["member_id"])["nik"], i["name"]) for i in invs]
 
 
@@ -62,7 +62,7 @@ def test_door_scenario_through_the_command_line(data, capsys):
     assert code == 0 and out.strip().endswith(": Izin.")
     # A member who was not invited: refused without a reason, recorded as a walk-in with one.
     db = Database.open(data, read_only=True)
-    invited = {i["member_id"] for i in ev.invitations(db, EID)}
+    invited = {i["member_id"] for i in events.invitations(db, EID)}
     outsider = next(m for m in db.values("members") if m["id"] not in invited)
     code, _, err = run(capsys, *d, "event", "checkin", EID[:8], outsider["nik"])
     assert code == 1 and "--walk-in" in err
@@ -70,10 +70,10 @@ def test_door_scenario_through_the_command_line(data, capsys):
     assert code == 0 and out.startswith("Walk-in dicatat HADIR")
 
     db = Database.open(data, read_only=True)
-    statuses = {i["member_id"]: i for i in ev.invitations(db, EID)}
+    statuses = {i["member_id"]: i for i in events.invitations(db, EID)}
     assert statuses[m1]["status"] == "HADIR" and statuses[m2]["status"] == "HADIR"
     assert statuses[m3]["status"] == "IZIN" and statuses[outsider["id"]]["walk_in_reason"] == "Pengganti Korkab"
-    total = ev.counts(db, EID)["total"]
+    total = events.counts(db, EID)["total"]
     assert (total["invited"], total["HADIR"], total["walk_in"], total["IZIN"]) == (200, 3, 1, 1)
 
     code, out, _ = run(capsys, *d, "report", "attendance", EID[:8])
@@ -122,7 +122,7 @@ def test_create_and_invite(data, capsys):
                        "--kab", "Surabaya", "--override")
     assert code == 0 and "diundang" in out
     db = Database.open(data, read_only=True)
-    assert len(ev.invitations(db, event["id"])) >= 5
+    assert len(events.invitations(db, event["id"])) >= 5
 
 
 def test_event_delete_needs_a_reason_and_refuses_a_held_event(data, capsys):

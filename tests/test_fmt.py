@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from storage import fmt
-from storage.i18n import get_lang, set_lang
+from storage.core.i18n import get_lang, set_lang
+from storage.domain import fmt
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from roster_support import make_folder
 
-from storage.db import Database
-from storage.errors import PilarError
-from storage.generate import offices
+from storage.core.db import Database
+from storage.core.errors import PilarError
 from storage.roster import Roster
-from storage.roster_import import commit, parse_overrides, preview
+from storage.roster.importing.plan import commit, parse_overrides, preview
+from storage.sample.generate import offices
+from tests.support.roster import make_folder
 
 CORPUS = Path(__file__).parent / "fixtures" / "import_corpus"
 TODAY = dt.date(2024, 4, 4)
@@ -156,7 +156,7 @@ def test_aktif_column_marking_only_the_inactive_asks_what_a_blank_means(db):
 
 
 def test_sk_date_headers_are_never_the_sk_number():
-    from storage.import_words import header_field
+    from storage.roster.importing.words import header_field
 
     assert header_field("TGL. SK") == "start" and header_field("TANGGAL SK") == "start"
     assert header_field("Tanggal Surat Keputusan") == "start"
@@ -426,7 +426,7 @@ def test_the_committed_corpus_is_what_the_script_builds(tmp_path):
 
 
 def test_at_a_upt_a_row_about_another_offices_member_is_refused_alone(db, tmp_path):
-    from storage.model import new_member
+    from storage.domain.model import new_member
 
     other = new_member(nik="3510160101800102", name="Made Wirawan", sex="L", birth_place="Banyuwangi",
                        birth_date="1980-01-01", kab="35.10", kec="35.10.16",

@@ -7,16 +7,16 @@ import csv
 import json
 
 import pytest
-from roster_support import make_folder
 
-from storage.db import Database
-from storage.errors import PilarError
+from storage.core.db import Database
+from storage.core.errors import PilarError
+from tests.support.roster import make_folder
 from tui.cli import main
 
 
 def unnamed(tmp_path, monkeypatch) -> str:
     db = make_folder(tmp_path / "data")
-    from storage.db import write_office
+    from storage.core.db import write_office
 
     write_office(db.path, dict(db.office, operator=""))
     db.close()

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from payouts_support import approve_all
-from pdf_support import pages
-from pilot_support import run_async
 
-from storage import events as ev
-from storage import payout_docs as docs
-from storage import payouts as P
-from storage import sample
-from storage.db import Database
-from storage.i18n import set_lang
+from storage import events, payouts, sample
+from storage.core.db import Database
+from storage.core.i18n import set_lang
+from storage.payouts.documents import text as docs
+from tests.support.payouts import approve_all
+from tests.support.pdf import pages
+from tests.support.pilot import run_async
 from tui.app import PilarApp
 from tui.screens.common import ConfirmDialog, PromptDialog
 from tui.screens.payouts import ApproveDialog, PayDialog, PayoutsScreen, VoidDialog, current_quarter
 
-Q2 = P.Quarter(2024, 2)
-EID = ev.sample_event_id()
+Q2 = payouts.Quarter(2024, 2)
+EID = events.sample_event_id()
 
 
 
@@ -29,7 +27,7 @@ def folder(tmp_path):
     path = tmp_path / "data"
     db = Database.init(path, "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Siti")
     sample.load(db)
-    P.set_separate_duties(db, False)  # one operator plays the whole quarter here (test_payouts_controls_app: on)
+    payouts.set_separate_duties(db, False)  # one operator plays the whole quarter here (test_payouts_controls_app: on)
     db.close()
     return path
 
@@ -100,7 +98,7 @@ async def test_coordinator_quarter_end_to_end(folder):
             assert cells[1] == str(count) and cells[2] == docs.idr(gross)
         grand = sum(g for _c, g in expected.values())
         assert row_cells(totals, "grand")[4] == docs.idr(grand)
-        assert P.items(app.db, Q2) == []
+        assert payouts.items(app.db, Q2) == []
 
         # Save, with a confirmation.
         await pilot.press("s")
@@ -109,7 +107,7 @@ async def test_coordinator_quarter_end_to_end(folder):
         await pilot.click("#yes")
         await settle(app, pilot)
         on_disk = Database.open(folder, read_only=True)
-        assert P.summary(on_disk, Q2)["total"]["net"] == grand
+        assert payouts.summary(on_disk, Q2)["total"]["net"] == grand
         assert row_cells(totals, "grand")[4] == docs.idr(grand)
 
         # Approve, with a confirmation: one transaction, who and when recorded. The sample has members
@@ -125,13 +123,13 @@ async def test_coordinator_quarter_end_to_end(folder):
         await pilot.click("#yes")
         await settle(app, pilot)
         assert app.db.seq == seq + 1
-        assert {v["status"] for v in P.items(app.db, Q2)} == {"approved"}
-        assert P.get_run(app.db, Q2)["approved_by"] == "Siti"
+        assert {v["status"] for v in payouts.items(app.db, Q2)} == {"approved"}
+        assert payouts.get_run(app.db, Q2)["approved_by"] == "Siti"
 
         # Some members are paid in cash at the sample event's check-in, the rest by transfer.
-        invited = sorted(ev.invitations(app.db, EID), key=lambda i: i["id"])[:5]
+        invited = sorted(events.invitations(app.db, EID), key=lambda i: i["id"])[:5]
         for inv in invited:
-            ev.checkin(app.db, EID, inv["member_id"])
+            events.checkin(app.db, EID, inv["member_id"])
         await pilot.press("b")
         await pilot.pause()
         dialog = app.screen
@@ -140,19 +138,19 @@ async def test_coordinator_quarter_end_to_end(folder):
         dialog.query_one("#event").value = EID
         await pilot.click("#ok")
         await settle(app, pilot)
-        cash = [v for v in P.items(app.db, Q2) if v["status"] == "paid"]
+        cash = [v for v in payouts.items(app.db, Q2) if v["status"] == "paid"]
         assert {v["member_id"] for v in cash} == {i["member_id"] for i in invited}
-        assert all(v["method"] == "CASH" and v["invitation_id"] == ev.invitation_id(EID, v["member_id"]) for v in cash)
+        assert all(v["method"] == "CASH" and v["invitation_id"] == events.invitation_id(EID, v["member_id"]) for v in cash)
 
         await pilot.press("b")
         await pilot.pause()
         await pilot.press(*"BJTM-0001")
         await pilot.press("enter")
         await settle(app, pilot)
-        items = P.items(app.db, Q2)
+        items = payouts.items(app.db, Q2)
         assert {v["status"] for v in items} == {"paid"}
         assert {v["transfer_ref"] for v in items if v["method"] == "TRANSFER"} == {"BJTM-0001"}
-        assert P.get_run(app.db, Q2)["status"] == "paid"
+        assert payouts.get_run(app.db, Q2)["status"] == "paid"
 
         # Print the documents (nominatif, receipts; no bank file: nothing is left to transfer).
         await pilot.press("p")
@@ -182,7 +180,7 @@ async def test_coordinator_quarter_end_to_end(folder):
 @run_async
 async def test_void_from_the_items_tab_needs_a_reason(folder):
     db = Database.open(folder, operator="Siti")
-    P.run_quarter(db, Q2)
+    payouts.run_quarter(db, Q2)
     approve_all(db, Q2)
     db.close()
     app = PilarApp(folder, operator="Siti")
@@ -198,7 +196,7 @@ async def test_void_from_the_items_tab_needs_a_reason(folder):
         assert "alasan" in str(app.screen.query_one("#problem").render())
         await pilot.press(*"salah", "enter")
         await settle(app, pilot)
-        voided = P.find_item(app.db, item_id)[0]
+        voided = payouts.find_item(app.db, item_id)[0]
         assert voided["status"] == "void" and voided["void_reason"] == "salah" and voided["voided_by"] == "Siti"
 
 
@@ -208,9 +206,9 @@ async def test_items_tab_finds_any_item_by_name_or_nik_and_voids_it(folder):
     import tui.screens.payouts as screens
 
     db = Database.open(folder, operator="Siti")
-    P.run_quarter(db, Q2)
+    payouts.run_quarter(db, Q2)
     approve_all(db, Q2)
-    everyone = P.members_by_id(db)
+    everyone = payouts.members_by_id(db)
     # A member whose item is not among the first rows listed.
     target = screens.item_rows(db, Q2)[-1]
     member = everyone[target["member_id"]]
@@ -230,7 +228,7 @@ async def test_items_tab_finds_any_item_by_name_or_nik_and_voids_it(folder):
         await pilot.pause(0.3)
         keys = [r.id for r in table.rows]
         assert target["id"] in keys
-        assert all(P.find_item(app.db, k)[0]["member_id"] == member["id"] for k in keys)
+        assert all(payouts.find_item(app.db, k)[0]["member_id"] == member["id"] for k in keys)
         await pilot.press("enter")  # to the table, the found item selected
         await pilot.pause()
         assert table.move_to_id(target["id"])
@@ -239,20 +237,20 @@ async def test_items_tab_finds_any_item_by_name_or_nik_and_voids_it(folder):
         assert isinstance(app.screen, VoidDialog)
         await pilot.press(*"rekening salah", "enter")
         await settle(app, pilot)
-        assert P.find_item(app.db, target["id"])[0]["status"] == "void"
+        assert payouts.find_item(app.db, target["id"])[0]["status"] == "void"
 
 
 @run_async
 async def test_receipt_of_the_selected_item_for_one_member(folder):
     db = Database.open(folder, operator="Siti")
-    P.run_quarter(db, Q2)
+    payouts.run_quarter(db, Q2)
     db.close()
     app = PilarApp(folder, operator="Siti")
     async with app.run_test(size=(140, 45)) as pilot:
         screen = await items_tab_of_q2(app, pilot)
         table = screen.query_one("#pay-items")
         table.focus()
-        item = P.find_item(app.db, table.current_id)[0]
+        item = payouts.find_item(app.db, table.current_id)[0]
         member = app.db.get("members", item["member_id"])
         await pilot.press("t")
         await pilot.pause()

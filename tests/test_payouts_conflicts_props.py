@@ -17,13 +17,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from payouts_support import make_db, member
 
-from storage import conflicts as C
-from storage import duplicates as Dup
-from storage import payout_docs as D
-from storage import payouts as P
-from storage.errors import PilarError
+from storage import payouts
+from storage.core.errors import PilarError
+from storage.payouts.documents import text as documents
+from storage.reconcile import conflicts
+from storage.reconcile import duplicates as Dup
+from tests.support.payouts import make_db, member
 
 QUARTERS = ("2024-Q1", "2024-Q2")
 N = 4
@@ -49,10 +49,10 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _all_items(self) -> list[dict]:
-        return [v for q in QUARTERS for v in P.items(self.db, q)]
+        return [v for q in QUARTERS for v in payouts.items(self.db, q)]
 
     def _bank_contested(self) -> set[str]:
-        return {mid for mid in self.ids if P.bank_contested(P.contested(self.db, self.db.get("members", mid)))}
+        return {mid for mid in self.ids if payouts.bank_contested(payouts.contested(self.db, self.db.get("members", mid)))}
 
     # ------------------------------------------------------------------ rules
 
@@ -62,8 +62,8 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
 
     @rule(q=st.sampled_from(QUARTERS), cash=st.booleans())
     def run(self, q, cash):
-        plan, _created = P.run_quarter(self.db, q, allow_cash=cash)
-        contested = {mid for mid in self.ids if P.contested(self.db, self.db.get("members", mid))}
+        plan, _created = payouts.run_quarter(self.db, q, allow_cash=cash)
+        contested = {mid for mid in self.ids if payouts.contested(self.db, self.db.get("members", mid))}
         assert {r["member_id"] for r in plan.held} <= contested
         assert not {v["member_id"] for v in plan.new} & contested  # held out: no new item
 
@@ -99,20 +99,20 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
         keep = min(keep, len(doc["v"]))
         if doc["v"][keep - 1]["deleted"]:
             keep = next(n for n, v in enumerate(doc["v"], 1) if not v["deleted"])
-        C.resolve(self.db, self.ids[i], keep=keep)
+        conflicts.resolve(self.db, self.ids[i], keep=keep)
 
     def _operator_other_than(self, names: set[str]) -> str:
         return next(o for o in OPERATORS if o not in names)
 
     @rule(q=st.sampled_from(QUARTERS), void_some=st.booleans(), try_bank=st.booleans(), as_saver=st.booleans())
     def approve(self, q, void_some, try_bank, as_saver):
-        savers = {v.get("saved_by") for v in P.items(self.db, q, ("draft",))}
+        savers = {v.get("saved_by") for v in payouts.items(self.db, q, ("draft",))}
         if as_saver and savers:
             self.db.operator = sorted(savers)[0]  # must be refused: separation of duties
         else:
             self.db.operator = self._operator_other_than(savers)
         refused_saver = as_saver and bool(savers)
-        blockers = P.approval_blockers(self.db, q)
+        blockers = payouts.approval_blockers(self.db, q)
         decisions = {}
         for n, b in enumerate(blockers):
             if not b["can_approve"] and try_bank:
@@ -124,16 +124,16 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
         voided = {rid for rid, (action, _r) in decisions.items() if action == "void"}
         # The saver may still void its own drafts: refused only when one of them would be approved.
         refused_saver = refused_saver and any(v.get("saved_by") == self.db.operator and v["id"] not in voided
-                                              for v in P.items(self.db, q, ("draft",)))
-        before = {v["id"]: v["status"] for v in P.items(self.db, q)}
+                                              for v in payouts.items(self.db, q, ("draft",)))
+        before = {v["id"]: v["status"] for v in payouts.items(self.db, q)}
         try:
-            P.approve(self.db, q, decisions)
+            payouts.approve(self.db, q, decisions)
         except PilarError as exc:
-            assert {v["id"]: v["status"] for v in P.items(self.db, q)} == before, exc.key
+            assert {v["id"]: v["status"] for v in payouts.items(self.db, q)} == before, exc.key
             return
         assert not refused_saver, "the saver approved"
         assert not (try_bank and any(not b["can_approve"] for b in blockers))
-        for v in P.items(self.db, q):
+        for v in payouts.items(self.db, q):
             if before.get(v["id"]) == "draft" and v["status"] == "approved":
                 assert v.get("saved_by") != self.db.operator  # separation of duties
                 assert v["member_id"] not in self._bank_contested()
@@ -141,23 +141,23 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
     @rule(q=st.sampled_from(QUARTERS), who=st.lists(st.integers(0, N - 1), max_size=2, unique=True),
           per_member=st.booleans(), as_approver=st.booleans())
     def pay(self, q, who, per_member, as_approver):
-        approvers = {v.get("approved_by") for v in P.items(self.db, q, ("approved",))}
+        approvers = {v.get("approved_by") for v in payouts.items(self.db, q, ("approved",))}
         if as_approver and approvers:
             self.db.operator = sorted(approvers)[0]  # must be refused: separation of duties
         else:
             self.db.operator = self._operator_other_than(approvers)
         contested = self._bank_contested()
-        before = {v["id"] for v in P.items(self.db, q, ("paid",))}
+        before = {v["id"] for v in payouts.items(self.db, q, ("paid",))}
         try:
             if per_member and who:
-                P.pay_transfers(self.db, q, {self.ids[i]: f"REF-{i}" for i in who})
+                payouts.pay_transfers(self.db, q, {self.ids[i]: f"REF-{i}" for i in who})
             else:
-                P.pay_transfer(self.db, q, "REF", [self.ids[i] for i in who] or None)
+                payouts.pay_transfer(self.db, q, "REF", [self.ids[i] for i in who] or None)
         except PilarError as exc:
-            assert {v["id"] for v in P.items(self.db, q, ("paid",))} == before, exc.key
+            assert {v["id"] for v in payouts.items(self.db, q, ("paid",))} == before, exc.key
             return
         assert not (as_approver and approvers), "the approver marked it paid"
-        for v in P.items(self.db, q, ("paid",)):
+        for v in payouts.items(self.db, q, ("paid",)):
             if v["id"] not in before:
                 assert v["member_id"] not in contested, "paid to an account in conflict"
                 assert v.get("approved_by") != self.db.operator  # separation of duties
@@ -176,7 +176,7 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
         items = sorted(self._all_items(), key=lambda v: v["id"])
         if items:
             try:
-                P.void(self.db, items[pick % len(items)]["id"], "uji", reissue=reissue)
+                payouts.void(self.db, items[pick % len(items)]["id"], "uji", reissue=reissue)
             except PilarError:
                 pass
 
@@ -187,10 +187,10 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
             return
         item = paid[pick % len(paid)]
         try:
-            P.return_item(self.db, item["id"], "retur bank", "2024-07-15", reopen=reopen)
+            payouts.return_item(self.db, item["id"], "retur bank", "2024-07-15", reopen=reopen)
         except PilarError:
             assert reopen  # closing a paid item is always possible; reopening may be refused (conflict)
-            assert P.find_item(self.db, item["id"])[0]["status"] == "paid"
+            assert payouts.find_item(self.db, item["id"])[0]["status"] == "paid"
 
     @rule(i=st.integers(0, N - 1), account=st.booleans())
     def duplicate(self, i, account):
@@ -225,9 +225,9 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
     @rule()
     def rerun_changes_nothing_twice(self):
         for q in QUARTERS:
-            P.run_quarter(self.db, q)
+            payouts.run_quarter(self.db, q)
             seq = self.db.seq
-            plan, created = P.run_quarter(self.db, q)
+            plan, created = payouts.run_quarter(self.db, q)
             assert created == [] and plan.changes == 0 and self.db.seq == seq
 
     # ------------------------------------------------------------------ invariants
@@ -252,7 +252,7 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
         for v in self._all_items():
             key = (nik.get(v["member_id"], v["member_id"]), v["pillar"], v["quarter"])
             assert all(type(v[k]) is int for k in ("gross", "tax", "net")) and v["net"] == v["gross"] - v["tax"]
-            if v["status"] in P.LIVE:
+            if v["status"] in payouts.LIVE:
                 live[key] = live.get(key, 0) + 1
             if v["status"] == "paid":
                 paid[key] = paid.get(key, 0) + 1
@@ -260,20 +260,20 @@ class ConflictPayoutMachine(RuleBasedStateMachine):
         assert all(n == 1 for n in paid.values())
         # A payment once made stays recorded: paid, or returned with its money back.
         for rid in self.paid_ids:
-            assert P.find_item(self.db, rid)[0]["status"] in ("paid", "returned")
-        assert P.check_payouts(self.db) == []
+            assert payouts.find_item(self.db, rid)[0]["status"] in ("paid", "returned")
+        assert payouts.check_payouts(self.db) == []
 
     @invariant()
     def totals_agree(self):
         for q in QUARTERS:
-            summary = P.summary(self.db, q)
-            live = [v for v in P.items(self.db, q) if v["status"] in P.LIVE]
+            summary = payouts.summary(self.db, q)
+            live = [v for v in payouts.items(self.db, q) if v["status"] in payouts.LIVE]
             assert summary["total"]["net"] == sum(v["net"] for v in live)
             assert summary["total"]["count"] == len(live)
-            _groups, grand, left_out = D.nominatif_groups(self.db, q, draft=True)
+            _groups, grand, left_out = documents.nominatif_groups(self.db, q, draft=True)
             assert left_out == 0
             assert grand == [summary["total"][k] for k in ("count", "gross", "tax", "net")]
-            run = P.get_run(self.db, q)
+            run = payouts.get_run(self.db, q)
             if run is not None:
                 assert run["net"] == summary["total"]["net"] and run["status"] == summary["status"]
 

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import copy
 
-from payouts_support import make_db, member
-from pilot_support import run_async
-
-from storage import payouts as P
-from storage.i18n import set_lang
+from storage import payouts
+from storage.core.i18n import set_lang
+from tests.support.payouts import make_db, member
+from tests.support.pilot import run_async
 from tui.app import PilarApp
 from tui.screens.common import ConfirmDialog, ErrorDialog
 from tui.screens.payouts import ApproveDialog, PayoutsScreen, ReturnDialog
 
-Q2 = P.Quarter(2024, 2)
+Q2 = payouts.Quarter(2024, 2)
 TWO_PILLARS = member(1, "TAGANA", extra=[{"pillar": "TKSK", "position": "ANGGOTA", "area_kab": "35.78",
                                           "office": "UPT-PSTW-JEMBER", "start": "2023-01-01", "status": "ACTIVE"}])
 
@@ -77,9 +76,9 @@ async def test_excluded_tab_shows_a_held_member_and_what_to_do(tmp_path):
 @run_async
 async def test_approve_dialog_lists_held_and_flagged_items_and_needs_each_decided(tmp_path):
     db = _folder(tmp_path, [TWO_PILLARS, member(2), member(3)])
-    P.run_quarter(db, Q2)
+    payouts.run_quarter(db, Q2)
     _sibling_account(db, _id(db, 2))  # after the run: the draft stands, held
-    held = next(v for v in P.items(db, Q2) if v["member_id"] == _id(db, 2))
+    held = next(v for v in payouts.items(db, Q2) if v["member_id"] == _id(db, 2))
     db.close()
     app = PilarApp(tmp_path / "data", operator="Siti")
     async with app.run_test(size=(140, 45)) as pilot:
@@ -105,7 +104,7 @@ async def test_approve_dialog_lists_held_and_flagged_items_and_needs_each_decide
         await pilot.pause(0.3)  # past the button's pressed look: a click during it is not a second press
         await pilot.click("#yes")
         await settle(app, pilot)
-        by_id = {v["id"]: v for v in P.items(app.db, Q2)}
+        by_id = {v["id"]: v for v in payouts.items(app.db, Q2)}
         assert by_id[held["id"]]["status"] == "void" and by_id[held["id"]]["void_reason"] == "rekening ganda"
         others = [v for v in by_id.values() if v["id"] != held["id"]]
         assert {v["status"] for v in others} == {"approved"}
@@ -115,7 +114,7 @@ async def test_approve_dialog_lists_held_and_flagged_items_and_needs_each_decide
 @run_async
 async def test_separation_of_duties_refusal_and_the_d_key(tmp_path):
     db = _folder(tmp_path, [member(1), member(2)], duties=True)
-    P.run_quarter(db, Q2)  # saved by Siti
+    payouts.run_quarter(db, Q2)  # saved by Siti
     db.close()
     app = PilarApp(tmp_path / "data", operator="Siti")
     async with app.run_test(size=(140, 45)) as pilot:
@@ -127,7 +126,7 @@ async def test_separation_of_duties_refusal_and_the_d_key(tmp_path):
         assert isinstance(app.screen, ErrorDialog)
         message = str(app.screen.query_one("#message").render())
         assert "Siti menyimpan 2 item" in message and "operator lain" in message and "tombol d" in message
-        assert not P.items(app.db, Q2, ("approved",))
+        assert not payouts.items(app.db, Q2, ("approved",))
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("d")
@@ -135,21 +134,21 @@ async def test_separation_of_duties_refusal_and_the_d_key(tmp_path):
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.click("#yes")
         await settle(app, pilot)
-        assert P.separate_duties(app.db) is False
+        assert payouts.separate_duties(app.db) is False
         assert "pemisahan tugas: mati" in str(screen.query_one("#pay-quarter").render())
         await pilot.press("a")
         await pilot.pause()
         await pilot.click("#yes")
         await settle(app, pilot)
-        assert {v["status"] for v in P.items(app.db, Q2)} == {"approved"}
+        assert {v["status"] for v in payouts.items(app.db, Q2)} == {"approved"}
 
 
 @run_async
 async def test_k_records_money_back_and_reopens_the_item(tmp_path):
     db = _folder(tmp_path, [member(1), member(2)])
-    P.run_quarter(db, Q2)
-    P.approve(db, Q2)
-    P.pay_transfer(db, Q2, "BJTM-0001")
+    payouts.run_quarter(db, Q2)
+    payouts.approve(db, Q2)
+    payouts.pay_transfer(db, Q2, "BJTM-0001")
     db.close()
     app = PilarApp(tmp_path / "data", operator="Siti")
     async with app.run_test(size=(140, 45)) as pilot:
@@ -170,9 +169,9 @@ async def test_k_records_money_back_and_reopens_the_item(tmp_path):
         dialog.query_one("#reason").focus()
         await pilot.press(*"rekening tutup", "enter")
         await settle(app, pilot)
-        old = P.find_item(app.db, item_id)[0]
+        old = payouts.find_item(app.db, item_id)[0]
         assert old["status"] == "returned" and old["returned_on"] == "2024-07-03"
-        new = P.find_item(app.db, old["replaced_by"])[0]
+        new = payouts.find_item(app.db, old["replaced_by"])[0]
         assert new["status"] == "draft" and new["returned_reason"] == "rekening tutup"
         rows = {r.id: r for r in table.rows}
         at = [c.name for c in table.columns].index("note")
@@ -193,9 +192,9 @@ async def test_bank_result_file_from_the_pay_dialog_shows_then_applies_reference
     from tui.screens.payouts import PayDialog
 
     db = _folder(tmp_path, [member(1), member(2), member(3)])
-    P.run_quarter(db, Q2)
-    P.approve(db, Q2, {b["id"]: ("approve", "diperiksa") for b in P.approval_blockers(db, Q2)})
-    by = {v["member_id"]: v for v in P.items(db, Q2)}
+    payouts.run_quarter(db, Q2)
+    payouts.approve(db, Q2, {b["id"]: ("approve", "diperiksa") for b in payouts.approval_blockers(db, Q2)})
+    by = {v["member_id"]: v for v in payouts.items(db, Q2)}
     one, two, three = (by[_id(db, n)] for n in (1, 2, 3))
     path = tmp_path / "hasil bank.csv"
     path.write_text("\n".join(";".join(r) for r in [
@@ -226,10 +225,10 @@ async def test_bank_result_file_from_the_pay_dialog_shows_then_applies_reference
         assert isinstance(confirm, ConfirmDialog), str(dialog.query_one("#problem").render())
         body = str(confirm.query_one(".dialog-body").render())
         assert "1 item dibayar, 1 item retur" in body and "1234567890" in body and "tidak dikenal" in body
-        assert {v["status"] for v in P.items(app.db, Q2)} == {"approved"}  # nothing yet
+        assert {v["status"] for v in payouts.items(app.db, Q2)} == {"approved"}  # nothing yet
         await pilot.press("y")
         await settle(app, pilot)
-        after = {v["id"]: v for v in P.items(app.db, Q2)}
+        after = {v["id"]: v for v in payouts.items(app.db, Q2)}
         assert after[one["id"]]["status"] == "paid" and after[one["id"]]["transfer_ref"] == "BJTM-0001"
         assert after[two["id"]]["status"] == "returned"
         assert after[three["id"]]["status"] == "approved"

@@ -9,12 +9,12 @@ import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from payouts_support import approve_all, make_db, member
 
-from storage import fmt
-from storage import payout_docs as D
-from storage import payouts as P
-from storage.errors import PilarError
+from storage import payouts
+from storage.core.errors import PilarError
+from storage.domain import fmt
+from storage.payouts.documents import text as documents
+from tests.support.payouts import approve_all, make_db, member
 from tui.cli import main
 
 Q2 = "2024-Q2"
@@ -25,57 +25,57 @@ def db(tmp_path):
     db = make_db(tmp_path / "d", [member(1, "TAGANA", kab="35.78"), member(2, "TKSK", kab="35.78"),
                                   member(3, "PKH_PLUS", "KORKAB", kab="35.07"), member(4, "TAGANA", kab="35.07"),
                                   member(5, "TKSK", kab="35.09", account="")])
-    P.set_signers(db, place="Surabaya", treasurer="Sri Wahyuni", treasurer_nip="197001011990032001",
+    payouts.set_signers(db, place="Surabaya", treasurer="Sri Wahyuni", treasurer_nip="197001011990032001",
                   officer="Drs. Bambang", officer_title="Pejabat Pembuat Komitmen")
-    P.run_quarter(db, Q2, allow_cash=True)
-    P.approve(db, Q2)
+    payouts.run_quarter(db, Q2, allow_cash=True)
+    payouts.approve(db, Q2)
     yield db
     db.close()
 
 
 @given(st.integers(min_value=-10**13, max_value=10**13))
 def test_idr_is_fmt_rupiah(amount):
-    assert D.idr(amount) == fmt.rupiah(amount)
+    assert documents.idr(amount) == fmt.rupiah(amount)
 
 
 def test_idr_refuses_floats():
     with pytest.raises(TypeError):
-        D.idr(1.5)
+        documents.idr(1.5)
 
 
 def test_nominatif_groups_by_kab_with_subtotals_and_grand_total(db):
-    groups, grand, left_out = D.nominatif_groups(db, Q2)
+    groups, grand, left_out = documents.nominatif_groups(db, Q2)
     assert [g["kab"] for g in groups] == ["35.07", "35.09", "35.78"]
     assert [g["total"][1] for g in groups] == [1_500_000 + 750_000, 1_500_000, 750_000 + 1_500_000]
     assert grand == [5, 6_000_000, 0, 6_000_000] and left_out == 0
-    assert grand[3] == P.summary(db, Q2)["total"]["net"]
+    assert grand[3] == payouts.summary(db, Q2)["total"]["net"]
     assert [r[0] for g in groups for r in g["rows"]] == [1, 2, 3, 4, 5]
-    text = D.nominatif(db, Q2, "text", date="2024-04-04")
+    text = documents.nominatif(db, Q2, "text", date="2024-04-04")
     assert "Kabupaten Malang" in text and "Jumlah Kota Surabaya" in text and "JUMLAH SELURUHNYA" in text
     assert "Rp6.000.000" in text and "Surabaya, 4 April 2024" in text and "TRIWULAN II 2024" in text
     assert "3578000000000001" in text and "Sri Wahyuni" in text and "Tunai" in text
 
 
 def test_nominatif_mask_hides_nik_and_account(db):
-    text = D.nominatif(db, Q2, "text", mask=True)
+    text = documents.nominatif(db, Q2, "text", mask=True)
     assert "3578000000000001" not in text and "************0001" in text and "0000000001" not in text
 
 
 def test_nominatif_html_escapes_and_is_a4(db, tmp_path):
-    m = db.get("members", P.items(db, Q2)[0]["member_id"])
+    m = db.get("members", payouts.items(db, Q2)[0]["member_id"])
     m["name"] = "<script>x</script>"
     with db.transaction("t") as tx:
         tx.put("members", m)
-    page = D.nominatif(db, Q2, "html")
+    page = documents.nominatif(db, Q2, "html")
     assert "size: A4" in page and "<script>x" not in page and "&lt;script&gt;" in page
     assert "Pejabat Pembuat Komitmen" in page and "Bendahara Pengeluaran" in page
 
 
 def test_nominatif_csv_and_xlsx_totals_are_ints(db):
-    raw = D.nominatif(db, Q2, "csv").decode("utf-8-sig").splitlines()
+    raw = documents.nominatif(db, Q2, "csv").decode("utf-8-sig").splitlines()
     assert raw[0].startswith("No,Nama,NIK") and raw[-1].startswith(",JUMLAH SELURUHNYA") and "6000000" in raw[-1]
     assert sum(1 for line in raw if line.startswith(",Jumlah ")) == 3
-    wb = openpyxl.load_workbook(io.BytesIO(D.nominatif(db, Q2, "xlsx")))
+    wb = openpyxl.load_workbook(io.BytesIO(documents.nominatif(db, Q2, "xlsx")))
     ws = wb[Q2]
     last = [c.value for c in ws[ws.max_row]]
     assert last[1] == "JUMLAH SELURUHNYA" and last[6] == 6_000_000 and last[8] == 6_000_000
@@ -84,20 +84,20 @@ def test_nominatif_csv_and_xlsx_totals_are_ints(db):
 
 def test_nominatif_leaves_out_drafts_unless_asked(tmp_path):
     db = make_db(tmp_path / "d", [member(1)])
-    P.run_quarter(db, Q2)
+    payouts.run_quarter(db, Q2)
     with pytest.raises(PilarError, match="--draft"):
-        D.nominatif(db, Q2, "text")
-    assert "DRAF - BELUM DISETUJUI" in D.nominatif(db, Q2, "text", draft=True)
+        documents.nominatif(db, Q2, "text")
+    assert "DRAF - BELUM DISETUJUI" in documents.nominatif(db, Q2, "text", draft=True)
     # A receipt of an unapproved item is marked on its face, in every format; once approved, not.
-    assert "DRAF - BELUM DISETUJUI" in D.receipts(db, Q2, "text", draft=True)
-    assert "DRAF - BELUM DISETUJUI" in D.receipts(db, Q2, "html", draft=True)
-    P.approve(db, Q2)
-    assert "DRAF" not in D.receipts(db, Q2, "text") and "DRAF" not in D.receipts(db, Q2, "html")
+    assert "DRAF - BELUM DISETUJUI" in documents.receipts(db, Q2, "text", draft=True)
+    assert "DRAF - BELUM DISETUJUI" in documents.receipts(db, Q2, "html", draft=True)
+    payouts.approve(db, Q2)
+    assert "DRAF" not in documents.receipts(db, Q2, "text") and "DRAF" not in documents.receipts(db, Q2, "html")
     db.close()
 
 
 def test_receipt_has_figures_words_place_date_and_three_signatures(db):
-    text = D.receipts(db, Q2, "text", date="2024-04-04")
+    text = documents.receipts(db, Q2, "text", date="2024-04-04")
     pages = text.split("\f\n")
     assert len(pages) == 5
     tksk = next(p for p in pages if "TKSK" in p and "Anggota 002" in p)
@@ -108,7 +108,7 @@ def test_receipt_has_figures_words_place_date_and_three_signatures(db):
     assert "( Anggota 002 )" in tksk and "NIP 197001011990032001" in tksk
     tagana = next(p for p in pages if "Anggota 001" in p)
     assert "Rp750.000 (tujuh ratus lima puluh ribu rupiah)" in tagana and "Tali asih" in tagana
-    html_pages = D.receipts(db, Q2, "html", date="2024-04-04")
+    html_pages = documents.receipts(db, Q2, "html", date="2024-04-04")
     assert html_pages.count('class="page-break"') == 4 and "satu juta lima ratus ribu rupiah" in html_pages
 
 
@@ -116,24 +116,24 @@ def test_receipt_sums_a_member_with_two_pillars(tmp_path):
     two = member(1, "TAGANA", extra=[{"pillar": "TKSK", "position": "ANGGOTA", "area_kab": "35.78", "id": "b",
                                       "office": "UPT-PSTW-JEMBER", "start": "2023-01-01", "status": "ACTIVE"}])
     db = make_db(tmp_path / "d", [two])
-    P.run_quarter(db, Q2)
+    payouts.run_quarter(db, Q2)
     approve_all(db, Q2)
-    [receipt] = D.receipt_data(db, Q2)
+    [receipt] = documents.receipt_data(db, Q2)
     assert receipt["net"] == 2_250_000 and receipt["figures"] == "Rp2.250.000"
     assert receipt["words"] == "dua juta dua ratus lima puluh ribu rupiah"
     db.close()
 
 
 def test_bank_file_lists_only_approved_transfer_items(db):
-    rows = D.bank_rows(db, Q2)
+    rows = documents.bank_rows(db, Q2)
     assert len(rows) == 4 and all(isinstance(r[4], int) for r in rows)
     assert sum(r[4] for r in rows) == 6_000_000 - 1_500_000  # member 5 has no account: cash
-    one = P.items(db, Q2)[0]["member_id"]
-    P.pay_transfer(db, Q2, "REF", [one] if P.items(db, Q2)[0]["method"] != "CASH" else None)
-    assert len(D.bank_rows(db, Q2)) == 3
-    csv_text = D.bank_csv(db, Q2).decode("utf-8-sig")
+    one = payouts.items(db, Q2)[0]["member_id"]
+    payouts.pay_transfer(db, Q2, "REF", [one] if payouts.items(db, Q2)[0]["method"] != "CASH" else None)
+    assert len(documents.bank_rows(db, Q2)) == 3
+    csv_text = documents.bank_csv(db, Q2).decode("utf-8-sig")
     assert csv_text.splitlines()[0] == "no,bank,rekening,nama_pemilik,jumlah,referensi,keterangan"
-    assert csv_text.splitlines()[-1] == f"TOTAL,3,,,{sum(r[4] for r in D.bank_rows(db, Q2))},,"
+    assert csv_text.splitlines()[-1] == f"TOTAL,3,,,{sum(r[4] for r in documents.bank_rows(db, Q2))},,"
 
 
 # ---------------------------------------------------------------- command line
@@ -223,8 +223,8 @@ _text = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), bla
 @given(st.lists(st.lists(_text, min_size=3, max_size=3), max_size=6), st.lists(_text, min_size=3, max_size=3),
        st.lists(st.sampled_from(("left", "right")), min_size=3, max_size=3))
 def test_grid_is_tabulates_simple_grid(rows, headers, align):
-    from storage import export
+    from storage.printing import tables as export
 
     if not rows:
         return
-    assert D.grid(rows, headers, tuple(align)) == export.table(rows, headers, "text", colalign=align)
+    assert documents.grid(rows, headers, tuple(align)) == export.table(rows, headers, "text", colalign=align)

@@ -10,11 +10,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
-from payouts_support import approve_all, make_db, member
 
-from storage import payout_docs as D
-from storage import payouts as P
-from storage.errors import PilarError
+from storage import payouts
+from storage.core.errors import PilarError
+from storage.payouts.documents import text as documents
+from tests.support.payouts import approve_all, make_db, member
 
 QUARTERS = ("2024-Q1", "2024-Q2", "2024-Q3")
 N = 4
@@ -35,20 +35,20 @@ class PayoutMachine(RuleBasedStateMachine):
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _all_items(self) -> list[dict]:
-        return [v for q in QUARTERS for v in P.items(self.db, q)]
+        return [v for q in QUARTERS for v in payouts.items(self.db, q)]
 
     @rule(q=st.sampled_from(QUARTERS), cash=st.booleans())
     def run(self, q, cash):
         try:
-            P.run_quarter(self.db, q, allow_cash=cash)
+            payouts.run_quarter(self.db, q, allow_cash=cash)
         except PilarError:
             pass
 
     @rule(q=st.sampled_from(QUARTERS))
     def rerun_changes_nothing(self, q):
-        P.run_quarter(self.db, q)
+        payouts.run_quarter(self.db, q)
         seq = self.db.seq
-        plan, created = P.run_quarter(self.db, q)
+        plan, created = payouts.run_quarter(self.db, q)
         assert created == [] and plan.changes == 0 and self.db.seq == seq
 
     @rule(q=st.sampled_from(QUARTERS))
@@ -62,7 +62,7 @@ class PayoutMachine(RuleBasedStateMachine):
     def pay(self, q, who):
         ids = [m["id"] for m in sorted(self.db.values("members"), key=lambda m: m["name"])]
         try:
-            P.pay_transfer(self.db, q, "REF", [ids[i] for i in who] or None)
+            payouts.pay_transfer(self.db, q, "REF", [ids[i] for i in who] or None)
         except PilarError:
             pass
 
@@ -73,7 +73,7 @@ class PayoutMachine(RuleBasedStateMachine):
             return
         item = items[pick % len(items)]
         try:
-            P.void(self.db, item["id"], "uji", reissue=reissue)
+            payouts.void(self.db, item["id"], "uji", reissue=reissue)
         except PilarError:
             assert item["status"] in ("paid", "void") or reissue
 
@@ -82,16 +82,16 @@ class PayoutMachine(RuleBasedStateMachine):
         items = sorted(self._all_items(), key=lambda v: v["id"])
         if items:
             try:
-                P.reissue(self.db, items[pick % len(items)]["id"])
+                payouts.reissue(self.db, items[pick % len(items)]["id"])
             except PilarError:
                 pass
 
     @rule(amount=st.integers(1, 5_000_000), tax=st.integers(0, 100_000), q=st.sampled_from(QUARTERS),
           pillar=st.sampled_from(("TAGANA", "TKSK", "PKH_PLUS")))
     def change_rate(self, amount, tax, q, pillar):
-        start = P.Quarter.parse(q).bounds[0]
+        start = payouts.Quarter.parse(q).bounds[0]
         try:
-            P.set_rate(self.db, pillar=pillar, amount=amount, tax=min(tax, amount), start=start,
+            payouts.set_rate(self.db, pillar=pillar, amount=amount, tax=min(tax, amount), start=start,
                        funding="APBD_PROVINSI")
         except PilarError:
             pass
@@ -114,7 +114,7 @@ class PayoutMachine(RuleBasedStateMachine):
             key = (v["member_id"], v["pillar"], v["quarter"])
             assert all(type(v[k]) is int for k in ("gross", "tax", "net"))
             assert v["net"] == v["gross"] - v["tax"] >= 0
-            if v["status"] in P.LIVE:
+            if v["status"] in payouts.LIVE:
                 live[key] = live.get(key, 0) + 1
             if v["status"] == "paid":
                 paid[key] = paid.get(key, 0) + 1
@@ -126,13 +126,13 @@ class PayoutMachine(RuleBasedStateMachine):
     @invariant()
     def totals_agree(self):
         for q in QUARTERS:
-            summary = P.summary(self.db, q)
-            live = [v for v in P.items(self.db, q) if v["status"] in P.LIVE]
+            summary = payouts.summary(self.db, q)
+            live = [v for v in payouts.items(self.db, q) if v["status"] in payouts.LIVE]
             assert summary["total"]["net"] == sum(v["net"] for v in live)
             assert summary["total"]["count"] == len(live)
-            _groups, grand, _left = D.nominatif_groups(self.db, q, draft=True)
+            _groups, grand, _left = documents.nominatif_groups(self.db, q, draft=True)
             assert grand == [summary["total"][k] for k in ("count", "gross", "tax", "net")]
-            run = P.get_run(self.db, q)
+            run = payouts.get_run(self.db, q)
             if run is not None:
                 assert run["net"] == summary["total"]["net"] and run["status"] == summary["status"]
 

@@ -5,17 +5,16 @@ audited, and the quarter's run then shows and keeps gross / tax / net."""
 from __future__ import annotations
 
 import pytest
-from pilot_support import run_async
 
-from storage import payout_docs as docs
-from storage import payouts as P
-from storage import sample
-from storage.db import Database
-from storage.i18n import set_lang
+from storage import payouts, sample
+from storage.core.db import Database
+from storage.core.i18n import set_lang
+from storage.payouts.documents import text as docs
+from tests.support.pilot import run_async
 from tui.app import PilarApp
 from tui.screens.common import ConfirmDialog, PromptDialog
 
-Q2 = P.Quarter(2024, 2)
+Q2 = payouts.Quarter(2024, 2)
 
 
 @pytest.fixture
@@ -24,7 +23,7 @@ def folder(tmp_path):
     path = tmp_path / "data"
     db = Database.init(path, "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Siti")
     sample.load(db)
-    P.set_separate_duties(db, False)
+    payouts.set_separate_duties(db, False)
     db.close()
     return path
 
@@ -55,7 +54,7 @@ async def test_rate_dialog_sets_pph21_and_the_run_withholds_it(folder):
         screen.query_one("#pay-tabs").active = "tab-rates"
         await pilot.pause()
         first, last = Q2.bounds
-        rate = P.rate_for(P.rates(app.db), "TKSK", "ANGGOTA", first, last)
+        rate = payouts.rate_for(payouts.rates(app.db), "TKSK", "ANGGOTA", first, last)
         assert rate is not None and not rate.get("tax_rule")
         table = screen.query_one("#pay-rates")
         table.focus()
@@ -101,9 +100,9 @@ async def test_rate_dialog_sets_pph21_and_the_run_withholds_it(folder):
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.click("#yes")
         await settle(app, pilot)
-        tksk = [v for v in P.items(app.db, Q2) if v["pillar"] == "TKSK" and v["gross"] == rate["amount"]]
+        tksk = [v for v in payouts.items(app.db, Q2) if v["pillar"] == "TKSK" and v["gross"] == rate["amount"]]
         assert tksk and {(v["gross"], v["tax"], v["net"]) for v in tksk} == {(rate["amount"], tax, rate["amount"] - tax)}
-        pillar = P.summary(app.db, Q2)["by_pillar"]["TKSK"]
+        pillar = payouts.summary(app.db, Q2)["by_pillar"]["TKSK"]
         cells = [str(c) for c in screen.query_one("#pay-totals").get_row("Pilar:TKSK")]
         assert cells[2:5] == [docs.idr(pillar["gross"]), docs.idr(pillar["tax"]), docs.idr(pillar["net"])]
         assert pillar["tax"] >= len(tksk) * tax > 0
@@ -111,14 +110,13 @@ async def test_rate_dialog_sets_pph21_and_the_run_withholds_it(folder):
 
 @run_async
 async def test_settings_choose_bank_jatim_and_cetak_writes_its_file(tmp_path):
-    from payouts_support import approve_all, make_db, member
-
-    from storage import bank_file
+    from storage.payouts import bankfile as bank_file
+    from tests.support.payouts import approve_all, make_db, member
 
     data = tmp_path / "small"
     db = make_db(data, [member(1, "TKSK", account="0012345678"), member(2, "TKSK", account="12345678"),
                         member(3, "TKSK", account="")])
-    P.run_quarter(db, Q2, allow_cash=True)
+    payouts.run_quarter(db, Q2, allow_cash=True)
     approve_all(db, Q2)
     db.close()
     out = tmp_path / "cetak"

@@ -5,8 +5,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from storage import regions
-from storage.reference import build_regions
+from storage.domain import regions
+from storage.domain.reference import build_regions
 
 SRC = Path("/work/shared/reference/jatim-domain-facts.md")
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from storage import backup as backups
+from storage.backup import backups
 from storage.check import run_checks
-from storage.db import Database
-from storage.errors import DamagedError, LockedError, PilarError
+from storage.core.db import Database
+from storage.core.errors import DamagedError, LockedError, PilarError
 from tui.cli import main
 
 

@@ -17,14 +17,14 @@ import orjson
 import pytest
 
 from storage import backup as backups
-from storage import backup_archive as archives
+from storage.backup import archive as archives
 from storage.check import run_checks
-from storage.db import Database
-from storage.errors import PilarError
-from storage.i18n import set_lang
-from storage.sync import engine as E
-from storage.sync import keys as K
-from storage.sync.testing import make_network
+from storage.core.db import Database
+from storage.core.errors import PilarError
+from storage.core.i18n import set_lang
+from storage.office import keys as office_keys
+from storage.sync import engine
+from tests.support.network import make_network
 from tui.cli import main
 
 PASSPHRASE = "kopi tubruk di pendopo"
@@ -325,17 +325,17 @@ def test_sealed_to_the_province_restores_at_the_province(tmp_path, capsys):
     # re-enrolment through the province: a new enrolment file, new keys, the province pinned again
     pdb = Database.open(prov, operator="Budi")
     try:
-        enrol = E.add_office(pdb, "UPT-A", "Kantor UPT-A")
+        enrol = engine.add_office(pdb, "UPT-A", "Kantor UPT-A")
     finally:
         pdb.close()
     file = tmp_path / "pilar_enrol_UPT-A.json"
     file.write_bytes(orjson.dumps(enrol))
     assert main(["--data", str(new), "restore", "--enrol", str(file), "--yes"]) == 0
     out = capsys.readouterr().out
-    keys = K.load_own(new)
+    keys = office_keys.load_own(new)
     assert keys is not None and keys.fp in out and "pilar office trust UPT-A" in out
-    assert K.TrustStore.load(new).province["code"] == "JATIM"
-    assert keys.fp != K.load_own(upt).fp
+    assert office_keys.TrustStore.load(new).province["code"] == "JATIM"
+    assert keys.fp != office_keys.load_own(upt).fp
     assert mode(new / "keys") == 0o700 and mode(new / "keys" / "office.key") == 0o600
     assert main(["--data", str(new), "restore", "--enrol", str(file), "--yes"]) == 1  # has keys now
     capsys.readouterr()
@@ -347,7 +347,7 @@ def test_passphrase_and_province_both_open_one_archive(tmp_path, capsys):
     archive = make_archive(upt, tmp_path / "stick", tmp_path, capsys, "--to-province")
     assert archives.kinds(archives.read_header(archive)[0]) == {"passphrase", "sealed"}
     a = archives.open_archive(archive, PASSPHRASE)
-    b = archives.open_archive(archive, keys=K.load_own(prov))
+    b = archives.open_archive(archive, keys=office_keys.load_own(prov))
     assert a.key == b.key and archives.verify_archive(b)
 
 

@@ -22,10 +22,11 @@ import openpyxl
 import pytest
 
 from storage import backup as backups
-from storage import export, i18n
 from storage.check import run_checks
-from storage.db import Database, read_lock_info
-from storage.errors import LockedError, PilarError
+from storage.core import i18n
+from storage.core.db import Database, read_lock_info
+from storage.core.errors import LockedError, PilarError
+from storage.printing import tables as export
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -366,7 +367,7 @@ def test_read_only_media_message(tmp_path):
 
 HOLDER = """
 import sys, time
-from storage.db import Database
+from storage.core.db import Database
 db = Database.open(sys.argv[1], operator=sys.argv[2])
 with db.transaction("holder") as tx:
     tx.put("members", {"name": "Dari " + sys.argv[2]})

@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from roster_support import make_folder, nik
 
-from storage import i18n
 from storage.check import run_checks
-from storage.db import Database, read_journal
-from storage.errors import PilarError
+from storage.core import i18n
+from storage.core.db import Database, read_journal
+from storage.core.errors import PilarError
 from storage.roster import Roster
-from storage.roster_import import commit, preview
+from storage.roster.importing.plan import commit, preview
+from tests.support.roster import make_folder, nik
 
 TODAY = dt.date(2024, 4, 4)
 HEADERS = ["NO", "NAMA", "NIK", "JENIS KELAMIN", "TEMPAT/TGL LAHIR", "KAB/KOTA", "KECAMATAN", "NO HP", "PILAR",
@@ -237,7 +237,7 @@ def test_mixed_bad_rows_each_fate_reported_one_transaction(db, tmp_path, kind):
     for line, text in ((5, "Budi 😀 Santoso"), (8, "=HYPERLINK(\"http://x\",\"klik\")")):
         if fates[line].fate == "add":
             assert text in names
-    from storage.export import csv_bytes
+    from storage.printing.tables import csv_bytes
 
     out = csv_bytes(["Nama"], [[n] for n in sorted(names)]).decode("utf-8-sig")
     assert "\n=" not in out and "\r\n=" not in out

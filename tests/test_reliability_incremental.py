@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from storage import backup as backups
-from storage import i18n
+from storage.backup import backups
 from storage.check import run_checks
-from storage.db import Database, PilarStorage
-from storage.errors import DamagedError, PilarError
+from storage.core import i18n
+from storage.core.db import Database, PilarStorage
+from storage.core.errors import DamagedError, PilarError
 
 
 @pytest.fixture(autouse=True)

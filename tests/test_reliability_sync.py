@@ -12,10 +12,10 @@ import pytest
 
 from storage import backup as backups
 from storage.check import run_checks
-from storage.db import PROVINCE_CODE, Database
-from storage.errors import PilarError
-from storage.sync import engine as E
-from storage.sync.testing import make_network
+from storage.core.db import PROVINCE_CODE, Database
+from storage.core.errors import PilarError
+from storage.sync import engine
+from tests.support.network import make_network
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def values(path: Path) -> dict:
 def export(paths, out: Path) -> Path:
     db = Database.open(paths["UPT-A"], operator="Siti")
     try:
-        return E.export_bundle(db, PROVINCE_CODE, out).path
+        return engine.export_bundle(db, PROVINCE_CODE, out).path
     finally:
         db.close()
 
@@ -88,7 +88,7 @@ def test_bundle_cut_short_by_the_copy_is_refused(net, tmp_path, cut):
     db = Database.open(net[PROVINCE_CODE], operator="Admin")
     try:
         with pytest.raises(PilarError) as err:
-            E.import_bundle(db, copy)
+            engine.import_bundle(db, copy)
     finally:
         db.close()
     assert "\n" not in str(err.value)
@@ -96,7 +96,7 @@ def test_bundle_cut_short_by_the_copy_is_refused(net, tmp_path, cut):
     # the whole bundle still imports afterwards
     db = Database.open(net[PROVINCE_CODE], operator="Admin")
     try:
-        result = E.import_bundle(db, bundle)
+        result = engine.import_bundle(db, bundle)
     finally:
         db.close()
     assert result.added >= 30
@@ -112,7 +112,7 @@ def test_disk_full_during_import_changes_nothing_and_can_be_retried(net, tmp_pat
     os.write = wrapped
     try:
         with pytest.raises(PilarError) as err:
-            E.import_bundle(db, bundle)
+            engine.import_bundle(db, bundle)
     finally:
         os.write = real
     assert err.value.key in ("fs.disk_full", "fs.io_error")
@@ -120,7 +120,7 @@ def test_disk_full_during_import_changes_nothing_and_can_be_retried(net, tmp_pat
     assert values(prov) == before and run_checks(prov) == []
     db = Database.open(prov, operator="Admin")
     try:
-        result = E.import_bundle(db, bundle)
+        result = engine.import_bundle(db, bundle)
     finally:
         db.close()
     assert not result.already and result.added >= 30
@@ -134,7 +134,7 @@ def test_backup_before_import_undoes_it_with_one_restore(net, tmp_path):
     replica = Database.open(prov, read_only=True).office["replica_id"]
     db = Database.open(prov, operator="Admin")
     try:
-        result = E.import_bundle(db, bundle)
+        result = engine.import_bundle(db, bundle)
     finally:
         db.close()
     assert result.added >= 30
@@ -147,7 +147,7 @@ def test_backup_before_import_undoes_it_with_one_restore(net, tmp_path):
     # keys survive the restore: the province can still read the bundle again
     db = Database.open(prov, operator="Admin")
     try:
-        again = E.import_bundle(db, bundle)
+        again = engine.import_bundle(db, bundle)
     finally:
         db.close()
     assert again.added >= 30

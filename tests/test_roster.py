@@ -8,11 +8,11 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from roster_support import OFFICE, PEOPLE, make_folder, nik, person
 
-from storage.db import Database
-from storage.errors import PilarError
+from storage.core.db import Database
+from storage.core.errors import PilarError
 from storage.roster import Query, Roster, export_rows, make_row
+from tests.support.roster import OFFICE, PEOPLE, make_folder, nik, person
 
 TODAY = dt.date(2024, 4, 4)
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from roster_support import make_folder
 
-from storage import i18n
-from storage.db import Database
+from storage.core import i18n
+from storage.core.db import Database
+from tests.support.roster import make_folder
 from tui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"

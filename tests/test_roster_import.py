@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from roster_support import make_folder, nik
 
-from storage import import_read
-from storage.db import Database, read_journal
-from storage.errors import PilarError
-from storage.import_words import clean, parse_date
+from storage.core.db import Database, read_journal
+from storage.core.errors import PilarError
 from storage.roster import Query, Roster
-from storage.roster_import import commit, header_field, preview
+from storage.roster.importing import read as import_read
+from storage.roster.importing.plan import commit, header_field, preview
+from storage.roster.importing.words import clean, parse_date
+from tests.support.roster import make_folder, nik
 
 read_table = import_read.read_book
 

@@ -9,10 +9,12 @@ from pathlib import Path
 import orjson
 import pytest
 
-from storage import generate, regions, sample
+from storage import sample
 from storage.check import run_checks
-from storage.db import Database
-from storage.validate import nik_birth_date, nik_sex, normalize_phone, validate_member
+from storage.core.db import Database
+from storage.domain import regions
+from storage.domain.validate import nik_birth_date, nik_sex, normalize_phone, validate_member
+from storage.sample import generate
 from tui.cli import main
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"

@@ -9,19 +9,18 @@ import uuid
 import orjson
 import pytest
 
-from storage import conflicts as C
-from storage import payouts as P
-from storage import regions
-from storage import summary as S
-from storage import summary_report as R
-from storage.db import PROVINCE_CODE, Database
-from storage.fmt import rupiah
-from storage.model import new_member
-from storage.sync import engine as E
-from storage.sync import freshness as F
-from storage.sync.testing import make_network
-from tests.payouts_support import approve_all, make_db
-from tests.payouts_support import member as pay_member
+from storage import payouts, summary
+from storage.core.db import PROVINCE_CODE, Database
+from storage.domain import regions
+from storage.domain.fmt import rupiah
+from storage.domain.model import new_member
+from storage.reconcile import conflicts
+from storage.summary import report
+from storage.sync import engine as sync_engine
+from storage.sync import freshness
+from tests.support.network import make_network
+from tests.support.payouts import approve_all, make_db
+from tests.support.payouts import member as pay_member
 from tui.cli import main as cli
 
 Q1, Q2 = "2026-Q1", "2026-Q2"
@@ -83,7 +82,7 @@ def prov(tmp_path):
 
 
 def test_members_per_pillar_and_kab_and_tksk_gaps(prov):
-    s = S.compute(prov, today=dt.date(2026, 12, 1))
+    s = summary.compute(prov, today=dt.date(2026, 12, 1))
     active, by_pillar, by_kab = expected_members(list(prov.values("members")))
     assert s["members"]["active"] == active
     assert s["members"]["by_pillar"] == by_pillar
@@ -98,7 +97,7 @@ def test_members_per_pillar_and_kab_and_tksk_gaps(prov):
     jember = regions.kec_of_kab("35.09")
     assert {"kab": "35.09", "kab_name": "Kabupaten Jember", "kec": jember[-1]["code"],
             "kec_name": jember[-1]["name"]} in s["tksk"]["without"]
-    rekap = {r["kab"]: r for r in S.rekap_rows(s)}
+    rekap = {r["kab"]: r for r in summary.rekap_rows(s)}
     assert len(rekap) == 38
     assert rekap["35.09"]["without_tksk"] == len(jember) - 5
     assert rekap["35.78"]["active"] == by_kab["35.78"]
@@ -109,14 +108,14 @@ def _all_kec():
 
 
 def test_a_deactivation_moves_the_figures(prov):
-    before = S.compute(prov)
+    before = summary.compute(prov)
     tksk = next(m for m in prov.values("members") if m["assignments"][0]["pillar"] == "TKSK"
                 and m["assignments"][0]["status"] == "ACTIVE")
     value = prov.get("members", tksk["id"])
     value["assignments"][0]["status"] = "INACTIVE"
     with prov.transaction("test") as tx:
         tx.put("members", value)
-    after = S.compute(prov)
+    after = summary.compute(prov)
     assert after["members"]["by_pillar"]["TKSK"] == before["members"]["by_pillar"]["TKSK"] - 1
     assert len(after["tksk"]["without"]) == len(before["tksk"]["without"]) + 1
 
@@ -126,19 +125,19 @@ def test_payouts_per_quarter_match_the_payout_reports(tmp_path):
     db = make_db(tmp_path / "pay", members)
     try:
         for q in (Q1, Q2):
-            P.run_quarter(db, q)
+            payouts.run_quarter(db, q)
         approve_all(db, Q1)
-        P.pay_transfer(db, Q1, "TRF-1", member_ids=[m["id"] for m in members[:8]])
-        paid = [v for v in P.items(db, Q1, ["paid"])]
-        P.return_item(db, paid[0]["id"], "rekening ditutup", "2026-03-20")
-        s = S.compute(db)
+        payouts.pay_transfer(db, Q1, "TRF-1", member_ids=[m["id"] for m in members[:8]])
+        paid = [v for v in payouts.items(db, Q1, ["paid"])]
+        payouts.return_item(db, paid[0]["id"], "rekening ditutup", "2026-03-20")
+        s = summary.compute(db)
         by_q = {q["quarter"]: q for q in s["payouts"]}
         assert sorted(by_q) == [Q1, Q2]
         for q in (Q1, Q2):
-            items = P.items(db, q)
+            items = payouts.items(db, q)
             standing = [v for v in items if v["status"] in ("draft", "approved", "paid")]
             assert by_q[q]["gross"] == sum(v["gross"] for v in standing)
-            assert by_q[q]["gross"] == P.summary(db, q)["total"]["gross"]
+            assert by_q[q]["gross"] == payouts.summary(db, q)["total"]["gross"]
             assert by_q[q]["paid"] == sum(v["net"] for v in items if v["status"] == "paid")
             assert by_q[q]["outstanding"] == sum(v["net"] for v in items if v["status"] in ("draft", "approved"))
             assert by_q[q]["returned"] == sum(v["net"] for v in items if v["status"] == "returned")
@@ -149,14 +148,14 @@ def test_payouts_per_quarter_match_the_payout_reports(tmp_path):
         assert sum(r["paid"] for r in per_kab.values()) == by_q[Q1]["paid"]
         assert set(per_kab) == {"35.78", "35.07"}
         # the reports show the same numbers
-        text = R.render_text(s)
+        text = report.render_text(s)
         assert rupiah(by_q[Q1]["paid"]) in text and rupiah(by_q[Q2]["outstanding"]) in text
-        assert orjson.loads(R.render_json(s))["payouts"] == s["payouts"]
+        assert orjson.loads(report.render_json(s))["payouts"] == s["payouts"]
         # an item without a kab (not as a run writes it) is still counted, once
         with db.transaction("test", system=True) as tx:
             tx.put("payouts_2026", {"member_id": members[0]["id"], "pillar": "TAGANA", "quarter": Q2,
                                     "status": "draft", "gross": 7, "tax": 0, "net": 7}, owner=PROVINCE_CODE)
-        again = {q["quarter"]: q for q in S.compute(db)["payouts"]}
+        again = {q["quarter"]: q for q in summary.compute(db)["payouts"]}
         assert again[Q2]["outstanding"] == by_q[Q2]["outstanding"] + 7 and again[Q1] == by_q[Q1]
     finally:
         db.close()
@@ -168,7 +167,7 @@ def test_cases_are_counted(prov):
     with prov.transaction("test") as tx:
         tx.put("members", a, owner=UPT)
         tx.put("members", b, owner="UPT-OTHER")
-    s = S.compute(prov)
+    s = summary.compute(prov)
     assert s["cases"] == {"conflicts": 0, "duplicates": 1}
     # two versions of one member standing (written as two offices would): an open conflict
     doc = prov.doc("members", a["id"])
@@ -176,7 +175,7 @@ def test_cases_are_counted(prov):
                    data=dict(doc["v"][0]["data"], phone="+6281234567890"))
     with prov.transaction("test", system=True) as tx:
         tx.put_doc("members", dict(doc, v=[doc["v"][0], sibling]))
-    assert S.compute(prov)["cases"]["conflicts"] == 1 == C.count(prov)
+    assert summary.compute(prov)["cases"]["conflicts"] == 1 == conflicts.count(prov)
 
 
 def test_upt_counts_its_own_area_only(tmp_path):
@@ -187,7 +186,7 @@ def test_upt_counts_its_own_area_only(tmp_path):
                                "area": ["35.09", "35.11"], "address": ""}, owner=PROVINCE_CODE)
             tx.put("members", person(1, [asg("TKSK", kec=regions.kec_of_kab("35.09")[0]["code"])]), owner=UPT)
             tx.put("members", person(2, [asg("TAGANA", office="UPT-OTHER"), asg("PSM")]), owner=UPT)
-        s = S.compute(db)
+        s = summary.compute(db)
         assert s["kabs"] == ["35.09", "35.11"]
         assert s["members"]["active"] == 2 and s["members"]["by_pillar"] == {"TKSK": 1, "PSM": 1}
         total = len(regions.kec_of_kab("35.09")) + len(regions.kec_of_kab("35.11"))
@@ -197,7 +196,7 @@ def test_upt_counts_its_own_area_only(tmp_path):
         with db.transaction("test", system=True) as tx:
             office = next(v for v in db.values("offices") if v["code"] == UPT)
             tx.put("offices", dict(office, area=[]), owner=PROVINCE_CODE)
-        assert S.compute(db)["kabs"] == ["35.09"]
+        assert summary.compute(db)["kabs"] == ["35.09"]
     finally:
         db.close()
 
@@ -224,12 +223,12 @@ def test_freshness_waiting_and_silent_offices(net):
     for i in range(3):
         put_member(a, i, "UPT-A")
     when = dt.datetime(2026, 11, 1, 9, 0).astimezone()
-    E.import_bundle(prov, E.export_bundle(a, PROVINCE_CODE, tmp / "usb", now=when).path)
+    sync_engine.import_bundle(prov, sync_engine.export_bundle(a, PROVINCE_CODE, tmp / "usb", now=when).path)
     today = dt.date(2026, 11, 20)
-    rows = {o["code"]: o for o in S.compute(prov, today=today, days=14)["offices"]}
+    rows = {o["code"]: o for o in summary.compute(prov, today=today, days=14)["offices"]}
     assert rows["UPT-A"]["last_received"] == "2026-11-01" and rows["UPT-A"]["received_days"] == 19
     assert rows["UPT-A"]["silent"] and rows["UPT-B"]["silent"] and rows["UPT-B"]["last_received"] == ""
-    assert not {o["code"]: o for o in S.compute(prov, today=today, days=30)["offices"]}["UPT-A"]["silent"]
+    assert not {o["code"]: o for o in summary.compute(prov, today=today, days=30)["offices"]}["UPT-A"]["silent"]
     # UPT-B was never heard from: its next bundle is full
     assert rows["UPT-B"]["waiting"] is None and rows["UPT-B"]["full"]
     # UPT-A's own three members are not waiting (it has them); the province's records for it are
@@ -243,25 +242,25 @@ def test_freshness_waiting_and_silent_offices(net):
                                 "gross": 5, "tax": 0, "net": 5}, owner=PROVINCE_CODE)
     put_member(prov, 50, "UPT-A")
     put_member(prov, 51, "UPT-B")
-    rows = {o["code"]: o for o in S.compute(prov, today=today)["offices"]}
+    rows = {o["code"]: o for o in summary.compute(prov, today=today)["offices"]}
     assert rows["UPT-A"]["waiting"] == before + 1 and rows["UPT-A"]["last_sent"] == ""
     # exactly what the next delta carries
-    res = E.export_bundle(prov, "UPT-A", tmp / "usb")
+    res = sync_engine.export_bundle(prov, "UPT-A", tmp / "usb")
     assert res.mode == "delta" and sum(res.counts.values()) == rows["UPT-A"]["waiting"]
-    rows = {o["code"]: o for o in S.compute(prov, today=dt.date.today())["offices"]}
+    rows = {o["code"]: o for o in summary.compute(prov, today=dt.date.today())["offices"]}
     assert rows["UPT-A"]["last_sent"] == dt.date.today().isoformat() and rows["UPT-A"]["seq_sent"] == 1
     # once UPT-A has imported it and said so in its next bundle, nothing waits
-    E.import_bundle(a, res.path)
-    E.import_bundle(prov, E.export_bundle(a, PROVINCE_CODE, tmp / "usb").path)
-    rows = {o["code"]: o for o in S.compute(prov, today=dt.date.today())["offices"]}
+    sync_engine.import_bundle(a, res.path)
+    sync_engine.import_bundle(prov, sync_engine.export_bundle(a, PROVINCE_CODE, tmp / "usb").path)
+    rows = {o["code"]: o for o in summary.compute(prov, today=dt.date.today())["offices"]}
     assert rows["UPT-A"]["waiting"] == 0 and not rows["UPT-A"]["silent"]
     # the province moves her to UPT-A: she waits, and her old item (covered, newly in scope) with her
     moved = prov.get("members", b_member)
     moved["assignments"][0]["office"] = "UPT-A"
     with prov.transaction("test") as tx:
         tx.put("members", moved)
-    rows = {o["code"]: o for o in S.compute(prov, today=dt.date.today())["offices"]}
-    res = E.export_bundle(prov, "UPT-A", tmp / "usb")
+    rows = {o["code"]: o for o in summary.compute(prov, today=dt.date.today())["offices"]}
+    res = sync_engine.export_bundle(prov, "UPT-A", tmp / "usb")
     assert rows["UPT-A"]["waiting"] == 2 == sum(res.counts.values())
 
 
@@ -269,7 +268,7 @@ def test_lazy_scope_agrees_with_the_engine(net):
     dbs, tmp = net
     prov, a = dbs[PROVINCE_CODE], dbs["UPT-A"]
     a_id = put_member(a, 1, "UPT-A")
-    E.import_bundle(prov, E.export_bundle(a, PROVINCE_CODE, tmp / "usb").path)
+    sync_engine.import_bundle(prov, sync_engine.export_bundle(a, PROVINCE_CODE, tmp / "usb").path)
     put_member(prov, 2, "UPT-B")
     shared = person(3, [asg("TAGANA", office="UPT-A"), asg("PSM", office="UPT-B")])
     with prov.transaction("test") as tx:
@@ -286,10 +285,10 @@ def test_lazy_scope_agrees_with_the_engine(net):
     with prov.transaction("test") as tx:
         twin_id = tx.put("members", twin, owner="UPT-C")
         tx.put("payouts_2026", {"member_id": twin_id, "quarter": "2026-Q1", "status": "draft"}, owner=PROVINCE_CODE)
-    assert E.scope_of(prov, "UPT-A")("members", prov.doc("members", twin_id))
-    codes = F.scope_codes(prov)
+    assert sync_engine.scope_of(prov, "UPT-A")("members", prov.doc("members", twin_id))
+    codes = freshness.scope_codes(prov)
     for code in ("UPT-A", "UPT-B", "UPT-C"):
-        engine = E.scope_of(prov, code)
+        engine = sync_engine.scope_of(prov, code)
         for name in prov.collections():
             for doc in prov.raw(name).values():
                 found = codes(name, doc)
@@ -302,15 +301,15 @@ def test_gap_lines_name_the_office(net):
     paths = []
     for i in range(3):
         put_member(a, i, "UPT-A")
-        paths.append(E.export_bundle(a, PROVINCE_CODE, tmp / "usb").path)
-    E.import_bundle(prov, paths[0])
-    E.import_bundle(prov, paths[2])
-    s = S.compute(prov)
+        paths.append(sync_engine.export_bundle(a, PROVINCE_CODE, tmp / "usb").path)
+    sync_engine.import_bundle(prov, paths[0])
+    sync_engine.import_bundle(prov, paths[2])
+    s = summary.compute(prov)
     (gap,) = s["gaps"]
     assert gap["missing"] == [2] and gap["name"] == "Kantor UPT-A"
     assert gap["lines"][0].startswith("Bundel ke-2 dari Kantor UPT-A belum diterima; yang ke-3 sudah")
     assert {o["code"]: o for o in s["offices"]}["UPT-A"]["missing"] == [2]
-    assert "Bundel ke-2 dari Kantor UPT-A" in R.render_text(s)
+    assert "Bundel ke-2 dari Kantor UPT-A" in report.render_text(s)
 
 
 # ---------------------------------------------------------------------- reports and command line
@@ -354,23 +353,23 @@ def test_cli_formats(prov, tmp_path, capsys):
 
 def test_kept_summary_is_used_only_while_nothing_changed(prov):
     today = dt.date(2026, 12, 1)
-    s = S.compute(prov, today=today)
-    S.keep(prov, s)
-    assert S.cached(prov, today) == orjson.loads(orjson.dumps(s))
-    assert S.cached(prov, today + dt.timedelta(days=1)) is None          # days ago move
+    s = summary.compute(prov, today=today)
+    summary.keep(prov, s)
+    assert summary.cached(prov, today) == orjson.loads(orjson.dumps(s))
+    assert summary.cached(prov, today + dt.timedelta(days=1)) is None          # days ago move
     (prov.path / "imports.jsonl").write_bytes(b"{}\n")                 # a bundle seen
-    assert S.cached(prov, today) is None
-    S.keep(prov, S.compute(prov, today=today))
-    assert S.cached(prov, today) is not None
+    assert summary.cached(prov, today) is None
+    summary.keep(prov, summary.compute(prov, today=today))
+    assert summary.cached(prov, today) is not None
     with prov.transaction("test") as tx:                                # any commit
         tx.put("members", person(999, [asg("PSM")]), owner=UPT)
-    assert S.cached(prov, today) is None
+    assert summary.cached(prov, today) is None
     # a summary whose folder changed while it was counted is never kept as current
-    stale = S.compute(prov, today=today)
+    stale = summary.compute(prov, today=today)
     with prov.transaction("test") as tx:
         tx.put("members", person(998, [asg("PSM")]), owner=UPT)
-    S.keep(prov, stale)
-    assert S.cached(prov, today) is None
+    summary.keep(prov, stale)
+    assert summary.cached(prov, today) is None
 
 
 def test_kept_summary_survives_closing_and_opening_the_folder(tmp_path):
@@ -379,11 +378,11 @@ def test_kept_summary_survives_closing_and_opening_the_folder(tmp_path):
         for m in roster():
             tx.put("members", m, owner=UPT)
     today = dt.date(2026, 12, 1)
-    S.keep(db, S.compute(db, today=today))
+    summary.keep(db, summary.compute(db, today=today))
     db.close()  # compaction rewrites the files, the data stay the same
     again = Database.open(tmp_path / "k", operator="Siti")
     try:
-        assert S.cached(again, today)["members"]["active"] == expected_members(roster())[0]
+        assert summary.cached(again, today)["members"]["active"] == expected_members(roster())[0]
     finally:
         again.close()
 
@@ -398,7 +397,7 @@ def test_roster_area_filter_finds_exactly_the_members_counted(prov, tmp_path, ca
         tx.put("members", person(400, [asg("PSM", kab="")], kab="35.07"), owner=UPT)
         tx.put("members", person(401, [asg("TAGANA", kab="35.09"), asg("TAGANA", kab="35.78", status="INACTIVE")],
                                  kab="35.78"), owner=UPT)
-    s = S.compute(prov)
+    s = summary.compute(prov)
     r = Roster(prov)
     try:
         for kab in s["kabs"]:
@@ -440,7 +439,7 @@ def test_upt_roster_area_filter_counts_its_own_assignments(tmp_path):
                                "area": ["35.09"], "address": ""}, owner=PROVINCE_CODE)
             tx.put("members", person(1, [asg("TAGANA", office="UPT-OTHER")]), owner=UPT)
             tx.put("members", person(2, [asg("TAGANA", office="UPT-OTHER"), asg("PSM")]), owner=UPT)
-        s = S.compute(db)
+        s = summary.compute(db)
         r = Roster(db)
         assert [x.name for x in r.search(Query(area_kab="35.09"))] == ["ORANG 2"] and s["members"]["by_kab"] == {
             "35.09": 1}
@@ -460,8 +459,8 @@ def test_open_conflicts_are_found_after_reopening_and_gone_once_resolved(prov):
                    data=dict(doc["v"][0]["data"], phone="+6281234567890"))
     with prov.transaction("test", system=True) as tx:
         tx.put_doc("members", dict(doc, v=[doc["v"][0], sibling]))
-    brute = sum(1 for n in prov.collections() for d in prov.raw(n).values() if C.is_open(d))
-    assert brute == 1 == C.count(prov) == S.compute(prov)["cases"]["conflicts"]
+    brute = sum(1 for n in prov.collections() for d in prov.raw(n).values() if conflicts.is_open(d))
+    assert brute == 1 == conflicts.count(prov) == summary.compute(prov)["cases"]["conflicts"]
     path = prov.path
     prov.close()
     again = Database.open(path, operator="Siti")
@@ -470,7 +469,7 @@ def test_open_conflicts_are_found_after_reopening_and_gone_once_resolved(prov):
         doc = again.doc("members", a["id"])
         with again.transaction("test", system=True) as tx:   # resolved: one version stands
             tx.put_doc("members", dict(doc, v=[doc["v"][1]]))
-        assert C.count(again) == 0 == sum(1 for n in again.collections() for d in again.raw(n).values()
-                                          if C.is_open(d))
+        assert conflicts.count(again) == 0 == sum(1 for n in again.collections() for d in again.raw(n).values()
+                                          if conflicts.is_open(d))
     finally:
         again.close()

@@ -7,12 +7,12 @@ import asyncio
 
 from textual.widgets import DataTable, TabbedContent
 
-from storage import summary as S
-from storage.db import PROVINCE_CODE, Database
-from storage.fmt import number
-from storage.model import pillar_label
-from storage.sync import engine as E
-from storage.sync.testing import make_network
+from storage import summary
+from storage.core.db import PROVINCE_CODE, Database
+from storage.domain.fmt import number
+from storage.domain.model import pillar_label
+from storage.sync import engine
+from tests.support.network import make_network
 from tui.app import PilarApp
 from tui.screens.conflicts import ConflictsScreen
 from tui.screens.roster import RosterScreen
@@ -40,7 +40,7 @@ def setup(tmp_path):
     upt = Database.open(paths[A], operator="Ani")
     with upt.transaction("t") as tx:
         tx.put("members", member(60), owner=A)
-    bundle = E.export_bundle(upt, PROVINCE_CODE, tmp_path / "usb").path
+    bundle = engine.export_bundle(upt, PROVINCE_CODE, tmp_path / "usb").path
     upt.close()
     return prov, bundle
 
@@ -66,7 +66,7 @@ def test_landing_figures_links_and_refresh_after_import(tmp_path):
             screen = app.screen
             assert isinstance(screen, SummaryScreen)
             await until(pilot, lambda: screen.data is not None)
-            expected = S.compute(prov)
+            expected = summary.compute(prov)
             figures = screen.query_one("#figures", DataTable)
             assert number(expected["members"]["active"]) in cells(figures, "members")[1]
             assert cells(figures, "cases")[1] == "0 · 1"
@@ -97,7 +97,7 @@ def test_landing_figures_links_and_refresh_after_import(tmp_path):
             assert ("Kabupaten Jember", "Jombang") not in names   # 35.09.01 Jombang is served
             # a real import: the figures follow without a key pressed
             before = screen.data
-            E.import_bundle(prov, bundle)
+            engine.import_bundle(prov, bundle)
             await until(pilot, lambda: screen.data is not before and screen.data["members"]["active"]
                         == expected["members"]["active"] + 1)
             await until(pilot, lambda: screen.query_one("#offices", DataTable).row_count == 1)
@@ -142,15 +142,15 @@ def test_next_start_shows_the_kept_summary_before_counting(tmp_path, monkeypatch
 
     asyncio.run(first())
     again = Database.open(path, operator="Siti")
-    assert S.cached(again) is not None
+    assert summary.cached(again) is not None
     gate = threading.Event()
-    real = S.compute
+    real = summary.compute
 
     def held(*args, **kwargs):
         gate.wait(10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(screen_module.S, "compute", held)
+    monkeypatch.setattr(screen_module.summary, "compute", held)
 
     async def second():
         app = PilarApp(path, operator="Siti", db=again, start="auto")
@@ -205,7 +205,7 @@ def test_rows_open_the_roster_with_exactly_the_members_counted(tmp_path):
         gone = member(71, pillar="TKSK", nik="3509000000000071")   # not counted: inactive
         gone["assignments"][0]["status"] = "INACTIVE"
         tx.put("members", gone, owner=A)
-    expected = S.compute(prov)
+    expected = summary.compute(prov)
     assert expected["members"]["by_kab"]["35.09"] != sum(1 for m in prov.values("members") if m["kab"] == "35.09")
 
     async def run():
@@ -266,7 +266,7 @@ def test_the_early_count_is_not_shown_after_a_commit_made_before_the_screen_list
     assert app.early_summary is not None and app.early_summary.take() is not None   # counted already
     with prov.transaction("t") as tx:
         tx.put("members", member(80, nik="3509000000000080"), owner=A)
-    expected = S.compute(prov)["members"]["active"]
+    expected = summary.compute(prov)["members"]["active"]
 
     async def run():
         async with app.run_test(size=(80, 24)) as pilot:

@@ -12,13 +12,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-from storage import conflicts as C
-from storage.db import PROVINCE_CODE, Database
-from storage.errors import PilarError
-from storage.sync import bundle as B
-from storage.sync import engine as E
-from storage.sync import keys as K
-from storage.sync.testing import make_network
+from storage.core.db import PROVINCE_CODE, Database
+from storage.core.errors import PilarError
+from storage.office import keys as office_keys
+from storage.reconcile import conflicts
+from storage.sync import bundle as sync_bundle
+from storage.sync import engine
+from tests.support.network import make_network
 from tui.cli import main as cli
 
 A, Bc, J = "UPT-A", "UPT-B", PROVINCE_CODE
@@ -43,7 +43,7 @@ def net(tmp_path):
 
 
 def send(dbs, frm, to, tmp, mode="auto"):
-    return E.export_bundle(dbs[frm], to, tmp / "usb", mode=mode).path
+    return engine.export_bundle(dbs[frm], to, tmp / "usb", mode=mode).path
 
 
 def folder_hashes(path: Path) -> dict[str, str]:
@@ -67,20 +67,20 @@ def test_keys_are_private_files_with_fingerprint(net):
         for f in ("office.key", "trust.json"):
             mode = (db.path / "keys" / f).stat().st_mode & 0o777
             assert mode == 0o600, (db.code, f, oct(mode))
-        keys = K.load_own(db.path)
-        assert len(keys.fp.split()) == 8 and keys.fp == K.fingerprint(keys.sign_pk, keys.box_pk)
+        keys = office_keys.load_own(db.path)
+        assert len(keys.fp.split()) == 8 and keys.fp == office_keys.fingerprint(keys.sign_pk, keys.box_pk)
     # the UPT pinned the province key it was enrolled with
-    assert K.TrustStore.load(dbs[A].path).province["fp"] == K.load_own(dbs[J].path).fp
+    assert office_keys.TrustStore.load(dbs[A].path).province["fp"] == office_keys.load_own(dbs[J].path).fp
 
 
 def test_enrolment_file_tampered_is_refused(net, tmp_path):
     dbs, _ = net
-    enrol = E.add_office(dbs[J], "UPT-C", "Kantor C")
+    enrol = engine.add_office(dbs[J], "UPT-C", "Kantor C")
     enrol["body"]["office"]["code"] = "UPT-EVIL"
     f = tmp_path / "e.json"
     f.write_bytes(orjson.dumps(enrol))
     with pytest.raises(PilarError) as err:
-        K.read_enrolment(f)
+        office_keys.read_enrolment(f)
     assert err.value.key == "sync.enrol_bad"
 
 
@@ -95,19 +95,19 @@ def test_full_exchange_relay_and_idempotent_reimport(net):
 
     first = send(dbs, A, J, tmp)
     before = folder_hashes(dbs[J].path)
-    dry = E.import_bundle(dbs[J], first, dry_run=True)
+    dry = engine.import_bundle(dbs[J], first, dry_run=True)
     assert dry.dry_run and dry.added == 2 and folder_hashes(dbs[J].path) == before
-    assert dbs[J].doc("members", m1) is None and not E.import_log(dbs[J].path)
-    res = E.import_bundle(dbs[J], first)
+    assert dbs[J].doc("members", m1) is None and not engine.import_log(dbs[J].path)
+    res = engine.import_bundle(dbs[J], first)
     assert (res.added, res.updated, res.unchanged) == (2, 0, 0)
-    E.import_bundle(dbs[J], send(dbs, Bc, J, tmp))
+    engine.import_bundle(dbs[J], send(dbs, Bc, J, tmp))
     # The member also serves at B: an assignment at another office is the province's to add.
     value = dbs[J].get("members", shared)
     value["assignments"].append({"pillar": "TKSK", "position": "ANGGOTA", "office": Bc})
     put(dbs[J], "members", value)
-    E.import_bundle(dbs[A], send(dbs, J, A, tmp))
+    engine.import_bundle(dbs[A], send(dbs, J, A, tmp))
     bundle = send(dbs, J, Bc, tmp)
-    res = E.import_bundle(dbs[Bc], bundle)
+    res = engine.import_bundle(dbs[Bc], bundle)
     # B gets its own (nothing new), the shared member written at A (relayed with A's version), the rate
     # and the office records; never A's own member.
     assert dbs[Bc].get("members", shared)["name"] == "SHARED"
@@ -115,25 +115,25 @@ def test_full_exchange_relay_and_idempotent_reimport(net):
     assert dbs[Bc].get("rates", rate)["amount"] == 500000
     assert dbs[Bc].get("members", m1) is None and dbs[Bc].doc("members", m1) is None
     before = folder_hashes(dbs[Bc].path)
-    again = E.import_bundle(dbs[Bc], bundle)
+    again = engine.import_bundle(dbs[Bc], bundle)
     assert again.changed == 0 and again.already
     assert folder_hashes(dbs[Bc].path) == before
-    log = E.import_log(dbs[Bc].path)
+    log = engine.import_log(dbs[Bc].path)
     assert [e["status"] for e in log] == ["accepted", "accepted"]
 
 
 def test_delta_carries_only_changes(net):
     dbs, tmp = net
     ids = [put(dbs[A], "members", member(name=f"M{i}", nik=f"35090101019{i:05d}"), owner=A) for i in range(30)]
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
-    E.import_bundle(dbs[A], send(dbs, J, A, tmp))  # A learns what J has
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    engine.import_bundle(dbs[A], send(dbs, J, A, tmp))  # A learns what J has
     put(dbs[J], "members", dict(dbs[J].get("members", ids[0]), name="CHANGED AT JATIM"))
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))  # J learns that A has everything
-    res = E.export_bundle(dbs[J], A, tmp / "usb")
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))  # J learns that A has everything
+    res = engine.export_bundle(dbs[J], A, tmp / "usb")
     assert res.mode == "delta" and res.counts == {"member": 1}
-    full = E.export_bundle(dbs[J], A, tmp / "usb", mode="full")
+    full = engine.export_bundle(dbs[J], A, tmp / "usb", mode="full")
     assert full.mode == "full" and full.counts["member"] == 30
-    out = E.import_bundle(dbs[A], res.path)
+    out = engine.import_bundle(dbs[A], res.path)
     assert out.updated == 1 and dbs[A].get("members", ids[0])["name"] == "CHANGED AT JATIM"
 
 
@@ -141,58 +141,58 @@ def test_concurrent_edit_is_a_conflict_everywhere_and_resolved_once(net):
     dbs, tmp = net
     # A member of A's who also serves at B (the province added B's assignment).
     rid = put(dbs[J], "members", member(offices=(A, Bc)), owner=A)
-    E.import_bundle(dbs[A], send(dbs, J, A, tmp))
-    E.import_bundle(dbs[Bc], send(dbs, J, Bc, tmp))
+    engine.import_bundle(dbs[A], send(dbs, J, A, tmp))
+    engine.import_bundle(dbs[Bc], send(dbs, J, Bc, tmp))
     # Her phone changed at A (her owner) and at the province the same week.
     put(dbs[A], "members", dict(dbs[A].get("members", rid), phone="+6281111111111"))
     put(dbs[J], "members", dict(dbs[J].get("members", rid), phone="+6282222222222"))
-    res = E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    res = engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     assert len(res.new_conflicts) == 1 and not res.refused
-    E.import_bundle(dbs[A], send(dbs, J, A, tmp))
-    E.import_bundle(dbs[Bc], send(dbs, J, Bc, tmp))
+    engine.import_bundle(dbs[A], send(dbs, J, A, tmp))
+    engine.import_bundle(dbs[Bc], send(dbs, J, Bc, tmp))
     shown = {code: dbs[code].get("members", rid) for code in (A, Bc, J)}
     for code, value in shown.items():
         assert value["_conflict"], code
-        assert [r["id"] for r in C.list_conflicts(dbs[code])] == [rid]
+        assert [r["id"] for r in conflicts.list_conflicts(dbs[code])] == [rid]
     # every office shows the same sibling first
     assert len({v["phone"] for v in shown.values()}) == 1
-    info = C.show(dbs[J], rid[:8])
+    info = conflicts.show(dbs[J], rid[:8])
     phone = next(f for f in info["fields"] if f["field"] == "phone")
     assert phone["differs"] and {s["office"] for s in info["siblings"]} == {A, J}
     assert all("1111" in v or "2222" in v for v in phone["values"])
-    C.resolve(dbs[J], rid[:8], value=dict(shown[J], phone="+6283333333333"))
+    conflicts.resolve(dbs[J], rid[:8], value=dict(shown[J], phone="+6283333333333"))
     for code in (A, Bc):
-        E.import_bundle(dbs[code], send(dbs, J, code, tmp))
+        engine.import_bundle(dbs[code], send(dbs, J, code, tmp))
         assert dbs[code].get("members", rid)["phone"] == "+6283333333333"
-        assert not C.list_conflicts(dbs[code])
-    assert C.count(dbs[J]) == 0
+        assert not conflicts.list_conflicts(dbs[code])
+    assert conflicts.count(dbs[J]) == 0
 
 
 def test_delete_concurrent_with_edit_is_a_conflict_and_old_bundle_does_not_resurrect(net):
     dbs, tmp = net
     rid = put(dbs[A], "members", member(), owner=A)
     old = send(dbs, A, J, tmp)
-    E.import_bundle(dbs[J], old)
+    engine.import_bundle(dbs[J], old)
     with dbs[A].transaction("t") as tx:
         tx.delete("members", rid)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     assert dbs[J].get("members", rid) is None
     # the stale bundle is imported again (e.g. found later on another stick): still deleted
-    E.import_bundle(dbs[J], old)
+    engine.import_bundle(dbs[J], old)
     assert dbs[J].get("members", rid) is None
     # an edit at the province concurrent with a new delete at A: a visible conflict
     rid2 = put(dbs[A], "members", member(name="X", nik="3509010101900009"), owner=A)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     put(dbs[J], "members", dict(dbs[J].get("members", rid2), name="Y"))
     with dbs[A].transaction("t") as tx:
         tx.delete("members", rid2)
-    res = E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    res = engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     assert [c["id"] for c in res.new_conflicts] == [rid2]
-    info = C.show(dbs[J], rid2)
+    info = conflicts.show(dbs[J], rid2)
     assert sorted(s["deleted"] for s in info["siblings"]) == [False, True]
     keep = next(s["n"] for s in info["siblings"] if s["deleted"])
-    C.resolve(dbs[J], rid2, keep=keep)
-    assert dbs[J].get("members", rid2) is None and C.count(dbs[J]) == 0
+    conflicts.resolve(dbs[J], rid2, keep=keep)
+    assert dbs[J].get("members", rid2) is None and conflicts.count(dbs[J]) == 0
 
 
 # ---------------------------------------------------------------------- refusals
@@ -203,8 +203,8 @@ def _bundle_a_to_j(dbs, tmp):
 
 
 def _expect_refused(db, path, reason=None):
-    with pytest.raises(B.BundleError) as err:
-        E.import_bundle(db, path)
+    with pytest.raises(sync_bundle.BundleError) as err:
+        engine.import_bundle(db, path)
     if reason:
         assert err.value.reason == reason, (err.value.reason, str(err.value))
     msg = str(err.value)
@@ -236,12 +236,12 @@ def test_every_flipped_byte_and_truncation_is_refused_and_data_unchanged(net):
     finally:
         db.close()
     assert folder_hashes(jdb.path) == before
-    log = E.import_log(jdb.path)
+    log = engine.import_log(jdb.path)
     assert log and all(e["status"] == "refused" and e["reason"] for e in log)
     dbs[J] = Database.open(jdb.path)
 
 
-def _resign(path: Path, out: Path, keys: K.OfficeKeys, edit_manifest=None, extra_entries=(),
+def _resign(path: Path, out: Path, keys: office_keys.OfficeKeys, edit_manifest=None, extra_entries=(),
             payload_edit=None) -> Path:
     """Rewrite a bundle with a changed manifest/payload, signed with ``keys``."""
     with zipfile.ZipFile(path) as zf:
@@ -257,15 +257,15 @@ def _resign(path: Path, out: Path, keys: K.OfficeKeys, edit_manifest=None, extra
     mb = orjson.dumps(m, option=orjson.OPT_SORT_KEYS)
     items = [("manifest.json", mb), ("manifest.sig", keys.sign(mb))]
     items += [(n, b) for n, b in entries.items() if n.startswith("payload/")] + list(extra_entries)
-    out.write_bytes(B.zip_bytes(items))
+    out.write_bytes(sync_bundle.zip_bytes(items))
     return out
 
 
 def test_wrong_signer_unknown_revoked_other_office_requires_scope_zipslip_oversize(net):
     dbs, tmp = net
     path = _bundle_a_to_j(dbs, tmp)
-    a_keys = K.load_own(dbs[A].path)
-    b_keys = K.load_own(dbs[Bc].path)
+    a_keys = office_keys.load_own(dbs[A].path)
+    b_keys = office_keys.load_own(dbs[Bc].path)
     jpath = dbs[J].path
     dbs[J].close()
     before = folder_hashes(jpath)
@@ -278,7 +278,7 @@ def test_wrong_signer_unknown_revoked_other_office_requires_scope_zipslip_oversi
             m["sender"].update(sign=b_keys.sign_pk, box=b_keys.box_pk, fp=b_keys.fp)
         _expect_refused(db, _resign(path, tmp / "w2.pilar", b_keys, swap), "wrong_key")
         # unknown office
-        stranger = K.OfficeKeys("UPT-X", K.SigningKey.generate(), K.PrivateKey.generate())
+        stranger = office_keys.OfficeKeys("UPT-X", office_keys.SigningKey.generate(), office_keys.PrivateKey.generate())
         def unknown(m):
             m["sender"].update(code="UPT-X", sign=stranger.sign_pk, box=stranger.box_pk, fp=stranger.fp)
         _expect_refused(db, _resign(path, tmp / "w3.pilar", stranger, unknown), "unknown_office")
@@ -296,23 +296,23 @@ def test_wrong_signer_unknown_revoked_other_office_requires_scope_zipslip_oversi
                         "entries")
         _expect_refused(db, _resign(path, tmp / "w8.pilar", a_keys,
                                     extra_entries=[("payload/../../x.bin", b"x")]), "entries")
-        orig_max = B.MAX_ENTRY_BYTES
-        B.MAX_ENTRY_BYTES = 100
+        orig_max = sync_bundle.MAX_ENTRY_BYTES
+        sync_bundle.MAX_ENTRY_BYTES = 100
         try:
             _expect_refused(db, path, "oversize")
         finally:
-            B.MAX_ENTRY_BYTES = orig_max
+            sync_bundle.MAX_ENTRY_BYTES = orig_max
         # (records A may not write are refused one by one: tests/test_sync_authority.py)
-        j_keys_box = K.TrustStore.load(jpath).province["box"]
-        j_own = K.load_own(jpath)
+        j_keys_box = office_keys.TrustStore.load(jpath).province["box"]
+        j_own = office_keys.load_own(jpath)
         # malformed record
         def malformed(name, blob):
-            docs = B.decode_partition(blob, j_own.decrypt, name)
+            docs = sync_bundle.decode_partition(blob, j_own.decrypt, name)
             docs[0]["v"][0]["vv"] = {"x": "1"}
-            return B.encode_partition(docs, lambda b: K.encrypt_to(j_keys_box, b))
+            return sync_bundle.encode_partition(docs, lambda b: office_keys.encrypt_to(j_keys_box, b))
         _expect_refused(db, _resign(path, tmp / "s3.pilar", a_keys, payload_edit=malformed), "schema")
         # revoked key
-        E.revoke_office(db, A)
+        engine.revoke_office(db, A)
         before = folder_hashes(jpath)  # the revocation itself changed keys/trust.json
         _expect_refused(db, path, "revoked")
         assert db.count("members") == 0
@@ -324,27 +324,27 @@ def test_wrong_signer_unknown_revoked_other_office_requires_scope_zipslip_oversi
 
 def test_rates_only_from_province_and_untrusted_key_flow(tmp_path):
     prov = Database.init(tmp_path / "J", J, "Prov", province=True)
-    K.create_office_keys(prov)
-    enrol = E.add_office(prov, A, "A")
+    office_keys.create_office_keys(prov)
+    enrol = engine.add_office(prov, A, "A")
     f = tmp_path / "e.json"
     f.write_bytes(orjson.dumps(enrol))
     adb = Database.init(tmp_path / "A", A, "A")
-    K.setup_from_enrolment(adb, K.read_enrolment(f))
+    office_keys.setup_from_enrolment(adb, office_keys.read_enrolment(f))
     put(adb, "members", member(), owner=A)
     with pytest.raises(PilarError) as refused:
         put(adb, "rates", {"amount": 1}, owner=J)  # a UPT may not write rates: said at once
     assert refused.value.key == "authority.province_only" and "provinsi" in str(refused.value)
     with adb.transaction("forge", system=True) as tx:  # written anyway, past the check, by hand
         rate = tx.put("rates", {"amount": 1}, owner=J)
-    path = E.export_bundle(adb, J, tmp_path / "usb").path
+    path = engine.export_bundle(adb, J, tmp_path / "usb").path
     before = folder_hashes(prov.path)
     err = _expect_refused(prov, path, "untrusted")
-    assert K.load_own(adb.path).fp in str(err)
+    assert office_keys.load_own(adb.path).fp in str(err)
     assert folder_hashes(prov.path) == before
     with pytest.raises(PilarError):
-        E.export_bundle(prov, A, tmp_path / "usb")  # no trusted key yet
-    E.trust_office(prov, A)
-    res = E.import_bundle(prov, path)
+        engine.export_bundle(prov, A, tmp_path / "usb")  # no trusted key yet
+    engine.trust_office(prov, A)
+    res = engine.import_bundle(prov, path)
     # the member lands, the rate does not
     assert res.added == 1 and prov.count("members") == 1
     assert [(e["collection"], e["id"], e["reason"]) for e in res.refused] == [("rates", rate, "province_only")]
@@ -392,7 +392,7 @@ def test_bundle_through_a_fat32_image_imports_identically(net):
     subprocess.run(["mcopy", "-i", str(img), f"::/{path.name}", str(back / path.name)], check=True,
                    capture_output=True)
     assert (back / path.name).read_bytes() == path.read_bytes()
-    res = E.import_bundle(dbs[J], back / path.name)
+    res = engine.import_bundle(dbs[J], back / path.name)
     assert res.added == 20
     assert {d["id"]: d for d in dbs[J].raw("members").values()} == dbs[A].raw("members")
 
@@ -402,10 +402,10 @@ def test_usb_listing_marks_new_imported_and_foreign(net, monkeypatch):
 
     dbs, tmp = net
     drive = tmp / "stick"
-    p1 = E.export_bundle(dbs[A], J, drive).path
-    p2 = E.export_bundle(dbs[Bc], J, drive).path
-    p3 = E.export_bundle(dbs[J], A, drive).path
-    E.import_bundle(dbs[J], p1)
+    p1 = engine.export_bundle(dbs[A], J, drive).path
+    p2 = engine.export_bundle(dbs[Bc], J, drive).path
+    p3 = engine.export_bundle(dbs[J], A, drive).path
+    engine.import_bundle(dbs[J], p1)
     monkeypatch.setenv("PILAR_USB", str(drive))
     assert usb.find_drives() == [drive]
     rows = {r["file"]: r for r in usb.list_bundles(dbs[J], drive)}
@@ -419,12 +419,12 @@ def test_usb_listing_marks_new_imported_and_foreign(net, monkeypatch):
 def test_replica_restored_from_backup_takes_new_replica_id(net):
     dbs, tmp = net
     rid = put(dbs[A], "members", member(), owner=A)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     # simulate a folder that lost its last writes: counter rolled back
     adb = dbs[A]
     old_replica = adb.replica_id
     adb.counter = 0
-    E.import_bundle(adb, send(dbs, J, A, tmp))
+    engine.import_bundle(adb, send(dbs, J, A, tmp))
     assert adb.replica_id != old_replica
     put(adb, "members", dict(adb.get("members", rid), name="NEW"))
     assert adb.doc("members", rid)["v"][0]["dot"][0] != old_replica
@@ -447,9 +447,9 @@ def test_cli_end_to_end_three_offices(tmp_path, capsys):
         code_, out = run(capsys, "--data", d[code], "init", "--from", str(tmp_path / f"pilar_enrol_{code}.json"),
                          "--yes")
         assert code_ == 0, out
-        assert K.load_own(Path(d[J])).fp in out
+        assert office_keys.load_own(Path(d[J])).fp in out
     code_, out = run(capsys, "--data", d[A], "keys", "show")
-    assert K.load_own(Path(d[A])).fp in out
+    assert office_keys.load_own(Path(d[A])).fp in out
     # A's first bundle: refused until the province trusts A's key
     run(capsys, "--data", d[A], "export", "--to", J, "--out", usb)
     first = next(Path(usb).glob(f"pilar_{A}_*.pilar"))
@@ -484,15 +484,15 @@ def test_cli_end_to_end_three_offices(tmp_path, capsys):
 
 def test_revocation_reaches_upts_through_the_signed_list(net):
     dbs, tmp = net
-    E.revoke_office(dbs[J], Bc)
-    assert K.TrustStore.load(dbs[A].path).offices.get(Bc, {}).get("status") != K.REVOKED
-    E.import_bundle(dbs[A], send(dbs, J, A, tmp))
-    assert K.TrustStore.load(dbs[A].path).offices[Bc]["status"] == K.REVOKED
+    engine.revoke_office(dbs[J], Bc)
+    assert office_keys.TrustStore.load(dbs[A].path).offices.get(Bc, {}).get("status") != office_keys.REVOKED
+    engine.import_bundle(dbs[A], send(dbs, J, A, tmp))
+    assert office_keys.TrustStore.load(dbs[A].path).offices[Bc]["status"] == office_keys.REVOKED
     with pytest.raises(PilarError) as err:
-        E.export_bundle(dbs[J], Bc, tmp / "usb")
+        engine.export_bundle(dbs[J], Bc, tmp / "usb")
     assert err.value.key == "sync.export_revoked"
     # a list not signed by the pinned province key is ignored
-    store = K.TrustStore.load(dbs[A].path)
+    store = office_keys.TrustStore.load(dbs[A].path)
     forged = store.signed_list()
     forged["list"] = dict(forged["list"], version=forged["list"]["version"] + 5)
     assert not store.accept_list(forged)
@@ -506,8 +506,8 @@ def test_office_without_keys_refuses_and_changes_nothing(net, tmp_path):
     before = folder_hashes(bare.path)
     db = Database.open(bare.path)
     try:
-        with pytest.raises(B.BundleError):
-            E.import_bundle(db, path)
+        with pytest.raises(sync_bundle.BundleError):
+            engine.import_bundle(db, path)
     finally:
         db.close()
     assert folder_hashes(bare.path) == before and not (bare.path / "keys").exists()
@@ -516,7 +516,7 @@ def test_office_without_keys_refuses_and_changes_nothing(net, tmp_path):
 def test_unknown_fields_survive_a_round_trip(net):
     dbs, tmp = net
     rid = put(dbs[A], "members", member(future_field={"x": [1, 2]}), owner=A)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     assert dbs[J].get("members", rid)["future_field"] == {"x": [1, 2]}
     assert dbs[J].doc("members", rid) == dbs[A].doc("members", rid)
 
@@ -535,7 +535,7 @@ def test_scope_of_a_upt(net):
     gone = put(jdb, "members", member(name="GONE", nik="3509010101900005", offices=(Bc,)), owner=Bc)
     with jdb.transaction("t") as tx:
         tx.delete("members", gone)
-    in_a = E.scope_of(jdb, A)
+    in_a = engine.scope_of(jdb, A)
     got = {rid for c in jdb.collections() for rid, d in jdb.raw(c).items() if in_a(c, d)}
     assert {ma, rate, event, inv_a, pay_a, gone} <= got
     assert not {mb, inv_b, pay_b} & got

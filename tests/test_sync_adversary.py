@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from storage.db import PROVINCE_CODE, Database
-from storage.sync import engine as E
-from storage.sync.testing import make_network
+from storage.core.db import PROVINCE_CODE, Database
+from storage.sync import engine
+from tests.support.network import make_network
 
 J, A, B, M = PROVINCE_CODE, "UPT-A", "UPT-B", "UPT-M"
 HONEST = (J, A, B)
@@ -62,7 +62,7 @@ class AdversaryMachine(RuleBasedStateMachine):
             for rec, (collection, owner, _named) in RECORDS.items():
                 tx.put(collection, self._value(rec, "init", 0), owner=owner)
         for upt in (A, B, M):
-            E.import_bundle(self.dbs[upt], E.export_bundle(self.dbs[J], upt, self.usb).path)
+            engine.import_bundle(self.dbs[upt], engine.export_bundle(self.dbs[J], upt, self.usb).path)
 
     def _value(self, rec, who, n):
         collection, owner, named = RECORDS[rec]
@@ -93,7 +93,7 @@ class AdversaryMachine(RuleBasedStateMachine):
                                                for a in current["assignments"]])
         else:
             return
-        from storage.errors import PilarError
+        from storage.core.errors import PilarError
         try:
             with db.transaction("test.edit") as tx:
                 tx.put(collection, value)
@@ -103,15 +103,15 @@ class AdversaryMachine(RuleBasedStateMachine):
     @rule(upt=st.sampled_from((A, B)), up=st.booleans(), mode=st.sampled_from(("auto", "full")))
     def honest_exchange(self, upt, up, mode):
         frm, to = (upt, J) if up else (J, upt)
-        path = E.export_bundle(self.dbs[frm], to, self.usb, mode=mode).path
+        path = engine.export_bundle(self.dbs[frm], to, self.usb, mode=mode).path
         self.bundles.append((frm, to, path))
-        E.import_bundle(self.dbs[to], path)  # never raises
+        engine.import_bundle(self.dbs[to], path)  # never raises
 
     @precondition(lambda self: self.bundles)
     @rule(data=st.data())
     def replay(self, data):
         frm, to, path = data.draw(st.sampled_from(self.bundles))
-        E.import_bundle(self.dbs[to], path)  # stale or repeated: still never raises
+        engine.import_bundle(self.dbs[to], path)  # stale or repeated: still never raises
 
     # ------------------------------------------------------------------ the adversary
 
@@ -196,12 +196,12 @@ class AdversaryMachine(RuleBasedStateMachine):
         from storage.sync.bundle import BundleError
 
         try:
-            E.import_bundle(self.dbs[J], E.export_bundle(mdb, J, self.usb, mode="full").path)
+            engine.import_bundle(self.dbs[J], engine.export_bundle(mdb, J, self.usb, mode="full").path)
         except BundleError as err:
             # a malformed record (a dot missing from its own vector) makes M's bundle unsound: refused
             # whole, which costs only M; every other forgery is refused record by record
             assert err.reason == "schema", err.reason
-        E.import_bundle(mdb, E.export_bundle(self.dbs[J], M, self.usb).path)
+        engine.import_bundle(mdb, engine.export_bundle(self.dbs[J], M, self.usb).path)
 
     # ------------------------------------------------------------------ checks
 
@@ -227,12 +227,12 @@ class AdversaryMachine(RuleBasedStateMachine):
         dbs = self.dbs
         for _ in range(2):
             for upt in (A, B):
-                E.import_bundle(dbs[J], E.export_bundle(dbs[upt], J, self.usb).path)
+                engine.import_bundle(dbs[J], engine.export_bundle(dbs[upt], J, self.usb).path)
             for upt in (A, B):
-                E.import_bundle(dbs[upt], E.export_bundle(dbs[J], upt, self.usb).path)
+                engine.import_bundle(dbs[upt], engine.export_bundle(dbs[J], upt, self.usb).path)
         prov = dbs[J]
         for upt in (A, B):
-            in_scope = E.scope_of(prov, upt)
+            in_scope = engine.scope_of(prov, upt)
             db = dbs[upt]
             for c in prov.collections():
                 for rid, doc in prov.raw(c).items():
@@ -241,7 +241,7 @@ class AdversaryMachine(RuleBasedStateMachine):
         # honest work still lands: A changes its member and the province sees it, B sees the province's
         with dbs[A].transaction("test.last") as tx:
             tx.put("members", dict(dbs[A].get("members", IDS["a0"]) or self._value("a0", "x", 0), n=4242))
-        res = E.import_bundle(dbs[J], E.export_bundle(dbs[A], J, self.usb).path)
+        res = engine.import_bundle(dbs[J], engine.export_bundle(dbs[A], J, self.usb).path)
         assert not res.refused
         assert prov.get("members", IDS["a0"])["n"] == 4242
         self.no_forged_value_at_honest_offices()

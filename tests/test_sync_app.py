@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 
-from storage import conflicts as C
-from storage.db import Database
-from storage.sync import engine as E
-from storage.sync.testing import make_network
+from storage.core.db import Database
+from storage.reconcile import conflicts
+from storage.sync import engine
+from tests.support.network import make_network
 from tui.app import PilarApp
 
 A, B, J = "UPT-A", "UPT-B", "JATIM"
@@ -26,12 +26,12 @@ def _setup(tmp_path):
     rid = put(dbs[J], {"nik": "3509014107850001", "name": "SITI AMINAH", "phone": "",
                        "assignments": [{"office": A}, {"office": B}]}, owner=A)
     usb = tmp_path / "usb"
-    E.import_bundle(dbs[A], E.export_bundle(dbs[J], A, usb).path)
-    E.import_bundle(dbs[B], E.export_bundle(dbs[J], B, usb).path)
+    engine.import_bundle(dbs[A], engine.export_bundle(dbs[J], A, usb).path)
+    engine.import_bundle(dbs[B], engine.export_bundle(dbs[J], B, usb).path)
     # her phone changed at the province and at A, her owner, the same week
     put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
     put(dbs[A], dict(dbs[A].get("members", rid), phone="+6282222222222"))
-    pending = E.export_bundle(dbs[A], J, usb).path
+    pending = engine.export_bundle(dbs[A], J, usb).path
     for db in dbs.values():
         db.close()
     return paths, usb, pending, rid
@@ -64,13 +64,13 @@ def test_import_from_drive_shows_conflict_in_header_and_keep_b_resolves(tmp_path
             await _until(pilot, lambda: app.conflict_count == 1)
             assert "1 conflict" in app.sub_title
             await _until(pilot, lambda: any(e.get("bundle_id") and e["status"] == "accepted"
-                                            and e["file"] == pending.name for e in E.import_log(paths[J])))
+                                            and e["file"] == pending.name for e in engine.import_log(paths[J])))
             await pilot.press("c")
             await _until(pilot, lambda: bool(app.screen.query("#compare")))
             compare = app.screen.query_one("#compare")
             cells = [str(c) for row in compare.rows for c in compare.get_row(row)]
-            assert "* " + C.field_label("phone") in cells  # in the clerk's words (English here), what differs first
-            info = C.show(app.db, rid)
+            assert "* " + conflicts.field_label("phone") in cells  # in the clerk's words (English here), what differs first
+            info = conflicts.show(app.db, rid)
             b_office = info["siblings"][1]["office"]
             await pilot.press("b")
             await pilot.pause()

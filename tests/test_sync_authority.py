@@ -1,4 +1,4 @@
-"""Sync authority (docs/sync.md, storage/authority.py): an office writes only what is its own.
+"""Sync authority (docs/sync.md, storage/core/authority.py): an office writes only what is its own.
 
 Each case of issue 11, tried as the adversary did: one UPT's own valid key, a few lines of the storage
 API on that UPT's own folder (past the local check: ``system=True`` or raw documents), then an
@@ -12,13 +12,13 @@ import copy
 
 import pytest
 
-from storage import conflicts as C
-from storage import payouts as P
-from storage.db import PROVINCE_CODE, Database
-from storage.errors import PilarError
+from storage import payouts
+from storage.core.db import PROVINCE_CODE, Database
+from storage.core.errors import PilarError
+from storage.reconcile import conflicts
 from storage.roster import Roster
-from storage.sync import engine as E
-from storage.sync.testing import make_network
+from storage.sync import engine
+from tests.support.network import make_network
 from tui.cli import main as cli
 
 J, A, Bc = PROVINCE_CODE, "UPT-A", "UPT-B"
@@ -41,11 +41,11 @@ def net(tmp_path):
 
 
 def send(dbs, frm, to, tmp, mode="auto"):
-    return E.export_bundle(dbs[frm], to, tmp / "usb", mode=mode).path
+    return engine.export_bundle(dbs[frm], to, tmp / "usb", mode=mode).path
 
 
 def sync(dbs, frm, to, tmp, mode="auto"):
-    return E.import_bundle(dbs[to], send(dbs, frm, to, tmp, mode))
+    return engine.import_bundle(dbs[to], send(dbs, frm, to, tmp, mode))
 
 
 def put(db, collection, value, owner=None):
@@ -84,7 +84,7 @@ def world(net):
     """Province with rates and a quarter's run; A and B with a member each, all synced both ways."""
     dbs, tmp = net
     prov = dbs[J]
-    P.load_sample(prov)  # rates and signers
+    payouts.load_sample(prov)  # rates and signers
     ma = put(dbs[A], "members", dict(demo_member(0, A), name="SITI",
                                       bank={"name": "Bank Jatim", "account": "0011223344556", "holder": "SITI"}),
              owner=A)
@@ -93,14 +93,14 @@ def world(net):
              owner=Bc)
     for upt in (A, Bc):
         sync(dbs, upt, J, tmp)
-    P.run_quarter(prov, "2024-Q2")
+    payouts.run_quarter(prov, "2024-Q2")
     for upt in (A, Bc):
         sync(dbs, J, upt, tmp)
     return dbs, tmp, ma, mb
 
 
 def item_of(db, member_id):
-    return next(v for v in P.items(db, "2024-Q2") if v["member_id"] == member_id)
+    return next(v for v in payouts.items(db, "2024-Q2") if v["member_id"] == member_id)
 
 
 # ---------------------------------------------------------------------- money
@@ -125,32 +125,32 @@ def test_upt_cannot_approve_pay_or_redirect_its_own_payout_items(world):
     assert held["status"] == "draft" and held.get("bank", {}).get("account") != "9999999999"
     # The province's own approve and pay (two other operators) go to the real account only.
     dbs[J].operator = "Approver"
-    P.approve(dbs[J], "2024-Q2")
+    payouts.approve(dbs[J], "2024-Q2")
     dbs[J].operator = "Bendahara"
-    P.pay_transfer(dbs[J], "2024-Q2", "REF-REAL")
+    payouts.pay_transfer(dbs[J], "2024-Q2", "REF-REAL")
     paid = dbs[J].get(collection, item["id"])
     assert paid["status"] == "paid" and paid["transfer_ref"] == "REF-REAL"
     assert "9999999999" not in str(paid)
     # The refusal comes back to A with the province's copy: A drops its forged version.
     back = sync(dbs, J, A, tmp)
     assert [(d["collection"], d["id"]) for d in back.dropped] == [(collection, item["id"])]
-    assert any("hanya provinsi yang boleh mengubahnya" in line for line in E.refusal_lines(back))
+    assert any("hanya provinsi yang boleh mengubahnya" in line for line in engine.refusal_lines(back))
     assert dbs[A].get(collection, item["id"])["transfer_ref"] == "REF-REAL"
     assert dbs[A].doc(collection, item["id"]) == dbs[J].doc(collection, item["id"])
     # ...and says so, so the province stops sending it.
     again = sync(dbs, A, J, tmp)
     assert not again.refused
-    assert not E.read_peers(dbs[J].path)[A]["refused"]
+    assert not engine.read_peers(dbs[J].path)[A]["refused"]
 
 
 def test_rates_signers_offices_are_the_provinces_alone(world):
     dbs, tmp, _ma, _mb = world
-    rate = next(r for r in P.rates(dbs[A]) if r["pillar"] == "TKSK")
+    rate = next(r for r in payouts.rates(dbs[A]) if r["pillar"] == "TKSK")
     assert rate["amount"] == 1500000
     with pytest.raises(PilarError):
-        P.set_rate(dbs[A], pillar="TKSK", amount=9000000, start="2024-01-01", funding="APBD_PROVINSI")
+        payouts.set_rate(dbs[A], pillar="TKSK", amount=9000000, start="2024-01-01", funding="APBD_PROVINSI")
     forge(dbs[A], "rates", dict(rate, amount=9000000))
-    signers = dbs[A].get("settings", P.SIGNERS_ID)
+    signers = dbs[A].get("settings", payouts.SIGNERS_ID)
     forge(dbs[A], "settings", dict(signers, officer="MALLORY"))
     office_b = next(o for o in dbs[A].values("offices") if o["code"] == Bc)
     forge(dbs[A], "offices", dict(office_b, name="Kantor Palsu"))
@@ -158,14 +158,14 @@ def test_rates_signers_offices_are_the_provinces_alone(world):
     res = sync(dbs, A, J, tmp)
     assert reasons(res) == [("offices", "province_only"), ("offices", "province_only"),
                             ("rates", "province_only"), ("settings", "province_only")]
-    assert next(r for r in P.rates(dbs[J]) if r["id"] == rate["id"])["amount"] == 1500000
-    assert dbs[J].get("settings", P.SIGNERS_ID)["officer"] != "MALLORY"
+    assert next(r for r in payouts.rates(dbs[J]) if r["id"] == rate["id"])["amount"] == 1500000
+    assert dbs[J].get("settings", payouts.SIGNERS_ID)["officer"] != "MALLORY"
     assert not any(o["code"] == "UPT-EVIL" for o in dbs[J].values("offices"))
     # The next run still uses 1.500.000, and nothing of it reaches B.
-    plan = P.plan_run(dbs[J], "2024-Q3")
+    plan = payouts.plan_run(dbs[J], "2024-Q3")
     assert {i["gross"] for i in plan.new if i["pillar"] == "TKSK"} == {1500000}
     sync(dbs, J, Bc, tmp)
-    assert next(r for r in P.rates(dbs[Bc]) if r["id"] == rate["id"])["amount"] == 1500000
+    assert next(r for r in payouts.rates(dbs[Bc]) if r["id"] == rate["id"])["amount"] == 1500000
     assert next(o for o in dbs[Bc].values("offices") if o["code"] == Bc)["name"] != "Kantor Palsu"
 
 
@@ -240,7 +240,7 @@ def test_out_of_range_clock_and_forged_vector_do_not_crash_or_wedge(world):
     res = sync(dbs, A, J, tmp, mode="full")
     assert sorted(e["reason"] for e in res.refused) == ["clock", "vv"]
     # the province's clock is untouched: it still writes and exports
-    P.set_rate(dbs[J], pillar="TKSK", amount=1600000, start="2025-01-01", funding="APBD_PROVINSI")
+    payouts.set_rate(dbs[J], pillar="TKSK", amount=1600000, start="2025-01-01", funding="APBD_PROVINSI")
     assert dbs[J].hlc.last < 2 ** 62
     sync(dbs, J, A, tmp)
     sync(dbs, J, Bc, tmp)
@@ -260,34 +260,34 @@ def test_padded_tombstone_does_not_wedge_the_upts(world):
     assert res.refused and dbs[J].get("members", mb) is not None
     # every later province bundle is still taken at the UPTs, even a full one
     for upt in (A, Bc):
-        assert E.import_bundle(dbs[upt], send(dbs, J, upt, tmp, mode="full")).bundle_id
+        assert engine.import_bundle(dbs[upt], send(dbs, J, upt, tmp, mode="full")).bundle_id
     assert dbs[Bc].get("members", mb)["name"] == "BUDI"
 
 
 def test_a_bundle_straight_from_one_upt_to_another_is_refused(net, tmp_path):
     dbs, tmp = net
-    from storage.sync import bundle as B
-    from storage.sync import keys as K
+    from storage.office import keys as office_keys
+    from storage.sync import bundle
 
     put(dbs[A], "members", member("SITI", "3509014107850001", (A,)), owner=A)
     # B knows A's key from the province's signed list; A makes a bundle for B by hand
     sync(dbs, A, J, tmp)
     sync(dbs, J, Bc, tmp)
-    store = K.TrustStore.load(dbs[A].path)
+    store = office_keys.TrustStore.load(dbs[A].path)
     b_entry = store.office(Bc) or {}
     if not b_entry.get("box"):
-        b_entry = K.TrustStore.load(dbs[J].path).office(Bc)
+        b_entry = office_keys.TrustStore.load(dbs[J].path).office(Bc)
         store.offices[Bc] = b_entry
         store.save()
     before = dbs[Bc].count("members")
-    orig = E.recipient_keys
-    E.recipient_keys = lambda db, st, to: b_entry  # the adversary's patched Pilar
+    orig = engine.recipient_keys
+    engine.recipient_keys = lambda db, st, to: b_entry  # the adversary's patched Pilar
     try:
-        path = E.export_bundle(dbs[A], Bc, tmp / "usb").path
+        path = engine.export_bundle(dbs[A], Bc, tmp / "usb").path
     finally:
-        E.recipient_keys = orig
-    with pytest.raises(B.BundleError) as err:
-        E.import_bundle(dbs[Bc], path)
+        engine.recipient_keys = orig
+    with pytest.raises(bundle.BundleError) as err:
+        engine.import_bundle(dbs[Bc], path)
     assert err.value.reason in ("not_province", "unknown_office", "wrong_key")
     assert dbs[Bc].count("members") == before
 
@@ -362,27 +362,27 @@ def test_concurrent_change_refused_comes_back_and_converges(world):
 
 
 def test_invitations_and_attendance_are_the_organisers(world):
-    from storage import events as EV
+    from storage import events
 
     dbs, tmp, ma, _mb = world
-    ev = EV.create_event(dbs[J], {"name": "Sinergitas", "date": "2024-04-04", "office": J})
-    EV.invite(dbs[J], ev, [ma])
+    ev = events.create_event(dbs[J], {"name": "Sinergitas", "date": "2024-04-04", "office": J})
+    events.invite(dbs[J], ev, [ma])
     sync(dbs, J, A, tmp)
     with pytest.raises(PilarError) as err:
-        EV.checkin(dbs[A], ev, ma)
+        events.checkin(dbs[A], ev, ma)
     assert err.value.key == "authority.event_owner"
     # A's own event: A invites and checks in
-    own = EV.create_event(dbs[A], {"name": "Rapat UPT", "date": "2024-05-01"})
-    EV.invite(dbs[A], own, [ma])
-    EV.checkin(dbs[A], own, ma)
+    own = events.create_event(dbs[A], {"name": "Rapat UPT", "date": "2024-05-01"})
+    events.invite(dbs[A], own, [ma])
+    events.checkin(dbs[A], own, ma)
     res = sync(dbs, A, J, tmp)
     assert not res.refused
-    assert dbs[J].get("invitations", EV.invitation_id(own, ma))["status"] == "HADIR"
+    assert dbs[J].get("invitations", events.invitation_id(own, ma))["status"] == "HADIR"
 
 
 def test_cli_import_lists_refused_records(world, capsys):
     dbs, tmp, ma, _mb = world
-    rate = next(r for r in P.rates(dbs[A]) if r["pillar"] == "TKSK")
+    rate = next(r for r in payouts.rates(dbs[A]) if r["pillar"] == "TKSK")
     forge(dbs[A], "rates", dict(rate, amount=9000000))
     path = send(dbs, A, J, tmp)
     dbs[J].close()
@@ -394,7 +394,7 @@ def test_cli_import_lists_refused_records(world, capsys):
         assert "sisanya sudah masuk" not in out
     finally:
         dbs[J] = Database.open(dbs[J].path, operator="op-J")
-    log = E.import_log(dbs[J].path)[-1]
+    log = engine.import_log(dbs[J].path)[-1]
     assert log["status"] == "accepted" and log["refused"][0]["reason"] == "province_only"
     assert "9000000" not in str(log)
 
@@ -405,10 +405,10 @@ def test_conflict_resolution_at_a_upt_over_a_shared_member_is_allowed(world):
     put(dbs[J], "members", dict(dbs[J].get("members", ma), phone="+6282222222222"))
     sync(dbs, A, J, tmp)
     sync(dbs, J, A, tmp)
-    assert C.count(dbs[A]) == 1
-    C.resolve(dbs[A], ma[:8], keep=1)
+    assert conflicts.count(dbs[A]) == 1
+    conflicts.resolve(dbs[A], ma[:8], keep=1)
     assert not sync(dbs, A, J, tmp).refused
-    assert C.count(dbs[J]) == 0
+    assert conflicts.count(dbs[J]) == 0
 
 
 def test_repair_drops_what_older_pilar_accepted_and_the_repair_travels(world, capsys):
@@ -436,7 +436,7 @@ def test_repair_drops_what_older_pilar_accepted_and_the_repair_travels(world, ca
     assert dbs[J].get("rates", rate["id"]) is None          # the forged rate is gone (re-enter it)
     assert dbs[J].get("members", ma)["name"] == "SITI"       # the member's data kept, its clock sane
     assert max(v["hlc"] for v in dbs[J].doc("members", ma)["v"]) < 2 ** 62
-    P.set_rate(dbs[J], pillar="TKSK", amount=1500000, start="2026-01-01", funding="APBD_PROVINSI")
+    payouts.set_rate(dbs[J], pillar="TKSK", amount=1500000, start="2026-01-01", funding="APBD_PROVINSI")
     sync(dbs, J, A, tmp)
     assert dbs[A].get("rates", rate["id"]) is None
 
@@ -446,16 +446,16 @@ def test_a_member_moved_by_the_province_brings_her_payout_history_in_the_delta(w
     earlier payout items and invitations, not only her record."""
     dbs, tmp, ma, _mb = world
     item = item_of(dbs[J], ma)
-    assert not [v for v in P.items(dbs[Bc], "2024-Q2") if v["member_id"] == ma]  # not B's, so far
+    assert not [v for v in payouts.items(dbs[Bc], "2024-Q2") if v["member_id"] == ma]  # not B's, so far
     sync(dbs, Bc, J, tmp)  # B says what it has: the province's counter past the run's items
     value = dbs[J].get("members", ma)
     value["assignments"] = [dict(a, office=Bc) for a in value["assignments"]]
     put(dbs[J], "members", value)
     path = send(dbs, J, Bc, tmp)
-    res = E.import_bundle(dbs[Bc], path)
+    res = engine.import_bundle(dbs[Bc], path)
     assert res.mode == "delta" and not res.refused
-    held = [v for v in P.items(dbs[Bc], "2024-Q2") if v["member_id"] == ma]
+    held = [v for v in payouts.items(dbs[Bc], "2024-Q2") if v["member_id"] == ma]
     assert [v["id"] for v in held] == [item["id"]] and held[0]["net"] == item["net"] > 0
     assert dbs[Bc].get("members", ma)["assignments"][0]["office"] == Bc
-    again = E.import_bundle(dbs[Bc], send(dbs, J, Bc, tmp))
+    again = engine.import_bundle(dbs[Bc], send(dbs, J, Bc, tmp))
     assert again.added == 0 and again.updated == 0

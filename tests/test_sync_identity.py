@@ -16,9 +16,9 @@ import orjson
 import pytest
 
 from storage import backup as backups
-from storage.db import PROVINCE_CODE, Database, read_office
-from storage.sync import engine as E
-from storage.sync.testing import make_network
+from storage.core.db import PROVINCE_CODE, Database, read_office
+from storage.sync import engine
+from tests.support.network import make_network
 from tui.cli import main as cli
 
 J, X = PROVINCE_CODE, "UPT-X"
@@ -29,7 +29,7 @@ PASSPHRASE = "kopi tubruk di pendopo"
 def host(monkeypatch):
     """The PC's name as Pilar reads it (``socket.gethostname``); set ``host["name"]`` to rename it."""
     state = {"name": "PC-UPT"}
-    monkeypatch.setattr("storage.db.socket.gethostname", lambda: state["name"])
+    monkeypatch.setattr("storage.core.db.socket.gethostname", lambda: state["name"])
     return state
 
 
@@ -114,7 +114,7 @@ def history(data: Path) -> list[dict]:
 
 
 def refused_total(prov: Path) -> int:
-    return sum(int(e.get("refused_count") or 0) for e in E.import_log(prov))
+    return sum(int(e.get("refused_count") or 0) for e in engine.import_log(prov))
 
 
 # ---------------------------------------------------------------------- the office's folder moves
@@ -218,7 +218,7 @@ def test_restored_from_an_archive_on_a_new_pc(net, tmp_path, capsys, host):
     file = tmp_path / "pilar_enrol_UPT-X.json"
     db = Database.open(prov, operator="Budi")
     try:
-        file.write_bytes(orjson.dumps(E.add_office(db, X, "Kantor UPT-X")))
+        file.write_bytes(orjson.dumps(engine.add_office(db, X, "Kantor UPT-X")))
     finally:
         db.close()
     pilar(new, "restore", "--enrol", str(file), "--yes")
@@ -388,7 +388,7 @@ def test_an_office_cut_off_by_an_older_pilar_heals_after_the_update(net, tmp_pat
         old.setattr(Database, "replica_ids", property(lambda self: [self.replica_id]))
         out = up(moved, prov, usb, capsys)
     assert "2 ditolak" in out and "1 baru" in out
-    assert [r["result"] for r in E.history_rows(Database.open(prov, read_only=True))][:1] == ["sebagian ditolak"]
+    assert [r["result"] for r in engine.history_rows(Database.open(prov, read_only=True))][:1] == ["sebagian ditolak"]
     out = down(prov, moved, usb, capsys)
     assert "tetap disimpan di sini" in out and "Siti Aminah" in out
     assert set(names(moved)) == {"m1", "m2", "m3"}  # nothing dropped at the office
@@ -416,11 +416,11 @@ def test_an_import_that_took_nothing_is_not_success(net, tmp_path, capsys):
     bundle = send(office, J, usb, capsys)
     out = take(prov, bundle, capsys, code=1)
     assert "tidak ada yang diambil: 1 catatan ditolak" in out
-    [entry] = E.import_log(prov)
+    [entry] = engine.import_log(prov)
     assert entry["status"] == "accepted" and entry["refused_count"] == 1
     pdb = Database.open(prov, read_only=True)
     try:
-        [row] = E.history_rows(pdb)
+        [row] = engine.history_rows(pdb)
     finally:
         pdb.close()
     assert row["warning"] and row["result"] == "semua ditolak" and "1 ditolak" in row["details"]

@@ -6,11 +6,9 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from storage.db import PROVINCE_CODE, Database
-from storage.sync import bundle as B
-from storage.sync import engine as E
-from storage.sync import sequence as S
-from storage.sync.testing import make_network
+from storage.core.db import PROVINCE_CODE, Database
+from storage.sync import bundle, engine, sequence
+from tests.support.network import make_network
 
 A, J = "UPT-A", PROVINCE_CODE
 
@@ -37,12 +35,12 @@ def test_numbers_gap_closes_by_itself_and_ack_reaches_the_sender(net):
     paths = []
     for i in range(4):
         add_member(upt, f"ANGGOTA {i}")
-        paths.append(E.export_bundle(upt, J, tmp / "usb").path)
-    assert [B.peek_manifest(p)["seq"] for p in paths] == [1, 2, 3, 4]
+        paths.append(engine.export_bundle(upt, J, tmp / "usb").path)
+    assert [bundle.peek_manifest(p)["seq"] for p in paths] == [1, 2, 3, 4]
     # bundle 2 is lost on the way; 1, 3 and 4 arrive (4 before 3)
     for p in (paths[0], paths[3], paths[2]):
-        E.import_bundle(prov, p)
-    gaps = S.gaps(prov)
+        engine.import_bundle(prov, p)
+    gaps = sequence.gaps(prov)
     assert [(g["office"], g["missing"], g["highest"]) for g in gaps] == [(A, [2], 4)]
     # every later bundle was made since what the province had acknowledged (nothing yet: full), so it
     # carried member 1 of the lost bundle
@@ -50,32 +48,32 @@ def test_numbers_gap_closes_by_itself_and_ack_reaches_the_sender(net):
     names = {v["name"] for v in prov.values("members")}
     assert {"ANGGOTA 0", "ANGGOTA 1", "ANGGOTA 2", "ANGGOTA 3"} <= names
     # the province's next bundle says what it got; the UPT learns bundle 2 never arrived
-    back = E.export_bundle(prov, A, tmp / "usb").path
-    m = B.peek_manifest(back)
+    back = engine.export_bundle(prov, A, tmp / "usb").path
+    m = bundle.peek_manifest(back)
     assert m["seq"] == 1 and m["seq_ack"] == {"max": 4, "missing": [2]}
-    E.import_bundle(upt, back)
-    (row,) = S.unacknowledged(upt)
+    engine.import_bundle(upt, back)
+    (row,) = sequence.unacknowledged(upt)
     assert (row["office"], row["last"], row["acked"], row["missing"]) == (J, 4, 4, [2])
     # a UPT's received numbers from the province: 1, no gap
-    assert S.gaps(upt) == []
+    assert sequence.gaps(upt) == []
 
 
 def test_gap_not_closed_when_the_later_bundle_claims_more_than_was_sent(net):
     dbs, tmp = net
     upt, prov = dbs[A], dbs[J]
     add_member(upt, "SATU")
-    E.import_bundle(prov, E.export_bundle(upt, J, tmp / "usb").path)
-    E.import_bundle(upt, E.export_bundle(prov, A, tmp / "usb").path)          # province's 1
-    lost = E.export_bundle(prov, A, tmp / "usb").path                          # province's 2: lost
-    state = S.read(upt.path)
+    engine.import_bundle(prov, engine.export_bundle(upt, J, tmp / "usb").path)
+    engine.import_bundle(upt, engine.export_bundle(prov, A, tmp / "usb").path)          # province's 1
+    lost = engine.export_bundle(prov, A, tmp / "usb").path                          # province's 2: lost
+    state = sequence.read(upt.path)
     # the province's next delta is made since a vector this UPT never sent (as if it went back in time)
-    peers = E.read_peers(prov.path)
+    peers = engine.read_peers(prov.path)
     peers[A]["vv"] = dict(peers[A]["vv"], **{upt.replica_id: 10**6})
-    (prov.path / E.PEERS_FILE).write_bytes(orjson.dumps(peers))
-    third = E.export_bundle(prov, A, tmp / "usb").path
-    assert B.peek_manifest(third)["seq"] == 3 and lost.exists()
-    E.import_bundle(upt, third)
-    (gap,) = S.gaps(upt)
+    (prov.path / engine.PEERS_FILE).write_bytes(orjson.dumps(peers))
+    third = engine.export_bundle(prov, A, tmp / "usb").path
+    assert bundle.peek_manifest(third)["seq"] == 3 and lost.exists()
+    engine.import_bundle(upt, third)
+    (gap,) = sequence.gaps(upt)
     assert gap["missing"] == [2] and gap["gaps"][0]["closed_by"] is None and not gap["closed"]
     assert state["sent"][J]["last"] == 1
 
@@ -86,8 +84,8 @@ def test_malformed_numbers_in_a_signed_manifest_are_ignored(net):
     for m in ({"seq": "7", "seq_ack": {"max": "x"}}, {"seq": -1, "seq_ack": [1]},
               {"seq": 2**40, "since_vv": {"r": "a"}}, {"seq": 3, "since_vv": {"r": "a"},
                                                       "seq_ack": {"max": 5, "missing": ["a", 2, 9]}}):
-        S.received(prov, {"sender": {"code": A}, "bundle_id": "b", **m})
-    state = S.read(prov.path)
+        sequence.received(prov, {"sender": {"code": A}, "bundle_id": "b", **m})
+    state = sequence.read(prov.path)
     assert state["received"][A]["seqs"] == [[3, 3]] and not state["received"][A]["bundles"]["3"]["closes"]
     assert state["sent"][A]["acked"] == 5 and state["sent"][A]["missing"] == [2]
 
@@ -97,9 +95,9 @@ def test_a_made_up_number_far_ahead_is_not_believed(net):
     billion missing bundles (or build them in memory) on its dashboard and in its next bundle."""
     dbs, _ = net
     prov = dbs[J]
-    S.received(prov, {"sender": {"code": A}, "bundle_id": "b1", "seq": 1})
-    S.received(prov, {"sender": {"code": A}, "bundle_id": "bx", "seq": S.MAX_SEQ - 1})
-    S.received(prov, {"sender": {"code": A}, "bundle_id": "b3", "seq": 3})
-    assert S.read(prov.path)["received"][A]["seqs"] == [[1, 1], [3, 3]]
-    assert [(g["office"], g["missing"]) for g in S.gaps(prov)] == [(A, [2])]
-    assert S.stamp(prov, A)["seq_ack"] == {"max": 3, "missing": [2]}
+    sequence.received(prov, {"sender": {"code": A}, "bundle_id": "b1", "seq": 1})
+    sequence.received(prov, {"sender": {"code": A}, "bundle_id": "bx", "seq": sequence.MAX_SEQ - 1})
+    sequence.received(prov, {"sender": {"code": A}, "bundle_id": "b3", "seq": 3})
+    assert sequence.read(prov.path)["received"][A]["seqs"] == [[1, 1], [3, 3]]
+    assert [(g["office"], g["missing"]) for g in sequence.gaps(prov)] == [(A, [2])]
+    assert sequence.stamp(prov, A)["seq_ack"] == {"max": 3, "missing": [2]}

@@ -28,11 +28,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from storage import backup as backups
-from storage.db import PROVINCE_CODE, Database
-from storage.errors import PilarError
-from storage.sync import engine as E
-from storage.sync.testing import make_network
-from storage.versions import dominates
+from storage.core.db import PROVINCE_CODE, Database
+from storage.core.errors import PilarError
+from storage.core.versions import dominates
+from storage.sync import engine
+from tests.support.network import make_network
 
 J, A, B = PROVINCE_CODE, "UPT-A", "UPT-B"
 OFFICES = (J, A, B)
@@ -55,7 +55,7 @@ IDS = {k: f"00000000-0000-4000-8000-{i:012d}" for i, k in enumerate(sorted(RECOR
 
 
 def may_write(office: str, rec: str) -> bool:
-    """The model of storage/authority.py: the province anything; the owner its record; another UPT
+    """The model of storage/core/authority.py: the province anything; the owner its record; another UPT
     named by an assignment only that assignment; nobody else (a UPT's own write is checked locally)."""
     collection, owner, named = RECORDS[rec]
     if office == J:
@@ -77,7 +77,7 @@ class SyncMachine(RuleBasedStateMachine):
         # each office's PC name, as the folder reads it when it is opened (a rename takes a new replica id)
         self.hosts = {c: f"pc-{c}" for c in OFFICES}
         self.host = {"name": "pc"}
-        self._patch = mock.patch("storage.db.socket.gethostname", lambda: self.host["name"])
+        self._patch = mock.patch("storage.core.db.socket.gethostname", lambda: self.host["name"])
         self._patch.start()
         self.host["name"] = "pc-setup"
         paths = make_network(self.root, (A, B))
@@ -99,7 +99,7 @@ class SyncMachine(RuleBasedStateMachine):
                                     "assignments": [{"id": f"{rec}-{o}", "office": o, "pillar": "TKSK", "n": 0}
                                                     for o in named]}, owner=owner)
         for upt in (A, B):
-            E.import_bundle(self.dbs[upt], E.export_bundle(self.dbs[J], upt, self.root / "usb").path)
+            engine.import_bundle(self.dbs[upt], engine.export_bundle(self.dbs[J], upt, self.root / "usb").path)
 
     def open(self, office: str, path: Path) -> Database:
         self.host["name"] = self.hosts[office]
@@ -181,7 +181,7 @@ class SyncMachine(RuleBasedStateMachine):
     @precondition(lambda self: CLONE in self.dbs)
     @rule(mode=st.sampled_from(("auto", "full", "delta")))
     def clone_export(self, mode):
-        res = E.export_bundle(self.dbs[CLONE], J, self.root / "usb", mode=mode)
+        res = engine.export_bundle(self.dbs[CLONE], J, self.root / "usb", mode=mode)
         self.bundles.append((CLONE, J, res.path))
 
     @rule(office=st.sampled_from(OFFICES), rec=st.sampled_from(sorted(RECORDS)), value=st.integers(0, 3))
@@ -237,7 +237,7 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(upt=st.sampled_from((A, B)), up=st.booleans(), mode=st.sampled_from(("auto", "full", "delta")))
     def export(self, upt, up, mode):
         frm, to = (upt, J) if up else (J, upt)
-        res = E.export_bundle(self.dbs[frm], to, self.root / "usb", mode=mode)
+        res = engine.export_bundle(self.dbs[frm], to, self.root / "usb", mode=mode)
         self.bundles.append((frm, to, res.path))
 
     @precondition(lambda self: self.bundles)
@@ -251,7 +251,7 @@ class SyncMachine(RuleBasedStateMachine):
         before = {c: dict(db.raw(c)) for c in db.collections()}
         tombstones = {(c, rid): d["v"][0] for c in before for rid, d in before[c].items()
                       if len(d["v"]) == 1 and d["v"][0]["deleted"]}
-        res = E.import_bundle(db, path)
+        res = engine.import_bundle(db, path)
         self.note_refused(res, frm)
         if (i, to) in self.imported:
             assert res.changed == 0
@@ -280,16 +280,16 @@ class SyncMachine(RuleBasedStateMachine):
         for _round in range(3):
             behind = False
             for upt in self.upts():
-                res = E.import_bundle(dbs[J], E.export_bundle(dbs[upt], J, usb).path)
+                res = engine.import_bundle(dbs[J], engine.export_bundle(dbs[upt], J, usb).path)
                 self.note_refused(res, upt)
                 behind |= res.behind
             for upt in self.upts():
-                behind |= E.import_bundle(dbs[upt], E.export_bundle(dbs[J], code_of(upt), usb).path).behind
+                behind |= engine.import_bundle(dbs[upt], engine.export_bundle(dbs[J], code_of(upt), usb).path).behind
             if not behind:
                 break
         prov = dbs[J]
         for upt in self.upts():
-            in_scope = E.scope_of(prov, code_of(upt))
+            in_scope = engine.scope_of(prov, code_of(upt))
             db = dbs[upt]
             for c in prov.collections():
                 for rid, doc in prov.raw(c).items():
@@ -324,8 +324,8 @@ class SyncMachine(RuleBasedStateMachine):
                             assert not dominates(x["vv"], y["vv"])
         # one more round changes nothing anywhere (everything has converged)
         for upt in self.upts():
-            assert E.import_bundle(dbs[J], E.export_bundle(dbs[upt], J, usb).path).changed == 0
-            assert E.import_bundle(dbs[upt], E.export_bundle(dbs[J], code_of(upt), usb).path).changed == 0
+            assert engine.import_bundle(dbs[J], engine.export_bundle(dbs[upt], J, usb).path).changed == 0
+            assert engine.import_bundle(dbs[upt], engine.export_bundle(dbs[J], code_of(upt), usb).path).changed == 0
 
     def note_refused(self, res, sender: str) -> None:
         """Record the versions the province refused, and what each had seen (from the sender's copy)."""

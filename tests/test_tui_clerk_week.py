@@ -13,17 +13,17 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from payouts_support import add_members, member
-from pilot_support import run_async
-from roster_support import PEOPLE, person
 from textual import events
 from textual.keys import _character_to_key
 from textual.widgets import Input
 
-from storage import events as ev
-from storage import payouts as P
-from storage.db import Database
-from storage.sync.testing import make_network
+from storage import events as event_service
+from storage import payouts
+from storage.core.db import Database
+from tests.support.network import make_network
+from tests.support.payouts import add_members, member
+from tests.support.pilot import run_async
+from tests.support.roster import PEOPLE, person
 from tui.app import PilarApp
 from tui.screens.common import ConfirmDialog, PromptDialog
 from tui.screens.events import CheckinScreen, EventFormScreen, InviteScreen
@@ -91,9 +91,9 @@ def folders(tmp_path):
             tx.put("members", person(i, *p))
     db.close()
     prov = Database.open(paths["JATIM"], operator="Ani")
-    P.load_sample(prov)
+    payouts.load_sample(prov)
     add_members(prov, [member(i) for i in range(5)])
-    assert P.separate_duties(prov)
+    assert payouts.separate_duties(prov)
     prov.close()
     return paths[UPT], paths["JATIM"]
 
@@ -177,7 +177,7 @@ async def test_a_clerks_week_at_80x24_from_the_keyboard(tmp_path, monkeypatch):
         assert focus_in_view(app) == "crit-pillar"
         await pilot.press("f2")
         await settle(app, pilot)
-        invited = {v["member_id"] for v in ev.invitations(on_disk(upt), event["id"])}
+        invited = {v["member_id"] for v in event_service.invitations(on_disk(upt), event["id"])}
         psm = {m["id"] for m in on_disk(upt).values("members") if m["assignments"][0]["pillar"] == "PSM"}
         assert invited == psm and len(invited) == 4
 
@@ -191,7 +191,7 @@ async def test_a_clerks_week_at_80x24_from_the_keyboard(tmp_path, monkeypatch):
         assert focus_in_view(app) == "scan"
         await pilot.press("enter")
         await pilot.pause()
-        inv = on_disk(upt).get("invitations", ev.invitation_id(event["id"], lina["id"]))
+        inv = on_disk(upt).get("invitations", event_service.invitation_id(event["id"], lina["id"]))
         assert inv["status"] == "HADIR" and inv["checkin_at"]
 
         # ---- the daftar hadir for the file: escape to the events list, p, Enter (PDF, the path offered)
@@ -244,7 +244,7 @@ async def test_a_clerks_week_at_80x24_from_the_keyboard(tmp_path, monkeypatch):
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(app, pilot)
-        drafts = P.items(on_disk(prov), quarter, ("draft",))
+        drafts = payouts.items(on_disk(prov), quarter, ("draft",))
         assert len(drafts) == 5
 
         app.db.operator = "Budi"  # another clerk's login: whoever saved the drafts cannot approve them
@@ -252,7 +252,7 @@ async def test_a_clerks_week_at_80x24_from_the_keyboard(tmp_path, monkeypatch):
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(app, pilot)
-        approved = P.items(on_disk(prov), quarter, ("approved",))
+        approved = payouts.items(on_disk(prov), quarter, ("approved",))
         assert len(approved) == 5
 
         app.db.operator = "Citra"  # and whoever approved them does not mark them paid
@@ -274,7 +274,7 @@ async def test_a_clerks_week_at_80x24_from_the_keyboard(tmp_path, monkeypatch):
         await settle(app, pilot)
         [nominatif] = (tmp_path / "cetak").glob("*nominatif*.pdf")
         assert nominatif.read_bytes().startswith(b"%PDF") and any((tmp_path / "cetak").glob("*kwitansi*.pdf"))
-    paid = P.items(on_disk(prov), quarter, ("paid",))
+    paid = payouts.items(on_disk(prov), quarter, ("paid",))
     assert len(paid) == 5 and {i["transfer_ref"] for i in paid} == {"BJTM-2024-0001"}
     assert {(i["saved_by"], i["approved_by"], i["paid_by"]) for i in paid} == {("Ani", "Budi", "Citra")}
     operators = {e["operator"] for e in on_disk(prov).audit.lines() if e.get("action", "").startswith("payout.")}
@@ -285,20 +285,19 @@ async def test_a_clerks_week_at_80x24_from_the_keyboard(tmp_path, monkeypatch):
 async def test_payout_dialogs_at_80x24_keep_the_focused_field_on_screen(tmp_path):
     """Approve with held items, pay, a new rate (nine fields): Tab through each, whatever is focused is in
     view (their buttons were below the 24th line)."""
-    from payouts_support import make_db
-
+    from tests.support.payouts import make_db
     from tui.screens.payouts import ApproveDialog, PayDialog, current_quarter
 
     second = {"pillar": "PSM", "position": "ANGGOTA", "area_kab": "35.78", "area_kec": "35.78.01",
               "office": UPT, "start": "2023-01-01", "status": "ACTIVE", "end": "", "inactive_date": ""}
     db = make_db(tmp_path / "prov", [member(i, extra=[dict(second, id=f"a2-{i}")]) for i in range(6)])
-    P.run_quarter(db, current_quarter())  # six members paid under two pillars: six items for review
+    payouts.run_quarter(db, current_quarter())  # six members paid under two pillars: six items for review
     db.close()
     app = PilarApp(tmp_path / "prov", operator="Ani")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
         await settle(app, pilot)
-        assert len(P.approval_blockers(app.db, current_quarter())) >= 6
+        assert len(payouts.approval_blockers(app.db, current_quarter())) >= 6
         back = ["shift+tab"] * 2  # from the first field round to the buttons at the end
         for key, dialog, keys in (("a", ApproveDialog, back), ("b", PayDialog, ["tab"] * 5), ("n", PromptDialog, back)):
             await pilot.press(key)

@@ -6,16 +6,15 @@ from __future__ import annotations
 import time
 
 import pytest
-from pilot_support import run_async
 from test_conflict_edit import NAME, NIK, make_conflict, member, put, send, write_csv
 from textual.widgets import DataTable, Input, Select, Static
 
-from storage import conflicts as C
-from storage import duplicates as D
-from storage import i18n
-from storage.db import PROVINCE_CODE, Database
-from storage.sync import engine as E
-from storage.sync.testing import make_network
+from storage.core import i18n
+from storage.core.db import PROVINCE_CODE, Database
+from storage.reconcile import conflicts, duplicates
+from storage.sync import engine
+from tests.support.network import make_network
+from tests.support.pilot import run_async
 from tui.app import PilarApp
 from tui.screens.conflicts import ConflictsScreen, MergeDuplicateDialog
 from tui.screens.member_form import ConflictChoiceDialog, MemberForm
@@ -68,10 +67,10 @@ async def test_edit_of_a_member_in_conflict_asks_which_version_then_saves_it(con
         # Esc: no form, nothing written
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
-        assert C.count(app.db) == 1
+        assert conflicts.count(app.db) == 1
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictChoiceDialog))
-        versions = C.siblings(app.db, "members", rid)
+        versions = conflicts.siblings(app.db, "members", rid)
         n = next(v["n"] for v in versions if v["value"]["bank"]["account"] == "9999888877776")
         await pilot.click(f"#use-{n}")
         await wait_for(pilot, lambda: isinstance(app.screen, MemberForm))
@@ -81,7 +80,7 @@ async def test_edit_of_a_member_in_conflict_asks_which_version_then_saves_it(con
         await pilot.pause()
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
-        await wait_for(pilot, lambda: C.count(app.db) == 0)
+        await wait_for(pilot, lambda: conflicts.count(app.db) == 0)
     db = Database.open(paths[A], read_only=True)
     value = db.get("members", rid)
     assert "_conflict" not in value and value["bank"]["account"] == "9999888877776"
@@ -111,12 +110,12 @@ async def test_deleted_first_conflict_is_a_named_row_in_roster_and_conflicts_scr
     paths = make_network(tmp_path, upts=(A,))
     dbs = {code: Database.open(p, operator=f"op-{code}") for code, p in paths.items()}
     rid = put(dbs[A], member(), owner=A)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp_path))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp_path))
     put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
     time.sleep(0.02)  # the deletion's clock later than the edit's, never the same millisecond (it wins)
     with dbs[A].transaction("roster.delete") as tx:
         tx.delete("members", rid)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp_path))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp_path))
     for db in dbs.values():
         db.close()
     app = PilarApp(paths[J], operator="Ani")
@@ -142,7 +141,7 @@ async def test_conflicts_screen_shows_a_duplicate_nik_and_the_province_merges_it
     other["assignments"][0].update(id="asg-b", office=B)
     b = put(dbs[B], other, owner=B)
     for code in (A, B):
-        E.import_bundle(dbs[J], send(dbs, code, J, tmp_path))
+        engine.import_bundle(dbs[J], send(dbs, code, J, tmp_path))
     for db in dbs.values():
         db.close()
     app = PilarApp(paths[J], operator="Ani")
@@ -166,13 +165,13 @@ async def test_conflicts_screen_shows_a_duplicate_nik_and_the_province_merges_it
         dialog.query_one("#take-bank-account", Select).value = side_b  # B's account
         await pilot.pause()
         await pilot.click("#ok")
-        await wait_for(pilot, lambda: not D.cases(app.db))
+        await wait_for(pilot, lambda: not duplicates.cases(app.db))
         assert cells(app.screen.query_one("#list", DataTable)) == []
         value = app.db.get("members", keep_a)
         assert value["bank"]["account"] == "5555666677778"
         assert {x["office"] for x in value["assignments"]} == {A, B}
         gone = b if keep_a == a else a
-        assert app.db.get("members", gone) is None and D.member(app.db, gone)["id"] == keep_a
+        assert app.db.get("members", gone) is None and duplicates.member(app.db, gone)["id"] == keep_a
 
 
 @run_async
@@ -184,11 +183,11 @@ async def test_at_a_upt_the_duplicate_says_the_province_merges_it(tmp_path):
     other["assignments"][0].update(id="asg-b", office=B)
     b = put(dbs[B], other, owner=B)
     for code in (A, B):
-        E.import_bundle(dbs[J], send(dbs, code, J, tmp_path))
+        engine.import_bundle(dbs[J], send(dbs, code, J, tmp_path))
     value = dbs[J].get("members", b)
     value["assignments"].append(dict(member()["assignments"][0], id="asg-extra"))  # also serves at UPT-A
     put(dbs[J], value)
-    E.import_bundle(dbs[A], send(dbs, J, A, tmp_path))
+    engine.import_bundle(dbs[A], send(dbs, J, A, tmp_path))
     for db in dbs.values():
         db.close()
     app = PilarApp(paths[A], operator="Siti")
@@ -199,4 +198,4 @@ async def test_at_a_upt_the_duplicate_says_the_province_merges_it(tmp_path):
         assert "Provinsi yang menggabungkannya" in str(app.screen.query_one("#siblings", Static).render())
         await pilot.press("g")
         await pilot.pause()
-        assert isinstance(app.screen, ConflictsScreen) and len(D.cases(app.db)) == 1
+        assert isinstance(app.screen, ConflictsScreen) and len(duplicates.cases(app.db)) == 1

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from roster_support import make_folder, run_async
 from textual.widgets import DataTable, Input, Static
 
-from storage.db import Database
+from storage.core.db import Database
+from tests.support.roster import make_folder, run_async
 from tui.app import PilarApp
 from tui.screens.common import ConfirmDialog
 from tui.screens.roster import RosterScreen

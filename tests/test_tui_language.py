@@ -4,13 +4,13 @@ and the roster import says its counts grouped ("1.001 baru", "1,001 new")."""
 from __future__ import annotations
 
 import pytest
-from pilot_support import run_async
-from roster_support import make_folder
 from textual.widgets import Static
 
-from storage import events as ev
-from storage import i18n, sample
-from storage.db import Database
+from storage import events, sample
+from storage.core import i18n
+from storage.core.db import Database
+from tests.support.pilot import run_async
+from tests.support.roster import make_folder
 from tui.app import PilarApp
 from tui.screens.events import CheckinScreen
 from tui.screens.help import HelpScreen
@@ -24,7 +24,7 @@ async def test_help_heading_keeps_a_space_when_every_key_is_short(tmp_path):
     db.close()
     app = PilarApp(path, operator="Ani")
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(CheckinScreen(ev.sample_event_id()))  # keys esc, f2 … f7: all shorter than "Tombol"
+        app.push_screen(CheckinScreen(events.sample_event_id()))  # keys esc, f2 … f7: all shorter than "Tombol"
         await pilot.pause()
         await pilot.press("f1")
         await pilot.pause()
@@ -58,7 +58,7 @@ async def test_conflicts_screen_shows_what_differs_first_in_the_clerks_words(tmp
     from test_conflict_edit import make_conflict
     from textual.widgets import DataTable
 
-    from storage.sync.testing import make_network
+    from tests.support.network import make_network
 
     paths = make_network(tmp_path, upts=("UPT-A",))
     dbs = {code: Database.open(p, operator=f"op-{code}") for code, p in paths.items()}

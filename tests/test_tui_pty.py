@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-from roster_support import make_folder
 
-from storage.db import Database
+from storage.core.db import Database
+from tests.support.roster import make_folder
 
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>NOPc78]")
 

@@ -6,11 +6,11 @@ import json
 
 import pytest
 from openpyxl import load_workbook
-from roster_support import make_folder, run_async
 from textual.widgets import Input, Select, Static
 
-from storage import i18n
-from storage.db import Database
+from storage.core import i18n
+from storage.core.db import Database
+from tests.support.roster import make_folder, run_async
 from tui.app import PilarApp
 from tui.screens.common import ConfirmDialog, OperatorDialog, PromptDialog
 from tui.screens.help import HelpScreen
@@ -305,7 +305,7 @@ async def test_operator_is_asked_and_remembered(tmp_path, monkeypatch):
     db = make_folder(tmp_path / "data")
     monkeypatch.delenv("PILAR_OPERATOR")
     db.office = dict(db.office, operator="")
-    from storage.db import write_office
+    from storage.core.db import write_office
 
     write_office(db.path, db.office)
     db.close()
@@ -415,7 +415,7 @@ async def test_a_second_assignment_is_added_and_saved(data):
 
 @run_async
 async def test_language_setting_of_the_data_folder(data):
-    from storage.db import read_office, write_office
+    from storage.core.db import read_office, write_office
 
     office = read_office(data)
     write_office(data, dict(office, lang="en"))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from roster_support import make_folder
 from textual.widgets import Input
 
-from storage import i18n
+from storage.core import i18n
 from storage.roster import Query
+from tests.support.roster import make_folder
 from tui.app import PilarApp
 from tui.screens.member_form import MemberForm
 

@@ -12,24 +12,24 @@ import time
 from pathlib import Path
 
 import pytest
-from roster_support import make_folder
 from test_conflict_edit import member, put, send
 from textual import events
 from textual.widgets import Input
 
-from storage import conflicts as C
-from storage import events as ev
-from storage import i18n, sample
-from storage import payouts as P
-from storage.db import Database
+from storage import events as event_service
+from storage import payouts, sample
+from storage.core import i18n
+from storage.core.db import Database
+from storage.core.versions import Hlc
+from storage.reconcile import conflicts
 from storage.roster import Query
-from storage.sync import engine as E
-from storage.versions import Hlc
+from storage.sync import engine
+from tests.support.roster import make_folder
 from tui.app import PilarApp
 from tui.screens.member_form import MemberForm
 
-EID = ev.sample_event_id()
-Q2, Q3 = P.Quarter(2024, 2), P.Quarter(2024, 3)
+EID = event_service.sample_event_id()
+Q2, Q3 = payouts.Quarter(2024, 2), payouts.Quarter(2024, 3)
 TODAY = dt.date(2024, 4, 4)
 SMALL, LARGE = (80, 24), (120, 35)
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -65,12 +65,12 @@ def make_conflict(dbs, tmp) -> str:
     """As test_conflict_edit.make_conflict, with a fixed record id (it is on screen)."""
     A, J = "UPT-A", "JATIM"
     rid = put(dbs[A], member(id=CONFLICT_ID), owner=A)
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
     put(dbs[A], dict(dbs[A].get("members", rid), bank=dict(member()["bank"], account="9999888877776")))
-    E.import_bundle(dbs[J], send(dbs, A, J, tmp))
-    E.import_bundle(dbs[A], send(dbs, J, A, tmp))
-    assert C.count(dbs[A]) == 1
+    engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
+    engine.import_bundle(dbs[A], send(dbs, J, A, tmp))
+    assert conflicts.count(dbs[A]) == 1
     return rid
 
 
@@ -88,18 +88,18 @@ def utc(monkeypatch):
 def templates(tmp_path_factory):
     """The folders every snapshot starts from, built once: a UPT roster, the demo's province with Q2
     saved, and a UPT holding one member in conflict."""
-    from storage.sync.testing import make_network
+    from tests.support.network import make_network
 
     root = tmp_path_factory.mktemp("templates")
     i18n.set_lang("id")
     make_folder(root / "upt", extra=30).close()
     db = Database.init(root / "prov", "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Ani")
     sample.load(db)
-    P.set_separate_duties(db, False)
-    P.run_quarter(db, Q2)
+    payouts.set_separate_duties(db, False)
+    payouts.run_quarter(db, Q2)
     db.close()
     with pytest.MonkeyPatch.context() as mp:  # the versions' times are on screen: one fixed clock
-        mp.setattr("storage.db.Hlc", FixedHlc)
+        mp.setattr("storage.core.db.Hlc", FixedHlc)
         paths = make_network(root / "net", upts=("UPT-A",))
         dbs = {code: Database.open(p, operator=f"op-{code}") for code, p in paths.items()}
         make_conflict(dbs, root / "net")
@@ -125,7 +125,7 @@ async def settle(app: PilarApp, pilot) -> None:
 
 def _first_invited(path) -> dict:
     db = Database.open(path, read_only=True)
-    inv = sorted(ev.invitations(db, EID), key=lambda i: i["id"])[0]
+    inv = sorted(event_service.invitations(db, EID), key=lambda i: i["id"])[0]
     return db.get("members", inv["member_id"])
 
 

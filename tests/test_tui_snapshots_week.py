@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from storage import events as ev
-from storage import i18n, sample
-from storage import payouts as P
-from storage.db import Database
+from storage import events, payouts, sample
+from storage.core import i18n
+from storage.core.db import Database
 from tui.app import PilarApp
 
-EID = ev.sample_event_id()
-Q2 = P.Quarter(2024, 2)
+EID = events.sample_event_id()
+Q2 = payouts.Quarter(2024, 2)
 
 
 @pytest.fixture
@@ -25,8 +24,8 @@ def province(tmp_path, monkeypatch):
     path = tmp_path / "prov"
     db = Database.init(path, "JATIM", "Dinas Sosial Provinsi Jawa Timur", province=True, operator="Ani")
     sample.load(db)
-    P.set_separate_duties(db, False)
-    P.run_quarter(db, Q2)
+    payouts.set_separate_duties(db, False)
+    payouts.run_quarter(db, Q2)
     db.close()
     return path
 
@@ -42,7 +41,7 @@ async def steady(app: PilarApp, pilot) -> None:
 
 def _first_invited(path) -> dict:
     db = Database.open(path, read_only=True)
-    inv = sorted(ev.invitations(db, EID), key=lambda i: i["id"])[0]
+    inv = sorted(events.invitations(db, EID), key=lambda i: i["id"])[0]
     return db.get("members", inv["member_id"])
 
 

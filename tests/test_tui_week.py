@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from payouts_support import approve_all
-from pilot_support import run_async
-from roster_support import make_folder
 from textual import events
 from textual.widgets import Input, Select, Static
 
-from storage import events as ev
-from storage import i18n, sample
-from storage import payout_docs as docs
-from storage import payouts as P
-from storage.db import Database
+from storage import events as event_service
+from storage import payouts, sample
+from storage.core import i18n
+from storage.core.db import Database
+from storage.payouts.documents import text as docs
+from tests.support.payouts import approve_all
+from tests.support.pilot import run_async
+from tests.support.roster import make_folder
 from tui.app import PilarApp
 from tui.screens.common import ConfirmDialog, ErrorDialog, PromptDialog, UnsavedDialog
 from tui.screens.events import CheckinScreen, EventFormScreen
@@ -25,7 +25,7 @@ from tui.screens.roster import RosterScreen
 from tui.widgets.member_table import MemberTable
 
 SIZE = (120, 35)
-EID = ev.sample_event_id()
+EID = event_service.sample_event_id()
 
 
 @pytest.fixture
@@ -187,9 +187,9 @@ async def test_deactivation_before_the_start_is_refused_in_the_dialog(data):
 def _future_event(path) -> tuple[str, dict]:
     db = Database.open(path, operator="Ani")
     day = (dt.date.today() + dt.timedelta(days=10)).isoformat()
-    eid = ev.create_event(db, {"name": "Apel Siaga", "date": day, "venue": "Alun-alun"})
+    eid = event_service.create_event(db, {"name": "Apel Siaga", "date": day, "venue": "Alun-alun"})
     member = next(iter(db.values("members")))
-    ev.invite(db, eid, [member["id"]])
+    event_service.invite(db, eid, [member["id"]])
     db.close()
     return eid, member
 
@@ -213,13 +213,13 @@ async def test_check_in_for_a_day_still_to_come_is_refused_with_a_reason(provinc
         await type_text(pilot, member["nik"])
         await pilot.press("f2")  # an excuse may come in advance
         await pilot.pause()
-    inv = on_disk(province).get("invitations", ev.invitation_id(eid, member["id"]))
+    inv = on_disk(province).get("invitations", event_service.invitation_id(eid, member["id"]))
     assert inv["status"] == "IZIN" and not inv["checkin_at"]
 
 
 def _invited(path, n):
     db = on_disk(path)
-    invs = sorted(ev.invitations(db, EID), key=lambda i: i["id"])[:n]
+    invs = sorted(event_service.invitations(db, EID), key=lambda i: i["id"])[:n]
     return [db.get("members", i["member_id"]) for i in invs]
 
 
@@ -242,7 +242,7 @@ async def test_f2_and_f3_act_on_the_typed_nik_without_a_false_hadir(province):
         await pilot.pause()
         assert screen.query_one("#scan", Input).value == ""
     db = on_disk(province)
-    status = {m["id"]: db.get("invitations", ev.invitation_id(EID, m["id"])) for m in (first, second, third)}
+    status = {m["id"]: db.get("invitations", event_service.invitation_id(EID, m["id"])) for m in (first, second, third)}
     assert status[first["id"]]["status"] == "HADIR"
     assert status[second["id"]]["status"] == "IZIN" and not status[second["id"]]["checkin_at"]
     assert status[third["id"]]["status"] == "ALPA" and not status[third["id"]]["checkin_at"]
@@ -262,11 +262,11 @@ async def test_five_codes_sent_back_to_back_are_five_check_ins(province):
                 event = events.Key(key, key if len(key) == 1 else "\r")
                 event.set_sender(app)
                 app._driver.send_message(event)
-        await wait_for(pilot, lambda: ev.counts(app.db, EID)["total"]["HADIR"] == 5)
+        await wait_for(pilot, lambda: event_service.counts(app.db, EID)["total"]["HADIR"] == 5)
         await pilot.pause()
         assert app.screen.query_one("#scan", Input).value == ""
     db = on_disk(province)
-    assert all(db.get("invitations", ev.invitation_id(EID, p["id"]))["status"] == "HADIR" for p in people)
+    assert all(db.get("invitations", event_service.invitation_id(EID, p["id"]))["status"] == "HADIR" for p in people)
 
 
 # ---------------------------------------------------------------------- confirm dialogs answer y / n
@@ -287,7 +287,7 @@ async def test_confirm_dialog_answers_y_and_n(data):
 
 # ---------------------------------------------------------------------- 6, 15. payout items
 
-Q2 = P.Quarter(2024, 2)
+Q2 = payouts.Quarter(2024, 2)
 
 
 async def settle(app, pilot) -> None:
@@ -311,12 +311,12 @@ async def _items_of_q2(app, pilot):
 @run_async
 async def test_every_payout_item_is_listed_and_the_void_dialog_names_the_member(province):
     db = Database.open(province, operator="Ani")
-    P.set_separate_duties(db, False)
-    P.run_quarter(db, Q2)
+    payouts.set_separate_duties(db, False)
+    payouts.run_quarter(db, Q2)
     approve_all(db, Q2)
-    [paid_item, *_] = P.items(db, Q2)
-    P.pay_transfer(db, Q2, "BJTM-01", [paid_item["member_id"]])
-    total = len(P.items(db, Q2))
+    [paid_item, *_] = payouts.items(db, Q2)
+    payouts.pay_transfer(db, Q2, "BJTM-01", [paid_item["member_id"]])
+    total = len(payouts.items(db, Q2))
     db.close()
     app = PilarApp(province, operator="Ani")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -346,7 +346,7 @@ async def test_every_payout_item_is_listed_and_the_void_dialog_names_the_member(
         assert "--reason" not in text_of(dialog, "#problem") and "alasan" in text_of(dialog, "#problem")
         await pilot.press(*"salah", "enter")
         await settle(app, pilot)
-    assert P.find_item(on_disk(province), other.id)[0]["void_reason"] == "salah"
+    assert payouts.find_item(on_disk(province), other.id)[0]["void_reason"] == "salah"
 
 
 # ---------------------------------------------------------------------- 7. export with full NIK, audited
@@ -381,9 +381,9 @@ async def test_export_masks_unless_asked_and_a_full_export_is_audited(data, tmp_
 
 @run_async
 async def test_sync_screen_imports_any_file_enrols_and_revokes(tmp_path, monkeypatch):
-    from storage.sync import engine as E
-    from storage.sync import keys as K
-    from storage.sync.testing import make_network
+    from storage.office import keys as office_keys
+    from storage.sync import engine
+    from tests.support.network import make_network
 
     paths = make_network(tmp_path)
     upt = Database.open(paths["UPT-A"], operator="op-A")
@@ -391,7 +391,7 @@ async def test_sync_screen_imports_any_file_enrols_and_revokes(tmp_path, monkeyp
         rid = tx.put("members", {"nik": "3509014107850001", "name": "SITI AMINAH", "phone": "",
                                  "assignments": [{"office": "UPT-A"}]}, owner="UPT-A")
     downloads = tmp_path / "Unduhan"
-    bundle = E.export_bundle(upt, "JATIM", downloads).path
+    bundle = engine.export_bundle(upt, "JATIM", downloads).path
     upt.close()
     monkeypatch.setenv("PILAR_USB", str(tmp_path / "no-stick"))  # no stick plugged in
     app = PilarApp(paths["JATIM"], operator="Ani")
@@ -431,8 +431,8 @@ async def test_sync_screen_imports_any_file_enrols_and_revokes(tmp_path, monkeyp
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await pilot.pause()
-    store = K.TrustStore.load(paths["JATIM"])
-    assert store.offices["UPT-A"]["status"] == K.REVOKED and store.offices["UPT-C"]["status"] == K.ENROLLED
+    store = office_keys.TrustStore.load(paths["JATIM"])
+    assert store.offices["UPT-A"]["status"] == office_keys.REVOKED and store.offices["UPT-C"]["status"] == office_keys.ENROLLED
 
 
 # ---------------------------------------------------------------------- 10. the palette has the screen's actions
@@ -460,7 +460,7 @@ async def test_palette_runs_the_current_screens_actions(data):
 @run_async
 async def test_settings_set_signers_city_name_and_duties(province):
     db = Database.open(province, operator="Ani")
-    P.run_quarter(db, Q2)
+    payouts.run_quarter(db, Q2)
     assert "(contoh)" in docs.nominatif(db, Q2, "text", draft=True)
     db.close()
     app = PilarApp(province, operator="Ani")
@@ -486,7 +486,7 @@ async def test_settings_set_signers_city_name_and_duties(province):
     db = on_disk(province)
     text = docs.nominatif(db, Q2, "text", draft=True)
     assert "Sri Wahyuni, S.E." in text and "Drs. Bambang Irawan" in text and "(contoh)" not in text
-    assert "Sidoarjo, " in text and not P.separate_duties(db) and db.office["name"] == "Dinas Sosial Jatim"
+    assert "Sidoarjo, " in text and not payouts.separate_duties(db) and db.office["name"] == "Dinas Sosial Jatim"
 
 
 def test_signers_on_the_command_line(province, capsys):
@@ -494,7 +494,7 @@ def test_signers_on_the_command_line(province, capsys):
 
     assert main(["--data", str(province), "--operator", "Ani", "payout", "signers", "--treasurer", "Sri W",
                  "--officer-nip", "1970"]) == 0
-    signers = P.signers(on_disk(province))
+    signers = payouts.signers(on_disk(province))
     assert signers["treasurer"] == "Sri W" and signers["officer_nip"] == "1970" and signers["place"] == "Surabaya"
     assert main(["--data", str(province), "payout", "signers"]) == 0
     assert "Sri W" in capsys.readouterr().out
@@ -506,7 +506,7 @@ def test_signers_on_the_command_line(province, capsys):
 async def test_invite_screen_lists_invitees_and_takes_one_back(province):
     first, second = _invited(province, 2)
     db = Database.open(province, operator="Ani")
-    ev.checkin(db, EID, first["id"])
+    event_service.checkin(db, EID, first["id"])
     db.close()
     app = PilarApp(province, operator="Ani")
     async with app.run_test(size=SIZE) as pilot:
@@ -530,8 +530,8 @@ async def test_invite_screen_lists_invitees_and_takes_one_back(province):
         await pilot.pause()
         assert isinstance(app.screen, ErrorDialog) and "sudah tercatat" in app.screen.message
     db = on_disk(province)
-    assert db.get("invitations", ev.invitation_id(EID, second["id"])) is None
-    assert db.get("invitations", ev.invitation_id(EID, first["id"]))["status"] == "HADIR"
+    assert db.get("invitations", event_service.invitation_id(EID, second["id"])) is None
+    assert db.get("invitations", event_service.invitation_id(EID, first["id"]))["status"] == "HADIR"
 
 
 # ---------------------------------------------------------------------- 12. token search
@@ -777,7 +777,7 @@ def test_office_settings_on_the_command_line(data, capsys):
     assert main(["--data", str(data), "settings"]) == 0
     out = capsys.readouterr().out
     assert "Kota kop surat: Jember" in out and "UPT-PSTW-JEMBER" in out
-    assert ev.letterhead_city(on_disk(data)) == "Jember"
+    assert event_service.letterhead_city(on_disk(data)) == "Jember"
 
 
 @run_async

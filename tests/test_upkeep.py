@@ -19,11 +19,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import storage.db as dbm
-from storage import audit
-from storage.db import Database
+import storage.core.db as dbm
+from storage.core import audit
+from storage.core.db import Database
 from storage.payouts import NAMESPACE, _uuid5
-from tests.pilot_support import run_async
+from tests.support.pilot import run_async
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,8 +123,8 @@ def test_a_kill_before_upkeep_loses_no_audit_entry(tmp_path):
     folder = tmp_path / "o"
     code = f"""
 import os
-import storage.db as dbm
-from storage.db import Database
+import storage.core.db as dbm
+from storage.core.db import Database
 dbm.AUDIT_INLINE_ENTRIES = 5
 db = Database.init({str(folder)!r}, "UPT-X", "UPT X", operator="Siti")
 with db.transaction("roster.import") as tx:

@@ -5,10 +5,10 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage import regions
-from storage.i18n import get_lang, set_lang
-from storage.model import new_member
-from storage.validate import (
+from storage.core.i18n import get_lang, set_lang
+from storage.domain import regions
+from storage.domain.model import new_member
+from storage.domain.validate import (
     Issue,
     Result,
     check_bank_account,

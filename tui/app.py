@@ -24,10 +24,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from storage import i18n
-from storage.db import Database, write_office
-from storage.errors import PilarError
-from storage.i18n import t
+from storage.core import i18n
+from storage.core.db import Database, write_office
+from storage.core.errors import PilarError
+from storage.core.i18n import t
 from tui.screens.common import ErrorDialog, GuardedForm, OperatorDialog, UnsavedDialog
 from tui.screens.help import HelpScreen, key_rows
 from tui.screens.roster import RosterScreen

@@ -1,4 +1,4 @@
-"""Messages of the authority table (storage/authority.py): who may write what, and who to ask instead."""
+"""Messages of the authority table (storage/core/authority.py): who may write what, and who to ask instead."""
 
 MESSAGES = {
     "authority.province_only": {

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import orjson
 
-from storage.errors import PilarError
-from storage.fsutil import atomic_write, os_error
+from storage.core.errors import PilarError
+from storage.core.fsutil import atomic_write, os_error
 
 FORMAT = "pilar-bundle"
 FORMAT_VERSION = 1

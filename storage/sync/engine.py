@@ -28,16 +28,15 @@ from typing import Any
 
 import orjson
 
-from storage import authority
-from storage.conflicts import is_open
-from storage.db import MAX_REPLICAS, PROVINCE_CODE, SCHEMA_VERSION, Database, kind_of, now_iso
-from storage.db import gc_paused as no_gc
-from storage.errors import PilarError
-from storage.fsutil import append_durable, atomic_write, os_error
-from storage.sync import bundle as B
-from storage.sync import keys as K
-from storage.sync import sequence
-from storage.versions import MAX_COUNTER, doc_vv, dominates, merge_docs, vv_merge, winner
+from storage.core import authority
+from storage.core.db import MAX_REPLICAS, PROVINCE_CODE, SCHEMA_VERSION, Database, kind_of, now_iso
+from storage.core.db import gc_paused as no_gc
+from storage.core.errors import PilarError
+from storage.core.fsutil import append_durable, atomic_write, os_error
+from storage.core.versions import MAX_COUNTER, doc_vv, dominates, merge_docs, vv_merge, winner
+from storage.office import keys as office_keys
+from storage.reconcile.conflicts import is_open
+from storage.sync import bundle, sequence
 
 IMPORT_LOG = "imports.jsonl"
 EXPORT_LOG = "exports.jsonl"
@@ -235,7 +234,7 @@ class ExportResult:
     size: int
 
 
-def recipient_keys(db: Database, store: K.TrustStore, to: str) -> dict:
+def recipient_keys(db: Database, store: office_keys.TrustStore, to: str) -> dict:
     if to == db.code:
         raise PilarError("sync.export_self")
     if not db.is_province:
@@ -247,9 +246,9 @@ def recipient_keys(db: Database, store: K.TrustStore, to: str) -> dict:
     entry = store.office(to)
     if entry is None:
         raise PilarError("sync.unknown_office", office=to)
-    if entry.get("status") == K.REVOKED:
+    if entry.get("status") == office_keys.REVOKED:
         raise PilarError("sync.export_revoked", office=to)
-    if entry.get("status") != K.TRUSTED or not entry.get("box"):
+    if entry.get("status") != office_keys.TRUSTED or not entry.get("box"):
         raise PilarError("sync.export_no_key", office=to)
     return entry
 
@@ -262,8 +261,8 @@ def export_bundle(db: Database, to: str, out_dir: Path | None = None, mode: str 
 
 
 def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: datetime | None) -> ExportResult:
-    keys = K.own_keys(db)
-    store = K.TrustStore.load(db.path)
+    keys = office_keys.own_keys(db)
+    store = office_keys.TrustStore.load(db.path)
     recipient = recipient_keys(db, store, to)
     since = None
     # ``to`` asked for a full bundle: a delta it was sent assumed data its folder does not hold
@@ -305,8 +304,8 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
         if docs:
             parts[name] = docs
             counts[kind_of(name)] = counts.get(kind_of(name), 0) + len(docs)
-    encrypt = lambda blob: K.encrypt_to(recipient["box"], blob)  # noqa: E731
-    payloads = {name: B.encode_partition(docs, encrypt) for name, docs in parts.items()}
+    encrypt = lambda blob: office_keys.encrypt_to(recipient["box"], blob)  # noqa: E731
+    payloads = {name: bundle.encode_partition(docs, encrypt) for name, docs in parts.items()}
     import hashlib
 
     files = {f"payload/{name}.bin": {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob),
@@ -314,7 +313,7 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
     bundle_id = uuid.uuid4().hex
     when = now or datetime.now().astimezone()
     manifest: dict[str, Any] = {
-        "format": B.FORMAT, "format_version": B.FORMAT_VERSION, "requires": list(B.REQUIRES),
+        "format": bundle.FORMAT, "format_version": bundle.FORMAT_VERSION, "requires": list(bundle.REQUIRES),
         "schema": SCHEMA_VERSION, "bundle_id": bundle_id, "created": when.isoformat(timespec="seconds"),
         "hlc": db.hlc.tick(),
         "sender": {"code": db.code, "name": db.office.get("name", ""), "replica_id": db.replica_id,
@@ -340,8 +339,8 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
         manifest["want_full"] = True
     manifest.update(sequence.stamp(db, to))  # issue 16: this bundle's number to ``to``, what came from it
     manifest_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
-    name = B.file_name(db.code, to, when, bundle_id)
-    path = B.write_bundle(Path(out_dir).resolve() if out_dir else db.path / "outbox", name, manifest_bytes,
+    name = bundle.file_name(db.code, to, when, bundle_id)
+    path = bundle.write_bundle(Path(out_dir).resolve() if out_dir else db.path / "outbox", name, manifest_bytes,
                           keys.sign(manifest_bytes), payloads)
     sequence.sent(db, to, manifest)  # issue 16: the number is used once the file is complete
     if since is None and peer.get("send_full"):
@@ -421,14 +420,14 @@ def refusal_message(entry: dict) -> str:
     params = dict(entry.get("params") or {})
     if entry.get("key", "").startswith("authority."):
         return authority.Refusal(entry["key"], entry.get("reason", ""), **params).message()
-    from storage.i18n import t
+    from storage.core.i18n import t
 
     return t(entry.get("key", "sync.refused_record"), **params)
 
 
 def refusal_lines(result) -> list[str]:
     """What an import did not take, and what it dropped at the province's word, for the operator."""
-    from storage.i18n import t
+    from storage.core.i18n import t
 
     lines = []
     if result.refused:
@@ -450,7 +449,7 @@ def refusal_lines(result) -> list[str]:
 def outcome_lines(result) -> tuple[str, list[str], bool]:
     """What an import did, for the operator: the summary sentence, the lines below it, and whether it
     is a warning (something was refused or kept back). One wording for the command line and the app."""
-    from storage.i18n import t
+    from storage.core.i18n import t
 
     params = dict(sender=result.sender, added=result.added, updated=result.updated, deleted=result.deleted,
                   unchanged=result.unchanged, conflicts=len(result.new_conflicts), refused=len(result.refused))
@@ -487,7 +486,7 @@ def took_nothing(result) -> bool:
 
 def history_rows(db: Database, limit: int = 200) -> list[dict]:
     """The import and export history, newest first, as the app and ``pilar sync history`` show it."""
-    from storage.i18n import t
+    from storage.core.i18n import t
 
     items = [("in", e) for e in import_log(db.path)] + [("out", e) for e in export_log(db.path)]
     items.sort(key=lambda x: x[1].get("ts", ""), reverse=True)
@@ -520,7 +519,7 @@ def history_rows(db: Database, limit: int = 200) -> list[dict]:
 
 def _reason_text(word: str) -> str:
     """The province's one-word reason, as a phrase in the current language (the word when unknown)."""
-    from storage.i18n import t
+    from storage.core.i18n import t
 
     key = f"sync.reason.{word}"
     text = t(key)
@@ -569,7 +568,7 @@ class ImportResult:
                 "healed": self.healed, "kept": self.kept, "behind": self.behind}
 
 
-def _refuse(db: Database, raw_info: dict, err: B.BundleError, dry_run: bool, extra: dict | None = None):
+def _refuse(db: Database, raw_info: dict, err: bundle.BundleError, dry_run: bool, extra: dict | None = None):
     if not dry_run:
         entry = dict(raw_info, ts=now_iso(), status="refused", reason=err.reason, key=err.key,
                      params={k: str(v) for k, v in err.params.items()}, message=str(err), operator=db.operator)
@@ -581,32 +580,32 @@ def _refuse(db: Database, raw_info: dict, err: B.BundleError, dry_run: bool, ext
     raise err
 
 
-def _sender_key(db: Database, store: K.TrustStore, m: dict) -> dict:
+def _sender_key(db: Database, store: office_keys.TrustStore, m: dict) -> dict:
     """The trusted public keys of the bundle's sender; refuses unknown, untrusted or revoked keys."""
     sender = m.get("sender")
     if not isinstance(sender, dict) or not all(_str(sender.get(k), 200) for k in ("code", "fp", "sign", "box")):
-        raise B.BundleError("sync.refused_damaged", "damaged")
+        raise bundle.BundleError("sync.refused_damaged", "damaged")
     code, fp = sender["code"], sender["fp"]
-    if fp != K.fingerprint(sender["sign"], sender["box"]):
-        raise B.BundleError("sync.refused_signature", "signature")
+    if fp != office_keys.fingerprint(sender["sign"], sender["box"]):
+        raise bundle.BundleError("sync.refused_signature", "signature")
     if code == db.code:
-        raise B.BundleError("sync.refused_own", "own")
+        raise bundle.BundleError("sync.refused_own", "own")
     entry = store.office(code)
     if entry is None:
-        raise B.BundleError("sync.refused_unknown_office", "unknown_office", office=code)
-    if (entry.get("status") == K.REVOKED and entry.get("fp") == fp) or fp in (entry.get("revoked_fps") or []):
-        raise B.BundleError("sync.refused_revoked", "revoked", office=code, fp=fp)
-    if entry.get("status") == K.TRUSTED and entry.get("fp") == fp:
+        raise bundle.BundleError("sync.refused_unknown_office", "unknown_office", office=code)
+    if (entry.get("status") == office_keys.REVOKED and entry.get("fp") == fp) or fp in (entry.get("revoked_fps") or []):
+        raise bundle.BundleError("sync.refused_revoked", "revoked", office=code, fp=fp)
+    if entry.get("status") == office_keys.TRUSTED and entry.get("fp") == fp:
         return entry
-    if entry.get("status") in (K.ENROLLED, K.REVOKED) and db.is_province:
-        raise B.BundleError("sync.refused_untrusted", "untrusted", office=code, fp=fp)
-    if db.is_province and entry.get("status") == K.TRUSTED \
+    if entry.get("status") in (office_keys.ENROLLED, office_keys.REVOKED) and db.is_province:
+        raise bundle.BundleError("sync.refused_untrusted", "untrusted", office=code, fp=fp)
+    if db.is_province and entry.get("status") == office_keys.TRUSTED \
             and not any(o.get("fp") == fp for c, o in store.offices.items() if c != code):
         # The office set up again (a new PC, its data from an archive or from the province) with a new
         # key: offered for trust like a first key, after the fingerprint is compared (issue 19). A key
         # another office holds is never offered.
-        raise B.BundleError("sync.refused_new_key", "new_key", office=code, fp=fp)
-    raise B.BundleError("sync.refused_wrong_key", "wrong_key", office=code, fp=fp)
+        raise bundle.BundleError("sync.refused_new_key", "new_key", office=code, fp=fp)
+    raise bundle.BundleError("sync.refused_wrong_key", "wrong_key", office=code, fp=fp)
 
 
 def verify_bundle(db: Database, path: Path, dry_run: bool = False):
@@ -614,8 +613,8 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
     path = Path(path)
     info: dict[str, Any] = {"file": path.name}
     try:
-        raw = B.open_bundle(path)
-    except B.BundleError as err:
+        raw = bundle.open_bundle(path)
+    except bundle.BundleError as err:
         _refuse(db, info, err, dry_run)
     m = raw.manifest
     info.update(sha256=raw.sha256, size=raw.size, bundle_id=str(m.get("bundle_id"))[:64],
@@ -623,54 +622,54 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
     extra: dict = {}
     try:
         raw.check_format()
-        store = K.TrustStore.load(db.path)
+        store = office_keys.TrustStore.load(db.path)
         try:
             _sender_key(db, store, m)
-        except B.BundleError as err:
+        except bundle.BundleError as err:
             if err.reason in ("untrusted", "new_key"):
                 s = m["sender"]
-                if not K.verify(s["sign"], raw.manifest_bytes, raw.signature):
-                    raise B.BundleError("sync.refused_signature", "signature") from None
+                if not office_keys.verify(s["sign"], raw.manifest_bytes, raw.signature):
+                    raise bundle.BundleError("sync.refused_signature", "signature") from None
                 extra = {"keys": {k: s[k] for k in ("code", "name", "sign", "box", "fp") if k in s}}
             raise
         sender = m["sender"]
         trusted = store.office(sender["code"])
-        if len(raw.signature) != 64 or not K.verify(trusted["sign"], raw.manifest_bytes, raw.signature):
-            raise B.BundleError("sync.refused_signature", "signature")
+        if len(raw.signature) != 64 or not office_keys.verify(trusted["sign"], raw.manifest_bytes, raw.signature):
+            raise bundle.BundleError("sync.refused_signature", "signature")
         recipient = m.get("recipient") or {}
         if not isinstance(recipient, dict) or recipient.get("code") != db.code:
-            raise B.BundleError("sync.refused_not_for_us", "not_for_us",
+            raise bundle.BundleError("sync.refused_not_for_us", "not_for_us",
                                 office=str(recipient.get("code") if isinstance(recipient, dict) else "?")[:64])
         if not db.is_province and sender["code"] != PROVINCE_CODE:
-            raise B.BundleError("sync.refused_not_province", "not_province", office=sender["code"],
+            raise bundle.BundleError("sync.refused_not_province", "not_province", office=sender["code"],
                                 province=PROVINCE_CODE)
         if m.get("schema") != SCHEMA_VERSION:
-            raise B.BundleError("sync.refused_version", "schema", found=m.get("schema"), expected=SCHEMA_VERSION)
+            raise bundle.BundleError("sync.refused_version", "schema", found=m.get("schema"), expected=SCHEMA_VERSION)
         if not isinstance(m.get("vv"), dict) or not _str(m.get("bundle_id"), 64) or type(m.get("hlc")) is not int:
-            raise B.BundleError("sync.refused_damaged", "damaged")
+            raise bundle.BundleError("sync.refused_damaged", "damaged")
         ids = sender.get("replicas", [])
         if not isinstance(ids, list) or len(ids) > MAX_REPLICAS or not all(_str(r, 64) for r in ids) \
                 or (m.get("echo") is not None and _echo_parts(m["echo"]) is None):
-            raise B.BundleError("sync.refused_damaged", "damaged")
+            raise bundle.BundleError("sync.refused_damaged", "damaged")
         if not 0 <= m["hlc"] <= db.hlc.ceiling() or not all(
                 type(n) is int and 0 <= n <= MAX_COUNTER for n in m["vv"].values()):
-            raise B.BundleError("sync.refused_bundle_clock", "clock", office=sender["code"])
+            raise bundle.BundleError("sync.refused_bundle_clock", "clock", office=sender["code"])
         blobs = raw.check_hashes()
-        own = K.load_own(db.path)  # never made here: a refused import changes nothing
+        own = office_keys.load_own(db.path)  # never made here: a refused import changes nothing
         if own is None:
-            raise B.BundleError("sync.no_keys", "no_keys")
+            raise bundle.BundleError("sync.no_keys", "no_keys")
         parts: dict[str, list[dict]] = {}
         for name, blob in blobs.items():
-            docs = B.decode_partition(blob, own.decrypt, name)
+            docs = bundle.decode_partition(blob, own.decrypt, name)
             problem = check_docs(name, docs)
             if problem:
-                raise B.BundleError("sync.refused_schema", "schema", detail=f"{name}: {problem}")
+                raise bundle.BundleError("sync.refused_schema", "schema", detail=f"{name}: {problem}")
             parts[name] = docs
         declared = m.get("files") or {}
         for name, docs in parts.items():
             if declared.get(f"payload/{name}.bin", {}).get("records") != len(docs):
-                raise B.BundleError("sync.refused_schema", "schema", detail=f"{name}: count")
-    except B.BundleError as err:
+                raise bundle.BundleError("sync.refused_schema", "schema", detail=f"{name}: count")
+    except bundle.BundleError as err:
         _refuse(db, info, err, dry_run, extra)
     return raw, m, parts, info
 
@@ -682,7 +681,7 @@ class Screen:
     what it relays; only forged dots (a dot held here with other content) and out-of-range clocks
     and counters are refused. From a UPT (at the province): only versions the signed sender wrote
     itself, under a replica id bound to it, whose version vector claims no write of another office
-    this office has not seen, and that :func:`storage.authority.check` allows against the record as
+    this office has not seen, and that :func:`storage.core.authority.check` allows against the record as
     held here. A version this office has already seen (held, or superseded here) is passed over.
     A refused version refuses only its record; the rest of the bundle lands.
     """
@@ -890,8 +889,8 @@ def _own_proof(db: Database, echo: Any) -> dict[str, int]:
     """This office's replica ids and counters, as its own manifest handed back proves them (signed by
     this office's key, naming this office as sender). Empty when there is none or it does not verify."""
     parts = _echo_parts(echo) if echo is not None else None
-    own = K.load_own(db.path) if parts else None
-    if parts is None or own is None or len(parts[1]) != 64 or not K.verify(own.sign_pk, parts[0], parts[1]):
+    own = office_keys.load_own(db.path) if parts else None
+    if parts is None or own is None or len(parts[1]) != 64 or not office_keys.verify(own.sign_pk, parts[0], parts[1]):
         return {}
     try:
         m = orjson.loads(parts[0])
@@ -1061,7 +1060,7 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
 
 def _backup(db: Database) -> str | None:
     try:
-        from storage import backup
+        from storage.backup import backups as backup
     except ImportError:
         return None
     if hasattr(backup, "backup_now"):
@@ -1127,7 +1126,7 @@ def _after_accept(db: Database, m: dict, result: ImportResult, raw=None) -> None
         peers[sender] = entry
         _write_peers(db.path, peers)
     if sender == PROVINCE_CODE and not db.is_province:
-        store = K.TrustStore.load(db.path)
+        store = office_keys.TrustStore.load(db.path)
         if store.list_is_newer(m.get("trust")) and store.accept_list(m.get("trust")):
             store.save()
 
@@ -1139,20 +1138,20 @@ def add_office(db: Database, code: str, name: str) -> dict:
     if not db.is_province:
         raise PilarError("sync.province_only")
     code = code.strip().upper()
-    if not code or B.safe_part(code) != code:
+    if not code or bundle.safe_part(code) != code:
         raise PilarError("sync.bad_code", code=code)
-    keys = K.own_keys(db)
-    store = K.TrustStore.load(db.path)
+    keys = office_keys.own_keys(db)
+    store = office_keys.TrustStore.load(db.path)
     existing = store.offices.get(code)
     if existing is None:
-        store.set_office(keys, code, name=name, status=K.ENROLLED)
+        store.set_office(keys, code, name=name, status=office_keys.ENROLLED)
         store.save()
     if not any(v.get("code") == code for v in db.values("offices")):
         with db.transaction("sync.office_add") as tx:
             tx.put("offices", {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"pilar:office:{code}")), "code": code,
                                "name": name, "type": "UPT", "kab": "", "area": [], "address": ""},
                    owner=PROVINCE_CODE)
-    return K.enrolment(db, code, name)
+    return office_keys.enrolment(db, code, name)
 
 
 def write_enrolment(db: Database, code: str, name: str, folder: Path) -> tuple[Path, str]:
@@ -1181,24 +1180,24 @@ def pending_key(db: Database, code: str) -> dict | None:
 def trust_office(db: Database, code: str) -> dict:
     if not db.is_province:
         raise PilarError("sync.province_only")
-    keys = K.own_keys(db)
-    store = K.TrustStore.load(db.path)
+    keys = office_keys.own_keys(db)
+    store = office_keys.TrustStore.load(db.path)
     entry = store.offices.get(code)
     if entry is None:
         raise PilarError("sync.unknown_office", office=code)
     pending = pending_key(db, code)
     if pending is None:
-        if entry.get("status") == K.TRUSTED:
+        if entry.get("status") == office_keys.TRUSTED:
             return entry
         raise PilarError("sync.trust_no_key", office=code)
     old_fps = list(entry.get("revoked_fps") or [])
-    if (entry.get("status") == K.REVOKED and entry.get("fp") == pending["fp"]) or pending["fp"] in old_fps:
+    if (entry.get("status") == office_keys.REVOKED and entry.get("fp") == pending["fp"]) or pending["fp"] in old_fps:
         raise PilarError("sync.trust_revoked", office=code, fp=pending["fp"])
     if entry.get("fp") and entry.get("fp") != pending["fp"]:
         # The key it replaces (revoked, or of the PC the office left) is never taken again (issue 19).
         old_fps.append(entry["fp"])
     entry = store.set_office(keys, code, sign=pending["sign"], box=pending["box"], fp=pending["fp"],
-                             status=K.TRUSTED, revoked_fps=old_fps[-50:])
+                             status=office_keys.TRUSTED, revoked_fps=old_fps[-50:])
     store.save()
     return entry
 
@@ -1206,22 +1205,22 @@ def trust_office(db: Database, code: str) -> dict:
 def revoke_office(db: Database, code: str) -> dict:
     if not db.is_province:
         raise PilarError("sync.province_only")
-    keys = K.own_keys(db)
-    store = K.TrustStore.load(db.path)
+    keys = office_keys.own_keys(db)
+    store = office_keys.TrustStore.load(db.path)
     if code not in store.offices:
         raise PilarError("sync.unknown_office", office=code)
-    entry = store.set_office(keys, code, status=K.REVOKED)
+    entry = store.set_office(keys, code, status=office_keys.REVOKED)
     store.save()
     return entry
 
 
 def offices_overview(db: Database) -> list[dict]:
-    store = K.TrustStore.load(db.path)
+    store = office_keys.TrustStore.load(db.path)
     peers = read_peers(db.path)
     rows = []
     entries = dict(store.offices)
     if store.province and store.province.get("code") != db.code:
-        entries[store.province["code"]] = dict(store.province, status=K.TRUSTED)
+        entries[store.province["code"]] = dict(store.province, status=office_keys.TRUSTED)
     for code, e in sorted(entries.items()):
         if code == db.code:
             continue

@@ -16,11 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from storage.db import PROVINCE_CODE, Database, gc_paused
-from storage.i18n import t
-from storage.sync import engine as E
-from storage.sync import keys as K
-from storage.sync import sequence as S
+from storage.core.db import PROVINCE_CODE, Database, gc_paused
+from storage.core.i18n import t
+from storage.office import keys as office_keys
+from storage.sync import engine, sequence
 
 
 def _date(text: object) -> dt.date | None:
@@ -37,7 +36,7 @@ def office_names(db: Database) -> dict[str, str]:
 
 def known_offices(db: Database) -> dict[str, dict]:
     """The offices this one exchanges bundles with: code -> {name, status}."""
-    store = K.TrustStore.load(db.path)
+    store = office_keys.TrustStore.load(db.path)
     names = office_names(db)
     out: dict[str, dict] = {}
     if db.is_province:
@@ -48,21 +47,21 @@ def known_offices(db: Database) -> dict[str, dict]:
                 out[code] = {"name": name, "status": ""}
     else:
         out[PROVINCE_CODE] = {"name": names.get(PROVINCE_CODE) or (store.province or {}).get("name", ""),
-                              "status": K.TRUSTED if store.province else ""}
+                              "status": office_keys.TRUSTED if store.province else ""}
     out.pop(db.code, None)
     return dict(sorted(out.items()))
 
 
 def offices(db: Database, today: dt.date, days: int, waiting: bool = True) -> list[dict]:
     """One row per office (see the module docstring); ``waiting=False`` leaves ``waiting`` unset (None)."""
-    peers = E.read_peers(db.path)
-    state = S.read(db.path)
+    peers = engine.read_peers(db.path)
+    state = sequence.read(db.path)
     exported: dict[str, str] = {}
     if any(code not in state["sent"] for code in known_offices(db)):
-        for e in E.export_log(db.path):
+        for e in engine.export_log(db.path):
             if e.get("to"):
                 exported[e["to"]] = max(exported.get(e["to"], ""), str(e.get("ts", "")))
-    gaps = {g["office"]: g for g in S.gaps(db)}
+    gaps = {g["office"]: g for g in sequence.gaps(db)}
     rows = []
     for code, info in known_offices(db).items():
         p = peers.get(code) or {}
@@ -72,7 +71,7 @@ def offices(db: Database, today: dt.date, days: int, waiting: bool = True) -> li
         sent = state["sent"].get(code) or {}
         sent_at = _date(sent.get("created")) or _date(exported.get(code))
         got = (state["received"].get(code) or {}).get("seqs") or []
-        revoked = info["status"] == K.REVOKED
+        revoked = info["status"] == office_keys.REVOKED
         rows.append({"code": code, "name": info["name"], "status": info["status"],
                      "last_received": made.isoformat() if made else "",
                      "received_days": (today - made).days if made else None,
@@ -141,12 +140,12 @@ def scope_codes(db: Database) -> Callable[[str, dict], set[str] | None]:
         versions = doc["v"]
         if all(v["deleted"] for v in versions):
             return None  # tombstones go everywhere
-        if doc["owner"] == PROVINCE_CODE and collection in E.SHARED_PROVINCE:
+        if doc["owner"] == PROVINCE_CODE and collection in engine.SHARED_PROVINCE:
             return None
         out = of_member(doc["id"]) if collection == "members" else direct(doc)
         for v in versions:
             data = v["data"]
-            for link in E.MEMBER_LINKS:
+            for link in engine.MEMBER_LINKS:
                 if link in data:
                     out = out | of_member(data[link])
         return out
@@ -159,8 +158,8 @@ def waiting_counts(db: Database, codes: list[str]) -> dict[str, int | None]:
     from it (the next bundle is full). One pass over every record for all offices, by the rules of
     ``engine.export_bundle``: in scope and not covered by what it acknowledged, or refused and sent
     back, or hanging off a member the bundle carries (her payout items and invitations go with her)."""
-    peers = E.read_peers(db.path)
-    since = {c: E.known_vv(peers[c]) for c in codes if E.known_vv(peers.get(c) or {}) is not None}
+    peers = engine.read_peers(db.path)
+    since = {c: engine.known_vv(peers[c]) for c in codes if engine.known_vv(peers.get(c) or {}) is not None}
     forced = {c: {(e.get("collection"), e.get("id")) for e in (peers[c].get("refused") or [])} if db.is_province
               else set() for c in since}
     carried: dict[str, set[str]] = {c: set() for c in since}
@@ -169,7 +168,7 @@ def waiting_counts(db: Database, codes: list[str]) -> dict[str, int | None]:
         return counts
     everyone = tuple(since)
     codes_of = (lambda collection, doc: None) if not db.is_province else scope_codes(db)
-    links = E.MEMBER_LINKS
+    links = engine.MEMBER_LINKS
     # What every office has seen: a record under it (most are old) is passed over at once, unless it
     # is refused somewhere or hangs off a carried member.
     floor = {r: min(v.get(r, 0) for v in since.values()) for r in set().union(*since.values())}
@@ -212,7 +211,7 @@ def gaps(db: Database) -> list[dict]:
     """``sequence.gaps`` with the office's name and one sentence per missing bundle."""
     names = {code: info["name"] for code, info in known_offices(db).items()}
     out = []
-    for g in S.gaps(db):
+    for g in sequence.gaps(db):
         name = names.get(g["office"]) or g["office"]
         lines = []
         for row in g["gaps"]:

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storage import authority
-from storage.db import PROVINCE_CODE, Database
+from storage.core import authority
+from storage.core.db import PROVINCE_CODE, Database
+from storage.core.versions import doc_vv, winner
 from storage.sync.engine import _label_of as _label
-from storage.versions import doc_vv, winner
 
 
 @dataclass

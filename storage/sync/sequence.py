@@ -26,10 +26,10 @@ from typing import Any
 
 import orjson
 
-from storage.db import now_iso
-from storage.errors import PilarError
-from storage.fsutil import atomic_write
-from storage.versions import dominates
+from storage.core.db import now_iso
+from storage.core.errors import PilarError
+from storage.core.fsutil import atomic_write
+from storage.core.versions import dominates
 
 SEQUENCE_FILE = "sequence.json"
 MAX_SEQ = 2**31

@@ -8,8 +8,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from storage.sync import bundle as B
-from storage.sync import engine as E
+from storage.sync import bundle, engine
 
 
 def _children(path: Path) -> list[Path]:
@@ -64,7 +63,7 @@ def bundle_files(drive: Path) -> list[Path]:
     found = []
     for folder in (Path(drive), Path(drive) / "pilar", Path(drive) / "PILAR"):
         try:
-            found += [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == B.SUFFIX]
+            found += [p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == bundle.SUFFIX]
         except OSError:
             continue
     return sorted(set(found))
@@ -72,11 +71,11 @@ def bundle_files(drive: Path) -> list[Path]:
 
 def list_bundles(db, drive: Path) -> list[dict]:
     """The bundles on a drive with sender, date, size and status: new / imported / refused / not for us."""
-    accepted = {e.get("bundle_id") for e in E.import_log(db.path) if e.get("status") == "accepted"}
-    refused = {e.get("bundle_id") for e in E.import_log(db.path) if e.get("status") == "refused"}
+    accepted = {e.get("bundle_id") for e in engine.import_log(db.path) if e.get("status") == "accepted"}
+    refused = {e.get("bundle_id") for e in engine.import_log(db.path) if e.get("status") == "refused"}
     rows = []
     for path in bundle_files(drive):
-        m = B.peek_manifest(path) or {}
+        m = bundle.peek_manifest(path) or {}
         sender = (m.get("sender") or {}).get("code", "?") if isinstance(m.get("sender"), dict) else "?"
         recipient = (m.get("recipient") or {}).get("code", "?") if isinstance(m.get("recipient"), dict) else "?"
         bid = m.get("bundle_id")

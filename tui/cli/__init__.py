@@ -12,8 +12,8 @@ import importlib
 import os
 import sys
 
-from storage import i18n
-from storage.errors import DamagedError, PilarError
+from storage.core import i18n
+from storage.core.errors import DamagedError, PilarError
 
 AREAS = ("core", "sample", "roster", "events", "payouts", "sync", "backup", "summary")
 
@@ -80,7 +80,7 @@ def _offer_backup(args, interactive: bool = False) -> bool:
     When the app was being started at a terminal, offer to restore it right away; True when restored.
     """
     from storage import backup
-    from storage.config import resolve_data_dir
+    from storage.core.config import resolve_data_dir
     from tui.cli.common import operator_of
 
     path = resolve_data_dir(getattr(args, "data", None))

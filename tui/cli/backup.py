@@ -1,6 +1,6 @@
 """Command line: ``pilar backup [--to DIR]`` and ``pilar restore --list | BACKUP | ARCHIVE | --latest``.
 
-``--to`` writes one encrypted archive (``storage.backup_archive``): the passphrase comes from
+``--to`` writes one encrypted archive (``storage.backup.archive``): the passphrase comes from
 ``--passphrase-file``, ``PILAR_BACKUP_PASSPHRASE`` or is typed twice at the terminal (never on the
 command line), and/or the archive is sealed to the province's key (``--to-province``).
 """
@@ -13,11 +13,11 @@ import sys
 from pathlib import Path
 
 from storage import backup as backups
-from storage import backup_archive as archives
-from storage.config import resolve_data_dir
-from storage.db import PROVINCE_CODE, Database
-from storage.errors import PilarError
-from storage.i18n import t
+from storage.backup import archive as archives
+from storage.core.config import resolve_data_dir
+from storage.core.db import PROVINCE_CODE, Database
+from storage.core.errors import PilarError
+from storage.core.i18n import t
 from tui.cli.common import operator_of
 from tui.cli.output import add_format, print_json, print_table, say
 
@@ -128,7 +128,7 @@ def cmd_backup(args) -> int:
 def _province_keys(args):
     if not getattr(args, "province_data", None):
         return None
-    from storage.sync.keys import load_own
+    from storage.office.keys import load_own
 
     folder = Path(args.province_data).expanduser()
     keys = load_own(folder)
@@ -149,21 +149,21 @@ def _restore_archive(path: Path, file: str, args) -> backups.RestoreResult:
 
 def _enrol(path: Path, file: str, args) -> None:
     """A folder without keys (restored from an archive) set up again from the province's enrolment file."""
-    from storage.sync import keys as K
+    from storage.office import keys as office_keys
     from tui.cli.sync import confirm
 
-    body = K.read_enrolment(Path(file).expanduser())
+    body = office_keys.read_enrolment(Path(file).expanduser())
     db = Database.open(path, operator=operator_of(args))
     try:
         found = body["office"]["code"]
         if found != db.code:
             raise PilarError("archive.enrol_other_office", path=str(file), found=found, expected=db.code)
-        own = K.load_own(db.path)
+        own = office_keys.load_own(db.path)
         if own is not None:
             raise PilarError("archive.enrol_has_keys", fp=own.fp)
         say(t("sync.enrol_confirm", code=found, name=body["office"].get("name", ""), fp=body["province"]["fp"]))
         confirm(args.yes)
-        keys = K.setup_from_enrolment(db, body)
+        keys = office_keys.setup_from_enrolment(db, body)
     finally:
         db.close()
     say(t("archive.enrolled", code=db.code, fp=keys.fp, province=body["province"].get("code", PROVINCE_CODE)))

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from storage.config import resolve_data_dir
-from storage.db import Database
+from storage.core.config import resolve_data_dir
+from storage.core.db import Database
 
 
 def operator_of(args) -> str | None:
@@ -39,8 +39,8 @@ def report_subparsers(sub, common):
 def daily_backup(db: Database) -> None:
     """The daily backup, taken when a folder is opened for writing; a failure is a warning only."""
     from storage.backup import daily_due, maybe_daily
-    from storage.errors import PilarError
-    from storage.i18n import t
+    from storage.core.errors import PilarError
+    from storage.core.i18n import t
 
     try:
         if daily_due(db):

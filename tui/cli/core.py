@@ -6,11 +6,11 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from storage import i18n
 from storage.check import run_checks
-from storage.config import resolve_data_dir
-from storage.db import PROVINCE_CODE, Database
-from storage.errors import PilarError
+from storage.core import i18n
+from storage.core.config import resolve_data_dir
+from storage.core.db import PROVINCE_CODE, Database
+from storage.core.errors import PilarError
 from tui.cli.common import daily_backup, operator_of
 from tui.cli.output import add_format, print_json, say
 
@@ -52,13 +52,13 @@ def init_folder(path: Path, office: str | None, name: str | None, province: bool
         province = province or office == PROVINCE_CODE
     if not office or not name:
         raise PilarError("init.need_office")
-    from storage.validate import office_code
+    from storage.domain.validate import office_code
 
     office = office_code(office)
     db = Database.init(path, office, name, province=province, operator=operator)
     if province:
         try:
-            from storage.sync import keys
+            from storage.office import keys
         except ImportError:
             keys = None
         if keys is not None and hasattr(keys, "create_office_keys"):
@@ -98,7 +98,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_settings(args) -> int:
-    from storage.db import write_office
+    from storage.core.db import write_office
     from storage.events import letterhead_city
     from tui.cli.common import open_db
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from storage import event_reports as reports
-from storage import events as ev
-from storage import regions
-from storage.errors import PilarError
-from storage.i18n import t
-from storage.model import PILLARS, POSITIONS, pillar_label, position_label
+from storage import events
+from storage.core.errors import PilarError
+from storage.core.i18n import t
+from storage.domain import regions
+from storage.domain.model import PILLARS, POSITIONS, pillar_label, position_label
+from storage.events import reports
 from tui.cli.common import open_db, report_subparsers
 from tui.cli.output import add_format, print_json, print_table, say
 
@@ -101,7 +101,7 @@ def register(sub, common) -> None:
 # ---------------------------------------------------------------------- helpers
 
 def _member_id(db, event_id: str, code: str) -> str:
-    found = ev.find(db, event_id, code)
+    found = events.find(db, event_id, code)
     if not found:
         raise PilarError("events.unknown_member", code=code)
     exact = [c for c in found if c["name"].casefold() == code.strip().casefold()]
@@ -116,7 +116,7 @@ def _event_fields(args) -> dict:
               "description": args.description}
     fields = {k: v for k, v in fields.items() if v is not None}
     if args.quota:
-        fields["quotas"] = [ev.parse_quota(q) for q in args.quota]
+        fields["quotas"] = [events.parse_quota(q) for q in args.quota]
     return fields
 
 
@@ -130,8 +130,8 @@ def _card_line(card: dict) -> str:
 def cmd_list(args) -> int:
     with open_db(args, read_only=True) as db:
         rows = []
-        for e in ev.list_events(db):
-            total = ev.counts(db, e["id"], ev.event_day(e))["total"]  # today's day of a training
+        for e in events.list_events(db):
+            total = events.counts(db, e["id"], events.event_day(e))["total"]  # today's day of a training
             rows.append({"id": e["id"], "name": e["name"], "date": e["date"], "venue": e.get("venue", ""),
                          "office": e.get("office", ""), "invited": total["invited"], "present": total["HADIR"]})
     if args.format == "json":
@@ -149,8 +149,8 @@ def cmd_list(args) -> int:
 
 def cmd_show(args) -> int:
     with open_db(args, read_only=True) as db:
-        event = ev.resolve_event(db, args.event)
-        counts = ev.counts(db, event["id"])
+        event = events.resolve_event(db, args.event)
+        counts = events.counts(db, event["id"])
         invs = reports._sorted_invitations(db, event)
         names = reports._names(db, invs)
         items = [{"invitation_id": i["id"], "member_id": i["member_id"], "name": names[i["id"]],
@@ -164,7 +164,7 @@ def cmd_show(args) -> int:
         print_json({"event": event, "counts": counts, "invitations": items})
         return 0
     say(f"{event['name']}  [{event['id']}]")
-    say(f"{event['date']} {ev.time_label(event.get('start_time', ''))}-{ev.time_label(event.get('end_time', ''))}"
+    say(f"{event['date']} {events.time_label(event.get('start_time', ''))}-{events.time_label(event.get('end_time', ''))}"
         f"  {event.get('venue', '')}  ({event.get('office', '')})")
     for g in counts["groups"].values():
         say(t("events.ui.group_count", label=g["label"], invited=g["invited"], limit=g["limit"], hadir=g["hadir"]))
@@ -173,7 +173,7 @@ def cmd_show(args) -> int:
           izin=total["IZIN"], alpa=total["ALPA"], belum=total["BELUM"]))
     say("")
     print_table([[n, i["member_id"], i["name"], i["group"], t(f"events.status.{i['status'] or 'BELUM'}"),
-                  ev.clock(i["checkin_at"]), i["walk_in_reason"]] for n, i in enumerate(items, 1)],
+                  events.clock(i["checkin_at"]), i["walk_in_reason"]] for n, i in enumerate(items, 1)],
                 [t("events.col.no"), t("events.col.member_id"), t("events.col.name"), t("events.col.group"),
                  t("events.col.status"), t("events.col.time"), t("events.col.note")])
     return 0
@@ -181,8 +181,8 @@ def cmd_show(args) -> int:
 
 def cmd_create(args) -> int:
     with open_db(args) as db:
-        event_id = ev.create_event(db, _event_fields(args))
-        event = ev.get_event(db, event_id)
+        event_id = events.create_event(db, _event_fields(args))
+        event = events.get_event(db, event_id)
     if args.format == "json":
         print_json(event)
     else:
@@ -192,9 +192,9 @@ def cmd_create(args) -> int:
 
 def cmd_edit(args) -> int:
     with open_db(args) as db:
-        event = ev.resolve_event(db, args.event)
-        ev.update_event(db, event["id"], _event_fields(args))
-        event = ev.get_event(db, event["id"])
+        event = events.resolve_event(db, args.event)
+        events.update_event(db, event["id"], _event_fields(args))
+        event = events.get_event(db, event["id"])
     if args.format == "json":
         print_json(event)
     else:
@@ -204,8 +204,8 @@ def cmd_edit(args) -> int:
 
 def cmd_delete(args) -> int:
     with open_db(args) as db:
-        event = ev.resolve_event(db, args.event)
-        count = ev.delete_event(db, event["id"], args.reason)
+        event = events.resolve_event(db, args.event)
+        count = events.delete_event(db, event["id"], args.reason)
     if args.format == "json":
         print_json({"id": event["id"], "name": event["name"], "invitations_deleted": count})
     else:
@@ -215,7 +215,7 @@ def cmd_delete(args) -> int:
 
 def cmd_invite(args) -> int:
     with open_db(args) as db:
-        event = ev.resolve_event(db, args.event)
+        event = events.resolve_event(db, args.event)
         kabs = []
         for text in args.kab:
             found = regions.find_kab(text)
@@ -225,14 +225,14 @@ def cmd_invite(args) -> int:
         ids: list[str] = [_member_id(db, event["id"], code) for code in args.member]
         inactive: list[dict] = []
         if args.pillar or args.position or kabs or args.upt:
-            active, inactive = ev.select_members(db, args.pillar, args.position, kabs, args.upt)
+            active, inactive = events.select_members(db, args.pillar, args.position, kabs, args.upt)
             ids += [m["id"] for m in active]
             if args.include_inactive:
                 ids += [m["id"] for m in inactive]
                 inactive = []
         elif not ids:
             raise PilarError("events.need_criteria")
-        result = ev.invite(db, event["id"], ids, override=args.override, include_inactive=args.include_inactive)
+        result = events.invite(db, event["id"], ids, override=args.override, include_inactive=args.include_inactive)
         names = {m: (db.get("members", m) or {}).get("name", m) for m in result["inactive"]}
         names.update({m["id"]: m["name"] for m in inactive})
         result["inactive"] = sorted(set(result["inactive"]) | {m["id"] for m in inactive})
@@ -250,11 +250,11 @@ def cmd_invite(args) -> int:
 
 def cmd_checkin(args) -> int:
     with open_db(args) as db:
-        event = ev.resolve_event(db, args.event)
+        event = events.resolve_event(db, args.event)
         member_id = _member_id(db, event["id"], args.code)
         try:
-            outcome = ev.checkin(db, event["id"], member_id, walk_in_reason=args.walk_in,
-                                 day=ev.event_day(event, args.day))
+            outcome = events.checkin(db, event["id"], member_id, walk_in_reason=args.walk_in,
+                                 day=events.event_day(event, args.day))
         except PilarError as exc:
             if exc.key == "events.not_invited":
                 raise PilarError("events.not_invited_cli", **exc.params) from None
@@ -263,7 +263,7 @@ def cmd_checkin(args) -> int:
     if args.format == "json":
         print_json(outcome)
         return 0
-    time = ev.clock(card["checkin_at"])
+    time = events.clock(card["checkin_at"])
     if outcome["result"] == "already":
         say(t("events.already", name=_card_line(card), time=time))
     elif outcome["result"] == "walk_in":
@@ -275,10 +275,10 @@ def cmd_checkin(args) -> int:
 
 def cmd_mark(args) -> int:
     with open_db(args) as db:
-        event = ev.resolve_event(db, args.event)
+        event = events.resolve_event(db, args.event)
         member_id = _member_id(db, event["id"], args.code)
-        card = ev.set_status(db, event["id"], member_id, "" if args.status == "reset" else args.status.upper(),
-                             day=ev.event_day(event, args.day))
+        card = events.set_status(db, event["id"], member_id, "" if args.status == "reset" else args.status.upper(),
+                             day=events.event_day(event, args.day))
     if args.format == "json":
         print_json(card)
         return 0
@@ -288,7 +288,7 @@ def cmd_mark(args) -> int:
 
 def cmd_report(args) -> int:
     with open_db(args, read_only=True) as db:
-        event = ev.resolve_event(db, args.event)
+        event = events.resolve_event(db, args.event)
         if args.out:
             path = reports.write(db, event["id"], Path(args.out), args.report_kind, args.format, day=args.day)
             say(t("events.report_written", path=str(path)))

@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 import os
 
-from storage import i18n
-from storage.i18n import keys as catalogue
-from storage.i18n import t
+from storage.core import i18n
+from storage.core.i18n import keys as catalogue
+from storage.core.i18n import t
 
 # argparse's own words -> catalogue keys
 ARGPARSE = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from storage import payout_docs as docs
 from storage import payouts
-from storage.fmt import number, quarter_label
-from storage.i18n import t
-from storage.model import pillar_label, position_label
+from storage.core.i18n import t
+from storage.domain.fmt import number, quarter_label
+from storage.domain.model import pillar_label, position_label
+from storage.payouts.documents import text as docs
 from tui.cli.common import open_db, report_subparsers
 from tui.cli.output import add_format, print_json, print_table, say
 
@@ -215,7 +215,7 @@ def cmd_rates(args) -> int:
 
 
 def cmd_rate_set(args) -> int:
-    from storage.payout_rates import parse_pph21
+    from storage.payouts.rates import parse_pph21
 
     rule, bp = parse_pph21(args.pph21) if args.pph21 is not None else (None, None)
     with open_db(args) as db:
@@ -236,7 +236,7 @@ def cmd_rate_set(args) -> int:
 
 
 def payout_pdf_tax_label(rate: dict) -> str:
-    from storage.payout_pdf import tax_label
+    from storage.payouts.documents.pdf import tax_label
 
     return tax_label(rate)
 
@@ -321,8 +321,8 @@ def _write_decisions_sheet(path: Path, rows: list[dict]) -> None:
     import csv
     import io
 
-    from storage.errors import PilarError
-    from storage.fsutil import atomic_write
+    from storage.core.errors import PilarError
+    from storage.core.fsutil import atomic_write
 
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";")
@@ -339,7 +339,7 @@ def _write_decisions_sheet(path: Path, rows: list[dict]) -> None:
 def _read_decisions(path: str) -> dict[str, tuple[str, str]]:
     import csv
 
-    from storage.errors import PilarError
+    from storage.core.errors import PilarError
 
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
@@ -423,7 +423,7 @@ def cmd_approve(args) -> int:
 
 
 def _member_id(db, text: str) -> str:
-    from storage.errors import PilarError
+    from storage.core.errors import PilarError
 
     key = text.strip()
     if db.get("members", key) is not None:
@@ -439,7 +439,7 @@ def _member_id(db, text: str) -> str:
 
 
 def _refs(db, pairs: list[str]) -> dict[str, str]:
-    from storage.errors import PilarError
+    from storage.core.errors import PilarError
 
     out = {}
     for pair in pairs:
@@ -451,7 +451,7 @@ def _refs(db, pairs: list[str]) -> dict[str, str]:
 
 
 def cmd_bank_result(args) -> int:
-    from storage import payout_bank
+    from storage.payouts import bank_result as payout_bank
 
     with open_db(args, read_only=args.dry_run) as db:
         result = payout_bank.import_bank_result(db, args.quarter, args.bank_result, dry_run=args.dry_run,
@@ -491,7 +491,7 @@ def cmd_pay(args) -> int:
             method = t("payout.method.TRANSFER")
         elif args.cash:
             if not args.event:
-                from storage.errors import PilarError
+                from storage.core.errors import PilarError
 
                 raise PilarError("payout.need_event")
             from storage.events import resolve_event
@@ -620,7 +620,7 @@ def cmd_report(args) -> int:
             path = docs.write(db, args.quarter, Path(args.out), args.doc, args.format, **opts)
             say(t("payout.cli.written", path=str(path)))
             if args.open:
-                from storage import viewer
+                from storage.printing import viewer
 
                 if note := viewer.after_print({}, path):  # asked for: the folder's setting is for Cetak
                     say(note)
@@ -634,7 +634,7 @@ def cmd_report(args) -> int:
 
 
 def cmd_viewer(args) -> int:
-    from storage import viewer
+    from storage.printing import viewer
 
     with open_db(args, read_only=args.state is None) as db:
         on = viewer.set_enabled(db, args.state == "on") if args.state else db.office.get(viewer.SETTING, True)
@@ -643,7 +643,7 @@ def cmd_viewer(args) -> int:
 
 
 def cmd_bankfile(args) -> int:
-    from storage import bank_file
+    from storage.payouts import bankfile as bank_file
 
     with open_db(args, read_only=True) as db:
         if args.date:
@@ -671,7 +671,7 @@ def cmd_bankfile(args) -> int:
 
 
 def cmd_bank_template(args) -> int:
-    from storage import bank_file
+    from storage.payouts import bankfile as bank_file
 
     with open_db(args, read_only=args.bank is None) as db:
         bank = bank_file.set_chosen(db, args.bank) if args.bank else bank_file.chosen(db.office)
@@ -680,7 +680,7 @@ def cmd_bank_template(args) -> int:
 
 
 def cmd_spj(args) -> int:
-    from storage import spj
+    from storage.payouts.documents import spj
 
     with open_db(args, read_only=True) as db:
         manifest = spj.make(db, args.quarter, Path(args.out), event_id=args.event, draft=args.draft)
@@ -700,7 +700,7 @@ def cmd_spj(args) -> int:
 
 
 def cmd_spj_verify(args) -> int:
-    from storage import spj
+    from storage.payouts.documents import spj
 
     result = spj.verify(Path(args.path))
     if args.audit:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import orjson
 
-from storage import fmt, regions
-from storage.errors import PilarError
-from storage.i18n import t
-from storage.model import PILLARS, STATUSES
+from storage.core.errors import PilarError
+from storage.core.i18n import t
+from storage.domain import fmt, regions
+from storage.domain.model import PILLARS, STATUSES
 from storage.roster import ANY_AREA, COLUMNS, Query, Roster, detail_text, export_rows, rows_for_export
 from tui.cli.common import open_db
 from tui.cli.output import add_format, print_json, print_table, say
@@ -120,7 +120,7 @@ def cmd_list(args) -> int:
             if not args.out:
                 if args.format == "xlsx":
                     raise PilarError("roster.cli.need_out", format=args.format)
-                from storage.export import csv_bytes
+                from storage.printing.tables import csv_bytes
 
                 headers, cells = rows_for_export(roster, rows, reveal=args.reveal)
                 sys.stdout.buffer.write(csv_bytes(headers, cells))
@@ -148,8 +148,8 @@ def cmd_list(args) -> int:
 
 
 def cmd_cards(args) -> int:
-    from storage import cards
-    from storage.fsutil import atomic_write
+    from storage.core.fsutil import atomic_write
+    from storage.roster import cards
 
     with open_db(args, read_only=True) as db:
         query = _query(args)
@@ -159,7 +159,7 @@ def cmd_cards(args) -> int:
     atomic_write(out, data)
     say(t("cards.written", count=len(members), path=str(out)))
     if args.open:
-        from storage import viewer
+        from storage.printing import viewer
 
         if note := viewer.after_print({}, out):
             say(note)
@@ -180,7 +180,7 @@ def cmd_show(args) -> int:
         roster = Roster(db)
         member = _one(roster, args.member)
         if args.format == "json":
-            from storage.audit import MASKED, mask
+            from storage.core.audit import MASKED, mask
 
             value = dict(member)
             if not args.reveal:
@@ -196,7 +196,7 @@ def cmd_show(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from storage.roster_import import commit, grouped, parse_overrides, preview
+    from storage.roster.importing.plan import commit, grouped, parse_overrides, preview
 
     overrides = parse_overrides(args.map)
     with open_db(args, read_only=args.dry_run) as db:
@@ -246,7 +246,7 @@ def cmd_add(args) -> int:
         value = orjson.loads(Path(args.file).read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:
         raise PilarError("roster.import.damaged", path=args.file, detail=type(exc).__name__) from None
-    from storage.model import new_member
+    from storage.domain.model import new_member
 
     with open_db(args) as db:
         roster = Roster(db)
@@ -273,7 +273,7 @@ def cmd_edit(args) -> int:
         roster = Roster(db)
         member = _one(roster, args.member)
         if args.keep is not None:
-            from storage.conflicts import siblings
+            from storage.reconcile.conflicts import siblings
 
             if not roster.in_conflict(member["id"]):
                 raise PilarError("conflict.edit_not_in_conflict", name=member.get("name", ""))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from storage import generate, i18n
-from storage.db import PROVINCE_CODE
-from storage.errors import PilarError
+from storage.core import i18n
+from storage.core.db import PROVINCE_CODE
+from storage.core.errors import PilarError
+from storage.sample import generate
 from tui.cli.common import operator_of
 from tui.cli.output import add_format, print_json, say
 

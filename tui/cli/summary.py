@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from storage import summary as S
-from storage import summary_report as R
-from storage.errors import PilarError
-from storage.i18n import t
+from storage import summary
+from storage.core.errors import PilarError
+from storage.core.i18n import t
+from storage.summary import report
 from tui.cli.common import open_db, report_subparsers
 from tui.cli.output import say
 
@@ -28,11 +28,11 @@ def register(sub, common) -> None:
     for kind, what in (("summary", "where the office stands: members, TKSK, payouts, offices, missing bundles"),
                        ("rekap", "printable rekap per kab/kota (members, TKSK, latest quarter's payouts)")):
         q = rep.add_parser(kind, parents=[common], help=what)
-        q.add_argument("--format", choices=R.FORMATS, default="text",
+        q.add_argument("--format", choices=report.FORMATS, default="text",
                        help="text (default), json, html (A4, print from a browser), xlsx or pdf (need --out)")
         q.add_argument("--silent-days", metavar="N",
                        help=f"flag offices with no bundle for more than N days (default: office.json "
-                            f"summary_silent_days or {S.DEFAULT_SILENT_DAYS})")
+                            f"summary_silent_days or {summary.DEFAULT_SILENT_DAYS})")
         q.add_argument("--out", metavar="FILE", help="write to FILE instead of printing")
         q.add_argument("--remember", action="store_true",
                        help="keep --silent-days as this office's setting (office.json)")
@@ -47,14 +47,14 @@ def cmd_summary(args) -> int:
         raise PilarError("summary.remember_needs_days")
     with open_db(args, read_only=not args.remember) as db:
         if args.remember:
-            S.set_silent_days(db, days)
+            summary.set_silent_days(db, days)
             print(t("summary.days_saved", days=days), file=sys.stderr)
-        data = S.compute(db, days=days)
+        data = summary.compute(db, days=days)
     if args.out:
-        path = R.write(data, Path(args.out), args.format, args.rekap)
+        path = report.write(data, Path(args.out), args.format, args.rekap)
         say(t("summary.written", path=str(path)))
         return 0
-    out = R.render(data, args.format, args.rekap)
+    out = report.render(data, args.format, args.rekap)
     if isinstance(out, bytes):
         sys.stdout.buffer.write(out)
     else:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import orjson
 
-from storage import conflicts as C
-from storage import i18n
-from storage.errors import PilarError
-from storage.sync import engine as E
-from storage.sync import keys as K
+from storage.core import i18n
+from storage.core.errors import PilarError
+from storage.office import keys as office_keys
+from storage.reconcile import conflicts
+from storage.sync import engine
 from tui.cli.common import open_db
 from tui.cli.output import add_format, print_json, print_table, say
 
@@ -107,32 +107,32 @@ def confirm(yes: bool) -> None:
 
 def cmd_office_add(args) -> int:
     with open_db(args) as db:
-        path, fp = E.write_enrolment(db, args.code, args.name, Path(args.out))
+        path, fp = engine.write_enrolment(db, args.code, args.name, Path(args.out))
         say(i18n.t("sync.enrol_written", code=path.stem.removeprefix("pilar_enrol_"), path=str(path), fp=fp))
     return 0
 
 
 def cmd_office_trust(args) -> int:
     with open_db(args) as db:
-        pending = E.pending_key(db, args.code)
+        pending = engine.pending_key(db, args.code)
         if pending:
             say(i18n.t("sync.trust_confirm", office=args.code, fp=pending["fp"]))
             confirm(args.yes)
-        entry = E.trust_office(db, args.code)
+        entry = engine.trust_office(db, args.code)
         say(i18n.t("sync.trusted", office=args.code, fp=entry.get("fp")))
     return 0
 
 
 def cmd_office_revoke(args) -> int:
     with open_db(args) as db:
-        E.revoke_office(db, args.code)
+        engine.revoke_office(db, args.code)
         say(i18n.t("sync.revoked", office=args.code))
     return 0
 
 
 def cmd_office_list(args) -> int:
     with open_db(args, read_only=True) as db:
-        rows = E.offices_overview(db)
+        rows = engine.offices_overview(db)
     if args.format == "json":
         print_json(rows)
     else:
@@ -143,7 +143,7 @@ def cmd_office_list(args) -> int:
 
 def cmd_keys_show(args) -> int:
     with open_db(args, read_only=True) as db:
-        keys = K.load_own(db.path)
+        keys = office_keys.load_own(db.path)
         if keys is None:
             raise PilarError("sync.no_keys")
         if args.format == "json":
@@ -164,7 +164,7 @@ def human_size(n: int) -> str:
 def cmd_export(args) -> int:
     mode = "full" if args.full else "delta" if args.delta else "auto"
     with open_db(args) as db:
-        res = E.export_bundle(db, args.to, Path(args.out).expanduser() if args.out else None, mode)
+        res = engine.export_bundle(db, args.to, Path(args.out).expanduser() if args.out else None, mode)
     if args.format == "json":
         print_json({"file": str(res.path), "bundle_id": res.bundle_id, "to": res.recipient, "mode": res.mode,
                     "counts": res.counts, "size": res.size})
@@ -178,7 +178,7 @@ def cmd_import(args) -> int:
     path = Path(args.file).expanduser()
     try:
         with open_db(args) as db:
-            res = E.import_bundle(db, path, dry_run=args.dry_run)
+            res = engine.import_bundle(db, path, dry_run=args.dry_run)
     except PilarError as err:
         if args.format == "json":
             print_json({"status": "refused", "file": path.name, "reason": getattr(err, "reason", err.key),
@@ -187,8 +187,8 @@ def cmd_import(args) -> int:
         raise
     if args.format == "json":
         print_json(res.as_dict())
-        return 1 if E.took_nothing(res) else 0
-    head, lines, _warning = E.outcome_lines(res)
+        return 1 if engine.took_nothing(res) else 0
+    head, lines, _warning = engine.outcome_lines(res)
     say(head)
     for c in res.new_conflicts:
         say(i18n.t("sync.conflict_line", label=c["label"], collection=c["collection"], id=c["id"],
@@ -196,12 +196,12 @@ def cmd_import(args) -> int:
     for line in lines:
         say(line)
     # A bundle that gave nothing because its records were refused is not a success (issue 19).
-    return 1 if E.took_nothing(res) else 0
+    return 1 if engine.took_nothing(res) else 0
 
 
 def cmd_sync_history(args) -> int:
     with open_db(args, read_only=True) as db:
-        rows = E.history_rows(db, limit=args.limit)
+        rows = engine.history_rows(db, limit=args.limit)
     if args.format == "json":
         print_json(rows)
         return 0
@@ -228,11 +228,11 @@ def _say_case(case: dict) -> None:
 
 
 def cmd_conflicts_list(args) -> int:
-    from storage import duplicates as D
+    from storage.reconcile import duplicates
 
     with open_db(args, read_only=True) as db:
-        rows = C.list_conflicts(db)
-        cases = D.cases(db)
+        rows = conflicts.list_conflicts(db)
+        cases = duplicates.cases(db)
     if args.format == "json":
         print_json({"conflicts": rows, "duplicates": cases})
         return 0
@@ -257,16 +257,16 @@ def cmd_conflicts_list(args) -> int:
 
 
 def cmd_conflicts_show(args) -> int:
-    from storage import duplicates as D
+    from storage.reconcile import duplicates
 
     with open_db(args, read_only=True) as db:
         try:
-            info = C.show(db, args.id)
+            info = conflicts.show(db, args.id)
         except PilarError as err:
             if err.key != "sync.conflict_unknown":
                 raise
             try:
-                case = D.case_of(db, args.id)
+                case = duplicates.case_of(db, args.id)
             except PilarError:
                 raise err from None
             if args.format == "json":
@@ -285,9 +285,9 @@ def cmd_conflicts_show(args) -> int:
                 ["#", i18n.t("sync.h.office"), i18n.t("sync.h.operator"), i18n.t("sync.h.time"), ""])
     say("")
     # What differs first (marked *), then what the versions share.
-    fields = C.differing_first(info["fields"])
+    fields = conflicts.differing_first(info["fields"])
     headers = [i18n.t("sync.h.field")] + [f"#{s['n']}" for s in info["siblings"]]
-    print_table([[("* " if f["differs"] else "  ") + C.field_label(f["field"])] + f["values"] for f in fields], headers)
+    print_table([[("* " if f["differs"] else "  ") + conflicts.field_label(f["field"])] + f["values"] for f in fields], headers)
     say("")
     say(i18n.t("sync.conflict_show_hint", short=info["id"][:8], count=len(info["siblings"])))
     return 0
@@ -303,27 +303,27 @@ def cmd_conflicts_resolve(args) -> int:
         if not isinstance(value, dict):
             raise PilarError("sync.conflict_bad_value", detail="not an object")
     with open_db(args) as db:
-        rid = C.resolve(db, args.id, keep=args.keep, value=value)
+        rid = conflicts.resolve(db, args.id, keep=args.keep, value=value)
     say(i18n.t("sync.conflict_resolved", id=rid))
     return 0
 
 
 def cmd_conflicts_merge(args) -> int:
-    from storage import duplicates as D
+    from storage.reconcile import duplicates
 
     take = {f.strip(): "b" for chunk in args.take for f in chunk.split(",") if f.strip()}
     with open_db(args) as db:
-        survivor = D.merge(db, args.id_a, args.id_b, take=take)
+        survivor = duplicates.merge(db, args.id_a, args.id_b, take=take)
         name = (db.get("members", survivor) or {}).get("name", "")
     say(i18n.t("dup.merged", other=args.id_b, survivor=survivor[:8], name=name))
     return 0
 
 
 def cmd_sync_repair(args) -> int:
-    from storage.sync import repair as R
+    from storage.sync import repair
 
     with open_db(args, read_only=args.dry_run) as db:
-        drops = R.repair(db, dry_run=args.dry_run)
+        drops = repair.repair(db, dry_run=args.dry_run)
     if args.format == "json":
         print_json({"dry_run": args.dry_run, "dropped": [d.__dict__ for d in drops]})
         return 0
@@ -358,15 +358,15 @@ def cmd_sync_drives(args) -> int:
 
 def init_from_enrolment(path: Path, file: Path, yes: bool, operator: str | None) -> int:
     """``pilar init --from FILE``: a new office set up from the province's enrolment file."""
-    from storage.db import PROVINCE_CODE, Database
+    from storage.core.db import PROVINCE_CODE, Database
 
-    body = K.read_enrolment(file)
+    body = office_keys.read_enrolment(file)
     office = body["office"]
     say(i18n.t("sync.enrol_confirm", code=office["code"], name=office.get("name", ""), fp=body["province"]["fp"]))
     confirm(yes)
     db = Database.init(path, office["code"], office.get("name") or office["code"], province=False, operator=operator)
     try:
-        keys = K.setup_from_enrolment(db, body)
+        keys = office_keys.setup_from_enrolment(db, body)
     finally:
         db.close()
     say(i18n.t("init.done", office=db.code, path=str(db.path)))

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static, TextArea
 
-from storage.i18n import t
+from storage.core.i18n import t
 from tui.widgets.keys import localize_bindings
 
 

@@ -12,10 +12,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Label, Select, Static, TextArea
 
-from storage import conflicts as C
-from storage import duplicates as D
-from storage.errors import PilarError
-from storage.i18n import t
+from storage.core.errors import PilarError
+from storage.core.i18n import t
+from storage.reconcile import conflicts, duplicates
 from tui.screens.common import ConfirmDialog, Dialog
 from tui.widgets.keys import localize_bindings
 
@@ -26,7 +25,7 @@ class ConflictTracker:
     def __init__(self, app) -> None:
         self.app = app
         self.db = app.db
-        self.open = {(c, d["id"]) for c, d in C.open_conflicts(self.db)}
+        self.open = {(c, d["id"]) for c, d in conflicts.open_conflicts(self.db)}
         self.db.listeners.append(self._changed)
 
     def _changed(self, collection: str, ids: set[str]) -> None:
@@ -34,7 +33,7 @@ class ConflictTracker:
         doc_of = self.db.doc
         for rid in ids:  # a quarterly run: 50,000 ids, almost never a conflict among them
             doc = doc_of(collection, rid)
-            if doc is not None and len(doc["v"]) > 1 and C.is_open(doc):
+            if doc is not None and len(doc["v"]) > 1 and conflicts.is_open(doc):
                 self.open.add((collection, rid))
             elif self.open:
                 self.open.discard((collection, rid))
@@ -102,7 +101,7 @@ class MergeDuplicateDialog(Dialog):
         super().__init__()
         self.case = case
         self.records = case["records"][:2]
-        self.fields = [f for f in case["fields"] if f["differs"] and f["field"] in D.PERSON_FIELDS]
+        self.fields = [f for f in case["fields"] if f["differs"] and f["field"] in duplicates.PERSON_FIELDS]
 
     def compose(self) -> ComposeResult:
         a, b = self.records
@@ -183,14 +182,14 @@ class ConflictsScreen(Screen):
     def reload(self) -> None:
         table = self.query_one("#list", DataTable)
         table.clear()
-        rows = C.list_conflicts(self.db)
+        rows = conflicts.list_conflicts(self.db)
         deleted = t("ui.conflicts.deleted_first")
         for r in rows:
             label = r["label"] + (f" {deleted}" if r["deleted_first"] else "")
             table.add_row(r["id"][:8], _kind(r["collection"]), label, r["nik"], str(r["siblings"]), r["latest"],
                           ", ".join(r["offices"]), key=r["id"])
         self.cases = {}
-        for case in D.cases(self.db):
+        for case in duplicates.cases(self.db):
             key = "dup:" + ",".join(case["ids"])
             self.cases[key] = case
             table.add_row(case["ids"][0][:8], t("dup.kind"), " / ".join(r["name"] for r in case["records"]),
@@ -215,7 +214,7 @@ class ConflictsScreen(Screen):
         if rid in self.cases:
             self.show_case(self.cases[rid])
             return
-        info = C.show(self.db, rid)
+        info = conflicts.show(self.db, rid)
         lines = [f"{info['label']}  ({info['collection']} {info['id']})"]
         for s in info["siblings"]:
             letter = "AB"[s["n"] - 1] if s["n"] <= 2 else str(s["n"])
@@ -225,8 +224,8 @@ class ConflictsScreen(Screen):
         compare = self.query_one("#compare", DataTable)
         compare.clear(columns=True)
         compare.add_columns(t("ui.sync.field"), *[f"#{s['n']} {s['office']}" for s in info["siblings"]])
-        for f in C.differing_first(info["fields"]):  # what differs first, in the clerk's words (as the CLI)
-            compare.add_row(("* " if f["differs"] else "  ") + C.field_label(f["field"]), *f["values"])
+        for f in conflicts.differing_first(info["fields"]):  # what differs first, in the clerk's words (as the CLI)
+            compare.add_row(("* " if f["differs"] else "  ") + conflicts.field_label(f["field"]), *f["values"])
 
     def show_case(self, case: dict) -> None:
         """A duplicate-NIK case: the records side by side, and who merges it."""
@@ -239,8 +238,8 @@ class ConflictsScreen(Screen):
         compare.clear(columns=True)
         compare.add_columns(t("ui.sync.field"), *[f"{letter} {r['id'][:8]} ({r['owner']})"
                                                  for letter, r in zip("ABCDEFGH", case["records"], strict=False)])
-        for f in C.differing_first(case["fields"]):
-            compare.add_row(("* " if f["differs"] else "  ") + C.field_label(f["field"]), *f["values"])
+        for f in conflicts.differing_first(case["fields"]):
+            compare.add_row(("* " if f["differs"] else "  ") + conflicts.field_label(f["field"]), *f["values"])
 
     def action_merge_duplicate(self) -> None:
         case = self.cases.get(self.current or "")
@@ -255,7 +254,7 @@ class ConflictsScreen(Screen):
             if not choice:
                 return
             try:
-                survivor = D.merge(self.db, choice["survivor"], choice["other"], take=choice["take"])
+                survivor = duplicates.merge(self.db, choice["survivor"], choice["other"], take=choice["take"])
             except PilarError as exc:
                 self.app.show_error(str(exc))
                 return
@@ -274,7 +273,7 @@ class ConflictsScreen(Screen):
             return
         if not self.current:
             return
-        info = C.show(self.db, self.current)
+        info = conflicts.show(self.db, self.current)
         if n > len(info["siblings"]):
             return
         s = info["siblings"][n - 1]
@@ -292,10 +291,10 @@ class ConflictsScreen(Screen):
             return
         if not self.current:
             return
-        collection, _doc = C.find(self.db, self.current)
-        value = C.display_value(self.db.doc(collection, self.current)) or {}
+        collection, _doc = conflicts.find(self.db, self.current)
+        value = conflicts.display_value(self.db.doc(collection, self.current)) or {}
         value = {k: v for k, v in value.items() if k not in ("id", "owner") and not k.startswith("_")}
-        info = C.show(self.db, self.current)
+        info = conflicts.show(self.db, self.current)
 
         def done(merged: dict | None) -> None:
             if merged is not None:
@@ -305,7 +304,7 @@ class ConflictsScreen(Screen):
 
     def _resolve(self, keep: int | None = None, value: dict | None = None) -> None:
         try:
-            C.resolve(self.db, self.current, keep=keep, value=value)
+            conflicts.resolve(self.db, self.current, keep=keep, value=value)
         except PilarError as exc:
             self.app.show_error(str(exc))
             return

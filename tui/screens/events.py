@@ -31,12 +31,12 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from storage import event_reports as reports
-from storage import events as ev
-from storage import fmt, regions
-from storage.errors import PilarError
-from storage.i18n import t
-from storage.model import PILLARS, POSITIONS, pillar_label, position_label
+from storage import events as event_service
+from storage.core.errors import PilarError
+from storage.core.i18n import t
+from storage.domain import fmt, regions
+from storage.domain.model import PILLARS, POSITIONS, pillar_label, position_label
+from storage.events import reports
 from tui.screens.common import ConfirmDialog, ErrorDialog, Field, GuardedForm, PromptDialog
 from tui.widgets.keys import localize_bindings
 
@@ -102,9 +102,9 @@ class EventsScreen(Screen):
         table = self.query_one("#events-table", DataTable)
         current = select or self.current_event_id()
         table.clear()
-        events = ev.list_events(self.db)
+        events = event_service.list_events(self.db)
         for e in events:
-            total = ev.counts(self.db, e["id"], ev.event_day(e))["total"]  # today's day of a training
+            total = event_service.counts(self.db, e["id"], event_service.event_day(e))["total"]  # today's day of a training
             table.add_row(fmt.day_month_year(e["date"]), e["name"], str(total["invited"]), str(total["HADIR"]),
                           e.get("venue", ""), e.get("office", ""), key=e["id"])
         if current and current in {e["id"] for e in events}:
@@ -123,10 +123,10 @@ class EventsScreen(Screen):
         event_id = self.current_event_id()
         if not event_id:
             return
-        event = ev.get_event(self.db, event_id)
-        day, days = ev.event_day(event), ev.event_days(event)
-        counts = ev.counts(self.db, event_id, day)
-        when = f"{fmt.long_date(event['date'])} {ev.time_label(event.get('start_time', ''))}-{ev.time_label(event.get('end_time', ''))}"
+        event = event_service.get_event(self.db, event_id)
+        day, days = event_service.event_day(event), event_service.event_days(event)
+        counts = event_service.counts(self.db, event_id, day)
+        when = f"{fmt.long_date(event['date'])} {event_service.time_label(event.get('start_time', ''))}-{event_service.time_label(event.get('end_time', ''))}"
         if len(days) > 1:
             when += " · " + t("events.ui.day_of", n=days.index(day) + 1, total=len(days), date=fmt.long_date(day))
         lines = [f"[b]{escape(event['name'])}[/b]", escape(f"{when} · {event.get('venue', '')}"),
@@ -148,7 +148,7 @@ class EventsScreen(Screen):
     def action_edit_event(self) -> None:
         event_id = self.current_event_id()
         if event_id:
-            self.app.push_screen(EventFormScreen(ev.get_event(self.db, event_id)), self._form_done)
+            self.app.push_screen(EventFormScreen(event_service.get_event(self.db, event_id)), self._form_done)
 
     def _form_done(self, event_id: str | None) -> None:
         if event_id:
@@ -171,7 +171,7 @@ class EventsScreen(Screen):
         event_id = self.current_event_id()
         if not event_id:
             return
-        event = ev.get_event(self.db, event_id)
+        event = event_service.get_event(self.db, event_id)
         count = len(self.db.lookup("invitations", "event", event_id))
 
         def check(values: dict) -> str | None:
@@ -181,7 +181,7 @@ class EventsScreen(Screen):
             if values is None:
                 return
             try:
-                deleted = ev.delete_event(self.db, event_id, values["reason"])
+                deleted = event_service.delete_event(self.db, event_id, values["reason"])
             except PilarError as exc:
                 self.app.push_screen(ErrorDialog(str(exc)))
                 return
@@ -224,17 +224,17 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         from tui.screens.member_form import from_iso
 
-        e = self.event or {"city": ev.letterhead_city(self.app.db), "office": self.app.db.code}
+        e = self.event or {"city": event_service.letterhead_city(self.app.db), "office": self.app.db.code}
         title = t("events.ui.form_title_edit" if self.event else "events.ui.form_title_new")
         day = t("events.ui.date_hint")
-        hints = {"date": day, "end_date": day, "start_time": ev.time_label("08:00"), "end_time": ev.time_label("15:00")}
+        hints = {"date": day, "end_date": day, "start_time": event_service.time_label("08:00"), "end_time": event_service.time_label("15:00")}
         with VerticalScroll(id="event-form", classes="dialog"):
             yield Label(f"[b]{escape(title)}[/b]")
             for name in self.FIELDS:
                 yield Label(t(f"events.ui.field.{name}"))
                 value = e.get(name, "")
                 if name in ("start_time", "end_time"):
-                    value = ev.time_label(value)
+                    value = event_service.time_label(value)
                 elif name in ("date", "end_date"):
                     value = from_iso(value)
                 yield Input(value, placeholder=hints.get(name, ""), id=f"f-{name}")
@@ -286,7 +286,7 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
             if not any(x.strip() for x in (key, limit, pillars, per)):
                 continue
             try:
-                quota = ev.make_quota(key, limit, pillars, per)
+                quota = event_service.make_quota(key, limit, pillars, per)
             except PilarError as exc:
                 problems.setdefault("quotas", str(exc))
                 continue
@@ -300,7 +300,7 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
     def action_save(self) -> None:
         db = self.app.db
         fields, problems = self.fields()
-        problems = {**ev.event_problems(fields, db.code), **problems}
+        problems = {**event_service.event_problems(fields, db.code), **problems}
         for name in (*self.FIELDS, "quotas"):
             self.query_one(f"#err-{name}", Static).update(escape(problems.get(name, "")))
         if problems:
@@ -312,10 +312,10 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
             return
         try:
             if self.event:
-                ev.update_event(db, self.event["id"], fields)
+                event_service.update_event(db, self.event["id"], fields)
                 event_id = self.event["id"]
             else:
-                event_id = ev.create_event(db, fields)
+                event_id = event_service.create_event(db, fields)
         except PilarError as exc:
             self.query_one("#form-error", Static).update(escape(str(exc)))
             return
@@ -357,7 +357,7 @@ class InviteScreen(Screen):
         return self.app.db
 
     def compose(self) -> ComposeResult:
-        event = ev.get_event(self.db, self.event_id)
+        event = event_service.get_event(self.db, self.event_id)
         any_ = t("events.ui.crit.any")
         yield Header()
         with VerticalScroll(id="invite-body"):
@@ -399,8 +399,8 @@ class InviteScreen(Screen):
         table = self.query_one("#invitees", DataTable)
         current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
         table.clear()
-        names = ev.office_names(self.db)
-        rows = sorted(ev.invitations(self.db, self.event_id), key=lambda v: (ev.fold(v.get("name", "")), v["id"]))
+        names = event_service.office_names(self.db)
+        rows = sorted(event_service.invitations(self.db, self.event_id), key=lambda v: (event_service.fold(v.get("name", "")), v["id"]))
         for v in rows:
             status = t(f"events.status.{v.get('status') or 'BELUM'}") + (" · walk-in" if v.get("walk_in") else "")
             table.add_row(v.get("name", ""), pillar_label(v.get("pillar", "")), regions.kab_name(v.get("kab", "")) or "-",
@@ -420,7 +420,7 @@ class InviteScreen(Screen):
             if not yes:
                 return
             try:
-                ev.uninvite(self.db, self.event_id, member_id)
+                event_service.uninvite(self.db, self.event_id, member_id)
             except PilarError as exc:
                 self.app.show_error(str(exc))
                 return
@@ -433,15 +433,15 @@ class InviteScreen(Screen):
                                            yes=t("ui.key.events.invite.remove")), done)
 
     def refresh_quotas(self) -> None:
-        event = ev.get_event(self.db, self.event_id)
-        usage = ev.quota_usage(self.db, event)
+        event = event_service.get_event(self.db, self.event_id)
+        usage = event_service.quota_usage(self.db, event)
         lines = []
         for u in usage.values():
             q = u["quota"]
             per = t("events.ui.per_office", n=q["per_office"]) if q["per_office"] else ""
             lines.append(t("events.ui.quota_line", label=q.get("label") or q["key"], used=u["used"],
                            limit=q["limit"], per_office=per))
-        lines.append(_counts_line(ev.counts(self.db, self.event_id)))
+        lines.append(_counts_line(event_service.counts(self.db, self.event_id)))
         self.query_one("#invite-quotas", Static).update(escape("\n".join(lines)))
 
     def criteria(self) -> tuple[list, list, list, list]:
@@ -473,9 +473,9 @@ class InviteScreen(Screen):
             match.update(t("events.need_criteria"))
             self.matching = []
             return
-        active, inactive = ev.select_members(self.db, pillars, positions, kabs, offices)
+        active, inactive = event_service.select_members(self.db, pillars, positions, kabs, offices)
         self.matching = [m["id"] for m in active]
-        invited = {v["member_id"] for v in ev.invitations(self.db, self.event_id)}
+        invited = {v["member_id"] for v in event_service.invitations(self.db, self.event_id)}
         new = sum(1 for m in self.matching if m not in invited)
         match.update(escape(t("events.ui.crit.match", active=len(active), new=new, inactive=len(inactive))))
 
@@ -489,7 +489,7 @@ class InviteScreen(Screen):
 
     def do_invite(self, member_ids: list[str]) -> None:
         override = self.query_one("#invite-override", Checkbox).value
-        result = ev.invite(self.db, self.event_id, member_ids, override=override)
+        result = event_service.invite(self.db, self.event_id, member_ids, override=override)
         lines = [t("events.invite_result", invited=len(result["invited"]), already=len(result["already"]),
                    over=len(result["over_quota"]), inactive=len(result["inactive"]))]
         if result["overridden"]:
@@ -504,7 +504,7 @@ class InviteScreen(Screen):
 
     @on(Input.Submitted, "#invite-one")
     def invite_one(self, message: Input.Submitted) -> None:
-        found = ev.find(self.db, self.event_id, message.value)
+        found = event_service.find(self.db, self.event_id, message.value)
         picks = self.query_one("#invite-picks", OptionList)
         if not found:
             self.query_one("#invite-result", Static).update(escape(t("events.ui.no_match", code=message.value)))
@@ -591,9 +591,9 @@ class CheckinScreen(Screen):
         return self.app.db
 
     def compose(self) -> ComposeResult:
-        event = ev.get_event(self.db, self.event_id)
-        self.days = ev.event_days(event)
-        self.day = ev.event_day(event, self.day)
+        event = event_service.get_event(self.db, self.event_id)
+        self.days = event_service.event_days(event)
+        self.day = event_service.event_day(event, self.day)
         yield Header()
         with Vertical(id="checkin-body"):
             yield Static(self._title(event), id="checkin-title")
@@ -616,7 +616,7 @@ class CheckinScreen(Screen):
         # The scan input keeps the focus even while a name list is shown, so that a scanner's
         # code + Enter always lands in it; arrows move the list, Enter on an empty input picks.
         picks.can_focus = False
-        self.live = ev.LiveCounts(self.db, self.event_id, self.day)
+        self.live = event_service.LiveCounts(self.db, self.event_id, self.day)
         self.refresh_counts()
         self.query_one("#scan", Input).focus()
 
@@ -634,10 +634,10 @@ class CheckinScreen(Screen):
             return
         self.day = self.days[at]
         self.live.close()
-        self.live = ev.LiveCounts(self.db, self.event_id, self.day)
+        self.live = event_service.LiveCounts(self.db, self.event_id, self.day)
         self.current = None
         self.query_one("#card", Static).update("")
-        self.query_one("#checkin-title", Static).update(self._title(ev.get_event(self.db, self.event_id)))
+        self.query_one("#checkin-title", Static).update(self._title(event_service.get_event(self.db, self.event_id)))
         self.say(t("events.ui.day_changed", date=fmt.long_date(self.day)), "info")
         self.refresh_counts()
         self.query_one("#scan", Input).focus()
@@ -674,7 +674,7 @@ class CheckinScreen(Screen):
         if card["walk_in"]:
             lines.append(escape(t("events.walk_in_note", reason=card["walk_in_reason"])))
         if card["status"] == "HADIR":
-            lines.append(escape(t("events.ui.card_status_hadir", time=ev.clock(card["checkin_at"]))))
+            lines.append(escape(t("events.ui.card_status_hadir", time=event_service.clock(card["checkin_at"]))))
         elif card["status"]:
             lines.append(escape(t(f"events.status.{card['status']}")))
         elif card["invited"]:
@@ -701,7 +701,7 @@ class CheckinScreen(Screen):
         """The member a typed or scanned code names; None (and the name list shown) when several match."""
         picks = self.query_one("#picks", OptionList)
         self.show_picks(False)
-        found = ev.find(self.db, self.event_id, text)
+        found = event_service.find(self.db, self.event_id, text)
         if not found:
             self.current = None
             self.query_one("#card", Static).update("")
@@ -741,19 +741,19 @@ class CheckinScreen(Screen):
         self._act_on(message.option.id)
 
     def check_in(self, member_id: str) -> None:
-        card = ev.card(self.db, self.event_id, member_id, self.day)
+        card = event_service.card(self.db, self.event_id, member_id, self.day)
         if not card["invited"] and not card["walk_in"]:
             self.show_card(card)
             self.say(f"{card['name']}: {t('events.ui.not_invited_card')}", "warning")
             return
         try:
-            outcome = ev.checkin(self.db, self.event_id, member_id, day=self.day)
+            outcome = event_service.checkin(self.db, self.event_id, member_id, day=self.day)
         except PilarError as exc:
             self.say(str(exc), "error")
             return
         card = outcome["card"]
         self.show_card(card)
-        time = ev.clock(card["checkin_at"])
+        time = event_service.clock(card["checkin_at"])
         if outcome["result"] == "already":
             self.say(t("events.already", name=card["name"], time=time), "warning")
         else:
@@ -785,7 +785,7 @@ class CheckinScreen(Screen):
 
     def mark(self, member_id: str, status: str) -> None:
         try:
-            card = ev.set_status(self.db, self.event_id, member_id, status, day=self.day)
+            card = event_service.set_status(self.db, self.event_id, member_id, status, day=self.day)
         except PilarError as exc:
             self.say(str(exc), "error")
             return
@@ -804,14 +804,14 @@ class CheckinScreen(Screen):
         if not reason or not self.current:
             return
         try:
-            outcome = ev.checkin(self.db, self.event_id, self.current["member_id"], walk_in_reason=reason,
+            outcome = event_service.checkin(self.db, self.event_id, self.current["member_id"], walk_in_reason=reason,
                                  day=self.day)
         except PilarError as exc:
             self.say(str(exc), "error")
             return
         card = outcome["card"]
         self.show_card(card)
-        self.say(t("events.walked_in", name=card["name"], time=ev.clock(card["checkin_at"]),
+        self.say(t("events.walked_in", name=card["name"], time=event_service.clock(card["checkin_at"]),
                    reason=card["walk_in_reason"]), "ok")
         self.refresh_counts()
 
@@ -873,7 +873,7 @@ class ReportScreen(ModalScreen[None]):
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
-        event = ev.get_event(self.app.db, self.event_id)
+        event = event_service.get_event(self.app.db, self.event_id)
         # Scrolls when the screen is short (at 80x24 the buttons were below it); the focused button is in view.
         with VerticalScroll(classes="dialog", id="report-dialog", can_focus=False):
             yield Label(f"[b]{escape(t('events.ui.report_title', name=event['name']))}[/b]")
@@ -882,10 +882,10 @@ class ReportScreen(ModalScreen[None]):
                           (t("events.ui.report_invitations"), "invitations"),
                           (t("events.ui.report_summary"), "summary")], value="attendance", allow_blank=False,
                          id="report-kind")
-            days = ev.event_days(event)
+            days = event_service.event_days(event)
             yield Label(t("events.ui.report_day"))
             yield Select([(t("events.ui.day_of", n=i, total=len(days), date=fmt.long_date(d)), d)
-                          for i, d in enumerate(days, 1)], value=ev.event_day(event), allow_blank=False,
+                          for i, d in enumerate(days, 1)], value=event_service.event_day(event), allow_blank=False,
                          id="report-day", disabled=len(days) == 1)
             yield Label(t("events.ui.report_format"))
             yield Select([(t(f"events.ui.fmt.{f}"), f) for f in ("pdf", "html", "text", "md", "csv", "xlsx")],
@@ -898,11 +898,11 @@ class ReportScreen(ModalScreen[None]):
                 yield Button(t("events.ui.cancel"), id="report-cancel")
 
     def default_path(self, kind: str, fmt_: str, day: str | None = None) -> str:
-        event = ev.get_event(self.app.db, self.event_id)
+        event = event_service.get_event(self.app.db, self.event_id)
         slug = "".join(c if c.isalnum() else "-" for c in event["name"].lower()).strip("-")
         slug = "-".join(p for p in slug.split("-") if p)
         name = {"attendance": "daftar-hadir", "invitations": "daftar-undangan", "summary": "rekap-kehadiran"}[kind]
-        if day and kind != "invitations" and len(ev.event_days(event)) > 1:
+        if day and kind != "invitations" and len(event_service.event_days(event)) > 1:
             name += f"-{day}"
         return str(Path(self.app.db.path) / "reports" / f"{slug}-{name}.{self.EXTENSIONS[fmt_]}")
 
@@ -938,7 +938,7 @@ def _write_report(app, event_id: str, kind: str, fmt_: str, path: Path, day: str
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            from storage.fsutil import os_error
+            from storage.core.fsutil import os_error
 
             raise os_error(exc, path.parent) from exc
         reports.write(app.db, event_id, path, kind, fmt_, day=day)
@@ -946,7 +946,7 @@ def _write_report(app, event_id: str, kind: str, fmt_: str, path: Path, day: str
         app.call_from_thread(app.notify, escape(str(exc)), severity="error", timeout=10)
         return
     app.call_from_thread(app.notify, escape(t("events.report_written", path=str(path))), timeout=10)
-    from storage import viewer
+    from storage.printing import viewer
 
     if note := viewer.after_print(app.db.office, path):  # the path above stays shown
         app.call_from_thread(app.notify, escape(note), timeout=10)

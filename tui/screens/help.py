@@ -9,8 +9,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from storage.i18n import keys as catalogue
-from storage.i18n import t
+from storage.core.i18n import keys as catalogue
+from storage.core.i18n import t
 from tui.widgets.keys import localize_bindings
 
 

@@ -1,6 +1,6 @@
 """Add or edit one member: a modal form that validates as you type and on save.
 
-Errors appear under the field they concern, in plain words from ``storage.validate``; the form
+Errors appear under the field they concern, in plain words from ``storage.domain.validate``; the form
 refuses to close with Save while any error stands, and warnings must be accepted with a tick.
 It dismisses with ``{"member": value, "new": bool}`` (the value already validated) or None.
 """
@@ -18,9 +18,9 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Select, Static
 
-from storage import regions
-from storage.i18n import t
-from storage.model import (
+from storage.core.i18n import t
+from storage.domain import regions
+from storage.domain.model import (
     PILLARS,
     POSITIONS,
     STATUSES,
@@ -31,8 +31,8 @@ from storage.model import (
     sex_label,
     status_label,
 )
+from storage.domain.validate import Result, clean_nik, nik_birth_date, nik_sex
 from storage.roster import Roster, blank_member, empty_assignment
-from storage.validate import Result, clean_nik, nik_birth_date, nik_sex
 from tui.screens.common import GuardedForm
 from tui.widgets.keys import localize_bindings
 
@@ -385,10 +385,10 @@ class ConflictChoiceDialog(ModalScreen[int | None]):
     def __init__(self, roster: Roster, rid: str) -> None:
         super().__init__()
         localize_bindings(self)
-        from storage import conflicts as C
+        from storage.reconcile import conflicts
 
         self.rid = rid
-        self.info = C.show(roster.db, rid)
+        self.info = conflicts.show(roster.db, rid)
 
     def compose(self) -> ComposeResult:
         info = self.info

@@ -1,6 +1,6 @@
 """The payouts section: rates, the quarter's run preview and totals, approval, payment, void, printing.
 
-Every rule lives in ``storage.payouts`` and ``storage.payout_docs``; this screen shows their results.
+Every rule lives in ``storage.payouts`` and ``storage.payouts.documents.text``; this screen shows their results.
 Slow work (a run preview or save for tens of thousands of members, printing) runs in a thread worker
 while the screen refuses other payout actions, so nothing reads the data while it is being written.
 """
@@ -31,14 +31,15 @@ from textual.widgets import (
     TabPane,
 )
 
-from storage import bank_file, regions
-from storage import payout_docs as docs
-from storage import payouts as P
-from storage.errors import PilarError
-from storage.fmt import number, quarter_label
-from storage.i18n import t
-from storage.model import PILLARS, POSITIONS, pillar_label, position_label
-from storage.payout_rates import parse_pph21, pph21_text
+from storage import payouts
+from storage.core.errors import PilarError
+from storage.core.i18n import t
+from storage.domain import regions
+from storage.domain.fmt import number, quarter_label
+from storage.domain.model import PILLARS, POSITIONS, pillar_label, position_label
+from storage.payouts import bankfile as bank_file
+from storage.payouts.documents import text as docs
+from storage.payouts.rates import parse_pph21, pph21_text
 from tui.screens.common import ConfirmDialog, Field, GuardedForm, ProgressDialog, PromptDialog
 from tui.widgets.keys import localize_bindings
 from tui.widgets.member_table import Column, MemberTable
@@ -65,14 +66,14 @@ AMOUNT_COLUMNS = ("gross", "tax", "net")
 _WIDTH = {name: width for name, width, _drop in ITEM_COLUMNS}
 
 
-def current_quarter(today: dt.date | None = None) -> P.Quarter:
+def current_quarter(today: dt.date | None = None) -> payouts.Quarter:
     today = today or dt.date.today()
-    return P.Quarter(today.year, (today.month - 1) // 3 + 1)
+    return payouts.Quarter(today.year, (today.month - 1) // 3 + 1)
 
 
-def _shift(quarter: P.Quarter, step: int) -> P.Quarter:
+def _shift(quarter: payouts.Quarter, step: int) -> payouts.Quarter:
     index = quarter.year * 4 + quarter.q - 1 + step
-    return P.Quarter(index // 4, index % 4 + 1)
+    return payouts.Quarter(index // 4, index % 4 + 1)
 
 
 def _money(row: list[int]) -> list[Text]:
@@ -89,7 +90,7 @@ def _label(text: str, width: int = LABEL_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _preview_line(plan: P.RunPlan) -> str:
+def _preview_line(plan: payouts.RunPlan) -> str:
     return t("payout.ui.preview_line", new=number(len(plan.new)), updated=number(len(plan.updated)),
              removed=number(len(plan.removed)), unchanged=number(plan.unchanged),
              excluded=number(len(plan.excluded)), review=number(len(plan.review)))
@@ -100,10 +101,10 @@ def _short_kab(name: str) -> str:
     return "Kab. " + name[10:] if name.startswith("Kabupaten ") else name
 
 
-def item_rows(db, quarter: P.Quarter) -> list[dict]:
+def item_rows(db, quarter: payouts.Quarter) -> list[dict]:
     """The quarter's items in the order the items tab lists them: by status, then kab/kota."""
     order = {"draft": 0, "approved": 1, "paid": 2, "returned": 3, "void": 4}
-    return sorted(P.items(db, quarter), key=lambda v: (order.get(v["status"], 9), v.get("kab", "")))
+    return sorted(payouts.items(db, quarter), key=lambda v: (order.get(v["status"], 9), v.get("kab", "")))
 
 
 class PayoutsScreen(Screen):
@@ -141,10 +142,10 @@ class PayoutsScreen(Screen):
     def __init__(self, *args, quarter: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         localize_bindings(self)
-        self.quarter = P.Quarter.parse(quarter) if quarter else current_quarter()
+        self.quarter = payouts.Quarter.parse(quarter) if quarter else current_quarter()
         self._shown_seq = -1  # the data's seq when the screen was last filled
         self._filter_timer = None
-        self.plan: P.RunPlan | None = None
+        self.plan: payouts.RunPlan | None = None
         self.busy = False
         self.allow_cash = False
 
@@ -210,17 +211,17 @@ class PayoutsScreen(Screen):
         self.compute_plan()
 
     def show_quarter_line(self) -> None:
-        state = t("payout.duties.on" if P.separate_duties(self.db) else "payout.duties.off")
+        state = t("payout.duties.on" if payouts.separate_duties(self.db) else "payout.duties.off")
         self.query_one("#pay-quarter", Static).update(
             f"{quarter_label(self.quarter.code)} ({self.quarter.code}) · {t('payout.ui.duties_line', state=state)}")
 
     def show_status(self, summary: dict | None = None) -> dict:
-        s = summary if summary is not None else P.summary(self.db, self.quarter)
+        s = summary if summary is not None else payouts.summary(self.db, self.quarter)
         per = s["by_status"]
         self.query_one("#pay-status", Static).update(t(
             "payout.ui.status_line", quarter=self.quarter.code, status=t(f"payout.status.{s['status']}"),
             count=number(s["total"]["count"]), net=docs.idr(s["total"]["net"]),
-            **{k: number(per.get(k, {}).get("count", 0)) for k in P.STATUSES}))
+            **{k: number(per.get(k, {}).get("count", 0)) for k in payouts.STATUSES}))
         return s
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="payout-plan")
@@ -228,10 +229,10 @@ class PayoutsScreen(Screen):
         self.app.call_from_thread(self._set_busy, True)
         try:
             try:
-                plan = P.plan_run(self.db, self.quarter, allow_cash=self.allow_cash)
+                plan = payouts.plan_run(self.db, self.quarter, allow_cash=self.allow_cash)
             except RuntimeError:
                 # Another section saved a record while this thread was reading the roster: read again.
-                plan = P.plan_run(self.db, self.quarter, allow_cash=self.allow_cash)
+                plan = payouts.plan_run(self.db, self.quarter, allow_cash=self.allow_cash)
         finally:
             self.app.call_from_thread(self._set_busy, False)
         self.app.call_from_thread(self.show_plan, plan)
@@ -241,7 +242,7 @@ class PayoutsScreen(Screen):
         if busy:
             self.query_one("#pay-preview", Static).update(t("ui.working"))
 
-    def show_plan(self, plan: P.RunPlan, summary: dict | None = None) -> None:
+    def show_plan(self, plan: payouts.RunPlan, summary: dict | None = None) -> None:
         if plan.quarter != self.quarter:
             return
         self.plan = plan
@@ -255,7 +256,7 @@ class PayoutsScreen(Screen):
         self.show_totals(plan.totals)
         self.show_excluded(plan)
 
-    def show_totals(self, totals: P.Totals) -> None:
+    def show_totals(self, totals: payouts.Totals) -> None:
         """Per pillar, per kab/kota and per UPT of the quarter as it stands once the run is saved."""
         table = self.query_one("#pay-totals", DataTable)
         table.clear()
@@ -284,16 +285,16 @@ class PayoutsScreen(Screen):
         if getattr(self, "_totals", None) is not None:
             self.show_totals(self._totals)
 
-    def show_excluded(self, plan: P.RunPlan) -> None:
+    def show_excluded(self, plan: payouts.RunPlan) -> None:
         table = self.query_one("#pay-excluded", DataTable)
         table.clear()
         for row in plan.excluded[:ITEM_ROWS]:
             reason = t(f"payout.reason.{row['reason']}")
             if row["reason"] == "conflict" and row.get("fields"):
-                reason += f" ({P.contested_label(row['fields'])})"
+                reason += f" ({payouts.contested_label(row['fields'])})"
             table.add_row(row["name"], pillar_label(row["pillar"]), reason)
         self.query_one("#pay-excluded-note", Static).update(t("payout.hold.todo") if plan.held else "")
-        everyone = P.members_by_id(self.db)
+        everyone = payouts.members_by_id(self.db)
         names = {m: everyone.get(m, {}).get("name", "") for m in list(plan.review)[:ITEM_ROWS]}
         for member_id, pillars in list(plan.review.items())[:ITEM_ROWS]:
             table.add_row(names[member_id], ", ".join(pillar_label(p) for p in pillars), t("payout.reason.multi_pillar"))
@@ -315,7 +316,7 @@ class PayoutsScreen(Screen):
     def action_receipt(self) -> None:
         """``t``: the tanda terima of the member of the selected item, as an A4 PDF in cetak/ (opened)."""
         item_id = self._selected("#pay-items")
-        item = P.find_item(self.db, item_id)[0] if item_id else None
+        item = payouts.find_item(self.db, item_id)[0] if item_id else None
         if item is None:
             self.notify(t("payout.ui.no_selection"), severity="warning")
             return
@@ -336,7 +337,7 @@ class PayoutsScreen(Screen):
 
     def _open(self, path: Path) -> None:
         """Cetak opens what it wrote with the system viewer (unless turned off); the path stays shown."""
-        from storage import viewer
+        from storage.printing import viewer
 
         if note := viewer.after_print(self.db.office, path):
             self.notify(note)
@@ -356,11 +357,11 @@ class PayoutsScreen(Screen):
         screen are formatted, so 50,000 items list as fast as 50."""
         table = self.query_one("#pay-items", MemberTable)
         rows = rows if rows is not None else self._item_rows()
-        everyone = P.members_by_id(self.db)
+        everyone = payouts.members_by_id(self.db)
         total = len(rows)
         query = self.query_one("#pay-items-filter", Input).value
         if query.strip():
-            rows = P.match_items(rows, everyone, query)
+            rows = payouts.match_items(rows, everyone, query)
         self._item_names = {v["member_id"]: everyone.get(v["member_id"], {}).get("name", "") for v in rows}
         table.set_rows([ItemRow(v["id"], "ACTIVE" if v.get("status") not in ("void", "returned") else "VOID", v)
                         for v in rows], keep=table.current_id)
@@ -374,7 +375,7 @@ class PayoutsScreen(Screen):
         if v.get("status") == "returned" or v.get("returned_from"):
             back = f"retur {v.get('returned_on', '')}: {v.get('returned_reason', '')}"
             note = back if v.get("status") == "returned" else f"{note} · {back}".strip(" ·")
-        method = t(f"payout.method.{v['method']}") if v.get("method") in P.METHODS else ""
+        method = t(f"payout.method.{v['method']}") if v.get("method") in payouts.METHODS else ""
         return (self._item_names.get(v["member_id"], ""),
                 f"{pillar_label(v['pillar'])} / {position_label(v.get('position', ''))}",
                 *(docs.idr(v.get(name, 0)).rjust(_WIDTH[name]) for name in AMOUNT_COLUMNS),
@@ -384,7 +385,7 @@ class PayoutsScreen(Screen):
     def show_rates(self) -> None:
         table = self.query_one("#pay-rates", DataTable)
         table.clear()
-        for r in P.rates(self.db):
+        for r in payouts.rates(self.db):
             note = (t("payout.demo") + ": " if r.get("demo") else "") + r.get("note", "")
             table.add_row(pillar_label(r["pillar"]),
                           position_label(r["position"]) if r.get("position") else t("payout.all_positions"),
@@ -395,7 +396,7 @@ class PayoutsScreen(Screen):
     def show_outstanding(self) -> None:
         table = self.query_one("#pay-outstanding", DataTable)
         table.clear()
-        for r in P.outstanding_quarters(self.db):
+        for r in payouts.outstanding_quarters(self.db):
             table.add_row(quarter_label(r["quarter"]), str(r["items"]), str(r["draft"]), str(r["approved"]),
                           docs.idr(r["net"]), t("payout.yes") if r["arrears"] else t("payout.no"))
 
@@ -466,17 +467,17 @@ class PayoutsScreen(Screen):
                              lambda yes: yes and self.save_run(plan))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="payout-write")
-    def save_run(self, plan: P.RunPlan) -> None:
+    def save_run(self, plan: payouts.RunPlan) -> None:
         self.app.call_from_thread(self._set_busy, True)
         try:
-            created = P.save_run(self.db, plan)
+            created = payouts.save_run(self.db, plan)
         finally:
             self.app.call_from_thread(self._set_busy, False)
         # The quarter as saved is the plan with nothing left to do: shown without planning again.
-        saved = P.RunPlan(plan.quarter, unchanged=plan.unchanged + len(created) + len(plan.updated),
+        saved = payouts.RunPlan(plan.quarter, unchanged=plan.unchanged + len(created) + len(plan.updated),
                           excluded=plan.excluded, review=plan.review, totals=plan.totals)
         # What the screen shows next is worked out here, off the event loop (50,000 items).
-        shown = (saved, self._item_rows(), P.summary(self.db, plan.quarter)) if plan.quarter == self.quarter else None
+        shown = (saved, self._item_rows(), payouts.summary(self.db, plan.quarter)) if plan.quarter == self.quarter else None
         self.app.call_from_thread(self._after_write, t("payout.cli.run_saved", quarter=plan.quarter.code,
                                                        new=len(created), updated=len(plan.updated),
                                                        removed=len(plan.removed), unchanged=plan.unchanged),
@@ -496,21 +497,21 @@ class PayoutsScreen(Screen):
     def action_approve(self) -> None:
         if not self._can_write():
             return
-        drafts = P.items(self.db, self.quarter, ("draft",))
+        drafts = payouts.items(self.db, self.quarter, ("draft",))
         if not drafts:
             self._error(PilarError("payout.nothing_to_approve", quarter=self.quarter.code))
             return
-        if P.separate_duties(self.db):
+        if payouts.separate_duties(self.db):
             # Said before any decision is asked for: whoever saved these drafts cannot approve them.
-            creator = (P.get_run(self.db, self.quarter) or {}).get("created_by", "")
+            creator = (payouts.get_run(self.db, self.quarter) or {}).get("created_by", "")
             mine = [v for v in drafts if (v.get("saved_by") or creator) == self.db.operator]
             if mine:
                 self._error(PilarError("payout.duties.approve", operator=self.db.operator, count=number(len(mine))))
                 return
-        total = P.totals_of(drafts).grand
+        total = payouts.totals_of(drafts).grand
         body = t("payout.ui.confirm_approve", count=number(total[0]), quarter=quarter_label(self.quarter.code),
                  net=docs.idr(total[3]))
-        blockers = P.approval_blockers(self.db, self.quarter)
+        blockers = payouts.approval_blockers(self.db, self.quarter)
         quarter = self.quarter
         if not blockers:
             self.app.push_screen(ConfirmDialog(t("payout.ui.approve"), body, yes=t("payout.ui.approve")),
@@ -520,10 +521,10 @@ class PayoutsScreen(Screen):
                              lambda decisions: decisions is not None and self.approve(quarter, decisions))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="payout-write")
-    def approve(self, quarter: P.Quarter, decisions: dict | None = None) -> None:
+    def approve(self, quarter: payouts.Quarter, decisions: dict | None = None) -> None:
         self.app.call_from_thread(self._set_busy, True)
         try:
-            result = P.approve(self.db, quarter, decisions)
+            result = payouts.approve(self.db, quarter, decisions)
         finally:
             self.app.call_from_thread(self._set_busy, False)
         self.app.call_from_thread(self._after_write, t("payout.cli.approved", quarter=result["quarter"],
@@ -534,7 +535,7 @@ class PayoutsScreen(Screen):
         if not self._can_write():
             return
         item_id = self._selected("#pay-items")
-        item = P.find_item(self.db, item_id)[0] if item_id else None
+        item = payouts.find_item(self.db, item_id)[0] if item_id else None
         events = sorted(self.db.values("events"), key=lambda e: e.get("date", ""), reverse=True)
         self.app.push_screen(PayDialog(events, item), self._pay_chosen)
 
@@ -547,9 +548,9 @@ class PayoutsScreen(Screen):
         members = [choice["member_id"]] if choice.get("member_id") else None
         try:
             if choice["method"] == "CASH":
-                result = P.pay_cash(self.db, self.quarter, choice["event_id"], members)
+                result = payouts.pay_cash(self.db, self.quarter, choice["event_id"], members)
             else:
-                result = P.pay_transfer(self.db, self.quarter, choice["ref"], members)
+                result = payouts.pay_transfer(self.db, self.quarter, choice["ref"], members)
         except PilarError as exc:
             self._error(exc)
             return
@@ -561,7 +562,7 @@ class PayoutsScreen(Screen):
 
     def _bank_file(self, path: str) -> None:
         """Show what the bank's result file would do (rows paid, returned, not applied), then apply it."""
-        from storage import payout_bank
+        from storage.payouts import bank_result as payout_bank
 
         quarter = self.quarter
         try:
@@ -600,9 +601,9 @@ class PayoutsScreen(Screen):
         if not item_id:
             self.notify(t("payout.ui.no_selection"), severity="warning")
             return
-        item = P.find_item(self.db, item_id)[0]
+        item = payouts.find_item(self.db, item_id)[0]
         name = (self.db.get("members", item["member_id"]) or {}).get("name", "") if item else ""
-        refusal = P.void_refusal(self.db, item_id)  # said before a reason is typed, not after
+        refusal = payouts.void_refusal(self.db, item_id)  # said before a reason is typed, not after
         if refusal is not None:
             self.app.show_error(t("payout.ui.void_paid", name=name, net=docs.idr(item["net"]))
                                 if refusal.key == "payout.void_paid" else str(refusal))
@@ -613,7 +614,7 @@ class PayoutsScreen(Screen):
         if not choice:
             return
         try:
-            result = P.void(self.db, choice["id"], choice["reason"], reissue=choice["reissue"])
+            result = payouts.void(self.db, choice["id"], choice["reason"], reissue=choice["reissue"])
         except PilarError as exc:
             self._error(exc)
             return
@@ -626,7 +627,7 @@ class PayoutsScreen(Screen):
         if not self._can_write():
             return
         item_id = self._selected("#pay-items")
-        item = P.find_item(self.db, item_id)[0] if item_id else None
+        item = payouts.find_item(self.db, item_id)[0] if item_id else None
         if item is None:
             self.notify(t("payout.ui.no_selection"), severity="warning")
             return
@@ -639,7 +640,7 @@ class PayoutsScreen(Screen):
         if not choice:
             return
         try:
-            result = P.return_item(self.db, choice["id"], choice["reason"], choice["date"], reopen=choice["reopen"])
+            result = payouts.return_item(self.db, choice["id"], choice["reason"], choice["date"], reopen=choice["reopen"])
         except PilarError as exc:
             self._error(exc)
             return
@@ -651,7 +652,7 @@ class PayoutsScreen(Screen):
         """``d``: separation of duties on or off (a province setting)."""
         if not self._can_write():
             return
-        on = P.separate_duties(self.db)
+        on = payouts.separate_duties(self.db)
         state, new = (t("payout.duties.on"), t("payout.duties.off")) if on else (t("payout.duties.off"),
                                                                                  t("payout.duties.on"))
         self.app.push_screen(ConfirmDialog(t("ui.key.payouts.duties"), t("payout.ui.duties_confirm", state=state, new=new)),
@@ -659,7 +660,7 @@ class PayoutsScreen(Screen):
 
     def _set_duties(self, on: bool) -> None:
         try:
-            P.set_separate_duties(self.db, on)
+            payouts.set_separate_duties(self.db, on)
         except PilarError as exc:
             self._error(exc)
             return
@@ -689,15 +690,15 @@ class PayoutsScreen(Screen):
             Field("pph21", t("payout.ui.pph21"), pph21_text(r), "5"),
             Field("start", t("payout.h.start"), r.get("start", ""), "2024-01-01"),
             Field("end", t("payout.h.end"), r.get("end", ""), "YYYY-MM-DD"),
-            Field("funding", f"{t('payout.h.funding')} ({', '.join(P.FUNDING)})", r.get("funding", "APBD_PROVINSI")),
-            Field("kind", f"{t('payout.h.kind')} ({', '.join(P.RATE_KINDS)})", r.get("kind", "OPERASIONAL")),
+            Field("funding", f"{t('payout.h.funding')} ({', '.join(payouts.FUNDING)})", r.get("funding", "APBD_PROVINSI")),
+            Field("kind", f"{t('payout.h.kind')} ({', '.join(payouts.RATE_KINDS)})", r.get("kind", "OPERASIONAL")),
             Field("note", t("payout.h.note"), r.get("note", "")),
         ]
 
         def save(values: dict) -> str | None:
             try:
                 rule, bp = parse_pph21(values["pph21"])  # the same reading as pilar payout rate set --pph21
-                P.set_rate(self.db, pillar=values["pillar"].strip().upper(),
+                payouts.set_rate(self.db, pillar=values["pillar"].strip().upper(),
                            position=values["position"].strip().upper(), amount=values["amount"],
                            tax=values["tax"] or 0, start=values["start"].strip(), end=values["end"].strip(),
                            funding=values["funding"].strip().upper(), kind=values["kind"].strip().upper(),
@@ -785,7 +786,7 @@ class PayoutsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="payout-print")
     def make_spj(self, out: Path, event_id: str | None, dialog: ProgressDialog) -> None:
-        from storage import spj
+        from storage.payouts.documents import spj
 
         def progress(done, total, label):
             self.app.call_from_thread(dialog.set_progress, int(100 * done / total) if total else 100, 100, label)
@@ -855,7 +856,7 @@ class PayDialog(GuardedForm, ModalScreen[dict | None]):
         if self.item is not None and self.query_one("#only", Checkbox).value:
             choice["member_id"] = self.item["member_id"]
         if method == "BANK_FILE":
-            # The bank's result file: a reference per account, paid or returned (storage/payout_bank.py).
+            # The bank's result file: a reference per account, paid or returned (storage/payouts/bank_result.py).
             raw = self.query_one("#bankfile", Input).value.strip().strip('"')
             path = Path(raw).expanduser() if raw else None
             if path is None or not path.is_file():
@@ -938,7 +939,7 @@ class ApproveDialog(GuardedForm, ModalScreen[dict | None]):
     ApproveDialog .blocker Input { width: 1fr; }
     """
 
-    def __init__(self, quarter: P.Quarter, body: str, blockers: list[dict]) -> None:
+    def __init__(self, quarter: payouts.Quarter, body: str, blockers: list[dict]) -> None:
         super().__init__()
         localize_bindings(self)
         self.quarter, self.body, self.blockers = quarter, body, blockers
@@ -953,7 +954,7 @@ class ApproveDialog(GuardedForm, ModalScreen[dict | None]):
             with VerticalScroll(id="blockers"):
                 for i, b in enumerate(self.blockers[: self.MAX_ROWS]):
                     yield Label(f"{b['name']} · {pillar_label(b['pillar'])} · {docs.idr(b['net'])} — "
-                                f"{P.blocker_label(b)}", markup=False, id=f"what-{i}")
+                                f"{payouts.blocker_label(b)}", markup=False, id=f"what-{i}")
                     options = ([(t("payout.ui.decide_approve"), "approve")] if b["can_approve"] else []) + \
                         [(t("payout.ui.decide_void"), "void")]
                     with Horizontal(classes="blocker"):
@@ -1049,7 +1050,7 @@ class ReturnDialog(GuardedForm, ModalScreen[dict | None]):
             problem.update(t("payout.need_return_reason"))
             return
         try:
-            date = P.check_date(date, "return_date")
+            date = payouts.check_date(date, "return_date")
         except PilarError as exc:
             problem.update(str(exc))
             return

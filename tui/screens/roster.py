@@ -16,10 +16,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
-from storage import fmt, regions
-from storage.errors import PilarError
-from storage.i18n import get_lang, t
-from storage.model import PILLARS, STATUSES, pillar_label, position_label, status_label
+from storage.core.errors import PilarError
+from storage.core.i18n import get_lang, t
+from storage.domain import fmt, regions
+from storage.domain.model import PILLARS, STATUSES, pillar_label, position_label, status_label
 from storage.roster import ANY_AREA, COLUMNS, Query, Roster, Row, detail_text, make_row
 from tui.screens.common import ConfirmDialog, ErrorDialog, Field, PromptDialog
 from tui.widgets.keys import localize_bindings
@@ -351,14 +351,14 @@ class RosterScreen(Screen):
         def chosen(n: int | None) -> None:
             if n is None:
                 return
-            from storage import conflicts as C
+            from storage.reconcile import conflicts
 
-            versions = C.siblings(self.roster.db, "members", rid)
+            versions = conflicts.siblings(self.roster.db, "members", rid)
             if not 1 <= n <= len(versions):
                 return
             if versions[n - 1]["value"] is None:  # the deletion is kept
                 try:
-                    C.resolve(self.roster.db, rid, keep=n)
+                    conflicts.resolve(self.roster.db, rid, keep=n)
                 except PilarError as exc:
                     self.app.push_screen(ErrorDialog(str(exc)))
                     return
@@ -394,7 +394,7 @@ class RosterScreen(Screen):
         if member is None:
             return
         if self.roster.in_conflict(rid):
-            from storage.conflicts import edit_refusal
+            from storage.reconcile.conflicts import edit_refusal
 
             self.app.push_screen(ErrorDialog(str(edit_refusal(self.roster.db, "members", rid))))
             return
@@ -484,8 +484,9 @@ class RosterScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cards")
     def print_cards(self, path: Path) -> None:
-        from storage import cards, viewer
-        from storage.fsutil import atomic_write
+        from storage.core.fsutil import atomic_write
+        from storage.printing import viewer
+        from storage.roster import cards
 
         try:  # this screen's worker states do not reach the app: say a refusal here
             members = cards.select(self.roster, self.query_state)

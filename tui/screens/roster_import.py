@@ -12,11 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, ProgressBar, Static
 
-from storage import fmt
-from storage.errors import PilarError
-from storage.i18n import t
+from storage.core.errors import PilarError
+from storage.core.i18n import t
+from storage.domain import fmt
 from storage.roster import Roster
-from storage.roster_import import ImportPlan, commit, grouped, parse_overrides, preview
+from storage.roster.importing.plan import ImportPlan, commit, grouped, parse_overrides, preview
 from tui.screens.common import ConfirmDialog
 from tui.widgets.keys import localize_bindings
 

@@ -11,11 +11,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from storage import bank_file, viewer
-from storage import events as ev
-from storage import payouts as P
-from storage.errors import PilarError
-from storage.i18n import t
+from storage import events, payouts
+from storage.core.errors import PilarError
+from storage.core.i18n import t
+from storage.payouts import bankfile as bank_file
+from storage.printing import viewer
 from tui.screens.common import GuardedForm
 from tui.widgets.keys import localize_bindings
 
@@ -47,16 +47,16 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
                 yield Label(t("ui.settings.office_name"), classes="field-label", markup=False)
                 yield Input(db.office.get("name", ""), id="office-name")
                 yield Label(t("ui.settings.city"), classes="field-label", markup=False)
-                yield Input(ev.letterhead_city(db), id="city")
+                yield Input(events.letterhead_city(db), id="city")
                 yield Checkbox(t("viewer.ui.setting"), value=self._viewer_on(), id="viewer")
                 if db.is_province:
-                    signers = P.signers(db)
+                    signers = payouts.signers(db)
                     yield Label(t("ui.settings.signers"), classes="section", markup=False)
                     for name in SIGNER_FIELDS:
                         yield Label(t(f"ui.settings.{name}"), classes="field-label", markup=False)
                         yield Input(signers.get(name, ""), id=f"s-{name}")
                     yield Label(t("ui.settings.money"), classes="section", markup=False)
-                    yield Checkbox(t("ui.settings.duties"), value=P.separate_duties(db), id="duties")
+                    yield Checkbox(t("ui.settings.duties"), value=payouts.separate_duties(db), id="duties")
                     yield Label(t("bankfile.ui.template"), classes="field-label", markup=False)
                     yield Select([(bank_file.label(bank), bank) for bank in bank_file.templates()],
                                  value=bank_file.chosen(db.office), allow_blank=False, id="bank-template")
@@ -88,11 +88,11 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
                 viewer.set_enabled(db, opens)
             if db.is_province:
                 signers = {n: " ".join(self.query_one(f"#s-{n}", Input).value.split()) for n in SIGNER_FIELDS}
-                if signers != {n: P.signers(db).get(n, "") for n in SIGNER_FIELDS} or city != P.signers(db)["place"]:
-                    P.set_signers(db, place=city, **signers)
+                if signers != {n: payouts.signers(db).get(n, "") for n in SIGNER_FIELDS} or city != payouts.signers(db)["place"]:
+                    payouts.set_signers(db, place=city, **signers)
                 duties = self.query_one("#duties", Checkbox).value
-                if duties != P.separate_duties(db):
-                    P.set_separate_duties(db, duties)
+                if duties != payouts.separate_duties(db):
+                    payouts.set_separate_duties(db, duties)
                 bank = self.query_one("#bank-template", Select).value
                 if bank != bank_file.chosen(db.office):
                     bank_file.set_chosen(db, bank)

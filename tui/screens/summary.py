@@ -25,12 +25,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from storage import summary as S
-from storage.fmt import number
-from storage.i18n import t
-from storage.model import pillar_label
+from storage import summary
+from storage.core.i18n import t
+from storage.domain.fmt import number
+from storage.domain.model import pillar_label
 from storage.roster import ANY_AREA, Query
-from storage.summary_report import gap_lines, kab_table, office_table, payout_table, tksk_table
+from storage.summary.report import gap_lines, kab_table, office_table, payout_table, tksk_table
 from storage.sync import freshness
 from tui.screens.roster import RosterScreen
 from tui.widgets.bars import Bar, Bars
@@ -60,7 +60,7 @@ class EarlySummary:
 
     def __init__(self, db, conflicts: int) -> None:
         self.started = time.perf_counter()
-        self.kept = S.cached(db)
+        self.kept = summary.cached(db)
         self.data: dict | None = None
         self.thread: threading.Thread | None = None
         if self.kept is None:
@@ -70,7 +70,7 @@ class EarlySummary:
 
     def _count(self, db, conflicts: int) -> None:
         try:
-            self.data = S.compute(db, waiting=False, conflicts=conflicts)
+            self.data = summary.compute(db, waiting=False, conflicts=conflicts)
         except Exception:  # noqa: BLE001 - a commit meanwhile, a closed folder: the screen's worker counts
             self.data = None
 
@@ -133,7 +133,7 @@ class SummaryScreen(Screen):
         self.query_one("#figures", DataTable).focus()
         self.set_interval(1.0, self._poll)
         self._early, self.app.early_summary = getattr(self.app, "early_summary", None), None
-        kept = self._early.kept if self._early is not None else S.cached(self.db)
+        kept = self._early.kept if self._early is not None else summary.cached(self.db)
         if kept is not None:
             # nothing changed since the last complete summary: shown at once, confirmed by the worker
             self._show(kept, 0.0, cached=True)
@@ -183,11 +183,11 @@ class SummaryScreen(Screen):
             started = early.started
         else:
             # the header's conflict count is kept current from every commit: no pass over every record
-            data = self._retry(lambda: S.compute(self.db, waiting=False, conflicts=self.app.conflict_count))
+            data = self._retry(lambda: summary.compute(self.db, waiting=False, conflicts=self.app.conflict_count))
         self.app.call_from_thread(self._show, data, time.perf_counter() - started)
         self._retry(lambda: freshness.add_waiting(self.db, data["offices"]))
         self.app.call_from_thread(self._show_offices, data)
-        S.keep(self.db, data)
+        summary.keep(self.db, data)
 
     @staticmethod
     def _retry(fn):

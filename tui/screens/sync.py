@@ -24,14 +24,12 @@ from textual.widgets import (
     Static,
 )
 
-from storage import conflicts as C
-from storage.db import PROVINCE_CODE
-from storage.errors import PilarError
-from storage.i18n import t
-from storage.sync import bundle as B
-from storage.sync import engine as E
-from storage.sync import keys as K
-from storage.sync import usb
+from storage.core.db import PROVINCE_CODE
+from storage.core.errors import PilarError
+from storage.core.i18n import t
+from storage.office import keys as office_keys
+from storage.reconcile import conflicts
+from storage.sync import bundle, engine, usb
 from tui.screens.common import ConfirmDialog, Dialog, ErrorDialog, Field, ProgressDialog, PromptDialog
 from tui.widgets.keys import localize_bindings
 
@@ -81,7 +79,7 @@ class BundleTree(DirectoryTree):
     """Folders and bundle files (.pilar) only, hidden folders left out."""
 
     def filter_paths(self, paths):
-        return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() == B.SUFFIX)]
+        return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() == bundle.SUFFIX)]
 
 
 class BundleFileDialog(PromptDialog):
@@ -183,19 +181,19 @@ class SyncScreen(Screen):
                               t(f"ui.sync.status.{b['status'].replace(' ', '_')}"), key=b["path"])
         offices = self.query_one("#offices", DataTable)
         offices.clear()
-        for r in E.offices_overview(self.db):
+        for r in engine.offices_overview(self.db):
             offices.add_row(r["code"], r["name"], t(f"ui.sync.trust.{r['status']}") if r["status"] else "",
                             r["fp"], r["last_bundle"][:16].replace("T", " "), key=r["code"])
         history = self.query_one("#history", DataTable)
         history.clear()
-        for r in E.history_rows(self.db):
+        for r in engine.history_rows(self.db):
             result = Text(r["result"], style="bold red") if r["warning"] else r["result"]
             history.add_row(r["when"], r["direction"], r["office"], result, r["details"])
-        n = C.count(self.db)
+        n = conflicts.count(self.db)
         self.app.conflict_count = n
-        from storage import duplicates as D
+        from storage.reconcile import duplicates
 
-        dups = D.count(self.db)
+        dups = duplicates.count(self.db)
         lines = [t("ui.sync.conflicts_line", count=n)] if n else []
         if dups:
             lines.append(t("ui.dup.sync_line", count=dups))
@@ -234,15 +232,15 @@ class SyncScreen(Screen):
             self.app.call_from_thread(dialog.set_progress, done, total,
                                       t("ui.sync.progress", done=done, total=total))
         try:
-            res = E.import_bundle(self.db, path, progress=progress)
+            res = engine.import_bundle(self.db, path, progress=progress)
         except PilarError as exc:
             self.app.call_from_thread(self._import_failed, dialog, path, exc)
             return
         self.app.call_from_thread(self._import_done, dialog, res)
 
-    def _import_done(self, dialog: ProgressDialog, res: E.ImportResult) -> None:
+    def _import_done(self, dialog: ProgressDialog, res: engine.ImportResult) -> None:
         dialog.dismiss(None)
-        text, lines, warning = E.outcome_lines(res)
+        text, lines, warning = engine.outcome_lines(res)
         self.notify(text, timeout=10, severity="warning" if warning else "information")
         self.action_refresh()
         if warning:
@@ -264,7 +262,7 @@ class SyncScreen(Screen):
     # ------------------------------------------------------------------ trust and export
 
     def confirm_trust(self, office: str, then=None) -> None:
-        pending = E.pending_key(self.db, office)
+        pending = engine.pending_key(self.db, office)
         if not pending:
             self.app.show_error(t("sync.trust_no_key", office=office))
             return
@@ -273,7 +271,7 @@ class SyncScreen(Screen):
             if not yes:
                 return
             try:
-                E.trust_office(self.db, office)
+                engine.trust_office(self.db, office)
             except PilarError as exc:
                 self.app.show_error(str(exc))
                 return
@@ -312,7 +310,7 @@ class SyncScreen(Screen):
             if not yes:
                 return
             try:
-                E.revoke_office(self.db, code)
+                engine.revoke_office(self.db, code)
             except PilarError as exc:
                 self.app.show_error(str(exc))
                 return
@@ -333,7 +331,7 @@ class SyncScreen(Screen):
             if not values["name"].strip():
                 return t("ui.sync.enrol_need_name")
             try:
-                written.append(E.write_enrolment(self.db, values["code"], values["name"].strip(),
+                written.append(engine.write_enrolment(self.db, values["code"], values["name"].strip(),
                                                  Path(values["folder"].strip() or self.db.path / "outbox")))
             except PilarError as exc:
                 return str(exc)
@@ -357,8 +355,8 @@ class SyncScreen(Screen):
 
     def action_export(self) -> None:
         if self.db.is_province:
-            store = K.TrustStore.load(self.db.path)
-            offices = sorted(c for c, e in store.offices.items() if e.get("status") == K.TRUSTED)
+            store = office_keys.TrustStore.load(self.db.path)
+            offices = sorted(c for c, e in store.offices.items() if e.get("status") == office_keys.TRUSTED)
         else:
             offices = [PROVINCE_CODE]
         if not offices:
@@ -369,7 +367,7 @@ class SyncScreen(Screen):
             if not choice:
                 return
             try:
-                res = E.export_bundle(self.db, choice["to"], Path(choice["where"]),
+                res = engine.export_bundle(self.db, choice["to"], Path(choice["where"]),
                                       mode="full" if choice["full"] else "auto")
             except PilarError as exc:
                 self.app.show_error(str(exc))

@@ -11,8 +11,8 @@ import dataclasses
 
 from textual.dom import DOMNode
 
-from storage.i18n import keys as catalogue
-from storage.i18n import t
+from storage.core.i18n import keys as catalogue
+from storage.core.i18n import t
 
 
 def key_label(binding_id: str) -> str:

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.command import CommandList, CommandPalette
 from textual.widgets.option_list import Option
 
-from storage.i18n import t
+from storage.core.i18n import t
 
 
 class PilarPalette(CommandPalette):

@@ -1,0 +1,112 @@
+"""Durable file primitives: atomic replace, durable append, directory fsync (POSIX and Windows)."""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+from storage.core.errors import PilarError
+
+_FS_ERRORS = {
+    errno.ENOSPC: "fs.disk_full",
+    errno.EDQUOT: "fs.disk_full",
+    errno.EACCES: "fs.permission",
+    errno.EPERM: "fs.permission",
+    errno.EROFS: "fs.read_only",
+    errno.EIO: "fs.io_error",
+    errno.ENOENT: "fs.missing",
+    errno.ENODEV: "fs.io_error",
+    errno.ENXIO: "fs.io_error",
+}
+
+
+def os_error(exc: OSError, path: Path | str) -> PilarError:
+    """Turn an OSError into one sentence for the user naming the file."""
+    key = _FS_ERRORS.get(exc.errno or 0, "fs.io_error")
+    return PilarError(key, path=str(path), detail=exc.strerror or str(exc))
+
+
+def fsync_dir(path: Path, optional: bool = False) -> None:
+    """Make a rename inside ``path`` durable (a no-op where directories cannot be opened, e.g. Windows).
+
+    ``optional``: some USB file systems cannot sync a folder; the renamed file itself is synced, so
+    there a failure is no reason to report the write as failed.
+    """
+    if os.name == "nt":
+        return
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        if not optional:
+            raise
+
+
+def fsync_file(path: Path) -> None:
+    """Flush a file already written to the disk. Opened for writing (appending nothing): Windows
+    flushes only a handle with write access (``FlushFileBuffers``), POSIX any descriptor."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """os.write until every byte is written (a short write is not an error on its own)."""
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def atomic_write(path: Path, data: bytes, removable: bool = False) -> None:
+    """Replace ``path`` with ``data``: temporary file, fsync, rename, fsync of the folder.
+
+    The old file is never half-written; on any error the temporary file is removed and the
+    old file stays as it was. ``removable``: the target is a USB drive (see ``fsync_dir``).
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        fsync_dir(path.parent, optional=removable)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise os_error(exc, path) from exc
+
+
+def append_durable(path: Path, data: bytes) -> None:
+    """Append ``data`` to ``path`` and fsync; on error cut the file back to its old length."""
+    path = Path(path)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
+    except OSError as exc:
+        raise os_error(exc, path) from exc
+    try:
+        start = os.fstat(fd).st_size
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        except OSError as exc:
+            try:
+                os.ftruncate(fd, start)
+                os.fsync(fd)
+            except OSError:
+                pass
+            raise os_error(exc, path) from exc
+    finally:
+        os.close(fd)

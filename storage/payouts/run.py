@@ -1,0 +1,372 @@
+"""A quarter's run: who is eligible, the preview (counts, totals, exclusions), saving it, the run header."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from storage.core.db import PROVINCE_CODE, Database, now_iso
+from storage.core.db import gc_paused as bulk
+from storage.payouts.items import LIVE, Quarter, _require_province, contested, item_id, items, run_id
+from storage.payouts.rates import _overlaps, rate_for
+
+# ---------------------------------------------------------------------------- eligibility
+
+def _active_in(a: dict, first: str, last: str) -> bool:
+    """The assignment was ACTIVE at some point between ``first`` and ``last``."""
+    start = a.get("start") or "0000-01-01"
+    if start > last:
+        return False
+    end = a.get("end") or ""
+    if end and end < first:
+        return False
+    if a.get("status") != "ACTIVE":
+        stopped = a.get("inactive_date") or ""
+        if not stopped or stopped < first or stopped < start:
+            return False
+    return True
+
+
+def _has_account(bank: dict | None) -> bool:
+    account = str((bank or {}).get("account") or "")
+    if not account.isdigit():  # stored accounts are digits only; anything else is counted the slow way
+        account = "".join(ch for ch in account if ch.isdigit())
+    return len(account) >= 6
+
+
+@dataclass
+class Totals:
+    """Count and money per group: {key: [count, gross, tax, net]}."""
+
+    by_pillar: dict[str, list[int]] = field(default_factory=dict)
+    by_kab: dict[str, list[int]] = field(default_factory=dict)
+    by_office: dict[str, list[int]] = field(default_factory=dict)
+    grand: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+
+    def add(self, item: dict) -> None:
+        gross, tax, net = item["gross"], item["tax"], item["net"]
+        for table, key in ((self.by_pillar, item["pillar"]), (self.by_kab, item.get("kab", "")),
+                           (self.by_office, item.get("office", "")), (None, None)):
+            acc = self.grand if table is None else table.get(key)
+            if acc is None:
+                acc = table[key] = [0, 0, 0, 0]
+            acc[0] += 1
+            acc[1] += gross
+            acc[2] += tax
+            acc[3] += net
+
+    def as_dict(self) -> dict:
+        def rows(table: dict) -> dict:
+            return {k: dict(zip(("count", "gross", "tax", "net"), v, strict=True)) for k, v in sorted(table.items())}
+
+        return {"by_pillar": rows(self.by_pillar), "by_kab": rows(self.by_kab), "by_office": rows(self.by_office),
+                "total": dict(zip(("count", "gross", "tax", "net"), self.grand, strict=True))}
+
+
+def totals_of(items: Iterable[dict]) -> Totals:
+    """Count and money per pillar, kab/kota and UPT. A run's 50,000 items fall into a few hundred
+    distinct (pillar, kab, office, amounts) rows: those are counted in C first, then added up."""
+    rows = Counter((item["pillar"], item.get("kab", ""), item.get("office", ""), item["gross"], item["tax"],
+                    item["net"]) for item in items)
+    t = Totals()
+    for (pillar, kab, office, gross, tax, net), n in rows.items():
+        for table, key in ((t.by_pillar, pillar), (t.by_kab, kab), (t.by_office, office), (None, None)):
+            acc = t.grand if table is None else table.get(key)
+            if acc is None:
+                acc = table[key] = [0, 0, 0, 0]
+            acc[0] += n
+            acc[1] += gross * n
+            acc[2] += tax * n
+            acc[3] += net * n
+    return t
+
+
+@dataclass
+class RunPlan:
+    """What a run would do, shown before anything is saved."""
+
+    quarter: Quarter
+    new: list[dict] = field(default_factory=list)
+    updated: list[dict] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    excluded: list[dict] = field(default_factory=list)
+    review: dict[str, list[str]] = field(default_factory=dict)
+    totals: Totals = field(default_factory=Totals)
+
+    @property
+    def changes(self) -> int:
+        return len(self.new) + len(self.updated) + len(self.removed)
+
+    @property
+    def held(self) -> list[dict]:
+        """Members held out for a sync conflict in their payout fields (rows of ``excluded``)."""
+        return [row for row in self.excluded if row["reason"] == "conflict"]
+
+    def excluded_by_reason(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for row in self.excluded:
+            out[row["reason"]] = out.get(row["reason"], 0) + 1
+        return out
+
+
+def _by_key(item_list: Iterable[dict]) -> dict[tuple[str, str], list[dict]]:
+    out: dict[tuple[str, str], list[dict]] = {}
+    for v in item_list:
+        out.setdefault((v["member_id"], v["pillar"]), []).append(v)
+    return out
+
+
+def _new_item(member: dict, a: dict, rate: dict, quarter: Quarter, rev: int, cash_only: bool) -> dict:
+    return _item_from(member, a, _rate_fields(rate), quarter.code,
+                      item_id(member["id"], a["pillar"], quarter.year, quarter.q, rev), rev, cash_only)
+
+
+def _rate_fields(rate: dict) -> dict:
+    """The fields an item copies from its rate (worked out once per rate, not once per item)."""
+    tax = rate.get("tax", 0)
+    return {"rate_id": rate["id"], "rate_kind": rate.get("kind", "OPERASIONAL"), "funding": rate["funding"],
+            "gross": rate["amount"], "tax": tax, "net": rate["amount"] - tax}
+
+
+def _item_from(member: dict, a: dict, fields: dict, code: str, rid: str, rev: int, cash_only: bool) -> dict:
+    bank = member.get("bank") or {}
+    item = {
+        "id": rid, "member_id": member["id"], "pillar": a["pillar"], "position": a.get("position", ""),
+        "kab": a.get("area_kab") or member.get("kab", ""), "kec": a.get("area_kec") or member.get("kec", ""),
+        "office": a.get("office", ""), "quarter": code, "rev": rev,
+    }
+    item.update(fields)
+    item["bank"] = {"name": bank.get("name", ""), "account": bank.get("account", ""), "holder": bank.get("holder", "")}
+    item["method"] = "CASH" if cash_only else ""
+    item["status"] = "draft"
+    return item
+
+
+_DRAFT_FIELDS = ("position", "kab", "kec", "office", "rate_id", "rate_kind", "funding", "gross",
+                 "tax", "net", "bank", "method")
+
+
+def plan_run(db: Database, quarter: Quarter | str, allow_cash: bool = False) -> RunPlan:
+    """Compute a quarter's run without saving: new items, drafts to refresh, exclusions and totals.
+
+    ``allow_cash``: members without a bank account get an item to be paid in cash instead of being
+    excluded."""
+    quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
+    with bulk():
+        return _plan(db, quarter, allow_cash)
+
+
+def _follow_merges(db: Database, existing: dict[tuple[str, str], list[dict]], plan: RunPlan) -> None:
+    """Items of a member merged into another (one person, two records: storage/reconcile/duplicates.py) count
+    as the survivor's: what was approved, paid or returned for either record is the person's, so the
+    survivor is never paid the same quarter and pillar again. A draft of the merged record is removed;
+    the survivor's own draft (with the survivor's account) replaces it."""
+    from storage.reconcile.duplicates import aliases
+
+    alias = aliases(db)
+    if not alias:
+        return
+    for key in [k for k in existing if k[0] in alias]:
+        have = existing.pop(key)
+        target = existing.setdefault((alias[key[0]], key[1]), [])
+        for v in have:
+            if v.get("status") == "draft":
+                plan.removed.append(v["id"])
+            else:
+                target.append(v)
+
+
+def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
+    first, last = quarter.bounds
+    plan = RunPlan(quarter)
+    rate_list = [r for r in db.values("rates") if _overlaps(r["start"], r.get("end", ""), first, last)]
+    existing = _by_key(items(db, quarter))
+    _follow_merges(db, existing, plan)
+    dup_niks = {nik for nik, ids in db.index("members", "nik").items() if len(ids) > 1}
+    wanted: set[tuple[str, str]] = set()
+    after: list[dict] = []
+    rate_cache: dict[tuple[str, str], tuple[dict, dict] | None] = {}
+    code, year, q = quarter.code, quarter.year, quarter.q
+    excluded = plan.excluded
+    for member in db.values("members"):
+        assignments = member.get("assignments")
+        if not assignments:
+            continue
+        if len(assignments) == 1:  # the common case: one pillar, one assignment
+            by_pillar = {assignments[0].get("pillar", ""): assignments}
+        else:
+            by_pillar = {}
+            for a in assignments:
+                by_pillar.setdefault(a.get("pillar", ""), []).append(a)
+        mid = member["id"]
+        has_account = _has_account(member.get("bank"))
+        held = None  # the contested payout fields, worked out (only for a member in conflict) when needed
+        for pillar, assigns in by_pillar.items():
+            key = (mid, pillar)
+            have = existing.get(key, ())
+            live = [v for v in have if v.get("status") in LIVE] if have else []
+            if any(v.get("status") != "draft" for v in live):
+                plan.unchanged += 1  # approved or paid: never touched again
+                continue
+            if held is None:
+                held = contested(db, member) if member.get("_conflict") else []
+            if held:
+                # Two offices changed what this payment depends on: neither version is paid until the
+                # conflict is resolved. A draft made before the conflict stays, untouched, and blocks
+                # approval until it is decided (approved anyway or voided).
+                current = live[0] if live else None
+                excluded.append({"member_id": mid, "name": member.get("name", ""), "pillar": pillar,
+                                 "reason": "conflict", "fields": list(held),
+                                 "item_id": current["id"] if current else ""})
+                if current is not None:
+                    wanted.add(key)
+                    after.append(current)
+                continue
+            active = [a for a in assigns if _active_in(a, first, last)]
+            reason = None
+            if not active:
+                reason = "inactive"  # a draft of theirs, if any, is removed on saving
+            else:
+                a = active[0] if len(active) == 1 else \
+                    max(active, key=lambda x: (x.get("start") or "", x.get("status") == "ACTIVE"))
+                rate_key = (pillar, a.get("position", ""))
+                rate = rate_cache.get(rate_key, False)
+                if rate is False:  # a handful of (pillar, position) pairs: each is looked up once
+                    found = rate_for(rate_list, pillar, rate_key[1], first, last)
+                    rate = rate_cache[rate_key] = (found, _rate_fields(found)) if found else None
+                if rate is None:
+                    reason = "no_rate"
+                elif member.get("nik") in dup_niks:
+                    reason = "duplicate_nik"
+                elif not has_account and not allow_cash \
+                        and not any(v.get("method") == "CASH" for v in live):  # kept from a run that allowed cash
+                    reason = "no_bank"
+                elif not live and have:
+                    last_one = max(have, key=lambda v: v.get("rev", 0))
+                    reason = "returned" if last_one.get("status") == "returned" else "voided"
+            if reason:
+                excluded.append({"member_id": mid, "name": member.get("name", ""), "pillar": pillar,
+                                 "reason": reason})
+                continue
+            wanted.add(key)
+            rev = live[0].get("rev", 0) if live else max((v.get("rev", 0) for v in have), default=-1) + 1 if have else 0
+            item = _item_from(member, a, rate[1], code, item_id(mid, pillar, year, q, rev), rev, not has_account)
+            if not live:
+                plan.new.append(item)
+                after.append(item)
+                continue
+            current = live[0]
+            if any(current.get(f) != item[f] for f in _DRAFT_FIELDS):
+                fresh = dict(current, **{f: item[f] for f in _DRAFT_FIELDS})
+                plan.updated.append(fresh)
+                after.append(fresh)
+            else:
+                plan.unchanged += 1
+                after.append(current)
+    for key, have in existing.items():
+        for v in have:
+            if v.get("status") == "draft" and key not in wanted:
+                plan.removed.append(v["id"])
+            elif v.get("status") in ("approved", "paid"):
+                after.append(v)
+    pillars_of: dict[str, list[str]] = {}
+    for v in after:
+        pillars_of.setdefault(v["member_id"], []).append(v["pillar"])
+    plan.review = {m: sorted(p) for m, p in pillars_of.items() if len(p) > 1}
+    plan.totals = totals_of(after)
+    return plan
+
+
+def save_run(db: Database, plan: RunPlan) -> list[dict]:
+    """Save a previewed run in one transaction; returns the items it created (not the refreshed ones)."""
+    _require_province(db)
+    quarter = plan.quarter
+    collection = quarter.collection
+    created = []
+    with bulk(), db.transaction("payout.run") as tx:
+        for item in plan.new:
+            if db.get(collection, item["id"]) is not None:
+                continue  # someone saved it since the preview
+            # A tombstone under this id (a draft removed when the member stopped being eligible) is
+            # superseded: the member is eligible again, and the item comes back with the same id.
+            item["saved_by"] = db.operator  # who made the draft (separation of duties: not its approver)
+            tx.put(collection, item, owner=PROVINCE_CODE)  # who and when: in the version and the audit log
+            created.append(item)
+        for item in plan.updated:
+            current = db.get(collection, item["id"])
+            if current is not None and current.get("status") == "draft":
+                tx.put(collection, {k: v for k, v in item.items() if not k.startswith("_")} | {"saved_by": db.operator},
+                       owner=PROVINCE_CODE)
+        for rid in plan.removed:
+            current = db.get(collection, rid)
+            if current is not None and current.get("status") == "draft":
+                tx.delete(collection, rid, reason="payout.no_longer_eligible")
+        if tx.docs:
+            _touch_run(tx, db, quarter)
+            t = plan.totals.grand
+            tx.note("payout.run", "run", run_id(quarter),
+                    note=f"{quarter.code}: +{len(created)} items, {len(plan.updated)} refreshed, "
+                         f"{len(plan.removed)} removed; total {t[0]} items gross {t[1]} tax {t[2]} net {t[3]}",
+                    changes={"created": len(created), "gross": t[1], "net": t[3]})
+    return created
+
+
+def run_quarter(db: Database, quarter: Quarter | str, dry_run: bool = False,
+                allow_cash: bool = False) -> tuple[RunPlan, list[dict]]:
+    """Plan and (unless ``dry_run``) save a quarter's run."""
+    if not dry_run:
+        _require_province(db)
+    plan = plan_run(db, quarter, allow_cash=allow_cash)
+    return plan, ([] if dry_run else save_run(db, plan))
+
+
+# ---------------------------------------------------------------------------- the run header
+
+def get_run(db: Database, quarter: Quarter | str) -> dict | None:
+    quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
+    return db.get("runs", run_id(quarter))
+
+
+def run_status(item_list: Iterable[dict]) -> str:
+    """draft while any item awaits approval; paid when every live item is paid; else approved."""
+    statuses = {v.get("status") for v in item_list} - {"void", "returned"}
+    if not statuses:
+        return "empty"
+    if "draft" in statuses:
+        return "draft"
+    return "paid" if statuses == {"paid"} else "approved"
+
+
+def _touch_run(tx, db: Database, quarter: Quarter, approval: dict | None = None) -> None:
+    rid = run_id(quarter)
+    current = tx.get("runs", rid) or {"id": rid, "quarter": quarter.code, "year": quarter.year,
+                                       "created_at": now_iso(), "created_by": db.operator, "approvals": []}
+    # Status and totals from the stored items overlaid with this transaction's staged versions.
+    state = {v["id"]: (v.get("status"), v["gross"], v["tax"], v["net"]) for v in items(db, quarter)}
+    for (collection, rid), doc in tx.docs.items():
+        if collection != quarter.collection:
+            continue
+        top = doc["v"][0]
+        d = top["data"] if len(doc["v"]) == 1 and not top["deleted"] else db.value_of(doc)  # no copy: read only
+        if d is None:
+            state.pop(rid, None)
+        elif d.get("quarter") == quarter.code:
+            state[rid] = (d.get("status"), d["gross"], d["tax"], d["net"])
+    value = {k: v for k, v in current.items() if not k.startswith("_")}
+    value["status"] = run_status({"status": s[0]} for s in state.values())
+    t = [0, 0, 0, 0]
+    for status, gross, tax, net in state.values():
+        if status in LIVE:
+            t[0] += 1
+            t[1] += gross
+            t[2] += tax
+            t[3] += net
+    value.update(count=t[0], gross=t[1], tax=t[2], net=t[3])
+    if approval:
+        value["approvals"] = list(value.get("approvals", [])) + [approval]
+        value["approved_by"], value["approved_at"] = approval["by"], approval["at"]
+    tx.put("runs", value, owner=PROVINCE_CODE)
+
+

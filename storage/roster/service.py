@@ -1,0 +1,641 @@
+"""The roster service: members in memory for search, filter and sort; add, edit, deactivate, delete.
+
+Screens and the command line call this module; it never imports Textual. A :class:`Roster` keeps one
+small :class:`Row` per member (the table's columns plus a lower-case search key) and keeps it current
+through ``db.listeners``, so a keystroke in the filter is a scan over ready strings and a sort is done
+once per column. It also implements ``storage.domain.validate.RosterView`` for the validation rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import mmap
+from collections.abc import Callable, Iterable
+from copy import deepcopy as _deepcopy
+from dataclasses import dataclass, field, replace
+from operator import attrgetter
+
+import orjson
+
+from storage.core.db import Database
+from storage.core.db import gc_paused as no_gc
+from storage.core.errors import PilarError
+from storage.domain import regions
+from storage.domain.model import new_assignment, primary_assignment
+from storage.domain.validate import (
+    Result,
+    clean_account,
+    clean_nik,
+    normalize_phone,
+    parse_date,
+    validate_member,
+)
+
+# Columns of the member table, in display order; each is also a sort key.
+COLUMNS = ("nik", "name", "pillar", "position", "kab", "kec", "office", "status")
+STATUS_FILTERS = ("ACTIVE", "INACTIVE")
+_SEP = "\x1f"  # between fields of the search key, so a query never matches across two fields
+
+
+@dataclass(slots=True)
+class Row:
+    """One member as the table shows it (codes, not labels: labels are the screen's business)."""
+
+    id: str
+    nik: str
+    name: str
+    pillar: str
+    position: str
+    kab: str
+    kec: str
+    office: str
+    status: str
+    pillars: frozenset[str]
+    active: tuple[tuple[str, str, str, str, str], ...]  # (pillar, position, area_kab, area_kec, assignment id)
+    key: str = field(repr=False)
+    fold: str = field(repr=False, default="")  # the name case-folded: the default sort
+    # "" normally; "conflict": versions from two offices stand; "deleted": a conflict whose first
+    # version is a deletion (the row shows the last data it had, see storage.reconcile.conflicts.display_value)
+    flag: str = field(default="")
+    # (pillar, kab/kota served, office) per active assignment, as the Ringkasan counts them: the
+    # assignment's area_kab, else the member's home kab (storage.summary.figures.members)
+    serving: tuple[tuple[str, str, str], ...] = field(default=(), repr=False)
+
+
+_WORD = "\x1e"  # starts each place word in the search key
+
+
+@functools.lru_cache(maxsize=4096)
+def _place_words(kab: str, kec: str) -> str:
+    """'35.09', '35.09.01' -> '\x1eKABUPATEN\x1eJEMBER\x1eKENCONG'. Kept in capitals (the rest of the key
+    is folded to small letters and so is the typed text) so that a place matches only from the start of
+    one of its words: 'jem' finds Jember, 'a' does not find every Surabaya."""
+    names = " ".join(x for x in (regions.kab_name(kab) if kab else "", regions.kec_name(kec) if kec else "") if x)
+    return "".join(_WORD + w for w in names.upper().split())
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def matcher(needle: str) -> Callable[[str], bool]:
+    """Whether a row's search key matches the typed text: every word of it somewhere in the key (name
+    words in any order, NIK, number, phone), or the start of a word of the kab/kota or kecamatan names
+    ('hamzah jember'); a number typed with marks ('0857-3322-1100') also matches by its digits alone.
+    Typing more only ever narrows."""
+    tokens = []
+    for word in needle.split():
+        if not any(c.isalnum() for c in word):
+            continue
+        letters = any(c.isalpha() for c in word)
+        digits = "" if letters else _digits(word)
+        tokens.append((word, digits if digits != word else "", _WORD + word.upper() if letters else ""))
+    return lambda key: all(w in key or (d and d in key) or (p and p in key) for w, d, p in tokens)
+
+
+def _local_phone(e164: str) -> str:
+    """'+6281234567890' -> '081234567890', the way clerks type it."""
+    return "0" + e164[3:] if e164.startswith("+62") else e164
+
+
+def make_row(value: dict) -> Row:
+    """The table row and search key of one member (one pass over the assignments: this runs 100k times)."""
+    assignments = value.get("assignments") or ()
+    main = None
+    active = []
+    serving = []
+    pillars = set()
+    numbers = []
+    home_kab = value.get("kab") or ""
+    for a in assignments:
+        pillar = a.get("pillar") or ""
+        pillars.add(pillar)
+        if a.get("number"):
+            numbers.append(a["number"])
+        if a.get("status") == "ACTIVE":
+            if main is None:
+                main = a
+            active.append((pillar, a.get("position") or "", a.get("area_kab") or "", a.get("area_kec") or "",
+                           a.get("id") or ""))
+            serving.append((pillar, a.get("area_kab") or home_kab, a.get("office") or ""))
+    status = "ACTIVE" if main is not None else "INACTIVE"
+    if main is None:
+        main = assignments[0] if assignments else {}
+    phone = value.get("phone") or ""
+    name = value.get("name") or ""
+    nik = value.get("nik") or ""
+    fold = name.casefold()
+    key = _SEP.join((fold, nik, " ".join(numbers).casefold(), phone, _local_phone(phone),
+                     _place_words(home_kab, value.get("kec") or ""),
+                     _place_words(main.get("area_kab") or "", main.get("area_kec") or "")))
+    flag = ("deleted" if value.get("_deleted") else "conflict") if value.get("_conflict") else ""
+    return Row(value["id"], nik, name, main.get("pillar") or "", main.get("position") or "", home_kab,
+               value.get("kec") or "", main.get("office") or "", status, frozenset(pillars), tuple(active), key, fold,
+               flag, tuple(serving))
+
+
+def _row_of(db: Database, value: dict) -> Row:
+    """The row of a stored value; a conflict shows through ``display_value`` (never a blank row)."""
+    if value.get("_conflict"):
+        from storage.reconcile.conflicts import display_value
+
+        value = display_value(db.doc("members", value["id"])) or value
+    return make_row(value)
+
+
+
+
+def _sort_key(column: str) -> Callable[[Row], object]:
+    if column == "name":
+        return attrgetter("fold", "nik")
+    if column in ("kab", "kec"):
+        names = regions.kab_name if column == "kab" else regions.kec_name
+        cache: dict[str, str] = {}
+
+        def by_place(r: Row) -> tuple[str, str]:
+            code = getattr(r, column)
+            label = cache.get(code)
+            if label is None:
+                label = cache[code] = names(code) if code else ""
+            return label, r.fold
+        return by_place
+    return attrgetter(column, "fold")
+
+
+ANY_AREA = "*"  # Query.area_kab: serving anywhere (an active assignment of the chosen pillar)
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the clerk asked the table for: text, quick filters and sort order.
+
+    ``kab`` is where members live (their home kab/kota). ``area_kab`` is where they serve, as the
+    Ringkasan counts them: members with an active assignment (of ``pillar`` when one is chosen; at a UPT,
+    one of the UPT's own) whose area is that kab/kota (its area_kab, else the member's home kab);
+    ``ANY_AREA`` for an active assignment anywhere. ``kec``: members who live in that kecamatan or
+    actively serve there."""
+
+    text: str = ""
+    pillar: str = ""
+    kab: str = ""
+    status: str = ""
+    sort: str = "name"
+    reverse: bool = False
+    area_kab: str = ""
+    kec: str = ""
+
+    def needle(self) -> str:
+        return " ".join(self.text.split()).casefold()
+
+
+class Roster:
+    """Members of one data folder: fast in-memory rows plus the add/edit/deactivate/delete services."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.version = 0
+        with no_gc(freeze=True):
+            self._rows: dict[str, Row] = {r.id: r for r in
+                                          (_row_of(db, v) if "_conflict" in v else make_row(v)
+                                           for v in db.values("members"))}
+        self._sorted: dict[tuple[str, bool], list[Row]] = {}
+        self._last: tuple[Query, int, list[Row]] | None = None
+        self._active: dict | None = None
+        self.listeners: list[Callable[[set[str]], None]] = []
+        db.listeners.append(self._on_commit)
+
+    def close(self) -> None:
+        if self._on_commit in self.db.listeners:
+            self.db.listeners.remove(self._on_commit)
+
+    # ------------------------------------------------------------------ keeping rows current
+
+    def _on_commit(self, collection: str, ids: set[str]) -> None:
+        if collection != "members":
+            return
+        # A new dict swapped in whole: a commit from a worker thread never changes one being read.
+        with no_gc():
+            rows = self._updated_rows(ids)
+        self._rows = rows
+        self._active = None
+        self._sorted.clear()
+        self._last = None
+        self.version += 1
+        for listener in list(self.listeners):
+            listener(ids)
+
+    def _updated_rows(self, ids: set[str]) -> dict[str, Row]:
+        rows = dict(self._rows)
+        for rid in ids:
+            doc = self.db.doc("members", rid)
+            # read-only use: the value without the deep copy ``db.get`` makes (10k imported rows)
+            value = Database.value_of(doc) if doc else None
+            if value is None:
+                rows.pop(rid, None)
+            else:
+                rows[rid] = _row_of(self.db, value) if "_conflict" in value else make_row(value)
+        return rows
+
+    # ------------------------------------------------------------------ reading
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def row(self, rid: str) -> Row | None:
+        return self._rows.get(rid)
+
+    def flagged(self, flag: str) -> list[Row]:
+        """Rows with ``Row.flag`` == ``flag`` ("conflict", or "deleted": deleted at one office, edited at another)."""
+        return [r for r in self._rows.values() if r.flag == flag]
+
+    def get(self, rid: str) -> dict | None:
+        """A copy of the member's value; a conflict whose first version is a deletion gives the last
+        data it had, with ``_deleted`` (see ``storage.reconcile.conflicts.display_value``)."""
+        value = self.db.get("members", rid)
+        if value is not None and value.get("_conflict"):
+            from storage.reconcile.conflicts import display_value
+
+            shown = display_value(self.db.doc("members", rid))
+            value = _deepcopy(shown) if shown is not None else value
+        return value
+
+    def in_conflict(self, rid: str | None) -> bool:
+        """Versions from two offices stand for this member: an edit must first say which to keep."""
+        from storage.reconcile.conflicts import member_in_conflict
+
+        return member_in_conflict(self.db, rid)
+
+    def _refuse_if_conflict(self, rid: str | None, name: str = "") -> None:
+        if self.in_conflict(rid):
+            from storage.reconcile.conflicts import edit_refusal
+
+            raise edit_refusal(self.db, "members", rid, name)
+
+    def sorted_rows(self, column: str = "name", reverse: bool = False) -> list[Row]:
+        if column not in COLUMNS:
+            raise ValueError(column)
+        rows = self._sorted.get((column, reverse))
+        if rows is None:
+            with no_gc():
+                rows = sorted(self._rows.values(), key=_sort_key(column), reverse=reverse)
+            self._sorted[(column, reverse)] = rows
+        return rows
+
+    def search(self, query: Query) -> list[Row]:
+        """The rows matching ``query`` in its sort order.
+
+        Typing one more letter narrows the previous result instead of scanning everything again.
+        """
+        needle = query.needle()
+        base = self.sorted_rows(query.sort, query.reverse)
+        last = self._last
+        if (last is not None and last[1] == self.version
+                and replace(last[0], text="") == replace(query, text="")
+                and needle.startswith(last[0].needle())):
+            base = last[2]
+            if needle == last[0].needle():
+                return base
+            match = matcher(needle)
+            rows = [r for r in base if match(r.key)]
+        else:
+            rows = base
+            if query.area_kab:
+                serves = self._serves(query.pillar, query.area_kab)
+                rows = [r for r in rows if serves(r.serving)]
+            elif query.pillar:
+                rows = [r for r in rows if query.pillar in r.pillars]
+            if query.kec:
+                kec = query.kec
+                rows = [r for r in rows if r.kec == kec or any(a[3] == kec for a in r.active)]
+            if query.kab:
+                rows = [r for r in rows if r.kab == query.kab]
+            if query.status:
+                rows = [r for r in rows if r.status == query.status]
+            if needle:
+                match = matcher(needle)
+                rows = [r for r in rows if match(r.key)]
+            elif rows is base:
+                rows = list(base)
+        self._last = (query, self.version, rows)
+        return rows
+
+    def _serves(self, pillar: str, kab: str) -> Callable[[tuple], bool]:
+        """Whether a row's active assignments count for ``pillar`` in ``kab`` the way
+        ``storage.summary.figures.members`` counts them (at a UPT, only the UPT's own assignments)."""
+        office = None if self.db.is_province else self.db.code
+        anywhere = kab == ANY_AREA
+        return lambda serving: any((not pillar or p == pillar) and (anywhere or k == kab)
+                                   and (office is None or o == office) for p, k, o in serving)
+
+    def find(self, text: str) -> list[dict]:
+        """Members by id, exact NIK, or search text (for ``pilar roster show``)."""
+        text = text.strip()
+        if text in self._rows:
+            return [self.get(text)]
+        nik = clean_nik(text)
+        if nik:
+            ids = self.db.lookup("members", "nik", nik)
+            if ids:
+                return [self.get(i) for i in ids]
+        return [self.get(r.id) for r in self.search(Query(text=text))] if text else []
+
+    # ------------------------------------------------------------------ RosterView (storage.domain.validate)
+
+    def by_nik(self, nik: str) -> dict | None:
+        ids = self.db.lookup("members", "nik", nik)
+        return self.db.get("members", ids[0]) if ids else None
+
+    def _active_index(self) -> dict[tuple[str, str, str], list[tuple[Row, tuple]]]:
+        """Active assignments by (pillar, "kab"|"kec"|"", code), rebuilt after a change."""
+        if self._active is None:
+            index: dict[tuple[str, str, str], list[tuple[Row, tuple]]] = {}
+            for row in self._rows.values():
+                for asg in row.active:
+                    index.setdefault((asg[0], "", ""), []).append((row, asg))
+                    index.setdefault((asg[0], "kab", asg[2]), []).append((row, asg))
+                    if asg[3]:
+                        index.setdefault((asg[0], "kec", asg[3]), []).append((row, asg))
+            self._active = index
+        return self._active
+
+    def active_assignments(self, pillar: str, position: str | None = None, kab: str | None = None,
+                           kec: str | None = None) -> list[tuple[dict, dict]]:
+        index = self._active_index()
+        key = (pillar, "kec", kec) if kec is not None else (pillar, "kab", kab) if kab is not None else (pillar, "", "")
+        found = []
+        for row, (_p, a_position, a_kab, a_kec, a_id) in index.get(key, ()):
+            if ((position is None or a_position == position) and (kab is None or a_kab == kab)
+                    and (kec is None or a_kec == kec)):
+                member = self.db.get("members", row.id)
+                asg = next((a for a in (member or {}).get("assignments", []) if a.get("id") == a_id), None)
+                if member and asg:
+                    found.append((member, asg))
+        return found
+
+    # ------------------------------------------------------------------ writing
+
+    def history(self, rid: str) -> list[dict]:
+        """Audit entries of one member, oldest first (personal numbers are masked there).
+
+        The log of a big office runs to a hundred megabytes: the lines naming the id are found with a
+        byte search over a memory map and only those are parsed.
+        """
+        needle = b'"id":"' + rid.encode() + b'"'
+        found: list[dict] = []
+        for path in self.db.audit.files():  # sealed segments, then the active file
+            try:
+                with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                    at = data.find(needle)
+                    while at != -1:
+                        start = data.rfind(b"\n", 0, at) + 1
+                        end = data.find(b"\n", at)
+                        end = len(data) if end == -1 else end
+                        try:
+                            line = orjson.loads(data[start:end])
+                        except orjson.JSONDecodeError:
+                            line = None
+                        if isinstance(line, dict) and line.get("id") == rid:
+                            found.append(line)
+                        at = data.find(needle, end)
+            except (FileNotFoundError, ValueError):  # gone meanwhile, or an empty file (mmap of 0 bytes)
+                continue
+        return found
+
+    def validate(self, value: dict, today: dt.date | None = None) -> Result:
+        return validate_member(normalise(value), self, today=today)
+
+    def save(self, value: dict, accept_warnings: bool = False, today: dt.date | None = None,
+             action: str | None = None, resolution: int | None = None) -> tuple[str | None, Result]:
+        """Validate and save one member (new when its id is unknown).
+
+        Returns ``(id, result)``; the id is None when nothing was saved: errors stand, or warnings
+        were not accepted. A member in conflict is refused (PilarError naming the conflict and the
+        command resolving it) unless ``resolution`` says which version (1 = shown first, as
+        ``storage.reconcile.conflicts.show`` numbers them) the value was edited from: the save then closes the
+        conflict, on purpose.
+        """
+        rid = value.get("id")
+        if resolution is None:
+            self._refuse_if_conflict(rid, value.get("name") or "")
+        elif not self.in_conflict(rid):
+            raise PilarError("conflict.edit_not_in_conflict", name=value.get("name") or "")
+        else:
+            count = len(self.db.doc("members", rid)["v"])
+            if not 1 <= resolution <= count:
+                raise PilarError("sync.conflict_bad_keep", n=resolution, count=count)
+        value = normalise(value)
+        for key in [k for k in value if k.startswith("_")]:
+            del value[key]
+        result = validate_member(value, self, today=today)
+        if result.errors or (result.warnings and not accept_warnings):
+            return None, result
+        is_new = value.get("id") is None or self.db.get("members", value["id"]) is None
+        with self.db.transaction(action or ("roster.add" if is_new else "roster.edit")) as tx:
+            rid = tx.put("members", value, owner=self.db.code)
+            if resolution is not None:
+                tx.note("conflict.resolve", "member", rid, note=f"edited from version {resolution}")
+        return rid, result
+
+    def deactivate(self, rid: str, reason: str, date: str, assignment_id: str | None = None) -> int:
+        """Make a member's active assignments (or one of them) INACTIVE with a reason and a date."""
+        reason = " ".join((reason or "").split())
+        if not reason:
+            raise PilarError("roster.deactivate.need_reason")
+        day = parse_date(date)
+        if day is None:
+            raise PilarError("roster.deactivate.bad_date", value=date)
+        member = self._require(rid)
+        self._refuse_if_conflict(rid, member.get("name") or "")
+        starts = [a.get("start") or "" for a in member["assignments"]
+                  if a.get("status") == "ACTIVE" and assignment_id in (None, a.get("id"))]
+        latest = max(starts, default="")
+        if latest and day.isoformat() < latest:
+            # the assignment would end before it began (and the member could no longer be saved)
+            from storage.domain.fmt import day_month_year
+
+            raise PilarError("roster.deactivate.before_start", date=day_month_year(day.isoformat()),
+                             start=day_month_year(latest))
+        changed = 0
+        for a in member["assignments"]:
+            if a.get("status") == "ACTIVE" and assignment_id in (None, a.get("id")):
+                a.update(status="INACTIVE", inactive_reason=reason, inactive_date=day.isoformat())
+                if not a.get("end"):
+                    a["end"] = day.isoformat()
+                changed += 1
+        if not changed:
+            raise PilarError("roster.deactivate.none_active", name=member.get("name", ""))
+        with self.db.transaction("roster.deactivate") as tx:
+            tx.put("members", member)
+        return changed
+
+    def delete(self, rid: str, reason: str = "") -> None:
+        """Delete a member for good; a tombstone stays so that sync deletes it everywhere."""
+        member = self._require(rid)
+        self._refuse_if_conflict(rid, member.get("name") or "")
+        with self.db.transaction("roster.delete") as tx:
+            tx.delete("members", member["id"], reason=reason)
+
+    def _require(self, rid: str) -> dict:
+        member = self.db.get("members", rid)
+        if member is None:
+            raise PilarError("roster.not_found", what=rid)
+        return member
+
+
+def normalise(value: dict, copy: bool = True) -> dict:
+    """A member value as it is stored (a copy unless ``copy=False``): NIK digits, phone E.164, account digits."""
+    if copy:
+        value = _deepcopy(value)
+    if isinstance(value.get("nik"), str):
+        value["nik"] = clean_nik(value["nik"])
+    for key in ("name", "birth_place", "address"):
+        if isinstance(value.get(key), str):
+            value[key] = " ".join(value[key].split())
+    phone = value.get("phone")
+    if isinstance(phone, str) and phone.strip():
+        e164, res = normalize_phone(phone)
+        if e164 and res.ok:
+            value["phone"] = e164
+    bank = value.get("bank")
+    if isinstance(bank, dict) and isinstance(bank.get("account"), str):
+        bank["account"] = clean_account(bank["account"])
+    return value
+
+
+def blank_member(office: str, today: dt.date | None = None) -> dict:
+    """A new member value with one empty ACTIVE assignment in ``office``."""
+    from storage.domain.model import new_member
+
+    value = new_member(assignments=[{"office": office, "start": (today or dt.date.today()).isoformat()}])
+    return value
+
+
+def empty_assignment(office: str, today: dt.date | None = None) -> dict:
+    return new_assignment(office=office, start=(today or dt.date.today()).isoformat())
+
+
+def rows_for_export(roster: Roster, rows: Iterable[Row], reveal: bool = False) -> tuple[list[str], list[list]]:
+    """Headers and cells of the filtered view for CSV/XLSX (labels in the current language)."""
+    from storage.core.i18n import t
+    from storage.domain import fmt
+    from storage.domain.model import pillar_label, position_label, status_label
+
+    headers = [t(f"roster.col.{c}") for c in COLUMNS] + [t("roster.col.number"), t("roster.col.phone")]
+    out = []
+    for r in rows:
+        member = roster.db.get("members", r.id) or {}
+        main = primary_assignment(member) or {}
+        out.append([
+            r.nik if reveal else fmt.mask_nik(r.nik), r.name, pillar_label(r.pillar), position_label(r.position),
+            regions.kab_name(r.kab), regions.kec_name(r.kec), r.office, status_label(r.status),
+            main.get("number") or "", (member.get("phone") or "") if reveal else fmt.mask_account(member.get("phone") or ""),
+        ])
+    return headers, out
+
+
+def export_rows(roster: Roster, rows: Iterable[Row], path, reveal: bool = False) -> int:
+    """Write the filtered view to ``path`` (.csv or .xlsx, by its suffix); formulas are neutralised. With
+    ``reveal`` the NIK and phone are written in full and the export is recorded in the audit log."""
+    from pathlib import Path
+
+    from storage.core.i18n import t
+    from storage.printing import tables as export
+
+    path = Path(path)
+    headers, cells = rows_for_export(roster, rows, reveal=reveal)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        export.write_csv(path, headers, cells)
+    elif suffix == ".xlsx":
+        export.write_xlsx(path, [(t("roster.export.sheet"), headers, cells)])
+    else:
+        raise PilarError("roster.export.bad_type")
+    if reveal:
+        # full NIKs and phone numbers left the app: who, when, how many and where is in the audit log
+        # (the numbers themselves never are)
+        roster.db.record_note("roster.export_revealed", "export", path.name, note=f"{len(cells)} rows, full NIK: {path}")
+    return len(cells)
+
+
+def _field_label(name: str) -> str:
+    """'birth_date' -> 'Tanggal lahir' (the raw name when the catalogue has no label)."""
+    from storage.core.i18n import t
+
+    for key in (f"validate.field.{name}", f"roster.form.field.{name}", f"roster.field.{name}"):
+        text = t(key)
+        if text != key:
+            return text
+    return name
+
+
+def _date(value: str) -> str:
+    from storage.domain import fmt
+
+    try:
+        return fmt.day_month_year(value)
+    except (ValueError, TypeError):
+        return value or "-"
+
+
+def detail_text(roster: Roster, rid: str, reveal: bool = False) -> str:
+    """The detail view as plain text lines (labels from the catalogue)."""
+    from storage.core.i18n import t
+    from storage.domain import fmt
+    from storage.domain.model import pillar_label, position_label, sex_label, status_label
+
+    m = roster.get(rid)
+    if m is None:
+        return t("roster.not_found", what=rid)
+    def f(name: str) -> str:
+        return t(f"validate.field.{name}")
+
+    bank = m.get("bank") or {}
+    nik = m.get("nik", "") if reveal else fmt.mask_nik(m.get("nik", ""))
+    account = bank.get("account", "") if reveal else fmt.mask_account(bank.get("account", ""))
+    lines = [m.get("name", "")]
+    if m.get("_conflict"):
+        lines.append(t("roster.detail.deleted_conflict" if m.get("_deleted") else "roster.detail.in_conflict"))
+    lines += ["", t("roster.detail.person"),
+             f"  {f('nik')}: {nik}",
+             f"  {f('sex')}: {sex_label(m.get('sex', ''))}",
+             f"  {f('birth_place')}, {f('birth_date')}: "
+             + t("roster.detail.born", place=m.get("birth_place", "") or "-", date=_date(m.get("birth_date", ""))),
+             f"  {t('roster.form.field.address')}: {m.get('address', '')}",
+             f"  {f('kec')}, {f('kab')}: {regions.kec_name(m.get('kec', ''))}, {regions.kab_name(m.get('kab', ''))}",
+             f"  {t('roster.form.field.phone')}: {m.get('phone', '') if reveal else fmt.mask_account(m.get('phone', ''))}",
+             f"  {f('bank.name')}: {bank.get('name', '')} · {f('bank.account')}: {account} · "
+             f"{f('bank.holder')}: {bank.get('holder', '')}",
+             "", t("roster.detail.assignments")]
+    for a in m.get("assignments") or []:
+        area = regions.kec_name(a.get("area_kec", "")) or regions.kab_name(a.get("area_kab", "")) or "-"
+        end = t("roster.detail.assignment_end", end=_date(a["end"])) if a.get("end") else ""
+        lines.append("  " + t("roster.detail.assignment", pillar=pillar_label(a.get("pillar", "")),
+                                position=position_label(a.get("position", "")), area=area,
+                                office=a.get("office", ""), start=_date(a.get("start", "")), end=end,
+                                status=status_label(a.get("status", ""))))
+        if a.get("number") or a.get("sk"):
+            lines.append("  " + t("roster.detail.number", number=a.get("number") or "-", sk=a.get("sk") or "-"))
+        if a.get("status") == "INACTIVE" and a.get("inactive_reason"):
+            lines.append("  " + t("roster.detail.inactive", date=_date(a.get("inactive_date", "")),
+                                    reason=a["inactive_reason"]))
+    lines += ["", t("roster.detail.history")]
+    history = roster.history(rid)
+    if not history:
+        lines.append("  " + t("roster.detail.no_history"))
+    for entry in history:
+        when = entry.get("ts", "")
+        try:
+            stamp = dt.datetime.fromisoformat(when)
+            when = f"{fmt.long_date(stamp.date())} {stamp:%H:%M}"
+        except ValueError:
+            pass
+        action = entry.get("action", "")
+        label = t(f"roster.action.{action}")
+        fields = ", ".join(sorted({_field_label(k.split(".")[0].split("[")[0])
+                                   for k in (entry.get("changes") or {})}))
+        if entry.get("note"):
+            fields = (fields + " · " if fields else "") + entry["note"]
+        lines.append("  " + t("roster.detail.history_line", when=when, operator=entry.get("operator") or "-",
+                                action=label if label != f"roster.action.{action}" else action, fields=fields))
+    return "\n".join(lines)
