@@ -20,8 +20,8 @@ from pathlib import Path
 import orjson
 
 from storage.core import audit as audit_mod
-from storage.core.db import SCHEMA_VERSION, Database, PilarStorage, _damaged, read_journal, read_office
-from storage.core.errors import PilarError
+from storage.core.db import SCHEMA_VERSION, Database, PilarStorage, read_journal, read_office
+from storage.core.errors import PilarError, damaged
 from storage.core.i18n import t
 
 Checker = Callable[[Database], list[str]]
@@ -110,7 +110,7 @@ def _audit_problems(path: Path, head: dict | None, journal: Path | None = None) 
     want_n = int(head.get("n", 0) or 0)
     log_files = audit_mod.files(path)  # sealed segments audit/NNNNNN.jsonl, then audit.jsonl
     if not log_files:
-        return [str(_damaged(path, "missing"))] if want_n else []
+        return [str(damaged(path, "missing"))] if want_n else []
     prev, n = audit_mod.GENESIS, 0
     last: dict = {}
     head_ok = want_n == 0
@@ -140,7 +140,7 @@ def _audit_problems(path: Path, head: dict | None, journal: Path | None = None) 
 
         return [str(os_error(exc, file))]
     if n == 0 and want_n:
-        return [str(_damaged(path, "empty"))]
+        return [str(damaged(path, "empty"))]
     if n < want_n:
         return [t("check.audit_broken", file=str(path), where=t("check.where_truncated", found=n, expected=want_n))]
     if not head_ok:
@@ -178,13 +178,13 @@ def _journal_problems(path: Path, code: str | None, data_seq: int, audit_seq: in
     for number, entry in enumerate(entries, 1):
         seq = entry.get("seq") if isinstance(entry, dict) else None
         if not isinstance(seq, int) or seq <= last or not isinstance(entry.get("ops"), dict):
-            return [str(_damaged(path, "journal_line", line=number))]
+            return [str(damaged(path, "journal_line", line=number))]
         offices = {a.get("office") for a in entry.get("audit", []) if isinstance(a, dict)} - {None}
         if code and offices and offices != {code}:
-            return [str(_damaged(path, "other_office", found=", ".join(sorted(offices)), expected=code))]
+            return [str(damaged(path, "other_office", found=", ".join(sorted(offices)), expected=code))]
         last = seq
     if audit_seq > max(data_seq, last):
-        return [str(_damaged(path, "journal_behind", found=max(data_seq, last), expected=audit_seq))]
+        return [str(damaged(path, "journal_behind", found=max(data_seq, last), expected=audit_seq))]
     return []
 
 
@@ -224,29 +224,29 @@ def _scan_files(path: Path) -> list[str]:
     manifest_path = db_dir / "manifest.json"
     manifest: dict = {}
     if not manifest_path.exists():
-        problems.append(str(_damaged(manifest_path, "missing")))
+        problems.append(str(damaged(manifest_path, "missing")))
     else:
         try:
             raw = manifest_path.read_bytes()
             loaded = orjson.loads(raw) if raw.strip() else None
             if raw.strip() == b"":
-                problems.append(str(_damaged(manifest_path, "empty")))
+                problems.append(str(damaged(manifest_path, "empty")))
             elif not isinstance(loaded, dict) or loaded.get("schema") != SCHEMA_VERSION:
                 found = loaded.get("schema") if isinstance(loaded, dict) else "?"
-                problems.append(str(_damaged(manifest_path, "schema", found=found, expected=SCHEMA_VERSION)))
+                problems.append(str(damaged(manifest_path, "schema", found=found, expected=SCHEMA_VERSION)))
             elif code and loaded.get("office") != code and _files_agree(db_dir, loaded.get("office")):
                 # The manifest and the collection files agree: office.json is the odd one out.
-                problems.append(str(_damaged(path / "office.json", "other_office", found=code,
+                problems.append(str(damaged(path / "office.json", "other_office", found=code,
                                              expected=loaded.get("office"))))
                 manifest = loaded
                 code = loaded.get("office")
             elif code and loaded.get("office") != code:
-                problems.append(str(_damaged(manifest_path, "other_office", found=loaded.get("office"),
+                problems.append(str(damaged(manifest_path, "other_office", found=loaded.get("office"),
                                              expected=code)))
             else:
                 manifest = loaded
         except orjson.JSONDecodeError:
-            problems.append(str(_damaged(manifest_path, "parse")))
+            problems.append(str(damaged(manifest_path, "parse")))
         except OSError as exc:
             from storage.core.fsutil import os_error
 
@@ -266,7 +266,7 @@ def _scan_files(path: Path) -> list[str]:
         file_seqs[name] = seq
         want = (recorded.get(name) or {}).get("seq", 0)
         if seq < want:
-            problems.append(str(_damaged(storage.path, "stale", found=seq, expected=want)))
+            problems.append(str(damaged(storage.path, "stale", found=seq, expected=want)))
     data_seq = max([int(manifest.get("seq", 0) or 0)] + list(file_seqs.values()))
     problems += _journal_problems(db_dir / "journal.jsonl", code, data_seq, _audit_last_seq(path / "audit.jsonl"))
     problems += _audit_problems(path / "audit.jsonl", manifest.get("audit") if manifest else None,

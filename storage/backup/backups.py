@@ -46,7 +46,6 @@ from filelock import FileLock, Timeout
 from storage.core.db import (
     SCHEMA_VERSION,
     Database,
-    _damaged,
     now_iso,
     read_lock_info,
     read_office,
@@ -54,6 +53,7 @@ from storage.core.db import (
     write_office,
 )
 from storage.core.errors import LockedError, PilarError
+from storage.core.errors import damaged as _damaged  # renamed at its call sites after issue 19 lands
 from storage.core.fsutil import atomic_write, fsync_dir, os_error, write_all
 
 BACKUP_FORMAT = 1

@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from storage.core.errors import damaged
 from storage.core.fsutil import fsync_dir, fsync_file, os_error, write_all
 
 GENESIS = "0" * 64
@@ -276,13 +277,11 @@ class AuditLog:
 
     def load(self, expected_head: dict | None = None) -> None:
         """Find the chain's head from the end of the file (the full check is ``verify``)."""
-        from storage.core.db import _damaged
-
         self.good_end, last = self._scan_tail()
         if last is not None:
             self.n, self.last_hash, self.last_seq = last["n"], last["h"], last.get("seq", 0)
         if expected_head and self.n < expected_head.get("n", 0):
-            raise _damaged(self.path, "count", found=self.n, expected=expected_head.get("n"))
+            raise damaged(self.path, "count", found=self.n, expected=expected_head.get("n"))
 
     def catch_up(self, seq: int, entries: list[dict]) -> None:
         """Append the entries of transaction ``seq`` unless the log already has them."""

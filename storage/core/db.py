@@ -34,7 +34,8 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from storage.core import audit, authority
-from storage.core.errors import DamagedError, LockedError, PilarError
+from storage.core.errors import LockedError, PilarError
+from storage.core.errors import damaged as _damaged  # renamed at its call sites after issue 19 lands
 from storage.core.fsutil import append_durable, atomic_write, os_error
 from storage.core.versions import Hlc, doc_vv, in_conflict, winner
 
@@ -124,12 +125,6 @@ def now_iso() -> str:
 
 def _dumps(obj: Any) -> bytes:
     return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
-
-
-def _damaged(file: Path | str, problem: str, **params: object) -> DamagedError:
-    from storage.core.i18n import t
-
-    return DamagedError("db.damaged", file=str(file), problem=t(f"db.problem.{problem}", **params))
 
 
 class StrTable(Table):

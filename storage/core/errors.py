@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from storage.core.i18n import t
 
 
@@ -23,3 +25,8 @@ class LockedError(PilarError):
 
 class DamagedError(PilarError):
     """A data file is damaged or missing; the folder must not be opened for writing."""
+
+
+def damaged(file: Path | str, problem: str, **params: object) -> DamagedError:
+    """The error for a damaged file: names the file and says what is wrong (``db.problem.<problem>``)."""
+    return DamagedError("db.damaged", file=str(file), problem=t(f"db.problem.{problem}", **params))
