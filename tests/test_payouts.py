@@ -482,3 +482,13 @@ def test_cash_at_a_multi_day_event_for_a_member_present_on_a_later_day(db):
         payouts.pay_cash(db, Q2, eid, [one])
     events.checkin(db, eid, one, day="2024-05-07")  # came on the second day only
     assert payouts.pay_cash(db, Q2, eid, [one])["count"] == 1
+
+
+def test_settings_ids_are_derived_from_the_payout_namespace():
+    # The ids stored since the first release: office.settings keeps them as constants.
+    import uuid
+
+    from storage.office import settings
+
+    assert settings.SIGNERS_ID == str(uuid.uuid5(payouts.NAMESPACE, "settings:payout-signers"))
+    assert settings.DUTIES_ID == str(uuid.uuid5(payouts.NAMESPACE, "settings:payout-duties"))

@@ -240,7 +240,7 @@ def test_separation_of_duties_off_lets_one_operator_do_the_quarter(tmp_path, cap
     code, out, _ = run_cli(capsys, data, "payout", "duties", "on", "--format", "json")
     assert json.loads(out) == {"separate_duties": True}
     from storage.core.db import Database
-    from storage.payouts.rates import DUTIES_ID
+    from storage.office.settings import DUTIES_ID
 
     again = Database.open(data, read_only=True)
     setting = again.doc("settings", DUTIES_ID)

@@ -17,7 +17,7 @@ from storage.core.errors import PilarError
 from storage.roster import Query, Roster
 from storage.roster.importing import read as import_read
 from storage.roster.importing.plan import commit, header_field, preview
-from storage.roster.importing.words import clean, parse_date
+from storage.roster.importing.words import clean, parse_sheet_date
 from tests.support.roster import make_folder, nik
 
 read_table = import_read.read_book
@@ -79,7 +79,7 @@ def test_header_guessing(header, field):
                                        (dt.datetime(1985, 7, 1), "1985-07-01"), (31229, "1985-07-01"),
                                        ("31-02-1985", None), ("kemarin", None)])
 def test_dates_as_offices_write_them(value, iso):
-    assert parse_date(value) == iso
+    assert parse_sheet_date(value) == iso
 
 
 def test_windows_1252_csv_with_semicolons_from_excel(db):

@@ -12,6 +12,7 @@ from storage import events as event_service
 from storage import payouts, sample
 from storage.core import i18n
 from storage.core.db import Database
+from storage.office.settings import letterhead_city
 from storage.payouts.documents import text as docs
 from tests.support.payouts import approve_all
 from tests.support.pilot import run_async
@@ -777,7 +778,7 @@ def test_office_settings_on_the_command_line(data, capsys):
     assert main(["--data", str(data), "settings"]) == 0
     out = capsys.readouterr().out
     assert "Kota kop surat: Jember" in out and "UPT-PSTW-JEMBER" in out
-    assert event_service.letterhead_city(on_disk(data)) == "Jember"
+    assert letterhead_city(on_disk(data)) == "Jember"
 
 
 @run_async

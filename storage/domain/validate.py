@@ -13,10 +13,10 @@ import phonenumbers
 from stdnum.id import nik as stdnum_nik
 
 from storage.core.i18n import t
+from storage.core.text import iso_date
 from storage.domain import fmt, regions
 from storage.domain.model import PILLARS, POSITIONS, STATUSES, TAGANA_LEVELS
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _INDEXED = re.compile(r"^assignments\[\d+\]\.")
 _KEC_POSITIONS = ("ANGGOTA", "PENDAMPING", "KOORDINATOR_KEC")  # TKSK positions bound to one kecamatan
 
@@ -102,20 +102,6 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def parse_date(value: object) -> dt.date | None:
-    """A real 'YYYY-MM-DD' date (or a date object), else None."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and _ISO.match(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
 def clean_nik(text: object) -> str:
     """Strip the spaces, dots and dashes people type inside a NIK."""
     return stdnum_nik.compact(str(text or ""))
@@ -162,7 +148,7 @@ def check_nik(nik: object, sex: str | None = None, birth_date: object = None, *,
         r.error("nik", "validate.nik.length", count=len(digits))
         return r
     _nik_place(digits, r)
-    _nik_birth(digits, sex, parse_date(birth_date), today, r)
+    _nik_birth(digits, sex, iso_date(birth_date), today, r)
     if digits[12:] == "0000":
         r.error("nik", "validate.nik.serial")
     return r
@@ -278,7 +264,7 @@ def _date_field(value: dict, name: str, prefix: str, r: Result) -> dt.date | Non
     raw = value.get(name)
     if raw in (None, ""):
         return None
-    parsed = parse_date(raw)
+    parsed = iso_date(raw)
     if parsed is None:
         r.error(prefix + name, "validate.date.invalid", what=_what(name), value=str(raw))
     return parsed

@@ -22,8 +22,10 @@ from storage.check import register as register_check
 from storage.core.db import Database, register_index
 from storage.core.errors import PilarError
 from storage.core.i18n import get_lang, t
+from storage.core.text import fold, norm_number, parse_typed_date
 from storage.domain import regions
 from storage.domain.model import member_status, primary_assignment
+from storage.office.settings import office_names
 
 NAMESPACE = uuid.UUID("6f1c2a4e-4b7d-5e59-9a5c-0d3f1e2b7c80")
 STATUSES = ("HADIR", "IZIN", "ALPA")
@@ -32,14 +34,6 @@ SEARCH_LIMIT = 30
 
 SAMPLE_EVENT_NAME = "Sinergitas Pilar Sosial Jatim 2024"
 SAMPLE_PILLARS = ("TAGANA", "TKSK", "PKH_PLUS")
-
-
-_SEPARATORS = str.maketrans("", "", " \t\r\n\u00a0.-/")
-
-
-def norm_number(text: str) -> str:
-    """A membership number as typed or scanned: case, spaces, dots, dashes and slashes ignored."""
-    return str(text or "").translate(_SEPARATORS).upper()
 
 
 def _member_number(value: dict) -> str | None:
@@ -64,13 +58,10 @@ def invitation_id(event_id: str, member_id: str) -> str:
 # ---------------------------------------------------------------------- events
 
 def _parse_date(text: str, field: str) -> str:
-    text = str(text or "").strip()
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date().isoformat()
-        except ValueError:
-            continue
-    raise PilarError("events.bad_date", field=field, value=text)
+    iso = parse_typed_date(text)
+    if iso is None:
+        raise PilarError("events.bad_date", field=field, value=str(text or "").strip())
+    return iso
 
 
 def _parse_time(text: str, field: str) -> str:
@@ -287,23 +278,6 @@ def _set_day(inv: dict, event: dict, day: str, status: str, stamp: str, by: str)
     inv["days"] = days
 
 
-def letterhead_city(db: Database) -> str:
-    """The city on this office's letters and lists ("Jember, 4 April 2024"): the one set in Settings
-    (office.json), else the province's signing place, else the kab/kota of the office's record, else Surabaya."""
-    city = str(db.office.get("city") or "").strip()
-    if city:
-        return city
-    if db.is_province:
-        from storage.payouts.rates import signers
-
-        place = signers(db).get("place")
-        if place:
-            return place
-    kab = db.office.get("kab") or next((o.get("kab") for o in db.values("offices") if o.get("code") == db.code), "")
-    found = regions.kab(kab) if kab else None
-    return found["short"] if found else "Surabaya"
-
-
 def list_events(db: Database) -> list[dict]:
     """Every event, newest first."""
     return sorted(db.values("events"), key=lambda e: (e.get("date", ""), e.get("name", "")), reverse=True)
@@ -325,12 +299,6 @@ def resolve_event(db: Database, text: str) -> dict:
 
 
 # ---------------------------------------------------------------------- members and groups
-
-def office_names(db: Database) -> dict[str, str]:
-    names = {v.get("code"): v.get("name", "") for v in db.values("offices") if v.get("code")}
-    names.setdefault(db.code, db.office.get("name", db.code))
-    return names
-
 
 def _assignment_for(member: dict, pillars: Iterable[str] = (), include_inactive: bool = False) -> dict | None:
     """The assignment an invitation is about: the first active one in the wanted pillars."""
@@ -515,11 +483,6 @@ def card(db: Database, event_id: str, member_id: str, day: str | None = None) ->
         "checkin_at": inv.get("checkin_at", "") if inv else "",
         "invitation_id": inv["id"] if inv else "",
     }
-
-
-def fold(text: str) -> str:
-    """Text as a search compares it: case and runs of spaces ignored."""
-    return " ".join(str(text or "").casefold().split())
 
 
 def find(db: Database, event_id: str, text: str, limit: int = SEARCH_LIMIT) -> list[dict]:

@@ -17,6 +17,7 @@ from storage.core.i18n import t
 from storage.domain import fmt, regions
 from storage.domain.model import pillar_label, position_label
 from storage.events import records
+from storage.office.settings import office_names
 from storage.printing import tables as export
 
 KINDS = ("attendance", "invitations", "summary")
@@ -63,7 +64,7 @@ def _status(inv: dict) -> str:
 
 def _offices(db: Database, short: bool) -> dict[str, str]:
     """Office names for the UPT column; on a printed text page the code ("UPT-PSTW-JEMBER") fits better."""
-    return {} if short else records.office_names(db)
+    return {} if short else office_names(db)
 
 
 def attendance_table(db: Database, event: dict, signature: bool = True,
@@ -128,7 +129,7 @@ def summary_tables(db: Database, event: dict) -> list[tuple[str, list[str], list
 
 
 def _heading(db: Database, event: dict, kind: str) -> list[str]:
-    names = records.office_names(db)
+    names = office_names(db)
     office = names.get(event.get("office", ""), event.get("office", ""))
     date = fmt.long_date(event["date"])
     if event.get("end_date") and event["end_date"] != event["date"]:

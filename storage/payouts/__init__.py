@@ -33,6 +33,13 @@ the one the screens, the command line and the documents import.
 from __future__ import annotations
 
 from storage.core.db import gc_paused as bulk  # noqa: F401  (the documents pause the collector the same way)
+from storage.office.settings import (  # noqa: F401  (the payout documents' signers and the duties rule)
+    SIGNERS_ID,
+    separate_duties,
+    set_separate_duties,
+    set_signers,
+    signers,
+)
 from storage.payouts.items import (  # noqa: F401
     CONTESTED_FIELDS,
     FUNDING,
@@ -80,15 +87,10 @@ from storage.payouts.lifecycle import (  # noqa: F401
 )
 from storage.payouts.rates import (  # noqa: F401
     SAMPLE_RATES,
-    SIGNERS_ID,
     load_sample,
     rate_for,
     rates,
-    separate_duties,
     set_rate,
-    set_separate_duties,
-    set_signers,
-    signers,
 )
 from storage.payouts.run import (  # noqa: F401
     RunPlan,

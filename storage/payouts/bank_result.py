@@ -47,11 +47,10 @@ from pathlib import Path
 from storage.core.db import PROVINCE_CODE, Database, now_iso
 from storage.core.db import gc_paused as bulk
 from storage.core.errors import PilarError
+from storage.core.text import digits
+from storage.office.settings import require_operator, require_province
 from storage.payouts.items import (
     Quarter,
-    _digits,
-    _require_operator,
-    _require_province,
     bank_contested,
     check_date,
     contested,
@@ -113,7 +112,7 @@ def _fixed_rows(parsed: list[dict]) -> list[dict]:
     out = []
     for r in parsed:
         text = r.get("amount", "")
-        out.append({"line": r["line"], "account": _digits(r.get("account")), "account_text": r.get("account", ""),
+        out.append({"line": r["line"], "account": digits(r.get("account")), "account_text": r.get("account", ""),
                     "amount": int(text) if text.isdigit() and text.isascii() else None, "amount_text": text,
                     "reference": r.get("bank_reference") or r.get("reference", ""),
                     "status": r.get("status", "").upper()})
@@ -183,7 +182,7 @@ def _rows(raw: list[list[object]]) -> list[dict]:
                 amount = parse_money(get[1])
             except PilarError:
                 amount = None
-        out.append({"line": n, "account": _digits(get[0]), "account_text": get[0], "amount": amount,
+        out.append({"line": n, "account": digits(get[0]), "account_text": get[0], "amount": amount,
                     "amount_text": get[1], "reference": get[2], "status": get[3].upper()})
     return out
 
@@ -201,7 +200,7 @@ def plan_bank_result(db: Database, quarter: Quarter | str, rows: list[dict]) -> 
     result = BankResult(quarter)
     by_account: dict[str, list[dict]] = {}
     for v in items(db, quarter, ("approved", "paid")):
-        account = _digits((v.get("bank") or {}).get("account"))
+        account = digits((v.get("bank") or {}).get("account"))
         if account and v.get("method") != "CASH":
             by_account.setdefault(account, []).append(v)
     used: set[str] = set()
@@ -262,8 +261,8 @@ def import_bank_result(db: Database, quarter: Quarter | str, path: Path | str, d
     OK rows: items paid with their own reference. RETUR rows: items returned (reason "retur bank" with
     the reference, on ``date``, default today) and reopened as new drafts unless ``reopen`` is False.
     Rows that do not match are in ``problems`` and change nothing. One transaction, audited."""
-    _require_province(db)
-    _require_operator(db)
+    require_province(db)
+    require_operator(db)
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     date = check_date(date or dt.date.today().isoformat(), "return_date")
     with bulk():

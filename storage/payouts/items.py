@@ -5,7 +5,6 @@ The rules that keep money right are listed in :mod:`storage.payouts`.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import uuid
@@ -15,7 +14,9 @@ from dataclasses import dataclass
 from storage.core.db import Database
 from storage.core.errors import PilarError
 from storage.core.i18n import t
+from storage.core.text import digits, fold, iso_date, norm_number
 from storage.domain.fmt import parse_quarter, quarter_bounds
+from storage.office.settings import require_operator, require_province  # noqa: F401  (the payout services' guards)
 
 NAMESPACE = uuid.UUID("6f1c2a4e-5d0b-4c8e-9a73-2b1f0c9e7d51")
 ITEM_KIND = "quarterly"
@@ -29,7 +30,6 @@ REASONS = ("inactive", "no_rate", "no_bank", "duplicate_nik", "voided", "returne
 CONTESTED_FIELDS = ("nik", "bank.account", "bank.holder", "assignments")
 BANK_FIELDS = ("bank.account", "bank.holder")
 METHODS = ("TRANSFER", "CASH")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 # ---------------------------------------------------------------------------- money and dates
@@ -70,12 +70,8 @@ def _parse(text: str, what: str) -> int:
 def check_date(value: object, what: str = "date") -> str:
     """A 'YYYY-MM-DD' date, or a PilarError saying how to write it."""
     text = str(value or "").strip()
-    if not _DATE.match(text):
+    if iso_date(text) is None:
         raise PilarError("payout.bad_date", what=t(f"payout.field.{what}"), value=value)
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        raise PilarError("payout.bad_date", what=t(f"payout.field.{what}"), value=value) from None
     return text
 
 
@@ -136,21 +132,7 @@ def run_id(quarter: Quarter) -> str:
     return str(uuid.uuid5(NAMESPACE, f"run:{quarter.year}:{quarter.q}"))
 
 
-def _require_province(db: Database) -> None:
-    if not db.is_province:
-        raise PilarError("payout.province_only", office=db.code)
-
-
-def _require_operator(db: Database) -> None:
-    if not db.operator:
-        raise PilarError("db.no_operator")
-
-
 # ---------------------------------------------------------------------------- members in conflict
-
-def _digits(text: object) -> str:
-    return "".join(ch for ch in str(text or "") if ch.isdigit())
-
 
 def _payout_view(version: dict) -> tuple:
     """What a payment depends on in one sibling version of a member (a deletion differs from any value)."""
@@ -161,7 +143,7 @@ def _payout_view(version: dict) -> tuple:
     assigns = tuple(sorted((str(a.get("pillar") or ""), str(a.get("position") or ""), str(a.get("status") or ""),
                             str(a.get("start") or ""), str(a.get("end") or ""), str(a.get("inactive_date") or ""))
                            for a in data.get("assignments") or []))
-    return (str(data.get("nik") or ""), _digits(bank.get("account")),
+    return (str(data.get("nik") or ""), digits(bank.get("account")),
             " ".join(str(bank.get("holder") or "").upper().split()), assigns)
 
 
@@ -209,12 +191,10 @@ def match_items(item_list: Iterable[dict], members: dict[str, dict], text: str) 
     """The items a clerk means by ``text``: part of the member's name (case and spacing ignored), the
     NIK or its last digits (4 or more), a membership number (as the door's check-in reads one), a
     transfer reference, or an item id."""
-    from storage.events.records import fold, norm_number
-
     query = fold(text)
     if not query:
         return list(item_list)
-    digits = query.isdigit() and len(query) >= 4
+    by_digits = query.isdigit() and len(query) >= 4
     number = norm_number(text)
     matches: dict[str, bool] = {}  # per member, not per item: a member has an item per pillar
     out = []
@@ -224,7 +204,7 @@ def match_items(item_list: Iterable[dict], members: dict[str, dict], text: str) 
         if hit is None:
             m = members.get(mid) or {}
             hit = matches[mid] = (
-                query in fold(m.get("name")) or (digits and str(m.get("nik") or "").endswith(query))
+                query in fold(m.get("name")) or (by_digits and str(m.get("nik") or "").endswith(query))
                 or (bool(number) and any(norm_number(a.get("number")) == number for a in m.get("assignments") or [])))
         if hit or query == fold(v.get("transfer_ref")) or v["id"].startswith(query):
             out.append(v)

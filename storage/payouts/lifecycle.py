@@ -12,12 +12,11 @@ from storage.core.db import gc_paused as bulk
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.domain.fmt import mask_account
+from storage.office.settings import require_operator, require_province, separate_duties
 from storage.payouts import bankfile as bank_file
 from storage.payouts.items import (
     LIVE,
     Quarter,
-    _require_operator,
-    _require_province,
     bank_contested,
     check_date,
     contested,
@@ -28,7 +27,7 @@ from storage.payouts.items import (
     members_by_id,
     run_id,
 )
-from storage.payouts.rates import rate_for, separate_duties
+from storage.payouts.rates import rate_for
 from storage.payouts.run import (
     _active_in,
     _has_account,
@@ -137,8 +136,8 @@ def approve(db: Database, quarter: Quarter | str, decisions: Mapping[str, object
     decision each in ``decisions`` ({item id or 8+ character prefix: {"action": "approve"|"void",
     "reason": "…"}}, or an (action, reason) pair): approval is refused while one is undecided. With
     separation of duties on, the operator who saved a draft cannot approve it."""
-    _require_province(db)
-    _require_operator(db)
+    require_province(db)
+    require_operator(db)
     quarter = _q(quarter)
     drafts = items(db, quarter, ("draft",))
     if not drafts:
@@ -281,8 +280,8 @@ def pay_transfer(db: Database, quarter: Quarter | str, ref: str, member_ids: Ite
 
     Items whose member's account is in sync conflict are held back (listed in ``held``) when paying
     the whole quarter, and refused when chosen by member."""
-    _require_province(db)
-    _require_operator(db)
+    require_province(db)
+    require_operator(db)
     quarter = _q(quarter)
     ref = str(ref or "").strip()
     if not ref:
@@ -301,8 +300,8 @@ def pay_transfer(db: Database, quarter: Quarter | str, ref: str, member_ids: Ite
 
 def pay_transfers(db: Database, quarter: Quarter | str, refs: Mapping[str, str]) -> dict:
     """Mark approved transfer items paid, each member's with its own bank reference ({member id: ref})."""
-    _require_province(db)
-    _require_operator(db)
+    require_province(db)
+    require_operator(db)
     quarter = _q(quarter)
     refs = {str(m): str(r or "").strip() for m, r in refs.items()}
     if not refs or any(not r for r in refs.values()):
@@ -331,8 +330,8 @@ def pay_cash(db: Database, quarter: Quarter | str, event_id: str, member_ids: It
     """Mark approved items paid in cash at an event, each linked to the member's check-in there.
 
     Without ``member_ids``: every approved item whose member is checked in at the event."""
-    _require_province(db)
-    _require_operator(db)
+    require_province(db)
+    require_operator(db)
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     event = db.get("events", event_id)
     if event is None:
@@ -376,8 +375,8 @@ def void_refusal(db: Database, rid: str) -> PilarError | None:
 def void(db: Database, rid: str, reason: str, reissue: bool = False) -> dict:
     """Void a draft or approved item with a reason; ``reissue`` adds its replacement (a new id, a new
     draft from today's roster and rates) in the same transaction. Returns the replacement or the item."""
-    _require_province(db)
-    _require_operator(db)
+    require_province(db)
+    require_operator(db)
     reason = str(reason or "").strip()
     if not reason:
         raise PilarError("payout.need_reason")
@@ -401,8 +400,8 @@ def void(db: Database, rid: str, reason: str, reissue: bool = False) -> dict:
 
 def reissue(db: Database, rid: str) -> dict:
     """A new draft item replacing a voided one that was not replaced yet."""
-    _require_province(db)
-    _require_operator(db)
+    require_province(db)
+    require_operator(db)
     item, collection = find_item(db, rid)
     if item is None:
         raise PilarError("payout.item_unknown", id=rid)
@@ -474,8 +473,8 @@ def return_item(db: Database, rid: str, reason: str, date: str | None = None, re
     with the reason and the date it came back. ``reopen`` (the default) adds a new draft revision in
     the same transaction, so the member is owed the quarter again; otherwise the item is closed.
     Returns the new draft, or the returned item."""
-    _require_province(db)
-    _require_operator(db)
+    require_province(db)
+    require_operator(db)
     reason = str(reason or "").strip()
     if not reason:
         raise PilarError("payout.need_return_reason")

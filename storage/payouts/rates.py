@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from storage.core.db import PROVINCE_CODE, Database
 from storage.core.errors import PilarError
 from storage.domain.model import PILLARS, POSITIONS
-from storage.payouts.items import FUNDING, NAMESPACE, RATE_KINDS, _require_province, check_date, money
+from storage.office.settings import SIGNERS_ID, require_province
+from storage.payouts.items import FUNDING, NAMESPACE, RATE_KINDS, check_date, money
 
 # ---------------------------------------------------------------------------- rates
 
@@ -78,7 +79,7 @@ def set_rate(db: Database, *, pillar: str, amount: object, start: str, funding: 
     Tax: none by default; a fixed ``tax`` per quarter, or ``tax_rule="PPH21_BP"`` with ``tax_bp`` (basis
     points) for PPh 21 bukan pegawai on 50% of the gross. The tax in rupiah is kept on the rate. A change
     (``rate_id``) without ``tax_rule`` keeps the rate's rule."""
-    _require_province(db)
+    require_province(db)
     if pillar not in PILLARS:
         raise PilarError("payout.unknown_pillar", value=pillar, choices=", ".join(PILLARS))
     position = position or ""
@@ -148,25 +149,7 @@ def rate_for(rate_list: Iterable[dict], pillar: str, position: str, first: str, 
 
 
 
-# ---------------------------------------------------------------------------- signatures and sample
-
-SIGNERS_ID = str(uuid.uuid5(NAMESPACE, "settings:payout-signers"))
-
-
-def signers(db: Database) -> dict:
-    """Who signs the payout documents (treasurer and approving officer); blank lines when unset."""
-    value = db.get("settings", SIGNERS_ID) or {}
-    return {k: value.get(k, "") for k in ("place", "treasurer", "treasurer_nip", "officer", "officer_nip",
-                                           "officer_title")}
-
-
-def set_signers(db: Database, **fields: str) -> dict:
-    _require_province(db)
-    value = dict(signers(db), **{k: str(v) for k, v in fields.items() if v is not None})
-    with db.transaction("payout.signers") as tx:
-        tx.put("settings", dict(value, id=SIGNERS_ID, key="payout.signers"), owner=PROVINCE_CODE)
-    return signers(db)
-
+# ---------------------------------------------------------------------------- sample rates
 
 SAMPLE_RATES = (
     # (pillar, position, amount per quarter, demo) - the first four from Dinsos Jatim, 4 April 2024.
@@ -209,27 +192,3 @@ def load_sample(db: Database) -> int:
                                 "officer": "Pejabat Pembuat Komitmen (contoh)", "officer_nip": "",
                                 "officer_title": "Pejabat Pembuat Komitmen"}, owner=PROVINCE_CODE)
     return added
-
-
-# ---------------------------------------------------------------------------- separation of duties
-
-DUTIES_ID = str(uuid.uuid5(NAMESPACE, "settings:payout-duties"))
-
-
-def separate_duties(db: Database) -> bool:
-    """Whether separation of duties is on (the default): the operator who saved a run's drafts cannot
-    approve them, and the one who approved an item cannot mark it paid."""
-    value = db.get("settings", DUTIES_ID)
-    return True if value is None else bool(value.get("separate_duties", True))
-
-
-def set_separate_duties(db: Database, on: bool) -> bool:
-    """Turn separation of duties on or off (a province setting, owner JATIM; audited as any change)."""
-    from storage.payouts.items import _require_operator
-
-    _require_province(db)
-    _require_operator(db)
-    with db.transaction("payout.duties") as tx:
-        tx.put("settings", {"id": DUTIES_ID, "key": "payout.separate_duties", "separate_duties": bool(on)},
-               owner=PROVINCE_CODE)
-    return separate_duties(db)

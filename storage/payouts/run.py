@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 
 from storage.core.db import PROVINCE_CODE, Database, now_iso
 from storage.core.db import gc_paused as bulk
-from storage.payouts.items import LIVE, Quarter, _require_province, contested, item_id, items, run_id
+from storage.office.settings import require_province
+from storage.payouts.items import LIVE, Quarter, contested, item_id, items, run_id
 from storage.payouts.rates import _overlaps, rate_for
 
 # ---------------------------------------------------------------------------- eligibility
@@ -281,7 +282,7 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
 
 def save_run(db: Database, plan: RunPlan) -> list[dict]:
     """Save a previewed run in one transaction; returns the items it created (not the refreshed ones)."""
-    _require_province(db)
+    require_province(db)
     quarter = plan.quarter
     collection = quarter.collection
     created = []
@@ -317,7 +318,7 @@ def run_quarter(db: Database, quarter: Quarter | str, dry_run: bool = False,
                 allow_cash: bool = False) -> tuple[RunPlan, list[dict]]:
     """Plan and (unless ``dry_run``) save a quarter's run."""
     if not dry_run:
-        _require_province(db)
+        require_province(db)
     plan = plan_run(db, quarter, allow_cash=allow_cash)
     return plan, ([] if dry_run else save_run(db, plan))
 

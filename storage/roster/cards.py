@@ -20,10 +20,10 @@ import segno
 from storage.core.db import Database
 from storage.core.errors import PilarError
 from storage.core.i18n import t
+from storage.core.text import norm_number
 from storage.domain import regions
 from storage.domain.model import pillar_label, position_label
-from storage.events import records
-from storage.events.records import norm_number
+from storage.office.settings import office_names
 from storage.printing.pdf import FONT, Document
 from storage.roster.service import Query, Roster
 
@@ -53,7 +53,7 @@ def card_code(db: Database, member: dict, assignment: dict) -> str:
 def card_data(db: Database, member: dict, pillar: str = "", offices: dict[str, str] | None = None) -> dict:
     """What one card prints (no NIK): the office is the member's UPT (this office when unknown)."""
     a = _assignment(member, pillar)
-    offices = records.office_names(db) if offices is None else offices
+    offices = office_names(db) if offices is None else offices
     office = offices.get(a.get("office", "")) or db.office.get("name", "")
     kab = a.get("area_kab") or member.get("kab", "")
     kec = a.get("area_kec") or member.get("kec", "")
@@ -172,7 +172,7 @@ def render(db: Database, members: Sequence[dict] | Iterable[dict], per_page: int
     """The card sheets as PDF bytes: ``per_page`` (8 or 10) cards per A4 page, cut marks on each."""
     if per_page not in LAYOUTS:
         raise PilarError("cards.bad_per_page", value=per_page)
-    offices = records.office_names(db)
+    offices = office_names(db)
     cards = [card_data(db, m, pillar, offices) for m in members]
     if not cards:
         raise PilarError("cards.none")

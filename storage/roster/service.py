@@ -21,6 +21,7 @@ import orjson
 from storage.core.db import Database
 from storage.core.db import gc_paused as no_gc
 from storage.core.errors import PilarError
+from storage.core.text import digits, iso_date
 from storage.domain import regions
 from storage.domain.model import new_assignment, primary_assignment
 from storage.domain.validate import (
@@ -28,7 +29,6 @@ from storage.domain.validate import (
     clean_account,
     clean_nik,
     normalize_phone,
-    parse_date,
     validate_member,
 )
 
@@ -75,10 +75,6 @@ def _place_words(kab: str, kec: str) -> str:
     return "".join(_WORD + w for w in names.upper().split())
 
 
-def _digits(text: str) -> str:
-    return "".join(c for c in text if c.isdigit())
-
-
 def matcher(needle: str) -> Callable[[str], bool]:
     """Whether a row's search key matches the typed text: every word of it somewhere in the key (name
     words in any order, NIK, number, phone), or the start of a word of the kab/kota or kecamatan names
@@ -89,8 +85,8 @@ def matcher(needle: str) -> Callable[[str], bool]:
         if not any(c.isalnum() for c in word):
             continue
         letters = any(c.isalpha() for c in word)
-        digits = "" if letters else _digits(word)
-        tokens.append((word, digits if digits != word else "", _WORD + word.upper() if letters else ""))
+        figures = "" if letters else digits(word)
+        tokens.append((word, figures if figures != word else "", _WORD + word.upper() if letters else ""))
     return lambda key: all(w in key or (d and d in key) or (p and p in key) for w, d, p in tokens)
 
 
@@ -442,7 +438,7 @@ class Roster:
         reason = " ".join((reason or "").split())
         if not reason:
             raise PilarError("roster.deactivate.need_reason")
-        day = parse_date(date)
+        day = iso_date(date)
         if day is None:
             raise PilarError("roster.deactivate.bad_date", value=date)
         member = self._require(rid)

@@ -99,7 +99,7 @@ def cmd_demo(args) -> int:
 
 def cmd_settings(args) -> int:
     from storage.core.db import write_office
-    from storage.events import letterhead_city
+    from storage.office.settings import letterhead_city
     from tui.cli.common import open_db
 
     given = {k: " ".join(v.split()) for k, v in (("name", args.name), ("city", args.city)) if v is not None}

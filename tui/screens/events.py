@@ -34,9 +34,11 @@ from textual.widgets.option_list import Option
 from storage import events as event_service
 from storage.core.errors import PilarError
 from storage.core.i18n import t
+from storage.core.text import fold, from_iso
 from storage.domain import fmt, regions
 from storage.domain.model import PILLARS, POSITIONS, pillar_label, position_label
 from storage.events import reports
+from storage.office import settings
 from tui.screens.common import ConfirmDialog, ErrorDialog, Field, GuardedForm, PromptDialog
 from tui.widgets.keys import localize_bindings
 
@@ -222,9 +224,7 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
-        from tui.screens.member_form import from_iso
-
-        e = self.event or {"city": event_service.letterhead_city(self.app.db), "office": self.app.db.code}
+        e = self.event or {"city": settings.letterhead_city(self.app.db), "office": self.app.db.code}
         title = t("events.ui.form_title_edit" if self.event else "events.ui.form_title_new")
         day = t("events.ui.date_hint")
         hints = {"date": day, "end_date": day, "start_time": event_service.time_label("08:00"), "end_time": event_service.time_label("15:00")}
@@ -399,8 +399,8 @@ class InviteScreen(Screen):
         table = self.query_one("#invitees", DataTable)
         current = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
         table.clear()
-        names = event_service.office_names(self.db)
-        rows = sorted(event_service.invitations(self.db, self.event_id), key=lambda v: (event_service.fold(v.get("name", "")), v["id"]))
+        names = settings.office_names(self.db)
+        rows = sorted(event_service.invitations(self.db, self.event_id), key=lambda v: (fold(v.get("name", "")), v["id"]))
         for v in rows:
             status = t(f"events.status.{v.get('status') or 'BELUM'}") + (" · walk-in" if v.get("walk_in") else "")
             table.add_row(v.get("name", ""), pillar_label(v.get("pillar", "")), regions.kab_name(v.get("kab", "")) or "-",

@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Select, Static
 
 from storage.core.i18n import t
+from storage.core.text import from_iso, parse_typed_date
 from storage.domain import regions
 from storage.domain.model import (
     PILLARS,
@@ -53,18 +54,8 @@ def widget_id(field: str) -> str:
 
 def to_iso(text: str) -> str:
     """A typed date ('01-07-1985', '1/7/1985', '1985-07-01') as 'YYYY-MM-DD'; unreadable text stays as typed."""
-    from tui.screens.roster import parse_user_date
-
     text = text.strip()
-    return (parse_user_date(text) or text) if text else ""
-
-
-def from_iso(value: str) -> str:
-    """'1985-07-01' -> '01-07-1985' (how clerks write dates)."""
-    try:
-        return dt.date.fromisoformat(value).strftime("%d-%m-%Y")
-    except (TypeError, ValueError):
-        return value or ""
+    return (parse_typed_date(text) or text) if text else ""
 
 
 def _label(name: str) -> str:

@@ -18,10 +18,12 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from storage.core.errors import PilarError
 from storage.core.i18n import get_lang, t
+from storage.core.text import parse_typed_date
 from storage.domain import fmt, regions
 from storage.domain.model import PILLARS, STATUSES, pillar_label, position_label, status_label
 from storage.roster import ANY_AREA, COLUMNS, Query, Roster, Row, detail_text, make_row
 from tui.screens.common import ConfirmDialog, ErrorDialog, Field, PromptDialog
+from tui.screens.member_form import ConflictChoiceDialog, MemberForm
 from tui.widgets.keys import localize_bindings
 from tui.widgets.member_table import Column, MemberTable
 
@@ -35,22 +37,6 @@ _LAYOUT = {"nik": (16, 0), "name": (0, 0), "pillar": (9, 0), "position": (12, 3)
 
 def count_text(n: int) -> str:
     return format_decimal(n, locale="id_ID" if get_lang() == "id" else "en_GB")
-
-
-def parse_user_date(text: str) -> str | None:
-    """'01-07-1985', '1/7/1985' or '1985-07-01' -> '1985-07-01'; None when not a date."""
-    text = text.strip().replace("/", "-").replace(".", "-")
-    parts = text.split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return None
-    try:
-        if len(parts[0]) == 4:
-            return dt.date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
-        if len(parts[2]) == 4:
-            return dt.date(int(parts[2]), int(parts[1]), int(parts[0])).isoformat()
-    except ValueError:
-        return None
-    return None
 
 
 class RosterScreen(Screen):
@@ -327,8 +313,6 @@ class RosterScreen(Screen):
         self.app.push_screen(MemberDetail(self.roster, rid, self.reveal), after)
 
     def action_add(self) -> None:
-        from tui.screens.member_form import MemberForm
-
         self.app.push_screen(MemberForm(self.roster, None), self._form_done)
 
     def action_edit(self) -> None:
@@ -337,8 +321,6 @@ class RosterScreen(Screen):
             self.edit_member(rid)
 
     def edit_member(self, rid: str) -> None:
-        from tui.screens.member_form import ConflictChoiceDialog, MemberForm
-
         member = self.roster.get(rid)
         if member is None:
             return
@@ -406,10 +388,10 @@ class RosterScreen(Screen):
             """Deactivate here, so a refusal (no reason, a date before the assignment began) stays in the dialog."""
             if not values["reason"].strip():
                 return t("roster.deactivate.need_reason")
-            if parse_user_date(values["date"]) is None:
+            if parse_typed_date(values["date"]) is None:
                 return t("roster.deactivate.bad_date", value=values["date"])
             try:
-                done_count.append(self.roster.deactivate(rid, values["reason"], parse_user_date(values["date"]) or ""))
+                done_count.append(self.roster.deactivate(rid, values["reason"], parse_typed_date(values["date"]) or ""))
             except PilarError as exc:
                 return str(exc)
             return None

@@ -11,9 +11,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 
-from storage import events, payouts
+from storage import payouts
 from storage.core.errors import PilarError
 from storage.core.i18n import t
+from storage.office import settings
 from storage.payouts import bankfile as bank_file
 from storage.printing import viewer
 from tui.screens.common import GuardedForm
@@ -47,7 +48,7 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
                 yield Label(t("ui.settings.office_name"), classes="field-label", markup=False)
                 yield Input(db.office.get("name", ""), id="office-name")
                 yield Label(t("ui.settings.city"), classes="field-label", markup=False)
-                yield Input(events.letterhead_city(db), id="city")
+                yield Input(settings.letterhead_city(db), id="city")
                 yield Checkbox(t("viewer.ui.setting"), value=self._viewer_on(), id="viewer")
                 if db.is_province:
                     signers = payouts.signers(db)

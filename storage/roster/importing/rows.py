@@ -192,7 +192,7 @@ def row_member(cells: dict[str, list[object]], ctx: Context) -> tuple[dict, dict
         place = header_words.clean(birth_place)
         m["birth_place"] = place.title() if place.isupper() else place
     if header_words.clean(birth_date) or isinstance(birth_date, (dt.date, int, float)) and birth_date:
-        iso = header_words.parse_date(birth_date, "birth", ctx.today)
+        iso = header_words.parse_sheet_date(birth_date, "birth", ctx.today)
         if iso is None:
             bad("birth_date", "roster.import.bad_date", value=header_words.clean(birth_date))
         m["birth_date"] = iso or header_words.clean(birth_date)
@@ -308,7 +308,7 @@ def _assignment_fields(cells, text, ctx: Context, a: dict, bad, kab_code: str) -
             a[name] = text(name)
     raw_start = cells.get("start", [None])[0]
     if header_words.clean(raw_start) or isinstance(raw_start, (dt.date, int, float)) and raw_start:
-        iso = header_words.parse_date(raw_start, "start", ctx.today)
+        iso = header_words.parse_sheet_date(raw_start, "start", ctx.today)
         if iso is None:
             bad("start", "roster.import.bad_date", value=header_words.clean(raw_start))
         else:
@@ -354,7 +354,7 @@ def _status_fields(cells, ctx: Context, extra: dict, bad, problems: list[str]) -
             when = raw_date
         iso = ""
         if when:
-            iso = header_words.parse_date(when, "start", ctx.today) or ""
+            iso = header_words.parse_sheet_date(when, "start", ctx.today) or ""
             if not iso:
                 bad("inactive_date", "roster.import.bad_date", value=header_words.clean(when))
         extra["status"] = ("INACTIVE", reason, iso)

@@ -299,7 +299,7 @@ def _date_in(text: str) -> str:
     for pattern in (r"\d{1,2}[-/. ]\s*[A-Za-z]{3,10}\.?[-/. ]\s*\d{2,4}", r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}",
                     r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}", r"[A-Za-z]{3,10}\s+\d{4}"):
         for m in re.finditer(pattern, text):
-            if parse_date(m.group(0), "start") is not None:
+            if parse_sheet_date(m.group(0), "start") is not None:
                 return m.group(0)
     return ""
 
@@ -328,7 +328,7 @@ def _year(y: int, kind: str, today: dt.date) -> int:
     return 2000 + y if 2000 + y <= limit else 1900 + y
 
 
-def parse_date(value: object, kind: str = "birth", today: dt.date | None = None) -> str | None:
+def parse_sheet_date(value: object, kind: str = "birth", today: dt.date | None = None) -> str | None:
     """ISO date from what offices write: an Excel date or serial number, '16-09-1968', '16/9/68',
     '1968-09-16', '16-Sep-1968', '7 Nopember 1986'; a start date (TMT) may be 'Januari 2024' or '2024'."""
     today = today or dt.date.today()
