@@ -23,7 +23,7 @@ from storage import payouts  # noqa: E402
 from storage.core.db import Database  # noqa: E402
 from storage.payouts import bank_result as payout_bank
 from storage.payouts import bankfile as bank_file  # noqa: E402
-from storage.payouts.documents import text as docs  # noqa: E402
+from storage.payouts import documents  # noqa: E402
 from storage.sample.generate import build_office  # noqa: E402
 
 QUARTER = "2024-Q2"
@@ -89,15 +89,15 @@ def main() -> None:
         took, result = _time(lambda: payouts.approve(db, QUARTER, decisions))
         rows.append(_row("approve (one transaction)", f"{result['count']} items, {len(decisions)} decided", took))
         for fmt_name in ("text", "html", "csv", "xlsx"):
-            took, data = _time(lambda f=fmt_name: docs.render(db, QUARTER, "nominatif", f))
+            took, data = _time(lambda f=fmt_name: documents.render(db, QUARTER, "nominatif", f))
             note = "<= 5 s" + (" OK" if took <= 5 else " MISSED") if fmt_name in ("text", "html") else ""
             rows.append(_row(f"daftar nominatif {fmt_name}", f"{len(data) / 1e6:.1f} MB", took, note))
         for bank in ("generic", "jatim"):  # the template per bank, accounts checked line by line
-            took, made = _time(lambda b=bank: bank_file.build(db, QUARTER, b))
+            took, made = _time(lambda b=bank: documents.bank.build(db, QUARTER, b))
             rows.append(_row(f"bank transfer file ({bank})", f"{len(made.rows)} lines, "
                              f"{len(made.left_out)} left out, {len(made.data) / 1e6:.1f} MB", took))
         some = sorted({v["member_id"] for v in payouts.items(db, QUARTER)})[:1000]
-        took, data = _time(lambda: docs.render(db, QUARTER, "receipts", "html", member_ids=some))
+        took, data = _time(lambda: documents.render(db, QUARTER, "receipts", "html", member_ids=some))
         rows.append(_row("receipts html (1,000 members)", f"{len(data) / 1e6:.1f} MB", took))
         db.operator = "Bench-payer"  # nor the approver
         # The bank's answer in the Jatim layout (the file sent back with status and bank reference on

@@ -10,7 +10,7 @@ import json
 from storage import payouts
 from storage.core.db import Database
 from storage.payouts import bankfile as bank_file
-from storage.payouts.documents import text as docs
+from storage.payouts import documents
 from tests.support.payouts import make_db, member
 from tests.support.pilot import run_async
 from tui.app import PilarApp
@@ -96,7 +96,7 @@ async def test_items_tab_shows_gross_tax_net_at_80_columns(tmp_path):
         assert all(h in header for h in ("Bruto", "Pajak", "Neto", "Status"))
         lines = ["".join(s.text for s in table.render_line(y)) for y in (1, 2)]
         tksk = next(line for line in lines if "Anggota 001" in line)
-        gross, cut, net = docs.idr(rate["amount"]), docs.idr(tax), docs.idr(rate["amount"] - tax)
+        gross, cut, net = documents.idr(rate["amount"]), documents.idr(tax), documents.idr(rate["amount"] - tax)
         assert tksk.index(gross) < tksk.index(cut, tksk.index(gross) + len(gross)) < tksk.rindex(net)
         assert all(len(line.rstrip()) <= width for line in lines)
         await pilot.resize_terminal(120, 35)
@@ -134,7 +134,7 @@ async def test_bank_result_in_the_jatim_layout_from_the_pay_dialog(tmp_path):
     db = make_db(tmp_path / "data", [member(1), member(2), member(3)])
     payouts.run_quarter(db, Q2)
     payouts.approve(db, Q2)
-    made = bank_file.build(db, Q2, "jatim")
+    made = documents.bank.build(db, Q2, "jatim")
     db.close()
     lines = made.data.decode("ascii").split("\r\n")[:-1]
     back = made.rows[0]["item_id"]

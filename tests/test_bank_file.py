@@ -11,9 +11,8 @@ import pytest
 from storage import payouts
 from storage.core.db import Database
 from storage.core.errors import PilarError
-from storage.payouts import bank_result, bankfile
+from storage.payouts import bank_result, bankfile, documents
 from storage.payouts.documents import spj
-from storage.payouts.documents import text as documents
 from tests.support.payouts import approve_all, make_db, member
 from tui.cli import main
 
@@ -62,7 +61,7 @@ def test_account_checks(account, holder, bank, problem):
 
 @pytest.mark.parametrize("bank", ["jatim", "generic"])
 def test_round_trip_same_accounts_and_amounts_bad_ones_listed_and_absent(db, bank):
-    made = bankfile.build(db, Q2, bank, date="2024-06-28")
+    made = documents.bank.build(db, Q2, bank, date="2024-06-28")
     named = _by_name(db)
     expected_bad = {"Anggota 004"} | ({"Anggota 005"} if bank == "jatim" else set())
     assert {p["name"] for p in made.left_out} == expected_bad
@@ -84,7 +83,7 @@ def test_round_trip_same_accounts_and_amounts_bad_ones_listed_and_absent(db, ban
 
 
 def test_generic_file_with_a_status_column_is_the_banks_answer(db, tmp_path):
-    made = bankfile.build(db, Q2, "generic")
+    made = documents.bank.build(db, Q2, "generic")
     lines = made.data.decode("utf-8").splitlines()
     answer = [lines[0] + ",status"] + [line + ",OK" for line in lines[1:-1]] + [lines[-1]]
     path = tmp_path / "hasil.csv"
@@ -103,7 +102,7 @@ def test_amounts_are_never_cut(db):
     tpl = dict(bankfile.template("jatim"))
     tpl["detail"] = [dict(c, width=5) if c.get("field") == "amount" else c for c in tpl["detail"]]
     with pytest.raises(PilarError) as err:
-        bankfile.build(db, Q2, tpl)
+        documents.bank.build(db, Q2, tpl)
     assert err.value.key == "bankfile.too_wide"
 
 
@@ -119,7 +118,7 @@ def test_every_account_bad_writes_nothing(tmp_path):
         payouts.run_quarter(db, Q2)
         approve_all(db, Q2)
         with pytest.raises(PilarError) as err:
-            bankfile.write(db, Q2, tmp_path / "bank.txt", "jatim")
+            documents.bank.write(db, Q2, tmp_path / "bank.txt", "jatim")
         assert err.value.key == "bankfile.nothing_valid" and "Anggota 001" in str(err.value)
         assert not (tmp_path / "bank.txt").exists()
     finally:
@@ -180,7 +179,7 @@ def _jatim_answer(made, statuses: dict[str, str], bank_refs: bool = True) -> byt
 
 
 def test_jatim_result_file_round_trip_paid_and_returned(db, tmp_path):
-    made = bankfile.build(db, Q2, "jatim", date="2024-06-28")
+    made = documents.bank.build(db, Q2, "jatim", date="2024-06-28")
     back_item = made.rows[1]["item_id"]
     path = tmp_path / "HASIL_BJTM.TXT"   # the name says nothing: the layout is told by the content
     path.write_bytes(_jatim_answer(made, {back_item: "RETUR"}))
@@ -205,7 +204,7 @@ def test_jatim_result_file_round_trip_paid_and_returned(db, tmp_path):
 
 
 def test_jatim_result_without_bank_reference_keeps_the_lines_own(db, tmp_path):
-    made = bankfile.build(db, Q2, "jatim")
+    made = documents.bank.build(db, Q2, "jatim")
     path = tmp_path / "hasil.txt"
     path.write_bytes(_jatim_answer(made, {made.rows[0]["item_id"]: "SALAH"}, bank_refs=False).replace(b"\r\n", b"\n"))
     result = bank_result.import_bank_result(db, Q2, path)
@@ -215,14 +214,14 @@ def test_jatim_result_without_bank_reference_keeps_the_lines_own(db, tmp_path):
 
 
 def test_a_csv_is_not_taken_for_the_jatim_layout(db):
-    made = bankfile.build(db, Q2, "generic")
+    made = documents.bank.build(db, Q2, "generic")
     assert bankfile.result_template(made.data) is None
     assert bankfile.result_template(b"H" + b" " * 79 + b"\r\nD000001\r\n") is None   # a detail line too short
     assert bankfile.result_template(b"H" + b" " * 79 + b"\r\nT000000000000000000000\r\n") is None   # no detail line
 
 
 def test_jatim_result_without_header_and_trailer_lines(db, tmp_path):
-    made = bankfile.build(db, Q2, "jatim")
+    made = documents.bank.build(db, Q2, "jatim")
     answer = _jatim_answer(made, {}).split(b"\r\n")[1:-2]   # the D lines only
     path = tmp_path / "hasil.txt"
     path.write_bytes(b"\n".join(answer) + b"\n")
@@ -232,7 +231,7 @@ def test_jatim_result_without_header_and_trailer_lines(db, tmp_path):
 
 
 def test_the_transfer_file_itself_given_as_the_answer_changes_nothing(db, tmp_path):
-    made = bankfile.build(db, Q2, "jatim")
+    made = documents.bank.build(db, Q2, "jatim")
     path = tmp_path / "bank-jatim_2024-Q2.txt"
     path.write_bytes(made.data)
     result = bank_result.import_bank_result(db, Q2, path)

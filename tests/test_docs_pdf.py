@@ -14,8 +14,8 @@ from storage import events, payouts
 from storage.core.errors import PilarError
 from storage.domain import fmt
 from storage.events import reports
+from storage.payouts import documents
 from storage.payouts.documents import spj
-from storage.payouts.documents import text as documents
 from storage.printing import viewer
 from storage.roster import Query, Roster, cards
 from tests.support.payouts import make_db, member

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from storage import payouts
 from storage.core.errors import PilarError
+from storage.payouts import documents
 from storage.payouts.documents import spj
-from storage.payouts.documents import text as documents
 from storage.payouts.rates import parse_percent, tax_of
 from tests.support.payouts import make_db, member
 from tests.support.pdf import pages

@@ -343,7 +343,7 @@ def _make_conflict(db, rid):
 
 
 def test_conflicted_items_cannot_be_approved_paid_or_exported(db):
-    from storage.payouts.documents import text as documents
+    from storage.payouts import documents
 
     payouts.run_quarter(db, Q2)
     first = payouts.items(db, Q2)[0]["id"]

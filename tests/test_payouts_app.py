@@ -7,13 +7,13 @@ import pytest
 from storage import events, payouts, sample
 from storage.core.db import Database
 from storage.core.i18n import set_lang
-from storage.payouts.documents import text as docs
+from storage.payouts import documents
 from tests.support.payouts import approve_all
 from tests.support.pdf import pages
 from tests.support.pilot import run_async
 from tui.app import PilarApp
 from tui.screens.common import ConfirmDialog, PromptDialog
-from tui.screens.payouts import ApproveDialog, PayDialog, PayoutsScreen, VoidDialog, current_quarter
+from tui.screens.payouts import ApproveDialog, PayDialog, PayoutsScreen, VoidDialog
 
 Q2 = payouts.Quarter(2024, 2)
 EID = events.sample_event_id()
@@ -83,7 +83,7 @@ async def test_coordinator_quarter_end_to_end(folder):
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, PayoutsScreen)
-        steps = (current_quarter().year * 4 + current_quarter().q) - (2024 * 4 + 2)
+        steps = (payouts.Quarter.current().year * 4 + payouts.Quarter.current().q) - (2024 * 4 + 2)
         for _ in range(steps):
             await pilot.press("left_square_bracket")
         await settle(app, pilot)
@@ -95,9 +95,9 @@ async def test_coordinator_quarter_end_to_end(folder):
         pillar_title = "Pilar"
         for pillar, (count, gross) in expected.items():
             cells = row_cells(totals, f"{pillar_title}:{pillar}")
-            assert cells[1] == str(count) and cells[2] == docs.idr(gross)
+            assert cells[1] == str(count) and cells[2] == documents.idr(gross)
         grand = sum(g for _c, g in expected.values())
-        assert row_cells(totals, "grand")[4] == docs.idr(grand)
+        assert row_cells(totals, "grand")[4] == documents.idr(grand)
         assert payouts.items(app.db, Q2) == []
 
         # Save, with a confirmation.
@@ -108,7 +108,7 @@ async def test_coordinator_quarter_end_to_end(folder):
         await settle(app, pilot)
         on_disk = Database.open(folder, read_only=True)
         assert payouts.summary(on_disk, Q2)["total"]["net"] == grand
-        assert row_cells(totals, "grand")[4] == docs.idr(grand)
+        assert row_cells(totals, "grand")[4] == documents.idr(grand)
 
         # Approve, with a confirmation: one transaction, who and when recorded. The sample has members
         # under two pillars: the dialog lists them, and each is approved anyway with a reason.
@@ -163,8 +163,8 @@ async def test_coordinator_quarter_end_to_end(folder):
         assert names == ["kwitansi_2024-Q2.pdf", "nominatif_2024-Q2.csv", "nominatif_2024-Q2.html",
                          "nominatif_2024-Q2.pdf", "nominatif_2024-Q2.txt", "nominatif_2024-Q2.xlsx",
                          "receipts_2024-Q2.html", "receipts_2024-Q2.pdf", "rekap_2024-Q2.pdf"]
-        assert docs.idr(grand)[2:] in "\n".join(pages((out / "nominatif_2024-Q2.pdf").read_bytes()))
-        assert docs.idr(grand) in (out / "nominatif_2024-Q2.txt").read_text(encoding="utf-8")
+        assert documents.idr(grand)[2:] in "\n".join(pages((out / "nominatif_2024-Q2.pdf").read_bytes()))
+        assert documents.idr(grand) in (out / "nominatif_2024-Q2.txt").read_text(encoding="utf-8")
         assert "rupiah)" in (out / "receipts_2024-Q2.html").read_text(encoding="utf-8")
 
         # Running the quarter again changes nothing.
@@ -256,5 +256,5 @@ async def test_receipt_of_the_selected_item_for_one_member(folder):
         await pilot.pause()
         [page] = list((folder / "cetak").glob("tanda-terima_2024-Q2_*.pdf"))
         [text] = pages(page.read_bytes())  # this member only
-        assert member["name"] in text and docs.idr(item["net"]) in text
+        assert member["name"] in text and documents.idr(item["net"]) in text
         assert "DRAF - BELUM DISETUJUI" in text  # not approved yet: marked so on its face

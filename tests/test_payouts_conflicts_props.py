@@ -20,7 +20,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from storage import payouts
 from storage.core.errors import PilarError
-from storage.payouts.documents import text as documents
+from storage.payouts import documents
 from storage.reconcile import conflicts
 from storage.reconcile import duplicates as Dup
 from tests.support.payouts import make_db, member

@@ -13,8 +13,7 @@ import pytest
 from storage import payouts
 from storage.core.errors import PilarError
 from storage.core.i18n import set_lang
-from storage.payouts import bank_result
-from storage.payouts.documents import text as documents
+from storage.payouts import bank_result, documents
 from storage.reconcile import conflicts
 from tests.support.payouts import approve_all, make_db, member
 from tui.cli import main

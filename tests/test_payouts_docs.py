@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from storage import payouts
 from storage.core.errors import PilarError
 from storage.domain import fmt
-from storage.payouts.documents import text as documents
+from storage.payouts import documents
 from tests.support.payouts import approve_all, make_db, member
 from tui.cli import main
 

@@ -13,7 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from storage import payouts
 from storage.core.errors import PilarError
-from storage.payouts.documents import text as documents
+from storage.payouts import documents
 from tests.support.payouts import approve_all, make_db, member
 
 QUARTERS = ("2024-Q1", "2024-Q2", "2024-Q3")

@@ -9,7 +9,7 @@ import pytest
 from storage import payouts, sample
 from storage.core.db import Database
 from storage.core.i18n import set_lang
-from storage.payouts.documents import text as docs
+from storage.payouts import documents
 from tests.support.pilot import run_async
 from tui.app import PilarApp
 from tui.screens.common import ConfirmDialog, PromptDialog
@@ -104,7 +104,7 @@ async def test_rate_dialog_sets_pph21_and_the_run_withholds_it(folder):
         assert tksk and {(v["gross"], v["tax"], v["net"]) for v in tksk} == {(rate["amount"], tax, rate["amount"] - tax)}
         pillar = payouts.summary(app.db, Q2)["by_pillar"]["TKSK"]
         cells = [str(c) for c in screen.query_one("#pay-totals").get_row("Pilar:TKSK")]
-        assert cells[2:5] == [docs.idr(pillar["gross"]), docs.idr(pillar["tax"]), docs.idr(pillar["net"])]
+        assert cells[2:5] == [documents.idr(pillar["gross"]), documents.idr(pillar["tax"]), documents.idr(pillar["net"])]
         assert pillar["tax"] >= len(tksk) * tax > 0
 
 

@@ -286,18 +286,18 @@ async def test_payout_dialogs_at_80x24_keep_the_focused_field_on_screen(tmp_path
     """Approve with held items, pay, a new rate (nine fields): Tab through each, whatever is focused is in
     view (their buttons were below the 24th line)."""
     from tests.support.payouts import make_db
-    from tui.screens.payouts import ApproveDialog, PayDialog, current_quarter
+    from tui.screens.payouts import ApproveDialog, PayDialog
 
     second = {"pillar": "PSM", "position": "ANGGOTA", "area_kab": "35.78", "area_kec": "35.78.01",
               "office": UPT, "start": "2023-01-01", "status": "ACTIVE", "end": "", "inactive_date": ""}
     db = make_db(tmp_path / "prov", [member(i, extra=[dict(second, id=f"a2-{i}")]) for i in range(6)])
-    payouts.run_quarter(db, current_quarter())  # six members paid under two pillars: six items for review
+    payouts.run_quarter(db, payouts.Quarter.current())  # six members paid under two pillars: six items for review
     db.close()
     app = PilarApp(tmp_path / "prov", operator="Ani")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
         await settle(app, pilot)
-        assert len(payouts.approval_blockers(app.db, current_quarter())) >= 6
+        assert len(payouts.approval_blockers(app.db, payouts.Quarter.current())) >= 6
         back = ["shift+tab"] * 2  # from the first field round to the buttons at the end
         for key, dialog, keys in (("a", ApproveDialog, back), ("b", PayDialog, ["tab"] * 5), ("n", PromptDialog, back)):
             await pilot.press(key)

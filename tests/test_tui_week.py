@@ -13,7 +13,7 @@ from storage import payouts, sample
 from storage.core import i18n
 from storage.core.db import Database
 from storage.office.settings import letterhead_city
-from storage.payouts.documents import text as docs
+from storage.payouts import documents
 from tests.support.payouts import approve_all
 from tests.support.pilot import run_async
 from tests.support.roster import make_folder
@@ -342,7 +342,7 @@ async def test_every_payout_item_is_listed_and_the_void_dialog_names_the_member(
         assert isinstance(dialog, VoidDialog)
         name = app.db.get("members", other.item["member_id"])["name"]
         what = text_of(dialog, "#void-what")
-        assert name in what and docs.idr(other.item["net"]) in what and other.id not in what
+        assert name in what and documents.idr(other.item["net"]) in what and other.id not in what
         await pilot.press("enter")  # no reason: said without a CLI flag
         assert "--reason" not in text_of(dialog, "#problem") and "alasan" in text_of(dialog, "#problem")
         await pilot.press(*"salah", "enter")
@@ -462,7 +462,7 @@ async def test_palette_runs_the_current_screens_actions(data):
 async def test_settings_set_signers_city_name_and_duties(province):
     db = Database.open(province, operator="Ani")
     payouts.run_quarter(db, Q2)
-    assert "(contoh)" in docs.nominatif(db, Q2, "text", draft=True)
+    assert "(contoh)" in documents.nominatif(db, Q2, "text", draft=True)
     db.close()
     app = PilarApp(province, operator="Ani")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -485,7 +485,7 @@ async def test_settings_set_signers_city_name_and_duties(province):
         await pilot.pause()
         assert app.screen.query_one("#f-city", Input).value == "Sidoarjo"
     db = on_disk(province)
-    text = docs.nominatif(db, Q2, "text", draft=True)
+    text = documents.nominatif(db, Q2, "text", draft=True)
     assert "Sri Wahyuni, S.E." in text and "Drs. Bambang Irawan" in text and "(contoh)" not in text
     assert "Sidoarjo, " in text and not payouts.separate_duties(db) and db.office["name"] == "Dinas Sosial Jatim"
 

@@ -18,19 +18,16 @@ an amount is never cut.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import functools
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
 
 from storage.core.db import Database, write_office
 from storage.core.errors import PilarError
-from storage.core.fsutil import atomic_write
 from storage.core.i18n import t
 from storage.domain.model import pillar_label
 
@@ -117,115 +114,10 @@ def check_account(tpl: dict, account: object, holder: object) -> tuple[str, dict
     return None
 
 
-@dataclass
-class BankFile:
-    """A written transfer file: its bytes, the lines in it, and the items left out (with the sentence why)."""
-
-    template: dict
-    quarter: str
-    data: bytes = b""
-    rows: list[dict] = field(default_factory=list)
-    left_out: list[dict] = field(default_factory=list)
-    path: Path | None = None
-    left_out_path: Path | None = None
-
-    @property
-    def total(self) -> int:
-        return sum(r["amount"] for r in self.rows)
-
-    @property
-    def name(self) -> str:
-        """A FAT32-safe file name, e.g. 'bank-jatim_2024-Q2.txt'."""
-        return f"bank-{self.template['id']}_{self.quarter}.{self.template['extension']}"
-
-
 def problem_text(p: dict) -> str:
     """The sentence for one left-out item: what is wrong, and what to fix in the roster."""
     return t(f"bankfile.problem.{p['problem']}", name=p["name"], pillar=pillar_label(p["pillar"]),
              account=p["account"], bank=p["bank"], **p["detail"]) + " " + t("bankfile.fix", item=p["item_id"])
-
-
-def build(db: Database, quarter, bank: str | dict | None = None, date: str | None = None) -> BankFile:
-    """The quarter's transfer file in ``bank``'s template (default: the office's setting).
-
-    The items are those of :func:`storage.payouts.documents.text.bank_items` (approved, unpaid, by transfer, not
-    held by a sync conflict). Raises ``payout.nothing_to_pay`` when no transfer is due, and
-    ``bankfile.nothing_valid`` when every one fails the account checks (the reasons in the message)."""
-    from storage.payouts.documents import text as payout_docs
-
-    tpl = template(bank if bank is not None else chosen(db.office))
-    approved = payout_docs.bank_items(db, quarter)
-    quarter = payout_docs._quarter(quarter)
-    result = BankFile(tpl, quarter.code)
-    described: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for v in approved:
-        b = v.get("bank") or {}
-        why = check_account(tpl, b.get("account"), b.get("holder"))
-        if why:
-            mid = v["member_id"]
-            if mid not in names:
-                names[mid] = (db.value("members", mid) or {}).get("name") or b.get("holder") or mid[:8]
-            result.left_out.append({"item_id": v["id"], "member_id": mid, "name": names[mid], "pillar": v["pillar"],
-                                    "account": str(b.get("account") or ""), "bank": label(tpl),
-                                    "problem": why[0], "detail": why[1]})
-            continue
-        if v["pillar"] not in described:
-            described[v["pillar"]] = t("payout.doc.bank_ref", lang="id", quarter=quarter.code, pillar=v["pillar"])
-        result.rows.append({"no": len(result.rows) + 1, "bank": str(b.get("name") or ""),
-                            "account": clean_account(b["account"]), "holder": clean_holder(b.get("holder")),
-                            "amount": v["net"], "reference": v["id"].replace("-", "")[:16].upper(),
-                            "description": described[v["pillar"]], "item_id": v["id"]})
-    for p in result.left_out:
-        p["text"] = problem_text(p)
-    if not result.rows:
-        raise PilarError("bankfile.nothing_valid", quarter=quarter.code, count=len(result.left_out),
-                         detail="\n".join(p["text"] for p in result.left_out[:5]))
-    day = (date or dt.date.today().isoformat()).replace("-", "")
-    totals = {"office": db.code, "date": day, "batch": f"PILAR {quarter.code}", "count": len(result.rows),
-              "total": result.total}
-    lines = [_line(tpl, "header", totals)]
-    lines.extend(_line(tpl, "detail", r) for r in result.rows)
-    lines.append(_line(tpl, "trailer", totals))
-    if tpl["layout"] == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter=tpl.get("delimiter", ","), lineterminator=tpl["line_end"])
-        writer.writerows(lines)
-        result.data = buf.getvalue().encode("utf-8")
-    else:
-        result.data = "".join(line + tpl["line_end"] for line in lines).encode("ascii")
-    return result
-
-
-def write(db: Database, quarter, out: Path, bank: str | dict | None = None, date: str | None = None) -> BankFile:
-    """Build and write the file to ``out`` (a folder: the file's own name inside it). When items are
-    left out, their sentences go beside it in ``<name>.tidak-masuk.txt`` (``left_out_path``)."""
-    made = build(db, quarter, bank, date)
-    out = Path(out)
-    path = out / made.name if out.is_dir() else out
-    atomic_write(path, made.data)
-    made.path = path
-    if made.left_out:
-        made.left_out_path = path.with_name(path.name + ".tidak-masuk.txt")
-        lines = [t("bankfile.left_out", count=len(made.left_out))] + [p["text"] for p in made.left_out]
-        atomic_write(made.left_out_path, ("\n".join(lines) + "\n").encode("utf-8"))
-    return made
-
-
-def _line(tpl: dict, section: str, values: dict) -> str | list[str]:
-    cells = [str(values[c["field"]]) if "field" in c else c["value"] for c in tpl[section]]
-    if tpl["layout"] == "csv":
-        return cells
-    out = []
-    for cell, text in zip(tpl[section], cells, strict=True):
-        width = cell["width"]
-        if len(text) > width:
-            if cell.get("pad") == "0" or cell.get("field") == "account":
-                raise PilarError("bankfile.too_wide", field=cell.get("field", "?"), width=width, value=text)
-            text = text[:width]
-        pad = cell.get("pad", " ")
-        out.append(text.rjust(width, pad) if cell.get("align") == "right" else text.ljust(width, pad))
-    return "".join(out)
 
 
 def parse(tpl: str | dict, data: bytes) -> dict:

@@ -9,13 +9,12 @@ import hashlib
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from storage.core.db import Database
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.core.text import digits, fold, iso_date, norm_number
-from storage.domain.fmt import parse_quarter, quarter_bounds
+from storage.domain.quarter import Quarter
 from storage.office.settings import require_operator, require_province  # noqa: F401  (the payout services' guards)
 
 NAMESPACE = uuid.UUID("6f1c2a4e-5d0b-4c8e-9a73-2b1f0c9e7d51")
@@ -73,38 +72,6 @@ def check_date(value: object, what: str = "date") -> str:
     if iso_date(text) is None:
         raise PilarError("payout.bad_date", what=t(f"payout.field.{what}"), value=value)
     return text
-
-
-@dataclass(frozen=True)
-class Quarter:
-    """One triwulan: '2024-Q2' is April to June 2024."""
-
-    year: int
-    q: int
-
-    @classmethod
-    def parse(cls, text: object) -> Quarter:
-        try:
-            year, q = parse_quarter(str(text))
-        except ValueError:
-            raise PilarError("payout.bad_quarter", value=text) from None
-        return cls(year, q)
-
-    @property
-    def code(self) -> str:
-        return f"{self.year}-Q{self.q}"
-
-    @property
-    def bounds(self) -> tuple[str, str]:
-        first, last = quarter_bounds(self.year, self.q)
-        return first.isoformat(), last.isoformat()
-
-    @property
-    def collection(self) -> str:
-        return f"payouts_{self.year}"
-
-    def __str__(self) -> str:
-        return self.code
 
 
 def item_id(member_id: str, pillar: str, year: int, quarter: int, rev: int = 0, kind: str = ITEM_KIND) -> str:

@@ -44,10 +44,6 @@ def _conflicted(item_list: Iterable[dict]) -> list[dict]:
     return [v for v in item_list if v.get("_conflict")]
 
 
-def _q(quarter: Quarter | str) -> Quarter:
-    return quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
-
-
 def approval_blockers(db: Database, quarter: Quarter | str) -> list[dict]:
     """Draft items of a quarter that are not approved with the rest until each is decided (approved
     anyway with a reason, or voided): ``conflict`` when two offices changed the member's payout fields
@@ -57,7 +53,7 @@ def approval_blockers(db: Database, quarter: Quarter | str) -> list[dict]:
     and so left out of the bank file. A row: id, member_id, name, pillar, net, reasons, fields,
     ``account_problem`` ({"problem", "detail", "account" masked, "bank"} or None) and ``can_approve``
     (False while the account or its holder is contested: that item can only be voided)."""
-    quarter = _q(quarter)
+    quarter = Quarter.of(quarter)
     all_items = items(db, quarter)
     tpl = bank_file.template(bank_file.chosen(db.office))
     live_count: dict[str, int] = {}
@@ -138,7 +134,7 @@ def approve(db: Database, quarter: Quarter | str, decisions: Mapping[str, object
     separation of duties on, the operator who saved a draft cannot approve it."""
     require_province(db)
     require_operator(db)
-    quarter = _q(quarter)
+    quarter = Quarter.of(quarter)
     drafts = items(db, quarter, ("draft",))
     if not drafts:
         raise PilarError("payout.nothing_to_approve", quarter=quarter.code)
@@ -206,7 +202,7 @@ def _plain(value: dict) -> dict:
     return {k: v for k, v in value.items() if not k.startswith("_")}
 
 
-def _held_for_pay(db: Database, item_list: Iterable[dict]) -> list[dict]:
+def held_for_pay(db: Database, item_list: Iterable[dict]) -> list[dict]:
     """Items whose member's bank account or holder is contested between conflict siblings now."""
     out = []
     for v in item_list:
@@ -231,7 +227,7 @@ def _payable(db: Database, quarter: Quarter, member_ids: Iterable[str] | None) -
     bad = _conflicted(approved)
     if bad:
         raise PilarError("payout.conflict.pay", count=len(bad))
-    held = _held_for_pay(db, approved)
+    held = held_for_pay(db, approved)
     if held:
         if member_ids:
             raise PilarError("payout.conflict.member_pay", count=len(held), names=_names(db, held))
@@ -282,7 +278,7 @@ def pay_transfer(db: Database, quarter: Quarter | str, ref: str, member_ids: Ite
     the whole quarter, and refused when chosen by member."""
     require_province(db)
     require_operator(db)
-    quarter = _q(quarter)
+    quarter = Quarter.of(quarter)
     ref = str(ref or "").strip()
     if not ref:
         raise PilarError("payout.need_ref")
@@ -302,7 +298,7 @@ def pay_transfers(db: Database, quarter: Quarter | str, refs: Mapping[str, str])
     """Mark approved transfer items paid, each member's with its own bank reference ({member id: ref})."""
     require_province(db)
     require_operator(db)
-    quarter = _q(quarter)
+    quarter = Quarter.of(quarter)
     refs = {str(m): str(r or "").strip() for m, r in refs.items()}
     if not refs or any(not r for r in refs.values()):
         raise PilarError("payout.need_ref")
@@ -511,7 +507,6 @@ def _return_in(tx, db: Database, collection: str, item: dict, reason: str, date:
             changes={"net": item["net"]})
 
 
-
 # ---------------------------------------------------------------------------- views
 
 def summary(db: Database, quarter: Quarter | str) -> dict:
@@ -534,7 +529,7 @@ def summary(db: Database, quarter: Quarter | str) -> dict:
 def returned_items(db: Database, quarter: Quarter | str | None = None) -> list[dict]:
     """Items whose money came back (retur, cash handed back), oldest quarter first, with the member's
     name and what became of them: ``reopened`` as a new draft (its id and status) or ``closed``."""
-    wanted = _q(quarter).code if quarter is not None else None
+    wanted = Quarter.of(quarter).code if quarter is not None else None
     rows = []
     for collection in db.collections():
         if not collection.startswith("payouts_"):
@@ -655,3 +650,17 @@ def check_payouts(db: Database) -> list[str]:
     return problems
 
 
+def payable_by_transfer(db: Database, quarter: Quarter | str) -> list[dict]:
+    """Approved, unpaid items paid by transfer, in file order (kab/kota, holder); an account in sync
+    conflict is not sent until resolved. Raises when none is due, or when an approved item is in conflict."""
+    quarter = Quarter.of(quarter)
+    approved = items(db, quarter, ("approved",))
+    bad = [v for v in approved if v.get("_conflict")]
+    if bad:
+        raise PilarError("payout.conflict.export", count=len(bad))
+    held = {v["id"] for v in held_for_pay(db, approved)}
+    due = [v for v in approved if v.get("method") != "CASH" and v["id"] not in held
+           and str((v.get("bank") or {}).get("account") or "").strip()]
+    if not due:
+        raise PilarError("payout.nothing_to_pay", quarter=quarter.code)
+    return sorted(due, key=lambda v: (v.get("kab", ""), (v.get("bank") or {}).get("holder", ""), v["id"]))

@@ -9,7 +9,7 @@ from storage import payouts
 from storage.core.i18n import t
 from storage.domain.fmt import number, quarter_label
 from storage.domain.model import pillar_label, position_label
-from storage.payouts.documents import text as docs
+from storage.payouts import documents
 from tui.cli.common import open_db, report_subparsers
 from tui.cli.output import add_format, print_json, print_table, say
 
@@ -141,7 +141,7 @@ def register(sub, common) -> None:
     rep = report_subparsers(sub, common)
     q = rep.add_parser("payouts", parents=[common], help="daftar nominatif, receipts or the bank transfer file")
     q.add_argument("--quarter", required=True)
-    q.add_argument("--format", choices=docs.FORMATS, default="text")
+    q.add_argument("--format", choices=documents.FORMATS, default="text")
     q.add_argument("--doc", choices=("nominatif", "receipts", "kwitansi", "rekap", "pajak"), default="nominatif",
                    help="nominatif (default), receipts (tanda terima), kwitansi, rekap or pajak (tax recap; PDF only); "
                         "--format bank gives the transfer file")
@@ -193,7 +193,7 @@ def register(sub, common) -> None:
 
 
 def _money_row(row: dict) -> list:
-    return [row["count"], docs.idr(row["gross"]), docs.idr(row["tax"]), docs.idr(row["net"])]
+    return [row["count"], documents.idr(row["gross"]), documents.idr(row["tax"]), documents.idr(row["net"])]
 
 
 def cmd_rates(args) -> int:
@@ -205,7 +205,7 @@ def cmd_rates(args) -> int:
             return 0
         print_table([[pillar_label(r["pillar"]),
                       position_label(r["position"]) if r.get("position") else t("payout.all_positions"),
-                      docs.idr(r["amount"]), docs.idr(r.get("tax", 0)), r["start"], r.get("end") or "…",
+                      documents.idr(r["amount"]), documents.idr(r.get("tax", 0)), r["start"], r.get("end") or "…",
                       t(f"payout.funding.{r['funding']}"), t(f"payout.kind.{r.get('kind', 'OPERASIONAL')}"),
                       (t("payout.demo") + ": " if r.get("demo") else "") + r.get("note", ""), r["id"][:8]]
                      for r in rows],
@@ -228,10 +228,10 @@ def cmd_rate_set(args) -> int:
     else:
         say(t("payout.cli.rate_saved", pillar=pillar_label(rate["pillar"]),
               position=position_label(rate["position"]) if rate["position"] else t("payout.all_positions"),
-              amount=docs.idr(rate["amount"]), start=rate["start"]))
+              amount=documents.idr(rate["amount"]), start=rate["start"]))
         if rate.get("tax_rule"):
-            say(t("payout.tax_rule_line", rule=payout_pdf_tax_label(rate), tax=docs.idr(rate["tax"]),
-                  net=docs.idr(rate["amount"] - rate["tax"])))
+            say(t("payout.tax_rule_line", rule=payout_pdf_tax_label(rate), tax=documents.idr(rate["tax"]),
+                  net=documents.idr(rate["amount"] - rate["tax"])))
     return 0
 
 
@@ -264,8 +264,8 @@ def cmd_run(args) -> int:
                   removed=len(plan.removed), unchanged=plan.unchanged))
         if shown:
             print_table([[v["member_id"][:8], (db.get("members", v["member_id"]) or {}).get("name", ""),
-                          pillar_label(v["pillar"]), v["quarter"], docs.idr(v["gross"]),
-                          docs.idr(v["tax"]), docs.idr(v["net"]), t(f"payout.status.{v.get('status', 'draft')}")]
+                          pillar_label(v["pillar"]), v["quarter"], documents.idr(v["gross"]),
+                          documents.idr(v["tax"]), documents.idr(v["net"]), t(f"payout.status.{v.get('status', 'draft')}")]
                          for v in shown[:50]],
                         [t("payout.h.member"), t("payout.h.name"), t("payout.h.pillar"), t("payout.h.quarter"),
                          t("payout.h.gross"), t("payout.h.tax"), t("payout.h.net"), t("payout.h.status")])
@@ -300,7 +300,7 @@ def cmd_blockers(args) -> int:
         _write_decisions_sheet(Path(args.out), rows)
         say(t("payout.cli.decisions_sheet", path=args.out, count=len(rows), quarter=quarter))
         return 0
-    print_table([[r["id"], r["name"], pillar_label(r["pillar"]), docs.idr(r["net"]), payouts.blocker_label(r),
+    print_table([[r["id"], r["name"], pillar_label(r["pillar"]), documents.idr(r["net"]), payouts.blocker_label(r),
                   t("payout.ui.decide_approve") + " / " + t("payout.ui.decide_void") if r["can_approve"]
                   else t("payout.ui.decide_void")] for r in rows],
                 [t("payout.h.item"), t("payout.h.name"), t("payout.h.pillar"), t("payout.h.net"), t("payout.h.reason"),
@@ -387,7 +387,7 @@ def cmd_items(args) -> int:
             say(t("payout.cli.no_match", text=args.search, quarter=args.quarter))
             return 0
         print_table([[r["id"], everyone.get(r["member_id"], {}).get("name", "") or r["member_id"][:8],
-                      pillar_label(r["pillar"]), docs.idr(r["net"]), t(f"payout.status.{r['status']}"),
+                      pillar_label(r["pillar"]), documents.idr(r["net"]), t(f"payout.status.{r['status']}"),
                       _item_note(r)]
                      for r in rows],
                     [t("payout.h.item"), t("payout.h.name"), t("payout.h.pillar"), t("payout.h.net"),
@@ -416,7 +416,7 @@ def cmd_approve(args) -> int:
         print_json(result)
     else:
         say(t("payout.cli.approved", quarter=result["quarter"], by=result["by"], count=number(result["count"]),
-              net=docs.idr(result["net"])))
+              net=documents.idr(result["net"])))
         if result["decided"]:
             say(t("payout.cli.decided", decided=result["decided"], voided=result["voided"]))
     return 0
@@ -471,7 +471,7 @@ def cmd_bank_result(args) -> int:
               [(r, v, "RETUR") for r in result.returned for v in r["items"]]
     if applied:
         print_table([[r["line"], everyone.get(v["member_id"], {}).get("name", ""), pillar_label(v["pillar"]),
-                      docs.idr(v["net"]), r["ref"], status] for r, v, status in applied[:50]],
+                      documents.idr(v["net"]), r["ref"], status] for r, v, status in applied[:50]],
                     [t("payout.h.line"), t("payout.h.name"), t("payout.h.pillar"), t("payout.h.net"),
                      t("payout.h.reference"), t("payout.h.status")])
     if problems:
@@ -508,7 +508,7 @@ def cmd_pay(args) -> int:
         print_json(result)
     else:
         say(t("payout.cli.paid", quarter=result["quarter"], count=number(result["count"]), method=method,
-              net=docs.idr(result["net"])))
+              net=documents.idr(result["net"])))
         if held:
             say(t("payout.cli.held", count=len(held), names=names))
     return 0
@@ -588,18 +588,18 @@ def cmd_outstanding(args) -> int:
         return 0
     yes, no = t("payout.yes"), t("payout.no")
     if args.by == "member":
-        print_table([[r["member_id"][:8], r["name"], r["items"], docs.idr(r["net"]), docs.idr(r["arrears"]),
+        print_table([[r["member_id"][:8], r["name"], r["items"], documents.idr(r["net"]), documents.idr(r["arrears"]),
                       ", ".join(r["quarters"])] for r in data],
                     [t("payout.h.member"), t("payout.h.name"), t("payout.h.count"), t("payout.h.net"),
                      t("payout.h.arrears"), t("payout.h.quarters")])
     elif args.by == "quarter":
         print_table([[quarter_label(r["quarter"]), r["items"], r["draft"], r["approved"], r["returned"],
-                      docs.idr(r["net"]), yes if r["arrears"] else no] for r in data],
+                      documents.idr(r["net"]), yes if r["arrears"] else no] for r in data],
                     [t("payout.h.quarter"), t("payout.h.count"), t("payout.status.draft"), t("payout.status.approved"),
                      t("payout.h.returned"), t("payout.h.net"), t("payout.h.arrears")])
     else:
         print_table([[r["id"], r["name"], r["quarter"], pillar_label(r["pillar"]), t(f"payout.status.{r['status']}"),
-                      docs.idr(r["net"]), yes if r["arrears"] else no, r.get("note", "")] for r in data],
+                      documents.idr(r["net"]), yes if r["arrears"] else no, r.get("note", "")] for r in data],
                     [t("payout.h.item"), t("payout.h.name"), t("payout.h.quarter"), t("payout.h.pillar"),
                      t("payout.h.status"), t("payout.h.net"), t("payout.h.arrears"), t("payout.h.note")])
     return 0
@@ -617,7 +617,7 @@ def cmd_report(args) -> int:
         if args.date:
             payouts.check_date(args.date)
         if args.out:
-            path = docs.write(db, args.quarter, Path(args.out), args.doc, args.format, **opts)
+            path = documents.write(db, args.quarter, Path(args.out), args.doc, args.format, **opts)
             say(t("payout.cli.written", path=str(path)))
             if args.open:
                 from storage.printing import viewer
@@ -625,7 +625,7 @@ def cmd_report(args) -> int:
                 if note := viewer.after_print({}, path):  # asked for: the folder's setting is for Cetak
                     say(note)
             return 0
-        data = docs.render(db, args.quarter, args.doc, args.format, **opts)
+        data = documents.render(db, args.quarter, args.doc, args.format, **opts)
     if isinstance(data, bytes):
         sys.stdout.buffer.write(data)
     else:
@@ -648,7 +648,7 @@ def cmd_bankfile(args) -> int:
     with open_db(args, read_only=True) as db:
         if args.date:
             payouts.check_date(args.date)
-        made = bank_file.write(db, args.quarter, Path(args.out), args.bank, args.date)
+        made = documents.bank.write(db, args.quarter, Path(args.out), args.bank, args.date)
     # Exit 1 when items were left out (the file is written all the same): a script sees that some
     # members will not be paid by this batch.
     if args.format == "json":
@@ -659,7 +659,7 @@ def cmd_bankfile(args) -> int:
                                  for p in made.left_out]})
         return 1 if made.left_out else 0
     say(t("bankfile.written", bank=bank_file.label(made.template), quarter=made.quarter, count=number(len(made.rows)),
-          total=docs.idr(made.total), path=str(made.path)))
+          total=documents.idr(made.total), path=str(made.path)))
     if not made.left_out:
         return 0
     say(t("bankfile.left_out", count=len(made.left_out)))

@@ -37,8 +37,7 @@ from storage.core.i18n import t
 from storage.domain import regions
 from storage.domain.fmt import number, quarter_label
 from storage.domain.model import PILLARS, POSITIONS, pillar_label, position_label
-from storage.payouts import bankfile as bank_file
-from storage.payouts.documents import text as docs
+from storage.payouts import documents
 from storage.payouts.rates import parse_pph21, pph21_text
 from tui.screens.common import ConfirmDialog, Field, GuardedForm, ProgressDialog, PromptDialog
 from tui.widgets.keys import localize_bindings
@@ -66,20 +65,10 @@ AMOUNT_COLUMNS = ("gross", "tax", "net")
 _WIDTH = {name: width for name, width, _drop in ITEM_COLUMNS}
 
 
-def current_quarter(today: dt.date | None = None) -> payouts.Quarter:
-    today = today or dt.date.today()
-    return payouts.Quarter(today.year, (today.month - 1) // 3 + 1)
-
-
-def _shift(quarter: payouts.Quarter, step: int) -> payouts.Quarter:
-    index = quarter.year * 4 + quarter.q - 1 + step
-    return payouts.Quarter(index // 4, index % 4 + 1)
-
-
 def _money(row: list[int]) -> list[Text]:
     """Count and amounts right-aligned, so rupiah line up digit under digit."""
     return [Text(number(row[0]), justify="right")] + \
-        [Text(docs.idr(v), justify="right") for v in row[1:]]
+        [Text(documents.idr(v), justify="right") for v in row[1:]]
 
 
 # The totals' label column (long UPT names) takes what the amounts leave: they are never cut off.
@@ -142,7 +131,7 @@ class PayoutsScreen(Screen):
     def __init__(self, *args, quarter: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         localize_bindings(self)
-        self.quarter = payouts.Quarter.parse(quarter) if quarter else current_quarter()
+        self.quarter = payouts.Quarter.parse(quarter) if quarter else payouts.Quarter.current()
         self._shown_seq = -1  # the data's seq when the screen was last filled
         self._filter_timer = None
         self.plan: payouts.RunPlan | None = None
@@ -220,7 +209,7 @@ class PayoutsScreen(Screen):
         per = s["by_status"]
         self.query_one("#pay-status", Static).update(t(
             "payout.ui.status_line", quarter=self.quarter.code, status=t(f"payout.status.{s['status']}"),
-            count=number(s["total"]["count"]), net=docs.idr(s["total"]["net"]),
+            count=number(s["total"]["count"]), net=documents.idr(s["total"]["net"]),
             **{k: number(per.get(k, {}).get("count", 0)) for k in payouts.STATUSES}))
         return s
 
@@ -324,7 +313,7 @@ class PayoutsScreen(Screen):
         out = folder / f"tanda-terima_{self.quarter.code}_{item['member_id'][:8]}.pdf"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            docs.write(self.db, self.quarter, out, "receipts", "pdf", member_ids=[item["member_id"]],
+            documents.write(self.db, self.quarter, out, "receipts", "pdf", member_ids=[item["member_id"]],
                        draft=item.get("status") == "draft")
         except PilarError as exc:
             self._error(exc)
@@ -378,7 +367,7 @@ class PayoutsScreen(Screen):
         method = t(f"payout.method.{v['method']}") if v.get("method") in payouts.METHODS else ""
         return (self._item_names.get(v["member_id"], ""),
                 f"{pillar_label(v['pillar'])} / {position_label(v.get('position', ''))}",
-                *(docs.idr(v.get(name, 0)).rjust(_WIDTH[name]) for name in AMOUNT_COLUMNS),
+                *(documents.idr(v.get(name, 0)).rjust(_WIDTH[name]) for name in AMOUNT_COLUMNS),
                 t(f"payout.status.{v['status']}"), method,
                 _short_kab(regions.kab_name(v.get("kab", ""))) or "-", note)
 
@@ -389,7 +378,7 @@ class PayoutsScreen(Screen):
             note = (t("payout.demo") + ": " if r.get("demo") else "") + r.get("note", "")
             table.add_row(pillar_label(r["pillar"]),
                           position_label(r["position"]) if r.get("position") else t("payout.all_positions"),
-                          docs.idr(r["amount"]), docs.idr(r.get("tax", 0)), r["start"], r.get("end") or "…",
+                          documents.idr(r["amount"]), documents.idr(r.get("tax", 0)), r["start"], r.get("end") or "…",
                           t(f"payout.funding.{r['funding']}"), t(f"payout.kind.{r.get('kind', 'OPERASIONAL')}"), note,
                           key=r["id"])
 
@@ -398,7 +387,7 @@ class PayoutsScreen(Screen):
         table.clear()
         for r in payouts.outstanding_quarters(self.db):
             table.add_row(quarter_label(r["quarter"]), str(r["items"]), str(r["draft"]), str(r["approved"]),
-                          docs.idr(r["net"]), t("payout.yes") if r["arrears"] else t("payout.no"))
+                          documents.idr(r["net"]), t("payout.yes") if r["arrears"] else t("payout.no"))
 
     # ------------------------------------------------------------------ guards
 
@@ -433,7 +422,7 @@ class PayoutsScreen(Screen):
     def action_quarter(self, step: int) -> None:
         if self.busy:
             return
-        self.quarter = _shift(self.quarter, step)
+        self.quarter = self.quarter.shift(step)
         self.plan = None
         self.refresh_all()
 
@@ -510,7 +499,7 @@ class PayoutsScreen(Screen):
                 return
         total = payouts.totals_of(drafts).grand
         body = t("payout.ui.confirm_approve", count=number(total[0]), quarter=quarter_label(self.quarter.code),
-                 net=docs.idr(total[3]))
+                 net=documents.idr(total[3]))
         blockers = payouts.approval_blockers(self.db, self.quarter)
         quarter = self.quarter
         if not blockers:
@@ -529,7 +518,7 @@ class PayoutsScreen(Screen):
             self.app.call_from_thread(self._set_busy, False)
         self.app.call_from_thread(self._after_write, t("payout.cli.approved", quarter=result["quarter"],
                                                        by=result["by"], count=number(result["count"]),
-                                                       net=docs.idr(result["net"])))
+                                                       net=documents.idr(result["net"])))
 
     def action_pay(self) -> None:
         if not self._can_write():
@@ -555,7 +544,7 @@ class PayoutsScreen(Screen):
             self._error(exc)
             return
         message = t("payout.cli.paid", quarter=result["quarter"], count=number(result["count"]),
-                    method=t(f"payout.method.{choice['method']}"), net=docs.idr(result["net"]))
+                    method=t(f"payout.method.{choice['method']}"), net=documents.idr(result["net"]))
         if result.get("held"):
             message += " " + t("payout.cli.held", count=len(result["held"]), names="…")
         self._after_write(message)
@@ -605,7 +594,7 @@ class PayoutsScreen(Screen):
         name = (self.db.get("members", item["member_id"]) or {}).get("name", "") if item else ""
         refusal = payouts.void_refusal(self.db, item_id)  # said before a reason is typed, not after
         if refusal is not None:
-            self.app.show_error(t("payout.ui.void_paid", name=name, net=docs.idr(item["net"]))
+            self.app.show_error(t("payout.ui.void_paid", name=name, net=documents.idr(item["net"]))
                                 if refusal.key == "payout.void_paid" else str(refusal))
             return
         self.app.push_screen(VoidDialog(item, name), self._void_chosen)
@@ -741,18 +730,18 @@ class PayoutsScreen(Screen):
                     share = 100 * (n + (done / total if total else 1)) / len(jobs)
                     self.app.call_from_thread(dialog.set_progress, int(share), 100, label)
 
-                out = folder / docs.default_name(self.quarter, doc, fmt_name)
+                out = folder / documents.default_name(self.quarter, doc, fmt_name)
                 opts = {"progress": progress} if doc in ("nominatif", "receipts") and fmt_name != "csv" \
                     and fmt_name != "xlsx" else {}
                 try:
                     if doc == "bank":  # in the office's bank template; bad accounts are left out and listed
-                        made = bank_file.write(self.db, self.quarter, folder)
+                        made = documents.bank.write(self.db, self.quarter, folder)
                         written.append(made.path)
                         if made.left_out:
                             warning = t("bankfile.ui.left_out", count=len(made.left_out),
                                         path=str(made.left_out_path))
                         continue
-                    docs.write(self.db, self.quarter, out, doc, fmt_name, **opts)
+                    documents.write(self.db, self.quarter, out, doc, fmt_name, **opts)
                     written.append(out)
                 except PilarError as exc:
                     if doc == "bank" and exc.key in ("payout.nothing_to_pay", "bankfile.nothing_valid"):
@@ -892,7 +881,7 @@ class VoidDialog(GuardedForm, ModalScreen[dict | None]):
         item = self.item
         with Vertical(classes="dialog"):
             yield Label(t("payout.ui.void_title"), classes="dialog-title")
-            yield Label(f"{self.member_name} · {pillar_label(item['pillar'])} · {docs.idr(item['net'])} · "
+            yield Label(f"{self.member_name} · {pillar_label(item['pillar'])} · {documents.idr(item['net'])} · "
                         f"{t('payout.status.' + item['status'])} · {item['quarter']}", markup=False, id="void-what")
             yield Label(t("payout.ui.void_reason"), classes="field-label")
             yield Input(id="reason")
@@ -953,7 +942,7 @@ class ApproveDialog(GuardedForm, ModalScreen[dict | None]):
             yield Static(t("payout.ui.blockers_intro", count=number(len(self.blockers))), markup=False)
             with VerticalScroll(id="blockers"):
                 for i, b in enumerate(self.blockers[: self.MAX_ROWS]):
-                    yield Label(f"{b['name']} · {pillar_label(b['pillar'])} · {docs.idr(b['net'])} — "
+                    yield Label(f"{b['name']} · {pillar_label(b['pillar'])} · {documents.idr(b['net'])} — "
                                 f"{payouts.blocker_label(b)}", markup=False, id=f"what-{i}")
                     options = ([(t("payout.ui.decide_approve"), "approve")] if b["can_approve"] else []) + \
                         [(t("payout.ui.decide_void"), "void")]
@@ -1014,7 +1003,7 @@ class ReturnDialog(GuardedForm, ModalScreen[dict | None]):
         item = self.item
         with Vertical(classes="dialog"):
             yield Label(t("payout.ui.return_title"), classes="dialog-title")
-            yield Label(f"{item['id'][:8]} · {pillar_label(item['pillar'])} · {docs.idr(item['net'])} · "
+            yield Label(f"{item['id'][:8]} · {pillar_label(item['pillar'])} · {documents.idr(item['net'])} · "
                         f"{item.get('transfer_ref') or t('payout.method.' + (item.get('method') or 'TRANSFER'))}",
                         markup=False)
             yield Label(t("payout.ui.return_reason"), classes="field-label")

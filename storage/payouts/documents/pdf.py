@@ -16,9 +16,10 @@ from storage.core.i18n import t
 from storage.domain import fmt, regions
 from storage.domain.model import pillar_label, position_label
 from storage.payouts import Quarter, signers
+from storage.payouts.documents import figures
+from storage.payouts.documents.catalogue import PDF_DOCS
+from storage.payouts.items import members_by_id
 from storage.printing.pdf import Col, Document, Sub, num
-
-PDF_DOCS = ("nominatif", "receipts", "kwitansi", "rekap", "pajak")
 
 
 def tax_label(rate: dict) -> str:
@@ -36,26 +37,19 @@ def letterhead(db: Database) -> list[str]:
     return [t("events.report.province"), name.upper()]
 
 
-def _docs():
-    from storage.payouts.documents import text as payout_docs
-
-    return payout_docs
-
-
 def _signature_blocks(db: Database, recipient: str | None = None) -> list[tuple[str, str, str, str]]:
-    return _docs()._signature_blocks(signers(db), recipient is not None, recipient or "")
+    return figures.signature_blocks(signers(db), recipient is not None, recipient or "")
 
 
 def nominatif(db: Database, quarter: Quarter, draft: bool = False, mask: bool = False, place: str | None = None,
               date: dt.date | str | None = None, progress=None) -> bytes:
     """The daftar nominatif, landscape: subtotal per kab/kota, page totals carried over, signatures."""
-    d = _docs()
-    groups, grand, left_out = d.nominatif_groups(db, quarter, draft, mask)
+    groups, grand, left_out = figures.nominatif_groups(db, quarter, draft, mask)
     if not grand[0] and not draft:
         raise PilarError("payout.nothing_to_print", quarter=quarter.code)
     doc = Document(letterhead(db), f"{t('payout.doc.nominatif_title')} {quarter.code}", landscape=True)
     doc.add_page()
-    doc.title_block(d._title_lines(quarter, draft)[1:])
+    doc.title_block(figures.title_lines(quarter, draft)[1:])
     h = {k: t(f"payout.h.{k}") for k in ("no", "name", "nik", "pillar_position", "area", "account", "gross", "tax",
                                          "net", "signature")}
     cols = [Col(h["no"], 11, "R"), Col(h["name"], 47), Col(h["nik"], 29), Col(h["pillar_position"], 38),
@@ -77,21 +71,21 @@ def nominatif(db: Database, quarter: Quarter, draft: bool = False, mask: bool = 
 
     sums = doc.table(cols, rows(), row_h=6.5, progress=step)
     assert sums[6:9] == grand[1:4], "page totals must add up to the grand total"
-    doc.paragraph(t("pdf.nominatif_total", count=grand[0], gross=d.idr(grand[1]), tax=d.idr(grand[2]),
-                    net=d.idr(grand[3])), bold=True)
+    doc.paragraph(t("pdf.nominatif_total", count=grand[0], gross=figures.idr(grand[1]), tax=figures.idr(grand[2]),
+                    net=figures.idr(grand[3])), bold=True)
     doc.paragraph(t("pdf.in_words", words=fmt.rupiah_words(grand[3])))
-    returned = d.returned_rows(db, quarter, mask)
+    returned = figures.returned_rows(db, quarter, mask)
     if returned:
         doc.ln(2)
         doc.paragraph(t("payout.doc.returned_title"), bold=True)
-        heads = d._returned_headers()
+        heads = figures.returned_headers()
         rcols = [Col(heads[0], 11, "R"), Col(heads[1], 47), Col(heads[2], 29), Col(heads[3], 30), Col(heads[4], 40),
                  Col(heads[5], 22, "R"), Col(heads[6], 22), Col(heads[7], 45), Col(heads[8], 27)]
         doc.table(rcols, ([r[0], r[1], r[2], r[3], r[4], num(r[5]), r[6], r[7], r[8]] for r in returned),
                   sums=False)
     if left_out:
         doc.paragraph(t("payout.doc.conflicts_left_out", count=left_out))
-    doc.signatures(_signature_blocks(db), d._place_date(db, place, date))
+    doc.signatures(_signature_blocks(db), figures.place_date(db, place, date))
     if progress:
         progress(total, total)
     return doc.bytes()
@@ -102,12 +96,11 @@ def receipts(db: Database, quarter: Quarter, draft: bool = False, member_ids: It
              progress=None) -> bytes:
     """One tanda terima per member and page: the amount in figures and in words, gross/tax/net per
     pillar, signatures of the officer, the treasurer and the recipient."""
-    d = _docs()
-    data = d.receipt_data(db, quarter, draft, member_ids)
+    data = figures.receipt_data(db, quarter, draft, member_ids)
     if not data:
         raise PilarError("payout.nothing_to_print", quarter=quarter.code)
     doc = Document(letterhead(db), f"{t('payout.doc.receipt_title')} {quarter.code}")
-    place_date = d._place_date(db, place, date)
+    place_date = figures.place_date(db, place, date)
     blocks = _signature_blocks(db, "")
     heads = [t("payout.h.pillar"), t("payout.h.position"), t("payout.h.gross"), t("payout.h.tax"), t("payout.h.net")]
     cols = [Col(heads[0], 50), Col(heads[1], 50), Col(heads[2], 28, "R", True), Col(heads[3], 28, "R", True),
@@ -122,9 +115,9 @@ def receipts(db: Database, quarter: Quarter, draft: bool = False, member_ids: It
         doc.fields([(t("payout.doc.received_from"), t("payout.doc.payer")),
                     (t("payout.doc.amount_figures"), r["figures"]),
                     (t("pdf.words"), r["words"]),
-                    (t("payout.doc.for"), "; ".join(d._purpose(v, quarter) for v in r["items"])),
+                    (t("payout.doc.for"), "; ".join(figures.purpose(v, quarter) for v in r["items"])),
                     (t("payout.h.name"), r["name"]), (t("payout.h.nik"), nik),
-                    (t("payout.h.account"), d._account(r["items"][0], mask))])
+                    (t("payout.h.account"), figures.account_text(r["items"][0], mask))])
         doc.ln(3)
         doc.table(cols, ([pillar_label(v["pillar"]), position_label(v.get("position", "")), v["gross"], v["tax"],
                           v["net"]] for v in r["items"]), size=9, row_h=6.5, total_label=t("pdf.total"))
@@ -139,7 +132,7 @@ def receipts(db: Database, quarter: Quarter, draft: bool = False, member_ids: It
 
 def pillar_totals(db: Database, quarter: Quarter, draft: bool = False) -> list[dict]:
     """The quarter's printable items per pillar: count, gross, tax, net, kind and funding of the rate."""
-    chosen, _left = _docs().printable(db, quarter, draft)
+    chosen, _left = figures.printable(db, quarter, draft)
     out: dict[str, dict] = {}
     for v in chosen:
         row = out.setdefault(v["pillar"], {"pillar": v["pillar"], "count": 0, "gross": 0, "tax": 0, "net": 0,
@@ -158,12 +151,11 @@ def kwitansi(db: Database, quarter: Quarter, draft: bool = False, place: str | N
              date: dt.date | str | None = None) -> bytes:
     """One kwitansi per pillar for the quarter: the net paid to the recipients of the attached daftar
     nominatif, in figures and in words, gross and tax beside it."""
-    d = _docs()
     totals = pillar_totals(db, quarter, draft)
     if not totals:
         raise PilarError("payout.nothing_to_print", quarter=quarter.code)
     doc = Document(letterhead(db), f"{t('pdf.kwitansi_title')} {quarter.code}")
-    place_date = d._place_date(db, place, date)
+    place_date = figures.place_date(db, place, date)
     for row in totals:
         doc.add_page()
         lines = [t("pdf.kwitansi_title"), fmt.quarter_label(quarter.code)]
@@ -173,16 +165,16 @@ def kwitansi(db: Database, quarter: Quarter, draft: bool = False, place: str | N
         kinds = ", ".join(t(f"payout.kind.{k}") for k in sorted(row["kinds"]))
         funding = ", ".join(t(f"payout.funding.{f}") for f in sorted(row["funding"]))
         doc.fields([(t("payout.doc.received_from"), t("payout.doc.payer")),
-                    (t("payout.doc.amount_figures"), d.idr(row["net"])),
+                    (t("payout.doc.amount_figures"), figures.idr(row["net"])),
                     (t("pdf.words"), fmt.rupiah_words(row["net"])),
                     (t("payout.doc.for"), t("pdf.kwitansi_for", kind=kinds, pillar=pillar_label(row["pillar"]),
                                             count=row["count"], quarter=fmt.quarter_label(quarter.code),
                                             funding=funding)),
-                    (t("payout.h.gross"), d.idr(row["gross"])), (t("payout.h.tax"), d.idr(row["tax"])),
-                    (t("payout.h.net"), d.idr(row["net"]))])
+                    (t("payout.h.gross"), figures.idr(row["gross"])), (t("payout.h.tax"), figures.idr(row["tax"])),
+                    (t("payout.h.net"), figures.idr(row["net"]))])
         doc.ln(4)
         doc.set_font("DejaVu", "B", 14)
-        doc.cell(70, 11, d.idr(row["net"]), border=1, align="C", new_x="LMARGIN", new_y="NEXT")
+        doc.cell(70, 11, figures.idr(row["net"]), border=1, align="C", new_x="LMARGIN", new_y="NEXT")
         doc.ln(2)
         doc.signatures(_signature_blocks(db, t("pdf.recipients_attached")), place_date)
     return doc.bytes()
@@ -190,7 +182,7 @@ def kwitansi(db: Database, quarter: Quarter, draft: bool = False, place: str | N
 
 def rekap_rows(db: Database, quarter: Quarter, draft: bool = False) -> tuple[list[list], list[list]]:
     """[name, count, gross, tax, net] per kab/kota and per pillar, each sorted, without the total row."""
-    chosen, _left = _docs().printable(db, quarter, draft)
+    chosen, _left = figures.printable(db, quarter, draft)
     by_kab: dict[str, list[int]] = {}
     by_pillar: dict[str, list[int]] = {}
     for v in chosen:
@@ -225,7 +217,7 @@ def rekap(db: Database, quarter: Quarter, draft: bool = False, place: str | None
                 Col(t("payout.h.gross"), 32, "R", True), Col(t("payout.h.tax"), 30, "R", True),
                 Col(t("payout.h.net"), 32, "R", True)]
         doc.table(cols, ([n, *r] for n, r in enumerate(rows, 1)), size=8.5, row_h=6)
-    doc.signatures(_signature_blocks(db), _docs()._place_date(db, place, date))
+    doc.signatures(_signature_blocks(db), figures.place_date(db, place, date))
     return doc.bytes()
 
 
@@ -233,12 +225,11 @@ def tax_recap(db: Database, quarter: Quarter, draft: bool = False, place: str | 
               date: dt.date | str | None = None) -> bytes:
     """The withholding recap (rekap potongan pajak): every printable item with tax withheld, with the
     basis of the tax (50% of the gross for PPh 21 bukan pegawai), page totals carried over."""
-    d = _docs()
-    chosen, _left = d.printable(db, quarter, draft)
+    chosen, _left = figures.printable(db, quarter, draft)
     taxed = [v for v in chosen if v["tax"]]
     if not taxed:
         raise PilarError("payout.no_tax", quarter=quarter.code)
-    everyone = d.members_by_id(db)
+    everyone = members_by_id(db)
     rates = {r["id"]: r for r in db.values("rates")}
     taxed.sort(key=lambda v: (v.get("kab", ""), everyone.get(v["member_id"], {}).get("name", "").casefold()))
     doc = Document(letterhead(db), f"{t('pdf.tax_title')} {quarter.code}", landscape=True)
@@ -259,7 +250,7 @@ def tax_recap(db: Database, quarter: Quarter, draft: bool = False, place: str | 
                    tax_label(rate) if rate else "", v["tax"], v["net"]]
 
     doc.table(cols, rows(), row_h=6)
-    doc.signatures(_signature_blocks(db), d._place_date(db, place, date))
+    doc.signatures(_signature_blocks(db), figures.place_date(db, place, date))
     return doc.bytes()
 
 

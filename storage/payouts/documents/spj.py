@@ -28,8 +28,9 @@ from storage.events import records
 from storage.events import reports as event_reports
 from storage.payouts import Quarter, rates
 from storage.payouts import bankfile as bank_file
+from storage.payouts.documents import bank
 from storage.payouts.documents import pdf as payout_pdf
-from storage.payouts.documents import text as payout_docs
+from storage.payouts.documents import text as text_documents
 from storage.printing.pdf import Col, Document
 
 FORMAT = "pilar-spj/1"
@@ -67,14 +68,14 @@ def _documents(db: Database, quarter: Quarter, event_id: str | None, draft: bool
         (f"02-nominatif_{q}.pdf", t("spj.doc.nominatif"),
          lambda step: payout_pdf.nominatif(db, quarter, draft, progress=step)),
         (f"02-nominatif_{q}.xlsx", t("spj.doc.xlsx"),
-         lambda step: payout_docs.render(db, quarter, "nominatif", "xlsx", draft=draft)),
+         lambda step: text_documents.nominatif(db, quarter, "xlsx", draft=draft)),
         (f"03-tanda-terima_{q}.pdf", t("spj.doc.receipts"),
          lambda step: payout_pdf.receipts(db, quarter, draft, progress=step)),
         (f"04-kwitansi_{q}.pdf", t("spj.doc.kwitansi"), lambda step: payout_pdf.kwitansi(db, quarter, draft)),
         (f"05-rekap_{q}.pdf", t("spj.doc.rekap"), lambda step: payout_pdf.rekap(db, quarter, draft)),
         (f"05-rekap-pajak_{q}.pdf", t("spj.doc.tax"), lambda step: payout_pdf.tax_recap(db, quarter, draft)),
         (f"06-bank_{q}.{bank_file.template(bank_file.chosen(db.office))['extension']}", t("spj.doc.bank"),
-         lambda step: made.setdefault("bank", bank_file.build(db, quarter)).data),
+         lambda step: made.setdefault("bank", bank.build(db, quarter)).data),
     ]
     if event_id:
         event = records.resolve_event(db, event_id)
