@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import storage.core.db as dbm
 from storage.core import audit
 from storage.core.db import Database
-from storage.payouts import NAMESPACE, _uuid5
+from storage.payouts import NAMESPACE, uuid5_str
 from tests.support.pilot import run_async
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,7 +164,7 @@ def test_compaction_waits_for_upkeep_until_the_journal_is_far_too_big(tmp_path, 
 
 @given(st.text(min_size=0, max_size=80))
 def test_item_ids_are_exactly_uuid5(name):
-    assert _uuid5(name) == str(uuid.uuid5(NAMESPACE, name))
+    assert uuid5_str(name) == str(uuid.uuid5(NAMESPACE, name))
 
 
 @run_async

@@ -51,7 +51,6 @@ from storage.payouts.items import (  # noqa: F401
     REASONS,
     STATUSES,
     Quarter,
-    _uuid5,  # noqa: F401  (tests check it equals uuid.uuid5)
     bank_contested,
     check_date,
     contested,
@@ -64,6 +63,7 @@ from storage.payouts.items import (  # noqa: F401
     money,
     parse_money,
     run_id,
+    uuid5_str,  # noqa: F401  (tests check it equals uuid.uuid5)
 )
 from storage.payouts.lifecycle import (  # noqa: F401
     approval_blockers,

@@ -58,8 +58,8 @@ from storage.payouts.items import (
     parse_money,
     run_id,
 )
-from storage.payouts.lifecycle import _check_payer, _plain, _reopened, _return_in
-from storage.payouts.run import _touch_run
+from storage.payouts.lifecycle import check_payer, plain_value, record_return, reopen_draft
+from storage.payouts.run import update_run_header
 
 COLUMNS = ("account", "amount", "reference", "status")
 _HEADERS = {
@@ -269,24 +269,24 @@ def import_bank_result(db: Database, quarter: Quarter | str, path: Path | str, d
         result = plan_bank_result(db, quarter, read_rows(path))
     if dry_run or not (result.paid or result.returned):
         return result
-    _check_payer(db, [v for r in result.paid for v in r["items"]])
+    check_payer(db, [v for r in result.paid for v in r["items"]])
     replacements = {}
     if reopen:
         for r in result.returned:
             for v in r["items"]:
-                replacements[v["id"]] = _reopened(db, v, quarter)
+                replacements[v["id"]] = reopen_draft(db, v, quarter)
     at = now_iso()
     collection = quarter.collection
     with bulk(), db.transaction("payout.bank_result") as tx:
         for r in result.paid:
             for v in r["items"]:
-                tx.put(collection, dict(_plain(v), status="paid", paid_at=at, paid_by=db.operator, method="TRANSFER",
+                tx.put(collection, dict(plain_value(v), status="paid", paid_at=at, paid_by=db.operator, method="TRANSFER",
                                         transfer_ref=r["ref"]), owner=PROVINCE_CODE)
         for r in result.returned:
             for v in r["items"]:
                 extra = {"transfer_ref": r["ref"], "method": "TRANSFER"} if v["status"] == "approved" else {}
-                _return_in(tx, db, collection, v, f"retur bank {r['ref']}", date, replacements.get(v["id"]), extra)
-        _touch_run(tx, db, quarter)
+                record_return(tx, db, collection, v, f"retur bank {r['ref']}", date, replacements.get(v["id"]), extra)
+        update_run_header(tx, db, quarter)
         c = result.counts()
         net_paid = sum(v["net"] for r in result.paid for v in r["items"])
         net_back = sum(v["net"] for r in result.returned for v in r["items"])

@@ -29,13 +29,13 @@ from storage.payouts.items import (
 )
 from storage.payouts.rates import rate_for
 from storage.payouts.run import (
-    _active_in,
-    _has_account,
-    _new_item,
-    _touch_run,
+    active_in,
     get_run,
+    has_account,
+    new_item,
     run_status,
     totals_of,
+    update_run_header,
 )
 
 # ---------------------------------------------------------------------------- lifecycle
@@ -165,12 +165,12 @@ def approve(db: Database, quarter: Quarter | str, decisions: Mapping[str, object
             raise PilarError("payout.conflict.bank_contested", name=b["name"] or b["member_id"][:8],
                              fields=contested_label(b["fields"]))
     at = now_iso()
-    t = totals_of(chosen).grand
+    sums = totals_of(chosen).sums
     with bulk(), db.transaction("payout.approve") as tx:
         for v in drafts:
             decision = decided.get(v["id"])
             if decision and decision[0] == "void":
-                tx.put(quarter.collection, dict(_plain(v), status="void", void_reason=decision[1],
+                tx.put(quarter.collection, dict(plain_value(v), status="void", void_reason=decision[1],
                                                 voided_by=db.operator, voided_at=at), owner=PROVINCE_CODE)
                 tx.note("payout.void", "payout", v["id"], note=f"{quarter.code} {v['pillar']}: void net {v['net']} "
                         f"at approval ({blocker_label(by_id[v['id']]) if v['id'] in by_id else '-'}): {decision[1]}",
@@ -180,25 +180,25 @@ def approve(db: Database, quarter: Quarter | str, decisions: Mapping[str, object
             if decision:
                 extra = {"review_reason": decision[1], "review_by": db.operator,
                          "review_of": by_id[v["id"]]["reasons"] if v["id"] in by_id else []}
-            tx.put(quarter.collection, dict(_plain(v), status="approved", approved_by=db.operator, approved_at=at,
+            tx.put(quarter.collection, dict(plain_value(v), status="approved", approved_by=db.operator, approved_at=at,
                                             **extra), owner=PROVINCE_CODE)
             if decision:
                 tx.note("payout.approve_anyway", "payout", v["id"],
                         note=f"{quarter.code} {v['pillar']}: approved anyway net {v['net']} "
                              f"({blocker_label(by_id[v['id']]) if v['id'] in by_id else '-'}): {decision[1]}",
                         changes={"net": v["net"]})
-        approval = {"by": db.operator, "at": at, "count": t[0], "gross": t[1], "tax": t[2], "net": t[3],
+        approval = {"by": db.operator, "at": at, "count": sums.count, "gross": sums.gross, "tax": sums.tax, "net": sums.net,
                     "decided": len(decided), "voided": len(voids)}
-        _touch_run(tx, db, quarter, approval)
+        update_run_header(tx, db, quarter, approval)
         tx.note("payout.approve", "run", run_id(quarter),
-                note=f"{quarter.code}: approved {t[0]} items, gross {t[1]}, tax {t[2]}, net {t[3]}"
+                note=f"{quarter.code}: approved {sums.count} items, gross {sums.gross}, tax {sums.tax}, net {sums.net}"
                      + (f"; {len(decided)} decided ({len(voids)} voided)" if decided else ""),
-                changes={"count": t[0], "gross": t[1], "tax": t[2], "net": t[3]})
-    return {"quarter": quarter.code, "count": t[0], "gross": t[1], "tax": t[2], "net": t[3], "by": db.operator,
+                changes={"count": sums.count, "gross": sums.gross, "tax": sums.tax, "net": sums.net})
+    return {"quarter": quarter.code, "count": sums.count, "gross": sums.gross, "tax": sums.tax, "net": sums.net, "by": db.operator,
             "at": at, "voided": len(voids), "decided": len(decided)}
 
 
-def _plain(value: dict) -> dict:
+def plain_value(value: dict) -> dict:
     return {k: v for k, v in value.items() if not k.startswith("_")}
 
 
@@ -244,7 +244,7 @@ def _names(db: Database, item_list: Iterable[dict], limit: int = 5) -> str:
     return ", ".join(names[:limit]) + (f" (+{len(names) - limit})" if len(names) > limit else "")
 
 
-def _check_payer(db: Database, chosen: Iterable[dict]) -> None:
+def check_payer(db: Database, chosen: Iterable[dict]) -> None:
     """Separation of duties: whoever approved an item does not also mark it paid."""
     if not separate_duties(db):
         return
@@ -255,19 +255,19 @@ def _check_payer(db: Database, chosen: Iterable[dict]) -> None:
 
 def _mark_paid(db: Database, quarter: Quarter, chosen: list[dict], paid: dict, summary: str,
                held: list[dict] | None = None) -> dict:
-    _check_payer(db, chosen)
+    check_payer(db, chosen)
     at = now_iso()
-    t = totals_of(chosen).grand
+    sums = totals_of(chosen).sums
     with bulk(), db.transaction("payout.pay") as tx:
         for v in chosen:
             extra = paid(v) if callable(paid) else paid
-            tx.put(quarter.collection, dict(_plain(v), status="paid", paid_at=at, paid_by=db.operator, **extra),
+            tx.put(quarter.collection, dict(plain_value(v), status="paid", paid_at=at, paid_by=db.operator, **extra),
                    owner=PROVINCE_CODE)
-        _touch_run(tx, db, quarter)
+        update_run_header(tx, db, quarter)
         tx.note("payout.pay", "run", run_id(quarter),
-                note=f"{quarter.code}: {summary}; paid {t[0]} items, gross {t[1]}, tax {t[2]}, net {t[3]}",
-                changes={"count": t[0], "gross": t[1], "tax": t[2], "net": t[3]})
-    return {"quarter": quarter.code, "count": t[0], "gross": t[1], "tax": t[2], "net": t[3],
+                note=f"{quarter.code}: {summary}; paid {sums.count} items, gross {sums.gross}, tax {sums.tax}, net {sums.net}",
+                changes={"count": sums.count, "gross": sums.gross, "tax": sums.tax, "net": sums.net})
+    return {"quarter": quarter.code, "count": sums.count, "gross": sums.gross, "tax": sums.tax, "net": sums.net,
             "ids": [v["id"] for v in chosen], "held": [v["id"] for v in held or ()]}
 
 
@@ -283,7 +283,7 @@ def pay_transfer(db: Database, quarter: Quarter | str, ref: str, member_ids: Ite
     if not ref:
         raise PilarError("payout.need_ref")
     chosen, held = _payable(db, quarter, member_ids)
-    cash_only = [v for v in chosen if v.get("method") == "CASH" or not _has_account(v.get("bank"))]
+    cash_only = [v for v in chosen if v.get("method") == "CASH" or not has_account(v.get("bank"))]
     if member_ids and cash_only:
         raise PilarError("payout.no_account_for_transfer", count=len(cash_only))
     chosen = [v for v in chosen if v not in cash_only]
@@ -303,7 +303,7 @@ def pay_transfers(db: Database, quarter: Quarter | str, refs: Mapping[str, str])
     if not refs or any(not r for r in refs.values()):
         raise PilarError("payout.need_ref")
     chosen, _held = _payable(db, quarter, refs)
-    cash_only = [v for v in chosen if v.get("method") == "CASH" or not _has_account(v.get("bank"))]
+    cash_only = [v for v in chosen if v.get("method") == "CASH" or not has_account(v.get("bank"))]
     if cash_only:
         raise PilarError("payout.no_account_for_transfer", count=len(cash_only))
     return _mark_paid(db, quarter, chosen, lambda v: {"method": "TRANSFER", "transfer_ref": refs[v["member_id"]]},
@@ -383,12 +383,12 @@ def void(db: Database, rid: str, reason: str, reissue: bool = False) -> dict:
     quarter = Quarter.parse(item["quarter"])
     replacement = _replacement(db, item, quarter) if reissue else None
     with db.transaction("payout.void") as tx:
-        tx.put(collection, dict(_plain(item), status="void", void_reason=reason, voided_by=db.operator,
+        tx.put(collection, dict(plain_value(item), status="void", void_reason=reason, voided_by=db.operator,
                                 voided_at=now_iso(), **({"replaced_by": replacement["id"]} if replacement else {})),
                owner=PROVINCE_CODE)
         if replacement:
             tx.put(collection, dict(replacement, replaces=rid), owner=PROVINCE_CODE)
-        _touch_run(tx, db, quarter)
+        update_run_header(tx, db, quarter)
         tx.note("payout.void", "payout", rid, note=f"{item['quarter']} {item['pillar']}: void net {item['net']}: {reason}",
                 changes={"net": item["net"]})
     return db.get(collection, replacement["id"]) if replacement else db.get(collection, rid)
@@ -404,11 +404,11 @@ def reissue(db: Database, rid: str) -> dict:
     if item["status"] not in ("void", "returned"):
         raise PilarError("payout.reissue_not_void", id=rid)
     quarter = Quarter.parse(item["quarter"])
-    replacement = _reopened(db, item, quarter) if item["status"] == "returned" else _replacement(db, item, quarter)
+    replacement = reopen_draft(db, item, quarter) if item["status"] == "returned" else _replacement(db, item, quarter)
     with db.transaction("payout.reissue") as tx:
         tx.put(collection, dict(replacement, replaces=rid), owner=PROVINCE_CODE)
-        tx.put(collection, dict(_plain(item), replaced_by=replacement["id"]), owner=PROVINCE_CODE)
-        _touch_run(tx, db, quarter)
+        tx.put(collection, dict(plain_value(item), replaced_by=replacement["id"]), owner=PROVINCE_CODE)
+        update_run_header(tx, db, quarter)
         tx.note("payout.reissue", "payout", replacement["id"], note=f"{item['quarter']} {item['pillar']}: "
                 f"replaces {item['status']} item {rid}, net {replacement['net']}", changes={"net": replacement["net"]})
     return db.get(collection, replacement["id"])
@@ -422,7 +422,7 @@ def _replacement(db: Database, item: dict, quarter: Quarter) -> dict:
     _refuse_contested(db, member)
     first, last = quarter.bounds
     active = [a for a in (member or {}).get("assignments", []) if a.get("pillar") == item["pillar"]
-              and _active_in(a, first, last)]
+              and active_in(a, first, last)]
     if not member or not active:
         raise PilarError("payout.not_eligible", quarter=quarter.code)
     a = max(active, key=lambda x: (x.get("start") or "", x.get("status") == "ACTIVE"))
@@ -430,7 +430,7 @@ def _replacement(db: Database, item: dict, quarter: Quarter) -> dict:
     if rate is None:
         raise PilarError("payout.no_rate_for", pillar=item["pillar"], quarter=quarter.code)
     rev = max(v.get("rev", 0) for v in siblings) + 1
-    return dict(_new_item(member, a, rate, quarter, rev, not _has_account(member.get("bank"))), saved_by=db.operator)
+    return dict(new_item(member, a, rate, quarter, rev, not has_account(member.get("bank"))), saved_by=db.operator)
 
 
 def _refuse_contested(db: Database, member: dict | None) -> None:
@@ -443,7 +443,7 @@ _KEPT = ("member_id", "pillar", "position", "kab", "kec", "office", "quarter", "
          "gross", "tax", "net")
 
 
-def _reopened(db: Database, item: dict, quarter: Quarter) -> dict:
+def reopen_draft(db: Database, item: dict, quarter: Quarter) -> dict:
     """The new draft that reopens a returned item: the same entitlement (amounts, rate, pillar and
     position of that quarter), paid to the account the member has now (the bank returned the old one)."""
     siblings = [v for v in items(db, quarter) if v["member_id"] == item["member_id"] and v["pillar"] == item["pillar"]]
@@ -458,7 +458,7 @@ def _reopened(db: Database, item: dict, quarter: Quarter) -> dict:
     new = {k: item[k] for k in _KEPT if k in item}
     new.update(id=item_id(item["member_id"], item["pillar"], quarter.year, quarter.q, rev), rev=rev,
                bank={"name": bank.get("name", ""), "account": bank.get("account", ""), "holder": bank.get("holder", "")},
-               method="" if _has_account(bank) else "CASH", status="draft", saved_by=db.operator,
+               method="" if has_account(bank) else "CASH", status="draft", saved_by=db.operator,
                returned_from=item["id"], returned_reason=item.get("returned_reason", ""),
                returned_on=item.get("returned_on", ""))
     return new
@@ -483,18 +483,18 @@ def return_item(db: Database, rid: str, reason: str, date: str | None = None, re
     if item["status"] != "paid":
         raise PilarError("payout.return_not_paid", id=rid, status=t(f"payout.status.{item['status']}"))
     quarter = Quarter.parse(item["quarter"])
-    replacement = _reopened(db, item, quarter) if reopen else None
+    replacement = reopen_draft(db, item, quarter) if reopen else None
     with db.transaction("payout.return") as tx:
-        _return_in(tx, db, collection, item, reason, date, replacement)
-        _touch_run(tx, db, quarter)
+        record_return(tx, db, collection, item, reason, date, replacement)
+        update_run_header(tx, db, quarter)
     return db.get(collection, replacement["id"]) if replacement else db.get(collection, rid)
 
 
-def _return_in(tx, db: Database, collection: str, item: dict, reason: str, date: str,
+def record_return(tx, db: Database, collection: str, item: dict, reason: str, date: str,
                replacement: dict | None, extra: dict | None = None) -> None:
     """Stage a return (and its reopening draft) in ``tx``, with the audit note."""
     rid = item["id"]
-    tx.put(collection, dict(_plain(item), status="returned", returned_reason=reason, returned_on=date,
+    tx.put(collection, dict(plain_value(item), status="returned", returned_reason=reason, returned_on=date,
                             returned_by=db.operator, returned_at=now_iso(), **(extra or {}),
                             **({"replaced_by": replacement["id"]} if replacement else {})), owner=PROVINCE_CODE)
     if replacement:

@@ -66,7 +66,7 @@ def rates(db: Database) -> list[dict]:
     return sorted(db.values("rates"), key=lambda r: (r.get("pillar", ""), r.get("position", ""), r.get("start", "")))
 
 
-def _overlaps(a_start: str, a_end: str, b_start: str, b_end: str) -> bool:
+def periods_overlap(a_start: str, a_end: str, b_start: str, b_end: str) -> bool:
     return a_start <= (b_end or "9999-12-31") and b_start <= (a_end or "9999-12-31")
 
 
@@ -119,7 +119,7 @@ def set_rate(db: Database, *, pillar: str, amount: object, start: str, funding: 
     for other in db.values("rates"):
         if other["id"] == value["id"] or other.get("pillar") != pillar or other.get("position", "") != position:
             continue
-        if not _overlaps(start, end, other["start"], other.get("end", "")):
+        if not periods_overlap(start, end, other["start"], other.get("end", "")):
             continue
         if not other.get("end") and other["start"] < start:
             day_before = (dt.date.fromisoformat(start) - dt.timedelta(days=1)).isoformat()
@@ -140,7 +140,7 @@ def rate_for(rate_list: Iterable[dict], pillar: str, position: str, first: str, 
     for r in rate_list:
         if r.get("pillar") != pillar or r.get("position", "") not in ("", position):
             continue
-        if not _overlaps(r["start"], r.get("end", ""), first, last):
+        if not periods_overlap(r["start"], r.get("end", ""), first, last):
             continue
         key = (r.get("position", "") == position, r["start"])
         if best_key is None or key > best_key:

@@ -5,16 +5,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from storage.core.db import PROVINCE_CODE, Database, now_iso
 from storage.core.db import gc_paused as bulk
 from storage.office.settings import require_province
 from storage.payouts.items import LIVE, Quarter, contested, item_id, items, run_id
-from storage.payouts.rates import _overlaps, rate_for
+from storage.payouts.rates import periods_overlap, rate_for
 
 # ---------------------------------------------------------------------------- eligibility
 
-def _active_in(a: dict, first: str, last: str) -> bool:
+def active_in(a: dict, first: str, last: str) -> bool:
     """The assignment was ACTIVE at some point between ``first`` and ``last``."""
     start = a.get("start") or "0000-01-01"
     if start > last:
@@ -29,11 +30,20 @@ def _active_in(a: dict, first: str, last: str) -> bool:
     return True
 
 
-def _has_account(bank: dict | None) -> bool:
+def has_account(bank: dict | None) -> bool:
     account = str((bank or {}).get("account") or "")
     if not account.isdigit():  # stored accounts are digits only; anything else is counted the slow way
         account = "".join(ch for ch in account if ch.isdigit())
     return len(account) >= 6
+
+
+class Sums(NamedTuple):
+    """Count and money of a set of items (what an approval or a payment records)."""
+
+    count: int
+    gross: int
+    tax: int
+    net: int
 
 
 @dataclass
@@ -56,6 +66,11 @@ class Totals:
             acc[1] += gross
             acc[2] += tax
             acc[3] += net
+
+    @property
+    def sums(self) -> Sums:
+        """The grand total by name."""
+        return Sums(*self.grand)
 
     def as_dict(self) -> dict:
         def rows(table: dict) -> dict:
@@ -119,7 +134,7 @@ def _by_key(item_list: Iterable[dict]) -> dict[tuple[str, str], list[dict]]:
     return out
 
 
-def _new_item(member: dict, a: dict, rate: dict, quarter: Quarter, rev: int, cash_only: bool) -> dict:
+def new_item(member: dict, a: dict, rate: dict, quarter: Quarter, rev: int, cash_only: bool) -> dict:
     return _item_from(member, a, _rate_fields(rate), quarter.code,
                       item_id(member["id"], a["pillar"], quarter.year, quarter.q, rev), rev, cash_only)
 
@@ -182,7 +197,7 @@ def _follow_merges(db: Database, existing: dict[tuple[str, str], list[dict]], pl
 def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
     first, last = quarter.bounds
     plan = RunPlan(quarter)
-    rate_list = [r for r in db.values("rates") if _overlaps(r["start"], r.get("end", ""), first, last)]
+    rate_list = [r for r in db.values("rates") if periods_overlap(r["start"], r.get("end", ""), first, last)]
     existing = _by_key(items(db, quarter))
     _follow_merges(db, existing, plan)
     dup_niks = {nik for nik, ids in db.index("members", "nik").items() if len(ids) > 1}
@@ -202,7 +217,7 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
             for a in assignments:
                 by_pillar.setdefault(a.get("pillar", ""), []).append(a)
         mid = member["id"]
-        has_account = _has_account(member.get("bank"))
+        with_account = has_account(member.get("bank"))
         held = None  # the contested payout fields, worked out (only for a member in conflict) when needed
         for pillar, assigns in by_pillar.items():
             key = (mid, pillar)
@@ -225,7 +240,7 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
                     wanted.add(key)
                     after.append(current)
                 continue
-            active = [a for a in assigns if _active_in(a, first, last)]
+            active = [a for a in assigns if active_in(a, first, last)]
             reason = None
             if not active:
                 reason = "inactive"  # a draft of theirs, if any, is removed on saving
@@ -241,7 +256,7 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
                     reason = "no_rate"
                 elif member.get("nik") in dup_niks:
                     reason = "duplicate_nik"
-                elif not has_account and not allow_cash \
+                elif not with_account and not allow_cash \
                         and not any(v.get("method") == "CASH" for v in live):  # kept from a run that allowed cash
                     reason = "no_bank"
                 elif not live and have:
@@ -253,7 +268,7 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
                 continue
             wanted.add(key)
             rev = live[0].get("rev", 0) if live else max((v.get("rev", 0) for v in have), default=-1) + 1 if have else 0
-            item = _item_from(member, a, rate[1], code, item_id(mid, pillar, year, q, rev), rev, not has_account)
+            item = _item_from(member, a, rate[1], code, item_id(mid, pillar, year, q, rev), rev, not with_account)
             if not live:
                 plan.new.append(item)
                 after.append(item)
@@ -305,7 +320,7 @@ def save_run(db: Database, plan: RunPlan) -> list[dict]:
             if current is not None and current.get("status") == "draft":
                 tx.delete(collection, rid, reason="payout.no_longer_eligible")
         if tx.docs:
-            _touch_run(tx, db, quarter)
+            update_run_header(tx, db, quarter)
             t = plan.totals.grand
             tx.note("payout.run", "run", run_id(quarter),
                     note=f"{quarter.code}: +{len(created)} items, {len(plan.updated)} refreshed, "
@@ -340,7 +355,7 @@ def run_status(item_list: Iterable[dict]) -> str:
     return "paid" if statuses == {"paid"} else "approved"
 
 
-def _touch_run(tx, db: Database, quarter: Quarter, approval: dict | None = None) -> None:
+def update_run_header(tx, db: Database, quarter: Quarter, approval: dict | None = None) -> None:
     rid = run_id(quarter)
     current = tx.get("runs", rid) or {"id": rid, "quarter": quarter.code, "year": quarter.year,
                                        "created_at": now_iso(), "created_by": db.operator, "approvals": []}
