@@ -8,8 +8,8 @@ must still be in it: an edited, truncated or swapped log is noticed) and a resto
 When the folder cannot be opened every file is still checked one by one, so all damage is named.
 
 Record checks run on an opened folder: the NIK index, references between records (an assignment's
-office, any ``<kind>_id`` field must name a stored record), backups folder sanity. Other areas add
-their own checks with :func:`register`.
+office, any ``<kind>_id`` field must name a stored record), backups folder sanity. The events' and the
+payouts' own checks are listed with them in :data:`CHECKERS`.
 """
 
 from __future__ import annotations
@@ -19,22 +19,19 @@ from pathlib import Path
 
 import orjson
 
+from storage.backup.backups import list_backups
 from storage.core import audit as audit_mod
 from storage.core.db import SCHEMA_VERSION, Database, PilarStorage, read_journal, read_office
 from storage.core.errors import PilarError, damaged
 from storage.core.i18n import t
+from storage.events.records import check_invitations
+from storage.payouts.lifecycle import check_payouts
+from storage.reconcile import duplicates
 
 Checker = Callable[[Database], list[str]]
-_CHECKERS: list[Checker] = []
 
 
-def register(func: Checker) -> Checker:
-    _CHECKERS.append(func)
-    return func
-
-
-@register
-def _indexes(db: Database) -> list[str]:
+def check_indexes(db: Database) -> list[str]:
     # Two members with one NIK are not damage: two offices registered the same person before either
     # saw the other's record. They are work to do (``work``: the province merges them).
     problems = []
@@ -49,8 +46,7 @@ def _indexes(db: Database) -> list[str]:
     return problems
 
 
-@register
-def _references(db: Database) -> list[str]:
+def check_references(db: Database) -> list[str]:
     problems = []
     offices = {v.get("code") for v in db.values("offices")} | {db.code}
     for value in db.values("members"):
@@ -67,8 +63,7 @@ REFERENCE_FIELDS = {"member_id": "members", "event_id": "events", "run_id": "run
                     "invitation_id": "invitations"}
 
 
-@register
-def _record_references(db: Database) -> list[str]:
+def check_record_references(db: Database) -> list[str]:
     problems = []
     for collection in db.collections():
         for value in db.values(collection):
@@ -80,11 +75,8 @@ def _record_references(db: Database) -> list[str]:
     return problems
 
 
-@register
-def _backups(db: Database) -> list[str]:
+def check_backups(db: Database) -> list[str]:
     """Every complete backup that passed its checks when written must still match its files."""
-    from storage.backup.backups import list_backups
-
     problems = []
     for b in list_backups(db.path, deep=True):
         if b.office and b.office != db.code:
@@ -94,6 +86,12 @@ def _backups(db: Database) -> list[str]:
         elif b.verified and b.problems:
             problems.append(t("check.backup_damaged", name=b.name, problem=b.problems[0]))
     return problems
+
+
+# Every record check ``pilar check`` runs on an opened folder, in this order (the areas' own checks
+# are listed here, not registered when their module happens to be imported).
+CHECKERS: tuple[Checker, ...] = (check_indexes, check_references, check_record_references, check_backups,
+                                 check_invitations, check_payouts)
 
 
 # ---------------------------------------------------------------------- file checks
@@ -303,8 +301,6 @@ def file_problems(path: Path) -> list[str]:
 
 def work(db: Database) -> list[str]:
     """Cases to handle that are not damage (duplicate NIK from two offices), one sentence each."""
-    from storage.reconcile import duplicates
-
     lines = []
     for case in duplicates.cases(db):
         action = (t("check.duplicate_action_province", command=case["command"]) if db.is_province
@@ -329,6 +325,6 @@ def run_checks(path: Path) -> list[str]:
     db, problems = _open(Path(path))
     if db is None:
         return problems
-    for checker in _CHECKERS:
+    for checker in CHECKERS:
         problems.extend(checker(db))
     return problems

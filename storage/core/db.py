@@ -37,6 +37,8 @@ from storage.core import audit, authority
 from storage.core.errors import LockedError, PilarError
 from storage.core.errors import damaged as _damaged  # renamed at its call sites after issue 19 lands
 from storage.core.fsutil import append_durable, atomic_write, os_error
+from storage.core.indexes import INDEXES as _INDEXES  # the one table of indexes
+from storage.core.indexes import IndexFunc
 from storage.core.versions import Hlc, doc_vv, in_conflict, winner
 
 SCHEMA_VERSION = 1
@@ -66,12 +68,6 @@ JOURNAL_FORCE_BYTES = 64 * 1024 * 1024
 # the log (``Database.audit``) has them written before it reads.
 AUDIT_INLINE_ENTRIES = 2000
 PARALLEL_HASH_BYTES = 4 * 1024 * 1024
-
-IndexFunc = Callable[[dict], Any]
-_INDEXES: dict[str, dict[str, IndexFunc]] = {
-    "members": {"nik": lambda v: v.get("nik") or None},
-}
-
 
 @contextmanager
 def gc_paused(freeze: bool = False) -> Iterator[None]:

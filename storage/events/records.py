@@ -18,8 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from storage.check import register as register_check
-from storage.core.db import Database, register_index
+from storage.core.db import Database
 from storage.core.errors import PilarError
 from storage.core.i18n import get_lang, t
 from storage.core.text import fold, norm_number, parse_typed_date
@@ -36,18 +35,6 @@ SAMPLE_EVENT_NAME = "Sinergitas Pilar Sosial Jatim 2024"
 SAMPLE_PILLARS = ("TAGANA", "TKSK", "PKH_PLUS")
 
 
-def _member_number(value: dict) -> str | None:
-    # Called for every member when a folder opens (100k at the province): kept to plain lookups.
-    assignments = value.get("assignments")
-    if not assignments:
-        return None
-    a = next((x for x in assignments if x.get("status") == "ACTIVE"), assignments[0])
-    number = a.get("number")
-    return norm_number(number) or None if number else None
-
-
-register_index("invitations", "event", lambda v: v.get("event_id") or None)
-register_index("members", "number", _member_number)
 
 
 def invitation_id(event_id: str, member_id: str) -> str:
@@ -760,7 +747,6 @@ class LiveCounts:
 
 # ---------------------------------------------------------------------- pilar check
 
-@register_check
 def check_invitations(db: Database) -> list[str]:
     """Invitations that name no live event, or whose id is not the one for their event and member."""
     problems = []

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
-from storage import check
 from storage.core.db import PROVINCE_CODE, Database, now_iso
 from storage.core.db import gc_paused as bulk
 from storage.core.errors import PilarError
@@ -629,7 +628,6 @@ def outstanding_by_quarter(rows: list[dict]) -> list[dict]:
     return [out[k] for k in sorted(out)]
 
 
-@check.register
 def check_payouts(db: Database) -> list[str]:
     """For ``pilar check``: money is int and adds up; no member has two standing items for one pillar
     and quarter (which would be a double payment)."""

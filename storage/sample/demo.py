@@ -1,19 +1,20 @@
 """The demo data of ``pilar init --sample``: the province, the 30 UPTs and about 1,550 fictitious members.
 
 The records come from ``sample_data/*.json`` (built by ``python -m storage.sample.generate``; record ids are
-fixed there, so two demo folders hold the same records). Events and payouts add their own demo
-records through ``storage.events.records.load_sample`` and ``storage.payouts.load_sample`` when present.
+fixed there, so two demo folders hold the same records). Then the events' and the
+payouts' demo records: ``storage.events.records.load_sample`` and ``storage.payouts.rates.load_sample``.
 """
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
 from importlib import resources
 
 import orjson
 
 from storage.core.db import PROVINCE_CODE, Database
+from storage.events.records import load_sample as events_sample
+from storage.payouts.rates import load_sample as payouts_sample
 
 
 @cache
@@ -68,11 +69,6 @@ def load(db: Database) -> dict[str, int]:
     with db.transaction("sample.load", system=True) as tx:
         for member in roster:
             tx.put("members", member, owner=owner_of(member))
-    for area in ("events", "payouts"):
-        try:
-            module = importlib.import_module(f"storage.{area}")
-        except ImportError:
-            continue
-        if hasattr(module, "load_sample"):
-            module.load_sample(db)
+    events_sample(db)
+    payouts_sample(db)
     return {"members": db.count("members"), "offices": db.count("offices"), "events": db.count("events")}
