@@ -82,3 +82,14 @@ def primary_assignment(member: dict) -> dict | None:
     """The first ACTIVE assignment, else the first one, else None."""
     assignments = member.get("assignments") or []
     return next((a for a in assignments if a.get("status") == "ACTIVE"), assignments[0] if assignments else None)
+
+
+def field_label(name: str) -> str:
+    """The label of a member field in the user's language ('birth_date' -> 'Tanggal lahir'); the raw
+    name when the catalogue has none. The one lookup the form, the import and the conflicts use."""
+    for key in (f"validate.field.{name}", f"roster.form.field.{name}", f"roster.import.field.{name}",
+                f"roster.field.{name}"):
+        text = t(key)
+        if text != key:
+            return text
+    return name

@@ -167,7 +167,7 @@ def field_label(name: str) -> str:
     import re
 
     from storage.core.i18n import t
-    from storage.roster.importing.sheets import field_label as label_of
+    from storage.domain.model import field_label as label_of
 
     m = re.fullmatch(r"assignments\[(\d+)\]\.(.+)", name)
     if m:

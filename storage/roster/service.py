@@ -23,7 +23,7 @@ from storage.core.db import gc_paused as no_gc
 from storage.core.errors import PilarError
 from storage.core.text import digits, iso_date
 from storage.domain import regions
-from storage.domain.model import new_assignment, primary_assignment
+from storage.domain.model import field_label, new_assignment, primary_assignment
 from storage.domain.validate import (
     Result,
     clean_account,
@@ -554,17 +554,6 @@ def export_rows(roster: Roster, rows: Iterable[Row], path, reveal: bool = False)
     return len(cells)
 
 
-def _field_label(name: str) -> str:
-    """'birth_date' -> 'Tanggal lahir' (the raw name when the catalogue has no label)."""
-    from storage.core.i18n import t
-
-    for key in (f"validate.field.{name}", f"roster.form.field.{name}", f"roster.field.{name}"):
-        text = t(key)
-        if text != key:
-            return text
-    return name
-
-
 def _date(value: str) -> str:
     from storage.domain import fmt
 
@@ -628,7 +617,7 @@ def detail_text(roster: Roster, rid: str, reveal: bool = False) -> str:
             pass
         action = entry.get("action", "")
         label = t(f"roster.action.{action}")
-        fields = ", ".join(sorted({_field_label(k.split(".")[0].split("[")[0])
+        fields = ", ".join(sorted({field_label(k.split(".")[0].split("[")[0])
                                    for k in (entry.get("changes") or {})}))
         if entry.get("note"):
             fields = (fields + " · " if fields else "") + entry["note"]

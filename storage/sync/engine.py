@@ -905,7 +905,7 @@ def _own_proof(db: Database, echo: Any) -> dict[str, int]:
     return {r: vv[r] for r in ids if type(vv.get(r)) is int and 0 < vv[r] <= MAX_COUNTER}
 
 
-def _label_of(doc: dict | None) -> str:
+def label_of(doc: dict | None) -> str:
     if doc is None:
         return ""
     for v in doc["v"]:
@@ -971,7 +971,7 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                 base = _without(local, drops[(name, rdoc["id"])])
                 if base is not local:
                     result.dropped.append({"collection": name, "id": rdoc["id"],
-                                           "label": _label_of(local), "reason": drops[(name, rdoc["id"])][1]})
+                                           "label": label_of(local), "reason": drops[(name, rdoc["id"])][1]})
             n_refused = len(screen.refused)
             part = screen.doc(name, rdoc, base)
             if part is None and base is local:
@@ -1005,11 +1005,11 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                 progress(done, total)
     for entry in screen.refused:
         held = db.value(entry["collection"], entry["id"])
-        entry["label"] = _label_of(db.doc(entry["collection"], entry["id"])) if held is not None else entry["id"][:8]
+        entry["label"] = label_of(db.doc(entry["collection"], entry["id"])) if held is not None else entry["id"][:8]
     result.refused = screen.refused
     result.recovered = screen.recovered
     if from_province:
-        result.kept = [{"collection": c, "id": rid, "label": _label_of(db.doc(c, rid))}
+        result.kept = [{"collection": c, "id": rid, "label": label_of(db.doc(c, rid))}
                        for (c, rid), (_dots, reason) in _refused_here(m).items()
                        if reason in IDENTITY_REASONS and db.doc(c, rid) is not None]
     if progress:

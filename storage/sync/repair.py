@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from storage.core import authority
 from storage.core.db import PROVINCE_CODE, Database
 from storage.core.versions import doc_vv, winner
-from storage.sync.engine import _label_of as _label
+from storage.sync.engine import label_of
 
 
 @dataclass
@@ -68,7 +68,7 @@ def find(db: Database) -> list[tuple[str, dict, list[tuple[dict, str]]]]:
 
 def repair(db: Database, dry_run: bool = False) -> list[Drop]:
     found = find(db)
-    drops = [Drop(c, doc["id"], v["office"], why, _label(doc)) for c, doc, bad in found for v, why in bad]
+    drops = [Drop(c, doc["id"], v["office"], why, label_of(doc)) for c, doc, bad in found for v, why in bad]
     if dry_run or not found:
         return drops
     with db.transaction("sync.repair", system=True) as tx:

@@ -51,3 +51,8 @@ def approve_all(db: Database, quarter, reason: str = "sudah diperiksa") -> dict:
     decisions = {b["id"]: ("approve" if b["can_approve"] else "void", reason)
                  for b in payouts.approval_blockers(db, quarter)}
     return payouts.approve(db, quarter, decisions)
+
+
+# The quarter most payout tests play (April to June 2024), as a Quarter and as its code.
+Q2 = payouts.Quarter(2024, 2)
+Q2_CODE = Q2.code

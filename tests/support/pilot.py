@@ -12,3 +12,10 @@ def run_async(func):
     def wrapper(*args, **kwargs):
         return asyncio.run(func(*args, **kwargs))
     return wrapper
+
+
+async def settle(app, pilot) -> None:
+    """Wait until the app's workers are done and the screen has caught up."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()

@@ -26,6 +26,7 @@ from storage.domain.model import (
     POSITIONS,
     STATUSES,
     TAGANA_LEVELS,
+    field_label,
     level_label,
     pillar_label,
     position_label,
@@ -62,11 +63,7 @@ def _label(name: str) -> str:
     """The label of a form field: 'assignments[0].area_kab' -> 'Kabupaten/kota tugas'."""
     if name.startswith("assignments["):
         name = name.split("].", 1)[1]
-    for key in (f"validate.field.{name}", f"roster.form.field.{name.split('.')[-1]}"):
-        text = t(key)
-        if text != key:
-            return text
-    return name
+    return field_label(name)
 
 
 def _kab_options() -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ from storage.core.db import gc_paused
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.domain import fmt, regions
+from storage.domain.model import field_label
 from storage.domain.validate import validate_member
 from storage.roster.importing import words as header_words
 from storage.roster.importing.read import Book, column_letter, read_book
@@ -40,7 +41,6 @@ from storage.roster.importing.rows import (
 from storage.roster.importing.sheets import (
     SheetPlan,
     blank_answers,
-    field_label,
     non_member,
     parse_overrides,
     plan_sheet,

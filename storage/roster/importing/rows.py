@@ -14,6 +14,7 @@ from storage.domain import fmt, regions
 from storage.domain.model import (
     ASSIGNMENT_FIELDS,
     TAGANA_LEVELS,
+    field_label,
     level_label,
     new_assignment,
     new_member,
@@ -25,7 +26,6 @@ from storage.domain.model import (
 from storage.domain.validate import clean_nik
 from storage.roster.importing import words as header_words
 from storage.roster.importing.read import PaddedNumber
-from storage.roster.importing.sheets import field_label
 from storage.roster.service import Roster
 
 _EXPLICIT_STATUS = {"status", "aktif", "keaktifan", "status keaktifan", "status anggota", "aktif tidak aktif"}

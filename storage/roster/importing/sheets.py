@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from storage.core.errors import PilarError
 from storage.core.i18n import t
+from storage.domain.model import field_label
 from storage.roster.importing import words as header_words
 from storage.roster.importing.read import Sheet, column_index, column_letter
 
@@ -20,15 +21,6 @@ MAP_FIELDS = (*header_words.FIELDS, "sex_l", "sex_p")
 BLANK_ANSWERS = {"semua-aktif": "ACTIVE", "kosong-aktif": "ACTIVE", "all-active": "ACTIVE",
                  "blank-active": "ACTIVE", "semua-nonaktif": "INACTIVE", "kosong-nonaktif": "INACTIVE",
                  "semua-tidak-aktif": "INACTIVE", "all-inactive": "INACTIVE", "blank-inactive": "INACTIVE"}
-
-
-def field_label(name: str) -> str:
-    """The label of a mapped field in the user's language."""
-    for key in (f"validate.field.{name}", f"roster.form.field.{name}", f"roster.import.field.{name}"):
-        text = t(key)
-        if text != key:
-            return text
-    return name
 
 
 @dataclass

@@ -1,0 +1,130 @@
+"""The import wizard on screen: sheets and skipped rows in the summary, held and refused rows first,
+updates with before/after, the mapping changed in the wizard, and what is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from storage.core.db import Database
+from tests.support.roster import make_folder, run_async
+from tui.app import PilarApp
+from tui.screens.common import ConfirmDialog
+from tui.screens.roster import RosterScreen
+from tui.screens.roster_import import ImportScreen
+
+SIZE = (120, 40)
+CORPUS = Path(__file__).resolve().parents[0] / "fixtures" / "import_corpus"
+
+
+@pytest.fixture
+def data(tmp_path):
+    make_folder(tmp_path / "data").close()
+    return tmp_path / "data"
+
+
+async def wait_for(pilot, check, tries: int = 400):
+    for _ in range(tries):
+        if check():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+def cells(table: DataTable) -> list[list[str]]:
+    return [[str(c) for c in table.get_row(k)] for k in table.rows]
+
+
+async def open_preview(pilot, app, path: Path, mapping: str = "") -> ImportScreen:
+    await pilot.press("i")
+    wizard = app.screen
+    assert isinstance(wizard, ImportScreen)
+    wizard.query_one("#import-path", Input).value = str(path)
+    wizard.query_one("#import-map", Input).value = mapping
+    wizard.query_one("#import-path", Input).focus()
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: wizard.plan is not None)
+    return wizard
+
+
+@run_async
+async def test_wizard_shows_held_rows_first_and_updates_before_after(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_preview(pilot, app, CORPUS / "nama_lain.csv")
+        summary = str(wizard.query_one("#import-summary", Static).render())
+        assert "1 diperbarui" in summary and "2 ditahan" in summary
+        rows = cells(wizard.query_one("#import-rows", DataTable))
+        assert [r[1] for r in rows] == ["ditahan", "ditahan", "diperbarui"]
+        assert "Siti Aminah → SITI AMINAH, S.Pd" in rows[2][4] and "→ +6281…333" in rows[2][4]
+        wizard.query_one("#import-commit").focus()
+        await pilot.press("enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
+    db = Database.open(data, read_only=True)
+    names = {m["name"] for m in db.values("members")}
+    assert "SITI AMINAH, S.Pd" in names and "Hartono Wibisono" not in names
+    db.close()
+
+
+@run_async
+async def test_wizard_reads_every_sheet_and_the_mapping_can_be_changed_there(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_preview(pilot, app, CORPUS / "banyak_sheet.xlsx")
+        summary = str(wizard.query_one("#import-summary", Static).render())
+        assert 'Sheet "REKAP" dilewati' in summary and 'Sheet "LAMA" dilewati' in summary
+        assert "1 baris tersembunyi" in summary
+        assert [r[0] for r in cells(wizard.query_one("#import-rows", DataTable))][:2] == ["TKSK!2", "TKSK!3"]
+        wizard.query_one("#import-map", Input).value = "JABATAN=nama"
+        wizard.query_one("#import-map", Input).focus()
+        await pilot.press("enter")
+        status = wizard.query_one("#import-status", Static)
+        await wait_for(pilot, lambda: "KOLOM=bidang" in str(status.render()))
+        assert wizard.query_one("#import-commit").disabled
+        wizard.query_one("#import-map", Input).value = "JABATAN=-"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: wizard.plan is not None)
+        assert "JABATAN" in str(wizard.query_one("#import-summary", Static).render()).split("Kolom diabaikan")[1]
+
+
+@run_async
+async def test_wizard_accepts_a_held_row_with_t(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await open_preview(pilot, app, CORPUS / "nama_lain.csv")
+        table = wizard.query_one("#import-rows", DataTable)
+        table.focus()
+        await pilot.pause()
+        assert cells(table)[0][:3] == ["2", "ditahan", "Hartono Wibisono"]
+        await pilot.press("t")
+        await wait_for(pilot, lambda: wizard.plan is not None and wizard.plan.counts["hold"] == 1)
+        rows = {r[0]: r for r in cells(wizard.query_one("#import-rows", DataTable))}
+        assert rows["2"][1] == "diperbarui" and "Siti Aminah → Hartono Wibisono" in rows["2"][4]
+
+
+@run_async
+async def test_wizard_asks_about_an_empty_aktif_column_and_takes_the_answer_at_80x24(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await open_preview(pilot, app, CORPUS / "aktif_kosong.xlsx")
+        summary = wizard.query_one("#import-summary", Static)
+        # the question comes right after the counts: on screen without scrolling
+        assert str(summary.render()).splitlines()[1].startswith("Kolom AKTIF kosong di semua 3 baris")
+        assert wizard.query_one("#import-commit").disabled
+        wizard.query_one("#import-map", Input).value = "AKTIF=semua-aktif"
+        wizard.query_one("#import-map", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: wizard.plan is not None and wizard.plan.counts["add"] == 3)
+        assert "dibaca aktif" in str(summary.render())
+        wizard.query_one("#import-commit").focus()
+        await pilot.press("enter")
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
+    db = Database.open(data, read_only=True)
+    vina = next(m for m in db.values("members") if m["name"] == "Vina Aulia")
+    assert vina["assignments"][0]["status"] == "ACTIVE" and vina["assignments"][0]["sk"] == "188/12/436.7/2023"
+    db.close()
