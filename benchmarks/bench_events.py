@@ -108,7 +108,7 @@ async def _app_times(path: Path, eid: str, targets, cpu: list[float]) -> list[fl
     from textual.widgets import DataTable, Input, Static
 
     from tui.app import PilarApp
-    from tui.screens.events import CheckinScreen
+    from tui.screens.events.screen import CheckinScreen
 
     app = PilarApp(path, operator="Bench")
     times = []

@@ -111,7 +111,7 @@ async def _until(pilot, check, timeout: float = 600.0) -> None:
 async def bench_app(path: Path, xlsx: Path) -> dict[str, float]:
     import storage.backup as backup
     from tui.app import PilarApp
-    from tui.screens.roster_import import ImportScreen
+    from tui.screens.roster.importing import ImportScreen
     from tui.widgets.member_table import MemberTable
 
     real_backup = backup.backup_now

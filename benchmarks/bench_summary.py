@@ -90,7 +90,7 @@ async def first_paint(db: Database) -> float:
     from textual.screen import Screen
 
     from tui.app import PilarApp
-    from tui.screens.summary import SummaryScreen
+    from tui.screens.summary.screen import SummaryScreen
 
     painted: list[float] = []
     draw = Screen._compositor_refresh

@@ -28,10 +28,10 @@ from storage.core import i18n
 from storage.core.db import Database, write_office
 from storage.core.errors import PilarError
 from storage.core.i18n import t
-from tui.screens.common import ErrorDialog, GuardedForm, OperatorDialog, UnsavedDialog
+from tui.dialogs import ErrorDialog, GuardedForm, OperatorDialog, UnsavedDialog
 from tui.screens.help import HelpScreen, key_rows
-from tui.screens.roster import RosterScreen
-from tui.screens.summary import EarlySummary, SummaryScreen
+from tui.screens.roster.screen import RosterScreen
+from tui.screens.summary.screen import EarlySummary, SummaryScreen
 from tui.widgets.keys import localize_bindings, localize_textual
 from tui.widgets.palette import PilarPalette
 
@@ -104,9 +104,9 @@ class PilarApp(App[int]):
     COMMANDS = {PilarCommands}
     MODES = {
         "roster": RosterScreen,
-        "events": _later("tui.screens.events", "EventsScreen"),
-        "payouts": _later("tui.screens.payouts", "PayoutsScreen"),
-        "sync": _later("tui.screens.sync", "SyncScreen"),
+        "events": _later("tui.screens.events.screen", "EventsScreen"),
+        "payouts": _later("tui.screens.payouts.screen", "PayoutsScreen"),
+        "sync": _later("tui.screens.sync.screen", "SyncScreen"),
         "summary": SummaryScreen,
     }
     DEFAULT_MODE = "roster"
@@ -148,7 +148,7 @@ class PilarApp(App[int]):
         self._roster = None
         self.title = self.db.office.get("name") or self.db.code
         self.set_reactive(PilarApp.operator_name, self.db.operator)
-        from tui.screens.conflicts import install_conflict_count  # sync: the header's conflict count
+        from tui.screens.sync.conflicts import install_conflict_count  # sync: the header's conflict count
 
         self._conflicts = install_conflict_count(self)
         # the Ringkasan as the first screen: its figures counted from now on, while Textual starts

@@ -11,7 +11,7 @@ from storage.core import i18n
 from storage.roster import Query
 from tests.support.roster import make_folder
 from tui.app import PilarApp
-from tui.screens.member_form import MemberForm
+from tui.screens.roster.form import MemberForm
 
 TODAY = dt.date(2024, 4, 4)
 

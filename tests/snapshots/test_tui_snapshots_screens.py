@@ -26,7 +26,7 @@ from storage.sync import engine
 from tests.support.conflicts import member, put, send
 from tests.support.roster import make_folder
 from tui.app import PilarApp
-from tui.screens.member_form import MemberForm
+from tui.screens.roster.form import MemberForm
 
 EID = event_service.sample_event_id()
 Q2, Q3 = payouts.Quarter(2024, 2), payouts.Quarter(2024, 3)

@@ -22,6 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("storage.roster", "storage.sync", "storage.payouts"),
     ("storage.summary", "storage.check", "storage.sample"),
     ("tui.widgets",),
+    ("tui.dialogs",),
     ("tui.screens",),
     ("tui.app",),
     ("tui.cli",),

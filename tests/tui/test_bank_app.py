@@ -14,8 +14,8 @@ from storage.payouts import documents
 from tests.support.payouts import Q2, make_db, member
 from tests.support.pilot import run_async, settle
 from tui.app import PilarApp
-from tui.screens.common import ConfirmDialog
-from tui.screens.payouts import ApproveDialog, PayDialog
+from tui.dialogs import ConfirmDialog
+from tui.screens.payouts.screen import ApproveDialog, PayDialog
 
 
 async def payouts_on_q2(app, pilot):

@@ -12,8 +12,8 @@ from tests.support.payouts import Q2, approve_all, make_db, member
 from tests.support.pdf import barcode_bits, decode_code128, filled_rects, page_count, pages
 from tests.support.pilot import run_async, settle
 from tui.app import PilarApp
-from tui.screens.common import PromptDialog
-from tui.screens.events import CheckinScreen
+from tui.dialogs import PromptDialog
+from tui.screens.events.screen import CheckinScreen
 
 EID = events.sample_event_id()
 

@@ -11,7 +11,7 @@ from storage.core.db import Database
 from storage.events import reports
 from tests.support.pilot import run_async
 from tui.app import PilarApp
-from tui.screens.events import CheckinScreen, EventFormScreen, EventsScreen, InviteScreen, WalkInScreen
+from tui.screens.events.screen import CheckinScreen, EventFormScreen, EventsScreen, InviteScreen, WalkInScreen
 
 EID = events.sample_event_id()
 
@@ -244,7 +244,7 @@ async def test_invite_screen_respects_quota(folder):
 
 @run_async
 async def test_delete_an_event_entered_by_mistake_but_not_a_held_one(folder):
-    from tui.screens.common import ConfirmDialog, ErrorDialog, PromptDialog
+    from tui.dialogs import ConfirmDialog, ErrorDialog, PromptDialog
 
     db = Database.open(folder, operator="Ani")
     wrong = events.create_event(db, {"name": "Rapat salah tanggal", "date": "2030-01-02", "venue": "Aula"})

@@ -9,8 +9,8 @@ from tests.support.payouts import Q2, approve_all
 from tests.support.pdf import pages
 from tests.support.pilot import run_async, settle
 from tui.app import PilarApp
-from tui.screens.common import ConfirmDialog, PromptDialog
-from tui.screens.payouts import ApproveDialog, PayDialog, PayoutsScreen, VoidDialog
+from tui.dialogs import ConfirmDialog, PromptDialog
+from tui.screens.payouts.screen import ApproveDialog, PayDialog, PayoutsScreen, VoidDialog
 
 EID = events.sample_event_id()
 
@@ -182,7 +182,7 @@ async def test_void_from_the_items_tab_needs_a_reason(folder):
 @run_async
 async def test_items_tab_finds_any_item_by_name_or_nik_and_voids_it(folder):
     """Every item is listed (a virtual table, no cap); the search narrows it, and the found one can be voided."""
-    import tui.screens.payouts as screens
+    import tui.screens.payouts.screen as screens
 
     db = Database.open(folder, operator="Siti")
     payouts.run_quarter(db, Q2)

@@ -10,7 +10,7 @@ from storage.payouts import documents
 from tests.support.payouts import Q2
 from tests.support.pilot import run_async, settle
 from tui.app import PilarApp
-from tui.screens.common import ConfirmDialog, PromptDialog
+from tui.dialogs import ConfirmDialog, PromptDialog
 
 
 async def submit(pilot, dialog) -> None:

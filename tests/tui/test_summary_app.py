@@ -14,9 +14,9 @@ from storage.domain.model import pillar_label
 from storage.sync import engine
 from tests.support.network import make_network
 from tui.app import PilarApp
-from tui.screens.conflicts import ConflictsScreen
-from tui.screens.roster import RosterScreen
-from tui.screens.summary import SummaryScreen
+from tui.screens.roster.screen import RosterScreen
+from tui.screens.summary.screen import SummaryScreen
+from tui.screens.sync.conflicts import ConflictsScreen
 from tui.widgets.bars import Bars
 
 A = "UPT-A"
@@ -129,7 +129,7 @@ def test_a_upt_lands_on_its_roster(tmp_path):
 def test_next_start_shows_the_kept_summary_before_counting(tmp_path, monkeypatch):
     import threading
 
-    import tui.screens.summary as screen_module
+    import tui.screens.summary.screen as screen_module
 
     prov, _bundle = setup(tmp_path)
     path = prov.path

@@ -16,10 +16,10 @@ from tests.support.conflicts import NAME, NIK, make_conflict, member, put, send,
 from tests.support.network import make_network
 from tests.support.pilot import run_async
 from tui.app import PilarApp
-from tui.screens.conflicts import ConflictsScreen, MergeDuplicateDialog
-from tui.screens.member_form import ConflictChoiceDialog, MemberForm
-from tui.screens.roster import RosterScreen
-from tui.screens.roster_import import ImportScreen
+from tui.screens.roster.form import ConflictChoiceDialog, MemberForm
+from tui.screens.roster.importing import ImportScreen
+from tui.screens.roster.screen import RosterScreen
+from tui.screens.sync.conflicts import ConflictsScreen, MergeDuplicateDialog
 from tui.widgets.member_table import MemberTable
 
 A, B, J = "UPT-A", "UPT-B", PROVINCE_CODE

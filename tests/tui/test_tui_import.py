@@ -11,9 +11,9 @@ from textual.widgets import DataTable, Input, Static
 from storage.core.db import Database
 from tests.support.roster import make_folder, run_async
 from tui.app import PilarApp
-from tui.screens.common import ConfirmDialog
-from tui.screens.roster import RosterScreen
-from tui.screens.roster_import import ImportScreen
+from tui.dialogs import ConfirmDialog
+from tui.screens.roster.importing import ImportScreen
+from tui.screens.roster.screen import RosterScreen
 
 SIZE = (120, 40)
 CORPUS = Path(__file__).resolve().parents[0] / "fixtures" / "import_corpus"

@@ -12,7 +12,7 @@ from storage.core.db import Database
 from tests.support.pilot import run_async
 from tests.support.roster import make_folder
 from tui.app import PilarApp
-from tui.screens.events import CheckinScreen
+from tui.screens.events.screen import CheckinScreen
 from tui.screens.help import HelpScreen
 
 

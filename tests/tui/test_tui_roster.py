@@ -12,11 +12,11 @@ from storage.core import i18n
 from storage.core.db import Database
 from tests.support.roster import make_folder, run_async
 from tui.app import PilarApp
-from tui.screens.common import ConfirmDialog, OperatorDialog, PromptDialog
+from tui.dialogs import ConfirmDialog, OperatorDialog, PromptDialog
 from tui.screens.help import HelpScreen
-from tui.screens.member_form import MemberForm
-from tui.screens.roster import MemberDetail, RosterScreen
-from tui.screens.roster_import import ImportScreen
+from tui.screens.roster.form import MemberForm
+from tui.screens.roster.importing import ImportScreen
+from tui.screens.roster.screen import MemberDetail, RosterScreen
 from tui.widgets.member_table import MemberTable
 
 SIZE = (120, 35)
@@ -370,7 +370,7 @@ async def test_command_palette_opens_sections_in_the_users_language(data):
 
 @run_async
 async def test_big_roster_paints_a_first_page_then_loads_in_a_thread(data, monkeypatch):
-    import tui.screens.roster as roster_screen
+    import tui.screens.roster.screen as roster_screen
 
     monkeypatch.setattr(roster_screen, "BACKGROUND_LOAD", 10)
     app = PilarApp(data, operator="Siti")

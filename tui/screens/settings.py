@@ -17,7 +17,7 @@ from storage.core.i18n import t
 from storage.office import settings
 from storage.payouts import bankfile as bank_file
 from storage.printing import viewer
-from tui.screens.common import GuardedForm
+from tui.dialogs import GuardedForm
 from tui.widgets.keys import localize_bindings
 
 SIGNER_FIELDS = ("treasurer", "treasurer_nip", "officer", "officer_nip", "officer_title")

@@ -25,11 +25,11 @@ from tests.support.payouts import add_members, member
 from tests.support.pilot import run_async, settle
 from tests.support.roster import PEOPLE, person
 from tui.app import PilarApp
-from tui.screens.common import ConfirmDialog, PromptDialog
-from tui.screens.events import CheckinScreen, EventFormScreen, InviteScreen
-from tui.screens.member_form import MemberForm
-from tui.screens.roster import RosterScreen
-from tui.screens.roster_import import ImportScreen
+from tui.dialogs import ConfirmDialog, PromptDialog
+from tui.screens.events.screen import CheckinScreen, EventFormScreen, InviteScreen
+from tui.screens.roster.form import MemberForm
+from tui.screens.roster.importing import ImportScreen
+from tui.screens.roster.screen import RosterScreen
 
 SIZE = (80, 24)
 UPT = "UPT-PSTW-JEMBER"
@@ -280,7 +280,7 @@ async def test_payout_dialogs_at_80x24_keep_the_focused_field_on_screen(tmp_path
     """Approve with held items, pay, a new rate (nine fields): Tab through each, whatever is focused is in
     view (their buttons were below the 24th line)."""
     from tests.support.payouts import make_db
-    from tui.screens.payouts import ApproveDialog, PayDialog
+    from tui.screens.payouts.screen import ApproveDialog, PayDialog
 
     second = {"pillar": "PSM", "position": "ANGGOTA", "area_kab": "35.78", "area_kec": "35.78.01",
               "office": UPT, "start": "2023-01-01", "status": "ACTIVE", "end": "", "inactive_date": ""}

@@ -18,11 +18,11 @@ from tests.support.payouts import Q2, approve_all
 from tests.support.pilot import run_async, settle
 from tests.support.roster import make_folder
 from tui.app import PilarApp
-from tui.screens.common import ConfirmDialog, ErrorDialog, PromptDialog, UnsavedDialog
-from tui.screens.events import CheckinScreen, EventFormScreen
-from tui.screens.member_form import MemberForm
-from tui.screens.payouts import VoidDialog
-from tui.screens.roster import RosterScreen
+from tui.dialogs import ConfirmDialog, ErrorDialog, PromptDialog, UnsavedDialog
+from tui.screens.events.screen import CheckinScreen, EventFormScreen
+from tui.screens.payouts.screen import VoidDialog
+from tui.screens.roster.form import MemberForm
+from tui.screens.roster.screen import RosterScreen
 from tui.widgets.member_table import MemberTable
 
 SIZE = (120, 35)
@@ -729,8 +729,8 @@ async def test_every_sections_footer_fits_80_columns_and_the_rest_is_in_help(pro
 
 @run_async
 async def test_money_and_door_dialogs_ask_before_dropping_typing(province):
-    from tui.screens.events import WalkInScreen
-    from tui.screens.payouts import PayDialog
+    from tui.screens.events.screen import WalkInScreen
+    from tui.screens.payouts.screen import PayDialog
 
     app = PilarApp(province, operator="Ani")
     async with app.run_test(size=SIZE) as pilot:

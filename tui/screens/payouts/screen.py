@@ -39,7 +39,7 @@ from storage.domain.fmt import number, quarter_label
 from storage.domain.model import PILLARS, POSITIONS, pillar_label, position_label
 from storage.payouts import documents
 from storage.payouts.rates import parse_pph21, pph21_text
-from tui.screens.common import ConfirmDialog, Field, GuardedForm, ProgressDialog, PromptDialog
+from tui.dialogs import ConfirmDialog, Field, GuardedForm, ProgressDialog, PromptDialog
 from tui.widgets.keys import localize_bindings
 from tui.widgets.member_table import Column, MemberTable
 

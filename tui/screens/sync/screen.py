@@ -30,7 +30,7 @@ from storage.core.i18n import t
 from storage.office import keys as office_keys
 from storage.reconcile import conflicts
 from storage.sync import bundle, engine, usb
-from tui.screens.common import ConfirmDialog, Dialog, ErrorDialog, Field, ProgressDialog, PromptDialog
+from tui.dialogs import ConfirmDialog, Dialog, ErrorDialog, Field, ProgressDialog, PromptDialog
 from tui.widgets.keys import localize_bindings
 
 
@@ -379,6 +379,6 @@ class SyncScreen(Screen):
         self.app.push_screen(ExportDialog(offices, self.drives, self.db.path / "outbox"), done)
 
     def action_conflicts(self) -> None:
-        from tui.screens.conflicts import ConflictsScreen
+        from tui.screens.sync.conflicts import ConflictsScreen
 
         self.app.push_screen(ConflictsScreen())

@@ -39,7 +39,7 @@ from storage.domain import fmt, regions
 from storage.domain.model import PILLARS, POSITIONS, pillar_label, position_label
 from storage.events import reports
 from storage.office import settings
-from tui.screens.common import ConfirmDialog, ErrorDialog, Field, GuardedForm, PromptDialog
+from tui.dialogs import ConfirmDialog, ErrorDialog, Field, GuardedForm, PromptDialog
 from tui.widgets.keys import localize_bindings
 
 

@@ -22,8 +22,8 @@ from storage.core.text import parse_typed_date
 from storage.domain import fmt, regions
 from storage.domain.model import PILLARS, STATUSES, pillar_label, position_label, status_label
 from storage.roster import ANY_AREA, COLUMNS, Query, Roster, Row, detail_text, make_row
-from tui.screens.common import ConfirmDialog, ErrorDialog, Field, PromptDialog
-from tui.screens.member_form import ConflictChoiceDialog, MemberForm
+from tui.dialogs import ConfirmDialog, ErrorDialog, Field, PromptDialog
+from tui.screens.roster.form import ConflictChoiceDialog, MemberForm
 from tui.widgets.keys import localize_bindings
 from tui.widgets.member_table import Column, MemberTable
 
@@ -432,7 +432,7 @@ class RosterScreen(Screen):
                                            yes=t("ui.key.roster.delete"), danger=True), confirmed)
 
     def action_import(self) -> None:
-        from tui.screens.roster_import import ImportScreen
+        from tui.screens.roster.importing import ImportScreen
 
         self.app.push_screen(ImportScreen(self.roster))
 

@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, Select, St
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.reconcile import conflicts, duplicates
-from tui.screens.common import ConfirmDialog, Dialog
+from tui.dialogs import ConfirmDialog, Dialog
 from tui.widgets.keys import localize_bindings
 
 

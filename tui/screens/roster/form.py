@@ -35,7 +35,7 @@ from storage.domain.model import (
 )
 from storage.domain.validate import Result, clean_nik, nik_birth_date, nik_sex
 from storage.roster import Roster, blank_member, empty_assignment
-from tui.screens.common import GuardedForm
+from tui.dialogs import GuardedForm
 from tui.widgets.keys import localize_bindings
 
 PERSON_INPUTS = ("nik", "name", "birth_place", "birth_date", "address", "phone")

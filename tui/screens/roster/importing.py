@@ -17,7 +17,7 @@ from storage.core.i18n import t
 from storage.domain import fmt
 from storage.roster import Roster
 from storage.roster.importing.plan import ImportPlan, commit, grouped, parse_overrides, preview
-from tui.screens.common import ConfirmDialog
+from tui.dialogs import ConfirmDialog
 from tui.widgets.keys import localize_bindings
 
 PREVIEW_ROWS = 1000  # refused and held rows come first, then updates; the table stops after this many

@@ -32,7 +32,7 @@ from storage.domain.model import pillar_label
 from storage.roster import ANY_AREA, Query
 from storage.summary.report import gap_lines, kab_table, office_table, payout_table, tksk_table
 from storage.sync import freshness
-from tui.screens.roster import RosterScreen
+from tui.screens.roster.screen import RosterScreen
 from tui.widgets.bars import Bar, Bars
 from tui.widgets.keys import localize_bindings
 
@@ -324,7 +324,7 @@ class SummaryScreen(Screen):
         elif key == "payouts":
             self.app.switch_mode("payouts")
         elif key == "cases":
-            from tui.screens.conflicts import ConflictsScreen
+            from tui.screens.sync.conflicts import ConflictsScreen
 
             self.app.push_screen(ConflictsScreen())
         elif key in ("tksk", "offices", "gaps"):

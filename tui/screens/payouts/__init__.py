@@ -1,0 +1,1 @@
+"""The payouts section (F3): rates, the quarter's run, approval, payment, documents."""

@@ -1,0 +1,1 @@
+"""Ringkasan (F5): the province's figures."""
