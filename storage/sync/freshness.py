@@ -110,7 +110,7 @@ def _named(data: object) -> set[str]:
 
 def scope_codes(db: Database) -> Callable[[str, dict], set[str] | None]:
     """``codes(collection, doc)``: the offices whose scope holds ``doc`` (None: every office), by the
-    rules of ``engine.scope_of`` (tests/test_summary.py holds the two to the same answers) but in one
+    rules of ``engine.scope_of`` (tests/storage/summary/test_summary.py holds the two to the same answers) but in one
     pass for all offices: a record names its offices, a payout or invitation those of its member."""
     members = db.raw("members")
     cache: dict[str, set[str]] = {}
