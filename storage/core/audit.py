@@ -24,6 +24,7 @@ import orjson
 
 from storage.core.errors import damaged
 from storage.core.fsutil import fsync_dir, fsync_file, os_error, write_all
+from storage.core.sensitive import is_sensitive, mask
 
 GENESIS = "0" * 64
 SEAL_BYTES = 8 * 1024 * 1024
@@ -46,17 +47,6 @@ def segments(path: Path) -> list[Path]:
 def files(path: Path) -> list[Path]:
     """Every file of the log, oldest first: the sealed segments, then the active file if present."""
     return segments(path) + ([path] if path.exists() else [])
-# Personal numbers never appear in clear in the log (only their last four characters).
-MASKED = {"nik", "bank.account", "phone", "bpjs_tk", "account"}
-
-
-def mask(value: Any) -> Any:
-    if value is None or value == "":
-        return value
-    text = str(value)
-    return "*" * max(len(text) - 4, 0) + text[-4:]
-
-
 def _flatten(data: dict | None, prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in (data or {}).items():
@@ -74,7 +64,7 @@ _MASKED_NAMES: dict[str, bool] = {}
 def _clean(name: str, value: Any) -> Any:
     masked = _MASKED_NAMES.get(name)
     if masked is None:
-        masked = _MASKED_NAMES[name] = name in MASKED or name.rpartition(".")[2] in MASKED
+        masked = _MASKED_NAMES[name] = is_sensitive(name)
     if masked:
         return mask(value)
     if isinstance(value, list):
@@ -84,7 +74,7 @@ def _clean(name: str, value: Any) -> Any:
 
 def _mask_nested(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: (mask(v) if k in MASKED else _mask_nested(v)) for k, v in value.items()}
+        return {k: (mask(v) if is_sensitive(k) else _mask_nested(v)) for k, v in value.items()}
     return value
 
 
@@ -118,7 +108,7 @@ def _created(new: dict, prefix: str = "") -> dict[str, list]:
             continue
         masked = names.get(name)
         if masked is None:
-            masked = names[name] = name in MASKED or name.rpartition(".")[2] in MASKED
+            masked = names[name] = is_sensitive(name)
         if masked:
             out[name] = [None, mask(value)]
         elif value.__class__ is list:

@@ -10,6 +10,7 @@ from babel.numbers import format_currency, format_decimal
 from num2words import num2words
 
 from storage.core.i18n import get_lang
+from storage.core.sensitive import mask
 
 _LOCALES = {"id": "id_ID", "en": "en_GB"}
 _ROMAN = ("I", "II", "III", "IV")
@@ -106,19 +107,11 @@ def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
     return first, after - dt.timedelta(days=1)
 
 
-def _mask(text: str, keep: int = 4) -> str:
-    """Hide all but the last `keep` characters; hide everything when it is that short."""
-    text = str(text or "")
-    if len(text) <= keep:
-        return "*" * len(text)
-    return "*" * (len(text) - keep) + text[-keep:]
-
-
 def mask_nik(nik: str) -> str:
     """'3578014107850001' -> '************0001'."""
-    return _mask(nik)
+    return mask(str(nik or ""))
 
 
 def mask_account(account: str) -> str:
     """'0011223344' -> '******3344'."""
-    return _mask(account)
+    return mask(str(account or ""))

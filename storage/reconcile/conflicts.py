@@ -9,12 +9,10 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 
-from storage.core.audit import mask
 from storage.core.db import Database
 from storage.core.errors import PilarError
+from storage.core.sensitive import is_sensitive, mask
 from storage.core.versions import Hlc, in_conflict, sort_key, winner
-
-SENSITIVE = {"nik", "account", "phone", "bpjs_tk"}
 
 
 def _label(value: dict | None, rid: str) -> str:
@@ -129,7 +127,7 @@ def _flatten(data: dict, prefix: str = "") -> dict[str, object]:
 def _show(name: str, value: object, reveal: bool) -> str:
     if value is None:
         return ""
-    if not reveal and name.rsplit(".", 1)[-1] in SENSITIVE:
+    if not reveal and is_sensitive(name):
         return str(mask(value))
     if isinstance(value, list):
         import orjson

@@ -21,6 +21,7 @@ import copy
 
 from storage.core.db import Database
 from storage.core.errors import PilarError
+from storage.core.sensitive import is_sensitive
 from storage.core.versions import winner
 from storage.domain.fmt import mask_account, mask_nik
 from storage.reconcile import conflicts
@@ -29,7 +30,6 @@ MERGED_INTO = "merged_into"
 # Personal fields compared and chosen one by one (bank sub-fields separately); assignments are joined.
 PERSON_FIELDS = ("nik", "name", "sex", "birth_place", "birth_date", "address", "kab", "kec", "phone",
                  "bank.name", "bank.account", "bank.holder", "bpjs_tk")
-_SENSITIVE = {"nik", "phone", "bank.account", "bpjs_tk"}
 _HOPS = 16
 
 
@@ -91,7 +91,7 @@ def _get(value: dict, name: str) -> object:
 
 def _shown(name: str, value: object, reveal: bool) -> str:
     text = "" if value is None else str(value)
-    if reveal or name not in _SENSITIVE:
+    if reveal or not is_sensitive(name):
         return text
     return mask_nik(text) if name == "nik" else mask_account(text)
 

@@ -14,7 +14,7 @@ from storage.core.db import Database
 from storage.core.i18n import set_lang
 from tui.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PILAR = Path(sys.executable).parent / "pilar"
 
 

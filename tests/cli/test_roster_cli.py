@@ -15,7 +15,7 @@ from storage.core.db import Database
 from tests.support.roster import make_folder
 from tui.cli import main
 
-FIXTURES = Path(__file__).resolve().parents[0] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture

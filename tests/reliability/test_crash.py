@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOAK = os.environ.get("PILAR_SOAK") == "1"
 MAX_MEMBERS = 2500
 

@@ -28,7 +28,7 @@ from storage.core.db import Database, read_lock_info
 from storage.core.errors import LockedError, PilarError
 from storage.printing import tables as export
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # What the user reads for each error, in both languages (one sentence naming what to do).
 EXPECTED = {

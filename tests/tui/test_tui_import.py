@@ -16,7 +16,7 @@ from tui.screens.roster.importing import ImportScreen
 from tui.screens.roster.screen import RosterScreen
 
 SIZE = (120, 40)
-CORPUS = Path(__file__).resolve().parents[0] / "fixtures" / "import_corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "import_corpus"
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from storage.core.errors import DamagedError, LockedError, PilarError
 from storage.core.i18n import set_lang
 from storage.core.versions import Hlc, dominates, merge_docs, merge_versions, winner
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 # 40 demo members, all serving at the office whose folder holds them (a UPT writes only its own).
 MEMBERS = [dict(m, assignments=[dict(a, office="UPT-PSTW-JEMBER") for a in m["assignments"]])
            for m in sample.members()[:40]]
@@ -510,7 +510,7 @@ with db.transaction("roster.import") as tx:
         tx.put("members", {{"id": rid, "name": rid.upper()}})
 os._exit(0)  # killed: no compaction, the journal still holds both transactions
 """
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[3])
     audit_path = folder / "audit.jsonl"
     lines = audit_path.read_bytes().splitlines(keepends=True)
     assert len(lines) == 4

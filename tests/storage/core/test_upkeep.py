@@ -25,7 +25,7 @@ from storage.core.db import Database
 from storage.payouts import NAMESPACE, uuid5_str
 from tests.support.pilot import run_async
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def raw_audit(folder: Path) -> list[dict]:

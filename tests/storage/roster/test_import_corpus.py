@@ -15,7 +15,7 @@ from storage.roster.importing.plan import commit, parse_overrides, preview
 from storage.sample.generate import offices
 from tests.support.roster import make_folder
 
-CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "import_corpus"
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "import_corpus"
 TODAY = dt.date(2024, 4, 4)
 
 

@@ -23,7 +23,7 @@ from tests.support.roster import make_folder, nik
 
 read_table = import_read.read_book
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 TODAY = dt.date(2024, 4, 4)
 
 

@@ -17,7 +17,7 @@ from storage.domain.validate import nik_birth_date, nik_sex, normalize_phone, va
 from storage.sample import generate
 from tui.cli import main
 
-SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
+SAMPLE_DIR = Path(__file__).resolve().parents[3] / "sample_data"
 ALL_KABS = [k["code"] for k in regions.kab_list()]
 
 
