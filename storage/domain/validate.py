@@ -217,9 +217,14 @@ def _phone(raw: str) -> tuple[str, tuple[tuple[str, str, str], ...]]:
     return e164, ()
 
 
+_ACCOUNT_SEPARATORS = re.compile(r"[\s.\-]")
+
+
 def clean_account(account: object) -> str:
-    """Strip the spaces and dashes people type inside an account number."""
-    return re.sub(r"[\s\-]", "", str(account or ""))
+    """The account as the bank reads it: the spaces, dots and dashes people type inside it removed
+    (anything else is kept, and refused). The one rule for what a roster save keeps and what the bank
+    file checks."""
+    return _ACCOUNT_SEPARATORS.sub("", str(account or ""))
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -227,7 +232,7 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def check_bank_account(account: object, holder: str = "", member_name: str = "") -> Result:
-    """Account: 6..20 digits after removing spaces/dashes; warn when the holder is not the member."""
+    """Account: 6..20 digits after removing spaces, dots and dashes; warn when the holder is not the member."""
     r, digits = Result(), clean_account(account)
     if not digits:
         r.error("bank.account", "validate.required", what=_what("bank.account"))

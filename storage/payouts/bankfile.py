@@ -30,11 +30,11 @@ from storage.core.db import Database, write_office
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.domain.model import pillar_label
+from storage.domain.validate import clean_account
 
 TEMPLATE_DIR = Path(__file__).with_name("bank_templates")
 SETTING = "bank_template"   # in office.json: the template Cetak and the SPJ package use
 DEFAULT = "generic"
-_SEPARATORS = re.compile(r"[\s.\-]")
 _HOLDER_DROP = re.compile(r"[^A-Z0-9 .,'\-]")
 
 
@@ -85,11 +85,6 @@ def set_chosen(db: Database, bank: str) -> str:
     write_office(db.path, db.office)
     db.record_note("settings.bank_template", "office", db.code, note=f"bank file template {before} -> {tpl['id']}")
     return tpl["id"]
-
-
-def clean_account(account: object) -> str:
-    """The account as the bank reads it: spaces, dots and dashes removed (anything else is kept, and refused)."""
-    return _SEPARATORS.sub("", str(account or ""))
 
 
 def clean_holder(holder: object) -> str:

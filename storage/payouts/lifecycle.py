@@ -11,6 +11,7 @@ from storage.core.db import gc_paused as bulk
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.domain.fmt import mask_account
+from storage.domain.validate import clean_account
 from storage.office.settings import require_operator, require_province, separate_duties
 from storage.payouts import bankfile as bank_file
 from storage.payouts.items import (
@@ -74,7 +75,7 @@ def approval_blockers(db: Database, quarter: Quarter | str) -> list[dict]:
             if why:
                 reasons.append("account")
                 account = {"problem": why[0], "detail": why[1], "bank": bank_file.label(tpl),
-                           "account": mask_account(bank_file.clean_account(b.get("account")))}
+                           "account": mask_account(clean_account(b.get("account")))}
         if reasons:
             rows.append({"id": v["id"], "member_id": mid, "name": (member or {}).get("name", ""),
                          "pillar": v["pillar"], "net": v["net"], "reasons": reasons, "fields": fields,

@@ -13,10 +13,10 @@ from storage.core.errors import PilarError
 from storage.core.fsutil import atomic_write
 from storage.core.i18n import t
 from storage.domain.quarter import Quarter
+from storage.domain.validate import clean_account
 from storage.payouts.bankfile import (
     check_account,
     chosen,
-    clean_account,
     clean_holder,
     label,
     problem_text,

@@ -11,6 +11,7 @@ import pytest
 from storage import payouts
 from storage.core.db import Database
 from storage.core.errors import PilarError
+from storage.domain.validate import clean_account
 from storage.payouts import bank_result, bankfile, documents
 from storage.payouts.documents import spj
 from tests.support.payouts import Q2, approve_all, make_db, member
@@ -68,7 +69,7 @@ def test_round_trip_same_accounts_and_amounts_bad_ones_listed_and_absent(db, ban
     assert four["problem"] == "not_digits" and "x" in four["text"] and "--reissue" in four["text"]
     assert named["Anggota 004"]["id"] in four["text"]
     back = bankfile.parse(bank, made.data)
-    want = sorted((bankfile.clean_account(v["bank"]["account"]), v["net"]) for n, v in named.items()
+    want = sorted((clean_account(v["bank"]["account"]), v["net"]) for n, v in named.items()
                   if n not in expected_bad)
     assert sorted((r["account"], r["amount"]) for r in back["rows"]) == want
     assert back["trailer"]["count"] == len(want) and back["trailer"]["total"] == sum(a for _, a in want)
