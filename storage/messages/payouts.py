@@ -198,6 +198,7 @@ MESSAGES = {
     "payout.method.CASH": {"id": "Tunai", "en": "Cash"},
     "payout.all_positions": {"id": "(semua jabatan)", "en": "(every position)"},
     "payout.demo": {"id": "contoh", "en": "demo"},
+    "payout.note.returned": {"id": "retur {date}: {reason}", "en": "returned {date}: {reason}"},
 
     # ---- command line
     "payout.cli.rate_saved": {"id": "Tarif disimpan: {pillar} {position} {amount} per triwulan mulai {start}.", "en": "Rate saved: {pillar} {position} {amount} per quarter from {start}."},

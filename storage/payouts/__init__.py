@@ -71,6 +71,7 @@ from storage.payouts.lifecycle import (  # noqa: F401
     blocker_label,
     check_payouts,
     checked_in_invitation,
+    duties_refusal,
     outstanding,
     outstanding_by_member,
     outstanding_by_quarter,

@@ -44,6 +44,20 @@ def _conflicted(item_list: Iterable[dict]) -> list[dict]:
     return [v for v in item_list if v.get("_conflict")]
 
 
+def duties_refusal(db: Database, quarter: Quarter | str, chosen: list[dict] | None = None) -> PilarError | None:
+    """Separation of duties at approval: the refusal when this operator saved any of ``chosen`` (default:
+    the quarter's drafts), None when the rule is off or nothing is theirs. :func:`approve` enforces it;
+    the screen asks it first, before any decision is asked for."""
+    if not separate_duties(db):
+        return None
+    quarter = Quarter.of(quarter)
+    if chosen is None:
+        chosen = items(db, quarter, ("draft",))
+    creator = (get_run(db, quarter) or {}).get("created_by", "")
+    mine = [v for v in chosen if (v.get("saved_by") or creator) == db.operator]
+    return PilarError("payout.duties.approve", operator=db.operator, count=len(mine)) if mine else None
+
+
 def approval_blockers(db: Database, quarter: Quarter | str) -> list[dict]:
     """Draft items of a quarter that are not approved with the rest until each is decided (approved
     anyway with a reason, or voided): ``conflict`` when two offices changed the member's payout fields
@@ -145,11 +159,9 @@ def approve(db: Database, quarter: Quarter | str, decisions: Mapping[str, object
     decided = _decisions(drafts, decisions)
     voids = {rid for rid, (action, _r) in decided.items() if action == "void"}
     chosen = [v for v in drafts if v["id"] not in voids]
-    if separate_duties(db):
-        creator = (run or {}).get("created_by", "")
-        mine = [v for v in chosen if (v.get("saved_by") or creator) == db.operator]
-        if mine:
-            raise PilarError("payout.duties.approve", operator=db.operator, count=len(mine))
+    refusal = duties_refusal(db, quarter, chosen)
+    if refusal is not None:
+        raise refusal
     blockers = approval_blockers(db, quarter)
     undecided = [b for b in blockers if b["id"] not in decided]
     if undecided:

@@ -9,7 +9,7 @@ from storage import payouts
 from storage.core.i18n import t
 from storage.domain.fmt import number, quarter_label
 from storage.domain.model import pillar_label, position_label
-from storage.payouts import documents
+from storage.payouts import documents, views
 from tui.cli.common import open_db, report_subparsers
 from tui.cli.output import add_format, print_json, print_table, say
 
@@ -203,14 +203,7 @@ def cmd_rates(args) -> int:
             print_json([{k: v for k, v in r.items() if not k.startswith("_")} | {"conflict": bool(r.get("_conflict"))}
                         for r in rows])
             return 0
-        print_table([[pillar_label(r["pillar"]),
-                      position_label(r["position"]) if r.get("position") else t("payout.all_positions"),
-                      documents.idr(r["amount"]), documents.idr(r.get("tax", 0)), r["start"], r.get("end") or "…",
-                      t(f"payout.funding.{r['funding']}"), t(f"payout.kind.{r.get('kind', 'OPERASIONAL')}"),
-                      (t("payout.demo") + ": " if r.get("demo") else "") + r.get("note", ""), r["id"][:8]]
-                     for r in rows],
-                    [t(f"payout.h.{k}") for k in ("pillar", "position", "amount", "tax", "start", "end", "funding",
-                                                  "kind", "note")] + ["id"])
+        print_table([[*views.rate_row(r), r["id"][:8]] for r in rows], [*views.rate_headers(), "id"])
     return 0
 
 
@@ -388,22 +381,11 @@ def cmd_items(args) -> int:
             return 0
         print_table([[r["id"], everyone.get(r["member_id"], {}).get("name", "") or r["member_id"][:8],
                       pillar_label(r["pillar"]), documents.idr(r["net"]), t(f"payout.status.{r['status']}"),
-                      _item_note(r)]
+                      views.item_note(r)]
                      for r in rows],
                     [t("payout.h.item"), t("payout.h.name"), t("payout.h.pillar"), t("payout.h.net"),
                      t("payout.h.status"), t("payout.h.note")])
     return 0
-
-
-def _item_note(r: dict) -> str:
-    if r.get("status") == "returned":
-        return f"retur {r.get('returned_on', '')}: {r.get('returned_reason', '')}"
-    note = r.get("transfer_ref") or r.get("event_id", "")[:8] or r.get("void_reason", "")
-    if r.get("returned_from"):
-        note = (note + " · " if note else "") + f"retur {r.get('returned_on', '')}: {r.get('returned_reason', '')}"
-    if r.get("review_reason"):
-        note = (note + " · " if note else "") + r["review_reason"]
-    return note
 
 
 def cmd_approve(args) -> int:

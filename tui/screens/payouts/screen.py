@@ -37,7 +37,7 @@ from storage.core.i18n import t
 from storage.domain import regions
 from storage.domain.fmt import number, quarter_label
 from storage.domain.model import PILLARS, POSITIONS, pillar_label, position_label
-from storage.payouts import documents
+from storage.payouts import documents, views
 from storage.payouts.rates import parse_pph21, pph21_text
 from tui.dialogs import ConfirmDialog, Field, GuardedForm, ProgressDialog, PromptDialog
 from tui.widgets.keys import localize_bindings
@@ -359,28 +359,18 @@ class PayoutsScreen(Screen):
 
     def _item_cells(self, row: ItemRow) -> tuple[str, ...]:
         v = row.item
-        note = v.get("transfer_ref") or v.get("void_reason") or (t("payout.reason.conflict") if v.get("_conflict")
-                                                                 else "")
-        if v.get("status") == "returned" or v.get("returned_from"):
-            back = f"retur {v.get('returned_on', '')}: {v.get('returned_reason', '')}"
-            note = back if v.get("status") == "returned" else f"{note} · {back}".strip(" ·")
         method = t(f"payout.method.{v['method']}") if v.get("method") in payouts.METHODS else ""
         return (self._item_names.get(v["member_id"], ""),
                 f"{pillar_label(v['pillar'])} / {position_label(v.get('position', ''))}",
                 *(documents.idr(v.get(name, 0)).rjust(_WIDTH[name]) for name in AMOUNT_COLUMNS),
                 t(f"payout.status.{v['status']}"), method,
-                _short_kab(regions.kab_name(v.get("kab", ""))) or "-", note)
+                _short_kab(regions.kab_name(v.get("kab", ""))) or "-", views.item_note(v))
 
     def show_rates(self) -> None:
         table = self.query_one("#pay-rates", DataTable)
         table.clear()
         for r in payouts.rates(self.db):
-            note = (t("payout.demo") + ": " if r.get("demo") else "") + r.get("note", "")
-            table.add_row(pillar_label(r["pillar"]),
-                          position_label(r["position"]) if r.get("position") else t("payout.all_positions"),
-                          documents.idr(r["amount"]), documents.idr(r.get("tax", 0)), r["start"], r.get("end") or "…",
-                          t(f"payout.funding.{r['funding']}"), t(f"payout.kind.{r.get('kind', 'OPERASIONAL')}"), note,
-                          key=r["id"])
+            table.add_row(*views.rate_row(r), key=r["id"])
 
     def show_outstanding(self) -> None:
         table = self.query_one("#pay-outstanding", DataTable)
@@ -490,13 +480,11 @@ class PayoutsScreen(Screen):
         if not drafts:
             self._error(PilarError("payout.nothing_to_approve", quarter=self.quarter.code))
             return
-        if payouts.separate_duties(self.db):
-            # Said before any decision is asked for: whoever saved these drafts cannot approve them.
-            creator = (payouts.get_run(self.db, self.quarter) or {}).get("created_by", "")
-            mine = [v for v in drafts if (v.get("saved_by") or creator) == self.db.operator]
-            if mine:
-                self._error(PilarError("payout.duties.approve", operator=self.db.operator, count=number(len(mine))))
-                return
+        # Said before any decision is asked for: whoever saved these drafts cannot approve them.
+        refusal = payouts.duties_refusal(self.db, self.quarter, drafts)
+        if refusal is not None:
+            self._error(refusal)
+            return
         total = payouts.totals_of(drafts).grand
         body = t("payout.ui.confirm_approve", count=number(total[0]), quarter=quarter_label(self.quarter.code),
                  net=documents.idr(total[3]))
