@@ -291,3 +291,26 @@ class ProgressDialog(ModalScreen):
         bar.update(total=total, progress=done)
         if text:
             self.query_one("#status", Static).update(text)
+
+
+class FormDialog(GuardedForm, ModalScreen[dict | None]):
+    """A modal form that dismisses with what was asked (a dict) or None. Esc closes it, asking first when
+    something was typed (:class:`GuardedForm`); saving from that question runs ``_ok``, as Enter and the
+    OK button do; the Cancel button (``#cancel``) closes at once. Subclasses write ``compose`` and ``_ok``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        localize_bindings(self)
+
+    def action_cancel(self) -> None:
+        self.close_guarded()
+
+    def guard_save(self) -> None:
+        self._ok()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    def _ok(self) -> None:
+        raise NotImplementedError

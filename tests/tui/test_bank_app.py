@@ -15,7 +15,7 @@ from tests.support.payouts import Q2, make_db, member
 from tests.support.pilot import run_async, settle
 from tui.app import PilarApp
 from tui.dialogs import ConfirmDialog
-from tui.screens.payouts.screen import ApproveDialog, PayDialog
+from tui.screens.payouts.dialogs import ApproveDialog, PayDialog
 
 
 async def payouts_on_q2(app, pilot):

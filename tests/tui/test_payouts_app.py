@@ -10,7 +10,8 @@ from tests.support.pdf import pages
 from tests.support.pilot import run_async, settle
 from tui.app import PilarApp
 from tui.dialogs import ConfirmDialog, PromptDialog
-from tui.screens.payouts.screen import ApproveDialog, PayDialog, PayoutsScreen, VoidDialog
+from tui.screens.payouts.dialogs import ApproveDialog, PayDialog, VoidDialog
+from tui.screens.payouts.screen import PayoutsScreen
 
 EID = events.sample_event_id()
 

@@ -12,7 +12,8 @@ from tests.support.payouts import Q2, make_db, member
 from tests.support.pilot import run_async, settle
 from tui.app import PilarApp
 from tui.dialogs import ConfirmDialog, ErrorDialog
-from tui.screens.payouts.screen import ApproveDialog, PayoutsScreen, ReturnDialog
+from tui.screens.payouts.dialogs import ApproveDialog, ReturnDialog
+from tui.screens.payouts.screen import PayoutsScreen
 
 TWO_PILLARS = member(1, "TAGANA", extra=[{"pillar": "TKSK", "position": "ANGGOTA", "area_kab": "35.78",
                                           "office": "UPT-PSTW-JEMBER", "start": "2023-01-01", "status": "ACTIVE"}])
@@ -182,7 +183,7 @@ async def test_k_records_money_back_and_reopens_the_item(tmp_path):
 async def test_bank_result_file_from_the_pay_dialog_shows_then_applies_references_per_account(tmp_path):
     """Issue 12: the bank's result file (a reference per account, OK or RETUR) from the app, not only
     the command line: the dialog shows what it will do and what it will not, then applies it."""
-    from tui.screens.payouts.screen import PayDialog
+    from tui.screens.payouts.dialogs import PayDialog
 
     db = _folder(tmp_path, [member(1), member(2), member(3)])
     payouts.run_quarter(db, Q2)

@@ -16,7 +16,7 @@ from storage.core.fsutil import atomic_write
 from storage.domain.quarter import Quarter
 from storage.payouts.documents import bank, text
 from storage.payouts.documents.bank import bank_csv, bank_rows
-from storage.payouts.documents.catalogue import DOCS, FORMATS, PDF_DOCS, PDF_ONLY, PRINTED_DOCS
+from storage.payouts.documents.catalogue import DOCS, FORMATS, PDF_DOCS, PDF_ONLY, PRINT_SET, PRINTED_DOCS
 from storage.payouts.documents.figures import (
     idr,
     nominatif_groups,
@@ -27,7 +27,7 @@ from storage.payouts.documents.figures import (
 from storage.payouts.documents.text import grid, html_table, nominatif, receipts
 
 __all__ = [
-    "DOCS", "FORMATS", "PDF_DOCS", "PDF_ONLY", "PRINTED_DOCS",
+    "DOCS", "FORMATS", "PDF_DOCS", "PDF_ONLY", "PRINT_SET", "PRINTED_DOCS",
     "bank_csv", "bank_rows", "default_name", "grid", "html_table", "idr", "nominatif", "nominatif_groups",
     "printable", "receipt_data", "receipts", "render", "returned_rows", "write",
 ]

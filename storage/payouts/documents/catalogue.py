@@ -12,3 +12,7 @@ PDF_DOCS = ("nominatif", "receipts", *PDF_ONLY)
 # ``--doc`` choices: the bank file is asked for with ``--format bank``.
 PRINTED_DOCS = PDF_DOCS
 FORMATS = ("text", "html", "csv", "xlsx", "bank", "pdf")
+# What Cetak writes for a quarter, in this order: (document, format); the nominatif PDF is opened.
+PRINT_SET = (("nominatif", "pdf"), ("nominatif", "text"), ("nominatif", "html"), ("nominatif", "csv"),
+             ("nominatif", "xlsx"), ("receipts", "pdf"), ("receipts", "html"), ("kwitansi", "pdf"),
+             ("rekap", "pdf"), ("bank", "bank"))

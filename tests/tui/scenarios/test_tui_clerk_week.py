@@ -280,7 +280,7 @@ async def test_payout_dialogs_at_80x24_keep_the_focused_field_on_screen(tmp_path
     """Approve with held items, pay, a new rate (nine fields): Tab through each, whatever is focused is in
     view (their buttons were below the 24th line)."""
     from tests.support.payouts import make_db
-    from tui.screens.payouts.screen import ApproveDialog, PayDialog
+    from tui.screens.payouts.dialogs import ApproveDialog, PayDialog
 
     second = {"pillar": "PSM", "position": "ANGGOTA", "area_kab": "35.78", "area_kec": "35.78.01",
               "office": UPT, "start": "2023-01-01", "status": "ACTIVE", "end": "", "inactive_date": ""}

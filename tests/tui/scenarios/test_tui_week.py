@@ -20,7 +20,7 @@ from tests.support.roster import make_folder
 from tui.app import PilarApp
 from tui.dialogs import ConfirmDialog, ErrorDialog, PromptDialog, UnsavedDialog
 from tui.screens.events.screen import CheckinScreen, EventFormScreen
-from tui.screens.payouts.screen import VoidDialog
+from tui.screens.payouts.dialogs import VoidDialog
 from tui.screens.roster.form import MemberForm
 from tui.screens.roster.screen import RosterScreen
 from tui.widgets.member_table import MemberTable
@@ -730,7 +730,7 @@ async def test_every_sections_footer_fits_80_columns_and_the_rest_is_in_help(pro
 @run_async
 async def test_money_and_door_dialogs_ask_before_dropping_typing(province):
     from tui.screens.events.screen import WalkInScreen
-    from tui.screens.payouts.screen import PayDialog
+    from tui.screens.payouts.dialogs import PayDialog
 
     app = PilarApp(province, operator="Ani")
     async with app.run_test(size=SIZE) as pilot:

@@ -7,7 +7,8 @@ while the screen refuses other payout actions, so nothing reads the data while i
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,17 +16,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import (
-    Button,
-    Checkbox,
     DataTable,
     Footer,
     Header,
     Input,
-    Label,
-    Select,
     Static,
     TabbedContent,
     TabPane,
@@ -39,7 +35,8 @@ from storage.domain.fmt import number, quarter_label
 from storage.domain.model import PILLARS, POSITIONS, pillar_label, position_label
 from storage.payouts import documents, views
 from storage.payouts.rates import parse_pph21, pph21_text
-from tui.dialogs import ConfirmDialog, Field, GuardedForm, ProgressDialog, PromptDialog
+from tui.dialogs import ConfirmDialog, Field, ProgressDialog, PromptDialog
+from tui.screens.payouts.dialogs import ApproveDialog, PayDialog, ReturnDialog, VoidDialog
 from tui.widgets.keys import localize_bindings
 from tui.widgets.member_table import Column, MemberTable
 
@@ -94,6 +91,15 @@ def item_rows(db, quarter: payouts.Quarter) -> list[dict]:
     """The quarter's items in the order the items tab lists them: by status, then kab/kota."""
     order = {"draft": 0, "approved": 1, "paid": 2, "returned": 3, "void": 4}
     return sorted(payouts.items(db, quarter), key=lambda v: (order.get(v["status"], 9), v.get("kab", "")))
+
+
+@contextmanager
+def io_errors(path: Path) -> Iterator[None]:
+    """A file system error while writing to ``path`` as the sentence the user reads."""
+    try:
+        yield
+    except OSError as exc:
+        raise PilarError("fs.io_error", path=str(path), detail=str(exc)) from exc
 
 
 class PayoutsScreen(Screen):
@@ -215,16 +221,28 @@ class PayoutsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="payout-plan")
     def compute_plan(self) -> None:
-        self.app.call_from_thread(self._set_busy, True)
-        try:
+        with self._working():
             try:
                 plan = payouts.plan_run(self.db, self.quarter, allow_cash=self.allow_cash)
             except RuntimeError:
                 # Another section saved a record while this thread was reading the roster: read again.
                 plan = payouts.plan_run(self.db, self.quarter, allow_cash=self.allow_cash)
+        self._ui(self.show_plan, plan)
+
+    def _ui(self, func, *args, **kwargs):
+        """From a worker thread: run ``func`` on the app's thread and return its result."""
+        return self.app.call_from_thread(func, *args, **kwargs)
+
+    @contextmanager
+    def _working(self, dialog: ProgressDialog | None = None) -> Iterator[None]:
+        """A worker's job: the screen busy while it runs, free again (and ``dialog`` closed) however it ends."""
+        self._ui(self._set_busy, True)
+        try:
+            yield
         finally:
-            self.app.call_from_thread(self._set_busy, False)
-        self.app.call_from_thread(self.show_plan, plan)
+            self._ui(self._set_busy, False)
+            if dialog is not None:
+                self._ui(dialog.dismiss)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -447,17 +465,14 @@ class PayoutsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="payout-write")
     def save_run(self, plan: payouts.RunPlan) -> None:
-        self.app.call_from_thread(self._set_busy, True)
-        try:
+        with self._working():
             created = payouts.save_run(self.db, plan)
-        finally:
-            self.app.call_from_thread(self._set_busy, False)
         # The quarter as saved is the plan with nothing left to do: shown without planning again.
         saved = payouts.RunPlan(plan.quarter, unchanged=plan.unchanged + len(created) + len(plan.updated),
                           excluded=plan.excluded, review=plan.review, totals=plan.totals)
         # What the screen shows next is worked out here, off the event loop (50,000 items).
         shown = (saved, self._item_rows(), payouts.summary(self.db, plan.quarter)) if plan.quarter == self.quarter else None
-        self.app.call_from_thread(self._after_write, t("payout.cli.run_saved", quarter=plan.quarter.code,
+        self._ui(self._after_write, t("payout.cli.run_saved", quarter=plan.quarter.code,
                                                        new=len(created), updated=len(plan.updated),
                                                        removed=len(plan.removed), unchanged=plan.unchanged),
                                   shown)
@@ -499,12 +514,9 @@ class PayoutsScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="payout-write")
     def approve(self, quarter: payouts.Quarter, decisions: dict | None = None) -> None:
-        self.app.call_from_thread(self._set_busy, True)
-        try:
+        with self._working():
             result = payouts.approve(self.db, quarter, decisions)
-        finally:
-            self.app.call_from_thread(self._set_busy, False)
-        self.app.call_from_thread(self._after_write, t("payout.cli.approved", quarter=result["quarter"],
+        self._ui(self._after_write, t("payout.cli.approved", quarter=result["quarter"],
                                                        by=result["by"], count=number(result["count"]),
                                                        net=documents.idr(result["net"])))
 
@@ -706,17 +718,14 @@ class PayoutsScreen(Screen):
     def print_documents(self, folder: Path, dialog: ProgressDialog) -> None:
         """Daftar nominatif (pdf, txt, html, csv, xlsx), receipts (pdf, html), kwitansi and rekap (pdf) and
         the bank file (when any is due); the nominatif PDF is opened."""
-        jobs = [("nominatif", "pdf"), ("nominatif", "text"), ("nominatif", "html"), ("nominatif", "csv"),
-                ("nominatif", "xlsx"), ("receipts", "pdf"), ("receipts", "html"), ("kwitansi", "pdf"),
-                ("rekap", "pdf"), ("bank", "bank")]
-        self.app.call_from_thread(self._set_busy, True)
+        jobs = documents.PRINT_SET
         written, warning = [], ""
-        try:
+        with self._working(dialog), io_errors(folder):
             folder.mkdir(parents=True, exist_ok=True)
             for n, (doc, fmt_name) in enumerate(jobs):
                 def progress(done, total, n=n, label=f"{doc} {fmt_name}"):
                     share = 100 * (n + (done / total if total else 1)) / len(jobs)
-                    self.app.call_from_thread(dialog.set_progress, int(share), 100, label)
+                    self._ui(dialog.set_progress, int(share), 100, label)
 
                 out = folder / documents.default_name(self.quarter, doc, fmt_name)
                 opts = {"progress": progress} if doc in ("nominatif", "receipts") and fmt_name != "csv" \
@@ -736,16 +745,11 @@ class PayoutsScreen(Screen):
                         warning = str(exc) if exc.key == "bankfile.nothing_valid" else warning
                         continue
                     raise
-        except OSError as exc:
-            raise PilarError("fs.io_error", path=str(folder), detail=str(exc)) from exc
-        finally:
-            self.app.call_from_thread(self._set_busy, False)
-            self.app.call_from_thread(dialog.dismiss)
-        self.app.call_from_thread(self.notify, t("payout.ui.printed", path=str(folder)))
+        self._ui(self.notify, t("payout.ui.printed", path=str(folder)))
         if warning:
-            self.app.call_from_thread(self.notify, warning, severity="warning", timeout=20, markup=False)
+            self._ui(self.notify, warning, severity="warning", timeout=20, markup=False)
         if written:
-            self.app.call_from_thread(self._open, written[0])
+            self._ui(self._open, written[0])
 
     def action_spj(self) -> None:
         """``j``: the quarter's SPJ package (every document, manifest with SHA-256) into a folder or zip."""
@@ -766,270 +770,11 @@ class PayoutsScreen(Screen):
         from storage.payouts.documents import spj
 
         def progress(done, total, label):
-            self.app.call_from_thread(dialog.set_progress, int(100 * done / total) if total else 100, 100, label)
+            self._ui(dialog.set_progress, int(100 * done / total) if total else 100, 100, label)
 
-        self.app.call_from_thread(self._set_busy, True)
-        try:
+        with self._working(dialog), io_errors(out):
             out.parent.mkdir(parents=True, exist_ok=True)
             spj.make(self.db, self.quarter, out, event_id=event_id, progress=progress)
-        except OSError as exc:
-            raise PilarError("fs.io_error", path=str(out), detail=str(exc)) from exc
-        finally:
-            self.app.call_from_thread(self._set_busy, False)
-            self.app.call_from_thread(dialog.dismiss)
-        self.app.call_from_thread(self.notify, t("payout.ui.spj_written", quarter=self.quarter.code, path=str(out)))
+        self._ui(self.notify, t("payout.ui.spj_written", quarter=self.quarter.code, path=str(out)))
 
 
-class PayDialog(GuardedForm, ModalScreen[dict | None]):
-    """Mark paid: by bank transfer (a reference) or in cash at an event (checked-in members only)."""
-
-    BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
-
-    def __init__(self, events: list[dict], item: dict | None) -> None:
-        super().__init__()
-        localize_bindings(self)
-        self.events, self.item = events, item
-
-    def compose(self) -> ComposeResult:
-        from textual.containers import VerticalScroll
-
-        with VerticalScroll(classes="dialog", can_focus=False):  # at 80x24 the buttons were below the screen
-            yield Label(t("payout.ui.pay_title"), classes="dialog-title")
-            yield Select([(t("payout.method.TRANSFER"), "TRANSFER"), (t("payout.method.CASH"), "CASH"),
-                          (t("payout.method.BANK_FILE"), "BANK_FILE")],
-                         value="TRANSFER", allow_blank=False, id="method")
-            yield Label(t("payout.ui.pay_transfer"), classes="field-label")
-            yield Input(id="ref", placeholder="BJTM-2024-04-0001")
-            yield Label(t("payout.ui.pay_bank_file"), classes="field-label")
-            yield Input(id="bankfile", placeholder="E:\\hasil-bank-2024-Q2.xlsx")
-            yield Label(t("payout.ui.pay_cash"), classes="field-label")
-            yield Select([(f"{e.get('date', '')} {e.get('name', '')}", e["id"]) for e in self.events], id="event",
-                         prompt="—")
-            yield Checkbox(t("payout.ui.pay_scope"), value=False, id="only", disabled=self.item is None)
-            yield Static("", id="problem", classes="field-error", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("payout.ui.cancel"), id="cancel")
-                yield Button(t("payout.ui.pay"), id="ok", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#ref", Input).focus()
-
-    def action_cancel(self) -> None:
-        self.close_guarded()
-
-    def guard_save(self) -> None:
-        self._ok()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted, "#ref")
-    @on(Input.Submitted, "#bankfile")
-    @on(Button.Pressed, "#ok")
-    def _ok(self) -> None:
-        method = self.query_one("#method", Select).value
-        choice = {"method": method, "ref": self.query_one("#ref", Input).value.strip()}
-        if self.item is not None and self.query_one("#only", Checkbox).value:
-            choice["member_id"] = self.item["member_id"]
-        if method == "BANK_FILE":
-            # The bank's result file: a reference per account, paid or returned (storage/payouts/bank_result.py).
-            raw = self.query_one("#bankfile", Input).value.strip().strip('"')
-            path = Path(raw).expanduser() if raw else None
-            if path is None or not path.is_file():
-                self.query_one("#problem", Static).update(t("payout.need_bank_file", path=raw or "—"))
-                return
-            self.dismiss({"method": method, "path": str(path)})
-            return
-        if method == "CASH":
-            event = self.query_one("#event", Select).value
-            if event is Select.BLANK or not event:
-                self.query_one("#problem", Static).update(t("payout.need_event"))
-                return
-            choice["event_id"] = event
-        elif not choice["ref"]:
-            self.query_one("#problem", Static).update(t("payout.need_ref"))
-            return
-        self.dismiss(choice)
-
-
-class VoidDialog(GuardedForm, ModalScreen[dict | None]):
-    """Void one item (shown by the member's name, pillar and amount) with a reason; optionally make its
-    replacement at once. Esc with a reason typed asks first."""
-
-    BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
-
-    def __init__(self, item: dict, name: str) -> None:
-        super().__init__()
-        localize_bindings(self)
-        self.item, self.member_name = item, name
-        self.item_id = item["id"]
-
-    def compose(self) -> ComposeResult:
-        item = self.item
-        with Vertical(classes="dialog"):
-            yield Label(t("payout.ui.void_title"), classes="dialog-title")
-            yield Label(f"{self.member_name} · {pillar_label(item['pillar'])} · {documents.idr(item['net'])} · "
-                        f"{t('payout.status.' + item['status'])} · {item['quarter']}", markup=False, id="void-what")
-            yield Label(t("payout.ui.void_reason"), classes="field-label")
-            yield Input(id="reason")
-            yield Checkbox(t("payout.ui.void_reissue"), value=False, id="reissue")
-            yield Static("", id="problem", classes="field-error", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("payout.ui.void_back"), id="cancel")
-                yield Button(t("payout.ui.void_go"), id="ok", variant="error")
-
-    def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
-
-    def action_cancel(self) -> None:
-        self.close_guarded()
-
-    def guard_save(self) -> None:
-        self._ok()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted, "#reason")
-    @on(Button.Pressed, "#ok")
-    def _ok(self) -> None:
-        reason = self.query_one("#reason", Input).value.strip()
-        if not reason:
-            self.query_one("#problem", Static).update(t("payout.ui.need_reason"))
-            return
-        self.dismiss({"id": self.item_id, "reason": reason, "reissue": self.query_one("#reissue", Checkbox).value})
-
-
-class ApproveDialog(GuardedForm, ModalScreen[dict | None]):
-    """Approve a quarter whose held or flagged items each need a decision: approve anyway or void, with a
-    reason. An item whose bank account is contested offers voiding only. Dismisses with the decisions."""
-
-    MAX_ROWS = 40
-    BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
-    DEFAULT_CSS = """
-    ApproveDialog #blockers { height: auto; max-height: 18; }
-    ApproveDialog #blockers Label { width: 100%; }
-    ApproveDialog .blocker { height: auto; }
-    ApproveDialog .blocker Select { width: 24; }
-    ApproveDialog .blocker Input { width: 1fr; }
-    """
-
-    def __init__(self, quarter: payouts.Quarter, body: str, blockers: list[dict]) -> None:
-        super().__init__()
-        localize_bindings(self)
-        self.quarter, self.body, self.blockers = quarter, body, blockers
-
-    def compose(self) -> ComposeResult:
-        from textual.containers import VerticalScroll
-
-        with VerticalScroll(classes="dialog", can_focus=False):  # at 80x24 the buttons were below the screen
-            yield Label(t("payout.ui.approve_title", quarter=quarter_label(self.quarter.code)), classes="dialog-title")
-            yield Static(self.body, classes="dialog-body", markup=False)
-            yield Static(t("payout.ui.blockers_intro", count=number(len(self.blockers))), markup=False)
-            with VerticalScroll(id="blockers"):
-                for i, b in enumerate(self.blockers[: self.MAX_ROWS]):
-                    yield Label(f"{b['name']} · {pillar_label(b['pillar'])} · {documents.idr(b['net'])} — "
-                                f"{payouts.blocker_label(b)}", markup=False, id=f"what-{i}")
-                    options = ([(t("payout.ui.decide_approve"), "approve")] if b["can_approve"] else []) + \
-                        [(t("payout.ui.decide_void"), "void")]
-                    with Horizontal(classes="blocker"):
-                        yield Select(options, prompt="—", id=f"decide-{i}")
-                        yield Input(placeholder=t("payout.ui.decide_reason"), id=f"reason-{i}")
-            if len(self.blockers) > self.MAX_ROWS:
-                yield Static(t("payout.ui.blockers_more", count=number(len(self.blockers)), quarter=self.quarter.code),
-                             markup=False)
-            if any("conflict" in b["reasons"] for b in self.blockers):
-                yield Static(t("payout.hold.todo"), markup=False)
-            yield Static("", id="problem", classes="field-error", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("payout.ui.cancel"), id="no")
-                yield Button(t("payout.ui.approve"), id="yes", variant="primary")
-
-    def action_cancel(self) -> None:
-        self.close_guarded()
-
-    def guard_save(self) -> None:
-        self._ok()
-
-    @on(Button.Pressed, "#no")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Button.Pressed, "#yes")
-    def _ok(self) -> None:
-        problem = self.query_one("#problem", Static)
-        if len(self.blockers) > self.MAX_ROWS:
-            problem.update(t("payout.ui.blockers_more", count=number(len(self.blockers)), quarter=self.quarter.code))
-            return
-        decisions, missing = {}, 0
-        for i, b in enumerate(self.blockers):
-            action = self.query_one(f"#decide-{i}", Select).value
-            reason = self.query_one(f"#reason-{i}", Input).value.strip()
-            if action is Select.BLANK or not action or not reason:
-                missing += 1
-                continue
-            decisions[b["id"]] = {"action": action, "reason": reason}
-        if missing:
-            problem.update(t("payout.ui.undecided", count=missing))
-            return
-        self.dismiss(decisions)
-
-
-class ReturnDialog(GuardedForm, ModalScreen[dict | None]):
-    """A paid item's money came back: reason, the date, and whether it is owed again (a new draft)."""
-
-    BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
-
-    def __init__(self, item: dict) -> None:
-        super().__init__()
-        localize_bindings(self)
-        self.item = item
-
-    def compose(self) -> ComposeResult:
-        item = self.item
-        with Vertical(classes="dialog"):
-            yield Label(t("payout.ui.return_title"), classes="dialog-title")
-            yield Label(f"{item['id'][:8]} · {pillar_label(item['pillar'])} · {documents.idr(item['net'])} · "
-                        f"{item.get('transfer_ref') or t('payout.method.' + (item.get('method') or 'TRANSFER'))}",
-                        markup=False)
-            yield Label(t("payout.ui.return_reason"), classes="field-label")
-            yield Input(id="reason")
-            yield Label(t("payout.ui.return_date"), classes="field-label")
-            yield Input(dt.date.today().isoformat(), id="date")
-            yield Checkbox(t("payout.ui.return_reopen"), value=True, id="reopen")
-            yield Static("", id="problem", classes="field-error", markup=False)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(t("payout.ui.cancel"), id="cancel")
-                yield Button(t("payout.ui.return_ok"), id="ok", variant="warning")
-
-    def on_mount(self) -> None:
-        self.query_one("#reason", Input).focus()
-
-    def action_cancel(self) -> None:
-        self.close_guarded()
-
-    def guard_save(self) -> None:
-        self._ok()
-
-    @on(Button.Pressed, "#cancel")
-    def _cancel(self) -> None:
-        self.dismiss(None)
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#ok")
-    def _ok(self) -> None:
-        reason = self.query_one("#reason", Input).value.strip()
-        date = self.query_one("#date", Input).value.strip()
-        problem = self.query_one("#problem", Static)
-        if not reason:
-            problem.update(t("payout.need_return_reason"))
-            return
-        try:
-            date = payouts.check_date(date, "return_date")
-        except PilarError as exc:
-            problem.update(str(exc))
-            return
-        self.dismiss({"id": self.item["id"], "reason": reason, "date": date,
-                      "reopen": self.query_one("#reopen", Checkbox).value})
