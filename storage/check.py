@@ -19,10 +19,11 @@ from pathlib import Path
 
 import orjson
 
-from storage.backup.backups import list_backups
+from storage.backup.backups import interrupted_restore, list_backups
 from storage.core import audit as audit_mod
 from storage.core.db import SCHEMA_VERSION, Database, PilarStorage, read_journal, read_office
 from storage.core.errors import PilarError, damaged
+from storage.core.fsutil import os_error
 from storage.core.i18n import t
 from storage.events.records import check_invitations
 from storage.payouts.lifecycle import check_payouts
@@ -134,7 +135,6 @@ def _audit_problems(path: Path, head: dict | None, journal: Path | None = None) 
                     if n == want_n:
                         head_ok = line["h"] == head.get("h")
     except OSError as exc:
-        from storage.core.fsutil import os_error
 
         return [str(os_error(exc, file))]
     if n == 0 and want_n:
@@ -246,7 +246,6 @@ def _scan_files(path: Path) -> list[str]:
         except orjson.JSONDecodeError:
             problems.append(str(damaged(manifest_path, "parse")))
         except OSError as exc:
-            from storage.core.fsutil import os_error
 
             problems.append(str(os_error(exc, manifest_path)))
     code = code or manifest.get("office")
@@ -274,7 +273,6 @@ def _scan_files(path: Path) -> list[str]:
 
 def _open(path: Path) -> tuple[Database | None, list[str]]:
     """Open the folder read-only and run the file checks; (None, problems) when it will not open."""
-    from storage.backup.backups import interrupted_restore
 
     path = Path(path)
     problems: list[str] = []

@@ -12,6 +12,7 @@ from typing import NamedTuple, Protocol
 import phonenumbers
 from stdnum.id import nik as stdnum_nik
 
+from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.core.text import iso_date
 from storage.domain import fmt, regions
@@ -420,7 +421,6 @@ _OFFICE_CODE = re.compile(r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)*")
 def office_code(text: object) -> str:
     """An office code as stored ('upt-pstw-jember' -> 'UPT-PSTW-JEMBER'); a PilarError saying how to write
     it when it holds spaces or other marks (it names bundle files and the office in every sync)."""
-    from storage.core.errors import PilarError
 
     code = str(text or "").strip().upper()
     if not _OFFICE_CODE.fullmatch(code) or len(code) > 40:

@@ -23,7 +23,8 @@ from storage.core.errors import PilarError
 from storage.core.i18n import get_lang, t
 from storage.core.text import fold, norm_number, parse_typed_date
 from storage.domain import regions
-from storage.domain.model import member_status, primary_assignment
+from storage.domain.fmt import long_date
+from storage.domain.model import PILLARS, member_status, pillar_label, primary_assignment
 from storage.office.settings import office_names
 
 NAMESPACE = uuid.UUID("6f1c2a4e-4b7d-5e59-9a5c-0d3f1e2b7c80")
@@ -63,7 +64,6 @@ def _parse_time(text: str, field: str) -> str:
 
 def parse_quota(text: str) -> dict:
     """'PILAR:160:TAGANA,TKSK,PKH_PLUS' or 'JSC:40:JSC:2' -> a quota (key, limit, pillars, per office)."""
-    from storage.domain.model import PILLARS
 
     parts = str(text or "").strip().split(":")
     if len(parts) < 2 or not parts[0] or not parts[1].strip().isdigit():
@@ -82,7 +82,6 @@ def parse_quota(text: str) -> dict:
 def make_quota(key: str, limit: str, pillars: str = "", per_office: str = "") -> dict:
     """A quota from the event form's four fields ('JSC', '40', 'JSC', '2'); pillars by code or name,
     separated by commas or spaces. A PilarError saying what to write otherwise."""
-    from storage.domain.model import PILLARS, pillar_label
 
     key, limit, per_office = str(key or "").strip().upper(), str(limit or "").strip(), str(per_office or "").strip()
     if not key:
@@ -555,7 +554,6 @@ def _refuse_future(day: str, now: datetime | None) -> None:
     """Attendance is recorded on the day or after it, never for a day still to come."""
     today = _now(now).date().isoformat()
     if day > today:
-        from storage.domain.fmt import long_date
 
         raise PilarError("events.future_day", day=long_date(day), today=long_date(today))
 

@@ -49,6 +49,7 @@ from storage.core.db import gc_paused as bulk
 from storage.core.errors import PilarError
 from storage.core.text import digits
 from storage.office.settings import require_operator, require_province
+from storage.payouts import bankfile as bank_file
 from storage.payouts.items import (
     Quarter,
     bank_contested,
@@ -92,7 +93,6 @@ class BankResult:
 
 def read_rows(path: Path | str) -> list[dict]:
     """The file's rows as {"line", "account", "amount" (int or None), "amount_text", "reference", "status"}."""
-    from storage.payouts import bankfile as bank_file
 
     path = Path(path)
     try:

@@ -12,6 +12,7 @@ from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.domain.fmt import mask_account
 from storage.domain.validate import clean_account
+from storage.events.records import invitation_id
 from storage.office.settings import require_operator, require_province, separate_duties
 from storage.payouts import bankfile as bank_file
 from storage.payouts.items import (
@@ -324,7 +325,6 @@ def pay_transfers(db: Database, quarter: Quarter | str, refs: Mapping[str, str])
 
 def checked_in_invitation(db: Database, event_id: str, member_id: str) -> dict | None:
     """The member's invitation to the event when they were checked in (hadir) on any of its days, else None."""
-    from storage.events.records import invitation_id
 
     inv = db.get("invitations", invitation_id(event_id, member_id))
     if not inv or inv.get("event_id") != event_id:

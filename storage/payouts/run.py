@@ -12,6 +12,7 @@ from storage.core.db import gc_paused as bulk
 from storage.office.settings import require_province
 from storage.payouts.items import LIVE, Quarter, contested, item_id, items, run_id
 from storage.payouts.rates import periods_overlap, rate_for
+from storage.reconcile.duplicates import aliases
 
 # ---------------------------------------------------------------------------- eligibility
 
@@ -179,7 +180,6 @@ def _follow_merges(db: Database, existing: dict[tuple[str, str], list[dict]], pl
     as the survivor's: what was approved, paid or returned for either record is the person's, so the
     survivor is never paid the same quarter and pillar again. A draft of the merged record is removed;
     the survivor's own draft (with the survivor's account) replaces it."""
-    from storage.reconcile.duplicates import aliases
 
     alias = aliases(db)
     if not alias:

@@ -11,8 +11,11 @@ from datetime import datetime
 
 from storage.core.db import Database
 from storage.core.errors import PilarError
+from storage.core.i18n import t
 from storage.core.sensitive import is_sensitive, mask
 from storage.core.versions import Hlc, in_conflict, sort_key, winner
+from storage.domain.fmt import mask_nik
+from storage.domain.model import field_label as label_of
 
 
 def _label(value: dict | None, rid: str) -> str:
@@ -83,7 +86,6 @@ def count(db: Database) -> int:
 
 def list_conflicts(db: Database) -> list[dict]:
     rows = []
-    from storage.domain.fmt import mask_nik
 
     for collection, doc in open_conflicts(db):
         value = display_value(doc) or {}
@@ -164,8 +166,6 @@ def field_label(name: str) -> str:
     """'assignments[1].office' -> 'Penugasan 1 · Kantor' (the field's label in the user's language)."""
     import re
 
-    from storage.core.i18n import t
-    from storage.domain.model import field_label as label_of
 
     m = re.fullmatch(r"assignments\[(\d+)\]\.(.+)", name)
     if m:

@@ -24,6 +24,7 @@ from storage.core.errors import PilarError
 from storage.core.sensitive import is_sensitive
 from storage.core.versions import winner
 from storage.domain.fmt import mask_account, mask_nik
+from storage.domain.model import pillar_label, position_label, status_label
 from storage.reconcile import conflicts
 
 MERGED_INTO = "merged_into"
@@ -97,7 +98,6 @@ def _shown(name: str, value: object, reveal: bool) -> str:
 
 
 def _assignment_text(a: dict) -> str:
-    from storage.domain.model import pillar_label, position_label, status_label
 
     return " ".join(x for x in (pillar_label(a.get("pillar", "")), position_label(a.get("position", "")),
                                 f"@{a.get('office') or '?'}", status_label(a.get("status", ""))) if x)

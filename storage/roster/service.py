@@ -21,9 +21,20 @@ import orjson
 from storage.core.db import Database
 from storage.core.db import gc_paused as no_gc
 from storage.core.errors import PilarError
+from storage.core.i18n import t
 from storage.core.text import digits, iso_date
-from storage.domain import regions
-from storage.domain.model import field_label, new_assignment, primary_assignment
+from storage.domain import fmt, regions
+from storage.domain.fmt import day_month_year
+from storage.domain.model import (
+    field_label,
+    new_assignment,
+    new_member,
+    pillar_label,
+    position_label,
+    primary_assignment,
+    sex_label,
+    status_label,
+)
 from storage.domain.validate import (
     Result,
     clean_account,
@@ -31,6 +42,8 @@ from storage.domain.validate import (
     normalize_phone,
     validate_member,
 )
+from storage.printing import tables as export
+from storage.reconcile.conflicts import display_value, edit_refusal, member_in_conflict
 
 # Columns of the member table, in display order; each is also a sort key.
 COLUMNS = ("nik", "name", "pillar", "position", "kab", "kec", "office", "status")
@@ -134,7 +147,6 @@ def make_row(value: dict) -> Row:
 def _row_of(db: Database, value: dict) -> Row:
     """The row of a stored value; a conflict shows through ``display_value`` (never a blank row)."""
     if value.get("_conflict"):
-        from storage.reconcile.conflicts import display_value
 
         value = display_value(db.doc("members", value["id"])) or value
     return make_row(value)
@@ -250,7 +262,6 @@ class Roster:
         data it had, with ``_deleted`` (see ``storage.reconcile.conflicts.display_value``)."""
         value = self.db.get("members", rid)
         if value is not None and value.get("_conflict"):
-            from storage.reconcile.conflicts import display_value
 
             shown = display_value(self.db.doc("members", rid))
             value = _deepcopy(shown) if shown is not None else value
@@ -258,13 +269,11 @@ class Roster:
 
     def in_conflict(self, rid: str | None) -> bool:
         """Versions from two offices stand for this member: an edit must first say which to keep."""
-        from storage.reconcile.conflicts import member_in_conflict
 
         return member_in_conflict(self.db, rid)
 
     def _refuse_if_conflict(self, rid: str | None, name: str = "") -> None:
         if self.in_conflict(rid):
-            from storage.reconcile.conflicts import edit_refusal
 
             raise edit_refusal(self.db, "members", rid, name)
 
@@ -448,7 +457,6 @@ class Roster:
         latest = max(starts, default="")
         if latest and day.isoformat() < latest:
             # the assignment would end before it began (and the member could no longer be saved)
-            from storage.domain.fmt import day_month_year
 
             raise PilarError("roster.deactivate.before_start", date=day_month_year(day.isoformat()),
                              start=day_month_year(latest))
@@ -501,7 +509,6 @@ def normalise(value: dict, copy: bool = True) -> dict:
 
 def blank_member(office: str, today: dt.date | None = None) -> dict:
     """A new member value with one empty ACTIVE assignment in ``office``."""
-    from storage.domain.model import new_member
 
     value = new_member(assignments=[{"office": office, "start": (today or dt.date.today()).isoformat()}])
     return value
@@ -513,9 +520,6 @@ def empty_assignment(office: str, today: dt.date | None = None) -> dict:
 
 def rows_for_export(roster: Roster, rows: Iterable[Row], reveal: bool = False) -> tuple[list[str], list[list]]:
     """Headers and cells of the filtered view for CSV/XLSX (labels in the current language)."""
-    from storage.core.i18n import t
-    from storage.domain import fmt
-    from storage.domain.model import pillar_label, position_label, status_label
 
     headers = [t(f"roster.col.{c}") for c in COLUMNS] + [t("roster.col.number"), t("roster.col.phone")]
     out = []
@@ -535,8 +539,6 @@ def export_rows(roster: Roster, rows: Iterable[Row], path, reveal: bool = False)
     ``reveal`` the NIK and phone are written in full and the export is recorded in the audit log."""
     from pathlib import Path
 
-    from storage.core.i18n import t
-    from storage.printing import tables as export
 
     path = Path(path)
     headers, cells = rows_for_export(roster, rows, reveal=reveal)
@@ -555,7 +557,6 @@ def export_rows(roster: Roster, rows: Iterable[Row], path, reveal: bool = False)
 
 
 def _date(value: str) -> str:
-    from storage.domain import fmt
 
     try:
         return fmt.day_month_year(value)
@@ -565,9 +566,6 @@ def _date(value: str) -> str:
 
 def detail_text(roster: Roster, rid: str, reveal: bool = False) -> str:
     """The detail view as plain text lines (labels from the catalogue)."""
-    from storage.core.i18n import t
-    from storage.domain import fmt
-    from storage.domain.model import pillar_label, position_label, sex_label, status_label
 
     m = roster.get(rid)
     if m is None:

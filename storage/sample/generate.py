@@ -23,8 +23,10 @@ from pathlib import Path
 
 import orjson
 
+from storage.core.db import Database
 from storage.domain import regions
 from storage.domain.model import new_assignment, new_member
+from storage.sample.demo import owner_of
 
 PROVINCE_CODE = "JATIM"
 # Ages and start dates are taken relative to the event of the demo data (Kamis, 4 April 2024).
@@ -428,8 +430,6 @@ def synthetic_members(n: int, seed: int = 1, office: str = PROVINCE_CODE) -> Ite
 def build_office(path: str | Path, n: int, seed: int = 1, office: str = PROVINCE_CODE,
                  operator: str = "Generator", batch: int = 50_000) -> Path:
     """Create a data folder at ``path`` for ``office`` holding the sample offices and ``n`` members."""
-    from storage.core.db import Database
-    from storage.sample.demo import owner_of
 
     name = office_name(office)
     if name is None:

@@ -26,12 +26,13 @@ from operator import itemgetter
 
 import orjson
 
-from storage.core.db import Database, gc_paused
+from storage.core.db import Database, gc_paused, write_office
 from storage.core.errors import PilarError
 from storage.core.fsutil import atomic_write
 from storage.domain import regions
 from storage.domain.model import PILLARS
 from storage.reconcile import conflicts, duplicates
+from storage.sync import freshness
 
 TKSK_KEC_POSITIONS = ("ANGGOTA", "PENDAMPING", "KOORDINATOR_KEC")  # as storage.domain.validate binds them
 STANDING = ("draft", "approved", "paid")
@@ -51,7 +52,6 @@ def silent_days(db: Database) -> int:
 
 def set_silent_days(db: Database, days: int) -> int:
     """Keep the silent-days setting in this folder's office.json (a local setting: it does not sync)."""
-    from storage.core.db import write_office
 
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
         raise PilarError("summary.bad_days", value=days)
@@ -216,7 +216,6 @@ def compute(db: Database, today: dt.date | None = None, days: int | None = None,
 
 
 def _compute(db: Database, today: dt.date | None, days: int | None, waiting: bool, conflicts: int | None) -> dict:
-    from storage.sync import freshness
 
     today = today or dt.date.today()
     days = days or silent_days(db)

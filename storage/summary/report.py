@@ -11,10 +11,12 @@ from pathlib import Path
 
 import orjson
 
+from storage.core.fsutil import atomic_write
 from storage.core.i18n import t
 from storage.domain.fmt import long_date, number, rupiah
 from storage.domain.model import PILLARS, pillar_label
 from storage.printing import tables
+from storage.summary.figures import rekap_rows
 
 FORMATS = ("text", "json", "html", "xlsx", "pdf")
 
@@ -35,7 +37,6 @@ def pillar_table(s: dict) -> tuple[list[str], list[list], tuple[str, ...]]:
 
 
 def kab_table(s: dict) -> tuple[list[str], list[list], tuple[str, ...]]:
-    from storage.summary.figures import rekap_rows
 
     rows = [[r["kab"], r["name"], number(r["active"]), str(r["kecamatan"]), str(r["without_tksk"])]
             for r in rekap_rows(s)]
@@ -79,7 +80,6 @@ def gap_lines(s: dict) -> list[str]:
 
 
 def rekap_table(s: dict) -> tuple[list[str], list[list], tuple[str, ...]]:
-    from storage.summary.figures import rekap_rows
 
     rows_in = rekap_rows(s)
     pillars = [p for p in PILLARS if any(r["pillars"].get(p) for r in rows_in)]
@@ -172,7 +172,6 @@ def render_json(s: dict) -> str:
 
 def xlsx_sheets(s: dict) -> list[tuple[str, list[str], list[list]]]:
     """Numbers stay numbers in the workbook (money in whole rupiah), so the sheets add up in Excel."""
-    from storage.summary.figures import rekap_rows
 
     rows_in = rekap_rows(s)
     rekap_head = ["kode", "kab_kota", "aktif", *PILLARS, "kecamatan", "tanpa_tksk", "triwulan", "bruto", "dibayar",
@@ -251,7 +250,6 @@ def render(s: dict, fmt: str = "text", rekap: bool = False) -> str | bytes:
 
 
 def write(s: dict, path: Path, fmt: str = "text", rekap: bool = False) -> Path:
-    from storage.core.fsutil import atomic_write
 
     data = render(s, fmt, rekap)
     atomic_write(Path(path), data if isinstance(data, bytes) else data.encode("utf-8"))

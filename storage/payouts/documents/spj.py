@@ -20,12 +20,13 @@ import orjson
 
 from storage.core.db import Database, now_iso
 from storage.core.errors import PilarError
-from storage.core.fsutil import atomic_write
+from storage.core.fsutil import atomic_write, os_error
 from storage.core.i18n import t
 from storage.domain import fmt
 from storage.domain.model import pillar_label, position_label
 from storage.events import records
 from storage.events import reports as event_reports
+from storage.office import keys
 from storage.payouts import Quarter, rates
 from storage.payouts import bankfile as bank_file
 from storage.payouts.documents import bank
@@ -134,7 +135,6 @@ def make(db: Database, quarter: Quarter | str, out: Path, event_id: str | None =
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            from storage.core.fsutil import os_error
 
             raise os_error(exc, out.parent) from exc
         atomic_write(out, buf.getvalue())
@@ -142,7 +142,6 @@ def make(db: Database, quarter: Quarter | str, out: Path, event_id: str | None =
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            from storage.core.fsutil import os_error
 
             raise os_error(exc, out) from exc
         for name, data in files.items():
@@ -153,7 +152,6 @@ def make(db: Database, quarter: Quarter | str, out: Path, event_id: str | None =
 
 
 def _sign(db: Database, body: bytes) -> bytes | None:
-    from storage.office import keys
 
     own = keys.load_own(db.path)
     if own is None:
@@ -177,7 +175,6 @@ def _read(path: Path) -> dict[str, bytes]:
 def verify(path: Path) -> dict:
     """Check a package against its manifest: ``{"ok", "manifest", "problems": [sentence], "signed": fingerprint
     or ""}``. A changed, missing or extra file, or a manifest whose signature does not match, is a problem."""
-    from storage.office import keys
 
     files = _read(path)
     try:

@@ -19,12 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storage.backup.backups import backup_now
+from storage.core import authority
 from storage.core.db import gc_paused
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.domain import fmt, regions
 from storage.domain.model import field_label
 from storage.domain.validate import validate_member
+from storage.reconcile.conflicts import edit_refusal
 from storage.roster.importing import words as header_words
 from storage.roster.importing.read import Book, column_letter, read_book
 from storage.roster.importing.rows import (
@@ -380,7 +383,6 @@ class _Work:
             held = [self.deleted_first[nik]]
         if held and roster.in_conflict(held[0]):
             # a plain update would close the conflict and drop the other office's version unseen
-            from storage.reconcile.conflicts import edit_refusal
 
             self.seen[nik] = plan.where
             plan.fate = "conflict"
@@ -435,7 +437,6 @@ class _Work:
     def _not_ours(self, value: dict, owner: str) -> list[str]:
         """At a UPT: the sentence the commit would refuse the row with (another office's member or
         assignment), so that one row does not stop the whole import."""
-        from storage.core import authority
 
         doc = self.roster.db.doc("members", value["id"]) if value.get("id") else None
         data = {k: v for k, v in value.items() if k not in ("id", "owner") and k[:1] != "_"}
@@ -483,12 +484,10 @@ def commit(roster: Roster, plan: ImportPlan, progress: Progress | None = None) -
         progress(0, len(rows), t("roster.import.writing", count=fmt.number(len(rows))))
     counts = plan.counts
     # Every import is preceded by a backup (issue 7): one `pilar restore` undoes it.
-    from storage.backup.backups import backup_now
 
     for row in rows:  # storage's own guard: never a plain save over a record in conflict
         rid = (row.value or {}).get("id")
         if rid and roster.in_conflict(rid):
-            from storage.reconcile.conflicts import edit_refusal
 
             raise edit_refusal(roster.db, "members", rid)
     backup_now(roster.db, "before-roster-import")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from storage.core.errors import PilarError
+from storage.core.fsutil import os_error
 
 MAX_FILE_MB = 50
 MAX_UNPACKED_MB = 200
@@ -69,7 +70,6 @@ def read_book(path: Path) -> Book:
     try:
         return _read_book(path)
     except OSError as exc:  # a stick pulled out, a file locked by Excel: a sentence, not a traceback
-        from storage.core.fsutil import os_error
 
         raise os_error(exc, path) from exc
 
