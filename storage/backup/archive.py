@@ -58,6 +58,7 @@ from nacl.secret import SecretBox
 from storage.backup import backups
 from storage.core.errors import PilarError
 from storage.core.fsutil import fsync_dir, os_error, write_all
+from storage.core.i18n import t
 
 MAGIC = b"PILAR-ARCHIVE\n"
 FORMAT = "pilar-backup-archive"
@@ -471,7 +472,6 @@ def write_archive(b: backups.Backup, folder: Path | str, passphrase: str | None 
     ``passphrase`` and/or ``province`` (``province_recipient``) say who can open it; at least one.
     Temp name, fsync, read back and verified, renamed: a failure leaves nothing with the final name.
     """
-    from storage.core.i18n import t
 
     if passphrase is None and province is None:
         raise PilarError("archive.need_secret", path=str(folder))
@@ -560,13 +560,13 @@ def _extract(path: Path, archive: Archive) -> backups.Backup:
         bdir.mkdir(mode=0o700, exist_ok=True)
     except OSError as exc:
         raise os_error(exc, bdir) from exc
-    backups._cleanup_leftovers(bdir)
+    backups.cleanup_leftovers(bdir)
     name = archive.name
     if not name or not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z-]*", name):
         raise PilarError("archive.damaged", path=str(archive.path), where="header")
     tmp = bdir / f"{backups.TMP_PREFIX}{name}"
-    backups._remove(tmp)
-    codes = backups._live_codes(path)
+    backups.remove_path(tmp)
+    codes = backups.live_codes(path)
 
     def early(manifest: dict) -> None:
         if codes and manifest["office"] not in codes:
@@ -619,7 +619,7 @@ def _extract(path: Path, archive: Archive) -> backups.Backup:
             os.fsync(fd)
         finally:
             os.close(fd)
-        backups._fsync_tree(tmp)
+        backups.fsync_tree(tmp)
         os.replace(tmp, final)
         fsync_dir(bdir)
     except BaseException as exc:
@@ -628,11 +628,11 @@ def _extract(path: Path, archive: Archive) -> backups.Backup:
                 os.close(state["fd"])
             except OSError:
                 pass
-        backups._remove(tmp)
+        backups.remove_path(tmp)
         if isinstance(exc, OSError):
-            raise backups._backup_os_error(exc, bdir) from exc
+            raise backups.backup_os_error(exc, bdir) from exc
         raise
-    return backups._read_backup(final, deep=False)
+    return backups.read_backup(final, deep=False)
 
 
 def restore_archive(path: Path | str, file: Path | str, passphrase: str | None = None, keys=None,

@@ -46,15 +46,17 @@ from filelock import FileLock, Timeout
 from storage.core.db import (
     SCHEMA_VERSION,
     Database,
+    PilarStorage,
     now_iso,
+    read_journal,
     read_lock_info,
     read_office,
     replica_history,
     write_office,
 )
-from storage.core.errors import LockedError, PilarError
-from storage.core.errors import damaged as _damaged  # renamed at its call sites after issue 19 lands
+from storage.core.errors import LockedError, PilarError, damaged
 from storage.core.fsutil import atomic_write, fsync_dir, os_error, write_all
+from storage.core.i18n import t
 
 BACKUP_FORMAT = 1
 DEFAULT_KEEP = 10
@@ -174,13 +176,13 @@ def _sha256(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def _fsync_tree(root: Path) -> None:
+def fsync_tree(root: Path) -> None:
     for d in sorted({p.parent for p in root.rglob("*")} | {root}, key=lambda p: len(p.parts), reverse=True):
         if d.is_dir():
             fsync_dir(d)
 
 
-def _remove(path: Path) -> None:
+def remove_path(path: Path) -> None:
     """Remove a file or folder we made ourselves; never raises (a leftover is cleaned up later)."""
     try:
         if path.is_dir() and not path.is_symlink():
@@ -213,7 +215,6 @@ def _check_written(root: Path, files: dict[str, dict], memo: dict | None = None)
 
     ``memo`` (shared across the backups of one listing) hashes a file linked into several backups
     once: keyed by device, inode, size and mtime, so a changed file is hashed again."""
-    from storage.core.i18n import t
 
     problems = []
     for rel, info in files.items():
@@ -274,13 +275,13 @@ def _name_for(bdir: Path, reason: str, when: datetime) -> str:
     return name
 
 
-def _cleanup_leftovers(bdir: Path) -> None:
+def cleanup_leftovers(bdir: Path) -> None:
     """Remove half-written backups left by a crash (only called while holding the folder's lock)."""
     if not bdir.is_dir():
         return
     for p in bdir.iterdir():
         if p.name.startswith(TMP_PREFIX):
-            _remove(p)
+            remove_path(p)
 
 
 def _source_size(root: Path, prev_files: dict[str, dict] | None = None) -> int:
@@ -335,7 +336,7 @@ def _link(src: Path, dst: Path, old: dict) -> bool:
         dst.parent.mkdir(parents=True, exist_ok=True)
         os.link(src, dst)
     except OSError:  # FAT32, no NTFS, another device, the old copy gone: a real copy instead
-        _remove(dst)
+        remove_path(dst)
         return False
     return True
 
@@ -372,7 +373,7 @@ def _take_files(path: Path, tmp: Path, prev: tuple[Path, dict[str, dict]] | None
         except _Unreadable as err:
             if unreadable is None:
                 raise
-            _remove(tmp / rel)
+            remove_path(tmp / rel)
             unreadable.append(str(os_error(err.exc, err.path)))
             continue
         files[key] = {"size": size, "sha256": sha, **_stamp(st, now_ns)}
@@ -389,8 +390,6 @@ def _check_fresh(root: Path, files: dict[str, dict], copied: list[str], code: st
     is what was read), a copied collection file's header and payload sha256, the journal's line
     checksums, office.json and the manifest; a reused (linked) file is only checked to be there
     with its size, its content was verified when it was first copied."""
-    from storage.core.db import PilarStorage, read_journal
-    from storage.core.i18n import t
 
     problems: list[str] = []
     fresh = set(copied)
@@ -436,14 +435,14 @@ def _check_fresh(root: Path, files: dict[str, dict], copied: list[str], code: st
         if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA_VERSION:
             raise ValueError
         if code and manifest.get("office") != code:
-            problems.append(str(_damaged(manifest_path, "other_office", found=manifest.get("office"), expected=code)))
+            problems.append(str(damaged(manifest_path, "other_office", found=manifest.get("office"), expected=code)))
         for name in manifest.get("files") or {}:
             if f"db/{name}.json" not in files:
-                problems.append(str(_damaged(root / "db" / f"{name}.json", "missing")))
+                problems.append(str(damaged(root / "db" / f"{name}.json", "missing")))
     except FileNotFoundError:
-        problems.append(str(_damaged(manifest_path, "missing")))
+        problems.append(str(damaged(manifest_path, "missing")))
     except (OSError, ValueError, TypeError, AttributeError, orjson.JSONDecodeError):
-        problems.append(str(_damaged(manifest_path, "parse")))
+        problems.append(str(damaged(manifest_path, "parse")))
     if "db/journal.jsonl" in fresh:
         try:
             read_journal(root / "db" / "journal.jsonl", strict=True)
@@ -468,7 +467,7 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
         bdir.mkdir(mode=0o700, exist_ok=True)
     except OSError as exc:
         raise os_error(exc, bdir) from exc
-    _cleanup_leftovers(bdir)
+    cleanup_leftovers(bdir)
     secure_keys(path)  # a folder made before keys/ was kept private gets its modes now
     if office is None:
         try:
@@ -509,26 +508,26 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
             os.fsync(fd)
         finally:
             os.close(fd)
-        _fsync_tree(tmp)
+        fsync_tree(tmp)
         os.replace(tmp, final)
         renamed = True
         fsync_dir(bdir)
     except BaseException as exc:
-        _remove(tmp)
+        remove_path(tmp)
         if renamed:
             # Its rename may not be on the disk: it is not reported as made, so it is not kept either.
             _discard(final)
         if isinstance(exc, _Unreadable):  # name the file that could not be read, not the backups folder
             raise PilarError("backup.failed", path=str(bdir), problem=os_error(exc, exc.path)) from exc
         if isinstance(exc, OSError):
-            raise _backup_os_error(exc, bdir) from exc
+            raise backup_os_error(exc, bdir) from exc
         raise
-    backup = _read_backup(final, deep=False)  # just checked: not hashed a second time
+    backup = read_backup(final, deep=False)  # just checked: not hashed a second time
     prune(path, keep_count(office), protect=set(protect) | {name})
     return backup
 
 
-def _backup_os_error(exc: OSError, bdir: Path) -> PilarError:
+def backup_os_error(exc: OSError, bdir: Path) -> PilarError:
     # The inner error is rendered when the message is, so it follows the user's language.
     return PilarError("backup.failed", path=str(bdir), problem=os_error(exc, bdir))
 
@@ -544,7 +543,6 @@ def _seq_of(root: Path) -> int:
     except (OSError, orjson.JSONDecodeError, TypeError, ValueError, AttributeError):
         return 0
     try:
-        from storage.core.db import read_journal
 
         entries, _ = read_journal(root / "db" / "journal.jsonl", strict=False)
         return max([seq] + [e.get("seq", 0) for e in entries])
@@ -587,8 +585,7 @@ def _parse_time(text: str) -> datetime | None:
 
 # ---------------------------------------------------------------------- listing and verifying
 
-def _read_backup(folder: Path, deep: bool = True, memo: dict | None = None) -> Backup:
-    from storage.core.i18n import t
+def read_backup(folder: Path, deep: bool = True, memo: dict | None = None) -> Backup:
 
     b = Backup(name=folder.name, path=folder)
     try:
@@ -618,7 +615,6 @@ def _read_backup(folder: Path, deep: bool = True, memo: dict | None = None) -> B
 
 def _extra_files(folder: Path, files: dict) -> list[str]:
     """Files in a backup folder that backup.json does not list (cheap: names only)."""
-    from storage.core.i18n import t
 
     present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {META}
     return [t("backup.problem.extra", file=extra) for extra in sorted(present - set(files))]
@@ -633,7 +629,7 @@ def list_backups(path: Path | str, deep: bool = True) -> list[Backup]:
     memo: dict = {}  # backups share unchanged files (hard links): each is hashed once
     for folder in bdir.iterdir():
         if folder.is_dir() and not folder.name.startswith("."):
-            out.append(_read_backup(folder, deep=deep, memo=memo))
+            out.append(read_backup(folder, deep=deep, memo=memo))
     # created_ns orders two backups made in the same second (older backups have none: 0)
     out.sort(key=lambda b: (b.created, int(b.meta.get("created_ns", 0) or 0), b.name), reverse=True)
     return out
@@ -643,10 +639,10 @@ def find_backup(path: Path | str, name: str, deep: bool = True) -> Backup:
     folder = backups_dir(Path(path)) / name
     if not name or name.startswith(".") or "/" in name or "\\" in name or not folder.is_dir():
         raise PilarError("backup.unknown", name=name, path=str(backups_dir(Path(path))))
-    return _read_backup(folder, deep=deep)
+    return read_backup(folder, deep=deep)
 
 
-def _live_codes(path: Path) -> set[str]:
+def live_codes(path: Path) -> set[str]:
     """The office codes the live folder claims (office.json and the manifest; a damaged one may differ)."""
     codes = set()
     try:
@@ -662,11 +658,11 @@ def _live_codes(path: Path) -> set[str]:
 
 def newest_good_backup(path: Path | str) -> Backup | None:
     """The newest backup that verifies (for the message shown when a folder is damaged)."""
-    codes = _live_codes(Path(path))
+    codes = live_codes(Path(path))
     for b in list_backups(path, deep=False):
         if not b.verified or (codes and b.office not in codes):
             continue
-        full = _read_backup(b.path)
+        full = read_backup(b.path)
         if full.good:
             return full
     return None
@@ -695,18 +691,18 @@ def _discard(folder: Path) -> bool:
         os.replace(folder, doomed)
     except OSError:
         return False
-    _remove(doomed)
+    remove_path(doomed)
     return True
 
 
 # ---------------------------------------------------------------------- copies outside the folder
 
-def _copy_backup(b: Backup, dest: Path) -> Path:
+def copy_backup(b: Backup, dest: Path) -> Path:
     """Copy a good backup to ``dest`` (a new folder): temp folder, fsync, verify, rename."""
     tmp = dest.with_name(f"{TMP_PREFIX}{dest.name}")
     renamed = False
     try:
-        _remove(tmp)
+        remove_path(tmp)
         tmp.parent.mkdir(parents=True, exist_ok=True)
         tmp.mkdir(mode=0o700)
         for rel, info in b.meta["files"].items():
@@ -715,15 +711,15 @@ def _copy_backup(b: Backup, dest: Path) -> Path:
                 raise PilarError("backup.not_good", name=b.name, problem=rel)
         _copy_file(b.path / META, tmp / META)
         secure_keys(tmp)
-        problems = _read_backup(tmp).problems
+        problems = read_backup(tmp).problems
         if problems:
             raise PilarError("backup.not_good", name=b.name, problem=problems[0])
-        _fsync_tree(tmp)
+        fsync_tree(tmp)
         os.replace(tmp, dest)
         renamed = True
         fsync_dir(dest.parent)
     except BaseException as exc:
-        _remove(tmp)
+        remove_path(tmp)
         if renamed:
             _discard(dest)
         if isinstance(exc, OSError):
@@ -741,7 +737,7 @@ def bring_in(path: Path | str, folder: Path | str) -> Backup:
 
     Such folders were written to sticks by ``pilar backup --to`` before it wrote encrypted archives
     (``storage.backup.archive``); they still restore."""
-    outside = _read_backup(Path(folder).expanduser().resolve())
+    outside = read_backup(Path(folder).expanduser().resolve())
     if not outside.good:
         raise PilarError("backup.not_good", name=outside.name, problem=(outside.problems or ["?"])[0])
     name = str(outside.meta.get("name") or outside.name)
@@ -752,12 +748,12 @@ def bring_in(path: Path | str, folder: Path | str) -> Backup:
         raise os_error(exc, bdir) from exc
     inside = bdir / name
     if inside.exists():
-        existing = _read_backup(inside)
+        existing = read_backup(inside)
         if existing.good and existing.meta.get("files") == outside.meta.get("files"):
             return existing
         raise PilarError("backup.copy_exists", path=str(inside))
-    _copy_backup(outside, inside)
-    return _read_backup(inside)
+    copy_backup(outside, inside)
+    return read_backup(inside)
 
 
 # ---------------------------------------------------------------------- restoring
@@ -775,7 +771,6 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
     Works on a folder that cannot be opened (damaged or missing files); refuses while another
     Pilar holds the folder, and refuses a backup that does not verify or belongs to another office.
     """
-    from storage.core.i18n import t
 
     path = Path(path).expanduser().resolve()
     if is_backup_folder(name) and Path(name).expanduser().resolve().parent != backups_dir(path):
@@ -797,14 +792,14 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
         live_office = read_office(path)
     except PilarError:
         pass
-    codes = _live_codes(path)
+    codes = live_codes(path)
     if codes and backup.office not in codes:
         raise PilarError("backup.other_office", name=name, found=backup.office, expected=", ".join(sorted(codes)))
     if live_office and live_office.get("code") != backup.office:
         live_office = None  # office.json itself is the damage (another office's file)
     with hold_lock(path, operator):
-        _remove(path / RESTORE_STAGE)
-        _remove(path / RESTORE_OLD)
+        remove_path(path / RESTORE_STAGE)
+        remove_path(path / RESTORE_OLD)
         stage = path / RESTORE_STAGE
         try:
             # Copied (never linked: the live folder shares no file with a backup) and verified in
@@ -821,12 +816,12 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
                 if size != info["size"] or sha != info["sha256"]:
                     raise PilarError("backup.not_good", name=name, problem=t("backup.problem.changed", file=rel))
             secure_keys(stage)
-            _fsync_tree(stage)
+            fsync_tree(stage)
         except OSError as exc:
-            _remove(stage)
+            remove_path(stage)
             raise PilarError("backup.restore_failed", name=name, problem=os_error(exc, path)) from exc
         except BaseException:
-            _remove(stage)
+            remove_path(stage)
             raise
         safety = None
         try:
@@ -834,7 +829,7 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
                 safety = snapshot(path, "before-restore", office=live_office or {"code": backup.office},
                                   require_good=False, protect={name})
         except BaseException:
-            _remove(stage)
+            remove_path(stage)
             raise
         try:
             marker = {"from": name, "started": now_iso(), "operator": operator}
@@ -851,8 +846,8 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
         except OSError as exc:
             raise PilarError("backup.restore_failed", name=name, problem=os_error(exc, path)) from exc
         finally:
-            _remove(stage)
-            _remove(path / RESTORE_OLD)
+            remove_path(stage)
+            remove_path(path / RESTORE_OLD)
     # The restored folder must open; Database.open also settles the journal and the audit log.
     Database.open(path, operator=operator or None).close()
     return RestoreResult(restored=backup, safety=safety, replica_id=db.office["replica_id"])
@@ -886,7 +881,6 @@ def interrupted_restore(path: Path | str) -> str | None:
 
 def damaged_hint(path: Path | str) -> str:
     """One sentence naming the newest good backup (or saying there is none), for a damaged folder."""
-    from storage.core.i18n import t
 
     try:
         b = newest_good_backup(path)

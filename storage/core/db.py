@@ -34,8 +34,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from storage.core import audit, authority
-from storage.core.errors import LockedError, PilarError
-from storage.core.errors import damaged as _damaged  # renamed at its call sites after issue 19 lands
+from storage.core.errors import LockedError, PilarError, damaged
 from storage.core.fsutil import append_durable, atomic_write, os_error
 from storage.core.indexes import INDEXES as _INDEXES  # the one table of indexes
 from storage.core.indexes import IndexFunc
@@ -55,7 +54,6 @@ KINDS = {
     "runs": "run",
     "settings": "setting",
 }
-SENSITIVE_FIELDS = ("nik", "bank.account", "phone", "bpjs_tk")
 
 # Compaction: fold the journal into the collection files once it passes this size, when the office
 # is idle (``upkeep``: the app calls it after a few quiet seconds, ``close`` always does). A commit
@@ -160,7 +158,7 @@ class PilarStorage(Storage):
         if not self.path.exists():
             if self.create:
                 return None
-            raise _damaged(self.path, "missing")
+            raise damaged(self.path, "missing")
         try:
             raw = self.path.read_bytes()
         except OSError as exc:
@@ -182,9 +180,9 @@ class PilarStorage(Storage):
             finally:
                 hasher.join()
             if digest != [meta.get("sha256")]:
-                raise _damaged(self.path, "checksum")
+                raise damaged(self.path, "checksum")
         if not isinstance(docs, dict) or len(docs) != meta.get("count", len(docs)):
-            raise _damaged(self.path, "count", found=len(docs) if isinstance(docs, dict) else "?",
+            raise damaged(self.path, "count", found=len(docs) if isinstance(docs, dict) else "?",
                            expected=meta.get("count"))
         self.meta = meta
         return {self.collection: docs}
@@ -193,11 +191,11 @@ class PilarStorage(Storage):
         try:
             return orjson.loads(payload)
         except orjson.JSONDecodeError:
-            raise _damaged(self.path, "parse") from None
+            raise damaged(self.path, "parse") from None
 
     def _check_sha(self, meta: dict, payload: memoryview) -> None:
         if hashlib.sha256(payload).hexdigest() != meta.get("sha256"):
-            raise _damaged(self.path, "checksum")
+            raise damaged(self.path, "checksum")
 
     def checked_payload(self, raw: bytes) -> tuple[dict[str, Any], memoryview]:
         """The header and the payload of a file, after checking the header and the payload's sha256
@@ -211,28 +209,28 @@ class PilarStorage(Storage):
         # Slices of a memoryview: a 100 MB file is hashed and parsed without being copied.
         end = _rstrip_end(raw, len(raw))
         if end == 0:
-            raise _damaged(self.path, "empty")
+            raise damaged(self.path, "empty")
         newline = raw.find(b"\n")
         head = raw[:newline] if newline >= 0 else b""
         if newline < 0 or not head.endswith(b",") or end <= newline or raw[end - 1:end] != b"}":
-            raise _damaged(self.path, "parse")
+            raise damaged(self.path, "parse")
         try:
             meta = orjson.loads(head[:-1] + b"}")["_meta"]
         except (orjson.JSONDecodeError, KeyError, TypeError):
-            raise _damaged(self.path, "parse") from None
+            raise damaged(self.path, "parse") from None
         schema = meta.get("schema")
         if schema != SCHEMA_VERSION:
             if isinstance(schema, int) and schema > SCHEMA_VERSION:
-                raise _damaged(self.path, "schema_newer", found=schema, expected=SCHEMA_VERSION)
-            raise _damaged(self.path, "schema", found=schema, expected=SCHEMA_VERSION)
+                raise damaged(self.path, "schema_newer", found=schema, expected=SCHEMA_VERSION)
+            raise damaged(self.path, "schema", found=schema, expected=SCHEMA_VERSION)
         if meta.get("collection") != self.collection:
-            raise _damaged(self.path, "wrong_collection", found=meta.get("collection"), expected=self.collection)
+            raise damaged(self.path, "wrong_collection", found=meta.get("collection"), expected=self.collection)
         if self.office and meta.get("office") != self.office:
-            raise _damaged(self.path, "other_office", found=meta.get("office"), expected=self.office)
+            raise damaged(self.path, "other_office", found=meta.get("office"), expected=self.office)
         key = b'"' + self.collection.encode() + b'":'
         start = newline + 1
         if raw[start:start + len(key)] != key:
-            raise _damaged(self.path, "parse")
+            raise damaged(self.path, "parse")
         return meta, memoryview(raw)[start + len(key):_rstrip_end(raw, end - 1)]
 
     def write(self, data: dict[str, dict[str, Any]], seq: int | None = None) -> None:
@@ -296,7 +294,7 @@ def read_journal(path: Path, strict: bool = True) -> tuple[list[dict], int]:
         if not ok:
             tail = b"".join(lines[number:]).strip()
             if tail and strict:
-                raise _damaged(path, "journal_line", line=number)
+                raise damaged(path, "journal_line", line=number)
             break
         pos = end
     return entries, good
@@ -379,7 +377,7 @@ class Database:
             existing = read_office(path)
             raise PilarError("db.already_initialised", path=str(path), office=existing.get("code", "?"))
         if (path / "db" / "manifest.json").exists():
-            raise _damaged(path / "office.json", "missing")
+            raise damaged(path / "office.json", "missing")
         try:
             (path / "db").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -414,11 +412,11 @@ class Database:
         path = Path(path).expanduser().resolve()
         if not read_only and (path / "restore.json").exists():
             # A restore was cut short (storage/backup/backups.py): the folder may hold a mix of two states.
-            raise _damaged(path / "restore.json", "restore_interrupted")
+            raise damaged(path / "restore.json", "restore_interrupted")
         if not cls.exists(path):
             if (path / "db" / "manifest.json").exists():
                 # Data without its office.json is a damaged folder, not an empty one.
-                raise _damaged(path / "office.json", "missing")
+                raise damaged(path / "office.json", "missing")
             raise PilarError("db.not_initialised", path=str(path))
         office = read_office(path)
         db = cls(path, office, operator, read_only)
@@ -481,18 +479,18 @@ class Database:
     def _load(self) -> None:
         manifest_path = self.db_dir / "manifest.json"
         if not manifest_path.exists():
-            raise _damaged(manifest_path, "missing")
+            raise damaged(manifest_path, "missing")
         try:
             manifest = orjson.loads(manifest_path.read_bytes())
         except orjson.JSONDecodeError:
-            raise _damaged(manifest_path, "parse") from None
+            raise damaged(manifest_path, "parse") from None
         except OSError as exc:
             raise os_error(exc, manifest_path) from exc
         if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA_VERSION:
-            raise _damaged(manifest_path, "schema", found=manifest.get("schema") if isinstance(manifest, dict) else "?",
+            raise damaged(manifest_path, "schema", found=manifest.get("schema") if isinstance(manifest, dict) else "?",
                            expected=SCHEMA_VERSION)
         if manifest.get("office") != self.code:
-            raise _damaged(manifest_path, "other_office", found=manifest.get("office"), expected=self.code)
+            raise damaged(manifest_path, "other_office", found=manifest.get("office"), expected=self.code)
         self.manifest = manifest
         self.seq = manifest.get("seq", 0)
         self.counter = manifest.get("counter", 0)
@@ -504,7 +502,7 @@ class Database:
             data = storage.read()
             recorded = manifest.get("files", {}).get(name, {}).get("seq", 0)
             if storage.meta.get("seq", 0) < recorded:
-                raise _damaged(storage.path, "stale", found=storage.meta.get("seq", 0), expected=recorded)
+                raise damaged(storage.path, "stale", found=storage.meta.get("seq", 0), expected=recorded)
             self._docs[name] = data[name] if data else {}
             self._file_seq[name] = storage.meta.get("seq", 0)
         entries, good = read_journal(self.journal_path, strict=True)
@@ -1026,13 +1024,13 @@ def read_office(path: Path) -> dict:
     try:
         office = orjson.loads(file.read_bytes())
     except orjson.JSONDecodeError:
-        raise _damaged(file, "parse") from None
+        raise damaged(file, "parse") from None
     except OSError as exc:
         raise os_error(exc, file) from exc
     if not isinstance(office, dict) or "code" not in office or "replica_id" not in office:
-        raise _damaged(file, "parse")
+        raise damaged(file, "parse")
     if office.get("format", 0) > OFFICE_FORMAT:
-        raise _damaged(file, "schema_newer", found=office.get("format"), expected=OFFICE_FORMAT)
+        raise damaged(file, "schema_newer", found=office.get("format"), expected=OFFICE_FORMAT)
     return office
 
 

@@ -419,7 +419,7 @@ def old_folder_copy(b: backups.Backup, stick: Path) -> Path:
     """A backup folder copied to a stick the way Pilar did before ``backup --to`` wrote encrypted
     archives (tests/test_reliability_archive.py): such copies still restore."""
     stick.mkdir(parents=True, exist_ok=True)
-    return backups._copy_backup(b, stick / f"pilar-{b.office}-{b.name}")
+    return backups.copy_backup(b, stick / f"pilar-{b.office}-{b.name}")
 
 
 def test_backup_copied_to_a_stick_restores_on_a_new_computer(tmp_path, capsys):
@@ -436,7 +436,7 @@ def test_backup_copied_to_a_stick_restores_on_a_new_computer(tmp_path, capsys):
     assert member_names(new) == before and run_checks(new) == []
     assert json.loads((new / "office.json").read_text())["replica_id"] != old_replica
     # the stick's copy is untouched and can be used again
-    assert backups._read_backup(copy).good
+    assert backups.read_backup(copy).good
 
 
 def test_copy_on_a_stick_that_was_changed_is_refused(tmp_path):
