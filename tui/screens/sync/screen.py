@@ -226,7 +226,7 @@ class SyncScreen(Screen):
         self.app.push_screen(dialog)
         self._import(path, dialog)
 
-    @work(thread=True, exclusive=True, group="sync-import")
+    @work(thread=True, exclusive=True, group="sync-import", exit_on_error=False)
     def _import(self, path: Path, dialog: ProgressDialog) -> None:
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(dialog.set_progress, done, total,
@@ -236,6 +236,10 @@ class SyncScreen(Screen):
         except PilarError as exc:
             self.app.call_from_thread(self._import_failed, dialog, path, exc)
             return
+        except Exception:
+            # anything else reaches the app's error dialog (on_worker_state_changed), not a crash
+            self.app.call_from_thread(dialog.dismiss, None)
+            raise
         self.app.call_from_thread(self._import_done, dialog, res)
 
     def _import_done(self, dialog: ProgressDialog, res: engine.ImportResult) -> None:
