@@ -23,6 +23,7 @@ from storage.backup.backups import interrupted_restore, list_backups
 from storage.core import audit as audit_mod
 from storage.core.db import SCHEMA_VERSION, Database, PilarStorage, read_journal, read_office
 from storage.core.errors import PilarError, damaged
+from storage.core.formats import FOLDER, FolderNeedsUpgrade, NewerFormatError
 from storage.core.fsutil import os_error
 from storage.core.i18n import t
 from storage.events.records import check_invitations
@@ -229,7 +230,7 @@ def _scan_files(path: Path) -> list[str]:
             loaded = orjson.loads(raw) if raw.strip() else None
             if raw.strip() == b"":
                 problems.append(str(damaged(manifest_path, "empty")))
-            elif not isinstance(loaded, dict) or loaded.get("schema") != SCHEMA_VERSION:
+            elif not isinstance(loaded, dict) or not FOLDER.readable(loaded.get("schema")):
                 found = loaded.get("schema") if isinstance(loaded, dict) else "?"
                 problems.append(str(damaged(manifest_path, "schema", found=found, expected=SCHEMA_VERSION)))
             elif code and loaded.get("office") != code and _files_agree(db_dir, loaded.get("office")):
@@ -281,6 +282,8 @@ def _open(path: Path) -> tuple[Database | None, list[str]]:
         problems.append(t("check.restore_interrupted", name=name))
     try:
         db = Database.open(path, read_only=True)
+    except (NewerFormatError, FolderNeedsUpgrade):
+        raise  # not damage: the sentence says to update Pilar (or to open the folder once)
     except PilarError as exc:
         if exc.key == "db.not_initialised":
             return None, problems + [str(exc)]

@@ -24,9 +24,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from storage.backup.upgrade import open_folder
 from storage.core import i18n
 from storage.core.db import Database, write_office
 from storage.core.errors import PilarError
+from storage.core.formats import migrated_sentence
 from storage.core.i18n import t
 from tui.dialogs import ErrorDialog, GuardedForm, OperatorDialog, UnsavedDialog
 from tui.screens.help import HelpScreen, key_rows
@@ -129,7 +131,7 @@ class PilarApp(App[int]):
     def __init__(self, data_dir: Path, operator: str | None = None, lang: str | None = None,
                  db: Database | None = None, start: str | None = None) -> None:
         self.data_dir = Path(data_dir)
-        self.db = db or Database.open(self.data_dir, operator=operator)
+        self.db = db or open_folder(self.data_dir, operator=operator)
         if operator:
             self.db.operator = operator
         lang = lang or self.db.office.get("lang")
@@ -208,12 +210,18 @@ class PilarApp(App[int]):
     # Upkeep (see Database.upkeep): after this many seconds without a key or a click, and no worker
     # busy, a big action's audit entries are appended and the journal folded, in a worker thread.
     UPKEEP_IDLE_SECONDS = 3.0
+    # After a failed upkeep (disk full, a file held open past the retries): tried again this much later,
+    # the error said once until it succeeds.
+    UPKEEP_RETRY_SECONDS = 60.0
 
     def on_mount(self) -> None:
+        if self.db.migrated:  # the folder was brought up to date by this Pilar (a backup first)
+            self.notify(migrated_sentence(self.db.migrated), timeout=15)
         if not self.db.operator:
             self.push_screen(OperatorDialog(), self._operator_given)
         self._last_input = time.monotonic()
         self._upkeep_failed = False
+        self._upkeep_retry_at = 0.0
         self.set_interval(1.0, self._maybe_upkeep)
 
     async def on_event(self, event: events.Event) -> None:
@@ -222,7 +230,7 @@ class PilarApp(App[int]):
         await super().on_event(event)
 
     def _maybe_upkeep(self) -> None:
-        if self.db.read_only or not self.db.owes_upkeep or self._upkeep_failed:
+        if self.db.read_only or not self.db.owes_upkeep or time.monotonic() < self._upkeep_retry_at:
             return
         if time.monotonic() - self._last_input < self.UPKEEP_IDLE_SECONDS:
             return
@@ -234,9 +242,14 @@ class PilarApp(App[int]):
         try:
             self.db.upkeep()
         except PilarError as exc:
-            # Disk full or the like: said once; close (or the next open) tries again, nothing is lost.
-            self._upkeep_failed = True
-            self.show_error(str(exc))
+            # Disk full, a file held open by another program: said once, tried again a minute later
+            # (and at close, or the next open); nothing is lost, the journal holds every change.
+            self._upkeep_retry_at = time.monotonic() + self.UPKEEP_RETRY_SECONDS
+            if not self._upkeep_failed:
+                self._upkeep_failed = True
+                self.show_error(str(exc))
+            return
+        self._upkeep_failed = False
 
     def _operator_given(self, values: dict | None) -> None:
         if not values:

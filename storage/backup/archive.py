@@ -57,7 +57,7 @@ from nacl.secret import SecretBox
 
 from storage.backup import backups
 from storage.core.errors import PilarError
-from storage.core.fsutil import fsync_dir, os_error, write_all
+from storage.core.fsutil import fsync_dir, os_error, replace_file, write_all
 from storage.core.i18n import t
 
 MAGIC = b"PILAR-ARCHIVE\n"
@@ -532,7 +532,7 @@ def write_archive(b: backups.Backup, folder: Path | str, passphrase: str | None 
         if offset != len(lead) or _dumps(back) != hbytes:
             raise PilarError("archive.damaged", path=str(tmp), where="header")
         verify_archive(Archive(tmp, back, hbytes, offset, file_key))
-        os.replace(tmp, dest)
+        replace_file(tmp, dest)
         fsync_dir(folder, optional=True)
         size = dest.stat().st_size
     except BaseException as exc:
@@ -620,7 +620,7 @@ def _extract(path: Path, archive: Archive) -> backups.Backup:
         finally:
             os.close(fd)
         backups.fsync_tree(tmp)
-        os.replace(tmp, final)
+        replace_file(tmp, final)
         fsync_dir(bdir)
     except BaseException as exc:
         if state.get("fd") is not None:

@@ -43,8 +43,8 @@ from pathlib import Path
 import orjson
 from filelock import FileLock, Timeout
 
+from storage.core import formats
 from storage.core.db import (
-    SCHEMA_VERSION,
     Database,
     PilarStorage,
     now_iso,
@@ -55,7 +55,7 @@ from storage.core.db import (
     write_office,
 )
 from storage.core.errors import LockedError, PilarError, damaged
-from storage.core.fsutil import atomic_write, fsync_dir, os_error, write_all
+from storage.core.fsutil import atomic_write, fsync_dir, os_error, replace_file, write_all
 from storage.core.i18n import t
 
 BACKUP_FORMAT = 1
@@ -432,7 +432,11 @@ def _check_fresh(root: Path, files: dict[str, dict], copied: list[str], code: st
     manifest_path = root / "db" / "manifest.json"
     try:
         manifest = orjson.loads(manifest_path.read_bytes())
-        if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA_VERSION:
+        if isinstance(manifest, dict) and formats.FOLDER.is_newer(manifest.get("schema")):
+            problems.append(str(formats.newer_error(formats.FOLDER, manifest["schema"], formats.writer_of(manifest),
+                                                    manifest_path)))
+            return problems
+        if not isinstance(manifest, dict) or not formats.FOLDER.readable(manifest.get("schema")):
             raise ValueError
         if code and manifest.get("office") != code:
             problems.append(str(damaged(manifest_path, "other_office", found=manifest.get("office"), expected=code)))
@@ -509,7 +513,7 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
         finally:
             os.close(fd)
         fsync_tree(tmp)
-        os.replace(tmp, final)
+        replace_file(tmp, final)
         renamed = True
         fsync_dir(bdir)
     except BaseException as exc:
@@ -688,7 +692,7 @@ def _discard(folder: Path) -> bool:
     missing (the leftover starts with a dot and is removed by the next backup)."""
     doomed = folder.with_name(f"{TMP_PREFIX}del-{folder.name}")
     try:
-        os.replace(folder, doomed)
+        replace_file(folder, doomed)
     except OSError:
         return False
     remove_path(doomed)
@@ -715,7 +719,7 @@ def copy_backup(b: Backup, dest: Path) -> Path:
         if problems:
             raise PilarError("backup.not_good", name=b.name, problem=problems[0])
         fsync_tree(tmp)
-        os.replace(tmp, dest)
+        replace_file(tmp, dest)
         renamed = True
         fsync_dir(dest.parent)
     except BaseException as exc:
@@ -849,7 +853,7 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
             remove_path(stage)
             remove_path(path / RESTORE_OLD)
     # The restored folder must open; Database.open also settles the journal and the audit log.
-    Database.open(path, operator=operator or None).close()
+    Database.open(path, operator=operator or None, upgrade=lambda p: name).close()
     return RestoreResult(restored=backup, safety=safety, replica_id=db.office["replica_id"])
 
 
@@ -862,9 +866,9 @@ def _swap_in(path: Path, stage: Path) -> None:
         if item == "keys" and not new.exists():
             continue
         if live.exists():
-            os.replace(live, old / item)
+            replace_file(live, old / item)
         if new.exists():
-            os.replace(new, live)
+            replace_file(new, live)
     fsync_dir(path)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from storage.core.errors import damaged
-from storage.core.fsutil import fsync_dir, fsync_file, os_error, write_all
+from storage.core.fsutil import fsync_dir, fsync_file, os_error, replace_file, write_all
 from storage.core.sensitive import is_sensitive, mask
 
 GENESIS = "0" * 64
@@ -250,7 +250,7 @@ class AuditLog:
                 fsync_dir(self.path.parent)
             existing = segments(self.path)
             number = int(existing[-1].stem) + 1 if existing else 1
-            os.replace(self.path, folder / f"{number:06d}.jsonl")
+            replace_file(self.path, folder / f"{number:06d}.jsonl")
             fsync_dir(folder)
             fsync_dir(self.path.parent)
         except OSError:

@@ -33,15 +33,15 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from storage.core import audit, authority
+from storage.core import audit, authority, formats
 from storage.core.errors import LockedError, PilarError, damaged
 from storage.core.fsutil import append_durable, atomic_write, os_error
 from storage.core.indexes import INDEXES as _INDEXES  # the one table of indexes
 from storage.core.indexes import IndexFunc
 from storage.core.versions import Hlc, doc_vv, in_conflict, winner
 
-SCHEMA_VERSION = 1
-OFFICE_FORMAT = 1
+SCHEMA_VERSION = formats.FOLDER.current   # the data folder's format (storage/core/formats.py)
+OFFICE_FORMAT = formats.OFFICE.current
 PROVINCE_CODE = "JATIM"
 
 # Collections and the kind of record each holds. Payouts are split per year: payouts_2024, …
@@ -219,10 +219,8 @@ class PilarStorage(Storage):
         except (orjson.JSONDecodeError, KeyError, TypeError):
             raise damaged(self.path, "parse") from None
         schema = meta.get("schema")
-        if schema != SCHEMA_VERSION:
-            if isinstance(schema, int) and schema > SCHEMA_VERSION:
-                raise damaged(self.path, "schema_newer", found=schema, expected=SCHEMA_VERSION)
-            raise damaged(self.path, "schema", found=schema, expected=SCHEMA_VERSION)
+        if formats.check_version(formats.FOLDER, schema, meta, self.path) is None:
+            raise damaged(self.path, "schema", found=schema, expected=formats.FOLDER.current)
         if meta.get("collection") != self.collection:
             raise damaged(self.path, "wrong_collection", found=meta.get("collection"), expected=self.collection)
         if self.office and meta.get("office") != self.office:
@@ -233,11 +231,11 @@ class PilarStorage(Storage):
             raise damaged(self.path, "parse")
         return meta, memoryview(raw)[start + len(key):_rstrip_end(raw, end - 1)]
 
-    def write(self, data: dict[str, dict[str, Any]], seq: int | None = None) -> None:
+    def write(self, data: dict[str, dict[str, Any]], seq: int | None = None, schema: int | None = None) -> None:
         docs = data.get(self.collection, {})
         payload = _dumps(docs)
         meta = {
-            "schema": SCHEMA_VERSION,
+            "schema": formats.FOLDER.current if schema is None else schema,
             "collection": self.collection,
             "office": self.office,
             "seq": self.meta.get("seq", 0) if seq is None else seq,
@@ -309,6 +307,8 @@ class Database:
         # Who makes the changes (the audit log's operator): given, kept in office.json, or PILAR_OPERATOR.
         self.operator = operator or office.get("operator") or os.environ.get("PILAR_OPERATOR", "").strip()
         self.read_only = read_only
+        # The marker of a migration this open made (storage/core/formats.py), for telling the user; else None.
+        self.migrated: dict | None = None
         self._lock: FileLock | None = None
         self._docs: dict[str, dict[str, dict]] = {}
         self._vals: dict[str, dict[str, dict]] = {}
@@ -407,8 +407,15 @@ class Database:
         return db
 
     @classmethod
-    def open(cls, path: str | Path, operator: str | None = None, read_only: bool = False) -> Database:
-        """Open a data folder: take the lock, verify and load every file, replay the journal."""
+    def open(cls, path: str | Path, operator: str | None = None, read_only: bool = False,
+             upgrade: Callable[[Path], str] | None = None) -> Database:
+        """Open a data folder: take the lock, verify and load every file, replay the journal.
+
+        A folder of an older format is migrated first (storage/core/formats.py) when ``upgrade`` is given:
+        it takes the backup the migration starts with and returns its name. Without it (and always
+        read-only) an older folder is refused with a sentence saying how to update it; a newer one
+        with the sentence that says to update Pilar.
+        """
         path = Path(path).expanduser().resolve()
         if not read_only and (path / "restore.json").exists():
             # A restore was cut short (storage/backup/backups.py): the folder may hold a mix of two states.
@@ -423,6 +430,9 @@ class Database:
         if not read_only:
             db._acquire_lock()
         try:
+            migrated = formats.prepare_folder(path, read_only, upgrade, FolderFiles)
+            if migrated is not None:
+                db.office = read_office(path)
             # The loaded records live as long as the folder is open and hold no reference cycles:
             # frozen, they are out of the collector's sight, so a keystroke's garbage never
             # triggers a rescan of them.
@@ -430,6 +440,10 @@ class Database:
                 db._load()
                 if not read_only:
                     db._after_open()
+            if not read_only:
+                db.migrated = formats.finish_folder(db)
+                if db.office.get("pilar") != formats.PILAR_VERSION:
+                    write_office(path, db.office)  # which Pilar opened the folder last
         except BaseException:
             db._release_lock()
             raise
@@ -467,7 +481,8 @@ class Database:
 
     def _manifest_data(self) -> dict:
         return {
-            "schema": SCHEMA_VERSION,
+            "schema": formats.FOLDER.current,
+            "pilar": formats.PILAR_VERSION,
             "office": self.code,
             "seq": self.seq,
             "counter": self.counter,
@@ -486,9 +501,12 @@ class Database:
             raise damaged(manifest_path, "parse") from None
         except OSError as exc:
             raise os_error(exc, manifest_path) from exc
-        if not isinstance(manifest, dict) or manifest.get("schema") != SCHEMA_VERSION:
+        if not isinstance(manifest, dict) or formats.check_version(
+                formats.FOLDER, manifest.get("schema"), manifest, manifest_path) is None:
             raise damaged(manifest_path, "schema", found=manifest.get("schema") if isinstance(manifest, dict) else "?",
-                           expected=SCHEMA_VERSION)
+                          expected=formats.FOLDER.current)
+        if manifest["schema"] < formats.FOLDER.current:
+            raise formats.older_folder_error(self.path, manifest)
         if manifest.get("office") != self.code:
             raise damaged(manifest_path, "other_office", found=manifest.get("office"), expected=self.code)
         self.manifest = manifest
@@ -1017,6 +1035,33 @@ def _stored_data(value: dict) -> dict:
     return data
 
 
+# ---------------------------------------------------------------------- migrations' file helpers
+
+class FolderFiles(formats.FolderContext):
+    """What a folder migration step works on (storage/core/formats.py), with this module's file formats."""
+
+    def rewrite_collections(self, to: int, change: Callable[[str, dict], dict] | None = None) -> int:
+        office = (formats.read_office_raw(self.path) or {}).get("code")
+        done = 0
+        for file in self.collection_files():
+            storage = PilarStorage(file, file.stem, office)
+            data = storage.read() or {}
+            if storage.meta.get("schema") == to:
+                continue
+            docs = data.get(file.stem, {})
+            if change is not None:
+                docs = change(file.stem, docs)
+            storage.write({file.stem: docs}, seq=storage.meta.get("seq", 0), schema=to)
+            done += 1
+        return done
+
+    def rewrite_journal(self, change: Callable[[dict], dict]) -> None:
+        journal = self.db_dir / "journal.jsonl"
+        entries, _good = read_journal(journal, strict=True)
+        if entries:
+            atomic_write(journal, b"".join(_journal_line(change(e)) for e in entries))
+
+
 # ---------------------------------------------------------------------- office.json and lock.json
 
 def read_office(path: Path) -> dict:
@@ -1029,12 +1074,16 @@ def read_office(path: Path) -> dict:
         raise os_error(exc, file) from exc
     if not isinstance(office, dict) or "code" not in office or "replica_id" not in office:
         raise damaged(file, "parse")
-    if office.get("format", 0) > OFFICE_FORMAT:
-        raise damaged(file, "schema_newer", found=office.get("format"), expected=OFFICE_FORMAT)
-    return office
+    found = office.get("format", 1)  # the first release wrote 1 (a hand-made file may say nothing)
+    if formats.check_version(formats.OFFICE, found, office, file) is None:
+        raise damaged(file, "schema", found=found, expected=OFFICE_FORMAT)
+    return formats.OFFICE.upgrade(office, found)
 
 
 def write_office(path: Path, office: dict) -> None:
+    """Write office.json in the current format, saying which Pilar wrote it."""
+    office["format"] = OFFICE_FORMAT
+    office["pilar"] = formats.PILAR_VERSION
     atomic_write(Path(path) / "office.json", orjson.dumps(office, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import time
 from pathlib import Path
 
 from storage.core.errors import PilarError
@@ -64,6 +65,33 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
+# A rename over a file that another program holds open fails on Windows with a sharing violation
+# (WinError 32) or "access denied" (5): the antivirus scanning the new file, the search indexer, a
+# read-only `pilar` command reading it. They let go within moments: retried with a short backoff
+# (about 3 s in all) before the error is reported.
+RENAME_DELAYS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.0)
+_SHARING = (5, 32, 33)  # ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+
+
+def _held_open(exc: OSError) -> bool:
+    """A rename refused because another program has the file open (Windows), not a real denial."""
+    if not isinstance(exc, PermissionError):
+        return False
+    return getattr(exc, "winerror", None) in _SHARING or os.name == "nt"
+
+
+def replace_file(src: Path | str, dst: Path | str, delays: tuple[float, ...] | None = None) -> None:
+    """``os.replace`` retried while another program holds the file open (see RENAME_DELAYS)."""
+    for delay in (RENAME_DELAYS if delays is None else delays) + (None,):
+        try:
+            os.replace(src, dst)
+            return
+        except OSError as exc:
+            if delay is None or not _held_open(exc):
+                raise
+            time.sleep(delay)
+
+
 def atomic_write(path: Path, data: bytes, removable: bool = False) -> None:
     """Replace ``path`` with ``data``: temporary file, fsync, rename, fsync of the folder.
 
@@ -79,7 +107,7 @@ def atomic_write(path: Path, data: bytes, removable: bool = False) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
+        replace_file(tmp, path)
         fsync_dir(path.parent, optional=removable)
     except OSError as exc:
         try:

@@ -111,6 +111,10 @@ class Hlc:
         if remote > self.last and remote <= self.ceiling():
             self.last = remote
 
+    def now_ms(self) -> int:
+        """This PC's clock, in unix milliseconds."""
+        return int(self._clock() * 1000)
+
     def ceiling(self) -> int:
         """The latest HLC a version may carry: about five years after this PC's clock."""
         return min(MAX_HLC, (int(self._clock() * 1000) + FUTURE_MS) << 16 | 0xFFFF)

@@ -39,7 +39,6 @@ MESSAGES = {
     },
     "db.problem.parse": {"id": "isinya bukan JSON yang utuh", "en": "its content is not complete JSON"},
     "db.problem.checksum": {"id": "checksum tidak cocok (isi berkas diubah di luar Pilar)", "en": "the checksum does not match (the file was changed outside Pilar)"},
-    "db.problem.schema_newer": {"id": "dibuat oleh Pilar yang lebih baru (skema {found}, versi ini {expected})", "en": "made by a newer Pilar (schema {found}, this version {expected})"},
     "db.problem.schema": {"id": "versi skema {found} tidak dikenal (seharusnya {expected})", "en": "unknown schema version {found} (expected {expected})"},
     "db.problem.other_office": {"id": "berkas ini milik kantor {found}, bukan {expected}", "en": "this file belongs to office {found}, not {expected}"},
     "db.problem.wrong_collection": {"id": "berisi koleksi {found}, bukan {expected}", "en": "it holds collection {found}, not {expected}"},

@@ -28,6 +28,7 @@ from nacl.signing import SigningKey, VerifyKey
 from storage.core.db import PROVINCE_CODE, now_iso
 from storage.core.errors import PilarError
 from storage.core.fsutil import atomic_write, os_error
+from storage.office import keyguard
 
 KEY_FILE = "office.key"
 TRUST_FILE = "trust.json"
@@ -110,10 +111,31 @@ class OfficeKeys:
         return SealedBox(self.box).decrypt(data)
 
 
+def _write_key(path: Path, keys: dict) -> None:
+    """The private key file: wrapped for the Windows user on Windows (keyguard.py), else 0600."""
+    plain = orjson.dumps(keys, option=orjson.OPT_INDENT_2)
+    _write_private(path, orjson.dumps(keyguard.wrap(plain), option=orjson.OPT_INDENT_2) if keyguard.wanted() else plain)
+
+
 def load_own(data: Path, code: str | None = None) -> OfficeKeys | None:
-    raw = _read_json(keys_dir(data) / KEY_FILE)
+    path = keys_dir(data) / KEY_FILE
+    raw = _read_json(path)
     if raw is None:
         return None
+    if keyguard.is_wrapped(raw):
+        plain = keyguard.unwrap(raw)
+        if plain is None:
+            raise PilarError("sync.keys_other_user", path=str(path))
+        try:
+            raw = orjson.loads(plain)
+        except orjson.JSONDecodeError:
+            raise PilarError("sync.keys_damaged", path=str(path)) from None
+    elif keyguard.wanted():
+        # A key written before it was wrapped (Pilar 0.1.0 on Windows): wrapped now, for this user.
+        try:
+            _write_key(path, raw)
+        except (PilarError, OSError):
+            pass  # still usable as it is; wrapped at the next chance
     try:
         return OfficeKeys(raw["code"], SigningKey(bytes.fromhex(raw["sign_seed"])),
                           PrivateKey(bytes.fromhex(raw["box_sk"])))
@@ -128,9 +150,8 @@ def create_office_keys(db) -> OfficeKeys:
         return existing
     signing = SigningKey.generate()
     box = PrivateKey.generate()
-    _write_private(keys_dir(db.path) / KEY_FILE, orjson.dumps(
-        {"format": "pilar-key", "code": db.code, "sign_seed": signing.encode().hex(),
-         "box_sk": box.encode().hex(), "created": now_iso()}, option=orjson.OPT_INDENT_2))
+    _write_key(keys_dir(db.path) / KEY_FILE, {"format": "pilar-key", "code": db.code, "sign_seed": signing.encode().hex(),
+                                              "box_sk": box.encode().hex(), "created": now_iso()})
     keys = OfficeKeys(db.code, signing, box)
     store = TrustStore.load(db.path)
     if db.is_province:

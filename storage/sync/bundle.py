@@ -24,11 +24,15 @@ from pathlib import Path
 
 import orjson
 
+from storage.core import formats
 from storage.core.errors import PilarError
 from storage.core.fsutil import atomic_write, os_error
 
 FORMAT = "pilar-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = formats.BUNDLE.current  # what this Pilar writes to an office that reads it (formats.py)
+# The manifest's ``schema``: 1 always (0.1.0 refuses any other); a change to the records' shape is a
+# bundle format step, which converts them both ways.
+RECORD_SCHEMA = 1
 # What a reader must understand to use this bundle; an unknown entry makes the reader refuse it.
 REQUIRES = ("mvreg-versions-1", "payload-zlib-sealedbox-1", "sig-ed25519-1")
 KNOWN_REQUIRES = frozenset(REQUIRES)
@@ -51,6 +55,19 @@ class BundleError(PilarError):
     def __init__(self, key: str, reason: str, **params: object) -> None:
         super().__init__(key, **params)
         self.reason = reason
+
+
+def reads() -> dict[str, list[int]]:
+    """What this Pilar reads, said in every bundle so the recipient writes back what it can read."""
+    return {"bundle": [1, formats.BUNDLE.current]}
+
+
+def format_for(peer: dict) -> int:
+    """The bundle format to write to an office: the newest both read (1 when it has not said)."""
+    said = peer.get("reads") if isinstance(peer, dict) else None
+    theirs = said.get("bundle") if isinstance(said, dict) else None
+    top = theirs[1] if isinstance(theirs, list) and len(theirs) == 2 and type(theirs[1]) is int else 1
+    return max(1, min(formats.BUNDLE.current, top))
 
 
 def canonical(obj) -> bytes:
@@ -180,7 +197,10 @@ class RawBundle:
         if m.get("format") != FORMAT:
             raise BundleError("sync.refused_format", "format")
         version = m.get("format_version")
-        if not isinstance(version, int) or version != FORMAT_VERSION:
+        if formats.BUNDLE.is_newer(version):
+            raise BundleError("formats.newer_bundle", "newer", found=version, expected=formats.BUNDLE.current,
+                              writer=f"Pilar {formats.writer_of(m)}" if formats.writer_of(m) else formats.t_newer(), ours=formats.PILAR_VERSION)
+        if not formats.BUNDLE.readable(version):
             raise BundleError("sync.refused_version", "version", found=version, expected=FORMAT_VERSION)
         requires = m.get("requires")
         if not isinstance(requires, list) or not all(isinstance(r, str) for r in requires):

@@ -18,6 +18,7 @@ merge in memory and one transaction. A refused bundle changes nothing but ``impo
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from collections.abc import Callable
@@ -28,8 +29,8 @@ from typing import Any
 
 import orjson
 
-from storage.core import authority
-from storage.core.db import MAX_REPLICAS, PROVINCE_CODE, SCHEMA_VERSION, Database, kind_of, now_iso
+from storage.core import authority, formats
+from storage.core.db import MAX_REPLICAS, PROVINCE_CODE, Database, kind_of, now_iso
 from storage.core.db import gc_paused as no_gc
 from storage.core.errors import PilarError
 from storage.core.fsutil import append_durable, atomic_write, os_error
@@ -304,17 +305,14 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
         if docs:
             parts[name] = docs
             counts[kind_of(name)] = counts.get(kind_of(name), 0) + len(docs)
-    encrypt = lambda blob: office_keys.encrypt_to(recipient["box"], blob)  # noqa: E731
-    payloads = {name: bundle.encode_partition(docs, encrypt) for name, docs in parts.items()}
-    import hashlib
-
-    files = {f"payload/{name}.bin": {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob),
-                                     "records": len(parts[name])} for name, blob in payloads.items()}
+    # The newest bundle format the recipient reads (its last bundle said; every release reads 1).
+    version = bundle.format_for(peer)
     bundle_id = uuid.uuid4().hex
     when = now or datetime.now().astimezone()
     manifest: dict[str, Any] = {
-        "format": bundle.FORMAT, "format_version": bundle.FORMAT_VERSION, "requires": list(bundle.REQUIRES),
-        "schema": SCHEMA_VERSION, "bundle_id": bundle_id, "created": when.isoformat(timespec="seconds"),
+        "format": bundle.FORMAT, "format_version": formats.BUNDLE.current, "requires": list(bundle.REQUIRES),
+        "schema": bundle.RECORD_SCHEMA, "bundle_id": bundle_id, "created": when.isoformat(timespec="seconds"),
+        "pilar": formats.PILAR_VERSION, "reads": bundle.reads(),
         "hlc": db.hlc.tick(),
         "sender": {"code": db.code, "name": db.office.get("name", ""), "replica_id": db.replica_id,
                    "replicas": db.replica_ids[-MAX_REPLICAS:],
@@ -322,7 +320,7 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
         "recipient": {"code": to, "fp": recipient.get("fp")},
         "mode": "delta" if since is not None else "full",
         "partitions": partitions, "vv": overall_vv(db), "since_vv": since,
-        "counts": counts, "files": files,
+        "counts": counts,
     }
     if db.is_province:
         manifest["trust"] = store.signed_list()
@@ -338,6 +336,18 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
     if peer.get("ask_full"):
         manifest["want_full"] = True
     manifest.update(sequence.stamp(db, to))  # issue 16: this bundle's number to ``to``, what came from it
+    if version < formats.BUNDLE.current:
+        # An office one release behind: the bundle written as it reads them (or refused: who must update).
+        older = formats.BUNDLE.downgrade({"manifest": manifest, "parts": parts}, version)
+        if older is None:
+            raise PilarError("formats.peer_too_old", office=to, writer=peer.get("pilar") or formats.FIRST_RELEASE,
+                             reads=version, needs=formats.BUNDLE.current)
+        manifest, parts = older["manifest"], older["parts"]
+        manifest["format_version"] = version
+    encrypt = lambda blob: office_keys.encrypt_to(recipient["box"], blob)  # noqa: E731
+    payloads = {name: bundle.encode_partition(docs, encrypt) for name, docs in parts.items()}
+    manifest["files"] = {f"payload/{name}.bin": {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob),
+                                                 "records": len(parts[name])} for name, blob in payloads.items()}
     manifest_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
     name = bundle.file_name(db.code, to, when, bundle_id)
     path = bundle.write_bundle(Path(out_dir).resolve() if out_dir else db.path / "outbox", name, manifest_bytes,
@@ -580,6 +590,20 @@ def _refuse(db: Database, raw_info: dict, err: bundle.BundleError, dry_run: bool
     raise err
 
 
+def _day(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000).date().isoformat()
+
+
+def _own_clock_behind(db: Database) -> bool:
+    """This PC's clock is years behind (a flat CMOS battery), not the sender's ahead: it says a day
+    before this Pilar was made, or before this folder's own last write."""
+    now = db.hlc.now_ms()
+    if _day(now) < formats.RELEASE_DATE:
+        return True
+    last = max(db.hlc.last, int(db.manifest.get("hlc") or 0)) >> 16
+    return last > now + 24 * 3600 * 1000
+
+
 def _sender_key(db: Database, store: office_keys.TrustStore, m: dict) -> dict:
     """The trusted public keys of the bundle's sender; refuses unknown, untrusted or revoked keys."""
     sender = m.get("sender")
@@ -643,8 +667,9 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
         if not db.is_province and sender["code"] != PROVINCE_CODE:
             raise bundle.BundleError("sync.refused_not_province", "not_province", office=sender["code"],
                                 province=PROVINCE_CODE)
-        if m.get("schema") != SCHEMA_VERSION:
-            raise bundle.BundleError("sync.refused_version", "schema", found=m.get("schema"), expected=SCHEMA_VERSION)
+        if m.get("schema") != bundle.RECORD_SCHEMA:
+            raise bundle.BundleError("sync.refused_version", "schema", found=m.get("schema"),
+                                     expected=bundle.RECORD_SCHEMA)
         if not isinstance(m.get("vv"), dict) or not _str(m.get("bundle_id"), 64) or type(m.get("hlc")) is not int:
             raise bundle.BundleError("sync.refused_damaged", "damaged")
         ids = sender.get("replicas", [])
@@ -653,22 +678,31 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
             raise bundle.BundleError("sync.refused_damaged", "damaged")
         if not 0 <= m["hlc"] <= db.hlc.ceiling() or not all(
                 type(n) is int and 0 <= n <= MAX_COUNTER for n in m["vv"].values()):
+            if m["hlc"] > db.hlc.ceiling() and _own_clock_behind(db):
+                raise bundle.BundleError("sync.refused_own_clock", "own_clock", office=sender["code"],
+                                         today=_day(db.hlc.now_ms()), release=formats.RELEASE_DATE,
+                                         created=str(m.get("created") or "?")[:10])
             raise bundle.BundleError("sync.refused_bundle_clock", "clock", office=sender["code"])
         blobs = raw.check_hashes()
         own = office_keys.load_own(db.path)  # never made here: a refused import changes nothing
         if own is None:
             raise bundle.BundleError("sync.no_keys", "no_keys")
-        parts: dict[str, list[dict]] = {}
-        for name, blob in blobs.items():
-            docs = bundle.decode_partition(blob, own.decrypt, name)
-            problem = check_docs(name, docs)
-            if problem:
-                raise bundle.BundleError("sync.refused_schema", "schema", detail=f"{name}: {problem}")
-            parts[name] = docs
+        parts: dict[str, list[dict]] = {name: bundle.decode_partition(blob, own.decrypt, name)
+                                        for name, blob in blobs.items()}
         declared = m.get("files") or {}
         for name, docs in parts.items():
             if declared.get(f"payload/{name}.bin", {}).get("records") != len(docs):
                 raise bundle.BundleError("sync.refused_schema", "schema", detail=f"{name}: count")
+        found = m["format_version"]
+        if found < formats.BUNDLE.current:
+            # A bundle of an office one release behind: read through the format's steps (formats.py).
+            newer = formats.BUNDLE.upgrade({"manifest": dict(m), "parts": parts}, found)
+            m, parts = newer["manifest"], newer["parts"]
+            m["format_version"] = formats.BUNDLE.current
+        for name, docs in parts.items():
+            problem = check_docs(name, docs)
+            if problem:
+                raise bundle.BundleError("sync.refused_schema", "schema", detail=f"{name}: {problem}")
     except bundle.BundleError as err:
         _refuse(db, info, err, dry_run, extra)
     return raw, m, parts, info
@@ -1080,6 +1114,10 @@ def _after_accept(db: Database, m: dict, result: ImportResult, raw=None) -> None
     if m["hlc"] >= old.get("hlc", 0):
         entry.update({"vv": m["vv"], "hlc": m["hlc"], "bundle_id": m["bundle_id"], "created": m.get("created"),
                       "imported": now_iso(), "fp": m["sender"]["fp"]})
+        # Which Pilar the office runs and what it reads: the next bundle to it is written so it can
+        # read it, and the province sees who should update (releases before 0.2.0 said neither).
+        entry["pilar"] = formats.writer_of(m) or formats.FIRST_RELEASE
+        entry["reads"] = m["reads"] if isinstance(m.get("reads"), dict) else {"bundle": [1, 1]}
     _note_copy(entry, m)
     if result.behind:
         entry["ask_full"] = True
@@ -1225,8 +1263,10 @@ def offices_overview(db: Database) -> list[dict]:
         if code == db.code:
             continue
         p = peers.get(code) or {}
+        version = p.get("pilar") or ""
         rows.append({"code": code, "name": e.get("name", ""), "status": e.get("status", ""),
-                     "fp": e.get("fp") or "", "last_bundle": p.get("created") or "", "imported": p.get("imported") or ""})
+                     "fp": e.get("fp") or "", "last_bundle": p.get("created") or "", "imported": p.get("imported") or "",
+                     "pilar": version, "behind": bool(version) and formats.is_behind(version)})
     return rows
 
 

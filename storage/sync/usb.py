@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import os
-import string
 import sys
 from datetime import datetime
 from pathlib import Path
 
-from storage.sync import bundle, engine
+from storage.sync import bundle, engine, windrives
 
 
 def _children(path: Path) -> list[Path]:
@@ -42,20 +41,8 @@ def find_drives(roots: list[Path] | None = None) -> list[Path]:
 
 
 def _windows_drives() -> list[Path]:
-    try:
-        import ctypes
-
-        kernel = ctypes.windll.kernel32  # type: ignore[attr-defined]
-        mask = kernel.GetLogicalDrives()
-    except (ImportError, AttributeError, OSError):
-        return []
-    out = []
-    for i, letter in enumerate(string.ascii_uppercase):
-        if mask & (1 << i):
-            root = f"{letter}:\\"
-            if kernel.GetDriveTypeW(root) == 2:  # DRIVE_REMOVABLE
-                out.append(Path(root))
-    return out
+    """Removable drives with a medium and USB disks that say they are fixed (windrives.py)."""
+    return windrives.usb_drives()
 
 
 def bundle_files(drive: Path) -> list[Path]:

@@ -54,7 +54,7 @@ class KillAt:
         for name in names:
             setattr(proxy, name, self._wrap(name, getattr(real_os, name)))
         monkeypatch.setattr(audit, "os", proxy)
-        for name in ("write_all", "fsync_file", "fsync_dir"):
+        for name in ("write_all", "fsync_file", "fsync_dir", "replace_file"):
             monkeypatch.setattr(audit, name, self._wrap(name, getattr(audit, name)))
 
     def _wrap(self, name, func):

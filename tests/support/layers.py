@@ -21,6 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("storage.backup", "storage.events"),
     ("storage.roster", "storage.sync", "storage.payouts"),
     ("storage.summary", "storage.check", "storage.sample"),
+    ("storage",),  # the package's own __init__: orjson or its stand-in (storage/core/jsonio.py), first
     ("tui.widgets",),
     ("tui.dialogs",),
     ("tui.screens",),

@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 
-from storage.core import i18n
+from storage.core import formats, i18n
 from storage.core.errors import DamagedError, PilarError
 
 AREAS = ("core", "sample", "roster", "events", "payouts", "sync", "backup", "summary")
@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(common, argparse.SUPPRESS)
     parser = argparse.ArgumentParser(prog="pilar", description="Pilar: pilar sosial Dinsos Jawa Timur, offline.")
     _global_options(parser, None)
+    parser.add_argument("--version", action="version", version=formats.version_line(),
+                        help="show the version of Pilar and of its file formats, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for area in AREAS:
         module = importlib.import_module(f"tui.cli.{area}")
@@ -42,7 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from tui.cli import console
     from tui.cli import lang as cli_lang
+
+    console.prepare()  # a file or pipe on Windows (cp1252): plain characters, never a traceback
 
     cli_lang.use(argv)  # --help and usage errors in the chosen language
     parser = build_parser()

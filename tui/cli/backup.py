@@ -14,8 +14,9 @@ from pathlib import Path
 
 from storage import backup as backups
 from storage.backup import archive as archives
+from storage.backup.upgrade import open_folder
 from storage.core.config import resolve_data_dir
-from storage.core.db import PROVINCE_CODE, Database
+from storage.core.db import PROVINCE_CODE
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from tui.cli.common import operator_of
@@ -100,7 +101,7 @@ def cmd_backup(args) -> int:
         passphrase = _new_passphrase(args)
     elif args.to_province or args.passphrase_file:
         raise PilarError("archive.need_to")
-    db = Database.open(path, operator=operator_of(args))
+    db = open_folder(path, operator=operator_of(args))
     try:
         b = backups.backup_now(db, args.reason)
     finally:
@@ -153,7 +154,7 @@ def _enrol(path: Path, file: str, args) -> None:
     from tui.cli.sync import confirm
 
     body = office_keys.read_enrolment(Path(file).expanduser())
-    db = Database.open(path, operator=operator_of(args))
+    db = open_folder(path, operator=operator_of(args))
     try:
         found = body["office"]["code"]
         if found != db.code:

@@ -7,8 +7,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from storage.backup.upgrade import open_folder
 from storage.core.config import resolve_data_dir
 from storage.core.db import Database
+from storage.core.formats import migrated_sentence
 
 
 def operator_of(args) -> str | None:
@@ -18,7 +20,9 @@ def operator_of(args) -> str | None:
 @contextmanager
 def open_db(args, read_only: bool = False) -> Iterator[Database]:
     """The data folder named by --data / PILAR_DATA, locked for writing unless ``read_only``."""
-    db = Database.open(resolve_data_dir(args.data), operator=operator_of(args), read_only=read_only)
+    db = open_folder(resolve_data_dir(args.data), operator=operator_of(args), read_only=read_only)
+    if db.migrated:
+        print(migrated_sentence(db.migrated), file=sys.stderr)
     if not read_only:
         daily_backup(db)
     try:

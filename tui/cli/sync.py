@@ -7,7 +7,7 @@ from pathlib import Path
 
 import orjson
 
-from storage.core import i18n
+from storage.core import formats, i18n
 from storage.core.errors import PilarError
 from storage.office import keys as office_keys
 from storage.reconcile import conflicts
@@ -136,9 +136,20 @@ def cmd_office_list(args) -> int:
     if args.format == "json":
         print_json(rows)
     else:
-        print_table([[r["code"], r["name"], r["status"], r["fp"], r["last_bundle"]] for r in rows],
-                    ["office", "name", "status", "fingerprint", "last bundle"])
+        behind = [r["code"] for r in rows if r["behind"]]
+        print_table([[r["code"], r["name"], r["status"], _version_cell(r), r["fp"], r["last_bundle"]] for r in rows],
+                    ["office", "name", "status", "pilar", "fingerprint", "last bundle"])
+        if behind:
+            say(i18n.t("formats.offices_behind", count=len(behind), offices=", ".join(behind),
+                       ours=formats.PILAR_VERSION))
     return 0
+
+
+def _version_cell(row: dict) -> str:
+    """An office's Pilar version as its last bundle said, marked when it is behind this one."""
+    if not row["pilar"]:
+        return i18n.t("formats.unknown_version")
+    return f"{row['pilar']} ({i18n.t('formats.should_update')})" if row["behind"] else row["pilar"]
 
 
 def cmd_keys_show(args) -> int:

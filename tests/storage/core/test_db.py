@@ -19,6 +19,7 @@ from storage import sample
 from storage.core.audit import AuditLog
 from storage.core.db import Database, PilarStorage
 from storage.core.errors import DamagedError, LockedError, PilarError
+from storage.core.formats import NewerFormatError
 from storage.core.i18n import set_lang
 from storage.core.versions import Hlc, dominates, merge_docs, merge_versions, winner
 
@@ -229,7 +230,7 @@ EXPECT = {
     "truncated": "bukan JSON yang utuh",
     "flipped_byte": "checksum tidak cocok",
     "other_office": "milik kantor UPT-PSTW-BLITAR",
-    "schema_newer": "Pilar yang lebih baru",
+    "schema_newer": "ditulis oleh Pilar yang lebih baru",
     "schema_unknown": "versi skema x tidak dikenal",
     "wrong_collection": "berisi koleksi offices",
 }
@@ -244,7 +245,8 @@ def test_damaged_collection_file_is_refused_with_the_file_named(folder, damage, 
     before = {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.name != "members.json"}
     DAMAGE[damage](target)
     for read_only in (False, True):
-        with pytest.raises(DamagedError) as caught:
+        # A file a newer Pilar wrote is not damage: the sentence says to update Pilar (issue 21).
+        with pytest.raises(NewerFormatError if damage == "schema_newer" else DamagedError) as caught:
             Database.open(folder, read_only=read_only)
         message = str(caught.value)
         assert str(target) in message and EXPECT[damage] in message

@@ -288,8 +288,10 @@ def test_wrong_signer_unknown_revoked_other_office_requires_scope_zipslip_oversi
         # an unknown `requires` entry
         _expect_refused(db, _resign(path, tmp / "w5.pilar", a_keys,
                                     lambda m: m["requires"].append("delta-chains-v9")), "requires")
-        # a newer format version
+        # a newer format version: refused with the update sentence (issue 21); a version that is no version
         _expect_refused(db, _resign(path, tmp / "w6.pilar", a_keys, lambda m: m.update(format_version=2)),
+                        "newer")
+        _expect_refused(db, _resign(path, tmp / "w6b.pilar", a_keys, lambda m: m.update(format_version="2")),
                         "version")
         # zip-slip entry name and an oversize entry
         _expect_refused(db, _resign(path, tmp / "w7.pilar", a_keys, extra_entries=[("../../evil.txt", b"x")]),

@@ -24,6 +24,7 @@ from textual.widgets import (
     Static,
 )
 
+from storage.core import formats
 from storage.core.db import PROVINCE_CODE
 from storage.core.errors import PilarError
 from storage.core.i18n import t
@@ -181,9 +182,12 @@ class SyncScreen(Screen):
                               t(f"ui.sync.status.{b['status'].replace(' ', '_')}"), key=b["path"])
         offices = self.query_one("#offices", DataTable)
         offices.clear()
-        for r in engine.offices_overview(self.db):
+        overview = engine.offices_overview(self.db)
+        for r in overview:
+            version = (f"{r['pilar']} !" if r["behind"] else r["pilar"]) if r["pilar"] else "-"
             offices.add_row(r["code"], r["name"], t(f"ui.sync.trust.{r['status']}") if r["status"] else "",
-                            r["fp"], r["last_bundle"][:16].replace("T", " "), key=r["code"])
+                            version, r["fp"], r["last_bundle"][:16].replace("T", " "), key=r["code"])
+        behind = [r["code"] for r in overview if r["behind"]]
         history = self.query_one("#history", DataTable)
         history.clear()
         for r in engine.history_rows(self.db):
@@ -197,6 +201,9 @@ class SyncScreen(Screen):
         lines = [t("ui.sync.conflicts_line", count=n)] if n else []
         if dups:
             lines.append(t("ui.dup.sync_line", count=dups))
+        if behind:  # offices on an older Pilar than this one (issue 21): send them the update kit
+            lines.append(t("formats.offices_behind", count=len(behind), offices=", ".join(behind),
+                           ours=formats.PILAR_VERSION))
         self.query_one("#conflicts", Static).update("\n".join(lines))
 
     # ------------------------------------------------------------------ import
