@@ -38,13 +38,13 @@ soak: $(STAMP)
 	PILAR_SOAK=1 $(BIN)/python -m pytest -p no:cacheprovider -m slow tests
 
 # The offline install/update kit for offices without internet: dist/pilar-kit-VERSION/ (downloads
-# the wheels of every dependency for Windows 64-bit and this machine; tools/make_kit.py).
+# the wheels of every dependency for Windows 64-bit and this machine; .ci/make_kit.py).
 kit: $(APP_STAMP)
-	$(BIN)/python tools/make_kit.py --verify
+	$(BIN)/python .ci/make_kit.py --verify
 
 # CI: a kit of this machine's wheels only, installed into a fresh venv with the network cut.
 kit-check: $(APP_STAMP)
-	$(BIN)/python tools/make_kit.py --here-only --verify --out build/kit-check
+	$(BIN)/python .ci/make_kit.py --here-only --verify --out build/kit-check
 
 lint: $(STAMP)
 	$(BIN)/ruff check storage tui tests benchmarks sample_data tools

@@ -1,4 +1,4 @@
-"""The offline kit's pieces (tools/make_kit.py); building it downloads ~100 MB, so `make kit` and
+"""The offline kit's pieces (.ci/make_kit.py); building it downloads ~100 MB, so `make kit` and
 `make kit-check` (CI: installed with the network cut) do that, not `make test`."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / ".ci"))  # the kit builder is a build script, beside CI
 import make_kit  # noqa: E402
 
 from storage.core import formats  # noqa: E402
