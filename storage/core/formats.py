@@ -33,7 +33,7 @@ from storage.core.errors import PilarError
 from storage.core.fsutil import atomic_write
 from storage.core.i18n import t
 
-# The release. The package version (pyproject.toml reads it from here) and CHANGELOG.md follow it.
+# The release. The package version (pyproject.toml reads it from here) and docs/CHANGELOG.md follow it.
 PILAR_VERSION = "0.2.0"
 # What the releases before this one wrote (for messages about a file that has no ``pilar`` field).
 FIRST_RELEASE = "0.1.0"
