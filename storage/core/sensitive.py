@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 # The fields that never appear in clear in a log or a shared view (a nested field by its dotted path).
-SENSITIVE_FIELDS = ("nik", "bank.account", "phone", "bpjs_tk")
+SENSITIVE_FIELDS = ("nik", "bank.account", "phone", "bpjs_tk", "npwp")
 # A field is sensitive when its last name is one of these ('bank.account', 'account', 'assignments[0].nik').
 _LAST_NAMES = frozenset(name.rpartition(".")[2] for name in SENSITIVE_FIELDS)
 

@@ -15,6 +15,7 @@ from storage.domain.validate import clean_account
 from storage.events.records import invitation_id
 from storage.office.settings import require_operator, require_province, separate_duties
 from storage.payouts import bankfile as bank_file
+from storage.payouts.budget import check_approval
 from storage.payouts.items import (
     LIVE,
     Quarter,
@@ -177,6 +178,7 @@ def approve(db: Database, quarter: Quarter | str, decisions: Mapping[str, object
         if action == "approve" and b is not None and not b["can_approve"]:
             raise PilarError("payout.conflict.bank_contested", name=b["name"] or b["member_id"][:8],
                              fields=contested_label(b["fields"]))
+    check_approval(db, quarter, chosen)  # the pagu: refused beyond it unless a recorded decision raised it
     at = now_iso()
     sums = totals_of(chosen).sums
     with bulk(), db.transaction("payout.approve") as tx:
@@ -393,7 +395,7 @@ def void(db: Database, rid: str, reason: str, reissue: bool = False) -> dict:
         raise refusal
     item, collection = find_item(db, rid)
     quarter = Quarter.parse(item["quarter"])
-    replacement = _replacement(db, item, quarter) if reissue else None
+    replacement = replacement_draft(db, item, quarter) if reissue else None
     with db.transaction("payout.void") as tx:
         tx.put(collection, dict(plain_value(item), status="void", void_reason=reason, voided_by=db.operator,
                                 voided_at=now_iso(), **({"replaced_by": replacement["id"]} if replacement else {})),
@@ -416,7 +418,7 @@ def reissue(db: Database, rid: str) -> dict:
     if item["status"] not in ("void", "returned"):
         raise PilarError("payout.reissue_not_void", id=rid)
     quarter = Quarter.parse(item["quarter"])
-    replacement = reopen_draft(db, item, quarter) if item["status"] == "returned" else _replacement(db, item, quarter)
+    replacement = reopen_draft(db, item, quarter) if item["status"] == "returned" else replacement_draft(db, item, quarter)
     with db.transaction("payout.reissue") as tx:
         tx.put(collection, dict(replacement, replaces=rid), owner=PROVINCE_CODE)
         tx.put(collection, dict(plain_value(item), replaced_by=replacement["id"]), owner=PROVINCE_CODE)
@@ -426,7 +428,7 @@ def reissue(db: Database, rid: str) -> dict:
     return db.get(collection, replacement["id"])
 
 
-def _replacement(db: Database, item: dict, quarter: Quarter) -> dict:
+def replacement_draft(db: Database, item: dict, quarter: Quarter) -> dict:
     siblings = [v for v in items(db, quarter) if v["member_id"] == item["member_id"] and v["pillar"] == item["pillar"]]
     if any(v.get("status") in LIVE and v["id"] != item["id"] for v in siblings):
         raise PilarError("payout.already_has_item", quarter=quarter.code)

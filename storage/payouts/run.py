@@ -10,8 +10,10 @@ from typing import NamedTuple
 from storage.core.db import PROVINCE_CODE, Database, now_iso
 from storage.core.db import gc_paused as bulk
 from storage.office.settings import require_province
+from storage.payouts.exclusions import finish_plan, save_exclusions
 from storage.payouts.items import LIVE, Quarter, contested, item_id, items, run_id
 from storage.payouts.rates import periods_overlap, rate_for
+from storage.payouts.withholding import Taxer
 from storage.reconcile.duplicates import aliases
 
 # ---------------------------------------------------------------------------- eligibility
@@ -111,10 +113,13 @@ class RunPlan:
     excluded: list[dict] = field(default_factory=list)
     review: dict[str, list[str]] = field(default_factory=dict)
     totals: Totals = field(default_factory=Totals)
+    # {office: [{member_id, pillar, reason}]}: what the save keeps with the run (storage.payouts.exclusions)
+    exclusions: dict[str, list[dict]] = field(default_factory=dict)
+    exclusions_changed: int = 0
 
     @property
     def changes(self) -> int:
-        return len(self.new) + len(self.updated) + len(self.removed)
+        return len(self.new) + len(self.updated) + len(self.removed) + self.exclusions_changed
 
     @property
     def held(self) -> list[dict]:
@@ -172,7 +177,10 @@ def plan_run(db: Database, quarter: Quarter | str, allow_cash: bool = False) -> 
     excluded."""
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     with bulk():
-        return _plan(db, quarter, allow_cash)
+        plan = _plan(db, quarter, allow_cash)
+        if finish_plan(db, plan):  # the quarter is cancelled: what stands is what was approved or paid
+            plan.totals = totals_of(v for v in items(db, quarter) if v.get("status") in ("approved", "paid"))
+    return plan
 
 
 def _follow_merges(db: Database, existing: dict[tuple[str, str], list[dict]], plan: RunPlan) -> None:
@@ -195,6 +203,7 @@ def _follow_merges(db: Database, existing: dict[tuple[str, str], list[dict]], pl
 
 
 def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
+    taxer = Taxer(db, quarter)
     first, last = quarter.bounds
     plan = RunPlan(quarter)
     rate_list = [r for r in db.values("rates") if periods_overlap(r["start"], r.get("end", ""), first, last)]
@@ -269,6 +278,7 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
             wanted.add(key)
             rev = live[0].get("rev", 0) if live else max((v.get("rev", 0) for v in have), default=-1) + 1 if have else 0
             item = _item_from(member, a, rate[1], code, item_id(mid, pillar, year, q, rev), rev, not with_account)
+            taxer.apply(item, member, rate[0])  # PPh 21 as the setting and the member's tax id say
             if not live:
                 plan.new.append(item)
                 after.append(item)
@@ -319,6 +329,7 @@ def save_run(db: Database, plan: RunPlan) -> list[dict]:
             current = db.get(collection, rid)
             if current is not None and current.get("status") == "draft":
                 tx.delete(collection, rid, reason="payout.no_longer_eligible")
+        save_exclusions(tx, db, plan)  # every exclusion kept with the run, with its reason
         if tx.docs:
             update_run_header(tx, db, quarter)
             t = plan.totals.grand

@@ -186,7 +186,8 @@ def scope_of(db: Database, code: str) -> Callable[[str, dict], bool]:
         if all(v["deleted"] for v in doc["v"]):
             return True  # tombstones carry no personal data; they stop a stale copy coming back
         if doc["owner"] == PROVINCE_CODE and (collection in SHARED_PROVINCE):
-            return True
+            # a run's exclusions of another office (storage.payouts.exclusions) are that office's business
+            return not (collection == "runs" and doc["v"][0]["data"].get("type") == "excluded")
         for v in doc["v"]:
             data = v["data"]
             for link in MEMBER_LINKS:

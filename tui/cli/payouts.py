@@ -9,7 +9,8 @@ from storage import payouts
 from storage.core.i18n import t
 from storage.domain.fmt import number, quarter_label
 from storage.domain.model import pillar_label, position_label
-from storage.payouts import documents, views
+from storage.payouts import budget, documents, views
+from tui.cli import treasury
 from tui.cli.common import open_db, report_subparsers
 from tui.cli.output import add_format, print_json, print_table, say
 
@@ -155,6 +156,9 @@ def register(sub, common) -> None:
     q.add_argument("--bank", help="with --format bank: the template, jatim or generic (default: the office's)")
     q.set_defaults(handler=cmd_report)
 
+    treasury.register_report(rep, common)
+    treasury.register_payout(psub, common)
+
     q = rep.add_parser("viewer", parents=[common], help="whether Cetak in the app opens the file it wrote")
     q.add_argument("state", nargs="?", choices=("on", "off"), help="on (default) or off; none: show it")
     q.set_defaults(handler=cmd_viewer)
@@ -247,7 +251,8 @@ def cmd_run(args) -> int:
             print_json({"quarter": plan.quarter.code, "dry_run": args.dry_run,
                         "created": [_item_json(dict(v, status=v.get("status", "draft"))) for v in shown],
                         "updated": len(plan.updated), "removed": len(plan.removed), "unchanged": plan.unchanged,
-                        "excluded": plan.excluded, "review": plan.review, "totals": totals})
+                        "excluded": plan.excluded, "review": plan.review, "totals": totals,
+                        "pagu": treasury.what_if_json(budget.what_if(db, plan)) if db.is_province else None})
             return 0
         key = "payout.cli.run_dry" if args.dry_run else "payout.cli.run_saved"
         if not args.dry_run and not plan.changes:
@@ -270,6 +275,7 @@ def cmd_run(args) -> int:
             say(t("payout.cli.excluded", count=len(plan.excluded), detail=detail))
         if plan.review:
             say(t("payout.cli.review", count=len(plan.review)))
+        treasury.print_what_if(db, plan)
         if plan.held:
             print_table([[row["name"], pillar_label(row["pillar"]),
                           f"{t('payout.reason.conflict')} ({payouts.contested_label(row['fields'])})"]

@@ -12,6 +12,7 @@ from storage.core.i18n import t
 from storage.domain import fmt, regions
 from storage.domain.model import PILLARS, STATUSES
 from storage.roster import ANY_AREA, COLUMNS, Query, Roster, detail_text, export_rows, rows_for_export
+from tui.cli import treasury
 from tui.cli.common import open_db
 from tui.cli.output import add_format, print_json, print_table, say
 
@@ -19,6 +20,7 @@ from tui.cli.output import add_format, print_json, print_table, say
 def register(sub, common) -> None:
     roster = sub.add_parser("roster", parents=[common], help="members: list, show, import, add, deactivate")
     rsub = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
+    treasury.register_roster(rsub, common)
 
     p = rsub.add_parser("list", parents=[common], help="list members (filtered), or export them to CSV/XLSX")
     p.add_argument("--pillar", metavar="P", help=f"one of {', '.join(PILLARS)}")

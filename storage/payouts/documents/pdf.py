@@ -15,7 +15,7 @@ from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.domain import fmt, regions
 from storage.domain.model import pillar_label, position_label
-from storage.payouts import Quarter, signers
+from storage.payouts import Quarter, meterai, signers
 from storage.payouts.documents import figures
 from storage.payouts.documents.catalogue import PDF_DOCS
 from storage.payouts.items import members_by_id
@@ -105,6 +105,7 @@ def receipts(db: Database, quarter: Quarter, draft: bool = False, member_ids: It
     heads = [t("payout.h.pillar"), t("payout.h.position"), t("payout.h.gross"), t("payout.h.tax"), t("payout.h.net")]
     cols = [Col(heads[0], 50), Col(heads[1], 50), Col(heads[2], 28, "R", True), Col(heads[3], 28, "R", True),
             Col(heads[4], 30, "R", True)]
+    stamps = meterai.overrides(db, quarter)  # read once: a run prints tens of thousands of receipts
     for n, r in enumerate(data, 1):
         doc.add_page()
         lines = [t("payout.doc.receipt_title"), fmt.quarter_label(quarter.code)]
@@ -122,6 +123,9 @@ def receipts(db: Database, quarter: Quarter, draft: bool = False, member_ids: It
         doc.table(cols, ([pillar_label(v["pillar"]), position_label(v.get("position", "")), v["gross"], v["tax"],
                           v["net"]] for v in r["items"]), size=9, row_h=6.5, total_label=t("pdf.total"))
         doc.ln(2)
+        stamp = stamps.get(f"receipt:{r['member_id']}")
+        if (stamp["due"] if stamp else r["net"] > meterai.THRESHOLD):  # a rapel above Rp5.000.000
+            doc.paragraph(t("treasury.meterai.stamp"), bold=True, align="R")
         doc.signatures(blocks[:2] + [(blocks[2][0], blocks[2][1], r["name"], "")], place_date)
         if progress and n % 500 == 0:
             progress(n, len(data))
@@ -175,6 +179,10 @@ def kwitansi(db: Database, quarter: Quarter, draft: bool = False, place: str | N
         doc.ln(4)
         doc.set_font("DejaVu", "B", 14)
         doc.cell(70, 11, figures.idr(row["net"]), border=1, align="C", new_x="LMARGIN", new_y="NEXT")
+        if meterai.due(db, quarter, f"kwitansi:{row['pillar']}", row["net"]):  # UU 10/2020: above Rp5.000.000
+            doc.set_font("DejaVu", "", 8)
+            doc.set_xy(doc.w - 12 - 30, doc.get_y() + 2)
+            doc.cell(30, 18, t("treasury.meterai.stamp"), border=1, align="C", new_x="LMARGIN", new_y="NEXT")
         doc.ln(2)
         doc.signatures(_signature_blocks(db, t("pdf.recipients_attached")), place_date)
     return doc.bytes()
@@ -269,3 +277,21 @@ def render(db: Database, quarter: Quarter, doc: str, draft: bool = False, mask: 
     if doc == "pajak":
         return tax_recap(db, quarter, draft, place, date)
     raise PilarError("payout.bad_format", value=doc, choices=", ".join(PDF_DOCS))
+
+
+def meterai_list(db: Database, quarter: Quarter, draft: bool = False) -> bytes:
+    """The SPJ's list of the documents that carry a meterai (and those overridden, with the reason),
+    with the total duty (:mod:`storage.payouts.meterai`)."""
+    rows = [r for r in meterai.documents(db, quarter, draft) if r["due"] or r["overridden"]]
+    doc = Document(letterhead(db), t("treasury.meterai.title"))
+    doc.add_page()
+    doc.title_block([t("treasury.meterai.title"), fmt.quarter_label(quarter.code)])
+    doc.paragraph(t("treasury.meterai.rule", threshold=fmt.rupiah(meterai.THRESHOLD), duty=fmt.rupiah(meterai.DUTY)))
+    doc.ln(2)
+    cols = [Col(t("payout.h.no"), 10, "R"), Col(t("treasury.h.document"), 70), Col(t("payout.h.net"), 30, "R"),
+            Col(t("treasury.h.meterai"), 25, "R", True), Col(t("payout.h.note"), 51)]
+    doc.table(cols, ([n, r["doc"], fmt.rupiah(r["amount"]), meterai.DUTY if r["due"] else 0, r["reason"]]
+                     for n, r in enumerate(rows, 1)), row_h=6, size=8)
+    if not rows:
+        doc.paragraph(t("treasury.meterai.none"))
+    return doc.bytes()

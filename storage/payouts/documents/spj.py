@@ -75,6 +75,7 @@ def _documents(db: Database, quarter: Quarter, event_id: str | None, draft: bool
         (f"04-kwitansi_{q}.pdf", t("spj.doc.kwitansi"), lambda step: payout_pdf.kwitansi(db, quarter, draft)),
         (f"05-rekap_{q}.pdf", t("spj.doc.rekap"), lambda step: payout_pdf.rekap(db, quarter, draft)),
         (f"05-rekap-pajak_{q}.pdf", t("spj.doc.tax"), lambda step: payout_pdf.tax_recap(db, quarter, draft)),
+        (f"05-meterai_{q}.pdf", t("treasury.meterai.title"), lambda step: payout_pdf.meterai_list(db, quarter, draft)),
         (f"06-bank_{q}.{bank_file.template(bank_file.chosen(db.office))['extension']}", t("spj.doc.bank"),
          lambda step: made.setdefault("bank", bank.build(db, quarter)).data),
     ]

@@ -206,7 +206,7 @@ def test_spj_package_verifies_and_fails_on_a_changed_byte(db, tmp_path):
     assert seen == sorted(seen) and seen[-1] == 1 and len(seen) > 12  # within documents too
     names = [f["name"] for f in manifest["files"]]
     assert names == ["01-dasar-tarif_2024-Q2.pdf", "02-nominatif_2024-Q2.pdf", "02-nominatif_2024-Q2.xlsx",
-                     "03-tanda-terima_2024-Q2.pdf", "04-kwitansi_2024-Q2.pdf", "05-rekap_2024-Q2.pdf",
+                     "03-tanda-terima_2024-Q2.pdf", "04-kwitansi_2024-Q2.pdf", "05-rekap_2024-Q2.pdf", "05-meterai_2024-Q2.pdf",
                      "06-bank_2024-Q2.csv", "07-daftar-hadir_2024-05-06.pdf", "07-daftar-hadir_2024-05-07.pdf"]
     assert manifest["audit_head"] == db.audit.head() and manifest["office"] == "JATIM"
     assert spj.verify(out)["ok"] and spj.audit_holds(db, manifest)

@@ -147,19 +147,19 @@ def test_rerun_adds_only_the_missing_member(db):
 
 @pytest.mark.parametrize("kwargs,eligible", [
     ({"status": "INACTIVE", "inactive_date": "2024-05-10"}, True),   # stopped during the quarter
-    ({"status": "INACTIVE", "inactive_date": "2024-03-31"}, False),  # stopped before it
-    ({"status": "INACTIVE", "inactive_date": ""}, False),
+    ({"status": "INACTIVE", "inactive_date": "2024-03-31"}, "inactive"),  # stopped before it
+    ({"status": "INACTIVE", "inactive_date": ""}, "inactive"),
     ({"start": "2024-06-30"}, True),                                 # started on its last day
-    ({"start": "2024-07-01"}, False),
+    ({"start": "2024-07-01"}, "not_started"),                        # the SK starts after the quarter
     ({"end": "2024-04-01"}, True),
-    ({"end": "2024-03-31"}, False),
+    ({"end": "2024-03-31"}, "sk_ended"),                             # the SK ended before it
 ])
 def test_eligible_when_active_at_some_point_in_the_quarter(tmp_path, kwargs, eligible):
     db = make_db(tmp_path / "d", [member(1, "TAGANA", **kwargs)])
     plan = payouts.plan_run(db, Q2)
-    assert len(plan.new) == (1 if eligible else 0)
-    if not eligible:
-        assert [e["reason"] for e in plan.excluded] == ["inactive"]
+    assert len(plan.new) == (1 if eligible is True else 0)
+    if eligible is not True:
+        assert [e["reason"] for e in plan.excluded] == [eligible]
     db.close()
 
 

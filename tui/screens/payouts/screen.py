@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     DataTable,
@@ -36,6 +37,7 @@ from storage.domain.model import PILLARS, POSITIONS, pillar_label, position_labe
 from storage.payouts import documents, views
 from storage.payouts.rates import parse_pph21, pph21_text
 from tui.dialogs import ConfirmDialog, Field, ProgressDialog, PromptDialog
+from tui.screens.payouts import treasury
 from tui.screens.payouts.dialogs import ApproveDialog, PayDialog, ReturnDialog, VoidDialog
 from tui.widgets.keys import localize_bindings
 from tui.widgets.member_table import Column, MemberTable
@@ -122,6 +124,8 @@ class PayoutsScreen(Screen):
         Binding("k", "return_item", "-", id="payouts.return", show=False),
         Binding("d", "duties", "-", id="payouts.duties", show=False),
         Binding("j", "spj", "-", id="payouts.spj", show=False),
+        Binding("g", "pagu", "-", id="payouts.pagu", show=False),
+        Binding("u", "treasury_files", "-", id="payouts.treasury_files", show=False),
         Binding("greater_than_sign", "tab(1)", "-", id="payouts.tab_next", key_display=">", show=False),
         Binding("less_than_sign", "tab(-1)", "-", id="payouts.tab_previous", key_display="<", show=False),
     ]
@@ -163,6 +167,9 @@ class PayoutsScreen(Screen):
                 yield MemberTable([Column(name, t(f"payout.h.{name}").rjust(width) if name in AMOUNT_COLUMNS else
                                           t(f"payout.h.{name}"), width, drop)
                                    for name, width, drop in ITEM_COLUMNS], self._item_cells, id="pay-items")
+            with TabPane(t("treasury.ui.pagu_tab"), id="tab-pagu"):
+                with VerticalScroll():
+                    yield Static("", id="pay-pagu", markup=False)
             with TabPane(t("payout.ui.rates"), id="tab-rates"):
                 yield DataTable(id="pay-rates", cursor_type="row", zebra_stripes=True)
             with TabPane(t("payout.ui.outstanding"), id="tab-outstanding"):
@@ -262,6 +269,7 @@ class PayoutsScreen(Screen):
         self.query_one("#pay-preview", Static).update(line)
         self.show_totals(plan.totals)
         self.show_excluded(plan)
+        treasury.show_pagu(self, plan)
 
     def show_totals(self, totals: payouts.Totals) -> None:
         """Per pillar, per kab/kota and per UPT of the quarter as it stands once the run is saved."""
@@ -750,6 +758,16 @@ class PayoutsScreen(Screen):
             self._ui(self.notify, warning, severity="warning", timeout=20, markup=False)
         if written:
             self._ui(self._open, written[0])
+
+    def action_pagu(self) -> None:
+        """``g``: the pagu of the quarter's year: set, cut (with the reason) or raise (with the decision)."""
+        if self._can_write():
+            treasury.ask_pagu(self)
+
+    def action_treasury_files(self) -> None:
+        """``u``: realisasi, meterai list, BP21 file and the notices of the quarter into the print folder."""
+        if not self.busy:
+            treasury.write_files(self)
 
     def action_spj(self) -> None:
         """``j``: the quarter's SPJ package (every document, manifest with SHA-256) into a folder or zip."""

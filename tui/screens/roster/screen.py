@@ -24,6 +24,7 @@ from storage.domain.model import PILLARS, STATUSES, pillar_label, position_label
 from storage.roster import ANY_AREA, COLUMNS, Query, Roster, Row, detail_text, make_row
 from tui.dialogs import ConfirmDialog, ErrorDialog, Field, PromptDialog
 from tui.screens.roster.form import ConflictChoiceDialog, MemberForm
+from tui.screens.roster.statement import ask_statement
 from tui.widgets.keys import localize_bindings
 from tui.widgets.member_table import Column, MemberTable
 
@@ -59,6 +60,7 @@ class RosterScreen(Screen):
         Binding("i", "import", "-", id="roster.import", show=False),
         Binding("x", "export", "-", id="roster.export", show=False),
         Binding("c", "cards", "-", id="roster.cards", show=False),  # listed in F1 help; footer kept as is
+        Binding("w", "statement", "-", id="roster.statement", show=False),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
@@ -452,6 +454,12 @@ class RosterScreen(Screen):
         self.app.push_screen(PromptDialog(t("roster.export.title"), [Field("path", t("roster.export.path"), default)],
                                           check=check, checkbox=t("roster.export.reveal"),
                                           checkbox_value=self.reveal), done)
+
+    def action_statement(self) -> None:
+        """``w``: the selected member's statement (riwayat penerimaan: paid when, how much, or why not)."""
+        rid = self._selected()
+        if rid:
+            ask_statement(self, rid)
 
     def action_cards(self) -> None:
         """``c``: member cards (PDF, 10 per A4) for the active members the table shows now."""
