@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import mmap
+import unicodedata
 from collections.abc import Callable, Iterable
 from copy import deepcopy as _deepcopy
 from dataclasses import dataclass, field, replace
@@ -103,6 +104,17 @@ def matcher(needle: str) -> Callable[[str], bool]:
     return lambda key: all(w in key or (d and d in key) or (p and p in key) for w, d, p in tokens)
 
 
+_APOSTROPHES = dict.fromkeys(map(ord, "\u2018\u2019\u201b\u02bc\u02bb\u0060\u00b4\u2032"), "'")
+
+
+def search_fold(text: str) -> str:
+    """Text as search compares it: case folded, composed (a name typed with 'Ḥ' finds one stored as H +
+    a combining dot, and back) and with one apostrophe ("nur 'aini" finds "Nur ‘Aini")."""
+    if text.isascii():
+        return text.casefold()
+    return unicodedata.normalize("NFC", text).translate(_APOSTROPHES).casefold()
+
+
 def _local_phone(e164: str) -> str:
     """'+6281234567890' -> '081234567890', the way clerks type it."""
     return "0" + e164[3:] if e164.startswith("+62") else e164
@@ -134,7 +146,7 @@ def make_row(value: dict) -> Row:
     phone = value.get("phone") or ""
     name = value.get("name") or ""
     nik = value.get("nik") or ""
-    fold = name.casefold()
+    fold = search_fold(name)
     key = _SEP.join((fold, nik, " ".join(numbers).casefold(), phone, _local_phone(phone),
                      _place_words(home_kab, value.get("kec") or ""),
                      _place_words(main.get("area_kab") or "", main.get("area_kec") or "")))
@@ -194,7 +206,7 @@ class Query:
     kec: str = ""
 
     def needle(self) -> str:
-        return " ".join(self.text.split()).casefold()
+        return search_fold(" ".join(self.text.split()))
 
 
 class Roster:

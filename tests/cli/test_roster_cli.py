@@ -78,7 +78,7 @@ def test_import_dry_run_writes_nothing_then_import_writes(data, capsys):
     report = json.loads(out)
     assert code == 0 and report["dry_run"] and report["written"] == 0
     assert report["counts"] == {"rows": 6, "add": 2, "update": 2, "same": 0, "refuse": 2, "conflict": 0, "hold": 0,
-                                "skipped": 0, "hidden": 0}
+                                "join": 0, "skipped": 0, "hidden": 0}
     assert all(c["before"] != c["after"] for r in report["rows"] if r["fate"] == "update" for c in r["changes"])
     assert Database.open(data, read_only=True).seq == before
     code, out, _ = run(capsys, "--data", data, "roster", "import", str(FIXTURES / "roster_excel_cp1252.csv"))

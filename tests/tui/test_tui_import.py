@@ -63,6 +63,10 @@ async def test_wizard_shows_held_rows_first_and_updates_before_after(data):
         await pilot.press("enter")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.click("#yes")
+        # the two held rows stay on screen after the closing message, until the clerk closes the wizard
+        await wait_for(pilot, lambda: wizard.finished is not None)
+        assert [r[1] for r in cells(wizard.query_one("#import-rows", DataTable))] == ["ditahan", "ditahan"]
+        await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
     db = Database.open(data, read_only=True)
     names = {m["name"] for m in db.values("members")}
@@ -128,3 +132,57 @@ async def test_wizard_asks_about_an_empty_aktif_column_and_takes_the_answer_at_8
     vina = next(m for m in db.values("members") if m["name"] == "Vina Aulia")
     assert vina["assignments"][0]["status"] == "ACTIVE" and vina["assignments"][0]["sk"] == "188/12/436.7/2023"
     db.close()
+
+
+@run_async
+async def test_wizard_at_80x24_shows_rows_filters_them_and_keeps_the_refused_after_import(data, tmp_path):
+    import shutil
+
+    from openpyxl import load_workbook
+
+    source = tmp_path / "pesan.csv"
+    shutil.copy(CORPUS / "pesan.csv", source)
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await open_preview(pilot, app, source)
+        table = wizard.query_one("#import-rows", DataTable)
+        assert table.row_count == 7
+        # every row of this preview is on the screen at 80x24, above the buttons
+        assert table.region.height >= 8 and table.region.bottom <= wizard.query_one("#import-commit").region.y
+        assert app.screen.query_one("#import-commit").region.bottom <= 24
+        await pilot.press("f")  # refused and held only
+        assert [r[1] for r in cells(table)] == ["ditolak"] * 4
+        assert "ditolak/ditahan: 4" in str(wizard.query_one("#import-filter", Static).render())
+        await pilot.press("f")  # new only
+        assert [r[1] for r in cells(table)] == ["baru"] * 3
+        wizard.query_one("#import-commit").focus()
+        await pilot.press("enter")
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: wizard.finished is not None)
+        assert isinstance(app.screen, ImportScreen)
+        assert [r[2] for r in cells(table)] == ["Rama Aditya", "Sinta Nuria", "Tono Sugiarto", "Umi Kalsum"]
+        assert "4 baris tidak diimpor" in str(wizard.query_one("#import-status", Static).render())
+        await pilot.press("s")
+        written = tmp_path / "pesan-perbaiki.xlsx"
+        assert written.exists() and "perbaiki lalu impor lagi" in str(wizard.query_one("#import-status").render())
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
+    rows = list(load_workbook(written).active.iter_rows(values_only=True))
+    assert rows[0][-2:] == ("BARIS ASAL", "ALASAN DITOLAK") and [r[1] for r in rows[1:]] == [
+        "Rama Aditya", "Sinta Nuria", "Tono Sugiarto", "Umi Kalsum"]
+
+
+@run_async
+async def test_wizard_holds_the_same_person_twice_side_by_side_and_t_decides(data):
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await open_preview(pilot, app, CORPUS / "nik_salah_ketik.csv")
+        table = wizard.query_one("#import-rows", DataTable)
+        assert [r[:2] for r in cells(table)][:3] == [["2", "ditahan"], ["4", "ditahan"], ["5", "ditahan"]]
+        table.focus()
+        await pilot.pause()
+        assert "baris 4" in str(wizard.query_one("#import-reason", Static).render())
+        await pilot.press("t")  # row 2's NIK is the right one: it is imported, row 4 still waits
+        await wait_for(pilot, lambda: wizard.plan is not None and wizard.plan.counts["hold"] == 2)
+        rows = {r[0]: r[1] for r in cells(wizard.query_one("#import-rows", DataTable))}
+        assert rows["2"] == "baru" and rows["4"] == "ditahan"

@@ -238,6 +238,8 @@ async def test_import_wizard_previews_then_writes_in_one_go(data, tmp_path):
         await pilot.press("enter")  # the commit button has the focus
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.click("#yes")
+        await wait_for(pilot, lambda: wizard.finished is not None)  # the refused row stays on screen
+        await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
         assert len(app.roster) == 38
     db = reopen(data)

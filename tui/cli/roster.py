@@ -60,6 +60,8 @@ def register(sub, common) -> None:
                    help="read a column as a field (header text or letter: 'KET=status', 'F=-' ignores F); repeatable")
     p.add_argument("--accept-held", action="append", metavar="ROW", default=[],
                    help="a held row (12, or SHEET!12) is the same person: import it as an update; repeatable")
+    p.add_argument("--refused", metavar="FILE", default="",
+                   help="write the refused or held rows to this file (.xlsx/.csv) to correct and import again")
     add_format(p)
     p.set_defaults(handler=cmd_import)
 
@@ -230,6 +232,11 @@ def cmd_import(args) -> int:
                          t("roster.import.col.field"), t("roster.import.col.before"), t("roster.import.col.after")])
         if counts["hold"]:
             say(t("roster.import.held_hint"))
+        if args.refused:
+            from storage.roster.importing.refused import write_refused
+
+            written = write_refused(plan, Path(args.refused))
+            say(t("roster.import.refused_written", count=fmt.number(written), path=args.refused))
         if args.dry_run:
             say(t("roster.import.dry_run"))
             return 0

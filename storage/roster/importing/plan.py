@@ -25,11 +25,11 @@ from storage.core.db import gc_paused
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.domain import fmt, regions
-from storage.domain.model import field_label
+from storage.domain.model import field_label, pillar_label
 from storage.domain.validate import validate_member
 from storage.reconcile.conflicts import edit_refusal
 from storage.roster.importing import words as header_words
-from storage.roster.importing.read import Book, column_letter, read_book
+from storage.roster.importing.read import Book, column_letter
 from storage.roster.importing.rows import (
     Context,
     bank_of_header,
@@ -46,16 +46,17 @@ from storage.roster.importing.sheets import (
     blank_answers,
     non_member,
     parse_overrides,
-    plan_sheet,
+    plan_tables,
 )
+from storage.roster.importing.twins import mask_near
 from storage.roster.service import Roster, normalise
 
 __all__ = ["ImportPlan", "RowPlan", "SheetPlan", "commit", "field_label", "grouped", "header_field",
            "parse_overrides", "preview"]
 
 Progress = Callable[[int, int, str], None]
-FATES = ("add", "update", "same", "refuse", "conflict", "hold")
-SKIP_KINDS = ("numbering", "total", "signature", "heading", "blank")
+FATES = ("add", "update", "same", "refuse", "conflict", "hold", "join")
+SKIP_KINDS = ("numbering", "total", "signature", "heading", "example", "blank")
 
 
 def grouped(counts: dict) -> dict:
@@ -76,7 +77,9 @@ class RowPlan:
     """What will happen to one row of the file."""
 
     line: int
-    fate: str  # add | update | same | refuse | conflict (in conflict / duplicate-NIK case) | hold (another person?)
+    # add | update | same | refuse | conflict (in conflict / duplicate-NIK case) | hold (another person? the
+    # same person under a NIK a typo apart?) | join (another pillar of the member of a row above)
+    fate: str
     name: str = ""
     nik: str = ""
     value: dict | None = None
@@ -85,6 +88,13 @@ class RowPlan:
     sheet: str = ""
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (field label, before, after)
     owner: str = ""
+    from_nik: tuple[str, ...] = ()  # fields the NIK gave (the file has no column, or the cell is blank)
+    duty_home: bool = False  # the home kecamatan taken from KECAMATAN TUGAS
+    existing: dict | None = None  # the member before this row (an update), for the changes of a joined row
+    decided: str = ""  # the operator's decision about a NIK close to another, said on the row
+    pillars: set[str] = field(default_factory=set)  # pillars the file's rows gave this member (rows joined)
+    cells: list | None = field(default=None, repr=False)  # the row as the file has it (refused rows written back)
+    table: SheetPlan | None = field(default=None, repr=False)
 
     @property
     def where(self) -> str:
@@ -147,7 +157,7 @@ class ImportPlan:
         texts = {s.mapping_text() for s in self.read_sheets}
         if len(texts) == 1:  # one sheet, or sheets laid out alike: said once
             return texts.pop()
-        return " | ".join(f"{s.name}: {s.mapping_text()}" for s in self.read_sheets)
+        return " | ".join(f"{s.label}: {s.mapping_text()}" for s in self.read_sheets)
 
     def unmapped(self) -> list[str]:
         out: list[str] = []
@@ -164,10 +174,11 @@ class ImportPlan:
             if s.read:
                 extra = "".join(f" · {field_label(name)}: {shown}" for name, shown in
                                 (("pillar", s.pillar), ("kec", regions.kec_name(s.kec) if s.kec else "")) if shown)
-                lines.append(t("roster.import.sheet_read", sheet=s.name, line=s.header_line, pillar=extra))
+                lines.append(t("roster.import.sheet_read", sheet=s.label, line=s.header_line, pillar=extra))
             else:
                 lines.append(t("roster.import.sheet_skipped", sheet=s.name, reason=s.reason))
         lines.append(t("roster.import.mapping", mapping=self.mapping_text()))
+        lines += self.said_once()
         if self.unmapped():
             lines.append(t("roster.import.unmapped", columns=", ".join(self.unmapped())))
         hidden_cols = [c for s in self.read_sheets for c in s.hidden_cols]
@@ -180,12 +191,35 @@ class ImportPlan:
             lines.append(t("roster.import.skipped", count=fmt.number(counts["skipped"]), parts=parts))
         if self.kind in ("xls", "ods"):
             lines.append(t("roster.import.legacy_note", kind=self.kind))
+        elif self.kind == "html":
+            lines.append(t("roster.import.html_note"))
+        elif self.kind == "xml":
+            lines.append(t("roster.import.xml_note"))
         lines.append(t("roster.import.map_hint"))
+        return lines
+
+    def said_once(self) -> list[str]:
+        """What the importer read from elsewhere than the cell, said once for the file: sex and birth date
+        from the NIK, the home kecamatan from KECAMATAN TUGAS, rows that joined a member above."""
+        lines = []
+        for name in ("sex", "birth_date"):
+            count = sum(1 for r in self.rows if name in r.from_nik)
+            if count:
+                lines.append(t("roster.import.from_nik", what=field_label(name), count=fmt.number(count)))
+        duty = sum(1 for r in self.rows if r.duty_home)
+        if duty:
+            column = next((s.headers[i] for s in self.read_sheets for i, f in s.mapping.items() if f == "area_kec"), "")
+            lines.append(t("roster.import.duty_as_home", column=column, count=fmt.number(duty)))
+        joined = sum(1 for r in self.rows if r.fate == "join")
+        if joined:
+            lines.append(t("roster.import.joined_count", count=fmt.number(joined)))
         return lines
 
     def as_json(self) -> dict:
         return {"file": str(self.path), "counts": self.counts,
-                "sheets": [{"name": s.name, "read": s.read, "reason": s.reason, "header_line": s.header_line,
+                "sheets": [{"name": s.name, "table": s.table, "read": s.read, "reason": s.reason,
+                            "header_line": s.header_line,
+                            "also_matches": {(s.headers[i] or column_letter(i)): f for i, f in sorted(s.also.items())},
                             "pillar": s.pillar, "hidden_columns": s.hidden_cols, "hidden_rows": s.hidden_rows,
                             "mapping": {(s.headers[i] or column_letter(i)): f for i, f in sorted(s.mapping.items())}}
                            for s in self.sheets],
@@ -236,19 +270,24 @@ def _preview(roster: Roster, path: Path, progress: Progress | None, today: dt.da
     path = Path(path)
     if progress:
         progress(0, 1, t("roster.import.reading", file=path.name))
-    book = read_book(path)
+    from storage.roster.importing.formats import read_any
+    from storage.roster.importing.ods import spread_ods_merges
+
+    book = read_any(path)  # an HTML ".xls" exported by a web application, else storage.roster.importing.read
+
+    spread_ods_merges(book)  # merged cells of an .ods (the .xlsx reader spreads its own)
     sheets: list[SheetPlan] = []
     bodies: list[tuple[SheetPlan, list[tuple[int, list[object]]]]] = []
     area = office_area(roster)
     for sheet in book.sheets:
-        plan, body = plan_sheet(sheet, overrides or {})
-        sheets.append(plan)
-        if plan.read:
-            if not plan.pillar and "kec" not in plan.mapping.values():
-                found, _problem, _kabs = find_kec(re.sub(r"^(kec|kecamatan)\b\.?\s*", "", sheet.name.strip(),
-                                                         flags=re.I), "", area)
-                plan.kec = found["code"] if found else ""
-            bodies.append((plan, body))
+        for plan, body in plan_tables(sheet, overrides or {}):
+            sheets.append(plan)
+            if plan.read:
+                if not plan.pillar and "kec" not in plan.mapping.values():
+                    found, _problem, _kabs = find_kec(re.sub(r"^(kec|kecamatan)\b\.?\s*", "", sheet.name.strip(),
+                                                             flags=re.I), "", area)
+                    plan.kec = found["code"] if found else ""
+                bodies.append((plan, body))
     if not bodies:
         _refuse_whole(book, sheets)
     several = len(book.sheets) > 1
@@ -274,6 +313,7 @@ def _preview(roster: Roster, path: Path, progress: Progress | None, today: dt.da
         ctx.blank_aktif = _blank_aktif(plan, body, status_cols, ctx.tick_status, nik_col,
                                        blank_answers(plan.headers, overrides or {}), result.questions,
                                        t("roster.import.in_sheet", sheet=plan.name) if several else "")
+        result.skipped["heading"] += plan.repeated_headers
         in_signature = False
         pending_blank = 0
         for line, cells in body:
@@ -300,7 +340,7 @@ def _preview(roster: Roster, path: Path, progress: Progress | None, today: dt.da
                     values.setdefault(name, []).append(None)
             values["_status_headers"] = [header_words.words(plan.headers[i]) if i < len(plan.headers) else ""
                                          for i in status_cols]
-            work.row(line, plan.name if several else "", values, ctx)
+            work.row(line, plan.name if several else "", values, ctx, cells, plan)
     result.skipped = {k: n for k, n in result.skipped.items() if n}
     return result
 
@@ -361,14 +401,24 @@ class _Work:
         # first) but a row with their NIK is about them, not a new member
         self.deleted_first = {r.nik: r.id for r in roster.flagged("deleted") if r.nik}
         self.seen: dict[str, str] = {}
+        self.first: dict[str, RowPlan] = {}  # NIK -> the accepted row that has it (a second pillar joins it)
+        from storage.roster.importing.twins import Twins  # noqa: PLC0415
 
-    def row(self, line: int, sheet: str, values: dict[str, list[object]], ctx: Context) -> None:
+        self.twins = Twins(roster)
+
+    def row(self, line: int, sheet: str, values: dict[str, list[object]], ctx: Context, cells: list | None = None,
+            table: SheetPlan | None = None) -> None:
         roster = self.roster
         m, a, extra, problems, concerned = row_member(values, ctx)
         nik = m.get("nik", "")
-        plan = RowPlan(line, "refuse", name=m.get("name", ""), nik=nik, sheet=sheet)
+        plan = RowPlan(line, "refuse", name=m.get("name", ""), nik=nik, sheet=sheet, cells=cells, table=table)
         self.plan.rows.append(plan)
+        plan.from_nik = tuple(extra.get("from_nik") or ())
+        plan.duty_home = bool(extra.get("duty_home"))
         if nik and nik in self.seen:
+            first = self.first.get(nik)
+            if first is not None and not problems and self._join(plan, first, m, a, extra, ctx):
+                return
             plan.reasons.append(t("roster.import.duplicate_in_file", line=self.seen[nik]))
             return
         held = roster.db.lookup("members", "nik", nik) if nik else []
@@ -404,6 +454,8 @@ class _Work:
             concerned.add("pillar")
         value = merge(copy.deepcopy(existing) if existing else None, m, a, extra, ctx.office, self.today)
         value = normalise(value, copy=False)
+        if existing is None and not problems and self._twin(plan, value):
+            return
         # Office spreadsheets rarely have an "atas nama" column: the account is taken to be in the
         # member's own name, and the preview says so for the clerk to check against the passbook.
         bank = value.get("bank") or {}
@@ -418,21 +470,96 @@ class _Work:
             plan.warnings.append(t("roster.import.holder_assumed", holder=value["bank"]["holder"]))
         if held_accepted:
             plan.warnings.insert(0, t("roster.import.held_accepted"))
+        if plan.decided:
+            plan.warnings.insert(0, plan.decided)
         self._status_notes(plan, extra, existing, value)
         if not plan.reasons and not roster.db.is_province:
             plan.reasons = self._not_ours(value, extra.get("owner") or ctx.office)
+        plan.warnings += extra.get("said") or []
         if plan.reasons:
             return
         if nik:
             self.seen[nik] = plan.where
             self.view.by_file_nik[nik] = value
+            self.first[nik] = plan
+        plan.pillars = {a["pillar"]} if a.get("pillar") else set()
         plan.value = value
+        plan.existing = existing
         if existing is None:
             plan.fate = "add"
             plan.owner = extra.get("owner") or ""
         else:
             plan.changes = changes(existing, value)
             plan.fate = "same" if existing == value else "update"
+
+    def _twin(self, plan: RowPlan, value: dict) -> bool:
+        """Held when this new member is a row above, or a member of the roster, under a NIK a typo apart
+        (same name and birth date); both rows of the file wait side by side for the clerk's decision."""
+        born = value.get("birth_date") or ""
+        if not (plan.name and born and len(plan.nik) == 16):
+            return False
+        found_file = self.twins.in_file(plan.name, born, plan.nik)
+        found_roster = self.twins.in_roster(plan.name, born, plan.nik)
+        self.twins.remember(plan, born)
+        if not (found_file or found_roster):
+            return False
+        day = fmt.day_month_year(born)
+        if plan.where in self.accept_held:
+            other = found_file[0][0].where if found_file else found_roster[0][0].get("name", "")
+            plan.decided = t("roster.import.twin_accepted", other=other)
+            return False
+        plan.fate = "hold"
+        for other, how in found_file:
+            plan.reasons.append(t("roster.import.twin_in_file", other=other.where, name=other.name, born=day,
+                                  diff=how, nik=mask_near(plan.nik, other.nik), other_nik=mask_near(other.nik, plan.nik),
+                                  where=plan.where))
+            if other.fate in ("add", "update") and other.where not in self.accept_held:
+                # the row above was about to be added: it waits too, naming this one
+                other.fate = "hold"
+                other.reasons.append(t("roster.import.twin_in_file", other=plan.where, name=plan.name, born=day,
+                                       diff=how, nik=mask_near(other.nik, plan.nik),
+                                       other_nik=mask_near(plan.nik, other.nik), where=other.where))
+                self.view.by_file_nik.pop(other.nik, None)
+                self.first.pop(other.nik, None)
+        for member, how in found_roster:
+            theirs = member.get("nik", "")
+            plan.reasons.append(t("roster.import.twin_member", name=member.get("name", ""), born=day, diff=how,
+                                  nik=mask_near(plan.nik, theirs), other_nik=mask_near(theirs, plan.nik),
+                                  where=plan.where))
+        if plan.nik:
+            self.seen[plan.nik] = plan.where
+        return True
+
+    def _join(self, plan: RowPlan, first: RowPlan, m: dict, a: dict, extra: dict, ctx: Context) -> bool:
+        """A second row with the NIK of an accepted row above and another pillar (a kecamatan's combined list,
+        one person in two pillars): the assignment joins that member. False when it is not that case."""
+        base = first.value or {}
+        pillar = a.get("pillar") or ""
+        if not pillar or header_words.names_differ(base.get("name") or "", m.get("name") or ""):
+            return False
+        if pillar in first.pillars:
+            plan.reasons.append(t("roster.import.same_pillar_twice", line=first.where))
+            return True
+        value = merge(copy.deepcopy(base), {}, a, extra, ctx.office, self.today)
+        value = normalise(value, copy=False)
+        result = validate_member(value, self.view, today=self.today)
+        plan.reasons = [i.message for i in result.errors]
+        if not plan.reasons and not self.roster.db.is_province:
+            plan.reasons = self._not_ours(value, extra.get("owner") or first.owner or ctx.office)
+        if plan.reasons:
+            return True
+        first.value = value
+        first.pillars.add(pillar)
+        self.view.by_file_nik[plan.nik] = value
+        if first.existing is not None:
+            first.changes = changes(first.existing, value)
+            first.fate = "update" if first.existing != value else first.fate
+        plan.fate = "join"
+        plan.value = None
+        plan.warnings.append(t("roster.import.second_pillar", pillar=pillar_label(pillar), name=base.get("name", ""),
+                               line=first.where))
+        self._status_notes(plan, extra, None, value)
+        return True
 
     def _not_ours(self, value: dict, owner: str) -> list[str]:
         """At a UPT: the sentence the commit would refuse the row with (another office's member or

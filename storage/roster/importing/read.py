@@ -475,3 +475,10 @@ def column_index(text: str) -> int | None:
     """'C' -> 2; None when the text is not a column letter."""
     text = text.strip().upper()
     return _column(text) if re.fullmatch(r"[A-Z]{1,3}", text) else None
+
+
+# What the other readers of an office's file use (storage.roster.importing.formats and .ods, issue 23):
+# the same zip checks, the same spreading of merged cells, the same .xlsx sheet reader.
+check_zip = _check_zip
+fill_merges = _fill_merges
+read_xlsx_sheets = _fast_xlsx

@@ -196,14 +196,20 @@ def row_member(cells: dict[str, list[object]], ctx: Context) -> tuple[dict, dict
         if iso is None:
             bad("birth_date", "roster.import.bad_date", value=header_words.clean(birth_date))
         m["birth_date"] = iso or header_words.clean(birth_date)
+    _from_nik(m, extra, concerned, ctx.today)
     if "address" in cells:
         m["address"] = " ".join(text("address").split())
     kab_code = ""
     if text("kab"):
         found = find_kab(text("kab"))
+        settled = _kab_by_kec(text("kab"), text("kec"), found["code"] if found else "")
+        if settled is not None:  # "KAB. MLG", "Kab. Batu", "MALANG" with Lowokwaru: the sentence says how
+            found = settled
+            extra.setdefault("said", []).append(t("roster.import.kab_from_kec", value=text("kab"),
+                                                  kab=found["name"], kec=text("kec") or "-"))
         if found is None:
             bad("kab", "roster.import.bad_kab", value=text("kab"))
-        else:
+        if found is not None:
             kab_code = m["kab"] = found["code"]
     hints = ctx.area or ((regions.nik_region(m.get("nik", ""))[0],) if m.get("nik") else ())
     if text("kec"):
@@ -217,10 +223,20 @@ def row_member(cells: dict[str, list[object]], ctx: Context) -> tuple[dict, dict
     elif ctx.sheet_kec and (not kab_code or ctx.sheet_kec[:5] == kab_code):
         m["kec"], kab_code = ctx.sheet_kec, ctx.sheet_kec[:5]  # one sheet per kecamatan, named after it
         m.setdefault("kab", kab_code)
+    elif "kec" not in cells and text("area_kec"):
+        # no KECAMATAN column, only KECAMATAN TUGAS: a TKSK lives where they serve (said in the preview)
+        found, _problem, _kabs = find_kec(text("area_kec"), kab_code, hints)
+        if found is not None:
+            m["kec"] = found["code"]
+            kab_code = m["kab"] = kab_code or found["kab"]
+            extra["duty_home"] = True
     if "kec" in concerned:
         concerned.add("kab")  # "ambiguous: fill in KAB/KOTA" says it; not "kab/kota is required" as well
     if text("phone"):
-        m["phone"] = _phone(one("phone"))
+        phones = _phones(one("phone"))
+        m["phone"] = phones[0]
+        if len(phones) > 1:
+            extra.setdefault("said", []).append(t("roster.import.more_phones", phones=", ".join(phones[1:])))
     bank = {k.split(".")[1]: text(k) for k in ("bank.name", "bank.account", "bank.holder") if k in cells}
     raw_account = one("bank.account")
     if bank.get("account"):
@@ -249,6 +265,80 @@ def row_member(cells: dict[str, list[object]], ctx: Context) -> tuple[dict, dict
 
 _SEX = {"l": "L", "lk": "L", "laki laki": "L", "laki": "L", "pria": "L", "male": "L", "m": "L",
         "p": "P", "pr": "P", "perempuan": "P", "wanita": "P", "female": "P", "f": "P", "w": "P"}
+
+
+_PHONE_SPLIT = re.compile(r"\s*(?:/|;|,|&|\||\batau\b|\bdan\b|\n)\s*", re.I)
+
+
+def _phones(raw: object) -> list[str]:
+    """Every phone number of a cell ("0812… / 0857…", "0812…; 0857…"): the first is the member's phone,
+    the others are said in the preview. A cell of one number (even written with spaces) is one."""
+    if isinstance(raw, (int, PaddedNumber)) and not isinstance(raw, bool):
+        return [_phone(raw)]
+    parts = [p for p in _PHONE_SPLIT.split(header_words.clean(raw)) if p.strip()]
+    if len(parts) > 1 and all(sum(ch.isdigit() for ch in p) >= 8 for p in parts):
+        return [_phone(p) for p in parts]
+    return [_phone(raw)]
+
+
+def _from_nik(m: dict, extra: dict, concerned: set[str], today: dt.date) -> None:
+    """Sex and birth date the file leaves out, from the NIK (as the add form fills them); a column that
+    is there is never overwritten, and validation still compares it with the NIK."""
+    from storage.domain.validate import nik_birth_date, nik_sex
+
+    nik = m.get("nik") or ""
+    if len(nik) != 16 or not nik.isdigit() or "nik" in concerned:
+        return
+    filled = []
+    if not m.get("sex") and "sex" not in concerned and nik_sex(nik):
+        m["sex"] = nik_sex(nik)
+        filled.append("sex")
+    if not m.get("birth_date") and "birth_date" not in concerned:
+        born = nik_birth_date(nik, today)
+        if born is not None:
+            m["birth_date"] = born.isoformat()
+            filled.append("birth_date")
+    if filled:
+        extra["from_nik"] = filled
+
+
+_KAB_SHORT = {"mlg": "malang", "sby": "surabaya", "jbr": "jember", "bwi": "banyuwangi", "sda": "sidoarjo",
+              "sdo": "sidoarjo", "mjk": "mojokerto", "psr": "pasuruan", "pas": "pasuruan", "pbl": "probolinggo",
+              "prob": "probolinggo", "kdr": "kediri", "blt": "blitar", "tlg": "tulungagung", "ta": "tulungagung",
+              "bjn": "bojonegoro", "lmg": "lamongan", "grs": "gresik", "tbn": "tuban", "ngw": "ngawi",
+              "mgt": "magetan", "mdn": "madiun", "png": "ponorogo", "pcn": "pacitan", "tgl": "trenggalek",
+              "jbg": "jombang", "ngj": "nganjuk", "lmj": "lumajang", "bws": "bondowoso", "sit": "situbondo",
+              "bkl": "bangkalan", "spg": "sampang", "pmk": "pamekasan", "smp": "sumenep"}
+
+
+@functools.lru_cache(maxsize=4096)
+def _kab_by_kec(kab_text: str, kec_text: str, found: str) -> dict | None:
+    """The kab/kota a written name means when it is not a plain name (``found``: the code the plain
+    reading gave, or ''): an abbreviation ("KAB. MLG"), the wrong kind ("Kab. Batu" is Kota Batu), or
+    a bare name the kecamatan settles ("MALANG" with Lowokwaru is Kota Malang). None when the plain
+    reading stands (or nothing better is found)."""
+    words = header_words.words(kab_text).split()
+    kind = None
+    if words[:1] in (["kab"], ["kabupaten"]):
+        kind, words = "KABUPATEN", words[1:]
+    elif words[:1] in (["kota"], ["kot"], ["kodya"], ["kotamadya"]):
+        kind, words = "KOTA", words[1:]
+    if found and kind:
+        return None  # "Kota Malang" written out is what the clerk means; a kecamatan elsewhere is said
+    key = " ".join(_KAB_SHORT.get(w, w) for w in words)
+    pool = [k for k in regions.kab_list() if header_words.words(k["short"]) == key]
+    if not pool:
+        return None
+    if kec_text:
+        having = [k for k in pool if regions.find_kec(kec_text, k["code"]) is not None]
+        if len(having) == 1:
+            return None if having[0]["code"] == found else dict(having[0])
+    if found:
+        return None
+    typed = [k for k in pool if kind in (None, k["type"])] or pool
+    if len(typed) > 1:
+        typed = [k for k in typed if k["type"] == "KABUPATEN"]
+    return dict(typed[0])
 
 
 def _phone(raw: object) -> str:

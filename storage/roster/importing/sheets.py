@@ -37,9 +37,20 @@ class SheetPlan:
     kec: str = ""  # from the sheet name when the file keeps one sheet per kecamatan ("KALIWATES")
     hidden_cols: list[str] = field(default_factory=list)
     hidden_rows: int = 0
+    table: int = 0  # 1, 2 … when the sheet holds several tables (a header row further down); 0 for one
+    also: dict[int, list[str]] = field(default_factory=dict)  # column -> other fields its header could be
+    repeated_headers: int = 0  # the header row copied again further down (above each printed page)
+
+    @property
+    def label(self) -> str:
+        """'DATA PILAR' or, for the second table of that sheet, 'DATA PILAR (tabel 2)'."""
+        return t("roster.import.table_label", sheet=self.name, table=self.table) if self.table else self.name
 
     def mapping_text(self) -> str:
-        return ", ".join(f"{self.headers[i] or column_letter(i)} → {field_label(f)}"
+        def why(i: int) -> str:
+            other = self.also.get(i)
+            return t("roster.import.also_matches", fields=", ".join(field_label(f) for f in other)) if other else ""
+        return ", ".join(f"{self.headers[i] or column_letter(i)} → {field_label(f)}{why(i)}"
                          for i, f in sorted(self.mapping.items()))
 
     def unmapped(self) -> list[str]:
@@ -51,11 +62,12 @@ def _cells_text(cells: list[object]) -> list[str]:
     return [header_words.clean(c) for c in cells]
 
 
-def _score_row(cells: list[object]) -> list[list[tuple[float, str]]]:
-    """Scores of each header cell; a cell repeating its left neighbour (a merged header spread over
-    several columns) is scored once, in its first column."""
-    return [header_words.header_scores(c) if isinstance(c, str) and not (i and cells[i - 1] == c) else []
-            for i, c in enumerate(cells)]
+def _score_row(cells: list[object], hidden: set[int] | frozenset[int] = frozenset()) -> list[list[tuple[float, str]]]:
+    """Scores of each header cell; a cell repeating its visible left neighbour (a merged header spread
+    over several columns) is scored once, in its first column. A column repeating a hidden one is its
+    replacement (the clerk hid NO HP and added a new NO HP): it competes on its own."""
+    return [header_words.header_scores(c) if isinstance(c, str) and not (i and cells[i - 1] == c and i - 1 not in hidden)
+            else [] for i, c in enumerate(cells)]
 
 
 def _assign(scores: list[list[tuple[float, str]]], hidden: set[int]) -> dict[int, str]:
@@ -123,46 +135,117 @@ def _two_row_headers(top: list[object], sub: list[object]) -> tuple[list[str], d
 
 
 def plan_sheet(sheet: Sheet, overrides: dict[str, str]) -> tuple[SheetPlan, list[tuple[int, list[object]]]]:
-    """Find the header of a sheet and map its columns; the data rows after it."""
+    """Find the header of a sheet and map its columns; the data rows after it (the first table only:
+    :func:`plan_tables` finds the others)."""
+    return plan_tables(sheet, overrides)[0]
+
+
+def plan_tables(sheet: Sheet, overrides: dict[str, str]) -> list[tuple[SheetPlan, list[tuple[int, list[object]]]]]:
+    """Every table of a sheet with its own header, mapping and pillar, and the rows under it. A table
+    starts at a header row naming NAMA and NIK; another such row further down (a second list below the
+    first, often under a heading such as "DAFTAR ANGGOTA TAGANA", its columns in another order) starts
+    the next table."""
     plan = SheetPlan(sheet.name, False, hidden_rows=sheet.hidden_rows)
     if sheet.state != "visible":
         plan.reason = t("roster.import.sheet_hidden")
-        return plan, []
+        return [(plan, [])]
     rows = [(line, cells) for line, cells in sheet.rows if any(header_words.clean(c) for c in cells)]
     if not rows:
         plan.reason = t("roster.import.sheet_empty")
-        return plan, []
-    for n, (line, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        scores = _score_row(cells)
-        mapping = _assign(scores, sheet.hidden_cols)
+        return [(plan, [])]
+    for n, (_line, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        mapping = _assign(_score_row(cells, sheet.hidden_cols), sheet.hidden_cols)
         known = set(mapping.values())
         if len(known) < 2 or not known & {"nik", "name"}:
             continue
-        headers = [header_words.clean(c) for c in cells]
-        start = n + 1
-        if start < len(rows) and _is_sub_header(cells, rows[start][1]):
-            headers, fields = _two_row_headers(cells, rows[start][1])
-            sub_scores = [[(1.0, fields[i])] if i in fields else [] for i in range(len(headers))]
-            mapping = _assign(sub_scores, sheet.hidden_cols)
-            for i, name in fields.items():  # both halves of "JENIS KELAMIN | L | P"
-                if name in ("sex_l", "sex_p") and i not in sheet.hidden_cols:
-                    mapping[i] = name
-            start += 1
-        plan.headers, plan.header_line = headers, line
-        plan.mapping = _apply_overrides(headers, mapping, overrides)
-        plan.hidden_cols = [f"{column_letter(i)} ({headers[i]})" if i < len(headers) and headers[i]
-                            else column_letter(i) for i in sorted(sheet.hidden_cols) if i < len(headers)]
         title = " ".join(header_words.clean(c) for _l, r in rows[:n] for c in r if isinstance(c, str))
-        plan.pillar = header_words.only_pillar(sheet.name) or header_words.only_pillar(title) or ""
-        names = set(plan.mapping.values())
-        missing = [field_label(f) for f in ("nik", "name") if f not in names]
-        if missing:
-            plan.reason = t("roster.import.sheet_missing", columns=", ".join(missing))
-            return plan, []
-        plan.read = True
-        return plan, rows[start:]
+        pillar = header_words.only_pillar(sheet.name) or header_words.only_pillar(title) or ""
+        found = [m for m in range(n + 2, len(rows)) if _is_table_header(rows[m][1], sheet.hidden_cols)]
+        # the same header again (copied above each printed page) is not a new table: its row is left out
+        same = {m for m in found if _cells_text(rows[m][1]) == _cells_text(cells)}
+        starts = [n, *(m for m in found if m not in same)]
+        if same:
+            rows = [r for m, r in enumerate(rows) if m not in same]
+            starts = [s - sum(1 for m in same if m < s) for s in starts]
+        out = []
+        for k, start in enumerate(starts):
+            end = starts[k + 1] if k + 1 < len(starts) else len(rows)
+            if k:
+                # the headings between the tables (rows of one text cell) name the new table's pillar
+                heading = " ".join(header_words.clean(c) for _l, r in _headings_above(rows, starts[k - 1], start)
+                                   for c in r if isinstance(c, str))
+                pillar = header_words.only_pillar(heading) or header_words.only_pillar(sheet.name) or ""
+            table, body = _table(sheet, rows, start, end, overrides, pillar)
+            table.table = k + 1 if len(starts) > 1 else 0
+            table.repeated_headers = len(same) if k == 0 else 0
+            out.append((table, body))
+        return out
     plan.reason = t("roster.import.sheet_no_header")
-    return plan, []
+    return [(plan, [])]
+
+
+def _headings_above(rows: list[tuple[int, list[object]]], previous: int, start: int) -> list[tuple[int, list]]:
+    """The rows of one text cell just above a header row (after the last member row of the table before)."""
+    out = []
+    for m in range(start - 1, previous, -1):
+        filled = [header_words.clean(c) for c in rows[m][1] if header_words.clean(c)]
+        if len(filled) != 1 or not isinstance(next(c for c in rows[m][1] if header_words.clean(c)), str):
+            break
+        out.insert(0, rows[m])
+    return out
+
+
+def _is_table_header(cells: list[object], hidden: set[int]) -> bool:
+    """A row inside a sheet that is a new table's header row: only words, naming NAMA and NIK."""
+    if not any(isinstance(c, str) and ("nik" in c or "NIK" in c or "Nik" in c or "KTP" in c or "ktp" in c
+                                       or "ependuduk" in c.lower()) for c in cells):
+        return False  # quick test first: ten thousand member rows are never scored
+    texts = [header_words.clean(c) for c in cells]
+    filled = [x for x in texts if x]
+    if len(filled) < 3 or any(not isinstance(c, str) for c, x in zip(cells, texts, strict=False) if x):
+        return False
+    if any(sum(ch.isdigit() for ch in x) >= 6 for x in filled):
+        return False
+    keys = [header_words.words(x) for x in filled]
+    if not any({"nik", "ktp", "kependudukan"} & set(k.split()) for k in keys):
+        return False
+    known = set(_assign(_score_row(cells, hidden), hidden).values())
+    return {"nik", "name"} <= known and len(known) >= 3
+
+
+def _table(sheet: Sheet, rows: list[tuple[int, list[object]]], n: int, end: int, overrides: dict[str, str],
+           pillar: str) -> tuple[SheetPlan, list[tuple[int, list[object]]]]:
+    """The table whose header row is rows[n]: its (one- or two-row) header, mapping and rows up to ``end``."""
+    plan = SheetPlan(sheet.name, False, hidden_rows=sheet.hidden_rows)
+    line, cells = rows[n]
+    scores = _score_row(cells, sheet.hidden_cols)
+    mapping = _assign(scores, sheet.hidden_cols)
+    headers = [header_words.clean(c) for c in cells]
+    start = n + 1
+    if start < end and _is_sub_header(cells, rows[start][1]):
+        headers, fields = _two_row_headers(cells, rows[start][1])
+        sub_scores = [[(1.0, fields[i])] if i in fields else [] for i in range(len(headers))]
+        mapping = _assign(sub_scores, sheet.hidden_cols)
+        for i, name in fields.items():  # both halves of "JENIS KELAMIN | L | P"
+            if name in ("sex_l", "sex_p") and i not in sheet.hidden_cols:
+                mapping[i] = name
+        start += 1
+        scores = [[]] * len(headers)
+    plan.headers, plan.header_line = headers, line
+    plan.mapping = _apply_overrides(headers, mapping, overrides)
+    plan.also = {i: [f for _s, f in scores[i] if f != plan.mapping[i]]
+                 for i in plan.mapping if i < len(scores)}
+    plan.also = {i: f for i, f in plan.also.items() if f}
+    plan.hidden_cols = [f"{column_letter(i)} ({headers[i]})" if i < len(headers) and headers[i]
+                        else column_letter(i) for i in sorted(sheet.hidden_cols) if i < len(headers)]
+    plan.pillar = pillar
+    names = set(plan.mapping.values())
+    missing = [field_label(f) for f in ("nik", "name") if f not in names]
+    if missing:
+        plan.reason = t("roster.import.sheet_missing", columns=", ".join(missing))
+        return plan, []
+    plan.read = True
+    return plan, rows[start:end]
 
 
 def parse_overrides(items: list[str] | None) -> dict[str, str]:
@@ -218,14 +301,29 @@ _TOTAL = re.compile(r"^(jumlah|total|sub ?total|jml|grand total)\b")
 _SIGNATURE = re.compile(r"^(mengetahui|diketahui|ttd|tanda tangan|kepala|nip|a n|an kepala|plt|plh|"
                         r"sekretaris dinas|pembina|dibuat oleh|disusun oleh|yang membuat|pejabat|camat)\b")
 _HEADING = re.compile(r"^(kecamatan|kec|desa|kelurahan|kabupaten|kab|kota|wilayah|pilar|sheet|daftar|data)\b")
+_EXAMPLE = re.compile(r"^(contoh|misal|misalnya|example)\b|\b(contoh|example)$")
+_PLACEHOLDER = re.compile(r"[x*]{4,}|^(dd|tgl)[-/ ](mm|bln)[-/ ](yyyy|yy|thn)$", re.I)
+
+
+def _is_example(cells: list[object], nik: str) -> bool:
+    """A template's example row left above the real ones: "CONTOH" in a cell, a name "BUDI SANTOSO
+    (contoh)", a NIK of x's ("35xxxxxxxxxxxxxx")."""
+    if _PLACEHOLDER.search(nik):
+        return True
+    return any(isinstance(c, str) and ("ontoh" in c or "ONTOH" in c or "xample" in c) and _EXAMPLE.search(header_words.words(c))
+               for c in cells)
+
+
 _PLACE_DATE = re.compile(r"^[a-z ]+ \d{1,2} [a-z]+ \d{4}$")
 
 
 def non_member(cells: list[object], mapping: dict[int, str], nik_col: int | None,
                 in_signature: bool) -> str | None:
-    """'numbering', 'total', 'signature', 'heading' or 'blank' for a row that is not a member; None for
-    a member row (even a broken one)."""
+    """'numbering', 'total', 'signature', 'heading', 'example' or 'blank' for a row that is not a member;
+    None for a member row (even a broken one)."""
     nik = header_words.clean(cells[nik_col]) if nik_col is not None and nik_col < len(cells) else ""
+    if _is_example(cells, nik):
+        return "example"
     if not in_signature and sum(ch.isdigit() for ch in nik) >= 6:
         return None  # the common case, decided before looking at the other cells
     texts = [header_words.clean(c) for c in cells]

@@ -23,7 +23,7 @@ def clean(value: object) -> str:
         return ""
     if isinstance(value, str):
         # most cells are plain ASCII: no invisible character to look for (10,000 rows × 13 cells)
-        text = value.strip() if value.isascii() else value.translate(_INVISIBLE).translate(_SPACES).strip()
+        text = value.strip() if value.isascii() else _unify(value.translate(_INVISIBLE).translate(_SPACES)).strip()
     elif isinstance(value, float) and value.is_integer():
         text = str(int(value))
     else:
@@ -31,6 +31,15 @@ def clean(value: object) -> str:
     if text[:1] == "'":
         text = text[1:].strip()
     return "" if len(text) <= 10 and text.lower() in EMPTY_MARKS else text
+
+
+_APOSTROPHES = dict.fromkeys(map(ord, "\u2018\u2019\u201b\u02bc\u02bb\u0060\u00b4\u2032"), "'")
+
+
+def _unify(text: str) -> str:
+    """One form of a text however it was typed: composed characters (NFC: 'Ḥ' typed on a phone arrives as
+    H + a combining dot) and one apostrophe ('Nur ‘Aini', 'Nur ’Aini' -> "Nur 'Aini")."""
+    return unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
 
 
 def words(text: object) -> str:
@@ -65,11 +74,15 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "bpjs_tk": ("bpjs", "no bpjs", "bpjs tk", "no bpjs tk", "bpjs ketenagakerjaan", "no kpj", "kpj"),
     "pillar": ("pilar", "jenis pilar", "pilar sosial", "pillar", "unsur"),
     "position": ("jabatan", "posisi", "position", "kedudukan", "jabatan tugas"),
-    "number": ("no anggota", "nomor anggota", "niat", "no induk", "nomor induk", "nia", "no niat", "nomor niat"),
-    "level": ("jenjang", "tingkat", "level", "jenjang tagana"),
+    "number": ("no anggota", "nomor anggota", "niat", "no induk", "nomor induk", "nia", "no niat", "nomor niat",
+               "no registrasi", "nomor registrasi", "no reg", "registrasi", "no register", "nomor register",
+               "no kta", "nomor kta", "kta"),
+    "level": ("jenjang", "tingkat", "level", "jenjang tagana", "kualifikasi", "tingkatan", "kualifikasi tagana",
+              "jenjang kualifikasi"),
     "sk": ("no sk", "nomor sk", "sk", "nomor surat keputusan"),
     "start": ("tmt", "tanggal mulai", "mulai tugas", "tgl mulai", "tmt tugas", "tmt sk", "tanggal tmt",
-              "mulai bertugas", "tahun masuk"),
+              "mulai bertugas", "tahun masuk", "tahun bergabung", "tanggal bergabung", "tgl bergabung",
+              "tmt bergabung"),
     "area_kec": ("kecamatan tugas", "wilayah tugas", "lokasi tugas", "kec tugas", "wilayah kerja",
                  "kecamatan wilayah tugas"),
     "status": ("status", "keterangan", "ket", "aktif", "status keaktifan", "keaktifan", "status anggota",
@@ -92,7 +105,8 @@ _NOT_STATUS = {"perkawinan", "kawin", "pernikahan", "nikah", "keluarga", "rumah"
 _DATE_WORDS = {"tanggal", "tgl", "tahun", "thn", "bulan", "tmt", "mulai"}
 _SK_DATE = (("tanggal", "sk"), ("tgl", "sk"), ("tanggal", "surat", "keputusan"), ("tgl", "surat", "keputusan"))
 _SK_DATE_SCORE = 0.7
-_NUMBER_WORDS = {"no", "nomor", "nmr", "nomer"}  # "NO SK / TGL SK": the number (with its date) after all
+_NUMBER_WORDS = {"no", "nomor", "nmr", "nomer"}
+_HEAD_BONUS = 0.04  # below the gap between a partial match (at most 0.95) and an exact alias (1.0)  # "NO SK / TGL SK": the number (with its date) after all
 _BLOCKED = {"name": _NOT_MEMBER, "status": _NOT_STATUS, "sk": _DATE_WORDS}
 FIELDS = tuple(HEADERS)
 _ALIASES = [(name, tuple(alias.split())) for name, aliases in HEADERS.items() for alias in aliases]
@@ -129,6 +143,10 @@ def header_scores(text: object) -> list[tuple[float, str]]:
                 score = 0.5 + 0.45 * covered / len(meaningful) if covered else 0.0
                 if not covered and all(t in _NOISE for t in alias):
                     score = 0.0
+                elif score and tuple(tokens[:len(alias)]) == alias:
+                    # what a column is comes first ("NO HP AKTIF" is a phone number, the active one):
+                    # a header that starts with the alias outweighs an incidental word after it
+                    score += _HEAD_BONUS
             else:
                 continue
             score *= weight
@@ -346,6 +364,10 @@ def parse_sheet_date(value: object, kind: str = "birth", today: dt.date | None =
     text = re.sub(r"^(tgl|tanggal|tmt|per)\.?\s+", "", text)
     if not text:
         return None
+    if re.fullmatch(r"\d{5}", text) and 10000 < int(text) < 80000:
+        # an Excel date in a column formatted as Text shows its serial number ("31213" is 15-06-1985)
+        return parse_sheet_date(int(text), kind, today)
+    text = re.sub(r"(?<=[0-9a-z])\s*([-/.])\s*(?=[0-9a-z])", r"\1", text)  # "12 - 03 - 1987"
     d = 1
     if m := re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ t].*)?", text):
         y, mo, d = (int(x) for x in m.groups())

@@ -132,7 +132,7 @@ def test_commit_writes_every_accepted_row_in_one_transaction(tmp_path):
     path = write_xlsx(tmp_path / "a.xlsx", rows)
     plan = preview(roster, path, today=TODAY)
     assert plan.counts == {"rows": 31, "add": 30, "update": 0, "same": 0, "refuse": 1, "conflict": 0, "hold": 0,
-                           "skipped": 0, "hidden": 0}
+                           "join": 0, "skipped": 0, "hidden": 0}
     before, _ = read_journal(db.journal_path)
     commit(roster, plan)
     after, _ = read_journal(db.journal_path)

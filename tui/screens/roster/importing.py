@@ -29,6 +29,8 @@ class ImportScreen(ModalScreen[dict | None]):
 
     BINDINGS = [Binding("escape", "cancel", "-", id="dialog.cancel"),
                 Binding("t", "accept_held", "-", id="import.accept_held"),
+                Binding("f", "filter", "-", id="import.filter"),
+                Binding("s", "save_refused", "-", id="import.save_refused"),
                 Binding("f1", "app.help", "-", id="app.help_f1")]
 
     def __init__(self, roster: Roster, path: str = "") -> None:
@@ -40,6 +42,8 @@ class ImportScreen(ModalScreen[dict | None]):
         self.busy = False
         self.accepted: set[str] = set()  # held rows the operator decided are the same person
         self.previewed = ""
+        self.shown = "all"  # which rows the table shows: all | add | update | refuse (refused, held, in conflict)
+        self.finished: dict | None = None  # the counts once imported (the refused rows stay on screen)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog import"):
@@ -49,10 +53,11 @@ class ImportScreen(ModalScreen[dict | None]):
                 yield Input(value=self.start_path, id="import-path")
                 yield Button(t("roster.import.preview"), id="import-preview")
             yield Label(t("roster.import.map_label"), classes="field-label")
-            yield Input(id="import-map", placeholder="KETERANGAN=status, F=-")
+            yield Input(id="import-map", placeholder=t("roster.import.map_placeholder"))
             yield Static("", id="import-status", markup=False)
             yield ProgressBar(id="import-bar", show_eta=False)
             yield Static("", id="import-summary", markup=False)
+            yield Static("", id="import-filter", markup=False)
             yield DataTable(id="import-rows", cursor_type="row", zebra_stripes=True)
             yield Static("", id="import-reason", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
@@ -63,6 +68,7 @@ class ImportScreen(ModalScreen[dict | None]):
     def on_mount(self) -> None:
         self.query_one("#import-bar").display = False
         self.query_one("#import-rows").display = False
+        self.query_one("#import-filter").display = False
         self.query_one("#import-status").display = False
         self.query_one("#import-path", Input).focus()
 
@@ -89,7 +95,7 @@ class ImportScreen(ModalScreen[dict | None]):
     @on(Input.Submitted, "#import-map")
     @on(Button.Pressed, "#import-preview")
     def _preview(self) -> None:
-        if self.busy:
+        if self.busy or self.finished is not None:
             return
         path = self.query_one("#import-path", Input).value.strip()
         if not path:
@@ -133,11 +139,34 @@ class ImportScreen(ModalScreen[dict | None]):
         lines = [line for line in plan.summary_lines() if line != t("roster.import.map_hint")]
         self.query_one("#import-summary", Static).update("\n".join(lines))
         self._status("")
+        for label in self.query(".field-label"):  # at 80x24 the rows need those lines once a preview is shown
+            label.display = False
+        self._fill_table()
+        accepted = counts["add"] + counts["update"]
+        button = self.query_one("#import-commit", Button)
+        button.label = t("roster.import.commit", count=fmt.number(accepted))
+        button.disabled = accepted == 0
+        table = self.query_one("#import-rows", DataTable)
+        if accepted:
+            button.focus()
+        else:
+            table.focus()
+
+    _SHOWN = {"all": None, "add": ("add", "join"), "update": ("update",), "refuse": ("refuse", "hold", "conflict")}
+    _NEXT = {"all": "refuse", "refuse": "add", "add": "update", "update": "all"}
+
+    def _fill_table(self) -> None:
+        """The rows of the preview the filter shows (refused and held first), and the line saying which."""
+        plan = self.plan
+        if plan is None:
+            return
         table = self.query_one("#import-rows", DataTable)
         table.clear(columns=True)
         table.add_columns(t("roster.import.col.line"), t("roster.import.col.fate"), t("roster.col.name"),
                           t("roster.col.nik"), t("roster.import.col.reason"))
-        ordered = sorted(plan.rows, key=lambda r: _ORDER.get(r.fate, 9))
+        fates = self._SHOWN[self.shown]
+        ordered = sorted((r for r in plan.rows if fates is None or r.fate in fates),
+                         key=lambda r: _ORDER.get(r.fate, 9))
         self.notes: dict[str, str] = {}
         for row in ordered[:PREVIEW_ROWS]:
             notes = row.note()
@@ -145,14 +174,35 @@ class ImportScreen(ModalScreen[dict | None]):
             table.add_row(row.where, t(f"roster.import.fate.{row.fate}"), row.name, fmt.mask_nik(row.nik), notes,
                           key=row.where)
         table.display = True
-        accepted = counts["add"] + counts["update"]
-        button = self.query_one("#import-commit", Button)
-        button.label = t("roster.import.commit", count=fmt.number(accepted))
-        button.disabled = accepted == 0
-        if accepted:
-            button.focus()
-        else:
-            table.focus()
+        line = self.query_one("#import-filter", Static)
+        line.update(t("roster.import.filter_line", shown=t(f"roster.import.filter.{self.shown}"),
+                      count=fmt.number(len(ordered))))
+        line.display = True
+        self.query_one("#import-reason", Static).update(self.notes.get(ordered[0].where, "") if ordered else "")
+
+    def action_filter(self) -> None:
+        """f: all rows → refused/held → new → updated → all."""
+        if self.plan is None or self.busy:
+            return
+        self.shown = self._NEXT[self.shown]
+        self._fill_table()
+
+    def action_save_refused(self) -> None:
+        """s: the refused and held rows to a spreadsheet beside the file, to correct and import again."""
+        if self.plan is None or self.busy:
+            return
+        from storage.roster.importing.refused import write_refused
+
+        source = self.plan.path
+        target = source.with_name(f"{source.stem}-{t('roster.import.refused_suffix')}.xlsx")
+        try:
+            written = write_refused(self.plan, target)
+        except OSError as exc:
+            from storage.core.fsutil import os_error
+
+            self._failed(str(os_error(exc, target)))
+            return
+        self._status(t("roster.import.refused_written", count=fmt.number(written), path=str(target)))
 
     def action_accept_held(self) -> None:
         """The highlighted held row is the same person (a name changed at marriage): preview it as an update."""
@@ -200,9 +250,21 @@ class ImportScreen(ModalScreen[dict | None]):
     def _done(self, counts: dict) -> None:
         self.busy = False
         self.app.notify(t("roster.import.done", **grouped(counts)))
-        self.dismiss(counts)
+        left = counts["refuse"] + counts["hold"] + counts["conflict"]
+        if not left:
+            self.dismiss(counts)
+            return
+        # what was not imported stays on screen after the closing message, with the way to fix it
+        self.finished = counts
+        self.query_one("#import-bar").display = False
+        self._status(t("roster.import.done_left", count=fmt.number(left), **grouped(counts)))
+        self.shown = "refuse"
+        self._fill_table()
+        self.query_one("#import-commit").display = False
+        self.query_one("#import-cancel", Button).label = t("roster.import.close")
+        self.query_one("#import-rows", DataTable).focus()
 
     @on(Button.Pressed, "#import-cancel")
     def action_cancel(self) -> None:
         if not self.busy:
-            self.dismiss(None)
+            self.dismiss(self.finished)
