@@ -2,17 +2,33 @@
 applications export (an HTML page holding a table, which Excel opens as a workbook, or an "XML Spreadsheet
 2003"), and an .xlsx saved as "Strict Open XML Spreadsheet".
 
-An HTML ".xls" isread as one sheet per table, cells as text (the page's own text: a NIK stays its 16 digits),
+An HTML ".xls" is read as one sheet per table, cells as text (the page's own text: a NIK stays its 16 digits),
 ``rowspan``/``colspan`` spread like merged cells. Anything else named .xls goes to the binary reader."""
 
 from __future__ import annotations
 
 import codecs
+import datetime as dt
+import io
 import re
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.parsers import expat
 
 from storage.core.errors import PilarError
+from storage.core.fsutil import os_error
+from storage.roster.importing.read import (
+    MAX_FILE_MB,
+    MAX_ROWS,
+    Book,
+    Sheet,
+    check_zip,
+    decode,
+    fill_merges,
+    read_book,
+    read_xlsx_sheets,
+)
 
 
 def looks_like_html(path: Path) -> bool:
@@ -70,8 +86,6 @@ class _Tables(HTMLParser):
 
 def read_html_book(path: Path):
     """A Book of the page's tables (the largest first is not assumed: every table is a sheet)."""
-    from storage.roster.importing.read import MAX_FILE_MB, MAX_ROWS, Book, Sheet, decode
-
     path = Path(path)
     if path.stat().st_size > MAX_FILE_MB * 1024 * 1024:
         raise PilarError("roster.import.too_big", path=str(path), size=path.stat().st_size // (1024 * 1024),
@@ -124,7 +138,6 @@ _STRICT = ((b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.o
 
 
 def _is_strict(path: Path) -> bool:
-    import zipfile
 
     try:
         with zipfile.ZipFile(path) as z:
@@ -138,11 +151,6 @@ def _is_strict(path: Path) -> bool:
 def read_strict(path: Path):
     """An .xlsx saved as "Strict Open XML Spreadsheet": the same parts as an Excel Workbook under other
     namespace names; translated in memory (never written to disk) and read by the .xlsx reader."""
-    import io
-    import zipfile
-
-    from storage.roster.importing.read import MAX_FILE_MB, Book, check_zip, read_xlsx_sheets
-
     size = path.stat().st_size  # the reader's own checks first (size, what unpacks): its refusal if any
     if size > MAX_FILE_MB * 1024 * 1024:
         raise PilarError("roster.import.too_big", path=str(path), size=size // (1024 * 1024), limit=MAX_FILE_MB)
@@ -183,11 +191,6 @@ def looks_like_xml_spreadsheet(path: Path) -> bool:
 def read_xml_spreadsheet(path: Path):
     """The sheets of an XML Spreadsheet 2003: values by type (numbers, dates, text), hidden rows, columns
     and sheets, merged cells (ss:MergeDown / ss:MergeAcross) spread like the .xlsx ones."""
-    import datetime as dt
-    from xml.parsers import expat
-
-    from storage.roster.importing.read import MAX_FILE_MB, MAX_ROWS, Book, Sheet, fill_merges
-
     path = Path(path)
     if path.stat().st_size > MAX_FILE_MB * 1024 * 1024:
         raise PilarError("roster.import.too_big", path=str(path), size=path.stat().st_size // (1024 * 1024),
@@ -286,8 +289,6 @@ def read_xml_spreadsheet(path: Path):
 def read_any(path: Path):
     """The file as the importer reads it: an HTML ".xls" or a Strict .xlsx here, everything else by
     storage.roster.importing.read."""
-    from storage.roster.importing.read import read_book
-
     path = Path(path)
     suffix = path.suffix.lower()
     try:
@@ -299,7 +300,6 @@ def read_any(path: Path):
             return read_strict(path)
 
     except OSError as exc:
-        from storage.core.fsutil import os_error
 
         raise os_error(exc, path) from exc
     return read_book(path)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from xml.parsers import expat
+
+from storage.roster.importing.read import fill_merges
 
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
@@ -19,8 +22,6 @@ def _no_doctype(*_args) -> None:
 def ods_merges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
     """Sheet name -> merged ranges (first line, first column, last line, last column; lines 1-based as
     the reader numbers them, columns 0-based). Empty when the file holds none or cannot be read."""
-    from xml.parsers import expat
-
     out: dict[str, list[tuple[int, int, int, int]]] = {}
     state = {"sheet": None, "line": 0, "col": 0, "rows_rep": 1}
     t = _TABLE + " "
@@ -61,8 +62,6 @@ def spread_ods_merges(book) -> None:
     reader kept no ranges."""
     if book.kind != "ods" or any(s.merges for s in book.sheets):
         return
-    from storage.roster.importing.read import fill_merges
-
     found = ods_merges(book.path)
     for sheet in book.sheets:
         if found.get(sheet.name):

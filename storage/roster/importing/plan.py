@@ -29,6 +29,8 @@ from storage.domain.model import field_label, pillar_label
 from storage.domain.validate import validate_member
 from storage.reconcile.conflicts import edit_refusal
 from storage.roster.importing import words as header_words
+from storage.roster.importing.formats import read_any
+from storage.roster.importing.ods import spread_ods_merges
 from storage.roster.importing.read import Book, column_letter
 from storage.roster.importing.rows import (
     Context,
@@ -48,7 +50,7 @@ from storage.roster.importing.sheets import (
     parse_overrides,
     plan_tables,
 )
-from storage.roster.importing.twins import mask_near
+from storage.roster.importing.twins import Twins, mask_near
 from storage.roster.service import Roster, normalise
 
 __all__ = ["ImportPlan", "RowPlan", "SheetPlan", "commit", "field_label", "grouped", "header_field",
@@ -270,11 +272,7 @@ def _preview(roster: Roster, path: Path, progress: Progress | None, today: dt.da
     path = Path(path)
     if progress:
         progress(0, 1, t("roster.import.reading", file=path.name))
-    from storage.roster.importing.formats import read_any
-    from storage.roster.importing.ods import spread_ods_merges
-
     book = read_any(path)  # an HTML ".xls" exported by a web application, else storage.roster.importing.read
-
     spread_ods_merges(book)  # merged cells of an .ods (the .xlsx reader spreads its own)
     sheets: list[SheetPlan] = []
     bodies: list[tuple[SheetPlan, list[tuple[int, list[object]]]]] = []
@@ -402,8 +400,6 @@ class _Work:
         self.deleted_first = {r.nik: r.id for r in roster.flagged("deleted") if r.nik}
         self.seen: dict[str, str] = {}
         self.first: dict[str, RowPlan] = {}  # NIK -> the accepted row that has it (a second pillar joins it)
-        from storage.roster.importing.twins import Twins  # noqa: PLC0415
-
         self.twins = Twins(roster)
 
     def row(self, line: int, sheet: str, values: dict[str, list[object]], ctx: Context, cells: list | None = None,

@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from storage.core.i18n import t
+from storage.printing import tables as export
 from storage.roster.importing import words as header_words
-from storage.roster.importing.read import column_letter
+from storage.roster.importing.read import PaddedNumber, column_letter
 
 # A header the importer maps to the field again (the file's own header may have been a two-row one).
 _HEADER = {name: aliases[0].upper() for name, aliases in header_words.HEADERS.items()}
@@ -54,8 +55,6 @@ def refused_sheets(plan) -> list[tuple[str, list[str], list[list[object]]]]:
 def _cell(value: object) -> object:
     """A cell as the importer will read it again: text stays text (a NIK its 16 digits), a number whose
     zeros were shown by its format keeps them."""
-    from storage.roster.importing.read import PaddedNumber
-
     if isinstance(value, PaddedNumber):
         return str(value)
     return value
@@ -64,8 +63,6 @@ def _cell(value: object) -> object:
 def write_refused(plan, path: Path) -> int:
     """Write the refused and held rows of ``plan`` to ``path`` (.xlsx, or .csv for a one-table file);
     the number of rows written."""
-    from storage.printing import tables as export
-
     sheets = refused_sheets(plan)
     path = Path(path)
     if path.suffix.lower() == ".csv" and len(sheets) == 1:

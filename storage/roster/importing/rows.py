@@ -23,7 +23,7 @@ from storage.domain.model import (
     sex_label,
     status_label,
 )
-from storage.domain.validate import clean_nik
+from storage.domain.validate import clean_nik, nik_birth_date, nik_sex
 from storage.roster.importing import words as header_words
 from storage.roster.importing.read import PaddedNumber
 from storage.roster.service import Roster
@@ -284,8 +284,6 @@ def _phones(raw: object) -> list[str]:
 def _from_nik(m: dict, extra: dict, concerned: set[str], today: dt.date) -> None:
     """Sex and birth date the file leaves out, from the NIK (as the add form fills them); a column that
     is there is never overwritten, and validation still compares it with the NIK."""
-    from storage.domain.validate import nik_birth_date, nik_sex
-
     nik = m.get("nik") or ""
     if len(nik) != 16 or not nik.isdigit() or "nik" in concerned:
         return
