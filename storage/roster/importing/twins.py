@@ -18,6 +18,8 @@ def nik_typo(a: str, b: str) -> str:
     neighbouring digits swapped; the sentence names the position(s), 1-based, as on the card."""
     if len(a) != 16 or len(b) != 16 or a == b:
         return ""
+    if not (a[:8] == b[:8] or a[8:] == b[8:] or (a[:7] == b[:7] and a[9:] == b[9:])):
+        return ""  # a typo leaves one half alone: most namesakes are told apart here, without a loop
     diff = [i for i in range(16) if a[i] != b[i]]
     if len(diff) == 1:
         return t("roster.import.twin_one_digit", position=diff[0] + 1)
@@ -43,14 +45,16 @@ class Twins:
     def __init__(self, roster) -> None:
         self.roster = roster
         self.rows: dict[tuple[str, str], list] = {}  # (name key, birth date) -> RowPlans with that person
-        self._members: dict[str, list] | None = None
+        self._members: dict[tuple[str, str], list] | None = None
 
-    def _by_name(self) -> dict[str, list]:
+    def _by_name(self) -> dict[tuple[str, str], list]:
         if self._members is None:  # built on the first row that needs it: one pass over the roster's rows
-            index: dict[str, list] = {}
+            index: dict[tuple[str, str], list] = {}
             for row in self.roster.sorted_rows():
                 if row.name and len(row.nik) == 16:
-                    index.setdefault(name_key(row.name), []).append(row)
+                    # by name and the birth date the NIK codes (DDMMYY, women's day + 40): a namesake born
+                    # another day is never looked at
+                    index.setdefault((name_key(row.name), row.nik[6:12]), []).append(row)
             self._members = index
         return self._members
 
@@ -61,8 +65,14 @@ class Twins:
 
     def in_roster(self, name: str, born: str, nik: str) -> list[tuple[dict, str]]:
         """(member, how the NIKs differ) for members of the roster who are this person under a NIK a typo apart."""
+        if len(born) != 10 or born.count("-") != 2:
+            return []
         out = []
-        for row in self._by_name().get(name_key(name), []):
+        key, (year, month, day) = name_key(name), born.split("-")
+        index = self._by_name()
+        rows = [*index.get((key, f"{day}{month}{year[2:]}"), []),
+                *index.get((key, f"{int(day) + 40:02d}{month}{year[2:]}"), [])]
+        for row in rows:
             if not (how := nik_typo(row.nik, nik)):
                 continue  # the common case (a namesake), decided on the row without reading the member
             member = self.roster.get(row.id)
