@@ -30,6 +30,7 @@ from storage.core.db import Database, write_office
 from storage.core.errors import PilarError
 from storage.core.formats import migrated_sentence
 from storage.core.i18n import t
+from storage.office import operators
 from tui.dialogs import ErrorDialog, GuardedForm, OperatorDialog, UnsavedDialog
 from tui.screens.help import HelpScreen, key_rows
 from tui.screens.roster.screen import RosterScreen
@@ -71,6 +72,7 @@ class PilarCommands(Provider):
                           partial(app.switch_mode, section), t(f"ui.section.help.{section}")))
         items += [
             (t("ui.palette.help"), app.action_help, t("ui.palette.help.detail")),
+            (t("ui.palette.operator"), app.action_change_operator, t("ui.palette.operator.detail")),
             (t("ui.palette.settings"), app.action_settings, t("ui.palette.settings.detail")),
             (t("ui.palette.lang"), app.action_toggle_lang, t("ui.palette.lang.detail")),
             (t("ui.palette.theme"), app.action_toggle_theme, t("ui.palette.theme.detail")),
@@ -121,6 +123,7 @@ class PilarApp(App[int]):
         Binding("f1", "help", "-", id="app.help_f1", show=False),
         Binding("question_mark", "help", "-", id="app.help", key_display="?"),
         Binding("f10", "settings", "-", id="app.settings", show=False),
+        Binding("f9", "change_operator", "-", id="app.operator", show=False),
         Binding("ctrl+q", "quit", "-", id="app.quit", priority=True, show=False),
         Binding("ctrl+p", "command_palette", "-", id="app.palette", show=False, priority=True),
     ]
@@ -189,12 +192,13 @@ class PilarApp(App[int]):
     # ------------------------------------------------------------------ header
 
     def _update_subtitle(self) -> None:
+        # The conflicts first: at 80 columns the header cuts the end (the data folder), never the warning.
         parts = []
+        if self.conflict_count:
+            parts.append(t("ui.header.conflicts", count=self.conflict_count))
         if self.operator_name:
             parts.append(t("ui.header.operator", operator=self.operator_name))
         parts.append(t("ui.header.folder", path=str(self.data_dir)))
-        if self.conflict_count:
-            parts.append(t("ui.header.conflicts", count=self.conflict_count))
         self.sub_title = " · ".join(parts)
 
     def watch_conflict_count(self) -> None:
@@ -218,7 +222,8 @@ class PilarApp(App[int]):
         if self.db.migrated:  # the folder was brought up to date by this Pilar (a backup first)
             self.notify(migrated_sentence(self.db.migrated), timeout=15)
         if not self.db.operator:
-            self.push_screen(OperatorDialog(), self._operator_given)
+            self.push_screen(OperatorDialog(remember=operators.remember_by_default(self.db.office, False)),
+                             self._operator_given)
         self._last_input = time.monotonic()
         self._upkeep_failed = False
         self._upkeep_retry_at = 0.0
@@ -252,12 +257,28 @@ class PilarApp(App[int]):
         self._upkeep_failed = False
 
     def _operator_given(self, values: dict | None) -> None:
+        """The name from the operator dialog (at the start or on F9): on duty from now on (audited when it
+        changes; see storage.operators)."""
         if not values:
             return
-        name = " ".join(values["name"].split())
+        before = self.operator_name
+        try:
+            name = operators.set_operator(self.db, values["name"], bool(values.get("_checkbox")))
+        except PilarError as exc:
+            self.show_error(str(exc))
+            return
         self.operator_name = name
-        if values.get("_checkbox"):
-            self.remember(operator=name)
+        if before and name != before:
+            self.notify(t("ui.operator.changed", operator=name))
+
+    def action_change_operator(self) -> None:
+        """F9 / Ganti petugas: another clerk takes the PC without closing Pilar."""
+        if isinstance(self.screen, OperatorDialog):
+            return
+        self.push_screen(OperatorDialog(self.operator_name, changing=bool(self.operator_name),
+                                        remember=operators.remember_by_default(self.db.office,
+                                                                               bool(self.operator_name))),
+                         self._operator_given)
 
     def remember(self, **settings: object) -> None:
         """Keep a setting (operator, lang, theme) in office.json of this data folder."""

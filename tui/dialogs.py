@@ -64,6 +64,11 @@ class UnsavedDialog(Dialog):
         self.dismiss(None if event.button.id == "keep" else event.button.id)
 
 
+# ctrl+s saves in every form and dialog that has something to save (each class lists it in its BINDINGS:
+# Textual takes bindings only from widget classes, not from this mixin).
+SAVE_BINDING = Binding("ctrl+s", "save_form", "-", id="dialog.save")
+
+
 class GuardedForm:
     """Mixed into a form screen: closing it with Esc (``close_guarded``) or quitting the app with ctrl+q
     while something typed is not saved asks first (save / discard / keep editing).
@@ -100,6 +105,10 @@ class GuardedForm:
 
     def guard_save(self) -> None:
         raise NotImplementedError
+
+    def action_save_form(self) -> None:
+        """ctrl+s: the form's own save, in every dialog (``SAVE_BINDING``)."""
+        self.guard_save()
 
     def dismiss(self, result=None):  # type: ignore[no-untyped-def]
         self._guard_closed = True
@@ -190,20 +199,27 @@ class Field:
     value: str = ""
     placeholder: str = ""
     password: bool = False
+    # A pick list instead of typing a code: (words shown, value kept); the value must be one of them.
+    choices: list[tuple[str, str]] | None = None
 
 
 class PromptDialog(GuardedForm, Dialog):
-    """A few labelled text fields; dismisses with {name: text} or None. Enter in the last field submits.
+    """A few labelled text fields; dismisses with {name: text} or None. Enter in any field or ctrl+s
+    submits (Tab moves between the fields).
 
     ``check`` may return an error sentence to keep the dialog open. Esc with something typed asks first.
     """
 
+    BINDINGS = [SAVE_BINDING]
+
     def __init__(self, title: str, fields: list[Field], body: str = "", ok: str | None = None,
-                 check=None, checkbox: str | None = None, checkbox_value: bool = True) -> None:
+                 check=None, checkbox: str | None = None, checkbox_value: bool = True,
+                 cancel: bool = True) -> None:
         super().__init__()
         self.title_text, self.fields, self.body, self.ok_label = title, fields, body, ok
         self.check = check
         self.checkbox, self.checkbox_value = checkbox, checkbox_value
+        self.can_cancel = cancel
 
     def compose(self) -> ComposeResult:
         # Scrolls on a short screen (a rate's nine fields at 80x24): the focused field is always in view.
@@ -213,37 +229,42 @@ class PromptDialog(GuardedForm, Dialog):
                 yield Static(self.body, classes="dialog-body", markup=False)
             for f in self.fields:
                 yield Label(f.label, classes="field-label", markup=False)
-                yield Input(value=f.value, placeholder=f.placeholder, password=f.password, id=f"f-{f.name}")
+                if f.choices is not None:
+                    known = {v for _, v in f.choices}
+                    yield Select(f.choices, value=f.value if f.value in known else f.choices[0][1],
+                                 allow_blank=False, id=f"f-{f.name}")
+                else:
+                    yield Input(value=f.value, placeholder=f.placeholder, password=f.password, id=f"f-{f.name}")
             if self.checkbox:
                 yield Checkbox(self.checkbox, value=self.checkbox_value, id="checkbox")
             yield Static("", id="problem", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(t("ui.cancel"), id="cancel")
+                if self.can_cancel:
+                    yield Button(t("ui.cancel"), id="cancel")
                 yield Button(self.ok_label or t("ui.ok"), id="ok", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one(f"#f-{self.fields[0].name}", Input).focus()
+        self.query_one(f"#f-{self.fields[0].name}").focus()
 
     def values(self) -> dict[str, str]:
-        out = {f.name: self.query_one(f"#f-{f.name}", Input).value for f in self.fields}
+        out = {f.name: str(self.query_one(f"#f-{f.name}", Input | Select).value) for f in self.fields}
         if self.checkbox:
             out["_checkbox"] = self.query_one("#checkbox", Checkbox).value
         return out
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        names = [f"f-{f.name}" for f in self.fields]
-        if event.input.id == names[-1]:
-            self._ok()
-        else:
-            self.focus_next()
+        event.stop()
+        self._ok()
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
         values = self.values()
         problem = self.check(values) if self.check else None
         if problem:
-            self.query_one("#problem", Static).update(problem)
+            shown = self.query_one("#problem", Static)
+            shown.update(problem)
+            shown.scroll_visible()  # on a short screen the sentence would be below the fold
             return
         self.dismiss(values)
 
@@ -259,18 +280,30 @@ class PromptDialog(GuardedForm, Dialog):
 
 
 class OperatorDialog(PromptDialog):
-    """Asked once per start when no operator is known: who is on duty (recorded in the audit log)."""
+    """Who is on duty (recorded in the audit log with every change): asked at the start when no name is
+    remembered, and on F9 (Ganti petugas) to hand the PC to another clerk without closing Pilar.
 
-    def __init__(self, current: str = "") -> None:
-        super().__init__(t("ui.operator.title"), [Field("name", t("validate.field.name"), current)],
-                         body=t("ui.operator.body"), check=self._check, checkbox=t("ui.operator.remember"))
+    At the start the name cannot be skipped (no Batal, Esc does nothing; ctrl+q still quits): without a
+    name nothing could be saved. On a change, Batal or Esc keeps the clerk on duty."""
+
+    def __init__(self, current: str = "", changing: bool = False, remember: bool = True) -> None:
+        self.changing = changing
+        title = t("ui.operator.change_title") if changing else t("ui.operator.title")
+        body = t("ui.operator.change_body", operator=current) if changing and current else t("ui.operator.body")
+        super().__init__(title, [Field("name", t("validate.field.name"), "" if changing else current)],
+                         body=body, check=self._check, checkbox=t("ui.operator.remember"),
+                         checkbox_value=remember, cancel=changing)
 
     @staticmethod
     def _check(values: dict) -> str | None:
         return None if values["name"].strip() else t("ui.operator.empty")
 
+    def is_dirty(self) -> bool:
+        return False  # a name typed and not confirmed is not work to lose
+
     def action_cancel(self) -> None:
-        """The name is needed: Esc does not skip it."""
+        if self.changing:
+            self.dismiss(None)
 
 
 class ProgressDialog(ModalScreen):

@@ -51,5 +51,10 @@ def t(key: str, lang: str | None = None, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def tn(key: str, n: int, lang: str | None = None, **params: object) -> str:
+    """``key.one`` when ``n`` is 1, else ``key.other`` ("1 pillar", "6 pillars"), with ``n`` and ``params``."""
+    return t(f"{key}.one" if n == 1 else f"{key}.other", lang, n=n, **params)
+
+
 def keys() -> dict[str, dict[str, str]]:
     return dict(_load())

@@ -11,6 +11,7 @@ from num2words import num2words
 
 from storage.core.i18n import get_lang
 from storage.core.sensitive import mask
+from storage.core.text import parse_typed_date
 
 _LOCALES = {"id": "id_ID", "en": "en_GB"}
 _ROMAN = ("I", "II", "III", "IV")
@@ -83,6 +84,12 @@ def short_date(value: dt.date | str) -> str:
     return _date(value).strftime("%d-%m-%Y")
 
 
+def read_date(text: object) -> str | None:
+    """A date as clerks type it in any form or option, '04-04-2024' (HH-BB-TTTT), '4/4/2024', '4.4.2024'
+    or '2024-04-04', as the stored 'YYYY-MM-DD'; None when it is not a real date."""
+    return parse_typed_date(str(text or ""))
+
+
 def parse_quarter(text: str) -> tuple[int, int]:
     """'2024-Q2' -> (2024, 2); ValueError for anything else."""
     m = _QUARTER.match(str(text).strip().upper()) if isinstance(text, str) else None
@@ -115,3 +122,34 @@ def mask_nik(nik: str) -> str:
 def mask_account(account: str) -> str:
     """'0011223344' -> '******3344'."""
     return mask(str(account or ""))
+
+
+def nip(text: object) -> str:
+    """An NIP as documents print it: '197005051995031004' -> '19700505 199503 1 004' (birth date, TMT,
+    sex, serial); anything but 18 digits as given."""
+    digits = "".join(c for c in str(text or "") if c.isdigit())
+    if len(digits) != 18 or len(digits) != len("".join(str(text).split())):
+        return str(text or "").strip()
+    return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
+
+
+def nip_problem(text: object) -> str | None:
+    """Why ``text`` is not an NIP (18 digits: birth date YYYYMMDD, TMT YYYYMM, sex 1 or 2, serial), as a
+    catalogue key; None when it is one (spaces allowed, as printed) or blank."""
+    raw = "".join(str(text or "").split())
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) != 18:
+        return "validate.nip.shape"
+    try:
+        dt.date(int(raw[:4]), int(raw[4:6]), int(raw[6:8]))
+    except ValueError:
+        return "validate.nip.birth"
+    if not 1 <= int(raw[12:14]) <= 12 or raw[14] not in "12":
+        return "validate.nip.tmt_sex"
+    return None
+
+
+def rupiah_words_title(amount: int, lang: str | None = None) -> str:
+    """The amount in words as a kwitansi writes it: 'Satu Juta Lima Ratus Ribu Rupiah'."""
+    return " ".join(w[:1].upper() + w[1:] for w in rupiah_words(amount, lang).split())

@@ -15,7 +15,7 @@ from stdnum.id import nik as stdnum_nik
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.core.text import iso_date
-from storage.domain import fmt, regions
+from storage.domain import banks, fmt, regions
 from storage.domain.model import PILLARS, POSITIONS, STATUSES, TAGANA_LEVELS
 
 _INDEXED = re.compile(r"^assignments\[\d+\]\.")
@@ -232,16 +232,20 @@ def _same_name(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
-def check_bank_account(account: object, holder: str = "", member_name: str = "") -> Result:
-    """Account: 6..20 digits after removing spaces, dots and dashes; warn when the holder is not the member."""
+def check_bank_account(account: object, holder: str = "", member_name: str = "", bank_name: str = "") -> Result:
+    """Account: digits after removing spaces, dots and dashes, as many as the member's bank takes when a
+    bank template names it (Bank Jatim: 10), else 6..20; warn when the holder is not the member."""
     r, digits = Result(), clean_account(account)
     if not digits:
         r.error("bank.account", "validate.required", what=_what("bank.account"))
     elif not digits.isdigit():
         r.error("bank.account", "validate.bank.not_digits",
                 chars="".join(dict.fromkeys(c for c in digits if not c.isdigit())))
-    elif not 6 <= len(digits) <= 20:
-        r.error("bank.account", "validate.bank.length", count=len(digits))
+    elif wrong := banks.length_problem(digits, bank_name):
+        if wrong["bank"]:
+            r.error("bank.account", "validate.bank.length_bank", **wrong)
+        else:
+            r.error("bank.account", "validate.bank.length", count=len(digits))
     if _text(holder) and _text(member_name) and not _same_name(holder, member_name):
         r.warn("bank.holder", "validate.bank.holder", holder=_text(holder), name=_text(member_name))
     return r
@@ -343,7 +347,8 @@ def _contact(m: dict, r: Result) -> None:
     if not _text(bank.get("account")):
         r.error("bank.account", "validate.bank.incomplete", what=_what("bank.account"))
     else:
-        r.extend(check_bank_account(bank["account"], _text(bank.get("holder")), _text(m.get("name"))))
+        r.extend(check_bank_account(bank["account"], _text(bank.get("holder")), _text(m.get("name")),
+                                    _text(bank.get("name"))))
 
 
 def _assignment(m: dict, i: int, a: dict, roster: RosterView, r: Result) -> None:

@@ -17,7 +17,8 @@ from storage.core.i18n import t
 from storage.domain import fmt, regions
 from storage.domain.model import pillar_label, position_label
 from storage.events import records
-from storage.office.settings import office_names
+from storage.office.letterhead import contact_line
+from storage.office.settings import letterhead_city, office_names
 from storage.printing import tables as export
 
 KINDS = ("attendance", "invitations", "summary")
@@ -148,10 +149,10 @@ def _heading(db: Database, event: dict, kind: str) -> list[str]:
     return lines
 
 
-def _footer(event: dict) -> list[str]:
-    city = event.get("city") or "Surabaya"
+def _footer(db: Database, event: dict) -> list[str]:
+    city = event.get("city") or letterhead_city(db)  # this office's city, never another's
     return [fmt.letter_date(city, _day(event)), t("events.report.signer"), "", "", "",
-            t("events.report.signer_line")]
+            t("events.report.signer_line"), t("events.report.signer_nip")]
 
 
 def _totals_line(db: Database, event: dict) -> str:
@@ -185,7 +186,7 @@ def render_text(db: Database, event: dict, kind: str, fmt_: str = "text") -> str
             parts.append("")
         parts.append(export.table(rows, headers, fmt_))
     parts += ["", _totals_line(db, event), ""]
-    foot = _footer(event)
+    foot = _footer(db, event)
     if fmt_ == "md":
         parts += [f"{line}  " for line in foot]
     else:
@@ -205,7 +206,7 @@ def render_html(db: Database, event: dict, kind: str) -> str:
             rows = [r[:-1] + [""] for r in rows]
         body.append(export.table(rows, headers, "html"))
     body.append(f"<p>{html.escape(_totals_line(db, event))}</p>")
-    foot = _footer(event)
+    foot = _footer(db, event)
     body.append('<table class="signatures"><tr><td style="width:55%"></td><td>'
                 f"{html.escape(foot[0])}<br>{html.escape(foot[1])}<br><br><br><br>{html.escape(foot[-1])}"
                 "</td></tr></table>")
@@ -220,7 +221,7 @@ def render_pdf(db: Database, event: dict, kind: str) -> bytes:
     from storage.printing.pdf import Col, Document
 
     head = _heading(db, event, kind)
-    doc = Document(head[:2], f"{t(_TITLES[kind])} {event['name']}", landscape=kind != "summary")
+    doc = Document([*head[:2], contact_line(db)], f"{t(_TITLES[kind])} {event['name']}", landscape=kind != "summary")
     doc.add_page()
     doc.title_block(head[3:])
     for title, headers, rows in _tables(db, event, kind, short=True):
@@ -240,7 +241,7 @@ def render_pdf(db: Database, event: dict, kind: str) -> bytes:
             cols = [Col(headers[0], first)] + [Col(h, 22, "R") for h in headers[1:]]
             doc.table(cols, rows, sums=False, size=8.5, row_h=6)
     doc.paragraph(_totals_line(db, event))
-    foot = _footer(event)
+    foot = _footer(db, event)
     doc.signatures([("", foot[1], "", "")], foot[0])
     return doc.bytes()
 

@@ -26,8 +26,8 @@ MESSAGES = {
         "en": "The tax deduction ({tax}) is more than the amount ({amount}). Check the figures.",
     },
     "payout.bad_date": {
-        "id": "{what} \"{value}\" bukan tanggal. Tulis seperti 2024-01-01 (tahun-bulan-tanggal).",
-        "en": "{what} \"{value}\" is not a date. Write it like 2024-01-01 (year-month-day).",
+        "id": "{what} \"{value}\" bukan tanggal. Tulis seperti 01-04-2024 (HH-BB-TTTT).",
+        "en": "{what} \"{value}\" is not a date. Write it like 01-04-2024 (DD-MM-YYYY).",
     },
     "payout.end_before_start": {
         "id": "Tanggal akhir {end} lebih awal daripada tanggal mulai {start}.",
@@ -380,12 +380,12 @@ MESSAGES = {
         "en": "Give the reason for the decision on item {id} so the auditor can read it.",
     },
     "payout.duties.approve": {
-        "id": "Pemisahan tugas: {operator} menyimpan {count} item draf ini, jadi tidak boleh menyetujuinya. Persetujuan harus oleh operator lain (buka Pilar dengan nama operator lain), atau matikan pemisahan tugas (tombol d di layar Honor, atau pilar payout duties off).",
-        "en": "Separation of duties: {operator} saved {count} of these draft items and so cannot approve them. Another operator must approve (open Pilar under another operator's name), or turn separation of duties off (key d on the Payouts screen, or pilar payout duties off).",
+        "id": "Pemisahan tugas: {operator} menyimpan {count} item draf ini, jadi tidak boleh menyetujuinya. Persetujuan harus oleh operator lain (F9 Ganti petugas, atau --operator di baris perintah), atau matikan pemisahan tugas (tombol d di layar Honor, atau pilar payout duties off).",
+        "en": "Separation of duties: {operator} saved {count} of these draft items and so cannot approve them. Another operator must approve (F9 Change operator, or --operator on the command line), or turn separation of duties off (key d on the Payouts screen, or pilar payout duties off).",
     },
     "payout.duties.pay": {
-        "id": "Pemisahan tugas: {operator} menyetujui {count} item ini, jadi tidak boleh menandainya dibayar. Pembayaran harus dicatat oleh operator lain, atau matikan pemisahan tugas (tombol d di layar Honor, atau pilar payout duties off). Tidak ada yang dibayar.",
-        "en": "Separation of duties: {operator} approved {count} of these items and so cannot mark them paid. Another operator must record the payment, or turn separation of duties off (key d on the Payouts screen, or pilar payout duties off). Nothing was paid.",
+        "id": "Pemisahan tugas: {operator} menyetujui {count} item ini, jadi tidak boleh menandainya dibayar. Pembayaran harus dicatat oleh operator lain (F9 Ganti petugas, atau --operator di baris perintah), atau matikan pemisahan tugas (tombol d di layar Honor, atau pilar payout duties off). Tidak ada yang dibayar.",
+        "en": "Separation of duties: {operator} approved {count} of these items and so cannot mark them paid. Another operator must record the payment (F9 Change operator, or --operator on the command line), or turn separation of duties off (key d on the Payouts screen, or pilar payout duties off). Nothing was paid.",
     },
     "payout.void_returned": {
         "id": "Item {id} sudah tercatat kembali (retur); tidak perlu dibatalkan.",

@@ -267,7 +267,7 @@ UI = {
     "ui.key.conflicts.back": ("Kembali", "Back"),
     "ui.key.conflicts.keep_a": ("Pakai A", "Keep A"),
     "ui.key.conflicts.keep_b": ("Pakai B", "Keep B"),
-    "ui.key.conflicts.merge": ("Gabung/ubah", "Edit merged"),
+    "ui.key.conflicts.merge": ("Gabung per isian", "Merge by field"),
     "ui.sync.bundles_title": ("Bundel di flashdisk", "Bundles on USB drives"),
     "ui.sync.offices_title": ("Kantor dan kunci", "Offices and keys"),
     "ui.sync.history_title": ("Riwayat impor dan ekspor", "Import and export history"),
@@ -310,7 +310,6 @@ UI = {
     "ui.sync.keep_title": ("Pakai versi ini untuk {label}?", "Keep this version of {label}?"),
     "ui.sync.keep_body": ("Versi #{n} dari {office} ({operator}, {time}) dipakai; versi lain diganti. Keputusan ini ikut terkirim ke kantor lain.",
                           "Version #{n} from {office} ({operator}, {time}) is kept; the others are replaced. The decision travels to the other offices."),
-    "ui.sync.merge_title": ("Nilai gabungan untuk {label} (JSON)", "Merged value for {label} (JSON)"),
     "ui.sync.save_merged": ("Simpan gabungan", "Save merged"),
 }
 MESSAGES.update({key: {"id": i, "en": e} for key, (i, e) in UI.items()})

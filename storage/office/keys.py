@@ -263,11 +263,14 @@ class TrustStore:
 
 # ---------------------------------------------------------------------- enrolment files
 
-def enrolment(db, code: str, name: str) -> dict:
-    """The enrolment file the province gives a new office (public keys only, signed)."""
+def enrolment(db, code: str, name: str, kab: str = "", city: str = "") -> dict:
+    """The enrolment file the province gives a new office (public keys only, signed). The office's
+    ``kab`` and letterhead ``city`` are optional keys added in issue 24: version 1 still, since the
+    previous release reads the file and ignores them (and a file without them is read as before)."""
     keys = own_keys(db)
     store = TrustStore.load(db.path)
-    body = {"format": ENROL_FORMAT, "version": 1, "office": {"code": code, "name": name},
+    office = {"code": code, "name": name, **{k: v for k, v in (("kab", kab), ("city", city)) if v}}
+    body = {"format": ENROL_FORMAT, "version": 1, "office": office,
             "province": keys.public(db.office.get("name", "")), "trust": store.signed_list(),
             "created": now_iso()}
     return {"body": body, "sig": keys.sign(_dumps(body)).hex()}

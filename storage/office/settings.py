@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from storage.core.db import PROVINCE_CODE, Database
 from storage.core.errors import PilarError
-from storage.domain import regions
+from storage.core.i18n import t
+from storage.domain import fmt, regions
 
 # uuid5(storage.payouts.NAMESPACE, "settings:payout-signers") and "...:payout-duties": the ids the
 # stored records carry since the first release (a test checks the derivation).
@@ -42,6 +43,10 @@ def signers(db: Database) -> dict:
 def set_signers(db: Database, **fields: str) -> dict:
     require_province(db)
     value = dict(signers(db), **{k: str(v) for k, v in fields.items() if v is not None})
+    for key in ("treasurer_nip", "officer_nip"):  # a wrong NIP is refused, nothing saved (issue 24)
+        if problem := fmt.nip_problem(value.get(key)):
+            raise PilarError(problem, what=t(f"ui.settings.{key}"), value=value[key])
+        value[key] = "".join(str(value.get(key) or "").split())
     with db.transaction("payout.signers") as tx:
         tx.put("settings", dict(value, id=SIGNERS_ID, key="payout.signers"), owner=PROVINCE_CODE)
     return signers(db)

@@ -18,34 +18,26 @@ an amount is never cut.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import re
 import unicodedata
-from pathlib import Path
-
-import orjson
 
 from storage.core.db import Database, write_office
 from storage.core.errors import PilarError
 from storage.core.i18n import t
+from storage.domain import banks
 from storage.domain.model import pillar_label
 from storage.domain.validate import clean_account
 
-TEMPLATE_DIR = Path(__file__).with_name("bank_templates")
+TEMPLATE_DIR = banks.TEMPLATE_DIR
 SETTING = "bank_template"   # in office.json: the template Cetak and the SPJ package use
 DEFAULT = "generic"
 _HOLDER_DROP = re.compile(r"[^A-Z0-9 .,'\-]")
 
 
-@functools.cache
 def templates() -> dict[str, dict]:
     """Every shipped template by id (``jatim``, ``generic``)."""
-    found = {}
-    for path in sorted(TEMPLATE_DIR.glob("*.json")):
-        tpl = orjson.loads(path.read_bytes())
-        found[tpl["id"]] = tpl
-    return found
+    return banks.templates()
 
 
 def template(bank: str | dict) -> dict:
@@ -93,17 +85,26 @@ def clean_holder(holder: object) -> str:
     return " ".join(_HOLDER_DROP.sub(" ", text).split()).lstrip(".,'-").strip()
 
 
-def check_account(tpl: dict, account: object, holder: object) -> tuple[str, dict] | None:
-    """Why this account cannot go into ``tpl``'s file, as (problem key, detail), or None when it can."""
+def check_account(tpl: dict, account: object, holder: object, bank_name: object = "") -> tuple[str, dict] | None:
+    """Why this account cannot go into ``tpl``'s file, as (problem key, detail), or None when it can.
+
+    The member's own bank (``bank_name``), when a template names it, sets the length whatever the
+    transfer template (a 9-digit Bank Jatim account in the generic CSV file is still wrong); then the
+    file's own layout must hold it. ``detail["bank"]``, when there, is the bank whose rule refused it."""
     digits = clean_account(account)
     low, high = tpl["account_length"]
     if not digits:
         return "no_account", {}
     if not digits.isdigit():
         return "not_digits", {"chars": " ".join(dict.fromkeys(c for c in digits if not c.isdigit()))}
+    own = banks.rule_for(bank_name)
+    if own is not None and own is not tpl:
+        own_low, own_high = own["account_length"]
+        if not own_low <= len(digits) <= own_high:
+            return "length", {"count": len(digits), "need": banks.need_text(own_low, own_high),
+                              "bank": label(own)}
     if not low <= len(digits) <= high:
-        need = str(low) if low == high else f"{low}–{high}"
-        return "length", {"count": len(digits), "need": need}
+        return "length", {"count": len(digits), "need": banks.need_text(low, high)}
     if not clean_holder(holder):
         return "no_holder", {}
     return None

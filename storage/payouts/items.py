@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from storage.core.db import Database
 from storage.core.errors import PilarError
 from storage.core.i18n import t
-from storage.core.text import digits, fold, iso_date, norm_number
+from storage.core.text import digits, fold, norm_number
+from storage.domain import fmt
 from storage.domain.quarter import Quarter
 from storage.office.settings import require_operator, require_province  # noqa: F401  (the payout services' guards)
 
@@ -67,11 +68,12 @@ def _parse(text: str, what: str) -> int:
 
 
 def check_date(value: object, what: str = "date") -> str:
-    """A 'YYYY-MM-DD' date, or a PilarError saying how to write it."""
-    text = str(value or "").strip()
-    if iso_date(text) is None:
+    """The date typed ('01-04-2024' as every form shows dates, or '2024-04-01') as the stored
+    'YYYY-MM-DD', or a PilarError saying how to write it."""
+    found = fmt.read_date(value)
+    if found is None:
         raise PilarError("payout.bad_date", what=t(f"payout.field.{what}"), value=value)
-    return text
+    return found
 
 
 def item_id(member_id: str, pillar: str, year: int, quarter: int, rev: int = 0, kind: str = ITEM_KIND) -> str:

@@ -87,10 +87,11 @@ def approval_blockers(db: Database, quarter: Quarter | str) -> list[dict]:
         account = None
         if v.get("method") != "CASH":
             b = v.get("bank") or {}
-            why = bank_file.check_account(tpl, b.get("account"), b.get("holder"))
+            why = bank_file.check_account(tpl, b.get("account"), b.get("holder"), b.get("name"))
             if why:
                 reasons.append("account")
-                account = {"problem": why[0], "detail": why[1], "bank": bank_file.label(tpl),
+                detail = dict(why[1])
+                account = {"problem": why[0], "bank": detail.pop("bank", bank_file.label(tpl)), "detail": detail,
                            "account": mask_account(clean_account(b.get("account")))}
         if reasons:
             rows.append({"id": v["id"], "member_id": mid, "name": (member or {}).get("name", ""),

@@ -149,7 +149,6 @@ def rate_for(rate_list: Iterable[dict], pillar: str, position: str, first: str, 
 
 
 
-# ---------------------------------------------------------------------------- sample rates
 
 SAMPLE_RATES = (
     # (pillar, position, amount per quarter, demo) - the first four from Dinsos Jatim, 4 April 2024.

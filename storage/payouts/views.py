@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage.core.i18n import t
+from storage.domain.fmt import short_date
 from storage.domain.model import pillar_label, position_label
 from storage.payouts.documents.figures import idr
 
@@ -31,9 +32,10 @@ def rate_headers() -> list[str]:
 
 def rate_row(rate: dict) -> list[str]:
     """A rate as a table row: pillar, position (or all positions), amount, tax, start, end, funding,
-    kind, note (demo rates say so)."""
+    kind, note (demo rates say so); dates as every form writes them (HH-BB-TTTT)."""
     return [pillar_label(rate["pillar"]),
             position_label(rate["position"]) if rate.get("position") else t("payout.all_positions"),
-            idr(rate["amount"]), idr(rate.get("tax", 0)), rate["start"], rate.get("end") or "…",
+            idr(rate["amount"]), idr(rate.get("tax", 0)), short_date(rate["start"]),
+            short_date(rate["end"]) if rate.get("end") else "…",
             t(f"payout.funding.{rate['funding']}"), t(f"payout.kind.{rate.get('kind', 'OPERASIONAL')}"),
             (t("payout.demo") + ": " if rate.get("demo") else "") + rate.get("note", "")]

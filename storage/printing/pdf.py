@@ -72,7 +72,7 @@ class Document(FPDF):
             return
         y = MARGIN
         for i, line in enumerate(self.letterhead):
-            self.set_font(FONT, "B" if i else "", 11 if i == 1 else 9)
+            self.set_font(FONT, "B" if i == 1 else "", 11 if i == 1 else 9)  # the office's name bold
             self.text((self.w - self.get_string_width(line)) / 2, y + 3.5, line)
             y += 5 if i == 1 else 4.2
         self.set_line_width(0.5)

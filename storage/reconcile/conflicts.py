@@ -112,15 +112,15 @@ def find(db: Database, ident: str) -> tuple[str, dict]:
     return hits[0]
 
 
-def _flatten(data: dict, prefix: str = "") -> dict[str, object]:
+def flatten(data: dict, prefix: str = "") -> dict[str, object]:
     out: dict[str, object] = {}
     for key, value in data.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            out.update(_flatten(value, name + "."))
+            out.update(flatten(value, name + "."))
         elif isinstance(value, list) and value and all(isinstance(x, dict) for x in value):
             for i, item in enumerate(value, 1):  # assignments: one row per sub-field, numbered from 1
-                out.update(_flatten(item, f"{name}[{i}]."))
+                out.update(flatten(item, f"{name}[{i}]."))
         else:
             out[name] = value
     return out
@@ -146,7 +146,7 @@ def show(db: Database, ident: str, reveal: bool = False) -> dict:
     for n, v in enumerate(doc["v"], 1):
         versions.append({"n": n, "office": v["office"], "operator": v["operator"], "time": when(v["hlc"]),
                          "deleted": v["deleted"], "dot": v["dot"]})
-        flats.append({} if v["deleted"] else _flatten(v["data"]))
+        flats.append({} if v["deleted"] else flatten(v["data"]))
     names = sorted(set().union(*flats)) if flats else []
     fields = []
     for name in names:
@@ -160,6 +160,13 @@ def show(db: Database, ident: str, reveal: bool = False) -> dict:
     return {"id": doc["id"], "collection": collection, "kind": doc["kind"], "owner": doc["owner"],
             "label": _label(shown, doc["id"]), "nik": nik if collection == "members" else "",
             "siblings": versions, "fields": fields}
+
+
+def kind_label(collection: str) -> str:
+    """'members' -> 'Anggota' (the kind of record in the user's language; the name itself if unknown)."""
+    key = "ui.conflicts.kind." + ("payouts" if collection.startswith("payouts_") else collection)
+    text = t(key)
+    return text if text != key else collection
 
 
 def field_label(name: str) -> str:

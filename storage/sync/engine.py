@@ -35,6 +35,7 @@ from storage.core.db import gc_paused as no_gc
 from storage.core.errors import PilarError
 from storage.core.fsutil import append_durable, atomic_write, os_error
 from storage.core.versions import MAX_COUNTER, doc_vv, dominates, merge_docs, vv_merge, winner
+from storage.domain import regions
 from storage.office import keys as office_keys
 from storage.reconcile.conflicts import is_open
 from storage.sync import bundle, sequence
@@ -1172,31 +1173,52 @@ def _after_accept(db: Database, m: dict, result: ImportResult, raw=None) -> None
 
 # ---------------------------------------------------------------------- offices and trust (province)
 
-def add_office(db: Database, code: str, name: str) -> dict:
-    """At the province: enrol a new office (its record and its place in the trust list)."""
+def add_office(db: Database, code: str, name: str, kab: str = "") -> dict:
+    """At the province: enrol a new office (its record and its place in the trust list). ``kab`` (a
+    kab/kota code or name, e.g. "Jember"), else the kab/kota already on the office's record, gives the
+    city its letters are dated from; the enrolment file carries both (see :func:`office_place`)."""
     if not db.is_province:
         raise PilarError("sync.province_only")
     code = code.strip().upper()
     if not code or bundle.safe_part(code) != code:
         raise PilarError("sync.bad_code", code=code)
+    found = None
+    if str(kab or "").strip():
+        found = regions.find_kab(kab)
+        if found is None:
+            raise PilarError("sync.enrol_bad_kab", value=str(kab).strip())
     keys = office_keys.own_keys(db)
     store = office_keys.TrustStore.load(db.path)
     existing = store.offices.get(code)
     if existing is None:
         store.set_office(keys, code, name=name, status=office_keys.ENROLLED)
         store.save()
-    if not any(v.get("code") == code for v in db.values("offices")):
+    record = next((v for v in db.values("offices") if v.get("code") == code), None)
+    if record is None:
         with db.transaction("sync.office_add") as tx:
             tx.put("offices", {"id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"pilar:office:{code}")), "code": code,
-                               "name": name, "type": "UPT", "kab": "", "area": [], "address": ""},
+                               "name": name, "type": "UPT", "kab": found["code"] if found else "", "area": [],
+                               "address": ""},
                    owner=PROVINCE_CODE)
-    return office_keys.enrolment(db, code, name)
+    elif found and record.get("kab") != found["code"]:
+        with db.transaction("sync.office_kab") as tx:
+            tx.put("offices", dict({k: v for k, v in record.items() if not k.startswith("_")}, kab=found["code"]),
+                   owner=PROVINCE_CODE)
+    return office_keys.enrolment(db, code, name, **office_place(db, code))
 
 
-def write_enrolment(db: Database, code: str, name: str, folder: Path) -> tuple[Path, str]:
+def office_place(db: Database, code: str) -> dict:
+    """{"kab": "35.09", "city": "Jember"} of office ``code`` from its record at the province ({} when its
+    kab/kota is not known): what the enrolment file gives the new office for its letterhead."""
+    record = next((v for v in db.values("offices") if v.get("code") == code), None) or {}
+    found = regions.kab(record.get("kab") or "") if record.get("kab") else None
+    return {"kab": found["code"], "city": found["short"]} if found else {}
+
+
+def write_enrolment(db: Database, code: str, name: str, folder: Path, kab: str = "") -> tuple[Path, str]:
     """Enrol office ``code`` (see :func:`add_office`) and write its enrolment file into ``folder``
     (a flashdisk, say): the file's path and the province key's fingerprint to read out with it."""
-    enrol = add_office(db, code, name)
+    enrol = add_office(db, code, name, kab)
     code = enrol["body"]["office"]["code"]
     folder = Path(folder).expanduser()
     path = folder / f"pilar_enrol_{code}.json"

@@ -1,8 +1,8 @@
 """Freshness of sync per office: the last bundle from it and to it, records waiting, missing bundles.
 
 - *Last received*: the latest bundle imported from the office (``peers.json``: when it was made there
-  and when it was imported here). An office with nothing for more than ``days`` days (or never) is
-  *silent*.
+  and when it was imported here). An office with nothing for more than ``days`` days (before its first
+  bundle: since it was enrolled or trusted) is *silent*.
 - *Last sent*: the latest bundle written for it (``sequence.json``, else ``exports.jsonl``).
 - *Waiting*: the records the next delta to it would carry: in its scope (as ``engine.scope_of``) and
   not covered by the version vector it last acknowledged. One pass over every record for all
@@ -29,6 +29,12 @@ def _date(text: object) -> dt.date | None:
         return None
 
 
+def _silent(heard: dt.date | None, today: dt.date, days: int) -> bool:
+    """Nothing for more than ``days`` since the last bundle, or, before any, since the office was enrolled
+    (or trusted): an office enrolled this morning is not silent. Never heard and never enrolled: silent."""
+    return heard is None or (today - heard).days > days
+
+
 def office_names(db: Database) -> dict[str, str]:
     names = {v.get("code"): v.get("name") or "" for v in db.values("offices") if v.get("code")}
     return names
@@ -41,7 +47,8 @@ def known_offices(db: Database) -> dict[str, dict]:
     out: dict[str, dict] = {}
     if db.is_province:
         for code, e in store.offices.items():
-            out[code] = {"name": e.get("name") or names.get(code, ""), "status": e.get("status", "")}
+            out[code] = {"name": e.get("name") or names.get(code, ""), "status": e.get("status", ""),
+                         "since": e.get("since", "")}
         for code, name in names.items():
             if code != db.code and code not in out:
                 out[code] = {"name": name, "status": ""}
@@ -78,7 +85,7 @@ def offices(db: Database, today: dt.date, days: int, waiting: bool = True) -> li
                      "imported": str(p.get("imported") or "")[:19],
                      "last_sent": sent_at.isoformat() if sent_at else "",
                      "sent_days": (today - sent_at).days if sent_at else None,
-                     "silent": not revoked and (made is None or (today - made).days > days),
+                     "silent": not revoked and _silent(made or _date(info.get("since")), today, days),
                      "waiting": None, "full": not isinstance(p.get("vv"), dict),
                      "seq_received": got[-1][1] if got else 0, "seq_sent": int(sent.get("last", 0)),
                      "seq_acked": int(sent.get("acked", 0)), "not_arrived": list(sent.get("missing") or []),

@@ -17,7 +17,7 @@ NAME = "SITI AMINAH RAHAYU"
 A, J = "UPT-A", PROVINCE_CODE
 
 
-def member(name=NAME, nik=NIK, account="0011223344556", **extra):
+def member(name=NAME, nik=NIK, account="0011223344", **extra):
     return {"nik": nik, "name": name, "sex": "P", "birth_place": "Jember", "birth_date": "1985-07-01",
             "address": "Jl. Mawar 1", "kab": "35.09", "kec": "35.09.01", "phone": "",
             "bank": {"name": "Bank Jatim", "account": account, "holder": name},
@@ -41,7 +41,7 @@ def make_conflict(dbs, tmp):
     rid = put(dbs[A], member(), owner=A)
     engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
-    put(dbs[A], dict(dbs[A].get("members", rid), bank=dict(member()["bank"], account="9999888877776")))
+    put(dbs[A], dict(dbs[A].get("members", rid), bank=dict(member()["bank"], account="9999888877")))
     res = engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     assert [c["id"] for c in res.new_conflicts] == [rid]
     engine.import_bundle(dbs[A], send(dbs, J, A, tmp))

@@ -71,11 +71,11 @@ async def test_edit_of_a_member_in_conflict_asks_which_version_then_saves_it(con
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictChoiceDialog))
         versions = conflicts.siblings(app.db, "members", rid)
-        n = next(v["n"] for v in versions if v["value"]["bank"]["account"] == "9999888877776")
+        n = next(v["n"] for v in versions if v["value"]["bank"]["account"] == "9999888877")
         await pilot.click(f"#use-{n}")
         await wait_for(pilot, lambda: isinstance(app.screen, MemberForm))
         form = app.screen
-        assert form.query_one("#bank-account", Input).value == "9999888877776"
+        assert form.query_one("#bank-account", Input).value == "9999888877"
         form.query_one("#address", Input).value = "Jl. Melati 9"
         await pilot.pause()
         await pilot.press("ctrl+s")
@@ -83,7 +83,7 @@ async def test_edit_of_a_member_in_conflict_asks_which_version_then_saves_it(con
         await wait_for(pilot, lambda: conflicts.count(app.db) == 0)
     db = Database.open(paths[A], read_only=True)
     value = db.get("members", rid)
-    assert "_conflict" not in value and value["bank"]["account"] == "9999888877776"
+    assert "_conflict" not in value and value["bank"]["account"] == "9999888877"
     assert value["address"] == "Jl. Melati 9"
 
 

@@ -166,11 +166,11 @@ async def test_deactivate_asks_reason_and_date(data):
         await pilot.press("d")
         dialog = app.screen
         assert isinstance(dialog, PromptDialog)
-        await pilot.press("enter", "enter")  # Enter goes to the date, then submits: no reason yet
+        await pilot.press("enter")  # Enter submits from any field (issue 24): no reason yet
         assert app.screen is dialog and "alasan" in str(dialog.query_one("#problem", Static).render())
         dialog.query_one("#f-date", Input).value = "15-03-2024"
         dialog.query_one("#f-reason", Input).focus()
-        await pilot.press(*"meninggal dunia", "enter", "enter")
+        await pilot.press(*"meninggal dunia", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
         assert table(app).rows[0].status == "INACTIVE"
     db = reopen(data)
@@ -321,7 +321,7 @@ async def test_operator_is_asked_and_remembered(tmp_path, monkeypatch):
         await pilot.press(*"Lestari", "enter")
         assert app.db.operator == "Lestari" and "Lestari" in app.sub_title
         await find(pilot, app, "budi")
-        await pilot.press("d", *"pensiun", "enter", "enter")
+        await pilot.press("d", *"pensiun", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
     assert json.loads((tmp_path / "data" / "office.json").read_text())["operator"] == "Lestari"
     db = reopen(tmp_path / "data")

@@ -33,6 +33,8 @@ def register(sub, common) -> None:
                        help="this office's name and letterhead city: show, or set the ones given (as F10 in the app)")
     p.add_argument("--name", metavar="NAME", help="office name (screen title and documents)")
     p.add_argument("--city", metavar="CITY", help="city on letterheads and date lines, e.g. Jember")
+    p.add_argument("--address", metavar="TEXT", help="office address on letterheads")
+    p.add_argument("--phone", metavar="TEXT", help="office telephone on letterheads")
     add_format(p)
     p.set_defaults(handler=cmd_settings)
 
@@ -102,18 +104,21 @@ def cmd_settings(args) -> int:
     from storage.office.settings import letterhead_city
     from tui.cli.common import open_db
 
-    given = {k: " ".join(v.split()) for k, v in (("name", args.name), ("city", args.city)) if v is not None}
+    given = {k: " ".join(v.split()) for k, v in (("name", args.name), ("city", args.city),
+                                                  ("address", args.address), ("phone", args.phone)) if v is not None}
     if "name" in given and not given["name"]:
         raise PilarError("ui.settings.need_name")
     with open_db(args, read_only=not given) as db:
         if given:
             db.office = dict(db.office, **given)
             write_office(db.path, db.office)
-        shown = {"code": db.code, "name": db.office.get("name", ""), "city": letterhead_city(db)}
+        from storage.office.letterhead import contact
+
+        shown = {"code": db.code, "name": db.office.get("name", ""), "city": letterhead_city(db), **contact(db)}
     if args.format == "json":
         print_json(shown)
     else:
-        for key in ("code", "name", "city"):
+        for key in ("code", "name", "city", "address", "phone"):
             say(f"{i18n.t(f'cli.settings.{key}')}: {shown[key]}")
     return 0
 

@@ -603,7 +603,7 @@ def cmd_report(args) -> int:
             opts = {"draft": args.draft, "mask": args.mask}
     with open_db(args, read_only=True) as db:
         if args.date:
-            payouts.check_date(args.date)
+            args.date = payouts.check_date(args.date)
         if args.out:
             path = documents.write(db, args.quarter, Path(args.out), args.doc, args.format, **opts)
             say(t("payout.cli.written", path=str(path)))
@@ -635,7 +635,7 @@ def cmd_bankfile(args) -> int:
 
     with open_db(args, read_only=True) as db:
         if args.date:
-            payouts.check_date(args.date)
+            args.date = payouts.check_date(args.date)
         made = documents.bank.write(db, args.quarter, Path(args.out), args.bank, args.date)
     # Exit 1 when items were left out (the file is written all the same): a script sees that some
     # members will not be paid by this batch.

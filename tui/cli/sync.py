@@ -23,6 +23,7 @@ def register(sub, common) -> None:
     p.add_argument("code")
     p.add_argument("--name", required=True)
     p.add_argument("--out", metavar="DIR", default=".", help="folder for the enrolment file")
+    p.add_argument("--kab", metavar="KAB", help="the office's kab/kota (code or name): its letterhead city")
     p.set_defaults(handler=cmd_office_add)
     p = osub.add_parser("trust", parents=[common], help="trust the key an office sent in its first bundle")
     p.add_argument("code")
@@ -107,7 +108,7 @@ def confirm(yes: bool) -> None:
 
 def cmd_office_add(args) -> int:
     with open_db(args) as db:
-        path, fp = engine.write_enrolment(db, args.code, args.name, Path(args.out))
+        path, fp = engine.write_enrolment(db, args.code, args.name, Path(args.out), kab=args.kab or "")
         say(i18n.t("sync.enrol_written", code=path.stem.removeprefix("pilar_enrol_"), path=str(path), fp=fp))
     return 0
 
@@ -130,6 +131,13 @@ def cmd_office_revoke(args) -> int:
     return 0
 
 
+def _word(prefix: str, code: str) -> str:
+    """A stored code ('enrolled', 'full') in the user's words from ``prefix.code``; the code if unknown."""
+    key = f"{prefix}.{code}"
+    text = i18n.t(key) if code else ""
+    return code if text == key else text
+
+
 def cmd_office_list(args) -> int:
     with open_db(args, read_only=True) as db:
         rows = engine.offices_overview(db)
@@ -137,8 +145,10 @@ def cmd_office_list(args) -> int:
         print_json(rows)
     else:
         behind = [r["code"] for r in rows if r["behind"]]
-        print_table([[r["code"], r["name"], r["status"], _version_cell(r), r["fp"], r["last_bundle"]] for r in rows],
-                    ["office", "name", "status", "pilar", "fingerprint", "last bundle"])
+        heads = i18n.t("ui.sync.office_columns").split("|")
+        heads.insert(3, "Pilar")  # the version each office runs
+        print_table([[r["code"], r["name"], _word("ui.sync.trust", r["status"]), _version_cell(r), r["fp"],
+                      r["last_bundle"]] for r in rows], heads)
         if behind:
             say(i18n.t("formats.offices_behind", count=len(behind), offices=", ".join(behind),
                        ours=formats.PILAR_VERSION))
@@ -180,7 +190,7 @@ def cmd_export(args) -> int:
         print_json({"file": str(res.path), "bundle_id": res.bundle_id, "to": res.recipient, "mode": res.mode,
                     "counts": res.counts, "size": res.size})
     else:
-        say(i18n.t("sync.exported", mode=res.mode, office=res.recipient, path=str(res.path),
+        say(i18n.t("sync.exported", mode=_word("sync.mode", res.mode), office=res.recipient, path=str(res.path),
                    size=human_size(res.size), records=sum(res.counts.values())))
     return 0
 
@@ -253,9 +263,10 @@ def cmd_conflicts_list(args) -> int:
         return 0
     if rows:
         deleted = i18n.t("ui.conflicts.deleted_first")
-        print_table([[r["id"][:8], r["collection"], r["label"] + (f" {deleted}" if r["deleted_first"] else ""),
+        print_table([[r["id"][:8], conflicts.kind_label(r["collection"]),
+                      r["label"] + (f" {deleted}" if r["deleted_first"] else ""),
                       r["nik"], r["siblings"], ", ".join(r["offices"]), r["latest"]]
-                     for r in rows], ["id", "kind", "record", "nik", "versions", "offices", "latest"])
+                     for r in rows], i18n.t("cli.conflicts.columns").split("|"))
     else:
         say(i18n.t("sync.no_conflicts"))
     if cases:
@@ -289,7 +300,7 @@ def cmd_conflicts_show(args) -> int:
         print_json(info)
         return 0
     nik = f", NIK {info['nik']}" if info.get("nik") else ""
-    say(i18n.t("sync.conflict_show_head", label=info["label"], collection=info["collection"], id=info["id"],
+    say(i18n.t("sync.conflict_show_head", label=info["label"], collection=conflicts.kind_label(info["collection"]), id=info["id"],
                nik=nik, owner=info["owner"]))
     print_table([[s["n"], s["office"], s["operator"], s["time"], i18n.t("sync.conflict_deleted") if s["deleted"] else ""]
                  for s in info["siblings"]],
@@ -362,8 +373,9 @@ def cmd_sync_drives(args) -> int:
         return 0
     for item in listing:
         say(item["drive"])
-        print_table([[b["file"], b["sender"], b["created"], human_size(b["size"]), b["status"]]
-                     for b in item["bundles"]], ["file", "from", "date", "size", "status"])
+        print_table([[b["file"], b["sender"], b["created"], human_size(b["size"]),
+                      _word("ui.sync.status", b["status"].replace(" ", "_"))]
+                     for b in item["bundles"]], i18n.t("ui.sync.bundle_columns").split("|"))
     return 0
 
 
@@ -375,7 +387,10 @@ def init_from_enrolment(path: Path, file: Path, yes: bool, operator: str | None)
     office = body["office"]
     say(i18n.t("sync.enrol_confirm", code=office["code"], name=office.get("name", ""), fp=body["province"]["fp"]))
     confirm(yes)
-    db = Database.init(path, office["code"], office.get("name") or office["code"], province=False, operator=operator)
+    # The UPT's own city on its letters from the first day (not the province's Surabaya); F10 changes it.
+    place = {k: str(office[k]) for k in ("city", "kab") if str(office.get(k) or "").strip()}
+    db = Database.init(path, office["code"], office.get("name") or office["code"], province=False, operator=operator,
+                       extra=place)
     try:
         keys = office_keys.setup_from_enrolment(db, body)
     finally:

@@ -20,12 +20,23 @@ def _system_action(action: str) -> str:
     return t(key) if key in catalogue() else ""
 
 
+def _rank(active, screen: Screen) -> int:
+    """The screen's own keys first, then its widgets' named keys, then Textual's (table moves), then
+    the app's: at 80x24 the ten table-navigation keys had pushed Impor and Cetak kartu below the fold."""
+    node, binding = active.node, active.binding
+    if node is screen:
+        return 0
+    if node is screen.app:
+        return 3
+    return 1 if binding.id and not binding.id.startswith("table.") else 2
+
+
 def key_rows(screen: Screen) -> list[tuple[str, str]]:
     """(key as shown, what it does) for each enabled binding of ``screen`` with a description."""
     rows: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
     app = screen.app
-    for active in screen.active_bindings.values():
+    for active in sorted(screen.active_bindings.values(), key=lambda a: _rank(a, screen)):
         binding = active.binding
         if not active.enabled:
             continue

@@ -14,7 +14,9 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Stat
 from storage import payouts
 from storage.core.errors import PilarError
 from storage.core.i18n import t
+from storage.domain import fmt
 from storage.office import settings
+from storage.office.letterhead import contact
 from storage.payouts import bankfile as bank_file
 from storage.printing import viewer
 from tui.dialogs import GuardedForm
@@ -49,6 +51,10 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
                 yield Input(db.office.get("name", ""), id="office-name")
                 yield Label(t("ui.settings.city"), classes="field-label", markup=False)
                 yield Input(settings.letterhead_city(db), id="city")
+                kop = contact(db)
+                for key in ("address", "phone"):
+                    yield Label(t(f"ui.settings.{key}"), classes="field-label", markup=False)
+                    yield Input(kop[key], id=f"kop-{key}")
                 yield Checkbox(t("viewer.ui.setting"), value=self._viewer_on(), id="viewer")
                 if db.is_province:
                     signers = payouts.signers(db)
@@ -83,6 +89,13 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
         if not name:
             self.query_one("#problem", Static).update(t("ui.settings.need_name"))
             return
+        if db.is_province:  # a wrong NIP is said before anything is saved (the viewer setting included)
+            for key in ("treasurer_nip", "officer_nip"):
+                value = self.query_one(f"#s-{key}", Input).value
+                if problem := fmt.nip_problem(value):
+                    self.query_one("#problem", Static).update(t(problem, what=t(f"ui.settings.{key}"), value=value))
+                    self.query_one(f"#s-{key}", Input).focus()
+                    return
         try:
             opens = self.query_one("#viewer", Checkbox).value
             if opens != self._viewer_on():
@@ -100,7 +113,8 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
         except PilarError as exc:
             self.query_one("#problem", Static).update(str(exc))
             return
-        app.remember(name=name, city=city)
+        kop = {key: " ".join(self.query_one(f"#kop-{key}", Input).value.split()) for key in ("address", "phone")}
+        app.remember(name=name, city=city, **kop)
         app.title = name
         app.notify(t("ui.settings.saved"))
         self.dismiss(True)

@@ -23,6 +23,10 @@ from textual.strip import Strip
 from storage.roster import Row
 from tui.widgets.keys import localize_bindings
 
+# The least the flexible column (the name) keeps while a column of little use (drop 2 and more) is left to
+# give up: at 120 columns 23 cut "Drs. H. Moh. Ali Wafa, M.Si" while the UPT column sat beside it.
+FLEX_MIN = 26
+
 
 @dataclass(frozen=True)
 class Column:
@@ -141,7 +145,10 @@ class MemberTable(ScrollView, can_focus=True):
             fixed = sum(c.width for c in columns if c.width) + len(columns) - 1
             flex = [c for c in columns if not c.width]
             left = width - fixed
-            if left >= 18 * len(flex) or not any(c.drop for c in columns):
+            # 18 cells are enough to keep every column; a name under FLEX_MIN gives up the columns of
+            # least use (drop 2 and more: UPT, position, kecamatan), never the status.
+            enough = 18 if not any(c.drop >= 2 for c in columns) else FLEX_MIN
+            if left >= enough * len(flex) or not any(c.drop for c in columns):
                 break
             worst = max(columns, key=lambda c: c.drop)
             columns.remove(worst)

@@ -61,14 +61,15 @@ def build(db: Database, quarter, bank: str | dict | None = None, date: str | Non
     names: dict[str, str] = {}
     for v in approved:
         b = v.get("bank") or {}
-        why = check_account(tpl, b.get("account"), b.get("holder"))
+        why = check_account(tpl, b.get("account"), b.get("holder"), b.get("name"))
         if why:
             mid = v["member_id"]
             if mid not in names:
                 names[mid] = (db.value("members", mid) or {}).get("name") or b.get("holder") or mid[:8]
+            detail = dict(why[1])
             result.left_out.append({"item_id": v["id"], "member_id": mid, "name": names[mid], "pillar": v["pillar"],
-                                    "account": str(b.get("account") or ""), "bank": label(tpl),
-                                    "problem": why[0], "detail": why[1]})
+                                    "account": str(b.get("account") or ""), "bank": detail.pop("bank", label(tpl)),
+                                    "problem": why[0], "detail": detail})
             continue
         if v["pillar"] not in described:
             described[v["pillar"]] = t("payout.doc.bank_ref", lang="id", quarter=quarter.code, pillar=v["pillar"])

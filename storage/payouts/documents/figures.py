@@ -118,8 +118,9 @@ def place_date(db: Database, place: str | None, date: dt.date | str | None) -> s
 def signature_blocks(s: dict, with_recipient: bool, recipient: str = "") -> list[tuple[str, str, str, str]]:
     """(line, role, name, nip) per signature place: approving officer, treasurer, recipient."""
     blocks = [(t("payout.doc.approve_line"), s.get("officer_title") or t("payout.doc.officer"), s.get("officer", ""),
-               s.get("officer_nip", "")),
-              (t("payout.doc.paid_line"), t("payout.doc.treasurer"), s.get("treasurer", ""), s.get("treasurer_nip", ""))]
+               fmt.nip(s.get("officer_nip", ""))),
+              (t("payout.doc.paid_line"), t("payout.doc.treasurer"), s.get("treasurer", ""),
+               fmt.nip(s.get("treasurer_nip", "")))]
     if with_recipient:
         blocks.append(("", t("payout.doc.recipient"), recipient, ""))
     return blocks
@@ -143,7 +144,7 @@ def receipt_data(db: Database, quarter: Quarter | str, draft: bool = False,
         out.append({"member_id": member_id, "name": member.get("name", ""), "nik": member.get("nik", ""),
                     "kab": its[0].get("kab", ""), "items": sorted(its, key=lambda v: v["pillar"]),
                     "gross": sum(v["gross"] for v in its), "tax": sum(v["tax"] for v in its), "net": net,
-                    "figures": idr(net), "words": fmt.rupiah_words(net)})
+                    "figures": idr(net), "words": fmt.rupiah_words_title(net)})
     out.sort(key=lambda r: (r["kab"], r["name"].casefold()))
     return out
 

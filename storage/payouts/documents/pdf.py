@@ -15,6 +15,7 @@ from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.domain import fmt, regions
 from storage.domain.model import pillar_label, position_label
+from storage.office.letterhead import kop
 from storage.payouts import Quarter, meterai, signers
 from storage.payouts.documents import figures
 from storage.payouts.documents.catalogue import PDF_DOCS
@@ -32,9 +33,8 @@ def tax_label(rate: dict) -> str:
 
 
 def letterhead(db: Database) -> list[str]:
-    """The letterhead lines of this office: the province, the office's name."""
-    name = db.office.get("name") or t("payout.doc.agency")
-    return [t("events.report.province"), name.upper()]
+    """The letterhead lines of this office: the province, the office's name, its address and telephone."""
+    return kop(db)
 
 
 def _signature_blocks(db: Database, recipient: str | None = None) -> list[tuple[str, str, str, str]]:
@@ -73,7 +73,7 @@ def nominatif(db: Database, quarter: Quarter, draft: bool = False, mask: bool = 
     assert sums[6:9] == grand[1:4], "page totals must add up to the grand total"
     doc.paragraph(t("pdf.nominatif_total", count=grand[0], gross=figures.idr(grand[1]), tax=figures.idr(grand[2]),
                     net=figures.idr(grand[3])), bold=True)
-    doc.paragraph(t("pdf.in_words", words=fmt.rupiah_words(grand[3])))
+    doc.paragraph(t("pdf.in_words", words=fmt.rupiah_words_title(grand[3])))
     returned = figures.returned_rows(db, quarter, mask)
     if returned:
         doc.ln(2)
@@ -170,7 +170,7 @@ def kwitansi(db: Database, quarter: Quarter, draft: bool = False, place: str | N
         funding = ", ".join(t(f"payout.funding.{f}") for f in sorted(row["funding"]))
         doc.fields([(t("payout.doc.received_from"), t("payout.doc.payer")),
                     (t("payout.doc.amount_figures"), figures.idr(row["net"])),
-                    (t("pdf.words"), fmt.rupiah_words(row["net"])),
+                    (t("pdf.words"), fmt.rupiah_words_title(row["net"])),
                     (t("payout.doc.for"), t("pdf.kwitansi_for", kind=kinds, pillar=pillar_label(row["pillar"]),
                                             count=row["count"], quarter=fmt.quarter_label(quarter.code),
                                             funding=funding)),

@@ -304,8 +304,10 @@ def test_bank_fields_together():
     assert keys(r) == [("bank.name", "validate.bank.incomplete"), ("bank.holder", "validate.bank.incomplete")]
     r = validate_member(member(bank={"name": "Bank Jatim", "account": "12-34", "holder": "Budi"}),
                         FakeRoster(), today=TODAY)
-    assert keys(r) == [("bank.account", "validate.bank.length")]
+    assert keys(r) == [("bank.account", "validate.bank.length_bank")]  # Bank Jatim: 10 digits (issue 24)
     assert keys(r, "warnings") == [("bank.holder", "validate.bank.holder")]
+    r = validate_member(member(bank={"name": "BRI", "account": "12-34", "holder": "Budi"}), FakeRoster(), today=TODAY)
+    assert keys(r) == [("bank.account", "validate.bank.length")]
     assert validate_member(member(bank={}), FakeRoster(), today=TODAY).ok
 
 

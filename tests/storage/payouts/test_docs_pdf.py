@@ -85,8 +85,8 @@ def test_nominatif_pdf_pages_headers_totals_and_carry_over(db):
     whole = "\n".join(text)
     assert f"JUMLAH SELURUHNYA {fmt.rupiah(net_total)[2:]} 0 {fmt.rupiah(net_total)[2:]}" in whole
     assert "Jumlah Kabupaten Malang" in whole and "Jumlah Kota Surabaya" in whole
-    assert fmt.rupiah_words(net_total) in whole
-    assert "Sidoarjo, 4 April 2024" in whole and "( Sri Wahyuni )" in whole and "NIP 197001011990032001" in whole
+    assert fmt.rupiah_words_title(net_total) in whole
+    assert "Sidoarjo, 4 April 2024" in whole and "( Sri Wahyuni )" in whole and "NIP 19700101 199003 2 001" in whole
     assert "Kuasa Pengguna Anggaran" in whole and "Anggota 090" in whole and "3578000000000090" in whole
 
 
@@ -102,7 +102,7 @@ def test_receipt_pdf_amount_in_figures_and_words(db):
     name = db.get("members", item["member_id"])["name"]
     page = text[0]
     assert "TANDA TERIMA" in page and f"Nama : {name}" in page and f"( {name} )" in page
-    assert "Uang sejumlah : Rp1.500.000" in page and "Terbilang : satu juta lima ratus ribu rupiah" in page
+    assert "Uang sejumlah : Rp1.500.000" in page and "Terbilang : Satu Juta Lima Ratus Ribu Rupiah" in page
     assert "Jumlah 1.500.000 0 1.500.000" in page and "Halaman 1 dari 1" in page
     assert "Sidoarjo, 2 Mei 2024" in page
 
@@ -117,7 +117,7 @@ def test_kwitansi_and_rekap_add_up(db):
     assert len(kw) == 3
     tksk = next(p for p in kw if "TKSK" in p)
     assert f"Uang sejumlah : {fmt.rupiah(per_pillar['TKSK'])}" in tksk
-    assert f"Terbilang : {fmt.rupiah_words(per_pillar['TKSK'])}" in tksk and "KWITANSI" in tksk
+    assert f"Terbilang : {fmt.rupiah_words_title(per_pillar['TKSK'])}" in tksk and "KWITANSI" in tksk
     rekap = pages(documents.render(db, Q2, "rekap", "pdf"))[0]
     lines = rekap.splitlines()
     malang = next(line for line in lines if "35.07 Kabupaten Malang" in line)

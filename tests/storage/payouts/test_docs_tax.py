@@ -76,7 +76,7 @@ def test_pph21_rate_is_withheld_and_documents_add_up(db):
     kwitansi = "\n".join(pages(documents.render(db, Q2, "kwitansi", "pdf")))
     assert f"Pajak : {documents.idr(total_tax)}" in kwitansi and f"Uang sejumlah : {documents.idr(6_000_000 - total_tax)}" in kwitansi
     receipt = pages(documents.render(db, Q2, "receipts", "pdf", member_ids=[tksk[0]["member_id"]]))[0]
-    assert "Uang sejumlah : Rp1.462.500" in receipt and "satu juta empat ratus enam puluh dua ribu lima ratus" in receipt
+    assert "Uang sejumlah : Rp1.462.500" in receipt and "Satu Juta Empat Ratus Enam Puluh Dua Ribu Lima Ratus" in receipt
     recap = pages(documents.render(db, Q2, "pajak", "pdf"))[0]
     lines = [line for line in recap.splitlines() if " PPh 21 bukan pegawai 5% x 50% bruto " in line]
     assert len(lines) == 4 and all(line.endswith("1.500.000 750.000 PPh 21 bukan pegawai 5% x 50% bruto 37.500 "

@@ -364,8 +364,8 @@ def test_return_reopens_a_new_draft_and_keeps_one_payment(db, tmp_path, capsys):
         payouts.void(db, item["id"], "uang kembali")  # the message points to the return, not outside Pilar
     with pytest.raises(PilarError, match="alasan"):
         payouts.return_item(db, item["id"], "")
-    with pytest.raises(PilarError, match="2024-01-01"):
-        payouts.return_item(db, item["id"], "rekening tutup", "10/07/2024")
+    with pytest.raises(PilarError, match="HH-BB-TTTT"):  # 10/07/2024 is read as the clerk wrote it (issue 24)
+        payouts.return_item(db, item["id"], "rekening tutup", "31/02/2024")
     # The clerk fixes the account in the roster; the reopened draft is paid to the new one.
     m = db.get("members", one)
     m["bank"]["account"] = "1122334455"

@@ -100,15 +100,15 @@ def test_receipt_has_figures_words_place_date_and_three_signatures(db):
     pages = text.split("\f\n")
     assert len(pages) == 5
     tksk = next(p for p in pages if "TKSK" in p and "Anggota 002" in p)
-    assert "Rp1.500.000 (satu juta lima ratus ribu rupiah)" in tksk
+    assert "Rp1.500.000 (Satu Juta Lima Ratus Ribu Rupiah)" in tksk
     assert "Surabaya, 4 April 2024" in tksk
     for role in ("Penerima", "Bendahara Pengeluaran", "Pejabat Pembuat Komitmen"):
         assert role in tksk
-    assert "( Anggota 002 )" in tksk and "NIP 197001011990032001" in tksk
+    assert "( Anggota 002 )" in tksk and "NIP 19700101 199003 2 001" in tksk
     tagana = next(p for p in pages if "Anggota 001" in p)
-    assert "Rp750.000 (tujuh ratus lima puluh ribu rupiah)" in tagana and "Tali asih" in tagana
+    assert "Rp750.000 (Tujuh Ratus Lima Puluh Ribu Rupiah)" in tagana and "Tali asih" in tagana
     html_pages = documents.receipts(db, Q2, "html", date="2024-04-04")
-    assert html_pages.count('class="page-break"') == 4 and "satu juta lima ratus ribu rupiah" in html_pages
+    assert html_pages.count('class="page-break"') == 4 and "Satu Juta Lima Ratus Ribu Rupiah" in html_pages
 
 
 def test_receipt_sums_a_member_with_two_pillars(tmp_path):
@@ -119,7 +119,7 @@ def test_receipt_sums_a_member_with_two_pillars(tmp_path):
     approve_all(db, Q2)
     [receipt] = documents.receipt_data(db, Q2)
     assert receipt["net"] == 2_250_000 and receipt["figures"] == "Rp2.250.000"
-    assert receipt["words"] == "dua juta dua ratus lima puluh ribu rupiah"
+    assert receipt["words"] == "Dua Juta Dua Ratus Lima Puluh Ribu Rupiah"
     db.close()
 
 

@@ -14,6 +14,7 @@ from storage.core.db import PROVINCE_CODE, Database
 from storage.domain import regions
 from storage.domain.fmt import rupiah
 from storage.domain.model import new_member
+from storage.office import keys as office_keys
 from storage.reconcile import conflicts
 from storage.summary import report
 from storage.sync import engine as sync_engine
@@ -225,6 +226,12 @@ def test_freshness_waiting_and_silent_offices(net):
     when = dt.datetime(2026, 11, 1, 9, 0).astimezone()
     sync_engine.import_bundle(prov, sync_engine.export_bundle(a, PROVINCE_CODE, tmp / "usb", now=when).path)
     today = dt.date(2026, 11, 20)
+    # UPT-B was enrolled in October and has sent nothing since: silent (an office is silent only after the
+    # silent days since its enrolment, issue 24; the network above was enrolled on the real clock)
+    store = office_keys.TrustStore.load(prov.path)
+    store.offices["UPT-B"]["since"] = "2026-10-01T09:00:00+07:00"
+    store.resign(office_keys.own_keys(prov))
+    store.save()
     rows = {o["code"]: o for o in summary.compute(prov, today=today, days=14)["offices"]}
     assert rows["UPT-A"]["last_received"] == "2026-11-01" and rows["UPT-A"]["received_days"] == 19
     assert rows["UPT-A"]["silent"] and rows["UPT-B"]["silent"] and rows["UPT-B"]["last_received"] == ""

@@ -24,7 +24,7 @@ from tui.cli import main as cli
 J, A, Bc = PROVINCE_CODE, "UPT-A", "UPT-B"
 
 
-def member(name, nik, offices, account="0011223344556", **extra):
+def member(name, nik, offices, account="0011223344", **extra):
     return {"nik": nik, "name": name, "sex": "P", "kab": "35.09",
             "bank": {"name": "Bank Jatim", "account": account, "holder": name},
             "assignments": [{"id": f"as-{name}-{o}", "pillar": "TKSK", "position": "ANGGOTA", "office": o,
@@ -86,10 +86,10 @@ def world(net):
     prov = dbs[J]
     payouts.load_sample(prov)  # rates and signers
     ma = put(dbs[A], "members", dict(demo_member(0, A), name="SITI",
-                                      bank={"name": "Bank Jatim", "account": "0011223344556", "holder": "SITI"}),
+                                      bank={"name": "Bank Jatim", "account": "0011223344", "holder": "SITI"}),
              owner=A)
     mb = put(dbs[Bc], "members", dict(demo_member(1, Bc), name="BUDI",
-                                       bank={"name": "Bank Jatim", "account": "0011223344556", "holder": "BUDI"}),
+                                       bank={"name": "Bank Jatim", "account": "0011223344", "holder": "BUDI"}),
              owner=Bc)
     for upt in (A, Bc):
         sync(dbs, upt, J, tmp)
@@ -187,10 +187,10 @@ def test_naming_itself_in_the_new_version_grants_nothing(world):
     forge(dbs[A], "events", dict(dbs[A].get("events", ev), name="Dibatalkan", office=A))
     res = sync(dbs, A, J, tmp)
     assert sorted(e["reason"] for e in res.refused) == ["not_owner", "not_owner"]
-    assert dbs[J].get("members", mb)["bank"]["account"] == "0011223344556"
+    assert dbs[J].get("members", mb)["bank"]["account"] == "0011223344"
     assert dbs[J].get("events", ev)["name"] == "Sinergitas"
     sync(dbs, J, Bc, tmp)
-    assert dbs[Bc].get("members", mb)["bank"]["account"] == "0011223344556"
+    assert dbs[Bc].get("members", mb)["bank"]["account"] == "0011223344"
 
 
 def test_versions_under_the_provinces_replica_id_are_refused(world):
@@ -211,7 +211,7 @@ def test_versions_under_the_provinces_replica_id_are_refused(world):
                                                   data=dict(rv["data"], amount=9000000))]))
     res = sync(dbs, A, J, tmp, mode="full")
     assert sorted(e["reason"] for e in res.refused) == ["not_sender", "replica"]
-    assert dbs[J].get("members", ma)["bank"]["account"] == "0011223344556"
+    assert dbs[J].get("members", ma)["bank"]["account"] == "0011223344"
     assert dbs[J].replica_id == prov_replica  # never rotated by a UPT's claim
 
 

@@ -487,9 +487,13 @@ def test_signers_on_the_command_line(province, capsys):
     from tui.cli import main
 
     assert main(["--data", str(province), "--operator", "Ani", "payout", "signers", "--treasurer", "Sri W",
-                 "--officer-nip", "1970"]) == 0
+                 "--officer-nip", "1970"]) == 1  # not an NIP (issue 24): refused, nothing saved
+    assert payouts.signers(on_disk(province))["treasurer"] != "Sri W"
+    assert main(["--data", str(province), "--operator", "Ani", "payout", "signers", "--treasurer", "Sri W",
+                 "--officer-nip", "19700505 199503 1 004"]) == 0
     signers = payouts.signers(on_disk(province))
-    assert signers["treasurer"] == "Sri W" and signers["officer_nip"] == "1970" and signers["place"] == "Surabaya"
+    assert signers["treasurer"] == "Sri W" and signers["officer_nip"] == "197005051995031004"
+    assert signers["place"] == "Surabaya"
     assert main(["--data", str(province), "payout", "signers"]) == 0
     assert "Sri W" in capsys.readouterr().out
 

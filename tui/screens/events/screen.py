@@ -7,6 +7,7 @@ types the code and Enter; the member's card appears at once and the attendance i
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from storage.domain import fmt, regions
 from storage.domain.model import PILLARS, POSITIONS, pillar_label, position_label
 from storage.events import reports
 from storage.office import settings
-from tui.dialogs import ConfirmDialog, ErrorDialog, Field, GuardedForm, PromptDialog
+from tui.dialogs import SAVE_BINDING, ConfirmDialog, ErrorDialog, Field, GuardedForm, PromptDialog
 from tui.widgets.keys import localize_bindings
 
 
@@ -227,7 +228,9 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
         e = self.event or {"city": settings.letterhead_city(self.app.db), "office": self.app.db.code}
         title = t("events.ui.form_title_edit" if self.event else "events.ui.form_title_new")
         day = t("events.ui.date_hint")
-        hints = {"date": day, "end_date": day, "start_time": event_service.time_label("08:00"), "end_time": event_service.time_label("15:00")}
+        # Time hints that read as hints ("contoh 08.00"): a bare "15.00" looked like a value already there.
+        hints = {"date": day, "end_date": day, "start_time": t("events.ui.time_example", time=event_service.time_label("08:00")),
+                 "end_time": t("events.ui.time_example", time=event_service.time_label("15:00"))}
         with VerticalScroll(id="event-form", classes="dialog"):
             yield Label(f"[b]{escape(title)}[/b]")
             for name in self.FIELDS:
@@ -253,6 +256,24 @@ class EventFormScreen(GuardedForm, ModalScreen[str | None]):
                 yield Button(t("events.ui.quota.add"), id="form-add-quota")
                 yield Button(t("events.ui.cancel"), id="form-cancel")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self._start_shown = fmt.read_date(self.query_one("#f-date", Input).value)
+
+    @on(Input.Changed, "#f-date")
+    def _start_moved(self, event: Input.Changed) -> None:
+        """A new start date moves the end date with it (the event keeps its length): the old end date stayed
+        and made a one-day training an 8-day one by accident."""
+        new = fmt.read_date(event.value)
+        if new is None:
+            return
+        old, self._start_shown = self._start_shown, new
+        end_input = self.query_one("#f-end_date", Input)
+        end = fmt.read_date(end_input.value)
+        if old is None or end is None or old == new:
+            return
+        moved = dt.date.fromisoformat(end) + (dt.date.fromisoformat(new) - dt.date.fromisoformat(old))
+        end_input.value = fmt.short_date(moved)
 
     @staticmethod
     def _quota_row(i: int, q: dict) -> Horizontal:
@@ -828,7 +849,7 @@ class WalkInScreen(GuardedForm, ModalScreen[str | None]):
     """The reason a member who was not invited is let in."""
 
     CSS_PATH = "events.tcss"
-    BINDINGS = [Binding("escape", "cancel", "-", id="events.walkin.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "-", id="events.walkin.cancel"), SAVE_BINDING]
 
     def __init__(self, name: str) -> None:
         super().__init__()

@@ -24,14 +24,14 @@ from storage.core.i18n import t
 from storage.domain.fmt import number, quarter_label
 from storage.domain.model import pillar_label
 from storage.payouts import documents
-from tui.dialogs import FormDialog
+from tui.dialogs import SAVE_BINDING, FormDialog
 
 
 class PayoutDialog(FormDialog):
     """A payout dialog: Esc (its key label ``payouts.dialog.cancel``) closes, asking first when something
     was typed."""
 
-    BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "-", id="payouts.dialog.cancel"), SAVE_BINDING]
 
 
 class PayDialog(PayoutDialog):

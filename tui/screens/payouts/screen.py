@@ -32,7 +32,7 @@ from storage import payouts
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.domain import regions
-from storage.domain.fmt import number, quarter_label
+from storage.domain.fmt import number, quarter_label, short_date
 from storage.domain.model import PILLARS, POSITIONS, pillar_label, position_label
 from storage.payouts import documents, views
 from storage.payouts.rates import parse_pph21, pph21_text
@@ -200,6 +200,14 @@ class PayoutsScreen(Screen):
     @property
     def db(self):
         return self.app.db
+
+    # What only the province does: at a UPT these keys are not offered at all (footer, help, palette),
+    # rather than offered and each answered "only the province can".
+    PROVINCE_ACTIONS = frozenset({"save_run", "approve", "pay", "void", "return_item", "duties", "new_rate",
+                                  "edit_rate"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.db.is_province or action not in self.PROVINCE_ACTIONS
 
     # ------------------------------------------------------------------ showing
 
@@ -678,29 +686,33 @@ class PayoutsScreen(Screen):
         if not self._can_write():
             return
         r = rate or {}
+        # Pick lists for the codes and dates as every form writes them (HH-BB-TTTT); stored as before.
         fields = [
-            Field("pillar", f"{t('payout.h.pillar')} ({', '.join(PILLARS)})", r.get("pillar", "")),
-            Field("position", f"{t('payout.h.position')} ({', '.join(POSITIONS)}; {t('payout.all_positions')})",
-                  r.get("position", "")),
+            Field("pillar", t("payout.h.pillar"), r.get("pillar", ""), choices=[(pillar_label(p), p) for p in PILLARS]),
+            Field("position", t("payout.h.position"), r.get("position", ""),
+                  choices=[(t("payout.all_positions"), "")] + [(position_label(p), p) for p in POSITIONS]),
             Field("amount", t("payout.h.amount"), str(r.get("amount", "")), "1.500.000"),
             Field("tax", t("payout.h.tax"), str(r.get("tax", 0))),
             Field("pph21", t("payout.ui.pph21"), pph21_text(r), "5"),
-            Field("start", t("payout.h.start"), r.get("start", ""), "2024-01-01"),
-            Field("end", t("payout.h.end"), r.get("end", ""), "YYYY-MM-DD"),
-            Field("funding", f"{t('payout.h.funding')} ({', '.join(payouts.FUNDING)})", r.get("funding", "APBD_PROVINSI")),
-            Field("kind", f"{t('payout.h.kind')} ({', '.join(payouts.RATE_KINDS)})", r.get("kind", "OPERASIONAL")),
+            Field("start", f"{t('payout.h.start')} ({t('events.ui.date_hint')})",
+                  short_date(r["start"]) if r.get("start") else "", "01-01-2024"),
+            Field("end", f"{t('payout.h.end')} ({t('events.ui.date_hint')})",
+                  short_date(r["end"]) if r.get("end") else "", t("payout.ui.rate_end_blank")),
+            Field("funding", t("payout.h.funding"), r.get("funding", "APBD_PROVINSI"),
+                  choices=[(t(f"payout.funding.{f}"), f) for f in payouts.FUNDING]),
+            Field("kind", t("payout.h.kind"), r.get("kind", "OPERASIONAL"),
+                  choices=[(t(f"payout.kind.{k}"), k) for k in payouts.RATE_KINDS]),
             Field("note", t("payout.h.note"), r.get("note", "")),
         ]
 
         def save(values: dict) -> str | None:
             try:
                 rule, bp = parse_pph21(values["pph21"])  # the same reading as pilar payout rate set --pph21
-                payouts.set_rate(self.db, pillar=values["pillar"].strip().upper(),
-                           position=values["position"].strip().upper(), amount=values["amount"],
-                           tax=values["tax"] or 0, start=values["start"].strip(), end=values["end"].strip(),
-                           funding=values["funding"].strip().upper(), kind=values["kind"].strip().upper(),
-                           note=values["note"].strip(), rate_id=r.get("id"), demo=bool(r.get("demo")),
-                           tax_rule=rule, tax_bp=bp)
+                payouts.set_rate(self.db, pillar=values["pillar"], position=values["position"],
+                                 amount=values["amount"], tax=values["tax"] or 0, start=values["start"].strip(),
+                                 end=values["end"].strip(), funding=values["funding"], kind=values["kind"],
+                                 note=values["note"].strip(), rate_id=r.get("id"), demo=bool(r.get("demo")),
+                                 tax_rule=rule, tax_bp=bp)
             except PilarError as exc:
                 return str(exc)
             return None

@@ -144,6 +144,7 @@ class MemberForm(GuardedForm, ModalScreen[dict | None]):
         self.is_new = member is None
         self.original = copy.deepcopy(member) if member else blank_member(roster.db.code, today)
         self.touched: set[str] = set()
+        self._nik_filled: dict[str, str] = {}  # what the NIK filled in (sex, birth date, kab, kec), by field
         self.tried = False
         self.result = Result()
         self._ready = False
@@ -199,7 +200,11 @@ class MemberForm(GuardedForm, ModalScreen[dict | None]):
         return sorted(((label, code) for code, label in options.items()), key=lambda x: x[0])
 
     def on_mount(self) -> None:
-        self.query_one("#nik", Input).focus()
+        nik = self.query_one("#nik", Input)
+        # No select-all on the field the form opens in: a second e pressed while the form opened replaced
+        # the whole NIK (issue 24).
+        nik.select_on_focus = False
+        nik.focus()
         self.query_one("#accept", Checkbox).display = False
         self._ready = True
         if not self.is_new:
@@ -272,24 +277,36 @@ class MemberForm(GuardedForm, ModalScreen[dict | None]):
                 self._fill_from_nik(event.value)
             self.revalidate()
 
+    def _from_nik(self, wid: str) -> bool:
+        """Whether field ``wid`` may take what the NIK codes: it is empty, or still holds what an earlier
+        NIK filled in (the clerk has not changed it): the fields follow the NIK until the clerk edits them."""
+        current = self._get(wid).strip()
+        return current == "" or current == self._nik_filled.get(wid)
+
+    def _fill(self, wid: str, value: str) -> None:
+        self._nik_filled[wid] = value
+        self.query_one(f"#{wid}").value = value  # type: ignore[attr-defined]
+
     def _fill_from_nik(self, text: str) -> None:
-        """A whole NIK typed: sex, date of birth, kab/kota and kecamatan it codes fill the fields still empty."""
+        """A whole NIK typed: sex, date of birth, kab/kota and kecamatan it codes fill the fields still empty
+        or still as an earlier NIK filled them (a NIK corrected after a typo brings its own birth date)."""
         nik = clean_nik(text)
         if len(nik) != 16 or not nik.isdigit():
             return
         sex, born = nik_sex(nik), nik_birth_date(nik, self.today)
-        if sex and self._get("sex") == "":
-            self.query_one("#sex", Select).value = sex
-        if born and not self._get("birth_date").strip():
-            self.query_one("#birth_date", Input).value = born.strftime("%d-%m-%Y")
+        if sex and self._from_nik("sex"):
+            self._fill("sex", sex)
+        if born and self._from_nik("birth_date"):
+            self._fill("birth_date", born.strftime("%d-%m-%Y"))
         kab, kec = f"{nik[:2]}.{nik[2:4]}", f"{nik[:2]}.{nik[2:4]}.{nik[4:6]}"
-        if regions.kab(kab) and self._get("kab") == "":
-            self.query_one("#kab", Select).value = kab
+        if regions.kab(kab) and self._from_nik("kab"):
+            follow_kec = self._from_nik("kec")
+            self._fill("kab", kab)
             options = _kec_options(kab)
             target = self.query_one("#kec", Select)
             target.set_options(options)
-            if self._get("kec") == "" and kec in {v for _, v in options}:
-                target.value = kec
+            if follow_kec and kec in {v for _, v in options}:
+                self._fill("kec", kec)
 
     @on(Select.Changed, ".form-select")
     def _select_changed(self, event: Select.Changed) -> None:

@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from storage import summary
-from storage.core.i18n import t
+from storage.core.i18n import get_lang, t, tn
 from storage.domain.fmt import number
 from storage.domain.model import pillar_label
 from storage.roster import ANY_AREA, Query
@@ -45,12 +45,17 @@ def _listed(codes: list[str]) -> str:
     return f"{len(codes)}: {', '.join(codes)}" if codes else "0"
 
 
-def _short_money(amount: int) -> str:
-    """Rp in juta or miliar for a narrow cell: 1.234.567.890 -> 'Rp1,2 M', 4.000.000 -> 'Rp4,0 jt'."""
+def short_money(amount: int) -> str:
+    """Rp in juta or miliar for a narrow cell: 1.234.567.890 -> 'Rp1,2 M', 4.000.000 -> 'Rp4,0 jt'
+    (English: 'Rp1.2 bn', 'Rp4.0 m')."""
     if amount == 0:
         return "Rp0"
-    value, unit = (amount / 1e9, "M") if abs(amount) >= 1_000_000_000 else (amount / 1e6, "jt")
-    return f"Rp{value:,.1f} {unit}".replace(",", "_").replace(".", ",").replace("_", ".")
+    key, value = ("ui.summary.money_billion", amount / 1e9) if abs(amount) >= 1_000_000_000 \
+        else ("ui.summary.money_million", amount / 1e6)
+    text = f"{value:,.1f}"
+    if get_lang() != "en":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return t(key, value=text)
 
 
 class EarlySummary:
@@ -225,13 +230,13 @@ class SummaryScreen(Screen):
         n_gaps = sum(len(g["missing"]) for g in gaps) + sum(len(o["not_arrived"]) for o in s["offices"])
         values = {
             "members": (t("ui.summary.fig.members"),
-                        t("ui.summary.fig.members_value", count=number(m["active"]), pillars=len(m["by_pillar"]),
-                          kabs=len(m["by_kab"]))),
+                        t("ui.summary.fig.members_value", count=number(m["active"]),
+                          pillars=tn("ui.summary.pillars", len(m["by_pillar"])), kabs=len(m["by_kab"]))),
             "tksk": (t("ui.summary.fig.tksk"),
                      t("ui.summary.fig.tksk_value", count=number(len(tk["without"])), total=number(tk["kecamatan"]))),
             "payouts": (t("ui.summary.fig.payouts", quarter=last["quarter"] if last else ""),
-                        t("ui.summary.fig.payouts_value", paid=_short_money(last["paid"]),
-                          outstanding=_short_money(last["outstanding"]), returned=_short_money(last["returned"]))
+                        t("ui.summary.fig.payouts_value", paid=short_money(last["paid"]),
+                          outstanding=short_money(last["outstanding"]), returned=short_money(last["returned"]))
                         if last else t("ui.summary.fig.no_payouts")),
             "offices": (t("ui.summary.fig.offices", days=s["silent_days"]), _listed(s["silent"])),
             "gaps": (t("ui.summary.fig.gaps"), t("ui.summary.fig.gaps_value", count=n_gaps, open=open_gaps)),
@@ -261,7 +266,7 @@ class SummaryScreen(Screen):
 
     def _payout_chart(self, s: dict) -> None:
         self.query_one("#payout-chart", Bars).set_bars(
-            [Bar(q["quarter"], (q["paid"], q["outstanding"], q["returned"]), _short_money(q["gross"]))
+            [Bar(q["quarter"], (q["paid"], q["outstanding"], q["returned"]), short_money(q["gross"]))
              for q in s["payouts"][-4:]])
 
     def _show_offices(self, s: dict) -> None:

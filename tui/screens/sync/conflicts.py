@@ -1,21 +1,21 @@
-"""Conflicts: the list, a field-by-field comparison of the versions, keep A / keep B / edit a merged value."""
+"""Conflicts: the list, the versions of each field one under the other, keep A / keep B / merge field by field."""
 
 from __future__ import annotations
 
 import threading
 
-import orjson
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Label, Select, Static, TextArea
+from textual.widgets import Button, DataTable, Footer, Header, Label, Select, Static
 
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.reconcile import conflicts, duplicates
-from tui.dialogs import ConfirmDialog, Dialog
+from storage.reconcile import view as conflict_view
+from tui.dialogs import SAVE_BINDING, ConfirmDialog, Dialog
 from tui.widgets.keys import localize_bindings
 
 
@@ -57,36 +57,45 @@ def install_conflict_count(app) -> ConflictTracker:
 
 
 class MergeDialog(Dialog):
-    """Edit the merged value as JSON; dismisses with the dict, or None."""
+    """Merge a conflict field by field: for each field the versions disagree on, a pick list of the
+    versions' values in the clerk's words (no JSON). Dismisses with {field: version number}, or None."""
 
-    def __init__(self, label: str, value: dict) -> None:
+    BINDINGS = [SAVE_BINDING]
+
+    def __init__(self, view: dict) -> None:
         super().__init__()
-        self.label = label
-        self.text = orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+        self.view = view
+        self.fields = [f for f in view["fields"] if f["differs"]]
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label(t("ui.sync.merge_title", label=self.label), classes="dialog-title", markup=False)
-            yield TextArea(self.text, id="json", language=None)
-            yield Static("", id="problem", classes="field-error", markup=False)
+        versions = self.view["versions"]
+        with VerticalScroll(classes="dialog", can_focus=False):
+            yield Label(t("ui.conflicts.merge_title", label=self.view["label"]), classes="dialog-title", markup=False)
+            base = next(s["letter"] for s in versions if not s["deleted"])
+            yield Static(t("ui.conflicts.merge_body", base=base), classes="dialog-body", markup=False)
+            for i, f in enumerate(self.fields):
+                yield Label(f["label"], classes="field-label", markup=False)
+                yield Select([(f"{s['letter']} · {s['office']}: {f['values'][s['n'] - 1] or t('ui.conflicts.empty')}",
+                               s["n"]) for s in versions if not s["deleted"]],
+                             value=next(s["n"] for s in versions if not s["deleted"]), allow_blank=False,
+                             id=f"pick-{i}")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(t("ui.cancel"), id="cancel")
                 yield Button(t("ui.sync.save_merged"), id="ok", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#json", TextArea).focus()
+        first = self.query(Select)
+        (first.first() if first else self.query_one("#ok", Button)).focus()
+
+    def picks(self) -> dict[str, int]:
+        return {f["field"]: int(self.query_one(f"#pick-{i}", Select).value) for i, f in enumerate(self.fields)}
+
+    def action_save_form(self) -> None:
+        self._ok()
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
-        try:
-            value = orjson.loads(self.query_one("#json", TextArea).text)
-        except orjson.JSONDecodeError as exc:
-            self.query_one("#problem", Static).update(t("sync.conflict_bad_value", detail=str(exc)[:80]))
-            return
-        if not isinstance(value, dict):
-            self.query_one("#problem", Static).update(t("sync.conflict_bad_value", detail="not an object"))
-            return
-        self.dismiss(value)
+        self.dismiss(self.picks())
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:
@@ -153,6 +162,7 @@ class ConflictsScreen(Screen):
         Binding("a", "keep(1)", "-", id="conflicts.keep_a"),
         Binding("b", "keep(2)", "-", id="conflicts.keep_b"),
         Binding("m", "merge", "-", id="conflicts.merge"),
+        Binding("r", "reveal", "-", id="conflicts.reveal", show=False),
         Binding("g", "merge_duplicate", "-", id="conflicts.merge_dup"),
     ]
 
@@ -161,10 +171,20 @@ class ConflictsScreen(Screen):
         localize_bindings(self)
         self.current: str | None = None
         self.cases: dict[str, dict] = {}
+        self.revealed = False  # the numbers of the conflict shown, after r (audited); hidden again on the next
 
     @property
     def db(self):
         return self.app.db
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer offers what applies to the selected line: keep/merge/reveal for a conflict, merge
+        for a duplicate NIK (at 80 columns the other's keys pushed these off the footer)."""
+        if action == "merge_duplicate":
+            return self.current in self.cases
+        if action in ("keep", "merge", "reveal"):
+            return self.current is not None and self.current not in self.cases
+        return True
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -198,6 +218,7 @@ class ConflictsScreen(Screen):
         keys = [r["id"] for r in rows] + list(self.cases)
         if not keys:
             self.current = None
+            self.refresh_bindings()
             self.query_one("#siblings", Static).update(t("sync.no_conflicts") + "\n" + t("dup.none"))
             self.query_one("#compare", DataTable).clear(columns=True)
         else:
@@ -210,22 +231,46 @@ class ConflictsScreen(Screen):
             self.show(event.row_key.value)
 
     def show(self, rid: str) -> None:
+        if rid != self.current:
+            self.revealed = False
         self.current = rid
+        self.refresh_bindings()
         if rid in self.cases:
             self.show_case(self.cases[rid])
             return
-        info = conflicts.show(self.db, rid)
-        lines = [f"{info['label']}  ({info['collection']} {info['id']})"]
-        for s in info["siblings"]:
-            letter = "AB"[s["n"] - 1] if s["n"] <= 2 else str(s["n"])
+        self.show_view(conflict_view.view(self.db, rid, reveal=self.revealed))
+
+    def show_view(self, info: dict) -> None:
+        """The versions one under the other (80 columns hold them), what differs first, in the clerk's words."""
+        lines = [f"{info['label']}  ({_kind(info['collection'])} {info['id'][:8]})"]
+        for s in info["versions"]:
             state = t("ui.sync.deleted") if s["deleted"] else ""
-            lines.append(f"  [{letter}] #{s['n']}  {s['office']}  {s['operator']}  {s['time']}  {state}")
+            lines.append(f"  [{s['letter']}] {s['office']}  {s['operator']}  {s['time']}  {state}".rstrip())
         self.query_one("#siblings", Static).update("\n".join(lines))
         compare = self.query_one("#compare", DataTable)
         compare.clear(columns=True)
-        compare.add_columns(t("ui.sync.field"), *[f"#{s['n']} {s['office']}" for s in info["siblings"]])
-        for f in conflicts.differing_first(info["fields"]):  # what differs first, in the clerk's words (as the CLI)
-            compare.add_row(("* " if f["differs"] else "  ") + conflicts.field_label(f["field"]), *f["values"])
+        compare.add_columns(t("ui.sync.field"), t("ui.conflicts.version"), t("ui.conflicts.value"))
+        for f in info["fields"]:
+            if not f["differs"]:
+                if any(f["values"]):
+                    compare.add_row("  " + f["label"], t("ui.conflicts.same"), f["values"][0])
+                continue
+            for i, s in enumerate(info["versions"]):
+                compare.add_row(("* " + f["label"]) if i == 0 else "", f"{s['letter']} · {s['office']}",
+                                f["values"][i] or t("ui.conflicts.empty"))
+
+    def action_reveal(self) -> None:
+        """r: the NIK, account and phone of this conflict in full, to decide it (audited)."""
+        if not self.current or self.current in self.cases:
+            return
+        try:
+            info = conflict_view.reveal(self.db, self.current)
+        except PilarError as exc:
+            self.app.show_error(str(exc))
+            return
+        self.revealed = True
+        self.show_view(info)
+        self.notify(t("ui.conflicts.revealed"))
 
     def show_case(self, case: dict) -> None:
         """A duplicate-NIK case: the records side by side, and who merges it."""
@@ -286,21 +331,29 @@ class ConflictsScreen(Screen):
         self.app.push_screen(ConfirmDialog(t("ui.sync.keep_title", label=info["label"]), body), done)
 
     def action_merge(self) -> None:
+        """m: a merged value, field by field (each differing field from the version chosen)."""
         if self.current in self.cases:
             self.notify(t("ui.dup.keep_is_merge"), severity="warning")
             return
         if not self.current:
             return
-        collection, _doc = conflicts.find(self.db, self.current)
-        value = conflicts.display_value(self.db.doc(collection, self.current)) or {}
-        value = {k: v for k, v in value.items() if k not in ("id", "owner") and not k.startswith("_")}
-        info = conflicts.show(self.db, self.current)
+        info = conflict_view.view(self.db, self.current, reveal=self.revealed)
+        if not any(f["differs"] for f in info["fields"]) or all(s["deleted"] for s in info["versions"][1:]):
+            self.notify(t("ui.conflicts.nothing_to_merge"), severity="warning")
+            return
+        rid = self.current
 
-        def done(merged: dict | None) -> None:
-            if merged is not None:
-                self._resolve(value=merged)
+        def done(picks: dict | None) -> None:
+            if picks is None:
+                return
+            try:
+                value = conflict_view.merged_value(self.db, rid, picks)
+            except PilarError as exc:
+                self.app.show_error(str(exc))
+                return
+            self._resolve(value=value)
 
-        self.app.push_screen(MergeDialog(info["label"], value), done)
+        self.app.push_screen(MergeDialog(info), done)
 
     def _resolve(self, keep: int | None = None, value: dict | None = None) -> None:
         try:
@@ -313,7 +366,5 @@ class ConflictsScreen(Screen):
 
 
 def _kind(collection: str) -> str:
-    """'members' -> 'Anggota' (the kind of record in the user's language; the name itself if unknown)."""
-    key = "ui.conflicts.kind." + ("payouts" if collection.startswith("payouts_") else collection)
-    text = t(key)
-    return text if text != key else collection
+    """'members' -> 'Anggota' (see storage.conflicts.kind_label)."""
+    return conflicts.kind_label(collection)

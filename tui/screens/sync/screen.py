@@ -343,7 +343,8 @@ class SyncScreen(Screen):
                 return t("ui.sync.enrol_need_name")
             try:
                 written.append(engine.write_enrolment(self.db, values["code"], values["name"].strip(),
-                                                 Path(values["folder"].strip() or self.db.path / "outbox")))
+                                                 Path(values["folder"].strip() or self.db.path / "outbox"),
+                                                 kab=values["kab"]))
             except PilarError as exc:
                 return str(exc)
             return None
@@ -361,6 +362,7 @@ class SyncScreen(Screen):
         self.app.push_screen(PromptDialog(t("ui.sync.enrol_title"), [
             Field("code", t("ui.sync.enrol_code"), placeholder="UPT-PSTW-JEMBER"),
             Field("name", t("ui.sync.enrol_name"), placeholder="UPT Pelayanan Sosial Tresna Werdha Jember"),
+            Field("kab", t("ui.sync.enrol_kab"), placeholder="Jember"),
             Field("folder", t("ui.sync.enrol_folder"), folder)], body=t("ui.sync.enrol_body"), check=check,
             ok=t("ui.sync.enrol_go")), done)
 
@@ -383,7 +385,7 @@ class SyncScreen(Screen):
             except PilarError as exc:
                 self.app.show_error(str(exc))
                 return
-            self.notify(t("sync.exported", mode=res.mode, office=res.recipient, path=str(res.path),
+            self.notify(t("sync.exported", mode=t(f"sync.mode.{res.mode}"), office=res.recipient, path=str(res.path),
                           size=human_size(res.size), records=sum(res.counts.values())), timeout=10)
             self.action_refresh()
 
