@@ -145,7 +145,7 @@ async def test_coordinator_quarter_end_to_end(folder):
                          "receipts_2024-Q2.html", "receipts_2024-Q2.pdf", "rekap_2024-Q2.pdf"]
         assert documents.idr(grand)[2:] in "\n".join(pages((out / "nominatif_2024-Q2.pdf").read_bytes()))
         assert documents.idr(grand) in (out / "nominatif_2024-Q2.txt").read_text(encoding="utf-8")
-        assert "rupiah)" in (out / "receipts_2024-Q2.html").read_text(encoding="utf-8")
+        assert "Rupiah)" in (out / "receipts_2024-Q2.html").read_text(encoding="utf-8")
 
         # Running the quarter again changes nothing.
         seq = app.db.seq

@@ -92,9 +92,7 @@ def test_find_and_deactivate_a_member_in_a_real_terminal(tmp_path):
         term.read(0.5)
         term.type("d")
         term.wait_for("Nonaktifkan Wahyu Hidayat")
-        term.type("pindah tugas\r")
-        term.read(0.3)
-        term.type("\r")
+        term.type("pindah tugas\r")  # Enter in any field submits (issue 24): the date is filled in
         term.wait_for("dinonaktifkan")
         term.type("\x11")  # ctrl+q
     finally:
