@@ -14,6 +14,7 @@ from stdnum.id import nik as stdnum_nik
 
 from storage.core.errors import PilarError
 from storage.core.i18n import t
+from storage.core.spreadsheet import formula_like
 from storage.core.text import iso_date
 from storage.domain import banks, fmt, regions
 from storage.domain.model import PILLARS, POSITIONS, STATUSES, TAGANA_LEVELS
@@ -259,6 +260,12 @@ def _has_control(text: str) -> bool:
     return any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
 
 
+def _formula_start(value: object) -> bool:
+    """A text a spreadsheet would run as a formula (= + - @ first): refused at the door, and neutralised by
+    every writer anyway (storage.printing.tables) for what came in before or from another office."""
+    return isinstance(value, str) and formula_like(value.strip())
+
+
 def _age(born: dt.date, today: dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
@@ -304,6 +311,8 @@ def _person(m: dict, today: dt.date, r: Result) -> tuple[str | None, dt.date | N
     for key in ("name", "birth_place"):
         if _has_control(str(m.get(key) or "")):
             r.error(key, "validate.text.control", what=_what(key))
+        elif _formula_start(m.get(key)):
+            r.error(key, "validate.text.formula", what=_what(key), first=str(m.get(key)).strip()[0])
     sex = _text(m.get("sex"))
     if sex and sex not in ("L", "P"):
         r.error("sex", "validate.sex.invalid", value=sex)
@@ -344,6 +353,8 @@ def _contact(m: dict, r: Result) -> None:
             r.error(f"bank.{key}", "validate.bank.incomplete", what=_what(f"bank.{key}"))
         elif _has_control(bank[key]):
             r.error(f"bank.{key}", "validate.text.control", what=_what(f"bank.{key}"))
+        elif _formula_start(bank[key]):
+            r.error(f"bank.{key}", "validate.text.formula", what=_what(f"bank.{key}"), first=bank[key].strip()[0])
     if not _text(bank.get("account")):
         r.error("bank.account", "validate.bank.incomplete", what=_what("bank.account"))
     else:

@@ -47,6 +47,7 @@ from pathlib import Path
 from storage.core.db import PROVINCE_CODE, Database, now_iso
 from storage.core.db import gc_paused as bulk
 from storage.core.errors import PilarError
+from storage.core.spreadsheet import MAX_CELL_CHARS, MAX_CELLS, MAX_ROWS, check_workbook_zip
 from storage.core.text import digits
 from storage.office.settings import require_operator, require_province
 from storage.payouts import bankfile as bank_file
@@ -120,22 +121,54 @@ def _fixed_rows(parsed: list[dict]) -> list[dict]:
 
 
 def _csv_cells(data: bytes) -> list[list[object]]:
+    """Rows of a CSV result file, bounded like a roster's (storage.core.spreadsheet, storage.roster.importing.read): a cell over Excel's
+    32,767 characters or a file over the cell budget is one sentence, never a traceback."""
     text = data.decode("utf-8-sig", errors="replace")
     sample = text[:4096]
     delimiter = max((";", ",", "\t"), key=sample.count) if sample else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows, budget = [], MAX_CELLS
+    try:
+        for row in reader:
+            budget -= len(row)
+            if budget < 0 or len(rows) > MAX_ROWS:
+                raise PilarError("payout.bank_file_unreadable", path="CSV", detail=f"> {MAX_CELLS} cells")
+            if any(len(c) > MAX_CELL_CHARS for c in row):
+                raise csv.Error(f"line {reader.line_num}: a cell over {MAX_CELL_CHARS} characters")
+            rows.append(row)
+    except csv.Error as exc:
+        raise PilarError("payout.bank_file_unreadable", path="CSV", detail=str(exc)) from None
+    return rows
 
 
 def _xlsx_cells(path: Path) -> list[list[object]]:
+    """The first sheet's rows, streamed by openpyxl (read-only; defusedxml refuses entity declarations);
+    the sheet's own dimension is ignored (a forged A1:XFD1048576 would pad every row) and the rows are
+    held to the reader's limits (storage.core.spreadsheet, storage.roster.importing.read)."""
     import openpyxl
 
+    check_workbook_zip(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # a damaged or non-XLSX file: openpyxl raises several kinds
-        raise PilarError("payout.bank_file_unreadable", path=str(path), detail=str(exc)) from exc
+        raise PilarError("payout.bank_file_unreadable", path=str(path), detail=str(exc)[:200]) from exc
     try:
         sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()
+        rows, budget = [], MAX_CELLS
+        for row in sheet.iter_rows(values_only=True):
+            budget -= len(row)
+            if budget < 0 or len(rows) > MAX_ROWS:
+                raise PilarError("sheet.too_many_cells", path=str(path), limit=MAX_CELLS)
+            if any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in row):
+                raise PilarError("sheet.cell_too_long", path=str(path), sheet=sheet.title, line=len(rows) + 1,
+                                 limit=MAX_CELL_CHARS)
+            rows.append(list(row))
+        return rows
+    except PilarError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - raised while streaming (a forbidden entity, a bad cell)
+        raise PilarError("payout.bank_file_unreadable", path=str(path), detail=f"{type(exc).__name__}") from None
     finally:
         book.close()
 

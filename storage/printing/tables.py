@@ -1,7 +1,9 @@
 """Writing tables out: printable text, Markdown and A4 HTML with tabulate, CSV and XLSX.
 
-Every cell that a spreadsheet could run as a formula (starting with =, +, -, @, tab or CR) is
-neutralised with a leading apostrophe. Files are written atomically.
+Every cell that a spreadsheet could run as a formula (starting with =, +, -, @, their full-width forms, or
+a control character such as tab or CR) is neutralised with a leading apostrophe: this module is the one
+neutraliser, and every CSV or XLSX Pilar writes goes through it (``csv_bytes``, ``csv_rows_bytes``,
+``xlsx_bytes``; tests/reliability/test_formula_safety.py walks every writer). Files are written atomically.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ from typing import Any
 from tabulate import tabulate
 
 from storage.core.fsutil import atomic_write
+from storage.core.spreadsheet import FORMULA_START, formula_like  # noqa: F401 - FORMULA_START for callers
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 TABLE_FORMATS = {"text": "simple_grid", "md": "github", "html": "html"}
 
 
 def neutralise(value: Any) -> Any:
     """A cell value safe to open in a spreadsheet (numbers stay numbers)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
 
@@ -70,6 +72,16 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]], delimiter: 
     for row in rows:
         writer.writerow([neutralise(c) for c in row])
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def csv_rows_bytes(rows: Iterable[Sequence[Any]], delimiter: str = ",", line_end: str = "\r\n",
+                   bom: bool = False) -> bytes:
+    """Rows (a header among them or not) as CSV in a given dialect, every cell neutralised: for files whose
+    layout is fixed by someone else (a bank's CSV)."""
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator=line_end).writerows(
+        [neutralise(c) for c in row] for row in rows)
+    return (b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8")
 
 
 def write_csv(path: Path, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

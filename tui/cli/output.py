@@ -25,3 +25,12 @@ def print_table(rows: list[list[Any]], headers: list[str]) -> None:
 
 def say(text: str) -> None:
     sys.stdout.write(text + "\n")
+
+
+def clip(text: object, limit: int = 80) -> str:
+    """Text for a preview cell: at most ``limit`` characters, a longer one cut with its length said
+    (a hostile 30,000-character name must not fill the terminal)."""
+    text = "" if text is None else str(text)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 12]}… (+{len(text) - limit + 12})"

@@ -317,20 +317,15 @@ def _write_decisions_sheet(path: Path, rows: list[dict]) -> None:
     """A CSV the bendahara fills in (Excel opens it: semicolons): one row per held or flagged item,
     the decision pre-set to what is allowed (approve, or void for an account in conflict), the reason
     empty; ``approve --decisions`` reads it back by its column names."""
-    import csv
-    import io
-
     from storage.core.errors import PilarError
     from storage.core.fsutil import atomic_write
+    from storage.printing.tables import csv_bytes
 
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=";")
-    w.writerow([*DECISION_COLUMNS, "nama", "pilar", "neto", "sebab"])
-    for r in rows:
-        w.writerow([r["id"], "approve" if r["can_approve"] else "void", "", r["name"], pillar_label(r["pillar"]),
-                    r["net"], payouts.blocker_label(r)])
+    data = csv_bytes([*DECISION_COLUMNS, "nama", "pilar", "neto", "sebab"],
+                     ([r["id"], "approve" if r["can_approve"] else "void", "", r["name"], pillar_label(r["pillar"]),
+                       r["net"], payouts.blocker_label(r)] for r in rows), delimiter=";")
     try:
-        atomic_write(path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
+        atomic_write(path, data)
     except OSError as exc:
         raise PilarError("fs.io_error", path=str(path), detail=str(exc)) from exc
 
@@ -339,14 +334,19 @@ def _read_decisions(path: str) -> dict[str, tuple[str, str]]:
     import csv
 
     from storage.core.errors import PilarError
+    from storage.roster.importing.read import decode
 
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = decode(Path(path).read_bytes())  # UTF-8 (BOM or not) or, as Excel saves it, Windows-1252
     except OSError as exc:
         raise PilarError("fs.io_error", path=path, detail=str(exc)) from exc
     delimiter = ";" if text.count(";") > text.count(",") else ","
     out = {}
-    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a cell over 128 KB, a NUL: one sentence, never a traceback
+        raise PilarError("sheet.csv_damaged", path=path, line=reader.line_num, detail=str(exc)) from None
     head = [c.strip().lower() for c in rows[0]] if rows else []
     if all(c in head for c in DECISION_COLUMNS):
         # the sheet written by ``payout blockers --out``: columns by name, the rest (name, why) ignored

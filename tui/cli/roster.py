@@ -14,7 +14,7 @@ from storage.domain.model import PILLARS, STATUSES
 from storage.roster import ANY_AREA, COLUMNS, Query, Roster, detail_text, export_rows, rows_for_export
 from tui.cli import treasury
 from tui.cli.common import open_db
-from tui.cli.output import add_format, print_json, print_table, say
+from tui.cli.output import add_format, clip, print_json, print_table, say
 
 
 def register(sub, common) -> None:
@@ -216,17 +216,18 @@ def cmd_import(args) -> int:
             print_json(data)
             return 0
         for line in plan.summary_lines():
-            say(line)
+            say(clip(line, 1000))
         headers = [t("roster.import.col.line"), t("roster.import.col.fate"), t("roster.col.name"),
                    t("roster.col.nik"), t("roster.import.col.reason")]
         shown = [r for r in plan.rows if r.fate in ("refuse", "conflict", "hold") or r.warnings]
         if shown:
-            print_table([[r.where, t(f"roster.import.fate.{r.fate}"), r.name, fmt.mask_nik(r.nik),
-                          " ".join(r.reasons) or " ".join(r.warnings)] for r in shown], headers)
+            print_table([[clip(r.where), t(f"roster.import.fate.{r.fate}"), clip(r.name), clip(fmt.mask_nik(r.nik)),
+                          clip(" ".join(r.reasons) or " ".join(r.warnings), 400)] for r in shown], headers)
         updates = [r for r in plan.rows if r.fate == "update"]
         if updates:
             say(t("roster.import.updates"))
-            print_table([[r.where, r.name, fmt.mask_nik(r.nik), label, before or "∅", after or "∅"]
+            print_table([[clip(r.where), clip(r.name), clip(fmt.mask_nik(r.nik)), label, clip(before) or "∅",
+                          clip(after) or "∅"]
                          for r in updates for label, before, after in r.changes],
                         [t("roster.import.col.line"), t("roster.col.name"), t("roster.col.nik"),
                          t("roster.import.col.field"), t("roster.import.col.before"), t("roster.import.col.after")])

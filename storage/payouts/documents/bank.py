@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from storage.payouts.bankfile import (
     template,
 )
 from storage.payouts.lifecycle import payable_by_transfer
+from storage.printing.tables import csv_rows_bytes
 
 
 @dataclass
@@ -88,11 +87,8 @@ def build(db: Database, quarter, bank: str | dict | None = None, date: str | Non
     lines = [_line(tpl, "header", totals)]
     lines.extend(_line(tpl, "detail", r) for r in result.rows)
     lines.append(_line(tpl, "trailer", totals))
-    if tpl["layout"] == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter=tpl.get("delimiter", ","), lineterminator=tpl["line_end"])
-        writer.writerows(lines)
-        result.data = buf.getvalue().encode("utf-8")
+    if tpl["layout"] == "csv":  # opened in Excel by the treasurer first: every cell neutralised
+        result.data = csv_rows_bytes(lines, delimiter=tpl.get("delimiter", ","), line_end=tpl["line_end"])
     else:
         result.data = "".join(line + tpl["line_end"] for line in lines).encode("ascii")
     return result

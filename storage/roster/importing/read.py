@@ -3,8 +3,16 @@ merged cells spread over their range, and the values shown (cached formula resul
 
 Reading is bounded: a file that is not what its name says (a renamed binary, a zip that would unpack to
 hundreds of megabytes) is refused with a sentence before any parser sees it. ``.xlsx`` is read with expat
-straight from the zip (several times quicker than openpyxl, which stays as the fallback); ``.xls`` and
-``.ods`` with python-calamine; ``.csv`` with the csv module after guessing encoding and separator.
+straight from the zip (several times quicker than openpyxl); ``.xls`` and ``.ods`` with python-calamine;
+``.csv`` with the csv module after guessing encoding and separator.
+
+A tiny hostile file must not take the PC down either (issue 22; figures in docs/reliability.md): every
+reader holds to what Excel itself allows (columns up to XFD = 16,384, rows up to 1,048,576, 32,767
+characters in a cell, checked as the file is read), at most ``MAX_CELLS`` cells in all, merged ranges
+clipped to the rows and columns that exist, each sheet part parsed once however many sheets name it, no
+DOCTYPE or entity declarations (defusedxml for the small parts, a refusing handler in the streaming
+parser), and no fall back to a reader that loads the whole workbook: a workbook the streaming reader
+cannot read is refused with one sentence.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from pathlib import Path
 
 from storage.core.errors import PilarError
 from storage.core.fsutil import os_error
+from storage.core.spreadsheet import EXCEL_COLS, EXCEL_ROWS, MAX_CELL_CHARS, MAX_CELLS
 
 MAX_FILE_MB = 50
 MAX_UNPACKED_MB = 200
@@ -97,6 +106,7 @@ def _read_book(path: Path) -> Book:
         if not head.startswith(b"PK\x03\x04"):
             raise PilarError("roster.import.damaged", path=str(path), detail="bukan .ods")
         _check_zip(path, lambda names: "content.xml" in names)
+        _ods_extent(path)
         return Book(path, "ods", _read_calamine(path))
     raise PilarError("roster.import.bad_type", path=str(path))
 
@@ -123,9 +133,53 @@ def _read_xlsx(path: Path, head: bytes) -> list[Sheet]:
         return _fast_xlsx(path)
     except PilarError:
         raise
-    except Exception:  # noqa: BLE001 - an unusual workbook: let openpyxl have a go
-        pass
-    return _openpyxl_xlsx(path)
+    except MemoryError:
+        raise PilarError("sheet.too_many_cells", path=str(path), limit=MAX_CELLS) from None
+    except Exception as exc:  # noqa: BLE001 - never handed to a reader that loads the whole workbook
+        raise PilarError("roster.import.damaged", path=str(path), detail=_detail(exc)) from None
+
+
+def _detail(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0][:120] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class _Beyond(Exception):
+    """A cell reference past Excel's last column or row (never written by Excel)."""
+
+    def __init__(self, ref: str) -> None:
+        super().__init__(ref)
+        self.ref = ref[:20] + ("…" if len(ref) > 20 else "")
+
+
+class _TooLong(Exception):
+    """A cell longer than Excel allows, noticed while it is read."""
+
+
+class _Doctype(Exception):
+    """A DOCTYPE (and so possibly entity declarations) in a part of the workbook."""
+
+
+def _refuse_doctype(*_args) -> None:
+    raise _Doctype()
+
+
+def _parser():
+    """An expat parser that refuses any DOCTYPE before its entities could be declared or expanded."""
+    from xml.parsers import expat
+
+    p = expat.ParserCreate()
+    p.StartDoctypeDeclHandler = _refuse_doctype
+    p.EntityDeclHandler = _refuse_doctype
+    p.buffer_text = True
+    return p
+
+
+def _xml(z: zipfile.ZipFile, name: str):
+    """A small part of the workbook (workbook.xml, its rels, styles) as an ElementTree root; no DTD."""
+    import defusedxml.ElementTree as DET
+
+    return DET.fromstring(z.read(name), forbid_dtd=True)
 
 
 def _too_many(path: Path) -> PilarError:
@@ -133,20 +187,30 @@ def _too_many(path: Path) -> PilarError:
 
 
 def _column(ref: str) -> int:
-    """'C12' -> 2."""
+    """'C12' -> 2; _Beyond past column XFD."""
     n = 0
     for ch in ref:
-        if ch.isalpha():
+        if "A" <= ch <= "Z" or "a" <= ch <= "z":
             n = n * 26 + ord(ch.upper()) - 64
+            if n > EXCEL_COLS:
+                raise _Beyond(ref)
         else:
             break
     return n - 1
 
 
+def _line_number(text: str, ref: str) -> int:
+    """A row number as written in the file; _Beyond past row 1,048,576."""
+    if len(text) > 7 or not text.isdigit() or int(text) > EXCEL_ROWS:
+        raise _Beyond(ref)
+    return int(text)
+
+
 def _cell_ref(ref: str) -> tuple[int, int]:
-    """'C12' -> (12, 2)."""
-    digits = "".join(ch for ch in ref if ch.isdigit())
-    return int(digits or 0), _column(ref)
+    """'C12' -> (12, 2); _Beyond past column XFD or row 1,048,576."""
+    col = _column(ref)
+    digits = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz$").replace("$", "")
+    return (_line_number(digits, ref) if digits else 0), col
 
 
 def _padding_width(code: str) -> int:
@@ -157,11 +221,9 @@ def _padding_width(code: str) -> int:
 
 def _styles(z: zipfile.ZipFile) -> dict[int, int]:
     """Cell style index -> padding width, for the styles whose number format pads with zeros."""
-    import xml.etree.ElementTree as ET
-
     if "xl/styles.xml" not in z.namelist():
         return {}
-    root = ET.fromstring(z.read("xl/styles.xml"))
+    root = _xml(z, "xl/styles.xml")
     formats = {int(f.get("numFmtId", "0")): f.get("formatCode", "")
                for f in root.iter(f"{{{_NS_MAIN}}}numFmt")}
     xfs = root.find(f"{{{_NS_MAIN}}}cellXfs")
@@ -174,17 +236,16 @@ def _styles(z: zipfile.ZipFile) -> dict[int, int]:
 
 
 def _shared_strings(z: zipfile.ZipFile) -> list[str]:
-    from xml.parsers import expat
-
     shared: list[str] = []
     if "xl/sharedStrings.xml" not in z.namelist():
         return shared
     parts: list[str] = []
-    depth = {"t": False, "rph": 0}
+    depth = {"t": False, "rph": 0, "len": 0}
 
     def s_start(tag, attrs):
         if tag == "si":
             parts.clear()
+            depth["len"] = 0
         elif tag == "t" and not depth["rph"]:
             depth["t"] = True
         elif tag == "rPh":
@@ -192,7 +253,7 @@ def _shared_strings(z: zipfile.ZipFile) -> list[str]:
 
     def s_end(tag):
         if tag == "si":
-            shared.append("".join(parts))
+            shared.append(_LONG if depth["len"] > MAX_CELL_CHARS else "".join(parts))
         elif tag == "t":
             depth["t"] = False
         elif tag == "rPh":
@@ -200,73 +261,134 @@ def _shared_strings(z: zipfile.ZipFile) -> list[str]:
 
     def s_text(data):
         if depth["t"]:
-            parts.append(data)
+            depth["len"] += len(data)
+            if depth["len"] <= MAX_CELL_CHARS:
+                parts.append(data)
 
-    p = expat.ParserCreate()
+    p = _parser()
     p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = s_start, s_end, s_text
-    p.buffer_text = True
     with z.open("xl/sharedStrings.xml") as f:
         p.ParseFile(f)
     return shared
 
 
+_LONG = object()  # a shared string longer than an Excel cell holds (refused where a cell uses it)
+
+
+def _workbook_part(z: zipfile.ZipFile) -> str:
+    """The workbook part the package's root relationships name (xl/workbook.xml nearly always)."""
+    if "_rels/.rels" in z.namelist():
+        for r in _xml(z, "_rels/.rels"):
+            if (r.get("Type") or "").endswith("/officeDocument") and r.get("Target"):
+                return r.get("Target").lstrip("/")
+    return "xl/workbook.xml"
+
+
 def _fast_xlsx(path: Path) -> list[Sheet]:
     """Every sheet, read with expat from the zip: values (cached results for formulas), hidden rows and
     columns, merged ranges. Dates come as Excel serial numbers; the date parser reads them."""
-    import xml.etree.ElementTree as ET
-
     sheets: list[Sheet] = []
-    with zipfile.ZipFile(path) as z:
-        book = ET.fromstring(z.read("xl/workbook.xml"))
-        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-        targets = {r.get("Id"): r.get("Target") for r in rels}
-        shared = _shared_strings(z)
-        padded = _styles(z)
-        total = 0
-        for node in book.find(f"{{{_NS_MAIN}}}sheets"):
-            target = targets.get(node.get(f"{{{_NS_REL}}}id"))
-            if not target:
-                continue
-            name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            sheet = Sheet(node.get("name") or name, node.get("state") or "visible")
-            if name in z.namelist():
-                _parse_sheet(z, name, sheet, shared, padded)
-            total += len(sheet.rows)
-            if total > MAX_ROWS + 20:
-                raise _too_many(path)
-            sheets.append(sheet)
+    part = "xl/workbook.xml"
+    sheet = Sheet("")
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            part = _workbook_part(z)
+            book = _xml(z, part)
+            folder = posixpath.dirname(part)
+            rels_part = posixpath.join(folder, "_rels", posixpath.basename(part) + ".rels")
+            rels = _xml(z, rels_part) if rels_part in names else []
+            targets = {r.get("Id"): r.get("Target") for r in rels}
+            part = "xl/sharedStrings.xml"
+            shared = _shared_strings(z)
+            part = "xl/styles.xml"
+            padded = _styles(z)
+            total = 0
+            budget = {"cells": MAX_CELLS}
+            seen: set[str] = set()
+            listed = book.find(f"{{{_NS_MAIN}}}sheets")
+            for node in listed if listed is not None else []:
+                target = targets.get(node.get(f"{{{_NS_REL}}}id"))
+                if not target:
+                    continue
+                name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+                if name in seen:  # several sheets naming one part: read once (Excel never writes this)
+                    continue
+                seen.add(name)
+                sheet = Sheet(node.get("name") or name, node.get("state") or "visible")
+                if name in names:
+                    part = name
+                    _parse_sheet(z, name, sheet, shared, padded, budget)
+                total += len(sheet.rows)
+                if total > MAX_ROWS + 20:
+                    raise _too_many(path)
+                sheets.append(sheet)
+    except _Beyond as exc:
+        raise PilarError("sheet.beyond_excel", path=str(path), cell=exc.ref, sheet=sheet.name or "?") from None
+    except _TooLong as exc:
+        raise PilarError("sheet.cell_too_long", path=str(path), sheet=sheet.name or "?", line=exc.args[0],
+                         limit=MAX_CELL_CHARS) from None
+    except _Doctype:
+        raise PilarError("sheet.doctype", path=str(path), part=part) from None
+    except Exception as exc:
+        if type(exc).__name__ in ("DTDForbidden", "EntitiesForbidden", "ExternalReferenceForbidden"):
+            raise PilarError("sheet.doctype", path=str(path), part=part) from None
+        raise
     for sheet in sheets:
         _fill_merges(sheet)
     return sheets
 
 
-def _parse_sheet(z: zipfile.ZipFile, name: str, sheet: Sheet, shared: list[str], padded: dict[int, int]) -> None:
-    from xml.parsers import expat
+def _clipped_ref(ref: str) -> tuple[int, int]:
+    """A merge corner as (line, col), clipped to Excel's last row and column (a range is cut, not refused)."""
+    letters = ref.lstrip("$")
+    head = len(letters) - len(letters.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+    digits = letters[head:].replace("$", "")
+    col = _column(letters[:head]) if head <= 3 and _fits(letters[:head]) else EXCEL_COLS - 1
+    line = int(digits) if digits.isdigit() and len(digits) <= 7 else (EXCEL_ROWS if digits.isdigit() else 0)
+    return min(line, EXCEL_ROWS), col
 
+
+def _fits(letters: str) -> bool:
+    try:
+        _column(letters)
+        return True
+    except _Beyond:
+        return False
+
+
+def _parse_sheet(z: zipfile.ZipFile, name: str, sheet: Sheet, shared: list, padded: dict[int, int],
+                 budget: dict | None = None) -> None:
     rows = sheet.rows
+    budget = budget if budget is not None else {"cells": MAX_CELLS}
     state: dict = {"row": None, "line": 0, "hidden": False, "col": 0, "type": "n", "style": None,
-                   "text": None, "in": False, "next": 1}
+                   "text": None, "in": False, "next": 1, "len": 0}
 
     def c_start(tag, attrs):
         if tag == "row":
             state["row"] = []
             number = attrs.get("r")
-            state["line"] = int(number) if number else state["next"]
+            state["line"] = _line_number(number, f"A{number}") if number else state["next"]
+            if state["line"] > EXCEL_ROWS:
+                raise _Beyond(f"A{state['line']}")
             state["hidden"] = attrs.get("hidden") in ("1", "true")
         elif tag == "c":
             ref = attrs.get("r")
             state["col"] = _column(ref) if ref else len(state["row"])
+            if state["col"] >= EXCEL_COLS:
+                raise _Beyond(ref or f"#{state['col']}")
             state["type"] = attrs.get("t", "n")
             state["style"] = attrs.get("s")
             state["text"] = []
+            state["len"] = 0
         elif tag in ("v", "t") and state["text"] is not None:
             state["in"] = True
         elif tag == "col" and attrs.get("hidden") in ("1", "true"):
-            for c in range(int(attrs.get("min", "1")) - 1, min(int(attrs.get("max", "1")), 16384)):
+            for c in range(int(attrs.get("min", "1")) - 1, min(int(attrs.get("max", "1")), EXCEL_COLS)):
                 sheet.hidden_cols.add(c)
         elif tag == "mergeCell" and attrs.get("ref") and ":" in attrs["ref"]:
             a, b = attrs["ref"].split(":", 1)
-            (l1, c1), (l2, c2) = _cell_ref(a), _cell_ref(b)
+            (l1, c1), (l2, c2) = _clipped_ref(a), _clipped_ref(b)
             sheet.merges.append((l1, c1, l2, c2))
 
     def c_end(tag):
@@ -277,12 +399,16 @@ def _parse_sheet(z: zipfile.ZipFile, name: str, sheet: Sheet, shared: list[str],
             kind = state["type"]
             if kind == "s":
                 value: object = shared[int(raw)] if raw else None
+                if value is _LONG:
+                    raise _TooLong(state["line"])
             elif kind in ("inlineStr", "str"):
                 value = raw
             elif kind == "b":
                 value = raw == "1"
             elif kind == "e" or raw == "":
                 value = None
+            elif kind == "d":  # an ISO date cell (some programs write these): the date as text
+                value = raw[:10] if raw[10:11] in ("", "T") else raw
             else:
                 number = float(raw)
                 if number.is_integer() and abs(number) < 2 ** 53:
@@ -293,6 +419,10 @@ def _parse_sheet(z: zipfile.ZipFile, name: str, sheet: Sheet, shared: list[str],
                 else:
                     value = number
             row = state["row"]
+            grow = max(state["col"] - len(row), 0) + 1
+            budget["cells"] -= grow
+            if budget["cells"] < 0:
+                raise PilarError("sheet.too_many_cells", path=sheet.name, limit=MAX_CELLS)
             while len(row) < state["col"]:
                 row.append(None)
             row.append(value)
@@ -308,30 +438,38 @@ def _parse_sheet(z: zipfile.ZipFile, name: str, sheet: Sheet, shared: list[str],
 
     def c_text(data):
         if state["in"]:
+            state["len"] += len(data)
+            if state["len"] > MAX_CELL_CHARS:
+                raise _TooLong(state["line"])
             state["text"].append(data)
 
-    p = expat.ParserCreate()
+    p = _parser()
     p.StartElementHandler, p.EndElementHandler, p.CharacterDataHandler = c_start, c_end, c_text
-    p.buffer_text = True
     with z.open(name) as f:
         p.ParseFile(f)
 
 
 def _fill_merges(sheet: Sheet) -> None:
-    """Spread each merged range's value over the cells it covers (what the clerk sees in each of them)."""
-    if not sheet.merges:
+    """Spread each merged range's value over the cells it covers (what the clerk sees in each of them).
+
+    A range is clipped to the rows the sheet has and to its widest row: a merge down to row 10^12 or
+    across to XFD costs what the rows in it cost, never a loop over empty line numbers."""
+    if not sheet.merges or not sheet.rows:
         return
+    import bisect
+
     by_line = {line: cells for line, cells in sheet.rows}
+    lines = sorted(by_line)
+    widest = max(len(cells) for cells in by_line.values())
     budget = MAX_MERGE_CELLS
     for l1, c1, l2, c2 in sheet.merges:
         top = by_line.get(l1)
         value = top[c1] if top is not None and c1 < len(top) else None
         if value is None:
             continue
-        for line in range(l1, l2 + 1):
-            cells = by_line.get(line)
-            if cells is None:
-                continue
+        c2 = min(c2, widest - 1)
+        for line in lines[bisect.bisect_left(lines, l1):bisect.bisect_right(lines, l2)]:
+            cells = by_line[line]
             for c in range(c1, c2 + 1):
                 if budget <= 0:
                     return
@@ -342,49 +480,76 @@ def _fill_merges(sheet: Sheet) -> None:
                     cells[c] = value
 
 
-def _openpyxl_xlsx(path: Path) -> list[Sheet]:
-    from openpyxl import load_workbook
+_ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 
-    sheets: list[Sheet] = []
+
+def _ods_extent(path: Path) -> None:
+    """Stream an .ods's content.xml before calamine sees it: calamine keeps each sheet as one dense
+    range (a cell 90,000 rows and 1,000 columns away from the first costs 2 GB inside calamine, beyond
+    Python's reach), so a sheet whose used range passes Excel's limits or the cell budget, or any
+    DOCTYPE, is refused here in a sentence."""
+    rep_rows, rep_cols = f"{_ODS_TABLE} number-rows-repeated", f"{_ODS_TABLE} number-columns-repeated"
+    state = {"sheet": "", "row": 0, "col": 0, "rows": 1, "cols": 1, "end_row": 0, "end_col": 0, "cell": False,
+             "filled": False}
+
+    def check() -> None:
+        if state["end_row"] > EXCEL_ROWS or state["end_col"] > EXCEL_COLS:
+            raise PilarError("sheet.beyond_excel", path=str(path), sheet=state["sheet"],
+                             cell=f"{column_letter(min(state['end_col'], 10 ** 6) - 1)}{state['end_row']}")
+        if state["end_row"] * state["end_col"] > MAX_CELLS:
+            raise PilarError("sheet.too_many_cells", path=str(path), limit=MAX_CELLS)
+
+    def start(tag, attrs):
+        local = tag.rsplit(" ", 1)[-1]
+        if local == "table" and tag.startswith(_ODS_TABLE):
+            state.update(sheet=attrs.get(f"{_ODS_TABLE} name", "?"), row=0, end_row=0, end_col=0)
+        elif local == "table-row" and tag.startswith(_ODS_TABLE):
+            state["rows"] = int(attrs.get(rep_rows, "1") or 1)
+            state["col"] = 0
+        elif local in ("table-cell", "covered-table-cell") and tag.startswith(_ODS_TABLE):
+            state["cols"] = int(attrs.get(rep_cols, "1") or 1)
+            state["cell"] = True
+            state["filled"] = len(attrs) > (1 if rep_cols in attrs else 0) and any(
+                k.endswith(("value-type", "formula")) for k in attrs)
+        elif state["cell"]:  # a paragraph or any content inside the cell
+            state["filled"] = True
+
+    def end(tag):
+        local = tag.rsplit(" ", 1)[-1]
+        if local in ("table-cell", "covered-table-cell") and tag.startswith(_ODS_TABLE):
+            if state["filled"]:
+                state["end_row"] = max(state["end_row"], state["row"] + 1)
+                state["end_col"] = max(state["end_col"], state["col"] + state["cols"])
+                check()
+            state["col"] += state["cols"]
+            state["cell"] = state["filled"] = False
+        elif local == "table-row" and tag.startswith(_ODS_TABLE):
+            if state["end_row"] == state["row"] + 1 and state["rows"] > 1:
+                state["end_row"] = state["row"] + state["rows"]  # a filled row repeated
+                check()
+            state["row"] += state["rows"]
+
+    p = _ns_parser()
+    p.StartElementHandler, p.EndElementHandler = start, end
     try:
-        wb = load_workbook(path, data_only=True)
-        try:
-            total = 0
-            for ws in wb.worksheets:
-                sheet = Sheet(ws.title, ws.sheet_state or "visible")
-                for dim in ws.column_dimensions.values():
-                    if dim.hidden:
-                        for c in range((dim.min or 1) - 1, dim.max or 1):
-                            sheet.hidden_cols.add(c)
-                for row in ws.iter_rows():
-                    if not row:
-                        continue
-                    line = row[0].row
-                    if ws.row_dimensions[line].hidden:
-                        sheet.hidden_rows += 1
-                        continue
-                    cells: list[object] = []
-                    for cell in row:
-                        value = cell.value
-                        width = _padding_width(cell.number_format or "")
-                        if width and isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-                            value = PaddedNumber(value, width)
-                        cells.append(value)
-                    sheet.rows.append((line, cells))
-                total += len(sheet.rows)
-                if total > MAX_ROWS + 20:
-                    raise _too_many(path)
-                sheet.merges = [(r.min_row, r.min_col - 1, r.max_row, r.max_col - 1) for r in ws.merged_cells.ranges]
-                sheets.append(sheet)
-        finally:
-            wb.close()
+        with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
+            p.ParseFile(f)
+    except _Doctype:
+        raise PilarError("sheet.doctype", path=str(path), part="content.xml") from None
     except PilarError:
         raise
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on a damaged file
-        raise PilarError("roster.import.damaged", path=str(path), detail=type(exc).__name__) from None
-    for sheet in sheets:
-        _fill_merges(sheet)
-    return sheets
+    except Exception as exc:  # noqa: BLE001 - calamine would refuse it too: one sentence
+        raise PilarError("roster.import.damaged", path=str(path), detail=_detail(exc)) from None
+
+
+def _ns_parser():
+    from xml.parsers import expat
+
+    p = expat.ParserCreate(namespace_separator=" ")
+    p.StartDoctypeDeclHandler = _refuse_doctype
+    p.EntityDeclHandler = _refuse_doctype
+    p.buffer_text = True
+    return p
 
 
 def _read_calamine(path: Path) -> list[Sheet]:
@@ -399,13 +564,27 @@ def _read_calamine(path: Path) -> list[Sheet]:
         wb = pc.CalamineWorkbook.from_path(str(path))
         try:
             total = 0
+            budget = MAX_CELLS
             for meta in wb.sheets_metadata:
                 visible = str(getattr(meta, "visible", "Visible")).rsplit(".", 1)[-1].lower()
                 state = "visible" if visible == "visible" else "veryHidden" if "very" in visible else "hidden"
                 sheet = Sheet(meta.name, state, knows_hidden=False)
                 ws = wb.get_sheet_by_name(meta.name)
                 first_line = 1
+                # calamine keeps a sheet as one dense range: refuse a range past Excel's limits or the
+                # cell budget before a Python list is made of it
+                end = ws.end or (-1, -1)
+                height, width = end[0] + 1, end[1] + 1
+                if width > EXCEL_COLS or height > EXCEL_ROWS:
+                    raise PilarError("sheet.beyond_excel", path=str(path), sheet=meta.name,
+                                     cell=f"{column_letter(max(width - 1, 0))}{height}")
+                budget -= height * width
+                if budget < 0:
+                    raise PilarError("sheet.too_many_cells", path=str(path), limit=MAX_CELLS)
                 for n, cells in enumerate(ws.to_python(skip_empty_area=False)):
+                    if any(isinstance(c, str) and len(c) > MAX_CELL_CHARS for c in cells):
+                        raise PilarError("sheet.cell_too_long", path=str(path), sheet=meta.name, line=first_line + n,
+                                         limit=MAX_CELL_CHARS)
                     row = [None if c == "" else (int(c) if isinstance(c, float) and c.is_integer()
                                                   and abs(c) < 2 ** 53 else c) for c in cells]
                     sheet.rows.append((first_line + n, row))
@@ -454,10 +633,27 @@ def _read_csv(path: Path) -> Sheet:
         line = first.splitlines()[0] if first else ""
         delimiter = max(";,\t", key=line.count)
     sheet = Sheet(path.stem)
-    for n, row in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1):
-        sheet.rows.append((n, list(row)))
-        if n > MAX_ROWS + 20:
-            raise _too_many(path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    cells = MAX_CELLS
+    n = 0
+    try:
+        for n, row in enumerate(reader, 1):
+            if any(len(c) > MAX_CELL_CHARS for c in row):
+                raise _TooLong(reader.line_num)
+            cells -= len(row)
+            if cells < 0 or len(row) > EXCEL_COLS:
+                raise PilarError("sheet.too_many_cells", path=str(path), limit=MAX_CELLS)
+            sheet.rows.append((n, list(row)))
+            if n > MAX_ROWS + 20:
+                raise _too_many(path)
+    except _TooLong as exc:
+        raise PilarError("sheet.cell_too_long", path=str(path), sheet=sheet.name, line=exc.args[0],
+                         limit=MAX_CELL_CHARS) from None
+    except csv.Error as exc:  # the csv module's own field limit (128 KB) or a stray NUL: one sentence
+        if "field limit" in str(exc):
+            raise PilarError("sheet.cell_too_long", path=str(path), sheet=sheet.name, line=reader.line_num,
+                             limit=MAX_CELL_CHARS) from None
+        raise PilarError("sheet.csv_damaged", path=str(path), line=reader.line_num, detail=str(exc)) from None
     return sheet
 
 
