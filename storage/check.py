@@ -29,6 +29,7 @@ from storage.core.i18n import t
 from storage.events.records import check_invitations
 from storage.payouts.lifecycle import check_payouts
 from storage.reconcile import duplicates
+from storage.sync import audit_anchor, engine
 
 Checker = Callable[[Database], list[str]]
 
@@ -291,7 +292,29 @@ def _open(path: Path) -> tuple[Database | None, list[str]]:
         return None, problems + (scanned or [str(exc)])
     problems += _journal_problems(db.journal_path, db.code, db.seq, db.audit.last_seq)
     problems += _audit_problems(db.audit.path, db.manifest.get("audit"), db.journal_path)
+    problems += audit_anchor.office_problems(path, db.audit.path)  # issue 22: anchors outside the folder
     return db, problems
+
+
+def audit_only(path: Path) -> bool:
+    """True when every problem of the folder is the audit log's (the data is intact: no restore advice)."""
+    path = Path(path)
+    try:
+        db = Database.open(path, read_only=True)
+    except PilarError as exc:
+        return is_audit_damage(exc)
+    problems = set(run_checks(path))
+    mine = set(_audit_problems(db.audit.path, db.manifest.get("audit"), db.journal_path))
+    mine |= set(audit_anchor.office_problems(path, db.audit.path))
+    return bool(problems) and problems <= mine
+
+
+def is_audit_damage(exc: BaseException) -> bool:
+    """A DamagedError about the audit log only (audit.jsonl or a sealed segment in audit/)."""
+    if not isinstance(exc, PilarError):
+        return False
+    where = str(exc.params.get("file") or "").replace("\\", "/")
+    return where.endswith("/audit.jsonl") or "/audit/" in where
 
 
 def file_problems(path: Path) -> list[str]:
@@ -303,6 +326,12 @@ def file_problems(path: Path) -> list[str]:
 def work(db: Database) -> list[str]:
     """Cases to handle that are not damage (duplicate NIK from two offices), one sentence each."""
     lines = []
+    for code, entry in sorted(engine.read_peers(db.path).items()):  # issue 22: offices whose log was rewritten
+        alarms = [a for a in (entry.get("audit_alarms") or []) if isinstance(a, dict)] if isinstance(entry, dict) else []
+        if alarms:
+            first = alarms[0]
+            lines.append(t("audit.anchor.office_alarm", office=code, n=first.get("n"), count=len(alarms),
+                           created=str(first.get("created") or "?")[:10]))
     for case in duplicates.cases(db):
         action = (t("check.duplicate_action_province", command=case["command"]) if db.is_province
                   else t("dup.province_merges"))

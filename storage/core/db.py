@@ -34,7 +34,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from storage.core import audit, authority, formats
-from storage.core.errors import LockedError, PilarError, damaged
+from storage.core.errors import LockedError, PilarError, after_commit, damaged
 from storage.core.fsutil import append_durable, atomic_write, os_error
 from storage.core.indexes import INDEXES as _INDEXES  # the one table of indexes
 from storage.core.indexes import IndexFunc
@@ -333,6 +333,10 @@ class Database:
         # transaction (left for ``upkeep``) and those whose append failed (disk full…), retried first.
         self._audit_behind: list[tuple[int, list[dict], dict[str, list[dict]]]] = []
         self._audit_owed = 0
+        # Transactions (and their records) made durable since this folder was opened: a failure after
+        # them says they are saved (storage.core.errors.SavedButError), never "unchanged".
+        self.session_commits = 0
+        self.session_records = 0
         self._write_lock = threading.RLock()
 
     @property
@@ -813,6 +817,18 @@ class Database:
         append_durable(self.journal_path, line)
         # Durable from here on: install in memory, then the audit log (rebuilt from the journal on
         # the next open should this append fail).
+        self.session_commits += 1
+        self.session_records += len(tx.docs)
+        try:
+            return self._install(tx, seq, ops, line)
+        except PilarError as exc:
+            raise self.saved_but(exc) from exc
+
+    def saved_but(self, exc: PilarError) -> PilarError:
+        """``exc`` told as it must be once this session's changes are durable (see SavedButError)."""
+        return after_commit(exc, self.session_commits, self.session_records)
+
+    def _install(self, tx: Transaction, seq: int, ops: dict, line: bytes) -> dict[str, set[str]]:
         self.seq = seq
         self.counter = tx.counter
         self._journal_bytes += len(line)
@@ -841,9 +857,12 @@ class Database:
         has passed JOURNAL_COMPACT_BYTES. Cheap when nothing is owed; raises like ``compact``."""
         if self.read_only:
             return
-        self._flush_audit(strict=True)
-        if self._journal_bytes > JOURNAL_COMPACT_BYTES:
-            self.compact()
+        try:
+            self._flush_audit(strict=True)
+            if self._journal_bytes > JOURNAL_COMPACT_BYTES:
+                self.compact()
+        except PilarError as exc:
+            raise self.saved_but(exc) from exc
 
     @_serialised
     def _flush_audit(self, strict: bool) -> None:
@@ -864,6 +883,12 @@ class Database:
         """Fold the journal into the collection files (each written atomically), then empty it."""
         if self.read_only:
             return
+        try:
+            self._compact()
+        except PilarError as exc:
+            raise self.saved_but(exc) from exc
+
+    def _compact(self) -> None:
         # The journal is the only other copy of owed audit entries: they go first.
         self._flush_audit(strict=True)
         if not self._dirty:

@@ -38,7 +38,7 @@ from storage.core.versions import MAX_COUNTER, doc_vv, dominates, merge_docs, vv
 from storage.domain import regions
 from storage.office import keys as office_keys
 from storage.reconcile.conflicts import is_open
-from storage.sync import bundle, sequence
+from storage.sync import audit_anchor, bundle, sequence
 
 IMPORT_LOG = "imports.jsonl"
 EXPORT_LOG = "exports.jsonl"
@@ -338,6 +338,11 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
     if peer.get("ask_full"):
         manifest["want_full"] = True
     manifest.update(sequence.stamp(db, to))  # issue 16: this bundle's number to ``to``, what came from it
+    # issue 22: the audit log's head anchored outside this folder (storage.sync.audit_anchor)
+    anchor = audit_anchor.for_bundle(db, to, export_log(db.path), peer.get("your_audit"))
+    manifest["audit"] = anchor
+    if isinstance(peer.get("audit"), dict):
+        manifest["your_audit"] = peer["audit"]  # the anchor we hold for ``to``: it checks its log against it
     if version < formats.BUNDLE.current:
         # An office one release behind: the bundle written as it reads them (or refused: who must update).
         older = formats.BUNDLE.downgrade({"manifest": manifest, "parts": parts}, version)
@@ -361,7 +366,8 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
         _write_peers(db.path, peers)
     size = path.stat().st_size
     _log(db.path / EXPORT_LOG, {"ts": now_iso(), "bundle_id": bundle_id, "to": to, "mode": manifest["mode"],
-                                "file": str(path), "size": size, "counts": counts, "operator": db.operator})
+                                "file": str(path), "size": size, "counts": counts, "operator": db.operator,
+                                "audit_n": anchor["n"], "audit_h": anchor["h"]})
     return ExportResult(path, bundle_id, to, manifest["mode"], counts, size)
 
 
@@ -441,7 +447,7 @@ def refusal_lines(result) -> list[str]:
     """What an import did not take, and what it dropped at the province's word, for the operator."""
     from storage.core.i18n import t
 
-    lines = []
+    lines = [result.audit_alarm] if getattr(result, "audit_alarm", "") else []
     if result.refused:
         head = "sync.refused_head_all" if result.changed == 0 else "sync.refused_head"
         lines.append(t(head, count=len(result.refused), sender=result.sender))
@@ -564,6 +570,7 @@ class ImportResult:
     behind: bool = False
     office: str = ""  # the importing office
     kept: list[dict] = field(default_factory=list)
+    audit_alarm: str = ""  # issue 22: the sender's audit log no longer matches the anchor held for it
 
     @property
     def changed(self) -> int:
@@ -1071,6 +1078,15 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                     changes={"sender": [None, sender], "file": [None, Path(path).name]})
         result.timings["write"] = time.perf_counter() - write_at
     result.timings.update(verify=verified - started, total=time.perf_counter() - started)
+    try:
+        _after_commit(db, m, result, info, raw, my_max, own_proof, mine)
+    except PilarError as exc:  # the bundle's records are durable: say so (storage.core.errors.SavedButError)
+        raise db.saved_but(exc) from exc
+    return result
+
+
+def _after_commit(db: Database, m: dict, result: ImportResult, info: dict, raw, my_max: int, own_proof: dict,
+                  mine) -> None:
     if my_max > db.counter or own_proof.get(mine, 0) > db.counter:
         # The other office holds writes of this replica that this folder does not know (the province
         # says so, or this office's own signed manifest handed back does): it was restored from a
@@ -1090,8 +1106,7 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                                     refused_count=len(result.refused), recovered=result.recovered,
                                     healed=result.healed, kept=len(result.kept),
                                     dropped=[{k: e[k] for k in ("collection", "id", "reason")}
-                                             for e in result.dropped[:500]]))
-    return result
+                                             for e in result.dropped[:500]], audit_alarm=result.audit_alarm))
 
 
 def _backup(db: Database) -> str | None:
@@ -1108,6 +1123,25 @@ def _backup(db: Database) -> str | None:
 MAX_REFUSED = 2000
 
 
+def _audit_anchor(entry: dict, old: dict, m: dict, result: ImportResult) -> None:
+    """issue 22: compare the sender's audit log with the anchor held for it; keep the new anchor, or on a
+    mismatch keep the old one and record the alarm (a forgery never becomes the baseline)."""
+    alarm = audit_anchor.compare(old.get("audit"), m.get("audit"))
+    if alarm is not None and alarm["why"] == "restored":  # declared and signed: the new head is the anchor
+        result.audit_alarm = audit_anchor.alarm_text(m["sender"]["code"], alarm)
+        entry.setdefault("audit_restores", []).append(dict(alarm, bundle=m["bundle_id"], ts=now_iso()))
+        alarm = None
+    if alarm is not None:
+        alarm.update(bundle=m["bundle_id"], ts=now_iso())
+        entry["audit_alarms"] = ([a for a in old.get("audit_alarms", []) if isinstance(a, dict)] + [alarm])[-20:]
+        result.audit_alarm = audit_anchor.alarm_text(m["sender"]["code"], alarm)
+    if alarm is None and isinstance(m.get("audit"), dict) and isinstance(m["audit"].get("n"), int):
+        entry["audit"] = {"n": m["audit"]["n"], "h": m["audit"].get("h", ""), "bundle_id": m["bundle_id"],
+                          "created": m.get("created")}
+    if isinstance(m.get("your_audit"), dict):
+        entry["your_audit"] = m["your_audit"]
+
+
 def _after_accept(db: Database, m: dict, result: ImportResult, raw=None) -> None:
     sender = m["sender"]["code"]
     peers = read_peers(db.path)
@@ -1120,6 +1154,7 @@ def _after_accept(db: Database, m: dict, result: ImportResult, raw=None) -> None
         # read it, and the province sees who should update (releases before 0.2.0 said neither).
         entry["pilar"] = formats.writer_of(m) or formats.FIRST_RELEASE
         entry["reads"] = m["reads"] if isinstance(m.get("reads"), dict) else {"bundle": [1, 1]}
+        _audit_anchor(entry, old, m, result)
     _note_copy(entry, m)
     if result.behind:
         entry["ask_full"] = True

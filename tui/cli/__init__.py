@@ -2,7 +2,9 @@
 
 Each area registers its subcommands from its own module (``register(subparsers)``); a handler
 takes the parsed arguments and returns the exit code. Errors the user can fix are one sentence on
-stderr with exit code 1; wrong usage exits 2 (argparse).
+stderr with exit code 1; wrong usage exits 2 (argparse); 3 when the change was saved and something after
+it failed (the audit append, the fold into the data files: storage.core.errors.SavedButError): the sentence
+says it is saved and what is left to do.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 import sys
 
 from storage.core import formats, i18n
-from storage.core.errors import DamagedError, PilarError
+from storage.core.errors import DamagedError, PilarError, SavedButError
 
 AREAS = ("core", "sample", "roster", "events", "payouts", "sync", "backup", "summary")
 
@@ -65,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(handler(args) or 0)
     except PilarError as exc:
         print(str(exc), file=sys.stderr)
+        if isinstance(exc, SavedButError):
+            return SavedButError.EXIT_CODE
         if isinstance(exc, DamagedError) and _offer_backup(args, interactive=handler is None):
             from tui.cli.core import run_app
 
@@ -89,6 +93,11 @@ def _offer_backup(args, interactive: bool = False) -> bool:
     from tui.cli.common import operator_of
 
     path = resolve_data_dir(getattr(args, "data", None))
+    from storage.check import audit_only
+
+    if audit_only(path):  # only the audit log: restoring would roll the data back (issue 22)
+        print(i18n.t("check.audit_only_hint"), file=sys.stderr)
+        return False
     print(backup.damaged_hint(path), file=sys.stderr)
     if not (interactive and sys.stdin.isatty()):
         return False

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from storage.backup.upgrade import open_folder
 from storage.core.config import resolve_data_dir
 from storage.core.db import Database
+from storage.core.errors import PilarError
 from storage.core.formats import migrated_sentence
 
 
@@ -27,6 +28,8 @@ def open_db(args, read_only: bool = False) -> Iterator[Database]:
         daily_backup(db)
     try:
         yield db
+    except PilarError as exc:  # after a commit: the change is saved, and the sentence says so (exit 3)
+        raise db.saved_but(exc) from exc
     finally:
         db.close()
 

@@ -137,8 +137,10 @@ def cmd_check(args) -> int:
         for p in problems:
             say(f"- {p}")
         from storage.backup import damaged_hint
+        from storage.check import audit_only
 
-        say(damaged_hint(path))
+        # a damaged or rewritten audit log alone: never advice that would roll the data back (issue 22)
+        say(i18n.t("check.audit_only_hint") if audit_only(path) else damaged_hint(path))
         return 1
     db = Database.open(path, read_only=True)
     say(i18n.t("check.ok", path=str(path), files=len(db.collections()),
