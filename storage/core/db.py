@@ -386,6 +386,7 @@ class Database:
             (path / "db").mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise os_error(exc, path) from exc
+        private_folders(path)
         replica, created = str(uuid.uuid4()), now_iso()
         office = {
             "format": OFFICE_FORMAT,
@@ -550,6 +551,7 @@ class Database:
         self._pending_audit.append(entry)
 
     def _after_open(self) -> None:
+        private_folders(self.path)
         # Bring the audit log up to the journal (a crash may have come between the two appends, or
         # during the audit append itself: its torn line is cut and rewritten from the journal).
         self._audit.repair_tail()
@@ -1128,6 +1130,18 @@ def read_lock_info(path: Path, wait: bool = False) -> dict:
 
 
 MAX_REPLICAS = 1000  # replica ids named in a bundle's manifest (an office moves or restores a few times a year)
+
+
+def private_folders(path: Path) -> None:
+    """The data folder, ``db/`` and ``audit/`` readable by this user only (0700, as docs/reliability.md
+    says): they hold NIKs and bank accounts. Where the system has no such modes (Windows) nothing
+    changes; a folder this user does not own is left as it is."""
+    for folder in (path, path / "db", path / "audit"):
+        try:
+            if folder.is_dir() and folder.stat().st_mode & 0o077:
+                folder.chmod(0o700)
+        except OSError:
+            pass
 
 
 def replica_history(office: dict) -> list[dict]:

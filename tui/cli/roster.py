@@ -116,8 +116,8 @@ def _query(args) -> Query:
 
 
 def cmd_list(args) -> int:
-    # an export with full NIKs is written to the audit log, so it needs the folder open for writing
-    with open_db(args, read_only=not (args.reveal and args.out and args.format in ("csv", "xlsx"))) as db:
+    # full NIKs shown or written anywhere are recorded in the audit log: the folder is opened for writing
+    with open_db(args, read_only=not args.reveal) as db:
         roster = Roster(db)
         rows = roster.search(_query(args))
         if args.format in ("csv", "xlsx"):
@@ -128,6 +128,7 @@ def cmd_list(args) -> int:
 
                 headers, cells = rows_for_export(roster, rows, reveal=args.reveal)
                 sys.stdout.buffer.write(csv_bytes(headers, cells))
+                _revealed(db, args, len(cells), "stdout")
                 return 0
             out = Path(args.out)
             if out.suffix.lower() != f".{args.format}":
@@ -140,15 +141,27 @@ def cmd_list(args) -> int:
                      "pillar": r.pillar, "position": r.position, "kab": r.kab, "kec": r.kec, "office": r.office,
                      "status": r.status} for r in rows]
             if args.out:
-                Path(args.out).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+                from storage.core.fsutil import atomic_write
+
+                # written whole or not at all, readable by this user only (0600)
+                atomic_write(Path(args.out), orjson.dumps(data, option=orjson.OPT_INDENT_2))
                 say(t("roster.cli.written", count=len(data), path=args.out))
             else:
                 print_json(data)
+            _revealed(db, args, len(data), args.out or "stdout")
             return 0
         headers, cells = rows_for_export(roster, rows, reveal=args.reveal)
         print_table([c[:8] for c in cells], headers[:8])
         say(t("roster.cli.count", count=len(rows)))
+        _revealed(db, args, len(cells), "terminal")
     return 0
+
+
+def _revealed(db, args, count: int, where: object) -> None:
+    """Full NIKs shown or written (not through the export service, which records its own): audited."""
+    if args.reveal and count:
+        db.record_note("roster.export_revealed", "export", str(where)[-120:],
+                       note=f"{count} rows, full NIK: {where}")
 
 
 def cmd_cards(args) -> int:
@@ -180,9 +193,11 @@ def _one(roster: Roster, text: str) -> dict:
 
 
 def cmd_show(args) -> int:
-    with open_db(args, read_only=True) as db:
+    with open_db(args, read_only=not args.reveal) as db:
         roster = Roster(db)
         member = _one(roster, args.member)
+        if args.reveal:  # full NIK, phone and account shown: who and when is in the audit log
+            db.record_note("roster.shown_revealed", "member", member["id"], note="full NIK, phone and account shown")
         if args.format == "json":
             from storage.core.audit import MASKED, mask
 
