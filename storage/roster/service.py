@@ -45,6 +45,7 @@ from storage.domain.validate import (
 )
 from storage.printing import tables as export
 from storage.reconcile.conflicts import display_value, edit_refusal, member_in_conflict
+from storage.roster import index as roster_index
 
 # Columns of the member table, in display order; each is also a sort key.
 COLUMNS = ("nik", "name", "pillar", "position", "kab", "kec", "office", "status")
@@ -167,20 +168,22 @@ def _row_of(db: Database, value: dict) -> Row:
 
 
 def _sort_key(column: str) -> Callable[[Row], object]:
+    """The order of one column; the name, NIK and id break ties, so that every order is exact (a row
+    moved after an edit lands where sorting everything again would put it: storage.roster.index)."""
     if column == "name":
-        return attrgetter("fold", "nik")
+        return attrgetter("fold", "nik", "id")
     if column in ("kab", "kec"):
         names = regions.kab_name if column == "kab" else regions.kec_name
         cache: dict[str, str] = {}
 
-        def by_place(r: Row) -> tuple[str, str]:
+        def by_place(r: Row) -> tuple[str, str, str, str]:
             code = getattr(r, column)
             label = cache.get(code)
             if label is None:
                 label = cache[code] = names(code) if code else ""
-            return label, r.fold
+            return label, r.fold, r.nik, r.id
         return by_place
-    return attrgetter(column, "fold")
+    return attrgetter(column, "fold", "nik", "id")
 
 
 ANY_AREA = "*"  # Query.area_kab: serving anywhere (an active assignment of the chosen pillar)
@@ -215,15 +218,31 @@ class Roster:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.version = 0
-        with no_gc(freeze=True):
-            self._rows: dict[str, Row] = {r.id: r for r in
-                                          (_row_of(db, v) if "_conflict" in v else make_row(v)
-                                           for v in db.values("members"))}
+        # Built on first use: a command about one member (show, edit) finds it by the NIK index and
+        # never builds 100,000 rows.
+        self._rows_d: dict[str, Row] | None = None
         self._sorted: dict[tuple[str, bool], list[Row]] = {}
         self._last: tuple[Query, int, list[Row]] | None = None
         self._active: dict | None = None
+        self._chars: dict[str, list[Row]] | None = None  # storage.roster.index: first letter -> rows
         self.listeners: list[Callable[[set[str]], None]] = []
         db.listeners.append(self._on_commit)
+
+    @property
+    def _rows(self) -> dict[str, Row]:
+        rows = self._rows_d
+        if rows is None:
+            db = self.db
+            with no_gc(freeze=True):
+                rows = {r.id: r for r in (_row_of(db, v) if "_conflict" in v else make_row(v)
+                                          for v in db.values("members"))}
+            self._rows_d = rows
+        return rows
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the rows are built (the roster screen builds them in a thread)."""
+        return self._rows_d is not None
 
     def close(self) -> None:
         if self._on_commit in self.db.listeners:
@@ -234,19 +253,49 @@ class Roster:
     def _on_commit(self, collection: str, ids: set[str]) -> None:
         if collection != "members":
             return
-        # A new dict swapped in whole: a commit from a worker thread never changes one being read.
+        if self._rows_d is None:  # nothing built yet: the next use reads the data as it is
+            self._active = None
+            self.version += 1
+            for listener in list(self.listeners):
+                listener(ids)
+            return
+        # A few changed members (a saved form) are taken out of and put into the sorted lists, the
+        # search index and the last result where they belong (storage.roster.index) instead of sorting
+        # 100,000 rows again; a big import sorts again on next use. The sorted lists and the index are
+        # changed in place (``search`` hands out copies only); the rows dict and the last result, which
+        # a screen may be reading, are swapped in whole.
         with no_gc():
+            before = self._rows_d
             rows = self._updated_rows(ids)
-        self._rows = rows
-        self._active = None
-        self._sorted.clear()
-        self._last = None
+            changes = [(before.get(rid), rows.get(rid)) for rid in ids]
+            small = len(ids) <= roster_index.INCREMENTAL_LIMIT
+            if small:
+                for (column, reverse), rows_sorted in self._sorted.items():
+                    roster_index.move(rows_sorted, changes, column, reverse)
+                if self._chars is not None:
+                    roster_index.move_chars(self._chars, changes)
+                self._active = roster_index.updated_active(self._active, changes) if self._active is not None else None
+                last = self._last
+                if last is not None and last[1] == self.version:
+                    query = last[0]
+                    keep = self._predicate(query)
+                    self._last = (query, self.version + 1,
+                                  roster_index.updated(last[2], [(o, n if n is not None and keep(n) else None)
+                                                          for o, n in changes], query.sort, query.reverse))
+                else:
+                    self._last = None
+            else:
+                self._sorted = {}
+                self._chars = None
+                self._active = None
+                self._last = None
+        self._rows_d = rows
         self.version += 1
         for listener in list(self.listeners):
             listener(ids)
 
     def _updated_rows(self, ids: set[str]) -> dict[str, Row]:
-        rows = dict(self._rows)
+        rows = dict(self._rows_d or {})
         for rid in ids:
             doc = self.db.doc("members", rid)
             # read-only use: the value without the deep copy ``db.get`` makes (10k imported rows)
@@ -299,24 +348,66 @@ class Roster:
             self._sorted[(column, reverse)] = rows
         return rows
 
+    @property
+    def indexed(self) -> bool:
+        """Whether the first-letter index is built (a big commit drops it; ``build_index`` again)."""
+        return self._chars is not None
+
+    def build_index(self) -> None:
+        """The first-letter search index over the name order (the roster screen builds it in its
+        thread after the rows): the first letter typed then costs no more than the tenth."""
+        if self._chars is None:
+            version = self.version
+            chars = roster_index.build_chars(self.sorted_rows("name"))
+            if version == self.version:  # a commit meanwhile: built again on the next call
+                self._chars = chars
+
+    def _predicate(self, query: Query) -> Callable[[Row], bool]:
+        """Whether one row belongs in the result of ``query`` (what ``search`` filters by)."""
+        tests: list[Callable[[Row], bool]] = []
+        if query.area_kab:
+            serves = self._serves(query.pillar, query.area_kab)
+            tests.append(lambda r: serves(r.serving))
+        elif query.pillar:
+            tests.append(lambda r: query.pillar in r.pillars)
+        if query.kec:
+            kec = query.kec
+            tests.append(lambda r: r.kec == kec or any(a[3] == kec for a in r.active))
+        if query.kab:
+            tests.append(lambda r: r.kab == query.kab)
+        if query.status:
+            tests.append(lambda r: r.status == query.status)
+        needle = query.needle()
+        if needle:
+            match = matcher(needle)
+            tests.append(lambda r: match(r.key))
+        return lambda r: all(test(r) for test in tests)
+
     def search(self, query: Query) -> list[Row]:
         """The rows matching ``query`` in its sort order.
 
-        Typing one more letter narrows the previous result instead of scanning everything again.
+        Typing one more letter narrows the previous result instead of scanning everything again; the
+        first letter is read from the index (``build_index``) when there is one for the order.
         """
         needle = query.needle()
         base = self.sorted_rows(query.sort, query.reverse)
         last = self._last
+        chars = self._chars if query.sort == "name" else None
+        if chars is not None and needle in chars:  # one letter or digit: the index has the rows
+            last = None
         if (last is not None and last[1] == self.version
                 and replace(last[0], text="") == replace(query, text="")
                 and needle.startswith(last[0].needle())):
             base = last[2]
             if needle == last[0].needle():
                 return base
-            match = matcher(needle)
-            rows = [r for r in base if match(r.key)]
+            rows = roster_index.scan(base, needle)
         else:
             rows = base
+            if chars is not None and needle in chars:
+                # one letter or digit: the rows holding it, from the index (name order)
+                rows = chars[needle][::-1] if query.reverse else list(chars[needle])
+                needle = ""
             if query.area_kab:
                 serves = self._serves(query.pillar, query.area_kab)
                 rows = [r for r in rows if serves(r.serving)]
@@ -330,8 +421,7 @@ class Roster:
             if query.status:
                 rows = [r for r in rows if r.status == query.status]
             if needle:
-                match = matcher(needle)
-                rows = [r for r in rows if match(r.key)]
+                rows = roster_index.scan(rows, needle)
             elif rows is base:
                 rows = list(base)
         self._last = (query, self.version, rows)
@@ -348,7 +438,7 @@ class Roster:
     def find(self, text: str) -> list[dict]:
         """Members by id, exact NIK, or search text (for ``pilar roster show``)."""
         text = text.strip()
-        if text in self._rows:
+        if self.db.value("members", text) is not None:
             return [self.get(text)]
         nik = clean_nik(text)
         if nik:
@@ -363,28 +453,24 @@ class Roster:
         ids = self.db.lookup("members", "nik", nik)
         return self.db.get("members", ids[0]) if ids else None
 
-    def _active_index(self) -> dict[tuple[str, str, str], list[tuple[Row, tuple]]]:
-        """Active assignments by (pillar, "kab"|"kec"|"", code), rebuilt after a change."""
+    def _active_index(self) -> dict[tuple[str, str, str], list[tuple[str, tuple]]]:
+        """Active assignments by (pillar, "kab"|"kec"|"", code) as (member id, assignment), kept in step
+        with each commit; built from the stored values when the rows are not (a command about one member)."""
         if self._active is None:
-            index: dict[tuple[str, str, str], list[tuple[Row, tuple]]] = {}
-            for row in self._rows.values():
-                for asg in row.active:
-                    index.setdefault((asg[0], "", ""), []).append((row, asg))
-                    index.setdefault((asg[0], "kab", asg[2]), []).append((row, asg))
-                    if asg[3]:
-                        index.setdefault((asg[0], "kec", asg[3]), []).append((row, asg))
-            self._active = index
+            if self._rows_d is not None:
+                self._active = roster_index.build_active(self._rows_d.values())
+            else:
+                self._active = roster_index.build_active_from_values(self.db)
         return self._active
 
     def active_assignments(self, pillar: str, position: str | None = None, kab: str | None = None,
                            kec: str | None = None) -> list[tuple[dict, dict]]:
-        index = self._active_index()
         key = (pillar, "kec", kec) if kec is not None else (pillar, "kab", kab) if kab is not None else (pillar, "", "")
         found = []
-        for row, (_p, a_position, a_kab, a_kec, a_id) in index.get(key, ()):
+        for rid, (_p, a_position, a_kab, a_kec, a_id) in self._active_index().get(key, ()):
             if ((position is None or a_position == position) and (kab is None or a_kab == kab)
                     and (kec is None or a_kec == kec)):
-                member = self.db.get("members", row.id)
+                member = self.db.get("members", rid)
                 asg = next((a for a in (member or {}).get("assignments", []) if a.get("id") == a_id), None)
                 if member and asg:
                     found.append((member, asg))
