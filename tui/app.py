@@ -132,7 +132,7 @@ class PilarApp(App[int]):
     operator_name: reactive[str] = reactive("")
 
     def __init__(self, data_dir: Path, operator: str | None = None, lang: str | None = None,
-                 db: Database | None = None, start: str | None = None) -> None:
+                 db: Database | None = None, start: str | None = None, daily_backup: bool = False) -> None:
         self.data_dir = Path(data_dir)
         self.db = db or open_folder(self.data_dir, operator=operator)
         if operator:
@@ -151,6 +151,10 @@ class PilarApp(App[int]):
         localize_textual()
         self.operator = self.db.operator
         self._roster = None
+        self._roster_loading = False
+        self._roster_waiting: list[Callable[[], object]] = []
+        # the daily backup (tui.cli.core.run_app): taken in a thread after the first frame, not before it
+        self.daily_backup = daily_backup
         self.title = self.db.office.get("name") or self.db.code
         self.set_reactive(PilarApp.operator_name, self.db.operator)
         from tui.screens.sync.conflicts import install_conflict_count  # sync: the header's conflict count
@@ -176,6 +180,46 @@ class PilarApp(App[int]):
         """Take a roster built in a worker thread (see RosterScreen)."""
         self._roster = roster
         gc.freeze()
+
+    def preload_roster(self, then: Callable[[], object] | None = None) -> None:
+        """Build the roster (rows, name order, then the search index) in a thread, once; ``then`` runs on
+        this thread when it is there. The Ringkasan starts it after its first figures, so that key 1
+        finds the roster ready; the roster screen waits for it when opened first (issue 25)."""
+        if self._roster is not None:
+            if then is not None:
+                then()
+            return
+        if then is not None:
+            self._roster_waiting.append(then)
+        if not self._roster_loading:
+            self._roster_loading = True
+            self.run_worker(self._build_roster, thread=True, group="roster-load", exit_on_error=False)
+
+    def _build_roster(self) -> None:
+        from storage.roster import Roster
+
+        try:
+            roster = Roster(self.db)
+            roster.sorted_rows("name")
+        except BaseException:
+            self.call_from_thread(self._roster_built, None)
+            raise
+        self.call_from_thread(self._roster_built, roster)
+        # after the hand-over: searching works meanwhile (a pass over the rows), the index makes the
+        # first letter a lookup
+        roster.build_index()
+
+    def _roster_built(self, roster) -> None:
+        self._roster_loading = False
+        if roster is not None:
+            if self._roster is None:
+                self.adopt_roster(roster)
+            else:
+                roster.close()
+        waiting, self._roster_waiting = self._roster_waiting, []
+        if self._roster is not None:
+            for then in waiting:
+                then()
 
     @property
     def roster(self):
@@ -228,6 +272,26 @@ class PilarApp(App[int]):
         self._upkeep_failed = False
         self._upkeep_retry_at = 0.0
         self.set_interval(1.0, self._maybe_upkeep)
+        if self.daily_backup:
+            self.call_after_refresh(self._start_daily_backup)
+
+    def _start_daily_backup(self) -> None:
+        self.run_worker(self._daily_backup, thread=True, group="daily-backup", exit_on_error=False)
+
+    def _daily_backup(self) -> None:
+        """The day's first backup, after the first frame (3.4 s at 100,000 members): the folder's write
+        lock is held meanwhile, so a save made in those seconds waits for it and nothing changes
+        while it is copied. A failure is a warning, as on the command line."""
+        from storage.backup import backup_now, daily_due
+
+        with self.db._write_lock:
+            try:
+                if not daily_due(self.db):
+                    return
+                self.call_from_thread(self.notify, t("backup.daily_running"))
+                backup_now(self.db, "daily")
+            except PilarError as exc:
+                self.call_from_thread(self.notify, t("backup.daily_failed", problem=str(exc)), severity="warning")
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from storage.check import run_checks
+from storage.check import check_folder
 from storage.core import i18n
 from storage.core.config import resolve_data_dir
 from storage.core.db import PROVINCE_CODE, Database
 from storage.core.errors import PilarError
-from tui.cli.common import daily_backup, operator_of
+from tui.cli.common import operator_of
 from tui.cli.output import add_format, print_json, say
 
 
@@ -125,10 +125,9 @@ def cmd_settings(args) -> int:
 
 def cmd_check(args) -> int:
     path = resolve_data_dir(args.data)
-    problems = run_checks(path)
-    from storage.check import run_work
-
-    work = run_work(path)  # duplicate-NIK cases: work to do, not damage (exit 0, no restore advice)
+    # opened once for the checks, the work and the counts; duplicate-NIK cases are work to do, not
+    # damage (exit 0, no restore advice)
+    problems, work, db = check_folder(path)
     if args.format == "json":
         print_json({"path": str(path), "ok": not problems, "problems": problems, "work": work})
         return 1 if problems else 0
@@ -142,7 +141,6 @@ def cmd_check(args) -> int:
         # a damaged or rewritten audit log alone: never advice that would roll the data back (issue 22)
         say(i18n.t("check.audit_only_hint") if audit_only(path) else damaged_hint(path))
         return 1
-    db = Database.open(path, read_only=True)
     say(i18n.t("check.ok", path=str(path), files=len(db.collections()),
                records=sum(db.count(c) for c in db.collections())))
     if work:
@@ -159,7 +157,7 @@ def run_app(args) -> int:
     path = resolve_data_dir(args.data)
     if not Database.exists(path):
         raise PilarError("db.not_initialised", path=str(path))
-    app = PilarApp(data_dir=path, operator=operator_of(args), lang=args.lang, start="auto")
-    daily_backup(app.db)
+    # the daily backup is taken by the app after its first frame (it took 3.4 s at 100,000 members)
+    app = PilarApp(data_dir=path, operator=operator_of(args), lang=args.lang, start="auto", daily_backup=True)
     app.run()
     return app.return_code or 0

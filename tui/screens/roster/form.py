@@ -148,6 +148,7 @@ class MemberForm(GuardedForm, ModalScreen[dict | None]):
         self.tried = False
         self.result = Result()
         self._ready = False
+        self._revalidate_queued = False
 
     # ------------------------------------------------------------------ compose
 
@@ -269,13 +270,25 @@ class MemberForm(GuardedForm, ModalScreen[dict | None]):
         self.query_one("#form-problem", Static).update("")
         return self.result
 
+    def revalidate_soon(self) -> None:
+        """Validate once the messages already waiting are handled: the twenty-odd Changed messages of
+        the fields filling as the form opens (or a pasted value) give one validation, not one each
+        (issue 25: 23–26 validations as the form opened)."""
+        if not self._revalidate_queued:
+            self._revalidate_queued = True
+            self.call_later(self._revalidate_queued_now)
+
+    def _revalidate_queued_now(self) -> None:
+        self._revalidate_queued = False
+        self.revalidate()
+
     @on(Input.Changed, ".form-input")
     def _input_changed(self, event: Input.Changed) -> None:
         if self._ready and event.input.id:
             self.touched.add(event.input.id)
             if event.input.id == "nik":
                 self._fill_from_nik(event.value)
-            self.revalidate()
+            self.revalidate_soon()
 
     def _from_nik(self, wid: str) -> bool:
         """Whether field ``wid`` may take what the NIK codes: it is empty, or still holds what an earlier
@@ -322,7 +335,7 @@ class MemberForm(GuardedForm, ModalScreen[dict | None]):
             target.set_options(options)
             if current in {v for _, v in options}:
                 target.value = current
-        self.revalidate()
+        self.revalidate_soon()
 
     # ------------------------------------------------------------------ actions
 

@@ -103,10 +103,11 @@ class RosterScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(MemberTable).focus()
-        if self.app._roster is None and self.app.db.count("members") > BACKGROUND_LOAD:
+        if self.app._roster is None and (self.app._roster_loading or self.app.db.count("members") > BACKGROUND_LOAD):
             self._first_page()
             # after the first page is on screen: the build would otherwise compete with painting it
-            self.call_after_refresh(self.load_roster)
+            # (the app may have started it already, after the Ringkasan's figures)
+            self.call_after_refresh(self.app.preload_roster, self._roster_ready)
         else:
             self._roster_ready()
 
@@ -121,19 +122,6 @@ class RosterScreen(Screen):
         self.query_one("#roster-empty").display = False
         self.query_one("#roster-count", Static).update(
             t("roster.loading", total=count_text(self.app.db.count("members"))))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="roster-load")
-    def load_roster(self) -> None:
-        roster = Roster(self.app.db)
-        roster.sorted_rows("name")
-        self.app.call_from_thread(self._loaded, roster)
-
-    def _loaded(self, roster: Roster) -> None:
-        if self.app._roster is None:
-            self.app.adopt_roster(roster)
-        else:
-            roster.close()
-        self._roster_ready()
 
     def _roster_ready(self) -> None:
         self.ready = True
@@ -210,6 +198,12 @@ class RosterScreen(Screen):
             self.app.call_from_thread(self._roster_changed, ids)
             return
         self.refresh_rows(keep=self.query_one(MemberTable).current_id)
+        if not self.roster.indexed:  # a big change (an import) dropped the search index: built again
+            self.index_roster()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="roster-index")
+    def index_roster(self) -> None:
+        self.roster.build_index()
 
     def _set_query(self, **changes: object) -> None:
         self.query_state = Query(**{**self.query_state.__dict__, **changes})
