@@ -284,14 +284,18 @@ class PilarApp(App[int]):
         while it is copied. A failure is a warning, as on the command line."""
         from storage.backup import backup_now, daily_due
 
-        with self.db._write_lock:
-            try:
-                if not daily_due(self.db):
-                    return
-                self.call_from_thread(self.notify, t("backup.daily_running"))
+        # Never wait for the app's thread while holding the lock: it may itself be waiting for the lock.
+        problem = None
+        try:
+            if not daily_due(self.db):
+                return
+            self.call_from_thread(self.notify, t("backup.daily_running"))
+            with self.db._write_lock:
                 backup_now(self.db, "daily")
-            except PilarError as exc:
-                self.call_from_thread(self.notify, t("backup.daily_failed", problem=str(exc)), severity="warning")
+        except PilarError as exc:
+            problem = str(exc)
+        if problem is not None:
+            self.call_from_thread(self.notify, t("backup.daily_failed", problem=problem), severity="warning")
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseDown)):

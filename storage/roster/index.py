@@ -15,11 +15,14 @@ the previous result (``scan``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from storage.core.db import Database
-    from storage.roster.service import Row
+
+# a storage.roster.service.Row (this module is below the service: it is handed the service's sort keys,
+# matcher and row maker rather than importing them)
+Row = Any
 
 # More changed members than this in one commit (an import): the lists are sorted again on next use.
 INCREMENTAL_LIMIT = 500
@@ -66,11 +69,8 @@ def _insert(rows: list[Row], row: Row, keyf: Callable[[Row], object], desc: bool
     rows.insert(i, row)
 
 
-def move(rows: list[Row], changes: Iterable[Change], column: str, reverse: bool) -> None:
-    """In ``rows`` (sorted by ``column``), take each change's old row out and put its new row in."""
-    from storage.roster.service import _sort_key
-
-    keyf = _sort_key(column)
+def move(rows: list[Row], changes: Iterable[Change], keyf: Callable[[Row], object], reverse: bool) -> None:
+    """In ``rows`` (sorted by ``keyf``), take each change's old row out and put its new row in."""
     for old, new in changes:
         if old is not None:
             _remove(rows, old, keyf, reverse)
@@ -78,10 +78,10 @@ def move(rows: list[Row], changes: Iterable[Change], column: str, reverse: bool)
             _insert(rows, new, keyf, reverse)
 
 
-def updated(rows: list[Row], changes: Iterable[Change], column: str, reverse: bool) -> list[Row]:
+def updated(rows: list[Row], changes: Iterable[Change], keyf: Callable[[Row], object], reverse: bool) -> list[Row]:
     """A copy of ``rows`` with the changes moved (for a list a screen may be reading)."""
     out = list(rows)
-    move(out, changes, column, reverse)
+    move(out, changes, keyf, reverse)
     return out
 
 
@@ -115,11 +115,9 @@ def build_chars(rows: Iterable[Row]) -> dict[str, list[Row]]:
     return index
 
 
-def move_chars(index: dict[str, list[Row]], changes: list[Change]) -> None:
-    """Move the changed rows in the index's lists of the characters they hold (in place)."""
-    from storage.roster.service import _sort_key
-
-    keyf = _sort_key("name")
+def move_chars(index: dict[str, list[Row]], changes: list[Change], keyf: Callable[[Row], object]) -> None:
+    """Move the changed rows in the index's lists of the characters they hold (in place, ``keyf``: the
+    name order)."""
     for old, new in changes:
         if old is not None:
             for c in chars_of(old.key):
@@ -129,10 +127,9 @@ def move_chars(index: dict[str, list[Row]], changes: list[Change]) -> None:
                 _insert(index[c], new, keyf, False)
 
 
-def scan(rows: Sequence[Row], needle: str) -> list[Row]:
-    """The rows whose key matches ``needle`` (one tight loop for the common one-word case)."""
-    from storage.roster.service import matcher
-
+def scan(rows: Sequence[Row], needle: str, matcher: Callable[[str], Callable[[str], bool]]) -> list[Row]:
+    """The rows whose key matches ``needle`` (one tight loop for the common one-word case; else the
+    service's ``matcher``)."""
     words = needle.split()
     if len(words) == 1 and words[0].isalnum():
         word = words[0]
@@ -166,14 +163,13 @@ def build_active(rows: Iterable[Row]) -> ActiveIndex:
     return index
 
 
-def build_active_from_values(db: Database) -> ActiveIndex:
-    """The same from the stored values, without building rows (a command about one member)."""
-    from storage.roster.service import _row_of
-
+def build_active_from_values(db: Database, row_of: Callable[[Database, dict], Row]) -> ActiveIndex:
+    """The same from the stored values, without building rows (a command about one member); ``row_of``
+    makes the row of a member in conflict (the version shown)."""
     index: ActiveIndex = {}
     for value in db.values("members"):
         if "_conflict" in value:
-            row = _row_of(db, value)
+            row = row_of(db, value)
             if row.active:
                 _add_active(index, row.id, row.active)
             continue

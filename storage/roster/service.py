@@ -271,9 +271,9 @@ class Roster:
             small = len(ids) <= roster_index.INCREMENTAL_LIMIT
             if small:
                 for (column, reverse), rows_sorted in self._sorted.items():
-                    roster_index.move(rows_sorted, changes, column, reverse)
+                    roster_index.move(rows_sorted, changes, _sort_key(column), reverse)
                 if self._chars is not None:
-                    roster_index.move_chars(self._chars, changes)
+                    roster_index.move_chars(self._chars, changes, _sort_key("name"))
                 self._active = roster_index.updated_active(self._active, changes) if self._active is not None else None
                 last = self._last
                 if last is not None and last[1] == self.version:
@@ -281,7 +281,7 @@ class Roster:
                     keep = self._predicate(query)
                     self._last = (query, self.version + 1,
                                   roster_index.updated(last[2], [(o, n if n is not None and keep(n) else None)
-                                                          for o, n in changes], query.sort, query.reverse))
+                                                          for o, n in changes], _sort_key(query.sort), query.reverse))
                 else:
                     self._last = None
             else:
@@ -401,7 +401,7 @@ class Roster:
             base = last[2]
             if needle == last[0].needle():
                 return base
-            rows = roster_index.scan(base, needle)
+            rows = roster_index.scan(base, needle, matcher)
         else:
             rows = base
             if chars is not None and needle in chars:
@@ -421,7 +421,7 @@ class Roster:
             if query.status:
                 rows = [r for r in rows if r.status == query.status]
             if needle:
-                rows = roster_index.scan(rows, needle)
+                rows = roster_index.scan(rows, needle, matcher)
             elif rows is base:
                 rows = list(base)
         self._last = (query, self.version, rows)
@@ -460,7 +460,7 @@ class Roster:
             if self._rows_d is not None:
                 self._active = roster_index.build_active(self._rows_d.values())
             else:
-                self._active = roster_index.build_active_from_values(self.db)
+                self._active = roster_index.build_active_from_values(self.db, _row_of)
         return self._active
 
     def active_assignments(self, pillar: str, position: str | None = None, kab: str | None = None,
