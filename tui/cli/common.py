@@ -31,9 +31,7 @@ def open_db(args, read_only: bool = False) -> Iterator[Database]:
     except PilarError as exc:  # after a commit: the change is saved, and the sentence says so (exit 3)
         raise db.saved_but(exc) from exc
     finally:
-        # a small journal stays for the next open (storage.core.db.Database.close): a one-member command
-        # does not rewrite every collection file it touched
-        db.close(fold=False)
+        db.close()
 
 
 def report_subparsers(sub, common):
