@@ -38,7 +38,7 @@ from tui.screens.summary.screen import EarlySummary, SummaryScreen
 from tui.widgets.keys import localize_bindings, localize_textual
 from tui.widgets.palette import PilarPalette
 
-SECTIONS = ("roster", "events", "payouts", "sync", "summary")
+SECTIONS = ("roster", "events", "payouts", "sync", "summary", "privacy")
 THEMES = ("textual-dark", "textual-light")
 
 
@@ -112,6 +112,7 @@ class PilarApp(App[int]):
         "payouts": _later("tui.screens.payouts.screen", "PayoutsScreen"),
         "sync": _later("tui.screens.sync.screen", "SyncScreen"),
         "summary": SummaryScreen,
+        "privacy": _later("tui.screens.privacy.screen", "PrivacyScreen"),
     }
     DEFAULT_MODE = "roster"
     BINDINGS = [
@@ -120,6 +121,7 @@ class PilarApp(App[int]):
         Binding("3", "switch_mode('payouts')", "-", id="section.payouts"),
         Binding("4", "switch_mode('sync')", "-", id="section.sync"),
         Binding("5", "switch_mode('summary')", "-", id="section.summary"),
+        Binding("6", "switch_mode('privacy')", "-", id="section.privacy", show=False),
         Binding("f1", "help", "-", id="app.help_f1", show=False),
         Binding("question_mark", "help", "-", id="app.help", key_display="?"),
         Binding("f10", "settings", "-", id="app.settings", show=False),

@@ -54,6 +54,7 @@ from storage.core.db import (
     replica_history,
     write_office,
 )
+from storage.core.erasure_log import erase_again
 from storage.core.errors import LockedError, PilarError, damaged
 from storage.core.fsutil import atomic_write, fsync_dir, os_error, replace_file, write_all
 from storage.core.i18n import t
@@ -767,6 +768,7 @@ class RestoreResult:
     restored: Backup
     safety: Backup | None
     replica_id: str
+    erased_again: int = 0  # personal-data erasures newer than the backup, carried out again (issue 27)
 
 
 def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
@@ -853,8 +855,13 @@ def restore(path: Path | str, name: str, operator: str = "") -> RestoreResult:
             remove_path(stage)
             remove_path(path / RESTORE_OLD)
     # The restored folder must open; Database.open also settles the journal and the audit log.
-    Database.open(path, operator=operator or None, upgrade=lambda p: name).close()
-    return RestoreResult(restored=backup, safety=safety, replica_id=db.office["replica_id"])
+    # Erasures made after the backup was taken (erasures.jsonl lives outside the backups) are made again.
+    opened = Database.open(path, operator=operator or None, upgrade=lambda p: name)
+    try:
+        again = erase_again(opened)
+    finally:
+        opened.close()
+    return RestoreResult(restored=backup, safety=safety, replica_id=db.office["replica_id"], erased_again=again)
 
 
 def _swap_in(path: Path, stage: Path) -> None:

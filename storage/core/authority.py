@@ -22,6 +22,8 @@ run (runs)                province                      province
 payout item (payouts_*)   province                      province: approval, paid, void, return, reissue
 event (events)            its organiser (owner)         the organiser: every field; ``office`` stays the owner
 invitation, attendance    the event's organiser         the event's organiser (invite, check-in, izin/alpa)
+privacy (privacy)         any office, owned by itself   the owner (a request's status, an incident's notice)
+erasure (any record)      province                      province only; an erased record takes no UPT write
 member (members)          a UPT, owned by itself, with  the owner: personal fields (name, NIK, bank, phone…)
                           assignments at itself only    and assignments at the owner; another UPT named by an
                                                         assignment the record already holds: only its own
@@ -97,6 +99,17 @@ def check(collection: str, writer: str, doc: dict | None, data: dict | None, del
     organiser of an event this office holds (for invitations).
     """
     if writer == PROVINCE:
+        return None
+    # Who may purge (issue 27): an erasure of personal data is the province's alone, and a record it
+    # erased takes no other office's write (such a write would only be dropped by the merge).
+    if isinstance(data, dict) and data.get("erased"):
+        return Refusal("authority.erase_province", "erase_province", office=writer)
+    if doc is not None and any(isinstance(v.get("data"), dict) and v["data"].get("erased") for v in doc["v"]):
+        return Refusal("authority.erased", "erased", office=writer)
+    if collection == "privacy":
+        # A person's request or an incident is recorded by the office it came to, which owns it.
+        if owner != writer:
+            return Refusal("authority.not_owner", "not_owner", office=writer, owner=owner)
         return None
     if doc is None and collection == "members" and not deleted:
         # A new member (the bulk of a first bundle): its owner is its creator, and every assignment

@@ -33,12 +33,12 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from storage.core import audit, authority, formats
+from storage.core import audit, authority, erasure, formats
 from storage.core.errors import LockedError, PilarError, after_commit, damaged
 from storage.core.fsutil import append_durable, atomic_write, os_error
 from storage.core.indexes import INDEXES as _INDEXES  # the one table of indexes
 from storage.core.indexes import IndexFunc
-from storage.core.versions import Hlc, doc_vv, in_conflict, winner
+from storage.core.versions import Hlc, doc_vv, erasure_of, in_conflict, winner
 
 SCHEMA_VERSION = formats.FOLDER.current   # the data folder's format (storage/core/formats.py)
 OFFICE_FORMAT = formats.OFFICE.current
@@ -53,6 +53,7 @@ KINDS = {
     "rates": "rate",
     "runs": "run",
     "settings": "setting",
+    "privacy": "privacy",  # issue 27: requests of data subjects, incidents, destruction records
 }
 
 # Compaction: fold the journal into the collection files once it passes this size, when the office
@@ -984,6 +985,13 @@ class Transaction:
         doc = self._current(collection, rid)
         old_data = None
         if doc is not None:
+            marker = erasure_of(doc)
+            if marker is not None and not data.get("erased"):
+                # Written after an erasure: the personal fields stay gone (storage/core/erasure.py); an
+                # erased member is never brought back under its id.
+                if collection == "members":
+                    raise PilarError("privacy.erased_member", on=marker.get("on", "?"))
+                data = erasure.redact(collection, data, marker)
             top = winner(doc)
             old_data = None if top["deleted"] else top["data"]
             if not in_conflict(doc) and not top["deleted"] and top["data"] == data:

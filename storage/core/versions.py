@@ -51,16 +51,43 @@ def doc_vv(doc: Doc) -> dict[str, int]:
     return vv_merge(*(v["vv"] for v in doc["v"]))
 
 
+def erased(version: Version) -> bool:
+    """A version written by a personal-data erasure (UU PDP, issue 27): its data carries ``erased``."""
+    data = version.get("data")
+    return isinstance(data, dict) and bool(data.get("erased"))
+
+
+def erasure_of(doc: Doc | None) -> dict | None:
+    """The erasure marker of a document one of whose standing versions is an erasure, else None."""
+    if doc is None:
+        return None
+    for v in doc["v"]:
+        if erased(v):
+            return v["data"]["erased"]
+    return None
+
+
 def merge_versions(*version_lists: Iterable[Version]) -> list[Version]:
     """Union of versions minus every version dominated by another; sorted winner first.
 
     Commutative, associative and idempotent, so offices converge whatever the order of bundles.
+
+    An erasure absorbs: when any version of the union is an erasure (personal data removed at the
+    province), every version that is not one is dropped, whether older or concurrent, so no stale
+    bundle, conflict sibling or restored copy brings the personal data back. Every write made after
+    seeing an erasure carries it on (``Transaction.put``), so the rule only ever drops what the
+    erasure meant to remove; it stays commutative, associative and idempotent (a filter applied
+    before taking the maximal versions).
     """
     by_dot: dict[tuple[str, int], Version] = {}
     for versions in version_lists:
         for v in versions:
             by_dot[(v["dot"][0], v["dot"][1])] = v
     candidates = list(by_dot.values())
+    if len(candidates) > 1:
+        gone = [v for v in candidates if erased(v)]
+        if gone:
+            candidates = gone
     standing = []
     for v in candidates:
         dot_r, dot_c = v["dot"]

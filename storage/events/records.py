@@ -385,7 +385,7 @@ def invite(db: Database, event_id: str, member_ids: Iterable[str], override: boo
     event = get_event(db, event_id)
     usage = quota_usage(db, event)
     result: dict[str, list[str]] = {k: [] for k in ("invited", "already", "inactive", "over_quota",
-                                                     "unknown", "overridden")}
+                                                     "unknown", "overridden", "restricted")}
     seen = set()
     with db.transaction("events.invite") as tx:
         for member_id in member_ids:
@@ -399,6 +399,10 @@ def invite(db: Database, event_id: str, member_ids: Iterable[str], override: boo
             rid = invitation_id(event_id, member_id)
             if tx.get("invitations", rid) is not None:
                 result["already"].append(member_id)
+                continue
+            if member.get("restricted"):
+                # UU PDP: a person whose processing is restricted is not invited (storage/privacy)
+                result["restricted"].append(member_id)
                 continue
             if member_status(member) != "ACTIVE" and not include_inactive:
                 result["inactive"].append(member_id)

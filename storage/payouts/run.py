@@ -263,6 +263,8 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
                     rate = rate_cache[rate_key] = (found, _rate_fields(found)) if found else None
                 if rate is None:
                     reason = "no_rate"
+                elif member.get("restricted"):
+                    reason = "restricted"  # UU PDP: processing restricted (storage/privacy)
                 elif member.get("nik") in dup_niks:
                     reason = "duplicate_nik"
                 elif not with_account and not allow_cash \

@@ -15,6 +15,7 @@ from storage.roster.service import (
     matcher,
     normalise,
     rows_for_export,
+    without_restricted,
 )
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "rows_for_export",
     "export_rows",
     "detail_text",
+    "without_restricted",
 ]

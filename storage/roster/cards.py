@@ -78,8 +78,8 @@ def select(roster: Roster, query: Query, since: str | None = None) -> list[dict]
         if not row.active:
             continue
         member = roster.get(row.id)
-        if member is None or member.get("_deleted"):
-            continue
+        if member is None or member.get("_deleted") or member.get("restricted"):
+            continue  # (restricted under UU PDP: no card printed while it lasts)
         if since:
             starts = [a.get("start") or "" for a in member.get("assignments") or []
                       if a.get("status") == "ACTIVE" and (not query.pillar or a.get("pillar") == query.pillar)]

@@ -632,6 +632,20 @@ def rows_for_export(roster: Roster, rows: Iterable[Row], reveal: bool = False) -
     return headers, out
 
 
+def without_restricted(roster: Roster, rows: Iterable[Row]) -> list[Row]:
+    """The rows whose member's processing is not restricted (UU PDP, storage/privacy): files written
+    for others (roster files, cards) leave those members out; ``roster.left_out`` counts them."""
+    kept = []
+    roster.left_out = 0
+    for r in rows:
+        member = roster.db.value("members", r.id)
+        if member is not None and member.get("restricted"):
+            roster.left_out += 1
+            continue
+        kept.append(r)
+    return kept
+
+
 def export_rows(roster: Roster, rows: Iterable[Row], path, reveal: bool = False) -> int:
     """Write the filtered view to ``path`` (.csv or .xlsx, by its suffix); formulas are neutralised. With
     ``reveal`` the NIK and phone are written in full and the export is recorded in the audit log."""
@@ -639,7 +653,7 @@ def export_rows(roster: Roster, rows: Iterable[Row], path, reveal: bool = False)
 
 
     path = Path(path)
-    headers, cells = rows_for_export(roster, rows, reveal=reveal)
+    headers, cells = rows_for_export(roster, without_restricted(roster, rows), reveal=reveal)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         export.write_csv(path, headers, cells)

@@ -35,7 +35,11 @@ FORMAT_VERSION = formats.BUNDLE.current  # what this Pilar writes to an office t
 RECORD_SCHEMA = 1
 # What a reader must understand to use this bundle; an unknown entry makes the reader refuse it.
 REQUIRES = ("mvreg-versions-1", "payload-zlib-sealedbox-1", "sig-ed25519-1")
-KNOWN_REQUIRES = frozenset(REQUIRES)
+# Named only by a bundle that carries personal-data records (collection ``privacy``) or erasures
+# (issue 27): a Pilar that does not know the absorbing erasure merge refuses it and says to update,
+# rather than keep a sibling with the erased data.
+PRIVACY = "privacy-erasure-1"
+KNOWN_REQUIRES = frozenset(REQUIRES) | {PRIVACY}
 SUFFIX = ".pilar"
 
 MAX_BUNDLE_BYTES = 3 * 1024 ** 3          # below FAT32's 4 GiB file limit

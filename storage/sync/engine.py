@@ -34,7 +34,8 @@ from storage.core.db import MAX_REPLICAS, PROVINCE_CODE, Database, kind_of, now_
 from storage.core.db import gc_paused as no_gc
 from storage.core.errors import PilarError
 from storage.core.fsutil import append_durable, atomic_write, os_error
-from storage.core.versions import MAX_COUNTER, doc_vv, dominates, merge_docs, vv_merge, winner
+from storage.core.erasure_log import remember as remember_erasures
+from storage.core.versions import MAX_COUNTER, doc_vv, dominates, erased, merge_docs, vv_merge, winner
 from storage.domain import regions
 from storage.office import keys as office_keys
 from storage.reconcile.conflicts import is_open
@@ -186,6 +187,10 @@ def scope_of(db: Database, code: str) -> Callable[[str, dict], bool]:
             return True
         if all(v["deleted"] for v in doc["v"]):
             return True  # tombstones carry no personal data; they stop a stale copy coming back
+        if erased(doc["v"][0]):
+            # an erased record (UU PDP) carries no personal data either, and must reach every office
+            # that may hold an older copy, also once its member no longer names that office
+            return True
         if doc["owner"] == PROVINCE_CODE and (collection in SHARED_PROVINCE):
             # a run's exclusions of another office (storage.payouts.exclusions) are that office's business
             return not (collection == "runs" and doc["v"][0]["data"].get("type") == "excluded")
@@ -312,7 +317,7 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
     bundle_id = uuid.uuid4().hex
     when = now or datetime.now().astimezone()
     manifest: dict[str, Any] = {
-        "format": bundle.FORMAT, "format_version": formats.BUNDLE.current, "requires": list(bundle.REQUIRES),
+        "format": bundle.FORMAT, "format_version": formats.BUNDLE.current, "requires": _requires(parts),
         "schema": bundle.RECORD_SCHEMA, "bundle_id": bundle_id, "created": when.isoformat(timespec="seconds"),
         "pilar": formats.PILAR_VERSION, "reads": bundle.reads(),
         "hlc": db.hlc.tick(),
@@ -367,8 +372,15 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
     size = path.stat().st_size
     _log(db.path / EXPORT_LOG, {"ts": now_iso(), "bundle_id": bundle_id, "to": to, "mode": manifest["mode"],
                                 "file": str(path), "size": size, "counts": counts, "operator": db.operator,
-                                "audit_n": anchor["n"], "audit_h": anchor["h"]})
+                                "audit_n": anchor["n"], "audit_h": anchor["h"],
+                                "vv": manifest["vv"]})  # vv: which records it carried (privacy access report)
     return ExportResult(path, bundle_id, to, manifest["mode"], counts, size)
+
+
+def _requires(parts: dict[str, list[dict]]) -> list[str]:
+    """The bundle's ``requires``: the privacy entry only when it carries privacy records or an erasure."""
+    needs = "privacy" in parts or any(erased(v) for docs in parts.values() for d in docs for v in d["v"])
+    return list(bundle.REQUIRES) + ([bundle.PRIVACY] if needs else [])
 
 
 # ---------------------------------------------------------------------- checking records
@@ -1077,6 +1089,7 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
             tx.note("sync.import", "bundle", m["bundle_id"], note=summary,
                     changes={"sender": [None, sender], "file": [None, Path(path).name]})
         result.timings["write"] = time.perf_counter() - write_at
+        _erasures_arrived(db, staged)
     result.timings.update(verify=verified - started, total=time.perf_counter() - started)
     try:
         _after_commit(db, m, result, info, raw, my_max, own_proof, mine)
@@ -1107,6 +1120,15 @@ def _after_commit(db: Database, m: dict, result: ImportResult, info: dict, raw, 
                                     healed=result.healed, kept=len(result.kept),
                                     dropped=[{k: e[k] for k in ("collection", "id", "reason")}
                                              for e in result.dropped[:500]], audit_alarm=result.audit_alarm))
+
+
+def _erasures_arrived(db: Database, staged: list[tuple[str, dict]]) -> None:
+    """An erasure of personal data came in (issue 27): the old versions leave the files now (the journal
+    is folded), and the erased documents go into the ledger a restore reads (storage/core/erasure_log.py)."""
+    came = [(name, doc) for name, doc in staged if any(erased(v) for v in doc["v"])]
+    if came:
+        db.compact()
+        remember_erasures(db, came)
 
 
 def _backup(db: Database) -> str | None:

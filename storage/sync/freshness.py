@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from storage.core.db import PROVINCE_CODE, Database, gc_paused
 from storage.core.i18n import t
+from storage.core.versions import erased
 from storage.office import keys as office_keys
 from storage.sync import engine, sequence
 
@@ -147,6 +148,8 @@ def scope_codes(db: Database) -> Callable[[str, dict], set[str] | None]:
         versions = doc["v"]
         if all(v["deleted"] for v in versions):
             return None  # tombstones go everywhere
+        if erased(versions[0]):
+            return None  # so do erased records (UU PDP: no personal data left in them)
         if doc["owner"] == PROVINCE_CODE and collection in engine.SHARED_PROVINCE:
             return None
         out = of_member(doc["id"]) if collection == "members" else direct(doc)

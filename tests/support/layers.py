@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("storage.office", "storage.reconcile"),
     ("storage.backup", "storage.events"),
     ("storage.roster", "storage.sync", "storage.payouts"),
-    ("storage.summary", "storage.check", "storage.sample"),
+    ("storage.summary", "storage.check", "storage.sample", "storage.privacy"),
     ("storage",),  # the package's own __init__: orjson or its stand-in (storage/core/jsonio.py), first
     ("tui.widgets",),
     ("tui.dialogs",),

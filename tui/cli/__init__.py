@@ -17,7 +17,7 @@ import sys
 from storage.core import formats, i18n
 from storage.core.errors import DamagedError, PilarError, SavedButError
 
-AREAS = ("core", "sample", "roster", "events", "payouts", "sync", "backup", "summary")
+AREAS = ("core", "sample", "roster", "events", "payouts", "sync", "backup", "summary", "privacy")
 
 
 def _global_options(parser: argparse.ArgumentParser, default) -> None:
@@ -117,6 +117,8 @@ def _offer_backup(args, interactive: bool = False) -> bool:
           file=sys.stderr)
     if result.safety is not None:
         print(i18n.t("backup.safety", name=result.safety.name), file=sys.stderr)
+    if result.erased_again:
+        print(i18n.t("privacy.erase_again", n=result.erased_again), file=sys.stderr)
     return True
 
 

@@ -199,6 +199,8 @@ def cmd_restore(args) -> int:
         say(t("backup.restored", name=result.restored.name, created=_date(result.restored.created)))
         if result.safety is not None:
             say(t("backup.safety", name=result.safety.name))
+        if result.erased_again:
+            say(t("privacy.erase_again", n=result.erased_again))
         say(t("backup.new_replica", replica=result.replica_id))
     if args.enrol:
         _enrol(path, args.enrol, args)

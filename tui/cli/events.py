@@ -243,6 +243,8 @@ def cmd_invite(args) -> int:
           over=len(result["over_quota"]), inactive=len(result["inactive"])))
     if result["overridden"]:
         say(t("events.invite_overridden", count=len(result["overridden"])))
+    if result.get("restricted"):
+        say(t("privacy.invite_restricted", n=len(result["restricted"])))
     if result["inactive"]:
         say(t("events.inactive_list", names=", ".join(names[m] for m in result["inactive"])))
     return 0

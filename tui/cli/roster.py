@@ -11,7 +11,16 @@ from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.domain import fmt, regions
 from storage.domain.model import PILLARS, STATUSES
-from storage.roster import ANY_AREA, COLUMNS, Query, Roster, detail_text, export_rows, rows_for_export
+from storage.roster import (
+    ANY_AREA,
+    COLUMNS,
+    Query,
+    Roster,
+    detail_text,
+    export_rows,
+    rows_for_export,
+    without_restricted,
+)
 from tui.cli import treasury
 from tui.cli.common import open_db
 from tui.cli.output import add_format, clip, print_json, print_table, say
@@ -126,7 +135,7 @@ def cmd_list(args) -> int:
                     raise PilarError("roster.cli.need_out", format=args.format)
                 from storage.printing.tables import csv_bytes
 
-                headers, cells = rows_for_export(roster, rows, reveal=args.reveal)
+                headers, cells = rows_for_export(roster, without_restricted(roster, rows), reveal=args.reveal)
                 sys.stdout.buffer.write(csv_bytes(headers, cells))
                 _revealed(db, args, len(cells), "stdout")
                 return 0
@@ -135,6 +144,8 @@ def cmd_list(args) -> int:
                 out = out.with_suffix(f".{args.format}")
             count = export_rows(roster, rows, out, reveal=args.reveal)
             say(t("roster.cli.written", count=count, path=str(out)))
+            if getattr(roster, "left_out", 0):
+                say(t("privacy.left_out_restricted", n=roster.left_out))
             return 0
         if args.format == "json":
             data = [{"id": r.id, "nik": r.nik if args.reveal else fmt.mask_nik(r.nik), "name": r.name,

@@ -8,6 +8,7 @@ from pathlib import Path
 from storage import summary
 from storage.core.errors import PilarError
 from storage.core.i18n import t
+from storage.privacy import service as privacy
 from storage.summary import report
 from tui.cli.common import open_db, report_subparsers
 from tui.cli.output import say
@@ -50,6 +51,9 @@ def cmd_summary(args) -> int:
             summary.set_silent_days(db, days)
             print(t("summary.days_saved", days=days), file=sys.stderr)
         data = summary.compute(db, days=days)
+        due = privacy.due(db)  # UU PDP clocks (issue 27)
+    if args.format == "text" and not args.out and (due["requests"] or due["incidents"]):
+        print(t("privacy.summary", **due), file=sys.stderr)
     if args.out:
         path = report.write(data, Path(args.out), args.format, args.rekap)
         say(t("summary.written", path=str(path)))

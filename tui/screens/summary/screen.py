@@ -29,6 +29,7 @@ from storage import summary
 from storage.core.i18n import get_lang, t, tn
 from storage.domain.fmt import number
 from storage.domain.model import pillar_label
+from storage.privacy import service as privacy
 from storage.roster import ANY_AREA, Query
 from storage.summary.report import gap_lines, kab_table, office_table, payout_table, tksk_table
 from storage.sync import freshness
@@ -244,7 +245,12 @@ class SummaryScreen(Screen):
             "gaps": (t("ui.summary.fig.gaps"), t("ui.summary.fig.gaps_value", count=n_gaps, open=open_gaps)),
             "cases": (t("ui.summary.fig.cases"), f"{cases['conflicts']} · {cases['duplicates']}"),
         }
-        for key in FIGURES:
+        keys = list(FIGURES)
+        due = privacy.due(self.db)  # UU PDP clocks (issue 27): shown only when something is open
+        if due["requests"] or due["incidents"]:
+            values["privacy"] = (t("ui.summary.fig.privacy"), t("ui.summary.fig.privacy_value", **due))
+            keys.insert(0, "privacy")
+        for key in keys:
             label, value = values[key]
             table.add_row(label, value if len(value) <= VALUE_WIDTH else value[:VALUE_WIDTH - 1] + "…", key=key)
         if row:
@@ -330,6 +336,8 @@ class SummaryScreen(Screen):
             self.open_roster(Query(area_kab=ANY_AREA))
         elif key == "payouts":
             self.app.switch_mode("payouts")
+        elif key == "privacy":
+            self.app.switch_mode("privacy")
         elif key == "cases":
             from tui.screens.sync.conflicts import ConflictsScreen
 
