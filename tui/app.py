@@ -121,7 +121,7 @@ class PilarApp(App[int]):
         Binding("3", "switch_mode('payouts')", "-", id="section.payouts"),
         Binding("4", "switch_mode('sync')", "-", id="section.sync"),
         Binding("5", "switch_mode('summary')", "-", id="section.summary"),
-        Binding("6", "switch_mode('privacy')", "-", id="section.privacy", show=False),
+        Binding("6", "switch_mode('privacy')", "-", id="app.privacy", show=False),
         Binding("f1", "help", "-", id="app.help_f1", show=False),
         Binding("question_mark", "help", "-", id="app.help", key_display="?"),
         Binding("f10", "settings", "-", id="app.settings", show=False),

@@ -311,6 +311,7 @@ MESSAGES = {
     "ui.section.help.privacy": {"id": "Data pribadi (UU PDP): permintaan, insiden, batas 3×24 jam",
                                 "en": "Personal data (UU PDP): requests, incidents, 3×24-hour clocks"},
     "ui.key.section.privacy": {"id": "Privasi", "en": "Privacy"},
+    "ui.key.app.privacy": {"id": "Privasi (data pribadi)", "en": "Privacy (personal data)"},
     "ui.key.privacy.add": {"id": "Catat permintaan", "en": "Record request"},
     "ui.key.privacy.close": {"id": "Tutup", "en": "Close"},
     "ui.key.privacy.report": {"id": "Laporan", "en": "Report"},
