@@ -429,6 +429,17 @@ def erase_in(tx, db: Database, member_id: str, why: str, request_id: str = "", n
         _stage(tx, db, name, current, redact(name, top["data"], marker), deleted=top["deleted"], note="")
         result.records[name] = result.records.get(name, 0) + 1
         ids.append((name, ldoc["id"]))
+    # The names kept in a run's exclusion rows (storage/payouts/exclusions.py) go too.
+    for rid, doc in db.raw("runs").items():
+        value = tx.get("runs", rid)
+        rows = (value or {}).get("rows")
+        if isinstance(rows, list) and any(isinstance(r, dict) and r.get("member_id") == member_id and r.get("name")
+                                          for r in rows):
+            value["rows"] = [dict(r, name="") if isinstance(r, dict) and r.get("member_id") == member_id else r
+                             for r in rows]
+            tx.put("runs", value, owner=doc["owner"], audit_action="privacy.erase")
+            result.records["runs"] = result.records.get("runs", 0) + 1
+            ids.append(("runs", rid))
     result.already = not ids
     result.ids = ids
     return result

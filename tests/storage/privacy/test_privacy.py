@@ -165,6 +165,25 @@ def test_erasure_reaches_the_upts_copies_of_payout_items_and_invitations(net):
     assert item["net"] == 750_000 and item["erased"]
 
 
+def test_erasure_clears_the_name_in_a_runs_exclusion_rows(net):
+    dbs, _ = net
+    db = dbs[J]
+    inactive = member()
+    inactive["assignments"] = [dict(inactive["assignments"][0], status="INACTIVE", inactive_date="2023-06-01")]
+    with db.transaction("add") as tx:
+        mid = tx.put("members", inactive, owner=A)
+        tx.put("rates", {"pillar": "TKSK", "position": "ANGGOTA", "amount": 750_000, "tax": 0, "funding": "APBD",
+                         "start": "2024-01-01", "end": ""}, owner=J)
+    payouts.save_run(db, payouts.plan_run(db, "2024-Q2"))
+    named = [v for v in db.values("runs") if any(r.get("member_id") == mid and r.get("name")
+                                                     for r in v.get("rows") or [])]
+    if not named:
+        pytest.skip("this run keeps no named exclusion row for the member")
+    P.erase(db, mid, "permintaan")
+    assert not leaks(db)
+    assert all(not r.get("name") for v in db.values("runs") for r in v.get("rows") or [] if r.get("member_id") == mid)
+
+
 def test_only_the_province_erases_and_a_upt_records_the_request(net, tmp_path):
     dbs, _ = net
     with dbs[A].transaction("add") as tx:
