@@ -43,7 +43,7 @@ def test_request_report_and_incident_from_the_keyboard(tmp_path):
             screen = app.screen
             await pilot.press("a")
             await _until(pilot, lambda: app.screen is not screen)
-            await pilot.press(*NIK, "enter", *"restriction", "enter", *"lisan", "enter")
+            await pilot.press(*NIK, "tab", *"restriction", "tab", *"lisan", "enter")
             await _until(pilot, lambda: app.screen is screen)
             table = screen.query_one("#privacy-requests")
             assert table.row_count == 1
@@ -57,7 +57,7 @@ def test_request_report_and_incident_from_the_keyboard(tmp_path):
             await _until(pilot, lambda: list((path / "cetak").glob("data-pribadi-*.pdf")))
             await pilot.press("i")
             await _until(pilot, lambda: app.screen is not screen)
-            await pilot.press(*"flashdisk hilang", "enter", *"stick", "enter", "enter")
+            await pilot.press(*"flashdisk hilang", "tab", *"stick", "enter")
             await _until(pilot, lambda: app.screen is screen and screen.query_one("#privacy-incidents").row_count == 1)
             [inc] = P.incidents(app.db)
             assert inc["encrypted"] is True and inc["people"] == 1
