@@ -107,8 +107,10 @@ def _release_tree(version: str, dest: Path) -> Path | None:
 
 def _old_pilar(tree: Path, *argv: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(tree), PILAR_LANG="en", PILAR_NO_VIEWER="1")
+    # run from the old tree: ``python -c`` puts the working folder first on sys.path, so from the
+    # repository it would import today's code instead of the release's
     return subprocess.run([sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())", *argv],
-                          env=env, capture_output=True, text=True)
+                          env=env, capture_output=True, text=True, cwd=str(tree))
 
 
 @pytest.mark.parametrize("version", VERSIONS)
