@@ -104,7 +104,8 @@ def test_held_past_the_retries_the_change_waits_in_the_journal_and_folds_later(t
     held["members.json"] = 100
     with pytest.raises(PilarError) as err:
         db.compact()
-    assert err.value.key == "fs.permission"
+    # the change is saved (its journal line): the sentence says so (issue 22) and names the held file
+    assert err.value.key == "saved.but" and err.value.cause.key == "fs.permission"
     assert db.journal_path.stat().st_size > 0  # nothing lost
     held["members.json"] = 0  # the other program let go
     db.compact()
