@@ -61,6 +61,8 @@ KINDS = {
 # compacts at once only past JOURNAL_FORCE_BYTES, so a long batch without idle time stays bounded.
 JOURNAL_COMPACT_BYTES = 8 * 1024 * 1024
 JOURNAL_FORCE_BYTES = 64 * 1024 * 1024
+# Database.close(fold=False) leaves a journal up to this size for the next open to replay (issue 25).
+CLOSE_FOLD_BYTES = 1024 * 1024
 # A transaction with more audit entries than this (a quarterly run: 50,000) has them appended to
 # audit.jsonl by ``upkeep`` rather than before the user sees the result: they are durable in the
 # journal already, the next open writes them should the program die first, and every reader of
@@ -907,10 +909,21 @@ class Database:
         self._dirty.clear()
 
     @_serialised
-    def close(self) -> None:
+    def close(self, fold: bool = True) -> None:
+        """Release the folder, folding the journal into the collection files first. ``fold=False`` (a
+        command line command) leaves a journal under CLOSE_FOLD_BYTES for the next open to replay, as
+        after a crash: one member changed no longer rewrites the collection files it touched, and the
+        next backup links the unchanged files instead of copying them (issue 25)."""
         try:
             if not self.read_only and self._lock is not None:
-                self.compact()
+                if fold or self._journal_bytes > CLOSE_FOLD_BYTES:
+                    self.compact()
+                else:
+                    try:
+                        self._flush_audit(strict=True)
+                        self._audit.sync()
+                    except PilarError as exc:
+                        raise self.saved_but(exc) from exc
         finally:
             self._release_lock()
 

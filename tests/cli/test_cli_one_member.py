@@ -1,5 +1,6 @@
-"""Issue 25: a command about one member pays for that member: `pilar roster edit` builds no row per
-member, and `pilar check` opens the folder once."""
+"""Issue 25: a command about one member pays for that member. `pilar roster edit` leaves its journal line
+for the next open instead of rewriting members.json (the next backup links the unchanged file), builds no
+row per member, and `pilar check` opens the folder once."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import json
 
 import pytest
 
+from storage import backup as backups
 from storage.check import run_checks
+from storage.core import db as db_module
 from storage.core import i18n
 from storage.core.db import Database
 from storage.roster import service as roster_module
@@ -37,18 +40,51 @@ def edit(tmp_path, path, nik: str, **changes) -> int:
     return main(["--data", str(path), "--operator", "Siti", "roster", "edit", nik, str(change)])
 
 
-def test_an_edit_builds_no_row_per_member(tmp_path, data, monkeypatch, capsys):
+def test_an_edit_leaves_members_json_alone_and_the_next_open_sees_it(tmp_path, data, monkeypatch, capsys):
     rid, nik = first_nik(data)
+    members = data / "db" / "members.json"
+    before = (members.read_bytes(), members.stat().st_mtime_ns, members.stat().st_ino)
     built = []
     monkeypatch.setattr(roster_module, "make_row", lambda v: built.append(v["id"]) or None)
     assert edit(tmp_path, data, nik, address="Jl. Sekali Ubah 1") == 0
-    assert built == []  # found by the NIK index, validated without rows
+    assert built == []  # no row was built for any member
     monkeypatch.undo()
+    assert (members.read_bytes(), members.stat().st_mtime_ns, members.stat().st_ino) == before
+    assert b"Sekali Ubah" in (data / "db" / "journal.jsonl").read_bytes()
     db = Database.open(data, read_only=True)
     assert db.get("members", rid)["address"] == "Jl. Sekali Ubah 1"
     db.close()
     assert run_checks(data) == []
+    assert main(["--data", str(data), "check"]) == 0
+    # the audit log has the change, once
+    entries = [json.loads(line) for line in (data / "audit.jsonl").read_text().splitlines() if "Sekali Ubah" in line]
+    assert len(entries) == 1 and entries[0]["id"] == rid
+    # a second edit replays the first and adds its own; still one journal, both kept
+    assert edit(tmp_path, data, nik, phone="081234500099") == 0
+    db = Database.open(data, read_only=True)
+    value = db.get("members", rid)
+    assert value["address"] == "Jl. Sekali Ubah 1" and value["phone"] == "+6281234500099"
+    db.close()
     capsys.readouterr()
+
+
+def test_the_backup_after_an_edit_links_members_json(tmp_path, data):
+    _rid, nik = first_nik(data)
+    assert main(["--data", str(data), "--operator", "Siti", "backup"]) == 0
+    assert edit(tmp_path, data, nik, address="Jl. Cadangan 2") == 0
+    assert main(["--data", str(data), "--operator", "Siti", "backup"]) == 0
+    newest, older = backups.list_backups(data)[:2]
+    assert (newest.path / "db" / "members.json").stat().st_ino == (older.path / "db" / "members.json").stat().st_ino
+    assert b"Cadangan 2" in (newest.path / "db" / "journal.jsonl").read_bytes()
+    assert newest.good and run_checks(newest.path) == []
+
+
+def test_a_big_journal_is_still_folded_on_close(tmp_path, data, monkeypatch):
+    monkeypatch.setattr(db_module, "CLOSE_FOLD_BYTES", 0)
+    rid, nik = first_nik(data)
+    assert edit(tmp_path, data, nik, address="Jl. Dilipat 3") == 0
+    assert (data / "db" / "journal.jsonl").stat().st_size == 0
+    assert b"Dilipat 3" in (data / "db" / "members.json").read_bytes()
 
 
 def test_check_opens_the_folder_once(data, monkeypatch, capsys):
@@ -62,3 +98,45 @@ def test_check_opens_the_folder_once(data, monkeypatch, capsys):
     assert main(["--data", str(data), "check"]) == 0
     assert len(opened) == 1
     assert "16 rekaman" in capsys.readouterr().out  # the six people and ten more, counted on the one open
+
+
+KILLED_EDIT = """
+import os, sys
+from storage.core.db import Database
+db = Database.open(sys.argv[1], operator="Siti")
+value = db.get("members", sys.argv[2])
+with db.transaction("roster.save") as tx:
+    tx.put("members", dict(value, address="Jl. Mati Lampu 4"))
+os._exit(0)  # killed right after the commit: no close, no fold, the lock left to the system
+"""
+
+
+def test_a_kill_after_a_command_loses_nothing_check_and_backup_see_both(tmp_path, data, capsys):
+    """The journal a command leaves and the line of a process killed after it are both replayed: by a
+    read-only open, by `pilar check` and by the backup (which copies the journal, not a fold)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    rid, nik = first_nik(data)
+    assert edit(tmp_path, data, nik, phone="081234500077") == 0
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-c", KILLED_EDIT, str(data), rid], cwd=root, capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stderr
+    members = data / "db" / "members.json"
+    assert b"Mati Lampu" not in members.read_bytes() and b"Mati Lampu" in (data / "db" / "journal.jsonl").read_bytes()
+    db = Database.open(data, read_only=True)
+    value = db.get("members", rid)
+    db.close()
+    assert value["address"] == "Jl. Mati Lampu 4" and value["phone"] == "+6281234500077"
+    assert main(["--data", str(data), "check"]) == 0
+    assert main(["--data", str(data), "--operator", "Siti", "backup"]) == 0
+    newest = backups.list_backups(data)[0]
+    assert newest.good and run_checks(newest.path) == []
+    copy = Database.open(newest.path, read_only=True)
+    try:
+        assert copy.get("members", rid)["address"] == "Jl. Mati Lampu 4"
+    finally:
+        copy.close()
+    capsys.readouterr()

@@ -31,7 +31,9 @@ def open_db(args, read_only: bool = False) -> Iterator[Database]:
     except PilarError as exc:  # after a commit: the change is saved, and the sentence says so (exit 3)
         raise db.saved_but(exc) from exc
     finally:
-        db.close()
+        # a small journal stays for the next open (storage.core.db.Database.close): a one-member command
+        # does not rewrite the collection files it touched
+        db.close(fold=False)
 
 
 def report_subparsers(sub, common):
