@@ -14,12 +14,10 @@ from storage.domain import fmt
 from storage.office.settings import signers
 from storage.payouts import budget
 from storage.payouts.documents.figures import signature_blocks
-from storage.payouts.documents.pdf import letterhead
 from storage.payouts.documents.text import grid
 from storage.payouts.exclusions import cancelled
 from storage.payouts.items import Quarter
 from storage.printing import tables
-from storage.printing.pdf import Col, Document
 
 FORMATS = ("text", "xlsx", "pdf")
 
@@ -111,6 +109,9 @@ def render(db: Database, year: object, fmt_name: str = "text") -> str | bytes:
                      ("left",) + ("right",) * 9)
         notes = _notes(data)
         return "\n".join([title, db.office.get("name", ""), "", table, ""] + notes) + "\n"
+    from storage.payouts.documents.pdf import letterhead  # fpdf: imported when a PDF is made
+    from storage.printing.pdf import Col, Document
+
     doc = Document(letterhead(db), title, landscape=True)
     doc.add_page()
     doc.title_block([title])

@@ -16,13 +16,11 @@ from storage.domain import fmt
 from storage.domain.model import pillar_label, position_label
 from storage.office.settings import letterhead_city, office_names, signers
 from storage.payouts.documents.figures import idr, signature_blocks
-from storage.payouts.documents.pdf import letterhead
 from storage.payouts.documents.text import grid
 from storage.payouts.exclusions import EXCLUDED, exclusions, office_of, reason_text
 from storage.payouts.items import LIVE, Quarter, run_id
 from storage.payouts.run import active_in
 from storage.printing import tables
-from storage.printing.pdf import Col, Document
 
 # ---------------------------------------------------------------------------- the member's statement
 
@@ -149,6 +147,9 @@ def _assignment_label(a: dict) -> str:
 
 
 def statement_pdf(db: Database, member_id: str, mask: bool = True) -> bytes:
+    from storage.payouts.documents.pdf import letterhead  # fpdf: imported when a PDF is made
+    from storage.printing.pdf import Col, Document
+
     data = statement(db, member_id)
     m = data["member"]
     nik = fmt.mask_nik(m.get("nik", "")) if mask else m.get("nik", "")
@@ -217,6 +218,9 @@ def left_out(db: Database, quarter: Quarter | str) -> list[dict]:
 def write_notices(db: Database, quarter: Quarter | str, out_dir: Path) -> dict:
     """One PDF per office (a letter per member left out, the reason in words and what to do) and a
     list of them all (CSV, formula-safe); returns {"files": [...], "count": n, "offices": {...}}."""
+    from storage.payouts.documents.pdf import letterhead  # fpdf: imported when a PDF is made
+    from storage.printing.pdf import Document
+
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     rows = left_out(db, quarter)
     if not rows:

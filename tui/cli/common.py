@@ -39,8 +39,10 @@ def open_db(args, read_only: bool = False) -> Iterator[Database]:
 def report_subparsers(sub, common):
     """The subcommands of the shared ``pilar report KIND`` (events and payouts each add their kinds)."""
     parser = sub.choices.get("report")
-    if parser is None:
-        parser = sub.add_parser("report", parents=[common], help="printable reports (attendance, payouts, …)")
+    if parser is None or getattr(parser, "later", False):  # absent, or only listed (tui.cli.build_parser)
+        if parser is None:
+            parser = sub.add_parser("report", parents=[common], help="printable reports (attendance, payouts, …)")
+        parser.later = False
         parser.set_defaults(_report_sub=parser.add_subparsers(dest="report", metavar="REPORT", required=True))
     return parser.get_default("_report_sub")
 

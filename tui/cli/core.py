@@ -6,7 +6,6 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from storage.check import check_folder
 from storage.core import i18n
 from storage.core.config import resolve_data_dir
 from storage.core.db import PROVINCE_CODE, Database
@@ -124,6 +123,8 @@ def cmd_settings(args) -> int:
 
 
 def cmd_check(args) -> int:
+    from storage.check import check_folder  # the whole of storage: not imported to start the app
+
     path = resolve_data_dir(args.data)
     # opened once for the checks, the work and the counts; duplicate-NIK cases are work to do, not
     # damage (exit 0, no restore advice)

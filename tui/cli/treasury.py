@@ -1,7 +1,9 @@
 """Command line of the treasurer's year and the member's question: the pagu and its realisation, PPh 21
 filed (BP21, yearly summary, tax id status), meterai, the member's statement and the notices.
 
-Registered into the ``payout``, ``report`` and ``roster`` commands by their modules."""
+Registered into the ``payout``, ``report`` and ``roster`` commands by their modules. Each command imports
+the storage it uses when it runs: ``pilar roster …`` registers ``statement`` here, and importing the PDF
+writers would add half a second to every roster command's start."""
 
 from __future__ import annotations
 
@@ -12,10 +14,6 @@ from storage.core.i18n import t
 from storage.domain import fmt
 from storage.domain.fmt import number, quarter_label
 from storage.domain.model import pillar_label
-from storage.payouts import budget, cancellation, meterai, realisasi, statement, withholding
-from storage.payouts.budget import line_label
-from storage.payouts.items import Quarter, money
-from storage.printing import tables
 from tui.cli.common import open_db
 from tui.cli.output import add_format, print_json, print_table, say
 
@@ -95,6 +93,8 @@ def register_payout(psub, common) -> None:
 
 
 def register_report(rep, common) -> None:
+    from storage.payouts import realisasi
+
     q = rep.add_parser("realisasi", parents=[common], help="realisation of the pagu per quarter and year")
     q.add_argument("--year", required=True, help="e.g. 2025")
     q.add_argument("--format", choices=realisasi.FORMATS, default="text", help="output format")
@@ -130,6 +130,8 @@ def _idr(amount: int) -> str:
 
 
 def pagu_rows(uses, with_adds: bool = False) -> tuple[list[list], list[str]]:
+    from storage.payouts.budget import line_label
+
     heads = [t("treasury.h.line"), t("treasury.h.pagu"), t("treasury.h.paid"), t("treasury.h.committed"),
              t("treasury.h.drafts" if not with_adds else "treasury.h.adds"), t("treasury.h.remaining_after")]
     rows = []
@@ -143,6 +145,9 @@ def pagu_rows(uses, with_adds: bool = False) -> tuple[list[list], list[str]]:
 def print_what_if(db, plan) -> dict:
     """The pagu of the run's year once it is saved and approved (``payout run``, dry run or not); a UPT's
     preview has none (the pagu adds up every office's payments)."""
+    from storage.payouts import budget
+    from storage.payouts.budget import line_label
+
     if not db.is_province:
         return {}
     w = budget.what_if(db, plan)
@@ -169,6 +174,8 @@ def what_if_json(w: dict) -> dict:
 
 
 def cmd_pagu(args) -> int:
+    from storage.payouts import budget
+
     with open_db(args, read_only=True) as db:
         year = budget.parse_year(args.year) if args.year else None
         years = sorted({v["year"] for v in budget.lines(db, year)}) if year is None else [year]
@@ -195,6 +202,8 @@ def cmd_pagu(args) -> int:
 
 
 def _line_result(args, line: dict, key: str) -> int:
+    from storage.payouts.budget import line_label
+
     if args.format == "json":
         print_json({k: v for k, v in line.items() if not k.startswith("_")})
         return 0
@@ -204,6 +213,8 @@ def _line_result(args, line: dict, key: str) -> int:
 
 
 def cmd_pagu_set(args) -> int:
+    from storage.payouts import budget
+
     with open_db(args) as db:
         line = budget.set_pagu(db, args.year, args.funding, args.amount, args.programme, args.reason, args.decision,
                                args.note)
@@ -211,6 +222,9 @@ def cmd_pagu_set(args) -> int:
 
 
 def cmd_pagu_cut(args) -> int:
+    from storage.payouts import budget
+    from storage.payouts.items import money
+
     with open_db(args) as db:
         current = budget.get_line(db, budget.parse_year(args.year), budget.parse_funding(args.funding),
                                   budget.parse_programme(args.programme))
@@ -223,6 +237,8 @@ def cmd_pagu_cut(args) -> int:
 
 
 def cmd_pagu_cancel(args) -> int:
+    from storage.payouts import cancellation
+
     with open_db(args) as db:
         result = cancellation.cancel_quarter(db, args.quarter, args.reason)
     if args.format == "json":
@@ -234,6 +250,9 @@ def cmd_pagu_cancel(args) -> int:
 
 
 def cmd_pagu_reopen(args) -> int:
+    from storage.payouts import cancellation
+    from storage.payouts.items import Quarter
+
     with open_db(args) as db:
         cancellation.reopen_quarter(db, args.quarter, args.reason)
     quarter = Quarter.parse(args.quarter)
@@ -245,6 +264,8 @@ def cmd_pagu_reopen(args) -> int:
 
 
 def cmd_bp21(args) -> int:
+    from storage.payouts import withholding
+
     with open_db(args, read_only=True) as db:
         result = withholding.write_bp21(db, args.quarter, Path(args.out))
     if args.format == "json":
@@ -260,6 +281,8 @@ def cmd_bp21(args) -> int:
 
 
 def cmd_tax(args) -> int:
+    from storage.payouts import withholding
+
     changing = any(v is not None for v in (args.brackets, args.tin, args.id_tku, args.object_code))
     with open_db(args, read_only=not changing) as db:
         if changing:
@@ -280,6 +303,9 @@ def cmd_tax(args) -> int:
 
 
 def cmd_tax_summary(args) -> int:
+    from storage.payouts import budget, statement, withholding
+    from storage.printing import tables
+
     with open_db(args, read_only=True) as db:
         year = budget.parse_year(args.year)
         ids = [statement.find_member(db, args.member)["id"]] if args.member else None
@@ -322,6 +348,8 @@ def cmd_tax_summary(args) -> int:
 
 
 def cmd_tax_check(args) -> int:
+    from storage.payouts import budget, withholding
+
     with open_db(args, read_only=True) as db:
         year = budget.parse_year(args.year)
         rows = withholding.tax_id_check(db, year)
@@ -339,6 +367,8 @@ def cmd_tax_check(args) -> int:
 
 
 def cmd_tax_status(args) -> int:
+    from storage.payouts import statement, withholding
+
     status = {"unchecked": ""}.get(args.status, args.status.upper())
     with open_db(args) as db:
         member = statement.find_member(db, args.member)
@@ -352,6 +382,9 @@ def cmd_tax_status(args) -> int:
 
 
 def cmd_meterai(args) -> int:
+    from storage.payouts import meterai
+    from storage.payouts.items import Quarter
+
     quarter = Quarter.parse(args.quarter)
     changing = bool(args.doc)
     if changing and not args.due:
@@ -377,6 +410,8 @@ def cmd_meterai(args) -> int:
 
 
 def cmd_notices(args) -> int:
+    from storage.payouts import statement
+
     with open_db(args, read_only=True) as db:
         result = statement.write_notices(db, args.quarter, Path(args.out))
     if args.format == "json":
@@ -390,6 +425,8 @@ def cmd_notices(args) -> int:
 
 
 def cmd_realisasi(args) -> int:
+    from storage.payouts import realisasi
+
     if args.format in ("xlsx", "pdf") and not args.out:
         raise PilarError("treasury.need_out", format=args.format)
     with open_db(args, read_only=True) as db:
@@ -405,6 +442,8 @@ def cmd_realisasi(args) -> int:
 
 
 def cmd_statement(args) -> int:
+    from storage.payouts import statement
+
     fmt_name = args.format or ("text" if not args.out or not args.out.lower().endswith(".pdf") else "pdf")
     with open_db(args, read_only=True) as db:
         member = statement.find_member(db, args.member)
