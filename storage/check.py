@@ -14,7 +14,10 @@ payouts' own checks are listed with them in :data:`CHECKERS`.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -81,7 +84,11 @@ def check_record_references(db: Database) -> list[str]:
 def check_backups(db: Database) -> list[str]:
     """Every complete backup that passed its checks when written must still match its files."""
     problems = []
-    for b in list_backups(db.path, deep=True):
+    try:
+        backups = list_backups(db.path, deep=True)
+    except OSError as exc:  # a backup pruned by the Pilar that is writing, while it was read
+        return [str(os_error(exc, Path(exc.filename or db.path)))]
+    for b in backups:
         if b.office and b.office != db.code:
             continue
         if not b.meta:
@@ -273,26 +280,39 @@ def _scan_files(path: Path) -> list[str]:
     return problems
 
 
-def _open(path: Path) -> tuple[Database | None, list[str]]:
-    """Open the folder read-only and run the file checks; (None, problems) when it will not open."""
+def _read(path: Path) -> tuple[Database | None, list[str], list[str], PilarError | None]:
+    """Open the folder read-only and run the file checks: (the open folder or None, every problem, those
+    of them about the audit log only, the error that kept the folder from opening).
 
+    Another Pilar may be writing: it appends a transaction to the journal first and to the audit log
+    after, so the audit log's last transaction is read *before* the journal is (read after, it may hold
+    a transaction appended since the journal was read, which would look like lines cut from the journal).
+    A fold or a seal between the reads is caught by :func:`check_steady` (the files moved).
+    """
     path = Path(path)
     problems: list[str] = []
     name = interrupted_restore(path)
     if name is not None:
         problems.append(t("check.restore_interrupted", name=name))
+    audit_seq = _audit_last_seq(path / "audit.jsonl")
     try:
         db = Database.open(path, read_only=True)
     except (NewerFormatError, FolderNeedsUpgrade):
         raise  # not damage: the sentence says to update Pilar (or to open the folder once)
     except PilarError as exc:
         if exc.key == "db.not_initialised":
-            return None, problems + [str(exc)]
+            return None, problems + [str(exc)], [], exc
         scanned = _scan_files(path)
-        return None, problems + (scanned or [str(exc)])
-    problems += _journal_problems(db.journal_path, db.code, db.seq, db.audit.last_seq)
-    problems += _audit_problems(db.audit.path, db.manifest.get("audit"), db.journal_path)
-    problems += audit_anchor.office_problems(path, db.audit.path)  # issue 22: anchors outside the folder
+        return None, problems + (scanned or [str(exc)]), [], exc
+    problems += _journal_problems(db.journal_path, db.code, db.seq, audit_seq)
+    mine = _audit_problems(db.audit.path, db.manifest.get("audit"), db.journal_path)
+    mine += audit_anchor.office_problems(path, db.audit.path)  # issue 22: anchors outside the folder
+    return db, problems + mine, mine, None
+
+
+def _open(path: Path) -> tuple[Database | None, list[str]]:
+    """Open the folder read-only and run the file checks; (None, problems) when it will not open."""
+    db, problems, _mine, _exc = _read(path)
     return db, problems
 
 
@@ -350,15 +370,83 @@ def run_work(path: Path) -> list[str]:
     return work(db)
 
 
-def check_folder(path: Path) -> tuple[list[str], list[str], Database | None]:
-    """``run_checks`` and ``run_work`` with the folder opened once (``pilar check`` opened it three
-    times, ~1 s each at 100,000 members): (problems, work, the open folder or None)."""
-    db, problems = _open(Path(path))
+# A folder that moved while it was read is read again, until one reading finds it still (or is sound).
+STEADY_TRIES = 12
+STEADY_SECONDS = 30.0
+
+
+@dataclass
+class Reading:
+    """What one ``pilar check`` found, from a reading of the folder during which no file changed."""
+
+    problems: list[str]
+    work: list[str]
+    db: Database | None
+    audit_only: bool = False  # every problem is the audit log's: the data is intact, no restore advice
+    tries: int = 1
+    busy: bool = False  # another Pilar kept writing: no reading with problems was steady; nothing is said
+
+
+def _stamp(path: Path) -> tuple:
+    """Every file a check reads, as it is now: name, inode, size and modification time (a write, an append,
+    a fold's replace or a seal's rename each change it). Backups by name only: they never change once
+    complete, and a new or pruned one changes the list."""
+    out: list[tuple] = []
+    for folder in (path, path / "db", path / audit_mod.SEGMENT_DIR):
+        try:
+            with os.scandir(folder) as entries:
+                for e in entries:
+                    if e.name in (".lock", "lock.json"):
+                        continue
+                    try:
+                        st = e.stat(follow_symlinks=False)
+                    except OSError:
+                        out.append((folder.name, e.name, None))
+                        continue
+                    out.append((folder.name, e.name, st.st_ino, st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((folder.name, None))
+    try:
+        out.append(("backups", tuple(sorted(os.listdir(path / "backups")))))
+    except OSError:
+        pass
+    return tuple(sorted(out, key=repr))
+
+
+def _check_once(path: Path) -> Reading:
+    db, problems, mine, exc = _read(path)
     if db is None:
-        return problems, [], None
+        return Reading(problems, [], None, audit_only=exc is not None and is_audit_damage(exc))
     for checker in CHECKERS:
         problems.extend(checker(db))
-    return problems, work(db), db
+    return Reading(problems, work(db), db, audit_only=bool(problems) and set(problems) <= set(mine))
+
+
+def check_steady(path: Path) -> Reading:
+    """``pilar check``: every problem and the work to do, with the folder opened once per reading.
+
+    ``pilar check`` is meant to run while the app is open. The other Pilar appends, folds the journal
+    into the data files and seals the audit log while the check reads them one after another, so two
+    files read a moment apart can disagree although the folder is sound (issue 22: 9 checks in 40 called
+    a healthy folder damaged and advised a restore). A reading that finds nothing is the answer; one that
+    finds problems counts only if no file changed while it was made, else the folder is read again (up
+    to ``STEADY_TRIES`` times in ``STEADY_SECONDS``). When the other Pilar never lets up, the answer is
+    ``busy``: nothing found is certain, check again when it is idle. It is never "damaged"."""
+    path = Path(path)
+    started = time.monotonic()
+    pause = 0.05
+    for tries in range(1, STEADY_TRIES + 1):
+        before = _stamp(path)
+        reading = _check_once(path)
+        reading.tries = tries
+        if not reading.problems or _stamp(path) == before:
+            return reading
+        if tries == STEADY_TRIES or time.monotonic() - started + pause > STEADY_SECONDS:
+            break
+        time.sleep(pause)
+        pause = min(pause * 2, 1.0)
+    reading.busy = True
+    return reading
 
 
 def run_checks(path: Path) -> list[str]:

@@ -110,4 +110,14 @@ MESSAGES = {
               "(that would roll the data back). Leave the folder as it is, copy it for the auditor and tell the "
               "province; the province keeps this office's audit log anchors from every bundle.",
     },
+    # ------------------------------------------------------------------ check while another Pilar writes
+    "check.busy": {
+        "id": "Folder data {path} sedang ditulis oleh Pilar lain ({operator}, PID {pid}) selama {tries} kali "
+              "pembacaan, jadi pemeriksaan tidak mendapat keadaan yang tenang. Tidak ada yang dinyatakan rusak; "
+              "JANGAN pulihkan cadangan. Jalankan pilar check lagi setelah pekerjaan itu selesai (atau saat "
+              "aplikasi ditutup).",
+        "en": "The data folder {path} was being written by another Pilar ({operator}, PID {pid}) through "
+              "{tries} readings, so the check found no quiet moment. Nothing is reported as damaged; do NOT "
+              "restore a backup. Run pilar check again once that work has finished (or with the app closed).",
+    },
 }

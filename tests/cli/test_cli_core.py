@@ -72,7 +72,7 @@ def test_check_is_clean_on_the_demo(demo, capsys):
     assert f"Folder data {demo} sehat" in capsys.readouterr().out
     assert main(["check", "--data", str(demo), "--format", "json"]) == 0
     report = orjson.loads(capsys.readouterr().out)
-    assert report == {"path": str(demo), "ok": True, "problems": [], "work": []}
+    assert report == {"path": str(demo), "ok": True, "problems": [], "work": [], "readings": 1}
 
 
 def test_check_names_the_damaged_file(demo, tmp_path, capsys):

@@ -4,7 +4,8 @@ Each area registers its subcommands from its own module (``register(subparsers)`
 takes the parsed arguments and returns the exit code. Errors the user can fix are one sentence on
 stderr with exit code 1; wrong usage exits 2 (argparse); 3 when the change was saved and something after
 it failed (the audit append, the fold into the data files: storage.core.errors.SavedButError): the sentence
-says it is saved and what is left to do.
+says it is saved and what is left to do; 4 when ``pilar check`` found no quiet moment to read a folder another
+Pilar kept writing (nothing is said to be damaged).
 """
 
 from __future__ import annotations

@@ -123,24 +123,38 @@ def cmd_settings(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from storage.check import check_folder  # the whole of storage: not imported to start the app
+    from storage.check import check_steady  # the whole of storage: not imported to start the app
 
     path = resolve_data_dir(args.data)
     # opened once for the checks, the work and the counts; duplicate-NIK cases are work to do, not
-    # damage (exit 0, no restore advice)
-    problems, work, db = check_folder(path)
+    # damage (exit 0, no restore advice). Read again while another Pilar moves the files (issue 22).
+    reading = check_steady(path)
+    problems, work, db = reading.problems, reading.work, reading.db
+    if reading.busy:
+        # another Pilar kept writing through every reading: nothing found is certain, never "damaged"
+        from storage.core.db import read_lock_info
+
+        holder = read_lock_info(path)
+        message = i18n.t("check.busy", path=str(path), tries=reading.tries,
+                         operator=holder.get("operator") or "?", pid=holder.get("pid", "?"))
+        if args.format == "json":
+            print_json({"path": str(path), "ok": None, "busy": True, "message": message, "problems": [],
+                        "work": [], "readings": reading.tries})
+        else:
+            say(message)
+        return 4
     if args.format == "json":
-        print_json({"path": str(path), "ok": not problems, "problems": problems, "work": work})
+        print_json({"path": str(path), "ok": not problems, "problems": problems, "work": work,
+                    "readings": reading.tries})
         return 1 if problems else 0
     if problems:
         say(i18n.t("check.problems", count=len(problems), path=str(path)))
         for p in problems:
             say(f"- {p}")
         from storage.backup import damaged_hint
-        from storage.check import audit_only
 
         # a damaged or rewritten audit log alone: never advice that would roll the data back (issue 22)
-        say(i18n.t("check.audit_only_hint") if audit_only(path) else damaged_hint(path))
+        say(i18n.t("check.audit_only_hint") if reading.audit_only else damaged_hint(path))
         return 1
     say(i18n.t("check.ok", path=str(path), files=len(db.collections()),
                records=sum(db.count(c) for c in db.collections())))
