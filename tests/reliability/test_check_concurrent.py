@@ -77,7 +77,7 @@ def writer(path: str, seed: int, stop: str) -> None:
         elif op < 0.88:
             backup_now(db, "manual")
         else:
-            db.close()  # a command ends (its close folds), the next one opens
+            db.close(fold=rng.random() < 0.5)  # the app closes (folds) or a command ends (leaves its journal)
             db = Database.open(path, operator="penulis")
         commits += 1
         _say(f"op {commits}")
