@@ -7,9 +7,11 @@ section sets ``app.conflict_count``.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import gc
 import importlib
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -18,16 +20,18 @@ from pathlib import Path
 
 from textual import events
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from storage.backup.upgrade import open_folder
 from storage.core import i18n
-from storage.core.db import Database, write_office
-from storage.core.errors import PilarError
+from storage.core.db import Database, read_lock_info, read_office, write_office
+from storage.core.errors import LockedError, PilarError
 from storage.core.formats import migrated_sentence
 from storage.core.i18n import t
 from storage.office import operators
@@ -100,8 +104,45 @@ def _later(module: str, name: str) -> Callable[[], Screen]:
     return make
 
 
+def probe_lock(path: Path) -> None:
+    """Say at once, before any screen, that another Pilar holds the folder (``db.locked``, the sentence
+    ``Database.open`` says): the app opening its folder in the background would only find out after its
+    first frame. The lock is let go at once; the open takes it again (a Pilar that takes it in between is
+    reported by the open, and the app stops)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(path / ".lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        holder = read_lock_info(path, wait=True)
+        raise LockedError("db.locked", path=str(path), operator=holder.get("operator") or "?",
+                          pid=holder.get("pid", "?"), host=holder.get("host", "?"),
+                          since=holder.get("since", "?")) from None
+    except OSError:
+        return  # the open says what is wrong with the folder
+    lock.release()
+
+
+class FolderOpened(Message):
+    """Posted by the thread that opened the data folder in the background: the folder (or the error)
+    and the first figures of the Ringkasan counted on that thread."""
+
+    def __init__(self, db: Database | None, error: BaseException | None, early=None) -> None:
+        super().__init__()
+        self.db = db
+        self.error = error
+        self.early = early
+
+
 class PilarApp(App[int]):
-    """Keyboard-driven app over one office's data folder."""
+    """Keyboard-driven app over one office's data folder.
+
+    With ``background_open`` (what ``pilar`` does) and the Ringkasan as the first screen (the province), the
+    folder is opened on a thread after the first frame: the Ringkasan shows the figures kept by the last
+    session, said to be kept, until the current ones are counted. Until the folder is open ``db`` is None:
+    nothing can be written (the lock is the open's), the other sections open once it is ready (a key
+    pressed for one is remembered), settings wait for it, and quitting waits for the open to finish."""
 
     TITLE = "Pilar"
     CSS_PATH = "app.tcss"
@@ -134,40 +175,153 @@ class PilarApp(App[int]):
     operator_name: reactive[str] = reactive("")
 
     def __init__(self, data_dir: Path, operator: str | None = None, lang: str | None = None,
-                 db: Database | None = None, start: str | None = None, daily_backup: bool = False) -> None:
+                 db: Database | None = None, start: str | None = None, daily_backup: bool = False,
+                 background_open: bool = False) -> None:
         self.data_dir = Path(data_dir)
-        self.db = db or open_folder(self.data_dir, operator=operator)
-        if operator:
+        self._operator_given_at_start = operator
+        # the folder opened on a thread after the first frame (see the class): its thread, its error
+        self._opening: threading.Thread | None = None
+        self.open_error: BaseException | None = None
+        self._when_open: list[Callable[[], object]] = []
+        self._pending_mode: str | None = None
+        self.kept_summary: tuple[dict, float] | None = None
+        office = db.office if db is not None else None
+        if db is None and background_open and start in ("auto", "summary"):
+            office = read_office(self.data_dir.expanduser().resolve())
+            if start == "summary" or office.get("type") == "PROVINCE":
+                self.data_dir = self.data_dir.expanduser().resolve()
+                probe_lock(self.data_dir)
+                start = "summary"
+            else:
+                office = None
+        if office is None or db is not None or start != "summary":
+            db = db or open_folder(self.data_dir, operator=operator)
+            office = db.office
+        self.db: Database | None = db
+        self._office = office
+        if self.db is not None and operator:
             self.db.operator = operator
-        lang = lang or self.db.office.get("lang")
+        lang = lang or office.get("lang")
         if lang in i18n.LANGS:
             i18n.set_lang(lang)
         # The first screen: ``start`` ("auto": the Ringkasan at the province, the roster at a UPT).
         if start == "auto":
-            start = "summary" if self.db.is_province else "roster"
+            start = "summary" if office.get("type") == "PROVINCE" else "roster"
         if start in self.MODES:
             self.DEFAULT_MODE = start
         super().__init__()
         localize_bindings(self)
         self._group_sections()
         localize_textual()
-        self.operator = self.db.operator
+        # who is on duty: as Database.__init__ has it (given, kept in office.json, or PILAR_OPERATOR)
+        self.operator = self.db.operator if self.db is not None else \
+            (operator or office.get("operator") or os.environ.get("PILAR_OPERATOR", "").strip())
         self._roster = None
         self._roster_loading = False
         self._roster_waiting: list[Callable[[], object]] = []
         # the daily backup (tui.cli.core.run_app): taken in a thread after the first frame, not before it
         self.daily_backup = daily_backup
-        self.title = self.db.office.get("name") or self.db.code
-        self.set_reactive(PilarApp.operator_name, self.db.operator)
+        self.title = office.get("name") or office.get("code", "")
+        self.set_reactive(PilarApp.operator_name, self.operator)
+        self._conflicts = None
+        self.early_summary = None
+        if self.db is not None:
+            self._with_folder()
+        else:  # the Ringkasan shows the last session's figures while the folder opens
+            from storage.summary import last_kept
+
+            self.kept_summary = last_kept(self.data_dir)
+        self._update_subtitle()
+        theme = office.get("theme")
+        if theme in THEMES:
+            self.theme = theme
+
+    def _with_folder(self) -> None:
+        """What needs the open folder: the header's conflict count and, with the Ringkasan first, its
+        first figures (counted from now on, while Textual starts)."""
         from tui.screens.sync.conflicts import install_conflict_count  # sync: the header's conflict count
 
         self._conflicts = install_conflict_count(self)
-        # the Ringkasan as the first screen: its figures counted from now on, while Textual starts
-        self.early_summary = EarlySummary(self.db, self.conflict_count) if self.DEFAULT_MODE == "summary" else None
-        self._update_subtitle()
-        theme = self.db.office.get("theme")
-        if theme in THEMES:
-            self.theme = theme
+        if self.early_summary is None and self.DEFAULT_MODE == "summary":
+            self.early_summary = EarlySummary(self.db, self.conflict_count)
+
+    @property
+    def office(self) -> dict:
+        """This folder's office.json: the open folder's, or as read at the start while it opens."""
+        return self.db.office if self.db is not None else self._office
+
+    @property
+    def folder_open(self) -> bool:
+        return self.db is not None
+
+    def when_open(self, then: Callable[[], object]) -> None:
+        """Run ``then`` now if the folder is open, else as soon as it is (on this thread)."""
+        if self.db is not None:
+            then()
+        else:
+            self._when_open.append(then)
+
+    def needs_folder(self) -> bool:
+        """True when the folder is open; else says it is still opening (for a key that needs the data)."""
+        if self.db is not None:
+            return True
+        self.notify(t("ui.opening.wait"), timeout=3)
+        return False
+
+    def switch_mode(self, mode: str):
+        """A section other than the Ringkasan waits for the folder: the last one asked for opens then."""
+        if self.db is None and mode != "summary" and mode in self.MODES:
+            self._pending_mode = mode
+            self.notify(t("ui.opening.section", section=t(f"ui.section.{mode}")), timeout=3)
+            return AwaitComplete(asyncio.sleep(0))
+        return super().switch_mode(mode)
+
+    def _open_in_background(self) -> None:
+        if self._opening is not None:
+            return
+        self._opening = threading.Thread(target=self._open_folder, name="pilar-open", daemon=True)
+        self._opening.start()
+
+    def _open_folder(self) -> None:
+        """On the opening thread: take the lock, load the folder, count the Ringkasan's first figures."""
+        started = time.perf_counter()
+        try:
+            db = open_folder(self.data_dir, operator=self._operator_given_at_start)
+        except BaseException as exc:  # noqa: BLE001 - said by the app, then by the command line
+            self.open_error = exc
+            self.post_message(FolderOpened(None, exc))
+            return
+        if self._operator_given_at_start:
+            db.operator = self._operator_given_at_start
+        early = EarlySummary.counted_here(db, started)
+        self._opened_db = db
+        if not self.post_message(FolderOpened(db, None, early)):
+            pass  # the app is closing: on_unmount closes the folder
+
+    def on_folder_opened(self, message: FolderOpened) -> None:
+        if message.error is not None:
+            self.exit(return_code=1)  # tui.cli.core.run_app says why (and offers a backup if damaged)
+            return
+        db = message.db
+        self.db = db
+        self.operator = db.operator
+        self.early_summary = message.early
+        self._with_folder()
+        self._update_subtitle()  # the conflicts, now counted
+        if db.migrated:
+            self.notify(migrated_sentence(db.migrated), timeout=15)
+        if self.daily_backup:
+            self.call_after_refresh(self._start_daily_backup)
+        for screen in self.screen_stack:
+            attach = getattr(screen, "folder_opened", None)
+            if attach is not None:
+                attach()
+        waiting, self._when_open = self._when_open, []
+        for then in waiting:
+            then()
+        if self._pending_mode is not None:
+            mode, self._pending_mode = self._pending_mode, None
+            self.switch_mode(mode)
 
     def _group_sections(self) -> None:
         """The section keys take one place in the footer ("12345 Bagian"), so every screen's own keys fit
@@ -251,7 +405,8 @@ class PilarApp(App[int]):
         self._update_subtitle()
 
     def watch_operator_name(self, name: str) -> None:
-        self.db.operator = name
+        if self.db is not None:
+            self.db.operator = name
         self.operator = name
         self._update_subtitle()
 
@@ -265,16 +420,18 @@ class PilarApp(App[int]):
     UPKEEP_RETRY_SECONDS = 60.0
 
     def on_mount(self) -> None:
-        if self.db.migrated:  # the folder was brought up to date by this Pilar (a backup first)
+        if self.db is not None and self.db.migrated:  # the folder was brought up to date by this Pilar (a backup first)
             self.notify(migrated_sentence(self.db.migrated), timeout=15)
-        if not self.db.operator:
-            self.push_screen(OperatorDialog(remember=operators.remember_by_default(self.db.office, False)),
+        if not self.operator:
+            self.push_screen(OperatorDialog(remember=operators.remember_by_default(self.office, False)),
                              self._operator_given)
         self._last_input = time.monotonic()
         self._upkeep_failed = False
         self._upkeep_retry_at = 0.0
         self.set_interval(1.0, self._maybe_upkeep)
-        if self.daily_backup:
+        if self.db is None:  # after the first frame (the kept figures): the folder, on a thread
+            self.call_after_refresh(self._open_in_background)
+        elif self.daily_backup:
             self.call_after_refresh(self._start_daily_backup)
 
     def _start_daily_backup(self) -> None:
@@ -305,7 +462,7 @@ class PilarApp(App[int]):
         await super().on_event(event)
 
     def _maybe_upkeep(self) -> None:
-        if self.db.read_only or not self.db.owes_upkeep or time.monotonic() < self._upkeep_retry_at:
+        if self.db is None or self.db.read_only or not self.db.owes_upkeep or time.monotonic() < self._upkeep_retry_at:
             return
         if time.monotonic() - self._last_input < self.UPKEEP_IDLE_SECONDS:
             return
@@ -331,6 +488,9 @@ class PilarApp(App[int]):
         changes; see storage.operators)."""
         if not values:
             return
+        if self.db is None:  # written (office.json, the audit log) once the folder is open and locked
+            self.when_open(partial(self._operator_given, values))
+            return
         before = self.operator_name
         try:
             name = operators.set_operator(self.db, values["name"], bool(values.get("_checkbox")))
@@ -346,12 +506,15 @@ class PilarApp(App[int]):
         if isinstance(self.screen, OperatorDialog):
             return
         self.push_screen(OperatorDialog(self.operator_name, changing=bool(self.operator_name),
-                                        remember=operators.remember_by_default(self.db.office,
+                                        remember=operators.remember_by_default(self.office,
                                                                                bool(self.operator_name))),
                          self._operator_given)
 
     def remember(self, **settings: object) -> None:
         """Keep a setting (operator, lang, theme) in office.json of this data folder."""
+        if self.db is None:  # written once the folder is open and locked
+            self.when_open(partial(self.remember, **settings))
+            return
         if self.db.read_only:
             return
         self.db.office = dict(self.db.office, **settings)
@@ -363,7 +526,11 @@ class PilarApp(App[int]):
     def on_unmount(self) -> None:
         if self._roster is not None:
             self._roster.close()
-        self.db.close()
+        if self._opening is not None and self._opening.is_alive():
+            self._opening.join()  # quit while the folder opened: let the open finish, then close it
+        db = self.db or getattr(self, "_opened_db", None)
+        if db is not None:
+            db.close()
 
     # ------------------------------------------------------------------ actions
 
@@ -414,6 +581,8 @@ class PilarApp(App[int]):
         """F10: the office's settings (name, letterhead city; at the province signers and separation of duties)."""
         from tui.screens.settings import SettingsScreen
 
+        if not self.needs_folder():
+            return
         if not isinstance(self.screen, SettingsScreen):
             self.push_screen(SettingsScreen())
 
@@ -427,7 +596,7 @@ class PilarApp(App[int]):
 
     def action_toggle_lang(self) -> None:
         """Choose the other language for this data folder; it applies from the next start."""
-        lang = "en" if (self.db.office.get("lang") or i18n.get_lang()) == "id" else "id"
+        lang = "en" if (self.office.get("lang") or i18n.get_lang()) == "id" else "id"
         self.remember(lang=lang)
         self.notify(t("ui.lang.saved", lang=lang))
 

@@ -9,6 +9,7 @@ from storage.summary.figures import (
     cached,
     compute,
     keep,
+    last_kept,
     members,
     open_conflicts,
     payouts,
@@ -36,4 +37,5 @@ __all__ = [
     "state_key",
     "cached",
     "keep",
+    "last_kept",
 ]

@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from operator import itemgetter
+from pathlib import Path
 
 import orjson
 
@@ -291,6 +292,22 @@ def cached(db: Database, today: dt.date | None = None) -> dict | None:
     if not isinstance(kept, dict) or kept.get("key") != state_key(db, today, silent_days(db)):
         return None
     return kept.get("summary")
+
+
+def last_kept(path) -> tuple[dict, float] | None:
+    """The summary :func:`keep` wrote last and when (seconds since the epoch), whatever changed since:
+    what the app shows, said to be kept, while the data folder is still being opened (issue 25). None when
+    there is none or it cannot be read."""
+    file = Path(path) / CACHE_FILE
+    try:
+        when = file.stat().st_mtime
+        kept = orjson.loads(file.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    summary = kept.get("summary") if isinstance(kept, dict) else None
+    if not isinstance(summary, dict) or not all(k in summary for k in ("members", "tksk", "payouts", "offices")):
+        return None
+    return summary, when
 
 
 def keep(db: Database, summary: dict) -> None:

@@ -172,7 +172,12 @@ def run_app(args) -> int:
     path = resolve_data_dir(args.data)
     if not Database.exists(path):
         raise PilarError("db.not_initialised", path=str(path))
-    # the daily backup is taken by the app after its first frame (it took 3.4 s at 100,000 members)
-    app = PilarApp(data_dir=path, operator=operator_of(args), lang=args.lang, start="auto", daily_backup=True)
+    # the daily backup is taken by the app after its first frame (it took 3.4 s at 100,000 members); at the
+    # province the folder is opened after the first frame too (issue 25): an error opening it (damaged, a
+    # newer format, another Pilar took it meanwhile) stops the app and is said here, as before
+    app = PilarApp(data_dir=path, operator=operator_of(args), lang=args.lang, start="auto", daily_backup=True,
+                   background_open=True)
     app.run()
+    if app.open_error is not None:
+        raise app.open_error
     return app.return_code or 0

@@ -80,11 +80,26 @@ class EarlySummary:
         except Exception:  # noqa: BLE001 - a commit meanwhile, a closed folder: the screen's worker counts
             self.data = None
 
+    @classmethod
+    def counted_here(cls, db, started: float) -> EarlySummary:
+        """The first summary counted on the calling thread (the one that opened the folder in the
+        background: it has nothing else to do, and the app's thread keeps drawing)."""
+        early = cls.__new__(cls)
+        early.started = started
+        early.kept = summary.cached(db)
+        early.thread = None
+        early.data = None
+        if early.kept is None:
+            early._count(db, None)
+            early.thread = threading.current_thread()  # take() returns the data (join: done already)
+        return early
+
     def take(self) -> dict | None:
         """The counted figures (waiting for them), or None: the screen's worker counts then."""
         if self.thread is None:
             return None
-        self.thread.join()
+        if self.thread is not threading.current_thread() and self.thread.is_alive():
+            self.thread.join()
         return self.data
 
 
@@ -103,6 +118,8 @@ class SummaryScreen(Screen):
         super().__init__()
         localize_bindings(self)
         self.data: dict | None = None
+        # the figures shown come from the open folder (not the last session's, shown while it opens)
+        self.live = False
         self._pillars: list[str] = []
         self._early: EarlySummary | None = None
         self._dirty = True
@@ -135,9 +152,27 @@ class SummaryScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#figures", DataTable).add_columns(*t("ui.summary.figure_cols").split("|"))
-        self.db.listeners.append(self._changed)
         self.query_one("#figures", DataTable).focus()
         self.set_interval(1.0, self._poll)
+        if self.db is None:
+            # The folder is being opened (PilarApp, background_open): the last session's figures, said to
+            # be kept, until folder_opened() counts the current ones.
+            kept = getattr(self.app, "kept_summary", None)
+            if kept is not None:
+                data, when = kept
+                self._show(data, 0.0, cached=True)
+                self.query_one("#summary-status", Static).update(
+                    t("ui.summary.kept_opening", when=datetime.fromtimestamp(when).strftime("%d-%m-%Y %H:%M")))
+            else:
+                self.query_one("#summary-status", Static).update(t("ui.summary.opening"))
+            return
+        self.folder_opened()
+
+    def folder_opened(self) -> None:
+        """The data folder is open (at mount, or later when the app opened it in the background)."""
+        if self._changed in self.db.listeners:
+            return
+        self.db.listeners.append(self._changed)
         self._early, self.app.early_summary = getattr(self.app, "early_summary", None), None
         kept = self._early.kept if self._early is not None else summary.cached(self.db)
         if kept is not None:
@@ -146,11 +181,11 @@ class SummaryScreen(Screen):
         self.action_refresh()
 
     def on_unmount(self) -> None:
-        if self._changed in self.db.listeners:
+        if self.db is not None and self._changed in self.db.listeners:
             self.db.listeners.remove(self._changed)
 
     def on_screen_resume(self) -> None:
-        if self._dirty:
+        if self._dirty and self.db is not None:
             self.action_refresh()
 
     # ------------------------------------------------------------------ staying current
@@ -167,6 +202,8 @@ class SummaryScreen(Screen):
         return (st.st_mtime, st.st_size)
 
     def _poll(self) -> None:
+        if self.db is None:
+            return
         stamp = self._import_log_stamp()
         if stamp != self._log_stamp:
             self._dirty = True
@@ -174,6 +211,8 @@ class SummaryScreen(Screen):
             self.action_refresh()
 
     def action_refresh(self) -> None:
+        if not self.app.needs_folder():
+            return
         self._dirty = False
         self._log_stamp = self._import_log_stamp()
         self._compute()
@@ -211,6 +250,7 @@ class SummaryScreen(Screen):
 
     def _show(self, data: dict, seconds: float, cached: bool = False) -> None:
         self.data = data
+        self.live = self.db is not None
         self.query_one("#summary-status", Static).update(
             t("ui.summary.cached") if cached else
             t("ui.summary.updated", time=datetime.now().strftime("%H:%M:%S"), seconds=f"{seconds:.2f}"))
@@ -246,7 +286,8 @@ class SummaryScreen(Screen):
             "cases": (t("ui.summary.fig.cases"), f"{cases['conflicts']} · {cases['duplicates']}"),
         }
         keys = list(FIGURES)
-        due = privacy.due(self.db)  # UU PDP clocks (issue 27): shown only when something is open
+        # UU PDP clocks (issue 27): shown only when something is open (once the folder is)
+        due = privacy.due(self.db) if self.db is not None else {"requests": 0, "incidents": 0}
         if due["requests"] or due["incidents"]:
             values["privacy"] = (t("ui.summary.fig.privacy"), t("ui.summary.fig.privacy_value", **due))
             keys.insert(0, "privacy")
@@ -341,6 +382,8 @@ class SummaryScreen(Screen):
         elif key == "cases":
             from tui.screens.sync.conflicts import ConflictsScreen
 
+            if not self.app.needs_folder():
+                return
             self.app.push_screen(ConflictsScreen())
         elif key in ("tksk", "offices", "gaps"):
             tab = "tksk" if key == "tksk" else "offices"

@@ -1,0 +1,158 @@
+"""Issue 25: at the province the app opens its data folder on a thread after the first frame. The Ringkasan
+shows the last session's figures, said to be kept, until the current ones are counted; a section asked for
+meanwhile opens when the folder is; nothing is written before the folder is open and locked; a second Pilar
+is still told the folder is in use; an error opening it stops the app and is said as before."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import orjson
+import pytest
+from textual.widgets import DataTable, Static
+
+import tui.app as app_module
+from storage import summary
+from storage.core import i18n
+from storage.core.db import Database
+from storage.core.errors import DamagedError, LockedError
+from tests.support.roster import make_folder
+from tui.app import PilarApp
+from tui.screens.roster.screen import RosterScreen
+from tui.screens.summary.screen import SummaryScreen
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def data(tmp_path):
+    db = make_folder(tmp_path / "data", extra=20)
+    summary.keep(db, summary.compute(db))  # what the last session kept
+    db.close()
+    yield tmp_path / "data"
+    i18n.set_lang("id")
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    """The open waits for ``gate.set()``: what the app does meanwhile is seen deterministically."""
+    event = threading.Event()
+    real = app_module.open_folder
+
+    def held(*args, **kwargs):
+        assert event.wait(30)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(app_module, "open_folder", held)
+    yield event
+    event.set()
+
+
+async def until(pilot, check, tries: int = 500):
+    for _ in range(tries):
+        if check():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("condition not reached")
+
+
+def status(screen) -> str:
+    return str(screen.query_one("#summary-status", Static).render())
+
+
+def test_kept_figures_first_then_the_open_folder(data, gate):
+    # the last session kept 12,345 active members (the folder holds 26): which figures are shown tells
+    kept = orjson.loads((data / summary.CACHE_FILE).read_bytes())
+    kept["summary"]["members"]["active"] = 12345
+    (data / summary.CACHE_FILE).write_bytes(orjson.dumps(kept))
+    office_before = (data / "office.json").read_bytes()
+
+    async def run():
+        app = PilarApp(data, operator="Siti", start="summary", background_open=True)
+        assert app.db is None
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            assert isinstance(screen, SummaryScreen)
+            await until(pilot, lambda: screen.data is not None)
+            assert app.db is None and not screen.live
+            assert "Angka tersimpan" in status(screen)
+            figures = screen.query_one("#figures", DataTable)
+            assert str(figures.get_row("members")[1]).startswith("12.345 ")
+            assert not (data / "lock.json").exists()  # the lock is the open's: not taken yet
+            # keys pressed while the folder opens: nothing crashes, nothing is written
+            await pilot.press("1")
+            await pilot.press("f10")
+            await pilot.press("r")
+            await pilot.press("k")  # a Ringkasan tab works on the kept figures
+            app.action_toggle_theme()
+            await pilot.pause(0.05)
+            assert isinstance(app.screen, SummaryScreen)
+            assert (data / "office.json").read_bytes() == office_before
+            gate.set()
+            # the section asked for opens once the folder is open; the theme is kept then
+            await until(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.ready)
+            assert app.db is not None and (data / "lock.json").exists()
+            assert app.db.office.get("theme") == app.theme
+            await pilot.press("5")
+            await until(pilot, lambda: app.screen.live)
+            assert "Diperbarui" in status(app.screen)
+            assert str(app.screen.query_one("#figures", DataTable).get_row("members")[1]).startswith("26 ")
+        assert not (data / "lock.json").exists()
+
+    asyncio.run(run())
+    assert Database.open(data, read_only=True).office["theme"]
+
+
+def test_quit_while_the_folder_opens_closes_it(data, gate):
+    async def run():
+        app = PilarApp(data, operator="Siti", start="summary", background_open=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app._opening is not None)
+            threading.Timer(0.3, gate.set).start()
+            await pilot.press("ctrl+q")
+        return app
+
+    app = asyncio.run(run())
+    assert app.db is None and app.open_error is None
+    Database.open(data, operator="Ani").close()  # let go: another Pilar can take it
+
+
+def test_a_second_pilar_is_told_at_once(data):
+    first = Database.open(data, operator="Ani")
+    try:
+        with pytest.raises(LockedError) as caught:
+            PilarApp(data, operator="Siti", start="summary", background_open=True)
+        assert "Ani" in str(caught.value)
+    finally:
+        first.close()
+
+
+def test_an_error_opening_stops_the_app_and_is_kept_for_the_command_line(data):
+    (data / "db" / "manifest.json").write_bytes(b"{broken")
+
+    async def run():
+        app = PilarApp(data, operator="Siti", start="summary", background_open=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.open_error is not None)
+            await pilot.pause(0.1)
+        return app
+
+    app = asyncio.run(run())
+    assert isinstance(app.open_error, DamagedError) and app.return_code == 1
+    assert app.db is None
+
+
+def test_without_a_kept_summary_the_screen_says_it_opens(data, gate):
+    (data / summary.CACHE_FILE).unlink()
+
+    async def run():
+        app = PilarApp(data, operator="Siti", start="summary", background_open=True)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            await pilot.pause(0.1)
+            assert screen.data is None and "sedang dibuka" in status(screen)
+            gate.set()
+            await until(pilot, lambda: screen.live)
+            assert screen.query_one("#figures", DataTable).row_count >= 6
+
+    asyncio.run(run())
