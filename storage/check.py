@@ -26,7 +26,7 @@ from storage.backup.backups import interrupted_restore, list_backups
 from storage.core import audit as audit_mod
 from storage.core.db import SCHEMA_VERSION, Database, PilarStorage, read_journal, read_office
 from storage.core.errors import PilarError, damaged
-from storage.core.formats import FOLDER, FolderNeedsUpgrade, NewerFormatError
+from storage.core.formats import FOLDER, FolderNeedsUpgrade, NewerFormatError, manifest_altered
 from storage.core.fsutil import os_error
 from storage.core.i18n import t
 from storage.events.records import check_invitations
@@ -50,6 +50,13 @@ def check_indexes(db: Database) -> list[str]:
         if seen.get(nik) != set(ids):
             problems.append(t("check.index_stale", index="nik", key="…" + str(nik)[-4:]))
     return problems
+
+
+def check_parts(db: Database) -> list[str]:
+    """A record in a part its id does not hash to (folder format 2: a file edited or put together
+    outside Pilar): named with the part it belongs in."""
+    return [t("check.misplaced", file=str(db.db_dir / f"{name}.json"), record=rid,
+              expected=f"{db.part_of(name.partition('.')[0], rid)}.json") for name, rid in db.misplaced()]
 
 
 def check_references(db: Database) -> list[str]:
@@ -100,7 +107,7 @@ def check_backups(db: Database) -> list[str]:
 
 # Every record check ``pilar check`` runs on an opened folder, in this order (the areas' own checks
 # are listed here, not registered when their module happens to be imported).
-CHECKERS: tuple[Checker, ...] = (check_indexes, check_references, check_record_references, check_backups,
+CHECKERS: tuple[Checker, ...] = (check_indexes, check_parts, check_references, check_record_references, check_backups,
                                  check_invitations, check_payouts)
 
 
@@ -241,6 +248,9 @@ def _scan_files(path: Path) -> list[str]:
             elif not isinstance(loaded, dict) or not FOLDER.readable(loaded.get("schema")):
                 found = loaded.get("schema") if isinstance(loaded, dict) else "?"
                 problems.append(str(damaged(manifest_path, "schema", found=found, expected=SCHEMA_VERSION)))
+            elif manifest_altered(loaded):
+                problems.append(str(damaged(manifest_path, "checksum")))
+                manifest = loaded  # still the best list of the files to look at
             elif code and loaded.get("office") != code and _files_agree(db_dir, loaded.get("office")):
                 # The manifest and the collection files agree: office.json is the odd one out.
                 problems.append(str(damaged(path / "office.json", "other_office", found=code,

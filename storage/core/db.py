@@ -3,7 +3,13 @@
 The only module that imports TinyDB. Layout of a data folder (see docs/data-model.md):
 
 - ``db/<collection>.json``: one TinyDB file per collection, written by :class:`PilarStorage`
-  (orjson, schema version and checksum in a header, atomic replace). Payouts: one file per year.
+  (orjson, schema version and checksum in a header, atomic replace). Payouts: one collection per year.
+- ``db/<collection>.<NN>.json`` (folder format 2, issue 25): the big collections (members, invitations,
+  each year's payouts) are cut into a fixed number of parts (``PARTS``, kept in the manifest). A record
+  lives in the part its id hashes to (CRC-32 of the id, modulo the count): the id never changes, so a
+  record never moves between parts and never lives in two, whatever is edited (a member moving kab,
+  a deletion whose tombstone has no fields). A fold rewrites only the parts that changed, and a backup
+  links the others. Each part is a complete collection file (header, count, sha256) named by its stem.
 - ``db/journal.jsonl``: every committed transaction, one checksummed line, fsynced. A single edit
   costs one small append instead of rewriting a 60 MB file; the journal is folded into the
   collection files (compaction) when it grows or when the folder is closed.
@@ -21,6 +27,7 @@ import socket
 import threading
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -35,7 +42,7 @@ from tinydb.table import Table
 
 from storage.core import audit, authority, erasure, formats
 from storage.core.errors import LockedError, PilarError, after_commit, damaged
-from storage.core.fsutil import append_durable, atomic_write, os_error
+from storage.core.fsutil import append_durable, atomic_write, fsync_dir, os_error
 from storage.core.indexes import INDEXES as _INDEXES  # the one table of indexes
 from storage.core.indexes import IndexFunc
 from storage.core.versions import Hlc, doc_vv, erasure_of, in_conflict, winner
@@ -69,6 +76,27 @@ CLOSE_FOLD_BYTES = 1024 * 1024
 # the log (``Database.audit``) has them written before it reads.
 AUDIT_INLINE_ENTRIES = 2000
 PARALLEL_HASH_BYTES = 4 * 1024 * 1024
+
+# Folder format 2 (issue 25): how many parts a collection is cut into ("payouts" stands for every
+# payouts_<year>); one file for the others. Written into the manifest (``parts``) for each collection
+# the folder holds, and read from there, so a later release may cut new folders differently.
+PARTS = {"members": 32, "invitations": 8, "payouts": 8}
+
+
+def default_parts(collection: str) -> int:
+    return PARTS.get("payouts" if collection.startswith("payouts_") else collection, 1)
+
+
+def part_name(collection: str, rid: str, parts: int) -> str:
+    """The file (stem) holding record ``rid``: ``members.07``; the collection itself when not cut."""
+    if parts <= 1:
+        return collection
+    return f"{collection}.{zlib.crc32(rid.encode()) % parts:02d}"
+
+
+def collection_of(name: str) -> str:
+    """The collection a file (stem) belongs to: ``members.07`` -> ``members``."""
+    return name.partition(".")[0]
 
 @contextmanager
 def gc_paused(freeze: bool = False) -> Iterator[None]:
@@ -314,6 +342,10 @@ class Database:
         self.migrated: dict | None = None
         self._lock: FileLock | None = None
         self._docs: dict[str, dict[str, dict]] = {}
+        # The same documents by file (``members.07`` -> id -> document; a collection not cut into
+        # parts shares its dict with ``_docs``) and the number of parts of each collection.
+        self._pdocs: dict[str, dict[str, dict]] = {}
+        self._nparts: dict[str, int] = {}
         self._vals: dict[str, dict[str, dict]] = {}
         self._idx: dict[str, dict[str, dict[Any, set[str]]]] = {}
         # ids of the documents holding more than one version (conflicts), per collection: ``conflicts``
@@ -407,7 +439,7 @@ class Database:
         db = cls(path, office, operator, read_only=False)
         db._acquire_lock()
         try:
-            atomic_write(db.db_dir / "manifest.json", _dumps(db._manifest_data()))
+            atomic_write(db.db_dir / "manifest.json", formats.manifest_bytes(db._manifest_data()))
             write_office(path, office)
         except BaseException:
             db._release_lock()
@@ -496,6 +528,7 @@ class Database:
             "counter": self.counter,
             "hlc": self.hlc.last,
             "files": {c: {"seq": s} for c, s in sorted(self._file_seq.items())},
+            "parts": {c: n for c, n in sorted(self._nparts.items()) if n > 1},
             "audit": self._audit.head(),
         }
 
@@ -515,21 +548,27 @@ class Database:
                           expected=formats.FOLDER.current)
         if manifest["schema"] < formats.FOLDER.current:
             raise formats.older_folder_error(self.path, manifest)
+        if formats.manifest_altered(manifest):
+            raise damaged(manifest_path, "checksum")
         if manifest.get("office") != self.code:
             raise damaged(manifest_path, "other_office", found=manifest.get("office"), expected=self.code)
         self.manifest = manifest
         self.seq = manifest.get("seq", 0)
         self.counter = manifest.get("counter", 0)
         self.hlc.observe(manifest.get("hlc", 0))
+        parts = manifest.get("parts")
+        if isinstance(parts, dict):
+            self._nparts.update({c: n for c, n in parts.items() if type(n) is int and 1 <= n <= 4096})
         present = {p.stem for p in self.db_dir.glob("*.json") if p.name != "manifest.json"}
         expected = set(manifest.get("files", {}))
         for name in sorted(expected | present):
             storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code)
+            self._check_part_name(storage.path, name)
             data = storage.read()
             recorded = manifest.get("files", {}).get(name, {}).get("seq", 0)
             if storage.meta.get("seq", 0) < recorded:
                 raise damaged(storage.path, "stale", found=storage.meta.get("seq", 0), expected=recorded)
-            self._docs[name] = data[name] if data else {}
+            self._add_file(storage.path, name, data[name] if data else {})
             self._file_seq[name] = storage.meta.get("seq", 0)
         entries, good = read_journal(self.journal_path, strict=True)
         self._journal_bytes = good
@@ -539,15 +578,73 @@ class Database:
         for name in self._docs:
             self._rebuild(name)
 
+    def parts(self, collection: str) -> int:
+        """How many parts ``collection`` is cut into in this folder (1: one file)."""
+        n = self._nparts.get(collection)
+        if n is None:
+            n = self._nparts[collection] = default_parts(collection)
+        return n
+
+    def part_of(self, collection: str, rid: str) -> str:
+        """The file (stem) that holds record ``rid`` of ``collection``."""
+        return part_name(collection, rid, self.parts(collection))
+
+    def _tables(self, collection: str, part: str) -> tuple[dict[str, dict], dict[str, dict]]:
+        """The collection's documents and those of one of its files, created when missing."""
+        docs = self._docs.get(collection)
+        if docs is None:
+            docs = self._docs[collection] = self._pdocs.get(collection, {}) if part == collection else {}
+        table = self._pdocs.get(part)
+        if table is None:
+            table = self._pdocs[part] = docs if part == collection else {}
+        return docs, table
+
+    def _check_part_name(self, path: Path, name: str) -> None:
+        """A file whose name does not fit the collection's parts (a part of another cut, the single file
+        of a collection now cut, a part of one that is not): never loaded beside the others."""
+        collection, _, suffix = name.partition(".")
+        n = self.parts(collection)
+        fits = (not suffix) if n <= 1 else (len(suffix) >= 2 and suffix.isdigit() and int(suffix) < n
+                                            and suffix == f"{int(suffix):02d}")
+        if not fits:
+            raise damaged(path, "part", parts=n)
+
+    def _add_file(self, path: Path, name: str, docs: dict[str, dict]) -> None:
+        collection = collection_of(name)
+        if name == collection:
+            self._docs[collection] = self._pdocs[name] = docs
+            return
+        self._pdocs[name] = docs
+        flat = self._docs.setdefault(collection, {})
+        before = len(flat)
+        flat.update(docs)
+        if len(flat) != before + len(docs):
+            # the same id in two parts: one of them was not written by Pilar
+            raise damaged(path, "two_parts")
+
+    def misplaced(self) -> list[tuple[str, str]]:
+        """(file, id) of every record held by a part its id does not hash to (``pilar check``)."""
+        out = []
+        for name, docs in self._pdocs.items():
+            collection = collection_of(name)
+            if name == collection:
+                continue
+            n = self.parts(collection)
+            out += [(name, rid) for rid in docs if part_name(collection, rid, n) != name]
+        return out
+
     def _replay(self, entry: dict) -> None:
         seq = entry["seq"]
         for name, docs in entry["ops"].items():
-            if seq <= self._file_seq.get(name, 0):
-                continue
-            table = self._docs.setdefault(name, {})
             for doc in docs:
-                table[doc["id"]] = doc
-            self._dirty.add(name)
+                rid = doc["id"]
+                part = self.part_of(name, rid)
+                if seq <= self._file_seq.get(part, 0):
+                    continue
+                flat, table = self._tables(name, part)
+                flat[rid] = doc
+                table[rid] = doc
+                self._dirty.add(part)
         self.seq = max(self.seq, seq)
         self.counter = max(self.counter, entry.get("ctr", 0))
         self.hlc.observe(entry.get("hlc", 0))
@@ -658,9 +755,14 @@ class Database:
                 if doc is not None and in_conflict(doc):
                     yield name, doc
 
-    def tinydb(self, collection: str) -> PilarTinyDB:
-        """The collection file opened through TinyDB's own API (read access for tools and tests)."""
-        return PilarTinyDB(self.db_dir / f"{collection}.json", storage=PilarStorage, collection=collection,
+    def files(self, collection: str) -> list[str]:
+        """The files (stems) holding ``collection`` now: itself, or its parts that hold records."""
+        return sorted(n for n in self._pdocs if collection_of(n) == collection and (n == collection or self._pdocs[n]))
+
+    def tinydb(self, name: str) -> PilarTinyDB:
+        """A collection file (or one part: ``members.07``) opened through TinyDB's own API (read access
+        for tools and tests); its table has the file's name."""
+        return PilarTinyDB(self.db_dir / f"{name}.json", storage=PilarStorage, collection=name,
                            office=self.code)
 
     # ------------------------------------------------------------------ values and indexes
@@ -722,13 +824,12 @@ class Database:
 
     def _apply(self, collection: str, doc: dict) -> None:
         """Install one document in memory and keep values and indexes in step."""
-        docs = self._docs.get(collection)
-        if docs is None:
-            docs = self._docs[collection] = {}
+        rid = doc["id"]
+        docs, table = self._tables(collection, self.part_of(collection, rid))
+        table[rid] = doc
         vals = self._vals.get(collection)
         if vals is None:
             vals = self._vals[collection] = {}
-        rid = doc["id"]
         old = vals.get(rid)
         docs[rid] = doc
         if len(doc["v"]) > 1:
@@ -837,9 +938,9 @@ class Database:
         self.seq = seq
         self.counter = tx.counter
         self._journal_bytes += len(line)
-        for (collection, _rid), doc in tx.docs.items():
+        for (collection, rid), doc in tx.docs.items():
             self._apply(collection, doc)
-            self._dirty.add(collection)
+            self._dirty.add(self.part_of(collection, rid))
         self._audit_behind.append((seq, tx.audit_entries, ops))
         self._audit_owed += len(tx.audit_entries)
         if self._audit_owed <= AUDIT_INLINE_ENTRIES:
@@ -898,12 +999,12 @@ class Database:
         self._flush_audit(strict=True)
         if not self._dirty:
             return
-        for collection in sorted(self._dirty):
-            storage = PilarStorage(self.db_dir / f"{collection}.json", collection, self.code, create=True)
-            storage.write({collection: self._docs.get(collection, {})}, seq=self.seq)
-            self._file_seq[collection] = self.seq
+        for name in sorted(self._dirty):  # only the parts that changed
+            storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code, create=True)
+            storage.write({name: self._pdocs.get(name, {})}, seq=self.seq)
+            self._file_seq[name] = self.seq
         self._audit.sync()
-        atomic_write(self.db_dir / "manifest.json", _dumps(self._manifest_data()))
+        atomic_write(self.db_dir / "manifest.json", formats.manifest_bytes(self._manifest_data()))
         atomic_write(self.journal_path, b"")
         self._journal_bytes = 0
         self._dirty.clear()
@@ -1101,6 +1202,46 @@ class FolderFiles(formats.FolderContext):
                 docs = change(file.stem, docs)
             storage.write({file.stem: docs}, seq=storage.meta.get("seq", 0), schema=to)
             done += 1
+        return done
+
+    def split_collections(self, to: int) -> int:
+        office = (formats.read_office_raw(self.path) or {}).get("code")
+        manifest_path = self.db_dir / "manifest.json"
+        manifest = orjson.loads(manifest_path.read_bytes())
+        files = manifest.setdefault("files", {})
+        parts = manifest.setdefault("parts", {})
+        done = 0
+        for file in self.collection_files():
+            name = file.stem
+            if "." in name:
+                continue  # a part already (written before a kill)
+            storage = PilarStorage(file, name, office)
+            docs = (storage.read() or {}).get(name, {})
+            seq = storage.meta.get("seq", 0)
+            n = parts.get(name) or default_parts(name)
+            if n <= 1:
+                if storage.meta.get("schema") != to:
+                    storage.write({name: docs}, seq=seq, schema=to)
+                    done += 1
+                continue
+            cut: dict[str, dict[str, dict]] = {}
+            for rid, doc in docs.items():
+                cut.setdefault(part_name(name, rid, n), {})[rid] = doc
+            for part, held in sorted(cut.items()):
+                PilarStorage(self.db_dir / f"{part}.json", part, office, create=True).write(
+                    {part: held}, seq=seq, schema=to)
+                files[part] = {"seq": seq}
+            files.pop(name, None)
+            parts[name] = n
+            # the manifest names the parts before the single file goes: a kill in between leaves both,
+            # and the next run cuts the single file again (same parts, same contents)
+            atomic_write(manifest_path, formats.manifest_bytes(manifest))
+            try:
+                file.unlink()
+            except OSError as exc:
+                raise os_error(exc, file) from exc
+            done += 1
+        fsync_dir(self.db_dir)
         return done
 
     def rewrite_journal(self, change: Callable[[dict], dict]) -> None:

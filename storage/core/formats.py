@@ -22,6 +22,7 @@ release before (tests/fixtures/releases/).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,7 +111,7 @@ class Format:
                    for n in range(self.current, to, -1))
 
 
-FOLDER = Format("folder", 1)
+FOLDER = Format("folder", 2)  # 2: big collections cut into parts (issue 25; the step is below)
 OFFICE = Format("office", 1)
 BUNDLE = Format("bundle", 1)
 FORMATS = {f.name: f for f in (FOLDER, OFFICE, BUNDLE)}
@@ -202,11 +203,44 @@ class FolderContext:
         (Implemented by the data core, storage/core/db.py, which owns the file format.)"""
         raise NotImplementedError
 
+    def split_collections(self, to: int) -> int:
+        """Every collection file the data core cuts into parts written as its parts (folder format ``to``),
+        the manifest naming them, then the single file removed; the others rewritten as format ``to``.
+        Safe to run again after a kill at any point. Returns the number of files rewritten or cut.
+        (Implemented by storage/core/db.py.)"""
+        raise NotImplementedError
+
     def rewrite_journal(self, change: Callable[[dict], dict]) -> None:
         """The journal's committed transactions passed through ``change`` (each a dict with ``ops``:
         collection -> documents), written back at once. ``change`` must accept an entry it already
         changed (the step may run again). (Implemented by storage/core/db.py.)"""
         raise NotImplementedError
+
+
+@FOLDER.step(2)
+def collections_in_parts(ctx: FolderContext) -> None:
+    """Folder 1 -> 2 (issue 25): ``members.json``, ``invitations.json`` and each ``payouts_<year>.json``
+    become parts (``members.00.json`` … ``members.31.json``) that hold the records whose id hashes to
+    them, so one change rewrites one part and a backup links the others. The records, the journal and
+    the audit log are unchanged. A kill leaves the single file until every part and the manifest
+    naming them are written: the next open cuts it again from the start."""
+    ctx.split_collections(2)
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    """``db/manifest.json`` as written: sorted keys and (folder format 2) the sha256 of the rest, so a
+    changed byte in it is damage named as such instead of a part quietly left out or thought stale."""
+    body = {k: v for k, v in manifest.items() if k != "sha256"}
+    body["sha256"] = hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+    return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+
+
+def manifest_altered(manifest: dict) -> bool:
+    """True when a manifest of folder format 2 or later does not match its sha256 (format 1 had none)."""
+    if not isinstance(manifest.get("schema"), int) or manifest["schema"] < 2:
+        return False
+    body = {k: v for k, v in manifest.items() if k != "sha256"}
+    return manifest.get("sha256") != hashlib.sha256(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 def _read_manifest(path: Path) -> dict | None:
@@ -268,7 +302,7 @@ def prepare_folder(path: Path, read_only: bool, upgrade: Callable[[Path], str] |
         manifest = _read_manifest(path) or manifest
         manifest["schema"] = step.to
         manifest["pilar"] = PILAR_VERSION
-        atomic_write(path / "db" / "manifest.json", orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS))
+        atomic_write(path / "db" / "manifest.json", manifest_bytes(manifest))
     if office is not None and office_found < OFFICE.current:
         office = OFFICE.upgrade(office, office_found)
         office["format"] = OFFICE.current

@@ -12,6 +12,7 @@ import pytest
 
 from storage.core.db import Database
 from storage.core.i18n import set_lang
+from tests.support.parts import part_file
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,7 +81,7 @@ def test_check_names_the_damaged_file(demo, tmp_path, capsys):
 
     copy = tmp_path / "damaged"
     shutil.copytree(demo, copy)
-    members = copy / "db" / "members.json"
+    members = part_file(copy)  # one part of the members (folder format 2): check names that part
     raw = bytearray(members.read_bytes())
     raw[len(raw) // 2] ^= 0x01
     members.write_bytes(bytes(raw))

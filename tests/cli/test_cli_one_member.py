@@ -1,6 +1,7 @@
 """Issue 25: a command about one member pays for that member. `pilar roster edit` leaves its journal line
-for the next open instead of rewriting members.json (the next backup links the unchanged file), builds no
-row per member, and `pilar check` opens the folder once."""
+for the next open instead of rewriting the member's file (the next backup links the unchanged files),
+builds no row per member, and `pilar check` opens the folder once; a fold rewrites only the part of the
+members that holds the changed member (folder format 2)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from storage.core import db as db_module
 from storage.core import i18n
 from storage.core.db import Database
 from storage.roster import service as roster_module
+from tests.support.parts import part_file
 from tests.support.roster import make_folder
 from tui.cli import main
 
@@ -42,14 +44,18 @@ def edit(tmp_path, path, nik: str, **changes) -> int:
 
 def test_an_edit_leaves_members_json_alone_and_the_next_open_sees_it(tmp_path, data, monkeypatch, capsys):
     rid, nik = first_nik(data)
-    members = data / "db" / "members.json"
-    before = (members.read_bytes(), members.stat().st_mtime_ns, members.stat().st_ino)
+    files = sorted((data / "db").glob("members*.json"))
+    assert part_file(data, "members", rid) in files and len(files) > 1
+
+    def state():
+        return [(f.read_bytes(), f.stat().st_mtime_ns, f.stat().st_ino) for f in files]
+    before = state()
     built = []
     monkeypatch.setattr(roster_module, "make_row", lambda v: built.append(v["id"]) or None)
     assert edit(tmp_path, data, nik, address="Jl. Sekali Ubah 1") == 0
     assert built == []  # no row was built for any member
     monkeypatch.undo()
-    assert (members.read_bytes(), members.stat().st_mtime_ns, members.stat().st_ino) == before
+    assert state() == before
     assert b"Sekali Ubah" in (data / "db" / "journal.jsonl").read_bytes()
     db = Database.open(data, read_only=True)
     assert db.get("members", rid)["address"] == "Jl. Sekali Ubah 1"
@@ -74,7 +80,8 @@ def test_the_backup_after_an_edit_links_members_json(tmp_path, data):
     assert edit(tmp_path, data, nik, address="Jl. Cadangan 2") == 0
     assert main(["--data", str(data), "--operator", "Siti", "backup"]) == 0
     newest, older = backups.list_backups(data)[:2]
-    assert (newest.path / "db" / "members.json").stat().st_ino == (older.path / "db" / "members.json").stat().st_ino
+    for file in (data / "db").glob("members.*.json"):
+        assert (newest.path / "db" / file.name).stat().st_ino == (older.path / "db" / file.name).stat().st_ino
     assert b"Cadangan 2" in (newest.path / "db" / "journal.jsonl").read_bytes()
     assert newest.good and run_checks(newest.path) == []
 
@@ -82,9 +89,14 @@ def test_the_backup_after_an_edit_links_members_json(tmp_path, data):
 def test_a_big_journal_is_still_folded_on_close(tmp_path, data, monkeypatch):
     monkeypatch.setattr(db_module, "CLOSE_FOLD_BYTES", 0)
     rid, nik = first_nik(data)
+    mine = part_file(data, "members", rid)
+    others = {f: f.stat().st_ino for f in (data / "db").glob("members.*.json") if f != mine}
+    assert others
     assert edit(tmp_path, data, nik, address="Jl. Dilipat 3") == 0
     assert (data / "db" / "journal.jsonl").stat().st_size == 0
-    assert b"Dilipat 3" in (data / "db" / "members.json").read_bytes()
+    assert b"Dilipat 3" in mine.read_bytes()
+    # only the member's part was rewritten (a new file each time: os.replace gives a new inode)
+    assert {f: f.stat().st_ino for f in others} == others
 
 
 def test_check_opens_the_folder_once(data, monkeypatch, capsys):
@@ -124,7 +136,7 @@ def test_a_kill_after_a_command_loses_nothing_check_and_backup_see_both(tmp_path
     run = subprocess.run([sys.executable, "-c", KILLED_EDIT, str(data), rid], cwd=root, capture_output=True,
                          text=True)
     assert run.returncode == 0, run.stderr
-    members = data / "db" / "members.json"
+    members = part_file(data, "members", rid)
     assert b"Mati Lampu" not in members.read_bytes() and b"Mati Lampu" in (data / "db" / "journal.jsonl").read_bytes()
     db = Database.open(data, read_only=True)
     value = db.get("members", rid)

@@ -14,6 +14,7 @@ import pytest
 
 from storage.check import run_checks
 from storage.core import audit as audit_mod
+from storage.core import formats
 from storage.core.db import PROVINCE_CODE, Database
 from storage.sync import engine as E
 from tests.support.network import make_network
@@ -70,7 +71,7 @@ def forge(path: Path, edit) -> None:
     manifest_path = path / "db" / "manifest.json"
     manifest = orjson.loads(manifest_path.read_bytes())
     manifest["audit"] = {"n": len(lines), "h": prev, "seq": lines[-1].get("seq", 0)}
-    manifest_path.write_bytes(orjson.dumps(manifest))
+    manifest_path.write_bytes(formats.manifest_bytes(manifest))  # checksummed as Pilar writes it (folder 2)
     assert audit_mod.AuditLog(log).verify(manifest["audit"]) == []  # the chain alone passes the forgery
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from storage.backup import backups
 from storage.check import run_checks
 from storage.core.db import Database
 from storage.core.errors import DamagedError, LockedError, PilarError
+from tests.support.parts import part_file, rel as rel_of
 from tui.cli import main
 
 
@@ -68,7 +70,7 @@ def test_backup_holds_every_item_and_verifies(tmp_path):
     assert b.good and b.reason == "manual" and b.office == "UPT-A"
     files = set(b.meta["files"])
     assert {"office.json", "audit.jsonl", "imports.jsonl", "keys/office.pub", "db/manifest.json",
-            "db/members.json", "db/journal.jsonl"} <= files
+            rel_of(part_file(data)), "db/journal.jsonl"} <= files
     assert not any(".lock" in f or "lock.json" in f for f in files)
     assert b.meta["seq"] == 5
     assert run_checks(b.path) == []  # the copy passes the same checks as a live folder
@@ -88,7 +90,7 @@ def test_rotation_never_drops_the_last_good_backup(tmp_path):
     data = tmp_path / "data"
     make_folder(data, keep=1)
     good = take_backup(data).name
-    (data / "db" / "members.json").write_bytes(b"rusak")
+    part_file(data).write_bytes(b"rusak")
     with backups.hold_lock(data):
         bad = backups.snapshot(data, "before-restore", require_good=False)
     assert not bad.good
@@ -112,12 +114,12 @@ def test_backup_without_meta_or_with_changed_file_is_not_good(tmp_path):
     data = tmp_path / "data"
     make_folder(data)
     b = take_backup(data)
-    target = b.path / "db" / "members.json"
+    target = part_file(b.path)
     raw = bytearray(target.read_bytes())
     raw[-5] ^= 0x20
     target.write_bytes(bytes(raw))
     [listed] = backups.list_backups(data)
-    assert not listed.good and "db/members.json" in listed.problems[0]
+    assert not listed.good and rel_of(target) in listed.problems[0]
     assert backups.newest_good_backup(data) is None
     problems = run_checks(data)
     assert len(problems) == 1 and b.name in problems[0]
@@ -228,10 +230,11 @@ def test_cli_backup_list_restore(tmp_path, capsys):
     assert main(["--data", str(data), "backup", "--format", "json"]) == 0
     made = json.loads(capsys.readouterr().out)
     assert made["good"] is True
-    (data / "db" / "members.json").write_bytes(b"")
+    emptied = part_file(data)
+    emptied.write_bytes(b"")
     assert main(["--data", str(data), "check"]) == 1
     out = capsys.readouterr().out
-    assert str(data / "db" / "members.json") in out and "berkas kosong" in out
+    assert str(emptied) in out and "berkas kosong" in out
     assert made["name"] in out  # pilar check names the newest good backup
     assert main(["--data", str(data), "restore", "--list"]) == 0
     out = capsys.readouterr().out
@@ -274,6 +277,8 @@ def _other_office_copy(tmp_path: Path, rel: str) -> bytes:
     other = tmp_path / "other"
     if not other.exists():
         make_folder(other, "UPT-LAIN")
+    if rel.startswith("db/members."):  # a part of the other office's members (its ids, its parts)
+        return part_file(other).read_bytes()
     return (other / rel).read_bytes()
 
 
@@ -294,7 +299,7 @@ def _set_schema(raw: bytes, rel: str) -> bytes:
         obj = orjson.loads(raw)
         obj["schema"] = "7x"
         return orjson.dumps(obj)
-    return raw.replace(b'"schema":1', b'"schema":"7x"', 1)
+    return re.sub(rb'"schema":\d+', b'"schema":"7x"', raw, count=1)
 
 
 def _middle_journal_line(raw: bytes) -> bytes:
@@ -338,7 +343,8 @@ def test_corruption_detected_named_and_restored(tmp_path, rel, damage, capsys):
         with db.transaction("later") as tx:
             tx.put("members", {"name": f"Sesudah {i}", "nik": f"35780142{i:08d}"})
     db._release_lock()
-    target = data / rel
+    target = part_file(data) if rel == "db/members.json" else data / rel  # one part of the members
+    rel = rel_of(target) if rel == "db/members.json" else rel
     raw = target.read_bytes()
     if damage == "missing":
         target.unlink()
@@ -368,7 +374,7 @@ def test_missing_office_json_is_damage_not_a_new_folder(tmp_path):
     assert "office.json" in str(err.value)
     with pytest.raises(PilarError):
         Database.init(data, "UPT-A", "A")
-    assert (data / "db" / "members.json").exists()
+    assert part_file(data).exists()
 
 
 def test_audit_line_edited_in_the_middle(tmp_path):
@@ -446,10 +452,11 @@ def test_copy_on_a_stick_that_was_changed_is_refused(tmp_path):
     make_folder(data)
     b = take_backup(data)
     copy = old_folder_copy(b, tmp_path / "stick")
-    (copy / "db" / "members.json").write_bytes(b"{}")
+    changed = part_file(copy)
+    changed.write_bytes(b"{}")
     with pytest.raises(PilarError) as err:
         backups.restore(tmp_path / "other", str(copy))
-    assert err.value.key == "backup.not_good" and "db/members.json" in str(err.value)
+    assert err.value.key == "backup.not_good" and rel_of(changed) in str(err.value)
     assert not (tmp_path / "other" / "db").exists()
 
 
@@ -482,12 +489,13 @@ def test_app_refuses_a_damaged_folder_and_offers_the_newest_good_backup(tmp_path
     data = tmp_path / "data"
     make_folder(data)
     b = take_backup(data)
-    raw = bytearray((data / "db" / "members.json").read_bytes())
+    flipped = part_file(data)
+    raw = bytearray(flipped.read_bytes())
     raw[len(raw) // 2] ^= 0x04
-    (data / "db" / "members.json").write_bytes(bytes(raw))
+    flipped.write_bytes(bytes(raw))
     assert main(["--data", str(data)]) == 1  # `pilar` alone starts the app
     err = capsys.readouterr().err
-    assert str(data / "db" / "members.json") in err and "checksum" in err
+    assert str(flipped) in err and "checksum" in err
     assert f"pilar restore {b.name}" in err
     assert main(["--data", str(data), "restore", b.name]) == 0
     assert run_checks(data) == []
@@ -531,7 +539,7 @@ def test_restore_works_when_a_damaged_file_cannot_even_be_read(tmp_path, monkeyp
     data = tmp_path / "data"
     before = make_folder(data)
     b = take_backup(data)
-    bad = data / "db" / "members.json"
+    bad = part_file(data)
     import builtins
 
     real_open = builtins.open
@@ -547,8 +555,8 @@ def test_restore_works_when_a_damaged_file_cannot_even_be_read(tmp_path, monkeyp
     assert member_names(data) == before and run_checks(data) == []
     safety = result.safety
     assert safety is not None and not safety.good
-    assert "db/members.json" not in safety.meta["files"]  # left out, and said so
-    assert any("members.json" in p for p in safety.meta["problems"])
+    assert rel_of(bad) not in safety.meta["files"]  # left out, and said so
+    assert any(bad.name in p for p in safety.meta["problems"])
     # a normal backup of an unreadable folder is refused, not made incomplete
     monkeypatch.setattr(builtins, "open", bad_sector)
     db = Database.open(data, operator="Siti")
@@ -558,4 +566,4 @@ def test_restore_works_when_a_damaged_file_cannot_even_be_read(tmp_path, monkeyp
     finally:
         monkeypatch.setattr(builtins, "open", real_open)
         db.close()
-    assert err.value.key == "backup.failed" and "members.json" in str(err.value)
+    assert err.value.key == "backup.failed" and bad.name in str(err.value)

@@ -25,6 +25,8 @@ from storage.core.i18n import set_lang
 from storage.office import keys as office_keys
 from storage.sync import engine
 from tests.support.network import make_network
+from tests.support.parts import part_file
+from tests.support.parts import rel as rel_of
 from tui.cli import main
 
 PASSPHRASE = "kopi tubruk di pendopo"
@@ -71,7 +73,7 @@ def make_archive(data: Path, stick: Path, tmp_path: Path, capsys=None, *extra: s
 def all_values(path: Path) -> dict[str, list[dict]]:
     db = Database.open(path, read_only=True)
     try:
-        cols = sorted(p.stem for p in db.db_dir.glob("*.json") if p.stem != "manifest")
+        cols = db.collections()
         return {c: sorted(db.values(c), key=lambda v: v["id"]) for c in cols}
     finally:
         db.close()
@@ -113,7 +115,8 @@ def test_archive_holds_no_personal_data_and_no_private_key(sample, tmp_path, cap
     raw = archive.read_bytes()
     values = personal_values(sample)
     assert len(values) > 4000  # 1,562 members: NIK, name, account, holder, phone, address
-    members_json = (sample / "db" / "members.json").read_bytes() + (sample / "audit.jsonl").read_bytes()
+    members_json = b"".join(f.read_bytes() for f in (sample / "db").glob("members.*.json")) + \
+        (sample / "audit.jsonl").read_bytes()
     assert sum(v.encode() in members_json for v in values[:200]) > 150  # the grep would find them in clear
     leaked = [v for v in values if v.encode() in raw or v.upper().encode() in raw]
     assert leaked == []
@@ -129,7 +132,7 @@ def test_archive_holds_no_personal_data_and_no_private_key(sample, tmp_path, cap
     # what is inside: everything but keys/
     manifest = archives.verify_archive(archives.open_archive(archive, PASSPHRASE))
     paths = {f["path"] for f in manifest["files"]}
-    assert {"office.json", "audit.jsonl", "db/members.json", "db/manifest.json"} <= paths
+    assert {"office.json", "audit.jsonl", rel_of(part_file(sample)), "db/manifest.json"} <= paths
     assert not any(p.startswith("keys") for p in paths)
     # the local backup still has the keys (it stays in the office)
     [local] = backups.list_backups(sample)
@@ -401,13 +404,13 @@ def test_a_backup_changed_before_it_is_archived_is_refused(sample, tmp_path):
         b = backups.backup_now(db, "manual")
     finally:
         db.close()
-    p = b.path / "db" / "members.json"
+    p = part_file(b.path)
     raw = bytearray(p.read_bytes())
     raw[len(raw) // 2] ^= 1
     p.write_bytes(bytes(raw))
     with pytest.raises(PilarError) as err:
         archives.write_archive(b, tmp_path / "stick", passphrase=PASSPHRASE)
-    assert err.value.key == "backup.not_good" and "db/members.json" in str(err.value)
+    assert err.value.key == "backup.not_good" and rel_of(p) in str(err.value)
     assert list((tmp_path / "stick").iterdir()) == []
 
 

@@ -55,7 +55,7 @@ def _age(path, seconds: int = 3600) -> None:
 
 def _edit_and_backup(path, name: str = "Diubah"):
     """One edit, then a backup in the same session: only the journal and the audit log changed
-    (closing compacts the journal into the collection files: a new members.json)."""
+    (closing compacts the journal into the collection files: a new part of the members)."""
     db = Database.open(path, operator="Siti")
     try:
         rid = next(iter(db.raw("members")))
@@ -74,6 +74,12 @@ def _backup(path, reason: str = "manual"):
         db.close()
 
 
+def _m(path) -> str:
+    """``db/members.NN.json``: the first part of the members (folder format 2), the one holding the
+    member ``_edit_and_backup`` edits (the first id of ``db.raw``: parts load in order)."""
+    return "db/" + sorted((path / "db").glob("members.*.json"))[0].name
+
+
 def _ino(b, rel):
     return (b.path / rel).stat().st_ino
 
@@ -85,9 +91,9 @@ def test_backup_after_one_edit_links_collections_and_copies_journal(tmp_path, ag
     if aged:
         _age(data)
     first = _backup(data)
-    members_before = (data / "db" / "members.json").stat()
+    members_before = (data / _m(data)).stat()
     rid, second = _edit_and_backup(data, "Sesudah")
-    for rel in ("db/members.json", "db/events.json", "office.json"):
+    for rel in (_m(data), "db/events.json", "office.json"):
         assert _ino(second, rel) == _ino(first, rel), rel
         assert (second.path / rel).stat().st_nlink >= 2
         assert second.meta["files"][rel]["sha256"] == first.meta["files"][rel]["sha256"]
@@ -99,7 +105,7 @@ def test_backup_after_one_edit_links_collections_and_copies_journal(tmp_path, ag
     assert b"Sesudah" in (second.path / "db" / "journal.jsonl").read_bytes()
     assert b"Sesudah" not in (first.path / "db" / "journal.jsonl").read_bytes()
     assert second.meta["copied"] < second.meta["size"]
-    entry = second.meta["files"]["db/members.json"]
+    entry = second.meta["files"][_m(data)]
     assert entry["ino"] == members_before.st_ino and entry["mtime_ns"] == members_before.st_mtime_ns
     assert [b.good for b in backups.list_backups(data)] == [True, True]
     assert run_checks(second.path) == []  # the backup is still a folder that opens and checks clean
@@ -119,11 +125,11 @@ def test_a_compacted_file_is_copied_again(tmp_path):
     rid = next(iter(db.raw("members")))
     with db.transaction("edit") as tx:
         tx.put("members", dict(db.get("members", rid), name="Dipadatkan"))
-    db.compact()  # a new members.json (a new inode, via os.replace)
+    db.compact()  # a new part of the members (a new inode, via os.replace)
     db.close()
     second = _backup(data)
-    assert _ino(second, "db/members.json") != _ino(first, "db/members.json")
-    assert (second.path / "db" / "members.json").read_bytes() == (data / "db" / "members.json").read_bytes()
+    assert _ino(second, _m(data)) != _ino(first, _m(data))
+    assert (second.path / _m(data)).read_bytes() == (data / _m(data)).read_bytes()
     assert backups.find_backup(data, second.name).good
 
 
@@ -133,12 +139,12 @@ def test_pruning_the_older_backup_leaves_the_newer_one_verifying(tmp_path):
     _age(data)
     first = _backup(data)
     rid, second = _edit_and_backup(data, "Baru")
-    assert _ino(second, "db/members.json") == _ino(first, "db/members.json")
+    assert _ino(second, _m(data)) == _ino(first, _m(data))
     assert backups.prune(data, keep=1) == [first.name]
     assert not first.path.exists()
     [left] = backups.list_backups(data)  # deep: every file re-hashed
     assert left.name == second.name and left.good
-    assert (second.path / "db" / "members.json").stat().st_nlink == 1
+    assert (second.path / _m(data)).stat().st_nlink == 1
     backups.restore(data, second.name)
     assert member_names(data)[rid] == "Baru"
     assert run_checks(data) == []
@@ -150,21 +156,21 @@ def test_notepad_edit_of_a_live_file_never_reaches_the_backups(tmp_path):
     _age(data)
     first = _backup(data)
     second = _backup(data)
-    assert _ino(second, "db/members.json") == _ino(first, "db/members.json")
-    live = data / "db" / "members.json"
+    assert _ino(second, _m(data)) == _ino(first, _m(data))
+    live = data / _m(data)
     with open(live, "r+b") as fh:  # Notepad: the same file (same inode) changed in place
         fh.seek(-10, os.SEEK_END)
         byte = fh.read(1)
         fh.seek(-10, os.SEEK_END)
         fh.write(bytes([byte[0] ^ 0x01]))
-    assert any("members.json" in p for p in run_checks(data))
+    assert any(_m(data)[3:] in p for p in run_checks(data))
     listed = backups.list_backups(data)
     assert [b.good for b in listed] == [True, True]
     # the next backup notices the change (mtime) and copies the file: the damage is refused
     with pytest.raises(PilarError) as err:
         with backups.hold_lock(data):
             backups.snapshot(data, "manual")
-    assert err.value.key == "backup.copy_failed" and "members.json" in str(err.value)
+    assert err.value.key == "backup.copy_failed" and _m(data)[3:] in str(err.value)
     backups.restore(data, second.name)
     assert member_names(data) == names
     assert run_checks(data) == []
@@ -176,8 +182,8 @@ def test_same_size_edit_keeping_mtime_of_a_just_written_file_is_still_noticed(tm
     data = tmp_path / "data"
     make_folder(data)
     first = _backup(data)
-    assert first.meta["files"]["db/members.json"].get("racy") is True
-    live = data / "db" / "members.json"
+    assert first.meta["files"][_m(data)].get("racy") is True
+    live = data / _m(data)
     st = live.stat()
     with open(live, "r+b") as fh:
         fh.seek(-10, os.SEEK_END)
@@ -189,7 +195,7 @@ def test_same_size_edit_keeping_mtime_of_a_just_written_file_is_still_noticed(tm
     with pytest.raises(PilarError) as err:
         with backups.hold_lock(data):
             backups.snapshot(data, "manual")
-    assert err.value.key == "backup.copy_failed" and "members.json" in str(err.value)
+    assert err.value.key == "backup.copy_failed" and _m(data)[3:] in str(err.value)
     assert backups.find_backup(data, first.name).good
 
 
@@ -208,8 +214,8 @@ def test_link_failure_falls_back_to_a_copy(tmp_path, monkeypatch, code):
     monkeypatch.setattr(backups.os, "link", no_link)
     rid, second = _edit_and_backup(data, "Salin")
     assert calls  # a link was tried
-    assert _ino(second, "db/members.json") != _ino(first, "db/members.json")
-    assert (second.path / "db" / "members.json").stat().st_nlink == 1
+    assert _ino(second, _m(data)) != _ino(first, _m(data))
+    assert (second.path / _m(data)).stat().st_nlink == 1
     assert second.meta["copied"] == second.meta["size"]
     monkeypatch.undo()
     assert backups.find_backup(data, second.name).good
@@ -225,11 +231,11 @@ def test_restore_copies_never_links_and_refuses_a_damaged_shared_file(tmp_path):
     first = _backup(data)
     second = _backup(data)
     backups.restore(data, second.name)
-    live = data / "db" / "members.json"
-    assert live.stat().st_nlink == 1 and live.stat().st_ino != _ino(second, "db/members.json")
+    live = data / _m(data)
+    assert live.stat().st_nlink == 1 and live.stat().st_ino != _ino(second, _m(data))
     assert member_names(data) == names
     # damage the file both backups share: both are now bad, and a restore changes nothing
-    shared = second.path / "db" / "members.json"
+    shared = second.path / _m(data)
     with open(shared, "r+b") as fh:
         fh.seek(-10, os.SEEK_END)
         byte = fh.read(1)
@@ -241,7 +247,7 @@ def test_restore_copies_never_links_and_refuses_a_damaged_shared_file(tmp_path):
     live_raw = live.read_bytes()
     with pytest.raises(PilarError) as err:
         backups.restore(data, second.name)
-    assert err.value.key == "backup.not_good" and "db/members.json" in str(err.value)
+    assert err.value.key == "backup.not_good" and _m(data) in str(err.value)
     assert live.read_bytes() == live_raw
     assert {b.name for b in backups.list_backups(data, deep=False)} == before  # no before-restore copy
     assert not (data / backups.RESTORE_STAGE).exists()
@@ -250,16 +256,16 @@ def test_restore_copies_never_links_and_refuses_a_damaged_shared_file(tmp_path):
 def test_checked_payload_checks_the_checksum_without_parsing(tmp_path):
     data = tmp_path / "data"
     make_folder(data)
-    path = data / "db" / "members.json"
-    meta, payload = PilarStorage(path, "members", "UPT-A").checked_payload(path.read_bytes())
-    assert meta["collection"] == "members" and bytes(payload).startswith(b"{")
+    path = data / _m(data)
+    meta, payload = PilarStorage(path, path.stem, "UPT-A").checked_payload(path.read_bytes())
+    assert meta["collection"] == path.stem and bytes(payload).startswith(b"{")
     raw = bytearray(path.read_bytes())
     raw[-10] ^= 0x01
     with pytest.raises(DamagedError) as err:
-        PilarStorage(path, "members", "UPT-A").checked_payload(bytes(raw))
-    assert "members.json" in str(err.value)
+        PilarStorage(path, path.stem, "UPT-A").checked_payload(bytes(raw))
+    assert _m(data)[3:] in str(err.value)
     with pytest.raises(DamagedError):
-        PilarStorage(path, "members", "UPT-B").checked_payload(path.read_bytes())
+        PilarStorage(path, path.stem, "UPT-B").checked_payload(path.read_bytes())
 
 
 class _Fault:
@@ -335,7 +341,7 @@ def test_a_backup_file_edited_since_is_not_carried_into_the_next_backup(tmp_path
     names = make_folder(data)
     _age(data)
     first = _backup(data)
-    inside = first.path / "db" / "members.json"
+    inside = first.path / _m(data)
     st = inside.stat()
     with open(inside, "r+b") as fh:  # someone "fixes" a file inside the backup
         fh.seek(-10, os.SEEK_END)
@@ -344,7 +350,7 @@ def test_a_backup_file_edited_since_is_not_carried_into_the_next_backup(tmp_path
         fh.write(bytes([byte[0] ^ 0x01]))
     os.utime(inside, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     second = _backup(data)
-    assert _ino(second, "db/members.json") != _ino(first, "db/members.json")  # copied from the live file
+    assert _ino(second, _m(data)) != _ino(first, _m(data))  # copied from the live file
     assert _ino(second, "db/events.json") == _ino(first, "db/events.json")  # the others still linked
     listed = {b.name: b for b in backups.list_backups(data)}
     assert not listed[first.name].good and listed[second.name].good

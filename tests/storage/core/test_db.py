@@ -19,9 +19,10 @@ from storage import sample
 from storage.core.audit import AuditLog
 from storage.core.db import Database, PilarStorage
 from storage.core.errors import DamagedError, LockedError, PilarError
-from storage.core.formats import NewerFormatError
+from storage.core.formats import FOLDER, NewerFormatError
 from storage.core.i18n import set_lang
 from storage.core.versions import Hlc, dominates, merge_docs, merge_versions, winner
+from tests.support.parts import part_file
 
 ROOT = Path(__file__).resolve().parents[3]
 # 40 demo members, all serving at the office whose folder holds them (a UPT writes only its own).
@@ -69,8 +70,8 @@ def _hold(path: Path, operator: str) -> subprocess.Popen:
 
 def test_record_ids_are_uuid_strings_never_tinydb_int_ids(folder):
     db = Database.open(folder)
-    table = db.tinydb("members").table("members")
-    docs = table.all()
+    # each part of the collection is a TinyDB file of its own (folder format 2)
+    docs = [d for name in db.files("members") for d in db.tinydb(name).table(name).all()]
     assert len(docs) == len(MEMBERS)
     for doc in docs:
         assert isinstance(doc.doc_id, str)
@@ -120,7 +121,8 @@ def test_reopen_replays_the_journal(folder, tmp_path):
     with db.transaction("test.edit") as tx:
         tx.put("members", value)
     # The collection file still has the old value: the change lives in the journal only.
-    assert PilarStorage(folder / "db" / "members.json", "members").read()["members"][value["id"]]["v"][0][
+    file = part_file(folder, "members", value["id"])
+    assert PilarStorage(file, file.stem).read()[file.stem][value["id"]]["v"][0][
         "data"]["name"] == MEMBERS[1]["name"]
     # A copy taken now is what a power cut leaves on disk: the journal is replayed on open.
     copy = tmp_path / "copy"
@@ -141,10 +143,11 @@ def test_compaction_folds_the_journal_into_the_collection_file(folder):
     assert db.journal_path.stat().st_size > 0
     db.compact()
     assert db.journal_path.stat().st_size == 0
-    stored = PilarStorage(folder / "db" / "members.json", "members").read()["members"][value["id"]]
+    file = part_file(folder, "members", value["id"])
+    stored = PilarStorage(file, file.stem).read()[file.stem][value["id"]]
     assert stored["v"][0]["data"]["phone"] == "+6281234500001"
     manifest = orjson.loads((folder / "db" / "manifest.json").read_bytes())
-    assert manifest["files"]["members"]["seq"] == db.seq
+    assert manifest["files"][file.stem]["seq"] == db.seq
     db.close()
     assert Database.open(folder, read_only=True).get("members", value["id"])["phone"] == "+6281234500001"
 
@@ -220,7 +223,7 @@ DAMAGE = {
     "truncated": lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size * 2 // 3]),
     "flipped_byte": _flip_byte,
     "other_office": lambda p: _rewrite_header(p, office="UPT-PSTW-BLITAR"),
-    "schema_newer": lambda p: _rewrite_header(p, schema=2),
+    "schema_newer": lambda p: _rewrite_header(p, schema=FOLDER.current + 1),
     "schema_unknown": lambda p: _rewrite_header(p, schema="x"),
     "wrong_collection": lambda p: _rewrite_header(p, collection="offices"),
 }
@@ -241,8 +244,8 @@ EXPECT = {
 def test_damaged_collection_file_is_refused_with_the_file_named(folder, damage, parallel_hash, monkeypatch):
     # Big files are hashed on a second thread while they are parsed: both paths must refuse damage.
     monkeypatch.setattr("storage.core.db.PARALLEL_HASH_BYTES", 0 if parallel_hash else 1 << 40)
-    target = folder / "db" / "members.json"
-    before = {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.name != "members.json"}
+    target = part_file(folder)
+    before = {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.name != target.name}
     DAMAGE[damage](target)
     for read_only in (False, True):
         # A file a newer Pilar wrote is not damage: the sentence says to update Pilar (issue 21).
@@ -251,7 +254,7 @@ def test_damaged_collection_file_is_refused_with_the_file_named(folder, damage, 
         message = str(caught.value)
         assert str(target) in message and EXPECT[damage] in message
     # Refusing changed nothing else, and released the lock.
-    assert {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.name != "members.json"} == before
+    assert {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.name != target.name} == before
     assert not (folder / "lock.json").exists()
 
 
@@ -262,16 +265,17 @@ def test_other_office_file_copied_in_is_refused(folder, tmp_path):
         tx.put("members", dict(MEMBERS[0], assignments=[dict(a, office="UPT-PSTW-BLITAR")
                                                         for a in MEMBERS[0]["assignments"]]))
     db.close()
-    shutil.copy(other / "db" / "members.json", folder / "db" / "members.json")
+    theirs = part_file(other, "members", MEMBERS[0]["id"])
+    shutil.copy(theirs, folder / "db" / theirs.name)
     with pytest.raises(DamagedError) as caught:
         Database.open(folder)
-    assert str(folder / "db" / "members.json") in str(caught.value)
+    assert str(folder / "db" / theirs.name) in str(caught.value)
     assert "milik kantor UPT-PSTW-BLITAR, bukan UPT-PSTW-JEMBER" in str(caught.value)
 
 
 def test_damage_message_in_english(folder):
     set_lang("en")
-    (folder / "db" / "members.json").write_bytes(b"")
+    part_file(folder).write_bytes(b"")
     with pytest.raises(DamagedError) as caught:
         Database.open(folder)
     assert "is damaged: the file is empty" in str(caught.value)
@@ -495,7 +499,9 @@ def test_plain_tinydb_elsewhere_keeps_its_own_int_ids(folder, tmp_path):
 
     plain = TinyDB(tmp_path / "plain.json")
     assert plain.insert({"a": 1}) == 1 and plain.insert({"a": 2}) == 2
-    assert Database.open(folder, read_only=True).tinydb("members").table("members").all()[0].doc_id != 1
+    db = Database.open(folder, read_only=True)
+    name = db.files("members")[0]
+    assert db.tinydb(name).table(name).all()[0].doc_id != 1
 
 
 def test_a_torn_audit_batch_is_cut_and_rewritten_whole_from_the_journal(tmp_path):

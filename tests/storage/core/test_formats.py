@@ -29,18 +29,26 @@ def old(tmp_path) -> Path:
     return dest
 
 
+# The folder format of this Pilar (2 since issue 25: collections in parts); the tests below add a step
+# after it, so they exercise the mechanism on top of the real chain.
+NOW = formats.FOLDER.current
+NEXT = NOW + 1
+
+
 @pytest.fixture
 def folder_v2(monkeypatch):
-    """This Pilar with folder format 2, whose step rewrites every collection file and counts its runs."""
+    """This Pilar with one more folder format (NEXT), whose step rewrites every collection file and counts
+    its runs; the real steps before it run as they do."""
     runs: list[str] = []
 
-    def to_v2(ctx: formats.FolderContext) -> None:
+    def to_next(ctx: formats.FolderContext) -> None:
         runs.append("run")
-        ctx.rewrite_collections(2, lambda name, docs: docs)
+        ctx.rewrite_collections(NEXT, lambda name, docs: docs)
         (ctx.path / "v2.json").write_bytes(orjson.dumps({"runs": len(runs)}))
 
-    monkeypatch.setattr(formats.FOLDER, "current", 2)
-    monkeypatch.setattr(formats.FOLDER, "steps", {2: formats.Step(2, "to_v2", to_v2)})
+    monkeypatch.setattr(formats.FOLDER, "current", NEXT)
+    monkeypatch.setattr(formats.FOLDER, "steps", {**formats.FOLDER.steps,
+                                                  NEXT: formats.Step(NEXT, "to_next", to_next)})
     return runs
 
 
@@ -57,7 +65,7 @@ def test_version_line(capsys):
         main(["--version"])
     assert done.value.code == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"Pilar {formats.PILAR_VERSION} ") and "folder 1" in out and "bundle 1" in out
+    assert out.startswith(f"Pilar {formats.PILAR_VERSION} ") and f"folder {NOW}," in out and "bundle 1" in out
     from importlib.metadata import version
 
     assert version("pilar") == formats.PILAR_VERSION  # the package says the same
@@ -69,16 +77,16 @@ def test_an_older_folder_is_migrated_on_open_after_a_backup_and_audited(old, fol
     db = open_folder(upt)
     try:
         assert db.count("members") == 4
-        assert _manifest(upt)["schema"] == 2 and _manifest(upt)["pilar"] == formats.PILAR_VERSION
+        assert _manifest(upt)["schema"] == NEXT and _manifest(upt)["pilar"] == formats.PILAR_VERSION
         for file in (upt / "db").glob("*.json"):
             if file.name != "manifest.json":
-                assert orjson.loads(file.read_bytes().split(b"\n", 1)[0][:-1] + b"}")["_meta"]["schema"] == 2
+                assert orjson.loads(file.read_bytes().split(b"\n", 1)[0][:-1] + b"}")["_meta"]["schema"] == NEXT
         backups = [b for b in list_backups(upt) if "before-update" in b.name]
         assert len(backups) == 1
         # The backup holds the folder as the old release left it.
         assert _manifest(backups[0].path)["schema"] == 1
         (entry,) = _migrations(db)
-        assert "folder 1->2" in entry["note"] and backups[0].name in entry["note"] and "0.1.0" in entry["note"]
+        assert f"folder 1->{NEXT}" in entry["note"] and backups[0].name in entry["note"] and "0.1.0" in entry["note"]
         assert not (upt / formats.MARKER).exists()
         assert before["members"].keys() == {r["id"] for r in db.values("members")}
         # The change the old release left in the journal came through the migration.
@@ -99,31 +107,28 @@ def test_a_migration_killed_halfway_finishes_at_the_next_open(old, monkeypatch):
     upt = old / "UPT-A"
     calls = {"n": 0}
 
-    def to_v2(ctx):
-        ctx.rewrite_collections(2)
-
-    def to_v3(ctx):
+    def to_next(ctx):
         calls["n"] += 1
 
         def change(name, docs):
-            if calls["n"] == 1 and name == "members":  # one file rewritten, then the power goes
+            if calls["n"] == 1 and name.startswith("members"):  # one file rewritten, then the power goes
                 raise KeyboardInterrupt
             return docs
 
-        ctx.rewrite_collections(3, change)
+        ctx.rewrite_collections(NEXT, change)
 
-    monkeypatch.setattr(formats.FOLDER, "current", 3)
-    monkeypatch.setattr(formats.FOLDER, "steps", {2: formats.Step(2, "to_v2", to_v2),
-                                                  3: formats.Step(3, "to_v3", to_v3)})
+    monkeypatch.setattr(formats.FOLDER, "current", NEXT)
+    monkeypatch.setattr(formats.FOLDER, "steps", {**formats.FOLDER.steps,
+                                                  NEXT: formats.Step(NEXT, "to_next", to_next)})
     with pytest.raises(KeyboardInterrupt):
         open_folder(upt)
-    # Step 2 is done and recorded; step 3 is not; the marker says a migration is under way.
-    assert _manifest(upt)["schema"] == 2
+    # The real steps are done and recorded; the last is not; the marker says a migration is under way.
+    assert _manifest(upt)["schema"] == NOW
     assert (upt / formats.MARKER).exists()
     db = open_folder(upt)
     try:
-        assert _manifest(upt)["schema"] == 3 and db.count("members") == 4
-        assert len(_migrations(db)) == 1 and "folder 1->3" in _migrations(db)[0]["note"]
+        assert _manifest(upt)["schema"] == NEXT and db.count("members") == 4
+        assert len(_migrations(db)) == 1 and f"folder 1->{NEXT}" in _migrations(db)[0]["note"]
         assert len([b for b in list_backups(upt) if "before-update" in b.name]) == 1
     finally:
         db.close()
@@ -144,16 +149,17 @@ def test_a_folder_a_newer_pilar_wrote_is_refused_with_the_update_sentence(old, w
     upt = old / "UPT-A"
     if where == "manifest":
         m = _manifest(upt)
-        m.update(schema=2, pilar="0.3.0")
+        m.update(schema=NEXT, pilar="0.3.0")
         (upt / "db" / "manifest.json").write_bytes(orjson.dumps(m))
     elif where == "office":
         office = orjson.loads((upt / "office.json").read_bytes())
         office.update(format=2, pilar="0.3.0")
         (upt / "office.json").write_bytes(orjson.dumps(office))
     else:
-        file = upt / "db" / "members.json"
+        open_folder(upt).close()  # brought up to this Pilar's format first: then one file says newer
+        file = next((upt / "db").glob("members.*.json"))
         head, rest = file.read_bytes().split(b"\n", 1)
-        file.write_bytes(head.replace(b'"schema":1', b'"schema":2') + b"\n" + rest)
+        file.write_bytes(head.replace(b'"schema":%d' % NOW, b'"schema":%d' % NEXT) + b"\n" + rest)
     snapshot = {p: p.read_bytes() for p in upt.rglob("*") if p.is_file() and p.name != ".lock"}
     with pytest.raises(NewerFormatError) as err:
         open_folder(upt)
@@ -260,6 +266,6 @@ def test_a_command_on_an_older_folder_says_it_was_brought_up_to_date(old, folder
     upt = old / "UPT-A"
     assert main(["--data", str(upt), "event", "create", "--name", "Rapat", "--date", "2025-01-10"]) == 0
     err = capsys.readouterr().err
-    assert "diperbarui dari format 1 ke 2" in err and "before-update" in err
+    assert f"diperbarui dari format 1 ke {NEXT}" in err and "before-update" in err
     assert main(["--data", str(upt), "event", "create", "--name", "Rapat 2", "--date", "2025-01-11"]) == 0
     assert "diperbarui" not in capsys.readouterr().err  # once

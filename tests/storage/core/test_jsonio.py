@@ -67,7 +67,8 @@ def test_an_office_without_orjson_opens_imports_and_syncs_with_one_that_has_it(t
     root = tmp_path / "old"
     shutil.copytree(FIXTURE, root)
     run = _pilar_without_orjson("--data", str(root / "JATIM"), "check")
-    assert run.returncode == 0, run.stdout + run.stderr
+    # a folder of 0.1.0 (folder format 1) is brought up to date by an open for writing, not by a check
+    assert run.returncode == 1 and "format 1" in run.stdout + run.stderr, run.stdout + run.stderr
     run = _pilar_without_orjson("--data", str(root / "JATIM"), "import", str(root / "bundles" / "to-JATIM.pilar"))
     assert run.returncode == 0 and "accepted" in run.stdout, run.stdout + run.stderr
     run = _pilar_without_orjson("--data", str(root / "JATIM"), "export", "--to", "UPT-A", "--out", str(tmp_path / "b"))

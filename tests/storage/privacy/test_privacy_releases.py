@@ -41,12 +41,20 @@ def _shared_member(prov, code: str) -> str:
 
 
 def _records(folder: Path) -> dict[str, dict]:
-    """Every record of a folder, raw (the files themselves may be folded differently by an older Pilar)."""
-    db = Database.open(folder, read_only=True)
-    try:
-        return {name: dict(db.raw(name)) for name in db.collections()}
-    finally:
-        db.close()
+    """Every record of a folder, raw (the files themselves may be folded differently by an older Pilar).
+    Read from a copy brought up to this Pilar's folder format (the records are the same), so the folder
+    itself stays as the older release needs it."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / folder.name
+        shutil.copytree(folder, copy, ignore=shutil.ignore_patterns(".lock", "lock.json", "backups"))
+        db = open_folder(copy)
+        try:
+            return {name: dict(db.raw(name)) for name in db.collections()}
+        finally:
+            db.close()
 
 
 @pytest.mark.parametrize("version", VERSIONS)
