@@ -35,7 +35,7 @@ from storage.core.fsutil import atomic_write
 from storage.core.i18n import t
 
 # The release. The package version (pyproject.toml reads it from here) and docs/CHANGELOG.md follow it.
-PILAR_VERSION = "0.2.0"
+PILAR_VERSION = "0.3.0"
 # What the releases before this one wrote (for messages about a file that has no ``pilar`` field).
 FIRST_RELEASE = "0.1.0"
 # The day this release was made: a PC whose clock says earlier has a clock that is behind (sync.md).
@@ -113,8 +113,23 @@ class Format:
 
 FOLDER = Format("folder", 2)  # 2: big collections cut into parts (issue 25; the step is below)
 OFFICE = Format("office", 1)
-BUNDLE = Format("bundle", 1)
+BUNDLE = Format("bundle", 2)
 FORMATS = {f.name: f for f in (FOLDER, OFFICE, BUNDLE)}
+
+
+def _bundle_2_up(bundle: dict) -> dict:
+    """Bundle 1 -> 2 (issue 22): the manifest's offices, dates and counts moved into a sealed part
+    (storage/sync/bundle.py ``seal``/``unseal``). What a bundle says is unchanged: the file's layout is
+    read and written by its version, so the manifest and the records pass through as they are."""
+    return bundle
+
+
+def _bundle_2_down(bundle: dict) -> dict:
+    """Bundle 2 -> 1, for an office one release behind: the same manifest, written whole in the clear."""
+    return bundle
+
+
+BUNDLE.step(2, down=_bundle_2_down)(_bundle_2_up)
 
 
 def writer_of(data: object) -> str:

@@ -7,6 +7,15 @@ Entries (no others are allowed, no folders, no ``..``)::
     payload/<partition>.bin  canonical JSON lines (one raw document each), zlib-compressed, then
                              encrypted to the recipient's public key (libsodium sealed box)
 
+Format 2 (issue 22) seals the manifest too: a stick found in a bus names no office and no count.
+``manifest.json`` keeps only what a reader needs before it decrypts anything (format, version,
+requires, which Pilar wrote it, the bundle id, the sender's public keys and fingerprint, the
+recipient's fingerprint, the payloads' sha256 and sizes, and the sha256 of the sealed manifest);
+everything else (offices, dates, counts, vectors, trust list, anchors) is in ``payload/manifest.bin``,
+encrypted to the recipient like the payloads, with a random salt so its hash gives nothing away. The
+reader verifies the signature of the clear part first, then decrypts the sealed one and checks it
+against that hash. The file name of a format-2 bundle names no office either.
+
 A reader refuses a bundle whose ``requires`` names something it does not know (as git bundle v3 does),
 a wrong format version, an entry that is too big, a name outside the list above, or a damaged zip.
 Reading is bounded: nothing is ever extracted to disk, and decompression stops at a size limit.
@@ -16,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import zipfile
 import zlib
@@ -74,6 +84,14 @@ def format_for(peer: dict) -> int:
     return max(1, min(formats.BUNDLE.current, top))
 
 
+# Format 2: the sealed part of the manifest (a payload entry name every earlier reader accepts, so it
+# reaches the version check and says "update Pilar") and what stays readable without the key.
+SEALED = "manifest"
+SEALED_FROM = 2
+CLEAR_KEYS = ("format", "format_version", "requires", "pilar", "bundle_id")
+CLEAR_SENDER = ("fp", "sign", "box")
+
+
 def canonical(obj) -> bytes:
     return orjson.dumps(obj, option=orjson.OPT_SORT_KEYS)
 
@@ -83,7 +101,9 @@ def safe_part(code: str) -> str:
     return _SAFE_RE.sub("-", code).strip("-")[:40] or "X"
 
 
-def file_name(sender: str, recipient: str, when: datetime, bundle_id: str) -> str:
+def file_name(sender: str, recipient: str, when: datetime, bundle_id: str, version: int = 1) -> str:
+    if version >= SEALED_FROM:
+        return f"pilar_{when.strftime('%Y%m%d-%H%M')}_{bundle_id[:8]}{SUFFIX}"  # no office names on the stick
     return (f"pilar_{safe_part(sender)}_to_{safe_part(recipient)}_{when.strftime('%Y%m%d-%H%M')}"
             f"_{bundle_id[:6]}{SUFFIX}")
 
@@ -115,6 +135,60 @@ def decode_partition(blob: bytes, decrypt, name: str) -> list[dict]:
     except orjson.JSONDecodeError:
         raise BundleError("sync.refused_schema", "schema", detail=name) from None
     return docs
+
+
+def seal(manifest: dict, payloads: dict[str, bytes], encrypt) -> tuple[bytes, dict[str, bytes]]:
+    """Format 2: (the clear manifest's bytes, the payloads with the sealed manifest added). ``manifest`` is
+    the whole manifest, ``files`` (with each partition's record count) included."""
+    sealed = dict(manifest, salt=os.urandom(16).hex())
+    plain = canonical(sealed)
+    payloads = dict(payloads)
+    payloads[SEALED] = encrypt(zlib.compress(plain, 1))
+    clear = {k: manifest[k] for k in CLEAR_KEYS if k in manifest}
+    clear["sender"] = {k: manifest["sender"][k] for k in CLEAR_SENDER}
+    clear["recipient"] = {"fp": manifest["recipient"]["fp"]}
+    clear["sealed"] = hashlib.sha256(plain).hexdigest()
+    clear["files"] = {f"payload/{name}.bin": {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob)}
+                      for name, blob in payloads.items()}
+    return orjson.dumps(clear, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2), payloads
+
+
+def is_sealed(manifest: dict) -> bool:
+    """A format-2 manifest (its offices, counts and vectors are in the sealed part)."""
+    version = manifest.get("format_version")
+    return type(version) is int and version >= SEALED_FROM
+
+
+def unseal(clear: dict, blob: bytes, decrypt) -> tuple[dict, bytes]:
+    """The whole manifest of a format-2 bundle from its sealed part (whose sha256 the signed clear part
+    gives, checked by the caller's ``check_hashes`` already): (manifest, the sealed part's plain bytes)."""
+    try:
+        compressed = decrypt(blob)
+    except Exception:  # noqa: BLE001 - nacl raises CryptoError and friends
+        raise BundleError("sync.refused_decrypt", "decrypt") from None
+    inflater = zlib.decompressobj()
+    try:
+        plain = inflater.decompress(compressed, MAX_MANIFEST_BYTES)
+    except zlib.error:
+        raise BundleError("sync.refused_damaged", "damaged") from None
+    if inflater.unconsumed_tail or not inflater.eof:
+        raise BundleError("sync.refused_oversize", "oversize", entry=f"payload/{SEALED}.bin")
+    if hashlib.sha256(plain).hexdigest() != clear.get("sealed"):
+        raise BundleError("sync.refused_hash", "hash", entry=f"payload/{SEALED}.bin")
+    try:
+        manifest = orjson.loads(plain)
+    except orjson.JSONDecodeError:
+        raise BundleError("sync.refused_damaged", "damaged") from None
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("sender"), dict) \
+            or not isinstance(manifest.get("recipient"), dict):
+        raise BundleError("sync.refused_damaged", "damaged")
+    # The sealed part says what the clear one says (both the sender's, bound by the hash).
+    if any(manifest.get(k) != clear.get(k) for k in CLEAR_KEYS) \
+            or any(manifest["sender"].get(k) != clear["sender"].get(k) for k in CLEAR_SENDER) \
+            or manifest["recipient"].get("fp") != clear["recipient"].get("fp"):
+        raise BundleError("sync.refused_damaged", "damaged")
+    manifest.pop("salt", None)
+    return manifest, plain
 
 
 def zip_bytes(entries: list[tuple[str, bytes]]) -> bytes:
@@ -178,6 +252,7 @@ class RawBundle:
             raise BundleError("sync.refused_damaged", "damaged")
         self.manifest_bytes = self.blobs["manifest.json"]
         self.signature = self.blobs["manifest.sig"]
+        self.sealed_plain: bytes | None = None  # format 2: the sealed manifest, once decrypted
         try:
             self.manifest = orjson.loads(self.manifest_bytes)
         except orjson.JSONDecodeError:

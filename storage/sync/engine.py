@@ -360,8 +360,14 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
     payloads = {name: bundle.encode_partition(docs, encrypt) for name, docs in parts.items()}
     manifest["files"] = {f"payload/{name}.bin": {"sha256": hashlib.sha256(blob).hexdigest(), "size": len(blob),
                                                  "records": len(parts[name])} for name, blob in payloads.items()}
-    manifest_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
-    name = bundle.file_name(db.code, to, when, bundle_id)
+    if bundle.is_sealed(manifest):
+        # issue 22: offices, dates and counts sealed to the recipient; the clear part names none of them
+        manifest["recipient"]["fp"] = manifest["recipient"].get("fp") or office_keys.fingerprint(
+            recipient["sign"], recipient["box"])
+        manifest_bytes, payloads = bundle.seal(manifest, payloads, encrypt)
+    else:
+        manifest_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
+    name = bundle.file_name(db.code, to, when, bundle_id, manifest["format_version"])
     path = bundle.write_bundle(Path(out_dir).resolve() if out_dir else db.path / "outbox", name, manifest_bytes,
                           keys.sign(manifest_bytes), payloads)
     sequence.sent(db, to, manifest)  # issue 16: the number is used once the file is complete
@@ -653,6 +659,71 @@ def _sender_key(db: Database, store: office_keys.TrustStore, m: dict) -> dict:
     raise bundle.BundleError("sync.refused_wrong_key", "wrong_key", office=code, fp=fp)
 
 
+def code_of_fp(store: office_keys.TrustStore, fp: object) -> str | None:
+    """The office whose key (now or before a replacement) has fingerprint ``fp``, as known here."""
+    if not isinstance(fp, str) or not fp:
+        return None
+    if store.province and store.province.get("fp") == fp:
+        return store.province.get("code")
+    for code, entry in store.offices.items():
+        if isinstance(entry, dict) and (entry.get("fp") == fp or fp in (entry.get("revoked_fps") or [])):
+            return code
+    return None
+
+
+def _unseal(db: Database, raw, store: office_keys.TrustStore) -> dict:
+    """A format-2 bundle's whole manifest (issue 22). Before anything is decrypted: the clear part's
+    signature is verified with the sender's key as trusted here (or, for a key not trusted here, with
+    the key the bundle carries: enough to read who it claims to be for the refusal that follows; its
+    records are never decrypted), and it must be for this office's key. Then the sealed part is
+    decrypted and checked against the hash the signed clear part gives."""
+    clear = raw.manifest
+    sender, recipient = clear.get("sender"), clear.get("recipient")
+    if not isinstance(sender, dict) or not all(_str(sender.get(k), 200) for k in bundle.CLEAR_SENDER) \
+            or not isinstance(recipient, dict) or not _str(clear.get("sealed"), 64):
+        raise bundle.BundleError("sync.refused_damaged", "damaged")
+    if sender["fp"] != office_keys.fingerprint(sender["sign"], sender["box"]):
+        raise bundle.BundleError("sync.refused_signature", "signature")
+    own = office_keys.load_own(db.path)  # never made here: a refused import changes nothing
+    if own is None:
+        raise bundle.BundleError("sync.no_keys", "no_keys")
+    if sender["fp"] == own.fp:
+        raise bundle.BundleError("sync.refused_own", "own")
+    if recipient.get("fp") != own.fp:
+        raise bundle.BundleError("sync.refused_not_for_us", "not_for_us",
+                                 office=code_of_fp(store, recipient.get("fp")) or "?")
+    code = code_of_fp(store, sender["fp"])
+    entry = store.office(code) if code else None
+    key = entry["sign"] if entry and entry.get("status") == office_keys.TRUSTED and entry.get("fp") == sender["fp"] \
+        else sender["sign"]
+    if len(raw.signature) != 64 or not office_keys.verify(key, raw.manifest_bytes, raw.signature):
+        raise bundle.BundleError("sync.refused_signature", "signature")
+    blob = raw.check_hashes().get(bundle.SEALED)
+    if blob is None:
+        raise bundle.BundleError("sync.refused_damaged", "damaged")
+    m, raw.sealed_plain = bundle.unseal(clear, blob, own.decrypt)
+    return m
+
+
+def manifest_of(db: Database, path: Path) -> dict | None:
+    """A bundle's manifest as this office can read it, unverified (for listing a stick): a format-2
+    bundle's sealed part is decrypted when the bundle is for this office's key, else only the clear
+    part is there (no office, no count). None when the file is not a bundle."""
+    m = bundle.peek_manifest(path)
+    if not m or not bundle.is_sealed(m):
+        return m
+    own = office_keys.load_own(db.path)
+    recipient = m.get("recipient")
+    if own is None or not isinstance(recipient, dict) or recipient.get("fp") != own.fp:
+        return m
+    try:
+        raw = bundle.open_bundle(path)
+        blob = raw.check_hashes().get(bundle.SEALED)
+        return bundle.unseal(raw.manifest, blob, own.decrypt)[0] if blob is not None else m
+    except PilarError:
+        return m
+
+
 def verify_bundle(db: Database, path: Path, dry_run: bool = False):
     """Open and verify a bundle for this office: returns (raw bundle, manifest, partitions of docs)."""
     path = Path(path)
@@ -663,11 +734,14 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
         _refuse(db, info, err, dry_run)
     m = raw.manifest
     info.update(sha256=raw.sha256, size=raw.size, bundle_id=str(m.get("bundle_id"))[:64],
-                sender=str((m.get("sender") or {}).get("code") if isinstance(m.get("sender"), dict) else "?")[:64])
+                sender=str((m.get("sender") or {}).get("code", "?") if isinstance(m.get("sender"), dict) else "?")[:64])
     extra: dict = {}
     try:
         raw.check_format()
         store = office_keys.TrustStore.load(db.path)
+        if bundle.is_sealed(m):
+            m = _unseal(db, raw, store)  # issue 22: verified, then its offices and counts decrypted
+            info["sender"] = str(m["sender"].get("code"))[:64]
         try:
             _sender_key(db, store, m)
         except bundle.BundleError as err:
@@ -705,6 +779,8 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
                                          created=str(m.get("created") or "?")[:10])
             raise bundle.BundleError("sync.refused_bundle_clock", "clock", office=sender["code"])
         blobs = raw.check_hashes()
+        if bundle.is_sealed(raw.manifest):
+            blobs.pop(bundle.SEALED, None)  # read by _unseal
         own = office_keys.load_own(db.path)  # never made here: a refused import changes nothing
         if own is None:
             raise bundle.BundleError("sync.no_keys", "no_keys")
@@ -927,15 +1003,20 @@ def _held(db: Database, e: dict) -> bool:
 MAX_ECHO = 8 * 1024 * 1024  # base64 of one manifest (its trust list and refusals: a few hundred kB at most)
 
 
-def _echo_parts(echo: Any) -> tuple[bytes, bytes] | None:
-    """The manifest bytes and signature of an ``echo`` entry, or None when it is not one."""
+def _echo_parts(echo: Any) -> tuple[bytes, bytes, bytes | None] | None:
+    """The manifest bytes, signature and (format 2) sealed manifest of an ``echo`` entry, or None when it
+    is not one."""
     import base64
     import binascii
 
     if not isinstance(echo, dict) or not _str(echo.get("manifest"), MAX_ECHO) or not _str(echo.get("sig"), 200):
         return None
+    if echo.get("sealed") is not None and not _str(echo.get("sealed"), MAX_ECHO):
+        return None
     try:
-        return base64.b64decode(echo["manifest"], validate=True), base64.b64decode(echo["sig"], validate=True)
+        sealed = base64.b64decode(echo["sealed"], validate=True) if echo.get("sealed") is not None else None
+        return (base64.b64decode(echo["manifest"], validate=True), base64.b64decode(echo["sig"], validate=True),
+                sealed)
     except (binascii.Error, ValueError):
         return None
 
@@ -949,6 +1030,11 @@ def _own_proof(db: Database, echo: Any) -> dict[str, int]:
         return {}
     try:
         m = orjson.loads(parts[0])
+        if isinstance(m, dict) and bundle.is_sealed(m):
+            # format 2: the part with the ids and counters, bound to the signed part by its hash
+            if parts[2] is None or hashlib.sha256(parts[2]).hexdigest() != m.get("sealed"):
+                return {}
+            m = orjson.loads(parts[2])
     except orjson.JSONDecodeError:
         return {}
     sender = m.get("sender") if isinstance(m, dict) else None
@@ -1219,6 +1305,8 @@ def _after_accept(db: Database, m: dict, result: ImportResult, raw=None) -> None
 
             entry["proof"] = {"manifest": base64.b64encode(raw.manifest_bytes).decode(),
                               "sig": base64.b64encode(raw.signature).decode()}
+            if raw.sealed_plain is not None:  # format 2: the signed part names it by its hash
+                entry["proof"]["sealed"] = base64.b64encode(raw.sealed_plain).decode()
     if entry != old:
         peers[sender] = entry
         _write_peers(db.path, peers)

@@ -7,6 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from storage.office import keys as office_keys
 from storage.sync import bundle, engine, windrives
 
 
@@ -61,10 +62,18 @@ def list_bundles(db, drive: Path) -> list[dict]:
     accepted = {e.get("bundle_id") for e in engine.import_log(db.path) if e.get("status") == "accepted"}
     refused = {e.get("bundle_id") for e in engine.import_log(db.path) if e.get("status") == "refused"}
     rows = []
+    own = store = None
     for path in bundle_files(drive):
-        m = bundle.peek_manifest(path) or {}
+        m = engine.manifest_of(db, path) or {}  # a sealed manifest is read when it is for this office
         sender = (m.get("sender") or {}).get("code", "?") if isinstance(m.get("sender"), dict) else "?"
         recipient = (m.get("recipient") or {}).get("code", "?") if isinstance(m.get("recipient"), dict) else "?"
+        if m and bundle.is_sealed(m) and "sealed" in m:  # not for this office: its clear part only
+            # format 2 names offices by their keys' fingerprints only: those known here are named
+            if store is None:
+                own, store = office_keys.load_own(db.path), office_keys.TrustStore.load(db.path)
+            fps = [(m.get(k) or {}).get("fp") if isinstance(m.get(k), dict) else None for k in ("sender", "recipient")]
+            sender, recipient = (db.code if own is not None and fp == own.fp else engine.code_of_fp(store, fp) or "?"
+                                 for fp in fps)
         bid = m.get("bundle_id")
         if not m:
             status = "damaged"

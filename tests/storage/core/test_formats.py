@@ -18,6 +18,8 @@ from storage.core.formats import FolderNeedsUpgrade, NewerFormatError
 from storage.sync import bundle, engine
 from tui.cli import main
 
+NEXT = formats.BUNDLE.current + 1  # a bundle format no release writes yet
+
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "releases" / "0.1.0"
 
 
@@ -65,7 +67,7 @@ def test_version_line(capsys):
         main(["--version"])
     assert done.value.code == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"Pilar {formats.PILAR_VERSION} ") and f"folder {NOW}," in out and "bundle 1" in out
+    assert out.startswith(f"Pilar {formats.PILAR_VERSION} ") and f"folder {NOW}," in out and "bundle 2" in out
     from importlib.metadata import version
 
     assert version("pilar") == formats.PILAR_VERSION  # the package says the same
@@ -185,8 +187,8 @@ def test_an_older_bundle_is_read_through_the_steps(old, monkeypatch):
         bundle["manifest"]["v2"] = True
         return bundle
 
-    monkeypatch.setattr(formats.BUNDLE, "current", 2)
-    monkeypatch.setattr(formats.BUNDLE, "steps", {2: formats.Step(2, "up", up)})
+    monkeypatch.setattr(formats.BUNDLE, "current", NEXT)
+    monkeypatch.setattr(formats.BUNDLE, "steps", {**formats.BUNDLE.steps, NEXT: formats.Step(NEXT, "up", up)})
     db = open_folder(old / "UPT-A")
     try:
         got = engine.import_bundle(db, old / "bundles" / "to-UPT-A.pilar")
@@ -202,16 +204,16 @@ def test_a_bundle_for_an_office_a_release_behind_is_written_as_it_reads_them(old
         downs.append(bundle["manifest"]["format_version"])
         return bundle
 
-    step = formats.Step(2, "up", lambda b: b, down)
+    step = formats.Step(NEXT, "up", lambda b: b, down)
     with monkeypatch.context() as patch:
-        patch.setattr(formats.BUNDLE, "current", 2)
-        patch.setattr(formats.BUNDLE, "steps", {2: step})
+        patch.setattr(formats.BUNDLE, "current", NEXT)
+        patch.setattr(formats.BUNDLE, "steps", {**formats.BUNDLE.steps, NEXT: step})
         prov = open_folder(old / "JATIM")
         try:
             out = engine.export_bundle(prov, "UPT-A", tmp_path / "out")  # UPT-A never said it reads 2
         finally:
             prov.close()
-        assert downs == [2]
+        assert downs == [NEXT]
         assert bundle.peek_manifest(out.path)["format_version"] == 1
     # Read by a Pilar that knows format 1 only.
     upt = open_folder(old / "UPT-A")
@@ -222,8 +224,8 @@ def test_a_bundle_for_an_office_a_release_behind_is_written_as_it_reads_them(old
 
 
 def test_without_a_way_down_the_export_says_which_office_must_update(old, monkeypatch, tmp_path):
-    monkeypatch.setattr(formats.BUNDLE, "current", 2)
-    monkeypatch.setattr(formats.BUNDLE, "steps", {2: formats.Step(2, "up", lambda b: b)})
+    monkeypatch.setattr(formats.BUNDLE, "current", NEXT)
+    monkeypatch.setattr(formats.BUNDLE, "steps", {**formats.BUNDLE.steps, NEXT: formats.Step(NEXT, "up", lambda b: b)})
     prov = open_folder(old / "JATIM")
     try:
         with pytest.raises(PilarError) as err:
@@ -238,11 +240,12 @@ def test_without_a_way_down_the_export_says_which_office_must_update(old, monkey
 def test_a_bundle_a_newer_pilar_wrote_is_refused_with_the_update_sentence(old, monkeypatch, tmp_path):
     upt = open_folder(old / "UPT-A")
     try:
-        # The UPT says it reads format 2 (as a newer Pilar would), so the province writes 2.
+        # The UPT says it reads format NEXT (as a newer Pilar would), so the province writes NEXT.
         with monkeypatch.context() as patch:
-            patch.setattr(formats.BUNDLE, "current", 2)
-            patch.setattr(formats.BUNDLE, "steps", {2: formats.Step(2, "up", lambda b: b, lambda b: b)})
-            patch.setattr(formats, "PILAR_VERSION", "0.3.0")
+            patch.setattr(formats.BUNDLE, "current", NEXT)
+            patch.setattr(formats.BUNDLE, "steps", {**formats.BUNDLE.steps,
+                                                    NEXT: formats.Step(NEXT, "up", lambda b: b, lambda b: b)})
+            patch.setattr(formats, "PILAR_VERSION", "9.0.0")
             engine.import_bundle(upt, old / "bundles" / "to-UPT-A.pilar")
             out = engine.export_bundle(upt, "JATIM", tmp_path / "up")
             prov = open_folder(old / "JATIM")
@@ -251,11 +254,11 @@ def test_a_bundle_a_newer_pilar_wrote_is_refused_with_the_update_sentence(old, m
                 back = engine.export_bundle(prov, "UPT-A", tmp_path / "down")
             finally:
                 prov.close()
-        assert bundle.peek_manifest(back.path)["format_version"] == 2
+        assert bundle.peek_manifest(back.path)["format_version"] == NEXT
         with pytest.raises(bundle.BundleError) as err:
             engine.import_bundle(upt, back.path)
         assert err.value.reason == "newer"
-        assert "0.3.0" in str(err.value) and "Perbarui Pilar" in str(err.value)
+        assert "9.0.0" in str(err.value) and "Perbarui Pilar" in str(err.value)
         refused = [e for e in engine.import_log(upt.path) if e.get("status") == "refused"]
         assert refused[-1]["reason"] == "newer"
     finally:

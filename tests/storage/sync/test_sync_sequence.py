@@ -36,7 +36,7 @@ def test_numbers_gap_closes_by_itself_and_ack_reaches_the_sender(net):
     for i in range(4):
         add_member(upt, f"ANGGOTA {i}")
         paths.append(engine.export_bundle(upt, J, tmp / "usb").path)
-    assert [bundle.peek_manifest(p)["seq"] for p in paths] == [1, 2, 3, 4]
+    assert [engine.manifest_of(prov, p)["seq"] for p in paths] == [1, 2, 3, 4]
     # bundle 2 is lost on the way; 1, 3 and 4 arrive (4 before 3)
     for p in (paths[0], paths[3], paths[2]):
         engine.import_bundle(prov, p)
@@ -49,7 +49,7 @@ def test_numbers_gap_closes_by_itself_and_ack_reaches_the_sender(net):
     assert {"ANGGOTA 0", "ANGGOTA 1", "ANGGOTA 2", "ANGGOTA 3"} <= names
     # the province's next bundle says what it got; the UPT learns bundle 2 never arrived
     back = engine.export_bundle(prov, A, tmp / "usb").path
-    m = bundle.peek_manifest(back)
+    m = engine.manifest_of(upt, back)  # sealed to the UPT (bundle format 2)
     assert m["seq"] == 1 and m["seq_ack"] == {"max": 4, "missing": [2]}
     engine.import_bundle(upt, back)
     (row,) = sequence.unacknowledged(upt)
@@ -71,7 +71,7 @@ def test_gap_not_closed_when_the_later_bundle_claims_more_than_was_sent(net):
     peers[A]["vv"] = dict(peers[A]["vv"], **{upt.replica_id: 10**6})
     (prov.path / engine.PEERS_FILE).write_bytes(orjson.dumps(peers))
     third = engine.export_bundle(prov, A, tmp / "usb").path
-    assert bundle.peek_manifest(third)["seq"] == 3 and lost.exists()
+    assert engine.manifest_of(upt, third)["seq"] == 3 and lost.exists()
     engine.import_bundle(upt, third)
     (gap,) = sequence.gaps(upt)
     assert gap["missing"] == [2] and gap["gaps"][0]["closed_by"] is None and not gap["closed"]
