@@ -18,7 +18,7 @@ from storage.core.formats import FolderNeedsUpgrade, NewerFormatError
 from storage.sync import bundle, engine
 from tui.cli import main
 
-NEXT = formats.BUNDLE.current + 1  # a bundle format no release writes yet
+BUNDLE_NEXT = formats.BUNDLE.current + 1  # a bundle format no release writes yet
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "releases" / "0.1.0"
 
@@ -187,8 +187,8 @@ def test_an_older_bundle_is_read_through_the_steps(old, monkeypatch):
         bundle["manifest"]["v2"] = True
         return bundle
 
-    monkeypatch.setattr(formats.BUNDLE, "current", NEXT)
-    monkeypatch.setattr(formats.BUNDLE, "steps", {**formats.BUNDLE.steps, NEXT: formats.Step(NEXT, "up", up)})
+    monkeypatch.setattr(formats.BUNDLE, "current", BUNDLE_NEXT)
+    monkeypatch.setattr(formats.BUNDLE, "steps", {**formats.BUNDLE.steps, BUNDLE_NEXT: formats.Step(BUNDLE_NEXT, "up", up)})
     db = open_folder(old / "UPT-A")
     try:
         got = engine.import_bundle(db, old / "bundles" / "to-UPT-A.pilar")
@@ -204,16 +204,16 @@ def test_a_bundle_for_an_office_a_release_behind_is_written_as_it_reads_them(old
         downs.append(bundle["manifest"]["format_version"])
         return bundle
 
-    step = formats.Step(NEXT, "up", lambda b: b, down)
+    step = formats.Step(BUNDLE_NEXT, "up", lambda b: b, down)
     with monkeypatch.context() as patch:
-        patch.setattr(formats.BUNDLE, "current", NEXT)
-        patch.setattr(formats.BUNDLE, "steps", {**formats.BUNDLE.steps, NEXT: step})
+        patch.setattr(formats.BUNDLE, "current", BUNDLE_NEXT)
+        patch.setattr(formats.BUNDLE, "steps", {**formats.BUNDLE.steps, BUNDLE_NEXT: step})
         prov = open_folder(old / "JATIM")
         try:
             out = engine.export_bundle(prov, "UPT-A", tmp_path / "out")  # UPT-A never said it reads 2
         finally:
             prov.close()
-        assert downs == [NEXT]
+        assert downs == [BUNDLE_NEXT]
         assert bundle.peek_manifest(out.path)["format_version"] == 1
     # Read by a Pilar that knows format 1 only.
     upt = open_folder(old / "UPT-A")
@@ -224,8 +224,8 @@ def test_a_bundle_for_an_office_a_release_behind_is_written_as_it_reads_them(old
 
 
 def test_without_a_way_down_the_export_says_which_office_must_update(old, monkeypatch, tmp_path):
-    monkeypatch.setattr(formats.BUNDLE, "current", NEXT)
-    monkeypatch.setattr(formats.BUNDLE, "steps", {**formats.BUNDLE.steps, NEXT: formats.Step(NEXT, "up", lambda b: b)})
+    monkeypatch.setattr(formats.BUNDLE, "current", BUNDLE_NEXT)
+    monkeypatch.setattr(formats.BUNDLE, "steps", {**formats.BUNDLE.steps, BUNDLE_NEXT: formats.Step(BUNDLE_NEXT, "up", lambda b: b)})
     prov = open_folder(old / "JATIM")
     try:
         with pytest.raises(PilarError) as err:
@@ -240,11 +240,11 @@ def test_without_a_way_down_the_export_says_which_office_must_update(old, monkey
 def test_a_bundle_a_newer_pilar_wrote_is_refused_with_the_update_sentence(old, monkeypatch, tmp_path):
     upt = open_folder(old / "UPT-A")
     try:
-        # The UPT says it reads format NEXT (as a newer Pilar would), so the province writes NEXT.
+        # The UPT says it reads format BUNDLE_NEXT (as a newer Pilar would), so the province writes BUNDLE_NEXT.
         with monkeypatch.context() as patch:
-            patch.setattr(formats.BUNDLE, "current", NEXT)
+            patch.setattr(formats.BUNDLE, "current", BUNDLE_NEXT)
             patch.setattr(formats.BUNDLE, "steps", {**formats.BUNDLE.steps,
-                                                    NEXT: formats.Step(NEXT, "up", lambda b: b, lambda b: b)})
+                                                    BUNDLE_NEXT: formats.Step(BUNDLE_NEXT, "up", lambda b: b, lambda b: b)})
             patch.setattr(formats, "PILAR_VERSION", "9.0.0")
             engine.import_bundle(upt, old / "bundles" / "to-UPT-A.pilar")
             out = engine.export_bundle(upt, "JATIM", tmp_path / "up")
@@ -254,7 +254,7 @@ def test_a_bundle_a_newer_pilar_wrote_is_refused_with_the_update_sentence(old, m
                 back = engine.export_bundle(prov, "UPT-A", tmp_path / "down")
             finally:
                 prov.close()
-        assert bundle.peek_manifest(back.path)["format_version"] == NEXT
+        assert bundle.peek_manifest(back.path)["format_version"] == BUNDLE_NEXT
         with pytest.raises(bundle.BundleError) as err:
             engine.import_bundle(upt, back.path)
         assert err.value.reason == "newer"

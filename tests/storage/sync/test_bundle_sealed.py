@@ -173,32 +173,29 @@ def test_the_release_before_refuses_a_sealed_bundle_saying_to_update_and_reads_i
         pytest.skip(f"the source of {release} is not in this clone's history")
     root = tmp_path / "folders"
     shutil.copytree(RELEASES / "0.1.0", root)
-    # The UPT ran this release once (its bundle said it reads format 2), then went back to the old one.
+    # A copy of the UPT's folder stays on the release before (its data folder format too).
+    shutil.copytree(root / "UPT-A", root / "UPT-A-old")
+    run = _old_pilar(tree, "--data", str(root / "UPT-A-old"), "import", str(root / "bundles" / "to-UPT-A.pilar"))
+    assert run.returncode == 0, run.stdout + run.stderr
+    # The other copy runs this release: its bundle says it reads format 2, so the province writes 2.
     upt = open_folder(root / "UPT-A")
     prov = open_folder(root / "JATIM")
     try:
         engine.import_bundle(upt, root / "bundles" / "to-UPT-A.pilar")
         engine.import_bundle(prov, engine.export_bundle(upt, J, tmp_path / "up").path)
-        members_before = upt.count("members")
         sealed = engine.export_bundle(prov, A, tmp_path / "down")
     finally:
         prov.close()
         upt.close()
     assert bundle.peek_manifest(sealed.path)["format_version"] == 2
-    before = _hashes(root / "UPT-A")
-    run = _old_pilar(tree, "--data", str(root / "UPT-A"), "import", str(sealed.path))
+    before = _hashes(root / "UPT-A-old")
+    run = _old_pilar(tree, "--data", str(root / "UPT-A-old"), "import", str(sealed.path))
     said = run.stdout + run.stderr
-    assert run.returncode == 1 and "Update Pilar" in said and "Traceback" not in said, said
-    assert _hashes(root / "UPT-A") == before  # nothing changed
-    upt = open_folder(root / "UPT-A")
-    try:
-        assert upt.count("members") == members_before
-        # updated again, the same bundle is taken
-        assert not engine.import_bundle(upt, sealed.path).refused
-    finally:
-        upt.close()
-    # A bundle that release writes now (format 1, manifest in the clear) is read by this one.
-    run = _old_pilar(tree, "--data", str(root / "UPT-A"), "export", "--to", J, "--out", str(tmp_path / "old-up"))
+    assert run.returncode == 1 and "Bundle refused" in said and "Update Pilar" in said, said
+    assert "Traceback" not in said
+    assert _hashes(root / "UPT-A-old") == before  # nothing changed
+    # What that release writes today (format 1, manifest in the clear) is read by this one.
+    run = _old_pilar(tree, "--data", str(root / "UPT-A-old"), "export", "--to", J, "--out", str(tmp_path / "old-up"))
     assert run.returncode == 0, run.stdout + run.stderr
     (old_bundle,) = (tmp_path / "old-up").glob("*.pilar")
     assert bundle.peek_manifest(old_bundle)["format_version"] == 1
@@ -207,3 +204,10 @@ def test_the_release_before_refuses_a_sealed_bundle_saying_to_update_and_reads_i
         assert not engine.import_bundle(prov, old_bundle).refused
     finally:
         prov.close()
+    # Updated, the office takes the same format-2 bundle.
+    upt = open_folder(root / "UPT-A-old")
+    try:
+        got = engine.import_bundle(upt, sealed.path)
+        assert got.sender == J and not got.refused
+    finally:
+        upt.close()
