@@ -17,7 +17,7 @@ from storage.core.i18n import t
 from storage.domain import fmt, regions
 from storage.domain.model import pillar_label, position_label
 from storage.events import records
-from storage.office.letterhead import contact_line
+from storage.office.letterhead import kop
 from storage.office.settings import letterhead_city, office_names
 from storage.printing import tables as export
 
@@ -208,7 +208,8 @@ def render_html(db: Database, event: dict, kind: str) -> str:
     body.append(f"<p>{html.escape(_totals_line(db, event))}</p>")
     foot = _footer(db, event)
     body.append('<table class="signatures"><tr><td style="width:55%"></td><td>'
-                f"{html.escape(foot[0])}<br>{html.escape(foot[1])}<br><br><br><br>{html.escape(foot[-1])}"
+                f"{html.escape(foot[0])}<br>{html.escape(foot[1])}<br><br><br><br>{html.escape(foot[-2])}"
+                f"<br>{html.escape(foot[-1])}"
                 "</td></tr></table>")
     style = "<style>table tr td:last-child { min-width: 80pt; } table tr { height: 24pt; }</style>" \
         if kind == "attendance" else ""
@@ -221,7 +222,7 @@ def render_pdf(db: Database, event: dict, kind: str) -> bytes:
     from storage.printing.pdf import Col, Document
 
     head = _heading(db, event, kind)
-    doc = Document([*head[:2], contact_line(db)], f"{t(_TITLES[kind])} {event['name']}", landscape=kind != "summary")
+    doc = Document(kop(db, head[1]), f"{t(_TITLES[kind])} {event['name']}", landscape=kind != "summary")
     doc.add_page()
     doc.title_block(head[3:])
     for title, headers, rows in _tables(db, event, kind, short=True):
@@ -242,7 +243,7 @@ def render_pdf(db: Database, event: dict, kind: str) -> bytes:
             doc.table(cols, rows, sums=False, size=8.5, row_h=6)
     doc.paragraph(_totals_line(db, event))
     foot = _footer(db, event)
-    doc.signatures([("", foot[1], "", "")], foot[0])
+    doc.signatures([("", foot[1], "", "." * 30)], foot[0])  # a NIP line under the name, to fill in by hand
     return doc.bytes()
 
 

@@ -228,7 +228,7 @@ MESSAGES = {
     "payout.h.bank": {"id": "Bank", "en": "Bank"},
     "payout.h.holder": {"id": "Nama pemilik rekening", "en": "Account holder"},
     "payout.h.gross": {"id": "Bruto", "en": "Gross"},
-    "payout.h.tax": {"id": "Pajak", "en": "Tax"},
+    "payout.h.tax": {"id": "PPh 21", "en": "PPh 21"},  # the only tax withheld: named as Dinsos files it
     "payout.h.net": {"id": "Neto", "en": "Net"},
     "payout.h.signature": {"id": "Tanda tangan", "en": "Signature"},
     "payout.h.count": {"id": "Jumlah item", "en": "Items"},

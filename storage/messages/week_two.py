@@ -84,4 +84,20 @@ MESSAGES = {
     "cli.settings.phone": {"id": "Telepon kantor", "en": "Office telephone"},
     "cli.help.settings.address": {"id": "alamat kantor pada kop surat", "en": "office address on letterheads"},
     "cli.help.settings.phone": {"id": "telepon kantor pada kop surat", "en": "office telephone on letterheads"},
+    # the documents Dinsos files: "Mengetahui, Kepala Dinas / KPA" (F10, pilar payout signers)
+    "payout.doc.known_line": {"id": "Mengetahui,", "en": "Acknowledged,"},
+    "payout.doc.head": {"id": "Kepala Dinas / KPA", "en": "Head of the Dinas / KPA"},
+    "ui.settings.head": {"id": "Nama Kepala Dinas / KPA (blok \"Mengetahui\")",
+                         "en": "Name of the Head of the Dinas / KPA (\"Mengetahui\" block)"},
+    "ui.settings.head_nip": {"id": "NIP Kepala Dinas / KPA", "en": "NIP of the Head / KPA"},
+    "ui.settings.head_title": {"id": "Jabatan pada blok Mengetahui (kosong: Kepala Dinas / KPA)",
+                               "en": "Title in the Mengetahui block (blank: Kepala Dinas / KPA)"},
+    "cli.help.payout.signers.head": {"id": "nama Kepala Dinas / KPA pada blok \"Mengetahui\"",
+                                     "en": "name of the Head of the Dinas / KPA in the \"Mengetahui\" block"},
+    "cli.help.payout.signers.head_nip": {"id": "NIP Kepala Dinas / KPA", "en": "NIP of the Head of the Dinas / KPA"},
+    "cli.help.payout.signers.head_title": {"id": "jabatannya pada blok Mengetahui (bawaan: Kepala Dinas / KPA)",
+                                           "en": "their title in the Mengetahui block (default: Kepala Dinas / KPA)"},
+    # the rate form: a fixed tax beside the PPh 21 percentage
+    "payout.ui.tax_fixed": {"id": "PPh 21 tetap per triwulan (Rp; diabaikan bila % di bawah diisi)",
+                            "en": "Fixed PPh 21 per quarter (Rp; ignored when the % below is given)"},
 }

@@ -1,10 +1,22 @@
 """The kop (letterhead) of this office's documents: the province, the office's name, and its address and
-telephone (set in F10 or ``pilar settings``, else from the office's record that the province keeps)."""
+telephone (set in F10 or ``pilar settings``, else from the office's record that the province keeps), with
+the office's logo at its left when one is set (:mod:`storage.office.logo`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from storage.core.db import Database
 from storage.core.i18n import t
+from storage.office import logo as kop_logo
+
+
+class Kop(list):
+    """The letterhead lines, and the logo file printed at their left (None: no logo)."""
+
+    def __init__(self, lines, logo: Path | None = None) -> None:
+        super().__init__(lines)
+        self.logo = logo
 
 
 def _record(db: Database) -> dict:
@@ -34,7 +46,8 @@ def contact_line(db: Database) -> str:
     return c["address"]
 
 
-def kop(db: Database, name: str | None = None) -> list[str]:
-    """The letterhead lines: the province, the office's name in capitals, its address and telephone."""
+def kop(db: Database, name: str | None = None) -> Kop:
+    """The letterhead lines: the province, the office's name in capitals, its address and telephone; and
+    the logo (``.logo``) that :class:`storage.printing.pdf.Document` prints at their left."""
     name = name or db.office.get("name") or t("payout.doc.agency")
-    return [t("events.report.province"), name.upper(), contact_line(db)]
+    return Kop([t("events.report.province"), name.upper(), contact_line(db)], kop_logo.path(db))

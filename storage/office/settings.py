@@ -17,7 +17,9 @@ from storage.domain import fmt, regions
 # stored records carry since the first release (a test checks the derivation).
 SIGNERS_ID = "0fb13042-95b1-5d44-b110-1d4ed48a5f45"
 DUTIES_ID = "c539b60f-6fb9-5cf0-aa7a-b7ec0f349398"
-SIGNER_KEYS = ("place", "treasurer", "treasurer_nip", "officer", "officer_nip", "officer_title")
+SIGNER_KEYS = ("place", "treasurer", "treasurer_nip", "officer", "officer_nip", "officer_title",
+               "head", "head_nip", "head_title")  # head: the "Mengetahui, Kepala Dinas / KPA" block (issue 24)
+SIGNER_NIPS = ("treasurer_nip", "officer_nip", "head_nip")
 
 
 def require_province(db: Database) -> None:
@@ -35,7 +37,9 @@ def require_operator(db: Database) -> None:
 # ---------------------------------------------------------------------------- signatures
 
 def signers(db: Database) -> dict:
-    """Who signs the payout documents (treasurer and approving officer); blank lines when unset."""
+    """Who signs the payout documents (treasurer, approving officer, and the head of the Dinas / KPA who
+    countersigns "Mengetahui"); blank lines when unset. Records written before the head keys were added
+    simply lack them (blank)."""
     value = db.get("settings", SIGNERS_ID) or {}
     return {k: value.get(k, "") for k in SIGNER_KEYS}
 
@@ -43,7 +47,7 @@ def signers(db: Database) -> dict:
 def set_signers(db: Database, **fields: str) -> dict:
     require_province(db)
     value = dict(signers(db), **{k: str(v) for k, v in fields.items() if v is not None})
-    for key in ("treasurer_nip", "officer_nip"):  # a wrong NIP is refused, nothing saved (issue 24)
+    for key in SIGNER_NIPS:  # a wrong NIP is refused, nothing saved (issue 24)
         if problem := fmt.nip_problem(value.get(key)):
             raise PilarError(problem, what=t(f"ui.settings.{key}"), value=value[key])
         value[key] = "".join(str(value.get(key) or "").split())

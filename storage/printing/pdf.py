@@ -23,6 +23,8 @@ FONT_DIR = Path(__file__).parent / "fonts"
 FONT = "DejaVu"
 MARGIN = 12.0
 FOOTER = 9.0  # the page number line at the bottom
+LOGO_H = 14.0  # mm: the logo at the kop's left, as high as its three lines (the page keeps its layout)
+LOGO_W = 30.0
 
 
 def num(amount: int) -> str:
@@ -51,7 +53,7 @@ class Document(FPDF):
     """An A4 document of the office: letterhead on every page and "Halaman n dari N" at the foot."""
 
     def __init__(self, letterhead: Sequence[str], title: str = "", landscape: bool = False,
-                 page_numbers: bool = True) -> None:
+                 page_numbers: bool = True, logo: Path | str | None = None) -> None:
         super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSansCondensed.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSansCondensed-Bold.ttf"))
@@ -61,20 +63,50 @@ class Document(FPDF):
         self.set_creator("Pilar")
         self.set_title(title)
         self.letterhead = [line for line in letterhead if line]
+        # The logo at the kop's left: given, or carried by the letterhead (storage.office.letterhead.Kop).
+        logo = logo if logo is not None else getattr(letterhead, "logo", None)
+        self.logo: tuple[Path, float, float] | None = self._logo_box(Path(logo)) if logo and self.letterhead else None
         self.page_numbers = page_numbers
         self._measured: dict[tuple[int, float, str], tuple[str, float]] = {}
         self._chars: dict[int, dict[str, tuple[str, int]]] = {}
 
     # ------------------------------------------------------------------ page furniture
 
+    @staticmethod
+    def _logo_box(path: Path) -> tuple[Path, float, float] | None:
+        """The logo and its printed width and height in mm: at most LOGO_H high and LOGO_W wide, its
+        proportions kept. None when the file cannot be read (the kop prints without it)."""
+        try:
+            from PIL import Image  # fpdf2's own dependency
+
+            with Image.open(path) as img:
+                width, height = img.size
+        except Exception:  # noqa: BLE001 - a logo removed or damaged since it was set: no logo, no failure
+            return None
+        if not width or not height:
+            return None
+        scale = min(LOGO_H / height, LOGO_W / width)
+        return path, width * scale, height * scale
+
     def header(self) -> None:
         if not self.letterhead:
             return
         y = MARGIN
+        left = MARGIN  # the text is centred on the page, or right of the logo when it would touch it
+        if self.logo:
+            path, w, h = self.logo
+            self.image(path, x=MARGIN, y=MARGIN, w=w, h=h)
+            left = MARGIN + w + 3
         for i, line in enumerate(self.letterhead):
             self.set_font(FONT, "B" if i == 1 else "", 11 if i == 1 else 9)  # the office's name bold
-            self.text((self.w - self.get_string_width(line)) / 2, y + 3.5, line)
+            width = self.get_string_width(line)
+            x = (self.w - width) / 2
+            if x < left:
+                x = left + max(0.0, (self.w - MARGIN - left - width) / 2)
+            self.text(x, y + 3.5, line)
             y += 5 if i == 1 else 4.2
+        if self.logo:
+            y = max(y, MARGIN + self.logo[2] - 0.8)
         self.set_line_width(0.5)
         self.line(MARGIN, y + 0.8, self.w - MARGIN, y + 0.8)
         self.set_line_width(0.2)

@@ -32,6 +32,7 @@ from storage.core.errors import PilarError
 from storage.core.fsutil import atomic_write
 from storage.domain import regions
 from storage.domain.model import PILLARS
+from storage.office.letterhead import kop
 from storage.reconcile import conflicts, duplicates
 from storage.sync import freshness
 
@@ -245,7 +246,8 @@ def _compute(db: Database, today: dt.date | None, days: int | None, waiting: boo
             "today": today.isoformat(), "silent_days": days, "kabs": kabs,
             "members": m, "tksk": tksk_gaps(kabs, served), "payouts": quarters, "payouts_by_kab": by_kab,
             "cases": cases, "offices": offices, "gaps": gaps,
-            "silent": [o["code"] for o in offices if o["silent"]], "timings": timings, "state": state}
+            "silent": [o["code"] for o in offices if o["silent"]], "timings": timings, "state": state,
+            "kop": kop(db)}  # the printed letterhead with its logo (left out of the JSON)
 
 
 def rekap_rows(s: dict) -> list[dict]:

@@ -163,7 +163,7 @@ def render_html(s: dict, rekap: bool = False) -> str:
 
 
 def json_data(s: dict) -> dict:
-    return {k: v for k, v in s.items() if k not in ("timings", "state")}
+    return {k: v for k, v in s.items() if k not in ("timings", "state", "kop")}
 
 
 def render_json(s: dict) -> str:
@@ -212,7 +212,7 @@ def render_pdf(s: dict, rekap: bool = False) -> bytes:
     from storage.printing.pdf import Document
 
     name = s["office"]["name"] or s["office"]["code"]
-    doc = Document([t("events.report.province"), name.upper()], _title(s, rekap), landscape=rekap)
+    doc = Document(s.get("kop") or [t("events.report.province"), name.upper()], _title(s, rekap), landscape=rekap)
     doc.add_page()
     doc.title_block([_title(s, rekap), t("summary.as_of", date=long_date(s["today"]))])
     if rekap:

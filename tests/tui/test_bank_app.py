@@ -85,7 +85,7 @@ async def test_items_tab_shows_gross_tax_net_at_80_columns(tmp_path):
         assert shown[:1] == ["name"] and {"gross", "tax", "net", "status"} <= set(shown)
         assert sum(w for _c, w in table.visible_columns(width)) + len(shown) - 1 <= width
         header = "".join(s.text for s in table.render_line(0))
-        assert all(h in header for h in ("Bruto", "Pajak", "Neto", "Status"))
+        assert all(h in header for h in ("Bruto", "PPh 21", "Neto", "Status"))
         lines = ["".join(s.text for s in table.render_line(y)) for y in (1, 2)]
         tksk = next(line for line in lines if "Anggota 001" in line)
         gross, cut, net = documents.idr(rate["amount"]), documents.idr(tax), documents.idr(rate["amount"] - tax)

@@ -34,6 +34,7 @@ def register(sub, common) -> None:
     p.add_argument("--city", metavar="CITY", help="city on letterheads and date lines, e.g. Jember")
     p.add_argument("--address", metavar="TEXT", help="office address on letterheads")
     p.add_argument("--phone", metavar="TEXT", help="office telephone on letterheads")
+    p.add_argument("--logo", metavar="FILE", help="PNG/JPG logo at the left of the letterhead; \"\" for none")
     add_format(p)
     p.set_defaults(handler=cmd_settings)
 
@@ -107,18 +108,29 @@ def cmd_settings(args) -> int:
                                                   ("address", args.address), ("phone", args.phone)) if v is not None}
     if "name" in given and not given["name"]:
         raise PilarError("ui.settings.need_name")
-    with open_db(args, read_only=not given) as db:
+    with open_db(args, read_only=not given and args.logo is None) as db:
+        if args.logo is not None:  # checked and copied first: a refused file changes nothing
+            from storage.office import logo
+
+            if args.logo.strip():
+                logo.set_logo(db, args.logo.strip())
+            else:
+                logo.clear_logo(db)
         if given:
             db.office = dict(db.office, **given)
             write_office(db.path, db.office)
+        from storage.office import logo
         from storage.office.letterhead import contact
 
-        shown = {"code": db.code, "name": db.office.get("name", ""), "city": letterhead_city(db), **contact(db)}
+        kept = logo.path(db)
+        shown = {"code": db.code, "name": db.office.get("name", ""), "city": letterhead_city(db), **contact(db),
+                 "logo": str(kept) if kept else ""}
     if args.format == "json":
         print_json(shown)
     else:
         for key in ("code", "name", "city", "address", "phone"):
             say(f"{i18n.t(f'cli.settings.{key}')}: {shown[key]}")
+        say(f"{i18n.t('cli.settings.logo')}: {shown['logo'] or i18n.t('cli.settings.no_logo')}")
     return 0
 
 

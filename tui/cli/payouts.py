@@ -9,6 +9,7 @@ from storage import payouts
 from storage.core.i18n import t
 from storage.domain.fmt import number, quarter_label
 from storage.domain.model import pillar_label, position_label
+from storage.office.settings import SIGNER_KEYS
 from storage.payouts import budget, documents, views
 from tui.cli import treasury
 from tui.cli.common import open_db, report_subparsers
@@ -122,7 +123,7 @@ def register(sub, common) -> None:
 
     q = psub.add_parser("signers", parents=[common],
                         help="who signs the nominatif and receipts, and the place line: show, or set the fields given")
-    for name in ("place", "treasurer", "treasurer_nip", "officer", "officer_nip", "officer_title"):
+    for name in SIGNER_KEYS:
         q.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar="TEXT")
     add_format(q)
     q.set_defaults(handler=cmd_signers)
@@ -535,14 +536,17 @@ def cmd_duties(args) -> int:
 
 
 def cmd_signers(args) -> int:
-    names = ("place", "treasurer", "treasurer_nip", "officer", "officer_nip", "officer_title")
+    names = SIGNER_KEYS
     given = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
     with open_db(args, read_only=not given) as db:
         value = payouts.set_signers(db, **given) if given else payouts.signers(db)
     if args.format == "json":
         print_json(value)
     else:
-        print_table([[t(f"ui.settings.{n}") if n != "place" else t("ui.settings.city"), value[n]] for n in names],
+        from storage.domain.fmt import nip
+
+        print_table([[t(f"ui.settings.{n}") if n != "place" else t("ui.settings.city"),
+                      nip(value[n]) if n.endswith("_nip") else value[n]] for n in names],
                     ["", ""])
     return 0
 

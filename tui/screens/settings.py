@@ -15,14 +15,15 @@ from storage import payouts
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.domain import fmt
-from storage.office import settings
+from storage.office import logo, settings
 from storage.office.letterhead import contact
 from storage.payouts import bankfile as bank_file
 from storage.printing import viewer
 from tui.dialogs import GuardedForm
 from tui.widgets.keys import localize_bindings
 
-SIGNER_FIELDS = ("treasurer", "treasurer_nip", "officer", "officer_nip", "officer_title")
+SIGNER_FIELDS = ("treasurer", "treasurer_nip", "officer", "officer_nip", "officer_title", "head", "head_nip",
+                 "head_title")
 
 
 class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
@@ -55,6 +56,9 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
                 for key in ("address", "phone"):
                     yield Label(t(f"ui.settings.{key}"), classes="field-label", markup=False)
                     yield Input(kop[key], id=f"kop-{key}")
+                yield Label(t("ui.settings.logo"), classes="field-label", markup=False)
+                yield Input(self._logo_shown(), id="kop-logo")
+                yield Static(self._logo_state(), id="logo-state", classes="dialog-hint", markup=False)
                 yield Checkbox(t("viewer.ui.setting"), value=self._viewer_on(), id="viewer")
                 if db.is_province:
                     signers = payouts.signers(db)
@@ -78,6 +82,18 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
     def on_mount(self) -> None:
         self.query_one("#office-name", Input).focus()
 
+    def _logo_shown(self) -> str:
+        """The logo as the field shows it: the copy kept in the data folder (its full path), or empty."""
+        kept = logo.path(self.app.db)
+        return str(kept) if kept else ""
+
+    def _logo_state(self) -> str:
+        name = str(self.app.db.office.get(logo.SETTING) or "")
+        if not name:
+            return ""
+        return t("ui.settings.logo_kept", name=name) if logo.path(self.app.db) else t("ui.settings.logo_missing",
+                                                                                       name=name)
+
     def _viewer_on(self) -> bool:
         """The setting as kept (not :func:`viewer.enabled`, which is also off under a test)."""
         return self.app.db.office.get(viewer.SETTING, True) is not False
@@ -90,13 +106,19 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
             self.query_one("#problem", Static).update(t("ui.settings.need_name"))
             return
         if db.is_province:  # a wrong NIP is said before anything is saved (the viewer setting included)
-            for key in ("treasurer_nip", "officer_nip"):
+            for key in settings.SIGNER_NIPS:
                 value = self.query_one(f"#s-{key}", Input).value
                 if problem := fmt.nip_problem(value):
                     self.query_one("#problem", Static).update(t(problem, what=t(f"ui.settings.{key}"), value=value))
                     self.query_one(f"#s-{key}", Input).focus()
                     return
         try:
+            typed = self.query_one("#kop-logo", Input).value.strip()
+            if typed != self._logo_shown():  # checked and copied before anything else is saved
+                if typed:
+                    logo.set_logo(db, typed)
+                else:
+                    logo.clear_logo(db)
             opens = self.query_one("#viewer", Checkbox).value
             if opens != self._viewer_on():
                 viewer.set_enabled(db, opens)
@@ -112,6 +134,8 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
                     bank_file.set_chosen(db, bank)
         except PilarError as exc:
             self.query_one("#problem", Static).update(str(exc))
+            if exc.key.startswith("logo."):
+                self.query_one("#kop-logo", Input).focus()
             return
         kop = {key: " ".join(self.query_one(f"#kop-{key}", Input).value.split()) for key in ("address", "phone")}
         app.remember(name=name, city=city, **kop)

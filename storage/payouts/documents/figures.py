@@ -126,6 +126,13 @@ def signature_blocks(s: dict, with_recipient: bool, recipient: str = "") -> list
     return blocks
 
 
+def known_block(s: dict) -> tuple[str, str, str, str]:
+    """The "Mengetahui, Kepala Dinas / KPA" place under the signatures of the documents the Dinas files
+    (daftar nominatif, kwitansi, rekap): its name and NIP from the settings, dots to sign by hand when unset."""
+    return (t("payout.doc.known_line"), s.get("head_title") or t("payout.doc.head"), s.get("head", ""),
+            fmt.nip(s.get("head_nip", "")))
+
+
 def receipt_data(db: Database, quarter: Quarter | str, draft: bool = False,
                  member_ids: Iterable[str] | None = None) -> list[dict]:
     """One receipt per member: their items of the quarter, the total net, in figures and in words."""

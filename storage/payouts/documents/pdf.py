@@ -41,6 +41,13 @@ def _signature_blocks(db: Database, recipient: str | None = None) -> list[tuple[
     return figures.signature_blocks(signers(db), recipient is not None, recipient or "")
 
 
+def _sign(doc: Document, db: Database, place_date: str, recipient: str | None = None) -> None:
+    """The signatures of a document the Dinas files, then "Mengetahui, Kepala Dinas / KPA" centred under them."""
+    doc.signatures(_signature_blocks(db, recipient), place_date)
+    doc.ln(4)
+    doc.signatures([figures.known_block(signers(db))])
+
+
 def nominatif(db: Database, quarter: Quarter, draft: bool = False, mask: bool = False, place: str | None = None,
               date: dt.date | str | None = None, progress=None) -> bytes:
     """The daftar nominatif, landscape: subtotal per kab/kota, page totals carried over, signatures."""
@@ -85,7 +92,7 @@ def nominatif(db: Database, quarter: Quarter, draft: bool = False, mask: bool = 
                   sums=False)
     if left_out:
         doc.paragraph(t("payout.doc.conflicts_left_out", count=left_out))
-    doc.signatures(_signature_blocks(db), figures.place_date(db, place, date))
+    _sign(doc, db, figures.place_date(db, place, date))
     if progress:
         progress(total, total)
     return doc.bytes()
@@ -184,7 +191,7 @@ def kwitansi(db: Database, quarter: Quarter, draft: bool = False, place: str | N
             doc.set_xy(doc.w - 12 - 30, doc.get_y() + 2)
             doc.cell(30, 18, t("treasury.meterai.stamp"), border=1, align="C", new_x="LMARGIN", new_y="NEXT")
         doc.ln(2)
-        doc.signatures(_signature_blocks(db, t("pdf.recipients_attached")), place_date)
+        _sign(doc, db, place_date, t("pdf.recipients_attached"))
     return doc.bytes()
 
 
@@ -225,7 +232,7 @@ def rekap(db: Database, quarter: Quarter, draft: bool = False, place: str | None
                 Col(t("payout.h.gross"), 32, "R", True), Col(t("payout.h.tax"), 30, "R", True),
                 Col(t("payout.h.net"), 32, "R", True)]
         doc.table(cols, ([n, *r] for n, r in enumerate(rows, 1)), size=8.5, row_h=6)
-    doc.signatures(_signature_blocks(db), figures.place_date(db, place, date))
+    _sign(doc, db, figures.place_date(db, place, date))
     return doc.bytes()
 
 

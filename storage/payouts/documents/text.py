@@ -22,6 +22,7 @@ from storage.payouts.documents.figures import (
     Progress,
     account_text,
     idr,
+    known_block,
     nominatif_groups,
     purpose,
     receipt_data,
@@ -139,7 +140,7 @@ def nominatif(db: Database, quarter: Quarter | str, fmt_name: str = "text", draf
             out += [t("payout.doc.returned_title"), returned_table, ""]
         if note:
             out += [note, ""]
-        out += [place_date, _sign_text(s, with_recipient=False)]
+        out += [place_date, _sign_text(s, with_recipient=False), "", _known_text(s)]
         return "\n".join(out) + "\n"
     body = "".join(f"<h1>{html.escape(line)}</h1>\n" if i < 2 else f'<p class="meta">{html.escape(line)}</p>\n'
                    for i, line in enumerate(title_lines(quarter, draft)))
@@ -151,6 +152,7 @@ def nominatif(db: Database, quarter: Quarter | str, fmt_name: str = "text", draf
     if note:
         body += f"<p>{html.escape(note)}</p>\n"
     body += f'<p style="text-align:right">{html.escape(place_date)}</p>\n' + _sign_html(s, with_recipient=False)
+    body += _known_html(s)
     return export.html_page(f"{t('payout.doc.nominatif_title')} {quarter.code}", body)
 
 
@@ -161,6 +163,20 @@ def _sign_text(s: dict, with_recipient: bool, recipient: str = "") -> str:
             [f"{t('payout.doc.nip')} {b[3]}" if b[3] else "" for b in blocks]]
     width = max(34, *(len(cell) + 3 for row in rows for cell in row))
     return "\n".join("".join(cell.center(width) for cell in row).rstrip() for row in rows)
+
+
+def _known_text(s: dict) -> str:
+    """"Mengetahui, Kepala Dinas / KPA" centred under the signatures (the nominatif's 100 columns)."""
+    line, role, name, nip = known_block(s)
+    rows = [line, role, "", "", f"( {name or '.' * 24} )", f"{t('payout.doc.nip')} {nip}" if nip else ""]
+    return "\n".join(row.center(100).rstrip() for row in rows)
+
+
+def _known_html(s: dict) -> str:
+    line, role, name, nip = known_block(s)
+    nip_line = f"<br>{html.escape(t('payout.doc.nip'))} {html.escape(nip)}" if nip else ""
+    return (f'<p style="text-align:center">{html.escape(line)}<br>{html.escape(role)}<br><br><br><br>'
+            f"( {html.escape(name) if name else '.' * 30} ){nip_line}</p>\n")
 
 
 def _sign_html(s: dict, with_recipient: bool, recipient: str = "") -> str:

@@ -74,7 +74,7 @@ def test_pph21_rate_is_withheld_and_documents_add_up(db):
     rekap = pages(documents.render(db, Q2, "rekap", "pdf"))[0]
     assert f"TKSK 4 6.000.000 {documents.idr(total_tax)[2:]} {documents.idr(6_000_000 - total_tax)[2:]}" in rekap
     kwitansi = "\n".join(pages(documents.render(db, Q2, "kwitansi", "pdf")))
-    assert f"Pajak : {documents.idr(total_tax)}" in kwitansi and f"Uang sejumlah : {documents.idr(6_000_000 - total_tax)}" in kwitansi
+    assert f"PPh 21 : {documents.idr(total_tax)}" in kwitansi and f"Uang sejumlah : {documents.idr(6_000_000 - total_tax)}" in kwitansi
     receipt = pages(documents.render(db, Q2, "receipts", "pdf", member_ids=[tksk[0]["member_id"]]))[0]
     assert "Uang sejumlah : Rp1.462.500" in receipt and "Satu Juta Empat Ratus Enam Puluh Dua Ribu Lima Ratus" in receipt
     recap = pages(documents.render(db, Q2, "pajak", "pdf"))[0]

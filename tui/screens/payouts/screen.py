@@ -692,7 +692,7 @@ class PayoutsScreen(Screen):
             Field("position", t("payout.h.position"), r.get("position", ""),
                   choices=[(t("payout.all_positions"), "")] + [(position_label(p), p) for p in POSITIONS]),
             Field("amount", t("payout.h.amount"), str(r.get("amount", "")), "1.500.000"),
-            Field("tax", t("payout.h.tax"), str(r.get("tax", 0))),
+            Field("tax", t("payout.ui.tax_fixed"), str(r.get("tax", 0))),
             Field("pph21", t("payout.ui.pph21"), pph21_text(r), "5"),
             Field("start", f"{t('payout.h.start')} ({t('events.ui.date_hint')})",
                   short_date(r["start"]) if r.get("start") else "", "01-01-2024"),
