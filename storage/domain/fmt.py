@@ -79,6 +79,14 @@ def letter_date(place: str, value: dt.date | str, lang: str | None = None) -> st
     return f"{place}, {day_month_year(value, lang)}"
 
 
+def date_time(value: dt.datetime, lang: str | None = None) -> str:
+    """A moment as the clerk reads it, in local time: '7 Des 2026 14.05' (English: '7 Dec 2026 14:05')."""
+    from storage.core.i18n import t
+
+    day = format_date(value.date(), "d MMM y", locale=_locale(lang))
+    return t("fmt.date_time", lang, date=day, hour=value.hour, minute=value.minute)
+
+
 def short_date(value: dt.date | str) -> str:
     """date(2024, 4, 4) -> '04-04-2024'."""
     return _date(value).strftime("%d-%m-%Y")

@@ -14,7 +14,7 @@ from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.core.sensitive import is_sensitive, mask
 from storage.core.versions import Hlc, in_conflict, sort_key, winner
-from storage.domain.fmt import mask_nik
+from storage.domain.fmt import date_time, mask_nik
 from storage.domain.model import field_label as label_of
 
 
@@ -48,7 +48,7 @@ def siblings(db: Database, collection: str, rid: str) -> list[dict]:
     out = []
     for n, v in enumerate(doc["v"], 1):
         out.append({"n": n, "office": v["office"], "operator": v["operator"], "time": when(v["hlc"]),
-                    "deleted": v["deleted"],
+                    "time_shown": when_shown(v["hlc"]), "deleted": v["deleted"],
                     "value": None if v["deleted"] else dict(copy.deepcopy(v["data"]), id=rid, owner=doc["owner"])})
     return out
 
@@ -68,7 +68,13 @@ def edit_refusal(db: Database, collection: str, rid: str, name: str = "") -> Pil
 
 
 def when(hlc: int) -> str:
+    """The moment of a version, local time, as the JSON output gives it: '2026-12-07 14:05'."""
     return datetime.fromtimestamp(Hlc.millis(hlc) / 1000).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def when_shown(hlc: int) -> str:
+    """The same moment as the clerk reads it on a screen or in a list: '7 Des 2026 14.05' (issue 24)."""
+    return date_time(datetime.fromtimestamp(Hlc.millis(hlc) / 1000).astimezone())
 
 
 def is_open(doc: dict) -> bool:
@@ -94,7 +100,8 @@ def list_conflicts(db: Database) -> list[dict]:
                      "nik": mask_nik(value.get("nik") or "") if collection == "members" else "",
                      "deleted_first": bool(value.get("_deleted")),
                      "offices": sorted({v["office"] for v in doc["v"]}),
-                     "latest": when(max(v["hlc"] for v in doc["v"]))})
+                     "latest": when(max(v["hlc"] for v in doc["v"])),
+                     "latest_shown": when_shown(max(v["hlc"] for v in doc["v"]))})
     rows.sort(key=lambda r: (r["collection"], r["label"], r["id"]))
     return rows
 
@@ -145,7 +152,7 @@ def show(db: Database, ident: str, reveal: bool = False) -> dict:
     flats = []
     for n, v in enumerate(doc["v"], 1):
         versions.append({"n": n, "office": v["office"], "operator": v["operator"], "time": when(v["hlc"]),
-                         "deleted": v["deleted"], "dot": v["dot"]})
+                         "time_shown": when_shown(v["hlc"]), "deleted": v["deleted"], "dot": v["dot"]})
         flats.append({} if v["deleted"] else flatten(v["data"]))
     names = sorted(set().union(*flats)) if flats else []
     fields = []

@@ -73,6 +73,35 @@ def test_conflicts_list_headers_and_kind(tmp_path, capsys):
     assert out.splitlines()[0].split()[:3] == ["Id", "Kind", "Record"] and "Member" in out
 
 
+_MONTHS = {"id": "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des".split(),
+           "en": "Jan Feb Mar Apr May Jun Jul Aug Sept Oct Nov Dec".split()}
+
+
+def test_conflict_times_as_the_clerk_reads_them(tmp_path, capsys):
+    """`conflicts list` and `conflicts show` give '7 Des 2026 14.05' (English '7 Dec 2026 14:05'), never
+    '2026-12-07 14:05'; the JSON keeps the sortable form."""
+    from storage.core.versions import Hlc
+
+    db = make_db(tmp_path / "d", [member(1)])
+    rid = next(iter(db.raw("members")))
+    doc = db.doc("members", rid)
+    top = doc["v"][0]
+    other = dict(top, dot=["replica-of-upt-b", 1], vv={"replica-of-upt-b": 1}, office="UPT-B", hlc=top["hlc"] - 1,
+                 data=dict(copy.deepcopy(top["data"]), phone="+6281299990000"))
+    with db.transaction("sync.import") as tx:
+        tx.put_doc("members", dict(doc, v=[top, other]))
+    db.close()
+    at = dt.datetime.fromtimestamp(Hlc.millis(top["hlc"]) / 1000).astimezone()
+    for lang, sep in (("id", "."), ("en", ":")):
+        shown = f"{at.day} {_MONTHS[lang][at.month - 1]} {at.year} {at.hour:02d}{sep}{at.minute:02d}"
+        for command in (["conflicts", "list"], ["conflicts", "show", rid[:8]]):
+            out = _run(capsys, "--data", str(tmp_path / "d"), "--lang", lang, *command)
+            assert shown in out, (lang, command, out)
+            assert at.strftime("%Y-%m-%d") not in out
+    out = _run(capsys, "--data", str(tmp_path / "d"), "conflicts", "list", "--format", "json")
+    assert f'"latest": "{at.strftime("%Y-%m-%d %H:%M")}"' in out
+
+
 def test_an_office_enrolled_today_is_not_silent(province):
     db = Database.open(province, read_only=True)
     today = dt.date.today()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -63,7 +64,15 @@ async def test_edit_of_a_member_in_conflict_asks_which_version_then_saves_it(con
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ConflictChoiceDialog))
         compare = cells(app.screen.query_one("#compare", DataTable))
-        assert ["* bank.account"] == [r[0] for r in compare if r[0] == "* bank.account"]
+        # the fields by their labels, never their raw names; ids and stamps left out (issue 24)
+        assert [r[0] for r in compare if r[0].startswith("* ")] == ["* Nomor rekening", "* No. HP"]
+        assert not any(r[0].strip() in ("bank.account", "phone", "id", "owner", "updated") for r in compare)
+        assert any(r[0].strip() == "Kecamatan" and r[1] == "Jombang" for r in compare)  # 35.09.01, by its name
+        assert any(r[0].strip() == "Tanggal lahir" and r[1] == "01-07-1985" for r in compare)
+        # the versions' times as the clerk reads them, not ISO
+        versions = str(app.screen.query_one("#versions", Static).render())
+        assert re.search(r"\d{1,2} [A-Z][a-z]{2,3} \d{4} \d{2}\.\d{2}", versions), versions
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", versions), versions
         # Esc: no form, nothing written
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))

@@ -265,7 +265,7 @@ def cmd_conflicts_list(args) -> int:
         deleted = i18n.t("ui.conflicts.deleted_first")
         print_table([[r["id"][:8], conflicts.kind_label(r["collection"]),
                       r["label"] + (f" {deleted}" if r["deleted_first"] else ""),
-                      r["nik"], r["siblings"], ", ".join(r["offices"]), r["latest"]]
+                      r["nik"], r["siblings"], ", ".join(r["offices"]), r["latest_shown"]]
                      for r in rows], i18n.t("cli.conflicts.columns").split("|"))
     else:
         say(i18n.t("sync.no_conflicts"))
@@ -302,7 +302,7 @@ def cmd_conflicts_show(args) -> int:
     nik = f", NIK {info['nik']}" if info.get("nik") else ""
     say(i18n.t("sync.conflict_show_head", label=info["label"], collection=conflicts.kind_label(info["collection"]), id=info["id"],
                nik=nik, owner=info["owner"]))
-    print_table([[s["n"], s["office"], s["operator"], s["time"], i18n.t("sync.conflict_deleted") if s["deleted"] else ""]
+    print_table([[s["n"], s["office"], s["operator"], s["time_shown"], i18n.t("sync.conflict_deleted") if s["deleted"] else ""]
                  for s in info["siblings"]],
                 ["#", i18n.t("sync.h.office"), i18n.t("sync.h.operator"), i18n.t("sync.h.time"), ""])
     say("")

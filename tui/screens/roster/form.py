@@ -403,10 +403,11 @@ class ConflictChoiceDialog(ModalScreen[int | None]):
     def __init__(self, roster: Roster, rid: str) -> None:
         super().__init__()
         localize_bindings(self)
-        from storage.reconcile import conflicts
+        from storage.reconcile import view
 
         self.rid = rid
-        self.info = conflicts.show(roster.db, rid)
+        # In the clerk's words (field labels, kab/kecamatan names, dates), as the Sinkron conflict screen shows it.
+        self.info = view.view(roster.db, rid)
 
     def compose(self) -> ComposeResult:
         info = self.info
@@ -416,7 +417,7 @@ class ConflictChoiceDialog(ModalScreen[int | None]):
             lines = []
             for s in info["siblings"]:
                 state = t("ui.sync.deleted") if s["deleted"] else ""
-                lines.append(f"#{s['n']}  {s['office']}  {s['operator']}  {s['time']}  {state}")
+                lines.append(f"#{s['n']}  {s['office']}  {s['operator']}  {s['time_shown']}  {state}".rstrip())
             yield Static("\n".join(lines), id="versions", markup=False)
             yield DataTable(id="compare", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="dialog-buttons"):
@@ -428,8 +429,8 @@ class ConflictChoiceDialog(ModalScreen[int | None]):
     def on_mount(self) -> None:
         table = self.query_one("#compare", DataTable)
         table.add_columns(t("ui.sync.field"), *[f"#{s['n']} {s['office']}" for s in self.info["siblings"]])
-        for f in sorted(self.info["fields"], key=lambda f: not f["differs"]):
-            table.add_row(("* " if f["differs"] else "  ") + f["field"], *f["values"])
+        for f in self.info["fields"]:  # what differs first; ids and stamps left out
+            table.add_row(("* " if f["differs"] else "  ") + f["label"], *f["values"])
         self.query_one(".use-version", Button).focus()
 
     @on(Button.Pressed, ".use-version")

@@ -206,7 +206,7 @@ class ConflictsScreen(Screen):
         deleted = t("ui.conflicts.deleted_first")
         for r in rows:
             label = r["label"] + (f" {deleted}" if r["deleted_first"] else "")
-            table.add_row(r["id"][:8], _kind(r["collection"]), label, r["nik"], str(r["siblings"]), r["latest"],
+            table.add_row(r["id"][:8], _kind(r["collection"]), label, r["nik"], str(r["siblings"]), r["latest_shown"],
                           ", ".join(r["offices"]), key=r["id"])
         self.cases = {}
         for case in duplicates.cases(self.db):
@@ -245,7 +245,7 @@ class ConflictsScreen(Screen):
         lines = [f"{info['label']}  ({_kind(info['collection'])} {info['id'][:8]})"]
         for s in info["versions"]:
             state = t("ui.sync.deleted") if s["deleted"] else ""
-            lines.append(f"  [{s['letter']}] {s['office']}  {s['operator']}  {s['time']}  {state}".rstrip())
+            lines.append(f"  [{s['letter']}] {s['office']}  {s['operator']}  {s['time_shown']}  {state}".rstrip())
         self.query_one("#siblings", Static).update("\n".join(lines))
         compare = self.query_one("#compare", DataTable)
         compare.clear(columns=True)
@@ -322,7 +322,7 @@ class ConflictsScreen(Screen):
         if n > len(info["siblings"]):
             return
         s = info["siblings"][n - 1]
-        body = t("ui.sync.keep_body", n=n, office=s["office"], operator=s["operator"], time=s["time"])
+        body = t("ui.sync.keep_body", n=n, office=s["office"], operator=s["operator"], time=s["time_shown"])
 
         def done(yes: bool | None) -> None:
             if yes:
