@@ -11,8 +11,8 @@ MESSAGES = {
     "pdf.words": {"id": "Terbilang", "en": "In words"},
     "pdf.in_words": {"id": "Terbilang (neto): {words}", "en": "In words (net): {words}"},
     "pdf.nominatif_total": {
-        "id": "Jumlah {count} penerima: bruto {gross}, pajak {tax}, neto {net}",
-        "en": "{count} recipients: gross {gross}, tax {tax}, net {net}",
+        "id": "Jumlah {count} penerima: bruto {gross}, PPh 21 {tax}, neto {net}",
+        "en": "{count} recipients: gross {gross}, PPh 21 {tax}, net {net}",
     },
     "pdf.kwitansi_title": {"id": "KWITANSI", "en": "KWITANSI (RECEIPT OF PAYMENT)"},
     "pdf.kwitansi_for": {

@@ -109,6 +109,13 @@ def cmd_settings(args) -> int:
     if "name" in given and not given["name"]:
         raise PilarError("ui.settings.need_name")
     with open_db(args, read_only=not given and args.logo is None) as db:
+        from storage.office.settings import require_operator, set_signers, signers
+
+        # At the province the city is also the signers' place (the payout documents' date line), a
+        # province record: it needs an operator, asked before anything is written.
+        place = given.get("city") if db.is_province and given.get("city") != signers(db)["place"] else None
+        if place:
+            require_operator(db)
         if args.logo is not None:  # checked and copied first: a refused file changes nothing
             from storage.office import logo
 
@@ -119,6 +126,8 @@ def cmd_settings(args) -> int:
         if given:
             db.office = dict(db.office, **given)
             write_office(db.path, db.office)
+            if place:  # as F10 does
+                set_signers(db, place=place)
         from storage.office import logo
         from storage.office.letterhead import contact
 

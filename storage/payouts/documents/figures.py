@@ -111,7 +111,10 @@ def title_lines(quarter: Quarter, draft: bool) -> list[str]:
 
 
 def place_date(db: Database, place: str | None, date: dt.date | str | None) -> str:
-    place = place or signers(db).get("place") or "Surabaya"
+    if not place:  # the signers' place, else this office's letterhead city (F10 / pilar settings --city)
+        from storage.office.settings import letterhead_city
+
+        place = signers(db).get("place") or letterhead_city(db)
     return fmt.letter_date(place, date or dt.date.today())
 
 
