@@ -97,8 +97,8 @@ MESSAGES = {
     "ui.key.settings.cancel": {"id": "Batal", "en": "Cancel"},
     "ui.palette.settings": {"id": "Pengaturan kantor (F10)", "en": "Office settings (F10)"},
     "ui.palette.settings.detail": {
-        "id": "Nama kantor, kota kop surat, penanda tangan dokumen honor, pemisahan tugas",
-        "en": "Office name, letterhead city, payout document signers, separation of duties"},
+        "id": "Nama kantor, kop surat (kota, alamat, telepon, logo), penanda tangan dokumen honor, pemisahan tugas",
+        "en": "Office name, letterhead (city, address, telephone, logo), payout document signers, separation of duties"},
     "ui.settings.title": {"id": "Pengaturan kantor", "en": "Office settings"},
     "ui.settings.office_name": {"id": "Nama kantor (judul layar dan dokumen)", "en": "Office name (screen title and documents)"},
     "ui.settings.city": {"id": "Kota pada kop dan tanggal surat (mis. Jember)", "en": "City on letterheads and dates (e.g. Jember)"},
@@ -172,7 +172,7 @@ MESSAGES = {
     "cli.settings.code": {"id": "Kode kantor", "en": "Office code"},
     "cli.settings.name": {"id": "Nama kantor", "en": "Office name"},
     "cli.settings.city": {"id": "Kota kop surat", "en": "Letterhead city"},
-    "cli.help.settings": {"id": "nama kantor dan kota kop surat: lihat, atau ubah yang diberikan (seperti F10)",
-                          "en": "this office's name and letterhead city: show, or set the ones given (as F10 in the app)"},
+    "cli.help.settings": {"id": "nama kantor dan kop surat (kota, alamat, telepon, logo): lihat, atau ubah yang diberikan (seperti F10)",
+                          "en": "this office's name and letterhead (city, address, telephone, logo): show, or set the ones given (as F10 in the app)"},
     "events.ui.date_hint": {"id": "HH-BB-TTTT", "en": "DD-MM-YYYY"},
 }

@@ -21,10 +21,9 @@ MESSAGES = {
         "id": "Gambar {path} rusak atau tidak bisa dicetak. Simpan ulang sebagai PNG atau JPG biasa lalu pilih lagi; logo tidak diubah.",
         "en": "Picture {path} is damaged or cannot be printed. Save it again as a plain PNG or JPG and choose it again; the logo is unchanged.",
     },
-    "ui.settings.logo": {
-        "id": "Logo kop (berkas PNG/JPG, mis. E:\\logo-jatim.png; kosongkan untuk tanpa logo)",
-        "en": "Letterhead logo (PNG/JPG file, e.g. E:\\logo-jatim.png; empty for no logo)",
-    },
+    "ui.settings.logo": {"id": "Logo kop (berkas .png/.jpg; kosong: tanpa logo)",
+                         "en": "Letterhead logo (.png/.jpg file; empty: no logo)"},
+    "ui.settings.logo_example": {"id": "mis. E:\\logo-jatim.png", "en": "e.g. E:\\logo-jatim.png"},
     "ui.settings.logo_kept": {"id": "tersimpan di folder data: {name}", "en": "kept in the data folder: {name}"},
     "ui.settings.logo_missing": {
         "id": "logo {name} tidak ada lagi di folder data: pilih berkasnya lagi",

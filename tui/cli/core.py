@@ -29,7 +29,8 @@ def register(sub, common) -> None:
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("settings", parents=[common],
-                       help="this office's name and letterhead city: show, or set the ones given (as F10 in the app)")
+                       help="this office's name and letterhead (city, address, telephone, logo): show, or set the "
+                            "ones given (as F10 in the app)")
     p.add_argument("--name", metavar="NAME", help="office name (screen title and documents)")
     p.add_argument("--city", metavar="CITY", help="city on letterheads and date lines, e.g. Jember")
     p.add_argument("--address", metavar="TEXT", help="office address on letterheads")

@@ -1,6 +1,7 @@
-"""Settings of this office (F10 or the command palette): its name and letterhead city, and at the province
-who signs the payout documents (daftar nominatif, tanda terima), whether separation of duties is on and
-the template of the bank transfer file; at every office whether Cetak opens what it wrote."""
+"""Settings of this office (F10 or the command palette): its name and the kop (city, address, telephone,
+logo file), and at the province who signs the payout documents (daftar nominatif, tanda terima, and
+"Mengetahui, Kepala Dinas / KPA"), whether separation of duties is on and the template of the bank
+transfer file; at every office whether Cetak opens what it wrote."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ class SettingsScreen(GuardedForm, ModalScreen[bool | None]):
                     yield Label(t(f"ui.settings.{key}"), classes="field-label", markup=False)
                     yield Input(kop[key], id=f"kop-{key}")
                 yield Label(t("ui.settings.logo"), classes="field-label", markup=False)
-                yield Input(self._logo_shown(), id="kop-logo")
+                yield Input(self._logo_shown(), placeholder=t("ui.settings.logo_example"), id="kop-logo")
                 yield Static(self._logo_state(), id="logo-state", classes="dialog-hint", markup=False)
                 yield Checkbox(t("viewer.ui.setting"), value=self._viewer_on(), id="viewer")
                 if db.is_province:
