@@ -317,6 +317,7 @@ def keep(db: Database, summary: dict) -> None:
     if db.read_only or any(o["waiting"] is None and not o["full"] for o in summary["offices"]):
         return
     try:
-        atomic_write(db.path / CACHE_FILE, orjson.dumps({"key": summary["state"], "summary": summary}))
+        kept = {k: v for k, v in summary.items() if k != "kop"}  # printed from a fresh summary, never this
+        atomic_write(db.path / CACHE_FILE, orjson.dumps({"key": summary["state"], "summary": kept}))
     except (OSError, PilarError):
         pass  # a hint only: the next start computes

@@ -140,7 +140,8 @@ def nominatif(db: Database, quarter: Quarter | str, fmt_name: str = "text", draf
             out += [t("payout.doc.returned_title"), returned_table, ""]
         if note:
             out += [note, ""]
-        out += [place_date, _sign_text(s, with_recipient=False), "", _known_text(s)]
+        signatures = _sign_text(s, with_recipient=False)
+        out += [place_date, signatures, "", _known_text(s, max(len(x) for x in signatures.splitlines()))]
         return "\n".join(out) + "\n"
     body = "".join(f"<h1>{html.escape(line)}</h1>\n" if i < 2 else f'<p class="meta">{html.escape(line)}</p>\n'
                    for i, line in enumerate(title_lines(quarter, draft)))
@@ -165,11 +166,11 @@ def _sign_text(s: dict, with_recipient: bool, recipient: str = "") -> str:
     return "\n".join("".join(cell.center(width) for cell in row).rstrip() for row in rows)
 
 
-def _known_text(s: dict) -> str:
-    """"Mengetahui, Kepala Dinas / KPA" centred under the signatures (the nominatif's 100 columns)."""
+def _known_text(s: dict, width: int) -> str:
+    """"Mengetahui, Kepala Dinas / KPA" centred under the signatures (``width``: theirs)."""
     line, role, name, nip = known_block(s)
     rows = [line, role, "", "", f"( {name or '.' * 24} )", f"{t('payout.doc.nip')} {nip}" if nip else ""]
-    return "\n".join(row.center(100).rstrip() for row in rows)
+    return "\n".join(row.center(width).rstrip() for row in rows)
 
 
 def _known_html(s: dict) -> str:
