@@ -32,7 +32,6 @@ from storage.core.errors import PilarError
 from storage.core.fsutil import atomic_write
 from storage.domain import regions
 from storage.domain.model import PILLARS
-from storage.office.letterhead import kop
 from storage.reconcile import conflicts, duplicates
 from storage.sync import freshness
 
@@ -246,8 +245,7 @@ def _compute(db: Database, today: dt.date | None, days: int | None, waiting: boo
             "today": today.isoformat(), "silent_days": days, "kabs": kabs,
             "members": m, "tksk": tksk_gaps(kabs, served), "payouts": quarters, "payouts_by_kab": by_kab,
             "cases": cases, "offices": offices, "gaps": gaps,
-            "silent": [o["code"] for o in offices if o["silent"]], "timings": timings, "state": state,
-            "kop": kop(db)}  # the printed letterhead with its logo (left out of the JSON)
+            "silent": [o["code"] for o in offices if o["silent"]], "timings": timings, "state": state}
 
 
 def rekap_rows(s: dict) -> list[dict]:
@@ -317,7 +315,6 @@ def keep(db: Database, summary: dict) -> None:
     if db.read_only or any(o["waiting"] is None and not o["full"] for o in summary["offices"]):
         return
     try:
-        kept = {k: v for k, v in summary.items() if k != "kop"}  # printed from a fresh summary, never this
-        atomic_write(db.path / CACHE_FILE, orjson.dumps({"key": summary["state"], "summary": kept}))
+        atomic_write(db.path / CACHE_FILE, orjson.dumps({"key": summary["state"], "summary": summary}))
     except (OSError, PilarError):
         pass  # a hint only: the next start computes

@@ -163,7 +163,7 @@ def render_html(s: dict, rekap: bool = False) -> str:
 
 
 def json_data(s: dict) -> dict:
-    return {k: v for k, v in s.items() if k not in ("timings", "state", "kop")}
+    return {k: v for k, v in s.items() if k not in ("timings", "state")}
 
 
 def render_json(s: dict) -> str:
@@ -206,13 +206,14 @@ def _pdf_cols(head: list[str], align: tuple[str, ...], width: float, first: floa
             for i, (h, a) in enumerate(zip(head, align, strict=True))]
 
 
-def render_pdf(s: dict, rekap: bool = False) -> bytes:
+def render_pdf(s: dict, rekap: bool = False, letterhead: list[str] | None = None) -> bytes:
     """An A4 PDF with the office's letterhead (storage/printing/pdf.py): the summary's sections, or the rekap
     per kab/kota in landscape with the Kepala Dinas' signature place."""
     from storage.printing.pdf import Document
 
     name = s["office"]["name"] or s["office"]["code"]
-    doc = Document(s.get("kop") or [t("events.report.province"), name.upper()], _title(s, rekap), landscape=rekap)
+    # ``letterhead``: the office's kop with its address, telephone and logo (storage.office.letterhead.kop)
+    doc = Document(letterhead or [t("events.report.province"), name.upper()], _title(s, rekap), landscape=rekap)
     doc.add_page()
     doc.title_block([_title(s, rekap), t("summary.as_of", date=long_date(s["today"]))])
     if rekap:
@@ -237,9 +238,9 @@ def render_pdf(s: dict, rekap: bool = False) -> bytes:
     return doc.bytes()
 
 
-def render(s: dict, fmt: str = "text", rekap: bool = False) -> str | bytes:
+def render(s: dict, fmt: str = "text", rekap: bool = False, letterhead: list[str] | None = None) -> str | bytes:
     if fmt == "pdf":
-        return render_pdf(s, rekap)
+        return render_pdf(s, rekap, letterhead)
     if fmt == "json":
         return render_json(s)
     if fmt == "html":
@@ -249,8 +250,8 @@ def render(s: dict, fmt: str = "text", rekap: bool = False) -> str | bytes:
     return render_text(s, rekap)
 
 
-def write(s: dict, path: Path, fmt: str = "text", rekap: bool = False) -> Path:
+def write(s: dict, path: Path, fmt: str = "text", rekap: bool = False, letterhead: list[str] | None = None) -> Path:
 
-    data = render(s, fmt, rekap)
+    data = render(s, fmt, rekap, letterhead)
     atomic_write(Path(path), data if isinstance(data, bytes) else data.encode("utf-8"))
     return Path(path)

@@ -27,7 +27,7 @@ COMMANDS: dict[str, dict[str, str]] = {
     "core": {
         "init": "create a data folder for an office",
         "demo": "open the app on the demo data folder",
-        "settings": "this office's name and letterhead city: show, or set the ones given (as F10 in the app)",
+        "settings": "this office's name and letterhead (city, address, telephone, logo): show, or set the ones given (as F10 in the app)",
         "check": "verify a data folder",
     },
     "sample": {"sample": "demo and synthetic data"},

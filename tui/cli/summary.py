@@ -51,14 +51,17 @@ def cmd_summary(args) -> int:
             summary.set_silent_days(db, days)
             print(t("summary.days_saved", days=days), file=sys.stderr)
         data = summary.compute(db, days=days)
+        from storage.office.letterhead import kop
+
+        letterhead = kop(db)  # for a PDF: the kop with address, telephone and logo
         due = privacy.due(db)  # UU PDP clocks (issue 27)
     if args.format == "text" and not args.out and (due["requests"] or due["incidents"]):
         print(t("privacy.summary", **due), file=sys.stderr)
     if args.out:
-        path = report.write(data, Path(args.out), args.format, args.rekap)
+        path = report.write(data, Path(args.out), args.format, args.rekap, letterhead)
         say(t("summary.written", path=str(path)))
         return 0
-    out = report.render(data, args.format, args.rekap)
+    out = report.render(data, args.format, args.rekap, letterhead)
     if isinstance(out, bytes):
         sys.stdout.buffer.write(out)
     else:

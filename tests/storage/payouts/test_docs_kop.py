@@ -201,3 +201,15 @@ def test_the_logo_needs_an_operator(tmp_path, capsys, monkeypatch):
     code, out = _cli(capsys, "--data", str(tmp_path / "d"), "settings", "--logo", str(_png(tmp_path / "l.png")))
     assert code == 1 and "Nama operator belum diisi" in out
     assert not (tmp_path / "d" / "kop-logo.png").exists()
+
+
+def test_the_summary_pdf_has_the_same_kop(folder, capsys):
+    db, tmp = folder
+    db.close()
+    code, out = _cli(capsys, "--data", str(tmp / "d"), "report", "summary", "--format", "pdf", "--out",
+                     str(tmp / "ringkasan.pdf"))
+    assert code == 0, out
+    data = (tmp / "ringkasan.pdf").read_bytes()
+    assert pages(data)[0].splitlines()[2] == "Jl. Gayung Kebonsari No.56b, Surabaya · Telp. (031) 8290794"
+    [(x, top, _w, h, px_w, px_h)] = _placed_images(data)
+    assert (px_w, px_h) == (240, 300) and x == pytest.approx(MARGIN, abs=0.1) and h == pytest.approx(LOGO_H, abs=0.1)
