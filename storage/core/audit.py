@@ -24,7 +24,7 @@ import orjson
 
 from storage.core.errors import damaged
 from storage.core.fsutil import fsync_dir, fsync_file, os_error, replace_file, write_all
-from storage.core.sensitive import is_sensitive, mask
+from storage.core.sensitive import is_free_text, is_sensitive, mask, mask_numbers
 
 GENESIS = "0" * 64
 SEAL_BYTES = 8 * 1024 * 1024
@@ -58,15 +58,23 @@ def _flatten(data: dict | None, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-_MASKED_NAMES: dict[str, bool] = {}
+_MASKED_NAMES: dict[str, Any] = {}
+
+
+def _masker(name: str):
+    """How a field's value is written to the log: a personal number masked, free text (a member's note)
+    with its numbers masked, else None (as it is). Cached by field name: bulk actions log thousands."""
+    try:
+        return _MASKED_NAMES[name]
+    except KeyError:
+        how = _MASKED_NAMES[name] = mask if is_sensitive(name) else mask_numbers if is_free_text(name) else None
+        return how
 
 
 def _clean(name: str, value: Any) -> Any:
-    masked = _MASKED_NAMES.get(name)
-    if masked is None:
-        masked = _MASKED_NAMES[name] = is_sensitive(name)
-    if masked:
-        return mask(value)
+    how = _masker(name)
+    if how is not None:
+        return how(value)
     if isinstance(value, list):
         return [_mask_nested(v) for v in value]
     return value
@@ -74,7 +82,7 @@ def _clean(name: str, value: Any) -> Any:
 
 def _mask_nested(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: (mask(v) if is_sensitive(k) else _mask_nested(v)) for k, v in value.items()}
+        return {k: (how(v) if (how := _masker(k)) is not None else _mask_nested(v)) for k, v in value.items()}
     return value
 
 
@@ -106,11 +114,9 @@ def _created(new: dict, prefix: str = "") -> dict[str, list]:
         if value.__class__ is dict:
             out.update(_created(value, name + "."))
             continue
-        masked = names.get(name)
-        if masked is None:
-            masked = names[name] = is_sensitive(name)
-        if masked:
-            out[name] = [None, mask(value)]
+        how = names[name] if name in names else _masker(name)
+        if how is not None:
+            out[name] = [None, how(value)]
         elif value.__class__ is list:
             out[name] = [None, [_mask_nested(v) for v in value]]
         else:

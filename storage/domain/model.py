@@ -14,7 +14,11 @@ STATUSES = ("ACTIVE", "INACTIVE")
 SEXES = ("L", "P")
 
 MEMBER_FIELDS = ("nik", "name", "sex", "birth_place", "birth_date", "address", "kab", "kec", "phone",
-                 "bank", "bpjs_tk", "assignments")
+                 "bank", "bpjs_tk", "assignments", "note")
+# The member's note (issue 23): free text the clerk keeps (a second phone number, what a file's KETERANGAN
+# said). Optional and additive: a member without it reads as an empty note, and Pilar 0.1.0 carries it
+# untouched through its sync, form, edit and import (tests/storage/roster/test_member_note.py).
+NOTE_MAX = 500
 BANK_FIELDS = ("name", "account", "holder")
 ASSIGNMENT_FIELDS = ("pillar", "position", "area_kab", "area_kec", "office", "number", "level", "sk",
                      "start", "end", "status", "inactive_reason", "inactive_date")

@@ -17,7 +17,7 @@ from storage.core.i18n import t
 from storage.core.spreadsheet import formula_like
 from storage.core.text import iso_date
 from storage.domain import banks, fmt, regions
-from storage.domain.model import PILLARS, POSITIONS, STATUSES, TAGANA_LEVELS
+from storage.domain.model import NOTE_MAX, PILLARS, POSITIONS, STATUSES, TAGANA_LEVELS
 
 _INDEXED = re.compile(r"^assignments\[\d+\]\.")
 _KEC_POSITIONS = ("ANGGOTA", "PENDAMPING", "KOORDINATOR_KEC")  # TKSK positions bound to one kecamatan
@@ -313,6 +313,13 @@ def _person(m: dict, today: dt.date, r: Result) -> tuple[str | None, dt.date | N
             r.error(key, "validate.text.control", what=_what(key))
         elif _formula_start(m.get(key)):
             r.error(key, "validate.text.formula", what=_what(key), first=str(m.get(key)).strip()[0])
+    note = m.get("note")
+    if note not in (None, "") and not isinstance(note, str):
+        r.error("note", "validate.note.text")
+    elif note and len(note) > NOTE_MAX:
+        r.error("note", "validate.note.length", count=len(note), limit=NOTE_MAX)
+    elif note and _has_control(note):
+        r.error("note", "validate.text.control", what=_what("note"))
     sex = _text(m.get("sex"))
     if sex and sex not in ("L", "P"):
         r.error("sex", "validate.sex.invalid", value=sex)

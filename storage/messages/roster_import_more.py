@@ -59,9 +59,10 @@ MESSAGES = {
     },
     # what offices write
     "roster.import.more_phones": {
-        "id": "Satu No. HP per anggota: yang pertama disimpan; nomor lain di sel ini tidak disimpan: {phones}.",
-        "en": "One phone per member: the first is saved; the other numbers in this cell are not: {phones}.",
+        "id": "Yang pertama disimpan sebagai No. HP; nomor lain di sel ini disimpan di Catatan anggota: {phones}.",
+        "en": "The first is saved as the phone; the other numbers in this cell are kept in the member's Note: {phones}.",
     },
+    "roster.import.note_phones": {"id": "No. HP lain: {phones}", "en": "Other phone: {phones}"},
     "roster.import.strict_resave": {
         "id": "{path} disimpan sebagai \"Strict Open XML Spreadsheet\" dan bagian ini tidak terbaca. Buka di Excel, "
               "File → Save As → \"Excel Workbook (*.xlsx)\", lalu impor lagi.",

@@ -12,7 +12,7 @@ from datetime import datetime
 from storage.core.db import Database
 from storage.core.errors import PilarError
 from storage.core.i18n import t
-from storage.core.sensitive import is_sensitive, mask
+from storage.core.sensitive import is_free_text, is_sensitive, mask, mask_numbers
 from storage.core.versions import Hlc, in_conflict, sort_key, winner
 from storage.domain.fmt import date_time, mask_nik
 from storage.domain.model import field_label as label_of
@@ -138,6 +138,8 @@ def _show(name: str, value: object, reveal: bool) -> str:
         return ""
     if not reveal and is_sensitive(name):
         return str(mask(value))
+    if not reveal and is_free_text(name):
+        return str(mask_numbers(value))
     if isinstance(value, list):
         import orjson
 

@@ -21,7 +21,7 @@ import copy
 
 from storage.core.db import Database
 from storage.core.errors import PilarError
-from storage.core.sensitive import is_sensitive
+from storage.core.sensitive import is_free_text, is_sensitive, mask_numbers
 from storage.core.versions import winner
 from storage.domain.fmt import mask_account, mask_nik
 from storage.domain.model import pillar_label, position_label, status_label
@@ -30,7 +30,7 @@ from storage.reconcile import conflicts
 MERGED_INTO = "merged_into"
 # Personal fields compared and chosen one by one (bank sub-fields separately); assignments are joined.
 PERSON_FIELDS = ("nik", "name", "sex", "birth_place", "birth_date", "address", "kab", "kec", "phone",
-                 "bank.name", "bank.account", "bank.holder", "bpjs_tk")
+                 "bank.name", "bank.account", "bank.holder", "bpjs_tk", "note")
 _HOPS = 16
 
 
@@ -92,6 +92,8 @@ def _get(value: dict, name: str) -> object:
 
 def _shown(name: str, value: object, reveal: bool) -> str:
     text = "" if value is None else str(value)
+    if not reveal and is_free_text(name):
+        return mask_numbers(text)
     if reveal or not is_sensitive(name):
         return text
     return mask_nik(text) if name == "nik" else mask_account(text)

@@ -13,7 +13,7 @@ import re
 
 from storage.core.db import Database
 from storage.core.errors import PilarError
-from storage.core.sensitive import is_sensitive, mask
+from storage.core.sensitive import is_free_text, is_sensitive, mask, mask_numbers
 from storage.domain import fmt, regions
 from storage.domain.model import level_label, pillar_label, position_label, sex_label, status_label
 from storage.reconcile import conflicts as C
@@ -44,6 +44,8 @@ def clerk_value(name: str, value: object, reveal: bool = False) -> str:
     leaf = _leaf(name)
     if is_sensitive(name) and not reveal:
         return str(mask(value))
+    if is_free_text(name) and not reveal:
+        return str(mask_numbers(value))
     if isinstance(value, list):
         return ", ".join(clerk_value(name, v, reveal) for v in value)
     if isinstance(value, bool):

@@ -24,6 +24,7 @@ from storage.core.db import gc_paused as no_gc
 from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.core.text import digits, iso_date
+from storage.core.sensitive import mask_numbers
 from storage.domain import fmt, regions
 from storage.domain.fmt import day_month_year
 from storage.domain.model import (
@@ -591,7 +592,7 @@ def normalise(value: dict, copy: bool = True) -> dict:
         value = _deepcopy(value)
     if isinstance(value.get("nik"), str):
         value["nik"] = clean_nik(value["nik"])
-    for key in ("name", "birth_place", "address"):
+    for key in ("name", "birth_place", "address", "note"):
         if isinstance(value.get(key), str):
             value[key] = " ".join(value[key].split())
     phone = value.get("phone")
@@ -700,8 +701,11 @@ def detail_text(roster: Roster, rid: str, reveal: bool = False) -> str:
              f"  {f('kec')}, {f('kab')}: {regions.kec_name(m.get('kec', ''))}, {regions.kab_name(m.get('kab', ''))}",
              f"  {t('roster.form.field.phone')}: {m.get('phone', '') if reveal else fmt.mask_account(m.get('phone', ''))}",
              f"  {f('bank.name')}: {bank.get('name', '')} · {f('bank.account')}: {account} · "
-             f"{f('bank.holder')}: {bank.get('holder', '')}",
-             "", t("roster.detail.assignments")]
+             f"{f('bank.holder')}: {bank.get('holder', '')}"]
+    if m.get("note"):
+        # free text: a number typed into it (a second phone, an old NIK) is masked like the fields above
+        lines.append(f"  {f('note')}: {m['note'] if reveal else mask_numbers(m['note'])}")
+    lines += ["", t("roster.detail.assignments")]
     for a in m.get("assignments") or []:
         area = regions.kec_name(a.get("area_kec", "")) or regions.kab_name(a.get("area_kab", "")) or "-"
         end = t("roster.detail.assignment_end", end=_date(a["end"])) if a.get("end") else ""

@@ -81,7 +81,9 @@ def register(sub, common) -> None:
 
     p = rsub.add_parser("edit", parents=[common], help="change a member's fields from a JSON file (only the fields given)")
     p.add_argument("member", metavar="NIK_OR_ID")
-    p.add_argument("file", metavar="JSON", help='the fields to change, e.g. {"phone": "081234567890"}')
+    p.add_argument("file", metavar="JSON", nargs="?", default=None,
+                   help='the fields to change, e.g. {"phone": "081234567890"}')
+    p.add_argument("--note", metavar="TEXT", default=None, help='the member\'s note (free text; "" clears it)')
     p.add_argument("--accept-warnings", action="store_true")
     p.add_argument("--keep", type=int, metavar="N",
                    help="a member in conflict: edit version N (as numbered by pilar conflicts show) and close the conflict")
@@ -299,12 +301,18 @@ def cmd_add(args) -> int:
 
 
 def cmd_edit(args) -> int:
-    try:
-        changes = orjson.loads(Path(args.file).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        changes = None
+    if args.file is None and args.note is None:
+        raise PilarError("roster.cli.edit_nothing")
+    changes: object = {}
+    if args.file is not None:
+        try:
+            changes = orjson.loads(Path(args.file).read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            changes = None
     if not isinstance(changes, dict):
         raise PilarError("roster.cli.edit_bad_json", path=args.file)
+    if args.note is not None:
+        changes["note"] = args.note
     with open_db(args) as db:
         roster = Roster(db)
         member = _one(roster, args.member)

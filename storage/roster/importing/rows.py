@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from storage.core.i18n import t
+from storage.core.sensitive import mask_numbers
 from storage.domain import fmt, regions
 from storage.domain.model import (
     ASSIGNMENT_FIELDS,
@@ -232,11 +233,16 @@ def row_member(cells: dict[str, list[object]], ctx: Context) -> tuple[dict, dict
             extra["duty_home"] = True
     if "kec" in concerned:
         concerned.add("kab")  # "ambiguous: fill in KAB/KOTA" says it; not "kab/kota is required" as well
+    notes: list[str] = []
+    if text("note"):
+        notes.append(" ".join(text("note").split()))
     if text("phone"):
         phones = _phones(one("phone"))
         m["phone"] = phones[0]
         if len(phones) > 1:
             extra.setdefault("said", []).append(t("roster.import.more_phones", phones=", ".join(phones[1:])))
+            # kept with the member, in the office's language (the note is data every office reads)
+            notes.append(t("roster.import.note_phones", phones=", ".join(phones[1:]), lang="id"))
     bank = {k.split(".")[1]: text(k) for k in ("bank.name", "bank.account", "bank.holder") if k in cells}
     raw_account = one("bank.account")
     if bank.get("account"):
@@ -251,6 +257,9 @@ def row_member(cells: dict[str, list[object]], ctx: Context) -> tuple[dict, dict
         m["bpjs_tk"] = text("bpjs_tk")
     _assignment_fields(cells, text, ctx, a, bad, kab_code)
     _status_fields(cells, ctx, extra, bad, problems)
+    notes += extra.get("notes") or []  # a KETERANGAN that says nothing about status is kept as the note
+    if notes:
+        m["note"] = "; ".join(dict.fromkeys(notes))
     if text("office"):
         code = ctx.offices.get(" ".join(w for w in header_words.words(text("office")).split() if w != "upt"))
         if code is None:
@@ -459,6 +468,8 @@ def merge(existing: dict | None, m: dict, a: dict, extra: dict, office: str, tod
         for key, v in m.items():
             if key == "bank":
                 value["bank"] = {**(value.get("bank") or {}), **{k: x for k, x in v.items() if x}}
+            elif key == "note":
+                value["note"] = join_notes(value.get("note") or "", v)
             elif v not in ("", None):
                 value[key] = v
     status = extra.get("status")
@@ -486,6 +497,15 @@ def merge(existing: dict | None, m: dict, a: dict, extra: dict, office: str, tod
     return value
 
 
+def join_notes(before: str, row: str) -> str:
+    """The member's note after a row: the note already kept, with what the row says added when it is
+    not in it yet (an import never drops what a clerk wrote, and a second import adds nothing twice)."""
+    before, row = before.strip(), (row or "").strip()
+    if not row or row.casefold() in before.casefold():
+        return before
+    return f"{before}; {row}" if before else row
+
+
 def _deactivate(target: dict, status: tuple[str, str, str]) -> None:
     if target.get("status") != "ACTIVE":
         return
@@ -505,6 +525,8 @@ def _shown(name: str, value: object) -> str:
         return ""
     if name in ("nik", "bank.account"):
         return fmt.mask_account(text)
+    if name == "note":
+        return mask_numbers(text)
     if name == "phone" and len(text) > 6:
         return text[:5] + "…" + text[-3:]
     if name in ("kab", "area_kab"):
@@ -519,7 +541,8 @@ def _shown(name: str, value: object) -> str:
 def changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
     """(label, before, after) of every field the row changes, personal numbers masked."""
     out: list[tuple[str, str, str]] = []
-    for key in ("nik", "name", "sex", "birth_place", "birth_date", "address", "kab", "kec", "phone", "bpjs_tk"):
+    for key in ("nik", "name", "sex", "birth_place", "birth_date", "address", "kab", "kec", "phone", "bpjs_tk",
+                "note"):
         if (before.get(key) or "") != (after.get(key) or ""):
             out.append((field_label(key), _shown(key, before.get(key)), _shown(key, after.get(key))))
     b_bank, a_bank = before.get("bank") or {}, after.get("bank") or {}

@@ -172,6 +172,7 @@ class MemberForm(GuardedForm, ModalScreen[dict | None]):
                 bank = m.get("bank") or {}
                 for name in BANK_INPUTS:
                     yield from field_input(f"bank.{name}", bank.get(name, ""))
+                yield from field_input("note", m.get("note", ""))
                 yield Static("", id="err-assignments", classes="field-error", markup=False)
                 with Vertical(id="assignments"):
                     for i, a in enumerate(m.get("assignments") or []):
@@ -231,6 +232,9 @@ class MemberForm(GuardedForm, ModalScreen[dict | None]):
         for name in ("sex", "kab", "kec"):
             m[name] = self._get(name)
         m["bank"] = {**(m.get("bank") or {}), **{n: self._get(f"bank-{n}") for n in BANK_INPUTS}}
+        note = self._get("note")
+        if note or "note" in m:  # a member saved before notes existed keeps no empty one
+            m["note"] = note
         old = m.get("assignments") or []
         assignments = []
         for i in range(self._assignment_count()):
