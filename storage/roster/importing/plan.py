@@ -92,6 +92,7 @@ class RowPlan:
     owner: str = ""
     from_nik: tuple[str, ...] = ()  # fields the NIK gave (the file has no column, or the cell is blank)
     duty_home: bool = False  # the home kecamatan taken from KECAMATAN TUGAS
+    age_checked: bool = False  # the birth date the NIK gave was checked against the row's UMUR
     existing: dict | None = None  # the member before this row (an update), for the changes of a joined row
     decided: str = ""  # the operator's decision about a NIK close to another, said on the row
     pillars: set[str] = field(default_factory=set)  # pillars the file's rows gave this member (rows joined)
@@ -208,6 +209,10 @@ class ImportPlan:
             count = sum(1 for r in self.rows if name in r.from_nik)
             if count:
                 lines.append(t("roster.import.from_nik", what=field_label(name), count=fmt.number(count)))
+        checked = sum(1 for r in self.rows if r.age_checked)
+        if checked:
+            column = next((s.headers[i] for s in self.read_sheets for i, f in s.mapping.items() if f == "age"), "UMUR")
+            lines.append(t("roster.import.age_checked", column=column, count=fmt.number(checked)))
         duty = sum(1 for r in self.rows if r.duty_home)
         if duty:
             column = next((s.headers[i] for s in self.read_sheets for i, f in s.mapping.items() if f == "area_kec"), "")
@@ -411,6 +416,7 @@ class _Work:
         self.plan.rows.append(plan)
         plan.from_nik = tuple(extra.get("from_nik") or ())
         plan.duty_home = bool(extra.get("duty_home"))
+        plan.age_checked = "age" in extra and "birth_date" in plan.from_nik
         if nik and nik in self.seen:
             first = self.first.get(nik)
             if first is not None and not problems and self._join(plan, first, m, a, extra, ctx):
@@ -474,6 +480,18 @@ class _Work:
         plan.warnings += extra.get("said") or []
         if plan.reasons:
             return
+        if extra.get("age_clash") and not held_accepted:
+            age, born, nik_age = extra["age_clash"]
+            if plan.where not in self.accept_held:
+                # the NIK's birth date and the row's UMUR disagree: a NIK mistyped in its date digits, or
+                # another person's NIK; the clerk checks the ID card first
+                plan.fate = "hold"
+                plan.reasons.append(t("roster.import.age_clash", age=age, born=fmt.day_month_year(born.isoformat()),
+                                      nik_age=nik_age, where=plan.where))
+                if nik:
+                    self.seen[nik] = plan.where
+                return
+            plan.warnings.insert(0, t("roster.import.age_accepted", age=age, born=fmt.day_month_year(born.isoformat())))
         if nik:
             self.seen[nik] = plan.where
             self.view.by_file_nik[nik] = value

@@ -197,7 +197,7 @@ def row_member(cells: dict[str, list[object]], ctx: Context) -> tuple[dict, dict
         if iso is None:
             bad("birth_date", "roster.import.bad_date", value=header_words.clean(birth_date))
         m["birth_date"] = iso or header_words.clean(birth_date)
-    _from_nik(m, extra, concerned, ctx.today)
+    _from_nik(m, extra, concerned, ctx.today, one("age") if "age" in cells else None)
     if "address" in cells:
         m["address"] = " ".join(text("address").split())
     kab_code = ""
@@ -290,9 +290,11 @@ def _phones(raw: object) -> list[str]:
     return [_phone(raw)]
 
 
-def _from_nik(m: dict, extra: dict, concerned: set[str], today: dt.date) -> None:
+def _from_nik(m: dict, extra: dict, concerned: set[str], today: dt.date, age_cell: object = None) -> None:
     """Sex and birth date the file leaves out, from the NIK (as the add form fills them); a column that
-    is there is never overwritten, and validation still compares it with the NIK."""
+    is there is never overwritten, and validation still compares it with the NIK. A birth date taken from
+    the NIK is checked against the row's UMUR (``age_cell``): it settles the century the NIK's two-digit
+    year leaves open, and an age more than a year off holds the row (``extra['age_clash']``)."""
     nik = m.get("nik") or ""
     if len(nik) != 16 or not nik.isdigit() or "nik" in concerned:
         return
@@ -303,10 +305,49 @@ def _from_nik(m: dict, extra: dict, concerned: set[str], today: dt.date) -> None
     if not m.get("birth_date") and "birth_date" not in concerned:
         born = nik_birth_date(nik, today)
         if born is not None:
+            age = read_age(age_cell)
+            if age is not None:
+                born = _by_age(born, age, today, extra)
             m["birth_date"] = born.isoformat()
             filled.append("birth_date")
     if filled:
         extra["from_nik"] = filled
+
+
+def read_age(raw: object) -> int | None:
+    """An UMUR cell as whole years: 46, '46', '46 th', '46 tahun', '46,5'; None when blank or not an age."""
+    if isinstance(raw, bool) or raw is None:
+        return None
+    if isinstance(raw, (int, float)):
+        return int(raw) if 0 <= raw < 130 else None
+    found = re.fullmatch(r"(\d{1,3})(?:[.,]\d+)?\s*(?:th|thn|tahun|tahun\.|th\.|thn\.|yrs?|years?)?\.?",
+                         header_words.clean(raw).lower())
+    return int(found.group(1)) if found and int(found.group(1)) < 130 else None
+
+
+def age_on(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _by_age(born: dt.date, age: int, today: dt.date, extra: dict) -> dt.date:
+    """The NIK's birth date in the century the UMUR says (a NIK writes two digits of the year), or the
+    NIK's own reading with ``extra['age_clash']`` set when the UMUR is more than a year off either way."""
+    candidates = [born]
+    try:
+        other = born.replace(year=born.year - 100 if born.year >= 2000 else born.year + 100)
+    except ValueError:  # 29 February in a century year that has none
+        other = None
+    if other is not None and other <= today:
+        candidates.append(other)
+    extra["age"] = age
+    for when in candidates:
+        if abs(age_on(when, today) - age) <= 1:
+            if when != born:
+                extra.setdefault("said", []).append(t("roster.import.age_century", age=age, year=when.year,
+                                                      other=born.year))
+            return when
+    extra["age_clash"] = (age, born, age_on(born, today))
+    return born
 
 
 _KAB_SHORT = {"mlg": "malang", "sby": "surabaya", "jbr": "jember", "bwi": "banyuwangi", "sda": "sidoarjo",

@@ -91,6 +91,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
                       "tgl meninggal", "tanggal meninggal", "tanggal keluar", "tgl keluar"),
     "office": ("upt", "kantor", "upt pembina", "kantor upt", "nama upt", "upt dinsos", "unit kerja"),
     "note": ("catatan", "catatan lain", "catatan anggota", "note", "notes", "memo"),
+    "age": ("umur", "usia", "umur th", "umur thn", "umur tahun", "usia tahun", "usia th", "age"),
 }
 # Words that add nothing to a header ("NAMA LENGKAP (SESUAI KTP)"); a header made only of them is unknown.
 _NOISE = {"sesuai", "menurut", "yang", "dan", "atau", "dari", "lengkap", "nomor", "no", "nama", "tanggal", "tgl",

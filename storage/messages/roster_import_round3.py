@@ -1,0 +1,28 @@
+"""Messages of the roster import's third round (issue 23): UMUR against the NIK's birth date, .xlsb files."""
+
+MESSAGES = {
+    "roster.import.field.age": {"id": "Umur", "en": "Age"},
+    "roster.import.field.note": {"id": "Catatan", "en": "Note"},
+    "roster.import.age_checked": {
+        "id": "{column} dicocokkan dengan tanggal lahir dari NIK di {count} baris (selisih lebih dari 1 tahun: "
+              "baris ditahan).",
+        "en": "{column} checked against the birth date from the NIK on {count} rows (more than a year apart: "
+              "the row is held).",
+    },
+    "roster.import.age_century": {
+        "id": "Tahun lahir {year} (bukan {other}) menurut UMUR {age}: NIK hanya menulis dua angka tahun.",
+        "en": "Born in {year} (not {other}) as UMUR {age} says: a NIK writes only two digits of the year.",
+    },
+    "roster.import.age_clash": {
+        "id": "UMUR {age} tidak cocok dengan tanggal lahir di NIK ({born}, umur {nik_age} tahun). Periksa NIK "
+              "di KTP (angka ke-7 sampai ke-12 adalah tanggal lahir) dan perbaiki berkasnya; bila NIK benar, "
+              "impor dengan --accept-held {where} (t di layar impor).",
+        "en": "UMUR {age} does not match the birth date in the NIK ({born}, aged {nik_age}). Check the NIK on "
+              "the ID card (digits 7 to 12 are the birth date) and correct the file; if the NIK is right, "
+              "import with --accept-held {where} (t on the import screen).",
+    },
+    "roster.import.age_accepted": {
+        "id": "UMUR {age} diabaikan atas keputusan petugas; tanggal lahir diambil dari NIK ({born}).",
+        "en": "UMUR {age} set aside as the operator decided; the birth date is taken from the NIK ({born}).",
+    },
+}
