@@ -112,7 +112,7 @@ MESSAGES = {
                          "en": "\"{what}\" matches {count} members. Use the full NIK or the id."},
     # import
     "roster.import.title": {"id": "Impor daftar anggota dari Excel/CSV", "en": "Import a roster from Excel/CSV"},
-    "roster.import.path": {"id": "Berkas .xlsx, .xls, .ods atau .csv", "en": ".xlsx, .xls, .ods or .csv file"},
+    "roster.import.path": {"id": "Berkas .xlsx, .xlsb, .xls, .ods atau .csv", "en": ".xlsx, .xlsb, .xls, .ods or .csv file"},
     "roster.import.preview": {"id": "Lihat pratinjau", "en": "Preview"},
     "roster.import.commit": {"id": "Impor {count} baris", "en": "Import {count} rows"},
     "roster.import.summary": {
@@ -142,8 +142,8 @@ MESSAGES = {
     "roster.import.writing": {"id": "Menyimpan {count} baris…", "en": "Saving {count} rows…"},
     "roster.import.not_found": {"id": "Berkas {path} tidak ada. Periksa nama dan foldernya.",
                                 "en": "The file {path} does not exist. Check its name and folder."},
-    "roster.import.bad_type": {"id": "{path} bukan berkas .xlsx, .xls, .ods atau .csv. Simpan dulu dari Excel sebagai .xlsx atau CSV.",
-                               "en": "{path} is not an .xlsx, .xls, .ods or .csv file. Save it from Excel as .xlsx or CSV first."},
+    "roster.import.bad_type": {"id": "{path} bukan berkas .xlsx, .xlsb, .xls, .ods atau .csv. Simpan dulu dari Excel sebagai .xlsx atau CSV.",
+                               "en": "{path} is not an .xlsx, .xlsb, .xls, .ods or .csv file. Save it from Excel as .xlsx or CSV first."},
     "roster.import.not_xlsx": {"id": "{path} bernama .xlsx tetapi isinya bukan berkas Excel. Buka di Excel lalu simpan ulang sebagai .xlsx.",
                                "en": "{path} is named .xlsx but is not an Excel file. Open it in Excel and save it again as .xlsx."},
     "roster.import.old_xls": {"id": "{path} adalah berkas Excel lama (.xls). Buka di Excel lalu simpan sebagai .xlsx.",

@@ -25,4 +25,12 @@ MESSAGES = {
         "id": "UMUR {age} diabaikan atas keputusan petugas; tanggal lahir diambil dari NIK ({born}).",
         "en": "UMUR {age} set aside as the operator decided; the birth date is taken from the NIK ({born}).",
     },
+    "roster.import.xlsb_short": {
+        "id": "{path} adalah Excel Binary (.xlsb) yang ditulis program selain Excel dengan bentuk sel yang tidak "
+              "terbaca utuh. Buka di Excel, File → Save As → simpan ulang sebagai \"Excel Workbook (*.xlsx)\", "
+              "lalu impor lagi.",
+        "en": "{path} is an Excel Binary (.xlsb) written by a program other than Excel, with a cell form that "
+              "cannot be read whole. Open it in Excel, File → Save As → save it again as \"Excel Workbook "
+              "(*.xlsx)\", then import again.",
+    },
 }

@@ -106,6 +106,18 @@ def test_an_ods_cell_far_from_the_list_is_refused_before_calamine_builds_its_ran
     assert run.returncode == 1 and "12000000" in err
 
 
+def test_an_xlsb_cell_far_from_the_list_is_refused_before_calamine_builds_its_range(folder):
+    run = pilar(folder, "roster", "import", str(H.xlsb_far_cell(folder)), "--dry-run")
+    err = one_sentence(run)
+    assert run.returncode == 1 and "12000000" in err
+
+
+def test_an_xlsb_cell_past_column_xfd_is_refused_naming_it(folder):
+    run = pilar(folder, "roster", "import", str(H.xlsb_beyond_excel(folder)), "--dry-run")
+    err = one_sentence(run)
+    assert run.returncode == 1 and "XFD" in err and "6" in err
+
+
 def test_a_bank_result_xlsx_with_an_entity_or_a_forged_dimension_is_bounded(folder):
     from storage.core.errors import PilarError
     from storage.payouts.bank_result import _xlsx_cells, read_rows

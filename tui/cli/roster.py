@@ -62,7 +62,7 @@ def register(sub, common) -> None:
     add_format(p)
     p.set_defaults(handler=cmd_show)
 
-    p = rsub.add_parser("import", parents=[common], help="import members from an .xlsx, .xls, .ods or .csv file")
+    p = rsub.add_parser("import", parents=[common], help="import members from an .xlsx, .xlsb, .xls, .ods or .csv file")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--dry-run", action="store_true", help="show the preview only; write nothing")
     p.add_argument("--map", action="append", metavar="COLUMN=FIELD", default=[],

@@ -1,4 +1,4 @@
-"""Import a roster from an office's own spreadsheet (.xlsx, .xls, .ods, .csv): map columns, preview, commit.
+"""Import a roster from an office's own spreadsheet (.xlsx, .xlsb, .xls, .ods, .csv): map columns, preview, commit.
 
 The file is read as the clerk sees it (``storage.roster.importing.read``); each visible sheet with a NAMA and a NIK
 column is read, the others are named with the reason they were skipped (``storage.roster.importing.sheets``).

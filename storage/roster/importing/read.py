@@ -69,7 +69,7 @@ class Sheet:
 @dataclass
 class Book:
     path: Path
-    kind: str  # xlsx | csv | xls | ods
+    kind: str  # xlsx | csv | xls | ods | xlsb
     sheets: list[Sheet]
 
 
@@ -102,6 +102,14 @@ def _read_book(path: Path) -> Book:
         if not head.startswith(b"\xd0\xcf\x11\xe0") and not head.startswith(b"PK\x03\x04"):
             raise PilarError("roster.import.damaged", path=str(path), detail="bukan .xls")
         return Book(path, "xls", _read_calamine(path))
+    if suffix == ".xlsb":
+        if not head.startswith(b"PK\x03\x04"):
+            raise PilarError("roster.import.damaged", path=str(path), detail="bukan .xlsb")
+        _check_zip(path, lambda names: "xl/workbook.bin" in names)
+        from storage.roster.importing.xlsb import scan
+
+        found = scan(path)  # bounds, short-form cells, hidden rows and columns, merges: before calamine
+        return Book(path, "xlsb", _read_calamine(path, found))
     if suffix == ".ods":
         if not head.startswith(b"PK\x03\x04"):
             raise PilarError("roster.import.damaged", path=str(path), detail="bukan .ods")
@@ -552,9 +560,10 @@ def _ns_parser():
     return p
 
 
-def _read_calamine(path: Path) -> list[Sheet]:
-    """Legacy .xls and OpenDocument .ods through python-calamine (values as shown; merged ranges where
-    the format keeps them; hidden rows and columns are not visible to this reader)."""
+def _read_calamine(path: Path, scanned: dict | None = None) -> list[Sheet]:
+    """Legacy .xls, OpenDocument .ods and .xlsb through python-calamine (values as shown; merged ranges
+    where the format keeps them). Hidden rows and columns are not visible to this reader: for an .xlsb
+    ``scanned`` (storage.roster.importing.xlsb) names them, and merges calamine does not give."""
     try:
         import python_calamine as pc
     except ImportError:  # pragma: no cover - a broken install
@@ -596,6 +605,8 @@ def _read_calamine(path: Path) -> list[Sheet]:
                 except Exception:  # noqa: BLE001 - not kept by every format
                     ranges = []
                 sheet.merges = [(a[0] + 1, a[1], b[0] + 1, b[1]) for a, b in ranges]
+                if scanned is not None:
+                    _apply_scan(sheet, scanned.get(meta.name))
                 sheets.append(sheet)
         finally:
             wb.close()
@@ -606,6 +617,22 @@ def _read_calamine(path: Path) -> list[Sheet]:
     for sheet in sheets:
         _fill_merges(sheet)
     return sheets
+
+
+def _apply_scan(sheet: Sheet, found) -> None:
+    """What the .xlsb scan saw that calamine does not give: hidden rows left out (and counted), hidden
+    columns, the sheet's state and merged ranges."""
+    if found is None:
+        return
+    sheet.knows_hidden = True
+    sheet.state = found.state if sheet.state == "visible" else sheet.state
+    if found.hidden_rows:
+        kept = [(line, cells) for line, cells in sheet.rows if line - 1 not in found.hidden_rows]
+        sheet.hidden_rows += len(sheet.rows) - len(kept)
+        sheet.rows = kept
+    sheet.hidden_cols = set(found.hidden_cols)
+    if not sheet.merges:
+        sheet.merges = list(found.merges)
 
 
 def decode(raw: bytes) -> str:

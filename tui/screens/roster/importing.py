@@ -25,7 +25,7 @@ _ORDER = {"refuse": 0, "hold": 1, "conflict": 2, "update": 3, "add": 4, "same": 
 
 
 class ImportScreen(ModalScreen[dict | None]):
-    """Import members from an .xlsx/.xls/.ods/.csv file in three steps; dismisses with the counts or None."""
+    """Import members from an .xlsx/.xlsb/.xls/.ods/.csv file in three steps; dismisses with the counts or None."""
 
     BINDINGS = [Binding("escape", "cancel", "-", id="dialog.cancel"),
                 Binding("t", "accept_held", "-", id="import.accept_held"),
