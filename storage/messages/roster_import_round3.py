@@ -9,6 +9,12 @@ MESSAGES = {
         "en": "{column} checked against the birth date from the NIK on {count} rows (more than a year apart: "
               "the row is held).",
     },
+    "roster.import.age_years_back": {
+        "id": "{column} di berkas ini tampak dihitung {years} tahun lalu (sekitar {year}): umur dicocokkan "
+              "dengan tahun itu.",
+        "en": "{column} in this file looks counted {years} years ago (around {year}): ages are checked "
+              "against that year.",
+    },
     "roster.import.age_century": {
         "id": "Tahun lahir {year} (bukan {other}) menurut UMUR {age}: NIK hanya menulis dua angka tahun.",
         "en": "Born in {year} (not {other}) as UMUR {age} says: a NIK writes only two digits of the year.",

@@ -34,6 +34,7 @@ from storage.roster.importing.ods import spread_ods_merges
 from storage.roster.importing.read import Book, column_letter
 from storage.roster.importing.rows import (
     Context,
+    ages_made_years_ago,
     bank_of_header,
     changes,
     column_damaged,
@@ -130,6 +131,7 @@ class ImportPlan:
     skipped: dict[str, int] = field(default_factory=dict)
     kind: str = "xlsx"
     questions: list[str] = field(default_factory=list)  # what the clerk must answer (a blank AKTIF column)
+    age_notes: list[str] = field(default_factory=list)  # when a file's UMUR was counted (a list made years ago)
 
     @property
     def read_sheets(self) -> list[SheetPlan]:
@@ -213,6 +215,7 @@ class ImportPlan:
         if checked:
             column = next((s.headers[i] for s in self.read_sheets for i, f in s.mapping.items() if f == "age"), "UMUR")
             lines.append(t("roster.import.age_checked", column=column, count=fmt.number(checked)))
+            lines += self.age_notes
         duty = sum(1 for r in self.rows if r.duty_home)
         if duty:
             column = next((s.headers[i] for s in self.read_sheets for i, f in s.mapping.items() if f == "area_kec"), "")
@@ -316,6 +319,14 @@ def _preview(roster: Roster, path: Path, progress: Progress | None, today: dt.da
         ctx.blank_aktif = _blank_aktif(plan, body, status_cols, ctx.tick_status, nik_col,
                                        blank_answers(plan.headers, overrides or {}), result.questions,
                                        t("roster.import.in_sheet", sheet=plan.name) if several else "")
+        age_col = next((i for i, f in plan.mapping.items() if f == "age"), None)
+        if age_col is not None and nik_col is not None:
+            back = ages_made_years_ago([(c[nik_col] if nik_col < len(c) else None,
+                                         c[age_col] if age_col < len(c) else None) for _l, c in body], today)
+            if back:
+                ctx.age_on = _years_before(today, back)
+                result.age_notes.append(t("roster.import.age_years_back", column=plan.headers[age_col] or "UMUR",
+                                          years=back, year=ctx.age_on.year))
         result.skipped["heading"] += plan.repeated_headers
         in_signature = False
         pending_blank = 0
@@ -375,6 +386,13 @@ def _blank_aktif(plan: SheetPlan, body: list, status_cols: list[int], ticked: fr
                                yes=f"{column}={'semua' if every else 'kosong'}-aktif",
                                no=f"{column}={'semua' if every else 'kosong'}-nonaktif"))
     return out
+
+
+def _years_before(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
 
 
 def _refuse_whole(book: Book, sheets: list[SheetPlan]) -> None:

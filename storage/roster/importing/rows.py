@@ -109,6 +109,7 @@ class Context:
     # answered ('ACTIVE' | 'INACTIVE'), or '' not answered yet (the row waits for the answer)
     blank_aktif: dict[str, str] = field(default_factory=dict)
     account_bank: str = ""  # the bank the account column's header names ("NO. REKENING BANK JATIM")
+    age_on: dt.date | None = None  # the day the file's UMUR was counted, when the list was made years ago
 
 
 # Banks an account column's header may name: words of the header -> the bank's name on the member.
@@ -197,7 +198,7 @@ def row_member(cells: dict[str, list[object]], ctx: Context) -> tuple[dict, dict
         if iso is None:
             bad("birth_date", "roster.import.bad_date", value=header_words.clean(birth_date))
         m["birth_date"] = iso or header_words.clean(birth_date)
-    _from_nik(m, extra, concerned, ctx.today, one("age") if "age" in cells else None)
+    _from_nik(m, extra, concerned, ctx.today, one("age") if "age" in cells else None, ctx.age_on)
     if "address" in cells:
         m["address"] = " ".join(text("address").split())
     kab_code = ""
@@ -290,7 +291,8 @@ def _phones(raw: object) -> list[str]:
     return [_phone(raw)]
 
 
-def _from_nik(m: dict, extra: dict, concerned: set[str], today: dt.date, age_cell: object = None) -> None:
+def _from_nik(m: dict, extra: dict, concerned: set[str], today: dt.date, age_cell: object = None,
+              age_on: dt.date | None = None) -> None:
     """Sex and birth date the file leaves out, from the NIK (as the add form fills them); a column that
     is there is never overwritten, and validation still compares it with the NIK. A birth date taken from
     the NIK is checked against the row's UMUR (``age_cell``): it settles the century the NIK's two-digit
@@ -307,7 +309,7 @@ def _from_nik(m: dict, extra: dict, concerned: set[str], today: dt.date, age_cel
         if born is not None:
             age = read_age(age_cell)
             if age is not None:
-                born = _by_age(born, age, today, extra)
+                born = _by_age(born, age, today, extra, age_on or today)
             m["birth_date"] = born.isoformat()
             filled.append("birth_date")
     if filled:
@@ -329,9 +331,29 @@ def age_on(born: dt.date, today: dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _by_age(born: dt.date, age: int, today: dt.date, extra: dict) -> dt.date:
+def ages_made_years_ago(pairs: list[tuple[object, object]], today: dt.date) -> int:
+    """How many years ago a file's UMUR column was counted (0 to 5), from its rows' (NIK cell, UMUR cell):
+    an office list made two years ago has every UMUR two years short of the age the NIK gives today. The
+    years that most rows agree with (within a year, birthdays falling either side), when that is most of
+    the rows with both; else 0 (each row is checked against today)."""
+    diffs: list[tuple[int, ...]] = []  # per row: the years between UMUR and the NIK's age, either century
+    for raw_nik, raw_age in pairs:
+        age = read_age(raw_age)
+        nik = clean_nik(header_words.clean(raw_nik))
+        born = nik_birth_date(nik, today) if age is not None else None
+        if born is not None:
+            older = age_on(born, today) + (100 if born.year >= 2000 else -100)
+            diffs.append((age_on(born, today) - age, older - age))
+    if not diffs:
+        return 0
+    count, back = max((sum(1 for row in diffs if any(abs(d - b) <= 1 for d in row)), -b) for b in range(0, 6))
+    return -back if count * 2 > len(diffs) and -back >= 2 else 0
+
+
+def _by_age(born: dt.date, age: int, today: dt.date, extra: dict, counted: dt.date) -> dt.date:
     """The NIK's birth date in the century the UMUR says (a NIK writes two digits of the year), or the
-    NIK's own reading with ``extra['age_clash']`` set when the UMUR is more than a year off either way."""
+    NIK's own reading with ``extra['age_clash']`` set when the UMUR is more than a year off either way.
+    ``counted``: the day the file's ages were counted (today, or when the list was made)."""
     candidates = [born]
     try:
         other = born.replace(year=born.year - 100 if born.year >= 2000 else born.year + 100)
@@ -341,12 +363,12 @@ def _by_age(born: dt.date, age: int, today: dt.date, extra: dict) -> dt.date:
         candidates.append(other)
     extra["age"] = age
     for when in candidates:
-        if abs(age_on(when, today) - age) <= 1:
+        if abs(age_on(when, counted) - age) <= 1:
             if when != born:
                 extra.setdefault("said", []).append(t("roster.import.age_century", age=age, year=when.year,
                                                       other=born.year))
             return when
-    extra["age_clash"] = (age, born, age_on(born, today))
+    extra["age_clash"] = (age, born, age_on(born, counted))
     return born
 
 

@@ -108,3 +108,22 @@ def test_an_xlsb_that_is_not_one_is_a_sentence(db, tmp_path):
     with pytest.raises(PilarError) as caught:
         preview(Roster(db), fake, today=TODAY)
     assert "palsu.xlsb" in str(caught.value) and "rusak" in str(caught.value)
+
+
+def test_a_list_made_years_ago_is_checked_against_the_year_its_ages_were_counted(db):
+    """The same file two and a half years later: every UMUR is now 2-3 years short of the NIK's age. The
+    preview says when the ages were counted and holds only the row that disagrees with that year."""
+    later = dt.date(2026, 12, 7)
+    plan = preview(Roster(db), CORPUS / "umur_beda.csv", today=later)
+    assert "UMUR di berkas ini tampak dihitung 3 tahun lalu (sekitar 2023)" in "\n".join(plan.summary_lines())
+    assert {r.name: r.fate for r in plan.rows} == {"Wiryo Sentono": "add", "Sri Lestari": "add",
+                                                   "Mbah Kasmo": "add", "Dwi Handayani": "hold"}
+    assert rows_of(plan)["Mbah Kasmo"].value["birth_date"] == "1923-01-05"
+
+
+def test_one_row_a_decade_off_is_not_taken_for_an_old_list(db, tmp_path):
+    path = tmp_path / "satu.csv"
+    path.write_text("NAMA;NIK;UMUR;KECAMATAN;KAB/KOTA;PILAR\r\n"
+                    "Ani;3578024302900101;24;Wonocolo;Surabaya;PSM\r\n", encoding="utf-8")
+    [row] = preview(Roster(db), path, today=TODAY).rows
+    assert row.fate == "hold" and "UMUR 24 tidak cocok" in row.reasons[0]
