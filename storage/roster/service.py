@@ -23,8 +23,8 @@ from storage.core.db import Database
 from storage.core.db import gc_paused as no_gc
 from storage.core.errors import PilarError
 from storage.core.i18n import t
-from storage.core.text import digits, iso_date
 from storage.core.sensitive import mask_numbers
+from storage.core.text import digits, iso_date
 from storage.domain import fmt, regions
 from storage.domain.fmt import day_month_year
 from storage.domain.model import (

@@ -29,6 +29,7 @@ from pathlib import Path
 from storage.core.errors import PilarError
 from storage.core.fsutil import os_error
 from storage.core.spreadsheet import EXCEL_COLS, EXCEL_ROWS, MAX_CELL_CHARS, MAX_CELLS
+from storage.roster.importing import xlsb
 
 MAX_FILE_MB = 50
 MAX_UNPACKED_MB = 200
@@ -106,9 +107,7 @@ def _read_book(path: Path) -> Book:
         if not head.startswith(b"PK\x03\x04"):
             raise PilarError("roster.import.damaged", path=str(path), detail="bukan .xlsb")
         _check_zip(path, lambda names: "xl/workbook.bin" in names)
-        from storage.roster.importing.xlsb import scan
-
-        found = scan(path)  # bounds, short-form cells, hidden rows and columns, merges: before calamine
+        found = xlsb.scan(path)  # bounds, short-form cells, hidden rows and columns, merges: before calamine
         return Book(path, "xlsb", _read_calamine(path, found))
     if suffix == ".ods":
         if not head.startswith(b"PK\x03\x04"):

@@ -137,6 +137,16 @@ def scan(path: Path) -> dict[str, SheetScan]:
     return {s.name: s for s in sheets}
 
 
+def _letters(index: int) -> str:
+    """2 -> 'C' (as storage.roster.importing.read.column_letter, which imports this module)."""
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
 def _scan_part(path: Path, data: bytes, sheet: SheetScan) -> int:
     """Check one sheet part; returns the cells of its used range (as calamine will hold them)."""
     row = -1
@@ -145,10 +155,8 @@ def _scan_part(path: Path, data: bytes, sheet: SheetScan) -> int:
     cells = 0
 
     def beyond(r: int, c: int) -> PilarError:
-        from storage.roster.importing.read import column_letter
-
         return PilarError("sheet.beyond_excel", path=str(path), sheet=sheet.name,
-                          cell=f"{column_letter(min(c, 10 ** 6))}{r + 1}")
+                          cell=f"{_letters(min(c, 10 ** 6))}{r + 1}")
 
     for kind, body in _records(data):
         if kind == ROW_HDR:
