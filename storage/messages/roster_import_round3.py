@@ -20,12 +20,10 @@ MESSAGES = {
         "en": "Born in {year} (not {other}) as UMUR {age} says: a NIK writes only two digits of the year.",
     },
     "roster.import.age_clash": {
-        "id": "UMUR {age} tidak cocok dengan tanggal lahir di NIK ({born}, umur {nik_age} tahun). Periksa NIK "
-              "di KTP (angka ke-7 sampai ke-12 adalah tanggal lahir) dan perbaiki berkasnya; bila NIK benar, "
-              "impor dengan --accept-held {where} (t di layar impor).",
-        "en": "UMUR {age} does not match the birth date in the NIK ({born}, aged {nik_age}). Check the NIK on "
-              "the ID card (digits 7 to 12 are the birth date) and correct the file; if the NIK is right, "
-              "import with --accept-held {where} (t on the import screen).",
+        "id": "UMUR {age} tidak cocok dengan NIK (lahir {born}, umur {nik_age}). Cek NIK di KTP dan perbaiki "
+              "berkasnya; bila NIK benar: t di layar impor atau --accept-held {where}.",
+        "en": "UMUR {age} does not match the NIK (born {born}, aged {nik_age}). Check the NIK on the ID card and "
+              "correct the file; if the NIK is right: t on the import screen or --accept-held {where}.",
     },
     "roster.import.age_accepted": {
         "id": "UMUR {age} diabaikan atas keputusan petugas; tanggal lahir diambil dari NIK ({born}).",

@@ -174,7 +174,8 @@ class ImportPlan:
         """What the preview says above the rows: counts, sheets read and skipped, mapping, skipped rows."""
         counts = self.counts
         # what the clerk must answer first: the wizard shows the first lines at 80x24
-        lines = [t("roster.import.summary", file=self.path.name, **grouped(counts)), *self.questions]
+        lines = [t("roster.import.summary", file=self.path.name, **grouped(counts)), *self.questions,
+                 *self.age_notes]
         for s in self.sheets:
             if s.read:
                 extra = "".join(f" · {field_label(name)}: {shown}" for name, shown in
@@ -215,7 +216,6 @@ class ImportPlan:
         if checked:
             column = next((s.headers[i] for s in self.read_sheets for i, f in s.mapping.items() if f == "age"), "UMUR")
             lines.append(t("roster.import.age_checked", column=column, count=fmt.number(checked)))
-            lines += self.age_notes
         duty = sum(1 for r in self.rows if r.duty_home)
         if duty:
             column = next((s.headers[i] for s in self.read_sheets for i, f in s.mapping.items() if f == "area_kec"), "")

@@ -45,9 +45,8 @@ def test_umur_checks_the_nik_birth_date_settles_the_century_and_holds_a_clash(db
     assert "Tahun lahir 1923 (bukan 2023) menurut UMUR 101" in rows["Mbah Kasmo"].note()
     dwi = rows["Dwi Handayani"]
     assert dwi.fate == "hold" and dwi.value is None
-    assert dwi.reasons == ["UMUR 52 tidak cocok dengan tanggal lahir di NIK (17 Agustus 1995, umur 28 tahun). "
-                           "Periksa NIK di KTP (angka ke-7 sampai ke-12 adalah tanggal lahir) dan perbaiki "
-                           "berkasnya; bila NIK benar, impor dengan --accept-held 5 (t di layar impor)."]
+    assert dwi.reasons == ["UMUR 52 tidak cocok dengan NIK (lahir 17 Agustus 1995, umur 28). Cek NIK di KTP dan "
+                           "perbaiki berkasnya; bila NIK benar: t di layar impor atau --accept-held 5."]
     commit(Roster(db), plan)
     got = members(db)
     assert "Dwi Handayani" not in got and got["Mbah Kasmo"]["birth_date"] == "1923-01-05"
@@ -126,4 +125,4 @@ def test_one_row_a_decade_off_is_not_taken_for_an_old_list(db, tmp_path):
     path.write_text("NAMA;NIK;UMUR;KECAMATAN;KAB/KOTA;PILAR\r\n"
                     "Ani;3578024302900101;24;Wonocolo;Surabaya;PSM\r\n", encoding="utf-8")
     [row] = preview(Roster(db), path, today=TODAY).rows
-    assert row.fate == "hold" and "UMUR 24 tidak cocok" in row.reasons[0]
+    assert row.fate == "hold" and "UMUR 24 tidak cocok dengan NIK" in row.reasons[0]

@@ -206,6 +206,8 @@ class MemberForm(GuardedForm, ModalScreen[dict | None]):
         # No select-all on the field the form opens in: a second e pressed while the form opened replaced
         # the whole NIK (issue 24).
         nik.select_on_focus = False
+        # nor on the note: a clerk tabbing into it adds a line to what is there, not over it
+        self.query_one("#note", Input).select_on_focus = False
         nik.focus()
         self.query_one("#accept", Checkbox).display = False
         self._ready = True
