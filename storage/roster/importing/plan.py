@@ -572,7 +572,9 @@ class _Work:
         if pillar in first.pillars:
             plan.reasons.append(t("roster.import.same_pillar_twice", line=first.where))
             return True
-        value = merge(copy.deepcopy(base), {}, a, extra, ctx.office, self.today)
+        # the member of the row above; what this row keeps in the note (its other phones) is added to hers
+        value = merge(copy.deepcopy(base), {"note": m["note"]} if m.get("note") else {}, a, extra, ctx.office,
+                      self.today)
         value = normalise(value, copy=False)
         result = validate_member(value, self.view, today=self.today)
         plan.reasons = [i.message for i in result.errors]

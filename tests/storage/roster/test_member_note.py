@@ -174,3 +174,17 @@ def test_the_release_before_carries_the_note_untouched_through_its_import_edit_a
         assert back["note"] == "No. HP lain: 085700001111; ikut pelatihan 2023"
     finally:
         prov.close()
+
+
+def test_a_second_pillar_row_adds_its_phones_to_the_note_of_the_member_above(db, tmp_path):
+    path = tmp_path / "dua.csv"
+    path.write_text("NAMA;NIK;L/P;TGL LAHIR;KECAMATAN;KAB/KOTA;PILAR;NO HP\r\n"
+                    "Ani Rahayu;3578024302900101;P;03-02-1990;Wonocolo;Surabaya;PSM;081234500001 / 085700000001\r\n"
+                    "Ani Rahayu;3578024302900101;P;03-02-1990;Wonocolo;Surabaya;Tagana;081234500001 / 087800000001\r\n",
+                    encoding="utf-8")
+    plan = preview(Roster(db), path, today=TODAY)
+    assert [r.fate for r in plan.rows] == ["add", "join"], [r.reasons for r in plan.rows]
+    commit(Roster(db), plan)
+    ani = members(db)["Ani Rahayu"]
+    assert ani["note"] == "No. HP lain: 085700000001; No. HP lain: 087800000001"
+    assert {a["pillar"] for a in ani["assignments"]} == {"PSM", "TAGANA"}
