@@ -19,12 +19,24 @@ from storage.roster.importing.plan import commit, preview
 from storage.roster.service import detail_text
 from storage.sync import engine
 from tests.reliability.test_releases import VERSIONS, _copy, _release_tree
-from tests.storage.privacy.test_privacy_releases import _old_pilar, _shared_member
+from tests.storage.privacy.test_privacy_releases import _old_pilar
 from tests.support.roster import make_folder
 
 CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "import_corpus"
 TODAY = dt.date(2024, 4, 4)
 NIK_IN_NOTE = "NIK lama 3578014107850009, rek BRI 0012-3456-7890"
+
+
+def _shared_member(prov, code: str) -> str:
+    """A member the province and office ``code`` both hold that ``code`` has not changed since its last
+    bundle (the release fixture's UPT-A has Dewi Kurniasih's new phone still unsent: a province edit of
+    her is a true conflict, tested elsewhere)."""
+    for rid in sorted(prov.raw("members")):
+        value = prov.value("members", rid)
+        if value is not None and value.get("name") != "Dewi Kurniasih" and engine.mentions(
+                prov.raw("members")[rid]["v"][0]["data"], code):
+            return rid
+    pytest.skip("the fixture has no member shared with the UPT")
 
 
 @pytest.fixture
