@@ -98,6 +98,15 @@ def collection_of(name: str) -> str:
     """The collection a file (stem) belongs to: ``members.07`` -> ``members``."""
     return name.partition(".")[0]
 
+
+# A small persisted index for commands about one member (issue 25): NIK -> the part(s) of the members
+# holding it, as of the last fold (``db/members.nik.idx``: a JSON header line with its sequence and
+# sha256, then {nik: part number or [numbers]}). Written with each fold that changed a member (before
+# the manifest, which records its sequence under ``indexes``); the journal's lines since are read
+# besides it. Only a shortcut: when it is missing, stale or does not find the NIK, the folder is opened
+# whole as before, so a wrong index costs time, never a wrong answer.
+NIK_INDEX = "members.nik.idx"
+
 @contextmanager
 def gc_paused(freeze: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector while many small dicts are built.
@@ -346,6 +355,10 @@ class Database:
         # parts shares its dict with ``_docs``) and the number of parts of each collection.
         self._pdocs: dict[str, dict[str, dict]] = {}
         self._nparts: dict[str, int] = {}
+        # A partial open (``open_parts``): the parts loaded of the collections cut into parts; the
+        # others are not in memory and the folder is read-only.
+        self._only: set[str] | None = None
+        self._nik_index_seq: int | None = None
         self._vals: dict[str, dict[str, dict]] = {}
         self._idx: dict[str, dict[str, dict[Any, set[str]]]] = {}
         # ids of the documents holding more than one version (conflicts), per collection: ``conflicts``
@@ -529,6 +542,7 @@ class Database:
             "hlc": self.hlc.last,
             "files": {c: {"seq": s} for c, s in sorted(self._file_seq.items())},
             "parts": {c: n for c, n in sorted(self._nparts.items()) if n > 1},
+            "indexes": {} if self._nik_index_seq is None else {"members.nik": self._nik_index_seq},
             "audit": self._audit.head(),
         }
 
@@ -561,7 +575,12 @@ class Database:
             self._nparts.update({c: n for c, n in parts.items() if type(n) is int and 1 <= n <= 4096})
         present = {p.stem for p in self.db_dir.glob("*.json") if p.name != "manifest.json"}
         expected = set(manifest.get("files", {}))
+        indexes = manifest.get("indexes")
+        if isinstance(indexes, dict) and type(indexes.get("members.nik")) is int:
+            self._nik_index_seq = indexes["members.nik"]
         for name in sorted(expected | present):
+            if self._only is not None and name != collection_of(name) and name not in self._only:
+                continue  # a partial open: a part not asked for
             storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code)
             self._check_part_name(storage.path, name)
             data = storage.read()
@@ -640,6 +659,8 @@ class Database:
                 rid = doc["id"]
                 part = self.part_of(name, rid)
                 if seq <= self._file_seq.get(part, 0):
+                    continue
+                if self._only is not None and part != name and part not in self._only:
                     continue
                 flat, table = self._tables(name, part)
                 flat[rid] = doc
@@ -994,20 +1015,67 @@ class Database:
         except PilarError as exc:
             raise self.saved_but(exc) from exc
 
+    @property
+    def _nik_index_owed(self) -> bool:
+        return (self._nik_index_seq is None and self.parts("members") > 1 and bool(self._docs.get("members"))
+                and self._only is None)
+
     def _compact(self) -> None:
         # The journal is the only other copy of owed audit entries: they go first.
         self._flush_audit(strict=True)
-        if not self._dirty:
+        if not self._dirty and not self._nik_index_owed:
             return
+        members_changed = self._nik_index_owed
         for name in sorted(self._dirty):  # only the parts that changed
             storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code, create=True)
             storage.write({name: self._pdocs.get(name, {})}, seq=self.seq)
             self._file_seq[name] = self.seq
+            members_changed |= collection_of(name) == "members"
+        if members_changed and self.parts("members") > 1:
+            self._write_nik_index()
         self._audit.sync()
         atomic_write(self.db_dir / "manifest.json", formats.manifest_bytes(self._manifest_data()))
         atomic_write(self.journal_path, b"")
         self._journal_bytes = 0
         self._dirty.clear()
+
+    def _write_nik_index(self) -> None:
+        n = self.parts("members")
+        out: dict[str, Any] = {}
+        for nik, ids in self.index("members", "nik").items():
+            found = sorted({zlib.crc32(rid.encode()) % n for rid in ids})
+            out[nik] = found[0] if len(found) == 1 else found
+        payload = orjson.dumps(out)
+        head = orjson.dumps({"seq": self.seq, "parts": n, "count": len(out),
+                             "sha256": hashlib.sha256(payload).hexdigest()})
+        atomic_write(self.db_dir / NIK_INDEX, head + b"\n" + payload + b"\n")
+        self._nik_index_seq = self.seq
+
+    @classmethod
+    def open_member_by_nik(cls, path: str | Path, nik: str) -> Database | None:
+        """The folder opened read-only with only the part(s) of the members that hold ``nik`` (found in
+        the persisted NIK index and the journal), every collection not cut into parts, and no other part:
+        what ``pilar roster show NIK`` needs (issue 25). None when the index cannot say (missing, stale,
+        damaged, the NIK not in it): the caller opens the folder whole."""
+        path = Path(path).expanduser().resolve()
+        parts = nik_parts(path, nik)
+        if not parts:
+            return None
+        if not cls.exists(path) or (path / "restore.json").exists():
+            return None
+        office = read_office(path)
+        db = cls(path, office, None, read_only=True)
+        db._only = parts
+        if formats.prepare_folder(path, True, None, FolderFiles) is not None:
+            return None
+        with gc_paused():
+            db._load()
+        return db
+
+    @property
+    def partial(self) -> bool:
+        """Opened with only some parts (``open_member_by_nik``): counts and searches see only those."""
+        return self._only is not None
 
     @_serialised
     def close(self, fold: bool = True) -> None:
@@ -1017,7 +1085,7 @@ class Database:
         next backup links the unchanged files instead of copying them (issue 25)."""
         try:
             if not self.read_only and self._lock is not None:
-                if fold or self._journal_bytes > CLOSE_FOLD_BYTES:
+                if fold or self._journal_bytes > CLOSE_FOLD_BYTES or self._nik_index_owed:
                     self.compact()
                 else:
                     try:
@@ -1182,6 +1250,49 @@ def _stored_data(value: dict) -> dict:
     for key in [k for k in data if k[:1] == "_"]:
         del data[key]
     return data
+
+
+def nik_parts(path: Path, nik: str) -> set[str] | None:
+    """The parts of the members that hold ``nik`` by the persisted index and the journal; None when the
+    index cannot be used (see ``NIK_INDEX``)."""
+    db_dir = Path(path) / "db"
+    if not nik.isdigit():
+        return None
+    try:
+        manifest = orjson.loads((db_dir / "manifest.json").read_bytes())
+        if not isinstance(manifest, dict) or manifest.get("schema") != formats.FOLDER.current \
+                or formats.manifest_altered(manifest):
+            return None
+        recorded = (manifest.get("indexes") or {}).get("members.nik")
+        n = (manifest.get("parts") or {}).get("members")
+        if type(recorded) is not int or type(n) is not int or n <= 1:
+            return None
+        raw = (db_dir / NIK_INDEX).read_bytes()
+        newline = raw.find(b"\n")
+        head = orjson.loads(raw[:newline])
+        payload = memoryview(raw)[newline + 1:len(raw) - 1]
+        if head.get("seq") != recorded or head.get("parts") != n \
+                or hashlib.sha256(payload).hexdigest() != head.get("sha256"):
+            return None
+        found: set[int] = set()
+        key = b'"' + nik.encode() + b'":'
+        at = raw.find(key, newline)
+        if at != -1:
+            start = at + len(key)
+            end = raw.find(b"]", start) + 1 if raw[start:start + 1] == b"[" else \
+                min(i for i in (raw.find(b",", start), raw.find(b"}", start)) if i != -1)
+            value = orjson.loads(raw[start:end])
+            found.update(value if isinstance(value, list) else [value])
+        entries, _good = read_journal(db_dir / "journal.jsonl", strict=True)
+    except (OSError, ValueError, TypeError, AttributeError, PilarError):
+        return None
+    for entry in entries:  # changes since the index was written: a NIK given, taken or changed there
+        for doc in entry.get("ops", {}).get("members", ()):
+            if any(v.get("data", {}).get("nik") == nik for v in doc.get("v", ())):
+                found.add(zlib.crc32(doc["id"].encode()) % n)
+    if not found:
+        return None
+    return {f"members.{i:02d}" for i in found if 0 <= i < n}
 
 
 # ---------------------------------------------------------------------- migrations' file helpers

@@ -152,3 +152,75 @@ def test_a_kill_after_a_command_loses_nothing_check_and_backup_see_both(tmp_path
     finally:
         copy.close()
     capsys.readouterr()
+
+
+# ---------------------------------------------------------------------- roster show NIK from one part
+
+def show(data, nik: str, capsys, *more: str) -> str:
+    assert main(["--data", str(data), "--lang", "en", "roster", "show", nik, *more]) == 0
+    return capsys.readouterr().out
+
+
+def test_show_by_nik_reads_one_part_and_says_what_the_whole_folder_says(tmp_path, data, monkeypatch, capsys):
+    db = Database.open(data, operator="Siti")
+    db.close()  # the first fold writes the NIK index
+    assert (data / "db" / db_module.NIK_INDEX).exists()
+    values = {}
+    db = Database.open(data, read_only=True)
+    for v in db.values("members"):
+        values[v["nik"]] = v["id"]
+    db.close()
+    opened = []
+    real = Database.open_member_by_nik.__func__
+
+    def spy(cls, path, nik):
+        got = real(cls, path, nik)
+        opened.append(got)
+        return got
+    monkeypatch.setattr(Database, "open_member_by_nik", classmethod(spy))
+    for nik, rid in list(values.items())[:4]:
+        partial = show(data, nik, capsys)
+        got = opened[-1]
+        assert got is not None and got.partial and got.collections()  # answered from the index
+        assert set(got.files("members")) == {got.part_of("members", rid)}  # one part of the members
+        assert got.count("members") < len(values)
+        for fmt in ((), ("--format", "json")):
+            monkeypatch.setattr(db_module, "nik_parts", lambda path, nik: None)  # the whole folder
+            whole = show(data, nik, capsys, *fmt)
+            monkeypatch.undo()
+            monkeypatch.setattr(Database, "open_member_by_nik", classmethod(spy))
+            assert show(data, nik, capsys, *fmt) == whole
+        assert partial.splitlines()[0] and "****" in partial
+
+
+def test_show_by_nik_sees_the_journal_and_falls_back_when_the_index_cannot_say(tmp_path, data, monkeypatch, capsys):
+    Database.open(data, operator="Siti").close()
+    rid, nik = first_nik(data)
+    new_nik = nik[:12] + "9999"  # (the same region, birth date and sex: only the serial differs)
+    # the member's NIK changed in the journal only (the index still has the old one)
+    change = tmp_path / "nik.json"
+    change.write_text(json.dumps({"nik": new_nik}))
+    assert main(["--data", str(data), "--operator", "Siti", "roster", "edit", nik, str(change),
+                 "--accept-warnings"]) == 0
+    assert new_nik.encode() not in (data / "db" / db_module.NIK_INDEX).read_bytes()
+    assert db_module.nik_parts(data, new_nik) == {part_file(data, "members", rid).stem}
+    assert "****9999" in show(data, new_nik, capsys)
+    # the old NIK: the index names her part, where she has another NIK now: the whole folder says not found
+    assert main(["--data", str(data), "--lang", "en", "roster", "show", nik]) == 1
+    assert "no member with NIK" in capsys.readouterr().err
+    # a stale or damaged index is not used
+    index = data / "db" / db_module.NIK_INDEX
+    raw = index.read_bytes()
+    index.write_bytes(raw[:-20] + b"0" * 19 + b"\n")
+    assert db_module.nik_parts(data, new_nik) is None
+    assert "****9999" in show(data, new_nik, capsys)  # the whole folder answers
+    index.write_bytes(raw)
+    manifest = json.loads((data / "db" / "manifest.json").read_bytes())
+    assert manifest["indexes"]["members.nik"] >= 1
+    index.unlink()
+    assert db_module.nik_parts(data, new_nik) is None
+    assert "****9999" in show(data, new_nik, capsys)
+    # the next fold writes it again, with the new NIK
+    Database.open(data, operator="Siti").close()
+    assert db_module.nik_parts(data, new_nik) == {part_file(data, "members", rid).stem}
+    assert db_module.nik_parts(data, nik) is None

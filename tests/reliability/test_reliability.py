@@ -18,7 +18,8 @@ from storage.backup import backups
 from storage.check import run_checks
 from storage.core.db import Database
 from storage.core.errors import DamagedError, LockedError, PilarError
-from tests.support.parts import part_file, rel as rel_of
+from tests.support.parts import part_file
+from tests.support.parts import rel as rel_of
 from tui.cli import main
 
 

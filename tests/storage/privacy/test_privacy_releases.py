@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from storage.backup.upgrade import open_folder
-from storage.core.db import Database
 from storage.core.versions import erasure_of
 from storage.privacy import service as privacy
 from storage.sync import engine
