@@ -486,8 +486,11 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
         free = shutil.disk_usage(bdir).free
     except OSError:
         free = None
-    if free is not None and free < need + 1024 * 1024:
-        raise PilarError("backup.no_space", path=str(bdir), need=_mb(need), free=_mb(free))
+    if free is not None and free < need + SPACE_MARGIN:
+        # rounded up what is needed and down what is free, so the figures said always show the lack
+        raise PilarError("backup.no_space", path=str(bdir), need=_mb_exact(need, up=True),
+                         margin=_mb_exact(SPACE_MARGIN, up=True), total=_mb_exact(need + SPACE_MARGIN, up=True),
+                         free=_mb_exact(free, up=False))
     when = datetime.now().astimezone()
     name = _name_for(bdir, reason, when)
     tmp = bdir / f"{TMP_PREFIX}{name}"
@@ -535,6 +538,16 @@ def snapshot(path: Path, reason: str, office: dict | None = None, require_good: 
 def backup_os_error(exc: OSError, bdir: Path) -> PilarError:
     # The inner error is rendered when the message is, so it follows the user's language.
     return PilarError("backup.failed", path=str(bdir), problem=os_error(exc, bdir))
+
+
+# Room left on the disk after a backup (the sentence says it: "needs 1.0 MB plus a 1.0 MB margin").
+SPACE_MARGIN = 1024 * 1024
+
+
+def _mb_exact(n: int, up: bool) -> str:
+    """``n`` bytes in MB to two decimals, rounded up (``up``) or down."""
+    hundredths = -(-n * 100 // (1024 * 1024)) if up else n * 100 // (1024 * 1024)
+    return f"{hundredths // 100}.{hundredths % 100:02d} MB"
 
 
 def _mb(n: int) -> str:

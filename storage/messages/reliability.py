@@ -11,8 +11,8 @@ MESSAGES = {
         "en": "The backup could not be made in {path}: {problem} The half-made backup was removed; the data and the older backups are unchanged.",
     },
     "backup.no_space": {
-        "id": "Ruang disk tidak cukup untuk cadangan di {path} (perlu {need}, tersisa {free}). Kosongkan ruang disk lalu ulangi; data tidak berubah.",
-        "en": "Not enough disk space for a backup in {path} (needs {need}, {free} free). Free some disk space and try again; the data is unchanged.",
+        "id": "Ruang disk tidak cukup untuk cadangan di {path}: perlu {need} ditambah {margin} ruang sisa yang selalu dibiarkan kosong ({total}), tersisa {free}. Kosongkan ruang disk lalu ulangi; data tidak berubah.",
+        "en": "Not enough disk space for a backup in {path}: it needs {need} plus the {margin} always left free ({total}), and {free} is free. Free some disk space and try again; the data is unchanged.",
     },
     "backup.copy_failed": {
         "id": "Salinan cadangan {name} tidak lolos pemeriksaan ({problem}) dan sudah dihapus. Jalankan pilar check; data tidak berubah.",

@@ -27,6 +27,7 @@ import hashlib
 import io
 import os
 import re
+import time
 import zipfile
 import zlib
 from datetime import datetime
@@ -212,11 +213,55 @@ def write_bundle(out_dir: Path, name: str, manifest_bytes: bytes, signature: byt
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise os_error(exc, out_dir) from exc
+    remove_stale_temps(out_dir)
     final = out_dir / name
     entries = [("manifest.json", manifest_bytes), ("manifest.sig", signature)]
     entries += [(f"payload/{part}.bin", blob) for part, blob in payloads.items()]
     atomic_write(final, zip_bytes(entries), removable=True)
     return final
+
+
+# The temporary file of a bundle being written (storage.core.fsutil.atomic_write: ``.<name>.<pid>.tmp``).
+_TEMP_RE = re.compile(r"^\.(pilar_[A-Za-z0-9_.-]+\.pilar)\.(\d+)\.tmp$")
+STALE_TEMP_SECONDS = 60  # a live export writes its temporary file all the time; one older is a leftover
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix" or pid == os.getpid():
+        return True  # (on Windows os.kill would end the process: there the age alone decides)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_stale_temps(out_dir: Path) -> list[str]:
+    """Remove the temporary files of bundles whose export was killed (issue 22: they stayed on the stick for
+    good): a ``.pilar_….pilar.<pid>.tmp`` not written for a minute, or whose process is gone. Returns their
+    names."""
+    removed = []
+    try:
+        entries = list(os.scandir(out_dir))
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = _TEMP_RE.match(entry.name)
+        if match is None:
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if now - entry.stat().st_mtime < STALE_TEMP_SECONDS and _alive(int(match.group(2))):
+                continue
+            os.unlink(entry.path)
+        except OSError:
+            continue
+        removed.append(entry.name)
+    return removed
 
 
 class RawBundle:

@@ -368,9 +368,16 @@ def _export_bundle(db: Database, to: str, out_dir: Path | None, mode: str, now: 
     else:
         manifest_bytes = orjson.dumps(manifest, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
     name = bundle.file_name(db.code, to, when, bundle_id, manifest["format_version"])
-    path = bundle.write_bundle(Path(out_dir).resolve() if out_dir else db.path / "outbox", name, manifest_bytes,
-                          keys.sign(manifest_bytes), payloads)
-    sequence.sent(db, to, manifest)  # issue 16: the number is used once the file is complete
+    # issue 22: the number is taken before the file is renamed into place (a kill after the rename left it
+    # free, and the next bundle had the same number), and given back if the file could not be written
+    sequence.reserve(db, to, manifest["seq"])
+    try:
+        path = bundle.write_bundle(Path(out_dir).resolve() if out_dir else db.path / "outbox", name, manifest_bytes,
+                                   keys.sign(manifest_bytes), payloads)
+    except BaseException:
+        sequence.release(db, to, manifest["seq"])
+        raise
+    sequence.sent(db, to, manifest)  # issue 16: what it carried, once the file is complete
     if since is None and peer.get("send_full"):
         peers = read_peers(db.path)
         peers.setdefault(to, {}).pop("send_full", None)

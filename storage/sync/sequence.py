@@ -100,6 +100,28 @@ def stamp(db, to: str) -> dict:
     return {"seq": int(sent.get("last", 0)) + 1, "seq_ack": ack}
 
 
+def reserve(db, to: str, seq: int) -> None:
+    """Take number ``seq`` for the bundle to ``to`` before its file is renamed into place (issue 22): an
+    export killed after the rename must not leave the number free for the next bundle (two bundles with
+    one number). Killed before it, the number is skipped: the recipient sees a gap that the next bundle
+    closes, as for a lost stick. Raises when the number cannot be kept (nothing is written yet)."""
+    state = read(db.path)
+    entry = dict(state["sent"].get(to) or {})
+    entry["last"] = max(int(entry.get("last", 0)), seq)
+    state["sent"][to] = entry
+    atomic_write(Path(db.path) / SEQUENCE_FILE, orjson.dumps(state, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
+
+
+def release(db, to: str, seq: int) -> None:
+    """Give number ``seq`` back: the bundle's file was not written (the export failed and said so)."""
+    state = read(db.path)
+    entry = dict(state["sent"].get(to) or {})
+    if int(entry.get("last", 0)) == seq:
+        entry["last"] = seq - 1
+        state["sent"][to] = entry
+        _write(db.path, state)
+
+
 def sent(db, to: str, manifest: dict) -> None:
     """Record that the bundle with ``manifest`` was written for ``to`` (after the file is complete)."""
     state = read(db.path)
