@@ -32,9 +32,9 @@ import orjson
 from storage.core import authority, formats
 from storage.core.db import MAX_REPLICAS, PROVINCE_CODE, Database, kind_of, now_iso
 from storage.core.db import gc_paused as no_gc
+from storage.core.erasure_log import remember as remember_erasures
 from storage.core.errors import PilarError
 from storage.core.fsutil import append_durable, atomic_write, os_error
-from storage.core.erasure_log import remember as remember_erasures
 from storage.core.versions import MAX_COUNTER, doc_vv, dominates, erased, merge_docs, vv_merge, winner
 from storage.domain import regions
 from storage.office import keys as office_keys

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from storage.core.db import PROVINCE_CODE, Database
+from storage.core.errors import PilarError
 from storage.sync import engine, sequence
 from tests.support.network import make_network
 from tui.cli import main
@@ -97,7 +98,7 @@ def test_a_failed_export_gives_its_number_back(tmp_path):
     full.write_text("a file where the stick's folder should be")  # writing the bundle fails
     upt = Database.open(paths[A], operator="Siti")
     try:
-        with pytest.raises(Exception):
+        with pytest.raises(PilarError):
             engine.export_bundle(upt, J, full / "pilar")
         assert engine.export_bundle(upt, J, tmp_path / "stick").path.exists()
         assert sequence.read(upt.path)["sent"][J]["last"] == 1

@@ -29,7 +29,7 @@ from pathlib import Path
 from storage.core.errors import PilarError
 from storage.core.fsutil import os_error
 from storage.core.spreadsheet import EXCEL_COLS, EXCEL_ROWS, MAX_CELL_CHARS, MAX_CELLS
-from storage.roster.importing import xlsb
+from storage.roster.importing import xls, xlsb
 
 MAX_FILE_MB = 50
 MAX_UNPACKED_MB = 200
@@ -95,6 +95,7 @@ def _read_book(path: Path) -> Book:
         head = f.read(8)
     if suffix in (".xlsx", ".xlsm"):
         if head.startswith(b"\xd0\xcf\x11\xe0"):  # an old .xls renamed: calamine reads it
+            xls.check_extent(path)  # the cells' span measured before calamine builds it (issue 22)
             return Book(path, "xls", _read_calamine(path))
         return Book(path, "xlsx", _read_xlsx(path, head))
     if suffix in (".csv", ".txt"):
@@ -102,6 +103,8 @@ def _read_book(path: Path) -> Book:
     if suffix == ".xls":
         if not head.startswith(b"\xd0\xcf\x11\xe0") and not head.startswith(b"PK\x03\x04"):
             raise PilarError("roster.import.damaged", path=str(path), detail="bukan .xls")
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            xls.check_extent(path)  # the cells' span measured before calamine builds it (issue 22)
         return Book(path, "xls", _read_calamine(path))
     if suffix == ".xlsb":
         if not head.startswith(b"PK\x03\x04"):

@@ -7,7 +7,7 @@ import orjson
 import pytest
 
 from storage.core.db import PROVINCE_CODE, Database
-from storage.sync import bundle, engine, sequence
+from storage.sync import engine, sequence
 from tests.support.network import make_network
 
 A, J = "UPT-A", PROVINCE_CODE
