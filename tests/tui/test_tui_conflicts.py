@@ -67,8 +67,11 @@ async def test_edit_of_a_member_in_conflict_asks_which_version_then_saves_it(con
         # the fields by their labels, never their raw names; ids and stamps left out (issue 24)
         assert [r[0] for r in compare if r[0].startswith("* ")] == ["* Nomor rekening", "* No. HP"]
         assert not any(r[0].strip() in ("bank.account", "phone", "id", "owner", "updated") for r in compare)
-        assert any(r[0].strip() == "Kecamatan" and r[1] == "Jombang" for r in compare)  # 35.09.01, by its name
-        assert any(r[0].strip() == "Tanggal lahir" and r[1] == "01-07-1985" for r in compare)
+        assert any(r[0].strip() == "Kecamatan" and r[2] == "Jombang" for r in compare)  # 35.09.01, by its name
+        assert any(r[0].strip() == "Tanggal lahir" and r[2] == "01-07-1985" for r in compare)
+        # the versions one under the other: each differing field has a row per version
+        at = next(i for i, r in enumerate(compare) if r[0] == "* Nomor rekening")
+        assert [r[1] for r in compare[at:at + 2]] == ["#1 UPT-A", "#2 JATIM"] and compare[at + 1][0] == ""
         # the versions' times as the clerk reads them, not ISO
         versions = str(app.screen.query_one("#versions", Static).render())
         assert re.search(r"\d{1,2} [A-Z][a-z]{2,3} \d{4} \d{2}\.\d{2}", versions), versions

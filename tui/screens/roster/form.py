@@ -405,6 +405,10 @@ class ConflictChoiceDialog(ModalScreen[int | None]):
     one button per version; dismisses with the version number chosen, or None."""
 
     BINDINGS = [Binding("escape", "cancel", "-", id="dialog.cancel")]
+    # At 80x24 the buttons stay in sight and the comparison scrolls between them and the versions.
+    DEFAULT_CSS = """
+    ConflictChoiceDialog #compare { height: 1fr; }
+    """
 
     def __init__(self, roster: Roster, rid: str) -> None:
         super().__init__()
@@ -433,10 +437,21 @@ class ConflictChoiceDialog(ModalScreen[int | None]):
                                  classes="use-version")
 
     def on_mount(self) -> None:
+        box = self.query_one(".dialog").styles  # wider than a form: three columns (inline: over app.tcss)
+        box.width, box.max_width, box.height = "98%", 110, "90%"
         table = self.query_one("#compare", DataTable)
-        table.add_columns(t("ui.sync.field"), *[f"#{s['n']} {s['office']}" for s in self.info["siblings"]])
-        for f in self.info["fields"]:  # what differs first; ids and stamps left out
-            table.add_row(("* " if f["differs"] else "  ") + f["label"], *f["values"])
+        # The versions one under the other (80 columns hold them), as the Sinkron conflict screen shows them:
+        # what differs first, a row per version; what they share once; ids and stamps left out.
+        table.add_columns(t("ui.sync.field"), t("ui.conflicts.version"), t("ui.conflicts.value"))
+        versions = self.info["siblings"]
+        for f in self.info["fields"]:
+            if not f["differs"]:
+                if any(f["values"]):
+                    table.add_row("  " + f["label"], t("ui.conflicts.same"), f["values"][0])
+                continue
+            for i, s in enumerate(versions):
+                table.add_row(("* " + f["label"]) if i == 0 else "", f"#{s['n']} {s['office']}",
+                              f["values"][i] or t("ui.conflicts.empty"))
         self.query_one(".use-version", Button).focus()
 
     @on(Button.Pressed, ".use-version")
