@@ -310,8 +310,8 @@ class PilarApp(App[int]):
         self._update_subtitle()  # the conflicts, now counted
         if db.migrated:
             self.notify(migrated_sentence(db.migrated), timeout=15)
-        if self.daily_backup:
-            self.call_after_refresh(self._start_daily_backup)
+        # the day's backup once the Ringkasan shows the folder's figures (figures_shown), not racing them
+        self._backup_after_figures = self.daily_backup
         for screen in self.screen_stack:
             attach = getattr(screen, "folder_opened", None)
             if attach is not None:
@@ -336,6 +336,14 @@ class PilarApp(App[int]):
         """Take a roster built in a worker thread (see RosterScreen)."""
         self._roster = roster
         gc.freeze()
+
+    def figures_shown(self) -> None:
+        """The Ringkasan shows the open folder's figures: the day's backup (when the folder was opened after
+        the first frame) and the roster are started now, on threads."""
+        if getattr(self, "_backup_after_figures", False):
+            self._backup_after_figures = False
+            self._start_daily_backup()
+        self.preload_roster()
 
     def preload_roster(self, then: Callable[[], object] | None = None) -> None:
         """Build the roster (rows, name order, then the search index) in a thread, once; ``then`` runs on

@@ -13,6 +13,7 @@ import pytest
 from textual.widgets import DataTable, Static
 
 import tui.app as app_module
+from storage import backup as backups
 from storage import summary
 from storage.core import i18n
 from storage.core.db import Database
@@ -68,7 +69,7 @@ def test_kept_figures_first_then_the_open_folder(data, gate):
     office_before = (data / "office.json").read_bytes()
 
     async def run():
-        app = PilarApp(data, operator="Siti", start="summary", background_open=True)
+        app = PilarApp(data, operator="Siti", start="summary", background_open=True, daily_backup=True)
         assert app.db is None
         async with app.run_test(size=SIZE) as pilot:
             screen = app.screen
@@ -97,6 +98,9 @@ def test_kept_figures_first_then_the_open_folder(data, gate):
             await until(pilot, lambda: app.screen.live)
             assert "Diperbarui" in status(app.screen)
             assert str(app.screen.query_one("#figures", DataTable).get_row("members")[1]).startswith("26 ")
+            # the day's backup, taken once the open folder's figures were shown
+            await until(pilot, lambda: any(b.reason == "daily" for b in backups.list_backups(data)))
+            await until(pilot, lambda: not any(w.group == "daily-backup" and w.is_running for w in app.workers))
         assert not (data / "lock.json").exists()
 
     asyncio.run(run())

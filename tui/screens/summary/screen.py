@@ -231,7 +231,7 @@ class SummaryScreen(Screen):
             data = self._retry(lambda: summary.compute(self.db, waiting=False, conflicts=self.app.conflict_count))
         self.app.call_from_thread(self._show, data, time.perf_counter() - started)
         # the figures are up: the roster is built meanwhile, so that key 1 finds it ready (issue 25)
-        self.app.call_from_thread(self.app.preload_roster)
+        self.app.call_from_thread(getattr(self.app, "figures_shown", self.app.preload_roster))
         self._retry(lambda: freshness.add_waiting(self.db, data["offices"]))
         self.app.call_from_thread(self._show_offices, data)
         summary.keep(self.db, data)
