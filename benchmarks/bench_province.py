@@ -5,9 +5,9 @@ take several minutes to generate and run: ``PILAR_BENCH_PROVINCE_300K=1`` (or ``
 directly) adds them; ``PILAR_BENCH_PROVINCE_SIZES=10000,300000`` picks the sizes. The generated folders are
 kept in ``$PILAR_BENCH_DIR`` (default ``/tmp/pilar-bench-province``) and reused by the next run:
 
-- ``office-N``: a province with N members (``storage.sample.generate.build_office``) and the sample payout
+- ``office-N-fV`` (V: the data-folder format): a province with N members (``storage.sample.generate.build_office``) and the sample payout
   rates, copied fresh for every run;
-- ``sync-N``: an empty province ``J`` with a UPT enrolled, the UPT's full bundle of its N members and the
+- ``sync-N-fV``: an empty province ``J`` with a UPT enrolled, the UPT's full bundle of its N members and the
   delta bundle it sent next (one member changed).
 
 Each step runs in a process of its own, so that its CPU time and peak memory are its own (``os.wait4``):
@@ -63,13 +63,21 @@ def base_dir() -> Path:
     return base
 
 
+def format_tag() -> str:
+    """The folders kept are of the data-folder format of the code measured (a copy of an older one would be
+    migrated at every run, and the migration timed)."""
+    from storage.core.formats import FOLDER
+
+    return f"-f{FOLDER.current}"
+
+
 def office(n: int) -> Path:
     """The province with ``n`` members and the sample payout rates (built once, kept)."""
     from storage.core.db import Database
     from storage.sample.generate import build_office
 
-    path = base_dir() / f"office-{n}"
-    ready = base_dir() / f"office-{n}.ready"
+    path = base_dir() / f"office-{n}{format_tag()}"
+    ready = base_dir() / f"office-{n}{format_tag()}.ready"
     if not Database.exists(path):
         print(f"building a {n:,}-member province office in {path} …", flush=True)
         build_office(path, n)
@@ -91,7 +99,7 @@ def sync_set(n: int) -> Path:
     from storage.sample.generate import build_office
     from storage.sync import engine
 
-    root = base_dir() / f"sync-{n}"
+    root = base_dir() / f"sync-{n}{format_tag()}"
     if (root / "delta.pilar").exists():
         return root
     print(f"building a UPT of {n:,} members and its bundles in {root} …", flush=True)
