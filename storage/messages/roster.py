@@ -116,8 +116,8 @@ MESSAGES = {
     "roster.import.preview": {"id": "Lihat pratinjau", "en": "Preview"},
     "roster.import.commit": {"id": "Impor {count} baris", "en": "Import {count} rows"},
     "roster.import.summary": {
-        "id": "{file}: {rows} baris · {add} baru · {update} diperbarui (NIK sama) · {refuse} ditolak · {conflict} dalam konflik · {hold} ditahan (NIK sama, orang lain?)",
-        "en": "{file}: {rows} rows · {add} new · {update} updated (same NIK) · {refuse} refused · {conflict} in conflict · {hold} held (same NIK, another person?)",
+        "id": "{file}: {rows} baris · {add} baru · {update} diperbarui (NIK sama) · {refuse} ditolak · {conflict} dalam konflik · {hold} ditahan (petugas memutuskan)",
+        "en": "{file}: {rows} rows · {add} new · {update} updated (same NIK) · {refuse} refused · {conflict} in conflict · {hold} held (the clerk decides)",
     },
     "roster.import.mapping": {"id": "Kolom dikenali: {mapping}", "en": "Columns recognised: {mapping}"},
     "roster.import.unmapped": {"id": "Kolom diabaikan: {columns}", "en": "Columns ignored: {columns}"},
