@@ -263,7 +263,7 @@ class TrustStore:
 
 # ---------------------------------------------------------------------- enrolment files
 
-def enrolment(db, code: str, name: str, kab: str = "", city: str = "") -> dict:
+def enrolment(db, code: str, name: str, kab: str = "", city: str = "", reads: dict | None = None) -> dict:
     """The enrolment file the province gives a new office (public keys only, signed). The office's
     ``kab`` and letterhead ``city`` are optional keys added in issue 24: version 1 still, since the
     previous release reads the file and ignores them (and a file without them is read as before)."""
@@ -273,6 +273,8 @@ def enrolment(db, code: str, name: str, kab: str = "", city: str = "") -> dict:
     body = {"format": ENROL_FORMAT, "version": 1, "office": office,
             "province": keys.public(db.office.get("name", "")), "trust": store.signed_list(),
             "created": now_iso()}
+    if reads:
+        body["reads"] = reads  # the bundle formats the province reads (issue 22: the office's first bundle sealed)
     return {"body": body, "sig": keys.sign(_dumps(body)).hex()}
 
 

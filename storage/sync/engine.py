@@ -1356,7 +1356,26 @@ def add_office(db: Database, code: str, name: str, kab: str = "") -> dict:
         with db.transaction("sync.office_kab") as tx:
             tx.put("offices", dict({k: v for k, v in record.items() if not k.startswith("_")}, kab=found["code"]),
                    owner=PROVINCE_CODE)
-    return office_keys.enrolment(db, code, name, **office_place(db, code))
+    return office_keys.enrolment(db, code, name, reads=bundle.reads(), **office_place(db, code))
+
+
+def setup_from_enrolment(db: Database, body: dict) -> office_keys.OfficeKeys:
+    """At the new office: its keys, the province's key and list (``office_keys.setup_from_enrolment``), and
+    the bundle formats the province reads, so the office's first bundle is already written in the newest
+    (issue 22: format 2 names no office on the stick; without it the first bundle was format 1)."""
+    keys = office_keys.setup_from_enrolment(db, body)
+    reads = body.get("reads")
+    province = (body.get("province") or {}).get("code") or PROVINCE_CODE
+    if isinstance(reads, dict):
+        peers = read_peers(db.path)
+        entry = dict(peers.get(province) or {})
+        entry.setdefault("reads", reads)
+        peers[province] = entry
+        try:
+            _write_peers(db.path, peers)
+        except PilarError:
+            pass  # a hint: the first bundle is then written in format 1, as before
+    return keys
 
 
 def office_place(db: Database, code: str) -> dict:

@@ -151,6 +151,7 @@ def _restore_archive(path: Path, file: str, args) -> backups.RestoreResult:
 def _enrol(path: Path, file: str, args) -> None:
     """A folder without keys (restored from an archive) set up again from the province's enrolment file."""
     from storage.office import keys as office_keys
+    from storage.sync import engine
     from tui.cli.sync import confirm
 
     body = office_keys.read_enrolment(Path(file).expanduser())
@@ -164,7 +165,7 @@ def _enrol(path: Path, file: str, args) -> None:
             raise PilarError("archive.enrol_has_keys", fp=own.fp)
         say(t("sync.enrol_confirm", code=found, name=body["office"].get("name", ""), fp=body["province"]["fp"]))
         confirm(args.yes)
-        keys = office_keys.setup_from_enrolment(db, body)
+        keys = engine.setup_from_enrolment(db, body)
     finally:
         db.close()
     say(t("archive.enrolled", code=db.code, fp=keys.fp, province=body["province"].get("code", PROVINCE_CODE)))

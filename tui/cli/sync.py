@@ -392,7 +392,7 @@ def init_from_enrolment(path: Path, file: Path, yes: bool, operator: str | None)
     db = Database.init(path, office["code"], office.get("name") or office["code"], province=False, operator=operator,
                        extra=place)
     try:
-        keys = office_keys.setup_from_enrolment(db, body)
+        keys = engine.setup_from_enrolment(db, body)
     finally:
         db.close()
     say(i18n.t("init.done", office=db.code, path=str(db.path)))

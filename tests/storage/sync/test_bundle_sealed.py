@@ -107,6 +107,31 @@ def test_a_stick_read_without_the_key_names_no_office_and_no_count(pair):
     assert (row["sender"], row["status"]) == (A, "sent")
 
 
+def test_a_new_offices_first_bundle_is_already_sealed(tmp_path, capsys):
+    """The enrolment file says which bundle formats the province reads: the UPT's very first bundle (the one
+    the province refuses until it trusts the key) names no office on the stick either."""
+    from tui.cli import main
+
+    prov, upt, stick = tmp_path / "J", tmp_path / "U", tmp_path / "stick"
+    assert main(["--data", str(prov), "init", "--office", J, "--name", "Dinas Sosial Provinsi Jawa Timur",
+                 "--province", "--operator", "Budi"]) == 0
+    assert main(["--data", str(prov), "office", "add", "UPT-PSTW-JEMBER", "--name", "UPT PSTW Jember",
+                 "--out", str(tmp_path)]) == 0
+    assert main(["--data", str(upt), "init", "--from", str(tmp_path / "pilar_enrol_UPT-PSTW-JEMBER.json"), "--yes",
+                 "--operator", "Siti"]) == 0
+    assert main(["--data", str(upt), "export", "--to", J, "--out", str(stick)]) == 0
+    capsys.readouterr()
+    (first,) = stick.glob("*.pilar")
+    assert bundle.peek_manifest(first)["format_version"] == 2
+    raw = first.read_bytes()
+    assert b"JEMBER" not in raw and b"JATIM" not in raw and "JEMBER" not in first.name
+    # refused once (the key is new: kept to be compared), trusted, then taken
+    assert main(["--data", str(prov), "--lang", "en", "import", str(first)]) == 1
+    assert "office trust UPT-PSTW-JEMBER" in capsys.readouterr().err
+    assert main(["--data", str(prov), "office", "trust", "UPT-PSTW-JEMBER", "--yes"]) == 0
+    assert main(["--data", str(prov), "--lang", "en", "import", str(first)]) == 0
+
+
 def test_the_signature_is_verified_before_the_sealed_manifest_is_decrypted(pair, monkeypatch):
     dbs, tmp = pair
     _put_members(dbs[A], 3)
