@@ -776,6 +776,11 @@ class Database:
                 if doc is not None and in_conflict(doc):
                     yield name, doc
 
+    @property
+    def file_count(self) -> int:
+        """The collection files (parts counted one by one) this open read: what ``pilar check`` counts."""
+        return len(self._file_seq)
+
     def files(self, collection: str) -> list[str]:
         """The files (stems) holding ``collection`` now: itself, or its parts that hold records."""
         return sorted(n for n in self._pdocs if collection_of(n) == collection and (n == collection or self._pdocs[n]))

@@ -109,7 +109,11 @@ def test_check_opens_the_folder_once(data, monkeypatch, capsys):
     monkeypatch.setattr(Database, "open", classmethod(counted))
     assert main(["--data", str(data), "check"]) == 0
     assert len(opened) == 1
-    assert "16 rekaman" in capsys.readouterr().out  # the six people and ten more, counted on the one open
+    out = capsys.readouterr().out
+    assert "16 rekaman" in out  # the six people and ten more, counted on the one open
+    # the files counted are the files on the disk (each part of the members is one)
+    files = [f for f in (data / "db").glob("*.json") if f.name != "manifest.json"]
+    assert len(files) > 3 and f"{len(files)} berkas" in out
 
 
 KILLED_EDIT = """

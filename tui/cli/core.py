@@ -178,7 +178,7 @@ def cmd_check(args) -> int:
         # a damaged or rewritten audit log alone: never advice that would roll the data back (issue 22)
         say(i18n.t("check.audit_only_hint") if reading.audit_only else damaged_hint(path))
         return 1
-    say(i18n.t("check.ok", path=str(path), files=len(db.collections()),
+    say(i18n.t("check.ok", path=str(path), files=db.file_count,  # each part of a collection is a file
                records=sum(db.count(c) for c in db.collections())))
     if work:
         say(i18n.t("check.work", count=len(work)))
