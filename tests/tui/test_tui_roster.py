@@ -425,3 +425,22 @@ async def test_language_setting_of_the_data_folder(data):
     async with app.run_test(size=SIZE):
         assert count_text(app).startswith("36 of 36 members")
         assert str(app.screen.query_one("#search", Input).placeholder).startswith("Search name")
+
+
+@run_async
+async def test_letters_typed_right_after_slash_reach_the_search(data):
+    """Keys already queued when "/" is handled go to the search box, not to the table's keys (``w``
+    would open a member's statement): on a busy PC the terminal hands over "/wahyu" in one read."""
+    from textual import events
+
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.ready)
+        for ch in "/wahyu":
+            key = events.Key("slash" if ch == "/" else ch, ch)
+            key.set_sender(app)
+            app._driver.send_message(key)  # all queued at once, as a busy terminal delivers them
+        await wait_for(pilot, lambda: app.screen.query_one("#search", Input).value == "wahyu")
+        assert isinstance(app.screen, RosterScreen)
+        await wait_for(pilot, lambda: count_text(app).startswith("1 "))
+        assert table(app).rows[0].name == "Wahyu Hidayat"

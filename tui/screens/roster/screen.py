@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from babel.numbers import format_decimal
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -261,7 +261,22 @@ class RosterScreen(Screen):
     # ------------------------------------------------------------------ actions
 
     def action_focus_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
+
+    def on_key(self, event: events.Key) -> None:
+        """"/" then letters, typed fast or by a scanner on a busy PC, arrive here together: the letters
+        are already on their way up from the table when the "/" binding would move the focus (after
+        they passed), and they would be lost. So "/" from the table moves the focus here, at once, and
+        the letters that follow it up are put into the search box (which stops the keys it takes)."""
+        search = self.query_one("#search", Input)
+        if event.key == "slash" and isinstance(self.focused, MemberTable):
+            self.set_focus(search)
+        elif self.focused is search and event.is_printable and event.character:
+            search.insert_text_at_cursor(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def action_focus_filter(self, name: str) -> None:
         select = self.query_one(f"#{name}", Select)
