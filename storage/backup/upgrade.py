@@ -12,6 +12,7 @@ from pathlib import Path
 
 from storage.backup.backups import snapshot
 from storage.core.db import Database
+from storage.core.formats import FolderNeedsUpgrade
 
 
 def backup_before(path: Path) -> str:
@@ -21,6 +22,20 @@ def backup_before(path: Path) -> str:
 
 
 def open_folder(path: Path | str, operator: str | None = None, read_only: bool = False) -> Database:
-    """``Database.open`` that brings an older folder up to date (read-only opens never migrate)."""
-    return Database.open(path, operator=operator, read_only=read_only,
-                         upgrade=None if read_only else backup_before)
+    """``Database.open`` that brings an older folder up to date.
+
+    A command that only reads (``pilar roster show`` after an update from the stick) finds an older
+    folder too: it is brought up to date first, under the folder's lock and after a backup, as a
+    writing command would, then opened to read. Should another Pilar hold the folder, that Pilar's
+    "in use" sentence is what the user reads; nothing is changed."""
+    if not read_only:
+        return Database.open(path, operator=operator, upgrade=backup_before)
+    try:
+        return Database.open(path, operator=operator, read_only=True)
+    except FolderNeedsUpgrade:
+        writer = Database.open(path, operator=operator, upgrade=backup_before)
+        migrated = writer.migrated
+        writer.close()
+    db = Database.open(path, operator=operator, read_only=True)
+    db.migrated = migrated
+    return db

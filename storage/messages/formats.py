@@ -36,11 +36,11 @@ MESSAGES = {
     },
     "formats.folder_older": {
         "id": "Folder data {path} masih format {found} (dari Pilar {writer}); Pilar {ours} memakai format "
-              "{expected}. Buka Pilar sekali tanpa perintah (aplikasi) untuk memperbaruinya: cadangan dibuat "
-              "dulu. Tidak ada data yang diubah.",
+              "{expected}. Buka Pilar sekali (aplikasinya, atau perintah lain seperti pilar backup) untuk "
+              "memperbaruinya: cadangan dibuat dulu. Tidak ada data yang diubah.",
         "en": "The data folder {path} is still format {found} (from Pilar {writer}); Pilar {ours} uses format "
-              "{expected}. Open Pilar once without a command (the app) to update it: a backup is made first. "
-              "No data was changed.",
+              "{expected}. Open Pilar once (the app, or another command such as pilar backup) to update it: a "
+              "backup is made first. No data was changed.",
     },
     "formats.peer_too_old": {
         "id": "Bundel untuk {office} tidak dibuat: kantor itu memakai Pilar {writer}, yang hanya membaca bundel "

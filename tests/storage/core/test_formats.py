@@ -137,13 +137,18 @@ def test_a_migration_killed_halfway_finishes_at_the_next_open(old, monkeypatch):
 
 
 def test_read_only_never_migrates_and_says_how_to_update(old, folder_v2, capsys):
+    """A read-only open and `pilar check` never migrate; they say how to update. A command that only
+    reads (`pilar roster list` after an update) updates the folder first, as a writing command does."""
     upt = old / "UPT-A"
     with pytest.raises(FolderNeedsUpgrade) as err:
         Database.open(upt, read_only=True)
     assert "format 1" in str(err.value) and "0.1.0" in str(err.value)
-    assert main(["--data", str(upt), "roster", "list"]) == 1
+    assert main(["--data", str(upt), "check"]) == 1
     assert "Buka Pilar sekali" in capsys.readouterr().err
     assert _manifest(upt)["schema"] == 1 and folder_v2 == []
+    assert main(["--data", str(upt), "roster", "list"]) == 0
+    assert "format 1" in capsys.readouterr().err
+    assert _manifest(upt)["schema"] == NEXT and len(folder_v2) == 1
 
 
 @pytest.mark.parametrize("where", ["manifest", "office", "collection"])

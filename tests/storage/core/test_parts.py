@@ -303,3 +303,26 @@ def test_the_manifest_is_checksummed(tmp_path):
         Database.open(path, read_only=True)
     assert "manifest.json" in str(err.value)
     assert any("manifest.json" in p for p in run_checks(path))
+
+
+def test_a_reading_command_brings_an_older_folder_up_to_date_first(tmp_path, capsys):
+    """After an update from the stick a clerk's first command may only read (`pilar roster list`):
+    it is brought up to date first (backup, lock, migration) and then answers; `pilar check` says how to
+    update it and changes nothing."""
+    root = tmp_path / "root"
+    shutil.copytree(MAIN_V1, root)
+    folder = root / "UPT-A"
+    expected = orjson.loads((root / "release.json").read_bytes())["members"]["UPT-A"]
+
+    before = sorted(p.name for p in (folder / "db").iterdir())
+    assert main(["--data", str(folder), "check"]) == 1
+    out = capsys.readouterr()
+    assert "pilar backup" in out.out + out.err and sorted(p.name for p in (folder / "db").iterdir()) == before
+
+    assert main(["--data", str(folder), "roster", "list", "--format", "json"]) == 0
+    out = capsys.readouterr()
+    assert len(orjson.loads(out.out)) == expected
+    assert "format 1" in out.err and "2" in out.err  # the migration is said, once
+    assert _manifest(folder)["schema"] == 2 and run_checks(folder) == []
+    assert main(["--data", str(folder), "roster", "list", "--format", "json"]) == 0
+    assert "format 1" not in capsys.readouterr().err
