@@ -30,8 +30,8 @@ from textual.worker import Worker, WorkerState
 
 from storage.backup.upgrade import open_folder
 from storage.core import i18n
-from storage.core.db import Database, read_lock_info, read_office, write_office
-from storage.core.errors import LockedError, PilarError
+from storage.core.db import Database, locked_error, read_office, write_office
+from storage.core.errors import PilarError
 from storage.core.formats import migrated_sentence
 from storage.core.i18n import t
 from storage.office import operators
@@ -115,10 +115,7 @@ def probe_lock(path: Path) -> None:
     try:
         lock.acquire()
     except Timeout:
-        holder = read_lock_info(path, wait=True)
-        raise LockedError("db.locked", path=str(path), operator=holder.get("operator") or "?",
-                          pid=holder.get("pid", "?"), host=holder.get("host", "?"),
-                          since=holder.get("since", "?")) from None
+        raise locked_error(path) from None
     except OSError:
         return  # the open says what is wrong with the folder
     lock.release()

@@ -47,15 +47,15 @@ from storage.core import formats
 from storage.core.db import (
     Database,
     PilarStorage,
+    locked_error,
     now_iso,
     read_journal,
-    read_lock_info,
     read_office,
     replica_history,
     write_office,
 )
 from storage.core.erasure_log import erase_again
-from storage.core.errors import LockedError, PilarError, damaged
+from storage.core.errors import PilarError, damaged
 from storage.core.fsutil import atomic_write, fsync_dir, os_error, replace_file, write_all
 from storage.core.i18n import t
 
@@ -246,10 +246,7 @@ def hold_lock(path: Path, operator: str = "") -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        holder = read_lock_info(path, wait=True)
-        raise LockedError("db.locked", path=str(path), operator=holder.get("operator") or "?",
-                          pid=holder.get("pid", "?"), host=holder.get("host", "?"),
-                          since=holder.get("since", "?")) from None
+        raise locked_error(path) from None
     except OSError as exc:
         raise os_error(exc, path / ".lock") from exc
     try:

@@ -507,10 +507,7 @@ class Database:
         try:
             lock.acquire()
         except Timeout:
-            holder = read_lock_info(self.path, wait=True)
-            raise LockedError("db.locked", path=str(self.path), operator=holder.get("operator") or "?",
-                              pid=holder.get("pid", "?"), host=holder.get("host", "?"),
-                              since=holder.get("since", "?")) from None
+            raise locked_error(self.path) from None
         except OSError as exc:
             raise os_error(exc, self.path / ".lock") from exc
         self._lock = lock
@@ -1400,6 +1397,14 @@ def write_office(path: Path, office: dict) -> None:
     office["format"] = OFFICE_FORMAT
     office["pilar"] = formats.PILAR_VERSION
     atomic_write(Path(path) / "office.json", orjson.dumps(office, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+
+
+def locked_error(path: Path) -> LockedError:
+    """The sentence for a data folder another Pilar holds: who, which process on which computer, since
+    when (from the lock's info file)."""
+    holder = read_lock_info(path, wait=True)
+    return LockedError("db.locked", path=str(path), operator=holder.get("operator") or "?",
+                       pid=holder.get("pid", "?"), host=holder.get("host", "?"), since=holder.get("since", "?"))
 
 
 def read_lock_info(path: Path, wait: bool = False) -> dict:
