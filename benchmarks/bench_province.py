@@ -7,8 +7,9 @@ kept in ``$PILAR_BENCH_DIR`` (default ``/tmp/pilar-bench-province``) and reused 
 
 - ``office-N-fV`` (V: the data-folder format): a province with N members (``storage.sample.generate.build_office``) and the sample payout
   rates, copied fresh for every run;
-- ``sync-N-fV``: an empty province ``J`` with a UPT enrolled, the UPT's full bundle of its N members and the
-  delta bundle it sent next (one member changed).
+- ``sync-N-fV-rt``: an empty province ``J`` with a UPT enrolled, the UPT's full bundle of its N members,
+  ``J-full`` (J after taking it and answering, the answer taken by the UPT) and the real 1-record delta the
+  UPT sent next.
 
 Each step runs in a process of its own, so that its CPU time and peak memory are its own (``os.wait4``):
 
@@ -92,15 +93,18 @@ def office(n: int) -> Path:
 
 
 def sync_set(n: int) -> Path:
-    """An empty province J with the UPT enrolled, the UPT's full bundle of its ``n`` members and the delta
-    it sent after it (one member changed), built once and kept: ``J``, ``full.pilar``, ``delta.pilar``."""
+    """An empty province J with the UPT enrolled, the UPT's full bundle of its ``n`` members, and a real
+    1-record delta: J took the full bundle and sent one back, the UPT took it (so it knows what J holds)
+    and changed one member. Built once and kept: ``J`` (empty), ``J-full`` (J after that round trip, where
+    the delta lands), ``full.pilar``, ``delta.pilar``. (Until 7 December the "delta" was exported before
+    any bundle came back, so it resent every record: 19.7 MB at 100k, the size of the full bundle.)"""
     from storage.core.db import PROVINCE_CODE, Database
     from storage.office import keys as office_keys
     from storage.sample.generate import build_office
     from storage.sync import engine
 
-    root = base_dir() / f"sync-{n}{format_tag()}"
-    if (root / "delta.pilar").exists():
+    root = base_dir() / f"sync-{n}{format_tag()}-rt"
+    if (root / "delta.pilar").exists() and (root / "J-full").exists():
         return root
     print(f"building a UPT of {n:,} members and its bundles in {root} …", flush=True)
     shutil.rmtree(root, ignore_errors=True)
@@ -126,6 +130,13 @@ def sync_set(n: int) -> Path:
     usb = root / "usb"
     full = engine.export_bundle(upt, PROVINCE_CODE, usb, mode="full")
     shutil.copy2(full.path, root / "full.pilar")
+    # the round trip: J takes the full bundle and answers; the UPT takes the answer
+    shutil.copytree(root / "J", root / "J-full")
+    prov = Database.open(root / "J-full", operator="Bench")
+    engine.import_bundle(prov, full.path)
+    back = engine.export_bundle(prov, UPT, usb)
+    prov.close()
+    engine.import_bundle(upt, back.path)
     rid = next(iter(upt.raw("members")))
     with upt.transaction("bench.edit") as tx:
         value = upt.get("members", rid)
@@ -467,6 +478,9 @@ def measure(n: int, work: Path) -> dict:
     j = fresh_copy(sync / "J", work, "J")
     jpilar = [py, "-c", "import sys; from tui.cli import main; sys.exit(main())", "--data", str(j), "--operator", "Bench"]
     result["full"] = run_measured([*jpilar, "import", str(sync / "full.pilar")])
+    # the delta lands at J as it stands after the round trip (it took the full bundle and answered)
+    j = fresh_copy(sync / "J-full", work, "J-full")
+    jpilar = [py, "-c", "import sys; from tui.cli import main; sys.exit(main())", "--data", str(j), "--operator", "Bench"]
     result["delta"] = run_measured([*jpilar, "import", str(sync / "delta.pilar")])
     result["sqlite"] = sqlite_side(values, work, nik)
     result["load_after"] = load()
