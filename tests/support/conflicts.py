@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import time
 
 from storage.core.db import PROVINCE_CODE
 from storage.reconcile import conflicts
@@ -41,6 +42,9 @@ def make_conflict(dbs, tmp):
     rid = put(dbs[A], member(), owner=A)
     engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     put(dbs[J], dict(dbs[J].get("members", rid), phone="+6281111111111"))
+    # a tick between the two edits: in the same millisecond the order of the two versions (highest clock
+    # first, then replica id) would rest on the random replica ids, and tests name UPT-A's version #1
+    time.sleep(0.005)
     put(dbs[A], dict(dbs[A].get("members", rid), bank=dict(member()["bank"], account="9999888877")))
     res = engine.import_bundle(dbs[J], send(dbs, A, J, tmp))
     assert [c["id"] for c in res.new_conflicts] == [rid]
