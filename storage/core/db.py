@@ -1404,7 +1404,19 @@ def locked_error(path: Path) -> LockedError:
     when (from the lock's info file)."""
     holder = read_lock_info(path, wait=True)
     return LockedError("db.locked", path=str(path), operator=holder.get("operator") or "?",
-                       pid=holder.get("pid", "?"), host=holder.get("host", "?"), since=holder.get("since", "?"))
+                       pid=holder.get("pid", "?"), host=holder.get("host", "?"),
+                       since=_clock_time(holder.get("since")))
+
+
+def _clock_time(stamp: object) -> str:
+    """An ISO time as the clerk reads it on this PC's clock ("07-12-2026 21:52"); "?" when unreadable."""
+    try:
+        when = datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return "?"
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return when.strftime("%d-%m-%Y %H:%M")
 
 
 def read_lock_info(path: Path, wait: bool = False) -> dict:

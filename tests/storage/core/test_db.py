@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 import random
 import shutil
 import signal
@@ -175,6 +176,10 @@ except LockedError as exc:
         with pytest.raises(LockedError) as caught:
             Database.open(folder, operator="Pak Budi")
         assert "Bu Siti" in str(caught.value) and str(holder.pid) in str(caught.value)
+        # Since when, on this PC's clock as the clerk reads it, not an ISO stamp with its offset.
+        since = datetime.fromisoformat(orjson.loads((folder / "lock.json").read_bytes())["since"]).astimezone()
+        assert f"sejak {since:%d-%m-%Y %H:%M}." in str(caught.value)
+        assert "T" not in str(caught.value).split("sejak ")[1].split(".")[0]
         # Reading while another Pilar writes is allowed.
         reader = Database.open(folder, read_only=True)
         assert reader.count("members") == len(MEMBERS)
