@@ -20,7 +20,8 @@ Each step runs in a process of its own, so that its CPU time and peak memory are
   while the folder opens, then the current figures);
 - commands, start to exit: ``roster show``, ``roster edit``, ``import`` of the 1-record delta (at the
   province holding the UPT's N members), ``import`` of the full bundle (into the empty province),
-  ``payout run`` of a quarter;
+  ``payout run`` of a quarter, then ``check``, ``backup`` and ``report summary`` (the issue's "any command"
+  for peak memory);
 - SQLite (stdlib ``sqlite3``) doing the same work on the same member values in the same run: a table
   ``members(id PRIMARY KEY, nik, name, kab, data)`` with indexes on nik and name, synchronous=FULL. Its
   commands run as processes too (Python started, sqlite3 imported, the file opened); the in-app steps are
@@ -474,6 +475,10 @@ def measure(n: int, work: Path) -> dict:
     change.write_text(json.dumps({"address": "Jl. Ubah Satu 1"}))
     result["edit"] = run_measured([*pilar, "roster", "edit", nik, str(change)])
     result["payout"] = run_measured([*pilar, "payout", "run", "--quarter", QUARTER])
+    # "any command" of the memory row: the folder checked, backed up, its position reported
+    result["check"] = run_measured([*pilar, "check"])
+    result["backup"] = run_measured([*pilar, "backup"])
+    result["report"] = run_measured([*pilar, "report", "summary"])
     # the UPT's bundles at the province: the full one into the empty J, then the 1-record delta
     j = fresh_copy(sync / "J", work, "J")
     jpilar = [py, "-c", "import sys; from tui.cli import main; sys.exit(main())", "--data", str(j), "--operator", "Bench"]
@@ -541,8 +546,13 @@ def main(argv: list[str] | None = None) -> None:
         ("`pilar import` of a 1-record delta", "≤ 0.5 s", cmd("delta"), "delta"),
         ("`pilar import` of the full bundle (empty province)", "≤ 8 s at 300k", cmd("full"), "full"),
         (f"`pilar payout run --quarter {QUARTER}`", "", cmd("payout"), None),
+        ("`pilar check` / `pilar backup` / `pilar report summary`", "",
+         lambda r: " / ".join(sec(r[k][:2]) for k in ("check", "backup", "report")), None),
         ("peak memory: app / roster show / payout run", "≤ 500 MB at 100k, ≤ 1.2 GB at 300k",
          lambda r: f"{r['app']['memory']:.0f} / {r['show'][2]:.0f} / {r['payout'][2]:.0f} MB", None),
+        ("peak memory: roster edit / check / backup / report summary / 1-record import",
+         "≤ 500 MB at 100k, ≤ 1.2 GB at 300k",
+         lambda r: " / ".join(f"{r[k][2]:.0f}" for k in ("edit", "check", "backup", "report", "delta")) + " MB", None),
         ("peak memory: full import / SQLite full import / SQLite show", "",
          lambda r: f"{r['full'][2]:.0f} / {r['sqlite']['full'][2]:.0f} / {r['sqlite']['show'][2]:.0f} MB", None),
     ]
