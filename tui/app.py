@@ -182,6 +182,7 @@ class PilarApp(App[int]):
         self._when_open: list[Callable[[], object]] = []
         self._pending_mode: str | None = None
         self.kept_summary: tuple[dict, float] | None = None
+        self.current_summary: dict | None = None
         office = db.office if db is not None else None
         if db is None and background_open and start in ("auto", "summary"):
             office = read_office(self.data_dir.expanduser().resolve())
@@ -224,10 +225,15 @@ class PilarApp(App[int]):
         self.early_summary = None
         if self.db is not None:
             self._with_folder()
-        else:  # the Ringkasan shows the last session's figures while the folder opens
-            from storage.summary import last_kept
+        else:
+            # While the folder opens the Ringkasan shows its current figures, from the tallies the folder
+            # keeps and the journal (no part of the members read); without them (a folder an older Pilar
+            # wrote last, just restored) the last session's, said to be kept.
+            from storage.summary import current_at_start, last_kept
 
-            self.kept_summary = last_kept(self.data_dir)
+            self.current_summary = current_at_start(self.data_dir)
+            if self.current_summary is None:
+                self.kept_summary = last_kept(self.data_dir)
         self._update_subtitle()
         theme = office.get("theme")
         if theme in THEMES:

@@ -40,7 +40,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from storage.core import audit, authority, erasure, formats
+from storage.core import audit, authority, erasure, formats, tally
 from storage.core.errors import LockedError, PilarError, after_commit, damaged
 from storage.core.fsutil import append_durable, atomic_write, fsync_dir, os_error
 from storage.core.indexes import INDEXES as _INDEXES  # the one table of indexes
@@ -359,6 +359,10 @@ class Database:
         # others are not in memory and the folder is read-only.
         self._only: set[str] | None = None
         self._nik_index_seq: int | None = None
+        # The Ringkasan's figures file by file (``db/summary.idx``, storage/core/tally.py): the seq the
+        # manifest records for it, and its tallies once this session has read or written them.
+        self._summary_index_seq: int | None = None
+        self._summary_files: dict | None = None
         self._vals: dict[str, dict[str, dict]] = {}
         self._idx: dict[str, dict[str, dict[Any, set[str]]]] = {}
         # ids of the documents holding more than one version (conflicts), per collection: ``conflicts``
@@ -452,6 +456,7 @@ class Database:
         db = cls(path, office, operator, read_only=False)
         db._acquire_lock()
         try:
+            db._write_summary_index()  # the Ringkasan's figures of an empty folder: nothing yet
             atomic_write(db.db_dir / "manifest.json", formats.manifest_bytes(db._manifest_data()))
             write_office(path, office)
         except BaseException:
@@ -539,7 +544,8 @@ class Database:
             "hlc": self.hlc.last,
             "files": {c: {"seq": s} for c, s in sorted(self._file_seq.items())},
             "parts": {c: n for c, n in sorted(self._nparts.items()) if n > 1},
-            "indexes": {} if self._nik_index_seq is None else {"members.nik": self._nik_index_seq},
+            "indexes": {k: s for k, s in (("members.nik", self._nik_index_seq),
+                                          (tally.KEY, self._summary_index_seq)) if s is not None},
             "audit": self._audit.head(),
         }
 
@@ -575,6 +581,8 @@ class Database:
         indexes = manifest.get("indexes")
         if isinstance(indexes, dict) and type(indexes.get("members.nik")) is int:
             self._nik_index_seq = indexes["members.nik"]
+        if isinstance(indexes, dict) and type(indexes.get(tally.KEY)) is int:
+            self._summary_index_seq = indexes[tally.KEY]
         for name in sorted(expected | present):
             if self._only is not None and name != collection_of(name) and name not in self._only:
                 continue  # a partial open: a part not asked for
@@ -1035,7 +1043,7 @@ class Database:
     def _compact(self) -> None:
         # The journal is the only other copy of owed audit entries: they go first.
         self._flush_audit(strict=True)
-        if not self._dirty and not self._nik_index_owed:
+        if not self._dirty and not self._nik_index_owed and not self._summary_owed:
             return
         members_changed = self._nik_index_owed
         for name in sorted(self._dirty):  # only the parts that changed
@@ -1045,6 +1053,8 @@ class Database:
             members_changed |= collection_of(name) == "members"
         if members_changed and self.parts("members") > 1:
             self._write_nik_index()
+        if self._only is None:
+            self._write_summary_index()
         self._audit.sync()
         atomic_write(self.db_dir / "manifest.json", formats.manifest_bytes(self._manifest_data()))
         atomic_write(self.journal_path, b"")
@@ -1063,6 +1073,37 @@ class Database:
         atomic_write(self.db_dir / NIK_INDEX, head + b"\n" + payload + b"\n")
         self._nik_index_seq = self.seq
 
+    @property
+    def _summary_owed(self) -> bool:
+        """No tallies recorded (an older Pilar folded last), or their file gone: the next close writes them."""
+        if self._only is not None or self.read_only:
+            return False
+        return self._summary_index_seq is None or (self._summary_files is None and not (self.db_dir / tally.FILE).exists())
+
+    def _write_summary_index(self) -> None:
+        """The Ringkasan's figures file by file (storage/core/tally.py), recounted for the files this fold
+        rewrites (every file when the kept tallies are missing or stale), then written with this seq."""
+        schema = formats.FOLDER.current
+        kept = self._summary_files
+        if kept is None:
+            kept = tally.read(self.db_dir, self._summary_index_seq, schema, self.code)
+        office = None if self.is_province else self.code
+        names = set(self._pdocs)
+        files = {} if kept is None else {n: f for n, f in kept["files"].items() if n in names}
+        redo = names if kept is None else (self._dirty & names) | (names - set(files))
+        for name in redo:
+            collection = collection_of(name)
+            files[name] = tally.file_tally(collection, self._pdocs[name], self._vals.get(collection, {}), office)
+        if kept is None or any(collection_of(n) == "members" for n in self._dirty):
+            dup = tally.dups(self.index("members", "nik"))
+        else:
+            dup = kept["dups"]
+        self._summary_index_seq = None  # until written: a failed write leaves the manifest without it
+        self._summary_files = None
+        atomic_write(self.db_dir / tally.FILE, tally.encode(self.seq, schema, self.code, files, dup))
+        self._summary_files = {"files": files, "dups": dup}
+        self._summary_index_seq = self.seq
+
     @classmethod
     def open_member_by_nik(cls, path: str | Path, nik: str) -> Database | None:
         """The folder opened read-only with only the part(s) of the members that hold ``nik`` (found in
@@ -1073,11 +1114,18 @@ class Database:
         parts = nik_parts(path, nik)
         if not parts:
             return None
+        return cls.open_parts(path, parts)
+
+    @classmethod
+    def open_parts(cls, path: str | Path, parts: set[str]) -> Database | None:
+        """The folder opened read-only with only ``parts`` of the collections cut into parts (none: an
+        empty set) and every collection not cut; None when it is not a folder of this format."""
+        path = Path(path).expanduser().resolve()
         if not cls.exists(path) or (path / "restore.json").exists():
             return None
         office = read_office(path)
         db = cls(path, office, None, read_only=True)
-        db._only = parts
+        db._only = set(parts)
         if formats.prepare_folder(path, True, None, FolderFiles) is not None:
             return None
         with gc_paused():
@@ -1097,7 +1145,7 @@ class Database:
         next backup links the unchanged files instead of copying them (issue 25)."""
         try:
             if not self.read_only and self._lock is not None:
-                if fold or self._journal_bytes > CLOSE_FOLD_BYTES or self._nik_index_owed:
+                if fold or self._journal_bytes > CLOSE_FOLD_BYTES or self._nik_index_owed or self._summary_owed:
                     self.compact()
                 else:
                     try:

@@ -4,6 +4,9 @@ MESSAGES = {
     "ui.summary.kept_opening": {
         "id": "Angka tersimpan {when}; data sedang dibuka…",
         "en": "Figures kept at {when}; the data is opening…"},
+    "ui.summary.current_opening": {
+        "id": "Angka terkini {time}; data lengkap sedang dibuka…",
+        "en": "Current figures {time}; the full data is opening…"},
     "ui.summary.opening": {"id": "Data kantor sedang dibuka…", "en": "The office's data is opening…"},
     "ui.opening.section": {
         "id": "Data kantor masih dibuka: {section} terbuka begitu siap.",

@@ -21,13 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable
-from operator import itemgetter
 from pathlib import Path
 
 import orjson
 
-from storage.core.db import Database, gc_paused, write_office
+from storage.core import tally
+from storage.core.db import NIK_INDEX, Database, PilarStorage, gc_paused, read_journal, write_office
 from storage.core.errors import PilarError
 from storage.core.fsutil import atomic_write
 from storage.domain import regions
@@ -35,7 +34,7 @@ from storage.domain.model import PILLARS
 from storage.reconcile import conflicts, duplicates
 from storage.sync import freshness
 
-TKSK_KEC_POSITIONS = ("ANGGOTA", "PENDAMPING", "KOORDINATOR_KEC")  # as storage.domain.validate binds them
+TKSK_KEC_POSITIONS = tally.TKSK_KEC_POSITIONS  # as storage.domain.validate binds them
 STANDING = ("draft", "approved", "paid")
 DEFAULT_SILENT_DAYS = 14
 CACHE_FILE = "summary-cache.json"
@@ -72,60 +71,27 @@ def area_kabs(db: Database) -> list[str]:
     return []
 
 
-def _mine(db: Database) -> Callable[[dict], bool]:
-    """Which assignments count here: every one at the province, the UPT's own at a UPT."""
-    if db.is_province:
-        return lambda a: True
-    code = db.code
-    return lambda a: a.get("office") == code
-
-
 # ---------------------------------------------------------------------- members and TKSK
 
 def members(db: Database) -> dict:
     """Active members per pillar and per kab/kota, and the kecamatan served by an active TKSK."""
-    mine = None if db.is_province else _mine(db)
-    singles: list[tuple[str, str]] = []  # (kab, pillar) of members with one active assignment: most
-    by_pillar: Counter = Counter()
-    by_kab: Counter = Counter()
-    by_kab_pillar: Counter = Counter()
-    tksk_kec: set[str] = set()
-    total = 0
-    for m in db.values("members"):
-        assignments = m.get("assignments") or ()
-        if len(assignments) == 1:
-            a = assignments[0]
-            if a.get("status") != "ACTIVE" or (mine is not None and not mine(a)):
-                continue
-            pillar = a.get("pillar") or ""
-            singles.append((a.get("area_kab") or m.get("kab") or "", pillar))
-            if pillar == "TKSK" and a.get("position") in TKSK_KEC_POSITIONS and a.get("area_kec"):
-                tksk_kec.add(a["area_kec"])
-            continue
-        pairs = set()
-        for a in assignments:
-            if a.get("status") != "ACTIVE" or (mine is not None and not mine(a)):
-                continue
-            pillar = a.get("pillar") or ""
-            pairs.add((a.get("area_kab") or m.get("kab") or "", pillar))
-            if pillar == "TKSK" and a.get("position") in TKSK_KEC_POSITIONS and a.get("area_kec"):
-                tksk_kec.add(a["area_kec"])
-        if pairs:
-            total += 1
-            by_kab_pillar.update(pairs)
-            by_pillar.update({p for _, p in pairs})
-            by_kab.update({k for k, _ in pairs})
-    total += len(singles)
-    counted = Counter(singles)  # in C: 100,000 pairs fall into a few hundred
-    for (kab, pillar), n in counted.items():
-        by_kab_pillar[(kab, pillar)] += n
-        by_pillar[pillar] += n
-        by_kab[kab] += n
-    return {"active": total, "by_pillar": {p: by_pillar.get(p, 0) for p in PILLARS if by_pillar.get(p)}
-            | {p: n for p, n in by_pillar.items() if p not in PILLARS},
-            "by_kab": dict(sorted(by_kab.items())),
-            "by_kab_pillar": _nested(by_kab_pillar),
-            "_tksk_kec": tksk_kec}
+    return _members_figures(tally.merge([{"members": tally.members_tally(db.values("members"), _office(db))}]))
+
+
+def _office(db: Database) -> str | None:
+    """Whose assignments and items count: None at the province (all), the UPT's code at a UPT."""
+    return None if db.is_province else db.code
+
+
+def _members_figures(merged: dict) -> dict:
+    """The members' figures from summed tallies (storage.core.tally.merge)."""
+    by_pillar = merged["pillars"]
+    return {"active": merged["active"],
+            "by_pillar": {p: by_pillar[p] for p in PILLARS if by_pillar.get(p)}
+            | {p: by_pillar[p] for p in sorted(by_pillar) if p not in PILLARS and by_pillar[p]},
+            "by_kab": {k: n for k, n in sorted(merged["kabs"].items()) if n},
+            "by_kab_pillar": _nested(Counter({k: n for k, n in merged["pairs"].items() if n})),
+            "_tksk_kec": {k for k, n in merged["kec"].items() if n > 0}}
 
 
 def open_conflicts(db: Database) -> int:
@@ -179,25 +145,17 @@ def _add(acc: dict, status: str, gross: int, net: int, n: int) -> None:
 
 def payouts(db: Database) -> tuple[list[dict], dict[str, dict[str, dict]]]:
     """Per quarter (oldest first) and per quarter and kab/kota: items, gross, paid, outstanding, returned."""
-    code = None if db.is_province else db.code
-    key = itemgetter("quarter", "status", "kab", "gross", "net")
-    rows: Counter = Counter()
-    for collection in db.collections():
-        if not collection.startswith("payouts_"):
-            continue
-        def values(collection: str = collection):
-            items = db.values(collection)
-            return items if code is None else (v for v in items if v.get("office") == code)
+    office = _office(db)
+    return _payout_figures(tally.merge([{"payouts": tally.payouts_tally(db.values(c), office)}
+                                        for c in db.collections() if c.startswith("payouts_")])["rows"])
 
-        try:
-            part = Counter(map(key, values()))  # in C: a quarter's 50,000 items fall into a few hundred rows
-        except KeyError:  # an item without one of the fields (never written so here): the slow way
-            part = Counter((v.get("quarter", ""), v.get("status", ""), v.get("kab", ""), v.get("gross", 0),
-                            v.get("net", 0)) for v in values())
-        rows.update(part)
+
+def _payout_figures(rows: Counter) -> tuple[list[dict], dict[str, dict[str, dict]]]:
     quarters: dict[str, dict] = {}
     by_kab: dict[str, dict[str, dict]] = {}
     for (quarter, status, kab, gross, net), n in rows.items():
+        if not n:
+            continue
         acc = quarters.get(quarter) or quarters.setdefault(quarter, _empty_quarter(quarter))
         _add(acc, status, gross, net, n)
         per = by_kab.setdefault(quarter, {})
@@ -223,12 +181,7 @@ def _compute(db: Database, today: dt.date | None, days: int | None, waiting: boo
     state = state_key(db, today, days)  # before counting: a commit meanwhile makes it stale, never wrong
     timings = {}
     started = time.perf_counter()
-    kabs = area_kabs(db)
     m = members(db)
-    served = m.pop("_tksk_kec")
-    if not kabs and not db.is_province:
-        # an office record without its area (enrolled with `pilar office add`): where its members serve
-        kabs = sorted(k for k in m["by_kab"] if regions.kab(k))
     timings["members"] = time.perf_counter() - started
     at = time.perf_counter()
     quarters, by_kab = payouts(db)
@@ -236,6 +189,17 @@ def _compute(db: Database, today: dt.date | None, days: int | None, waiting: boo
     at = time.perf_counter()
     cases = {"conflicts": open_conflicts(db) if conflicts is None else conflicts, "duplicates": duplicates.count(db)}
     timings["cases"] = time.perf_counter() - at
+    return _assemble(db, today, days, waiting, state, m, quarters, by_kab, cases, timings, started)
+
+
+def _assemble(db: Database, today: dt.date, days: int, waiting: bool, state: list, m: dict, quarters: list,
+              by_kab: dict, cases: dict, timings: dict, started: float) -> dict:
+    """The summary from the counted figures: the area, the kecamatan without TKSK, the offices."""
+    kabs = area_kabs(db)
+    served = m.pop("_tksk_kec")
+    if not kabs and not db.is_province:
+        # an office record without its area (enrolled with `pilar office add`): where its members serve
+        kabs = sorted(k for k in m["by_kab"] if regions.kab(k))
     at = time.perf_counter()
     offices = freshness.offices(db, today, days, waiting=waiting)
     gaps = freshness.gaps(db)
@@ -263,6 +227,119 @@ def rekap_rows(s: dict) -> list[dict]:
                     "quarter": latest or "", "gross": p["gross"], "paid": p["paid"],
                     "outstanding": p["outstanding"], "returned": p["returned"]})
     return out
+
+
+# ---------------------------------------------------------------------- current figures before the folder is loaded
+
+def current_at_start(path, today: dt.date | None = None) -> dict | None:
+    """The current summary (records waiting not counted) from the tallies the folder keeps
+    (``db/summary.idx``, storage/core/tally.py) and the journal's records since, without loading the parts
+    of the members or the payouts: office.json, the manifest, the collections not cut into parts, the
+    tallies, the journal, and the few parts the journal's records since the last fold belong to. What the
+    app shows at start while the folder loads (issue 25). None when the tallies cannot say (none yet: a
+    folder an older Pilar wrote last, or just migrated or restored; stale; damaged): the app then counts
+    from the opened folder, and the next fold writes them."""
+    started = time.perf_counter()
+    try:
+        db = Database.open_parts(path, set())
+    except (PilarError, OSError):
+        return None
+    if db is None:
+        return None
+    today = today or dt.date.today()
+    days = silent_days(db)
+    state = state_key(db, today, days)
+    try:
+        with gc_paused():
+            counted = _tallies_now(db)
+    except (PilarError, OSError, ValueError, KeyError, TypeError):
+        return None
+    if counted is None:
+        return None
+    files, dup_count = counted
+    merged = tally.merge(files.values())
+    timings = {"tallies": time.perf_counter() - started}
+    quarters, by_kab = _payout_figures(merged["rows"])
+    cases = {"conflicts": merged["conflicts"], "duplicates": dup_count}
+    out = _assemble(db, today, days, False, state, _members_figures(merged), quarters, by_kab, cases, timings,
+                    started)
+    out["source"] = "tallies"
+    return out
+
+
+def _tallies_now(db: Database) -> tuple[dict[str, dict], int] | None:
+    """Every file's tally as of now (the kept ones, the parts the journal changed since recounted, the
+    collections not cut counted from the partial open) and the number of duplicate NIKs."""
+    kept = tally.read(db.db_dir, (db.manifest.get("indexes") or {}).get(tally.KEY), db.manifest.get("schema"),
+                      db.code)
+    if kept is None:
+        return None
+    files = dict(kept["files"])
+    office = _office(db)
+    for collection in db.collections():  # not cut into parts: loaded, with the journal's records
+        vals = {v["id"]: v for v in db.values(collection)}
+        files[collection] = tally.file_tally(collection, db.raw(collection), vals, office)
+    # the records of the cut collections the journal changed since the tallies' fold, last version each
+    entries, _good = read_journal(db.journal_path, strict=True)
+    changed: dict[str, dict[str, dict]] = {}
+    for entry in entries:
+        if entry["seq"] <= kept["seq"]:
+            continue
+        for collection, docs in entry["ops"].items():
+            if db.parts(collection) <= 1:
+                continue
+            for doc in docs:
+                changed.setdefault(db.part_of(collection, doc["id"]), {})[doc["id"]] = doc
+    nik_delta: Counter = Counter()
+    for part, docs in changed.items():
+        collection = part.partition(".")[0]
+        storage = PilarStorage(db.db_dir / f"{part}.json", part, db.code)
+        on_disk = ((storage.read() or {}).get(part) or {}) if storage.path.exists() else {}
+        if storage.meta.get("seq", 0) > kept["seq"]:
+            return None  # folded since without the tallies: not theirs to say
+        now = dict(on_disk)
+        now.update(docs)
+        values = {}
+        for rid, doc in now.items():
+            value = Database.value_of(doc)
+            if value is not None:
+                values[rid] = value
+        files[part] = tally.file_tally(collection, now, values, office)
+        if collection == "members":
+            for rid in docs:
+                before = on_disk.get(rid)
+                old = Database.value_of(before) if before is not None else None
+                if old is not None and old.get("nik"):
+                    nik_delta[old["nik"]] -= 1
+                if values.get(rid) is not None and values[rid].get("nik"):
+                    nik_delta[values[rid]["nik"]] += 1
+    dups = kept["dups"]
+    count = sum(1 for n in dups.values() if n > 1)
+    moved = {nik: d for nik, d in nik_delta.items() if d}
+    if moved:
+        held = _niks_at_fold(db)
+        if held is None:
+            return None
+        for nik, d in moved.items():
+            before = dups.get(nik) or (1 if nik in held else 0)
+            count += (before + d > 1) - (before > 1)
+    return files, count
+
+
+def _niks_at_fold(db: Database) -> set[str] | None:
+    """The NIKs the members held at the last fold, from the persisted NIK index (``members.nik.idx``)."""
+    recorded = (db.manifest.get("indexes") or {}).get("members.nik")
+    if type(recorded) is not int:
+        return None
+    try:
+        raw = (db.db_dir / NIK_INDEX).read_bytes()
+        newline = raw.find(b"\n")
+        head = orjson.loads(raw[:newline])
+        if head.get("seq") != recorded:
+            return None
+        return set(orjson.loads(raw[newline + 1:]))
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 # ---------------------------------------------------------------------- the last summary, kept

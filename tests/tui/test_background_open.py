@@ -1,5 +1,7 @@
 """Issue 25: at the province the app opens its data folder on a thread after the first frame. The Ringkasan
-shows the last session's figures, said to be kept, until the current ones are counted; a section asked for
+shows the current figures from the tallies the folder keeps (db/summary.idx) and its journal; without them
+(a folder an older Pilar wrote last) the last session's figures, said to be kept, until the current ones are
+counted; a section asked for
 meanwhile opens when the folder is; nothing is written before the folder is open and locked; a second Pilar
 is still told the folder is in use; an error opening it stops the app and is said as before."""
 
@@ -15,7 +17,7 @@ from textual.widgets import DataTable, Static
 import tui.app as app_module
 from storage import backup as backups
 from storage import summary
-from storage.core import i18n
+from storage.core import i18n, tally
 from storage.core.db import Database
 from storage.core.errors import DamagedError, LockedError
 from tests.support.roster import make_folder
@@ -61,7 +63,50 @@ def status(screen) -> str:
     return str(screen.query_one("#summary-status", Static).render())
 
 
+def without_tallies(data):
+    """The folder as an older Pilar left it: no tallies of the Ringkasan's figures."""
+    (data / "db" / tally.FILE).unlink()
+
+
+def test_current_figures_from_the_folders_tallies_before_it_opens(data, gate):
+    # the last session kept 12,345 active members: not shown, the folder's own figures are
+    kept = orjson.loads((data / summary.CACHE_FILE).read_bytes())
+    kept["summary"]["members"]["active"] = 12345
+    (data / summary.CACHE_FILE).write_bytes(orjson.dumps(kept))
+    # a command's change left in the journal (not folded): one more member, counted at start
+    db = Database.open(data, operator="Ani")
+    value = dict(next(v for v in db.values("members") if v["assignments"]), nik="3509019999990001")
+    del value["id"]
+    with db.transaction("test") as tx:
+        tx.put("members", value, owner=db.code)
+    expected = summary.compute(db, waiting=False)
+    db.close(fold=False)
+    assert (data / "db" / "journal.jsonl").stat().st_size > 0
+
+    async def run():
+        app = PilarApp(data, operator="Siti", start="summary", background_open=True)
+        assert app.db is None
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            await until(pilot, lambda: screen.data is not None)
+            assert app.db is None and screen.live
+            assert "Angka terkini" in status(screen)
+            figures = screen.query_one("#figures", DataTable)
+            active = expected["members"]["active"]
+            assert str(figures.get_row("members")[1]).startswith(f"{active} ")
+            assert screen.data["members"] == expected["members"] and screen.data["cases"] == expected["cases"]
+            shown = screen.data
+            gate.set()
+            await until(pilot, lambda: app.db is not None and "Diperbarui" in status(screen))
+            await until(pilot, lambda: not any(w.group == "summary" and w.is_running for w in app.workers))
+            assert screen.data is shown  # not counted again: only the records waiting
+            assert all(o["waiting"] is not None or o["full"] for o in shown["offices"])
+
+    asyncio.run(run())
+
+
 def test_kept_figures_first_then_the_open_folder(data, gate):
+    without_tallies(data)
     # the last session kept 12,345 active members (the folder holds 26): which figures are shown tells
     kept = orjson.loads((data / summary.CACHE_FILE).read_bytes())
     kept["summary"]["members"]["active"] = 12345
@@ -148,6 +193,7 @@ def test_an_error_opening_stops_the_app_and_is_kept_for_the_command_line(data):
 
 def test_without_a_kept_summary_the_screen_says_it_opens(data, gate):
     (data / summary.CACHE_FILE).unlink()
+    without_tallies(data)
 
     async def run():
         app = PilarApp(data, operator="Siti", start="summary", background_open=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime
+from datetime import date, datetime
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -120,6 +120,7 @@ class SummaryScreen(Screen):
         self.data: dict | None = None
         # the figures shown come from the open folder (not the last session's, shown while it opens)
         self.live = False
+        self._current_at = ""  # when the current figures were counted from the folder's tallies
         self._pillars: list[str] = []
         self._early: EarlySummary | None = None
         self._dirty = True
@@ -155,10 +156,17 @@ class SummaryScreen(Screen):
         self.query_one("#figures", DataTable).focus()
         self.set_interval(1.0, self._poll)
         if self.db is None:
-            # The folder is being opened (PilarApp, background_open): the last session's figures, said to
-            # be kept, until folder_opened() counts the current ones.
+            # The folder is being opened (PilarApp, background_open): its current figures from the tallies
+            # it keeps (storage.summary.current_at_start), else the last session's, said to be kept, until
+            # folder_opened() counts the current ones.
+            current = getattr(self.app, "current_summary", None)
             kept = getattr(self.app, "kept_summary", None)
-            if kept is not None:
+            if current is not None:
+                self._show(current, current["timings"]["total"])
+                self.live = True
+                self._current_at = datetime.now().strftime("%H:%M:%S")
+                self.query_one("#summary-status", Static).update(t("ui.summary.current_opening", time=self._current_at))
+            elif kept is not None:
                 data, when = kept
                 self._show(data, 0.0, cached=True)
                 self.query_one("#summary-status", Static).update(
@@ -175,6 +183,17 @@ class SummaryScreen(Screen):
         self.db.listeners.append(self._changed)
         self._early, self.app.early_summary = getattr(self.app, "early_summary", None), None
         kept = self._early.kept if self._early is not None else summary.cached(self.db)
+        if self.live and self.data is not None and self.data.get("state") == summary.state_key(
+                self.db, date.fromisoformat(self.data["today"]), self.data["silent_days"]):
+            # the current figures are on screen already (from the folder's tallies): only the records
+            # waiting per office are left to count
+            self._dirty = False
+            self._log_stamp = self._import_log_stamp()
+            self._early = None
+            self.query_one("#summary-status", Static).update(t(
+                "ui.summary.updated", time=self._current_at, seconds=f"{self.data['timings']['total']:.2f}"))
+            self._waiting(self.data)
+            return
         if kept is not None:
             # nothing changed since the last complete summary: shown at once, confirmed by the worker
             self._show(kept, 0.0, cached=True)
@@ -231,6 +250,14 @@ class SummaryScreen(Screen):
             data = self._retry(lambda: summary.compute(self.db, waiting=False, conflicts=self.app.conflict_count))
         self.app.call_from_thread(self._show, data, time.perf_counter() - started)
         # the figures are up: the roster is built meanwhile, so that key 1 finds it ready (issue 25)
+        self.app.call_from_thread(getattr(self.app, "figures_shown", self.app.preload_roster))
+        self._retry(lambda: freshness.add_waiting(self.db, data["offices"]))
+        self.app.call_from_thread(self._show_offices, data)
+        summary.keep(self.db, data)
+
+    @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
+    def _waiting(self, data: dict) -> None:
+        """The second phase alone, for figures already shown: the roster's build, the records waiting."""
         self.app.call_from_thread(getattr(self.app, "figures_shown", self.app.preload_roster))
         self._retry(lambda: freshness.add_waiting(self.db, data["offices"]))
         self.app.call_from_thread(self._show_offices, data)
