@@ -69,7 +69,7 @@ def edit_at_random(db: Database, rng: random.Random, n: int) -> None:
     ids = sorted(v["id"] for v in db.values("members"))
     items = sorted(v["id"] for v in db.values("payouts_2026"))
     with db.transaction("test") as tx:
-        for k in range(n):
+        for _ in range(n):
             what = rng.randrange(6)
             if what == 0:
                 value = db.get("members", rng.choice(ids))
