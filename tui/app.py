@@ -28,7 +28,6 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from storage.backup.upgrade import open_folder
 from storage.core import i18n
 from storage.core.db import Database, locked_error, read_office, write_office
 from storage.core.errors import PilarError
@@ -37,7 +36,6 @@ from storage.core.i18n import t
 from storage.office import operators
 from tui.dialogs import ErrorDialog, GuardedForm, OperatorDialog, UnsavedDialog
 from tui.screens.help import HelpScreen, key_rows
-from tui.screens.roster.screen import RosterScreen
 from tui.screens.summary.screen import EarlySummary, SummaryScreen
 from tui.widgets.keys import localize_bindings, localize_textual
 from tui.widgets.palette import PilarPalette
@@ -98,10 +96,20 @@ class PilarCommands(Provider):
 
 def _later(module: str, name: str) -> Callable[[], Screen]:
     """A section imported when first opened: the app starts on the roster or the Ringkasan, and the
-    events, payouts and sync screens (with their document and report modules) cost ~0.07 s to import."""
+    events, payouts and sync screens (with their document and report modules) cost ~0.07 s to import;
+    the roster screen (with the roster service, the statement and the payouts it imports) ~0.3 s, which the
+    province's first frame, on the Ringkasan, need not wait for (issue 25)."""
     def make() -> Screen:
         return getattr(importlib.import_module(module), name)()
     return make
+
+
+def open_folder(path: Path, operator: str | None = None) -> Database:
+    """``storage.backup.upgrade.open_folder`` (the backup before a migration), imported when the folder is
+    opened: at the province that is on the opening thread, after the first frame (issue 25)."""
+    from storage.backup.upgrade import open_folder as open_upgrading
+
+    return open_upgrading(path, operator=operator)
 
 
 def probe_lock(path: Path) -> None:
@@ -145,7 +153,7 @@ class PilarApp(App[int]):
     CSS_PATH = "app.tcss"
     COMMANDS = {PilarCommands}
     MODES = {
-        "roster": RosterScreen,
+        "roster": _later("tui.screens.roster.screen", "RosterScreen"),
         "events": _later("tui.screens.events.screen", "EventsScreen"),
         "payouts": _later("tui.screens.payouts.screen", "PayoutsScreen"),
         "sync": _later("tui.screens.sync.screen", "SyncScreen"),

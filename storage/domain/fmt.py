@@ -7,7 +7,6 @@ import re
 
 from babel.dates import format_date, get_month_names
 from babel.numbers import format_currency, format_decimal
-from num2words import num2words
 
 from storage.core.i18n import get_lang
 from storage.core.sensitive import mask
@@ -53,6 +52,9 @@ def number(n: int, lang: str | None = None) -> str:
 
 def rupiah_words(amount: int, lang: str | None = None) -> str:
     """1500000 -> 'satu juta lima ratus ribu rupiah' (English: 'one million five hundred thousand rupiah')."""
+    # imported when an amount is written out: 0.09 s of every start otherwise (issue 25)
+    from num2words import num2words
+
     lang = lang or get_lang()
     words = num2words(_money(amount), lang="en" if lang == "en" else "id")
     return f"{words.replace(',', '')} rupiah"

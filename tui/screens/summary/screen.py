@@ -29,11 +29,8 @@ from storage import summary
 from storage.core.i18n import get_lang, t, tn
 from storage.domain.fmt import number
 from storage.domain.model import pillar_label
-from storage.privacy import service as privacy
-from storage.roster import ANY_AREA, Query
 from storage.summary.report import gap_lines, kab_table, office_table, payout_table, tksk_table
 from storage.sync import freshness
-from tui.screens.roster.screen import RosterScreen
 from tui.widgets.bars import Bar, Bars
 from tui.widgets.keys import localize_bindings
 
@@ -314,7 +311,11 @@ class SummaryScreen(Screen):
         }
         keys = list(FIGURES)
         # UU PDP clocks (issue 27): shown only when something is open (once the folder is)
-        due = privacy.due(self.db) if self.db is not None else {"requests": 0, "incidents": 0}
+        due = {"requests": 0, "incidents": 0}
+        if self.db is not None:
+            from storage.privacy import service as privacy
+
+            due = privacy.due(self.db)
         if due["requests"] or due["incidents"]:
             values["privacy"] = (t("ui.summary.fig.privacy"), t("ui.summary.fig.privacy_value", **due))
             keys.insert(0, "privacy")
@@ -365,20 +366,28 @@ class SummaryScreen(Screen):
     @on(DataTable.RowSelected, "#kabs")
     def _kab_selected(self, event: DataTable.RowSelected) -> None:
         """The members counted in that kab/kota's row: active, serving there."""
+        from storage.roster import Query
+
         self.open_roster(Query(area_kab=event.row_key.value))
 
     @on(DataTable.RowSelected, "#tksk")
     def _kec_selected(self, event: DataTable.RowSelected) -> None:
         """Who lives or serves in a kecamatan without an active TKSK (candidates, former TKSK there)."""
+        from storage.roster import Query
+
         self.open_roster(Query(kec=event.row_key.value))
 
     @on(Bars.Selected, "#pillar-chart")
     def _pillar_selected(self, event: Bars.Selected) -> None:
         """The members counted in that pillar's bar: active in that pillar."""
+        from storage.roster import ANY_AREA, Query
+
         self.open_roster(Query(pillar=self._pillars[event.index], area_kab=ANY_AREA))
 
-    def open_roster(self, query: Query) -> None:
+    def open_roster(self, query) -> None:
         """The roster section showing exactly the members a figure counts (storage.roster.Query.area_kab)."""
+        from tui.screens.roster.screen import RosterScreen
+
         self.app.switch_mode("roster")
         screen = self.app.screen
         if isinstance(screen, RosterScreen):
@@ -401,6 +410,8 @@ class SummaryScreen(Screen):
     def open_figure(self, key: str | None) -> None:
         """Each figure's own screen: the roster, payouts, conflicts, or the tab with its detail."""
         if key == "members":
+            from storage.roster import ANY_AREA, Query
+
             self.open_roster(Query(area_kab=ANY_AREA))
         elif key == "payouts":
             self.app.switch_mode("payouts")
