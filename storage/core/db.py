@@ -44,7 +44,7 @@ from storage.core import audit, authority, erasure, formats, tally
 from storage.core.errors import LockedError, PilarError, after_commit, damaged
 from storage.core.fsutil import append_durable, atomic_write, fsync_dir, os_error
 from storage.core.indexes import INDEXES as _INDEXES  # the one table of indexes
-from storage.core.indexes import IndexFunc
+from storage.core.indexes import IndexFunc, active_key_matches, active_keys
 from storage.core.versions import Hlc, doc_vv, erasure_of, in_conflict, winner
 
 SCHEMA_VERSION = formats.FOLDER.current   # the data folder's format (storage/core/formats.py)
@@ -106,6 +106,13 @@ def collection_of(name: str) -> str:
 # besides it. Only a shortcut: when it is missing, stale or does not find the NIK, the folder is opened
 # whole as before, so a wrong index costs time, never a wrong answer.
 NIK_INDEX = "members.nik.idx"
+# Its companion for validation's roster rules (one active TKSK per kecamatan, one Korkab per pillar and
+# kab/kota): the key of each active assignment (``storage.core.indexes.active_keys``) -> the parts of
+# the members holding one (of any of their versions), so that ``pilar roster edit`` loads the edited
+# member's part and the parts of the members its checks name, not 100,000 members (issue 25). Kept
+# like the NIK index (``members.active`` under the manifest's ``indexes``), updated at a fold from the
+# parts that changed only, rebuilt whole when missing, stale or damaged.
+ACTIVE_INDEX = "members.active.idx"
 
 @contextmanager
 def gc_paused(freeze: bool = False) -> Iterator[None]:
@@ -363,6 +370,7 @@ class Database:
         # manifest records for it, and its tallies once this session has read or written them.
         self._summary_index_seq: int | None = None
         self._summary_files: dict | None = None
+        self._active_index_seq: int | None = None
         self._vals: dict[str, dict[str, dict]] = {}
         self._idx: dict[str, dict[str, dict[Any, set[str]]]] = {}
         # ids of the documents holding more than one version (conflicts), per collection: ``conflicts``
@@ -544,7 +552,8 @@ class Database:
             "hlc": self.hlc.last,
             "files": {c: {"seq": s} for c, s in sorted(self._file_seq.items())},
             "parts": {c: n for c, n in sorted(self._nparts.items()) if n > 1},
-            "indexes": {k: s for k, s in (("members.nik", self._nik_index_seq),
+            "indexes": {k: s for k, s in (("members.active", self._active_index_seq),
+                                          ("members.nik", self._nik_index_seq),
                                           (tally.KEY, self._summary_index_seq)) if s is not None},
             "audit": self._audit.head(),
         }
@@ -583,6 +592,17 @@ class Database:
             self._nik_index_seq = indexes["members.nik"]
         if isinstance(indexes, dict) and type(indexes.get(tally.KEY)) is int:
             self._summary_index_seq = indexes[tally.KEY]
+        if isinstance(indexes, dict) and type(indexes.get("members.active")) is int:
+            self._active_index_seq = indexes["members.active"]
+        if not self.read_only and self._only is None:
+            # a persisted index the manifest names but whose file does not match it (a kill between the
+            # two writes, a damaged or replaced file) is written again at the next fold
+            n = self.parts("members")
+            if self._nik_index_seq is not None and _index_bytes(self.db_dir, NIK_INDEX, self._nik_index_seq, n) is None:
+                self._nik_index_seq = None
+            if self._active_index_seq is not None and \
+                    _index_bytes(self.db_dir, ACTIVE_INDEX, self._active_index_seq, n) is None:
+                self._active_index_seq = None
         for name in sorted(expected | present):
             if self._only is not None and name != collection_of(name) and name not in self._only:
                 continue  # a partial open: a part not asked for
@@ -1028,8 +1048,8 @@ class Database:
     @_serialised
     def compact(self) -> None:
         """Fold the journal into the collection files (each written atomically), then empty it."""
-        if self.read_only:
-            return
+        if self.read_only or self._only is not None:
+            return  # (a partial open never folds: the parts it did not load are not in memory)
         try:
             self._compact()
         except PilarError as exc:
@@ -1037,8 +1057,9 @@ class Database:
 
     @property
     def _nik_index_owed(self) -> bool:
-        return (self._nik_index_seq is None and self.parts("members") > 1 and bool(self._docs.get("members"))
-                and self._only is None)
+        """The persisted member indexes (NIK, active assignments) are missing: the next fold writes them."""
+        return ((self._nik_index_seq is None or self._active_index_seq is None) and self.parts("members") > 1
+                and bool(self._docs.get("members")) and self._only is None)
 
     def _compact(self) -> None:
         # The journal is the only other copy of owed audit entries: they go first.
@@ -1046,6 +1067,7 @@ class Database:
         if not self._dirty and not self._nik_index_owed and not self._summary_owed:
             return
         members_changed = self._nik_index_owed
+        changed_parts = {name for name in self._dirty if collection_of(name) == "members"}
         for name in sorted(self._dirty):  # only the parts that changed
             storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code, create=True)
             storage.write({name: self._pdocs.get(name, {})}, seq=self.seq)
@@ -1053,6 +1075,7 @@ class Database:
             members_changed |= collection_of(name) == "members"
         if members_changed and self.parts("members") > 1:
             self._write_nik_index()
+            self._write_active_index(changed_parts)
         if self._only is None:
             self._write_summary_index()
         self._audit.sync()
@@ -1104,17 +1127,70 @@ class Database:
         self._summary_files = {"files": files, "dups": dup}
         self._summary_index_seq = self.seq
 
+    def _write_active_index(self, changed: set[str]) -> None:
+        """Write ``ACTIVE_INDEX``: from the index the last fold wrote with the entries of the ``changed``
+        parts replaced, or from every member when that index is not at hand (missing, stale, damaged)."""
+        n = self.parts("members")
+        old = found = None
+        if self._active_index_seq is not None:
+            found = _index_bytes(self.db_dir, ACTIVE_INDEX, self._active_index_seq, n)
+            if found is not None:
+                old = orjson.loads(memoryview(found[0])[found[1] + 1:])
+        if not isinstance(old, dict):
+            old, changed = {}, {f"members.{i:02d}" for i in range(n)}
+        drop = {int(name.rpartition(".")[2]) for name in changed}
+        keyed: dict[str, set[int]] = {k: {p for p in v if p not in drop} for k, v in old.items()}
+        for name in changed:
+            i = int(name.rpartition(".")[2])
+            for doc in self._pdocs.get(name, {}).values():
+                for v in doc["v"]:
+                    if not v["deleted"]:
+                        for key in active_keys(v["data"]):
+                            keyed.setdefault(key, set()).add(i)
+        payload = orjson.dumps({k: sorted(v) for k, v in sorted(keyed.items()) if v})
+        if found is not None and memoryview(found[0])[found[1] + 1:len(found[0]) - 1] == payload:
+            return  # the same keys in the same parts: the file and its sequence stand (a backup links it)
+        head = orjson.dumps({"seq": self.seq, "parts": n, "count": sum(1 for v in keyed.values() if v),
+                             "sha256": hashlib.sha256(payload).hexdigest()})
+        atomic_write(self.db_dir / ACTIVE_INDEX, head + b"\n" + payload + b"\n")
+        self._active_index_seq = self.seq
+
     @classmethod
-    def open_member_by_nik(cls, path: str | Path, nik: str) -> Database | None:
-        """The folder opened read-only with only the part(s) of the members that hold ``nik`` (found in
-        the persisted NIK index and the journal), every collection not cut into parts, and no other part:
-        what ``pilar roster show NIK`` needs (issue 25). None when the index cannot say (missing, stale,
-        damaged, the NIK not in it): the caller opens the folder whole."""
+    def open_member_by_nik(cls, path: str | Path, nik: str, operator: str | None = None,
+                           read_only: bool = True) -> Database | None:
+        """The folder opened with only the part(s) of the members that hold ``nik`` (found in the
+        persisted NIK index and the journal), every collection not cut into parts, and no other part:
+        what ``pilar roster show NIK`` needs (issue 25); ``load_parts`` adds more. None when the index
+        cannot say (missing, stale, damaged, the NIK not in it): the caller opens the folder whole.
+
+        Writable (``pilar roster edit NIK``): locked like a whole open; a commit goes to the journal as
+        ever, but such an open never folds (the parts not loaded are not in memory): the next whole open
+        does, so it is refused (None) once the journal has passed CLOSE_FOLD_BYTES, a folder that needs
+        updating or a migration not finished too."""
         path = Path(path).expanduser().resolve()
-        parts = nik_parts(path, nik)
-        if not parts:
+        if not cls.exists(path) or (path / "restore.json").exists() or (path / formats.MARKER).exists():
             return None
-        return cls.open_parts(path, parts)
+        office = read_office(path)
+        db = cls(path, office, operator, read_only=read_only)
+        if not read_only:
+            db._acquire_lock()
+        try:
+            parts = nik_parts(path, nik)  # (read under the lock when writing)
+            if not parts or formats.prepare_folder(path, True, None, FolderFiles) is not None or (
+                    not read_only and db.journal_path.exists() and db.journal_path.stat().st_size > CLOSE_FOLD_BYTES):
+                db._release_lock()
+                return None
+            db._only = parts
+            with gc_paused():
+                db._load()
+                if not read_only:
+                    db._after_open()
+            if not read_only and db.office.get("pilar") != formats.PILAR_VERSION:
+                write_office(path, db.office)
+        except BaseException:
+            db._release_lock()
+            raise
+        return db
 
     @classmethod
     def open_parts(cls, path: str | Path, parts: set[str]) -> Database | None:
@@ -1132,6 +1208,49 @@ class Database:
             db._load()
         return db
 
+    def _load_rest(self) -> None:
+        """A partial open made whole: every part not loaded yet."""
+        if self._only is None:
+            return
+        names = {p.stem for p in self.db_dir.glob("*.json") if p.name != "manifest.json"} | set(self.manifest.get("files", {}))
+        self.load_parts({n for n in names if n != collection_of(n)})
+        self._only = None
+
+    @_serialised
+    def load_parts(self, names: set[str]) -> None:
+        """A partial open (``open_member_by_nik``): load these parts too, with their journal lines."""
+        if self._only is None:
+            return
+        new = {n for n in names if n not in self._only}
+        if not new:
+            return
+        files = self.manifest.get("files", {})
+        with gc_paused():
+            for name in sorted(new):
+                path = self.db_dir / f"{name}.json"
+                self._check_part_name(path, name)
+                if name not in files and not path.exists():
+                    continue  # a part that never held a record
+                storage = PilarStorage(path, name, self.code)
+                data = storage.read()
+                recorded = files.get(name, {}).get("seq", 0)
+                if storage.meta.get("seq", 0) < recorded:
+                    raise damaged(storage.path, "stale", found=storage.meta.get("seq", 0), expected=recorded)
+                self._add_file(storage.path, name, data[name] if data else {})
+                self._file_seq[name] = storage.meta.get("seq", 0)
+            self._only |= new
+            entries, _good = read_journal(self.journal_path, strict=True)
+            for entry in entries:
+                for collection, docs in entry["ops"].items():
+                    for doc in docs:
+                        part = self.part_of(collection, doc["id"])
+                        if part in new and entry["seq"] > self._file_seq.get(part, 0):
+                            flat, table = self._tables(collection, part)
+                            flat[doc["id"]] = table[doc["id"]] = doc
+                            self._dirty.add(part)
+            for collection in sorted({collection_of(n) for n in new}):
+                self._rebuild(collection)
+
     @property
     def partial(self) -> bool:
         """Opened with only some parts (``open_member_by_nik``): counts and searches see only those."""
@@ -1145,7 +1264,10 @@ class Database:
         next backup links the unchanged files instead of copying them (issue 25)."""
         try:
             if not self.read_only and self._lock is not None:
-                if fold or self._journal_bytes > CLOSE_FOLD_BYTES or self._nik_index_owed or self._summary_owed:
+                if self._only is not None and self._journal_bytes > CLOSE_FOLD_BYTES:
+                    self._load_rest()  # a partial open folds too once the journal has grown past the bound
+                if (fold or self._journal_bytes > CLOSE_FOLD_BYTES or self._nik_index_owed
+                        or self._summary_owed) and self._only is None:
                     self.compact()
                 else:
                     try:
@@ -1192,6 +1314,11 @@ class Transaction:
             self._gc.__exit__(None, None, None)
 
     def _current(self, collection: str, rid: str) -> dict | None:
+        only = self.db._only
+        part = self.db.part_of(collection, rid) if only is not None else collection
+        if part != collection and part not in only:
+            # a partial open knows nothing of that part: writing there would lose the record's versions
+            raise ValueError(f"{collection} {rid}: its part is not loaded")
         return self.docs.get((collection, rid)) or self.db.doc(collection, rid)
 
     def _settle(self, collection: str, rid: str) -> None:
@@ -1312,47 +1439,95 @@ def _stored_data(value: dict) -> dict:
     return data
 
 
-def nik_parts(path: Path, nik: str) -> set[str] | None:
-    """The parts of the members that hold ``nik`` by the persisted index and the journal; None when the
-    index cannot be used (see ``NIK_INDEX``)."""
-    db_dir = Path(path) / "db"
-    if not nik.isdigit():
+def _current_manifest(db_dir: Path) -> dict | None:
+    """The manifest when the persisted member indexes may be read beside it (current format, intact,
+    the members cut into parts); else None."""
+    manifest = orjson.loads((db_dir / "manifest.json").read_bytes())
+    if not isinstance(manifest, dict) or manifest.get("schema") != formats.FOLDER.current \
+            or formats.manifest_altered(manifest):
+        return None
+    n = (manifest.get("parts") or {}).get("members")
+    return manifest if type(n) is int and n > 1 else None
+
+
+def _index_bytes(db_dir: Path, file: str, recorded: object, parts: int) -> tuple[bytes, int] | None:
+    """A persisted index file (``NIK_INDEX``, ``ACTIVE_INDEX``) and the end of its header line, when it
+    is the one the manifest records (``recorded``: its sequence), for ``parts`` parts, and intact."""
+    if type(recorded) is not int:
         return None
     try:
-        manifest = orjson.loads((db_dir / "manifest.json").read_bytes())
-        if not isinstance(manifest, dict) or manifest.get("schema") != formats.FOLDER.current \
-                or formats.manifest_altered(manifest):
-            return None
-        recorded = (manifest.get("indexes") or {}).get("members.nik")
-        n = (manifest.get("parts") or {}).get("members")
-        if type(recorded) is not int or type(n) is not int or n <= 1:
-            return None
-        raw = (db_dir / NIK_INDEX).read_bytes()
+        raw = (db_dir / file).read_bytes()
         newline = raw.find(b"\n")
         head = orjson.loads(raw[:newline])
-        payload = memoryview(raw)[newline + 1:len(raw) - 1]
-        if head.get("seq") != recorded or head.get("parts") != n \
-                or hashlib.sha256(payload).hexdigest() != head.get("sha256"):
+        if not isinstance(head, dict) or head.get("seq") != recorded or head.get("parts") != parts \
+                or hashlib.sha256(memoryview(raw)[newline + 1:len(raw) - 1]).hexdigest() != head.get("sha256"):
             return None
-        found: set[int] = set()
-        key = b'"' + nik.encode() + b'":'
-        at = raw.find(key, newline)
-        if at != -1:
-            start = at + len(key)
-            end = raw.find(b"]", start) + 1 if raw[start:start + 1] == b"[" else \
-                min(i for i in (raw.find(b",", start), raw.find(b"}", start)) if i != -1)
-            value = orjson.loads(raw[start:end])
-            found.update(value if isinstance(value, list) else [value])
+    except (OSError, ValueError):
+        return None
+    return raw, newline
+
+
+def _nik_found(raw: bytes, newline: int, nik: str) -> set[int]:
+    """The part numbers the NIK index gives for ``nik`` (a byte search: the index is not parsed)."""
+    key = b'"' + nik.encode() + b'":'
+    at = raw.find(key, newline)
+    if at == -1:
+        return set()
+    start = at + len(key)
+    end = raw.find(b"]", start) + 1 if raw[start:start + 1] == b"[" else \
+        min(i for i in (raw.find(b",", start), raw.find(b"}", start)) if i != -1)
+    value = orjson.loads(raw[start:end])
+    return set(value if isinstance(value, list) else [value])
+
+
+ActiveQuery = tuple[str, "str | None", str, str]  # (pillar, position or None: any, "kab"|"kec", code)
+
+
+def member_parts(path: Path, niks: list[str] | set[str], queries: list[ActiveQuery]) -> set[str] | None:
+    """The parts of the members that may hold a member with one of ``niks`` or an active assignment
+    answering one of ``queries`` (as ``RosterView.active_assignments`` is asked), by the persisted
+    indexes and the journal's lines since; None when an index cannot be used (see ``NIK_INDEX``,
+    ``ACTIVE_INDEX``). A part named needlessly costs time; a part left out would be a wrong answer,
+    so every version of a record counts."""
+    db_dir = Path(path) / "db"
+    niks = {nik for nik in niks if nik.isdigit()}
+    found: set[int] = set()
+    try:
+        manifest = _current_manifest(db_dir)
+        if manifest is None:
+            return None
+        n = manifest["parts"]["members"]
+        recorded = manifest.get("indexes") or {}
+        if niks:
+            index = _index_bytes(db_dir, NIK_INDEX, recorded.get("members.nik"), n)
+            if index is None:
+                return None
+            for nik in niks:
+                found |= _nik_found(*index, nik)
+        if queries:
+            index = _index_bytes(db_dir, ACTIVE_INDEX, recorded.get("members.active"), n)
+            if index is None:
+                return None
+            for key, parts in orjson.loads(memoryview(index[0])[index[1] + 1:]).items():
+                if any(active_key_matches(key, *q) for q in queries):
+                    found.update(parts)
         entries, _good = read_journal(db_dir / "journal.jsonl", strict=True)
-    except (OSError, ValueError, TypeError, AttributeError, PilarError):
+    except (OSError, ValueError, TypeError, AttributeError, KeyError, PilarError):
         return None
-    for entry in entries:  # changes since the index was written: a NIK given, taken or changed there
+    for entry in entries:  # changes since the indexes were written
         for doc in entry.get("ops", {}).get("members", ()):
-            if any(v.get("data", {}).get("nik") == nik for v in doc.get("v", ())):
-                found.add(zlib.crc32(doc["id"].encode()) % n)
-    if not found:
-        return None
+            for v in doc.get("v", ()):
+                data = v.get("data") or {}
+                if data.get("nik") in niks or (queries and any(
+                        active_key_matches(key, *q) for key in active_keys(data) for q in queries)):
+                    found.add(zlib.crc32(doc["id"].encode()) % n)
     return {f"members.{i:02d}" for i in found if 0 <= i < n}
+
+
+def nik_parts(path: Path, nik: str) -> set[str] | None:
+    """The parts of the members that hold ``nik`` by the persisted index and the journal; None when the
+    index cannot be used (see ``NIK_INDEX``) or does not find it."""
+    return member_parts(path, [nik], []) or None if nik.isdigit() else None
 
 
 # ---------------------------------------------------------------------- migrations' file helpers

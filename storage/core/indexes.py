@@ -28,3 +28,25 @@ INDEXES: dict[str, dict[str, IndexFunc]] = {
     "members": {"nik": lambda v: v.get("nik") or None, "number": member_number},
     "invitations": {"event": lambda v: v.get("event_id") or None},
 }
+
+
+def active_keys(value: dict) -> set[str]:
+    """The keys of a member's active assignments in the persisted index validation's roster rules read
+    (storage/core/db.py: ``ACTIVE_INDEX``): ``PILLAR|POSITION|kab|CODE`` and, for an assignment bound to a
+    kecamatan, ``PILLAR|POSITION|kec|CODE``. "Active" as the roster reads it: status ACTIVE exactly."""
+    keys: set[str] = set()
+    for a in value.get("assignments") or ():
+        if a.get("status") != "ACTIVE":
+            continue
+        head = f"{a.get('pillar') or ''}|{a.get('position') or ''}|"
+        keys.add(head + "kab|" + (a.get("area_kab") or ""))
+        if a.get("area_kec"):
+            keys.add(head + "kec|" + a["area_kec"])
+    return keys
+
+
+def active_key_matches(key: str, pillar: str, position: str | None, level: str, code: str) -> bool:
+    """Whether a persisted key answers ``RosterView.active_assignments(pillar, position, kab|kec=code)``
+    (``position`` None: any position)."""
+    k_pillar, k_position, k_level, k_code = key.split("|", 3)
+    return k_pillar == pillar and k_level == level and k_code == code and position in (None, k_position)

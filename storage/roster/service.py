@@ -19,7 +19,7 @@ from operator import attrgetter
 
 import orjson
 
-from storage.core.db import Database
+from storage.core.db import Database, member_parts
 from storage.core.db import gc_paused as no_gc
 from storage.core.errors import PilarError
 from storage.core.i18n import t
@@ -477,6 +477,25 @@ class Roster:
                     found.append((member, asg))
         return found
 
+    def load_for(self, value: dict) -> bool:
+        """On a partial open (``Database.open_member_by_nik``, writable): load the parts of the members
+        that validating ``value`` reads (the holders of its NIK, of the active assignments its roster
+        rules look at), found in the persisted indexes (storage/core/db.py: ``member_parts``), so that
+        ``validate``/``save`` answer as on the whole folder. False when the indexes cannot say (missing,
+        stale, damaged): the caller opens the folder whole. True on a whole open (nothing to load)."""
+        if not self.db.partial:
+            return True
+        asked = _Asked()
+        validate_member(normalise(value), asked)
+        if any(level not in ("kab", "kec") for _p, _pos, level, _code in asked.queries):
+            return False
+        parts = member_parts(self.db.path, asked.niks, asked.queries)
+        if parts is None:
+            return False
+        self.db.load_parts(parts)
+        self._active = None
+        return True
+
     # ------------------------------------------------------------------ writing
 
     def history(self, rid: str) -> list[dict]:
@@ -584,6 +603,25 @@ class Roster:
         if member is None:
             raise PilarError("roster.not_found", what=rid)
         return member
+
+
+class _Asked:
+    """A roster that holds nobody and writes down what validation asks it (``Roster.load_for``): the
+    questions do not depend on the answers (validate.py asks by the value's own NIK and assignments)."""
+
+    def __init__(self) -> None:
+        self.niks: set[str] = set()
+        self.queries: list[tuple[str, str | None, str, str]] = []
+
+    def by_nik(self, nik: str) -> dict | None:
+        self.niks.add(nik)
+        return None
+
+    def active_assignments(self, pillar: str, position: str | None = None, kab: str | None = None,
+                           kec: str | None = None) -> list[tuple[dict, dict]]:
+        self.queries.append((pillar, position, "kec", kec) if kec is not None else
+                            (pillar, position, "kab", kab) if kab is not None else (pillar, position, "", ""))
+        return []
 
 
 def normalise(value: dict, copy: bool = True) -> dict:

@@ -345,6 +345,9 @@ def cmd_edit(args) -> int:
         raise PilarError("roster.cli.edit_bad_json", path=args.file)
     if args.note is not None:
         changes["note"] = args.note
+    done = _edit_by_nik(args, changes)
+    if done is not None:
+        return done
     with open_db(args) as db:
         roster = Roster(db)
         member = _one(roster, args.member)
@@ -359,23 +362,62 @@ def cmd_edit(args) -> int:
             if versions[args.keep - 1]["value"] is None:  # the deletion: nothing to edit
                 raise PilarError("sync.conflict_bad_keep", n=args.keep, count=len(versions))
             member = versions[args.keep - 1]["value"]
-        value = dict(member)
-        for key, new in changes.items():
-            if key in ("id", "owner") or key.startswith("_"):
-                continue
-            if key == "bank" and isinstance(new, dict):
-                value["bank"] = {**(value.get("bank") or {}), **new}
-            else:
-                value[key] = new
-        rid, result = roster.save(value, accept_warnings=args.accept_warnings, resolution=args.keep)
-        if rid is None:
-            head = "roster.cli.invalid" if result.errors else "roster.cli.warnings"
-            print(t(head), file=sys.stderr)
-            for issue in result.errors or result.warnings:
-                print(f"- {issue.message}", file=sys.stderr)
-            return 1
-        say(t("roster.cli.edit_saved", name=value.get("name", "")))
+        return _save_edit(roster, _edited(member, changes), args)
+
+
+def _edited(member: dict, changes: dict) -> dict:
+    value = dict(member)
+    for key, new in changes.items():
+        if key in ("id", "owner") or key.startswith("_"):
+            continue
+        if key == "bank" and isinstance(new, dict):
+            value["bank"] = {**(value.get("bank") or {}), **new}
+        else:
+            value[key] = new
+    return value
+
+
+def _save_edit(roster: Roster, value: dict, args) -> int:
+    rid, result = roster.save(value, accept_warnings=args.accept_warnings, resolution=args.keep)
+    if rid is None:
+        head = "roster.cli.invalid" if result.errors else "roster.cli.warnings"
+        print(t(head), file=sys.stderr)
+        for issue in result.errors or result.warnings:
+            print(f"- {issue.message}", file=sys.stderr)
+        return 1
+    say(t("roster.cli.edit_saved", name=value.get("name", "")))
     return 0
+
+
+def _edit_by_nik(args, changes: dict) -> int | None:
+    """``roster edit NIK`` from the parts that hold the member and the members its checks name (issue
+    25: the persisted NIK and active-assignment indexes; no 100,000 members loaded); None when those
+    cannot answer (the caller opens the folder whole)."""
+    from storage.core.config import resolve_data_dir
+    from storage.core.db import Database
+    from storage.domain.validate import clean_nik
+    from tui.cli.common import daily_backup, operator_of
+
+    nik = clean_nik(args.member)
+    if args.keep is not None or len(nik) != 16:
+        return None
+    db = Database.open_member_by_nik(resolve_data_dir(args.data), nik, operator=operator_of(args), read_only=False)
+    if db is None:
+        return None
+    try:
+        ids = db.lookup("members", "nik", nik)
+        if len(ids) > 1:
+            raise PilarError("roster.ambiguous", what=args.member, count=len(ids))
+        roster = Roster(db)
+        value = _edited(roster.get(ids[0]), changes) if ids else None
+        if value is None or not roster.load_for(value):
+            return None
+        daily_backup(db)
+        return _save_edit(roster, value, args)
+    except PilarError as exc:  # after a commit: the change is saved, and the sentence says so (exit 3)
+        raise db.saved_but(exc) from exc
+    finally:
+        db.close(fold=False)
 
 
 def cmd_deactivate(args) -> int:
