@@ -1170,6 +1170,8 @@ class Database:
         path = Path(path).expanduser().resolve()
         if not cls.exists(path) or (path / "restore.json").exists() or (path / formats.MARKER).exists():
             return None
+        if not read_only and (formats.read_office_raw(path) or {}).get("format", 1) != OFFICE_FORMAT:
+            return None  # an office file to bring up to date: the whole open does it (backup, audit)
         office = read_office(path)
         db = cls(path, office, operator, read_only=read_only)
         if not read_only:
