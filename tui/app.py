@@ -8,6 +8,7 @@ section sets ``app.conflict_count``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import gc
 import importlib
@@ -225,6 +226,7 @@ class PilarApp(App[int]):
         self._roster = None
         self._roster_loading = False
         self._roster_waiting: list[Callable[[], object]] = []
+        self._roster_mounting: asyncio.Future | None = None  # the roster screen mounted unseen
         # the daily backup (tui.cli.core.run_app): taken in a thread after the first frame, not before it
         self.daily_backup = daily_backup
         self.title = office.get("name") or office.get("code", "")
@@ -395,6 +397,32 @@ class PilarApp(App[int]):
         if self._roster is not None:
             for then in waiting:
                 then()
+            self.call_after_refresh(self._install_roster_screen)
+
+    def _install_roster_screen(self) -> None:
+        """Mount the roster's screen, unseen, once a big roster is built (the Ringkasan is on screen
+        meanwhile): key 1 then only switches to it. Composing it and re-reading the whole stylesheet as
+        it mounted were 0.2-0.5 s of key 1 at the province (issue 25)."""
+        from tui.screens.roster import screen as roster_screen
+
+        if ("roster" in self._screen_stacks or not self.is_running or self._roster is None
+                or len(self._roster) < roster_screen.PREMOUNT_ROSTER):
+            return
+        mounted = self._init_mode("roster")  # textual is pinned exactly: a mode set up without switching to it
+        screen = self._screen_stacks["roster"][0]
+        # _init_mode re-read the stylesheet (the new widgets' default CSS) and applied it to every node,
+        # this screen's included: no second pass when key 1 switches to it
+        screen._css_update_count = self._css_update_count
+        self._roster_mounting = asyncio.ensure_future(mounted())
+
+    async def _shutdown(self) -> None:
+        # Quitting while that screen is still composing: Textual stops awaiting the children it mounts
+        # once it is shutting down, and a Select whose own parts were never composed fails as it mounts.
+        mounting = self._roster_mounting
+        if mounting is not None and not mounting.done():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(mounting), 10)
+        await super()._shutdown()
 
     @property
     def roster(self):

@@ -7,9 +7,10 @@ import time
 
 import pytest
 
+import tui.screens.roster.screen as roster_screen
 from storage import backup as backups
 from storage.core import i18n
-from storage.roster import Roster
+from storage.roster import Query, Roster
 from tests.support.roster import make_folder, run_async
 from tui.app import PilarApp
 from tui.screens.roster.form import MemberForm
@@ -88,6 +89,37 @@ async def test_the_roster_is_built_while_the_ringkasan_is_read(data):
         await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.ready)
         assert app.roster is built
         assert len(app.screen.query_one(MemberTable).rows) == len(built) == 36
+
+
+@run_async
+async def test_a_big_roster_screen_is_mounted_unseen_and_key_1_only_switches_to_it(data, monkeypatch):
+    monkeypatch.setattr(roster_screen, "PREMOUNT_ROSTER", 10)  # the folder's 36 members count as big
+    app = PilarApp(data, operator="Siti", start="summary")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: "roster" in app._screen_stacks)
+        assert isinstance(app.screen, SummaryScreen)  # still the Ringkasan on screen
+        premounted = app._screen_stacks["roster"][0]
+        await wait_for(pilot, lambda: premounted.is_mounted and premounted.ready)
+        table = premounted.query_one(MemberTable)
+        assert len(table.rows) == 36 and table.rows[0].name <= table.rows[1].name
+        await pilot.press("1")
+        assert app.screen is premounted
+        # it works as one mounted by the key: the letters typed after / reach the search
+        await pilot.press("slash", "s", "i")
+        assert premounted.query_one("#search").value == "si"
+        found = [r.id for r in app.roster.search(Query(text="si"))]
+        assert 0 < len(found) < 36
+        await wait_for(pilot, lambda: [r.id for r in table.rows] == found)
+
+
+@run_async
+async def test_quitting_while_the_roster_screen_is_mounted_unseen_is_clean(data, monkeypatch):
+    monkeypatch.setattr(roster_screen, "PREMOUNT_ROSTER", 10)
+    for _ in range(3):  # the quit lands at a different point of the mount each time
+        app = PilarApp(data, operator="Siti", start="summary")
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: "roster" in app._screen_stacks, tries=2000)
+        assert app.return_code in (None, 0)
 
 
 @run_async

@@ -30,6 +30,9 @@ from tui.widgets.member_table import Column, MemberTable
 
 # Above this many members the roster is built in a thread after the first page is painted.
 BACKGROUND_LOAD = 20_000
+# From this many members the app mounts this screen unseen once the roster is built (the Ringkasan shown
+# meanwhile), so that key 1 only switches to it (tui.app.PilarApp._install_roster_screen, issue 25).
+PREMOUNT_ROSTER = 5_000
 SERVING = "@"  # kab/kota list values for where members serve: "@" anywhere, "@35.09" in Jember
 # Column widths for the table; 0 = the flexible one; ``drop`` = dropped first when narrow.
 _LAYOUT = {"nik": (16, 0), "name": (0, 0), "pillar": (9, 0), "position": (12, 3), "kab": (14, 0),
