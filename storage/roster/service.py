@@ -263,12 +263,13 @@ class Roster:
         # A few changed members (a saved form) are taken out of and put into the sorted lists, the
         # search index and the last result where they belong (storage.roster.index) instead of sorting
         # 100,000 rows again; a big import sorts again on next use. The sorted lists and the index are
-        # changed in place (``search`` hands out copies only); the rows dict and the last result, which
-        # a screen may be reading, are swapped in whole.
+        # changed in place (``search`` hands out copies only); the last result, which a screen may be
+        # reading, is swapped in whole; the rows dict takes edits in place (``_updated_rows``).
         with no_gc():
             before = self._rows_d
+            old = {rid: before.get(rid) for rid in ids}
             rows = self._updated_rows(ids)
-            changes = [(before.get(rid), rows.get(rid)) for rid in ids]
+            changes = [(old[rid], rows.get(rid)) for rid in ids]
             small = len(ids) <= roster_index.INCREMENTAL_LIMIT
             if small:
                 for (column, reverse), rows_sorted in self._sorted.items():
@@ -296,15 +297,28 @@ class Roster:
             listener(ids)
 
     def _updated_rows(self, ids: set[str]) -> dict[str, Row]:
-        rows = dict(self._rows_d or {})
+        """The rows with the changed members' rows made again. Edits of members already there (a saved
+        form) are put in place: copying the dict of 100,000 rows cost more than the rest of the commit
+        (and its collector passes after); a thread iterating it meanwhile sees the same keys, some
+        rows before the edit and some after, as it would reading the swapped dict at another moment.
+        Members added or removed change its size, which an iteration in a thread cannot take: a new
+        dict then."""
+        current = self._rows_d or {}
+        new: dict[str, Row | None] = {}
         for rid in ids:
             doc = self.db.doc("members", rid)
             # read-only use: the value without the deep copy ``db.get`` makes (10k imported rows)
             value = Database.value_of(doc) if doc else None
-            if value is None:
+            new[rid] = None if value is None else _row_of(self.db, value) if "_conflict" in value else make_row(value)
+        if self._rows_d is not None and all(rid in current and row is not None for rid, row in new.items()):
+            current.update(new)  # type: ignore[arg-type]
+            return current
+        rows = dict(current)
+        for rid, row in new.items():
+            if row is None:
                 rows.pop(rid, None)
             else:
-                rows[rid] = _row_of(self.db, value) if "_conflict" in value else make_row(value)
+                rows[rid] = row
         return rows
 
     # ------------------------------------------------------------------ reading
@@ -359,7 +373,10 @@ class Roster:
         thread after the rows): the first letter typed then costs no more than the tenth."""
         if self._chars is None:
             version = self.version
-            chars = roster_index.build_chars(self.sorted_rows("name"))
+            # the index's lists (a million references at 100,000 members) live as long as the roster:
+            # frozen, so that no collector pass after a keystroke or a save scans them again
+            with no_gc(freeze=True):
+                chars = roster_index.build_chars(self.sorted_rows("name"))
             if version == self.version:  # a commit meanwhile: built again on the next call
                 self._chars = chars
 

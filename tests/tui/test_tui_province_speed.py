@@ -118,7 +118,7 @@ async def test_quitting_while_the_roster_screen_is_mounted_unseen_is_clean(data,
     for _ in range(3):  # the quit lands at a different point of the mount each time
         app = PilarApp(data, operator="Siti", start="summary")
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: "roster" in app._screen_stacks, tries=2000)
+            await wait_for(pilot, lambda app=app: "roster" in app._screen_stacks, tries=2000)
         assert app.return_code in (None, 0)
 
 

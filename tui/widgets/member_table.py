@@ -94,11 +94,14 @@ class MemberTable(ScrollView, can_focus=True):
         self.rows = rows
         self._generation += 1
         self._line_cache.clear()
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
-        index = 0
-        if keep is not None:
-            index = next((i for i, r in enumerate(rows) if r.id == keep), 0) if len(rows) < 5000 else \
-                self._find(keep)
+        size = Size(self.size.width, len(rows) + 1)
+        if size != self.virtual_size:
+            # As Textual's own resize does (Widget._size_updated, layout=False): the scrollbars follow
+            # without a layout of the whole screen, which the reactive would ask for on every keystroke
+            # (the table's own size does not change); a scrollbar that comes or goes still asks for one.
+            self.set_reactive(MemberTable.virtual_size, size)
+            self._scroll_update(size)
+        index = self._find(keep) if keep is not None else 0
         self.set_reactive(MemberTable.cursor, index)
         self.scroll_to(y=max(0, index - (self._page() // 2)) if index else 0, animate=False, immediate=True)
         self.refresh()
@@ -112,7 +115,13 @@ class MemberTable(ScrollView, can_focus=True):
         return index >= 0
 
     def _find(self, rid: str, missing: int = 0) -> int:
-        for i, r in enumerate(self.rows):
+        """The index of row ``rid``: near the cursor first (a saved edit mostly stays where it was),
+        then the whole list."""
+        rows, at = self.rows, self.cursor
+        for i in range(max(0, at - 50), min(len(rows), at + 50)):
+            if rows[i].id == rid:
+                return i
+        for i, r in enumerate(rows):
             if r.id == rid:
                 return i
         return missing

@@ -143,3 +143,20 @@ def test_a_command_about_one_member_builds_no_rows(db):
     assert not roster.loaded  # found by the NIK index, validated without rows
     assert roster.find(member["id"])[0]["address"] == "Jl. Baru 9"
     assert len(roster) == db.count("members") and roster.loaded
+
+
+def test_an_edit_is_put_in_the_rows_in_place_an_addition_makes_new_rows(db):
+    """A saved form does not copy the 100,000 rows (issue 25); a commit that adds or removes members
+    does, so that a thread iterating the old rows is never cut short by a change of size."""
+    roster = Roster(db)
+    rows = roster._rows
+    count = len(rows)
+    member = db.get("members", next(iter(rows)))
+    member["name"] = "Zulaikha Ubah"
+    roster.save(member, accept_warnings=True)
+    assert roster._rows is rows and rows[member["id"]].name == "Zulaikha Ubah"
+    assert roster.search(Query(text="zulaikha ubah"))[0].id == member["id"]
+    roster.save(person(901, "35.78.01", "Yuli Baru", "P", "1985-05-05", "PSM", "ANGGOTA", ""), accept_warnings=True)
+    assert roster._rows is not rows and len(rows) == count and len(roster._rows) == count + 1
+    roster.delete(member["id"], "meninggal")
+    assert member["id"] not in roster._rows and len(roster) == count

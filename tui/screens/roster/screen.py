@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from storage.core.errors import PilarError
 from storage.core.i18n import get_lang, t
@@ -25,6 +25,7 @@ from storage.roster import ANY_AREA, COLUMNS, Query, Roster, Row, detail_text, m
 from tui.dialogs import ConfirmDialog, ErrorDialog, Field, PromptDialog
 from tui.screens.roster.form import ConflictChoiceDialog, MemberForm
 from tui.screens.roster.statement import ask_statement
+from tui.widgets.footer import Footer
 from tui.widgets.keys import localize_bindings
 from tui.widgets.member_table import Column, MemberTable
 
@@ -192,9 +193,10 @@ class RosterScreen(Screen):
         elif q.area_kab:
             area = " · " + (t("roster.count.serving_any") if q.area_kab == ANY_AREA
                             else t("roster.count.serving", area=regions.kab_name(q.area_kab)))
+        # one line, as wide as the screen whatever it says: no layout of the screen for it
         self.query_one("#roster-count", Static).update(
             t("roster.count", shown=count_text(len(rows)), total=count_text(len(self.roster))) + area
-            + " · " + t("roster.count.sorted", column=t(f"roster.col.{q.sort}"), order=order))
+            + " · " + t("roster.count.sorted", column=t(f"roster.col.{q.sort}"), order=order), layout=False)
 
     def _roster_changed(self, ids: set[str]) -> None:
         if threading.get_ident() != self.app._thread_id:
