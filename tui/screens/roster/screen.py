@@ -44,6 +44,17 @@ def count_text(n: int) -> str:
     return format_decimal(n, locale="id_ID" if get_lang() == "id" else "en_GB")
 
 
+class SearchInput(Input):
+    """The roster's search box. The table follows its text from the value's watcher, so that the rows
+    found are painted in the frame that shows the letter typed: ``Input.Changed`` arrives after that
+    frame, which made every keystroke two frames (issue 25)."""
+
+    def watch_value(self, value: str) -> None:
+        screen = self.screen if self.is_attached else None
+        if isinstance(screen, RosterScreen):
+            screen.search_typed(value)
+
+
 class RosterScreen(Screen):
     """The member table with search, quick filters and the count of matching members."""
 
@@ -84,7 +95,7 @@ class RosterScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="roster-bar"):
-            yield Input(placeholder=t("roster.search.placeholder"), id="search")
+            yield SearchInput(placeholder=t("roster.search.placeholder"), id="search")
             q = self.query_state
             yield Select([(t("roster.filter.all_pillars"), "")] + [(pillar_label(p), p) for p in PILLARS],
                          value=q.pillar, allow_blank=False, id="pillar")
@@ -214,9 +225,14 @@ class RosterScreen(Screen):
         self.query_state = Query(**{**self.query_state.__dict__, **changes})
         self.refresh_rows(keep=self.query_one(MemberTable).current_id if "text" not in changes else None)
 
+    def search_typed(self, text: str) -> None:
+        """The search box holds ``text`` (from its watcher; its Changed message comes after, the same)."""
+        if text != self.query_state.text:
+            self._set_query(text=text)
+
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        self._set_query(text=event.value)
+        self.search_typed(event.value)
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
