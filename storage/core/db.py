@@ -1111,8 +1111,10 @@ class Database:
         if kept is None:
             kept = tally.read(self.db_dir, self._summary_index_seq, schema, self.code)
         office = None if self.is_province else self.code
+        # Every file in memory when none is kept (a full count: this needs the whole folder loaded), else
+        # the files changed since and any the kept tallies lack; the others' tallies are kept as they are.
         names = set(self._pdocs)
-        files = {} if kept is None else {n: f for n, f in kept["files"].items() if n in names}
+        files = {} if kept is None else dict(kept["files"])
         redo = names if kept is None else (self._dirty & names) | (names - set(files))
         for name in redo:
             collection = collection_of(name)

@@ -207,3 +207,18 @@ def test_a_fold_by_a_pilar_without_tallies_drops_them_and_the_figures_stay_right
     db.close()
     assert recorded(prov) is not None
     assert figures(summary.current_at_start(prov)) == figures(full(prov))
+
+
+def test_a_folder_of_the_first_release_is_counted_once_migrated_then_from_its_tallies(tmp_path):
+    """0.1.0's folder (format 1, no tallies): nothing from the tallies before the migration (the app counts
+    from the opened folder); the migrating open's close writes them, and from then on they give the figures."""
+    from storage.backup.upgrade import open_folder
+
+    folder = tmp_path / "JATIM"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "releases" / "0.1.0" / "JATIM", folder)
+    assert summary.current_at_start(folder) is None
+    db = open_folder(folder)
+    counted = summary.compute(db, waiting=False)
+    db.close()
+    assert recorded(folder) is not None
+    assert figures(summary.current_at_start(folder)) == figures(counted) == figures(full(folder))
