@@ -1015,8 +1015,10 @@ class Database:
 
     @property
     def owes_upkeep(self) -> bool:
-        """Audit entries to append or a journal big enough to fold: work for the next quiet moment."""
-        return not self.read_only and (bool(self._audit_behind) or self._journal_bytes > JOURNAL_COMPACT_BYTES)
+        """Audit entries to append, a journal big enough to fold, or the Ringkasan's tallies to write (a folder
+        an older Pilar folded last): work for the next quiet moment."""
+        return not self.read_only and (bool(self._audit_behind) or self._journal_bytes > JOURNAL_COMPACT_BYTES
+                                       or self._summary_owed)
 
     @_serialised
     def upkeep(self) -> None:
@@ -1026,7 +1028,7 @@ class Database:
             return
         try:
             self._flush_audit(strict=True)
-            if self._journal_bytes > JOURNAL_COMPACT_BYTES:
+            if self._journal_bytes > JOURNAL_COMPACT_BYTES or self._summary_owed:
                 self.compact()
         except PilarError as exc:
             raise self.saved_but(exc) from exc

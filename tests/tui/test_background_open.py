@@ -204,5 +204,11 @@ def test_without_a_kept_summary_the_screen_says_it_opens(data, gate):
             gate.set()
             await until(pilot, lambda: screen.live)
             assert screen.query_one("#figures", DataTable).row_count >= 6
+            # the tallies an older Pilar left out are written at the first quiet moment, not only at quit
+            app.UPKEEP_IDLE_SECONDS = 0.0
+            await until(pilot, lambda: not app.db.owes_upkeep and not any(w.group == "upkeep" and w.is_running
+                                                                          for w in app.workers), tries=1500)
+            assert (data / "db" / tally.FILE).exists()
+            assert summary.current_at_start(data)["members"] == screen.data["members"]
 
     asyncio.run(run())
