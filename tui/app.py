@@ -356,6 +356,8 @@ class PilarApp(App[int]):
         if getattr(self, "_backup_after_figures", False):
             self._backup_after_figures = False
             self._start_daily_backup()
+        elif self.db is not None and self.db.owes_upkeep:
+            self._start_daily_backup(backup=False)  # the Ringkasan's tallies an older Pilar left out
         self.preload_roster()
 
     def preload_roster(self, then: Callable[[], object] | None = None) -> None:
@@ -481,13 +483,21 @@ class PilarApp(App[int]):
         elif self.daily_backup:
             self.call_after_refresh(self._start_daily_backup)
 
-    def _start_daily_backup(self) -> None:
-        self.run_worker(self._daily_backup, thread=True, group="daily-backup", exit_on_error=False)
+    def _start_daily_backup(self, backup: bool = True) -> None:
+        self.run_worker(partial(self._daily_backup, backup), thread=True, group="daily-backup", exit_on_error=False)
 
-    def _daily_backup(self) -> None:
+    def _daily_backup(self, backup: bool = True) -> None:
         """The day's first backup, after the first frame (3.4 s at 100,000 members): the folder's write
         lock is held meanwhile, so a save made in those seconds waits for it and nothing changes
-        while it is copied. A failure is a warning, as on the command line."""
+        while it is copied. A failure is a warning, as on the command line. Then the upkeep owed at
+        start (the Ringkasan's tallies of a folder an older Pilar folded last), rather than at the first
+        quiet moment, when the clerk may be typing already."""
+        if backup:
+            self._backup_if_due()
+        if self.db.owes_upkeep and not self.db.read_only:
+            self._upkeep()
+
+    def _backup_if_due(self) -> None:
         from storage.backup import backup_now, daily_due
 
         # Never wait for the app's thread while holding the lock: it may itself be waiting for the lock.
