@@ -222,3 +222,15 @@ def test_a_folder_of_the_first_release_is_counted_once_migrated_then_from_its_ta
     db.close()
     assert recorded(folder) is not None
     assert figures(summary.current_at_start(folder)) == figures(counted) == figures(full(folder))
+
+
+def test_a_year_of_payouts_first_written_since_the_fold_is_counted_from_the_journal(prov):
+    db = Database.open(prov, operator="Siti")
+    with db.transaction("test") as tx:
+        for i in range(7):
+            tx.put("payouts_2027", item(500 + i, "2027-Q1", "paid", "35.09", 700_000), owner=PROVINCE_CODE)
+    db.close(fold=False)
+    assert not list((prov / "db").glob("payouts_2027*.json"))  # in the journal only
+    shown = summary.current_at_start(prov)
+    assert shown["payouts"][-1]["quarter"] == "2027-Q1" and shown["payouts"][-1]["paid_items"] == 7
+    assert figures(shown) == figures(full(prov))
