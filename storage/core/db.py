@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import gc
 import hashlib
+import itertools
 import os
 import socket
 import threading
@@ -76,6 +77,14 @@ CLOSE_FOLD_BYTES = 1024 * 1024
 # the log (``Database.audit``) has them written before it reads.
 AUDIT_INLINE_ENTRIES = 2000
 PARALLEL_HASH_BYTES = 4 * 1024 * 1024
+# A bulk commit (a bundle's records taken as they came, ``Transaction.put_doc``'s ``raw``): past this many
+# bytes of such records, its journal line and then the collection files are written from the bytes the
+# records came in (nothing serialised again), and it is folded at once (its line would pass
+# JOURNAL_COMPACT_BYTES: a command's close or the app's next quiet moment would fold it anyway).
+BULK_RAW_BYTES = JOURNAL_COMPACT_BYTES
+# A collection that many records of one commit land in (and at least half as many as it held) has its
+# values rebuilt in one pass instead of installed record by record (``_install``).
+BULK_INSTALL_RECORDS = 5000
 
 # Folder format 2 (issue 25): how many parts a collection is cut into ("payouts" stands for every
 # payouts_<year>); one file for the others. Written into the manifest (``parts``) for each collection
@@ -278,9 +287,13 @@ class PilarStorage(Storage):
             raise damaged(self.path, "parse")
         return meta, memoryview(raw)[start + len(key):_rstrip_end(raw, end - 1)]
 
-    def write(self, data: dict[str, dict[str, Any]], seq: int | None = None, schema: int | None = None) -> None:
+    def write(self, data: dict[str, dict[str, Any]], seq: int | None = None, schema: int | None = None,
+              payload: bytes | None = None) -> None:
+        """Write the collection's documents (``payload``: their JSON object already made, e.g. by
+        ``_payload_of``)."""
         docs = data.get(self.collection, {})
-        payload = _dumps(docs)
+        if payload is None:
+            payload = _dumps(docs)
         meta = {
             "schema": formats.FOLDER.current if schema is None else schema,
             "collection": self.collection,
@@ -305,6 +318,65 @@ def _rstrip_end(raw: bytes, end: int) -> int:
 def _journal_line(entry: dict) -> bytes:
     body = orjson.dumps(entry)  # unsorted: only its checksum matters, and a run's line is tens of MB
     return hashlib.sha256(body).hexdigest()[:16].encode() + b" " + body + b"\n"
+
+
+RAW_BATCH = 1024  # records joined into one piece of a bulk journal line
+
+
+def _journal_pieces(entry: dict, raw: dict[tuple[str, str], Any], kept: dict[int, bytes],
+                    keep: bool) -> Iterator[bytes]:
+    """The body of ``entry``'s journal line in pieces: the same JSON as ``orjson.dumps(entry)`` ("ops"
+    last), each record taken as it came written from the bytes of its line (``raw``), the others
+    serialised. Made twice (checksum, then append) so that it is never held whole (96 MB at 100,000
+    members): the first time (``keep``) the pieces with serialised records are kept in ``kept``, the
+    second time they are taken from there."""
+    head = {k: v for k, v in entry.items() if k != "ops"}
+    yield orjson.dumps(head)[:-1] + b',"ops":{'
+    number = 0
+    for n, (collection, docs) in enumerate(entry["ops"].items()):
+        yield (b"," if n else b"") + orjson.dumps(collection) + b":["
+        for start in range(0, len(docs), RAW_BATCH):
+            number += 1
+            if not keep and number in kept:
+                yield kept.pop(number)
+                continue
+            batch = []
+            dumped = False
+            for doc in docs[start:start + RAW_BATCH]:
+                line = raw.get((collection, doc["id"]))
+                if line is None:
+                    line = orjson.dumps(doc)
+                    dumped = True
+                batch.append(line)
+            piece = (b"," if start else b"") + b",".join(batch)
+            if keep and dumped:
+                kept[number] = piece
+            yield piece
+        yield b"]"
+    yield b"}}"
+
+
+def _bulk_journal_line(entry: dict, raw: dict[tuple[str, str], Any]) -> tuple[Iterator[bytes], int]:
+    """A journal line (checksum, body, newline) as pieces to append one after the other, and its length."""
+    digest = hashlib.sha256()
+    size = 0
+    kept: dict[int, bytes] = {}
+    for piece in _journal_pieces(entry, raw, kept, keep=True):
+        digest.update(piece)
+        size += len(piece)
+    head = digest.hexdigest()[:16].encode() + b" "
+    pieces = itertools.chain((head,), _journal_pieces(entry, raw, kept, keep=False), (b"\n",))
+    return pieces, len(head) + size + 1
+
+
+def _payload_of(docs: dict[str, dict], raw: dict[str, Any]) -> bytes:
+    """A collection file's payload (``_dumps(docs)``, keys sorted) with the records in ``raw`` written from
+    the bytes they came in (a bundle's lines are sorted the same way: the same bytes)."""
+    pieces = []
+    for rid in sorted(docs):
+        line = raw.get(rid)
+        pieces.append(orjson.dumps(rid) + b":" + (_dumps(docs[rid]) if line is None else line))
+    return b"{" + b",".join(pieces) + b"}"
 
 
 def read_journal(path: Path, strict: bool = True) -> tuple[list[dict], int]:
@@ -378,6 +450,9 @@ class Database:
         self._multi: dict[str, set[str]] = {}
         self._file_seq: dict[str, int] = {}
         self._dirty: set[str] = set()
+        # The records of a bulk commit taken as they came (file -> id -> the bytes of its bundle line), for
+        # the fold that follows it at once (``_install``, ``_compact``).
+        self._fold_raw: dict[str, dict[str, Any]] | None = None
         self.seq = 0
         self.counter = 0
         self.hlc = Hlc()
@@ -980,14 +1055,20 @@ class Database:
         seq = self.seq + 1
         entry = {"seq": seq, "action": tx.action, "ts": now_iso(), "operator": self.operator,
                  "ctr": tx.counter, "hlc": self.hlc.last, "ops": ops, "audit": tx.audit_entries}
-        line = _journal_line(entry)
-        append_durable(self.journal_path, line)
+        bulk = tx.raw if tx.raw and sum(len(line) for line in tx.raw.values()) > BULK_RAW_BYTES else None
+        if bulk is None:
+            line = _journal_line(entry)
+            size = len(line)
+            append_durable(self.journal_path, line)
+        else:
+            pieces, size = _bulk_journal_line(entry, bulk)
+            append_durable(self.journal_path, pieces)
         # Durable from here on: install in memory, then the audit log (rebuilt from the journal on
         # the next open should this append fail).
         self.session_commits += 1
         self.session_records += len(tx.docs)
         try:
-            return self._install(tx, seq, ops, line)
+            return self._install(tx, seq, ops, size, bulk)
         except PilarError as exc:
             raise self.saved_but(exc) from exc
 
@@ -995,13 +1076,45 @@ class Database:
         """``exc`` told as it must be once this session's changes are durable (see SavedButError)."""
         return after_commit(exc, self.session_commits, self.session_records)
 
-    def _install(self, tx: Transaction, seq: int, ops: dict, line: bytes) -> dict[str, set[str]]:
+    def _install(self, tx: Transaction, seq: int, ops: dict, size: int,
+                 bulk: dict[tuple[str, str], Any] | None = None) -> dict[str, set[str]]:
         self.seq = seq
         self.counter = tx.counter
-        self._journal_bytes += len(line)
-        for (collection, rid), doc in tx.docs.items():
-            self._apply(collection, doc)
-            self._dirty.add(self.part_of(collection, rid))
+        self._journal_bytes += size
+        counts: dict[str, int] = {}
+        for collection, _rid in tx.docs:
+            counts[collection] = counts.get(collection, 0) + 1
+        # Many records into a collection (a first bundle): installed in its files, then its values rebuilt
+        # in one pass as an open builds them (the indexes when next asked for), not one record at a time.
+        rebuild = {c for c, n in counts.items()
+                   if n >= BULK_INSTALL_RECORDS and 2 * n >= len(self._docs.get(c, ()))}
+        tables: dict[str, tuple[dict, dict]] = {}
+        # Folded now, from the bytes the records came in (``_compact``): nothing changes them meanwhile
+        # (this commit holds the write lock).
+        raw: dict[str, dict[str, Any]] = {}
+        for key, doc in tx.docs.items():
+            collection, rid = key
+            part = self.part_of(collection, rid)
+            self._dirty.add(part)
+            if bulk is not None:
+                line = bulk.get(key)
+                if line is not None:
+                    lines = raw.get(part)
+                    if lines is None:
+                        lines = raw[part] = {}
+                    lines[rid] = line
+            if collection not in rebuild:
+                self._apply(collection, doc)
+                continue
+            found = tables.get(part)
+            if found is None:
+                found = tables[part] = self._tables(collection, part)
+            found[0][rid] = doc
+            found[1][rid] = doc
+        for collection in sorted(rebuild):
+            self._rebuild(collection)
+        if bulk is not None:
+            self._fold_raw = raw
         self._audit_behind.append((seq, tx.audit_entries, ops))
         self._audit_owed += len(tx.audit_entries)
         if self._audit_owed <= AUDIT_INLINE_ENTRIES:
@@ -1009,7 +1122,7 @@ class Database:
         changed: dict[str, set[str]] = {}
         for collection, rid in tx.docs:
             changed.setdefault(collection, set()).add(rid)
-        if self._journal_bytes > JOURNAL_FORCE_BYTES:
+        if self._journal_bytes > JOURNAL_FORCE_BYTES or bulk is not None:
             self.compact()
         return changed
 
@@ -1070,9 +1183,12 @@ class Database:
             return
         members_changed = self._nik_index_owed
         changed_parts = {name for name in self._dirty if collection_of(name) == "members"}
+        raw, self._fold_raw = self._fold_raw, None  # (used once: a failed fold writes them serialised later)
         for name in sorted(self._dirty):  # only the parts that changed
             storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code, create=True)
-            storage.write({name: self._pdocs.get(name, {})}, seq=self.seq)
+            docs = self._pdocs.get(name, {})
+            lines = raw.get(name) if raw else None
+            storage.write({name: docs}, seq=self.seq, payload=_payload_of(docs, lines) if lines else None)
             self._file_seq[name] = self.seq
             members_changed |= collection_of(name) == "members"
         if members_changed and self.parts("members") > 1:
@@ -1089,9 +1205,27 @@ class Database:
     def _write_nik_index(self) -> None:
         n = self.parts("members")
         out: dict[str, Any] = {}
-        for nik, ids in self.index("members", "nik").items():
-            found = sorted({zlib.crc32(rid.encode()) % n for rid in ids})
-            out[nik] = found[0] if len(found) == 1 else found
+        built = self._idx.get("members", {}).get("nik")
+        if built is not None:
+            for nik, ids in built.items():
+                found = sorted({zlib.crc32(rid.encode()) % n for rid in ids})
+                out[nik] = found[0] if len(found) == 1 else found
+        else:
+            # Not built (a bulk commit rebuilt the values): read part by part, no index of 100,000 sets made
+            # for a file (the part of a record is the file it is in).
+            key = _INDEXES["members"]["nik"]
+            vals = self._vals.get("members", {})
+            for p in range(n):
+                for rid in self._pdocs.get(f"members.{p:02d}", ()):
+                    value = vals.get(rid)
+                    nik = key(value) if value is not None else None
+                    if nik is None:
+                        continue
+                    have = out.get(nik)
+                    if have is None:
+                        out[nik] = p
+                    elif have != p and not (isinstance(have, list) and p in have):
+                        out[nik] = sorted({*(have if isinstance(have, list) else [have]), p})
         payload = orjson.dumps(out)
         head = orjson.dumps({"seq": self.seq, "parts": n, "count": len(out),
                              "sha256": hashlib.sha256(payload).hexdigest()})
@@ -1299,6 +1433,8 @@ class Transaction:
         self.action = action
         self.checked = not system and not db.is_province
         self.docs: dict[tuple[str, str], dict] = {}
+        # The bytes a record of ``docs`` came in (put_doc's ``raw``): its files are written from them.
+        self.raw: dict[tuple[str, str], Any] = {}
         self.audit_entries: list[dict] = []
         # Creations whose audit entry still points at the staged document (see ``put``).
         self._created_at: dict[tuple[str, str], int] = {}
@@ -1377,6 +1513,8 @@ class Transaction:
         new_doc = {"id": rid, "kind": kind_of(collection),
                    "owner": doc["owner"] if doc else (owner or self.db.code), "v": [version]}
         self.docs[key] = new_doc
+        if self.raw:
+            self.raw.pop(key, None)
         if old_data is None:
             # A creation's entry lists every field of the new record: written out when the entry is
             # appended to the log (``audit_lines``), the journal keeps it as a pointer to the document
@@ -1403,6 +1541,8 @@ class Transaction:
         old = winner(doc)["data"]
         version = self._new_version(doc, {}, deleted=True)
         self.docs[(collection, rid)] = {"id": rid, "kind": doc["kind"], "owner": doc["owner"], "v": [version]}
+        if self.raw:
+            self.raw.pop((collection, rid), None)
         self.audit_entries.append(audit.entry(
             "delete", doc["kind"], rid, old, None, self.db.operator, self.db.code, note=reason))
         return True
@@ -1416,16 +1556,23 @@ class Transaction:
         if refusal is not None:
             raise refusal.error()
 
-    def put_doc(self, collection: str, doc: dict) -> bool:
-        """Install a merged raw document (sync import); False when it equals what is stored."""
+    def put_doc(self, collection: str, doc: dict, raw: Any = None) -> bool:
+        """Install a merged raw document (sync import); False when it equals what is stored. ``raw``: the
+        bytes of one JSON object that parses to exactly ``doc`` (a bundle's line for a record taken as it
+        came; never changed afterwards): the journal and the collection file are written from them."""
         current = self._current(collection, doc["id"])
         if current == doc:
             return False
-        if (collection, doc["id"]) in self._created_at:
+        key = (collection, doc["id"])
+        if key in self._created_at:
             self._settle(collection, doc["id"])
         for v in doc["v"]:
             self.db.hlc.observe(v["hlc"])
-        self.docs[(collection, doc["id"])] = doc
+        self.docs[key] = doc
+        if raw is not None:
+            self.raw[key] = raw
+        elif self.raw:
+            self.raw.pop(key, None)
         return True
 
     def note(self, action: str, kind: str, rid: str, note: str = "", changes: dict | None = None) -> None:

@@ -129,6 +129,8 @@ def _bundle_2_down(bundle: dict) -> dict:
     return bundle
 
 
+# A bundle step that changes records returns new record lists, never changes a record in place: an import
+# writes a record it takes as it came from the bytes of its line (storage/sync/engine.py ``_verify``).
 BUNDLE.step(2, down=_bundle_2_down)(_bundle_2_up)
 
 

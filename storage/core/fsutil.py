@@ -117,8 +117,9 @@ def atomic_write(path: Path, data: bytes, removable: bool = False) -> None:
         raise os_error(exc, path) from exc
 
 
-def append_durable(path: Path, data: bytes) -> None:
-    """Append ``data`` to ``path`` and fsync; on error cut the file back to its old length."""
+def append_durable(path: Path, data) -> None:
+    """Append ``data`` to ``path`` and fsync; on error cut the file back to its old length. ``data``: bytes,
+    or an iterable of bytes-like pieces written one after the other (a line too big to join first)."""
     path = Path(path)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
@@ -127,14 +128,20 @@ def append_durable(path: Path, data: bytes) -> None:
     try:
         start = os.fstat(fd).st_size
         try:
-            write_all(fd, data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                write_all(fd, data)
+            else:
+                for piece in data:
+                    write_all(fd, piece)
             os.fsync(fd)
-        except OSError as exc:
+        except BaseException as exc:
             try:
                 os.ftruncate(fd, start)
                 os.fsync(fd)
             except OSError:
                 pass
-            raise os_error(exc, path) from exc
+            if isinstance(exc, OSError):
+                raise os_error(exc, path) from exc
+            raise
     finally:
         os.close(fd)

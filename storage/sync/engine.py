@@ -733,7 +733,15 @@ def manifest_of(db: Database, path: Path) -> dict | None:
 
 def verify_bundle(db: Database, path: Path, dry_run: bool = False):
     """Open and verify a bundle for this office: returns (raw bundle, manifest, partitions of docs)."""
+    raw, m, parts, info, _lines = _verify(db, path, dry_run)
+    return raw, m, parts, info
+
+
+def _verify(db: Database, path: Path, dry_run: bool = False):
+    """``verify_bundle``, and the bytes of each document's line ({partition: views}, parallel to its
+    documents; a partition whose documents a format step replaced has none)."""
     path = Path(path)
+    lines: dict[str, list] = {}
     info: dict[str, Any] = {"file": path.name}
     try:
         raw = bundle.open_bundle(path)
@@ -791,8 +799,10 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
         own = office_keys.load_own(db.path)  # never made here: a refused import changes nothing
         if own is None:
             raise bundle.BundleError("sync.no_keys", "no_keys")
-        parts: dict[str, list[dict]] = {name: bundle.decode_partition(blob, own.decrypt, name)
-                                        for name, blob in blobs.items()}
+        parts: dict[str, list[dict]] = {}
+        for name, blob in blobs.items():
+            parts[name], lines[name] = bundle.decode_partition_lines(blob, own.decrypt, name)
+        del blobs
         declared = m.get("files") or {}
         for name, docs in parts.items():
             if declared.get(f"payload/{name}.bin", {}).get("records") != len(docs):
@@ -800,16 +810,19 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
         found = m["format_version"]
         if found < formats.BUNDLE.current:
             # A bundle of an office one release behind: read through the format's steps (formats.py).
+            before = dict(parts)
             newer = formats.BUNDLE.upgrade({"manifest": dict(m), "parts": parts}, found)
             m, parts = newer["manifest"], newer["parts"]
             m["format_version"] = formats.BUNDLE.current
+            # A step that changes records returns new lists (formats.py): their lines no longer say them.
+            lines = {name: lines[name] for name, docs in parts.items() if before.get(name) is docs and name in lines}
         for name, docs in parts.items():
             problem = check_docs(name, docs)
             if problem:
                 raise bundle.BundleError("sync.refused_schema", "schema", detail=f"{name}: {problem}")
     except bundle.BundleError as err:
         _refuse(db, info, err, dry_run, extra)
-    return raw, m, parts, info
+    return raw, m, parts, info, lines
 
 
 class Screen:
@@ -1078,11 +1091,13 @@ def import_bundle(db: Database, path: Path, dry_run: bool = False,
 def _import_bundle(db: Database, path: Path, dry_run: bool,
                    progress: Callable[[int, int], None] | None) -> ImportResult:
     started = time.perf_counter()
-    raw, m, parts, info = verify_bundle(db, path, dry_run)
+    raw, m, parts, info, lines = _verify(db, path, dry_run)
     verified = time.perf_counter()
     sender = m["sender"]["code"]
     result = ImportResult(m["bundle_id"], sender, Path(path).name, m.get("mode", "full"), dry_run=dry_run)
-    staged: list[tuple[str, dict]] = []
+    # (collection, merged document, the bytes of its line when it is taken exactly as it came, else None)
+    staged: list[tuple[str, dict, Any]] = []
+    came: list[tuple[str, dict]] = []  # staged documents holding an erasure (issue 27)
     total = sum(len(d) for d in parts.values())
     done = 0
     mine = db.replica_id
@@ -1105,9 +1120,10 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
     my_max = m["vv"].get(mine, 0) if from_province else 0
     for name in sorted(parts):
         docs = parts[name]
+        views = lines.get(name)
         local_docs = db.raw(name)
         seen: dict[str, dict] = {}
-        for rdoc in docs:
+        for i, rdoc in enumerate(docs):
             done += 1
             if from_province:
                 for v in rdoc["v"]:
@@ -1126,26 +1142,34 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                 if len(screen.refused) == n_refused:
                     result.unchanged += 1  # (a refused record is counted as refused, not unchanged)
                 continue
+            line = None
             if part is None:
                 merged = base
             elif base is None and len(part["v"]) == 1:
                 merged = part
+                # Nothing held to merge with: the part is the incoming document whole (every version of
+                # it taken, its id, kind and owner), so the bytes of its line say exactly this document
+                # when it has no other field. The folder's files are written from them (db.py ``raw``).
+                if views is not None and len(rdoc) == 4:
+                    line = views[i]
             else:
                 merged = merge_docs(base, part)
             if merged is None or not merged["v"] or (local is not None and merged["v"] == local["v"]):
                 result.unchanged += 1
                 continue
             seen[rdoc["id"]] = merged
-            staged.append((name, merged))
-            top = winner(merged)
-            if is_open(merged) and (local is None or _sibling_dots(local) != _sibling_dots(merged)):
+            staged.append((name, merged, line))
+            versions = merged["v"]
+            if versions[0]["data"].get("erased") if len(versions) == 1 else any(erased(v) for v in versions):
+                came.append((name, merged))
+            if len(versions) > 1 and is_open(merged) and (local is None or _sibling_dots(local) != _sibling_dots(merged)):
                 value = Database.value_of(merged) or {}
                 result.new_conflicts.append({"collection": name, "id": merged["id"],
                                              "label": value.get("name") or value.get("code") or merged["id"],
                                              "siblings": len(merged["v"])})
             elif local is None:
                 result.added += 1
-            elif top["deleted"] and not winner(local)["deleted"]:
+            elif winner(merged)["deleted"] and not winner(local)["deleted"]:
                 result.deleted += 1
             else:
                 result.updated += 1
@@ -1177,12 +1201,12 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
         summary = (f"bundle {m['bundle_id']} from {sender}: +{result.added} ~{result.updated} "
                    f"-{result.deleted} conflicts {len(result.new_conflicts)}")
         with db.transaction("sync.import") as tx:
-            for name, doc in staged:
-                tx.put_doc(name, doc)
+            for name, doc, line in staged:
+                tx.put_doc(name, doc, raw=line)
             tx.note("sync.import", "bundle", m["bundle_id"], note=summary,
                     changes={"sender": [None, sender], "file": [None, Path(path).name]})
         result.timings["write"] = time.perf_counter() - write_at
-        _erasures_arrived(db, staged)
+        _erasures_arrived(db, came)
     result.timings.update(verify=verified - started, total=time.perf_counter() - started)
     try:
         _after_commit(db, m, result, info, raw, my_max, own_proof, mine)

@@ -1,7 +1,8 @@
 """Crash test: a writer process is killed with SIGKILL at random moments; nothing it confirmed is lost.
 
 The writer (this file run as a script) makes single edits, deletions, bulk imports (one transaction
-of up to 150 members, after a backup as the sync import does), compactions (the journal limit is
+of up to 150 members, after a backup as the sync import does), a bundle's records taken as they came
+(journal line and fold written from their bytes, issue 25), compactions (the journal limit is
 lowered so they happen often) and reopenings. After each transaction returns it prints the ids and
 revisions it committed, flushed. The test kills it at a random moment, then checks that the folder
 passes ``pilar check`` as it is (read-only, stale lock and torn journal line included), that it opens,
@@ -38,6 +39,10 @@ def writer(path: str, seed: int) -> None:
     from storage.core.db import Database
 
     dbm.JOURNAL_COMPACT_BYTES = dbm.JOURNAL_FORCE_BYTES = 48 * 1024
+    # a bundle's records taken as they came: journal line and fold written from their bytes (issue 25)
+    dbm.BULK_RAW_BYTES = 16 * 1024
+    dbm.BULK_INSTALL_RECORDS = 40
+    import orjson
     import storage.core.audit as auditm
 
     auditm.SEAL_BYTES = 64 * 1024  # the audit log sealed often: kills land around seals too
@@ -45,6 +50,7 @@ def writer(path: str, seed: int) -> None:
     _say("@ open")
     db = Database.open(path, operator="crash")
     rev = max((v.get("rev", 0) for v in db.values("members")), default=0)
+    bulk_counter = 0
     _say("ready")
     while True:
         op = rng.random()
@@ -58,7 +64,7 @@ def writer(path: str, seed: int) -> None:
             with db.transaction("crash.edit") as tx:
                 rid = tx.put("members", value)
             _say(f"P {rid} {rev}")
-        elif op < 0.72:
+        elif op < 0.64:
             if rng.random() < 0.4:
                 _say("@ backup")
                 backup_now(db, "import")
@@ -76,7 +82,23 @@ def writer(path: str, seed: int) -> None:
                     value.update(name=f"Impor {rev}", rev=rev)
                     done.append(tx.put("members", value))
             _say("\n".join(f"P {rid} {rev}" for rid in done))
-        elif op < 0.82:
+        elif op < 0.74:
+            _say("@ bulk")
+            rev += 1
+            done = []
+            with db.transaction("crash.bulk") as tx:
+                for _ in range(rng.randint(30, 200)):
+                    bulk_counter += 1
+                    rid = f"bulk-{seed}-{bulk_counter}"
+                    doc = {"id": rid, "kind": "member", "owner": "UPT-CRASH",
+                           "v": [{"dot": [f"bulk-{seed}", bulk_counter], "vv": {f"bulk-{seed}": bulk_counter},
+                                  "hlc": db.hlc.tick(), "office": "UPT-CRASH", "operator": "crash",
+                                  "deleted": False,
+                                  "data": {"nik": f"36{rev:08d}{len(done):06d}", "name": f"Bulk {rev}", "rev": rev}}]}
+                    tx.put_doc("members", doc, raw=orjson.dumps(doc, option=orjson.OPT_SORT_KEYS))
+                    done.append(rid)
+            _say("\n".join(f"P {rid} {rev}" for rid in done))
+        elif op < 0.83:
             rid = rng.choice(ids)
             _say("@ delete")
             _say(f"X {rid} 0")  # intent: a deletion may commit without being confirmed
