@@ -1092,9 +1092,15 @@ class Database:
         # Folded now, from the bytes the records came in (``_compact``): nothing changes them meanwhile
         # (this commit holds the write lock).
         raw: dict[str, dict[str, Any]] = {}
+        names: dict[str, list[str]] = {}  # each collection's files by part number (part_name, made once)
+        crc32 = zlib.crc32
         for key, doc in tx.docs.items():
             collection, rid = key
-            part = self.part_of(collection, rid)
+            files = names.get(collection)
+            if files is None:
+                n = self.parts(collection)
+                files = names[collection] = [f"{collection}.{i:02d}" for i in range(n)] if n > 1 else [collection]
+            part = files[crc32(rid.encode()) % len(files)] if len(files) > 1 else files[0]
             self._dirty.add(part)
             if bulk is not None:
                 line = bulk.get(key)
@@ -1560,14 +1566,15 @@ class Transaction:
         """Install a merged raw document (sync import); False when it equals what is stored. ``raw``: the
         bytes of one JSON object that parses to exactly ``doc`` (a bundle's line for a record taken as it
         came; never changed afterwards): the journal and the collection file are written from them."""
-        current = self._current(collection, doc["id"])
-        if current == doc:
-            return False
         key = (collection, doc["id"])
-        if key in self._created_at:
+        current = self.docs.get(key) or self.db.doc(collection, doc["id"])
+        if current is not None and current == doc:
+            return False
+        if self._created_at and key in self._created_at:
             self._settle(collection, doc["id"])
+        observe = self.db.hlc.observe
         for v in doc["v"]:
-            self.db.hlc.observe(v["hlc"])
+            observe(v["hlc"])
         self.docs[key] = doc
         if raw is not None:
             self.raw[key] = raw

@@ -882,22 +882,34 @@ class Screen:
                              "office": (v or {}).get("office", self.sender), "reason": reason, "key": key,
                              "params": {k: str(x) for k, x in params.items()}})
 
+    def fresh(self, name: str, rdoc: dict) -> dict | None:
+        """The common case of a full bundle (100k new members), for a record not held here: one version,
+        of the sender's own bound replica, claiming nothing else. The same checks as the general path of
+        :meth:`doc`, which also says why when one fails: None here when one fails or the case is another.
+        The record itself when it has no field but its id, kind, owner and versions."""
+        versions = rdoc["v"]
+        if len(versions) != 1 or self.from_province:
+            return None
+        v = versions[0]
+        r, c = v["dot"]
+        vv = v["vv"]
+        if (r in self.senders and len(vv) == 1 and c <= MAX_COUNTER and 0 <= v["hlc"] <= self.ceiling
+                and v["office"] == self.sender and not v["deleted"]
+                and authority.check(name, self.sender, None, v["data"], False, rdoc["owner"],
+                                    self.event_owner) is None):
+            if name == "events":
+                self.staged_events[rdoc["id"]] = {"owner": rdoc["owner"]}
+            if len(rdoc) == 4:
+                return rdoc
+            return {"id": rdoc["id"], "kind": rdoc["kind"], "owner": rdoc["owner"], "v": [v]}
+        return None
+
     def doc(self, name: str, rdoc: dict, local: dict | None) -> dict | None:
         """The part of incoming ``rdoc`` to merge (None: nothing new here, or refused)."""
-        if local is None and len(rdoc["v"]) == 1 and not self.from_province:
-            # The common case of a full bundle (100k new members): one version, of the sender's own
-            # bound replica, claiming nothing else. The same checks as the general path below, which
-            # also says why when one fails.
-            v = rdoc["v"][0]
-            r, c = v["dot"]
-            vv = v["vv"]
-            if (r in self.senders and len(vv) == 1 and c <= MAX_COUNTER and 0 <= v["hlc"] <= self.ceiling
-                    and v["office"] == self.sender and not v["deleted"]
-                    and authority.check(name, self.sender, None, v["data"], False, rdoc["owner"],
-                                        self.event_owner) is None):
-                if name == "events":
-                    self.staged_events[rdoc["id"]] = {"owner": rdoc["owner"]}
-                return {"id": rdoc["id"], "kind": rdoc["kind"], "owner": rdoc["owner"], "v": [v]}
+        if local is None:
+            part = self.fresh(name, rdoc)
+            if part is not None:
+                return part
         owner = local["owner"] if local is not None else rdoc["owner"]
         if local is not None and local["owner"] != rdoc["owner"]:
             self.refuse(name, rdoc, None, "owner", "sync.refused_owner", owner=local["owner"])
@@ -1123,8 +1135,23 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
         views = lines.get(name)
         local_docs = db.raw(name)
         seen: dict[str, dict] = {}
+        fresh = screen.fresh if not from_province and not drops else None
         for i, rdoc in enumerate(docs):
             done += 1
+            if fresh is not None:
+                rid = rdoc["id"]
+                if rid not in seen and rid not in local_docs:
+                    part = fresh(name, rdoc)
+                    if part is not None:  # (else the general path below says why, or takes it)
+                        seen[rid] = part
+                        # the record itself: the bytes of its line say it (db.py writes them as they are)
+                        staged.append((name, part, views[i] if views is not None and part is rdoc else None))
+                        if part["v"][0]["data"].get("erased"):
+                            came.append((name, part))
+                        result.added += 1
+                        if progress and done % 2000 == 0:
+                            progress(done, total)
+                        continue
             if from_province:
                 for v in rdoc["v"]:
                     if v["dot"][0] == mine and v["dot"][1] > my_max:
