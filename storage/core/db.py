@@ -1211,27 +1211,9 @@ class Database:
     def _write_nik_index(self) -> None:
         n = self.parts("members")
         out: dict[str, Any] = {}
-        built = self._idx.get("members", {}).get("nik")
-        if built is not None:
-            for nik, ids in built.items():
-                found = sorted({zlib.crc32(rid.encode()) % n for rid in ids})
-                out[nik] = found[0] if len(found) == 1 else found
-        else:
-            # Not built (a bulk commit rebuilt the values): read part by part, no index of 100,000 sets made
-            # for a file (the part of a record is the file it is in).
-            key = _INDEXES["members"]["nik"]
-            vals = self._vals.get("members", {})
-            for p in range(n):
-                for rid in self._pdocs.get(f"members.{p:02d}", ()):
-                    value = vals.get(rid)
-                    nik = key(value) if value is not None else None
-                    if nik is None:
-                        continue
-                    have = out.get(nik)
-                    if have is None:
-                        out[nik] = p
-                    elif have != p and not (isinstance(have, list) and p in have):
-                        out[nik] = sorted({*(have if isinstance(have, list) else [have]), p})
+        for nik, ids in self.index("members", "nik").items():
+            found = sorted({zlib.crc32(rid.encode()) % n for rid in ids})
+            out[nik] = found[0] if len(found) == 1 else found
         payload = orjson.dumps(out)
         head = orjson.dumps({"seq": self.seq, "parts": n, "count": len(out),
                              "sha256": hashlib.sha256(payload).hexdigest()})
