@@ -1309,7 +1309,7 @@ class Database:
                 db._release_lock()
                 return None
             db._only = parts
-            with gc_paused():
+            with gc_paused(freeze=True):
                 db._load()
                 if not read_only:
                     db._after_open()
@@ -1353,7 +1353,7 @@ class Database:
         if not new:
             return
         files = self.manifest.get("files", {})
-        with gc_paused():
+        with gc_paused(freeze=True):
             for name in sorted(new):
                 path = self.db_dir / f"{name}.json"
                 self._check_part_name(path, name)
@@ -1592,13 +1592,21 @@ def _current_manifest(db_dir: Path) -> dict | None:
     return manifest if type(n) is int and n > 1 else None
 
 
-def _index_bytes(db_dir: Path, file: str, recorded: object, parts: int) -> tuple[bytes, int] | None:
+def _index_bytes(db_dir: Path, file: str, recorded: object, parts: int,
+                 remember: bool = False) -> tuple[bytes, int] | None:
     """A persisted index file (``NIK_INDEX``, ``ACTIVE_INDEX``) and the end of its header line, when it
     is the one the manifest records (``recorded``: its sequence), for ``parts`` parts, and intact."""
     if type(recorded) is not int:
         return None
+    path = db_dir / file
     try:
-        raw = (db_dir / file).read_bytes()
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            stamp = (str(path), st.st_ino, st.st_size, st.st_mtime_ns, recorded, parts)
+            known = _checked_index.get(file) if remember else None
+            if known is not None and known[0] == stamp:
+                return known[1]  # read and checked a moment ago (a command asks twice), not replaced since
+            raw = fh.read()
         newline = raw.find(b"\n")
         head = orjson.loads(raw[:newline])
         if not isinstance(head, dict) or head.get("seq") != recorded or head.get("parts") != parts \
@@ -1606,7 +1614,15 @@ def _index_bytes(db_dir: Path, file: str, recorded: object, parts: int) -> tuple
             return None
     except (OSError, ValueError):
         return None
+    if remember:
+        _checked_index[file] = (stamp, (raw, newline))
     return raw, newline
+
+
+# The last index file of each name ``member_parts`` checked (a one-member command asks twice: for the
+# member, then for what validation reads), by its path, inode, size and mtime: such a file is only ever
+# replaced whole (atomic_write: a new inode), so the same stamp is the same bytes.
+_checked_index: dict[str, tuple[tuple, tuple[bytes, int]]] = {}
 
 
 def _nik_found(raw: bytes, newline: int, nik: str) -> set[int]:
@@ -1641,13 +1657,13 @@ def member_parts(path: Path, niks: list[str] | set[str], queries: list[ActiveQue
         n = manifest["parts"]["members"]
         recorded = manifest.get("indexes") or {}
         if niks:
-            index = _index_bytes(db_dir, NIK_INDEX, recorded.get("members.nik"), n)
+            index = _index_bytes(db_dir, NIK_INDEX, recorded.get("members.nik"), n, remember=True)
             if index is None:
                 return None
             for nik in niks:
                 found |= _nik_found(*index, nik)
         if queries:
-            index = _index_bytes(db_dir, ACTIVE_INDEX, recorded.get("members.active"), n)
+            index = _index_bytes(db_dir, ACTIVE_INDEX, recorded.get("members.active"), n, remember=True)
             if index is None:
                 return None
             for key, parts in orjson.loads(memoryview(index[0])[index[1] + 1:]).items():
