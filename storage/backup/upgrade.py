@@ -21,15 +21,16 @@ def backup_before(path: Path) -> str:
     return snapshot(Path(path), "before-update", require_good=False).name
 
 
-def open_folder(path: Path | str, operator: str | None = None, read_only: bool = False) -> Database:
-    """``Database.open`` that brings an older folder up to date.
+def open_folder(path: Path | str, operator: str | None = None, read_only: bool = False,
+                whole: bool = True) -> Database:
+    """``Database.open`` that brings an older folder up to date (``whole``: see ``Database.open``).
 
     A command that only reads (``pilar roster show`` after an update from the stick) finds an older
     folder too: it is brought up to date first, under the folder's lock and after a backup, as a
     writing command would, then opened to read. Should another Pilar hold the folder, that Pilar's
     "in use" sentence is what the user reads; nothing is changed."""
     if not read_only:
-        return Database.open(path, operator=operator, upgrade=backup_before)
+        return Database.open(path, operator=operator, upgrade=backup_before, whole=whole)
     try:
         return Database.open(path, operator=operator, read_only=True)
     except FolderNeedsUpgrade:

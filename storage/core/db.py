@@ -29,7 +29,7 @@ import threading
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -123,6 +123,15 @@ NIK_INDEX = "members.nik.idx"
 # parts that changed only, rebuilt whole when missing, stale or damaged.
 ACTIVE_INDEX = "members.active.idx"
 
+# What an open needs to know of the parts it does not read (issue 25): for each collection file, the
+# highest clock, the overall version vector and the replica -> office map of the versions it holds, as
+# of the file's sequence (``db/versions.idx``: a JSON header line with its sequence and sha256, then
+# {file: {"seq", "hlc", "vv", "replicas"}}). Written with each fold (before the manifest, which records
+# its sequence under ``indexes``); an entry whose sequence is not the file's, or a file missing from it,
+# is read from the file itself. Only a shortcut: a folder without it (written by 0.3.0, which drops
+# the entry from the manifest) opens whole, as before.
+VERSIONS_INDEX = "versions.idx"
+
 @contextmanager
 def gc_paused(freeze: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector while many small dicts are built.
@@ -209,6 +218,7 @@ class PilarStorage(Storage):
         self.office = office
         self.create = create
         self.meta: dict[str, Any] = {}
+        self.size: int | None = None  # of the file as last read
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         if not self.path.exists():
@@ -219,6 +229,7 @@ class PilarStorage(Storage):
             raw = self.path.read_bytes()
         except OSError as exc:
             raise os_error(exc, self.path) from exc
+        self.size = len(raw)
         return self.parse(raw)
 
     def parse(self, raw: bytes) -> dict[str, dict[str, Any]]:
@@ -443,6 +454,18 @@ class Database:
         self._summary_index_seq: int | None = None
         self._summary_files: dict | None = None
         self._active_index_seq: int | None = None
+        # Lazy parts (issue 25): the parts of the collections cut into parts that a writable open did not
+        # read (name -> the sequence the manifest records for it), read when a record of theirs is asked
+        # for (``doc``, ``get``, ``value``, a transaction's write) or all at once when the whole collection
+        # is (``raw``, ``values``, ``count``, ``index``, ``conflicts``). The collections with parts still
+        # unread have no live values or indexes yet: they are built once every part is in.
+        self._lazy: dict[str, int] = {}
+        self._incomplete: set[str] = set()
+        # Per collection file: its highest clock, version vector and replicas (see VERSIONS_INDEX), as
+        # persisted or computed from memory; dropped when the file's records change.
+        self._psum: dict[str, dict] = {}
+        self._versions_seq: int | None = None
+        self._whole = True
         self._vals: dict[str, dict[str, dict]] = {}
         self._idx: dict[str, dict[str, dict[Any, set[str]]]] = {}
         # ids of the documents holding more than one version (conflicts), per collection: ``conflicts``
@@ -549,8 +572,12 @@ class Database:
 
     @classmethod
     def open(cls, path: str | Path, operator: str | None = None, read_only: bool = False,
-             upgrade: Callable[[Path], str] | None = None) -> Database:
+             upgrade: Callable[[Path], str] | None = None, whole: bool = True) -> Database:
         """Open a data folder: take the lock, verify and load every file, replay the journal.
+
+        ``whole=False`` (a writable open for a command, issue 25): the parts of the big collections are
+        read when first needed instead (see ``_lazy``), each checked cheaply at open (size and header)
+        and fully when read.
 
         A folder of an older format is migrated first (storage/core/formats.py) when ``upgrade`` is given:
         it takes the backup the migration starts with and returns its name. Without it (and always
@@ -568,6 +595,7 @@ class Database:
             raise PilarError("db.not_initialised", path=str(path))
         office = read_office(path)
         db = cls(path, office, operator, read_only)
+        db._whole = whole or read_only
         if not read_only:
             db._acquire_lock()
         try:
@@ -629,7 +657,8 @@ class Database:
             "parts": {c: n for c, n in sorted(self._nparts.items()) if n > 1},
             "indexes": {k: s for k, s in (("members.active", self._active_index_seq),
                                           ("members.nik", self._nik_index_seq),
-                                          (tally.KEY, self._summary_index_seq)) if s is not None},
+                                          (tally.KEY, self._summary_index_seq),
+                                          ("versions", self._versions_seq)) if s is not None},
             "audit": self._audit.head(),
         }
 
@@ -661,7 +690,8 @@ class Database:
         if isinstance(parts, dict):
             self._nparts.update({c: n for c, n in parts.items() if type(n) is int and 1 <= n <= 4096})
         present = {p.stem for p in self.db_dir.glob("*.json") if p.name != "manifest.json"}
-        expected = set(manifest.get("files", {}))
+        recorded_files = manifest.get("files", {})
+        expected = set(recorded_files)
         indexes = manifest.get("indexes")
         if isinstance(indexes, dict) and type(indexes.get("members.nik")) is int:
             self._nik_index_seq = indexes["members.nik"]
@@ -678,24 +708,176 @@ class Database:
             if self._active_index_seq is not None and \
                     _index_bytes(self.db_dir, ACTIVE_INDEX, self._active_index_seq, n) is None:
                 self._active_index_seq = None
-        for name in sorted(expected | present):
-            if self._only is not None and name != collection_of(name) and name not in self._only:
-                continue  # a partial open: a part not asked for
-            storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code)
-            self._check_part_name(storage.path, name)
-            data = storage.read()
-            recorded = manifest.get("files", {}).get(name, {}).get("seq", 0)
-            if storage.meta.get("seq", 0) < recorded:
-                raise damaged(storage.path, "stale", found=storage.meta.get("seq", 0), expected=recorded)
-            self._add_file(storage.path, name, data[name] if data else {})
-            self._file_seq[name] = storage.meta.get("seq", 0)
         entries, good = read_journal(self.journal_path, strict=True)
         self._journal_bytes = good
+        # A writable open reads the parts of the big collections when asked for (issue 25): not those
+        # the journal changes since their file (replayed now), nor those the versions index cannot
+        # describe. A read-only open (``pilar check``, reports, the app's reading commands) and a
+        # partial one read what they read before, at once (another Pilar may fold meanwhile).
+        summaries = self._read_versions_index(manifest)
+        # (read whole, the summaries of the files the journal leaves as they are still spare the first
+        # ``overall_vv`` a pass over every version: ``_read_file`` and ``_replay`` drop the others)
+        self._psum.update(summaries)
+        lazy = not (self._whole or self.read_only or self._only is not None) and bool(summaries)
+        touched: set[str] = set()
+        if lazy:
+            for entry in entries:
+                for cname, docs in entry["ops"].items():
+                    if self.parts(cname) > 1:
+                        for doc in docs:
+                            part = self.part_of(cname, doc["id"])
+                            if entry["seq"] > recorded_files.get(part, {}).get("seq", 0):
+                                touched.add(part)
+        for name in sorted(expected | present):
+            collection = collection_of(name)
+            if self._only is not None and name != collection and name not in self._only:
+                continue  # a partial open: a part not asked for
+            self._check_part_name(self.db_dir / f"{name}.json", name)
+            recorded = recorded_files.get(name, {}).get("seq", 0)
+            summary = summaries.get(name)
+            if lazy and name != collection and name in expected and name not in touched and summary is not None \
+                    and summary.get("seq") == recorded and self._looks_intact(name, summary):
+                self._lazy[name] = recorded
+                self._file_seq[name] = recorded
+                self._incomplete.add(collection)
+                self._docs.setdefault(collection, {})
+                continue
+            if lazy and name != collection and name not in touched:
+                self._versions_seq = None  # a part the index could not describe: written again at the close
+            self._read_file(name, recorded)
+        for summary in (self._psum[name] for name in self._lazy):
+            # what the parts not read hold: the clock never goes back, and the replicas they write under
+            self.hlc.observe(summary["hlc"])
+            for r, office in summary["replicas"].items():
+                self.replicas.setdefault(r, office)
         for entry in entries:
             self._replay(entry)
         self._audit.load(expected_head=manifest.get("audit"))
         for name in self._docs:
-            self._rebuild(name)
+            if name not in self._incomplete:
+                self._rebuild(name)
+
+    def _read_file(self, name: str, recorded: int) -> None:
+        """Read and check one collection file (or part), as recorded at ``recorded`` by the manifest."""
+        storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code)
+        data = storage.read()
+        seq = storage.meta.get("seq", 0)
+        if seq < recorded:
+            raise damaged(storage.path, "stale", found=seq, expected=recorded)
+        self._add_file(storage.path, name, data[name] if data else {})
+        self._file_seq[name] = seq
+        known = self._psum.get(name)
+        if known is not None and (known.get("seq") != seq or known.get("size") != storage.size):
+            self._psum.pop(name, None)
+
+    def _looks_intact(self, name: str, summary: dict) -> bool:
+        """A part left unread at open is checked cheaply: there, of the size it was written at, its
+        header this office's, of this format and of the sequence recorded. Otherwise it is read at once
+        (and its damage named as before); a changed byte inside is found when it is read (``pilar check``
+        reads every part)."""
+        path = self.db_dir / f"{name}.json"
+        try:
+            with open(path, "rb") as fh:
+                if os.fstat(fh.fileno()).st_size != summary.get("size"):
+                    return False
+                head = fh.read(4096)
+            newline = head.find(b"\n")
+            if newline < 0 or not head[:newline].endswith(b","):
+                return False
+            meta = orjson.loads(head[:newline - 1] + b"}")["_meta"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
+        return (isinstance(meta, dict) and meta.get("schema") == formats.FOLDER.current
+                and meta.get("collection") == name and meta.get("office") == self.code
+                and meta.get("seq") == summary["seq"]
+                and head[newline + 1:newline + 4 + len(name)] == b'"' + name.encode() + b'":')
+
+    def _read_versions_index(self, manifest: dict) -> dict[str, dict]:
+        """The persisted summaries of the collection files (VERSIONS_INDEX) when the manifest records the
+        sequence the file was written at; {} when missing, stale or damaged (then every file is read)."""
+        recorded = (manifest.get("indexes") or {}).get("versions")
+        if type(recorded) is not int:
+            return {}
+        try:
+            raw = (self.db_dir / VERSIONS_INDEX).read_bytes()
+            newline = raw.find(b"\n")
+            head = orjson.loads(raw[:newline])
+            payload = memoryview(raw)[newline + 1:_rstrip_end(raw, len(raw))]
+            if head.get("seq") != recorded or hashlib.sha256(payload).hexdigest() != head.get("sha256"):
+                return {}
+            body = orjson.loads(payload)
+        except (OSError, ValueError, TypeError, AttributeError):
+            return {}
+        out: dict[str, dict] = {}
+        for name, s in (body.items() if isinstance(body, dict) else ()):
+            if isinstance(s, dict) and type(s.get("seq")) is int and type(s.get("hlc")) is int \
+                    and isinstance(s.get("vv"), dict) and isinstance(s.get("replicas"), dict):
+                out[name] = s
+        self._versions_seq = recorded
+        return out
+
+    def _load_part(self, name: str) -> None:
+        """Read a part left unread at open (see ``_lazy``), with the journal's changes to it already in
+        memory kept (they are newer than the file)."""
+        with self._write_lock:
+            recorded = self._lazy.get(name)
+            if recorded is None:
+                return
+            storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code)
+            with gc_paused(freeze=True):  # as at open: the records out of the collector's sight
+                data = storage.read()
+            seq = storage.meta.get("seq", 0)
+            if seq != recorded:
+                # Only this Pilar writes the folder while it holds it: a part that is not what the
+                # manifest said at open was changed by someone else.
+                raise damaged(storage.path, "stale", found=seq, expected=recorded)
+            docs = data[name] if data else {}
+            held = self._pdocs.get(name)
+            if held:
+                # Never the case (a part the journal changes is read at open, a write reads its part
+                # first); were it, what memory holds is newer than the file.
+                docs = dict(docs)
+                docs.update(held)
+                self._docs[collection_of(name)].update(docs)
+                self._pdocs[name] = docs
+            else:
+                self._add_file(storage.path, name, docs)
+            del self._lazy[name]
+
+    def _load_collection(self, collection: str) -> None:
+        """Every part of ``collection`` in memory, then its live values and indexes (once)."""
+        if collection not in self._incomplete:
+            return
+        with self._write_lock:
+            if collection not in self._incomplete:
+                return
+            for name in [n for n in self._lazy if collection_of(n) == collection]:
+                self._load_part(name)
+            with gc_paused(freeze=True):
+                self._rebuild(collection)
+            self._incomplete.discard(collection)
+
+    def load_all(self) -> None:
+        """Every part of every collection in memory (what ``pilar check`` and a full export read)."""
+        for collection in sorted(self._incomplete):
+            self._load_collection(collection)
+
+    def docs_for(self, collection: str, ids: Iterable[str]) -> dict[str, dict]:
+        """The raw documents of ``collection`` by id, with at least the records ``ids`` in it (the parts
+        holding them are read): for a bundle's merge, which looks up only the records it carries."""
+        if collection in self._incomplete:
+            n = self.parts(collection)
+            wanted = {part_name(collection, rid, n) for rid in ids}
+            for name in sorted(wanted & self._lazy.keys()):
+                self._load_part(name)
+            if not any(collection_of(n) == collection for n in self._lazy):
+                self._load_collection(collection)
+        return self._docs.get(collection, {})
+
+    @property
+    def loaded_parts(self) -> list[str]:
+        """The collection files (parts) read so far: for tests and benchmarks."""
+        return sorted(n for n in self._file_seq if n not in self._lazy)
 
     def parts(self, collection: str) -> int:
         """How many parts ``collection`` is cut into in this folder (1: one file)."""
@@ -743,6 +925,7 @@ class Database:
 
     def misplaced(self) -> list[tuple[str, str]]:
         """(file, id) of every record held by a part its id does not hash to (``pilar check``)."""
+        self.load_all()
         out = []
         for name, docs in self._pdocs.items():
             collection = collection_of(name)
@@ -762,10 +945,13 @@ class Database:
                     continue
                 if self._only is not None and part != name and part not in self._only:
                     continue
+                if part in self._lazy:
+                    self._load_part(part)  # (not the case: a part the journal changes is read at open)
                 flat, table = self._tables(name, part)
                 flat[rid] = doc
                 table[rid] = doc
                 self._dirty.add(part)
+                self._psum.pop(part, None)
         self.seq = max(self.seq, seq)
         self.counter = max(self.counter, entry.get("ctr", 0))
         self.hlc.observe(entry.get("hlc", 0))
@@ -837,25 +1023,39 @@ class Database:
 
     def raw(self, collection: str) -> dict[str, dict]:
         """The raw documents (with all versions) of a collection: for sync and checks only."""
+        if collection in self._incomplete:
+            self._load_collection(collection)
         return self._docs.get(collection, {})
 
     def doc(self, collection: str, record_id: str) -> dict | None:
+        if self._lazy and collection in self._incomplete:
+            part = self.part_of(collection, record_id)
+            if part in self._lazy:
+                self._load_part(part)
         return self._docs.get(collection, {}).get(record_id)
 
     def get(self, collection: str, record_id: str) -> dict | None:
         """A copy of the live value of one record, or None (unknown or deleted)."""
-        value = self._vals.get(collection, {}).get(record_id)
+        value = self.value(collection, record_id)
         return copy.deepcopy(value) if value is not None else None
 
     def values(self, collection: str) -> Iterator[dict]:
         """The live values of a collection. Read-only: copy (or ``get``) before changing one."""
+        if collection in self._incomplete:
+            self._load_collection(collection)
         return iter(self._vals.get(collection, {}).values())
 
     def count(self, collection: str) -> int:
+        if collection in self._incomplete:
+            self._load_collection(collection)
         return len(self._vals.get(collection, {}))
 
     def value(self, collection: str, record_id: str) -> dict | None:
         """The live value without a copy, for code that only reads (``get`` copies)."""
+        if collection in self._incomplete:
+            # Its values are built once every part is read: this one from its document (its part read).
+            doc = self.doc(collection, record_id)
+            return self.value_of(doc) if doc is not None else None
         return self._vals.get(collection, {}).get(record_id)
 
     def lookup(self, collection: str, index: str, key: Any) -> list[str]:
@@ -864,6 +1064,8 @@ class Database:
     def index(self, collection: str, index: str) -> dict[Any, set[str]]:
         """A registered index, built on first use (under the write lock, so no commit slips between
         the values read and the index installed)."""
+        if collection in self._incomplete:
+            self._load_collection(collection)
         built = self._idx.get(collection, {}).get(index)
         if built is not None:
             return built
@@ -874,6 +1076,7 @@ class Database:
             return built if built is not None else self._build_index(collection, index)
 
     def conflicts(self) -> Iterator[tuple[str, dict]]:
+        self.load_all()
         for name, docs in self._docs.items():
             for rid in tuple(self._multi.get(name, ())):  # a copy: a commit may change it meanwhile
                 doc = docs.get(rid)
@@ -882,11 +1085,13 @@ class Database:
 
     @property
     def file_count(self) -> int:
-        """The collection files (parts counted one by one) this open read: what ``pilar check`` counts."""
+        """The collection files (parts counted one by one) of the folder: what ``pilar check`` counts."""
         return len(self._file_seq)
 
     def files(self, collection: str) -> list[str]:
         """The files (stems) holding ``collection`` now: itself, or its parts that hold records."""
+        if collection in self._incomplete:
+            self._load_collection(collection)
         return sorted(n for n in self._pdocs if collection_of(n) == collection and (n == collection or self._pdocs[n]))
 
     def tinydb(self, name: str) -> PilarTinyDB:
@@ -999,6 +1204,75 @@ class Database:
         else:
             vals[rid] = new
 
+    def _apply_unbuilt(self, collection: str, part: str, doc: dict) -> None:
+        """Install one document of a collection whose values are not built yet (parts still unread):
+        the documents and the replicas only; its values and indexes are built from them later."""
+        docs, table = self._tables(collection, part)
+        table[doc["id"]] = doc
+        docs[doc["id"]] = doc
+        for v in doc["v"]:
+            if v["dot"][0] not in self.replicas:
+                self.replicas[v["dot"][0]] = v["office"]
+
+    # ------------------------------------------------------------------ versions held (sync)
+
+    def overall_vv(self) -> dict[str, int]:
+        """The highest counter of each replica among every version held (sync's vector of this folder),
+        from each file's summary: persisted for the parts not read (VERSIONS_INDEX), computed once from
+        memory for the others and again only for a file whose records changed."""
+        out: dict[str, int] = {}
+        with self._write_lock:
+            for name in self._file_names():
+                for r, n in self._summary(name)["vv"].items():
+                    if n > out.get(r, 0):
+                        out[r] = n
+        return out
+
+    def _file_names(self) -> list[str]:
+        return sorted(set(self._file_seq) | set(self._pdocs))
+
+    def _summary(self, name: str) -> dict:
+        """The summary of one collection file's records (see VERSIONS_INDEX), as they are now."""
+        known = self._psum.get(name)
+        if known is not None:
+            return known
+        if name in self._lazy:
+            self._load_part(name)  # (not the case: a part not read has a summary)
+        hlc = 0
+        vv: dict[str, int] = {}
+        replicas: dict[str, str] = {}
+        for doc in self._pdocs.get(name, {}).values():
+            for v in doc["v"]:
+                if v["hlc"] > hlc:
+                    hlc = v["hlc"]
+                r = v["dot"][0]
+                if r not in replicas:
+                    replicas[r] = v["office"]
+                for q, n in v["vv"].items():
+                    if n > vv.get(q, 0):
+                        vv[q] = n
+        summary = {"seq": self._file_seq.get(name, 0) if name not in self._dirty else self.seq,
+                   "hlc": hlc, "vv": vv, "replicas": replicas}
+        self._psum[name] = summary
+        return summary
+
+    def _write_versions_index(self) -> None:
+        """db/versions.idx as of this fold: every file's summary (its sequence the file's)."""
+        out = {}
+        for name in self._file_names():
+            summary = self._summary(name)
+            summary["seq"] = self._file_seq.get(name, 0)
+            if name not in self._lazy:  # (a part not read keeps the size it was written at)
+                try:
+                    summary["size"] = (self.db_dir / f"{name}.json").stat().st_size
+                except OSError:
+                    summary.pop("size", None)  # (not written yet: a file without records)
+            out[name] = summary
+        payload = orjson.dumps(out, option=orjson.OPT_SORT_KEYS)
+        head = orjson.dumps({"seq": self.seq, "count": len(out), "sha256": hashlib.sha256(payload).hexdigest()})
+        atomic_write(self.db_dir / VERSIONS_INDEX, head + b"\n" + payload + b"\n")
+        self._versions_seq = self.seq
+
     # ------------------------------------------------------------------ writing
 
     def transaction(self, action: str, system: bool = False) -> Transaction:
@@ -1086,6 +1360,9 @@ class Database:
             counts[collection] = counts.get(collection, 0) + 1
         # Many records into a collection (a first bundle): installed in its files, then its values rebuilt
         # in one pass as an open builds them (the indexes when next asked for), not one record at a time.
+        for c, n in counts.items():
+            if n >= BULK_INSTALL_RECORDS and c in self._incomplete:
+                self._load_collection(c)  # (a command's lazy open: most parts read by the look-ups already)
         rebuild = {c for c, n in counts.items()
                    if n >= BULK_INSTALL_RECORDS and 2 * n >= len(self._docs.get(c, ()))}
         tables: dict[str, tuple[dict, dict]] = {}
@@ -1101,7 +1378,10 @@ class Database:
                 n = self.parts(collection)
                 files = names[collection] = [f"{collection}.{i:02d}" for i in range(n)] if n > 1 else [collection]
             part = files[crc32(rid.encode()) % len(files)] if len(files) > 1 else files[0]
+            if part in self._lazy:
+                self._load_part(part)  # (read already by the transaction's own look-up) never written half
             self._dirty.add(part)
+            self._psum.pop(part, None)
             if bulk is not None:
                 line = bulk.get(key)
                 if line is not None:
@@ -1110,7 +1390,10 @@ class Database:
                         lines = raw[part] = {}
                     lines[rid] = line
             if collection not in rebuild:
-                self._apply(collection, doc)
+                if collection in self._incomplete:
+                    self._apply_unbuilt(collection, part, doc)
+                else:
+                    self._apply(collection, doc)
                 continue
             found = tables.get(part)
             if found is None:
@@ -1182,15 +1465,22 @@ class Database:
         return ((self._nik_index_seq is None or self._active_index_seq is None) and self.parts("members") > 1
                 and bool(self._docs.get("members")) and self._only is None)
 
+    @property
+    def _versions_owed(self) -> bool:
+        return self._versions_seq is None and self._only is None and not self.read_only
+
     def _compact(self) -> None:
         # The journal is the only other copy of owed audit entries: they go first.
         self._flush_audit(strict=True)
-        if not self._dirty and not self._nik_index_owed and not self._summary_owed:
+        if not self._dirty and not self._nik_index_owed and not self._summary_owed and not self._versions_owed:
             return
         members_changed = self._nik_index_owed
         changed_parts = {name for name in self._dirty if collection_of(name) == "members"}
         raw, self._fold_raw = self._fold_raw, None  # (used once: a failed fold writes them serialised later)
+        dirty_members = sorted(n for n in self._dirty if collection_of(n) == "members")
         for name in sorted(self._dirty):  # only the parts that changed
+            if name in self._lazy:  # never: a part is read before it changes
+                raise damaged(self.db_dir / f"{name}.json", "stale", found="?", expected=self._lazy[name])
             storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code, create=True)
             docs = self._pdocs.get(name, {})
             lines = raw.get(name) if raw else None
@@ -1198,22 +1488,44 @@ class Database:
             self._file_seq[name] = self.seq
             members_changed |= collection_of(name) == "members"
         if members_changed and self.parts("members") > 1:
-            self._write_nik_index()
+            self._write_nik_index(dirty_members)
             self._write_active_index(changed_parts)
         if self._only is None:
             self._write_summary_index()
+            self._write_versions_index()
         self._audit.sync()
         atomic_write(self.db_dir / "manifest.json", formats.manifest_bytes(self._manifest_data()))
         atomic_write(self.journal_path, b"")
         self._journal_bytes = 0
         self._dirty.clear()
 
-    def _write_nik_index(self) -> None:
+    def _write_nik_index(self, changed: list[str] | None = None) -> None:
         n = self.parts("members")
         out: dict[str, Any] = {}
-        for nik, ids in self.index("members", "nik").items():
-            found = sorted({zlib.crc32(rid.encode()) % n for rid in ids})
-            out[nik] = found[0] if len(found) == 1 else found
+        held = self._read_nik_index() if "members" in self._incomplete and changed is not None else None
+        if held is not None:
+            # Members not all read (issue 25): the index as of the last fold, the parts changed since
+            # taken out of it and put back from their records in memory.
+            func = _INDEXES["members"]["nik"]
+            gone = {int(name.rpartition(".")[2]) for name in changed}
+            for nik, at in held.items():
+                keep = [p for p in (at if isinstance(at, list) else [at]) if p not in gone]
+                if keep:
+                    out[nik] = keep
+            for name in changed:
+                p = int(name.rpartition(".")[2])
+                for doc in self._pdocs.get(name, {}).values():
+                    value = self.value_of(doc)
+                    nik = func(value) if value is not None else None
+                    if nik is not None:
+                        at = out.setdefault(nik, [])
+                        if p not in at:
+                            at.append(p)
+            out = {nik: (at[0] if len(at) == 1 else sorted(at)) for nik, at in out.items()}
+        else:
+            for nik, ids in self.index("members", "nik").items():
+                found = sorted({zlib.crc32(rid.encode()) % n for rid in ids})
+                out[nik] = found[0] if len(found) == 1 else found
         payload = orjson.dumps(out)
         head = orjson.dumps({"seq": self.seq, "parts": n, "count": len(out),
                              "sha256": hashlib.sha256(payload).hexdigest()})
@@ -1235,14 +1547,21 @@ class Database:
         if kept is None:
             kept = tally.read(self.db_dir, self._summary_index_seq, schema, self.code)
         office = None if self.is_province else self.code
-        # Every file in memory when none is kept (a full count: this needs the whole folder loaded), else
-        # the files changed since and any the kept tallies lack; the others' tallies are kept as they are.
-        names = set(self._pdocs)
+        # Every file when none is kept (a full count: this needs the whole folder loaded), else the files
+        # changed since and any the kept tallies lack; the others' tallies (the parts not read too) stand.
+        names = set(self._pdocs) | set(self._lazy)
         files = {} if kept is None else dict(kept["files"])
         redo = names if kept is None else (self._dirty & names) | (names - set(files))
-        for name in redo:
+        for name in sorted(redo):
             collection = collection_of(name)
-            files[name] = tally.file_tally(collection, self._pdocs[name], self._vals.get(collection, {}), office)
+            if name in self._lazy:
+                self._load_part(name)  # a part without a kept tally
+            if collection in self._incomplete:  # values not built yet: this part's from its documents
+                values = {rid: v for rid, v in ((rid, self.value_of(d)) for rid, d in self._pdocs[name].items())
+                          if v is not None}
+            else:
+                values = self._vals.get(collection, {})
+            files[name] = tally.file_tally(collection, self._pdocs[name], values, office)
         if kept is None or any(collection_of(n) == "members" for n in self._dirty):
             dup = tally.dups(self.index("members", "nik"))
         else:
@@ -1263,6 +1582,7 @@ class Database:
             if found is not None:
                 old = orjson.loads(memoryview(found[0])[found[1] + 1:])
         if not isinstance(old, dict):
+            self._load_collection("members")  # (a command's open: every part read to count them all)
             old, changed = {}, {f"members.{i:02d}" for i in range(n)}
         drop = {int(name.rpartition(".")[2]) for name in changed}
         keyed: dict[str, set[int]] = {k: {p for p in v if p not in drop} for k, v in old.items()}
@@ -1280,6 +1600,23 @@ class Database:
                              "sha256": hashlib.sha256(payload).hexdigest()})
         atomic_write(self.db_dir / ACTIVE_INDEX, head + b"\n" + payload + b"\n")
         self._active_index_seq = self.seq
+
+    def _read_nik_index(self) -> dict[str, Any] | None:
+        """The persisted NIK index (NIK_INDEX) when it is the one the manifest records; else None."""
+        if self._nik_index_seq is None:
+            return None
+        try:
+            raw = (self.db_dir / NIK_INDEX).read_bytes()
+            newline = raw.find(b"\n")
+            head = orjson.loads(raw[:newline])
+            payload = memoryview(raw)[newline + 1:_rstrip_end(raw, len(raw))]
+            if head.get("seq") != self._nik_index_seq or head.get("parts") != self.parts("members") \
+                    or hashlib.sha256(payload).hexdigest() != head.get("sha256"):
+                return None
+            held = orjson.loads(payload)
+        except (OSError, ValueError, TypeError, AttributeError):
+            return None
+        return held if isinstance(held, dict) else None
 
     @classmethod
     def open_member_by_nik(cls, path: str | Path, nik: str, operator: str | None = None,
@@ -1395,7 +1732,7 @@ class Database:
                 if self._only is not None and self._journal_bytes > CLOSE_FOLD_BYTES:
                     self._load_rest()  # a partial open folds too once the journal has grown past the bound
                 if (fold or self._journal_bytes > CLOSE_FOLD_BYTES or self._nik_index_owed
-                        or self._summary_owed) and self._only is None:
+                        or self._summary_owed or self._versions_owed) and self._only is None:
                     self.compact()
                 else:
                     try:

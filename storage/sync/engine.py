@@ -220,14 +220,9 @@ def covered(doc: dict, since: dict[str, int]) -> bool:
 
 
 def overall_vv(db: Database) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for name in db.collections():
-        for doc in db.raw(name).values():
-            for v in doc["v"]:
-                for r, n in v["vv"].items():
-                    if n > out.get(r, 0):
-                        out[r] = n
-    return out
+    """The highest counter of each replica among every version this folder holds (kept by the data
+    core per collection file: a 1-record import no longer reads every member to learn it)."""
+    return db.overall_vv()
 
 
 # ---------------------------------------------------------------------- export
@@ -1133,7 +1128,7 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
     for name in sorted(parts):
         docs = parts[name]
         views = lines.get(name)
-        local_docs = db.raw(name)
+        local_docs = db.docs_for(name, [rdoc["id"] for rdoc in docs])  # the parts these records are in
         seen: dict[str, dict] = {}
         fresh = screen.fresh if not from_province and not drops else None
         for i, rdoc in enumerate(docs):

@@ -21,7 +21,9 @@ def operator_of(args) -> str | None:
 @contextmanager
 def open_db(args, read_only: bool = False) -> Iterator[Database]:
     """The data folder named by --data / PILAR_DATA, locked for writing unless ``read_only``."""
-    db = open_folder(resolve_data_dir(args.data), operator=operator_of(args), read_only=read_only)
+    # A writing command reads the parts of the big collections it needs, when it needs them (issue 25):
+    # a 1-record import reads the part of that record, not 100,000 members.
+    db = open_folder(resolve_data_dir(args.data), operator=operator_of(args), read_only=read_only, whole=False)
     if db.migrated:
         print(migrated_sentence(db.migrated), file=sys.stderr)
     if not read_only:
