@@ -756,6 +756,12 @@ class Database:
         for name in self._docs:
             if name not in self._incomplete:
                 self._rebuild(name)
+        for name in [n for n in self._pdocs if collection_of(n) in self._incomplete]:
+            # the parts read now of a collection whose values wait (``_rebuild`` learns this of the others)
+            summary = self._summary(name)
+            self.hlc.observe(summary["hlc"])
+            for r, office in summary["replicas"].items():
+                self.replicas.setdefault(r, office)
 
     def _read_file(self, name: str, recorded: int) -> None:
         """Read and check one collection file (or part), as recorded at ``recorded`` by the manifest."""

@@ -200,3 +200,23 @@ def test_a_part_changed_behind_the_folders_back_is_read_at_open(folder):
         assert target.stem in db.loaded_parts
     finally:
         db.close()
+
+
+def test_the_replicas_of_the_parts_read_at_open_are_known(folder, tmp_path):
+    import shutil
+
+    moved = tmp_path / "moved"
+    shutil.move(str(folder), str(moved))  # a moved folder writes under a new replica id
+    db = Database.open(moved, operator="Siti", whole=False)
+    new_replica = db.replica_id
+    with db.transaction("test.edit") as tx:
+        tx.put("members", dict(tx.get("members", MEMBERS[5]["id"]), name="DIPINDAH"))
+    db.close(fold=False)  # only the journal holds a version of the new replica
+    db = Database.open(moved, operator="Siti", whole=False)
+    try:
+        assert db.replicas.get(new_replica) == CODE
+        known, clock = dict(db.replicas), db.hlc.last
+        db.load_all()
+        assert db.replicas == known and db.hlc.last == clock
+    finally:
+        db.close()
