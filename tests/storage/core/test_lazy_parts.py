@@ -220,3 +220,45 @@ def test_the_replicas_of_the_parts_read_at_open_are_known(folder, tmp_path):
         assert db.replicas == known and db.hlc.last == clock
     finally:
         db.close()
+
+
+def test_the_ringkasans_tallies_stay_right_through_commands_that_read_a_few_parts(tmp_path):
+    import random
+
+    from storage import summary
+    from storage.core.db import PROVINCE_CODE
+    from storage.sample.generate import build_office
+
+    path = build_office(tmp_path / "p", 300, seed=5)
+    db = Database.open(path, read_only=True)
+    ids = sorted(v["id"] for v in db.values("members"))
+    db.close()
+
+    def shown(s):
+        return {k: v for k, v in s.items() if k not in ("timings", "source")}
+
+    def counted():
+        db = Database.open(path, read_only=True)
+        try:
+            return shown(summary.compute(db, waiting=False))
+        finally:
+            db.close()
+
+    Database.open(path, operator="Siti").close()  # the tallies and the versions index written
+    rng = random.Random(7)
+    for round_ in range(4):
+        db = Database.open(path, operator="Siti", whole=False)
+        with db.transaction("test") as tx:
+            for rid in rng.sample(ids, 3):
+                value = tx.get("members", rid)
+                if value and value["assignments"]:
+                    a = value["assignments"][0]
+                    a["status"] = "INACTIVE" if a["status"] == "ACTIVE" else "ACTIVE"
+                    tx.put("members", value)
+            a, b = tx.get("members", ids[round_]), tx.get("members", ids[-1 - round_])
+            tx.put("members", dict(b, nik=a["nik"]))  # a duplicate NIK made
+        assert len([n for n in db.loaded_parts if n.startswith("members.")]) < 32
+        db.close(fold=round_ % 2 == 0)
+        assert shown(summary.current_at_start(path)) == counted(), round_
+    assert counted()["cases"]["duplicates"] > 0
+    assert PROVINCE_CODE == orjson.loads((path / "office.json").read_bytes())["code"]
