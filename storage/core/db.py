@@ -873,7 +873,11 @@ class Database:
         holding them are read): for a bundle's merge, which looks up only the records it carries."""
         if collection in self._incomplete:
             n = self.parts(collection)
-            wanted = {part_name(collection, rid, n) for rid in ids}
+            wanted: set[str] = set()
+            for rid in ids:
+                wanted.add(part_name(collection, rid, n))
+                if len(wanted) == n:
+                    break  # (a full bundle: every part, known after a few hundred records)
             for name in sorted(wanted & self._lazy.keys()):
                 self._load_part(name)
             if not any(collection_of(n) == collection for n in self._lazy):
