@@ -9,7 +9,7 @@ import pytest
 
 from storage import sample
 from storage.core import formats
-from storage.core.db import NIK_INDEX, VERSIONS_INDEX, Database, nik_parts
+from storage.core.db import ACTIVE_INDEX, NIK_INDEX, VERSIONS_INDEX, Database, nik_parts
 from tests.support.parts import part_file
 
 CODE = "UPT-PSTW-JEMBER"
@@ -100,8 +100,9 @@ def test_an_edit_through_a_lazy_open_writes_what_a_whole_open_writes(folder, tmp
     # (the twin, a copy, took a replica id of its own: the same values, other dots)
     assert {k: Database.value_of(d) for k, d in records(folder).items()} == \
         {k: Database.value_of(d) for k, d in records(twin).items()}
-    lazy, whole_ = ((p / "db" / NIK_INDEX).read_bytes().split(b"\n", 1) for p in (folder, twin))
-    assert orjson.loads(lazy[1]) == orjson.loads(whole_[1])  # kept in step from the parts changed
+    for name in (NIK_INDEX, ACTIVE_INDEX):
+        lazy, whole_ = ((p / "db" / name).read_bytes().split(b"\n", 1) for p in (folder, twin))
+        assert orjson.loads(lazy[1]) == orjson.loads(whole_[1]), name  # kept in step from the parts changed
     kept = orjson.loads((folder / "db" / VERSIONS_INDEX).read_bytes().split(b"\n", 1)[1])
     db = Database.open(folder, read_only=True)
     db._psum.clear()
@@ -262,3 +263,23 @@ def test_the_ringkasans_tallies_stay_right_through_commands_that_read_a_few_part
         assert shown(summary.current_at_start(path)) == counted(), round_
     assert counted()["cases"]["duplicates"] > 0
     assert PROVINCE_CODE == orjson.loads((path / "office.json").read_bytes())["code"]
+
+
+def test_a_members_index_missing_is_written_whole_by_a_commands_fold(folder, tmp_path):
+    import shutil
+
+    twin = tmp_path / "twin"
+    shutil.copytree(folder, twin)
+    for path in (folder, twin):
+        drop_manifest_index(path, "members.active")  # written by a Pilar before it (0.3.0)
+        drop_manifest_index(path, "members.nik")
+    rid = MEMBERS[21]["id"]
+    for path, whole in ((folder, False), (twin, True)):
+        db = Database.open(path, operator="Siti", whole=whole)
+        with db.transaction("test.edit") as tx:
+            tx.put("members", dict(tx.get("members", rid), name="DIUBAH"))
+        db.close(fold=True)
+    for name in (NIK_INDEX, ACTIVE_INDEX):
+        lazy, whole_ = ((p / "db" / name).read_bytes().split(b"\n", 1) for p in (folder, twin))
+        assert orjson.loads(lazy[1]) == orjson.loads(whole_[1]), name
+    assert nik_parts(folder, MEMBERS[30]["nik"]) == {part_file(folder, "members", MEMBERS[30]["id"]).stem}
