@@ -147,3 +147,27 @@ async def test_the_member_form_validates_once_as_it_opens(data, monkeypatch):
         await wait_for(pilot, lambda: len(calls) > opened)
         assert time.perf_counter() - started < 10
         await wait_for(pilot, lambda: form.query_one("#err-nik").display)
+
+
+@run_async
+async def test_the_scrollbar_follows_the_rows_a_search_shows(data):
+    """The table's row count changes without a layout of the screen (issue 25): its scrollbar still
+    comes, goes and sizes its thumb with the rows shown."""
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.ready)
+        table = app.screen.query_one(MemberTable)
+        await pilot.pause()
+        assert len(table.rows) == 36 and table.show_vertical_scrollbar
+        assert table.vertical_scrollbar.window_virtual_size == 37
+        await pilot.press("end")
+        assert table.scroll_offset.y > 0
+        await pilot.press("slash", *"agus")
+        await wait_for(pilot, lambda: 0 < len(table.rows) < 5)
+        await pilot.pause()
+        assert not table.show_vertical_scrollbar and table.scroll_offset.y == 0
+        await pilot.press(*["backspace"] * 4)
+        await wait_for(pilot, lambda: len(table.rows) == 36)
+        await pilot.pause()
+        assert table.show_vertical_scrollbar and table.vertical_scrollbar.window_virtual_size == 37
+        assert table.max_scroll_y == 37 - table.scrollable_content_region.height
