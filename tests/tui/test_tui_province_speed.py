@@ -3,6 +3,7 @@ read, the member form validating once as it opens (not once per field filled).""
 
 from __future__ import annotations
 
+import gc
 import time
 
 import pytest
@@ -171,3 +172,16 @@ async def test_the_scrollbar_follows_the_rows_a_search_shows(data):
         await pilot.pause()
         assert table.show_vertical_scrollbar and table.vertical_scrollbar.window_virtual_size == 37
         assert table.max_scroll_y == 37 - table.scrollable_content_region.height
+
+
+@run_async
+async def test_the_collector_is_back_once_the_rows_found_are_painted(data):
+    """The collector waits while the table takes a search's rows (issue 25), never longer."""
+    app = PilarApp(data, operator="Siti")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.ready)
+        await pilot.press("slash", "a")
+        await pilot.pause()
+        await wait_for(pilot, gc.isenabled)
+        app.screen.query_one("#search").value = "ag"  # and left there as the app closes
+    assert gc.isenabled()
