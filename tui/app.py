@@ -384,6 +384,19 @@ class PilarApp(App[int]):
             self.call_from_thread(self._roster_built, None)
             raise
         self.call_from_thread(self._roster_built, roster)
+        # A big roster's screen is mounted unseen on the app's thread (key 1 then only switches to it):
+        # this thread waits for it, so that the roster's load ends when the roster section is ready.
+        mounted = threading.Event()
+
+        def mount() -> None:
+            self._install_roster_screen()
+            mounting = self._roster_mounting
+            if mounting is None or mounting.done():
+                mounted.set()
+            else:
+                mounting.add_done_callback(lambda _: mounted.set())
+        self.call_from_thread(mount)
+        mounted.wait(10)
         # after the hand-over: searching works meanwhile (a pass over the rows), the index makes the
         # first letter a lookup
         roster.build_index()
@@ -399,7 +412,6 @@ class PilarApp(App[int]):
         if self._roster is not None:
             for then in waiting:
                 then()
-            self.call_after_refresh(self._install_roster_screen)
 
     def _install_roster_screen(self) -> None:
         """Mount the roster's screen, unseen, once a big roster is built (the Ringkasan is on screen
