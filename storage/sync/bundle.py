@@ -329,6 +329,13 @@ class RawBundle:
         if not isinstance(self.manifest, dict):
             raise BundleError("sync.refused_damaged", "damaged")
 
+    def release(self) -> None:
+        """Let go of the file's bytes and its payload entries once they are decoded (the manifest, its
+        signature and the sealed manifest stay)."""
+        self.data = b""
+        self.zip = None
+        self.blobs = {k: v for k, v in self.blobs.items() if not k.startswith("payload/")}
+
     def read(self, name: str) -> bytes:
         info = self.entries[name]
         try:
