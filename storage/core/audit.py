@@ -28,6 +28,7 @@ from storage.core.sensitive import is_free_text, is_sensitive, mask, mask_number
 
 GENESIS = "0" * 64
 SEAL_BYTES = 8 * 1024 * 1024
+AUDIT_WRITE_BYTES = 4 * 1024 * 1024  # a batch of lines is written in pieces of about this size
 SEGMENT_DIR = "audit"
 
 
@@ -154,25 +155,40 @@ def entry(action: str, kind: str, rid: str, old: dict | None, new: dict | None, 
     return item
 
 
+class Expanded:
+    """A transaction's entries as the log holds them (:func:`expand`), each filled in when it is read:
+    a quarterly run's 100,000 creations are never all expanded at once (issue 25: 250 MB at 100k)."""
+
+    def __init__(self, entries: list[dict], ops: dict[str, list[dict]]) -> None:
+        self.entries = entries
+        self.ops = ops
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __iter__(self) -> Iterator[dict]:
+        entries = self.entries
+        if not any("of" in e for e in entries):
+            yield from entries
+            return
+        docs = {(collection, doc["id"]): doc for collection, docs in self.ops.items() for doc in docs}
+        for e in entries:
+            collection = e.get("of")
+            if collection is None:
+                yield e
+                continue
+            e = dict(e)
+            del e["of"]
+            doc = docs.get((collection, e["id"]))
+            # The version this transaction wrote is the document's only one (a put replaces the list).
+            e["changes"] = _created(doc["v"][0]["data"]) if doc and not doc["v"][0].get("deleted") else {}
+            yield e
+
+
 def expand(entries: list[dict], ops: dict[str, list[dict]]) -> list[dict]:
     """A transaction's entries as the log holds them: a creation's ``of`` pointer replaced by every
     field of the document the transaction wrote (``ops``: collection -> documents, as journalled)."""
-    if not any("of" in e for e in entries):
-        return entries
-    docs = {(collection, doc["id"]): doc for collection, docs in ops.items() for doc in docs}
-    out = []
-    for e in entries:
-        collection = e.get("of")
-        if collection is None:
-            out.append(e)
-            continue
-        e = dict(e)
-        del e["of"]
-        doc = docs.get((collection, e["id"]))
-        # The version this transaction wrote is the document's only one (a put replaces the list).
-        e["changes"] = _created(doc["v"][0]["data"]) if doc and not doc["v"][0].get("deleted") else {}
-        out.append(e)
-    return out
+    return list(Expanded(entries, ops))
 
 
 def _hash(prev: str, line: dict) -> str:
@@ -279,23 +295,16 @@ class AuditLog:
         if expected_head and self.n < expected_head.get("n", 0):
             raise damaged(self.path, "count", found=self.n, expected=expected_head.get("n"))
 
-    def catch_up(self, seq: int, entries: list[dict]) -> None:
-        """Append the entries of transaction ``seq`` unless the log already has them."""
+    def catch_up(self, seq: int, entries: list[dict] | Expanded) -> None:
+        """Append the entries of transaction ``seq`` unless the log already has them. The lines are
+        written as they are made, a few MB at a time (a batch cut short is cut off the file, as a
+        failed write is)."""
         if seq <= self.last_seq:
             return
         if not entries:
             self.last_seq = seq
             return
-        buf = bytearray()
         n, prev = self.n, self.last_hash
-        for k, item in enumerate(entries, 1):
-            n += 1
-            item = dict(item, end=k == len(entries))
-            # One serialisation per line: the hash covers the sorted line without "h" (as verify
-            # recomputes it), and "h" is appended as the last key.
-            body = orjson.dumps(dict(item, n=n, seq=seq, prev=prev), option=orjson.OPT_SORT_KEYS)
-            prev = hashlib.sha256(prev.encode() + body).hexdigest()
-            buf += body[:-1] + b',"h":"' + prev.encode() + b'"}\n'
         try:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o600)
             try:
@@ -307,8 +316,21 @@ class AuditLog:
                     start = self._cut_to
                 self._cut_to = None
                 try:
-                    write_all(fd, bytes(buf))
-                except OSError:
+                    buf = bytearray()
+                    count = len(entries)
+                    for k, item in enumerate(entries, 1):
+                        n += 1
+                        item = dict(item, end=k == count)
+                        # One serialisation per line: the hash covers the sorted line without "h" (as
+                        # verify recomputes it), and "h" is appended as the last key.
+                        body = orjson.dumps(dict(item, n=n, seq=seq, prev=prev), option=orjson.OPT_SORT_KEYS)
+                        prev = hashlib.sha256(prev.encode() + body).hexdigest()
+                        buf += body[:-1] + b',"h":"' + prev.encode() + b'"}\n'
+                        if len(buf) >= AUDIT_WRITE_BYTES:
+                            write_all(fd, buf)
+                            buf.clear()
+                    write_all(fd, buf)
+                except BaseException:
                     # A half-written line would break the chain for every later line: cut it off.
                     try:
                         os.ftruncate(fd, start)

@@ -973,7 +973,7 @@ class Database:
         # during the audit append itself: its torn line is cut and rewritten from the journal).
         self._audit.repair_tail()
         for entry in self._pending_audit:
-            self._audit.catch_up(entry["seq"], audit.expand(entry.get("audit", []), entry.get("ops", {})))
+            self._audit.catch_up(entry["seq"], audit.Expanded(entry.get("audit", []), entry.get("ops", {})))
         self._pending_audit = []
         home = _replica_home(self.path)
         was = self.office.get("replica_home") or {}
@@ -1451,7 +1451,7 @@ class Database:
         while self._audit_behind:
             seq, entries, ops = self._audit_behind[0]
             try:
-                self._audit.catch_up(seq, audit.expand(entries, ops))
+                self._audit.catch_up(seq, audit.Expanded(entries, ops))
             except PilarError:
                 if strict:
                     raise
