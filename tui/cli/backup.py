@@ -101,7 +101,9 @@ def cmd_backup(args) -> int:
         passphrase = _new_passphrase(args)
     elif args.to_province or args.passphrase_file:
         raise PilarError("archive.need_to")
-    db = open_folder(path, operator=operator_of(args))
+    # The backup copies the files: the folder is opened to hold it still (the lock), not to read every
+    # record, so the big collections' parts stay on disk (issue 25: 949 MB at 100,000 members before).
+    db = open_folder(path, operator=operator_of(args), whole=False)
     try:
         b = backups.backup_now(db, args.reason)
     finally:

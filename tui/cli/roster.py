@@ -323,11 +323,7 @@ def cmd_add(args) -> int:
         member = new_member(**{k: v for k, v in value.items() if k != "id"})
         rid, result = roster.save(member, accept_warnings=args.accept_warnings)
         if rid is None:
-            head = "roster.cli.invalid" if result.errors else "roster.cli.warnings"
-            print(t(head), file=sys.stderr)
-            for issue in result.errors or result.warnings:
-                print(f"- {issue.message}", file=sys.stderr)
-            return 1
+            return _refused(result)
         say(t("roster.saved.add", name=member["name"]) + f" ({rid})")
     return 0
 
@@ -377,14 +373,18 @@ def _edited(member: dict, changes: dict) -> dict:
     return value
 
 
+def _refused(result) -> int:
+    """A save the checks refused: the errors (or the warnings not accepted) on stderr, exit 1."""
+    print(t("roster.cli.invalid" if result.errors else "roster.cli.warnings"), file=sys.stderr)
+    for issue in result.errors or result.warnings:
+        print(f"- {issue.message}", file=sys.stderr)
+    return 1
+
+
 def _save_edit(roster: Roster, value: dict, args) -> int:
     rid, result = roster.save(value, accept_warnings=args.accept_warnings, resolution=args.keep)
     if rid is None:
-        head = "roster.cli.invalid" if result.errors else "roster.cli.warnings"
-        print(t(head), file=sys.stderr)
-        for issue in result.errors or result.warnings:
-            print(f"- {issue.message}", file=sys.stderr)
-        return 1
+        return _refused(result)
     say(t("roster.cli.edit_saved", name=value.get("name", "")))
     return 0
 
