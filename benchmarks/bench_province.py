@@ -50,6 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 TREE = Path(os.environ.get("PILAR_BENCH_TREE") or ROOT).resolve()
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 if TREE != ROOT:
     sys.path.insert(0, str(TREE))
 
@@ -101,6 +102,8 @@ def sync_set(n: int) -> Path:
     and changed one member. Built once and kept: ``J`` (empty), ``J-full`` (J after that round trip, where
     the delta lands), ``full.pilar``, ``delta.pilar``. (Until 7 December the "delta" was exported before
     any bundle came back, so it resent every record: 19.7 MB at 100k, the size of the full bundle.)"""
+    from bench_sync import pair  # (benchmarks/ is on the path: this file's folder)
+
     from storage.core.db import PROVINCE_CODE, Database
     from storage.office import keys as office_keys
     from storage.sample.generate import build_office
@@ -118,17 +121,7 @@ def sync_set(n: int) -> Path:
     enrol = engine.add_office(prov, UPT, "UPT Jember")
     build_office(root / "upt", n, office=UPT, operator="Bench")
     upt = Database.open(root / "upt", operator="Bench")
-    with prov.transaction("bench.setup") as tx:  # as benchmarks/bench_sync.py: the office list from J
-        for value in upt.values("offices"):
-            tx.put("offices", dict(value), owner=PROVINCE_CODE)
-    with upt.transaction("bench.setup") as tx:
-        for doc in prov.raw("offices").values():
-            tx.put_doc("offices", doc)
-    keys = office_keys.setup_from_enrolment(upt, enrol["body"])
-    store = office_keys.TrustStore.load(prov.path)
-    store.set_office(office_keys.own_keys(prov), UPT, sign=keys.sign_pk, box=keys.box_pk, fp=keys.fp,
-                     status=office_keys.TRUSTED)
-    store.save()
+    pair(prov, upt, enrol)  # as benchmarks/bench_sync.py does
     prov.close()
     usb = root / "usb"
     full = engine.export_bundle(upt, PROVINCE_CODE, usb, mode="full")

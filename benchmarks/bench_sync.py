@@ -43,6 +43,22 @@ def phases(res) -> str:
     return " ".join(f"{k} {tm[k]:.2f}" for k in ("verify", "merge", "backup", "write") if k in tm)
 
 
+def pair(prov: Database, upt: Database, enrol: dict) -> None:
+    """The province and the UPT made partners: the office list written by the province and taken by the
+    UPT, the UPT set up from its enrolment, its keys trusted at the province."""
+    with prov.transaction("bench.setup") as tx:
+        for value in upt.values("offices"):
+            tx.put("offices", dict(value), owner=PROVINCE_CODE)
+    with upt.transaction("bench.setup") as tx:
+        for doc in prov.raw("offices").values():
+            tx.put_doc("offices", doc)
+    keys = office_keys.setup_from_enrolment(upt, enrol["body"])
+    store = office_keys.TrustStore.load(prov.path)
+    store.set_office(office_keys.own_keys(prov), UPT, sign=keys.sign_pk, box=keys.box_pk, fp=keys.fp,
+                     status=office_keys.TRUSTED)
+    store.save()
+
+
 def run(n: int, root: Path) -> list[list]:
     from storage.sample.generate import build_office
 
@@ -55,16 +71,7 @@ def run(n: int, root: Path) -> list[list]:
     # (a UPT may not write province records, and an import would rightly refuse them).
     # (written by the province itself: the UPT's replica id is bound to the UPT, and a version of it
     # naming another office is refused as a forgery)
-    with prov.transaction("bench.setup") as tx:
-        for value in upt.values("offices"):
-            tx.put("offices", dict(value), owner=PROVINCE_CODE)
-    with upt.transaction("bench.setup") as tx:
-        for doc in prov.raw("offices").values():
-            tx.put_doc("offices", doc)
-    keys = office_keys.setup_from_enrolment(upt, enrol["body"])
-    store = office_keys.TrustStore.load(prov.path)
-    store.set_office(office_keys.own_keys(prov), UPT, sign=keys.sign_pk, box=keys.box_pk, fp=keys.fp, status=office_keys.TRUSTED)
-    store.save()
+    pair(prov, upt, enrol)
     usb = root / "usb"
     rows = []
 
