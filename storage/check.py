@@ -144,7 +144,7 @@ def _audit_problems(path: Path, head: dict | None, journal: Path | None = None) 
                         return [t("check.audit_broken", file=str(file), where=t("check.where_line", line=number))]
                     n += 1
                     if (not isinstance(line, dict) or line.get("n") != n or line.get("prev") != prev
-                            or audit_mod._hash(prev, line) != line.get("h")):
+                            or not audit_mod.chains(prev, line, raw)):
                         return [t("check.audit_broken", file=str(file), where=t("check.where_line", line=number))]
                     prev = line["h"]
                     last = line
