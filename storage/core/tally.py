@@ -23,13 +23,16 @@ Ringkasan's figures and checks them against a full count in the tests.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import orjson
+
+from storage.core.versions import winner
 
 FILE = "summary.idx"
 KEY = "summary"  # the manifest's ``indexes`` entry
@@ -114,6 +117,19 @@ def file_tally(collection: str, docs: dict[str, dict], values: dict[str, dict], 
     return out
 
 
+def live_data(doc: dict) -> dict | None:
+    """The fields of a document's winning version when it has a value (``Database.value_of`` without
+    the copy: what a tally reads of it), else None (deleted)."""
+    versions = doc["v"]
+    if len(versions) == 1:
+        top = versions[0]
+        return None if top["deleted"] else top["data"]
+    top = winner(doc)
+    if top["deleted"] and all(v["deleted"] for v in versions):
+        return None
+    return top["data"]
+
+
 def dups(nik_index: dict[Any, set[str]]) -> dict[str, int]:
     """The NIKs held by two members or more (the members' NIK index), with how many."""
     return {nik: len(ids) for nik, ids in nik_index.items() if nik and len(ids) > 1}
@@ -175,3 +191,110 @@ def merge(files: Iterable[dict]) -> dict:
                 rows[tuple(key)] += n
     return {"active": active, "pillars": pillars, "kabs": kabs, "pairs": pairs, "kec": kec, "rows": rows,
             "conflicts": conflicts}
+
+
+# ---------------------------------------------------------------------- counted straight from the files
+
+def _values_and_niks(collection: str, docs: dict[str, dict], office: str | None) -> tuple[dict, list | None]:
+    """The tally of one file's documents and, for the members, the NIKs its live members hold (the
+    members' NIK index, to be counted): one pass over the documents for both."""
+    values = {}
+    for rid, doc in docs.items():
+        data = live_data(doc)
+        if data is not None:
+            values[rid] = data
+    niks = None
+    if collection == "members":
+        niks = [n for n in map(_nik, values.values()) if n]
+    return file_tally(collection, docs, values, office), niks
+
+
+def _nik(data: dict) -> object:
+    return data.get("nik")
+
+
+def count_parts(read: Callable[[str], tuple[int, dict] | None], names: Iterable[str], office: str | None,
+                changes: dict[str, dict[int, dict[str, dict]]] | None = None) -> dict:
+    """Each part named read (``read(name)``: its file's seq and documents, None when it has no file yet),
+    tallied and dropped (storage/summary/count.py): {"seqs": {part: its file's seq}, "disk": {part: tally
+    of the file}, "now": {part: tally with the journal's records laid over}, "niks": the NIKs the live
+    members hold now, one per member, "disk_niks": the same of the files}. ``changes``: part -> {journal
+    seq -> {id: document}} (the records the journal wrote since the folder's last fold)."""
+    changes = changes or {}
+    seqs: dict[str, int] = {}
+    disk: dict[str, dict] = {}
+    now: dict[str, dict] = {}
+    niks: list = []
+    disk_niks: list = []
+    for name in names:
+        collection = name.partition(".")[0]
+        got = read(name)
+        if got is not None:
+            seq, docs = got
+            seqs[name] = seq
+            disk[name], here = _values_and_niks(collection, docs, office)
+            if here:
+                disk_niks.extend(here)
+        else:  # a part first written by the journal's records
+            docs, seq, here = {}, 0, None
+        later = {s: d for s, d in (changes.get(name) or {}).items() if s > seq}
+        if later:
+            docs = dict(docs)
+            for s in sorted(later):
+                docs.update(later[s])
+            now[name], here = _values_and_niks(collection, docs, office)
+        elif name in disk:
+            now[name] = disk[name]
+        if here:
+            niks.extend(here)
+        del docs, got
+    return {"seqs": seqs, "disk": disk, "now": now, "niks": niks, "disk_niks": disk_niks}
+
+
+def _read_lean(db_dir: Path, code: str, schema: object) -> Callable[[str], tuple[int, dict] | None]:
+    """A part read in a child process of the count (``python -m storage.core.tally``), without importing the
+    data core: its header (this office's, this format, this part), its sha256 and its count checked. Any
+    doubt is an error: the parent then counts that share itself, reading as an open reads (and says what
+    is wrong as an open says it)."""
+    def read(name: str) -> tuple[int, dict] | None:
+        path = Path(db_dir) / f"{name}.json"
+        if not path.exists():
+            return None
+        raw = path.read_bytes()
+        newline = raw.find(b"\n")
+        meta = orjson.loads(raw[:newline - 1] + b"}")["_meta"]
+        key = b'"' + name.encode() + b'":'
+        end = len(raw)
+        while end and raw[end - 1] in b" \t\r\n":
+            end -= 1
+        stop = end - 1
+        while stop > newline and raw[stop - 1] in b" \t\r\n":
+            stop -= 1
+        payload = memoryview(raw)[newline + 1 + len(key):stop]
+        if (meta.get("collection") != name or meta.get("office") != code or meta.get("schema") != schema
+                or raw[newline + 1:newline + 1 + len(key)] != key or raw[end - 1:end] != b"}"
+                or hashlib.sha256(payload).hexdigest() != meta.get("sha256")):
+            raise ValueError(f"{name}: not as written")
+        docs = orjson.loads(payload)
+        if not isinstance(docs, dict) or len(docs) != meta.get("count", len(docs)):
+            raise ValueError(f"{name}: count")
+        return meta.get("seq", 0), docs
+    return read
+
+
+def _child() -> None:
+    """A share of a folder's parts counted for storage/summary/count.py: the job on stdin (JSON), the counts
+    on stdout."""
+    import gc
+
+    gc.disable()  # many small dicts built and dropped, no cycles
+    job = orjson.loads(sys.stdin.buffer.read())
+    changes = {p: {int(s): d for s, d in c.items()} for p, c in job["changes"].items()}
+    out = count_parts(_read_lean(Path(job["db_dir"]), job["code"], job["schema"]), job["names"], job["office"],
+                      changes)
+    sys.stdout.buffer.write(orjson.dumps(out))
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    _child()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -231,31 +232,49 @@ def rekap_rows(s: dict) -> list[dict]:
 
 # ---------------------------------------------------------------------- current figures before the folder is loaded
 
-def current_at_start(path, today: dt.date | None = None) -> dict | None:
+def current_at_start(path, today: dt.date | None = None, count: bool = False, days: int | None = None,
+                     processes: int = 0) -> dict | None:
     """The current summary (records waiting not counted) from the tallies the folder keeps
     (``db/summary.idx``, storage/core/tally.py) and the journal's records since, without loading the parts
     of the members or the payouts: office.json, the manifest, the collections not cut into parts, the
     tallies, the journal, and the few parts the journal's records since the last fold belong to. What the
-    app shows at start while the folder loads (issue 25). None when the tallies cannot say (none yet: a
-    folder an older Pilar wrote last, or just migrated or restored; stale; damaged): the app then counts
-    from the opened folder, and the next fold writes them."""
+    app shows at start while the folder loads (issue 25). When the tallies cannot say (none yet: a folder
+    an older Pilar wrote last, or just restored; stale; damaged): None, or with ``count`` the tallies
+    counted from the files part by part (storage/summary/count.py, ``processes`` child processes besides;
+    ``out["counted"]``: the files' tallies as on disk, for ``Database.adopt_tallies``). None too when the
+    folder cannot be read this way (of an older format, being restored): then it is opened."""
     started = time.perf_counter()
     try:
         db = Database.open_parts(path, set())
     except (PilarError, OSError):
+        if count:
+            raise  # a damaged file: said as an open says it
         return None
     if db is None:
         return None
+    return from_tallies(db, today, count, days, processes, started)
+
+
+def from_tallies(db: Database, today: dt.date | None = None, count: bool = False, days: int | None = None,
+                 processes: int | Callable[[], int] = 0, started: float | None = None) -> dict | None:
+    """``current_at_start`` on a folder opened with ``Database.open_parts`` (``processes``: how many child
+    processes count, or what says it when a count is needed)."""
+    started = time.perf_counter() if started is None else started
     today = today or dt.date.today()
-    days = silent_days(db)
+    days = days or silent_days(db)
     state = state_key(db, today, days)
+    counted_disk = None
     try:
         with gc_paused():
             counted = _tallies_now(db)
     except (PilarError, OSError, ValueError, KeyError, TypeError):
-        return None
+        if not count:
+            return None
+        counted = None
     if counted is None:
-        return None
+        if not count:
+            return None
+        counted, counted_disk = _counted_now(db, processes() if callable(processes) else processes)
     files, dup_count = counted
     merged = tally.merge(files.values())
     timings = {"tallies": time.perf_counter() - started}
@@ -263,8 +282,58 @@ def current_at_start(path, today: dt.date | None = None) -> dict | None:
     cases = {"conflicts": merged["conflicts"], "duplicates": dup_count}
     out = _assemble(db, today, days, False, state, _members_figures(merged), quarters, by_kab, cases, timings,
                     started)
-    out["source"] = "tallies"
+    out["source"] = "tallies" if counted_disk is None else "counted"
+    if counted_disk is not None:
+        out["counted"] = counted_disk
     return out
+
+
+def for_report(path, days: int | None = None, today: dt.date | None = None) -> tuple[dict, Database] | None:
+    """The whole summary (``compute``, records waiting counted) without opening the folder whole: from the
+    tallies the folder keeps and its journal, else counted part by part from its files
+    (storage/summary/count.py), and the records waiting per office counted part by part
+    (storage/summary/waiting.py); with the folder opened for it (``Database.open_parts``: office.json, the
+    manifest, the collections not cut into parts), for what else a report reads. None when the folder
+    cannot be read this way (missing, of an older format, a restore cut short): it is opened then."""
+    from storage.summary import waiting
+
+    started = time.perf_counter()
+    db = Database.open_parts(path, set())
+    if db is None:
+        return None
+    from storage.summary import count as counting
+
+    # counted (no tallies kept): on the other core too, a part at a time in each process
+    out = from_tallies(db, today, True, days, lambda: counting.processes_for(db.db_dir, counting.parts_of(db)),
+                       started)
+    at = time.perf_counter()
+    with gc_paused():
+        waiting.add_waiting(db, out["offices"])
+    out["timings"]["waiting"] = time.perf_counter() - at
+    out["timings"]["total"] = time.perf_counter() - started
+    out.pop("counted", None)
+    out.pop("source", None)
+    return out, db
+
+
+def _counted_now(db: Database, processes: int = 0) -> tuple[tuple[dict[str, dict], int], dict]:
+    """Every file's tally counted from the files (storage/summary/count.py) with the journal's records laid
+    over, the number of duplicate NIKs; and the tallies of the files as on disk (with their seqs and the
+    NIKs held by two members or more), what a fold may keep of them."""
+    from storage.summary import count as counting
+
+    office = _office(db)
+    got = counting.count(db, office, processes)
+    files = dict(got["now"])
+    for collection in db.collections():  # not cut into parts: loaded, with the journal's records
+        if db.parts(collection) > 1:
+            continue
+        vals = {v["id"]: v for v in db.values(collection)}
+        files[collection] = tally.file_tally(collection, db.raw(collection), vals, office)
+    dup_count = sum(1 for n in got["niks"].values() if n > 1)
+    disk = {"seq": db.manifest.get("seq", 0), "seqs": got["seqs"], "files": got["disk"],
+            "dups": {nik: n for nik, n in got["disk_niks"].items() if n > 1}}
+    return (files, dup_count), disk
 
 
 def _tallies_now(db: Database) -> tuple[dict[str, dict], int] | None:

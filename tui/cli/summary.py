@@ -10,7 +10,7 @@ from storage.core.errors import PilarError
 from storage.core.i18n import t
 from storage.privacy import service as privacy
 from storage.summary import report
-from tui.cli.common import open_db, report_subparsers
+from tui.cli.common import open_db, report_subparsers, resolve_data_dir
 from tui.cli.output import say
 
 
@@ -46,15 +46,24 @@ def cmd_summary(args) -> int:
     days = _days(args.silent_days) if args.silent_days is not None else None
     if args.remember and days is None:
         raise PilarError("summary.remember_needs_days")
-    with open_db(args, read_only=not args.remember) as db:
-        if args.remember:
+    if args.remember:
+        with open_db(args) as db:
             summary.set_silent_days(db, days)
-            print(t("summary.days_saved", days=days), file=sys.stderr)
-        data = summary.compute(db, days=days)
-        from storage.office.letterhead import kop
+        print(t("summary.days_saved", days=days), file=sys.stderr)
+    from storage.office.letterhead import kop
+    from storage.summary.figures import for_report
 
+    # from the folder's tallies and journal, or counted part by part: never the whole folder in memory
+    found = for_report(resolve_data_dir(args.data), days=days)
+    if found is not None:
+        data, db = found
         letterhead = kop(db)  # for a PDF: the kop with address, telephone and logo
         due = privacy.due(db)  # UU PDP clocks (issue 27)
+    else:  # not a folder of this format yet (an update from the stick): opened, and brought up to date
+        with open_db(args, read_only=True) as db:
+            data = summary.compute(db, days=days)
+            letterhead = kop(db)
+            due = privacy.due(db)
     if args.format == "text" and not args.out and (due["requests"] or due["incidents"]):
         print(t("privacy.summary", **due), file=sys.stderr)
     if args.out:
