@@ -29,6 +29,7 @@ import threading
 import time
 import uuid
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -1497,11 +1498,12 @@ class Database:
             storage.write({name: docs}, seq=self.seq, payload=_payload_of(docs, lines) if lines else None)
             self._file_seq[name] = self.seq
             members_changed |= collection_of(name) == "members"
+        facts: dict[str, tuple[list, set[str]]] = {}  # the member parts' NIKs and active keys, one pass each
         if members_changed and self.parts("members") > 1:
-            self._write_nik_index(dirty_members)
-            self._write_active_index(changed_parts)
+            self._write_nik_index(dirty_members, facts)
+            self._write_active_index(changed_parts, facts)
         if self._only is None:
-            self._write_summary_index()
+            self._write_summary_index(facts)
             self._write_versions_index()
         self._audit.sync()
         atomic_write(self.db_dir / "manifest.json", formats.manifest_bytes(self._manifest_data()))
@@ -1509,14 +1511,59 @@ class Database:
         self._journal_bytes = 0
         self._dirty.clear()
 
-    def _write_nik_index(self, changed: list[str] | None = None) -> None:
+    def _member_facts(self, name: str, facts: dict[str, tuple[list, set[str]]]) -> tuple[list, set[str]]:
+        """What the fold's derived files need of one member part, from one pass over its records (kept in
+        ``facts`` for the fold): the NIK of each live record as the ``nik`` index keys it (one entry a
+        record: a NIK twice in the part is listed twice) and the ``active_keys`` of every standing version."""
+        known = facts.get(name)
+        if known is not None:
+            return known
+        if name in self._lazy:
+            self._load_part(name)
+        niks: list = []
+        spots: set[tuple] = set()  # (pillar, position, kab, kec) of the active assignments: a few hundred
+        add_nik, add = niks.append, spots.add
+        for doc in self._pdocs.get(name, {}).values():
+            versions = doc["v"]
+            if len(versions) == 1:  # the common case inlined: the value's fields are the version's data
+                v = versions[0]
+                if v["deleted"]:
+                    continue
+                data = v["data"]
+                nik = data.get("nik")
+                if nik:
+                    add_nik(nik)
+                for a in data.get("assignments") or ():
+                    if a.get("status") == "ACTIVE":
+                        add((a.get("pillar"), a.get("position"), a.get("area_kab"), a.get("area_kec")))
+                continue
+            value = self.value_of(doc)
+            nik = _INDEXES["members"]["nik"](value) if value is not None else None
+            if nik is not None:
+                add_nik(nik)
+            for v in versions:
+                if not v["deleted"]:
+                    for a in v["data"].get("assignments") or ():
+                        if a.get("status") == "ACTIVE":
+                            add((a.get("pillar"), a.get("position"), a.get("area_kab"), a.get("area_kec")))
+        keys: set[str] = set()
+        for pillar, position, kab, kec in spots:  # as indexes.active_keys writes them
+            head = f"{pillar or ''}|{position or ''}|"
+            keys.add(head + "kab|" + (kab or ""))
+            if kec:
+                keys.add(head + "kec|" + kec)
+        facts[name] = (niks, keys)
+        return niks, keys
+
+    def _write_nik_index(self, changed: list[str] | None = None,
+                         facts: dict[str, tuple[list, set[str]]] | None = None) -> None:
         n = self.parts("members")
+        facts = {} if facts is None else facts
         out: dict[str, Any] = {}
         held = self._read_nik_index() if "members" in self._incomplete and changed is not None else None
         if held is not None:
             # Members not all read (issue 25): the index as of the last fold, the parts changed since
             # taken out of it and put back from their records in memory.
-            func = _INDEXES["members"]["nik"]
             gone = {int(name.rpartition(".")[2]) for name in changed}
             for nik, at in held.items():
                 keep = [p for p in (at if isinstance(at, list) else [at]) if p not in gone]
@@ -1524,18 +1571,27 @@ class Database:
                     out[nik] = keep
             for name in changed:
                 p = int(name.rpartition(".")[2])
-                for doc in self._pdocs.get(name, {}).values():
-                    value = self.value_of(doc)
-                    nik = func(value) if value is not None else None
-                    if nik is not None:
-                        at = out.setdefault(nik, [])
-                        if p not in at:
-                            at.append(p)
+                for nik in self._member_facts(name, facts)[0]:
+                    at = out.setdefault(nik, [])
+                    if p not in at:
+                        at.append(p)
             out = {nik: (at[0] if len(at) == 1 else sorted(at)) for nik, at in out.items()}
         else:
-            for nik, ids in self.index("members", "nik").items():
-                found = sorted({zlib.crc32(rid.encode()) % n for rid in ids})
-                out[nik] = found[0] if len(found) == 1 else found
+            # Every part in turn (in C but for the NIKs found in two parts or more): each NIK with its part,
+            # or its parts in order.
+            if "members" in self._incomplete:
+                self._load_collection("members")
+            more: dict[str, list[int]] = {}
+            for p in range(n):
+                found = dict.fromkeys(self._member_facts(f"members.{p:02d}", facts)[0], p)
+                for nik in found.keys() & out.keys():
+                    at = more.get(nik)
+                    if at is None:
+                        at = more[nik] = [out[nik]]
+                    at.append(p)
+                    del found[nik]
+                out.update(found)
+            out.update(more)
         payload = orjson.dumps(out)
         head = orjson.dumps({"seq": self.seq, "parts": n, "count": len(out),
                              "sha256": hashlib.sha256(payload).hexdigest()})
@@ -1549,7 +1605,7 @@ class Database:
             return False
         return self._summary_index_seq is None or (self._summary_files is None and not (self.db_dir / tally.FILE).exists())
 
-    def _write_summary_index(self) -> None:
+    def _write_summary_index(self, facts: dict[str, tuple[list, set[str]]] | None = None) -> None:
         """The Ringkasan's figures file by file (storage/core/tally.py), recounted for the files this fold
         rewrites (every file when the kept tallies are missing or stale), then written with this seq."""
         schema = formats.FOLDER.current
@@ -1573,7 +1629,17 @@ class Database:
                 values = self._vals.get(collection, {})
             files[name] = tally.file_tally(collection, self._pdocs[name], values, office)
         if kept is None or any(collection_of(n) == "members" for n in self._dirty):
-            dup = tally.dups(self.index("members", "nik"))
+            built = self._idx.get("members", {}).get("nik")
+            n = self.parts("members")
+            if built is None and n > 1 and facts is not None and "members" not in self._incomplete:
+                # The NIKs the fold's pass over the member parts found (the index is not built: a bulk
+                # import's values were rebuilt whole): counted in C, not one set of ids a NIK.
+                counts: Counter = Counter()
+                for p in range(n):
+                    counts.update(self._member_facts(f"members.{p:02d}", facts)[0])
+                dup = {nik: k for nik, k in counts.items() if k > 1}
+            else:
+                dup = tally.dups(self.index("members", "nik"))
         else:
             dup = kept["dups"]
         self._summary_index_seq = None  # until written: a failed write leaves the manifest without it
@@ -1582,7 +1648,7 @@ class Database:
         self._summary_files = {"files": files, "dups": dup}
         self._summary_index_seq = self.seq
 
-    def _write_active_index(self, changed: set[str]) -> None:
+    def _write_active_index(self, changed: set[str], facts: dict[str, tuple[list, set[str]]] | None = None) -> None:
         """Write ``ACTIVE_INDEX``: from the index the last fold wrote with the entries of the ``changed``
         parts replaced, or from every member when that index is not at hand (missing, stale, damaged)."""
         n = self.parts("members")
@@ -1596,13 +1662,11 @@ class Database:
             old, changed = {}, {f"members.{i:02d}" for i in range(n)}
         drop = {int(name.rpartition(".")[2]) for name in changed}
         keyed: dict[str, set[int]] = {k: {p for p in v if p not in drop} for k, v in old.items()}
+        facts = {} if facts is None else facts
         for name in changed:
             i = int(name.rpartition(".")[2])
-            for doc in self._pdocs.get(name, {}).values():
-                for v in doc["v"]:
-                    if not v["deleted"]:
-                        for key in active_keys(v["data"]):
-                            keyed.setdefault(key, set()).add(i)
+            for key in self._member_facts(name, facts)[1]:
+                keyed.setdefault(key, set()).add(i)
         payload = orjson.dumps({k: sorted(v) for k, v in sorted(keyed.items()) if v})
         if found is not None and memoryview(found[0])[found[1] + 1:len(found[0]) - 1] == payload:
             return  # the same keys in the same parts: the file and its sequence stand (a backup links it)
