@@ -130,6 +130,15 @@ def probe_lock(path: Path) -> None:
     lock.release()
 
 
+def _state_now(db: Database, shown: dict) -> list:
+    """What the figures ``shown`` would depend on now (``storage.summary.state_key``)."""
+    from datetime import date
+
+    from storage.summary import state_key
+
+    return state_key(db, date.fromisoformat(shown["today"]), shown["silent_days"])
+
+
 class FolderOpened(Message):
     """Posted by the thread that opened the data folder in the background: the folder (or the error)
     and the first figures of the Ringkasan counted on that thread."""
@@ -192,6 +201,11 @@ class PilarApp(App[int]):
         self._pending_mode: str | None = None
         self.kept_summary: tuple[dict, float] | None = None
         self.current_summary: dict | None = None
+        # the figures counted from the files when the folder keeps no tallies (``_count_figures``)
+        self._counting: threading.Thread | None = None
+        self._count_lock = threading.Lock()
+        self._count_done = False
+        self._count_deliver = False
         office = db.office if db is not None else None
         if db is None and background_open and start in ("auto", "summary"):
             office = read_office(self.data_dir.expanduser().resolve())
@@ -243,19 +257,23 @@ class PilarApp(App[int]):
 
             self.current_summary = current_at_start(self.data_dir)
             if self.current_summary is None:
+                # none kept (an older Pilar folded last, an older backup restored): counted from the files
+                # on a thread (and child processes) from now on; the last session's, said to be kept, meanwhile
                 self.kept_summary = last_kept(self.data_dir)
+                self._start_count()
         self._update_subtitle()
         theme = office.get("theme")
         if theme in THEMES:
             self.theme = theme
 
-    def _with_folder(self) -> None:
+    def _with_folder(self, early: bool = True) -> None:
         """What needs the open folder: the header's conflict count and, with the Ringkasan first, its
-        first figures (counted from now on, while Textual starts)."""
+        first figures (counted from now on, while Textual starts; not when ``early`` is False: the current
+        ones are on screen)."""
         from tui.screens.sync.conflicts import install_conflict_count  # sync: the header's conflict count
 
         self._conflicts = install_conflict_count(self)
-        if self.early_summary is None and self.DEFAULT_MODE == "summary":
+        if early and self.early_summary is None and self.DEFAULT_MODE == "summary":
             self.early_summary = EarlySummary(self.db, self.conflict_count)
 
     @property
@@ -289,6 +307,41 @@ class PilarApp(App[int]):
             return AwaitComplete(asyncio.sleep(0))
         return super().switch_mode(mode)
 
+    @property
+    def counting_figures(self) -> bool:
+        """The Ringkasan's figures are being counted from the files (the folder keeps no tallies)."""
+        return self._counting is not None and not self._count_done
+
+    def _start_count(self) -> None:
+        self._counting = threading.Thread(target=self._count_figures, name="pilar-count", daemon=True)
+        self._counting.start()
+
+    def _count_figures(self) -> None:
+        """On its thread, from before the first frame: the current figures counted part by part from the
+        files (storage/summary/count.py: a big folder's parts shared by child processes, so that the other
+        core counts while this process starts Textual). The folder's open waits for it (the two would
+        share the cores). A failure leaves the figures to the open folder, which says what is wrong."""
+        from storage.summary import current_at_start
+
+        try:
+            counted = current_at_start(self.data_dir, count=True, processes=None)
+        except Exception:  # noqa: BLE001 - a damaged file: the open says it
+            counted = None
+        with self._count_lock:
+            self._count_done = True
+            if counted is not None and self.current_summary is None:
+                self.current_summary = counted
+            deliver = self._count_deliver
+        if deliver:
+            self.call_from_thread(self._figures_counted)
+
+    def _figures_counted(self) -> None:
+        """The counted figures to the Ringkasan (on the app's thread)."""
+        for screen in self.screen_stack:
+            shown = getattr(screen, "figures_counted", None)
+            if shown is not None:
+                shown()
+
     def _open_in_background(self) -> None:
         if self._opening is not None:
             return
@@ -298,6 +351,8 @@ class PilarApp(App[int]):
     def _open_folder(self) -> None:
         """On the opening thread: take the lock, load the folder, count the Ringkasan's first figures."""
         started = time.perf_counter()
+        if self._counting is not None:
+            self._counting.join()  # the figures first: the open would share the cores with their count
         try:
             db = open_folder(self.data_dir, operator=self._operator_given_at_start)
         except BaseException as exc:  # noqa: BLE001 - said by the app, then by the command line
@@ -306,7 +361,14 @@ class PilarApp(App[int]):
             return
         if self._operator_given_at_start:
             db.operator = self._operator_given_at_start
-        early = EarlySummary.counted_here(db, started)
+        counted = (self.current_summary or {}).get("counted")
+        if counted is not None:
+            db.adopt_tallies(counted)  # the fold that writes them recounts only the files changed since
+        current = self.current_summary
+        if current is not None and current.get("state") == _state_now(db, current):
+            early = None  # the current figures are on screen: only the records waiting are left to count
+        else:
+            early = EarlySummary.counted_here(db, started)
         self._opened_db = db
         if not self.post_message(FolderOpened(db, None, early)):
             pass  # the app is closing: on_unmount closes the folder
@@ -319,7 +381,7 @@ class PilarApp(App[int]):
         self.db = db
         self.operator = db.operator
         self.early_summary = message.early
-        self._with_folder()
+        self._with_folder(early=message.early is not None or self.current_summary is None)
         self._update_subtitle()  # the conflicts, now counted
         if db.migrated:
             self.notify(migrated_sentence(db.migrated), timeout=15)
@@ -490,6 +552,11 @@ class PilarApp(App[int]):
         self._upkeep_failed = False
         self._upkeep_retry_at = 0.0
         self.set_interval(1.0, self._maybe_upkeep)
+        with self._count_lock:  # figures counted from now on are handed over on this thread
+            self._count_deliver = True
+            counted = self._counting is not None and self._count_done
+        if counted:
+            self.call_after_refresh(self._figures_counted)
         if self.db is None:  # after the first frame (the kept figures): the folder, on a thread
             self.call_after_refresh(self._open_in_background)
         elif self.daily_backup:

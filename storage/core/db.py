@@ -1598,6 +1598,23 @@ class Database:
         atomic_write(self.db_dir / NIK_INDEX, head + b"\n" + payload + b"\n")
         self._nik_index_seq = self.seq
 
+    def adopt_tallies(self, counted: dict) -> bool:
+        """The Ringkasan's tallies of the files as they were on disk, counted from them before this open
+        (``storage.summary.count``: the folder kept none), kept for the fold that writes ``db/summary.idx``,
+        which then recounts only the files changed since. Taken only when this open read the same files (the
+        seq each had then) and has no tallies it can use (none recorded, or their file missing, stale or
+        damaged); else the fold counts every file, as without them."""
+        if self.read_only or self._summary_files is not None or tally.read(
+                self.db_dir, self._summary_index_seq, formats.FOLDER.current, self.code) is not None:
+            return False
+        seqs = counted.get("seqs") or {}
+        if counted.get("seq") != self.manifest.get("seq") or any(self._file_seq.get(n) != s for n, s in seqs.items()):
+            return False
+        self._summary_files = {"files": {n: f for n, f in counted["files"].items() if n in seqs},
+                               "dups": dict(counted["dups"])}
+        self._summary_index_seq = None  # what the manifest recorded is of no use: written at the next fold
+        return True
+
     @property
     def _summary_owed(self) -> bool:
         """No tallies recorded (an older Pilar folded last), or their file gone: the next close writes them."""

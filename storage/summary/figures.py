@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -233,14 +232,15 @@ def rekap_rows(s: dict) -> list[dict]:
 # ---------------------------------------------------------------------- current figures before the folder is loaded
 
 def current_at_start(path, today: dt.date | None = None, count: bool = False, days: int | None = None,
-                     processes: int = 0) -> dict | None:
+                     processes: int | None = 0) -> dict | None:
     """The current summary (records waiting not counted) from the tallies the folder keeps
     (``db/summary.idx``, storage/core/tally.py) and the journal's records since, without loading the parts
     of the members or the payouts: office.json, the manifest, the collections not cut into parts, the
     tallies, the journal, and the few parts the journal's records since the last fold belong to. What the
     app shows at start while the folder loads (issue 25). When the tallies cannot say (none yet: a folder
     an older Pilar wrote last, or just restored; stale; damaged): None, or with ``count`` the tallies
-    counted from the files part by part (storage/summary/count.py, ``processes`` child processes besides;
+    counted from the files part by part (storage/summary/count.py, ``processes`` child processes besides,
+    None: as many as the folder's size is worth;
     ``out["counted"]``: the files' tallies as on disk, for ``Database.adopt_tallies``). None too when the
     folder cannot be read this way (of an older format, being restored): then it is opened."""
     started = time.perf_counter()
@@ -256,9 +256,9 @@ def current_at_start(path, today: dt.date | None = None, count: bool = False, da
 
 
 def from_tallies(db: Database, today: dt.date | None = None, count: bool = False, days: int | None = None,
-                 processes: int | Callable[[], int] = 0, started: float | None = None) -> dict | None:
+                 processes: int | None = 0, started: float | None = None) -> dict | None:
     """``current_at_start`` on a folder opened with ``Database.open_parts`` (``processes``: how many child
-    processes count, or what says it when a count is needed)."""
+    processes count; None: as many as the folder's size is worth, ``count.processes_for``)."""
     started = time.perf_counter() if started is None else started
     today = today or dt.date.today()
     days = days or silent_days(db)
@@ -274,7 +274,7 @@ def from_tallies(db: Database, today: dt.date | None = None, count: bool = False
     if counted is None:
         if not count:
             return None
-        counted, counted_disk = _counted_now(db, processes() if callable(processes) else processes)
+        counted, counted_disk = _counted_now(db, processes)
     files, dup_count = counted
     merged = tally.merge(files.values())
     timings = {"tallies": time.perf_counter() - started}
@@ -301,11 +301,8 @@ def for_report(path, days: int | None = None, today: dt.date | None = None) -> t
     db = Database.open_parts(path, set())
     if db is None:
         return None
-    from storage.summary import count as counting
-
     # counted (no tallies kept): on the other core too, a part at a time in each process
-    out = from_tallies(db, today, True, days, lambda: counting.processes_for(db.db_dir, counting.parts_of(db)),
-                       started)
+    out = from_tallies(db, today, True, days, None, started)
     at = time.perf_counter()
     with gc_paused():
         waiting.add_waiting(db, out["offices"])
@@ -316,13 +313,15 @@ def for_report(path, days: int | None = None, today: dt.date | None = None) -> t
     return out, db
 
 
-def _counted_now(db: Database, processes: int = 0) -> tuple[tuple[dict[str, dict], int], dict]:
+def _counted_now(db: Database, processes: int | None = 0) -> tuple[tuple[dict[str, dict], int], dict]:
     """Every file's tally counted from the files (storage/summary/count.py) with the journal's records laid
     over, the number of duplicate NIKs; and the tallies of the files as on disk (with their seqs and the
     NIKs held by two members or more), what a fold may keep of them."""
     from storage.summary import count as counting
 
     office = _office(db)
+    if processes is None:
+        processes = counting.processes_for(db.db_dir, counting.parts_of(db))
     got = counting.count(db, office, processes)
     files = dict(got["now"])
     for collection in db.collections():  # not cut into parts: loaded, with the journal's records

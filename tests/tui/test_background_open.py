@@ -51,6 +51,23 @@ def gate(monkeypatch):
     event.set()
 
 
+@pytest.fixture
+def count_gate(monkeypatch):
+    """The count of the figures from the files (a folder without tallies) waits for ``count_gate.set()``."""
+    import storage.summary as summary_module
+
+    event = threading.Event()
+    real = summary_module.current_at_start
+
+    def held(*args, **kwargs):
+        if kwargs.get("count"):
+            assert event.wait(30)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(summary_module, "current_at_start", held)
+    yield event
+    event.set()
+
+
 async def until(pilot, check, tries: int = 500):
     for _ in range(tries):
         if check():
@@ -105,7 +122,7 @@ def test_current_figures_from_the_folders_tallies_before_it_opens(data, gate):
     asyncio.run(run())
 
 
-def test_kept_figures_first_then_the_open_folder(data, gate):
+def test_kept_figures_first_then_the_open_folder(data, gate, count_gate):
     without_tallies(data)
     # the last session kept 12,345 active members (the folder holds 26): which figures are shown tells
     kept = orjson.loads((data / summary.CACHE_FILE).read_bytes())
@@ -121,7 +138,8 @@ def test_kept_figures_first_then_the_open_folder(data, gate):
             assert isinstance(screen, SummaryScreen)
             await until(pilot, lambda: screen.data is not None)
             assert app.db is None and not screen.live
-            assert "Angka tersimpan" in status(screen)
+            # the kept figures, said to be kept, while the current ones are counted from the files
+            assert "Angka tersimpan" in status(screen) and "sedang dihitung" in status(screen)
             figures = screen.query_one("#figures", DataTable)
             assert str(figures.get_row("members")[1]).startswith("12.345 ")
             assert not (data / "lock.json").exists()  # the lock is the open's: not taken yet
@@ -134,14 +152,19 @@ def test_kept_figures_first_then_the_open_folder(data, gate):
             await pilot.pause(0.05)
             assert isinstance(app.screen, SummaryScreen)
             assert (data / "office.json").read_bytes() == office_before
+            count_gate.set()
+            # the current figures, counted from the files, before the folder is open
+            await until(pilot, lambda: screen.live)
+            assert app.db is None and "Angka terkini" in status(screen)
+            assert str(figures.get_row("members")[1]).startswith("26 ")
+            assert (data / "office.json").read_bytes() == office_before
             gate.set()
             # the section asked for opens once the folder is open; the theme is kept then
             await until(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.ready)
             assert app.db is not None and (data / "lock.json").exists()
             assert app.db.office.get("theme") == app.theme
             await pilot.press("5")
-            await until(pilot, lambda: app.screen.live)
-            assert "Diperbarui" in status(app.screen)
+            await until(pilot, lambda: app.screen.live and "Diperbarui" in status(app.screen))
             assert str(app.screen.query_one("#figures", DataTable).get_row("members")[1]).startswith("26 ")
             # the day's backup, taken once the open folder's figures were shown
             await until(pilot, lambda: any(b.reason == "daily" for b in backups.list_backups(data)))
@@ -191,24 +214,45 @@ def test_an_error_opening_stops_the_app_and_is_kept_for_the_command_line(data):
     assert app.db is None
 
 
-def test_without_a_kept_summary_the_screen_says_it_opens(data, gate):
+def test_without_a_kept_summary_the_screen_says_it_counts(data, gate, count_gate, monkeypatch):
     (data / summary.CACHE_FILE).unlink()
+    # a command's change left in the journal: counted with the files
+    db = Database.open(data, operator="Ani")
+    value = dict(next(v for v in db.values("members") if v["assignments"]), nik="3509019999990002")
+    del value["id"]
+    with db.transaction("test") as tx:
+        tx.put("members", value, owner=db.code)
+    expected = summary.compute(db, waiting=False)
+    db.close(fold=False)
+    assert (data / "db" / "journal.jsonl").stat().st_size > 0
     without_tallies(data)
+    counted: list[str] = []
+    real = tally.file_tally
+
+    def spy(collection, docs, values, office):
+        counted.append(collection)
+        return real(collection, docs, values, office)
 
     async def run():
         app = PilarApp(data, operator="Siti", start="summary", background_open=True)
         async with app.run_test(size=SIZE) as pilot:
             screen = app.screen
             await pilot.pause(0.1)
-            assert screen.data is None and "sedang dibuka" in status(screen)
-            gate.set()
+            assert screen.data is None and "sedang dihitung" in status(screen)
+            count_gate.set()
             await until(pilot, lambda: screen.live)
-            assert screen.query_one("#figures", DataTable).row_count >= 6
-            # the tallies an older Pilar left out are written at the first quiet moment, not only at quit
+            assert app.db is None and "Angka terkini" in status(screen)
+            assert screen.data["members"] == expected["members"] and screen.data["cases"] == expected["cases"]
+            monkeypatch.setattr(tally, "file_tally", spy)
+            gate.set()
+            await until(pilot, lambda: app.db is not None and "Diperbarui" in status(screen))
+            # the tallies an older Pilar left out are written at the first quiet moment, not only at quit: the
+            # fold keeps those counted from the files it did not change, and recounts the member's part
             app.UPKEEP_IDLE_SECONDS = 0.0
             await until(pilot, lambda: not app.db.owes_upkeep and not any(w.group == "upkeep" and w.is_running
                                                                           for w in app.workers), tries=1500)
             assert (data / "db" / tally.FILE).exists()
+            assert counted.count("members") == 1, counted
             assert summary.current_at_start(data)["members"] == screen.data["members"]
 
     asyncio.run(run())

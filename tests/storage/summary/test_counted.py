@@ -190,3 +190,45 @@ def test_report_summary_prints_the_same_from_the_tallies_from_a_count_and_from_t
                "rekap": _report(prov, capsys, "rekap")}
     assert counted == expected
     assert not (prov / "db" / tally.FILE).exists()  # a report writes nothing
+
+
+# ---------------------------------------------------------------------- the counted tallies kept by the fold
+
+def test_a_fold_keeps_the_counted_tallies_of_the_files_it_did_not_change(prov, monkeypatch):  # noqa: F811
+    db = Database.open(prov, operator="Siti")
+    edit_at_random(db, random.Random(5), 12)
+    db.close(fold=False)
+    no_tallies(prov)
+    journal_parts = counting.journal_changes_of(prov)
+    counted = summary.current_at_start(prov, count=True)["counted"]
+    assert not Database.open(prov, read_only=True).adopt_tallies(counted)  # a read-only open writes nothing
+    db = Database.open(prov, operator="Siti")
+    assert db.adopt_tallies(counted)
+    recounted: list[str] = []
+    real = tally.file_tally
+
+    def spy(collection, docs, values, office):
+        recounted.append(collection)
+        return real(collection, docs, values, office)
+    monkeypatch.setattr(tally, "file_tally", spy)
+    db.close()
+    monkeypatch.setattr(tally, "file_tally", real)
+    cut = {n.partition(".")[0] for n in journal_parts}
+    assert sum(1 for c in recounted if c in cut) == len(journal_parts)
+    written = tally.read(prov / "db", _recorded(prov), 2, PROVINCE_CODE)
+    no_tallies(prov)
+    Database.open(prov, operator="Siti").close()  # every file counted by the fold
+    again = tally.read(prov / "db", _recorded(prov), 2, PROVINCE_CODE)
+    assert written["files"] == again["files"] and written["dups"] == again["dups"]
+
+
+def test_counted_tallies_of_other_files_are_not_kept(prov):  # noqa: F811
+    no_tallies(prov)
+    counted = summary.current_at_start(prov, count=True)["counted"]
+    db = Database.open(prov, operator="Siti")  # another Pilar folded a change in the meantime
+    edit_at_random(db, random.Random(9), 5)
+    db.close()
+    no_tallies(prov)
+    db = Database.open(prov, operator="Siti")
+    assert not db.adopt_tallies(counted)
+    db.close()

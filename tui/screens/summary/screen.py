@@ -158,20 +158,41 @@ class SummaryScreen(Screen):
             # folder_opened() counts the current ones.
             current = getattr(self.app, "current_summary", None)
             kept = getattr(self.app, "kept_summary", None)
+            # no tallies in the folder: its figures are being counted from its files (PilarApp._count_figures)
+            counting = getattr(self.app, "counting_figures", False)
             if current is not None:
-                self._show(current, current["timings"]["total"])
-                self.live = True
-                self._current_at = datetime.now().strftime("%H:%M:%S")
-                self.query_one("#summary-status", Static).update(t("ui.summary.current_opening", time=self._current_at))
+                self._show_current(current)
             elif kept is not None:
                 data, when = kept
                 self._show(data, 0.0, cached=True)
                 self.query_one("#summary-status", Static).update(
-                    t("ui.summary.kept_opening", when=datetime.fromtimestamp(when).strftime("%d-%m-%Y %H:%M")))
+                    t("ui.summary.kept_counting" if counting else "ui.summary.kept_opening",
+                      when=datetime.fromtimestamp(when).strftime("%d-%m-%Y %H:%M")))
             else:
-                self.query_one("#summary-status", Static).update(t("ui.summary.opening"))
+                self.query_one("#summary-status", Static).update(
+                    t("ui.summary.counting" if counting else "ui.summary.opening"))
             return
         self.folder_opened()
+
+    def _show_current(self, current: dict) -> None:
+        """The current figures, from the folder's tallies or counted from its files, while it opens."""
+        self._show(current, current["timings"]["total"])
+        self.live = True
+        self._current_at = datetime.now().strftime("%H:%M:%S")
+        self.query_one("#summary-status", Static).update(t("ui.summary.current_opening", time=self._current_at))
+
+    def figures_counted(self) -> None:
+        """The figures counted from the files are in (PilarApp._count_figures): shown, unless the open
+        folder's are already; if they could not be counted, the open folder counts them."""
+        if self.db is not None or self.live:
+            return
+        current = getattr(self.app, "current_summary", None)
+        if current is not None:
+            self._show_current(current)
+        elif self.data is not None:
+            self.query_one("#summary-status", Static).update(t("ui.summary.cached"))
+        else:
+            self.query_one("#summary-status", Static).update(t("ui.summary.opening"))
 
     def folder_opened(self) -> None:
         """The data folder is open (at mount, or later when the app opened it in the background)."""
