@@ -26,10 +26,13 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import queue
 import re
+import threading
 import time
 import zipfile
 import zlib
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -120,46 +123,115 @@ def decode_partition(blob: bytes, decrypt, name: str) -> list[dict]:
     return decode_partition_lines(blob, decrypt, name)[0]
 
 
-def decode_partition_lines(blob: bytes, decrypt, name: str) -> tuple[list[dict], list[memoryview]]:
-    """The raw documents of one payload entry and, for each, the bytes of its line (views into the
-    decompressed payload, nothing copied): an import writes a document taken as it came from those bytes
-    instead of serialising it again (``Transaction.put_doc``'s ``raw``)."""
+def decode_partition_lines(blob: bytes, decrypt, name: str) -> tuple[list[dict], list[bytes]]:
+    """The raw documents of one payload entry and, for each, the bytes of its line: an import writes a
+    document taken as it came from those bytes instead of serialising it again (``Transaction.put_doc``'s
+    ``raw``). The payload is inflated piece by piece on another thread (zlib lets go of the GIL: the other
+    core) while this one parses the lines of the pieces already inflated; each line is a bytes object of its
+    own and each piece is let go once its lines are parsed (not the whole payload held to the end of the
+    import by views into it, one 184-byte view a line)."""
     try:
         compressed = decrypt(blob)
     except Exception:  # noqa: BLE001 - nacl raises CryptoError and friends
         raise BundleError("sync.refused_decrypt", "decrypt") from None
     limit = min(MAX_PLAIN_BYTES, max(1024 * 1024, len(compressed) * MAX_EXPANSION))
-    inflater = zlib.decompressobj()
-    try:
-        plain = inflater.decompress(compressed, limit)
-    except zlib.error:
-        raise BundleError("sync.refused_damaged", "damaged") from None
-    if inflater.unconsumed_tail or not inflater.eof:
-        raise BundleError("sync.refused_oversize", "oversize", entry=name)
+    pieces = _inflated(compressed, limit, name)
+    if len(compressed) > INFLATE_THREAD_BYTES:
+        pieces = _on_a_thread(pieces)
     del compressed
-    if not plain:
-        return [], []
-    # One JSON value a line (a raw newline never occurs inside one), each line parsed where it lies: no
-    # copy of the payload (a copy with commas for one array parse cost two of 96 MB at 100k members).
-    # Every line must be exactly one value: an empty line, a second value or a trailing newline refuses
-    # the entry, as the one array parse did.
-    view = memoryview(plain)
+    # One JSON value a line (a raw newline never occurs inside one). Every line must be exactly one value:
+    # an empty line, a second value or a trailing newline refuses the entry, as one array parse did. (An
+    # inflate that fails says so first, as when the whole payload was inflated before the first parse.)
     docs: list[dict] = []
-    lines: list[memoryview] = []
-    loads, find, end = orjson.loads, plain.find, len(plain)
-    pos = 0
+    lines: list[bytes] = []
+    loads = orjson.loads
+    carry = b""  # the start of the line the last piece ended in
+    size = 0
     try:
-        while True:
-            stop = find(b"\n", pos)
-            line = view[pos:end if stop < 0 else stop]
-            docs.append(loads(line))
-            lines.append(line)
-            if stop < 0:
-                break
-            pos = stop + 1
+        for piece in pieces:
+            size += len(piece)
+            find = piece.find
+            pos = 0
+            if carry:
+                stop = find(b"\n")
+                if stop < 0:
+                    carry += piece
+                    continue
+                line = carry + piece[:stop]
+                docs.append(loads(line))
+                lines.append(line)
+                pos = stop + 1
+            while True:
+                stop = find(b"\n", pos)
+                if stop < 0:
+                    break
+                line = piece[pos:stop]
+                docs.append(loads(line))
+                lines.append(line)
+                pos = stop + 1
+            carry = piece[pos:]
+        if not size:
+            return [], []
+        docs.append(loads(carry))
+        lines.append(carry)
     except orjson.JSONDecodeError:
+        for _rest in pieces:  # (an inflate error further on is the reason given)
+            pass
         raise BundleError("sync.refused_schema", "schema", detail=name) from None
     return docs, lines
+
+
+INFLATE_INPUT = 256 * 1024  # compressed bytes inflated at a time (about 1.5 MB of lines)
+INFLATE_THREAD_BYTES = 1024 * 1024  # a payload bigger than this is inflated on another thread
+
+
+def _inflated(compressed: bytes, limit: int, name: str) -> Iterator[bytes]:
+    """The decompressed payload piece by piece, within ``limit`` bytes in all (a bomb stops there)."""
+    inflater = zlib.decompressobj()
+    view = memoryview(compressed)
+    total = 0
+    try:
+        for start in range(0, len(view), INFLATE_INPUT):
+            piece = inflater.decompress(view[start:start + INFLATE_INPUT], limit - total + 1)
+            total += len(piece)
+            if total > limit or inflater.unconsumed_tail:
+                raise BundleError("sync.refused_oversize", "oversize", entry=name)
+            if piece:
+                yield piece
+            if inflater.eof:
+                break
+    except zlib.error:
+        raise BundleError("sync.refused_damaged", "damaged") from None
+    if not inflater.eof:
+        raise BundleError("sync.refused_oversize", "oversize", entry=name)
+
+
+def _on_a_thread(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """``pieces`` made on another thread as they are used here (what it raises is raised here)."""
+    out: queue.SimpleQueue = queue.SimpleQueue()
+    done = object()
+
+    def run() -> None:
+        try:
+            for piece in pieces:
+                out.put(piece)
+        except BaseException as exc:  # noqa: BLE001 - handed over to the reader
+            out.put(exc)
+        else:
+            out.put(done)
+
+    worker = threading.Thread(target=run, name="pilar-inflate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = out.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        worker.join()
 
 
 def seal(manifest: dict, payloads: dict[str, bytes], encrypt) -> tuple[bytes, dict[str, bytes]]:

@@ -212,3 +212,33 @@ def test_lines_are_parsed_where_they_lie_and_a_stray_newline_refuses_the_entry()
         with pytest.raises(sync_bundle.BundleError) as err:
             sync_bundle.decode_partition_lines(zlib.compress(bad), lambda b: b, "members")
         assert err.value.reason == "schema"
+
+
+@pytest.mark.parametrize("threaded", [False, True], ids=["inline", "thread"])
+def test_lines_across_inflated_pieces_are_whole_and_damage_says_why(monkeypatch, threaded):
+    """The payload is inflated a few bytes at a time (on another thread when big): every line, those that
+    two pieces share included, is parsed whole and kept as bytes of its own; the refusals are those of a
+    payload inflated at once (a damaged or truncated stream says so even when a line before it is bad)."""
+    monkeypatch.setattr(sync_bundle, "INFLATE_INPUT", 7)
+    monkeypatch.setattr(sync_bundle, "INFLATE_THREAD_BYTES", 0 if threaded else 1 << 40)
+    docs = [{"id": f"r{i}", "name": "N" * (i % 37), "n": i} for i in range(400)]
+    plain = b"\n".join(orjson.dumps(d) for d in docs)
+    got, lines = sync_bundle.decode_partition_lines(zlib.compress(plain), lambda b: b, "members")
+    assert got == docs
+    assert all(type(line) is bytes for line in lines) and b"\n".join(lines) == plain
+    assert sync_bundle.decode_partition_lines(zlib.compress(b""), lambda b: b, "members") == ([], [])
+    for bad in (plain + b"\n", plain + b"\n\n" + plain, b'{"a":1} {"b":2}\n' + plain):
+        with pytest.raises(sync_bundle.BundleError) as err:
+            sync_bundle.decode_partition_lines(zlib.compress(bad), lambda b: b, "members")
+        assert err.value.reason == "schema"
+    whole = zlib.compress(plain)
+    for blob, reason in ((whole[:-9], "oversize"), (b"not a zlib stream at all", "damaged"),
+                         (zlib.compress(b"{bad\n" + plain)[:-9], "oversize")):
+        with pytest.raises(sync_bundle.BundleError) as err:
+            sync_bundle.decode_partition_lines(blob, lambda b: b, "members")
+        assert err.value.reason == reason
+    # a bomb stops at the limit (64 times the compressed size, at least 1 MB)
+    bomb = zlib.compress(b"{}\n" * (4 << 20))
+    with pytest.raises(sync_bundle.BundleError) as err:
+        sync_bundle.decode_partition_lines(bomb, lambda b: b, "members")
+    assert err.value.reason == "oversize"
