@@ -315,8 +315,8 @@ class PilarStorage(Storage):
             "sha256": hashlib.sha256(payload).hexdigest(),
             "written": now_iso(),
         }
-        head = b'{"_meta":' + _dumps(meta) + b",\n"
-        atomic_write(self.path, head + b'"' + self.collection.encode() + b'":' + payload + b"\n}\n")
+        head = b'{"_meta":' + _dumps(meta) + b',\n"' + self.collection.encode() + b'":'
+        atomic_write(self.path, (head, payload, b"\n}\n"))  # (the payload not copied into one buffer)
         self.meta = meta
 
 

@@ -92,10 +92,12 @@ def replace_file(src: Path | str, dst: Path | str, delays: tuple[float, ...] | N
             time.sleep(delay)
 
 
-def atomic_write(path: Path, data: bytes, removable: bool = False) -> None:
+def atomic_write(path: Path, data, removable: bool = False) -> None:
     """Replace ``path`` with ``data``: temporary file, fsync, rename, fsync of the folder.
 
-    The old file is never half-written; on any error the temporary file is removed and the
+    ``data``: bytes, or a sequence of bytes-like pieces written one after the other (a collection file's
+    header and its payload, never joined: a copy of each part of 300,000 members, 290 MB, cost more than
+    the write). The old file is never half-written; on any error the temporary file is removed and the
     old file stays as it was. ``removable``: the target is a USB drive (see ``fsync_dir``).
     """
     path = Path(path)
@@ -103,7 +105,11 @@ def atomic_write(path: Path, data: bytes, removable: bool = False) -> None:
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o600)
         try:
-            write_all(fd, data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                write_all(fd, data)
+            else:
+                for piece in data:
+                    write_all(fd, piece)
             os.fsync(fd)
         finally:
             os.close(fd)

@@ -1,0 +1,39 @@
+"""A file written from pieces (a collection file's header, its payload and its end, never joined into one
+buffer: issue 25, the parts of a 300,000-member import) is the same file, and a write that fails part way
+leaves the old one as it was."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from storage.core.db import PilarStorage
+from storage.core.errors import PilarError
+from storage.core.fsutil import atomic_write
+
+
+def test_pieces_make_the_same_file_and_a_failed_write_leaves_the_old_one(tmp_path):
+    target = tmp_path / "f.json"
+    atomic_write(target, [b"abc", memoryview(b"def"), bytearray(b"g")])
+    assert target.read_bytes() == b"abcdefg"
+
+    def broken():
+        yield b"half"
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(PilarError):
+        atomic_write(target, broken())
+    assert target.read_bytes() == b"abcdefg"
+    assert [p.name for p in tmp_path.iterdir()] == ["f.json"]  # no temporary file left
+
+
+def test_a_collection_file_is_written_byte_for_byte_as_one_buffer_was(tmp_path):
+    docs = {f"id{i}": {"id": f"id{i}", "v": [{"n": i}]} for i in range(50)}
+    storage = PilarStorage(tmp_path / "members.03.json", "members.03", "UPT-A", create=True)
+    storage.write({"members.03": docs}, seq=7)
+    raw = (tmp_path / "members.03.json").read_bytes()
+    payload = orjson.dumps(docs, option=orjson.OPT_SORT_KEYS)
+    head = b'{"_meta":' + orjson.dumps(storage.meta, option=orjson.OPT_SORT_KEYS) + b",\n"
+    assert raw == head + b'"members.03":' + payload + b"\n}\n"
+    again = PilarStorage(tmp_path / "members.03.json", "members.03", "UPT-A")
+    assert again.read() == {"members.03": docs} and again.meta["seq"] == 7
