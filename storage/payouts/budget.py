@@ -25,6 +25,7 @@ Rules that keep the budget right:
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -193,12 +194,16 @@ def what_if(db: Database, plan) -> dict:
     """The pagu of the plan's year as it would stand once the previewed run is saved and approved:
     {"year", "set": bool, "lines": [Use…], "over": [Use…]} (over: a line the run's drafts would pass)."""
     quarter = plan.quarter
-    removed = set(plan.removed)
-    after = {v["id"]: v for v in db.values(quarter.collection) if v.get("status") == "draft"
-             and v.get("quarter") == quarter.code and v["id"] not in removed} \
-        if quarter.collection in db.collections() else {}
-    after.update((v["id"], v) for v in list(plan.updated) + list(plan.new))  # saved or not: counted once
-    uses = usage(db, quarter.year, after.values())
+    stored = db.values(quarter.collection) if quarter.collection in db.collections() else ()
+    drafts = (v for v in stored if v.get("status") == "draft" and v.get("quarter") == quarter.code)
+    if getattr(plan, "saved", False):
+        after: Iterable[dict] = drafts  # the folder holds the run's drafts: new, refreshed, removed
+    else:  # the stored drafts the run keeps, and its own (a refreshed draft counted once)
+        planned = {v["id"]: v for v in (*plan.updated, *plan.new)}
+        removed = set(plan.removed)
+        after = itertools.chain(planned.values(),
+                                (v for v in drafts if v["id"] not in removed and v["id"] not in planned))
+    uses = usage(db, quarter.year, after)
     ordered = sorted(uses.values(), key=lambda u: (u.line.get("funding", ""), u.line.get("programme", "")))
     is_set = any(u.line.get("id") for u in ordered)
     over = [u for u in ordered if is_set and u.adds and (not u.line.get("id") or u.remaining - u.adds < 0)]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -116,6 +116,7 @@ class RunPlan:
     # {office: [{member_id, pillar, reason}]}: what the save keeps with the run (storage.payouts.exclusions)
     exclusions: dict[str, list[dict]] = field(default_factory=dict)
     exclusions_changed: int = 0
+    saved: bool = False  # by ``save_run``: ``new`` is then what it created (SavedItems)
 
     @property
     def changes(self) -> int:
@@ -307,38 +308,83 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
     return plan
 
 
-def save_run(db: Database, plan: RunPlan) -> list[dict]:
-    """Save a previewed run in one transaction; returns the items it created (not the refreshed ones)."""
+class SavedItems(Sequence):
+    """The items a run created, as a list of their values read back from the folder when asked for
+    (copies): a quarterly run holds only their ids once they are saved, not 100,000 dicts to the end of
+    the command (issue 25)."""
+
+    def __init__(self, db: Database, collection: str, ids: list[str]) -> None:
+        self.db = db
+        self.collection = collection
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self.db.get(self.collection, rid) for rid in self.ids[i]]
+        return self.db.get(self.collection, self.ids[i])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, SavedItems)):
+            return len(self) == len(other) and list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"SavedItems({self.collection}, {len(self.ids)} items)"
+
+
+def save_run(db: Database, plan: RunPlan) -> SavedItems:
+    """Save a previewed run in one transaction; returns the items it created (not the refreshed ones).
+
+    The plan's new items become the saved records themselves (no copy of each: ``Transaction.put``'s
+    ``given``); once saved, ``plan.new`` is the list of what was created, read back from the folder."""
     require_province(db)
     quarter = plan.quarter
     collection = quarter.collection
-    created = []
-    with bulk(), db.transaction("payout.run") as tx:
-        for item in plan.new:
-            if db.get(collection, item["id"]) is not None:
-                continue  # someone saved it since the preview
-            # A tombstone under this id (a draft removed when the member stopped being eligible) is
-            # superseded: the member is eligible again, and the item comes back with the same id.
-            item["saved_by"] = db.operator  # who made the draft (separation of duties: not its approver)
-            tx.put(collection, item, owner=PROVINCE_CODE)  # who and when: in the version and the audit log
-            created.append(item)
-        for item in plan.updated:
-            current = db.get(collection, item["id"])
-            if current is not None and current.get("status") == "draft":
-                tx.put(collection, {k: v for k, v in item.items() if not k.startswith("_")} | {"saved_by": db.operator},
-                       owner=PROVINCE_CODE)
-        for rid in plan.removed:
-            current = db.get(collection, rid)
-            if current is not None and current.get("status") == "draft":
-                tx.delete(collection, rid, reason="payout.no_longer_eligible")
-        save_exclusions(tx, db, plan)  # every exclusion kept with the run, with its reason
-        if tx.docs:
-            update_run_header(tx, db, quarter)
-            t = plan.totals.grand
-            tx.note("payout.run", "run", run_id(quarter),
-                    note=f"{quarter.code}: +{len(created)} items, {len(plan.updated)} refreshed, "
-                         f"{len(plan.removed)} removed; total {t[0]} items gross {t[1]} tax {t[2]} net {t[3]}",
-                    changes={"created": len(created), "gross": t[1], "net": t[3]})
+    ids: list[str] = []
+    handed: list[dict] = []  # the plan's items handed to the transaction (their ids given back should it fail)
+    try:
+        with bulk(), db.transaction("payout.run") as tx:
+            for item in plan.new:
+                rid = item["id"]
+                if db.value(collection, rid) is not None:
+                    continue  # someone saved it since the preview
+                # A tombstone under this id (a draft removed when the member stopped being eligible) is
+                # superseded: the member is eligible again, and the item comes back with the same id.
+                item["saved_by"] = db.operator  # who made the draft (separation of duties: not its approver)
+                handed.append(item)
+                ids.append(rid)
+                # who and when: in the version and the audit log
+                tx.put(collection, item, owner=PROVINCE_CODE, given=True)
+            for item in plan.updated:
+                current = db.value(collection, item["id"])
+                if current is not None and current.get("status") == "draft":
+                    tx.put(collection, {k: v for k, v in item.items() if not k.startswith("_")} | {"saved_by": db.operator},
+                           owner=PROVINCE_CODE, given=True)
+            for rid in plan.removed:
+                current = db.value(collection, rid)
+                if current is not None and current.get("status") == "draft":
+                    tx.delete(collection, rid, reason="payout.no_longer_eligible")
+            save_exclusions(tx, db, plan)  # every exclusion kept with the run, with its reason
+            if tx.docs:
+                update_run_header(tx, db, quarter)
+                t = plan.totals.grand
+                tx.note("payout.run", "run", run_id(quarter),
+                        note=f"{quarter.code}: +{len(ids)} items, {len(plan.updated)} refreshed, "
+                             f"{len(plan.removed)} removed; total {t[0]} items gross {t[1]} tax {t[2]} net {t[3]}",
+                        changes={"created": len(ids), "gross": t[1], "net": t[3]})
+    except BaseException:
+        for item, rid in zip(handed, ids, strict=True):  # not saved: the plan's items as they were
+            fields = {k: v for k, v in item.items() if k not in ("id", "saved_by")}
+            item.clear()
+            item["id"] = rid
+            item.update(fields)
+        raise
+    created = SavedItems(db, collection, ids)
+    plan.new = created
+    plan.saved = True
     return created
 
 

@@ -42,6 +42,11 @@ def writer(path: str, seed: int) -> None:
     # a bundle's records taken as they came: journal line and fold written from their bytes (issue 25)
     dbm.BULK_RAW_BYTES = 16 * 1024
     dbm.BULK_INSTALL_RECORDS = 40
+    # a big transaction's journal line (a quarterly run's) written in pieces of a few records, part of
+    # them kept from the checksum's pass, the rest serialised again: kills land between the pieces
+    dbm.PIECED_JOURNAL_RECORDS = 64
+    dbm.RAW_BATCH = 16
+    dbm.KEPT_PIECE_BYTES = 4096
     import orjson
     import storage.core.audit as auditm
 
