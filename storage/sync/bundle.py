@@ -32,9 +32,10 @@ import threading
 import time
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -123,13 +124,19 @@ def decode_partition(blob: bytes, decrypt, name: str) -> list[dict]:
     return decode_partition_lines(blob, decrypt, name)[0]
 
 
-def decode_partition_lines(blob: bytes, decrypt, name: str) -> tuple[list[dict], list[bytes]]:
+class _Malformed(Exception):
+    pass
+
+
+def decode_partition_lines(blob: bytes, decrypt, name: str,
+                           check: Callable[[Any], str | None] | None = None) -> tuple[list[dict], list[bytes]]:
     """The raw documents of one payload entry and, for each, the bytes of its line: an import writes a
     document taken as it came from those bytes instead of serialising it again (``Transaction.put_doc``'s
     ``raw``). The payload is inflated piece by piece on another thread (zlib lets go of the GIL: the other
     core) while this one parses the lines of the pieces already inflated; each line is a bytes object of its
     own and each piece is let go once its lines are parsed (not the whole payload held to the end of the
-    import by views into it, one 184-byte view a line)."""
+    import by views into it, one 184-byte view a line). ``check(document)``: why a document is malformed, or
+    None; the first one malformed refuses the entry (its reason in the refusal's detail)."""
     try:
         compressed = decrypt(blob)
     except Exception:  # noqa: BLE001 - nacl raises CryptoError and friends
@@ -158,7 +165,10 @@ def decode_partition_lines(blob: bytes, decrypt, name: str) -> tuple[list[dict],
                     carry += piece
                     continue
                 line = carry + piece[:stop]
-                docs.append(loads(line))
+                doc = loads(line)
+                if check is not None and check(doc) is not None:
+                    raise _Malformed(check(doc))
+                docs.append(doc)
                 lines.append(line)
                 pos = stop + 1
             while True:
@@ -166,22 +176,33 @@ def decode_partition_lines(blob: bytes, decrypt, name: str) -> tuple[list[dict],
                 if stop < 0:
                     break
                 line = piece[pos:stop]
-                docs.append(loads(line))
+                doc = loads(line)
+                if check is not None and check(doc) is not None:
+                    raise _Malformed(check(doc))
+                docs.append(doc)
                 lines.append(line)
                 pos = stop + 1
             carry = piece[pos:]
         if not size:
             return [], []
-        docs.append(loads(carry))
+        doc = loads(carry)
+        if check is not None and check(doc) is not None:
+            raise _Malformed(check(doc))
+        docs.append(doc)
         lines.append(carry)
-    except orjson.JSONDecodeError:
+    except (orjson.JSONDecodeError, _Malformed) as exc:
         for _rest in pieces:  # (an inflate error further on is the reason given)
             pass
-        raise BundleError("sync.refused_schema", "schema", detail=name) from None
+        detail = f"{name}: {exc.args[0]}" if isinstance(exc, _Malformed) else name
+        raise BundleError("sync.refused_schema", "schema", detail=detail) from None
     return docs, lines
 
 
-INFLATE_INPUT = 256 * 1024  # compressed bytes inflated at a time (about 1.5 MB of lines)
+# Compressed bytes inflated at a time (about 5 MB of lines). On another thread each piece waits for the GIL
+# once (up to the interpreter's switch interval, 5 ms, while this one parses): few, big pieces. At most
+# INFLATE_AHEAD pieces wait to be parsed (the payload is never held whole).
+INFLATE_INPUT = 1024 * 1024
+INFLATE_AHEAD = 3
 INFLATE_THREAD_BYTES = 1024 * 1024  # a payload bigger than this is inflated on another thread
 
 
@@ -208,12 +229,15 @@ def _inflated(compressed: bytes, limit: int, name: str) -> Iterator[bytes]:
 
 def _on_a_thread(pieces: Iterator[bytes]) -> Iterator[bytes]:
     """``pieces`` made on another thread as they are used here (what it raises is raised here)."""
-    out: queue.SimpleQueue = queue.SimpleQueue()
+    out: queue.Queue = queue.Queue(maxsize=INFLATE_AHEAD)
+    stop = threading.Event()
     done = object()
 
     def run() -> None:
         try:
             for piece in pieces:
+                if stop.is_set():
+                    return
                 out.put(piece)
         except BaseException as exc:  # noqa: BLE001 - handed over to the reader
             out.put(exc)
@@ -231,6 +255,12 @@ def _on_a_thread(pieces: Iterator[bytes]) -> Iterator[bytes]:
                 raise item
             yield item
     finally:
+        stop.set()  # (the reader gave up early: the worker stops at its next piece)
+        while worker.is_alive():
+            try:
+                out.get(timeout=0.05)
+            except queue.Empty:
+                pass
         worker.join()
 
 

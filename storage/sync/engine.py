@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -393,7 +394,7 @@ def _requires(parts: dict[str, list[dict]]) -> list[str]:
 
 # ---------------------------------------------------------------------- checking records
 
-_VERSION_KEYS = {"dot", "vv", "hlc", "office", "operator", "deleted", "data"}
+_VERSION_KEYS = frozenset({"dot", "vv", "hlc", "office", "operator", "deleted", "data"})
 
 
 def _str(x: Any, n: int = 200) -> bool:
@@ -412,42 +413,50 @@ def check_docs(collection: str, docs: list) -> str | None:
     except ValueError:
         return f"collection {collection!r}"
     members = collection == "members"
-    keys = _VERSION_KEYS
     for doc in docs:
-        if type(doc) is not dict:
-            return "not an object"
-        rid, owner, versions = doc.get("id"), doc.get("owner"), doc.get("v")
-        if type(rid) is not str or not 0 < len(rid) <= 100 or type(owner) is not str or not 0 < len(owner) <= 100:
-            return "id/owner"
-        if doc.get("kind") != want_kind:
-            return f"kind {doc.get('kind')!r}"
-        if type(versions) is not list or not 0 < len(versions) <= 256:
-            return "versions"
-        for v in versions:
-            if type(v) is not dict or not keys <= v.keys():
-                return "version fields"
-            dot, vv = v["dot"], v["vv"]
-            if type(dot) is not list or len(dot) != 2:
-                return "dot"
-            r0, c0 = dot
-            if type(r0) is not str or not 0 < len(r0) <= 100 or type(c0) is not int or c0 <= 0:
-                return "dot"
-            if type(vv) is not dict or vv.get(r0) != c0:
+        problem = doc_problem(doc, want_kind, members)
+        if problem is not None:
+            return problem
+    return None
+
+
+def doc_problem(doc: Any, want_kind: str, members: bool, keys: frozenset = _VERSION_KEYS) -> str | None:
+    """Why one raw document of a partition of kind ``want_kind`` is malformed, or None (``check_docs``; an
+    import checks each as its line is parsed, while it is fresh in the cache)."""
+    if type(doc) is not dict:
+        return "not an object"
+    rid, owner, versions = doc.get("id"), doc.get("owner"), doc.get("v")
+    if type(rid) is not str or not 0 < len(rid) <= 100 or type(owner) is not str or not 0 < len(owner) <= 100:
+        return "id/owner"
+    if doc.get("kind") != want_kind:
+        return f"kind {doc.get('kind')!r}"
+    if type(versions) is not list or not 0 < len(versions) <= 256:
+        return "versions"
+    for v in versions:
+        if type(v) is not dict or not keys <= v.keys():
+            return "version fields"
+        dot, vv = v["dot"], v["vv"]
+        if type(dot) is not list or len(dot) != 2:
+            return "dot"
+        r0, c0 = dot
+        if type(r0) is not str or not 0 < len(r0) <= 100 or type(c0) is not int or c0 <= 0:
+            return "dot"
+        if type(vv) is not dict or vv.get(r0) != c0:
+            return "vv"
+        for r, n in vv.items():
+            if type(n) is not int or n < 0 or len(r) > 100:
                 return "vv"
-            for r, n in vv.items():
-                if type(n) is not int or n < 0 or len(r) > 100:
-                    return "vv"
-            hlc, office = v["hlc"], v["office"]
-            if type(hlc) is not int or hlc < 0 or type(office) is not str or not 0 < len(office) <= 100:
-                return "hlc/office"
-            data = v["data"]
-            if type(v["operator"]) is not str or type(v["deleted"]) is not bool or type(data) is not dict:
-                return "operator/deleted/data"
-            if members and not v["deleted"]:
-                if type(data.get("nik", "")) is not str or type(data.get("name", "")) is not str:
-                    return "member nik/name"
-                if type(data.get("assignments", [])) is not list:
-                    return "member assignments"
+        hlc, office = v["hlc"], v["office"]
+        if type(hlc) is not int or hlc < 0 or type(office) is not str or not 0 < len(office) <= 100:
+            return "hlc/office"
+        data = v["data"]
+        if type(v["operator"]) is not str or type(v["deleted"]) is not bool or type(data) is not dict:
+            return "operator/deleted/data"
+        if members and not v["deleted"]:
+            if type(data.get("nik", "")) is not str or type(data.get("name", "")) is not str:
+                return "member nik/name"
+            if type(data.get("assignments", [])) is not list:
+                return "member assignments"
     return None
 
 
@@ -796,7 +805,13 @@ def _verify(db: Database, path: Path, dry_run: bool = False):
             raise bundle.BundleError("sync.no_keys", "no_keys")
         parts: dict[str, list[dict]] = {}
         for name, blob in blobs.items():
-            parts[name], lines[name] = bundle.decode_partition_lines(blob, own.decrypt, name)
+            try:
+                kind = kind_of(name)
+            except ValueError:
+                raise bundle.BundleError("sync.refused_schema", "schema", detail=f"{name}: collection {name!r}") from None
+            # every record checked as its line is parsed (``doc_problem``), before anything is merged
+            parts[name], lines[name] = bundle.decode_partition_lines(
+                blob, own.decrypt, name, check=partial(doc_problem, want_kind=kind, members=name == "members"))
         del blobs
         # The file's bytes and its entries are read: what stays is what the import log and the proof kept for
         # the sender need (20 MB at 100,000 members, twice, held to the end of the import before).
@@ -805,6 +820,7 @@ def _verify(db: Database, path: Path, dry_run: bool = False):
         for name, docs in parts.items():
             if declared.get(f"payload/{name}.bin", {}).get("records") != len(docs):
                 raise bundle.BundleError("sync.refused_schema", "schema", detail=f"{name}: count")
+        checked = dict(parts)
         found = m["format_version"]
         if found < formats.BUNDLE.current:
             # A bundle of an office one release behind: read through the format's steps (formats.py).
@@ -815,7 +831,7 @@ def _verify(db: Database, path: Path, dry_run: bool = False):
             # A step that changes records returns new lists (formats.py): their lines no longer say them.
             lines = {name: lines[name] for name, docs in parts.items() if before.get(name) is docs and name in lines}
         for name, docs in parts.items():
-            problem = check_docs(name, docs)
+            problem = check_docs(name, docs) if checked.get(name) is not docs else None  # (a step's new records)
             if problem:
                 raise bundle.BundleError("sync.refused_schema", "schema", detail=f"{name}: {problem}")
     except bundle.BundleError as err:

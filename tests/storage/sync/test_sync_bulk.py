@@ -242,3 +242,38 @@ def test_lines_across_inflated_pieces_are_whole_and_damage_says_why(monkeypatch,
     with pytest.raises(sync_bundle.BundleError) as err:
         sync_bundle.decode_partition_lines(bomb, lambda b: b, "members")
     assert err.value.reason == "oversize"
+
+
+def test_a_malformed_record_found_as_its_line_is_parsed_refuses_the_bundle_and_changes_nothing(
+        sent, tmp_path, monkeypatch):
+    """Each record is checked as its line is parsed (the pieces inflated on another thread here): the last one
+    malformed refuses the whole bundle with the reason, before anything is merged or written."""
+    monkeypatch.setattr(sync_bundle, "INFLATE_INPUT", 512)
+    monkeypatch.setattr(sync_bundle, "INFLATE_THREAD_BYTES", 0)
+    province, path, upt = sent
+    keys = office_keys.load_own(upt.path)
+    j_keys = office_keys.load_own(province)
+    with zipfile.ZipFile(path) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    m = orjson.loads(entries["manifest.json"])
+    docs = sync_bundle.decode_partition(entries["payload/members.bin"], j_keys.decrypt, "members")
+    docs[-1]["v"][0]["hlc"] = "tomorrow"
+    blob = sync_bundle.encode_partition(docs, lambda b: office_keys.encrypt_to(j_keys.box_pk, b))
+    entries["payload/members.bin"] = blob
+    m["files"]["payload/members.bin"].update(sha256=hashlib.sha256(blob).hexdigest(), size=len(blob))
+    mb = orjson.dumps(m, option=orjson.OPT_SORT_KEYS)
+    items = [("manifest.json", mb), ("manifest.sig", keys.sign(mb))]
+    items += [(n, b) for n, b in entries.items() if n.startswith("payload/")]
+    forged = tmp_path / "forged.pilar"
+    forged.write_bytes(sync_bundle.zip_bytes(items))
+    folder = _copy(province, tmp_path / "bad")
+    before = {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.is_file()}
+    db = Database.open(folder, operator="op-j")
+    try:
+        with pytest.raises(sync_bundle.BundleError) as err:
+            engine.import_bundle(db, forged)
+    finally:
+        db.close()
+    assert err.value.reason == "schema" and err.value.params["detail"] == "members: hlc/office"
+    assert {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.is_file()} == before
+    assert engine.import_log(folder)[-1]["status"] == "refused"
