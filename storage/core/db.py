@@ -30,7 +30,7 @@ import time
 import uuid
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, ValuesView
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -133,6 +133,138 @@ ACTIVE_INDEX = "members.active.idx"
 # the entry from the manifest) opens whole, as before.
 VERSIONS_INDEX = "versions.idx"
 
+# ---------------------------------------------------------------------- records at rest (issue 25)
+#
+# The documents of the collections cut into parts (members, invitations, each year's payouts: PARTS) are
+# held in memory as their canonical bytes, ``_dumps(doc)``: exactly the bytes the record has inside its
+# part file (a part's payload is ``_dumps(docs)``), about 1 KB a member instead of some 5 KB for the
+# parsed document and the copy of its data the live values held. Their values are not kept: ``value``,
+# ``values``, ``get``, ``doc``, ``raw`` and ``docs_for`` parse a record when it is read, and a fold writes
+# a part's payload from the held bytes. What an open computes per record while it has a part parsed
+# (the highest clock, the replicas, the records holding more than one version, those with no live value)
+# is kept beside them (``_multi``, ``_dead``). The small collections (offices, rates, settings, runs,
+# events…), read in hot loops, are held parsed with their values as before.
+
+_RECORD_START = b'":{"id":"'  # a record's key and the start of its document in a part's payload
+
+
+def _held_bytes(doc: dict) -> bytes:
+    """``_dumps(doc)`` in a bytes object of its own size (orjson's buffer is allocated larger and shrunk
+    in place: 100,000 of them held kept about 8 KB each)."""
+    return bytes(memoryview(_dumps(doc)))
+
+
+def _slices(raw: bytes, start: int, end: int, docs: dict[str, dict]) -> dict[str, bytes] | None:
+    """Each record's bytes cut out of a part's payload (``raw[start:end]``: ``{"<id>":{"id":"<id>",…},…}``,
+    parsed into ``docs``) without serialising it again, or None when the payload is not laid out so (then
+    each record is dumped). Sound because ``":{"id":"`` cannot occur inside a JSON string (its quotes
+    would be escaped): when the payload holds it once per record, each occurrence is a record's start, in
+    the order of ``docs``; and every record but the last must end with ``},"`` right before the next one's
+    key (no whitespace, no escaped id), so that the pieces put back together are the payload."""
+    n = len(docs)
+    if not n:
+        return {}
+    if raw[start:start + 2] != b'{"' or raw[end - 2:end] != b"}}":
+        return None
+    find = raw.find
+    marks = []
+    at = find(_RECORD_START, start, end)
+    while at >= 0:
+        marks.append(at)
+        at = find(_RECORD_START, at + len(_RECORD_START), end)
+    ids = list(docs)
+    if len(marks) != n or marks[0] - len(ids[0]) - 1 != start + 1:
+        return None
+    ends = [m - len(r) - 2 for m, r in zip(marks[1:], ids[1:])]
+    if any(raw[e - 1:e + 2] != b'},"' for e in ends):
+        return None
+    ends.append(end - 1)
+    return {r: raw[m + 2:e] for r, m, e in zip(ids, marks, ends)}
+
+
+def _fresh_value(doc: dict) -> dict | None:
+    """``Database.value_of`` of a document parsed for this call alone: its data dict becomes the value (no
+    copy)."""
+    versions = doc["v"]
+    if len(versions) == 1:
+        top = versions[0]
+        if top["deleted"]:
+            return None
+        value = top["data"]
+        value["id"] = doc["id"]
+        value["owner"] = doc["owner"]
+        return value
+    return Database.value_of(doc)
+
+
+def _parsed(held: Any) -> Any:
+    return orjson.loads(held) if type(held) is bytes else held
+
+
+def _held_payload(table: dict[str, Any]) -> bytes:
+    """A part's payload (``_dumps(docs)``) from its records' held bytes: nothing serialised again."""
+    pieces = []
+    dumps = orjson.dumps
+    for rid in sorted(table):
+        held = table[rid]
+        pieces.append(dumps(rid) + b":" + (held if type(held) is bytes else _dumps(held)))
+    return b"{" + b",".join(pieces) + b"}"
+
+
+class _HeldValues(ValuesView):
+    def __iter__(self) -> Iterator[dict]:
+        table = self._mapping._table
+        for rid in tuple(table):
+            held = table.get(rid)
+            if held is not None:
+                yield _parsed(held)
+
+
+class _HeldItems(ItemsView):
+    def __iter__(self) -> Iterator[tuple[str, dict]]:
+        table = self._mapping._table
+        for rid in tuple(table):
+            held = table.get(rid)
+            if held is not None:
+                yield rid, _parsed(held)
+
+
+class HeldDocs(Mapping):
+    """The documents of a collection cut into parts as ``Database.raw`` and ``docs_for`` hand them out:
+    read-only, each parsed when read (a fresh dict each time: changing it changes nothing held); ``len``,
+    ``in`` and iteration over the ids parse nothing."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, table: dict[str, Any]) -> None:
+        self._table = table
+
+    def __getitem__(self, rid: str) -> dict:
+        return _parsed(self._table[rid])
+
+    def get(self, rid: str, default: Any = None) -> Any:
+        held = self._table.get(rid)
+        return default if held is None else _parsed(held)
+
+    def __contains__(self, rid: object) -> bool:
+        return rid in self._table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def keys(self):  # type: ignore[override]
+        return self._table.keys()
+
+    def values(self) -> ValuesView:  # type: ignore[override]
+        return _HeldValues(self)
+
+    def items(self) -> ItemsView:  # type: ignore[override]
+        return _HeldItems(self)
+
+
 @contextmanager
 def gc_paused(freeze: bool = False) -> Iterator[None]:
     """Pause the cyclic garbage collector while many small dicts are built.
@@ -220,8 +352,14 @@ class PilarStorage(Storage):
         self.create = create
         self.meta: dict[str, Any] = {}
         self.size: int | None = None  # of the file as last read
+        self.span = (0, 0)
 
     def read(self) -> dict[str, dict[str, Any]] | None:
+        raw = self.read_bytes()
+        return None if raw is None else self.parse(raw)
+
+    def read_bytes(self) -> bytes | None:
+        """The file's bytes, not checked yet (``parse`` checks them); None when missing and ``create``."""
         if not self.path.exists():
             if self.create:
                 return None
@@ -231,7 +369,7 @@ class PilarStorage(Storage):
         except OSError as exc:
             raise os_error(exc, self.path) from exc
         self.size = len(raw)
-        return self.parse(raw)
+        return raw
 
     def parse(self, raw: bytes) -> dict[str, dict[str, Any]]:
         meta, payload = self.split(raw)
@@ -297,7 +435,8 @@ class PilarStorage(Storage):
         start = newline + 1
         if raw[start:start + len(key)] != key:
             raise damaged(self.path, "parse")
-        return meta, memoryview(raw)[start + len(key):_rstrip_end(raw, end - 1)]
+        self.span = (start + len(key), _rstrip_end(raw, end - 1))  # the payload's place in ``raw``
+        return meta, memoryview(raw)[self.span[0]:self.span[1]]
 
     def write(self, data: dict[str, dict[str, Any]], seq: int | None = None, schema: int | None = None,
               payload: bytes | None = None) -> None:
@@ -498,6 +637,10 @@ class Database:
         # ids of the documents holding more than one version (conflicts), per collection: ``conflicts``
         # reads these instead of passing over every document (300,000 at the province: 0.07 s at start)
         self._multi: dict[str, set[str]] = {}
+        # ids of the records with no live value (deleted), per collection cut into parts: their records are
+        # held as bytes (see "records at rest") and ``count``/``values`` read this instead of parsing them
+        self._dead: dict[str, set[str]] = {}
+        self._fold_tallies: dict[str, dict] | None = None
         self._file_seq: dict[str, int] = {}
         self._dirty: set[str] = set()
         # The records of a bulk commit taken as they came (file -> id -> the bytes of its bundle line), for
@@ -793,15 +936,148 @@ class Database:
     def _read_file(self, name: str, recorded: int) -> None:
         """Read and check one collection file (or part), as recorded at ``recorded`` by the manifest."""
         storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code)
-        data = storage.read()
+        docs = self._read_records(storage, name)
         seq = storage.meta.get("seq", 0)
         if seq < recorded:
             raise damaged(storage.path, "stale", found=seq, expected=recorded)
-        self._add_file(storage.path, name, data[name] if data else {})
+        self._add_file(storage.path, name, docs)
         self._file_seq[name] = seq
+
+    def _read_records(self, storage: PilarStorage, name: str) -> dict[str, Any]:
+        """One file read and checked: its documents by id, a part's held as bytes (``_hold``)."""
+        raw = storage.read_bytes()
+        data = storage.parse(raw) if raw is not None else None
+        docs = data[name] if data else {}
+        seq = storage.meta.get("seq", 0)
         known = self._psum.get(name)
         if known is not None and (known.get("seq") != seq or known.get("size") != storage.size):
             self._psum.pop(name, None)
+        if docs and name != collection_of(name):
+            docs = self._hold(name, docs, raw, storage.span, seq)
+        return docs
+
+    def _hold(self, name: str, docs: dict[str, dict], raw: bytes, span: tuple[int, int], seq: int) -> dict[str, bytes]:
+        """A part just parsed as it is held (see "records at rest"): each record's bytes, cut out of the file
+        (``_slices``) or dumped again, and what the open needs of its documents noted while they are parsed:
+        the highest clock, the replicas, the records with more than one version (``_multi``) or no live
+        value (``_dead``), and the part's summary (VERSIONS_INDEX) when none is known. The parsed documents
+        are let go by the caller: an open's peak is one part's."""
+        collection = collection_of(name)
+        dead = self._dead.setdefault(collection, set())
+        multi = self._multi.setdefault(collection, set())
+        # (a writable open writes every file's summary at its fold: computed now, while parsed)
+        summary = name not in self._psum and not self.read_only
+        hlc = 0
+        vv: dict[str, int] = {}
+        replicas: dict[str, str] = {}
+        for rid, doc in docs.items():
+            versions = doc["v"]
+            if len(versions) == 1 and not summary:  # the common case inlined
+                top = versions[0]
+                if top["deleted"]:
+                    dead.add(rid)
+                if top["hlc"] > hlc:
+                    hlc = top["hlc"]
+                r = top["dot"][0]
+                if r not in replicas:
+                    replicas[r] = top["office"]
+                continue
+            for v in versions:
+                if v["hlc"] > hlc:
+                    hlc = v["hlc"]
+                r = v["dot"][0]
+                if r not in replicas:
+                    replicas[r] = v["office"]
+                if summary:
+                    for q, n in v["vv"].items():
+                        if n > vv.get(q, 0):
+                            vv[q] = n
+            if len(versions) > 1:
+                multi.add(rid)
+                if self.value_of(doc) is None:
+                    dead.add(rid)
+            elif versions[0]["deleted"]:
+                dead.add(rid)
+        held = _slices(raw, span[0], span[1], docs)
+        if held is None:  # (not laid out as Pilar writes a part: each record dumped)
+            held = {rid: _held_bytes(doc) for rid, doc in docs.items()}
+        self.hlc.observe(hlc)
+        for r, office in replicas.items():
+            self.replicas.setdefault(r, office)
+        if summary:
+            self._psum[name] = {"seq": seq, "hlc": hlc, "vv": vv, "replicas": replicas}
+        return held
+
+    def _note(self, collection: str, rid: str, doc: dict) -> None:
+        """What ``_hold`` notes of a record, for one stored after its part was read (journal, commit)."""
+        versions = doc["v"]
+        multi = self._multi.setdefault(collection, set())
+        dead = self._dead.setdefault(collection, set())
+        if len(versions) > 1:
+            multi.add(rid)
+            live = self.value_of(doc) is not None
+        else:
+            multi.discard(rid)
+            live = not versions[0]["deleted"]
+        if live:
+            dead.discard(rid)
+        else:
+            dead.add(rid)
+        replicas = self.replicas
+        for v in versions:
+            if v["dot"][0] not in replicas:
+                replicas[v["dot"][0]] = v["office"]
+            self.hlc.observe(v["hlc"])
+
+    def _store(self, collection: str, part: str, doc: dict, line: Any = None) -> None:
+        """Put one document in its collection and file, as bytes in a part (``line``: the bytes it came in,
+        ``_dumps(doc)`` exactly, when known)."""
+        rid = doc["id"]
+        flat, table = self._tables(collection, part)
+        if part == collection:
+            flat[rid] = table[rid] = doc
+            return
+        flat[rid] = table[rid] = bytes(line) if line is not None else _held_bytes(doc)
+        self._note(collection, rid, doc)
+
+    def _part_docs(self, name: str) -> Iterator[dict]:
+        """The documents of one file, parsed (a part's are held as bytes: each is a fresh dict)."""
+        for held in tuple(self._pdocs.get(name, {}).values()):
+            yield _parsed(held)
+
+    def _held_items(self, collection: str) -> Iterator[tuple[str, dict]]:
+        """(id, live value) of a collection held as bytes, each parsed now (the id the one held)."""
+        docs = self._docs.get(collection)
+        if not docs:
+            return
+        dead = self._dead.get(collection, ())
+        loads = orjson.loads
+        for rid in tuple(docs):  # (a commit may add records meanwhile)
+            if rid in dead:
+                continue
+            held = docs.get(rid)
+            if held is None:
+                continue
+            doc = loads(held)
+            versions = doc["v"]
+            if len(versions) == 1:
+                top = versions[0]
+                if top["deleted"]:
+                    continue
+                value = top["data"]
+                value["id"] = rid
+                value["owner"] = doc["owner"]
+            else:
+                value = self.value_of(doc)
+                if value is None:
+                    continue
+                value["id"] = rid
+            yield rid, value
+
+    def _cut(self, collection: str) -> bool:
+        """Cut into parts, so held as bytes (see "records at rest")."""
+        n = self._nparts.get(collection)
+        return (n if n is not None else self.parts(collection)) > 1
 
     def _looks_intact(self, name: str, summary: dict) -> bool:
         """A part left unread at open is checked cheaply: there, of the size it was written at, its
@@ -858,13 +1134,12 @@ class Database:
                 return
             storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code)
             with gc_paused(freeze=True):  # as at open: the records out of the collector's sight
-                data = storage.read()
+                docs = self._read_records(storage, name)
             seq = storage.meta.get("seq", 0)
             if seq != recorded:
                 # Only this Pilar writes the folder while it holds it: a part that is not what the
                 # manifest said at open was changed by someone else.
                 raise damaged(storage.path, "stale", found=seq, expected=recorded)
-            docs = data[name] if data else {}
             held = self._pdocs.get(name)
             if held:
                 # Never the case (a part the journal changes is read at open, a write reads its part
@@ -873,6 +1148,8 @@ class Database:
                 docs.update(held)
                 self._docs[collection_of(name)].update(docs)
                 self._pdocs[name] = docs
+                for rid, kept in held.items():
+                    self._note(collection_of(name), rid, _parsed(kept))
             else:
                 self._add_file(storage.path, name, docs)
             del self._lazy[name]
@@ -909,7 +1186,8 @@ class Database:
                 self._load_part(name)
             if not any(collection_of(n) == collection for n in self._lazy):
                 self._load_collection(collection)
-        return self._docs.get(collection, {})
+        docs = self._docs.get(collection, {})
+        return HeldDocs(docs) if self._cut(collection) else docs
 
     @property
     def loaded_parts(self) -> list[str]:
@@ -984,9 +1262,7 @@ class Database:
                     continue
                 if part in self._lazy:
                     self._load_part(part)  # (not the case: a part the journal changes is read at open)
-                flat, table = self._tables(name, part)
-                flat[rid] = doc
-                table[rid] = doc
+                self._store(name, part, doc)
                 self._dirty.add(part)
                 self._psum.pop(part, None)
         self.seq = max(self.seq, seq)
@@ -1058,42 +1334,64 @@ class Database:
     def collections(self) -> list[str]:
         return sorted(self._docs)
 
-    def raw(self, collection: str) -> dict[str, dict]:
-        """The raw documents (with all versions) of a collection: for sync and checks only."""
+    def raw(self, collection: str) -> Mapping[str, dict]:
+        """The raw documents (with all versions) of a collection: for sync and checks only. Read-only: a
+        collection cut into parts is held as bytes, each document parsed when read (``HeldDocs``)."""
         if collection in self._incomplete:
             self._load_collection(collection)
-        return self._docs.get(collection, {})
+        docs = self._docs.get(collection, {})
+        return HeldDocs(docs) if self._cut(collection) else docs
 
     def doc(self, collection: str, record_id: str) -> dict | None:
+        """The raw document of one record (read-only; a record of a collection cut into parts is parsed
+        for this call)."""
         if self._lazy and collection in self._incomplete:
             part = self.part_of(collection, record_id)
             if part in self._lazy:
                 self._load_part(part)
-        return self._docs.get(collection, {}).get(record_id)
+        return _parsed(self._docs.get(collection, {}).get(record_id))
 
     def get(self, collection: str, record_id: str) -> dict | None:
         """A copy of the live value of one record, or None (unknown or deleted)."""
         value = self.value(collection, record_id)
-        return copy.deepcopy(value) if value is not None else None
+        if value is None or collection not in self._vals:
+            return value  # (parsed for this call: a copy already)
+        return copy.deepcopy(value)
 
     def values(self, collection: str) -> Iterator[dict]:
-        """The live values of a collection. Read-only: copy (or ``get``) before changing one."""
+        """The live values of a collection. Read-only: copy (or ``get``) before changing one. Those of a
+        collection cut into parts are parsed as they are reached (hold on to as few as you need)."""
         if collection in self._incomplete:
             self._load_collection(collection)
-        return iter(self._vals.get(collection, {}).values())
+        vals = self._vals.get(collection)
+        if vals is not None:
+            return iter(vals.values())
+        if self._cut(collection):
+            return (value for _rid, value in self._held_items(collection))
+        return iter(())
 
     def count(self, collection: str) -> int:
         if collection in self._incomplete:
             self._load_collection(collection)
-        return len(self._vals.get(collection, {}))
+        vals = self._vals.get(collection)
+        if vals is not None:
+            return len(vals)
+        return len(self._docs.get(collection, ())) - len(self._dead.get(collection, ()))
 
     def value(self, collection: str, record_id: str) -> dict | None:
-        """The live value without a copy, for code that only reads (``get`` copies)."""
+        """The live value, for code that only reads (``get`` copies): held, of a small collection; parsed
+        for this call, of one cut into parts (still read-only by contract)."""
         if collection in self._incomplete:
             # Its values are built once every part is read: this one from its document (its part read).
             doc = self.doc(collection, record_id)
-            return self.value_of(doc) if doc is not None else None
-        return self._vals.get(collection, {}).get(record_id)
+            return _fresh_value(doc) if doc is not None else None
+        vals = self._vals.get(collection)
+        if vals is not None:
+            return vals.get(record_id)
+        held = self._docs.get(collection, {}).get(record_id)
+        if held is None:
+            return None
+        return _fresh_value(orjson.loads(held)) if type(held) is bytes else self.value_of(held)
 
     def lookup(self, collection: str, index: str, key: Any) -> list[str]:
         return sorted(self.index(collection, index).get(key, ()))
@@ -1116,7 +1414,7 @@ class Database:
         self.load_all()
         for name, docs in self._docs.items():
             for rid in tuple(self._multi.get(name, ())):  # a copy: a commit may change it meanwhile
-                doc = docs.get(rid)
+                doc = _parsed(docs.get(rid))
                 if doc is not None and in_conflict(doc):
                     yield name, doc
 
@@ -1154,6 +1452,13 @@ class Database:
         return value
 
     def _rebuild(self, collection: str) -> None:
+        if self._cut(collection):
+            # Held as bytes, without values: what the open needs of each record was noted as it was stored
+            # (``_hold``, ``_note``); the indexes are built when first asked for.
+            self._multi.setdefault(collection, set())
+            self._dead.setdefault(collection, set())
+            self._idx[collection] = {}
+            return
         vals = {}
         multi = set()
         last = self.hlc.last
@@ -1189,7 +1494,25 @@ class Database:
         self._idx[collection] = {}
 
     def _build_index(self, collection: str, name: str) -> dict[Any, set[str]]:
-        """Build one registered index from the live values; kept in step by ``_apply`` from then on."""
+        """Build one registered index from the live values; kept in step by ``_apply`` from then on. Of a
+        collection cut into parts: every registered index not built yet, in one pass (each record parsed
+        once)."""
+        if self._cut(collection):
+            built = self._idx.setdefault(collection, {})
+            funcs = [(n, f) for n, f in _INDEXES[collection].items() if n not in built]
+            tables: dict[str, dict[Any, set[str]]] = {n: {} for n, _f in funcs}
+            with gc_paused(freeze=True):
+                for rid, value in self._held_items(collection):
+                    for n, f in funcs:
+                        key = f(value)
+                        if key is not None:
+                            found = tables[n].get(key)
+                            if found is None:
+                                tables[n][key] = {rid}
+                            else:
+                                found.add(rid)
+            built.update(tables)
+            return built[name]
         func = _INDEXES[collection][name]
         idx: dict[Any, set[str]] = {}
         with gc_paused(freeze=True):  # as at open: the index's sets out of the collector's sight
@@ -1200,10 +1523,27 @@ class Database:
         self._idx.setdefault(collection, {})[name] = idx
         return idx
 
-    def _apply(self, collection: str, doc: dict) -> None:
-        """Install one document in memory and keep values and indexes in step."""
+    def _apply(self, collection: str, doc: dict, line: Any = None) -> None:
+        """Install one document in memory and keep values and indexes in step (``line``: the bytes it came
+        in, see ``_store``)."""
         rid = doc["id"]
-        docs, table = self._tables(collection, self.part_of(collection, rid))
+        part = self.part_of(collection, rid)
+        indexes = _INDEXES.get(collection)
+        idx = self._idx.get(collection) if indexes else None
+        if indexes and idx is None:
+            idx = self._idx[collection] = {n: {} for n in indexes}
+        if part != collection:
+            # held as bytes, without values: the old value parsed only for the indexes built
+            old = None
+            if idx:
+                held = self._docs.get(collection, {}).get(rid)
+                if held is not None:
+                    old = _fresh_value(orjson.loads(held))
+            self._store(collection, part, doc, line)
+            if idx:
+                self._reindex(collection, idx, rid, old, self.value_of(doc))
+            return
+        docs, table = self._tables(collection, part)
         table[rid] = doc
         vals = self._vals.get(collection)
         if vals is None:
@@ -1218,11 +1558,17 @@ class Database:
             if v["dot"][0] not in self.replicas:
                 self.replicas[v["dot"][0]] = v["office"]
         new = self.value_of(doc)
-        indexes = _INDEXES.get(collection)
-        idx = self._idx.get(collection) if indexes else None
-        if indexes and idx is None:
-            idx = self._idx[collection] = {n: {} for n in indexes}
-        for name, func in (indexes or {}).items():
+        if idx is not None:
+            self._reindex(collection, idx, rid, old, new)
+        if new is None:
+            vals.pop(rid, None)
+        else:
+            vals[rid] = new
+
+    def _reindex(self, collection: str, idx: dict[str, dict[Any, set[str]]], rid: str, old: dict | None,
+                 new: dict | None) -> None:
+        """The built indexes of ``collection`` moved from a record's old value to its new one."""
+        for name, func in _INDEXES[collection].items():
             table = idx.get(name)
             if table is None:
                 continue  # registered after opening and not built yet: ``index`` builds it whole
@@ -1236,17 +1582,11 @@ class Database:
                 key = func(new)
                 if key is not None:
                     table.setdefault(key, set()).add(rid)
-        if new is None:
-            vals.pop(rid, None)
-        else:
-            vals[rid] = new
 
-    def _apply_unbuilt(self, collection: str, part: str, doc: dict) -> None:
+    def _apply_unbuilt(self, collection: str, part: str, doc: dict, line: Any = None) -> None:
         """Install one document of a collection whose values are not built yet (parts still unread):
         the documents and the replicas only; its values and indexes are built from them later."""
-        docs, table = self._tables(collection, part)
-        table[doc["id"]] = doc
-        docs[doc["id"]] = doc
+        self._store(collection, part, doc, line)
         for v in doc["v"]:
             if v["dot"][0] not in self.replicas:
                 self.replicas[v["dot"][0]] = v["office"]
@@ -1275,10 +1615,14 @@ class Database:
             return known
         if name in self._lazy:
             self._load_part(name)  # (not the case: a part not read has a summary)
+        return self._summary_of(name, self._part_docs(name))
+
+    def _summary_of(self, name: str, docs: Iterable[dict]) -> dict:
+        """``_summary`` of a file from its documents (parsed), kept."""
         hlc = 0
         vv: dict[str, int] = {}
         replicas: dict[str, str] = {}
-        for doc in self._pdocs.get(name, {}).values():
+        for doc in docs:
             for v in doc["v"]:
                 if v["hlc"] > hlc:
                     hlc = v["hlc"]
@@ -1422,6 +1766,7 @@ class Database:
                 self._load_part(part)  # (read already by the transaction's own look-up) never written half
             self._dirty.add(part)
             self._psum.pop(part, None)
+            line = None
             if bulk is not None:
                 line = bulk.get(key)
                 if line is not None:
@@ -1431,9 +1776,12 @@ class Database:
                     lines[rid] = line
             if collection not in rebuild:
                 if collection in self._incomplete:
-                    self._apply_unbuilt(collection, part, doc)
+                    self._apply_unbuilt(collection, part, doc, line)
                 else:
-                    self._apply(collection, doc)
+                    self._apply(collection, doc, line)
+                continue
+            if part != collection:  # held as bytes (the line's own when it came in one)
+                self._store(collection, part, doc, line)
                 continue
             found = tables.get(part)
             if found is None:
@@ -1523,22 +1871,46 @@ class Database:
                 raise damaged(self.db_dir / f"{name}.json", "stale", found="?", expected=self._lazy[name])
             storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code, create=True)
             docs = self._pdocs.get(name, {})
-            lines = raw.get(name) if raw else None
-            storage.write({name: docs}, seq=self.seq, payload=_payload_of(docs, lines) if lines else None)
+            if name != collection_of(name):  # a part: its payload from the bytes it is held as
+                payload = _held_payload(docs)
+            else:
+                lines = raw.get(name) if raw else None
+                payload = _payload_of(docs, lines) if lines else None
+            storage.write({name: docs}, seq=self.seq, payload=payload)
             self._file_seq[name] = self.seq
             members_changed |= collection_of(name) == "members"
         facts: dict[str, tuple[list, set[str]]] = {}  # the member parts' NIKs and active keys, one pass each
-        if members_changed and self.parts("members") > 1:
-            self._write_nik_index(dirty_members, facts)
-            self._write_active_index(changed_parts, facts)
-        if self._only is None:
-            self._write_summary_index(facts)
-            self._write_versions_index()
+        # the parts' tallies, counted as a derived file first parses a part (``_parsed_part``)
+        self._fold_tallies = {} if self._only is None else None
+        try:
+            if members_changed and self.parts("members") > 1:
+                self._write_nik_index(dirty_members, facts)
+                self._write_active_index(changed_parts, facts)
+            if self._only is None:
+                self._write_summary_index(facts)
+                self._write_versions_index()
+        finally:
+            self._fold_tallies = None
         self._audit.sync()
         atomic_write(self.db_dir / "manifest.json", formats.manifest_bytes(self._manifest_data()))
         atomic_write(self.journal_path, b"")
         self._journal_bytes = 0
         self._dirty.clear()
+
+    def _parsed_part(self, name: str, tallies: dict[str, dict] | None) -> dict[str, dict]:
+        """A part's documents parsed for a fold's derived files, which take from them at once what else the
+        fold needs of the part: its tally (into ``tallies``, this fold's: ``_fold_tallies``) and its summary
+        (VERSIONS_INDEX): each part held as bytes is parsed once a fold, not once a derived file."""
+        if name in self._lazy:
+            self._load_part(name)
+        docs = {rid: _parsed(held) for rid, held in tuple(self._pdocs.get(name, {}).items())}
+        if tallies is not None and name not in tallies:
+            values = {rid: v for rid, v in ((rid, self.value_of(d)) for rid, d in docs.items()) if v is not None}
+            tallies[name] = tally.file_tally(collection_of(name), docs, values,
+                                             None if self.is_province else self.code)
+        if name not in self._psum:
+            self._summary_of(name, docs.values())
+        return docs
 
     def _member_facts(self, name: str, facts: dict[str, tuple[list, set[str]]]) -> tuple[list, set[str]]:
         """What the fold's derived files need of one member part, from one pass over its records (kept in
@@ -1552,7 +1924,7 @@ class Database:
         niks: list = []
         spots: set[tuple] = set()  # (pillar, position, kab, kec) of the active assignments: a few hundred
         add_nik, add = niks.append, spots.add
-        for doc in self._pdocs.get(name, {}).values():
+        for doc in self._parsed_part(name, self._fold_tallies).values():
             versions = doc["v"]
             if len(versions) == 1:  # the common case inlined: the value's fields are the version's data
                 v = versions[0]
@@ -1668,12 +2040,13 @@ class Database:
             collection = collection_of(name)
             if name in self._lazy:
                 self._load_part(name)  # a part without a kept tally
-            if collection in self._incomplete:  # values not built yet: this part's from its documents
-                values = {rid: v for rid, v in ((rid, self.value_of(d)) for rid, d in self._pdocs[name].items())
-                          if v is not None}
-            else:
-                values = self._vals.get(collection, {})
-            files[name] = tally.file_tally(collection, self._pdocs[name], values, office)
+            if name != collection:  # a part, held as bytes: counted as it is parsed once this fold
+                tallies = self._fold_tallies if self._fold_tallies is not None else {}
+                if name not in tallies:
+                    self._parsed_part(name, tallies)
+                files[name] = tallies[name]
+                continue
+            files[name] = tally.file_tally(collection, self._pdocs[name], self._vals.get(collection, {}), office)
         if kept is None or any(collection_of(n) == "members" for n in self._dirty):
             built = self._idx.get("members", {}).get("nik")
             n = self.parts("members")
@@ -1817,11 +2190,11 @@ class Database:
                 if name not in files and not path.exists():
                     continue  # a part that never held a record
                 storage = PilarStorage(path, name, self.code)
-                data = storage.read()
+                docs = self._read_records(storage, name)
                 recorded = files.get(name, {}).get("seq", 0)
                 if storage.meta.get("seq", 0) < recorded:
                     raise damaged(storage.path, "stale", found=storage.meta.get("seq", 0), expected=recorded)
-                self._add_file(storage.path, name, data[name] if data else {})
+                self._add_file(storage.path, name, docs)
                 self._file_seq[name] = storage.meta.get("seq", 0)
             self._only |= new
             entries, _good = read_journal(self.journal_path, strict=True)
@@ -1830,9 +2203,9 @@ class Database:
                     for doc in docs:
                         part = self.part_of(collection, doc["id"])
                         if part in new and entry["seq"] > self._file_seq.get(part, 0):
-                            flat, table = self._tables(collection, part)
-                            flat[doc["id"]] = table[doc["id"]] = doc
+                            self._store(collection, part, doc)
                             self._dirty.add(part)
+                            self._psum.pop(part, None)
             for collection in sorted({collection_of(n) for n in new}):
                 self._rebuild(collection)
 

@@ -345,6 +345,8 @@ def _tallies_now(db: Database) -> tuple[dict[str, dict], int] | None:
     files = dict(kept["files"])
     office = _office(db)
     for collection in db.collections():  # not cut into parts: loaded, with the journal's records
+        if db.parts(collection) > 1:
+            continue  # (a cut collection's parts are counted in the kept tallies, and below: never whole)
         vals = {v["id"]: v for v in db.values(collection)}
         files[collection] = tally.file_tally(collection, db.raw(collection), vals, office)
     # the records of the cut collections the journal changed since the tallies' fold, last version each

@@ -49,7 +49,7 @@ def writer(path: str, seed: int, stop: str) -> None:
     _say("ready")
     while not os.path.exists(stop):
         op = rng.random()
-        ids = list(db._vals.get("members", {}))
+        ids = [v["id"] for v in db.values("members")]
         if op < 0.45 or not ids:
             rid = rng.choice(ids) if ids and rng.random() < 0.7 else None
             value = db.get("members", rid) if rid else {"nik": f"35{rng.randrange(10 ** 14):014d}"}

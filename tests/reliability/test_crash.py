@@ -58,7 +58,7 @@ def writer(path: str, seed: int) -> None:
     bulk_counter = 0
     # the live members, kept here: a reopening may be a command's (issue 25: ``whole=False``, the parts
     # read as records are asked for), which reads no values unless asked
-    ids = list(db._vals.get("members", {}))
+    ids = [v["id"] for v in db.values("members")]
     _say("ready")
     while True:
         op = rng.random()

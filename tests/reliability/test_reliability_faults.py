@@ -87,7 +87,7 @@ def make_folder(path: Path) -> None:
             tx.put("members", {"name": f"Anggota {i}", "nik": f"35780141{i:08d}"})
         tx.put("events", {"name": "Rapat"})
     db.compact()
-    ids = sorted(db._vals["members"])
+    ids = sorted(db.raw("members"))
     with db.transaction("edit") as tx:
         tx.put("members", dict(db.get("members", ids[0]), name="Ubah"))
     db.close()
@@ -106,7 +106,7 @@ def state(path: Path) -> dict:
 
 
 def do_commit(db: Database) -> None:
-    ids = sorted(db._vals["members"])
+    ids = sorted(db.raw("members"))
     with db.transaction("roster.import") as tx:
         tx.put("members", {"id": "00000000-0000-4000-8000-000000000001", "name": "Baru 1", "nik": "3578019999000001"})
         tx.put("members", {"id": "00000000-0000-4000-8000-000000000002", "name": "Baru 2", "nik": "3578019999000002"})
