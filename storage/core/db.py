@@ -641,6 +641,7 @@ class Database:
         # held as bytes (see "records at rest") and ``count``/``values`` read this instead of parsing them
         self._dead: dict[str, set[str]] = {}
         self._fold_tallies: dict[str, dict] | None = None
+        self._changes = 0  # records stored or collections rebuilt since the open (``_values_indexing``)
         self._file_seq: dict[str, int] = {}
         self._dirty: set[str] = set()
         # The records of a bulk commit taken as they came (file -> id -> the bytes of its bundle line), for
@@ -1033,6 +1034,7 @@ class Database:
         """Put one document in its collection and file, as bytes in a part (``line``: the bytes it came in,
         ``_dumps(doc)`` exactly, when known)."""
         rid = doc["id"]
+        self._changes += 1
         flat, table = self._tables(collection, part)
         if part == collection:
             flat[rid] = table[rid] = doc
@@ -1367,8 +1369,36 @@ class Database:
         if vals is not None:
             return iter(vals.values())
         if self._cut(collection):
-            return (value for _rid, value in self._held_items(collection))
+            return self._values_indexing(collection)
         return iter(())
+
+    def _values_indexing(self, collection: str) -> Iterator[dict]:
+        """The values of a collection held as bytes, each parsed as it is reached; a whole pass builds the
+        registered indexes not built yet on the way (``index`` then has nothing to parse), kept only when no
+        record was stored meanwhile."""
+        funcs = [(n, f) for n, f in _INDEXES.get(collection, {}).items() if n not in self._idx.get(collection, {})]
+        if not funcs:
+            for _rid, value in self._held_items(collection):
+                yield value
+            return
+        with self._write_lock:  # (no commit half installed)
+            changes = self._changes
+        tables: dict[str, dict[Any, set[str]]] = {n: {} for n, _f in funcs}
+        for rid, value in self._held_items(collection):
+            for n, f in funcs:
+                key = f(value)
+                if key is not None:
+                    found = tables[n].get(key)
+                    if found is None:
+                        tables[n][key] = {rid}
+                    else:
+                        found.add(rid)
+            yield value
+        with self._write_lock:
+            if self._changes == changes and collection not in self._incomplete:
+                built = self._idx.setdefault(collection, {})
+                for n, table in tables.items():
+                    built.setdefault(n, table)
 
     def count(self, collection: str) -> int:
         if collection in self._incomplete:
@@ -1452,6 +1482,7 @@ class Database:
         return value
 
     def _rebuild(self, collection: str) -> None:
+        self._changes += 1
         if self._cut(collection):
             # Held as bytes, without values: what the open needs of each record was noted as it was stored
             # (``_hold``, ``_note``); the indexes are built when first asked for.
@@ -1961,10 +1992,10 @@ class Database:
         n = self.parts("members")
         facts = {} if facts is None else facts
         out: dict[str, Any] = {}
-        held = self._read_nik_index() if "members" in self._incomplete and changed is not None else None
+        held = self._read_nik_index() if changed is not None else None
         if held is not None:
-            # Members not all read (issue 25): the index as of the last fold, the parts changed since
-            # taken out of it and put back from their records in memory.
+            # The index as of the last fold, the parts changed since taken out of it and put back from their
+            # records in memory (issue 25: members not all read, or held as bytes: the others not parsed).
             gone = {int(name.rpartition(".")[2]) for name in changed}
             for nik, at in held.items():
                 keep = [p for p in (at if isinstance(at, list) else [at]) if p not in gone]
@@ -2050,7 +2081,8 @@ class Database:
         if kept is None or any(collection_of(n) == "members" for n in self._dirty):
             built = self._idx.get("members", {}).get("nik")
             n = self.parts("members")
-            if built is None and n > 1 and facts is not None and "members" not in self._incomplete:
+            if built is None and n > 1 and facts is not None and "members" not in self._incomplete \
+                    and all(f"members.{p:02d}" in facts for p in range(n)):  # (else parsed once for the index)
                 # The NIKs the fold's pass over the member parts found (the index is not built: a bulk
                 # import's values were rebuilt whole): counted in C, not one set of ids a NIK.
                 counts: Counter = Counter()
