@@ -25,9 +25,8 @@ Rules that keep the budget right:
 
 from __future__ import annotations
 
-import itertools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from storage.core.db import PROVINCE_CODE, Database, now_iso
@@ -157,8 +156,10 @@ def _keyed(year_lines: Iterable[dict]) -> dict[tuple[str, str], dict]:
     return {(v["funding"], v.get("programme", "")): v for v in year_lines}
 
 
-def usage(db: Database, year: int, extra: Iterable[dict] = ()) -> dict[str, Use]:
-    """{line id: Use} of one year from its items; ``extra`` items (a plan's drafts) count as ``adds``.
+def usage(db: Database, year: int, extra: Iterable[dict] = (),
+          also: Callable[[dict], bool] | None = None) -> dict[str, Use]:
+    """{line id: Use} of one year from its items; ``extra`` items (a plan's drafts) count as ``adds``, and so
+    do the stored items ``also`` says (in the same pass over the year's items).
     Items no line covers are under the id ``""`` (its line: {"funding": …} of the first such item)."""
     if not db.is_province:
         # A UPT holds only its own members' items: its sums would look like the line's and be wrong.
@@ -166,13 +167,17 @@ def usage(db: Database, year: int, extra: Iterable[dict] = ()) -> dict[str, Use]
     year_lines = lines(db, year)
     keyed = _keyed(year_lines)
     out = {v["id"]: Use(v) for v in year_lines}
+
+    def use_of(v: dict) -> Use:
+        line = line_for(keyed, v.get("funding", ""), v.get("pillar", ""))
+        return out.get(line["id"]) if line else out.setdefault("", Use({"funding": v.get("funding", ""), "amount": 0}))
+
     collection = f"payouts_{year}"
     for v in db.values(collection) if collection in db.collections() else ():
         status = v.get("status")
         if status not in LIVE:
             continue
-        line = line_for(keyed, v.get("funding", ""), v.get("pillar", ""))
-        use = out.get(line["id"]) if line else out.setdefault("", Use({"funding": v.get("funding", ""), "amount": 0}))
+        use = use_of(v)
         q = use.by_quarter.setdefault(v.get("quarter", ""), [0, 0, 0])
         if status == "paid":
             use.paid += v["gross"]
@@ -183,27 +188,31 @@ def usage(db: Database, year: int, extra: Iterable[dict] = ()) -> dict[str, Use]
         else:
             use.drafts += v["gross"]
             q[2] += v["gross"]
+        if also is not None and also(v):
+            use.adds += v["gross"]
     for v in extra:
-        line = line_for(keyed, v.get("funding", ""), v.get("pillar", ""))
-        use = out.get(line["id"]) if line else out.setdefault("", Use({"funding": v.get("funding", ""), "amount": 0}))
-        use.adds += v["gross"]
+        use_of(v).adds += v["gross"]
     return out
 
 
 def what_if(db: Database, plan) -> dict:
     """The pagu of the plan's year as it would stand once the previewed run is saved and approved:
-    {"year", "set": bool, "lines": [Use…], "over": [Use…]} (over: a line the run's drafts would pass)."""
+    {"year", "set": bool, "lines": [Use…], "over": [Use…]} (over: a line the run's drafts would pass).
+    The year's items are read once (a quarterly run's 100,000 drafts: none held)."""
     quarter = plan.quarter
-    stored = db.values(quarter.collection) if quarter.collection in db.collections() else ()
-    drafts = (v for v in stored if v.get("status") == "draft" and v.get("quarter") == quarter.code)
-    if getattr(plan, "saved", False):
-        after: Iterable[dict] = drafts  # the folder holds the run's drafts: new, refreshed, removed
+    code = quarter.code
+    if getattr(plan, "saved", False):  # the folder holds the run's drafts: new, refreshed, removed
+        planned: dict[str, dict] = {}
+        removed: set[str] = set()
     else:  # the stored drafts the run keeps, and its own (a refreshed draft counted once)
         planned = {v["id"]: v for v in (*plan.updated, *plan.new)}
         removed = set(plan.removed)
-        after = itertools.chain(planned.values(),
-                                (v for v in drafts if v["id"] not in removed and v["id"] not in planned))
-    uses = usage(db, quarter.year, after)
+
+    def kept(v: dict) -> bool:
+        return v.get("status") == "draft" and v.get("quarter") == code and v["id"] not in removed \
+            and v["id"] not in planned
+
+    uses = usage(db, quarter.year, planned.values(), also=kept)
     ordered = sorted(uses.values(), key=lambda u: (u.line.get("funding", ""), u.line.get("programme", "")))
     is_set = any(u.line.get("id") for u in ordered)
     over = [u for u in ordered if is_set and u.adds and (not u.line.get("id") or u.remaining - u.adds < 0)]

@@ -345,6 +345,7 @@ def save_run(db: Database, plan: RunPlan) -> SavedItems:
     collection = quarter.collection
     ids: list[str] = []
     handed: list[dict] = []  # the plan's items handed to the transaction (their ids given back should it fail)
+    durable = db.session_commits
     try:
         with bulk(), db.transaction("payout.run") as tx:
             for item in plan.new:
@@ -376,6 +377,10 @@ def save_run(db: Database, plan: RunPlan) -> SavedItems:
                              f"{len(plan.removed)} removed; total {t[0]} items gross {t[1]} tax {t[2]} net {t[3]}",
                         changes={"created": len(ids), "gross": t[1], "net": t[3]})
     except BaseException:
+        if db.session_commits != durable:  # saved, and something after it failed (SavedButError): as saved
+            plan.new = SavedItems(db, collection, ids)
+            plan.saved = True
+            raise
         for item, rid in zip(handed, ids, strict=True):  # not saved: the plan's items as they were
             fields = {k: v for k, v in item.items() if k not in ("id", "saved_by")}
             item.clear()

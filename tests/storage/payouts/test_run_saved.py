@@ -10,7 +10,7 @@ import pytest
 
 import storage.core.db as dbm
 from storage import payouts
-from storage.core.errors import PilarError
+from storage.core.errors import PilarError, SavedButError
 from tests.support.payouts import Q2_CODE as Q2
 from tests.support.payouts import make_db, member
 
@@ -59,3 +59,25 @@ def test_a_save_that_fails_leaves_the_plan_as_it_was(db, monkeypatch):
     created = payouts.save_run(db, plan)  # the same preview, saved once the disk has room
     assert len(created) == 12 and len(payouts.items(db, Q2)) == 12
     assert {v["id"]: v["net"] for v in created} == {v["id"]: v["net"] for v in previewed}
+
+
+def test_a_save_durable_before_a_failure_is_saved_and_its_records_untouched(db, monkeypatch):
+    """The journal line on disk, then something fails (the audit append, the fold): the run is saved (the
+    user is told so), the plan says so, and the saved records are not given back their ids."""
+    plan = payouts.plan_run(db, Q2)
+    previewed = copy.deepcopy(plan.new)
+    real = dbm.Database._install
+
+    def then_fails(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        raise PilarError("db.io_error", path="audit.jsonl", error="No space left on device")
+
+    monkeypatch.setattr(dbm.Database, "_install", then_fails)
+    with pytest.raises(SavedButError):
+        payouts.save_run(db, plan)
+    monkeypatch.undo()
+    assert plan.saved and [v["id"] for v in plan.new] == [v["id"] for v in previewed]
+    for v in previewed:
+        assert "id" not in db.doc("payouts_2024", v["id"])["v"][0]["data"]
+        assert db.get("payouts_2024", v["id"]) == dict(v, saved_by="Siti", owner=db.code)
+    assert payouts.save_run(db, payouts.plan_run(db, Q2)) == []  # nothing left to save
