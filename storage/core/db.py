@@ -1725,13 +1725,20 @@ class Database:
     def _commit(self, tx: Transaction) -> int:
         if not tx.docs and not getattr(tx, "notes_only", False):
             return 0
-        changed = self._commit_locked(tx)
+        with self._write_lock:
+            changed = self._commit_locked(tx)
+            count = tx.let_go()
+            if tx.fold:
+                # Folded once the transaction has let its records go (a quarterly run's 100,000: what is
+                # installed is all that is held of them), under the same lock: nothing changes them
+                # between (a bulk commit's files are written from the bytes its records came in).
+                self.compact()
         # Listeners run outside the lock: one may wait for the app's event loop (call_from_thread),
         # which may itself be waiting for the lock.
         for listener in list(self.listeners):
             for collection, ids in changed.items():
                 listener(collection, ids)
-        return len(tx.docs)
+        return count
 
     @_serialised
     def _commit_locked(self, tx: Transaction) -> dict[str, set[str]]:
@@ -1830,8 +1837,7 @@ class Database:
         changed: dict[str, set[str]] = {}
         for collection, rid in tx.docs:
             changed.setdefault(collection, set()).add(rid)
-        if self._journal_bytes > JOURNAL_FORCE_BYTES or bulk is not None:
-            self.compact()
+        tx.fold = self._journal_bytes > JOURNAL_FORCE_BYTES or bulk is not None  # (by ``_commit``)
         return changed
 
     @property
@@ -2290,6 +2296,7 @@ class Transaction:
         self._created_at: dict[tuple[str, str], int] = {}
         self.counter = db.counter
         self.committed = 0
+        self.fold = False  # the commit folds the journal at once (a big or bulk one: ``_install``)
 
     def __enter__(self) -> Transaction:
         self._gc = gc_paused()
@@ -2304,6 +2311,14 @@ class Transaction:
             if self.committed > 1000:
                 gc.freeze()
             self._gc.__exit__(None, None, None)
+
+    def let_go(self) -> int:
+        """Once committed: the staged records let go (the database holds what it installed), their number."""
+        count = len(self.docs)
+        self.docs = {}
+        self.raw = {}
+        self._created_at = {}
+        return count
 
     def _current(self, collection: str, rid: str) -> dict | None:
         only = self.db._only

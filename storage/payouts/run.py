@@ -339,26 +339,32 @@ def save_run(db: Database, plan: RunPlan) -> SavedItems:
     """Save a previewed run in one transaction; returns the items it created (not the refreshed ones).
 
     The plan's new items become the saved records themselves (no copy of each: ``Transaction.put``'s
-    ``given``); once saved, ``plan.new`` is the list of what was created, read back from the folder."""
+    ``given``), held by the transaction alone while it commits (it lets them go once installed); once
+    saved, ``plan.new`` is the list of what was created, read back from the folder when asked for. A save
+    that fails before its change is durable leaves the plan as it was."""
     require_province(db)
     quarter = plan.quarter
     collection = quarter.collection
     ids: list[str] = []
-    handed: list[dict] = []  # the plan's items handed to the transaction (their ids given back should it fail)
+    # the plan's new items in their order: the id of one handed to the transaction, else the item itself
+    order: list[str | dict] = []
     durable = db.session_commits
+    tx = None
     try:
         with bulk(), db.transaction("payout.run") as tx:
             for item in plan.new:
                 rid = item["id"]
                 if db.value(collection, rid) is not None:
+                    order.append(item)
                     continue  # someone saved it since the preview
                 # A tombstone under this id (a draft removed when the member stopped being eligible) is
                 # superseded: the member is eligible again, and the item comes back with the same id.
                 item["saved_by"] = db.operator  # who made the draft (separation of duties: not its approver)
-                handed.append(item)
+                order.append(rid)
                 ids.append(rid)
                 # who and when: in the version and the audit log
                 tx.put(collection, item, owner=PROVINCE_CODE, given=True)
+            item = None
             for item in plan.updated:
                 current = db.value(collection, item["id"])
                 if current is not None and current.get("status") == "draft":
@@ -376,21 +382,42 @@ def save_run(db: Database, plan: RunPlan) -> SavedItems:
                         note=f"{quarter.code}: +{len(ids)} items, {len(plan.updated)} refreshed, "
                              f"{len(plan.removed)} removed; total {t[0]} items gross {t[1]} tax {t[2]} net {t[3]}",
                         changes={"created": len(ids), "gross": t[1], "net": t[3]})
+            plan.new = []  # (the transaction holds them: the list would keep them to the end of the command)
     except BaseException:
-        if db.session_commits != durable:  # saved, and something after it failed (SavedButError): as saved
+        if db.session_commits == durable:  # not saved: the plan's items as they were
+            plan.new = _given_back(tx, collection, plan.new if plan.new else order, ids)
+        else:  # saved, and something after it failed (SavedButError): as saved
             plan.new = SavedItems(db, collection, ids)
             plan.saved = True
-            raise
-        for item, rid in zip(handed, ids, strict=True):  # not saved: the plan's items as they were
-            fields = {k: v for k, v in item.items() if k not in ("id", "saved_by")}
-            item.clear()
-            item["id"] = rid
-            item.update(fields)
         raise
     created = SavedItems(db, collection, ids)
     plan.new = created
     plan.saved = True
     return created
+
+
+def _given_back(tx, collection: str, items: list, ids: list[str]) -> list[dict]:
+    """The plan's new items as they were before a save that failed: each one handed to the transaction (its
+    id taken out, ``saved_by`` added) given its id back, in place, in its place in the list. ``items``: the
+    plan's list (a failure while handing them over), or its order of ids and items (while committing)."""
+    rids = iter(ids)
+    out = []
+    for entry in items:
+        if isinstance(entry, str):  # (committing: the item is the staged record's data)
+            rid = entry
+            next(rids)
+            entry = tx.docs[(collection, rid)]["v"][0]["data"]
+        elif "id" not in entry:  # handed over before the failure
+            rid = next(rids)
+        else:
+            out.append(entry)
+            continue
+        fields = {k: v for k, v in entry.items() if k not in ("id", "saved_by")}
+        entry.clear()
+        entry["id"] = rid
+        entry.update(fields)
+        out.append(entry)
+    return out
 
 
 def run_quarter(db: Database, quarter: Quarter | str, dry_run: bool = False,

@@ -81,3 +81,23 @@ def test_a_save_durable_before_a_failure_is_saved_and_its_records_untouched(db, 
         assert "id" not in db.doc("payouts_2024", v["id"])["v"][0]["data"]
         assert db.get("payouts_2024", v["id"]) == dict(v, saved_by="Siti", owner=db.code)
     assert payouts.save_run(db, payouts.plan_run(db, Q2)) == []  # nothing left to save
+
+
+def test_a_save_that_fails_while_handing_its_items_over_leaves_the_plan_as_it_was(db, monkeypatch):
+    import storage.payouts.run as run
+
+    plan = payouts.plan_run(db, Q2)
+    previewed = copy.deepcopy(plan.new)
+    items = list(plan.new)
+
+    def refused(tx, db, plan):
+        raise PilarError("db.io_error", path="exclusions", error="refused")
+
+    monkeypatch.setattr(run, "save_exclusions", refused)  # after every item was handed over
+    with pytest.raises(PilarError):
+        payouts.save_run(db, plan)
+    monkeypatch.undo()
+    assert plan.new == previewed and all(a is b for a, b in zip(plan.new, items, strict=True))
+    assert [list(v) for v in plan.new] == [list(v) for v in previewed]
+    assert payouts.items(db, Q2) == []
+    assert len(payouts.save_run(db, plan)) == 12
