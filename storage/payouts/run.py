@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 from typing import NamedTuple
 
 from storage.core.db import PROVINCE_CODE, Database, now_iso
@@ -153,15 +154,24 @@ def _rate_fields(rate: dict) -> dict:
             "gross": rate["amount"], "tax": tax, "net": rate["amount"] - tax}
 
 
+def _shared(value):
+    return intern(value) if type(value) is str else value
+
+
 def _item_from(member: dict, a: dict, fields: dict, code: str, rid: str, rev: int, cash_only: bool) -> dict:
+    # The fields of a few hundred values (pillar, position, kab/kota, kecamatan, UPT, bank) as one string
+    # each: a member's value is parsed for the run alone, and its 100,000 items would keep each its own
+    # copy (about 400 bytes an item).
     bank = member.get("bank") or {}
     item = {
-        "id": rid, "member_id": member["id"], "pillar": a["pillar"], "position": a.get("position", ""),
-        "kab": a.get("area_kab") or member.get("kab", ""), "kec": a.get("area_kec") or member.get("kec", ""),
-        "office": a.get("office", ""), "quarter": code, "rev": rev,
+        "id": rid, "member_id": member["id"], "pillar": _shared(a["pillar"]), "position": _shared(a.get("position", "")),
+        "kab": _shared(a.get("area_kab") or member.get("kab", "")),
+        "kec": _shared(a.get("area_kec") or member.get("kec", "")), "office": _shared(a.get("office", "")),
+        "quarter": code, "rev": rev,
     }
     item.update(fields)
-    item["bank"] = {"name": bank.get("name", ""), "account": bank.get("account", ""), "holder": bank.get("holder", "")}
+    item["bank"] = {"name": _shared(bank.get("name", "")), "account": bank.get("account", ""),
+                    "holder": bank.get("holder", "")}
     item["method"] = "CASH" if cash_only else ""
     item["status"] = "draft"
     return item
