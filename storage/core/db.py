@@ -2317,6 +2317,7 @@ class Transaction:
         count = len(self.docs)
         self.docs = {}
         self.raw = {}
+        self.audit_entries = []  # (the database holds them until they are appended to the audit log)
         self._created_at = {}
         return count
 
