@@ -221,7 +221,7 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
     existing = _by_key(items(db, quarter))
     _follow_merges(db, existing, plan)
     dup_niks = {nik for nik, ids in db.index("members", "nik").items() if len(ids) > 1}
-    wanted: set[tuple[str, str]] = set()
+    wanted: set[tuple[str, str]] = set()  # the (member, pillar) of stored items the run keeps or refreshes
     after: list[dict] = []
     rate_cache: dict[tuple[str, str], tuple[dict, dict] | None] = {}
     code, year, q = quarter.code, quarter.year, quarter.q
@@ -257,7 +257,7 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
                                  "reason": "conflict", "fields": list(held),
                                  "item_id": current["id"] if current else ""})
                 if current is not None:
-                    wanted.add(key)
+                    wanted.add(key)  # (only stored items are looked up in it)
                     after.append(current)
                 continue
             active = [a for a in assigns if active_in(a, first, last)]
@@ -288,7 +288,8 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
                 excluded.append({"member_id": mid, "name": member.get("name", ""), "pillar": pillar,
                                  "reason": reason})
                 continue
-            wanted.add(key)
+            if have:
+                wanted.add(key)
             rev = live[0].get("rev", 0) if live else max((v.get("rev", 0) for v in have), default=-1) + 1 if have else 0
             item = _item_from(member, a, rate[1], code, item_id(mid, pillar, year, q, rev), rev, not with_account)
             taxer.apply(item, member, rate[0])  # PPh 21 as the setting and the member's tax id say
@@ -310,10 +311,14 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
                 plan.removed.append(v["id"])
             elif v.get("status") in ("approved", "paid"):
                 after.append(v)
+    # members with items in two pillars or more (a few: no list of pillars made for each of 100,000)
+    counted = Counter(v["member_id"] for v in after)
     pillars_of: dict[str, list[str]] = {}
     for v in after:
-        pillars_of.setdefault(v["member_id"], []).append(v["pillar"])
-    plan.review = {m: sorted(p) for m, p in pillars_of.items() if len(p) > 1}
+        if counted[v["member_id"]] > 1:
+            pillars_of.setdefault(v["member_id"], []).append(v["pillar"])
+    del counted
+    plan.review = {m: sorted(p) for m, p in pillars_of.items()}
     plan.totals = totals_of(after)
     return plan
 
