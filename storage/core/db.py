@@ -647,6 +647,10 @@ class Database:
         # The records of a bulk commit taken as they came (file -> id -> the bytes of its bundle line), for
         # the fold that follows it at once (``_install``, ``_compact``).
         self._fold_raw: dict[str, dict[str, Any]] | None = None
+        # ... and that commit's documents ((collection, id) -> document, as parsed by the import): the fold's
+        # derived files take them instead of parsing their bytes again (``_parsed_part``; read-only)
+        self._fold_docs: dict[tuple[str, str], dict] | None = None
+        self._fold_given: dict[tuple[str, str], dict] | None = None  # (during a fold)
         self.seq = 0
         self.counter = 0
         self.hlc = Hlc()
@@ -1830,6 +1834,7 @@ class Database:
             self._rebuild(collection)
         if bulk is not None:
             self._fold_raw = raw
+            self._fold_docs = tx.docs if self._only is None else None
         self._audit_behind.append((seq, tx.audit_entries, ops))
         self._audit_owed += len(tx.audit_entries)
         if self._audit_owed <= AUDIT_INLINE_ENTRIES:
@@ -1895,6 +1900,7 @@ class Database:
         return self._versions_seq is None and self._only is None and not self.read_only
 
     def _compact(self) -> None:
+        given, self._fold_docs = self._fold_docs, None  # (used by this fold only, as ``_fold_raw``)
         # The journal is the only other copy of owed audit entries: they go first.
         self._flush_audit(strict=True)
         if not self._dirty and not self._nik_index_owed and not self._summary_owed and not self._versions_owed:
@@ -1919,6 +1925,7 @@ class Database:
         facts: dict[str, tuple[list, set[str]]] = {}  # the member parts' NIKs and active keys, one pass each
         # the parts' tallies, counted as a derived file first parses a part (``_parsed_part``)
         self._fold_tallies = {} if self._only is None else None
+        self._fold_given = given
         try:
             if members_changed and self.parts("members") > 1:
                 self._write_nik_index(dirty_members, facts)
@@ -1928,6 +1935,7 @@ class Database:
                 self._write_versions_index()
         finally:
             self._fold_tallies = None
+            self._fold_given = None
         self._audit.sync()
         atomic_write(self.db_dir / "manifest.json", formats.manifest_bytes(self._manifest_data()))
         atomic_write(self.journal_path, b"")
@@ -1940,9 +1948,25 @@ class Database:
         (VERSIONS_INDEX): each part held as bytes is parsed once a fold, not once a derived file."""
         if name in self._lazy:
             self._load_part(name)
-        docs = {rid: _parsed(held) for rid, held in tuple(self._pdocs.get(name, {}).items())}
+        given = self._fold_given
+        if given:
+            # a bulk commit's records as the import parsed them (their bytes say exactly these documents)
+            collection = collection_of(name)
+            docs = {rid: given.get((collection, rid)) or _parsed(held)
+                    for rid, held in tuple(self._pdocs.get(name, {}).items())}
+        else:
+            docs = {rid: _parsed(held) for rid, held in tuple(self._pdocs.get(name, {}).items())}
         if tallies is not None and name not in tallies:
-            values = {rid: v for rid, v in ((rid, self.value_of(d)) for rid, d in docs.items()) if v is not None}
+            values = {}
+            for rid, d in docs.items():
+                versions = d["v"]
+                if len(versions) == 1:  # the value's fields are the version's data: what a tally reads (no copy)
+                    if not versions[0]["deleted"]:
+                        values[rid] = versions[0]["data"]
+                else:
+                    value = self.value_of(d)
+                    if value is not None:
+                        values[rid] = value
             tallies[name] = tally.file_tally(collection_of(name), docs, values,
                                              None if self.is_province else self.code)
         if name not in self._psum:

@@ -277,3 +277,24 @@ def test_a_malformed_record_found_as_its_line_is_parsed_refuses_the_bundle_and_c
     assert err.value.reason == "schema" and err.value.params["detail"] == "members: hlc/office"
     assert {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.is_file()} == before
     assert engine.import_log(folder)[-1]["status"] == "refused"
+
+
+def test_the_bulk_fold_takes_the_imported_documents_and_writes_the_same_derived_files(sent, tmp_path, monkeypatch):
+    """The fold right after a bulk import takes the documents the import parsed for its derived files (NIK and
+    active indexes, tallies, versions): not one record's bytes parsed again, and the same files as the
+    record-by-record path writes."""
+    province, path, _ = sent
+    _bulk(monkeypatch, False)
+    one = _copy(province, tmp_path / "one")
+    _import(one, path)
+    _bulk(monkeypatch, True)
+    bulk = _copy(province, tmp_path / "bulk")
+    parsed = []
+    real = dbm._parsed
+    monkeypatch.setattr(dbm, "_parsed", lambda held: parsed.append(held) or real(held))
+    _import(bulk, path)
+    assert [held for held in parsed if type(held) is bytes] == []
+    for name in (dbm.NIK_INDEX, dbm.ACTIVE_INDEX, "summary.idx", dbm.VERSIONS_INDEX):
+        assert (bulk / "db" / name).read_bytes() == (one / "db" / name).read_bytes(), name
+    monkeypatch.undo()
+    assert _state(one) == _state(bulk)
