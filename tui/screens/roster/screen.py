@@ -129,13 +129,17 @@ class RosterScreen(Screen):
             self._roster_ready()
 
     def _first_page(self) -> None:
-        """The first screenful in name order straight from the data, while the full roster is built."""
+        """The first screenful in name order straight from the data, while the full roster is built. Not
+        while the build runs: the members are held as bytes (storage/core/db.py, "records at rest"), so the
+        first page would parse every one of them on this thread, as the build does on its own (100,000
+        members: over a second with the screen frozen); the count says the roster is loading meanwhile."""
         table = self.query_one(MemberTable)
-        height = max(self.app.size.height, 24)
-        first = heapq.nsmallest(height, self.app.db.values("members"),
-                                key=lambda v: ((v.get("name") or "").casefold(), v.get("nik") or ""))
         table.sort_column, table.sort_reverse = "name", False
-        table.set_rows([make_row(v) for v in first])
+        if not self.app._roster_loading:
+            height = max(self.app.size.height, 24)
+            first = heapq.nsmallest(height, self.app.db.values("members"),
+                                    key=lambda v: ((v.get("name") or "").casefold(), v.get("nik") or ""))
+            table.set_rows([make_row(v) for v in first])
         self.query_one("#roster-empty").display = False
         self.query_one("#roster-count", Static).update(
             t("roster.loading", total=count_text(self.app.db.count("members"))))
