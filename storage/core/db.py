@@ -1404,6 +1404,16 @@ class Database:
                 for n, table in tables.items():
                     built.setdefault(n, table)
 
+    def maybe_deleted(self, collection: str) -> list[str]:
+        """The ids of the records whose winning version may be a deletion (deleted, or holding more than one
+        version), sorted: of a collection cut into parts, from what its open noted (nothing parsed); of
+        another, every id."""
+        if collection in self._incomplete:
+            self._load_collection(collection)
+        if not self._cut(collection):
+            return sorted(self._docs.get(collection, {}))
+        return sorted(self._dead.get(collection, set()) | self._multi.get(collection, set()))
+
     def count(self, collection: str) -> int:
         if collection in self._incomplete:
             self._load_collection(collection)

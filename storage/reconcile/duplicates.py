@@ -73,7 +73,10 @@ def member(db: Database, rid: str) -> dict | None:
 def aliases(db: Database) -> dict[str, str]:
     """Every merged member id -> the live survivor id (for lookups over many items at once)."""
     out = {}
-    for rid, doc in db.raw("members").items():
+    for rid in db.maybe_deleted("members"):  # (not every member parsed: they are held as bytes)
+        doc = db.doc("members", rid)
+        if doc is None:
+            continue
         top = winner(doc)
         if top["deleted"] and (top.get("data") or {}).get(MERGED_INTO):
             target = survivor_id(db, rid)

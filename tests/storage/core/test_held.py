@@ -218,3 +218,17 @@ def test_a_pass_over_the_values_builds_the_indexes_unless_a_record_changes_meanw
     assert len(rest) == 38 and "nik" not in db._idx["members"]  # not kept: it may miss the edit
     assert db.index("members", "nik")["3509999999990003"] == {first["id"]}  # built whole when asked
     db.close()
+
+
+def test_the_records_that_may_be_deleted_are_known_without_parsing(folder):
+    db = Database.open(folder, operator="Siti")
+    # the tombstone and the record holding two versions (its winner may be a deletion)
+    assert db.maybe_deleted("members") == sorted([MEMBERS[2]["id"], MEMBERS[3]["id"]])
+    with db.transaction("test.delete") as tx:
+        tx.delete("members", MEMBERS[8]["id"], reason="test")
+    assert MEMBERS[8]["id"] in db.maybe_deleted("members")
+    everyone = [rid for rid, doc in db.raw("members").items()
+                if doc["v"][0]["deleted"] or len(doc["v"]) > 1]
+    assert db.maybe_deleted("members") == sorted(everyone)
+    assert db.maybe_deleted("offices") == sorted(db.raw("offices"))
+    db.close()
