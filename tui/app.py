@@ -139,6 +139,10 @@ def _state_now(db: Database, shown: dict) -> list:
     return state_key(db, date.fromisoformat(shown["today"]), shown["silent_days"])
 
 
+class FiguresCounted(Message):
+    """Posted by the thread that counted the Ringkasan's figures from the files (a folder without tallies)."""
+
+
 class FolderOpened(Message):
     """Posted by the thread that opened the data folder in the background: the folder (or the error)
     and the first figures of the Ringkasan counted on that thread."""
@@ -333,7 +337,11 @@ class PilarApp(App[int]):
                 self.current_summary = counted
             deliver = self._count_deliver
         if deliver:
-            self.call_from_thread(self._figures_counted)
+            # posted, not called and waited for: the app may be quitting, its thread waiting for this one
+            self.post_message(FiguresCounted())
+
+    def on_figures_counted(self, _message: FiguresCounted) -> None:
+        self._figures_counted()
 
     def _figures_counted(self) -> None:
         """The counted figures to the Ringkasan (on the app's thread)."""

@@ -124,34 +124,9 @@ def count(db: Database, office: str | None, processes: int = 0) -> dict:
     shares = _shares(db.db_dir, names, processes) if processes > 1 else []
     if len(shares) < 2:
         return _counted(count_parts(db.db_dir, names, db.code, office, changes))
-    children = []
-    for share in shares:
-        job = orjson.dumps({"db_dir": str(db.db_dir), "code": db.code, "schema": db.manifest.get("schema"),
-                            "office": office, "names": share,
-                            "changes": {p: {str(s): d for s, d in c.items()} for p, c in changes.items() if p in share}})
-        child = subprocess.Popen([sys.executable, "-m", "storage.core.tally"], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        children.append((child, job))
-    answers: list[tuple[bytes, bytes] | None] = [None] * len(children)
-
-    def talk(i: int) -> None:
-        child, job = children[i]
-        answers[i] = child.communicate(job)
-
-    talkers = [threading.Thread(target=talk, args=(i,), daemon=True) for i in range(len(children))]
-    for talker in talkers:
-        talker.start()
-    for talker in talkers:
-        talker.join()
-    results = []
-    problem = None
-    for (child, _job), answer in zip(children, answers, strict=True):
-        if child.returncode != 0 or answer is None:
-            problem = child.returncode
-            continue
-        results.append(orjson.loads(answer[0]))
-    if problem is not None:
-        # a child that could not count (a damaged part says so): counted here, where the error is raised
+    results = _in_children(db, office, shares, changes)
+    if results is None:
+        # a child that could not start or count (a damaged part: said here, as an open says it)
         return _counted(count_parts(db.db_dir, names, db.code, office, changes))
     merged: dict = {"seqs": {}, "disk": {}, "now": {}, "niks": [], "disk_niks": []}
     for r in results:
@@ -160,6 +135,50 @@ def count(db: Database, office: str | None, processes: int = 0) -> dict:
         merged["niks"] += r["niks"]
         merged["disk_niks"] += r["disk_niks"]
     return _counted(merged)
+
+
+def _in_children(db: Database, office: str | None, shares: list[list[str]],
+                 changes: dict[str, dict[int, dict[str, dict]]]) -> list[dict] | None:
+    """Each share counted by a child process (``python -m storage.core.tally``: its job on stdin, its counts
+    on stdout), all at once; None when one could not start or count."""
+    children = []
+    try:
+        for share in shares:
+            job = orjson.dumps({"db_dir": str(db.db_dir), "code": db.code, "schema": db.manifest.get("schema"),
+                                "office": office, "names": share,
+                                "changes": {p: {str(s): d for s, d in c.items()} for p, c in changes.items()
+                                            if p in share}})
+            child = subprocess.Popen([sys.executable, "-m", "storage.core.tally"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            children.append((child, job))
+    except (OSError, ValueError):
+        for child, _job in children:
+            child.kill()
+            child.wait()
+        return None
+    answers: list[bytes | None] = [None] * len(children)
+
+    def talk(i: int) -> None:
+        child, job = children[i]
+        try:
+            out, _err = child.communicate(job)
+        except (OSError, ValueError):
+            child.kill()
+            child.wait()
+            return
+        answers[i] = out if child.returncode == 0 else None
+
+    talkers = [threading.Thread(target=talk, args=(i,), daemon=True) for i in range(len(children))]
+    for talker in talkers:
+        talker.start()
+    for talker in talkers:
+        talker.join()
+    if any(answer is None for answer in answers):
+        return None
+    try:
+        return [orjson.loads(answer) for answer in answers]
+    except orjson.JSONDecodeError:
+        return None
 
 
 def _counted(got: dict) -> dict:

@@ -65,3 +65,42 @@ def test_member_form_with_an_error(snap_compare, tmp_path):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 35), run_before=run_before)
+
+
+def test_ringkasan_counting_from_the_files_80x24(snap_compare, tmp_path, monkeypatch):
+    """A folder without tallies (an older Pilar folded last): the first frame says the figures are being
+    counted from the data files (the count and the open held until the app stops)."""
+    import threading
+
+    import storage.summary as summary_module
+    import tui.app as app_module
+    from storage.core import tally
+
+    i18n.set_lang("id")
+    make_folder(tmp_path / "data", extra=30).close()
+    (tmp_path / "data" / "db" / tally.FILE).unlink()
+    (tmp_path / "data" / summary_module.CACHE_FILE).unlink(missing_ok=True)
+    release = threading.Event()
+    count, open_folder, unmount = summary_module.current_at_start, app_module.open_folder, PilarApp.on_unmount
+
+    def held_count(*args, **kwargs):
+        if kwargs.get("count"):
+            release.wait(30)
+        return count(*args, **kwargs)
+
+    def held_open(*args, **kwargs):
+        release.wait(30)
+        return open_folder(*args, **kwargs)
+
+    def released(self):
+        release.set()
+        unmount(self)
+    monkeypatch.setattr(summary_module, "current_at_start", held_count)
+    monkeypatch.setattr(app_module, "open_folder", held_open)
+    monkeypatch.setattr(PilarApp, "on_unmount", released)
+    app = PilarApp(tmp_path / "data", operator="Siti", start="summary", background_open=True)
+
+    async def run_before(pilot) -> None:
+        await steady(app, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -256,3 +256,20 @@ def test_without_a_kept_summary_the_screen_says_it_counts(data, gate, count_gate
             assert summary.current_at_start(data)["members"] == screen.data["members"]
 
     asyncio.run(run())
+
+
+def test_quit_while_the_figures_are_counted_from_the_files(data, gate, count_gate):
+    without_tallies(data)
+
+    async def run():
+        app = PilarApp(data, operator="Siti", start="summary", background_open=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await until(pilot, lambda: app.counting_figures and app._opening is not None)
+            gate.set()
+            threading.Timer(0.3, count_gate.set).start()  # the count ends while the app quits
+            await pilot.press("ctrl+q")
+        return app
+
+    app = asyncio.run(run())
+    assert app.open_error is None
+    Database.open(data, operator="Ani").close()  # let go: another Pilar can take it

@@ -232,3 +232,29 @@ def test_counted_tallies_of_other_files_are_not_kept(prov):  # noqa: F811
     db = Database.open(prov, operator="Siti")
     assert not db.adopt_tallies(counted)
     db.close()
+
+
+@pytest.mark.parametrize("processes", [0, 2])
+def test_a_upt_counts_its_own_assignments_from_the_files(tmp_path, processes):
+    from storage.sample.generate import build_office
+
+    path = build_office(tmp_path / "u", 300, seed=4, office="UPT-PSTW-JEMBER")
+    db = Database.open(path, operator="Ani")
+    edit_at_random_upt = list(db.values("members"))[:5]
+    with db.transaction("test") as tx:
+        for v in edit_at_random_upt:
+            if v["assignments"]:
+                v["assignments"][0]["status"] = "INACTIVE"
+                tx.put("members", v)
+    db.close(fold=False)
+    no_tallies(path)
+    shown = summary.current_at_start(path, count=True, processes=processes)
+    assert figures({k: v for k, v in shown.items() if k != "counted"}) == figures(full(path))
+    assert shown["members"]["active"] > 0
+
+
+def test_children_that_cannot_start_leave_the_count_to_this_process(prov, monkeypatch):  # noqa: F811
+    no_tallies(prov)
+    monkeypatch.setattr(counting.sys, "executable", str(prov / "no-such-python"))
+    shown = summary.current_at_start(prov, count=True, processes=2)
+    assert figures({k: v for k, v in shown.items() if k != "counted"}) == figures(full(prov))
