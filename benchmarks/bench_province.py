@@ -275,9 +275,14 @@ async def app_steps(path: Path, t_start: float, c_start: float, start_only: bool
             return out
         # the clerk looks at the figures; the Ringkasan's second phase (records waiting) finishes
         end = time.perf_counter() + 120
-        # and the app's other start-up work in threads (after issue 25 the roster is built meanwhile)
-        while any(w.group in ("summary", "roster-load", "daily-backup") and w.is_running for w in app.workers) \
-                and time.perf_counter() < end:
+        # and the app's other start-up work in threads (after issue 25 the roster is built meanwhile): the
+        # folder's open (a thread of its own, after figures counted from the files), then the roster's build
+        # it starts, the summary's second phase and the day's backup
+        def busy() -> bool:
+            opening = getattr(app, "_opening", None)
+            return (opening is not None and opening.is_alive()) or getattr(app, "_roster_loading", False) \
+                or any(w.group in ("summary", "roster-load", "daily-backup") and w.is_running for w in app.workers)
+        while busy() and time.perf_counter() < end:
             await asyncio.sleep(0.05)
         out["settled_at"] = time.perf_counter() - t_start
         def roster_ready() -> bool:
