@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,15 +38,45 @@ from storage.sync import audit_anchor, engine
 Checker = Callable[[Database], list[str]]
 
 
-def check_indexes(db: Database) -> list[str]:
-    # Two members with one NIK are not damage: two offices registered the same person before either
-    # saw the other's record. They are work to do (``work``: the province merges them).
-    problems = []
-    seen: dict[str, set[str]] = {}
+# Reference fields: a value field named like this must hold the id of a stored record (deleted ones
+# count: history may point at a tombstone).
+REFERENCE_FIELDS = {"member_id": "members", "event_id": "events", "run_id": "runs", "rate_id": "rates",
+                    "invitation_id": "invitations"}
+
+_MEMBER_PASS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _member_pass(db: Database) -> dict:
+    """What the record checks need of the members, from one pass over them, kept for the folder as it is
+    (its seq): the members are held as bytes (storage/core/db.py, "records at rest"), and each pass parses
+    every one of them (100,000: about a second)."""
+    found = _MEMBER_PASS.get(db)
+    if found is not None and found["seq"] == db.seq:
+        return found
+    offices = {v.get("code") for v in db.values("offices")} | {db.code}
+    seen: dict[str, set[str]] = {}  # NIK -> member ids
+    unknown: list[tuple[str, str]] = []  # (member id, an assignment's office no record names)
+    refs: list[tuple[str, str, str]] = []  # (member id, reference field, the id it holds)
     for value in db.values("members"):
         nik = value.get("nik")
         if nik:
             seen.setdefault(nik, set()).add(value["id"])
+        for a in value.get("assignments", []):
+            if a.get("office") and a["office"] not in offices:
+                unknown.append((value["id"], a["office"]))
+        for name in REFERENCE_FIELDS:
+            ref = value.get(name)
+            if isinstance(ref, str) and ref:
+                refs.append((value["id"], name, ref))
+    found = _MEMBER_PASS[db] = {"seq": db.seq, "seen": seen, "unknown": unknown, "refs": refs}
+    return found
+
+
+def check_indexes(db: Database) -> list[str]:
+    # Two members with one NIK are not damage: two offices registered the same person before either
+    # saw the other's record. They are work to do (``work``: the province merges them).
+    problems = []
+    seen = _member_pass(db)["seen"]
     for nik, ids in db.index("members", "nik").items():
         if seen.get(nik) != set(ids):
             problems.append(t("check.index_stale", index="nik", key="…" + str(nik)[-4:]))
@@ -60,25 +91,19 @@ def check_parts(db: Database) -> list[str]:
 
 
 def check_references(db: Database) -> list[str]:
-    problems = []
-    offices = {v.get("code") for v in db.values("offices")} | {db.code}
-    for value in db.values("members"):
-        for a in value.get("assignments", []):
-            if a.get("office") and a["office"] not in offices:
-                problems.append(t("check.unknown_office", member=value["id"], office=a["office"]))
-    return problems
-
-
-
-# Reference fields: a value field named like this must hold the id of a stored record (deleted ones
-# count: history may point at a tombstone).
-REFERENCE_FIELDS = {"member_id": "members", "event_id": "events", "run_id": "runs", "rate_id": "rates",
-                    "invitation_id": "invitations"}
+    return [t("check.unknown_office", member=rid, office=office) for rid, office in _member_pass(db)["unknown"]]
 
 
 def check_record_references(db: Database) -> list[str]:
     problems = []
     for collection in db.collections():
+        if collection == "members":  # (from the members' one pass)
+            for rid, name, ref in _member_pass(db)["refs"]:
+                target = REFERENCE_FIELDS[name]
+                if ref not in db.raw(target):
+                    problems.append(t("check.dangling", collection=collection, id=rid, field=name, ref=ref,
+                                      target=target))
+            continue
         for value in db.values(collection):
             for name, target in REFERENCE_FIELDS.items():
                 ref = value.get(name)
