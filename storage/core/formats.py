@@ -35,7 +35,7 @@ from storage.core.fsutil import atomic_write
 from storage.core.i18n import t
 
 # The release. The package version (pyproject.toml reads it from here) and docs/CHANGELOG.md follow it.
-PILAR_VERSION = "0.3.1"
+PILAR_VERSION = "0.3.2"
 # What the releases before this one wrote (for messages about a file that has no ``pilar`` field).
 FIRST_RELEASE = "0.1.0"
 # The day this release was made: a PC whose clock says earlier has a clock that is behind (sync.md).

@@ -23,7 +23,8 @@ RELEASES = Path(__file__).resolve().parents[1] / "fixtures" / "releases"
 VERSIONS = sorted((p.name for p in RELEASES.iterdir() if (p / "release.json").exists()), key=formats.version_key)
 ROOT = Path(__file__).resolve().parents[2]
 # The commit of each release, for the side-by-side test (docs/CHANGELOG.md names them).
-RELEASE_COMMITS = {"0.1.0": "8ea8ff6db0cb4b633d220db6431b321d8c1d22b1", "0.3.0": "2cf2276f03899eea90f5d6e833fb2004ccd81c25"}
+RELEASE_COMMITS = {"0.1.0": "8ea8ff6db0cb4b633d220db6431b321d8c1d22b1", "0.3.0": "2cf2276f03899eea90f5d6e833fb2004ccd81c25",
+                   "0.3.1": "c569b45516d5d72cecbb99f08dbfc149ee76731a"}
 
 
 def _copy(version: str, tmp: Path) -> Path:
