@@ -122,6 +122,14 @@ def _local_phone(e164: str) -> str:
     return "0" + e164[3:] if e164.startswith("+62") else e164
 
 
+# One object for each value a field of few values takes (pillar, position, kab/kota, kecamatan, office; the
+# set of a member's pillars; an assignment's serving triple), shared by every row holding it: the records
+# are held as bytes (issue 25), so each parse makes its own copies, and 300,000 rows held them all (about
+# 0.6 KB a row). Bounded by what a roster holds (a few thousand places and offices), never by its members.
+_SHARED: dict = {}
+_share = _SHARED.setdefault
+
+
 def make_row(value: dict) -> Row:
     """The table row and search key of one member (one pass over the assignments: this runs 100k times)."""
     assignments = value.get("assignments") or ()
@@ -130,32 +138,38 @@ def make_row(value: dict) -> Row:
     serving = []
     pillars = set()
     numbers = []
-    home_kab = value.get("kab") or ""
+    home_kab = _share(value.get("kab") or "", value.get("kab") or "")
     for a in assignments:
-        pillar = a.get("pillar") or ""
+        pillar = _share(a.get("pillar") or "", a.get("pillar") or "")
         pillars.add(pillar)
         if a.get("number"):
             numbers.append(a["number"])
         if a.get("status") == "ACTIVE":
             if main is None:
                 main = a
-            active.append((pillar, a.get("position") or "", a.get("area_kab") or "", a.get("area_kec") or "",
+            area_kab = a.get("area_kab") or ""
+            active.append((pillar, _share(a.get("position") or "", a.get("position") or ""),
+                           _share(area_kab, area_kab), _share(a.get("area_kec") or "", a.get("area_kec") or ""),
                            a.get("id") or ""))
-            serving.append((pillar, a.get("area_kab") or home_kab, a.get("office") or ""))
+            triple = (pillar, area_kab or home_kab, a.get("office") or "")
+            serving.append(_share(triple, triple))
     status = "ACTIVE" if main is not None else "INACTIVE"
     if main is None:
         main = assignments[0] if assignments else {}
     phone = value.get("phone") or ""
     name = value.get("name") or ""
     nik = value.get("nik") or ""
+    kec = value.get("kec") or ""
     fold = search_fold(name)
     key = _SEP.join((fold, nik, " ".join(numbers).casefold(), phone, _local_phone(phone),
-                     _place_words(home_kab, value.get("kec") or ""),
+                     _place_words(home_kab, kec),
                      _place_words(main.get("area_kab") or "", main.get("area_kec") or "")))
     flag = ("deleted" if value.get("_deleted") else "conflict") if value.get("_conflict") else ""
-    return Row(value["id"], nik, name, main.get("pillar") or "", main.get("position") or "", home_kab,
-               value.get("kec") or "", main.get("office") or "", status, frozenset(pillars), tuple(active), key, fold,
-               flag, tuple(serving))
+    pillar_set = frozenset(pillars)
+    return Row(value["id"], nik, name, _share(main.get("pillar") or "", main.get("pillar") or ""),
+               _share(main.get("position") or "", main.get("position") or ""), home_kab, _share(kec, kec),
+               _share(main.get("office") or "", main.get("office") or ""), status, _share(pillar_set, pillar_set),
+               tuple(active), key, fold, flag, _share(tuple(serving), tuple(serving)) if serving else ())
 
 
 def _row_of(db: Database, value: dict) -> Row:

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 
+import orjson
 import pytest
 from openpyxl import load_workbook
 
@@ -215,3 +216,21 @@ def test_make_row_of_a_member_without_active_assignment():
     value["assignments"][0]["status"] = "INACTIVE"
     row = make_row(value)
     assert (row.status, row.pillar, row.office, row.active) == ("INACTIVE", "PSM", OFFICE, ())
+
+
+def test_rows_share_the_values_of_fields_with_few_values():
+    """Two members parsed apart (records are held as bytes: each read makes its own strings) share one
+    object for each field of few values in their rows, and the rows still say what each member holds."""
+    def member(i: int, office: str) -> dict:
+        return orjson.loads(orjson.dumps({
+            "id": f"m{i}", "name": f"Anggota {i}", "nik": f"35780141078500{i:02d}", "kab": "35.78", "kec": "35.78.01",
+            "assignments": [{"id": f"a{i}", "pillar": "TKSK", "position": "ANGGOTA", "status": "ACTIVE",
+                             "area_kab": "35.78", "area_kec": "35.78.01", "office": office}]}))
+    a, b, c = make_row(member(1, "UPT-A")), make_row(member(2, "UPT-A")), make_row(member(3, "UPT-B"))
+    assert a.pillar == b.pillar == "TKSK" and a.pillar is b.pillar
+    assert a.kab is b.kab and a.kec is b.kec and a.position is b.position and a.office is b.office
+    assert a.pillars is b.pillars and a.serving is b.serving
+    assert a.active[0][2] is b.active[0][2]
+    assert a.active[0][4] == "a1" and b.active[0][4] == "a2"  # an assignment's own id is its own
+    assert c.office == "UPT-B" and c.serving != a.serving and c.serving == (("TKSK", "35.78", "UPT-B"),)
+    assert a.id == "m1" and b.name == "Anggota 2"
