@@ -21,32 +21,14 @@ from storage.core.db import PROVINCE_CODE, Database, PilarStorage, collection_of
 from storage.core.versions import erased
 from storage.summary import count as counting
 from storage.sync import engine
-
-
-def _named(data: object) -> set[str]:
-    """The office codes a record's fields name (``freshness._named``: the same rule, kept by the test
-    that holds the two counts to the same answers)."""
-    out: set[str] = set()
-    if not isinstance(data, dict):
-        return out
-    for key in ("office", "upt"):
-        value = data.get(key)
-        if isinstance(value, str):
-            out.add(value)
-    offices = data.get("offices")
-    if isinstance(offices, list):
-        out.update(x for x in offices if isinstance(x, str))
-    assignments = data.get("assignments")
-    if isinstance(assignments, list):
-        out.update(a["office"] for a in assignments if isinstance(a, dict) and isinstance(a.get("office"), str))
-    return out
+from storage.sync.freshness import named_offices
 
 
 def _direct(doc: dict) -> frozenset:
     versions = doc["v"]
     if len(versions) == 1:
-        return frozenset(_named(versions[0]["data"]) | {doc["owner"]})
-    return frozenset(set().union(*(_named(v["data"]) for v in versions)) | {doc["owner"]})
+        return frozenset(named_offices(versions[0]["data"]) | {doc["owner"]})
+    return frozenset(set().union(*(named_offices(v["data"]) for v in versions)) | {doc["owner"]})
 
 
 def current_docs(db: Database, collection: str) -> Iterator[dict[str, dict]]:

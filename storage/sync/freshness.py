@@ -98,7 +98,7 @@ def offices(db: Database, today: dt.date, days: int, waiting: bool = True) -> li
 
 # ---------------------------------------------------------------------- records waiting
 
-def _named(data: object) -> set[str]:
+def named_offices(data: object) -> set[str]:
     """The office codes a record's fields name: ``engine.mentions`` turned round (codes out, not a test)."""
     out: set[str] = set()
     if not isinstance(data, dict):
@@ -126,8 +126,8 @@ def scope_codes(db: Database) -> Callable[[str, dict], set[str] | None]:
     def direct(doc: dict) -> set[str]:
         versions = doc["v"]
         if len(versions) == 1:
-            return _named(versions[0]["data"]) | {doc["owner"]}
-        return set().union(*(_named(v["data"]) for v in versions)) | {doc["owner"]}
+            return named_offices(versions[0]["data"]) | {doc["owner"]}
+        return set().union(*(named_offices(v["data"]) for v in versions)) | {doc["owner"]}
 
     # A duplicate case (one NIK, records at several offices) goes to every office holding one of them.
     for ids in db.index("members", "nik").values():
