@@ -47,7 +47,7 @@ kit-check: $(APP_STAMP)
 	$(BIN)/python .ci/make_kit.py --here-only --verify --out build/kit-check
 
 lint: $(STAMP)
-	$(BIN)/ruff check storage tui tests benchmarks sample_data tools
+	$(BIN)/ruff check storage tui tests benchmarks sample_data
 
 clean:
 	rm -rf $(VENV) $(DEMO) *.egg-info dist

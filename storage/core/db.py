@@ -175,11 +175,11 @@ def _slices(raw: bytes, start: int, end: int, docs: dict[str, dict]) -> dict[str
     ids = list(docs)
     if len(marks) != n or marks[0] - len(ids[0]) - 1 != start + 1:
         return None
-    ends = [m - len(r) - 2 for m, r in zip(marks[1:], ids[1:])]
+    ends = [m - len(r) - 2 for m, r in zip(marks[1:], ids[1:], strict=True)]
     if any(raw[e - 1:e + 2] != b'},"' for e in ends):
         return None
     ends.append(end - 1)
-    return {r: raw[m + 2:e] for r, m, e in zip(ids, marks, ends)}
+    return {r: raw[m + 2:e] for r, m, e in zip(ids, marks, ends, strict=True)}
 
 
 def _fresh_value(doc: dict) -> dict | None:
@@ -592,6 +592,19 @@ def read_journal(path: Path, strict: bool = True) -> tuple[list[dict], int]:
             break
         pos = end
     return entries, good
+
+
+def _index_keys(tables: dict[str, dict[Any, set[str]]], funcs: list[tuple[str, IndexFunc]], rid: str,
+                value: dict) -> None:
+    """Add record ``rid`` under its key in each index being built (``funcs``: name, key function)."""
+    for n, f in funcs:
+        key = f(value)
+        if key is not None:
+            found = tables[n].get(key)
+            if found is None:
+                tables[n][key] = {rid}
+            else:
+                found.add(rid)
 
 
 class Database:
@@ -1389,14 +1402,7 @@ class Database:
             changes = self._changes
         tables: dict[str, dict[Any, set[str]]] = {n: {} for n, _f in funcs}
         for rid, value in self._held_items(collection):
-            for n, f in funcs:
-                key = f(value)
-                if key is not None:
-                    found = tables[n].get(key)
-                    if found is None:
-                        tables[n][key] = {rid}
-                    else:
-                        found.add(rid)
+            _index_keys(tables, funcs, rid, value)
             yield value
         with self._write_lock:
             if self._changes == changes and collection not in self._incomplete:
@@ -1548,14 +1554,7 @@ class Database:
             tables: dict[str, dict[Any, set[str]]] = {n: {} for n, _f in funcs}
             with gc_paused(freeze=True):
                 for rid, value in self._held_items(collection):
-                    for n, f in funcs:
-                        key = f(value)
-                        if key is not None:
-                            found = tables[n].get(key)
-                            if found is None:
-                                tables[n][key] = {rid}
-                            else:
-                                found.add(rid)
+                    _index_keys(tables, funcs, rid, value)
             built.update(tables)
             return built[name]
         func = _INDEXES[collection][name]

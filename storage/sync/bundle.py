@@ -154,6 +154,14 @@ def decode_partition_lines(blob: bytes, decrypt, name: str,
     loads = orjson.loads
     carry = b""  # the start of the line the last piece ended in
     size = 0
+
+    def take(line: bytes) -> None:
+        doc = loads(line)
+        if check is not None and check(doc) is not None:
+            raise _Malformed(check(doc))
+        docs.append(doc)
+        lines.append(line)
+
     try:
         for piece in pieces:
             size += len(piece)
@@ -164,32 +172,18 @@ def decode_partition_lines(blob: bytes, decrypt, name: str,
                 if stop < 0:
                     carry += piece
                     continue
-                line = carry + piece[:stop]
-                doc = loads(line)
-                if check is not None and check(doc) is not None:
-                    raise _Malformed(check(doc))
-                docs.append(doc)
-                lines.append(line)
+                take(carry + piece[:stop])
                 pos = stop + 1
             while True:
                 stop = find(b"\n", pos)
                 if stop < 0:
                     break
-                line = piece[pos:stop]
-                doc = loads(line)
-                if check is not None and check(doc) is not None:
-                    raise _Malformed(check(doc))
-                docs.append(doc)
-                lines.append(line)
+                take(piece[pos:stop])
                 pos = stop + 1
             carry = piece[pos:]
         if not size:
             return [], []
-        doc = loads(carry)
-        if check is not None and check(doc) is not None:
-            raise _Malformed(check(doc))
-        docs.append(doc)
-        lines.append(carry)
+        take(carry)
     except (orjson.JSONDecodeError, _Malformed) as exc:
         for _rest in pieces:  # (an inflate error further on is the reason given)
             pass

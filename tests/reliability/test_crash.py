@@ -48,6 +48,7 @@ def writer(path: str, seed: int) -> None:
     dbm.RAW_BATCH = 16
     dbm.KEPT_PIECE_BYTES = 4096
     import orjson
+
     import storage.core.audit as auditm
 
     auditm.SEAL_BYTES = 64 * 1024  # the audit log sealed often: kills land around seals too

@@ -188,7 +188,7 @@ def test_a_bulk_commit_holds_the_lines_it_came_in(folder, monkeypatch):
     on_disk = {rid: doc for docs in _files(folder).values() for rid, doc in docs.items()}
     db = Database.open(folder, operator="Siti")
     with db.transaction("test.bulk") as tx:
-        for i, (rid, doc) in enumerate(sorted(on_disk.items())[:12]):
+        for _rid, doc in sorted(on_disk.items())[:12]:
             new = copy.deepcopy(doc)
             new["v"][0]["hlc"] += 1
             line = memoryview(b"  " + _dumps(new) + b"\n")[2:-1]  # a view into a bigger buffer, as a bundle's

@@ -14,10 +14,10 @@ import pypdf
 import pytest
 from PIL import Image
 
+from storage import events as ev
 from storage import payouts as P
 from storage.core.db import Database, write_office
 from storage.events import reports
-from storage import events as ev
 from storage.office import logo
 from storage.payouts import documents as D
 from storage.printing.pdf import LOGO_H, MARGIN
