@@ -594,6 +594,12 @@ def read_journal(path: Path, strict: bool = True) -> tuple[list[dict], int]:
     return entries, good
 
 
+# Indexes whose key is one field's string as stored (``storage.core.indexes``: the NIK's is
+# ``v.get("nik") or None``): a record can have the key only if its bytes hold the string, so ``lookup``
+# answers one key from the records held as bytes without building the index (``_lookup_verbatim``).
+_VERBATIM = {("members", "nik")}
+
+
 def _index_keys(tables: dict[str, dict[Any, set[str]]], funcs: list[tuple[str, IndexFunc]], rid: str,
                 value: dict) -> None:
     """Add record ``rid`` under its key in each index being built (``funcs``: name, key function)."""
@@ -1444,7 +1450,25 @@ class Database:
         return _fresh_value(orjson.loads(held)) if type(held) is bytes else self.value_of(held)
 
     def lookup(self, collection: str, index: str, key: Any) -> list[str]:
+        if (collection, index) in _VERBATIM and isinstance(key, str) and collection not in self._incomplete \
+                and index not in self._idx.get(collection, {}) and self._cut(collection):
+            return self._lookup_verbatim(collection, index, key)
         return sorted(self.index(collection, index).get(key, ()))
+
+    def _lookup_verbatim(self, collection: str, index: str, key: str) -> list[str]:
+        """``lookup`` in an index not built yet whose key is a field's own string: only the records whose
+        bytes hold that string are parsed (a NIK asked for in one part of 300,000 members: 10,000 records
+        parsed to build the index, about 0.2 s, for one answer)."""
+        needle = orjson.dumps(key)
+        func = _INDEXES[collection][index]
+        found = []
+        for rid, held in tuple(self._docs.get(collection, {}).items()):  # (a commit may add records)
+            if type(held) is bytes and needle not in held:
+                continue  # its value cannot hold the key: the key is the field's string as stored
+            value = self.value(collection, rid)
+            if value is not None and func(value) == key:
+                found.append(rid)
+        return sorted(found)
 
     def index(self, collection: str, index: str) -> dict[Any, set[str]]:
         """A registered index, built on first use (under the write lock, so no commit slips between

@@ -232,3 +232,25 @@ def test_the_records_that_may_be_deleted_are_known_without_parsing(folder):
     assert db.maybe_deleted("members") == sorted(everyone)
     assert db.maybe_deleted("offices") == sorted(db.raw("offices"))
     db.close()
+
+
+def test_a_nik_looked_up_without_its_index_is_what_the_index_answers(folder):
+    """``lookup`` of one NIK before the NIK index is built parses only the records whose bytes hold it, and
+    answers what the built index answers: a member, a deleted one, the two versions of a conflict, a NIK
+    held twice, one held by nobody."""
+    db = Database.open(folder, operator="Siti")
+    with db.transaction("test.twin") as tx:
+        tx.put("members", dict(db.get("members", MEMBERS[5]["id"]), nik=MEMBERS[6]["nik"]))
+    asked = [m["nik"] for m in MEMBERS[:8]] + ["3500000000000000", MEMBERS[6]["nik"][:15]]
+    quick = {}
+    for nik in asked:
+        quick[nik] = db.lookup("members", "nik", nik)
+        assert "nik" not in db._idx.get("members", {})  # answered without building the index
+    db.index("members", "nik")
+    assert {nik: db.lookup("members", "nik", nik) for nik in asked} == quick
+    assert quick[MEMBERS[2]["nik"]] == []  # deleted
+    assert quick[MEMBERS[0]["nik"]] == [MEMBERS[0]["id"]]
+    assert quick[MEMBERS[6]["nik"]] == sorted([MEMBERS[5]["id"], MEMBERS[6]["id"]])
+    assert quick[MEMBERS[3]["nik"]] == [MEMBERS[3]["id"]]  # in conflict: the winning version's NIK
+    assert quick["3500000000000000"] == [] and quick[MEMBERS[6]["nik"][:15]] == []
+    db.close()
