@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import threading
 import time
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from storage.core.errors import PilarError
 
@@ -151,3 +156,17 @@ def append_durable(path: Path, data) -> None:
             raise
     finally:
         os.close(fd)
+
+
+def loads_hashed(payload: bytes | memoryview) -> tuple[Any, str]:
+    """``orjson.loads(payload)`` and the payload's sha256 (hex), hashed on another thread meanwhile: sha256
+    lets go of the GIL, so a big part file is hashed on the other core while it is parsed. A parse error
+    is raised (``orjson.JSONDecodeError``) once the hash is done."""
+    digest: list[str] = []
+    hasher = threading.Thread(target=lambda: digest.append(hashlib.sha256(payload).hexdigest()))
+    hasher.start()
+    try:
+        docs = orjson.loads(payload)
+    finally:
+        hasher.join()
+    return docs, digest[0]

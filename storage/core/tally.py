@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import sys
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from operator import itemgetter
@@ -33,6 +32,7 @@ from typing import Any
 
 import orjson
 
+from storage.core.fsutil import loads_hashed
 from storage.core.versions import winner
 
 FILE = "summary.idx"
@@ -275,15 +275,8 @@ def _read_lean(db_dir: Path, code: str, schema: object) -> Callable[[str], tuple
         if (meta.get("collection") != name or meta.get("office") != code or meta.get("schema") != schema
                 or raw[newline + 1:newline + 1 + len(key)] != key or raw[end - 1:end] != b"}"):
             raise ValueError(f"{name}: not as written")
-        # sha256 lets go of the GIL: hashed on the other core while orjson parses (as PilarStorage.parse)
-        digest: list[str] = []
-        hasher = threading.Thread(target=lambda: digest.append(hashlib.sha256(payload).hexdigest()))
-        hasher.start()
-        try:
-            docs = orjson.loads(payload)
-        finally:
-            hasher.join()
-        if digest != [meta.get("sha256")]:
+        docs, digest = loads_hashed(payload)  # hashed on the other core while parsed, as an open does
+        if digest != meta.get("sha256"):
             raise ValueError(f"{name}: checksum")
         if not isinstance(docs, dict) or len(docs) != meta.get("count", len(docs)):
             raise ValueError(f"{name}: count")

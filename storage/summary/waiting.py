@@ -20,7 +20,7 @@ from storage.core import tally
 from storage.core.db import PROVINCE_CODE, Database, PilarStorage, collection_of, gc_paused
 from storage.core.versions import erased
 from storage.summary import count as counting
-from storage.sync import engine
+from storage.sync import engine, freshness
 from storage.sync.freshness import named_offices
 
 
@@ -176,7 +176,4 @@ def waiting_counts(db: Database, codes: list[str]) -> dict[str, int | None]:
 
 def add_waiting(db: Database, rows: list[dict]) -> None:
     """Fill ``waiting`` in rows made by ``freshness.offices`` (``freshness.add_waiting``, part by part)."""
-    with gc_paused():
-        counts = waiting_counts(db, [r["code"] for r in rows])
-    for row in rows:
-        row["waiting"] = counts.get(row["code"])
+    freshness.add_waiting(db, rows, counts_of=waiting_counts)

@@ -207,10 +207,11 @@ def waiting_counts(db: Database, codes: list[str]) -> dict[str, int | None]:
     return counts
 
 
-def add_waiting(db: Database, rows: list[dict]) -> None:
-    """Fill ``waiting`` in rows made by :func:`offices`."""
+def add_waiting(db: Database, rows: list[dict], counts_of: Callable[[Database, list[str]], dict] | None = None) -> None:
+    """Fill ``waiting`` in rows made by :func:`offices` (counted by ``counts_of``: :func:`waiting_counts`
+    unless given, e.g. ``storage.summary.waiting``'s, part by part)."""
     with gc_paused():
-        counts = waiting_counts(db, [r["code"] for r in rows])
+        counts = (counts_of or waiting_counts)(db, [r["code"] for r in rows])
     for row in rows:
         row["waiting"] = counts.get(row["code"])
 
