@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import functools
 
+from textual.worker import WorkerState
+
 
 def run_async(func):
     """Run an async Pilot test without a pytest asyncio plugin."""
@@ -19,3 +21,9 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def busy(app, *groups: str) -> bool:
+    """A worker of one of ``groups`` is still to run or running (a worker just started is PENDING, not
+    ``is_running``: waiting on ``is_running`` alone can pass before it starts)."""
+    return any(w.group in groups and w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)

@@ -13,7 +13,6 @@ import threading
 import orjson
 import pytest
 from textual.widgets import DataTable, Static
-from textual.worker import WorkerState
 
 import tui.app as app_module
 from storage import backup as backups
@@ -21,6 +20,7 @@ from storage import summary
 from storage.core import i18n, tally
 from storage.core.db import Database
 from storage.core.errors import DamagedError, LockedError
+from tests.support.pilot import busy
 from tests.support.roster import make_folder
 from tui.app import PilarApp
 from tui.screens.roster.screen import RosterScreen
@@ -116,7 +116,7 @@ def test_current_figures_from_the_folders_tallies_before_it_opens(data, gate):
             shown = screen.data
             gate.set()
             await until(pilot, lambda: app.db is not None and "Diperbarui" in status(screen))
-            await until(pilot, lambda: not any(w.group == "summary" and w.is_running for w in app.workers))
+            await until(pilot, lambda: not busy(app, "summary"))
             assert screen.data is shown  # not counted again: only the records waiting
             assert all(o["waiting"] is not None or o["full"] for o in shown["offices"])
 
@@ -169,7 +169,7 @@ def test_kept_figures_first_then_the_open_folder(data, gate, count_gate):
             assert str(app.screen.query_one("#figures", DataTable).get_row("members")[1]).startswith("26 ")
             # the day's backup, taken once the open folder's figures were shown
             await until(pilot, lambda: any(b.reason == "daily" for b in backups.list_backups(data)))
-            await until(pilot, lambda: not any(w.group == "daily-backup" and w.is_running for w in app.workers))
+            await until(pilot, lambda: not busy(app, "daily-backup"))
         assert not (data / "lock.json").exists()
 
     asyncio.run(run())
@@ -252,9 +252,8 @@ def test_without_a_kept_summary_the_screen_says_it_counts(data, gate, count_gate
             app.UPKEEP_IDLE_SECONDS = 0.0
             # (the upkeep owed at start runs on the daily backup's worker, or on its own at a quiet moment:
             # the fold is done when neither is pending or running, not when it no longer owes it)
-            await until(pilot, lambda: not app.db.owes_upkeep and not any(
-                w.group in ("upkeep", "daily-backup") and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-                for w in app.workers), tries=1500)
+            await until(pilot, lambda: not app.db.owes_upkeep and not busy(app, "upkeep", "daily-backup"),
+                    tries=1500)
             assert (data / "db" / tally.FILE).exists()
             assert counted.count("members") == 1, counted
             assert summary.current_at_start(data)["members"] == screen.data["members"]

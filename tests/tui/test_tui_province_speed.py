@@ -12,6 +12,7 @@ import tui.screens.roster.screen as roster_screen
 from storage import backup as backups
 from storage.core import i18n
 from storage.roster import Query, Roster
+from tests.support.pilot import busy
 from tests.support.roster import make_folder, run_async
 from tui.app import PilarApp
 from tui.screens.roster.form import MemberForm
@@ -56,7 +57,7 @@ async def test_the_daily_backup_is_taken_after_the_first_frame(data, monkeypatch
     app._display = display
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: "backup daily" in seen)
-        await wait_for(pilot, lambda: not any(w.group == "daily-backup" and w.is_running for w in app.workers))
+        await wait_for(pilot, lambda: not busy(app, "daily-backup"))
         # a save right after it is written (the backup held the folder's lock, then let go)
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, MemberForm))
@@ -73,7 +74,7 @@ async def test_the_daily_backup_is_taken_after_the_first_frame(data, monkeypatch
     app = PilarApp(data, operator="Siti", daily_backup=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause(0.3)
-        await wait_for(pilot, lambda: not any(w.group == "daily-backup" and w.is_running for w in app.workers))
+        await wait_for(pilot, lambda: not busy(app, "daily-backup"))
     assert "backup daily" not in seen
     assert len([b for b in backups.list_backups(data) if b.reason == "daily"]) == 1
 
