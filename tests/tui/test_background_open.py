@@ -238,8 +238,8 @@ def test_without_a_kept_summary_the_screen_says_it_counts(data, gate, count_gate
         app = PilarApp(data, operator="Siti", start="summary", background_open=True)
         async with app.run_test(size=SIZE) as pilot:
             screen = app.screen
-            await pilot.pause(0.1)
-            assert screen.data is None and "sedang dihitung" in status(screen)
+            await until(pilot, lambda: "sedang dihitung" in status(screen))
+            assert screen.data is None
             count_gate.set()
             await until(pilot, lambda: screen.live)
             assert app.db is None and "Angka terkini" in status(screen)

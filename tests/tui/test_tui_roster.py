@@ -400,7 +400,11 @@ async def test_a_second_assignment_is_added_and_saved(data):
         assert len(form.query(".assignment")) == 2
         # the new assignment's first field has the focus and is scrolled into sight
         pillar = form.query_one("#a1-pillar", Select)
-        await pilot.pause(0.2)
+        for _ in range(100):  # focus, then the scroll into sight, a few frames later
+            if pillar.has_focus and pillar.region.height > 0 \
+                    and form.query_one("#form-body").region.contains_region(pillar.region):
+                break
+            await pilot.pause(0.02)
         assert pillar.has_focus and pillar.region.height > 0
         assert form.query_one("#form-body").region.contains_region(pillar.region)
         form.query_one("#a1-pillar", Select).value = "JSC"
