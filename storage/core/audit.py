@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -159,9 +159,13 @@ class Expanded:
     """A transaction's entries as the log holds them (:func:`expand`), each filled in when it is read:
     a quarterly run's 100,000 creations are never all expanded at once (issue 25: 250 MB at 100k)."""
 
-    def __init__(self, entries: list[dict], ops: dict[str, list[dict]]) -> None:
+    def __init__(self, entries: list[dict], ops: dict[str, list[dict]] | None = None,
+                 docs: Mapping[tuple[str, str], Any] | None = None) -> None:
+        """``ops``: collection -> documents, as journalled; or ``docs``: (collection, id) -> document, or its
+        JSON bytes (a transaction's own, ``Transaction.docs``), each parsed when its entry is read."""
         self.entries = entries
-        self.ops = ops
+        self.ops = ops or {}
+        self.docs = docs
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -171,7 +175,9 @@ class Expanded:
         if not any("of" in e for e in entries):
             yield from entries
             return
-        docs = {(collection, doc["id"]): doc for collection, docs in self.ops.items() for doc in docs}
+        docs = self.docs
+        if docs is None:
+            docs = {(collection, doc["id"]): doc for collection, docs in self.ops.items() for doc in docs}
         for e in entries:
             collection = e.get("of")
             if collection is None:
@@ -180,6 +186,8 @@ class Expanded:
             e = dict(e)
             del e["of"]
             doc = docs.get((collection, e["id"]))
+            if type(doc) is bytes:
+                doc = orjson.loads(doc)
             # The version this transaction wrote is the document's only one (a put replaces the list).
             e["changes"] = _created(doc["v"][0]["data"]) if doc and not doc["v"][0].get("deleted") else {}
             yield e

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from sys import intern
 from typing import NamedTuple
+
+import orjson
 
 from storage.core.db import PROVINCE_CODE, Database, now_iso
 from storage.core.db import gc_paused as bulk
@@ -220,13 +223,14 @@ def _plan(db: Database, quarter: Quarter, allow_cash: bool) -> RunPlan:
     rate_list = [r for r in db.values("rates") if periods_overlap(r["start"], r.get("end", ""), first, last)]
     existing = _by_key(items(db, quarter))
     _follow_merges(db, existing, plan)
-    dup_niks = {nik for nik, ids in db.index("members", "nik").items() if len(ids) > 1}
+    # (no NIK index built for this: the run looks no member up, and the index would be held to the end)
+    dup_niks = db.duplicate_keys("members", "nik")
     wanted: set[tuple[str, str]] = set()  # the (member, pillar) of stored items the run keeps or refreshes
     after: list[dict] = []
     rate_cache: dict[tuple[str, str], tuple[dict, dict] | None] = {}
     code, year, q = quarter.code, quarter.year, quarter.q
     excluded = plan.excluded
-    for member in db.values("members"):
+    for member in db.values("members", indexes=False):
         assignments = member.get("assignments")
         if not assignments:
             continue
@@ -353,21 +357,23 @@ class SavedItems(Sequence):
 def save_run(db: Database, plan: RunPlan) -> SavedItems:
     """Save a previewed run in one transaction; returns the items it created (not the refreshed ones).
 
-    The plan's new items become the saved records themselves (no copy of each: ``Transaction.put``'s
-    ``given``), held by the transaction alone while it commits (it lets them go once installed); once
-    saved, ``plan.new`` is the list of what was created, read back from the folder when asked for. A save
-    that fails before its change is durable leaves the plan as it was."""
+    The plan's new items are handed to the transaction, which holds each as the bytes of its record
+    (``Transaction.put_new``: the item's dict let go as it is staged); once saved, ``plan.new`` is the list
+    of what was created, read back from the folder when asked for. A save that fails before its change is
+    durable leaves the plan as it was."""
     require_province(db)
     quarter = plan.quarter
     collection = quarter.collection
     ids: list[str] = []
     # the plan's new items in their order: the id of one handed to the transaction, else the item itself
     order: list[str | dict] = []
+    new = plan.new  # (each item handed over is let go: None in its place)
+    staged = [0, 0, 0, 0]  # count, gross, tax, net of the items staged as bytes (for the run header)
     durable = db.session_commits
     tx = None
     try:
         with bulk(), db.transaction("payout.run") as tx:
-            for item in plan.new:
+            for i, item in enumerate(new):
                 rid = item["id"]
                 if db.value(collection, rid) is not None:
                     order.append(item)
@@ -377,8 +383,15 @@ def save_run(db: Database, plan: RunPlan) -> SavedItems:
                 item["saved_by"] = db.operator  # who made the draft (separation of duties: not its approver)
                 order.append(rid)
                 ids.append(rid)
+                money = (item["gross"], item["tax"], item["net"])
                 # who and when: in the version and the audit log
-                tx.put(collection, item, owner=PROVINCE_CODE, given=True)
+                tx.put_new(collection, item, owner=PROVINCE_CODE)
+                new[i] = None
+                if type(tx.docs[(collection, rid)]) is bytes:
+                    staged[0] += 1
+                    staged[1] += money[0]
+                    staged[2] += money[1]
+                    staged[3] += money[2]
             item = None
             for item in plan.updated:
                 current = db.value(collection, item["id"])
@@ -391,7 +404,7 @@ def save_run(db: Database, plan: RunPlan) -> SavedItems:
                     tx.delete(collection, rid, reason="payout.no_longer_eligible")
             save_exclusions(tx, db, plan)  # every exclusion kept with the run, with its reason
             if tx.docs:
-                update_run_header(tx, db, quarter)
+                update_run_header(tx, db, quarter, staged=staged)
                 t = plan.totals.grand
                 tx.note("payout.run", "run", run_id(quarter),
                         note=f"{quarter.code}: +{len(ids)} items, {len(plan.updated)} refreshed, "
@@ -400,7 +413,7 @@ def save_run(db: Database, plan: RunPlan) -> SavedItems:
             plan.new = []  # (the transaction holds them: the list would keep them to the end of the command)
     except BaseException:
         if db.session_commits == durable:  # not saved: the plan's items as they were
-            plan.new = _given_back(tx, collection, plan.new if plan.new else order, ids)
+            plan.new = _given_back(tx, collection, new, order)
         else:  # saved, and something after it failed (SavedButError): as saved
             plan.new = SavedItems(db, collection, ids)
             plan.saved = True
@@ -411,27 +424,28 @@ def save_run(db: Database, plan: RunPlan) -> SavedItems:
     return created
 
 
-def _given_back(tx, collection: str, items: list, ids: list[str]) -> list[dict]:
+def _given_back(tx, collection: str, new: list, order: list) -> list[dict]:
     """The plan's new items as they were before a save that failed: each one handed to the transaction (its
-    id taken out, ``saved_by`` added) given its id back, in place, in its place in the list. ``items``: the
-    plan's list (a failure while handing them over), or its order of ids and items (while committing)."""
-    rids = iter(ids)
+    id taken out, ``saved_by`` added; let go, None in ``new``, once staged) made again from the staged
+    record, its id first, in its place in the list. ``order``: for each item gone through, its id when
+    it was handed over, else the item itself."""
     out = []
-    for entry in items:
-        if isinstance(entry, str):  # (committing: the item is the staged record's data)
-            rid = entry
-            next(rids)
-            entry = tx.docs[(collection, rid)]["v"][0]["data"]
-        elif "id" not in entry:  # handed over before the failure
-            rid = next(rids)
-        else:
-            out.append(entry)
+    for i, entry in enumerate(order):
+        if isinstance(entry, dict):
+            out.append(entry)  # (saved by someone else since the preview: not handed over)
             continue
-        fields = {k: v for k, v in entry.items() if k not in ("id", "saved_by")}
-        entry.clear()
-        entry["id"] = rid
-        entry.update(fields)
-        out.append(entry)
+        rid = entry
+        item = new[i]
+        if item is None:  # staged: the data of the transaction's record
+            doc = tx.docs[(collection, rid)]
+            item = (orjson.loads(doc) if type(doc) is bytes else doc)["v"][0]["data"]
+        fields = {k: v for k, v in item.items() if k not in ("id", "saved_by")}
+        item = new[i] if new[i] is not None else {}
+        item.clear()
+        item["id"] = rid
+        item.update(fields)
+        out.append(item)
+    out.extend(new[len(order):])
     return out
 
 
@@ -461,7 +475,11 @@ def run_status(item_list: Iterable[dict]) -> str:
     return "paid" if statuses == {"paid"} else "approved"
 
 
-def update_run_header(tx, db: Database, quarter: Quarter, approval: dict | None = None) -> None:
+def update_run_header(tx, db: Database, quarter: Quarter, approval: dict | None = None,
+                      staged: list[int] | None = None) -> None:
+    """The run's header (status, count and money of its live items) as the transaction leaves them.
+    ``staged``: count, gross, tax and net of the new drafts ``tx`` holds as bytes (``save_run``, which
+    counted them as it handed them over), not parsed again here."""
     rid = run_id(quarter)
     current = tx.get("runs", rid) or {"id": rid, "quarter": quarter.code, "year": quarter.year,
                                        "created_at": now_iso(), "created_by": db.operator, "approvals": []}
@@ -470,6 +488,10 @@ def update_run_header(tx, db: Database, quarter: Quarter, approval: dict | None 
     for (collection, rid), doc in tx.docs.items():
         if collection != quarter.collection:
             continue
+        if type(doc) is bytes:  # a new draft staged as its bytes (``Transaction.put_new``)
+            if staged is not None:
+                continue  # (counted by the caller)
+            doc = orjson.loads(doc)
         top = doc["v"][0]
         d = top["data"] if len(doc["v"]) == 1 and not top["deleted"] else db.value_of(doc)  # no copy: read only
         if d is None:
@@ -477,8 +499,9 @@ def update_run_header(tx, db: Database, quarter: Quarter, approval: dict | None 
         elif d.get("quarter") == quarter.code:
             state[rid] = (d.get("status"), d["gross"], d["tax"], d["net"])
     value = {k: v for k, v in current.items() if not k.startswith("_")}
-    value["status"] = run_status({"status": s[0]} for s in state.values())
-    t = [0, 0, 0, 0]
+    drafts = [{"status": "draft"}] if staged and staged[0] else []
+    value["status"] = run_status(itertools.chain(({"status": s[0]} for s in state.values()), drafts))
+    t = list(staged) if staged else [0, 0, 0, 0]
     for status, gross, tax, net in state.values():
         if status in LIVE:
             t[0] += 1
