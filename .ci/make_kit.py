@@ -10,9 +10,9 @@ The kit is a folder to copy onto a USB stick for an office with no internet:
 
 Targets: Windows 64-bit (win_amd64) and 32-bit (win32) for Python 3.10-3.13, and the machine that
 builds the kit (so the kit is tested by installing it here with the network cut). docopt (needed by
-num2words) publishes no wheel: it is built here once (pure Python) and carried. orjson has no 32-bit
-Windows wheel: there Pilar runs on storage/core/jsonio.py (install.bat installs ``pilar[fast]``, with orjson,
-on a 64-bit Python only).
+num2words) publishes no wheel: it is built here once (pure Python) and carried. orjson and msgspec have no
+32-bit Windows wheel: there Pilar runs on storage/core/jsonio.py and counts tallies from whole parses
+(install.bat installs ``pilar[fast]``, with orjson and msgspec, on a 64-bit Python only).
 
 Downloads come from the package index with pip's own platform options; nothing is installed here.
 """
@@ -36,8 +36,9 @@ WINDOWS_PLATFORMS = ("win_amd64", "win32")
 # docopt: num2words needs it (any version from 0.6.2; 0.6.2 is the last).
 BUILD_HERE = ("docopt==0.6.2",)
 # What a platform has no wheel of: left out there (Pilar runs without it: storage/core/jsonio.py).
-NO_WHEEL = {"win32": ("orjson",)}
-FAST = "fast"  # the extra that brings orjson where it has a wheel (Windows 64-bit)
+# msgspec neither: there a folder without tallies has its parts parsed whole (storage/core/tally.py).
+NO_WHEEL = {"win32": ("orjson", "msgspec")}
+FAST = "fast"  # the extra that brings orjson and msgspec where they have a wheel (Windows 64-bit)
 
 
 def version() -> str:

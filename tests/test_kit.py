@@ -31,6 +31,7 @@ def test_each_target_gets_its_own_pinned_set():
     assert "orjson==3.13.0" in here and "pywin32==312" not in here
     assert "orjson==3.13.0" in win64 and "pywin32==312" in win64  # pilar[fast] on 64-bit Windows
     assert "orjson==3.13.0" not in win32 and "pywin32==312" in win32  # no 32-bit wheel: storage/jsonio.py
+    assert "msgspec==0.22.0" in here and "msgspec==0.22.0" in win64 and "msgspec==0.22.0" not in win32
     assert all(";" not in r for r in here + win64 + win32)  # markers decided per target, not by pip here
 
 
@@ -64,5 +65,5 @@ def test_a_built_kit_has_a_wheel_of_pilar_and_docopt():
     if not kits:
         pytest.skip("no kit built here")
     wheels = {p.name.split("-")[0].lower() for p in (kits[-1] / "wheels").glob("*.whl")}
-    assert {"pilar", "docopt", "orjson", "textual", "pywin32"} <= wheels
+    assert {"pilar", "docopt", "orjson", "msgspec", "textual", "pywin32"} <= wheels
     assert list((kits[-1] / "wheels").glob("pywin32-*-win32.whl"))

@@ -7,6 +7,7 @@ import hashlib
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -158,15 +159,15 @@ def append_durable(path: Path, data) -> None:
         os.close(fd)
 
 
-def loads_hashed(payload: bytes | memoryview) -> tuple[Any, str]:
-    """``orjson.loads(payload)`` and the payload's sha256 (hex), hashed on another thread meanwhile: sha256
-    lets go of the GIL, so a big part file is hashed on the other core while it is parsed. A parse error
-    is raised (``orjson.JSONDecodeError``) once the hash is done."""
+def loads_hashed(payload: bytes | memoryview, parse: Callable[[Any], Any] | None = None) -> tuple[Any, str]:
+    """``orjson.loads(payload)`` (or ``parse(payload)``) and the payload's sha256 (hex), hashed on another
+    thread meanwhile: sha256 lets go of the GIL, so a big part file is hashed on the other core while it is
+    parsed. A parse error is raised (``orjson.JSONDecodeError``) once the hash is done."""
     digest: list[str] = []
     hasher = threading.Thread(target=lambda: digest.append(hashlib.sha256(payload).hexdigest()))
     hasher.start()
     try:
-        docs = orjson.loads(payload)
+        docs = (parse or orjson.loads)(payload)
     finally:
         hasher.join()
     return docs, digest[0]

@@ -35,9 +35,17 @@ from storage.core.db import Database, PilarStorage, collection_of, gc_paused, re
 PROCESS_BYTES = 24 * 1024 * 1024
 
 
-def _read(db_dir: Path, code: str):
-    """The parts read as an open reads them (``PilarStorage``: a damaged part is said as the open says it)."""
+def _read(db_dir: Path, code: str, schema: object):
+    """The parts read for their tallies (``tally.read_lean``: the fields a tally reads, checked as an open
+    checks them); a part it doubts read again as an open reads it (``PilarStorage``: a damaged part is said
+    as the open says it)."""
+    lean = tally.read_lean(db_dir, code, schema)
+
     def read(name: str) -> tuple[int, dict] | None:
+        try:
+            return lean(name)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
         path = Path(db_dir) / f"{name}.json"
         if not path.exists():
             return None
@@ -47,11 +55,11 @@ def _read(db_dir: Path, code: str):
     return read
 
 
-def count_parts(db_dir: Path, names: Iterable[str], code: str, office: str | None,
+def count_parts(db_dir: Path, names: Iterable[str], code: str, schema: object, office: str | None,
                 changes: dict[str, dict[int, dict[str, dict]]] | None = None) -> dict:
-    """``tally.count_parts`` with the parts read and checked as an open reads them."""
+    """``tally.count_parts`` with the parts read and checked as an open checks them (``_read``)."""
     with gc_paused():
-        return tally.count_parts(_read(db_dir, code), names, office, changes)
+        return tally.count_parts(_read(db_dir, code, schema), names, office, changes)
 
 
 def parts_of(db: Database) -> list[str]:
@@ -123,11 +131,11 @@ def count(db: Database, office: str | None, processes: int = 0) -> dict:
     names = sorted(set(names) | set(changes))
     shares = _shares(db.db_dir, names, processes) if processes > 1 else []
     if len(shares) < 2:
-        return _counted(count_parts(db.db_dir, names, db.code, office, changes))
+        return _counted(count_parts(db.db_dir, names, db.code, db.manifest.get("schema"), office, changes))
     results = _in_children(db, office, shares, changes)
     if results is None:
         # a child that could not start or count (a damaged part: said here, as an open says it)
-        return _counted(count_parts(db.db_dir, names, db.code, office, changes))
+        return _counted(count_parts(db.db_dir, names, db.code, db.manifest.get("schema"), office, changes))
     merged: dict = {"seqs": {}, "disk": {}, "now": {}, "niks": [], "disk_niks": []}
     for r in results:
         for key in ("seqs", "disk", "now"):

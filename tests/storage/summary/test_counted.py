@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import orjson
 import pytest
 
 from storage import summary
@@ -258,3 +259,65 @@ def test_children_that_cannot_start_leave_the_count_to_this_process(prov, monkey
     monkeypatch.setattr(counting.sys, "executable", str(prov / "no-such-python"))
     shown = summary.current_at_start(prov, count=True, processes=2)
     assert figures({k: v for k, v in shown.items() if k != "counted"}) == figures(full(prov))
+
+
+# ---------------------------------------------------------------------- a part parsed for its tallies' fields
+
+def _conflict_and_deletions(path) -> None:
+    """Edits folded into the parts: a conflict whose winner differs from the first version, a deleted
+    member whose other version stands, members deleted, NIKs given to two."""
+    db = Database.open(path, operator="Siti")
+    edit_at_random(db, random.Random(11), 40)
+    ids = sorted(v["id"] for v in db.values("members"))
+    for n, rid in enumerate(ids[:2]):
+        doc = db.doc("members", rid)
+        data = dict(doc["v"][0]["data"])
+        data["assignments"] = [dict(a, pillar="TAGANA", status="ACTIVE") for a in data["assignments"]]
+        other = dict(doc["v"][0], dot=["other-replica", n + 1], office="UPT-PSTW-JEMBER",
+                     vv={"other-replica": n + 1}, hlc=doc["v"][0]["hlc"] + 10**9 * (1 - 2 * n), data=data,
+                     deleted=False)
+        first = dict(doc["v"][0], deleted=n == 1, data={} if n == 1 else doc["v"][0]["data"])
+        with db.transaction("sync.import", system=True) as tx:
+            tx.put_doc("members", dict(doc, v=[first, other]))
+    db.close()
+
+
+def _every_part(path) -> list[str]:
+    return sorted(p.stem for p in (path / "db").glob("*.*.json"))
+
+
+def test_a_part_parsed_for_its_tallies_fields_tallies_as_the_whole_parse(prov, monkeypatch):  # noqa: F811
+    pytest.importorskip("msgspec")
+    _conflict_and_deletions(prov)
+    names = _every_part(prov)
+    assert any(n.startswith("payouts_") for n in names) and any(n.startswith("members.") for n in names)
+    read = tally.read_lean(prov / "db", PROVINCE_CODE, 2)
+    lean = tally.count_parts(read, names, None)
+    member = next(iter(read(names[-1] if names[-1].startswith("members") else "members.00")[1].values()))
+    assert "name" not in member["v"][0]["data"] and "vv" not in member["v"][0]  # only what a tally reads
+    monkeypatch.setattr(tally, "msgspec", None)  # 32-bit Windows: no msgspec, each part parsed whole
+    whole = tally.count_parts(tally.read_lean(prov / "db", PROVINCE_CODE, 2), names, None)
+    assert "name" in next(iter(tally.read_lean(prov / "db", PROVINCE_CODE, 2)("members.00")[1].values()))["v"][0]["data"]
+    assert lean == whole
+    assert sum(f.get("conflicts", 0) for f in lean["disk"].values()) == 2  # a deletion against a value is one too
+    assert figures({k: v for k, v in summary.current_at_start(prov, count=True).items() if k != "counted"}) \
+        == figures(full(prov))
+
+
+def test_without_msgspec_the_count_gives_the_full_counts_figures(prov, monkeypatch):  # noqa: F811
+    _conflict_and_deletions(prov)
+    no_tallies(prov)
+    monkeypatch.setattr(tally, "msgspec", None)
+    shown = summary.current_at_start(prov, count=True, processes=0)
+    assert figures({k: v for k, v in shown.items() if k != "counted"}) == figures(full(prov))
+
+
+def test_a_part_whose_fields_are_of_other_types_is_parsed_whole():
+    pytest.importorskip("msgspec")
+    raw = b'{"a":{"v":[{"data":{"nik":3515,"kab":"35.15","name":"X"},"deleted":false}]}}'
+    assert tally.lean_parse("members")(raw) == orjson.loads(raw)  # nik a number: not what a tally expects
+    raw = b'{"a":{"v":[{"data":{"nik":"3515","kab":"35.15","name":"X"},"deleted":false,"hlc":1}]}}'
+    assert tally.lean_parse("members")(raw) == {"a": {"v": [{"data": {"nik": "3515", "kab": "35.15"},
+                                                              "deleted": False, "hlc": 1}]}}
+    with pytest.raises(ValueError):  # not JSON at all: as orjson says it (the open then says what is wrong)
+        tally.lean_parse("members")(b'{"a":')
