@@ -30,11 +30,12 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from storage.core import i18n
-from storage.core.db import Database, locked_error, read_office, write_office
+from storage.core.db import Database, read_office, write_office
 from storage.core.errors import PilarError
 from storage.core.formats import migrated_sentence
 from storage.core.i18n import t
 from storage.office import operators
+from storage.summary.start import StartFigures, probe_lock
 from tui.dialogs import ErrorDialog, GuardedForm, OperatorDialog, UnsavedDialog
 from tui.screens.help import HelpScreen, key_rows
 from tui.screens.summary.screen import EarlySummary, SummaryScreen
@@ -113,23 +114,6 @@ def open_folder(path: Path, operator: str | None = None) -> Database:
     return open_upgrading(path, operator=operator)
 
 
-def probe_lock(path: Path) -> None:
-    """Say at once, before any screen, that another Pilar holds the folder (``db.locked``, the sentence
-    ``Database.open`` says): the app opening its folder in the background would only find out after its
-    first frame. The lock is let go at once; the open takes it again (a Pilar that takes it in between is
-    reported by the open, and the app stops)."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(path / ".lock"), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise locked_error(path) from None
-    except OSError:
-        return  # the open says what is wrong with the folder
-    lock.release()
-
-
 def _state_now(db: Database, shown: dict) -> list:
     """What the figures ``shown`` would depend on now (``storage.summary.state_key``)."""
     from datetime import date
@@ -195,7 +179,7 @@ class PilarApp(App[int]):
 
     def __init__(self, data_dir: Path, operator: str | None = None, lang: str | None = None,
                  db: Database | None = None, start: str | None = None, daily_backup: bool = False,
-                 background_open: bool = False) -> None:
+                 background_open: bool = False, figures: StartFigures | None = None) -> None:
         self.data_dir = Path(data_dir)
         self._operator_given_at_start = operator
         # the folder opened on a thread after the first frame (see the class): its thread, its error
@@ -205,17 +189,22 @@ class PilarApp(App[int]):
         self._pending_mode: str | None = None
         self.kept_summary: tuple[dict, float] | None = None
         self.current_summary: dict | None = None
-        # the figures counted from the files when the folder keeps no tallies (``_count_figures``)
+        # the figures counted from the files when the folder keeps no tallies (``_count_figures``), begun by
+        # ``figures`` (tui.cli.core.make_app: before this module was imported) or by this app
+        self._figures = figures
         self._counting: threading.Thread | None = None
         self._count_lock = threading.Lock()
         self._count_done = False
         self._count_deliver = False
+        # the counted figures painted (or never to be): the open waits for it, not to take the GIL from the paint
+        self._figures_painted = threading.Event()
         office = db.office if db is not None else None
         if db is None and background_open and start in ("auto", "summary"):
             office = read_office(self.data_dir.expanduser().resolve())
             if start == "summary" or office.get("type") == "PROVINCE":
                 self.data_dir = self.data_dir.expanduser().resolve()
-                probe_lock(self.data_dir)
+                if figures is None:  # (``storage.summary.start.begin`` probed it)
+                    probe_lock(self.data_dir)
                 start = "summary"
             else:
                 office = None
@@ -257,13 +246,14 @@ class PilarApp(App[int]):
             # While the folder opens the Ringkasan shows its current figures, from the tallies the folder
             # keeps and the journal (no part of the members read); without them (a folder an older Pilar
             # wrote last, just restored) the last session's, said to be kept.
-            from storage.summary import current_at_start, last_kept
-
-            self.current_summary = current_at_start(self.data_dir)
+            if self._figures is None:
+                self._figures = StartFigures(self.data_dir)
+            self.current_summary = self._figures.current
             if self.current_summary is None:
                 # none kept (an older Pilar folded last, an older backup restored): counted from the files
-                # on a thread (and child processes) from now on; the last session's, said to be kept, meanwhile
-                self.kept_summary = last_kept(self.data_dir)
+                # on a thread (and child processes) since StartFigures began; the last session's, said to be
+                # kept, meanwhile
+                self.kept_summary = self._figures.kept
                 self._start_count()
         self._update_subtitle()
         theme = office.get("theme")
@@ -323,14 +313,10 @@ class PilarApp(App[int]):
     def _count_figures(self) -> None:
         """On its thread, from before the first frame: the current figures counted part by part from the
         files (storage/summary/count.py: a big folder's parts shared by child processes, so that the other
-        core counts while this process starts Textual). The folder's open waits for it (the two would
-        share the cores). A failure leaves the figures to the open folder, which says what is wrong."""
-        from storage.summary import current_at_start
-
-        try:
-            counted = current_at_start(self.data_dir, count=True, processes=None)
-        except Exception:  # noqa: BLE001 - a damaged file: the open says it
-            counted = None
+        core counts while this process starts Textual), waited for (``StartFigures.counted``). The folder's
+        open waits for it (the two would share the cores). A failure leaves the figures to the open folder,
+        which says what is wrong."""
+        counted = self._figures.counted()
         with self._count_lock:
             self._count_done = True
             if counted is not None and self.current_summary is None:
@@ -344,11 +330,12 @@ class PilarApp(App[int]):
         self._figures_counted()
 
     def _figures_counted(self) -> None:
-        """The counted figures to the Ringkasan (on the app's thread)."""
+        """The counted figures to the Ringkasan (on the app's thread); the open let go once they are painted."""
         for screen in self.screen_stack:
             shown = getattr(screen, "figures_counted", None)
             if shown is not None:
                 shown()
+        self.call_after_refresh(self._figures_painted.set)
 
     def _open_in_background(self) -> None:
         if self._opening is not None:
@@ -361,6 +348,10 @@ class PilarApp(App[int]):
         started = time.perf_counter()
         if self._counting is not None:
             self._counting.join()  # the figures first: the open would share the cores with their count
+            # and their paint: a part's parse holds the GIL for tens of milliseconds (at most a second: the
+            # app may be quitting, or its screen elsewhere)
+            if self.current_summary is not None:
+                self._figures_painted.wait(1.0)
         try:
             db = open_folder(self.data_dir, operator=self._operator_given_at_start)
         except BaseException as exc:  # noqa: BLE001 - said by the app, then by the command line
@@ -671,6 +662,7 @@ class PilarApp(App[int]):
         if self._roster is not None:
             self._roster.close()
         if self._opening is not None and self._opening.is_alive():
+            self._figures_painted.set()  # (no paint to wait for)
             self._opening.join()  # quit while the folder opened: let the open finish, then close it
         db = self.db or getattr(self, "_opened_db", None)
         if db is not None:

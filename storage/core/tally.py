@@ -206,17 +206,19 @@ def _values_and_niks(collection: str, docs: dict[str, dict], office: str | None)
     members' NIK index, to be counted): one pass over the documents for both."""
     values = {}
     for rid, doc in docs.items():
+        versions = doc["v"]
+        if len(versions) == 1:  # most documents (``live_data`` inlined: ~300,000 calls at the province)
+            top = versions[0]
+            if not top["deleted"]:
+                values[rid] = top["data"]
+            continue
         data = live_data(doc)
         if data is not None:
             values[rid] = data
     niks = None
     if collection == "members":
-        niks = [n for n in map(_nik, values.values()) if n]
+        niks = [n for v in values.values() if (n := v.get("nik"))]
     return file_tally(collection, docs, values, office), niks
-
-
-def _nik(data: dict) -> object:
-    return data.get("nik")
 
 
 def count_parts(read: Callable[[str], tuple[int, dict] | None], names: Iterable[str], office: str | None,

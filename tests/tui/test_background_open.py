@@ -276,3 +276,55 @@ def test_quit_while_the_figures_are_counted_from_the_files(data, gate, count_gat
     app = asyncio.run(run())
     assert app.open_error is None
     Database.open(data, operator="Ani").close()  # let go: another Pilar can take it
+
+
+def test_the_figures_are_begun_before_the_app_is_made_and_shown_by_it(tmp_path, gate, count_gate):
+    """``pilar`` at the province (tui.cli.core.make_app): the count from the files begins before the app's
+    modules are imported, and the app shows what it counted; the open waits for their paint."""
+    from storage.sample.generate import build_office
+    from tui.cli.core import make_app
+
+    data = build_office(tmp_path / "p", 60, seed=3)  # the province: the Ringkasan first
+    without_tallies(data)
+    db = Database.open(data, read_only=True)
+    expected = summary.compute(db, waiting=False)
+    db.close()
+
+    async def run():
+        app = make_app(data, operator="Siti")
+        assert app.db is None and app._figures is not None and app._figures.counting
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            await until(pilot, lambda: "sedang dihitung" in status(screen))
+            assert screen.data is None
+            count_gate.set()
+            await until(pilot, lambda: screen.live)
+            assert app.db is None and "Angka terkini" in status(screen)
+            assert screen.data["members"] == expected["members"] and screen.data["cases"] == expected["cases"]
+            await until(pilot, lambda: app._figures_painted.is_set())
+            gate.set()
+            await until(pilot, lambda: app.db is not None and "Diperbarui" in status(screen))
+
+    asyncio.run(run())
+
+
+def test_a_second_pilar_is_told_before_the_apps_modules_are_imported(tmp_path):
+    from storage.sample.generate import build_office
+    from storage.summary.start import begin
+
+    data = build_office(tmp_path / "p", 30, seed=3)
+    first = Database.open(data, operator="Ani")
+    try:
+        with pytest.raises(LockedError) as caught:
+            begin(data)
+        assert "Ani" in str(caught.value)
+    finally:
+        first.close()
+
+
+def test_a_upt_begins_no_figures(tmp_path):
+    from storage.sample.generate import build_office
+    from storage.summary.start import begin
+
+    path = build_office(tmp_path / "u", 30, seed=4, office="UPT-PSTW-JEMBER")
+    assert begin(path) is None  # the roster first at a UPT

@@ -187,18 +187,28 @@ def cmd_check(args) -> int:
     return 0
 
 
-def run_app(args) -> int:
-    """Start the Textual app on the data folder."""
+def make_app(path: Path, operator: str | None = None, lang: str | None = None):
+    """The app as ``pilar`` starts it on the folder at ``path``. At the province the Ringkasan's figures are
+    begun first (``storage.summary.start.begin``: from the folder's tallies, else counted from its files on
+    the other core), then the app's modules imported (~0.5 s), so that a count overlaps them (issue 25).
+    The daily backup is taken by the app after its first frame (it took 3.4 s at 100,000 members); at the
+    province the folder is opened after the first frame too: an error opening it (damaged, a newer format,
+    another Pilar took it meanwhile) stops the app and is said by ``run_app``, as before."""
+    from storage.summary.start import begin
+
+    figures = begin(path)
     from tui.app import PilarApp
 
+    return PilarApp(data_dir=path, operator=operator, lang=lang, start="auto", daily_backup=True,
+                    background_open=True, figures=figures)
+
+
+def run_app(args) -> int:
+    """Start the Textual app on the data folder."""
     path = resolve_data_dir(args.data)
     if not Database.exists(path):
         raise PilarError("db.not_initialised", path=str(path))
-    # the daily backup is taken by the app after its first frame (it took 3.4 s at 100,000 members); at the
-    # province the folder is opened after the first frame too (issue 25): an error opening it (damaged, a
-    # newer format, another Pilar took it meanwhile) stops the app and is said here, as before
-    app = PilarApp(data_dir=path, operator=operator_of(args), lang=args.lang, start="auto", daily_backup=True,
-                   background_open=True)
+    app = make_app(path, operator_of(args), args.lang)
     app.run()
     if app.open_error is not None:
         raise app.open_error
