@@ -416,3 +416,24 @@ def test_cli_round_trip(tmp_path, capsys):
                  str(tmp_path / "r.xlsx")]) == 0
     assert main([*base, "payout", "notices", "--quarter", "2024-Q2", "--out", str(tmp_path / "n")]) == 0
     assert (tmp_path / "n" / "pemberitahuan_2024-Q2_UPT-PSTW-JEMBER.pdf").exists()
+
+
+def test_cli_run_without_a_pagu_line_says_so_and_reads_no_items(tmp_path, capsys, monkeypatch):
+    """No pagu line for the run's year: the run says the pagu is not set, as it did, without reading the
+    year's items to weigh them against nothing (a quarterly run's 300,000 at the province)."""
+    from tui.cli import main
+
+    data = tmp_path / "d"
+    make_db(data, [member(1, "TKSK"), member(2, "TKSK")]).close()
+    base = ["--data", str(data), "--operator", "Siti"]
+    monkeypatch.setattr(budget, "usage", lambda *a, **k: pytest.fail("the year's items read"))
+    assert main([*base, "payout", "run", "--quarter", "2024-Q2"]) == 0
+    out = capsys.readouterr().out
+    assert t("treasury.pagu_not_set", year=2024) in out and "2024-Q2" in out
+    monkeypatch.undo()
+    assert main([*base, "payout", "pagu", "set", "--year", "2024", "--funding", "APBD_PROVINSI",
+                 "--amount", "10.000.000"]) == 0
+    capsys.readouterr()
+    assert main([*base, "payout", "run", "--quarter", "2024-Q2", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert t("treasury.pagu_not_set", year=2024) not in out and t("treasury.what_if", year=2024) in out
