@@ -188,6 +188,8 @@ class Expanded:
             doc = docs.get((collection, e["id"]))
             if type(doc) is bytes:
                 doc = orjson.loads(doc)
+            elif doc is not None and type(doc) is not dict:  # (a record staged by its line: db.Line)
+                doc = doc.doc()
             # The version this transaction wrote is the document's only one (a put replaces the list).
             e["changes"] = _created(doc["v"][0]["data"]) if doc and not doc["v"][0].get("deleted") else {}
             yield e

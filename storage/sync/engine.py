@@ -31,7 +31,7 @@ from typing import Any
 import orjson
 
 from storage.core import authority, formats
-from storage.core.db import MAX_REPLICAS, PROVINCE_CODE, Database, kind_of, now_iso
+from storage.core.db import MAX_REPLICAS, PROVINCE_CODE, Database, Line, kind_of, now_iso, staged_doc
 from storage.core.db import gc_paused as no_gc
 from storage.core.erasure_log import remember as remember_erasures
 from storage.core.errors import PilarError
@@ -741,9 +741,10 @@ def verify_bundle(db: Database, path: Path, dry_run: bool = False):
     return raw, m, parts, info
 
 
-def _verify(db: Database, path: Path, dry_run: bool = False):
+def _verify(db: Database, path: Path, dry_run: bool = False, hold: bool = True):
     """``verify_bundle``, and the bytes of each document's line ({partition: views}, parallel to its
-    documents; a partition whose documents a format step replaced has none)."""
+    documents; a partition whose documents a format step replaced has none). ``hold=False``: each
+    document checked as parsed and let go, parsed again when read (``bundle.LineDocs``: an import)."""
     path = Path(path)
     lines: dict[str, list] = {}
     info: dict[str, Any] = {"file": path.name}
@@ -811,7 +812,8 @@ def _verify(db: Database, path: Path, dry_run: bool = False):
                 raise bundle.BundleError("sync.refused_schema", "schema", detail=f"{name}: collection {name!r}") from None
             # every record checked as its line is parsed (``doc_problem``), before anything is merged
             parts[name], lines[name] = bundle.decode_partition_lines(
-                blob, own.decrypt, name, check=partial(doc_problem, want_kind=kind, members=name == "members"))
+                blob, own.decrypt, name, check=partial(doc_problem, want_kind=kind, members=name == "members"),
+                hold=hold)
         del blobs
         # The file's bytes and its entries are read: what stays is what the import log and the proof kept for
         # the sender need (20 MB at 100,000 members, twice, held to the end of the import before).
@@ -1117,7 +1119,9 @@ def import_bundle(db: Database, path: Path, dry_run: bool = False,
 def _import_bundle(db: Database, path: Path, dry_run: bool,
                    progress: Callable[[int, int], None] | None) -> ImportResult:
     started = time.perf_counter()
-    raw, m, parts, info, lines = _verify(db, path, dry_run)
+    # The records are checked as they are parsed, then let go: each is parsed again as it is screened
+    # below, and one taken as it came is staged as its line (``Line``), never all held parsed at once.
+    raw, m, parts, info, lines = _verify(db, path, dry_run, hold=False)
     verified = time.perf_counter()
     sender = m["sender"]["code"]
     result = ImportResult(m["bundle_id"], sender, Path(path).name, m.get("mode", "full"), dry_run=dry_run)
@@ -1147,7 +1151,8 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
     for name in sorted(parts):
         docs = parts[name]
         views = lines.get(name)
-        local_docs = db.docs_for(name, [rdoc["id"] for rdoc in docs])  # the parts these records are in
+        ids = docs.ids if isinstance(docs, bundle.LineDocs) else [rdoc["id"] for rdoc in docs]
+        local_docs = db.docs_for(name, ids)  # the parts these records are in
         seen: dict[str, dict] = {}
         fresh = screen.fresh if not from_province and not drops else None
         for i, rdoc in enumerate(docs):
@@ -1157,11 +1162,14 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                 if rid not in seen and rid not in local_docs:
                     part = fresh(name, rdoc)
                     if part is not None:  # (else the general path below says why, or takes it)
-                        seen[rid] = part
-                        # the record itself: the bytes of its line say it (db.py writes them as they are)
-                        staged.append((name, part, views[i] if views is not None and part is rdoc else None))
                         if part["v"][0]["data"].get("erased"):
                             came.append((name, part))
+                        if views is not None and part is rdoc:
+                            # the record itself: the bytes of its line say it (db.py writes them as they
+                            # are); staged as them, the document let go
+                            part = Line(part, views[i])
+                        seen[rid] = part
+                        staged.append((name, part, None))
                         result.added += 1
                         if progress and done % 2000 == 0:
                             progress(done, total)
@@ -1170,7 +1178,7 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                 for v in rdoc["v"]:
                     if v["dot"][0] == mine and v["dot"][1] > my_max:
                         my_max = v["dot"][1]
-            local = seen.get(rdoc["id"]) or local_docs.get(rdoc["id"])
+            local = staged_doc(seen.get(rdoc["id"])) or local_docs.get(rdoc["id"])
             base = local
             if drops and (name, rdoc["id"]) in drops and local is not None:
                 base = _without(local, drops[(name, rdoc["id"])])
@@ -1198,8 +1206,9 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
             if merged is None or not merged["v"] or (local is not None and merged["v"] == local["v"]):
                 result.unchanged += 1
                 continue
-            seen[rdoc["id"]] = merged
-            staged.append((name, merged, line))
+            held = Line(merged, line) if line is not None else merged  # (staged as its line: see above)
+            seen[rdoc["id"]] = held
+            staged.append((name, held, None))
             versions = merged["v"]
             if versions[0]["data"].get("erased") if len(versions) == 1 else any(erased(v) for v in versions):
                 came.append((name, merged))
@@ -1243,7 +1252,10 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                    f"-{result.deleted} conflicts {len(result.new_conflicts)}")
         with db.transaction("sync.import") as tx:
             for name, doc, line in staged:
-                tx.put_doc(name, doc, raw=line)
+                if type(doc) is Line:
+                    tx.put_line(name, doc)
+                else:
+                    tx.put_doc(name, doc, raw=line)
             tx.note("sync.import", "bundle", m["bundle_id"], note=summary,
                     changes={"sender": [None, sender], "file": [None, Path(path).name]})
         result.timings["write"] = time.perf_counter() - write_at

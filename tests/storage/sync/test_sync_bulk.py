@@ -279,10 +279,10 @@ def test_a_malformed_record_found_as_its_line_is_parsed_refuses_the_bundle_and_c
     assert engine.import_log(folder)[-1]["status"] == "refused"
 
 
-def test_the_bulk_fold_takes_the_imported_documents_and_writes_the_same_derived_files(sent, tmp_path, monkeypatch):
-    """The fold right after a bulk import takes the documents the import parsed for its derived files (NIK and
-    active indexes, tallies, versions): not one record's bytes parsed again, and the same files as the
-    record-by-record path writes."""
+def test_the_bulk_fold_parses_each_record_once_and_writes_the_same_derived_files(sent, tmp_path, monkeypatch):
+    """The fold right after a bulk import (its records staged as their lines, ``db.Line``: the import holds
+    no parsed document) parses each record's bytes once for all its derived files (NIK and active indexes,
+    tallies, versions), and writes the same files as the record-by-record path."""
     province, path, _ = sent
     _bulk(monkeypatch, False)
     one = _copy(province, tmp_path / "one")
@@ -293,7 +293,9 @@ def test_the_bulk_fold_takes_the_imported_documents_and_writes_the_same_derived_
     real = dbm._parsed
     monkeypatch.setattr(dbm, "_parsed", lambda held: parsed.append(held) or real(held))
     _import(bulk, path)
-    assert [held for held in parsed if type(held) is bytes] == []
+    members = [held for held in parsed if type(held) is bytes]
+    with Database.open(bulk, read_only=True) as db:
+        assert len(members) == len(set(members)) == len(db.raw("members"))
     for name in (dbm.NIK_INDEX, dbm.ACTIVE_INDEX, "summary.idx", dbm.VERSIONS_INDEX):
         assert (bulk / "db" / name).read_bytes() == (one / "db" / name).read_bytes(), name
     monkeypatch.undo()
