@@ -226,7 +226,8 @@ def count_parts(read: Callable[[str], tuple[int, dict] | None], names: Iterable[
     """Each part named read (``read(name)``: its file's seq and documents, None when it has no file yet),
     tallied and dropped (storage/summary/count.py): {"seqs": {part: its file's seq}, "disk": {part: tally
     of the file}, "now": {part: tally with the journal's records laid over}, "niks": the NIKs the live
-    members hold now, one per member, "disk_niks": the same of the files}. ``changes``: part -> {journal
+    members hold now, one per member, "disk_niks": the same of the files, None when they are the same list
+    (no journal record changed them: not sent twice)}. ``changes``: part -> {journal
     seq -> {id: document}} (the records the journal wrote since the folder's last fold)."""
     changes = changes or {}
     seqs: dict[str, int] = {}
@@ -256,7 +257,8 @@ def count_parts(read: Callable[[str], tuple[int, dict] | None], names: Iterable[
         if here:
             niks.extend(here)
         del docs, got
-    return {"seqs": seqs, "disk": disk, "now": now, "niks": niks, "disk_niks": disk_niks}
+    return {"seqs": seqs, "disk": disk, "now": now, "niks": niks,
+            "disk_niks": None if disk_niks == niks else disk_niks}
 
 
 # What a tally reads of a part's documents (``live_data``, ``is_open``, ``winner``, ``members_tally``,

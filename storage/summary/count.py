@@ -136,12 +136,14 @@ def count(db: Database, office: str | None, processes: int = 0) -> dict:
     if results is None:
         # a child that could not start or count (a damaged part: said here, as an open says it)
         return _counted(count_parts(db.db_dir, names, db.code, db.manifest.get("schema"), office, changes))
-    merged: dict = {"seqs": {}, "disk": {}, "now": {}, "niks": [], "disk_niks": []}
+    same = all(r["disk_niks"] is None for r in results)  # the journal changed no NIK: one list, one Counter
+    merged: dict = {"seqs": {}, "disk": {}, "now": {}, "niks": [], "disk_niks": None if same else []}
     for r in results:
         for key in ("seqs", "disk", "now"):
             merged[key].update(r[key])
         merged["niks"] += r["niks"]
-        merged["disk_niks"] += r["disk_niks"]
+        if not same:
+            merged["disk_niks"] += r["niks"] if r["disk_niks"] is None else r["disk_niks"]
     return _counted(merged)
 
 
@@ -192,5 +194,5 @@ def _in_children(db: Database, office: str | None, shares: list[list[str]],
 def _counted(got: dict) -> dict:
     """The NIKs counted (in C: a Counter made from one list, not updated part by part)."""
     got["niks"] = Counter(got["niks"])
-    got["disk_niks"] = Counter(got["disk_niks"])
+    got["disk_niks"] = got["niks"] if got["disk_niks"] is None else Counter(got["disk_niks"])
     return got

@@ -321,3 +321,27 @@ def test_a_part_whose_fields_are_of_other_types_is_parsed_whole():
                                                               "deleted": False, "hlc": 1}]}}
     with pytest.raises(ValueError):  # not JSON at all: as orjson says it (the open then says what is wrong)
         tally.lean_parse("members")(b'{"a":')
+
+
+def test_the_files_duplicate_niks_are_those_on_disk_whatever_the_journal_gave(prov):  # noqa: F811
+    from collections import Counter
+
+    db = Database.open(prov, operator="Siti")
+    ids = sorted(v["id"] for v in db.values("members"))
+    a, b, c = (db.get("members", i) for i in ids[:3])
+    with db.transaction("test") as tx:
+        tx.put("members", dict(b, nik=a["nik"]))  # the journal gives a NIK to a second member
+    db.close()  # folded: on disk
+    db = Database.open(prov, operator="Siti")
+    with db.transaction("test") as tx:
+        tx.put("members", dict(db.get("members", ids[1]), nik=c["nik"]))  # and the journal moves it on
+    db.close(fold=False)
+    no_tallies(prov)
+    read = tally.read_lean(prov / "db", PROVINCE_CODE, 2)
+    on_disk = Counter(d["nik"] for n in _every_part(prov) if n.startswith("members.")
+                      for d in map(tally.live_data, read(n)[1].values()) if d is not None and d.get("nik"))
+    assert on_disk[a["nik"]] == 2
+    for processes in (0, 2):
+        shown = summary.current_at_start(prov, count=True, processes=processes)
+        assert shown["counted"]["dups"] == {nik: n for nik, n in on_disk.items() if n > 1}, processes
+        assert shown["cases"]["duplicates"] == full(prov)["cases"]["duplicates"], processes
