@@ -217,6 +217,13 @@ class Line:
         intern = sys.intern
         self.id: str = doc["id"]
         self.line = line
+        if len(versions) == 1:  # (the common case inlined)
+            v = versions[0]
+            self.hlcs = (v["hlc"],)
+            self.replicas = ((intern(v["dot"][0]), intern(v["office"])),)
+            self.multi = False
+            self.live = not v["deleted"]
+            return
         self.hlcs = tuple(v["hlc"] for v in versions)
         # (the replica and office strings of a bundle's records are few: one object each, not one a record)
         self.replicas = tuple((intern(v["dot"][0]), intern(v["office"])) for v in versions)
@@ -1128,8 +1135,7 @@ class Database:
         for r, office in held.replicas:
             if r not in replicas:
                 replicas[r] = office
-        for hlc in held.hlcs:
-            self.hlc.observe(hlc)
+        # (its clocks: observed as it was staged, ``put_line``)
 
     def _part_docs(self, name: str) -> Iterator[dict]:
         """The documents of one file, parsed (a part's are held as bytes: each is a fresh dict)."""
