@@ -81,6 +81,19 @@ def status(screen) -> str:
     return str(screen.query_one("#summary-status", Static).render())
 
 
+async def counted_then_current(app, pilot, count_gate, expected: dict):
+    """The Ringkasan says the figures are being counted (the count held by ``count_gate``), then shows the
+    current ones, ``expected``'s, before the folder is open. The screen."""
+    screen = app.screen
+    await until(pilot, lambda: "sedang dihitung" in status(screen))
+    assert screen.data is None
+    count_gate.set()
+    await until(pilot, lambda: screen.live)
+    assert app.db is None and "Angka terkini" in status(screen)
+    assert screen.data["members"] == expected["members"] and screen.data["cases"] == expected["cases"]
+    return screen
+
+
 def without_tallies(data):
     """The folder as an older Pilar left it: no tallies of the Ringkasan's figures."""
     (data / "db" / tally.FILE).unlink()
@@ -237,13 +250,7 @@ def test_without_a_kept_summary_the_screen_says_it_counts(data, gate, count_gate
     async def run():
         app = PilarApp(data, operator="Siti", start="summary", background_open=True)
         async with app.run_test(size=SIZE) as pilot:
-            screen = app.screen
-            await until(pilot, lambda: "sedang dihitung" in status(screen))
-            assert screen.data is None
-            count_gate.set()
-            await until(pilot, lambda: screen.live)
-            assert app.db is None and "Angka terkini" in status(screen)
-            assert screen.data["members"] == expected["members"] and screen.data["cases"] == expected["cases"]
+            screen = await counted_then_current(app, pilot, count_gate, expected)
             monkeypatch.setattr(tally, "file_tally", spy)
             gate.set()
             await until(pilot, lambda: app.db is not None and "Diperbarui" in status(screen))
@@ -294,13 +301,7 @@ def test_the_figures_are_begun_before_the_app_is_made_and_shown_by_it(tmp_path, 
         app = make_app(data, operator="Siti")
         assert app.db is None and app._figures is not None and app._figures.counting
         async with app.run_test(size=SIZE) as pilot:
-            screen = app.screen
-            await until(pilot, lambda: "sedang dihitung" in status(screen))
-            assert screen.data is None
-            count_gate.set()
-            await until(pilot, lambda: screen.live)
-            assert app.db is None and "Angka terkini" in status(screen)
-            assert screen.data["members"] == expected["members"] and screen.data["cases"] == expected["cases"]
+            screen = await counted_then_current(app, pilot, count_gate, expected)
             await until(pilot, lambda: app._figures_painted.is_set())
             gate.set()
             await until(pilot, lambda: app.db is not None and "Diperbarui" in status(screen))
