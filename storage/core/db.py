@@ -735,6 +735,7 @@ class Database:
         # (seq, audit entries, the transaction's documents: a creation's entry is filled in from its own)
         self._audit_behind: list[tuple[int, list[dict], dict[tuple[str, str], Any]]] = []
         self._audit_owed = 0
+        self._audit_indexed = False  # the upkeep has seen to every sealed segment's index (audit.write_missing_indexes)
         # Transactions (and their records) made durable since this folder was opened: a failure after
         # them says they are saved (storage.core.errors.SavedButError), never "unchanged".
         self.session_commits = 0
@@ -2049,6 +2050,9 @@ class Database:
                 self.compact()
         except PilarError as exc:
             raise self.saved_but(exc) from exc
+        if not self._audit_indexed:  # each sealed segment's index (a segment sealed before they were written)
+            audit.write_missing_indexes(self._audit.path)
+            self._audit_indexed = True
 
     @_serialised
     def _flush_audit(self, strict: bool) -> None:

@@ -152,6 +152,10 @@ def cmd_check(args) -> int:
     # damage (exit 0, no restore advice). Read again while another Pilar moves the files (issue 22).
     reading = check_steady(path)
     problems, work, db = reading.problems, reading.work, reading.db
+    if not problems and not reading.busy:
+        from storage.core import audit
+
+        audit.write_missing_indexes(path / "audit.jsonl")  # derived: each sealed audit segment's index
     if reading.busy:
         # another Pilar kept writing through every reading: nothing found is certain, never "damaged"
         from storage.core.db import read_lock_info
