@@ -6,7 +6,6 @@ import sys
 from typing import Any
 
 import orjson
-from tabulate import tabulate
 
 FORMATS = ("text", "json")
 
@@ -20,6 +19,8 @@ def print_json(data: Any) -> None:
 
 
 def print_table(rows: list[list[Any]], headers: list[str]) -> None:
+    from tabulate import tabulate  # (38 ms to import: not for the commands that print no table)
+
     sys.stdout.write(tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) + "\n")
 
 
