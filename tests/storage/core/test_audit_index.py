@@ -72,6 +72,22 @@ def test_history_by_the_index_is_the_history_by_the_byte_search(tmp_path):
     db.close()
 
 
+@pytest.mark.parametrize("piece", [1, 97, 1 << 20])
+def test_a_segment_read_a_piece_at_a_time_is_indexed_as_a_whole(tmp_path, monkeypatch, piece):
+    """The segment is read in pieces (a quarterly run's is ~270 MB): a line cut by a piece's end is
+    indexed at its own start, as when the segment is read whole; every line's start is found."""
+    db = build(tmp_path / "o")
+    want = expected(db)
+    segments = audit.segments(db.audit.path)
+    whole = {s: audit.build_index(s) for s in segments}  # (pieces far bigger than a segment)
+    monkeypatch.setattr(audit, "INDEX_READ_BYTES", piece)
+    for s in segments:
+        assert audit.build_index(s) == whole[s]
+        audit.write_index(s)
+    assert histories(db) == want
+    db.close()
+
+
 def test_the_index_names_lines_not_members(tmp_path, monkeypatch):
     """Ids that share a hash: the lines are parsed and their ids compared."""
     monkeypatch.setattr(audit, "_id_hash", lambda rid: 7)
