@@ -128,6 +128,12 @@ _SHARED: dict = {}
 _share = _SHARED.setdefault
 
 
+def _one(value):
+    """The one object shared for ``value`` (None or empty: "")."""
+    value = value or ""
+    return _share(value, value)
+
+
 def make_row(value: dict) -> Row:
     """The table row and search key of one member (one pass over the assignments: this runs 100k times)."""
     assignments = value.get("assignments") or ()
@@ -136,9 +142,9 @@ def make_row(value: dict) -> Row:
     serving = []
     pillars = set()
     numbers = []
-    home_kab = _share(value.get("kab") or "", value.get("kab") or "")
+    home_kab = _one(value.get("kab"))
     for a in assignments:
-        pillar = _share(a.get("pillar") or "", a.get("pillar") or "")
+        pillar = _one(a.get("pillar"))
         pillars.add(pillar)
         if a.get("number"):
             numbers.append(a["number"])
@@ -146,8 +152,7 @@ def make_row(value: dict) -> Row:
             if main is None:
                 main = a
             area_kab = a.get("area_kab") or ""
-            active.append((pillar, _share(a.get("position") or "", a.get("position") or ""),
-                           _share(area_kab, area_kab), _share(a.get("area_kec") or "", a.get("area_kec") or ""),
+            active.append((pillar, _one(a.get("position")), _one(area_kab), _one(a.get("area_kec")),
                            a.get("id") or ""))
             triple = (pillar, area_kab or home_kab, a.get("office") or "")
             serving.append(_share(triple, triple))
@@ -163,11 +168,10 @@ def make_row(value: dict) -> Row:
                      _place_words(home_kab, kec),
                      _place_words(main.get("area_kab") or "", main.get("area_kec") or "")))
     flag = ("deleted" if value.get("_deleted") else "conflict") if value.get("_conflict") else ""
-    pillar_set = frozenset(pillars)
-    return Row(value["id"], nik, name, _share(main.get("pillar") or "", main.get("pillar") or ""),
-               _share(main.get("position") or "", main.get("position") or ""), home_kab, _share(kec, kec),
-               _share(main.get("office") or "", main.get("office") or ""), status, _share(pillar_set, pillar_set),
-               tuple(active), key, fold, flag, _share(tuple(serving), tuple(serving)) if serving else ())
+    pillar_set, serving_all = frozenset(pillars), tuple(serving)  # (empty ones too: _share, not _one)
+    return Row(value["id"], nik, name, _one(main.get("pillar")), _one(main.get("position")), home_kab, _one(kec),
+               _one(main.get("office")), status, _share(pillar_set, pillar_set), tuple(active), key, fold, flag,
+               _share(serving_all, serving_all))
 
 
 def _row_of(db: Database, value: dict) -> Row:
