@@ -41,17 +41,16 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import orjson
-from filelock import FileLock, Timeout
 
 from storage.core import formats
 from storage.core.db import (
     Database,
     PilarStorage,
-    locked_error,
     now_iso,
     read_journal,
     read_office,
     replica_history,
+    take_lock,
     write_office,
 )
 from storage.core.erasure_log import erase_again
@@ -242,13 +241,7 @@ def _check_written(root: Path, files: dict[str, dict], memo: dict | None = None)
 @contextmanager
 def hold_lock(path: Path, operator: str = "") -> Iterator[None]:
     """Take the data folder's lock without opening (or even being able to open) the data."""
-    lock = FileLock(str(path / ".lock"), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise locked_error(path) from None
-    except OSError as exc:
-        raise os_error(exc, path / ".lock") from exc
+    lock = take_lock(path)
     try:
         info = {"pid": os.getpid(), "host": socket.gethostname(), "operator": operator, "since": now_iso()}
         atomic_write(path / "lock.json", orjson.dumps(info, option=orjson.OPT_SORT_KEYS))

@@ -864,14 +864,7 @@ class Database:
         return db
 
     def _acquire_lock(self) -> None:
-        lock = FileLock(str(self.path / ".lock"), timeout=0)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise locked_error(self.path) from None
-        except OSError as exc:
-            raise os_error(exc, self.path / ".lock") from exc
-        self._lock = lock
+        lock = self._lock = take_lock(self.path)
         info = {"pid": os.getpid(), "host": socket.gethostname(), "operator": self.operator,
                 "since": now_iso()}
         try:
@@ -2940,6 +2933,19 @@ def write_office(path: Path, office: dict) -> None:
     office["format"] = OFFICE_FORMAT
     office["pilar"] = formats.PILAR_VERSION
     atomic_write(Path(path) / "office.json", orjson.dumps(office, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS))
+
+
+def take_lock(path: Path) -> FileLock:
+    """The data folder's lock, taken at once (the caller releases it), or LockedError saying who holds it
+    (``locked_error``); a folder whose lock file cannot be made: the OS error said as a PilarError."""
+    lock = FileLock(str(path / ".lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise locked_error(path) from None
+    except OSError as exc:
+        raise os_error(exc, path / ".lock") from exc
+    return lock
 
 
 def locked_error(path: Path) -> LockedError:

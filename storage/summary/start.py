@@ -14,7 +14,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from storage.core.db import locked_error, read_office
+from storage.core.db import read_office, take_lock
+from storage.core.errors import LockedError, PilarError
 
 
 def probe_lock(path: Path) -> None:
@@ -22,16 +23,12 @@ def probe_lock(path: Path) -> None:
     ``Database.open`` says): the app opening its folder in the background would only find out after its
     first frame. The lock is let go at once; the open takes it again (a Pilar that takes it in between is
     reported by the open, and the app stops)."""
-    from filelock import FileLock, Timeout
-
-    lock = FileLock(str(path / ".lock"), timeout=0)
     try:
-        lock.acquire()
-    except Timeout:
-        raise locked_error(path) from None
-    except OSError:
+        take_lock(path).release()
+    except LockedError:
+        raise
+    except PilarError:
         return  # the open says what is wrong with the folder
-    lock.release()
 
 
 class StartFigures:
