@@ -36,7 +36,7 @@ from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, Va
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from filelock import FileLock, Timeout
@@ -210,13 +210,14 @@ class Line:
     import lets each go as it is screened (issue 25). Made while the document is parsed; ``doc()`` parses
     it again when it is read (rare: a record twice in one bundle, a small commit)."""
 
-    __slots__ = ("id", "line", "hlcs", "replicas", "multi", "live")
+    __slots__ = ("id", "line", "hlcs", "replicas", "multi", "live", "note")
 
     def __init__(self, doc: dict, line: bytes) -> None:
         versions = doc["v"]
         intern = sys.intern
         self.id: str = doc["id"]
         self.line = line
+        self.note: MemberNote | None = None
         if len(versions) == 1:  # (the common case inlined)
             v = versions[0]
             self.hlcs = (v["hlc"],)
@@ -230,8 +231,64 @@ class Line:
         self.multi = len(versions) > 1
         self.live = Database.value_of(doc) is not None if self.multi else not versions[0]["deleted"]
 
+    @classmethod
+    def noted(cls, rid: str, line: bytes, hlc: int, replica: str, office: str, live: bool,
+              note: MemberNote) -> Line:
+        """A member record of one version, from what storage/sync/lean.py read of its line (not parsed whole)."""
+        held = cls.__new__(cls)
+        held.id = rid
+        held.line = line
+        held.hlcs = (hlc,)
+        held.replicas = ((replica, office),)
+        held.multi = False
+        held.live = live
+        held.note = note
+        return held
+
     def doc(self) -> dict:
         return orjson.loads(self.line)
+
+    def lean_doc(self) -> dict:
+        """What a fold's derived files read of a noted member record (``_parsed_part``), as a document: its
+        one version's clocks, office and live fields, the NIK, kab/kota and assignments' places."""
+        note = self.note
+        ((replica, office),) = self.replicas
+        data: dict[str, Any] = {"nik": note.nik, "kab": note.kab,
+                                "assignments": _noted_assignments(note.assignments)}
+        return {"id": self.id, "owner": note.owner,
+                "v": [{"hlc": self.hlcs[0], "dot": [replica, note.counter], "vv": dict(note.vv), "office": office,
+                       "deleted": not self.live, "data": data}]}
+
+
+class MemberNote(NamedTuple):
+    """What storage/sync/lean.py kept of a member record's one version (``Line.noted``)."""
+    nik: str | None
+    kab: str | None
+    assignments: tuple[tuple[str | None, ...], ...]  # (status, office, pillar, area_kab, area_kec, position)
+    vv: tuple[tuple[str, int], ...]
+    counter: int
+    owner: str
+    plain: bool  # live, its own write only, nothing erased, every assignment at its owner (``Screen.fresh_note``)
+
+
+_NOTED_ASSIGNMENT = ("status", "office", "pillar", "area_kab", "area_kec", "position")
+
+
+def _noted_assignments(assigns: tuple[tuple[str | None, ...], ...]) -> list[dict]:
+    """A ``MemberNote``'s assignments as the fields a tally and the active index read of them."""
+    return [dict(zip(_NOTED_ASSIGNMENT, a, strict=True)) for a in assigns]
+
+
+def _spot_keys(spots: Iterable[tuple]) -> set[str]:
+    """The ``active_keys`` of (pillar, position, kab, kec) places of active assignments, as indexes.active_keys
+    writes them."""
+    keys: set[str] = set()
+    for pillar, position, kab, kec in spots:
+        head = f"{pillar or ''}|{position or ''}|"
+        keys.add(head + "kab|" + (kab or ""))
+        if kec:
+            keys.add(head + "kec|" + kec)
+    return keys
 
 
 def staged_doc(doc: Any) -> Any:
@@ -1829,6 +1886,9 @@ class Database:
                 for q, n in v["vv"].items():
                     if n > vv.get(q, 0):
                         vv[q] = n
+        return self._keep_summary(name, hlc, vv, replicas)
+
+    def _keep_summary(self, name: str, hlc: int, vv: dict[str, int], replicas: dict[str, str]) -> dict:
         summary = {"seq": self._file_seq.get(name, 0) if name not in self._dirty else self.seq,
                    "hlc": hlc, "vv": vv, "replicas": replicas}
         self._psum[name] = summary
@@ -2137,7 +2197,12 @@ class Database:
             docs = {}
             for rid, held in tuple(self._pdocs.get(name, {}).items()):
                 doc = given.get((collection, rid))
-                docs[rid] = doc if type(doc) is dict else _parsed(held)  # (a Line: not held parsed)
+                if type(doc) is dict:
+                    docs[rid] = doc
+                elif type(doc) is Line and doc.note is not None:  # what the import read of its line
+                    docs[rid] = doc.lean_doc()
+                else:
+                    docs[rid] = _parsed(held)  # (a Line without notes: not held parsed)
         else:
             docs = {rid: _parsed(held) for rid, held in tuple(self._pdocs.get(name, {}).items())}
         if tallies is not None and name not in tallies:
@@ -2166,6 +2231,10 @@ class Database:
             return known
         if name in self._lazy:
             self._load_part(name)
+        noted = self._noted_lines(name)
+        if noted is not None:
+            facts[name] = self._noted_facts(name, noted)
+            return facts[name]
         niks: list = []
         spots: set[tuple] = set()  # (pillar, position, kab, kec) of the active assignments: a few hundred
         add_nik, add = niks.append, spots.add
@@ -2192,14 +2261,60 @@ class Database:
                     for a in v["data"].get("assignments") or ():
                         if a.get("status") == "ACTIVE":
                             add((a.get("pillar"), a.get("position"), a.get("area_kab"), a.get("area_kec")))
-        keys: set[str] = set()
-        for pillar, position, kab, kec in spots:  # as indexes.active_keys writes them
-            head = f"{pillar or ''}|{position or ''}|"
-            keys.add(head + "kab|" + (kab or ""))
-            if kec:
-                keys.add(head + "kec|" + kec)
-        facts[name] = (niks, keys)
-        return niks, keys
+        facts[name] = (niks, _spot_keys(spots))
+        return facts[name]
+
+    def _noted_lines(self, name: str) -> list[Line] | None:
+        """The records of a member part as this fold's bulk commit staged them with notes (storage/sync/lean.py:
+        a full bundle's new members), when every record of the part was; else None (the part is parsed)."""
+        given = self._fold_given
+        if not given or collection_of(name) != "members":
+            return None
+        out = []
+        for rid in self._pdocs.get(name, ()):
+            held = given.get(("members", rid))
+            if type(held) is not Line or held.note is None:
+                return None
+            out.append(held)
+        return out
+
+    def _noted_facts(self, name: str, lines: list[Line]) -> tuple[list, set[str]]:
+        """``_member_facts`` of a part whose every record has notes (``_noted_lines``): the NIKs and active keys,
+        and the part's tally and summary as ``_parsed_part`` takes them, from the notes (nothing parsed)."""
+        niks: list = []
+        add_nik = niks.append
+        values: list[dict] = []
+        add_value = values.append
+        listed: dict[tuple, list[dict]] = {}  # each set of assignments as the tally reads it, made once
+        hlc = 0
+        vv: dict[str, int] = {}
+        replicas: dict[str, str] = {}
+        for held in lines:
+            note = held.note
+            if held.hlcs[0] > hlc:
+                hlc = held.hlcs[0]
+            ((r, office),) = held.replicas
+            if r not in replicas:
+                replicas[r] = office
+            for q, n in note.vv:
+                if n > vv.get(q, 0):
+                    vv[q] = n
+            if not held.live:
+                continue
+            if note.nik:
+                add_nik(note.nik)
+            assigns = listed.get(note.assignments)
+            if assigns is None:
+                assigns = listed[note.assignments] = _noted_assignments(note.assignments)
+            add_value({"assignments": assigns, "kab": note.kab})
+        spots = {(a[2], a[5], a[3], a[4]) for assigns in listed for a in assigns if a[0] == "ACTIVE"}
+        tallies = self._fold_tallies
+        if tallies is not None and name not in tallies:
+            office = None if self.is_province else self.code
+            tallies[name] = tally.file_tally_of_values("members", values, office)
+        if name not in self._psum:
+            self._keep_summary(name, hlc, vv, replicas)
+        return niks, _spot_keys(spots)
 
     def _write_nik_index(self, changed: list[str] | None = None,
                          facts: dict[str, tuple[list, set[str]]] | None = None) -> None:

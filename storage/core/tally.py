@@ -112,14 +112,19 @@ def payouts_tally(values: Iterable[dict], office: str | None) -> dict:
 def file_tally(collection: str, docs: dict[str, dict], values: dict[str, dict], office: str | None) -> dict:
     """The tally of one file (a part or a collection not cut): ``docs`` its documents, ``values`` the live
     values of the collection by id (``Database.value_of``; a deleted record has none)."""
-    out: dict[str, Any] = {}
     conflicts = sum(1 for d in docs.values() if len(d["v"]) > 1 and is_open(d))
+    return file_tally_of_values(collection, (v for v in map(values.get, docs) if v is not None), office, conflicts)
+
+
+def file_tally_of_values(collection: str, values: Iterable[dict], office: str | None, conflicts: int = 0) -> dict:
+    """``file_tally`` of a file's live values (what a tally reads of them) and its number of open conflicts."""
+    out: dict[str, Any] = {}
     if conflicts:
         out["conflicts"] = conflicts
     if collection == "members":
-        out["members"] = members_tally((v for v in map(values.get, docs) if v is not None), office)
+        out["members"] = members_tally(values, office)
     elif collection.startswith("payouts_"):
-        out["payouts"] = payouts_tally((v for v in map(values.get, docs) if v is not None), office)
+        out["payouts"] = payouts_tally(values, office)
     return out
 
 

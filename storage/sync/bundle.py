@@ -132,11 +132,13 @@ class LineDocs(Sequence):
     """The documents of a partition parsed from their lines when read (``decode_partition_lines`` with
     ``hold=False``): an import screens each as it goes and keeps what it takes as its line, so the parsed
     documents of a whole bundle (1.6 GB at 300,000 members) are never all held at once (issue 25).
-    ``ids``: each document's id, noted at the first parse."""
+    ``ids``: each document's id, noted at the first parse; ``notes``: for each, what ``lean`` kept of it when
+    it read the line instead of a whole parse (storage/sync/lean.py), else None (None: no ``lean`` asked)."""
 
-    def __init__(self, lines: list[bytes], ids: list[str]) -> None:
+    def __init__(self, lines: list[bytes], ids: list[str], notes: list | None = None) -> None:
         self.lines = lines
         self.ids = ids
+        self.notes = notes
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -151,7 +153,8 @@ class LineDocs(Sequence):
 
 
 def decode_partition_lines(blob: bytes, decrypt, name: str, check: Callable[[Any], str | None] | None = None,
-                           hold: bool = True) -> tuple[Sequence[dict], list[bytes]]:
+                           hold: bool = True, lean: Callable[[bytes], tuple[str, Any] | None] | None = None,
+                           ) -> tuple[Sequence[dict], list[bytes]]:
     """The raw documents of one payload entry and, for each, the bytes of its line: an import writes a
     document taken as it came from those bytes instead of serialising it again (``Transaction.put_doc``'s
     ``raw``). The payload is inflated piece by piece on another thread (zlib lets go of the GIL: the other
@@ -159,7 +162,9 @@ def decode_partition_lines(blob: bytes, decrypt, name: str, check: Callable[[Any
     own and each piece is let go once its lines are parsed (not the whole payload held to the end of the
     import by views into it, one 184-byte view a line). ``check(document)``: why a document is malformed, or
     None; the first one malformed refuses the entry (its reason in the refusal's detail). ``hold=False``: each
-    document let go once checked, the documents parsed again when read (``LineDocs``)."""
+    document let go once checked, the documents parsed again when read (``LineDocs``). ``lean(line)`` (with
+    ``hold=False``): (the document's id, what to keep of it) when it checked the line itself, without a whole
+    parse (storage/sync/lean.py), else None: then parsed whole and checked by ``check``."""
     try:
         compressed = decrypt(blob)
     except Exception:  # noqa: BLE001 - nacl raises CryptoError and friends
@@ -175,11 +180,20 @@ def decode_partition_lines(blob: bytes, decrypt, name: str, check: Callable[[Any
     docs: list[dict] = []
     ids: list[str] = []
     lines: list[bytes] = []
+    notes: list | None = [] if lean is not None and not hold else None
     loads = orjson.loads
     carry = b""  # the start of the line the last piece ended in
     size = 0
 
     def take(line: bytes) -> None:
+        if notes is not None:
+            got = lean(line)
+            if got is not None:
+                ids.append(got[0])
+                notes.append(got[1])
+                lines.append(line)
+                return
+            notes.append(None)
         doc = loads(line)
         if check is not None and check(doc) is not None:
             raise _Malformed(check(doc))
@@ -209,14 +223,14 @@ def decode_partition_lines(blob: bytes, decrypt, name: str, check: Callable[[Any
                 pos = stop + 1
             carry = piece[pos:]
         if not size:
-            return ([] if hold else LineDocs([], [])), []
+            return ([] if hold else LineDocs([], [], notes)), []
         take(carry)
     except (orjson.JSONDecodeError, _Malformed) as exc:
         for _rest in pieces:  # (an inflate error further on is the reason given)
             pass
         detail = f"{name}: {exc.args[0]}" if isinstance(exc, _Malformed) else name
         raise BundleError("sync.refused_schema", "schema", detail=detail) from None
-    return (docs if hold else LineDocs(lines, ids)), lines
+    return (docs if hold else LineDocs(lines, ids, notes)), lines
 
 
 # Compressed bytes inflated at a time: about 30 MB of lines. Few, big pieces: on another thread each waits

@@ -40,7 +40,7 @@ from storage.core.versions import MAX_COUNTER, doc_vv, dominates, erased, merge_
 from storage.domain import regions
 from storage.office import keys as office_keys
 from storage.reconcile.conflicts import is_open
-from storage.sync import audit_anchor, bundle, sequence
+from storage.sync import audit_anchor, bundle, lean, sequence
 
 IMPORT_LOG = "imports.jsonl"
 EXPORT_LOG = "exports.jsonl"
@@ -811,9 +811,10 @@ def _verify(db: Database, path: Path, dry_run: bool = False, hold: bool = True):
             except ValueError:
                 raise bundle.BundleError("sync.refused_schema", "schema", detail=f"{name}: collection {name!r}") from None
             # every record checked as its line is parsed (``doc_problem``), before anything is merged
+            # (an import's member lines: read by storage/sync/lean.py where it can, without a whole parse)
             parts[name], lines[name] = bundle.decode_partition_lines(
                 blob, own.decrypt, name, check=partial(doc_problem, want_kind=kind, members=name == "members"),
-                hold=hold)
+                hold=hold, lean=lean.member_reader() if name == "members" and not hold and lean.available() else None)
         del blobs
         # The file's bytes and its entries are read: what stays is what the import log and the proof kept for
         # the sender need (20 MB at 100,000 members, twice, held to the end of the import before).
@@ -919,6 +920,17 @@ class Screen:
                 return rdoc
             return {"id": rdoc["id"], "kind": rdoc["kind"], "owner": rdoc["owner"], "v": [v]}
         return None
+
+    def fresh_note(self, held: Line) -> bool:
+        """``fresh`` of a member record from what storage/sync/lean.py noted of its line (the same checks, the
+        record not parsed): True when ``fresh`` would take it whole (then staged as ``held``); else False, and
+        ``fresh`` and ``doc`` see the record parsed and say why."""
+        note = held.note
+        ((r, office),) = held.replicas
+        # (``authority.check`` of a new member: its owner and every assignment's office the writer, nothing
+        # erased: ``note.plain`` holds the assignments at the owner)
+        return (note.plain and not self.from_province and r in self.senders and note.counter <= MAX_COUNTER
+                and held.hlcs[0] <= self.ceiling and office == self.sender and note.owner == self.sender)
 
     def doc(self, name: str, rdoc: dict, local: dict | None) -> dict | None:
         """The part of incoming ``rdoc`` to merge (None: nothing new here, or refused)."""
@@ -1152,14 +1164,26 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
         docs = parts[name]
         views = lines.get(name)
         ids = docs.ids if isinstance(docs, bundle.LineDocs) else [rdoc["id"] for rdoc in docs]
+        # what storage/sync/lean.py kept of each record as it checked its line: most are taken from it, unparsed
+        notes = docs.notes if views is not None and isinstance(docs, bundle.LineDocs) else None
         local_docs = db.docs_for(name, ids)  # the parts these records are in
         seen: dict[str, dict] = {}
         fresh = screen.fresh if not from_province and not drops else None
-        for i, rdoc in enumerate(docs):
+        for i in range(len(docs)):
             done += 1
+            rdoc = None
             if fresh is not None:
-                rid = rdoc["id"]
+                rid = ids[i]
                 if rid not in seen and rid not in local_docs:
+                    held = notes[i] if notes is not None else None
+                    if held is not None and screen.fresh_note(held):
+                        seen[rid] = held
+                        staged.append((name, held, None))
+                        result.added += 1
+                        if progress and done % 2000 == 0:
+                            progress(done, total)
+                        continue
+                    rdoc = docs[i]
                     part = fresh(name, rdoc)
                     if part is not None:  # (else the general path below says why, or takes it)
                         if part["v"][0]["data"].get("erased"):
@@ -1174,6 +1198,8 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                         if progress and done % 2000 == 0:
                             progress(done, total)
                         continue
+            if rdoc is None:
+                rdoc = docs[i]
             if from_province:
                 for v in rdoc["v"]:
                     if v["dot"][0] == mine and v["dot"][1] > my_max:
