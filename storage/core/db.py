@@ -33,8 +33,9 @@ import uuid
 import zlib
 from collections import Counter
 from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping, ValuesView
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -46,7 +47,7 @@ from tinydb.table import Table
 
 from storage.core import audit, authority, erasure, formats, tally
 from storage.core.errors import LockedError, PilarError, after_commit, damaged
-from storage.core.fsutil import append_durable, atomic_write, fsync_dir, loads_hashed, os_error
+from storage.core.fsutil import WriteBehind, append_durable, atomic_write, fsync_dir, loads_hashed, os_error
 from storage.core.indexes import INDEXES as _INDEXES  # the one table of indexes
 from storage.core.indexes import IndexFunc, active_key_matches, active_keys
 from storage.core.versions import Hlc, doc_vv, erasure_of, in_conflict, winner
@@ -2151,38 +2152,52 @@ class Database:
         changed_parts = {name for name in self._dirty if collection_of(name) == "members"}
         raw, self._fold_raw = self._fold_raw, None  # (used once: a failed fold writes them serialised later)
         dirty_members = sorted(n for n in self._dirty if collection_of(n) == "members")
-        for name in sorted(self._dirty):  # only the parts that changed
-            if name in self._lazy:  # never: a part is read before it changes
-                raise damaged(self.db_dir / f"{name}.json", "stale", found="?", expected=self._lazy[name])
-            storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code, create=True)
-            docs = self._pdocs.get(name, {})
-            if name != collection_of(name):  # a part: its payload from the bytes it is held as
-                payload = _held_payload(docs)
-            else:
-                lines = raw.get(name) if raw else None
-                payload = _payload_of(docs, lines) if lines else None
-            storage.write({name: docs}, seq=self.seq, payload=payload)
-            self._file_seq[name] = self.seq
-            members_changed |= collection_of(name) == "members"
-        facts: dict[str, tuple[list, set[str]]] = {}  # the member parts' NIKs and active keys, one pass each
-        # the parts' tallies, counted as a derived file first parses a part (``_parsed_part``)
-        self._fold_tallies = {} if self._only is None else None
-        self._fold_given = given
-        try:
-            if members_changed and self.parts("members") > 1:
-                self._write_nik_index(dirty_members, facts)
-                self._write_active_index(changed_parts, facts)
-            if self._only is None:
-                self._write_summary_index(facts)
-                self._write_versions_index()
-        finally:
-            self._fold_tallies = None
-            self._fold_given = None
+        names = sorted(self._dirty)  # only the parts that changed
+        # Parts written on another thread while this one makes the derived files (a bulk fold: 32 parts, 290 MB
+        # at 300,000 members); waited for before the manifest says they are written.
+        behind = WriteBehind() if sum(1 for name in names if name != collection_of(name)) > 1 else None
+        with behind or nullcontext():
+            for name in names:
+                if name in self._lazy:  # never: a part is read before it changes
+                    raise damaged(self.db_dir / f"{name}.json", "stale", found="?", expected=self._lazy[name])
+                storage = PilarStorage(self.db_dir / f"{name}.json", name, self.code, create=True)
+                docs = self._pdocs.get(name, {})
+                if name != collection_of(name):  # a part: its payload from the bytes it is held as
+                    if behind is not None:
+                        behind.add(partial(self._write_part, storage, docs, self.seq))
+                    else:
+                        self._write_part(storage, docs, self.seq)
+                else:
+                    lines = raw.get(name) if raw else None
+                    storage.write({name: docs}, seq=self.seq, payload=_payload_of(docs, lines) if lines else None)
+                    self._file_seq[name] = self.seq
+                members_changed |= collection_of(name) == "members"
+            facts: dict[str, tuple[list, set[str]]] = {}  # the member parts' NIKs and active keys, one pass each
+            # the parts' tallies, counted as a derived file first parses a part (``_parsed_part``)
+            self._fold_tallies = {} if self._only is None else None
+            self._fold_given = given
+            try:
+                if members_changed and self.parts("members") > 1:
+                    self._write_nik_index(dirty_members, facts)
+                    self._write_active_index(changed_parts, facts)
+                if self._only is None:
+                    self._write_summary_index(facts)
+                    if behind is not None:
+                        behind.wait()  # (the versions index records each part's size as written)
+                    self._write_versions_index()
+            finally:
+                self._fold_tallies = None
+                self._fold_given = None
         self._audit.sync()
         atomic_write(self.db_dir / "manifest.json", formats.manifest_bytes(self._manifest_data()))
         atomic_write(self.journal_path, b"")
         self._journal_bytes = 0
         self._dirty.clear()
+
+    def _write_part(self, storage: PilarStorage, docs: dict[str, Any], seq: int) -> None:
+        """A part written from the bytes its records are held as (by a fold, maybe on its ``WriteBehind``)."""
+        storage.write({storage.collection: docs}, seq=seq, payload=_held_payload(docs))
+        self._file_seq[storage.collection] = seq
 
     def _parsed_part(self, name: str, tallies: dict[str, dict] | None) -> dict[str, dict]:
         """A part's documents parsed for a fold's derived files, which take from them at once what else the

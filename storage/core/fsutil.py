@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import queue
 import threading
 import time
 from collections.abc import Callable
@@ -63,11 +64,17 @@ def fsync_file(path: Path) -> None:
         os.close(fd)
 
 
+# Bytes handed to one os.write. A whole part (9 MB at 300,000 members) in one call made the kernel here take
+# about 100 ms a part instead of 3 (the 32 parts of a fold: 3.0 s against 0.85 s of writing; 4 MB calls as
+# slow); the journal, always written in pieces of about 1 MB, never was.
+WRITE_CHUNK = 1024 * 1024
+
+
 def write_all(fd: int, data: bytes) -> None:
-    """os.write until every byte is written (a short write is not an error on its own)."""
+    """os.write until every byte is written, WRITE_CHUNK at a time (a short write is not an error on its own)."""
     view = memoryview(data)
     while view:
-        n = os.write(fd, view)
+        n = os.write(fd, view[:WRITE_CHUNK])
         view = view[n:]
 
 
@@ -171,3 +178,51 @@ def loads_hashed(payload: bytes | memoryview, parse: Callable[[Any], Any] | None
     finally:
         hasher.join()
     return docs, digest[0]
+
+
+class WriteBehind:
+    """Writes done in order on another thread while the caller goes on (a fold's parts: the disk's time spent
+    while this thread computes the derived files). ``add(job)`` queues a write; ``wait()`` lets every queued
+    write finish, then raises the first error one raised (the writes after it are not made). Used as a context
+    manager, it always waits, so nothing is still being written when the caller returns or raises."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="pilar-write-behind", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            if self._error is None:
+                try:
+                    job()
+                except BaseException as exc:  # noqa: BLE001 - raised again by ``wait`` in the caller's thread
+                    self._error = exc
+
+    def add(self, job: Callable[[], None]) -> None:
+        self._jobs.put(job)
+
+    def wait(self) -> None:
+        if self._thread.is_alive():
+            self._jobs.put(None)
+            self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def __enter__(self) -> WriteBehind:
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            self.wait()
+            return
+        try:  # the caller's error is the one told; the writes still end before it is
+            self.wait()
+        except BaseException:  # noqa: BLE001
+            pass
+
