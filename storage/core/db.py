@@ -1167,27 +1167,30 @@ class Database:
         flat[rid] = table[rid] = bytes(line) if line is not None else _held_bytes(doc)
         self._note(collection, rid, doc)
 
-    def _store_line(self, collection: str, part: str, held: Line) -> None:
-        """``_store`` of a record staged by its bytes: noted from what it noted of its document."""
-        rid = held.id
-        self._changes += 1
+    def _store_lines(self, collection: str, part: str, lines: list[Line]) -> None:
+        """``_store`` of records staged by their bytes, into one part: noted from what each noted of its
+        document (a bulk commit's, ``_install``)."""
+        self._changes += len(lines)
         flat, table = self._tables(collection, part)
-        flat[rid] = table[rid] = bytes(held.line)
         multi = self._multi.setdefault(collection, set())
         dead = self._dead.setdefault(collection, set())
-        if held.multi:
-            multi.add(rid)
-        else:
-            multi.discard(rid)
-        if held.live:
-            dead.discard(rid)
-        else:
-            dead.add(rid)
         replicas = self.replicas
-        for r, office in held.replicas:
-            if r not in replicas:
-                replicas[r] = office
-        # (its clocks: observed as it was staged, ``put_line``)
+        for held in lines:
+            rid = held.id
+            flat[rid] = table[rid] = bytes(held.line)
+            if held.multi:
+                multi.add(rid)
+            elif multi:
+                multi.discard(rid)
+            if held.live:
+                if dead:
+                    dead.discard(rid)
+            else:
+                dead.add(rid)
+            for r, office in held.replicas:
+                if r not in replicas:
+                    replicas[r] = office
+        # (their clocks: observed as they were staged, ``put_line``)
 
     def _part_docs(self, name: str) -> Iterator[dict]:
         """The documents of one file, parsed (a part's are held as bytes: each is a fresh dict)."""
@@ -2024,6 +2027,7 @@ class Database:
         # (this commit holds the write lock).
         raw: dict[str, dict[str, Any]] = {}
         names: dict[str, list[str]] = {}  # each collection's files by part number (part_name, made once)
+        lines_of: dict[str, tuple[str, list[Line]]] = {}  # a part's records staged by their bytes (``_store_lines``)
         crc32 = zlib.crc32
         for key, doc in tx.docs.items():
             collection, rid = key
@@ -2046,7 +2050,10 @@ class Database:
             if type(doc) is Line:  # (only in a bulk commit: ``_commit_locked``)
                 line = doc.line
                 if part != collection and collection in rebuild:
-                    self._store_line(collection, part, doc)
+                    held = lines_of.get(part)
+                    if held is None:
+                        held = lines_of[part] = (collection, [])
+                    held[1].append(doc)
                     continue
                 doc = doc.doc()
             elif bulk is not None and staged is None:
@@ -2070,6 +2077,8 @@ class Database:
                 found = tables[part] = self._tables(collection, part)
             found[0][rid] = doc
             found[1][rid] = doc
+        for part, (collection, held) in lines_of.items():
+            self._store_lines(collection, part, held)
         for collection in sorted(rebuild):
             self._rebuild(collection)
         if bulk is not None:
@@ -2813,13 +2822,22 @@ class Transaction:
             self.raw.pop(key, None)
         return True
 
-    def put_line(self, collection: str, held: Line) -> bool:
+    def put_line(self, collection: str, held: Line, new: bool = False) -> bool:
         """``put_doc`` of a record by its bytes (``Line``: one JSON object that parses to exactly the document,
         never changed afterwards; made while the caller had the document parsed): the transaction holds the
         bytes and what installing them notes, not the document. A commit whose lines pass BULK_RAW_BYTES
         writes its journal line and files from them (a full bundle's import); a smaller one parses them and
-        commits the documents, as ``put_doc`` would. False when the record equals what is stored."""
+        commits the documents, as ``put_doc`` would. False when the record equals what is stored. ``new``: the
+        caller knows that neither the folder nor this transaction holds the record (a bundle's new member,
+        ``storage.sync.engine``): not looked up."""
         key = (collection, held.id)
+        if new:
+            observe = self.db.hlc.observe
+            for hlc in held.hlcs:
+                observe(hlc)
+            self.docs[key] = held
+            self.line_bytes += len(held.line)
+            return True
         current = staged_doc(self.docs.get(key)) or self.db.doc(collection, held.id)
         if current is not None and current == held.doc():
             return False

@@ -1128,6 +1128,10 @@ def import_bundle(db: Database, path: Path, dry_run: bool = False,
         return _import_bundle(db, path, dry_run, progress)
 
 
+# A staged record new here: neither the folder nor the import holds its id (``Transaction.put_line``'s ``new``).
+NEW = "new"
+
+
 def _import_bundle(db: Database, path: Path, dry_run: bool,
                    progress: Callable[[int, int], None] | None) -> ImportResult:
     started = time.perf_counter()
@@ -1137,7 +1141,8 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
     verified = time.perf_counter()
     sender = m["sender"]["code"]
     result = ImportResult(m["bundle_id"], sender, Path(path).name, m.get("mode", "full"), dry_run=dry_run)
-    # (collection, merged document, the bytes of its line when it is taken exactly as it came, else None)
+    # (collection, merged document, the bytes of its line when it is taken exactly as it came, else None; NEW for
+    # a record staged as its line that the folder does not hold)
     staged: list[tuple[str, dict, Any]] = []
     came: list[tuple[str, dict]] = []  # staged documents holding an erasure (issue 27)
     total = sum(len(d) for d in parts.values())
@@ -1178,7 +1183,7 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                     held = notes[i] if notes is not None else None
                     if held is not None and screen.fresh_note(held):
                         seen[rid] = held
-                        staged.append((name, held, None))
+                        staged.append((name, held, NEW))
                         result.added += 1
                         if progress and done % 2000 == 0:
                             progress(done, total)
@@ -1188,12 +1193,14 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                     if part is not None:  # (else the general path below says why, or takes it)
                         if part["v"][0]["data"].get("erased"):
                             came.append((name, part))
+                        new = None
                         if views is not None and part is rdoc:
                             # the record itself: the bytes of its line say it (db.py writes them as they
                             # are); staged as them, the document let go
                             part = Line(part, views[i])
+                            new = NEW
                         seen[rid] = part
-                        staged.append((name, part, None))
+                        staged.append((name, part, new))
                         result.added += 1
                         if progress and done % 2000 == 0:
                             progress(done, total)
@@ -1279,7 +1286,7 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
         with db.transaction("sync.import") as tx:
             for name, doc, line in staged:
                 if type(doc) is Line:
-                    tx.put_line(name, doc)
+                    tx.put_line(name, doc, new=line is NEW)
                 else:
                     tx.put_doc(name, doc, raw=line)
             tx.note("sync.import", "bundle", m["bundle_id"], note=summary,
