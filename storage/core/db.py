@@ -257,7 +257,7 @@ class Line:
         data: dict[str, Any] = {"nik": note.nik, "kab": note.kab,
                                 "assignments": _noted_assignments(note.assignments)}
         return {"id": self.id, "owner": note.owner,
-                "v": [{"hlc": self.hlcs[0], "dot": [replica, note.counter], "vv": dict(note.vv), "office": office,
+                "v": [{"hlc": self.hlcs[0], "dot": [replica, note.counter], "vv": dict(note.vv or ((replica, note.counter),)), "office": office,
                        "deleted": not self.live, "data": data}]}
 
 
@@ -266,7 +266,7 @@ class MemberNote(NamedTuple):
     nik: str | None
     kab: str | None
     assignments: tuple[tuple[str | None, ...], ...]  # (status, office, pillar, area_kab, area_kec, position)
-    vv: tuple[tuple[str, int], ...]
+    vv: tuple[tuple[str, int], ...] | None  # None: {replica: counter} (the version's own write only)
     counter: int
     owner: str
     plain: bool  # live, its own write only, nothing erased, every assignment at its owner (``Screen.fresh_note``)
@@ -299,12 +299,12 @@ def staged_doc(doc: Any) -> Any:
 
 def _held_payload(table: dict[str, Any]) -> bytes:
     """A part's payload (``_dumps(docs)``) from its records' held bytes: nothing serialised again."""
-    pieces = []
-    dumps = orjson.dumps
-    for rid in sorted(table):
-        held = table[rid]
-        pieces.append(dumps(rid) + b":" + (held if type(held) is bytes else _dumps(held)))
-    return b"{" + b",".join(pieces) + b"}"
+    fragment = getattr(orjson, "Fragment", None)  # (not in storage/core/jsonio: 32-bit Windows without orjson)
+    if fragment is not None:  # the held bytes as they are, in one dumps (each id escaped as dumps escapes it)
+        return orjson.dumps({rid: fragment(held if type(held) is bytes else _dumps(held))
+                             for rid, held in sorted(table.items())})
+    return b"{" + b",".join(orjson.dumps(rid) + b":" + (held if type(held) is bytes else _dumps(held))
+                            for rid, held in sorted(table.items())) + b"}"
 
 
 class _HeldValues(ValuesView):
@@ -2320,7 +2320,7 @@ class Database:
             ((r, office),) = held.replicas
             if r not in replicas:
                 replicas[r] = office
-            for q, n in note.vv:
+            for q, n in note.vv or ((r, note.counter),):
                 if n > vv.get(q, 0):
                     vv[q] = n
             if not held.live:

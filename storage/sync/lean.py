@@ -134,10 +134,10 @@ def member_reader() -> Callable[[bytes], tuple[str, Line | None] | None]:
             assigns = tuple(places)
             assigns = get(assigns) or add(assigns, assigns)
         r, counter = v.dot
-        vv = tuple(v.vv.items())
+        vv = None if len(v.vv) == 1 else tuple(v.vv.items())  # (one entry: its own dot, {r: counter})
         held = Line.noted(rec.id, line, v.hlc, get(r) or add(r, r), get(v.office) or add(v.office, v.office),
                           not v.deleted, MemberNote(data.nik or None, get(data.kab) or add(data.kab, data.kab),
-                                                    assigns, get(vv) or add(vv, vv), counter, owner, plain))
+                                                    assigns, vv, counter, owner, plain))
         return rec.id, held
 
     return note

@@ -254,3 +254,15 @@ def test_a_nik_looked_up_without_its_index_is_what_the_index_answers(folder):
     assert quick[MEMBERS[3]["nik"]] == [MEMBERS[3]["id"]]  # in conflict: the winning version's NIK
     assert quick["3500000000000000"] == [] and quick[MEMBERS[6]["nik"][:15]] == []
     db.close()
+
+
+@pytest.mark.parametrize("fragments", [True, False])
+def test_a_part_payload_from_held_bytes_is_the_documents_dumped(monkeypatch, fragments):
+    """``_held_payload``: what ``_dumps`` makes of the part's documents, byte for byte, ids that need escaping
+    too; with orjson's fragments or without them (storage/core/jsonio has none)."""
+    docs = {rid: {"id": rid, "v": [{"data": {"name": f"N{i}", "z": i, "a": "é"}}]}
+            for i, rid in enumerate(["b", "a", 'q"u\\o\u2028', "\x01ctl", "é"])}
+    table = {rid: _dumps(doc) if i % 2 else doc for i, (rid, doc) in enumerate(docs.items())}
+    if not fragments:
+        monkeypatch.delattr(orjson, "Fragment")
+    assert dbm._held_payload(table) == _dumps(docs)

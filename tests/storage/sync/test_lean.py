@@ -57,7 +57,8 @@ def agrees(line: bytes, read=None) -> bool:
         doc["id"], (v["hlc"],), ((v["dot"][0], v["office"]),), False, not v["deleted"])
     note = held.note
     assert (note.nik, note.kab or None, note.assignments, note.vv, note.counter, note.owner) == (
-        data.get("nik") or None, data.get("kab") or None, assigns, tuple(v["vv"].items()), v["dot"][1], doc["owner"])
+        data.get("nik") or None, data.get("kab") or None, assigns,
+        None if v["vv"] == {v["dot"][0]: v["dot"][1]} else tuple(v["vv"].items()), v["dot"][1], doc["owner"])
     assert note.plain == (not v["deleted"] and len(v["vv"]) == 1
                           and all(a.get("office") == doc["owner"] for a in data.get("assignments", [])))
     return True
