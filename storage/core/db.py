@@ -233,14 +233,15 @@ class Line:
         self.live = Database.value_of(doc) is not None if self.multi else not versions[0]["deleted"]
 
     @classmethod
-    def noted(cls, rid: str, line: bytes, hlc: int, replica: str, office: str, live: bool,
+    def noted(cls, rid: str, line: bytes, hlc: int, replicas: tuple[tuple[str, str]], live: bool,
               note: MemberNote) -> Line:
-        """A member record of one version, from what storage/sync/lean.py read of its line (not parsed whole)."""
+        """A member record of one version, from what storage/sync/lean.py read of its line (not parsed whole):
+        ``replicas`` ((its dot's replica, the office that wrote it),)."""
         held = cls.__new__(cls)
         held.id = rid
         held.line = line
         held.hlcs = (hlc,)
-        held.replicas = ((replica, office),)
+        held.replicas = replicas
         held.multi = False
         held.live = live
         held.note = note
@@ -2028,9 +2029,20 @@ class Database:
         raw: dict[str, dict[str, Any]] = {}
         names: dict[str, list[str]] = {}  # each collection's files by part number (part_name, made once)
         lines_of: dict[str, tuple[str, list[Line]]] = {}  # a part's records staged by their bytes (``_store_lines``)
+        # (the collections cut into parts whose records staged by their bytes are stored part by part, after this
+        # loop: the bulk of a full bundle, one step each here)
+        by_line = {c: [f"{c}.{i:02d}" for i in range(self.parts(c))] for c in rebuild if self.parts(c) > 1}
         crc32 = zlib.crc32
         for key, doc in tx.docs.items():
             collection, rid = key
+            if type(doc) is Line and collection in by_line:
+                files = by_line[collection]
+                part = files[crc32(rid.encode()) % len(files)]
+                held = lines_of.get(part)
+                if held is None:
+                    held = lines_of[part] = (collection, [])
+                held[1].append(doc)
+                continue
             staged = None
             if type(doc) is bytes:
                 # Staged as the bytes of its journal line (``Transaction.put_new``): held as its canonical
@@ -2049,12 +2061,6 @@ class Database:
             line = staged
             if type(doc) is Line:  # (only in a bulk commit: ``_commit_locked``)
                 line = doc.line
-                if part != collection and collection in rebuild:
-                    held = lines_of.get(part)
-                    if held is None:
-                        held = lines_of[part] = (collection, [])
-                    held[1].append(doc)
-                    continue
                 doc = doc.doc()
             elif bulk is not None and staged is None:
                 line = bulk.get(key)
@@ -2078,6 +2084,10 @@ class Database:
             found[0][rid] = doc
             found[1][rid] = doc
         for part, (collection, held) in lines_of.items():
+            if part in self._lazy:
+                self._load_part(part)  # (as above)
+            self._dirty.add(part)
+            self._psum.pop(part, None)
             self._store_lines(collection, part, held)
         for collection in sorted(rebuild):
             self._rebuild(collection)
@@ -2163,7 +2173,9 @@ class Database:
         dirty_members = sorted(n for n in self._dirty if collection_of(n) == "members")
         names = sorted(self._dirty)  # only the parts that changed
         # Parts written on another thread while this one makes the derived files (a bulk fold: 32 parts, 290 MB
-        # at 300,000 members); waited for before the manifest says they are written.
+        # at 300,000 members); waited for before the manifest says they are written. Should a part's write fail,
+        # the derived files made meanwhile carry this fold's seq, which the manifest (not written) does not
+        # record: the next open takes them for stale and the next fold makes them again, as it writes the parts.
         behind = WriteBehind() if sum(1 for name in names if name != collection_of(name)) > 1 else None
         with behind or nullcontext():
             for name in names:

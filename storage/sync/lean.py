@@ -18,7 +18,7 @@ lines.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
 from storage.core.db import Line, MemberNote
 
@@ -81,7 +81,7 @@ if msgspec is not None:
 
     class _Member(msgspec.Struct, forbid_unknown_fields=True, gc=False):
         id: _Id
-        kind: str
+        kind: Literal["member"]
         owner: _Id
         v: Annotated[list[_Version], msgspec.Meta(min_length=1, max_length=256)]
 
@@ -101,15 +101,13 @@ def member_reader() -> Callable[[bytes], tuple[str, Line | None] | None]:
     ``doc_problem`` decides). The strings and assignments a bundle repeats (replica ids, offices, places) are
     held once each, for this bundle."""
     shared: dict = {}
-    get = shared.get
-    add = shared.setdefault
+    add = shared.setdefault  # (the one held already, else this one, held from now on)
+    new_note = tuple.__new__
 
     def note(line: bytes) -> tuple[str, Line | None] | None:
         try:
             rec = _decode(line)
         except _errors:
-            return None
-        if rec.kind != "member":
             return None
         versions = rec.v
         for v in versions:
@@ -119,7 +117,7 @@ def member_reader() -> Callable[[bytes], tuple[str, Line | None] | None]:
             return rec.id, None
         v = versions[0]
         data = v.data
-        owner = get(rec.owner) or add(rec.owner, rec.owner)
+        owner = add(rec.owner, rec.owner)
         # what ``Screen.fresh`` asks of the record beyond its version's writer and clocks (``Screen.fresh_note``):
         # live, its own write only, every assignment at its owner (nothing erased: no such field here)
         plain = not v.deleted and len(v.vv) == 1
@@ -128,16 +126,17 @@ def member_reader() -> Callable[[bytes], tuple[str, Line | None] | None]:
             places = []
             for a in data.assignments:
                 place = (a.status, a.office, a.pillar, a.area_kab, a.area_kec, a.position)
-                places.append(get(place) or add(place, place))
+                places.append(add(place, place))
                 if a.office != owner:
                     plain = False
             assigns = tuple(places)
-            assigns = get(assigns) or add(assigns, assigns)
+            assigns = add(assigns, assigns)
         r, counter = v.dot
-        vv = None if len(v.vv) == 1 else tuple(v.vv.items())  # (one entry: its own dot, {r: counter})
-        held = Line.noted(rec.id, line, v.hlc, get(r) or add(r, r), get(v.office) or add(v.office, v.office),
-                          not v.deleted, MemberNote(data.nik or None, get(data.kab) or add(data.kab, data.kab),
-                                                    assigns, vv, counter, owner, plain))
-        return rec.id, held
+        replicas = ((r, v.office),)
+        # (the MemberNote made as a tuple of its fields, as its own __new__ would, without that Python call)
+        return rec.id, Line.noted(rec.id, line, v.hlc, add(replicas, replicas), not v.deleted, new_note(MemberNote, (
+            data.nik or None, add(data.kab, data.kab), assigns,
+            None if len(v.vv) == 1 else tuple(v.vv.items()),  # (one entry: its own dot, {r: counter})
+            counter, owner, plain)))
 
     return note

@@ -11,11 +11,12 @@ import zlib
 import orjson
 import pytest
 
+import storage.core.db as dbm
 from storage.core.db import Database
 from storage.office import keys as office_keys
 from storage.sync import bundle as sync_bundle
 from storage.sync import engine, lean
-from tests.storage.sync.test_sync_bulk import _copy, _sent
+from tests.storage.sync.test_sync_bulk import A, _bulk, _copy, _import, _payloads, _sent, _state
 
 pytestmark = pytest.mark.skipif(not lean.available(), reason="msgspec is not installed (32-bit Windows)")
 
@@ -158,3 +159,117 @@ def test_a_bundle_with_a_line_orjson_refuses_is_refused_and_changes_nothing(tmp_
     assert err.value.reason == "schema"
     assert {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.is_file()} == before
     assert engine.import_log(folder)[-1]["status"] == "refused"
+
+
+# A forged bundle (signed by the UPT's key: what the province takes) with members of every shape
+def _forge(tmp_path, upt, province, path, change):
+    keys = office_keys.load_own(upt.path)
+    j_keys = office_keys.load_own(province)
+    with zipfile.ZipFile(path) as zf:
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    m = orjson.loads(entries["manifest.json"])
+    docs = sync_bundle.decode_partition(entries["payload/members.bin"], j_keys.decrypt, "members")
+    lines = change(docs)
+    blob = office_keys.encrypt_to(j_keys.box_pk, zlib.compress(b"\n".join(lines), 1))
+    entries["payload/members.bin"] = blob
+    m["files"]["payload/members.bin"].update(sha256=hashlib.sha256(blob).hexdigest(), size=len(blob), records=len(lines))
+    mb = orjson.dumps(m, option=orjson.OPT_SORT_KEYS)
+    items = [("manifest.json", mb), ("manifest.sig", keys.sign(mb))]
+    items += [(n, b) for n, b in entries.items() if n.startswith("payload/")]
+    forged = tmp_path / "forged.pilar"
+    forged.write_bytes(sync_bundle.zip_bytes(items))
+    return forged
+
+
+def _vary(seed, shape):
+    rng = random.Random(seed)
+
+    def change(docs):
+        out = []
+        niks = [f"35{i:014d}" for i in range(30)]
+        for d in docs:
+            v = d["v"][0]
+            data = v["data"]
+            r = rng.random()
+            if r < 0.15:
+                data.pop("nik", None)
+            elif r < 0.25:
+                data["nik"] = ""
+            elif r < 0.6:
+                data["nik"] = rng.choice(niks)  # duplicates across and within parts
+            r = rng.random()
+            if r < 0.2:
+                data.pop("kab", None)
+            elif r < 0.3:
+                data["kab"] = ""
+            elif r < 0.4:
+                data["kab"] = "35.10"
+            asg = []
+            for _ in range(rng.choice([0, 1, 1, 2, 3])):
+                a = {"office": A}
+                for k, choices in (("status", ["ACTIVE", "ACTIVE", "INACTIVE", "", None]),
+                                   ("pillar", ["TKSK", "PSM", "", None]),
+                                   ("position", ["ANGGOTA", "PENDAMPING", "KETUA", "", None]),
+                                   ("area_kab", ["35.09", "35.10", "", None]),
+                                   ("area_kec", ["35.09.01", "35.09.02", "", None])):
+                    c = rng.choice(choices)
+                    if c is not None:
+                        a[k] = c
+                asg.append(a)
+            if rng.random() < 0.1:
+                data.pop("assignments", None)
+            else:
+                data["assignments"] = asg
+            if shape == "mixed":
+                r = rng.random()
+                if r < 0.03:
+                    v["deleted"] = True
+                elif r < 0.05:
+                    data["assignments"] = [{"office": "UPT-Z", "status": "ACTIVE"}]  # refused
+                elif r < 0.07:
+                    d["extra"] = 1  # taken, re-serialised
+                elif r < 0.09:
+                    data["erased"] = {"by": "x"}  # refused
+            line = sync_bundle.canonical(d)
+            if rng.random() < 0.1:  # a duplicate key, last wins
+                line = line.replace(b'"kind":"member"', b'"kind":"member","owner":"nobody"', 1).replace(
+                    b'"owner":"nobody","owner":', b'"owner":"nobody","owner":', 1)
+            out.append(line)
+        if shape == "mixed":
+            out.append(out[3])  # a record twice
+        return out
+    return change
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("shape", ["plain", "mixed"])
+def test_a_bundle_of_varied_members_imports_the_same_with_and_without_lean(tmp_path, monkeypatch, seed, shape):
+    """A signed full bundle whose members vary in every way the notes carry (no NIK, an empty one, NIKs twice
+    within and across parts, kab/kota and assignment fields missing or empty, several assignments, no
+    assignments; ``mixed``: deleted, refused, erased, with a field more, twice in the bundle, duplicate keys),
+    imported three ways: record by record, in bulk with every line parsed whole, in bulk read by lean. The
+    counts and the state are the same; the two bulk imports write the same derived files and parts, byte
+    for byte."""
+    province, path, upt = _sent(tmp_path)
+    forged = _forge(tmp_path, upt, province, path, _vary(seed, shape))
+    _bulk(monkeypatch, False)
+    one = _copy(province, tmp_path / "one")
+    r1 = _import(one, forged)
+    _bulk(monkeypatch, True)
+    monkeypatch.setattr(lean, "available", lambda: False)
+    plain = _copy(province, tmp_path / "plain")
+    r2 = _import(plain, forged)
+    monkeypatch.setattr(lean, "available", lambda: True)
+    noted = []
+    fn = engine.Screen.fresh_note
+    monkeypatch.setattr(engine.Screen, "fresh_note", lambda self, h: fn(self, h) and (noted.append(h) or True))
+    lean_f = _copy(province, tmp_path / "lean")
+    r3 = _import(lean_f, forged)
+    assert len(noted) > 100
+    for r in (r2, r3):
+        assert (r1.added, r1.updated, r1.unchanged, len(r1.refused)) == (r.added, r.updated, r.unchanged, len(r.refused))
+    for name in (dbm.NIK_INDEX, dbm.ACTIVE_INDEX, "summary.idx", dbm.VERSIONS_INDEX):
+        assert (plain / "db" / name).read_bytes() == (lean_f / "db" / name).read_bytes(), name
+    assert _payloads(plain) == _payloads(lean_f)
+    monkeypatch.undo()
+    assert _state(one) == _state(lean_f) == _state(plain)
