@@ -185,15 +185,7 @@ def decode_partition_lines(blob: bytes, decrypt, name: str, check: Callable[[Any
     carry = b""  # the start of the line the last piece ended in
     size = 0
 
-    def take(line: bytes) -> None:
-        if notes is not None:
-            got = lean(line)
-            if got is not None:
-                ids.append(got[0])
-                notes.append(got[1])
-                lines.append(line)
-                return
-            notes.append(None)
+    def parse(line: bytes) -> None:
         doc = loads(line)
         if check is not None and check(doc) is not None:
             raise _Malformed(check(doc))
@@ -201,30 +193,36 @@ def decode_partition_lines(blob: bytes, decrypt, name: str, check: Callable[[Any
             docs.append(doc)
         else:
             ids.append(doc.get("id") if type(doc) is dict else None)
-        lines.append(line)
+
+    def take(batch: list[bytes]) -> None:
+        """The whole lines of one inflated piece: each read by ``lean`` where it can, else parsed and checked."""
+        if notes is None:
+            for line in batch:
+                parse(line)
+        else:
+            for line in batch:
+                got = lean(line)
+                if got is None:
+                    notes.append(None)
+                    parse(line)
+                else:
+                    ids.append(got[0])
+                    notes.append(got[1])
+        lines.extend(batch)
 
     try:
         for piece in pieces:
             size += len(piece)
-            find = piece.find
-            pos = 0
+            batch = piece.split(b"\n")  # (in C: each line a bytes object of its own)
+            del piece
             if carry:
-                stop = find(b"\n")
-                if stop < 0:
-                    carry += piece
-                    continue
-                take(carry + piece[:stop])
-                pos = stop + 1
-            while True:
-                stop = find(b"\n", pos)
-                if stop < 0:
-                    break
-                take(piece[pos:stop])
-                pos = stop + 1
-            carry = piece[pos:]
+                batch[0] = carry + batch[0]
+            carry = batch.pop()  # (the start of the next piece's first line, or all of this one's)
+            take(batch)
+            del batch
         if not size:
             return ([] if hold else LineDocs([], [], notes)), []
-        take(carry)
+        take([carry])
     except (orjson.JSONDecodeError, _Malformed) as exc:
         for _rest in pieces:  # (an inflate error further on is the reason given)
             pass
