@@ -573,6 +573,8 @@ def _journal_line(entry: dict) -> bytes:
     return hashlib.sha256(body).hexdigest()[:16].encode() + b" " + body + b"\n"
 
 
+# Threads writing a fold's parts (``_compact``): two, so that one part's fsync overlaps the next part's write.
+FOLD_WRITERS = 2
 RAW_BATCH = 1024  # records (or audit entries) joined into one piece of a journal line written in pieces
 # A transaction with this many records and audit entries (a quarterly run: 100,000 of each) has its journal
 # line written in pieces (``_pieced_journal_line``), never held whole: at 100,000 members the line is
@@ -2176,7 +2178,7 @@ class Database:
         # at 300,000 members); waited for before the manifest says they are written. Should a part's write fail,
         # the derived files made meanwhile carry this fold's seq, which the manifest (not written) does not
         # record: the next open takes them for stale and the next fold makes them again, as it writes the parts.
-        behind = WriteBehind() if sum(1 for name in names if name != collection_of(name)) > 1 else None
+        behind = WriteBehind(FOLD_WRITERS) if sum(1 for name in names if name != collection_of(name)) > 1 else None
         with behind or nullcontext():
             for name in names:
                 if name in self._lazy:  # never: a part is read before it changes

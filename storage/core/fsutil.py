@@ -181,16 +181,20 @@ def loads_hashed(payload: bytes | memoryview, parse: Callable[[Any], Any] | None
 
 
 class WriteBehind:
-    """Writes done in order on another thread while the caller goes on (a fold's parts: the disk's time spent
-    while this thread computes the derived files). ``add(job)`` queues a write; ``wait()`` lets every queued
-    write finish, then raises the first error one raised (the writes after it are not made). Used as a context
-    manager, it always waits, so nothing is still being written when the caller returns or raises."""
+    """Writes done on other threads while the caller goes on (a fold's parts: the disk's time spent while this
+    thread computes the derived files). ``add(job)`` queues a write; with one thread the writes are made in
+    order, with more (``threads``) several at once (a disk waits for each fsync: two overlap). ``wait()`` lets
+    every queued write finish, then raises the first error one raised (once a write failed, the writes not
+    begun are not made). Used as a context manager, it always waits, so nothing is still being written when
+    the caller returns or raises."""
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 1) -> None:
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="pilar-write-behind", daemon=True)
-        self._thread.start()
+        self._threads = [threading.Thread(target=self._run, name="pilar-write-behind", daemon=True)
+                         for _ in range(threads)]
+        for thread in self._threads:
+            thread.start()
 
     def _run(self) -> None:
         while True:
@@ -201,15 +205,18 @@ class WriteBehind:
                 try:
                     job()
                 except BaseException as exc:  # noqa: BLE001 - raised again by ``wait`` in the caller's thread
-                    self._error = exc
+                    if self._error is None:
+                        self._error = exc
 
     def add(self, job: Callable[[], None]) -> None:
         self._jobs.put(job)
 
     def wait(self) -> None:
-        if self._thread.is_alive():
+        running = [thread for thread in self._threads if thread.is_alive()]
+        for _thread in running:
             self._jobs.put(None)
-            self._thread.join()
+        for thread in running:
+            thread.join()
         if self._error is not None:
             error, self._error = self._error, None
             raise error

@@ -74,3 +74,21 @@ def test_writes_behind_run_in_order_and_the_first_error_is_raised_after_the_othe
         behind.add(fail)
         raise KeyError("mine")
     assert not any(t.name == "pilar-write-behind" for t in threading.enumerate())
+
+
+def test_writes_behind_on_two_threads_all_end_and_an_error_is_raised():
+    done = []
+    with WriteBehind(threads=2) as behind:
+        for i in range(20):
+            behind.add(lambda i=i: done.append(i))
+    assert sorted(done) == list(range(20))
+
+    def fail():
+        raise PilarError("db.io_error", path="p", error="full")
+
+    behind = WriteBehind(threads=2)
+    behind.add(fail)
+    with pytest.raises(PilarError):
+        behind.wait()
+    behind.wait()  # (raised once)
+    assert not any(t.name == "pilar-write-behind" for t in threading.enumerate())
