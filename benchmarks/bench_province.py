@@ -415,19 +415,16 @@ def sqlite_child(step: str, db: str, arg: str) -> None:
         print(con.execute("SELECT COUNT(*) FROM members").fetchone()[0])
 
 
-def sqlite_side(values: list[dict], work: Path, nik: str) -> dict:
-    """SQLite on the same member values: its commands as processes, its in-app steps timed here."""
+def sqlite_side(first: dict, lines: Path, work: Path, nik: str) -> dict:
+    """SQLite on the same member values (``lines``, written by ``dump_child``; ``first`` the first of them): its
+    commands as processes, its in-app steps timed here."""
     py = sys.executable
-    lines = work / "members.jsonl"
-    with open(lines, "w") as f:
-        for v in values:
-            f.write(json.dumps(v) + "\n")
     db = work / "members.sqlite"
     me = str(Path(__file__).resolve())
     out: dict = {"full": run_measured([py, me, "--sqlite", "full", str(db), str(lines)])}
     out["figures"] = run_measured([py, me, "--sqlite", "figures", str(db), ""])
     out["show"] = run_measured([py, me, "--sqlite", "show", str(db), nik])
-    changed = dict(values[0], address="Jl. Ubah Satu 1")
+    changed = dict(first, address="Jl. Ubah Satu 1")
     delta = work / "delta.json"
     delta.write_text(json.dumps(changed))
     out["delta"] = run_measured([py, me, "--sqlite", "delta", str(db), str(delta)])
@@ -471,7 +468,6 @@ def load() -> str:
 
 
 def measure(n: int, work: Path) -> dict:
-    from storage.core.db import Database
 
     path = office(n)
     sync = sync_set(n)
@@ -503,10 +499,12 @@ def measure(n: int, work: Path) -> dict:
     (copy / "summary-cache.json").unlink(missing_ok=True)
     wall, cpu, mem, text = run_measured([py, me, "--app", str(copy), str(time.time()), "start-only"])
     result["fresh"] = json.loads(text.strip().splitlines()[-1])
-    db = Database.open(copy, read_only=True)
-    values = [dict(v) for v in db.values("members")]
-    db.close()
-    nik = values[0]["nik"]
+    # The member values SQLite works on, written by a child process: this process holds none of them while
+    # the commands run (at 300k they were 1.6 GB here, and on this VM a command's fresh pages then cost about
+    # ten times as much: the full import's same 305,000 page faults took 9-15 s of system time instead of 1.3).
+    lines = work / "members.jsonl"
+    first = json.loads(run_measured([py, me, "--dump", str(copy), str(lines)])[3].strip().splitlines()[-1])
+    nik = first["nik"]
     # what the ``pilar`` script runs, from the tree measured
     pilar = [py, "-c", "import sys; from tui.cli import main; sys.exit(main())", "--data", str(copy), "--operator", "Bench"]
     result["show"] = run_measured([*pilar, "roster", "show", nik])
@@ -532,10 +530,24 @@ def measure(n: int, work: Path) -> dict:
                             "Database.open(sys.argv[1], operator='Bench').close()", str(j)])
     run_measured([*jpilar, "backup"])
     result["delta"] = run_measured([*jpilar, "import", str(sync / "delta.pilar")])
-    result["sqlite"] = sqlite_side(values, work, nik)
+    result["sqlite"] = sqlite_side(first, lines, work, nik)
     result["load_after"] = load()
-    del values
     return result
+
+
+def dump_child(folder: str, out: str) -> None:
+    """Every member value of ``folder``, one JSON line each, into ``out``; the first printed."""
+    from storage.core.db import Database
+
+    db = Database.open(folder, read_only=True)
+    first = None
+    with open(out, "w") as f:
+        for v in db.values("members"):
+            v = dict(v)
+            first = first or v
+            f.write(json.dumps(v) + "\n")
+    db.close()
+    print(json.dumps(first))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -638,5 +650,7 @@ if __name__ == "__main__":
         app_child(sys.argv[2], time.perf_counter() - (time.time() - float(sys.argv[3])), sys.argv[4] == "start-only")
     elif len(sys.argv) > 1 and sys.argv[1] == "--sqlite":
         sqlite_child(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) > 1 and sys.argv[1] == "--dump":
+        dump_child(sys.argv[2], sys.argv[3])
     else:
         main()
