@@ -1181,24 +1181,20 @@ def _import_bundle(db: Database, path: Path, dry_run: bool,
                 rid = ids[i]
                 if rid not in seen and rid not in local_docs:
                     held = notes[i] if notes is not None else None
+                    new = None
                     if held is not None and screen.fresh_note(held):
-                        seen[rid] = held
-                        staged.append((name, held, NEW))
-                        result.added += 1
-                        if progress and done % 2000 == 0:
-                            progress(done, total)
-                        continue
-                    rdoc = docs[i]
-                    part = fresh(name, rdoc)
-                    if part is not None:  # (else the general path below says why, or takes it)
-                        if part["v"][0]["data"].get("erased"):
-                            came.append((name, part))
-                        new = None
-                        if views is not None and part is rdoc:
-                            # the record itself: the bytes of its line say it (db.py writes them as they
-                            # are); staged as them, the document let go
-                            part = Line(part, views[i])
-                            new = NEW
+                        part, new = held, NEW  # (taken from its notes: the record not parsed)
+                    else:
+                        rdoc = docs[i]
+                        part = fresh(name, rdoc)
+                        if part is not None:  # (else the general path below says why, or takes it)
+                            if part["v"][0]["data"].get("erased"):
+                                came.append((name, part))
+                            if views is not None and part is rdoc:
+                                # the record itself: the bytes of its line say it (db.py writes them as they
+                                # are); staged as them, the document let go
+                                part, new = Line(part, views[i]), NEW
+                    if part is not None:
                         seen[rid] = part
                         staged.append((name, part, new))
                         result.added += 1

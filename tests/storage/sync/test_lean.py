@@ -3,20 +3,25 @@ the same of it; any other line is left to the whole parse (issue 25)."""
 
 from __future__ import annotations
 
-import hashlib
 import random
-import zipfile
-import zlib
 
 import orjson
 import pytest
 
 import storage.core.db as dbm
-from storage.core.db import Database
-from storage.office import keys as office_keys
 from storage.sync import bundle as sync_bundle
 from storage.sync import engine, lean
-from tests.storage.sync.test_sync_bulk import A, _bulk, _copy, _import, _payloads, _sent, _state
+from tests.storage.sync.test_sync_bulk import (
+    A,
+    _bulk,
+    _copy,
+    _import,
+    _payloads,
+    _sent,
+    _state,
+    forge,
+    refused_unchanged,
+)
 
 pytestmark = pytest.mark.skipif(not lean.available(), reason="msgspec is not installed (32-bit Windows)")
 
@@ -132,55 +137,15 @@ def test_a_bundle_with_a_line_orjson_refuses_is_refused_and_changes_nothing(tmp_
     """A member line lean would once have skipped over (invalid UTF-8 in a name) refuses the bundle with the
     reason, and the folder is as it was."""
     province, path, upt = _sent(tmp_path)
-    keys = office_keys.load_own(upt.path)
-    j_keys = office_keys.load_own(province)
-    with zipfile.ZipFile(path) as zf:
-        entries = {n: zf.read(n) for n in zf.namelist()}
-    m = orjson.loads(entries["manifest.json"])
-    docs = sync_bundle.decode_partition(entries["payload/members.bin"], j_keys.decrypt, "members")
-    lines = [sync_bundle.canonical(d) for d in docs]
-    lines[-1] = lines[-1].replace(b'"name":"', b'"name":"\xff', 1)
-    blob = office_keys.encrypt_to(j_keys.box_pk, zlib.compress(b"\n".join(lines), 1))
-    entries["payload/members.bin"] = blob
-    m["files"]["payload/members.bin"].update(sha256=hashlib.sha256(blob).hexdigest(), size=len(blob))
-    mb = orjson.dumps(m, option=orjson.OPT_SORT_KEYS)
-    items = [("manifest.json", mb), ("manifest.sig", keys.sign(mb))]
-    items += [(n, b) for n, b in entries.items() if n.startswith("payload/")]
-    forged = tmp_path / "forged.pilar"
-    forged.write_bytes(sync_bundle.zip_bytes(items))
-    folder = _copy(province, tmp_path / "bad")
-    before = {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.is_file()}
-    db = Database.open(folder, operator="op-j")
-    try:
-        with pytest.raises(sync_bundle.BundleError) as err:
-            engine.import_bundle(db, forged)
-    finally:
-        db.close()
-    assert err.value.reason == "schema"
-    assert {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.is_file()} == before
-    assert engine.import_log(folder)[-1]["status"] == "refused"
+
+    def damaged(docs):
+        lines = [sync_bundle.canonical(d) for d in docs]
+        lines[-1] = lines[-1].replace(b'"name":"', b'"name":"\xff', 1)
+        return lines
+    assert refused_unchanged(province, tmp_path, forge(tmp_path, upt, province, path, damaged)).reason == "schema"
 
 
-# A forged bundle (signed by the UPT's key: what the province takes) with members of every shape
-def _forge(tmp_path, upt, province, path, change):
-    keys = office_keys.load_own(upt.path)
-    j_keys = office_keys.load_own(province)
-    with zipfile.ZipFile(path) as zf:
-        entries = {n: zf.read(n) for n in zf.namelist()}
-    m = orjson.loads(entries["manifest.json"])
-    docs = sync_bundle.decode_partition(entries["payload/members.bin"], j_keys.decrypt, "members")
-    lines = change(docs)
-    blob = office_keys.encrypt_to(j_keys.box_pk, zlib.compress(b"\n".join(lines), 1))
-    entries["payload/members.bin"] = blob
-    m["files"]["payload/members.bin"].update(sha256=hashlib.sha256(blob).hexdigest(), size=len(blob), records=len(lines))
-    mb = orjson.dumps(m, option=orjson.OPT_SORT_KEYS)
-    items = [("manifest.json", mb), ("manifest.sig", keys.sign(mb))]
-    items += [(n, b) for n, b in entries.items() if n.startswith("payload/")]
-    forged = tmp_path / "forged.pilar"
-    forged.write_bytes(sync_bundle.zip_bytes(items))
-    return forged
-
-
+# A signed bundle (``forge``) with members of every shape
 def _vary(seed, shape):
     rng = random.Random(seed)
 
@@ -251,7 +216,7 @@ def test_a_bundle_of_varied_members_imports_the_same_with_and_without_lean(tmp_p
     counts and the state are the same; the two bulk imports write the same derived files and parts, byte
     for byte."""
     province, path, upt = _sent(tmp_path)
-    forged = _forge(tmp_path, upt, province, path, _vary(seed, shape))
+    forged = forge(tmp_path, upt, province, path, _vary(seed, shape))
     _bulk(monkeypatch, False)
     one = _copy(province, tmp_path / "one")
     r1 = _import(one, forged)

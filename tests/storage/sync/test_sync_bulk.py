@@ -251,32 +251,49 @@ def test_a_malformed_record_found_as_its_line_is_parsed_refuses_the_bundle_and_c
     monkeypatch.setattr(sync_bundle, "INFLATE_INPUT", 512)
     monkeypatch.setattr(sync_bundle, "INFLATE_THREAD_BYTES", 0)
     province, path, upt = sent
+
+    def late(docs):
+        docs[-1]["v"][0]["hlc"] = "tomorrow"
+        return [sync_bundle.canonical(d) for d in docs]
+    err = refused_unchanged(province, tmp_path, forge(tmp_path, upt, province, path, late))
+    assert err.reason == "schema" and err.params["detail"] == "members: hlc/office"
+
+
+def forge(tmp_path, upt, province: Path, path: Path, change) -> Path:
+    """The UPT's bundle ``path`` with its members' lines as ``change(documents)`` makes them, signed again with
+    the UPT's key (what the province takes): ``tmp_path/forged.pilar``."""
     keys = office_keys.load_own(upt.path)
     j_keys = office_keys.load_own(province)
     with zipfile.ZipFile(path) as zf:
         entries = {n: zf.read(n) for n in zf.namelist()}
     m = orjson.loads(entries["manifest.json"])
-    docs = sync_bundle.decode_partition(entries["payload/members.bin"], j_keys.decrypt, "members")
-    docs[-1]["v"][0]["hlc"] = "tomorrow"
-    blob = sync_bundle.encode_partition(docs, lambda b: office_keys.encrypt_to(j_keys.box_pk, b))
+    lines = change(sync_bundle.decode_partition(entries["payload/members.bin"], j_keys.decrypt, "members"))
+    blob = office_keys.encrypt_to(j_keys.box_pk, zlib.compress(b"\n".join(lines), 1))  # (as encode_partition)
     entries["payload/members.bin"] = blob
-    m["files"]["payload/members.bin"].update(sha256=hashlib.sha256(blob).hexdigest(), size=len(blob))
+    m["files"]["payload/members.bin"].update(sha256=hashlib.sha256(blob).hexdigest(), size=len(blob),
+                                              records=len(lines))
     mb = orjson.dumps(m, option=orjson.OPT_SORT_KEYS)
     items = [("manifest.json", mb), ("manifest.sig", keys.sign(mb))]
     items += [(n, b) for n, b in entries.items() if n.startswith("payload/")]
     forged = tmp_path / "forged.pilar"
     forged.write_bytes(sync_bundle.zip_bytes(items))
+    return forged
+
+
+def refused_unchanged(province: Path, tmp_path: Path, bundle: Path) -> sync_bundle.BundleError:
+    """``bundle`` imported into a copy of the province: refused, the folder's files as they were, the refusal
+    in the import log. The refusal."""
     folder = _copy(province, tmp_path / "bad")
     before = {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.is_file()}
     db = Database.open(folder, operator="op-j")
     try:
         with pytest.raises(sync_bundle.BundleError) as err:
-            engine.import_bundle(db, forged)
+            engine.import_bundle(db, bundle)
     finally:
         db.close()
-    assert err.value.reason == "schema" and err.value.params["detail"] == "members: hlc/office"
     assert {p.name: p.read_bytes() for p in (folder / "db").iterdir() if p.is_file()} == before
     assert engine.import_log(folder)[-1]["status"] == "refused"
+    return err.value
 
 
 def test_the_bulk_fold_parses_each_record_once_and_writes_the_same_derived_files(sent, tmp_path, monkeypatch):
