@@ -257,8 +257,9 @@ class Line:
         ((replica, office),) = self.replicas
         data: dict[str, Any] = {"nik": note.nik, "kab": note.kab,
                                 "assignments": _noted_assignments(note.assignments)}
+        vv = dict(note.vv or ((replica, note.counter),))
         return {"id": self.id, "owner": note.owner,
-                "v": [{"hlc": self.hlcs[0], "dot": [replica, note.counter], "vv": dict(note.vv or ((replica, note.counter),)), "office": office,
+                "v": [{"hlc": self.hlcs[0], "dot": [replica, note.counter], "vv": vv, "office": office,
                        "deleted": not self.live, "data": data}]}
 
 
@@ -2345,14 +2346,14 @@ class Database:
             if assigns is None:
                 assigns = listed[note.assignments] = _noted_assignments(note.assignments)
             add_value({"assignments": assigns, "kab": note.kab})
-        spots = {(a[2], a[5], a[3], a[4]) for assigns in listed for a in assigns if a[0] == "ACTIVE"}
+        keys = set().union(*(active_keys({"assignments": assigns}) for assigns in listed.values()))
         tallies = self._fold_tallies
         if tallies is not None and name not in tallies:
             office = None if self.is_province else self.code
             tallies[name] = tally.file_tally_of_values("members", values, office)
         if name not in self._psum:
             self._keep_summary(name, hlc, vv, replicas)
-        return niks, _spot_keys(spots)
+        return niks, keys
 
     def _write_nik_index(self, changed: list[str] | None = None,
                          facts: dict[str, tuple[list, set[str]]] | None = None) -> None:
